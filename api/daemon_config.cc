@@ -1,0 +1,127 @@
+#include "api/daemon_config.h"
+
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace expgraph::api {
+
+namespace {
+
+Result<int64_t> parse_integer(const std::string& name, const std::string& text, int64_t minimum,
+                              int64_t maximum) {
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < minimum ||
+      value > maximum) {
+    return Status::invalid_argument(name + " must be an integer from " + std::to_string(minimum) +
+                                    " to " + std::to_string(maximum) + ", got \"" + text + "\"");
+  }
+  return value;
+}
+
+// Applies one setting, named as its flag without the dashes ("port", "data", ...).
+Status apply(DaemonConfig& config, const std::string& name, const std::string& value) {
+  if (name == "data") {
+    config.data_dir = value;
+  } else if (name == "port") {
+    auto port = parse_integer("--port", value, 0, 65535);
+    if (!port.ok()) return port.status();
+    config.server.port = static_cast<int>(*port);
+  } else if (name == "bind") {
+    config.server.bind = value;
+  } else if (name == "ontology") {
+    config.ontology_path = value;
+  } else if (name == "threads") {
+    auto threads = parse_integer("--threads", value, 1, 1024);
+    if (!threads.ok()) return threads.status();
+    config.server.threads = static_cast<int>(*threads);
+  } else if (name == "max-body-bytes") {
+    auto bytes = parse_integer("--max-body-bytes", value, 1024, int64_t{1} << 32);
+    if (!bytes.ok()) return bytes.status();
+    config.server.max_body_bytes = static_cast<size_t>(*bytes);
+  } else if (name == "sync-writes") {
+    config.sync_writes = value == "true";
+  } else if (name == "quiet") {
+    config.server.log_requests = value != "true";
+  } else {
+    return Status::invalid_argument("unknown option --" + name + "\n" + daemon_usage());
+  }
+  return Status();
+}
+
+bool is_switch(const std::string& name) {
+  return name == "sync-writes" || name == "quiet" || name == "help";
+}
+
+Status apply_config_file(DaemonConfig& config, const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return Status::invalid_argument("cannot read config file " + path);
+  std::stringstream text;
+  text << file.rdbuf();
+  nlohmann::json document = nlohmann::json::parse(text.str(), nullptr, false);
+  if (document.is_discarded() || !document.is_object()) {
+    return Status::invalid_argument("config file " + path + " is not a JSON object");
+  }
+  for (const auto& [name, value] : document.items()) {
+    std::string text_value = value.is_string() ? value.get<std::string>() : value.dump();
+    Status status = apply(config, name, text_value);
+    if (!status.ok()) return status.prepend("config file " + path);
+  }
+  return Status();
+}
+
+}  // namespace
+
+std::string daemon_usage() {
+  return "usage: expgraphd [--data DIR] [--port N] [--bind ADDRESS] [--ontology FILE]\n"
+         "                 [--threads N] [--max-body-bytes N] [--sync-writes] [--quiet]\n"
+         "                 [--config FILE]\n"
+         "  --data DIR          RocksDB directory (default ./data)\n"
+         "  --port N            TCP port (default 8080; 0 picks a free one)\n"
+         "  --bind ADDRESS      address to listen on (default 127.0.0.1)\n"
+         "  --ontology FILE     ontology JSON (default ontology/marketing.json)\n"
+         "  --threads N         HTTP worker threads (default 8)\n"
+         "  --max-body-bytes N  request body limit (default 16 MiB)\n"
+         "  --sync-writes       fsync the WAL on every write (survives power loss)\n"
+         "  --quiet             no per-request log lines\n"
+         "  --config FILE       JSON object of the same settings, e.g. {\"port\": 8080}\n";
+}
+
+Result<DaemonConfig> parse_daemon_args(const std::vector<std::string>& args) {
+  DaemonConfig config;
+  // The config file is applied first so that command-line flags override it.
+  std::vector<std::pair<std::string, std::string>> flags;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.rfind("--", 0) != 0) {
+      return Status::invalid_argument("unexpected argument \"" + arg + "\"\n" + daemon_usage());
+    }
+    std::string name = arg.substr(2);
+    std::string value;
+    size_t equals = name.find('=');
+    if (equals != std::string::npos) {
+      value = name.substr(equals + 1);
+      name = name.substr(0, equals);
+    } else if (is_switch(name)) {
+      value = "true";
+    } else {
+      if (i + 1 >= args.size()) return Status::invalid_argument("--" + name + " needs a value");
+      value = args[++i];
+    }
+    if (name == "help") {
+      config.show_help = true;
+    } else if (name == "config") {
+      EXPGRAPH_RETURN_IF_ERROR(apply_config_file(config, value));
+    } else {
+      flags.emplace_back(name, value);
+    }
+  }
+  for (const auto& [name, value] : flags) EXPGRAPH_RETURN_IF_ERROR(apply(config, name, value));
+  return config;
+}
+
+}  // namespace expgraph::api

@@ -1,0 +1,25 @@
+// DaemonConfig: what expgraphd is told to do, from its command line and an optional JSON
+// config file (`--config FILE`; flags given on the command line win over the file).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/server.h"
+#include "ontology/status.h"
+
+namespace expgraph::api {
+
+struct DaemonConfig {
+  std::string data_dir = "./data";
+  std::string ontology_path;  // empty: the default ontology/marketing.json
+  bool sync_writes = false;
+  bool show_help = false;
+  ServerOptions server;
+};
+
+// Parses argv (without the program name). Unknown flags and bad values are errors.
+Result<DaemonConfig> parse_daemon_args(const std::vector<std::string>& args);
+std::string daemon_usage();
+
+}  // namespace expgraph::api

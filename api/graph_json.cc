@@ -1,0 +1,59 @@
+#include "api/graph_json.h"
+
+#include "api/http_json.h"
+
+namespace expgraph::api {
+
+Result<nlohmann::json> properties_from_json(const nlohmann::json& body, const std::string& what) {
+  auto it = body.find("properties");
+  if (it == body.end() || it->is_null()) return nlohmann::json::object();
+  if (!it->is_object()) {
+    return Status::invalid_argument(what + ": \"properties\" must be a JSON object");
+  }
+  return *it;
+}
+
+Result<NodeWrite> node_write_from_json(const nlohmann::json& item, const std::string& what) {
+  if (!item.is_object()) return Status::invalid_argument(what + " must be a JSON object");
+  EXPGRAPH_RETURN_IF_ERROR(check_fields(item, {"type", "key", "properties"}, what));
+  auto type = string_field(item, "type", what);
+  if (!type.ok()) return type.status();
+  auto key = string_field(item, "key", what);
+  if (!key.ok()) return key.status();
+  Status key_status = validate_external_key(*key);
+  if (!key_status.ok()) return key_status.prepend(what);
+  auto properties = properties_from_json(item, what);
+  if (!properties.ok()) return properties.status();
+  return NodeWrite{std::move(type).value(), std::move(key).value(), std::move(properties).value()};
+}
+
+Result<EdgeWrite> edge_write_from_json(const nlohmann::json& item, const std::string& what) {
+  if (!item.is_object()) return Status::invalid_argument(what + " must be a JSON object");
+  EXPGRAPH_RETURN_IF_ERROR(check_fields(item, {"type", "from", "to", "properties"}, what));
+  auto type = string_field(item, "type", what);
+  if (!type.ok()) return type.status();
+  EdgeWrite edge;
+  edge.type = std::move(type).value();
+  for (auto [field, ref] : {std::pair{"from", &edge.from}, std::pair{"to", &edge.to}}) {
+    auto text = string_field(item, field, what);
+    if (!text.ok()) return text.status();
+    auto parsed = parse_node_ref(*text);
+    if (!parsed.ok()) return Status(parsed.status()).prepend(what);
+    *ref = std::move(parsed).value();
+  }
+  auto properties = properties_from_json(item, what);
+  if (!properties.ok()) return properties.status();
+  edge.properties = std::move(properties).value();
+  return edge;
+}
+
+nlohmann::json outcome_counts(const std::vector<WriteOutcome>& outcomes) {
+  nlohmann::json counts{{"created", 0}, {"updated", 0}, {"unchanged", 0}};
+  for (WriteOutcome outcome : outcomes) {
+    counts[std::string(write_outcome_name(outcome))] =
+        counts[std::string(write_outcome_name(outcome))].get<int>() + 1;
+  }
+  return counts;
+}
+
+}  // namespace expgraph::api

@@ -1,0 +1,31 @@
+// The one place the HTTP layer turns values into responses: JSON bodies, the error body
+// {"error": {"code", "message", "details"}} from a Status, and strict JSON request parsing.
+// Stateless functions, thread-safe.
+#pragma once
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ontology/status.h"
+
+namespace expgraph::api {
+
+void send_json(httplib::Response& response, int http_status, const nlohmann::json& body);
+// Sends the error body with the HTTP status that the Status code maps to.
+void send_error(httplib::Response& response, const Status& status);
+
+// Parses a request body as a JSON object: 400 on malformed JSON or invalid UTF-8.
+Result<nlohmann::json> parse_json_object(const std::string& body);
+// 400 unless every key of `object` is one of `allowed`.
+Status check_fields(const nlohmann::json& object, std::initializer_list<std::string_view> allowed,
+                    std::string_view what);
+// A string field, 400 when missing (if required) or not a string.
+Result<std::string> string_field(const nlohmann::json& object, std::string_view name,
+                                 std::string_view what);
+
+// A query parameter as an integer within [minimum, maximum]; `fallback` when absent.
+Result<int64_t> integer_parameter(const httplib::Request& request, const std::string& name,
+                                  int64_t fallback, int64_t minimum, int64_t maximum);
+
+}  // namespace expgraph::api

@@ -1,0 +1,39 @@
+#include "api/router.h"
+
+#include <chrono>
+
+#include "api/http_json.h"
+
+namespace expgraph::api {
+
+void Router::get(const std::string& pattern, std::string label, Handler handler) {
+  server_.Get(pattern, wrap("GET " + label, std::move(handler)));
+}
+void Router::put(const std::string& pattern, std::string label, Handler handler) {
+  server_.Put(pattern, wrap("PUT " + label, std::move(handler)));
+}
+void Router::post(const std::string& pattern, std::string label, Handler handler) {
+  server_.Post(pattern, wrap("POST " + label, std::move(handler)));
+}
+void Router::del(const std::string& pattern, std::string label, Handler handler) {
+  server_.Delete(pattern, wrap("DELETE " + label, std::move(handler)));
+}
+
+httplib::Server::Handler Router::wrap(std::string label, Handler handler) {
+  return [this, label = std::move(label), handler = std::move(handler)](
+             const httplib::Request& request, httplib::Response& response) {
+    auto start = std::chrono::steady_clock::now();
+    Status status;
+    try {
+      status = handler(request, response);
+    } catch (const std::exception& error) {
+      // A bug, not the client's fault; the server keeps serving.
+      status = Status::internal(std::string("unexpected error: ") + error.what());
+    }
+    if (!status.ok()) send_error(response, status);
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    metrics_.record(label, response.status, elapsed.count());
+  };
+}
+
+}  // namespace expgraph::api

@@ -1,0 +1,36 @@
+// Router: registers route handlers on the HTTP server, each under a route label (the path
+// pattern users read, e.g. "/v1/nodes/{type}/{key}") used by metrics and the request log.
+// Handlers return a Status; a non-ok one becomes the JSON error body. Thread-safe after setup.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <string>
+
+#include "api/metrics.h"
+#include "ontology/status.h"
+
+namespace expgraph::api {
+
+// A handler fills the response on success, or returns the error to send.
+using Handler = std::function<Status(const httplib::Request&, httplib::Response&)>;
+
+class Router {
+ public:
+  Router(httplib::Server& server, Metrics& metrics) : server_(server), metrics_(metrics) {}
+
+  // `pattern` is an ECMAScript regex over the decoded path; captures are path parameters.
+  void get(const std::string& pattern, std::string label, Handler handler);
+  void put(const std::string& pattern, std::string label, Handler handler);
+  void post(const std::string& pattern, std::string label, Handler handler);
+  void del(const std::string& pattern, std::string label, Handler handler);
+
+ private:
+  httplib::Server::Handler wrap(std::string label, Handler handler);
+
+  httplib::Server& server_;
+  Metrics& metrics_;
+};
+
+}  // namespace expgraph::api

@@ -1,0 +1,23 @@
+// The route groups of the HTTP API, each registered by one function in its own file.
+#pragma once
+
+#include "api/metrics.h"
+#include "api/router.h"
+#include "graph/graph_store.h"
+
+namespace expgraph::api {
+
+// Path pieces shared by the route patterns.
+inline constexpr const char* kTypePattern = "([A-Za-z_][A-Za-z0-9_]*)";
+inline constexpr const char* kKeyPattern = "([^/]+)";
+
+// PUT/GET/DELETE /v1/nodes/{type}/{key}, GET /v1/nodes/{type}, GET .../edges
+void add_node_routes(Router& router, GraphStore& graph);
+// POST/DELETE /v1/edges
+void add_edge_routes(Router& router, GraphStore& graph);
+// POST /v1/batch
+void add_batch_routes(Router& router, GraphStore& graph);
+// /healthz, /readyz, /metrics, /v1/ontology
+void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics);
+
+}  // namespace expgraph::api

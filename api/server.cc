@@ -1,0 +1,119 @@
+#include "api/server.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "api/http_json.h"
+#include "api/router.h"
+#include "api/routes.h"
+
+namespace expgraph::api {
+
+namespace {
+
+// Set by the pre-routing handler and read by the logger, which run on the same worker thread.
+thread_local std::chrono::steady_clock::time_point request_start;
+
+}  // namespace
+
+ApiServer::ApiServer(GraphStore& graph, ServerOptions options)
+    : graph_(graph), options_(std::move(options)) {
+  configure();
+}
+
+ApiServer::~ApiServer() { stop(); }
+
+void ApiServer::configure() {
+  // Without TCP_NODELAY a small response waits for the peer's delayed ACK (~40 ms).
+  server_.set_tcp_nodelay(true);
+  server_.set_payload_max_length(options_.max_body_bytes);
+  server_.set_read_timeout(30, 0);
+  server_.set_write_timeout(30, 0);
+  server_.set_keep_alive_max_count(10000);
+  int threads = options_.threads;
+  // httplib owns and deletes the queue it gets from this factory.
+  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+
+  server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    request_start = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  // Failures httplib produces itself (no route, body over the limit, bad request line)
+  // still get the JSON error body.
+  server_.set_error_handler([this](const httplib::Request& request, httplib::Response& response) {
+    if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    switch (response.status) {
+      case 404:
+        send_error(response, Status::not_found("no route for " + request.method + " " + request.path));
+        break;
+      case 413:
+        send_error(response, Status::too_large("the request body is over the limit of " +
+                                               std::to_string(options_.max_body_bytes) + " bytes"));
+        break;
+      case 400:
+        send_error(response, Status::invalid_argument("malformed HTTP request"));
+        break;
+      default:
+        send_error(response, Status(response.status >= 500 ? StatusCode::kInternal
+                                                           : StatusCode::kInvalidArgument,
+                                    "request failed with HTTP status " +
+                                        std::to_string(response.status)));
+        break;
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  server_.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
+        std::string what = "unknown exception";
+        try {
+          if (error) std::rethrow_exception(error);
+        } catch (const std::exception& exception) {
+          what = exception.what();
+        } catch (...) {
+        }
+        send_error(response, Status::internal("unexpected error: " + what));
+      });
+  if (options_.log_requests) {
+    server_.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+      std::chrono::duration<double, std::milli> elapsed =
+          std::chrono::steady_clock::now() - request_start;
+      std::fprintf(stderr, "%s %s %s %d %zu %.3fms\n", request.remote_addr.c_str(),
+                   request.method.c_str(), request.path.c_str(), response.status,
+                   response.body.size(), elapsed.count());
+    });
+  }
+
+  metrics_.add_gauge("expgraph_nodes", "Nodes in the graph.",
+                     [this] { return static_cast<double>(graph_.node_count()); });
+  metrics_.add_gauge("expgraph_edges", "Edges in the graph.",
+                     [this] { return static_cast<double>(graph_.edge_count()); });
+
+  Router router(server_, metrics_);
+  add_system_routes(router, graph_, metrics_);
+  add_node_routes(router, graph_);
+  add_edge_routes(router, graph_);
+  add_batch_routes(router, graph_);
+}
+
+Status ApiServer::bind() {
+  if (options_.port == 0) {
+    port_ = server_.bind_to_any_port(options_.bind);
+    if (port_ < 0) return Status::internal("cannot bind to " + options_.bind);
+  } else {
+    if (!server_.bind_to_port(options_.bind, options_.port)) {
+      return Status::internal("cannot bind to " + options_.bind + ":" +
+                              std::to_string(options_.port) + " (in use?)");
+    }
+    port_ = options_.port;
+  }
+  return Status();
+}
+
+Status ApiServer::serve() {
+  if (!server_.listen_after_bind()) return Status::internal("the HTTP server stopped with an error");
+  return Status();
+}
+
+void ApiServer::stop() { server_.stop(); }
+
+}  // namespace expgraph::api

@@ -1,0 +1,46 @@
+// ApiServer: expgraph's HTTP/1.1 server (cpp-httplib) over an open GraphStore. Sets the
+// limits (body size, threads, timeouts), TCP_NODELAY, JSON errors for every failure, one log
+// line per request, and the routes. Thread-safe: stop() may be called from any thread.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+
+#include "api/metrics.h"
+#include "graph/graph_store.h"
+
+namespace expgraph::api {
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";
+  int port = 8080;  // 0: any free port (see ApiServer::port)
+  size_t max_body_bytes = size_t{16} << 20;
+  int threads = 8;
+  bool log_requests = true;
+};
+
+class ApiServer {
+ public:
+  ApiServer(GraphStore& graph, ServerOptions options);
+  ~ApiServer();
+
+  // Binds the listening socket; after this, port() is the real port.
+  Status bind();
+  int port() const { return port_; }
+  // Serves until stop() is called. bind() must have succeeded.
+  Status serve();
+  void stop();
+
+ private:
+  void configure();
+
+  GraphStore& graph_;
+  ServerOptions options_;
+  Metrics metrics_;
+  httplib::Server server_;
+  int port_ = 0;
+};
+
+}  // namespace expgraph::api

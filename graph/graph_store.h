@@ -1,0 +1,94 @@
+// GraphStore: the graph model over storage. Every write is validated against the ontology,
+// planned in full, then committed as one RocksDB WriteBatch (nodes, key map, adjacency both
+// ways, index entries, change log) and only then applied to the topology mirror.
+// Thread-safe: writes are serialised by `write_mutex_`; reads run concurrently with them.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/records.h"
+#include "graph/topology_mirror.h"
+#include "ontology/ontology.h"
+#include "storage/kv_store.h"
+#include "storage/symbol_table.h"
+
+namespace expgraph {
+
+struct GraphStoreOptions {
+  KvStoreOptions storage;
+  size_t max_request_items = 200000;  // nodes + edges + deletes in one WriteRequest
+};
+
+// One `prop:value` condition of a node listing; the value is converted to the property's type.
+struct PropertyFilter {
+  std::string property;
+  std::string value;
+};
+
+struct NodePage {
+  std::vector<NodeRecord> nodes;
+  std::string next_cursor;  // empty on the last page
+};
+
+class GraphStore {
+ public:
+  // Opens the database in `directory`, registers the ontology's names and rebuilds the mirror.
+  static Result<std::unique_ptr<GraphStore>> open(const std::string& directory,
+                                                  std::shared_ptr<const Ontology> ontology,
+                                                  const GraphStoreOptions& options = {});
+  ~GraphStore();
+
+  const Ontology& ontology() const { return *ontology_; }
+  const TopologyMirror& topology() const { return mirror_; }
+  const SymbolTable& symbols() const { return symbols_; }
+  KvStore& storage() { return *store_; }
+
+  // Validates and commits a whole request atomically: all of it or, on any error, none of it.
+  Result<WriteSummary> write(const WriteRequest& request);
+
+  Result<NodeRecord> get_node(const NodeRef& ref) const;
+  Result<NodeRecord> get_node(NodeId id) const;
+  // The internal id of a node, nullopt when it does not exist.
+  Result<std::optional<NodeId>> find_node_id(const NodeRef& ref) const;
+  // A node's edges (properties included), at most `limit` of them.
+  Result<std::vector<EdgeRecord>> edges_of(const NodeRef& ref, Direction direction,
+                                           const std::optional<std::string>& edge_type,
+                                           size_t limit) const;
+  // Nodes of a type, in key order or (with an indexed filter) index order, one page at a time.
+  Result<NodePage> list_nodes(std::string_view type, const std::vector<PropertyFilter>& filters,
+                              size_t limit, std::string_view cursor) const;
+
+  size_t node_count() const { return mirror_.node_count(); }
+  size_t edge_count() const { return mirror_.edge_count(); }
+  // The sequence number of the last change-log record committed.
+  uint64_t last_sequence() const;
+
+ private:
+  class WritePlan;
+
+  GraphStore() = default;
+  Status load_counters();
+  Status store_ontology();
+  Status rebuild_mirror();
+  Result<std::optional<NodeRecord>> load_node(SymbolId type, std::string_view key) const;
+
+  std::shared_ptr<const Ontology> ontology_;
+  GraphStoreOptions options_;
+  std::unique_ptr<KvStore> store_;
+  SymbolTable symbols_;
+  TopologyMirror mirror_;
+
+  mutable std::mutex write_mutex_;  // serialises write(); guards the two counters below
+  NodeId next_node_id_ = 1;
+  uint64_t next_sequence_ = 1;
+};
+
+// Node records as stored in the `nodes` column family (MessagePack).
+std::string encode_node_record(const NodeRecord& record);
+Result<NodeRecord> decode_node_record(NodeId id, std::string_view bytes);
+
+}  // namespace expgraph

@@ -1,0 +1,104 @@
+#include "graph/topology_mirror.h"
+
+#include <mutex>
+
+namespace expgraph {
+
+TopologyMirror::TopologyMirror() = default;
+
+void TopologyMirror::add_node(NodeId id, SymbolId type) {
+  std::unique_lock lock(mutex_);
+  while (boost::num_vertices(graph_) <= id) boost::add_vertex(graph_);
+  if (graph_[id].type == 0) ++node_count_;
+  graph_[id].type = type;
+}
+
+void TopologyMirror::remove_node(NodeId id) {
+  std::unique_lock lock(mutex_);
+  if (!alive(id)) return;
+  boost::clear_vertex(id, graph_);
+  graph_[id].type = 0;
+  --node_count_;
+}
+
+void TopologyMirror::add_edge(NodeId from, SymbolId edge_type, NodeId to) {
+  std::unique_lock lock(mutex_);
+  if (!alive(from) || !alive(to)) return;
+  boost::add_edge(from, to, EdgeData{edge_type}, graph_);
+}
+
+void TopologyMirror::remove_edge(NodeId from, SymbolId edge_type, NodeId to) {
+  std::unique_lock lock(mutex_);
+  if (!alive(from) || !alive(to)) return;
+  // remove_edge(u, v) would drop parallel edges of every type; only this type goes.
+  boost::remove_out_edge_if(
+      from,
+      [&](const Graph::edge_descriptor& edge) {
+        return boost::target(edge, graph_) == to && graph_[edge].type == edge_type;
+      },
+      graph_);
+}
+
+bool TopologyMirror::has_node(NodeId id) const {
+  std::shared_lock lock(mutex_);
+  return alive(id);
+}
+
+std::optional<SymbolId> TopologyMirror::node_type(NodeId id) const {
+  std::shared_lock lock(mutex_);
+  if (!alive(id)) return std::nullopt;
+  return graph_[id].type;
+}
+
+std::vector<TopologyMirror::Neighbor> TopologyMirror::neighbors(
+    NodeId id, Direction direction, std::optional<SymbolId> edge_type) const {
+  std::shared_lock lock(mutex_);
+  std::vector<Neighbor> result;
+  if (!alive(id)) return result;
+  if (direction != Direction::kIn) {
+    for (auto [it, end] = boost::out_edges(id, graph_); it != end; ++it) {
+      SymbolId type = graph_[*it].type;
+      if (!edge_type || *edge_type == type) {
+        result.push_back(Neighbor{boost::target(*it, graph_), type, true});
+      }
+    }
+  }
+  if (direction != Direction::kOut) {
+    for (auto [it, end] = boost::in_edges(id, graph_); it != end; ++it) {
+      SymbolId type = graph_[*it].type;
+      if (!edge_type || *edge_type == type) {
+        result.push_back(Neighbor{boost::source(*it, graph_), type, false});
+      }
+    }
+  }
+  return result;
+}
+
+size_t TopologyMirror::degree(NodeId id, Direction direction, SymbolId edge_type) const {
+  std::shared_lock lock(mutex_);
+  if (!alive(id)) return 0;
+  size_t count = 0;
+  if (direction != Direction::kIn) {
+    for (auto [it, end] = boost::out_edges(id, graph_); it != end; ++it) {
+      count += graph_[*it].type == edge_type;
+    }
+  }
+  if (direction != Direction::kOut) {
+    for (auto [it, end] = boost::in_edges(id, graph_); it != end; ++it) {
+      count += graph_[*it].type == edge_type;
+    }
+  }
+  return count;
+}
+
+size_t TopologyMirror::node_count() const {
+  std::shared_lock lock(mutex_);
+  return node_count_;
+}
+
+size_t TopologyMirror::edge_count() const {
+  std::shared_lock lock(mutex_);
+  return boost::num_edges(graph_);
+}
+
+}  // namespace expgraph

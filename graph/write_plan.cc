@@ -1,0 +1,515 @@
+// The write path of GraphStore: a WriteRequest is resolved against storage and validated
+// against the ontology into a WritePlan (the before and after state of every node and edge it
+// touches), which becomes one WriteBatch. Nothing is written until the whole plan is valid.
+#include <map>
+#include <set>
+
+#include "graph/graph_store.h"
+
+namespace expgraph {
+
+namespace {
+
+constexpr std::string_view kNextNodeIdKey = "counter/next_node_id";
+constexpr std::string_view kNextSequenceKey = "counter/next_sequence";
+
+struct EdgeIdentity {
+  NodeId from = 0;
+  SymbolId type = 0;
+  NodeId to = 0;
+  auto operator<=>(const EdgeIdentity&) const = default;
+};
+
+std::string to_msgpack(const nlohmann::json& value) {
+  std::vector<uint8_t> bytes = nlohmann::json::to_msgpack(value);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+// Null means "absent", and floats are stored as floats even when written as integers, so that
+// equal values have equal index keys.
+nlohmann::json normalize_properties(const NodeType& type, const nlohmann::json& properties) {
+  nlohmann::json normalized = nlohmann::json::object();
+  for (const auto& [name, value] : properties.items()) {
+    if (value.is_null()) continue;
+    const PropertyDef* def = type.property(name);
+    if (def != nullptr && def->type == PropertyType::kFloat && value.is_number_integer()) {
+      normalized[name] = value.get<double>();
+    } else {
+      normalized[name] = value;
+    }
+  }
+  return normalized;
+}
+
+std::string item_label(std::string_view list, size_t index, const std::string& what) {
+  return std::string(list) + "[" + std::to_string(index) + "] (" + what + ")";
+}
+
+std::string edge_label(const EdgeWrite& edge) {
+  return edge.type + " " + edge.from.to_string() + " -> " + edge.to.to_string();
+}
+
+}  // namespace
+
+class GraphStore::WritePlan {
+ public:
+  WritePlan(GraphStore& store, const WriteRequest& request)
+      : store_(store), request_(request), now_(now_epoch_ms()) {}
+
+  Status plan() {
+    summary_.nodes.assign(request_.nodes.size(), WriteOutcome::kUnchanged);
+    summary_.edges.assign(request_.edges.size(), WriteOutcome::kUnchanged);
+    for (size_t i = 0; i < request_.nodes.size(); ++i) {
+      Status status = plan_node(request_.nodes[i], i);
+      if (!status.ok()) return status.prepend(item_label("nodes", i, node_label(i)));
+    }
+    for (size_t i = 0; i < request_.node_deletes.size(); ++i) {
+      Status status = plan_node_delete(request_.node_deletes[i]);
+      if (!status.ok()) {
+        return status.prepend(item_label("node_deletes", i, request_.node_deletes[i].to_string()));
+      }
+    }
+    for (size_t i = 0; i < request_.edge_deletes.size(); ++i) {
+      Status status = plan_edge(request_.edge_deletes[i], /*remove=*/true, i);
+      if (!status.ok()) {
+        return status.prepend(item_label("edge_deletes", i, edge_label(request_.edge_deletes[i])));
+      }
+    }
+    for (size_t i = 0; i < request_.edges.size(); ++i) {
+      Status status = plan_edge(request_.edges[i], /*remove=*/false, i);
+      if (!status.ok()) return status.prepend(item_label("edges", i, edge_label(request_.edges[i])));
+    }
+    return check_cardinalities();
+  }
+
+  // Turns the validated plan into one WriteBatch, commits it and updates the mirror.
+  Result<WriteSummary> commit() {
+    KvWriteBatch batch;
+    for (auto& [ref, node] : nodes_) {
+      if (!node.touched) continue;
+      add_node_operations(batch, node);
+    }
+    for (auto& [identity, edge] : edges_) add_edge_operations(batch, identity, edge);
+    if (batch.operation_count() == 0) return summary_;
+
+    std::string encoded;
+    keys::append_u64(encoded, store_.next_node_id_);
+    batch.put(Column::kMeta, kNextNodeIdKey, encoded);
+    encoded.clear();
+    keys::append_u64(encoded, store_.next_sequence_);
+    batch.put(Column::kMeta, kNextSequenceKey, encoded);
+    Status status = store_.store_->write(batch);
+    if (!status.ok()) {
+      // Nothing was written: give back the ids and sequence numbers taken by this plan.
+      restore_counters();
+      return status;
+    }
+    summary_.last_sequence = store_.next_sequence_ - 1;
+    apply_to_mirror();
+    return summary_;
+  }
+
+ private:
+  struct PlannedNode {
+    NodeId id = 0;
+    SymbolId type_id = 0;
+    const NodeType* type = nullptr;
+    std::optional<NodeRecord> before;  // as stored
+    std::optional<NodeRecord> after;   // nullopt: deleted (or never existed)
+    bool touched = false;              // written or deleted by this request
+  };
+  struct PlannedEdge {
+    EdgeRecord record;
+    std::optional<nlohmann::json> before;  // stored properties
+    std::optional<nlohmann::json> after;   // nullopt: deleted
+  };
+
+  std::string node_label(size_t index) const {
+    return request_.nodes[index].type + "/" + request_.nodes[index].key;
+  }
+
+  // The plan's entry for a node, loaded from storage on first use; nullptr when the node exists
+  // neither in storage nor earlier in this request.
+  Result<PlannedNode*> resolve(const NodeRef& ref) {
+    auto found = nodes_.find(ref);
+    if (found != nodes_.end()) return &found->second;
+    const NodeType* type = store_.ontology_->node_type(ref.type);
+    if (type == nullptr) {
+      return Status::ontology_violation("unknown node type \"" + ref.type + "\"");
+    }
+    EXPGRAPH_RETURN_IF_ERROR(validate_external_key(ref.key));
+    PlannedNode node;
+    node.type = type;
+    node.type_id = *store_.symbols_.find(SymbolKind::kNodeType, type->name);
+    auto stored = store_.load_node(node.type_id, ref.key);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) {
+      node.id = (*stored)->id;
+      node.before = *stored;
+      node.after = *stored;
+    }
+    return &nodes_.emplace(ref, std::move(node)).first->second;
+  }
+
+  Status plan_node(const NodeWrite& write, size_t index) {
+    if (!write.properties.is_object()) {
+      return Status::invalid_argument("properties must be a JSON object");
+    }
+    auto resolved = resolve(NodeRef{write.type, write.key});
+    if (!resolved.ok()) return resolved.status();
+    PlannedNode& node = **resolved;
+    if (node.touched && !node.after) {
+      return Status::conflict("the node is deleted earlier in the same request");
+    }
+    nlohmann::json properties = normalize_properties(*node.type, write.properties);
+    const nlohmann::json* previous = node.after ? &node.after->properties : nullptr;
+    Status valid = store_.ontology_->validate_node(*node.type, properties, previous);
+    if (!valid.ok()) return valid;
+
+    WriteOutcome outcome;
+    if (!node.after) {
+      node.id = store_.next_node_id_++;
+      NodeRecord record;
+      record.id = node.id;
+      record.type = write.type;
+      record.key = write.key;
+      record.created_at_ms = now_;
+      node.after = std::move(record);
+      outcome = WriteOutcome::kCreated;
+    } else if (node.after->properties == properties) {
+      outcome = WriteOutcome::kUnchanged;
+    } else {
+      outcome = node.before ? WriteOutcome::kUpdated : WriteOutcome::kCreated;
+    }
+    if (outcome != WriteOutcome::kUnchanged) {
+      node.after->properties = std::move(properties);
+      node.after->version = (node.before ? node.before->version : 0) + 1;
+      node.after->updated_at_ms = now_;
+      node.touched = true;
+    }
+    summary_.nodes[index] = outcome;
+    return Status();
+  }
+
+  Status plan_node_delete(const NodeRef& ref) {
+    auto resolved = resolve(ref);
+    if (!resolved.ok()) return resolved.status();
+    PlannedNode& node = **resolved;
+    if (!node.after) return Status::not_found("node " + ref.to_string() + " does not exist");
+    if (!node.before) {
+      return Status::conflict("the node is created earlier in the same request");
+    }
+    node.after.reset();
+    node.touched = true;
+    ++summary_.nodes_deleted;
+    // Its stored edges go with it, in both directions.
+    for (Column column : {Column::kOut, Column::kIn}) {
+      for (KvIterator it = store_.store_->scan(column, keys::adjacency_prefix(node.id));
+           it.valid(); it.next()) {
+        keys::AdjacencyKey key = keys::decode_adjacency_key(it.key());
+        EdgeIdentity identity = column == Column::kOut
+                                    ? EdgeIdentity{key.first, key.edge_type, key.second}
+                                    : EdgeIdentity{key.second, key.edge_type, key.first};
+        Status status = plan_stored_edge_removal(identity);
+        if (!status.ok()) return status;
+      }
+    }
+    return Status();
+  }
+
+  Status plan_stored_edge_removal(const EdgeIdentity& identity) {
+    auto [it, inserted] = edges_.try_emplace(identity);
+    PlannedEdge& edge = it->second;
+    if (inserted) {
+      auto stored = store_.store_->get(
+          Column::kOut, keys::adjacency_key(identity.from, identity.type, identity.to));
+      if (!stored.ok()) return stored.status();
+      edge.before = decode_properties(stored->value_or(std::string()));
+      edge.after = edge.before;
+      edge.record.type = store_.symbols_.name(SymbolKind::kEdgeType, identity.type);
+      edge.record.from_id = identity.from;
+      edge.record.to_id = identity.to;
+      EXPGRAPH_RETURN_IF_ERROR(fill_refs(edge.record));
+    }
+    if (edge.after) {
+      edge.after.reset();
+      ++summary_.edges_deleted;
+      adjust_degrees(identity, -1);
+    }
+    return Status();
+  }
+
+  // Fills an edge record's endpoint references from the plan or from storage.
+  Status fill_refs(EdgeRecord& record) {
+    for (auto [id, ref] : {std::pair{record.from_id, &record.from},
+                           std::pair{record.to_id, &record.to}}) {
+      auto stored = store_.get_node(id);
+      if (!stored.ok()) return stored.status();
+      *ref = stored->ref();
+    }
+    return Status();
+  }
+
+  static nlohmann::json decode_properties(std::string_view bytes) {
+    if (bytes.empty()) return nlohmann::json::object();
+    nlohmann::json value = nlohmann::json::from_msgpack(bytes, true, false);
+    return value.is_discarded() ? nlohmann::json::object() : value;
+  }
+
+  Status plan_edge(const EdgeWrite& write, bool remove, size_t index) {
+    const EdgeType* type = store_.ontology_->edge_type(write.type);
+    if (type == nullptr) {
+      return Status::ontology_violation("unknown edge type \"" + write.type + "\"");
+    }
+    if (!write.properties.is_object()) {
+      return Status::invalid_argument("properties must be a JSON object");
+    }
+    PlannedNode* endpoints[2] = {nullptr, nullptr};
+    const NodeRef* refs[2] = {&write.from, &write.to};
+    for (int side = 0; side < 2; ++side) {
+      auto resolved = resolve(*refs[side]);
+      if (!resolved.ok()) return resolved.status();
+      if (!(*resolved)->after) {
+        return Status::not_found("node " + refs[side]->to_string() +
+                                 ((*resolved)->before ? " is deleted in the same request"
+                                                      : " does not exist"));
+      }
+      endpoints[side] = *resolved;
+    }
+    SymbolId type_id = *store_.symbols_.find(SymbolKind::kEdgeType, type->name);
+    EdgeIdentity identity{endpoints[0]->id, type_id, endpoints[1]->id};
+
+    if (remove) {
+      auto found = edges_.find(identity);
+      bool exists = found != edges_.end() ? found->second.after.has_value()
+                                          : stored_edge_exists(identity);
+      if (!exists) return Status::not_found("edge does not exist");
+      return plan_stored_edge_removal(identity);
+    }
+
+    if (!type->allows_source(write.from.type)) {
+      return Status::ontology_violation(
+          "edge type " + type->name + " cannot start at a " + write.from.type +
+          " (domain: " + join(type->domain) + ")");
+    }
+    if (!type->allows_target(write.to.type)) {
+      return Status::ontology_violation("edge type " + type->name + " cannot end at a " +
+                                        write.to.type + " (range: " + join(type->range) + ")");
+    }
+    EXPGRAPH_RETURN_IF_ERROR(store_.ontology_->validate_edge_properties(*type, write.properties));
+    nlohmann::json properties = nlohmann::json::object();
+    for (const auto& [name, value] : write.properties.items()) {
+      if (!value.is_null()) properties[name] = value;
+    }
+
+    auto [it, inserted] = edges_.try_emplace(identity);
+    PlannedEdge& edge = it->second;
+    if (inserted && endpoints[0]->before && endpoints[1]->before) {
+      auto stored = store_.store_->get(
+          Column::kOut, keys::adjacency_key(identity.from, identity.type, identity.to));
+      if (!stored.ok()) return stored.status();
+      if (stored->has_value()) {
+        edge.before = decode_properties(**stored);
+        edge.after = edge.before;
+      }
+    }
+    edge.record.type = type->name;
+    edge.record.from = write.from;
+    edge.record.to = write.to;
+    edge.record.from_id = identity.from;
+    edge.record.to_id = identity.to;
+    WriteOutcome outcome;
+    if (!edge.after) {
+      outcome = WriteOutcome::kCreated;
+      adjust_degrees(identity, +1);
+    } else if (*edge.after == properties) {
+      outcome = WriteOutcome::kUnchanged;
+    } else {
+      outcome = WriteOutcome::kUpdated;
+    }
+    edge.after = std::move(properties);
+    summary_.edges[index] = outcome;
+    return Status();
+  }
+
+  bool stored_edge_exists(const EdgeIdentity& identity) const {
+    auto stored = store_.store_->get(Column::kOut,
+                                     keys::adjacency_key(identity.from, identity.type, identity.to));
+    return stored.ok() && stored->has_value();
+  }
+
+  static std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+    return out;
+  }
+
+  void adjust_degrees(const EdgeIdentity& identity, int delta) {
+    degree_delta_[{identity.from, identity.type, true}] += delta;
+    degree_delta_[{identity.to, identity.type, false}] += delta;
+  }
+
+  // "one" cardinalities, checked on the final state so that a request may replace an edge.
+  Status check_cardinalities() {
+    for (const auto& [slot, delta] : degree_delta_) {
+      const auto& [node_id, type_id, outgoing] = slot;
+      if (delta <= 0) continue;
+      const EdgeType* type =
+          store_.ontology_->edge_type(store_.symbols_.name(SymbolKind::kEdgeType, type_id));
+      Cardinality limit = outgoing ? type->per_source : type->per_target;
+      if (limit == Cardinality::kMany) continue;
+      long stored = static_cast<long>(store_.mirror_.degree(
+          node_id, outgoing ? Direction::kOut : Direction::kIn, type_id));
+      if (stored + delta > 1) {
+        return Status::ontology_violation(
+            "cardinality of " + type->name + " broken: a " +
+            (outgoing ? "source" : "target") + " node may have at most one such edge, and " +
+            node_ref_of(node_id) + " would have " + std::to_string(stored + delta));
+      }
+    }
+    return Status();
+  }
+
+  std::string node_ref_of(NodeId id) const {
+    for (const auto& [ref, node] : nodes_) {
+      if (node.id == id) return ref.to_string();
+    }
+    return "node " + std::to_string(id);
+  }
+
+  uint64_t take_sequence() { return store_.next_sequence_++; }
+
+  void log_change(KvWriteBatch& batch, std::string_view operation, nlohmann::json subject,
+                  const nlohmann::json& before, const nlohmann::json& after) {
+    nlohmann::json record{{"at", now_},          {"actor", request_.actor},
+                          {"op", operation},      {"subject", std::move(subject)},
+                          {"before", before},     {"after", after}};
+    batch.put(Column::kLog, keys::log_key(take_sequence()), to_msgpack(record));
+  }
+
+  void index_entries(const PlannedNode& node, const NodeRecord& record,
+                     std::set<std::string>& out) const {
+    for (const PropertyDef& def : node.type->properties) {
+      if (!def.indexed) continue;
+      auto value = record.properties.find(def.name);
+      if (value == record.properties.end()) continue;
+      SymbolId property_id = *store_.symbols_.find(SymbolKind::kProperty, def.name);
+      auto add = [&](const nlohmann::json& element) {
+        if (auto encoded = keys::encode_index_value(element)) {
+          out.insert(keys::index_key(node.type_id, property_id, *encoded, node.id));
+        }
+      };
+      if (value->is_array()) {
+        for (const auto& element : *value) add(element);
+      } else {
+        add(*value);
+      }
+    }
+  }
+
+  void add_node_operations(KvWriteBatch& batch, const PlannedNode& node) {
+    std::set<std::string> old_index, new_index;
+    if (node.before) index_entries(node, *node.before, old_index);
+    if (node.after) index_entries(node, *node.after, new_index);
+    for (const std::string& key : old_index) {
+      if (!new_index.contains(key)) batch.erase(Column::kIndex, key);
+    }
+    for (const std::string& key : new_index) {
+      if (!old_index.contains(key)) batch.put(Column::kIndex, key, "");
+    }
+    const NodeRecord& any = node.after ? *node.after : *node.before;
+    std::string external = keys::external_key(node.type_id, any.key);
+    nlohmann::json subject{{"node", any.type + "/" + any.key}};
+    if (node.after) {
+      batch.put(Column::kNodes, keys::node_key(node.id), encode_node_record(*node.after));
+      if (!node.before) {
+        std::string id;
+        keys::append_u64(id, node.id);
+        batch.put(Column::kKeys, external, id);
+      }
+      log_change(batch, "put_node", subject,
+                 node.before ? node.before->to_json() : nlohmann::json(), node.after->to_json());
+    } else if (node.before) {
+      batch.erase(Column::kNodes, keys::node_key(node.id));
+      batch.erase(Column::kKeys, external);
+      log_change(batch, "delete_node", subject, node.before->to_json(), nlohmann::json());
+    }
+  }
+
+  void add_edge_operations(KvWriteBatch& batch, const EdgeIdentity& identity,
+                           const PlannedEdge& edge) {
+    if (edge.before == edge.after) return;
+    std::string out_key = keys::adjacency_key(identity.from, identity.type, identity.to);
+    std::string in_key = keys::adjacency_key(identity.to, identity.type, identity.from);
+    nlohmann::json subject{{"edge", edge.record.type},
+                           {"from", edge.record.from.to_string()},
+                           {"to", edge.record.to.to_string()}};
+    if (edge.after) {
+      batch.put(Column::kOut, out_key, edge.after->empty() ? "" : to_msgpack(*edge.after));
+      if (!edge.before) batch.put(Column::kIn, in_key, "");
+      log_change(batch, "put_edge", subject, edge.before.value_or(nullptr), *edge.after);
+    } else if (edge.before) {
+      batch.erase(Column::kOut, out_key);
+      batch.erase(Column::kIn, in_key);
+      log_change(batch, "delete_edge", subject, *edge.before, nullptr);
+    }
+  }
+
+  void apply_to_mirror() {
+    TopologyMirror& mirror = store_.mirror_;
+    for (const auto& [ref, node] : nodes_) {
+      if (node.touched && node.after && !node.before) mirror.add_node(node.id, node.type_id);
+    }
+    for (const auto& [identity, edge] : edges_) {
+      if (edge.after && !edge.before) mirror.add_edge(identity.from, identity.type, identity.to);
+      if (!edge.after && edge.before) {
+        mirror.remove_edge(identity.from, identity.type, identity.to);
+      }
+    }
+    for (const auto& [ref, node] : nodes_) {
+      if (node.touched && !node.after && node.before) mirror.remove_node(node.id);
+    }
+  }
+
+ public:
+  void remember_counters() {
+    first_node_id_ = store_.next_node_id_;
+    first_sequence_ = store_.next_sequence_;
+  }
+  void restore_counters() {
+    store_.next_node_id_ = first_node_id_;
+    store_.next_sequence_ = first_sequence_;
+  }
+
+ private:
+  GraphStore& store_;
+  const WriteRequest& request_;
+  int64_t now_;
+  std::map<NodeRef, PlannedNode> nodes_;
+  std::map<EdgeIdentity, PlannedEdge> edges_;
+  std::map<std::tuple<NodeId, SymbolId, bool>, long> degree_delta_;
+  WriteSummary summary_;
+  NodeId first_node_id_ = 0;
+  uint64_t first_sequence_ = 0;
+};
+
+Result<WriteSummary> GraphStore::write(const WriteRequest& request) {
+  size_t items = request.nodes.size() + request.edges.size() + request.node_deletes.size() +
+                 request.edge_deletes.size();
+  if (items > options_.max_request_items) {
+    return Status::too_large("a write may hold at most " +
+                             std::to_string(options_.max_request_items) + " items, this one has " +
+                             std::to_string(items));
+  }
+  std::lock_guard lock(write_mutex_);
+  WritePlan plan(*this, request);
+  plan.remember_counters();
+  Status planned = plan.plan();
+  if (!planned.ok()) {
+    plan.restore_counters();
+    return planned;
+  }
+  return plan.commit();
+}
+
+}  // namespace expgraph

@@ -1,0 +1,205 @@
+#include "storage/kv_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include <array>
+
+#include "storage/key_codec.h"
+
+namespace expgraph {
+
+namespace {
+
+constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
+    "nodes", "keys", "out", "in", "index", "log", "vectors", "meta"};
+
+Status from_rocksdb(const rocksdb::Status& status, std::string_view what) {
+  if (status.ok()) return Status();
+  return Status::internal(std::string(what) + ": " + status.ToString());
+}
+
+rocksdb::ColumnFamilyOptions column_options(Column column,
+                                            const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  // Point lookups dominate nodes and keys; bloom filters save a disk read on misses.
+  if (column == Column::kNodes || column == Column::kKeys || column == Column::kMeta) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  }
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.compression = rocksdb::kLZ4Compression;
+  return options;
+}
+
+}  // namespace
+
+std::string_view column_name(Column column) { return kColumnNames[static_cast<int>(column)]; }
+
+namespace internal {
+// RocksDB keeps a pointer to the upper-bound Slice, which points into the key: both live here.
+struct ScanBound {
+  std::string key;
+  rocksdb::Slice slice;
+};
+}  // namespace internal
+
+struct KvWriteBatch::Pending {
+  // Column handles are bound at commit time, so a batch can be built without the store.
+  std::vector<std::tuple<Column, bool, std::string, std::string>> operations;
+};
+
+KvWriteBatch::KvWriteBatch() : pending_(std::make_unique<Pending>()) {}
+KvWriteBatch::~KvWriteBatch() = default;
+KvWriteBatch::KvWriteBatch(KvWriteBatch&&) noexcept = default;
+KvWriteBatch& KvWriteBatch::operator=(KvWriteBatch&&) noexcept = default;
+
+void KvWriteBatch::put(Column column, std::string_view key, std::string_view value) {
+  pending_->operations.emplace_back(column, true, std::string(key), std::string(value));
+}
+
+void KvWriteBatch::erase(Column column, std::string_view key) {
+  pending_->operations.emplace_back(column, false, std::string(key), std::string());
+}
+
+size_t KvWriteBatch::operation_count() const { return pending_->operations.size(); }
+
+size_t KvWriteBatch::byte_size() const {
+  size_t bytes = 0;
+  for (const auto& [column, is_put, key, value] : pending_->operations) {
+    bytes += key.size() + value.size();
+  }
+  return bytes;
+}
+
+KvIterator::KvIterator(std::unique_ptr<rocksdb::Iterator> iterator, std::string prefix,
+                       std::unique_ptr<internal::ScanBound> upper_bound)
+    : upper_bound_(std::move(upper_bound)),
+      iterator_(std::move(iterator)),
+      prefix_(std::move(prefix)) {}
+KvIterator::~KvIterator() = default;
+KvIterator::KvIterator(KvIterator&&) noexcept = default;
+
+void KvIterator::seek(std::string_view start) {
+  if (start < prefix_) start = prefix_;
+  iterator_->Seek(rocksdb::Slice(start.data(), start.size()));
+}
+
+bool KvIterator::valid() const {
+  if (!iterator_->Valid()) return false;
+  rocksdb::Slice key = iterator_->key();
+  return key.starts_with(rocksdb::Slice(prefix_));
+}
+
+void KvIterator::next() { iterator_->Next(); }
+
+std::string_view KvIterator::key() const {
+  rocksdb::Slice key = iterator_->key();
+  return std::string_view(key.data(), key.size());
+}
+
+std::string_view KvIterator::value() const {
+  rocksdb::Slice value = iterator_->value();
+  return std::string_view(value.data(), value.size());
+}
+
+Status KvIterator::status() const { return from_rocksdb(iterator_->status(), "scan"); }
+
+Result<std::unique_ptr<KvStore>> KvStore::open(const std::string& path,
+                                               const KvStoreOptions& options) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.max_open_files = 512;
+
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (int i = 0; i < kColumnCount; ++i) {
+    auto column = static_cast<Column>(i);
+    descriptors.emplace_back(std::string(column_name(column)), column_options(column, cache));
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw_db = nullptr;
+  rocksdb::Status status = rocksdb::DB::Open(db_options, path, descriptors, &handles, &raw_db);
+  if (!status.ok()) {
+    return Status::internal("cannot open database in " + path + ": " + status.ToString());
+  }
+  std::unique_ptr<KvStore> store(new KvStore());
+  store->db_.reset(raw_db);
+  store->path_ = path;
+  store->options_ = options;
+  // handles[0] is the default column family, which expgraph does not use.
+  store->db_->DestroyColumnFamilyHandle(handles[0]);
+  store->handles_.assign(handles.begin() + 1, handles.end());
+  return store;
+}
+
+KvStore::~KvStore() {
+  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+  if (db_) db_->Close().PermitUncheckedError();
+}
+
+rocksdb::ColumnFamilyHandle* KvStore::handle(Column column) const {
+  return handles_[static_cast<int>(column)];
+}
+
+Result<std::optional<std::string>> KvStore::get(Column column, std::string_view key) const {
+  std::string value;
+  rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), handle(column), rocksdb::Slice(key.data(), key.size()),
+               &value);
+  if (status.IsNotFound()) return std::optional<std::string>();
+  if (!status.ok()) return from_rocksdb(status, "read");
+  return std::optional<std::string>(std::move(value));
+}
+
+Status KvStore::write(KvWriteBatch& batch) {
+  rocksdb::WriteBatch rocks_batch;
+  for (const auto& [column, is_put, key, value] : batch.pending_->operations) {
+    rocksdb::Status status = is_put ? rocks_batch.Put(handle(column), key, value)
+                                    : rocks_batch.Delete(handle(column), key);
+    if (!status.ok()) return from_rocksdb(status, "batch");
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync_writes;
+  write_options.disableWAL = false;
+  return from_rocksdb(db_->Write(write_options, &rocks_batch), "write");
+}
+
+KvIterator KvStore::scan(Column column, std::string_view prefix) const {
+  rocksdb::ReadOptions read_options;
+  std::unique_ptr<internal::ScanBound> upper_bound;
+  std::string successor = keys::prefix_successor(prefix);
+  if (!successor.empty()) {
+    upper_bound = std::make_unique<internal::ScanBound>();
+    upper_bound->key = std::move(successor);
+    upper_bound->slice = rocksdb::Slice(upper_bound->key);
+    read_options.iterate_upper_bound = &upper_bound->slice;
+  }
+  std::unique_ptr<rocksdb::Iterator> iterator(db_->NewIterator(read_options, handle(column)));
+  KvIterator result(std::move(iterator), std::string(prefix), std::move(upper_bound));
+  result.seek(prefix);
+  return result;
+}
+
+Status KvStore::checkpoint(const std::string& directory) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  EXPGRAPH_RETURN_IF_ERROR(from_rocksdb(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  return from_rocksdb(checkpoint->CreateCheckpoint(directory), "checkpoint");
+}
+
+Status KvStore::flush() {
+  rocksdb::FlushOptions flush_options;
+  return from_rocksdb(db_->Flush(flush_options, handles_), "flush");
+}
+
+}  // namespace expgraph
