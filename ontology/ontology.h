@@ -31,6 +31,11 @@ enum class PropertyType {
 // "string", "text", ..., "string[]", "json"; nullopt for an unknown name.
 std::optional<PropertyType> parse_property_type(std::string_view name);
 std::string_view property_type_name(PropertyType type);
+// All property type names, comma separated, in declaration order (for error messages).
+std::string property_type_names();
+
+// In an edge type's domain or range, matches every node type.
+inline constexpr std::string_view kAnyNodeType = "*";
 
 struct PropertyDef {
   std::string name;
@@ -84,6 +89,7 @@ class Ontology {
 
   const std::string& name() const { return name_; }
   int version() const { return version_; }
+  const std::string& description() const { return description_; }
   const std::vector<NodeType>& node_types() const { return node_types_; }
   const std::vector<EdgeType>& edge_types() const { return edge_types_; }
   const NodeType* node_type(std::string_view name) const;
@@ -102,6 +108,7 @@ class Ontology {
  private:
   std::string name_;
   int version_ = 1;
+  std::string description_;
   std::vector<NodeType> node_types_;
   std::vector<EdgeType> edge_types_;
   std::map<std::string, size_t, std::less<>> node_index_;

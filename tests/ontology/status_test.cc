@@ -1,0 +1,63 @@
+// Status codes: names and HTTP statuses are part of the API contract (error bodies, clients).
+#include "ontology/status.h"
+
+#include <gtest/gtest.h>
+
+namespace expgraph {
+namespace {
+
+TEST(StatusTest, CodeNamesAndHttpStatuses) {
+  struct Case {
+    StatusCode code;
+    std::string_view name;
+    int http;
+  };
+  const Case kCases[] = {
+      {StatusCode::kOk, "ok", 200},
+      {StatusCode::kInvalidArgument, "invalid_argument", 400},
+      {StatusCode::kUnauthenticated, "unauthenticated", 401},
+      {StatusCode::kPermissionDenied, "permission_denied", 403},
+      {StatusCode::kNotFound, "not_found", 404},
+      {StatusCode::kConflict, "conflict", 409},
+      {StatusCode::kTooLarge, "too_large", 413},
+      {StatusCode::kOntologyViolation, "ontology_violation", 422},
+      {StatusCode::kUnprocessable, "unprocessable", 422},
+      {StatusCode::kOverloaded, "overloaded", 429},
+      {StatusCode::kInternal, "internal", 500},
+  };
+  for (const Case& c : kCases) {
+    EXPECT_EQ(status_code_name(c.code), c.name);
+    EXPECT_EQ(http_status(c.code), c.http) << c.name;
+  }
+}
+
+TEST(StatusTest, ReasonOverridesErrorCodeAndPrependAddsContext) {
+  Status plain = Status::not_found("no such node");
+  EXPECT_FALSE(plain.ok());
+  EXPECT_EQ(plain.error_code(), "not_found");
+  EXPECT_EQ(plain.to_string(), "not_found: no such node");
+
+  Status specific = Status::unprocessable("read_only_query", "CREATE is not allowed");
+  EXPECT_EQ(specific.code(), StatusCode::kUnprocessable);
+  EXPECT_EQ(specific.error_code(), "read_only_query");
+
+  Status status = Status::ontology_violation("expected float", {"a"});
+  status.prepend("properties.lift").add_detail("b");
+  EXPECT_EQ(status.message(), "properties.lift: expected float");
+  EXPECT_EQ(status.details(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(Status::ok_status().ok());
+}
+
+TEST(StatusTest, ResultHoldsValueOrStatus) {
+  Result<std::string> value = std::string("seven");
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(*value, "seven");
+  EXPECT_EQ(value->size(), 5u);
+  EXPECT_TRUE(value.status().ok());
+  Result<std::string> error = Status::conflict("version mismatch");
+  EXPECT_FALSE(error.ok());
+  EXPECT_EQ(error.status().code(), StatusCode::kConflict);
+}
+
+}  // namespace
+}  // namespace expgraph
