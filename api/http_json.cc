@@ -29,7 +29,8 @@ Result<nlohmann::json> parse_json_object(const std::string& body) {
   if (document.is_discarded()) {
     // Parse again with exceptions only to get the position and reason for the message.
     try {
-      (void)nlohmann::json::parse(body);
+      nlohmann::json unused = nlohmann::json::parse(body);
+      (void)unused;
     } catch (const nlohmann::json::parse_error& error) {
       return Status::invalid_argument("malformed JSON", {error.what()});
     }
