@@ -15,10 +15,11 @@ constexpr double kEpsilon = 1e-15;
 constexpr double kTiny = 1e-300;
 constexpr int kMaxIterations = 500;
 
-// Regularized lower incomplete gamma P(a, x), by its power series for x < a + 1 and by the
-// Legendre continued fraction for the upper part otherwise (each converges fast there).
-double regularized_gamma_p(double a, double x) {
-  if (x <= 0) return 0;
+// Regularized incomplete gamma: the lower P(a, x) or, with `upper`, Q(a, x) = 1 - P(a, x). Uses
+// the power series of P for x < a + 1 and the Legendre continued fraction of Q otherwise (each
+// converges fast there); the far tail is computed directly so it keeps its relative precision.
+double regularized_gamma(double a, double x, bool upper) {
+  if (x <= 0) return upper ? 1 : 0;
   const double log_front = -x + a * std::log(x) - std::lgamma(a);
   if (x < a + 1) {
     double term = 1 / a;
@@ -28,7 +29,8 @@ double regularized_gamma_p(double a, double x) {
       sum += term;
       if (std::fabs(term) < std::fabs(sum) * kEpsilon) break;
     }
-    return sum * std::exp(log_front);
+    const double lower = sum * std::exp(log_front);
+    return upper ? 1 - lower : lower;
   }
   double b = x + 1 - a;
   double c = 1 / kTiny;
@@ -46,7 +48,8 @@ double regularized_gamma_p(double a, double x) {
     fraction *= step;
     if (std::fabs(step - 1) < kEpsilon) break;
   }
-  return 1 - std::exp(log_front) * fraction;
+  const double tail = std::exp(log_front) * fraction;
+  return upper ? tail : 1 - tail;
 }
 
 // The continued fraction of the incomplete beta function (modified Lentz), which converges
@@ -162,7 +165,14 @@ double chi_square_cdf(double x, double df) {
   if (std::isnan(x) || !(df > 0)) return kNaN;
   if (x <= 0) return 0;
   if (std::isinf(x)) return 1;
-  return regularized_gamma_p(df / 2, x / 2);
+  return regularized_gamma(df / 2, x / 2, /*upper=*/false);
+}
+
+double chi_square_survival(double x, double df) {
+  if (std::isnan(x) || !(df > 0)) return kNaN;
+  if (x <= 0) return 1;
+  if (std::isinf(x)) return 0;
+  return regularized_gamma(df / 2, x / 2, /*upper=*/true);
 }
 
 }  // namespace expgraph::analytics

@@ -18,5 +18,7 @@ double student_t_quantile(double p, double df);
 
 // P(X <= x) for a chi-square X with `df` > 0 degrees of freedom; 0 for x <= 0.
 double chi_square_cdf(double x, double df);
+// P(X > x), computed directly so that tiny tail probabilities (p-values) stay accurate.
+double chi_square_survival(double x, double df);
 
 }  // namespace expgraph::analytics

@@ -85,5 +85,13 @@ TEST(ChiSquareTest, ClosedForms) {
   EXPECT_TRUE(std::isnan(chi_square_cdf(1, 0)));
 }
 
+TEST(ChiSquareTest, SurvivalKeepsTailPrecision) {
+  // Even df closed form: e^{-x/2} sum_{j<df/2} (x/2)^j / j!; 1 - cdf would round these to 0.
+  EXPECT_NEAR(chi_square_survival(80, 12) / 4.127308729731736e-12, 1, 1e-12);
+  EXPECT_NEAR(chi_square_survival(200, 2) / 3.720075976020836e-44, 1, 1e-12);
+  EXPECT_NEAR(chi_square_survival(3, 4), 1 - 0.44217459962892547, 1e-14);  // series branch
+  EXPECT_EQ(chi_square_survival(0, 4), 1.0);
+}
+
 }  // namespace
 }  // namespace expgraph::analytics
