@@ -20,7 +20,8 @@ void Router::del(const std::string& pattern, std::string label, Handler handler)
 }
 
 httplib::Server::Handler Router::wrap(std::string label, Handler handler) {
-  return [this, label = std::move(label), handler = std::move(handler)](
+  // The Router is a setup helper that may go away; handlers keep only the Metrics.
+  return [&metrics = metrics_, label = std::move(label), handler = std::move(handler)](
              const httplib::Request& request, httplib::Response& response) {
     auto start = std::chrono::steady_clock::now();
     Status status;
@@ -32,7 +33,7 @@ httplib::Server::Handler Router::wrap(std::string label, Handler handler) {
     }
     if (!status.ok()) send_error(response, status);
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    metrics_.record(label, response.status, elapsed.count());
+    metrics.record(label, response.status, elapsed.count());
   };
 }
 

@@ -40,7 +40,8 @@ void ApiServer::configure() {
   });
   // Failures httplib produces itself (no route, body over the limit, bad request line)
   // still get the JSON error body.
-  server_.set_error_handler([this](const httplib::Request& request, httplib::Response& response) {
+  server_.set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     switch (response.status) {
       case 404:
@@ -61,7 +62,7 @@ void ApiServer::configure() {
         break;
     }
     return httplib::Server::HandlerResponse::Handled;
-  });
+  }));
   server_.set_exception_handler(
       [](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
         std::string what = "unknown exception";
