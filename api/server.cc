@@ -94,6 +94,7 @@ void ApiServer::configure() {
   add_node_routes(router, graph_);
   add_edge_routes(router, graph_);
   add_batch_routes(router, graph_);
+  add_traversal_routes(router, graph_);
 }
 
 Status ApiServer::bind() {
