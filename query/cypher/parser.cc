@@ -78,8 +78,7 @@ class Parser {
   Query parse_query() {
     Query query;
     if (check(TokenKind::kEnd)) {
-      throw ParseFailure{Status::invalid_argument("syntax error at line 1, column 1: empty query",
-                                                  {position_detail(peek().position)})};
+      fail_at(peek().position, "empty query");
     }
     query.explain = accept_keyword("EXPLAIN");
     if (check_keyword("PROFILE")) unsupported(peek().position, "PROFILE");

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "query/cypher/functions.h"
+#include "query/cypher/operators.h"
 #include "query/cypher/value.h"
 #include "query/cypher/value_ops.h"
 
@@ -484,6 +485,29 @@ TEST(CypherValue, FromJsonParameters) {
   // Round trip.
   Value v = M({{"a", L({I(1), F(2.5), S("x"), N, B(false)})}});
   EXPECT_EQ(*from_json(to_json(v)), v);
+}
+
+}  // namespace
+}  // namespace expgraph::cypher
+
+namespace expgraph::cypher {
+namespace {
+
+// --- AST operators ---------------------------------------------------------------------------
+
+TEST(CypherOperators, DispatchToValueSemantics) {
+  EXPECT_EQ(show(apply_binary(BinaryOp::kAdd, I(1), I(2))), "3");
+  EXPECT_EQ(show(apply_binary(BinaryOp::kEq, N, I(2))), "null");
+  EXPECT_EQ(show(apply_binary(BinaryOp::kLessEq, I(2), F(2.0))), "true");
+  EXPECT_EQ(show(apply_binary(BinaryOp::kIn, I(1), L({N, I(2)}))), "null");
+  EXPECT_EQ(show(apply_binary(BinaryOp::kStartsWith, S("abc"), S("ab"))), "true");
+  EXPECT_EQ(show(apply_binary(BinaryOp::kXor, B(true), B(true))), "false");
+  EXPECT_EQ(show(apply_binary(BinaryOp::kPower, I(3), I(2))), "9.0");
+  EXPECT_EQ(show(apply_unary(UnaryOp::kIsNull, N)), "true");
+  EXPECT_EQ(show(apply_unary(UnaryOp::kIsNotNull, N)), "false");
+  EXPECT_EQ(show(apply_unary(UnaryOp::kNot, N)), "null");
+  EXPECT_EQ(show(apply_unary(UnaryOp::kNegate, I(kMin))), "ERROR integer_overflow");
+  EXPECT_EQ(show(apply_unary(UnaryOp::kPlus, S("a"))), "ERROR type_error");
 }
 
 }  // namespace
