@@ -6,6 +6,9 @@
 #include <exception>
 #include <initializer_list>
 #include <limits>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "query/cypher/lexer.h"
 
@@ -816,6 +819,8 @@ Result<Query> parse_cypher(std::string_view text) {
     return std::move(failure.status);
   } catch (const std::bad_alloc&) {
     return Status::too_large("query is too large to parse");
+  } catch (const std::exception& error) {
+    return Status::internal(std::string("parser failure: ") + error.what());
   }
 }
 
