@@ -1,0 +1,59 @@
+// Aggregation state for one aggregate call in one group: count(*), count, sum, avg, min, max,
+// collect, stdev, stdevp, each optionally DISTINCT, with openCypher null handling (nulls are
+// skipped). The executor keeps one Aggregator per (group key, aggregate expression), feeds it
+// each row's argument, and reads result() once the input is exhausted.
+// Not thread-safe: one instance belongs to one group of one query.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <unordered_set>
+
+#include "ontology/status.h"
+#include "query/cypher/value.h"
+#include "query/cypher/value_ops.h"
+
+namespace expgraph::cypher {
+
+class Aggregator {
+ public:
+  enum class Kind { kCountStar, kCount, kSum, kAvg, kMin, kMax, kCollect, kStdev, kStdevP };
+
+  // The aggregator for `function_name` (case-insensitive, as is_aggregate_function accepts).
+  // Fails with unknown_function for other names.
+  static Result<Aggregator> create(std::string_view function_name, bool distinct);
+  // count(*): counts rows, whatever add() is given.
+  static Aggregator count_star() { return Aggregator(Kind::kCountStar, false); }
+
+  // Feeds one row's argument value. Nulls are skipped (except by count(*)); with DISTINCT,
+  // values equivalent to one already seen are skipped. Fails with type_error when sum/avg/stdev
+  // see a non-number and integer_overflow when an integer sum overflows.
+  Status add(const Value& value);
+
+  // The aggregate over everything added so far. Over no (non-null) input: count gives 0,
+  // sum gives 0, collect gives [], stdev gives 0.0, and avg/min/max give null.
+  // sum of integers stays an integer; any float makes it a float; avg is always a float.
+  // min/max use the ORDER BY order (order_compare), so they are defined across types.
+  Value result() const;
+
+  Kind kind() const { return kind_; }
+
+ private:
+  Aggregator(Kind kind, bool distinct) : kind_(kind), distinct_(distinct) {}
+
+  Kind kind_;
+  bool distinct_;
+  std::unordered_set<Value, ValueHash, ValueEquivalent> seen_;  // only with DISTINCT
+  int64_t count_ = 0;
+  // sum: integers are summed exactly until a float appears.
+  int64_t int_sum_ = 0;
+  double float_sum_ = 0;
+  bool saw_float_ = false;
+  // avg / stdev: Welford's running mean and sum of squared deviations (stable for long inputs).
+  double mean_ = 0;
+  double m2_ = 0;
+  Value best_;         // min / max so far (null until the first non-null value)
+  Value::List items_;  // collect
+};
+
+}  // namespace expgraph::cypher

@@ -1,0 +1,467 @@
+#include "query/cypher/ast.h"
+
+#include "query/cypher/functions.h"
+#include "query/cypher/lexer.h"
+
+namespace expgraph::cypher {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+ExprPtr clone_or_null(const ExprPtr& expr) { return expr ? clone(*expr) : nullptr; }
+
+// Names print bare when they are plain identifiers, else backquoted, so output re-parses.
+std::string name_text(const std::string& name) {
+  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || static_cast<unsigned char>(c) >= 0x80;
+    if (!ok) plain = false;
+  }
+  if (plain) return name;
+  std::string quoted = "`";
+  for (char c : name) {
+    quoted += c;
+    if (c == '`') quoted += '`';
+  }
+  quoted += '`';
+  return quoted;
+}
+
+// Variables and aliases additionally need quotes when they are reserved words (`match`).
+std::string variable_text(const std::string& name) {
+  if (is_reserved_word(name)) return "`" + name + "`";
+  return name_text(name);
+}
+
+std::string parameter_text(const std::string& name) {
+  bool digits = !name.empty();
+  for (char c : name) digits = digits && c >= '0' && c <= '9';
+  return "$" + (digits ? name : name_text(name));
+}
+
+void print(std::string& out, const Expr& expr);
+
+void print_list(std::string& out, const std::vector<ExprPtr>& items) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    print(out, *items[i]);
+  }
+}
+
+void print_map(std::string& out, const MapExpr& map) {
+  out += '{';
+  for (size_t i = 0; i < map.entries.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += name_text(map.entries[i].first);
+    out += ": ";
+    print(out, *map.entries[i].second);
+  }
+  out += '}';
+}
+
+bool is_number_literal(const Expr& expr) {
+  return expr.is<LiteralExpr>() && expr.as<LiteralExpr>().value.is_number();
+}
+
+void print(std::string& out, const Expr& expr) {
+  std::visit(Overloaded{
+                 [&](const LiteralExpr& e) { out += e.value.debug_string(); },
+                 [&](const ParameterExpr& e) { out += parameter_text(e.name); },
+                 [&](const VariableExpr& e) { out += variable_text(e.name); },
+                 [&](const PropertyExpr& e) {
+                   print(out, *e.object);
+                   out += '.';
+                   out += name_text(e.key);
+                 },
+                 [&](const LabelsExpr& e) {
+                   out += '(';
+                   print(out, *e.object);
+                   for (const std::string& label : e.labels) {
+                     out += ':';
+                     out += name_text(label);
+                   }
+                   out += ')';
+                 },
+                 [&](const ListExpr& e) {
+                   out += '[';
+                   print_list(out, e.items);
+                   out += ']';
+                 },
+                 [&](const MapExpr& e) { print_map(out, e); },
+                 [&](const IndexExpr& e) {
+                   print(out, *e.container);
+                   out += '[';
+                   print(out, *e.index);
+                   out += ']';
+                 },
+                 [&](const SliceExpr& e) {
+                   print(out, *e.list);
+                   out += '[';
+                   if (e.from) print(out, *e.from);
+                   out += "..";
+                   if (e.to) print(out, *e.to);
+                   out += ']';
+                 },
+                 [&](const UnaryExpr& e) {
+                   out += '(';
+                   if (e.op == UnaryOp::kIsNull || e.op == UnaryOp::kIsNotNull) {
+                     print(out, *e.operand);
+                     out += ' ';
+                     out += unary_op_name(e.op);
+                   } else {
+                     out += unary_op_name(e.op);
+                     out += e.op == UnaryOp::kNot ? " " : "";
+                     // -(1) must not print as -1, which would read back as a negative literal.
+                     bool wrap = e.op != UnaryOp::kNot && is_number_literal(*e.operand);
+                     if (wrap) out += '(';
+                     print(out, *e.operand);
+                     if (wrap) out += ')';
+                   }
+                   out += ')';
+                 },
+                 [&](const BinaryExpr& e) {
+                   out += '(';
+                   print(out, *e.left);
+                   out += ' ';
+                   out += binary_op_name(e.op);
+                   out += ' ';
+                   print(out, *e.right);
+                   out += ')';
+                 },
+                 [&](const FunctionCallExpr& e) {
+                   out += e.name;
+                   out += '(';
+                   if (e.distinct) out += "DISTINCT ";
+                   print_list(out, e.args);
+                   out += ')';
+                 },
+                 [&](const CountStarExpr&) { out += "count(*)"; },
+                 [&](const CaseExpr& e) {
+                   out += "CASE";
+                   if (e.subject) {
+                     out += ' ';
+                     print(out, *e.subject);
+                   }
+                   for (const auto& [when, then] : e.branches) {
+                     out += " WHEN ";
+                     print(out, *when);
+                     out += " THEN ";
+                     print(out, *then);
+                   }
+                   if (e.otherwise) {
+                     out += " ELSE ";
+                     print(out, *e.otherwise);
+                   }
+                   out += " END";
+                 },
+             },
+             expr.node);
+}
+
+void print_properties(std::string& out, const ExprPtr& properties) {
+  if (!properties) return;
+  out += ' ';
+  print(out, *properties);
+}
+
+void print_node(std::string& out, const NodePattern& node) {
+  out += '(';
+  out += node.variable.empty() ? "" : variable_text(node.variable);
+  for (const std::string& label : node.labels) {
+    out += ":";
+    out += name_text(label);
+  }
+  if (node.properties && node.variable.empty() && node.labels.empty()) {
+    print(out, *node.properties);
+  } else {
+    print_properties(out, node.properties);
+  }
+  out += ')';
+}
+
+void print_relationship(std::string& out, const RelationshipPattern& rel) {
+  out += rel.direction == Direction::kIncoming ? "<-" : "-";
+  out += '[';
+  out += rel.variable.empty() ? "" : variable_text(rel.variable);
+  for (size_t i = 0; i < rel.types.size(); ++i) {
+    out += i == 0 ? ":" : "|";
+    out += name_text(rel.types[i]);
+  }
+  if (rel.length) {
+    out += '*';
+    const VarLength& length = *rel.length;
+    if (length.min && length.max && *length.min == *length.max) {
+      out += std::to_string(*length.min);
+    } else if (length.min || length.max) {
+      if (length.min) out += std::to_string(*length.min);
+      out += "..";
+      if (length.max) out += std::to_string(*length.max);
+    }
+  }
+  print_properties(out, rel.properties);
+  out += ']';
+  out += rel.direction == Direction::kOutgoing ? "->" : "-";
+}
+
+void print_projection(std::string& out, const Projection& projection) {
+  if (projection.distinct) out += " DISTINCT";
+  out += ' ';
+  bool first = true;
+  if (projection.star) {
+    out += '*';
+    first = false;
+  }
+  for (const ProjectionItem& item : projection.items) {
+    if (!first) out += ", ";
+    first = false;
+    print(out, *item.expr);
+    if (item.has_alias) {
+      out += " AS ";
+      out += variable_text(item.name);
+    }
+  }
+  if (!projection.order_by.empty()) {
+    out += " ORDER BY ";
+    for (size_t i = 0; i < projection.order_by.size(); ++i) {
+      if (i > 0) out += ", ";
+      print(out, *projection.order_by[i].expr);
+      if (projection.order_by[i].descending) out += " DESC";
+    }
+  }
+  if (projection.skip) {
+    out += " SKIP ";
+    print(out, *projection.skip);
+  }
+  if (projection.limit) {
+    out += " LIMIT ";
+    print(out, *projection.limit);
+  }
+}
+
+}  // namespace
+
+ExprPtr clone(const Expr& expr) {
+  auto clone_all = [](const std::vector<ExprPtr>& items) {
+    std::vector<ExprPtr> copies;
+    copies.reserve(items.size());
+    for (const ExprPtr& item : items) copies.push_back(clone(*item));
+    return copies;
+  };
+  Expr::Node node =
+      std::visit(Overloaded{
+                     [](const LiteralExpr& e) -> Expr::Node { return e; },
+                     [](const ParameterExpr& e) -> Expr::Node { return e; },
+                     [](const VariableExpr& e) -> Expr::Node { return e; },
+                     [](const PropertyExpr& e) -> Expr::Node {
+                       return PropertyExpr{clone(*e.object), e.key};
+                     },
+                     [](const LabelsExpr& e) -> Expr::Node {
+                       return LabelsExpr{clone(*e.object), e.labels};
+                     },
+                     [&](const ListExpr& e) -> Expr::Node { return ListExpr{clone_all(e.items)}; },
+                     [](const MapExpr& e) -> Expr::Node {
+                       MapExpr copy;
+                       for (const auto& [key, value] : e.entries)
+                         copy.entries.emplace_back(key, clone(*value));
+                       return copy;
+                     },
+                     [](const IndexExpr& e) -> Expr::Node {
+                       return IndexExpr{clone(*e.container), clone(*e.index)};
+                     },
+                     [](const SliceExpr& e) -> Expr::Node {
+                       return SliceExpr{clone(*e.list), clone_or_null(e.from), clone_or_null(e.to)};
+                     },
+                     [](const UnaryExpr& e) -> Expr::Node {
+                       return UnaryExpr{e.op, clone(*e.operand)};
+                     },
+                     [](const BinaryExpr& e) -> Expr::Node {
+                       return BinaryExpr{e.op, clone(*e.left), clone(*e.right)};
+                     },
+                     [&](const FunctionCallExpr& e) -> Expr::Node {
+                       return FunctionCallExpr{e.name, e.distinct, clone_all(e.args)};
+                     },
+                     [](const CountStarExpr& e) -> Expr::Node { return e; },
+                     [](const CaseExpr& e) -> Expr::Node {
+                       CaseExpr copy;
+                       copy.subject = clone_or_null(e.subject);
+                       for (const auto& [when, then] : e.branches) {
+                         copy.branches.emplace_back(clone(*when), clone(*then));
+                       }
+                       copy.otherwise = clone_or_null(e.otherwise);
+                       return copy;
+                     },
+                 },
+                 expr.node);
+  return std::make_unique<Expr>(Expr{expr.position, std::move(node)});
+}
+
+bool contains_aggregate(const Expr& expr) {
+  auto any = [](const std::vector<ExprPtr>& items) {
+    for (const ExprPtr& item : items) {
+      if (contains_aggregate(*item)) return true;
+    }
+    return false;
+  };
+  auto maybe = [](const ExprPtr& e) { return e && contains_aggregate(*e); };
+  return std::visit(
+      Overloaded{
+          [](const LiteralExpr&) { return false; },
+          [](const ParameterExpr&) { return false; },
+          [](const VariableExpr&) { return false; },
+          [](const PropertyExpr& e) { return contains_aggregate(*e.object); },
+          [](const LabelsExpr& e) { return contains_aggregate(*e.object); },
+          [&](const ListExpr& e) { return any(e.items); },
+          [](const MapExpr& e) {
+            for (const auto& entry : e.entries) {
+              if (contains_aggregate(*entry.second)) return true;
+            }
+            return false;
+          },
+          [](const IndexExpr& e) {
+            return contains_aggregate(*e.container) || contains_aggregate(*e.index);
+          },
+          [&](const SliceExpr& e) {
+            return contains_aggregate(*e.list) || maybe(e.from) || maybe(e.to);
+          },
+          [](const UnaryExpr& e) { return contains_aggregate(*e.operand); },
+          [](const BinaryExpr& e) {
+            return contains_aggregate(*e.left) || contains_aggregate(*e.right);
+          },
+          [&](const FunctionCallExpr& e) { return is_aggregate_function(e.name) || any(e.args); },
+          [](const CountStarExpr&) { return true; },
+          [&](const CaseExpr& e) {
+            if (maybe(e.subject) || maybe(e.otherwise)) return true;
+            for (const auto& [when, then] : e.branches) {
+              if (contains_aggregate(*when) || contains_aggregate(*then)) return true;
+            }
+            return false;
+          },
+      },
+      expr.node);
+}
+
+std::string_view binary_op_name(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::kOr:
+      return "OR";
+    case BinaryOp::kXor:
+      return "XOR";
+    case BinaryOp::kAnd:
+      return "AND";
+    case BinaryOp::kEq:
+      return "=";
+    case BinaryOp::kNotEq:
+      return "<>";
+    case BinaryOp::kLess:
+      return "<";
+    case BinaryOp::kLessEq:
+      return "<=";
+    case BinaryOp::kGreater:
+      return ">";
+    case BinaryOp::kGreaterEq:
+      return ">=";
+    case BinaryOp::kIn:
+      return "IN";
+    case BinaryOp::kStartsWith:
+      return "STARTS WITH";
+    case BinaryOp::kEndsWith:
+      return "ENDS WITH";
+    case BinaryOp::kContains:
+      return "CONTAINS";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSubtract:
+      return "-";
+    case BinaryOp::kMultiply:
+      return "*";
+    case BinaryOp::kDivide:
+      return "/";
+    case BinaryOp::kModulo:
+      return "%";
+    case BinaryOp::kPower:
+      return "^";
+  }
+  return "?";
+}
+
+std::string_view unary_op_name(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::kNot:
+      return "NOT";
+    case UnaryOp::kNegate:
+      return "-";
+    case UnaryOp::kPlus:
+      return "+";
+    case UnaryOp::kIsNull:
+      return "IS NULL";
+    case UnaryOp::kIsNotNull:
+      return "IS NOT NULL";
+  }
+  return "?";
+}
+
+std::string to_string(const Expr& expr) {
+  std::string out;
+  print(out, expr);
+  return out;
+}
+
+std::string to_string(const PatternPart& pattern) {
+  std::string out;
+  if (!pattern.path_variable.empty()) {
+    out += variable_text(pattern.path_variable);
+    out += " = ";
+  }
+  for (size_t i = 0; i < pattern.nodes.size(); ++i) {
+    if (i > 0 && i - 1 < pattern.relationships.size()) {
+      print_relationship(out, pattern.relationships[i - 1]);
+    }
+    print_node(out, pattern.nodes[i]);
+  }
+  return out;
+}
+
+std::string to_string(const Clause& clause) {
+  std::string out;
+  std::visit(Overloaded{
+                 [&](const MatchClause& c) {
+                   out += c.optional ? "OPTIONAL MATCH " : "MATCH ";
+                   for (size_t i = 0; i < c.patterns.size(); ++i) {
+                     if (i > 0) out += ", ";
+                     out += to_string(c.patterns[i]);
+                   }
+                   if (c.where) out += " WHERE " + to_string(*c.where);
+                 },
+                 [&](const UnwindClause& c) {
+                   out += "UNWIND " + to_string(*c.list) + " AS ";
+                   out += variable_text(c.variable);
+                 },
+                 [&](const WithClause& c) {
+                   out += "WITH";
+                   print_projection(out, c.projection);
+                   if (c.where) out += " WHERE " + to_string(*c.where);
+                 },
+                 [&](const ReturnClause& c) {
+                   out += "RETURN";
+                   print_projection(out, c.projection);
+                 },
+             },
+             clause.node);
+  return out;
+}
+
+std::string to_string(const Query& query) {
+  std::string out = query.explain ? "EXPLAIN " : "";
+  for (size_t i = 0; i < query.clauses.size(); ++i) {
+    if (i > 0) out += ' ';
+    out += to_string(query.clauses[i]);
+  }
+  return out;
+}
+
+}  // namespace expgraph::cypher

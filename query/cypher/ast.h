@@ -1,0 +1,297 @@
+// The abstract syntax tree of a read-only openCypher query, as the parser produces it and the
+// planner consumes it. An owned tree (unique_ptr / vector) where every node carries the source
+// position it came from. Names are not resolved here: the binder checks variables, labels
+// (ontology node types), relationship types and function names. Not thread-safe to mutate;
+// safe to read from several threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "query/cypher/token.h"
+#include "query/cypher/value.h"
+
+namespace expgraph::cypher {
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+// --- Expressions ----------------------------------------------------------------------------
+
+enum class UnaryOp { kNot, kNegate, kPlus, kIsNull, kIsNotNull };
+
+enum class BinaryOp {
+  kOr,
+  kXor,
+  kAnd,
+  kEq,
+  kNotEq,
+  kLess,
+  kLessEq,
+  kGreater,
+  kGreaterEq,
+  kIn,
+  kStartsWith,
+  kEndsWith,
+  kContains,
+  kAdd,
+  kSubtract,
+  kMultiply,
+  kDivide,
+  kModulo,
+  kPower,
+};
+
+// A scalar literal: null, true/false, integer, float or string. List and map literals are
+// ListExpr and MapExpr because their elements may be arbitrary expressions.
+struct LiteralExpr {
+  Value value;
+};
+// $name (or $0): looked up in the request's parameters at execution.
+struct ParameterExpr {
+  std::string name;
+};
+struct VariableExpr {
+  std::string name;
+};
+// object.key: a node/relationship property or a map entry.
+struct PropertyExpr {
+  ExprPtr object;
+  std::string key;
+};
+// object:A:B, true when the node has every listed label (expgraph nodes have exactly one: their
+// ontology type). Also used for relationships (r:TYPE).
+struct LabelsExpr {
+  ExprPtr object;
+  std::vector<std::string> labels;
+};
+struct ListExpr {
+  std::vector<ExprPtr> items;
+};
+// {key: expr, ...}, keys in source order (duplicates: the last one wins at evaluation).
+struct MapExpr {
+  std::vector<std::pair<std::string, ExprPtr>> entries;
+};
+// container[index]
+struct IndexExpr {
+  ExprPtr container;
+  ExprPtr index;
+};
+// list[from..to]; either bound may be absent (null pointer).
+struct SliceExpr {
+  ExprPtr list;
+  ExprPtr from;
+  ExprPtr to;
+};
+struct UnaryExpr {
+  UnaryOp op;
+  ExprPtr operand;
+};
+struct BinaryExpr {
+  BinaryOp op;
+  ExprPtr left;
+  ExprPtr right;
+};
+// name(args) or name(DISTINCT args). `name` is as written (possibly dotted: "a.b.c"); function
+// names are case-insensitive, so compare with is_aggregate_function() / call_function().
+struct FunctionCallExpr {
+  std::string name;
+  bool distinct = false;
+  std::vector<ExprPtr> args;
+};
+// count(*)
+struct CountStarExpr {};
+// CASE [subject] WHEN w THEN t ... [ELSE e] END. Without a subject each `when` is a predicate;
+// with one, each `when` is compared to the subject with `=`.
+struct CaseExpr {
+  ExprPtr subject;  // may be null
+  std::vector<std::pair<ExprPtr, ExprPtr>> branches;
+  ExprPtr otherwise;  // may be null (then the result is null)
+};
+
+enum class ExprKind {
+  kLiteral,
+  kParameter,
+  kVariable,
+  kProperty,
+  kLabels,
+  kList,
+  kMap,
+  kIndex,
+  kSlice,
+  kUnary,
+  kBinary,
+  kFunctionCall,
+  kCountStar,
+  kCase,
+};
+
+struct Expr {
+  using Node = std::variant<LiteralExpr, ParameterExpr, VariableExpr, PropertyExpr, LabelsExpr,
+                            ListExpr, MapExpr, IndexExpr, SliceExpr, UnaryExpr, BinaryExpr,
+                            FunctionCallExpr, CountStarExpr, CaseExpr>;
+  SourcePosition position;
+  Node node;
+
+  // The variant alternative, as an enum for switch statements (same order as Node).
+  ExprKind kind() const { return static_cast<ExprKind>(node.index()); }
+  template <typename T>
+  const T& as() const {
+    return std::get<T>(node);
+  }
+  template <typename T>
+  T& as() {
+    return std::get<T>(node);
+  }
+  template <typename T>
+  bool is() const {
+    return std::holds_alternative<T>(node);
+  }
+};
+
+// Builds an expression node at `position`.
+template <typename T>
+ExprPtr make_expr(SourcePosition position, T node) {
+  return std::make_unique<Expr>(Expr{position, Expr::Node(std::move(node))});
+}
+
+// A deep copy (the planner may need the same expression in two operators).
+ExprPtr clone(const Expr& expr);
+// Whether the expression calls an aggregate (count(*), sum(...), ...) anywhere inside it.
+bool contains_aggregate(const Expr& expr);
+
+// --- Patterns -------------------------------------------------------------------------------
+
+// (variable:Label {key: value})
+struct NodePattern {
+  SourcePosition position;
+  std::string variable;             // empty when anonymous
+  std::vector<std::string> labels;  // all must hold
+  ExprPtr properties;               // MapExpr or ParameterExpr; null when absent
+};
+
+enum class Direction {
+  kOutgoing,  // (a)-[]->(b)
+  kIncoming,  // (a)<-[]-(b)
+  kBoth,      // (a)-[]-(b): either direction
+};
+
+// *, *2, *1..3, *..3, *2..: an absent min means 1, an absent max means unbounded; *2 sets both.
+struct VarLength {
+  std::optional<int64_t> min;
+  std::optional<int64_t> max;
+  int64_t min_hops() const { return min.value_or(1); }
+};
+
+// -[variable:T1|T2 *1..3 {key: value}]->
+struct RelationshipPattern {
+  SourcePosition position;
+  std::string variable;            // empty when anonymous
+  std::vector<std::string> types;  // alternatives; empty means any type
+  Direction direction = Direction::kBoth;
+  std::optional<VarLength> length;  // absent: exactly one hop
+  ExprPtr properties;               // MapExpr or ParameterExpr; null when absent
+};
+
+// [path =] (n0) -r0- (n1) -r1- ... : nodes.size() == relationships.size() + 1, and
+// relationships[i] connects nodes[i] to nodes[i + 1] (direction relative to that order).
+struct PatternPart {
+  SourcePosition position;
+  std::string path_variable;  // empty unless named (p = ...)
+  std::vector<NodePattern> nodes;
+  std::vector<RelationshipPattern> relationships;
+};
+
+// --- Clauses --------------------------------------------------------------------------------
+
+struct MatchClause {
+  bool optional = false;
+  std::vector<PatternPart> patterns;  // comma-separated, at least one
+  ExprPtr where;                      // null when absent
+};
+
+struct UnwindClause {
+  ExprPtr list;
+  std::string variable;
+};
+
+struct ProjectionItem {
+  SourcePosition position;
+  ExprPtr expr;
+  // The result column name: the alias when given, else the expression's source text as written
+  // (so `RETURN n.name` has the column "n.name", as in other Cypher engines).
+  std::string name;
+  bool has_alias = false;
+};
+
+struct SortItem {
+  ExprPtr expr;
+  bool descending = false;
+};
+
+// The shared body of WITH and RETURN.
+struct Projection {
+  bool distinct = false;
+  bool star = false;  // `*`: every variable in scope, before `items`
+  std::vector<ProjectionItem> items;
+  std::vector<SortItem> order_by;
+  ExprPtr skip;   // null when absent; must evaluate to a non-negative integer
+  ExprPtr limit;  // null when absent; must evaluate to a non-negative integer
+};
+
+struct WithClause {
+  Projection projection;
+  ExprPtr where;  // filters after projection; null when absent
+};
+
+struct ReturnClause {
+  Projection projection;
+};
+
+enum class ClauseKind { kMatch, kUnwind, kWith, kReturn };
+
+struct Clause {
+  using Node = std::variant<MatchClause, UnwindClause, WithClause, ReturnClause>;
+  SourcePosition position;
+  Node node;
+
+  ClauseKind kind() const { return static_cast<ClauseKind>(node.index()); }
+  template <typename T>
+  const T& as() const {
+    return std::get<T>(node);
+  }
+  template <typename T>
+  T& as() {
+    return std::get<T>(node);
+  }
+  template <typename T>
+  bool is() const {
+    return std::holds_alternative<T>(node);
+  }
+};
+
+// A whole query. The parser guarantees at least one clause and that the last clause, and only
+// the last, is a RETURN.
+struct Query {
+  bool explain = false;  // EXPLAIN prefix: plan only, do not execute
+  std::vector<Clause> clauses;
+};
+
+// --- Printing -------------------------------------------------------------------------------
+// Deterministic renderings for tests, EXPLAIN output and error messages. The output is valid
+// Cypher that parses back to the same tree: every operator application is parenthesized, so the
+// tree shape is visible (`((n.name = 'x') AND (n.n > 1))`), and names are backquoted as needed.
+
+std::string to_string(const Expr& expr);
+std::string to_string(const PatternPart& pattern);
+std::string to_string(const Clause& clause);
+std::string to_string(const Query& query);     // clauses separated by a single space
+std::string_view binary_op_name(BinaryOp op);  // "AND", "=", "STARTS WITH", "+", ...
+std::string_view unary_op_name(UnaryOp op);    // "NOT", "-", "+", "IS NULL", "IS NOT NULL"
+
+}  // namespace expgraph::cypher

@@ -1,0 +1,597 @@
+#include "query/cypher/functions.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "query/cypher/value_ops.h"
+
+namespace expgraph::cypher {
+
+namespace {
+
+using Args = std::span<const Value>;
+using Function = Result<Value> (*)(Args args, const PropertyLoader* loader);
+
+// range() refuses to build lists longer than this; a query that needs more is a mistake.
+constexpr int64_t kMaxRangeSize = 10'000'000;
+
+struct FunctionDef {
+  size_t min_args;
+  size_t max_args;  // SIZE_MAX: variadic
+  Function function;
+};
+
+std::string lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+Status argument_type_error(std::string_view function, const Value& arg, std::string_view wanted) {
+  return type_error(std::string(function) + "() expects " + std::string(wanted) + " but got " +
+                    std::string(type_name(arg.type())));
+}
+
+// Byte offsets of each code point in valid UTF-8, plus the end offset.
+std::vector<size_t> code_point_offsets(const std::string& text) {
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) offsets.push_back(i);
+  }
+  offsets.push_back(text.size());
+  return offsets;
+}
+
+std::string substring_code_points(const std::string& text, int64_t start, int64_t length) {
+  std::vector<size_t> offsets = code_point_offsets(text);
+  int64_t count = static_cast<int64_t>(offsets.size()) - 1;
+  int64_t begin = std::clamp<int64_t>(start, 0, count);
+  int64_t end = length > count - begin ? count : begin + length;
+  return text.substr(offsets[begin], offsets[end] - offsets[begin]);
+}
+
+Result<int64_t> int_argument(std::string_view function, const Value& arg) {
+  if (!arg.is_int()) return argument_type_error(function, arg, "an INTEGER");
+  return arg.as_int();
+}
+
+std::optional<int64_t> parse_int(std::string_view text) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<double> parse_double(std::string_view text) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// A float truncated toward zero, or nullopt when it has no int64 value (NaN, out of range).
+std::optional<int64_t> truncate_to_int(double d) {
+  if (std::isnan(d) || d >= 9223372036854775808.0 || d < -9223372036854775808.0) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(std::trunc(d));
+}
+
+Result<Value> entity_properties(std::string_view function, const Value& entity,
+                                const PropertyLoader* loader) {
+  if (entity.is_map()) return entity;
+  if (!entity.is_node() && !entity.is_relationship()) {
+    return argument_type_error(function, entity, "a MAP, NODE or RELATIONSHIP");
+  }
+  if (loader == nullptr) {
+    return Status::internal(std::string(function) + "() on a graph entity needs a property loader");
+  }
+  Result<Value::Map> properties = loader->load_properties(entity);
+  if (!properties.ok()) return properties.status();
+  return Value::map(std::move(properties).value());
+}
+
+// --- Graph entities -----------------------------------------------------------------------
+
+Result<Value> fn_id(Args args, const PropertyLoader*) {
+  if (args[0].is_null()) return Value::null();
+  if (!args[0].is_node()) return argument_type_error("id", args[0], "a NODE");
+  uint64_t id = args[0].as_node().id;
+  if (id > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return Status::unprocessable("integer_overflow", "node id does not fit in an INTEGER");
+  }
+  return Value::integer(static_cast<int64_t>(id));
+}
+
+Result<Value> fn_labels(Args args, const PropertyLoader*) {
+  if (args[0].is_null()) return Value::null();
+  if (!args[0].is_node()) return argument_type_error("labels", args[0], "a NODE");
+  return Value::list({Value::string(args[0].as_node().type)});
+}
+
+Result<Value> fn_type(Args args, const PropertyLoader*) {
+  if (args[0].is_null()) return Value::null();
+  if (!args[0].is_relationship()) return argument_type_error("type", args[0], "a RELATIONSHIP");
+  return Value::string(args[0].as_relationship().type);
+}
+
+Result<Value> fn_keys(Args args, const PropertyLoader* loader) {
+  if (args[0].is_null()) return Value::null();
+  Result<Value> properties = entity_properties("keys", args[0], loader);
+  if (!properties.ok()) return properties;
+  Value::List keys;
+  for (const auto& [key, value] : properties->as_map()) keys.push_back(Value::string(key));
+  return Value::list(std::move(keys));
+}
+
+Result<Value> fn_properties(Args args, const PropertyLoader* loader) {
+  if (args[0].is_null()) return Value::null();
+  return entity_properties("properties", args[0], loader);
+}
+
+Result<Value> fn_nodes(Args args, const PropertyLoader*) {
+  if (args[0].is_null()) return Value::null();
+  if (!args[0].is_path()) return argument_type_error("nodes", args[0], "a PATH");
+  Value::List nodes;
+  for (const NodeRef& node : args[0].as_path().nodes)
+    nodes.push_back(Value::node(node.id, node.type));
+  return Value::list(std::move(nodes));
+}
+
+Result<Value> fn_relationships(Args args, const PropertyLoader*) {
+  if (args[0].is_null()) return Value::null();
+  if (!args[0].is_path()) return argument_type_error("relationships", args[0], "a PATH");
+  Value::List rels;
+  for (const RelationshipRef& rel : args[0].as_path().relationships) {
+    rels.push_back(Value::relationship(rel.src, rel.dst, rel.type));
+  }
+  return Value::list(std::move(rels));
+}
+
+// --- Sizes and null handling ----------------------------------------------------------------
+
+Result<Value> fn_size(Args args, const PropertyLoader*) {
+  const Value& arg = args[0];
+  if (arg.is_null()) return Value::null();
+  if (arg.is_list()) return Value::integer(static_cast<int64_t>(arg.as_list().size()));
+  if (arg.is_string()) {
+    return Value::integer(static_cast<int64_t>(code_point_offsets(arg.as_string()).size() - 1));
+  }
+  return argument_type_error("size", arg, "a LIST or STRING");
+}
+
+Result<Value> fn_length(Args args, const PropertyLoader* loader) {
+  const Value& arg = args[0];
+  if (arg.is_path())
+    return Value::integer(static_cast<int64_t>(arg.as_path().relationships.size()));
+  if (arg.is_null() || arg.is_list() || arg.is_string()) return fn_size(args, loader);
+  return argument_type_error("length", arg, "a PATH, LIST or STRING");
+}
+
+Result<Value> fn_coalesce(Args args, const PropertyLoader*) {
+  for (const Value& arg : args) {
+    if (!arg.is_null()) return arg;
+  }
+  return Value::null();
+}
+
+// --- Conversions --------------------------------------------------------------------------
+
+Result<Value> fn_to_string(Args args, const PropertyLoader*) {
+  const Value& arg = args[0];
+  switch (arg.type()) {
+    case Value::Type::kNull:
+      return Value::null();
+    case Value::Type::kString:
+      return arg;
+    case Value::Type::kInt:
+      return Value::string(std::to_string(arg.as_int()));
+    case Value::Type::kFloat:
+      return Value::string(format_float(arg.as_float()));
+    case Value::Type::kBool:
+      return Value::string(arg.as_bool() ? "true" : "false");
+    default:
+      return argument_type_error("toString", arg, "a STRING, INTEGER, FLOAT or BOOLEAN");
+  }
+}
+
+Result<Value> fn_to_integer(Args args, const PropertyLoader*) {
+  const Value& arg = args[0];
+  switch (arg.type()) {
+    case Value::Type::kNull:
+      return Value::null();
+    case Value::Type::kInt:
+      return arg;
+    case Value::Type::kBool:
+      return Value::integer(arg.as_bool() ? 1 : 0);
+    case Value::Type::kFloat: {
+      std::optional<int64_t> truncated = truncate_to_int(arg.as_float());
+      return truncated ? Value::integer(*truncated) : Value::null();
+    }
+    case Value::Type::kString: {
+      if (std::optional<int64_t> parsed = parse_int(arg.as_string()))
+        return Value::integer(*parsed);
+      // '42.7' converts like the float 42.7 does: truncated toward zero.
+      if (std::optional<double> parsed = parse_double(arg.as_string())) {
+        std::optional<int64_t> truncated = truncate_to_int(*parsed);
+        if (truncated) return Value::integer(*truncated);
+      }
+      return Value::null();
+    }
+    default:
+      return argument_type_error("toInteger", arg, "a STRING, INTEGER, FLOAT or BOOLEAN");
+  }
+}
+
+Result<Value> fn_to_float(Args args, const PropertyLoader*) {
+  const Value& arg = args[0];
+  switch (arg.type()) {
+    case Value::Type::kNull:
+      return Value::null();
+    case Value::Type::kFloat:
+      return arg;
+    case Value::Type::kInt:
+      return Value::floating(static_cast<double>(arg.as_int()));
+    case Value::Type::kString: {
+      std::optional<double> parsed = parse_double(arg.as_string());
+      return parsed ? Value::floating(*parsed) : Value::null();
+    }
+    default:
+      return argument_type_error("toFloat", arg, "a STRING, INTEGER or FLOAT");
+  }
+}
+
+Result<Value> fn_to_boolean(Args args, const PropertyLoader*) {
+  const Value& arg = args[0];
+  switch (arg.type()) {
+    case Value::Type::kNull:
+      return Value::null();
+    case Value::Type::kBool:
+      return arg;
+    case Value::Type::kInt:
+      return Value::boolean(arg.as_int() != 0);
+    case Value::Type::kString: {
+      std::string lowered = lower_ascii(arg.as_string());
+      if (lowered == "true") return Value::boolean(true);
+      if (lowered == "false") return Value::boolean(false);
+      return Value::null();
+    }
+    default:
+      return argument_type_error("toBoolean", arg, "a STRING, INTEGER or BOOLEAN");
+  }
+}
+
+// --- Maths ----------------------------------------------------------------------------------
+
+Result<Value> fn_abs(Args args, const PropertyLoader*) {
+  const Value& arg = args[0];
+  if (arg.is_null()) return Value::null();
+  if (arg.is_int()) {
+    if (arg.as_int() == std::numeric_limits<int64_t>::min()) {
+      return Status::unprocessable("integer_overflow",
+                                   "integer overflow in abs(" + std::to_string(arg.as_int()) + ")");
+    }
+    return Value::integer(arg.as_int() < 0 ? -arg.as_int() : arg.as_int());
+  }
+  if (arg.is_float()) return Value::floating(std::fabs(arg.as_float()));
+  return argument_type_error("abs", arg, "a number");
+}
+
+Result<Value> fn_round(Args args, const PropertyLoader*) {
+  const Value& arg = args[0];
+  if (arg.is_null() || (args.size() > 1 && args[1].is_null())) return Value::null();
+  if (!arg.is_number()) return argument_type_error("round", arg, "a number");
+  double x = arg.as_number();
+  if (args.size() == 1) return Value::floating(std::round(x));  // halves round away from zero
+  Result<int64_t> digits = int_argument("round", args[1]);
+  if (!digits.ok()) return digits.status();
+  if (*digits < 0 || *digits > 15) {
+    return type_error("round() precision must be between 0 and 15");
+  }
+  double scale = std::pow(10.0, static_cast<double>(*digits));
+  return Value::floating(std::round(x * scale) / scale);
+}
+
+template <double (*kOp)(double)>
+Result<Value> float_function(const char* name, Args args) {
+  if (args[0].is_null()) return Value::null();
+  if (!args[0].is_number()) return argument_type_error(name, args[0], "a number");
+  return Value::floating(kOp(args[0].as_number()));
+}
+
+double ceil_of(double x) { return std::ceil(x); }
+double floor_of(double x) { return std::floor(x); }
+double sqrt_of(double x) { return std::sqrt(x); }
+
+Result<Value> fn_ceil(Args args, const PropertyLoader*) {
+  return float_function<ceil_of>("ceil", args);
+}
+Result<Value> fn_floor(Args args, const PropertyLoader*) {
+  return float_function<floor_of>("floor", args);
+}
+Result<Value> fn_sqrt(Args args, const PropertyLoader*) {
+  return float_function<sqrt_of>("sqrt", args);
+}
+
+Result<Value> fn_sign(Args args, const PropertyLoader*) {
+  const Value& arg = args[0];
+  if (arg.is_null()) return Value::null();
+  if (!arg.is_number()) return argument_type_error("sign", arg, "a number");
+  double x = arg.as_number();
+  if (std::isnan(x)) return Value::null();
+  return Value::integer(x > 0 ? 1 : (x < 0 ? -1 : 0));
+}
+
+// --- Strings --------------------------------------------------------------------------------
+
+template <char (*kMap)(char)>
+Result<Value> map_ascii(const char* name, Args args) {
+  if (args[0].is_null()) return Value::null();
+  if (!args[0].is_string()) return argument_type_error(name, args[0], "a STRING");
+  std::string out = args[0].as_string();
+  for (char& c : out) c = kMap(c);
+  return Value::string(std::move(out));
+}
+
+char lower_char(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char upper_char(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+Result<Value> fn_to_lower(Args args, const PropertyLoader*) {
+  return map_ascii<lower_char>("toLower", args);
+}
+Result<Value> fn_to_upper(Args args, const PropertyLoader*) {
+  return map_ascii<upper_char>("toUpper", args);
+}
+
+Result<Value> trim_impl(const char* name, Args args, bool left, bool right) {
+  if (args[0].is_null()) return Value::null();
+  if (!args[0].is_string()) return argument_type_error(name, args[0], "a STRING");
+  constexpr std::string_view kSpace = " \t\n\r\f\v";
+  std::string_view text = args[0].as_string();
+  if (left) {
+    size_t first = text.find_first_not_of(kSpace);
+    text.remove_prefix(first == std::string_view::npos ? text.size() : first);
+  }
+  if (right) {
+    size_t last = text.find_last_not_of(kSpace);
+    text = last == std::string_view::npos ? std::string_view() : text.substr(0, last + 1);
+  }
+  return Value::string(std::string(text));
+}
+
+Result<Value> fn_trim(Args args, const PropertyLoader*) {
+  return trim_impl("trim", args, true, true);
+}
+Result<Value> fn_ltrim(Args args, const PropertyLoader*) {
+  return trim_impl("ltrim", args, true, false);
+}
+Result<Value> fn_rtrim(Args args, const PropertyLoader*) {
+  return trim_impl("rtrim", args, false, true);
+}
+
+Result<Value> fn_substring(Args args, const PropertyLoader*) {
+  for (const Value& arg : args) {
+    if (arg.is_null()) return Value::null();
+  }
+  if (!args[0].is_string()) return argument_type_error("substring", args[0], "a STRING");
+  Result<int64_t> start = int_argument("substring", args[1]);
+  if (!start.ok()) return start.status();
+  int64_t length = std::numeric_limits<int64_t>::max();
+  if (args.size() > 2) {
+    Result<int64_t> given = int_argument("substring", args[2]);
+    if (!given.ok()) return given.status();
+    length = *given;
+  }
+  if (*start < 0 || length < 0) return type_error("substring() start and length must be >= 0");
+  return Value::string(substring_code_points(args[0].as_string(), *start, length));
+}
+
+Result<Value> left_right(const char* name, Args args, bool left) {
+  if (args[0].is_null() || args[1].is_null()) return Value::null();
+  if (!args[0].is_string()) return argument_type_error(name, args[0], "a STRING");
+  Result<int64_t> length = int_argument(name, args[1]);
+  if (!length.ok()) return length.status();
+  if (*length < 0) return type_error(std::string(name) + "() length must be >= 0");
+  const std::string& text = args[0].as_string();
+  if (left) return Value::string(substring_code_points(text, 0, *length));
+  int64_t count = static_cast<int64_t>(code_point_offsets(text).size()) - 1;
+  return Value::string(substring_code_points(text, std::max<int64_t>(0, count - *length), *length));
+}
+
+Result<Value> fn_left(Args args, const PropertyLoader*) { return left_right("left", args, true); }
+Result<Value> fn_right(Args args, const PropertyLoader*) {
+  return left_right("right", args, false);
+}
+
+Result<Value> fn_replace(Args args, const PropertyLoader*) {
+  for (const Value& arg : args) {
+    if (arg.is_null()) return Value::null();
+    if (!arg.is_string()) return argument_type_error("replace", arg, "STRINGs");
+  }
+  const std::string& text = args[0].as_string();
+  const std::string& search = args[1].as_string();
+  const std::string& replacement = args[2].as_string();
+  if (search.empty()) return args[0];
+  std::string out;
+  size_t position = 0;
+  for (size_t hit; (hit = text.find(search, position)) != std::string::npos;
+       position = hit + search.size()) {
+    out.append(text, position, hit - position);
+    out += replacement;
+  }
+  out.append(text, position);
+  return Value::string(std::move(out));
+}
+
+Result<Value> fn_split(Args args, const PropertyLoader*) {
+  for (const Value& arg : args) {
+    if (arg.is_null()) return Value::null();
+    if (!arg.is_string()) return argument_type_error("split", arg, "STRINGs");
+  }
+  const std::string& text = args[0].as_string();
+  const std::string& delimiter = args[1].as_string();
+  Value::List parts;
+  if (delimiter.empty()) {
+    std::vector<size_t> offsets = code_point_offsets(text);
+    for (size_t i = 0; i + 1 < offsets.size(); ++i) {
+      parts.push_back(Value::string(text.substr(offsets[i], offsets[i + 1] - offsets[i])));
+    }
+    return Value::list(std::move(parts));
+  }
+  size_t position = 0;
+  for (size_t hit; (hit = text.find(delimiter, position)) != std::string::npos;
+       position = hit + delimiter.size()) {
+    parts.push_back(Value::string(text.substr(position, hit - position)));
+  }
+  parts.push_back(Value::string(text.substr(position)));
+  return Value::list(std::move(parts));
+}
+
+// --- Lists ----------------------------------------------------------------------------------
+
+Result<Value> fn_reverse(Args args, const PropertyLoader*) {
+  const Value& arg = args[0];
+  if (arg.is_null()) return Value::null();
+  if (arg.is_list()) return Value::list(Value::List(arg.as_list().rbegin(), arg.as_list().rend()));
+  if (!arg.is_string()) return argument_type_error("reverse", arg, "a LIST or STRING");
+  const std::string& text = arg.as_string();
+  std::vector<size_t> offsets = code_point_offsets(text);
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = offsets.size() - 1; i > 0; --i) {
+    out.append(text, offsets[i - 1], offsets[i] - offsets[i - 1]);
+  }
+  return Value::string(std::move(out));
+}
+
+Result<Value> list_element(const char* name, Args args, bool first) {
+  if (args[0].is_null()) return Value::null();
+  if (!args[0].is_list()) return argument_type_error(name, args[0], "a LIST");
+  const Value::List& items = args[0].as_list();
+  if (items.empty()) return Value::null();
+  return first ? items.front() : items.back();
+}
+
+Result<Value> fn_head(Args args, const PropertyLoader*) { return list_element("head", args, true); }
+Result<Value> fn_last(Args args, const PropertyLoader*) {
+  return list_element("last", args, false);
+}
+
+Result<Value> fn_tail(Args args, const PropertyLoader*) {
+  if (args[0].is_null()) return Value::null();
+  if (!args[0].is_list()) return argument_type_error("tail", args[0], "a LIST");
+  const Value::List& items = args[0].as_list();
+  if (items.empty()) return Value::list({});
+  return Value::list(Value::List(items.begin() + 1, items.end()));
+}
+
+Result<Value> fn_range(Args args, const PropertyLoader*) {
+  std::vector<int64_t> numbers;
+  for (const Value& arg : args) {
+    Result<int64_t> number = int_argument("range", arg);
+    if (!number.ok()) return number.status();
+    numbers.push_back(*number);
+  }
+  int64_t start = numbers[0];
+  int64_t end = numbers[1];
+  int64_t step = numbers.size() > 2 ? numbers[2] : 1;
+  if (step == 0) return type_error("range() step must not be 0");
+  // Element count in 128-bit arithmetic: end - start may overflow int64.
+  __int128 span = static_cast<__int128>(end) - start;
+  __int128 count = (span / step) + 1;
+  if (count <= 0) return Value::list({});
+  if (count > kMaxRangeSize) {
+    return Status::too_large("range() would build more than " + std::to_string(kMaxRangeSize) +
+                             " elements");
+  }
+  Value::List items;
+  items.reserve(static_cast<size_t>(count));
+  for (__int128 i = 0; i < count; ++i) {
+    items.push_back(Value::integer(static_cast<int64_t>(start + i * step)));
+  }
+  return Value::list(std::move(items));
+}
+
+const std::unordered_map<std::string, FunctionDef>& function_table() {
+  static const std::unordered_map<std::string, FunctionDef> table{
+      {"id", {1, 1, fn_id}},
+      {"labels", {1, 1, fn_labels}},
+      {"type", {1, 1, fn_type}},
+      {"keys", {1, 1, fn_keys}},
+      {"properties", {1, 1, fn_properties}},
+      {"nodes", {1, 1, fn_nodes}},
+      {"relationships", {1, 1, fn_relationships}},
+      {"size", {1, 1, fn_size}},
+      {"length", {1, 1, fn_length}},
+      {"coalesce", {1, SIZE_MAX, fn_coalesce}},
+      {"tostring", {1, 1, fn_to_string}},
+      {"tointeger", {1, 1, fn_to_integer}},
+      {"tofloat", {1, 1, fn_to_float}},
+      {"toboolean", {1, 1, fn_to_boolean}},
+      {"abs", {1, 1, fn_abs}},
+      {"round", {1, 2, fn_round}},
+      {"ceil", {1, 1, fn_ceil}},
+      {"floor", {1, 1, fn_floor}},
+      {"sqrt", {1, 1, fn_sqrt}},
+      {"sign", {1, 1, fn_sign}},
+      {"tolower", {1, 1, fn_to_lower}},
+      {"toupper", {1, 1, fn_to_upper}},
+      {"trim", {1, 1, fn_trim}},
+      {"ltrim", {1, 1, fn_ltrim}},
+      {"rtrim", {1, 1, fn_rtrim}},
+      {"substring", {2, 3, fn_substring}},
+      {"left", {2, 2, fn_left}},
+      {"right", {2, 2, fn_right}},
+      {"replace", {3, 3, fn_replace}},
+      {"split", {2, 2, fn_split}},
+      {"reverse", {1, 1, fn_reverse}},
+      {"head", {1, 1, fn_head}},
+      {"last", {1, 1, fn_last}},
+      {"tail", {1, 1, fn_tail}},
+      {"range", {2, 3, fn_range}},
+  };
+  return table;
+}
+
+}  // namespace
+
+bool is_aggregate_function(std::string_view name) {
+  std::string lowered = lower_ascii(name);
+  return lowered == "count" || lowered == "sum" || lowered == "avg" || lowered == "min" ||
+         lowered == "max" || lowered == "collect" || lowered == "stdev" || lowered == "stdevp";
+}
+
+bool is_scalar_function(std::string_view name) {
+  return function_table().contains(lower_ascii(name));
+}
+
+Result<Value> call_function(std::string_view name, std::span<const Value> args,
+                            const PropertyLoader* loader) {
+  auto it = function_table().find(lower_ascii(name));
+  if (it == function_table().end()) {
+    return Status::unprocessable("unknown_function",
+                                 "unknown function '" + std::string(name) + "'");
+  }
+  const FunctionDef& def = it->second;
+  if (args.size() < def.min_args || args.size() > def.max_args) {
+    std::string expected =
+        def.min_args == def.max_args
+            ? std::to_string(def.min_args)
+            : (def.max_args == SIZE_MAX
+                   ? "at least " + std::to_string(def.min_args)
+                   : std::to_string(def.min_args) + " to " + std::to_string(def.max_args));
+    return Status::unprocessable("invalid_arguments", std::string(name) + "() takes " + expected +
+                                                          " argument(s) but got " +
+                                                          std::to_string(args.size()));
+  }
+  return def.function(args, loader);
+}
+
+}  // namespace expgraph::cypher

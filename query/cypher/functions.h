@@ -1,0 +1,41 @@
+// The built-in Cypher functions that need no graph traversal (size, coalesce, toInteger, round,
+// ...), with openCypher null behaviour, plus the list of aggregate function names. Used by the
+// executor when it evaluates a FunctionCallExpr that is not an aggregate. Thread-safe.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "ontology/status.h"
+#include "query/cypher/value.h"
+
+namespace expgraph::cypher {
+
+// Reads the properties of a node or relationship. The executor implements it over the graph
+// store so that keys(n) and properties(n) work; without one, those calls on entities fail.
+class PropertyLoader {
+ public:
+  virtual ~PropertyLoader() = default;
+  // The stored properties of `entity` (a node or relationship value).
+  virtual Result<Value::Map> load_properties(const Value& entity) const = 0;
+};
+
+// count, sum, avg, min, max, collect, stdev, stdevp (case-insensitive).
+bool is_aggregate_function(std::string_view name);
+// Whether call_function() implements `name` (case-insensitive); aggregates are not included.
+bool is_scalar_function(std::string_view name);
+
+// Calls the scalar function `name` (case-insensitive). Null arguments give null, as openCypher
+// specifies, except for coalesce. Failures: unknown_function for a name it does not know,
+// invalid_arguments for a wrong argument count, type_error for a wrong argument type, and
+// integer_overflow / too_large where a result cannot be represented.
+//   id(node) labels(node) type(rel) keys(map|node|rel) properties(map|node|rel)
+//   nodes(path) relationships(path) size(list|string) length(path|list|string) coalesce(...)
+//   toString toInteger toFloat toBoolean abs round(x[, digits]) ceil floor sign sqrt
+//   toLower toUpper trim ltrim rtrim substring left right replace split reverse
+//   head last tail range(start, end[, step])
+// String functions count Unicode code points; toLower/toUpper change ASCII letters only.
+Result<Value> call_function(std::string_view name, std::span<const Value> args,
+                            const PropertyLoader* loader = nullptr);
+
+}  // namespace expgraph::cypher

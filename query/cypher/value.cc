@@ -1,0 +1,327 @@
+#include "query/cypher/value.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+namespace expgraph::cypher {
+
+namespace {
+
+// JSON parameters nest at most this deep; deeper input is almost certainly hostile.
+constexpr int kMaxJsonDepth = 256;
+
+void append_quoted(std::string& out, const std::string& text) {
+  out += '\'';
+  for (char c : text) {
+    switch (c) {
+      case '\'':
+        out += "\\'";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
+  out += '\'';
+}
+
+std::string node_text(const NodeRef& node) {
+  return "(#" + std::to_string(node.id) + ":" + node.type + ")";
+}
+
+std::string relationship_text(const RelationshipRef& rel) {
+  return "[#" + std::to_string(rel.src) + "-" + rel.type + "->#" + std::to_string(rel.dst) + "]";
+}
+
+void append_debug(std::string& out, const Value& value) {
+  switch (value.type()) {
+    case Value::Type::kNull:
+      out += "null";
+      return;
+    case Value::Type::kBool:
+      out += value.as_bool() ? "true" : "false";
+      return;
+    case Value::Type::kInt:
+      out += std::to_string(value.as_int());
+      return;
+    case Value::Type::kFloat:
+      out += format_float(value.as_float());
+      return;
+    case Value::Type::kString:
+      append_quoted(out, value.as_string());
+      return;
+    case Value::Type::kList: {
+      out += '[';
+      bool first = true;
+      for (const Value& item : value.as_list()) {
+        if (!first) out += ", ";
+        first = false;
+        append_debug(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case Value::Type::kMap: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, item] : value.as_map()) {
+        if (!first) out += ", ";
+        first = false;
+        out += key;
+        out += ": ";
+        append_debug(out, item);
+      }
+      out += '}';
+      return;
+    }
+    case Value::Type::kNode:
+      out += node_text(value.as_node());
+      return;
+    case Value::Type::kRelationship:
+      out += relationship_text(value.as_relationship());
+      return;
+    case Value::Type::kPath: {
+      const PathValue& path = value.as_path();
+      out += '<';
+      for (size_t i = 0; i < path.nodes.size(); ++i) {
+        if (i > 0 && i - 1 < path.relationships.size()) {
+          out += relationship_text(path.relationships[i - 1]);
+        }
+        out += node_text(path.nodes[i]);
+      }
+      out += '>';
+      return;
+    }
+  }
+}
+
+nlohmann::json float_json(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  return d;
+}
+
+nlohmann::json node_json(const NodeRef& node) { return {{"id", node.id}, {"type", node.type}}; }
+
+nlohmann::json relationship_json(const RelationshipRef& rel) {
+  return {{"src", rel.src}, {"dst", rel.dst}, {"type", rel.type}};
+}
+
+Result<Value> from_json_at(const nlohmann::json& json, int depth) {
+  if (depth > kMaxJsonDepth) {
+    return Status::invalid_argument("parameter nests deeper than " + std::to_string(kMaxJsonDepth) +
+                                    " levels");
+  }
+  switch (json.type()) {
+    case nlohmann::json::value_t::null:
+      return Value::null();
+    case nlohmann::json::value_t::boolean:
+      return Value::boolean(json.get<bool>());
+    case nlohmann::json::value_t::number_integer:
+      return Value::integer(json.get<int64_t>());
+    case nlohmann::json::value_t::number_unsigned: {
+      uint64_t u = json.get<uint64_t>();
+      if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return Status::invalid_argument("integer parameter " + std::to_string(u) +
+                                        " does not fit in a signed 64-bit integer");
+      }
+      return Value::integer(static_cast<int64_t>(u));
+    }
+    case nlohmann::json::value_t::number_float:
+      return Value::floating(json.get<double>());
+    case nlohmann::json::value_t::string:
+      return Value::string(json.get<std::string>());
+    case nlohmann::json::value_t::array: {
+      Value::List items;
+      items.reserve(json.size());
+      for (size_t i = 0; i < json.size(); ++i) {
+        Result<Value> item = from_json_at(json[i], depth + 1);
+        if (!item.ok()) return item;
+        items.push_back(std::move(item).value());
+      }
+      return Value::list(std::move(items));
+    }
+    case nlohmann::json::value_t::object: {
+      Value::Map entries;
+      for (const auto& [key, item_json] : json.items()) {
+        Result<Value> item = from_json_at(item_json, depth + 1);
+        if (!item.ok()) return item;
+        entries.emplace(key, std::move(item).value());
+      }
+      return Value::map(std::move(entries));
+    }
+    case nlohmann::json::value_t::binary:
+    case nlohmann::json::value_t::discarded:
+      break;
+  }
+  return Status::invalid_argument("unsupported JSON value in parameter");
+}
+
+}  // namespace
+
+Value Value::list(List items) {
+  return Value(Storage(std::make_shared<const List>(std::move(items))));
+}
+
+Value Value::map(Map entries) {
+  return Value(Storage(std::make_shared<const Map>(std::move(entries))));
+}
+
+Value Value::node(uint64_t id, std::string type) {
+  return Value(Storage(NodeRef{id, std::move(type)}));
+}
+
+Value Value::relationship(uint64_t src, uint64_t dst, std::string type) {
+  return Value(Storage(RelationshipRef{src, dst, std::move(type)}));
+}
+
+Value Value::path(PathValue path) {
+  return Value(Storage(std::make_shared<const PathValue>(std::move(path))));
+}
+
+bool operator==(const Value& a, const Value& b) {
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case Value::Type::kNull:
+      return true;
+    case Value::Type::kBool:
+      return a.as_bool() == b.as_bool();
+    case Value::Type::kInt:
+      return a.as_int() == b.as_int();
+    case Value::Type::kFloat: {
+      // Structural identity: NaN is identical to NaN so that containers and tests behave.
+      double x = a.as_float();
+      double y = b.as_float();
+      return x == y || (std::isnan(x) && std::isnan(y));
+    }
+    case Value::Type::kString:
+      return a.as_string() == b.as_string();
+    case Value::Type::kList:
+      return a.as_list() == b.as_list();
+    case Value::Type::kMap:
+      return a.as_map() == b.as_map();
+    case Value::Type::kNode:
+      return a.as_node() == b.as_node();
+    case Value::Type::kRelationship:
+      return a.as_relationship() == b.as_relationship();
+    case Value::Type::kPath:
+      return a.as_path() == b.as_path();
+  }
+  return false;
+}
+
+std::string Value::debug_string() const {
+  std::string out;
+  append_debug(out, *this);
+  return out;
+}
+
+std::string_view type_name(Value::Type type) {
+  switch (type) {
+    case Value::Type::kNull:
+      return "NULL";
+    case Value::Type::kBool:
+      return "BOOLEAN";
+    case Value::Type::kInt:
+      return "INTEGER";
+    case Value::Type::kFloat:
+      return "FLOAT";
+    case Value::Type::kString:
+      return "STRING";
+    case Value::Type::kList:
+      return "LIST";
+    case Value::Type::kMap:
+      return "MAP";
+    case Value::Type::kNode:
+      return "NODE";
+    case Value::Type::kRelationship:
+      return "RELATIONSHIP";
+    case Value::Type::kPath:
+      return "PATH";
+  }
+  return "UNKNOWN";
+}
+
+std::string format_float(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  char buffer[64];
+  double magnitude = std::fabs(value);
+  // Same switch-over points as Java's Double.toString, which Cypher implementations follow.
+  bool scientific = magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e7);
+  auto [end, ec] =
+      std::to_chars(buffer, buffer + sizeof(buffer), value,
+                    scientific ? std::chars_format::scientific : std::chars_format::fixed);
+  if (ec != std::errc()) return std::to_string(value);
+  std::string text(buffer, end);
+  if (!scientific) {
+    if (text.find('.') == std::string::npos) text += ".0";
+    return text;
+  }
+  // "1.5e-05" -> "1.5E-5", "1e+20" -> "1.0E20".
+  size_t e = text.find('e');
+  std::string mantissa = text.substr(0, e);
+  if (mantissa.find('.') == std::string::npos) mantissa += ".0";
+  std::string exponent = text.substr(e + 1);
+  bool negative = !exponent.empty() && exponent[0] == '-';
+  size_t digits = exponent.find_first_not_of("+-0");
+  std::string exponent_digits = digits == std::string::npos ? "0" : exponent.substr(digits);
+  return mantissa + "E" + (negative ? "-" : "") + exponent_digits;
+}
+
+nlohmann::json to_json(const Value& value, const EntityRenderer& render_entity) {
+  switch (value.type()) {
+    case Value::Type::kNull:
+      return nullptr;
+    case Value::Type::kBool:
+      return value.as_bool();
+    case Value::Type::kInt:
+      return value.as_int();
+    case Value::Type::kFloat:
+      return float_json(value.as_float());
+    case Value::Type::kString:
+      return value.as_string();
+    case Value::Type::kList: {
+      nlohmann::json array = nlohmann::json::array();
+      for (const Value& item : value.as_list()) array.push_back(to_json(item, render_entity));
+      return array;
+    }
+    case Value::Type::kMap: {
+      nlohmann::json object = nlohmann::json::object();
+      for (const auto& [key, item] : value.as_map()) object[key] = to_json(item, render_entity);
+      return object;
+    }
+    case Value::Type::kNode:
+    case Value::Type::kRelationship:
+    case Value::Type::kPath:
+      break;
+  }
+  if (render_entity) return render_entity(value);
+  if (value.is_node()) return node_json(value.as_node());
+  if (value.is_relationship()) return relationship_json(value.as_relationship());
+  const PathValue& path = value.as_path();
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const NodeRef& node : path.nodes) nodes.push_back(node_json(node));
+  nlohmann::json relationships = nlohmann::json::array();
+  for (const RelationshipRef& rel : path.relationships) {
+    relationships.push_back(relationship_json(rel));
+  }
+  return {{"nodes", std::move(nodes)}, {"relationships", std::move(relationships)}};
+}
+
+Result<Value> from_json(const nlohmann::json& json) { return from_json_at(json, 0); }
+
+}  // namespace expgraph::cypher

@@ -1,0 +1,129 @@
+// Value: the runtime value of a Cypher expression (null, bool, integer, float, string, list, map,
+// node / relationship reference, path). Used by the parser for literals and by the executor for
+// every row. Immutable and cheap to copy: scalars are inline, lists/maps/paths are shared.
+// Thread-safe to share between threads once built (no mutation after construction).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "ontology/status.h"
+
+namespace expgraph::cypher {
+
+class Value;
+
+// A node as the query engine sees it: the storage id plus its ontology type (its only label).
+// Properties are not carried: the executor loads them from the graph on demand.
+struct NodeRef {
+  uint64_t id = 0;
+  std::string type;
+  friend bool operator==(const NodeRef&, const NodeRef&) = default;
+};
+
+// A relationship is identified by (src, type, dst): storage keeps at most one edge per triple.
+struct RelationshipRef {
+  uint64_t src = 0;
+  uint64_t dst = 0;
+  std::string type;
+  friend bool operator==(const RelationshipRef&, const RelationshipRef&) = default;
+};
+
+// An alternating walk: nodes.size() == relationships.size() + 1 for a well-formed path.
+struct PathValue {
+  std::vector<NodeRef> nodes;
+  std::vector<RelationshipRef> relationships;
+  friend bool operator==(const PathValue&, const PathValue&) = default;
+};
+
+class Value {
+ public:
+  // Declaration order is the variant index order; do not reorder without updating value.cc.
+  enum class Type { kNull, kBool, kInt, kFloat, kString, kList, kMap, kNode, kRelationship, kPath };
+  using List = std::vector<Value>;
+  // Keys sorted: keys(), JSON output and map ordering are deterministic.
+  using Map = std::map<std::string, Value, std::less<>>;
+
+  Value() = default;  // null
+  static Value null() { return Value(); }
+  static Value boolean(bool b) { return Value(Storage(b)); }
+  static Value integer(int64_t i) { return Value(Storage(i)); }
+  static Value floating(double d) { return Value(Storage(d)); }
+  static Value string(std::string s) { return Value(Storage(std::move(s))); }
+  static Value list(List items);
+  static Value map(Map entries);
+  static Value node(uint64_t id, std::string type);
+  static Value relationship(uint64_t src, uint64_t dst, std::string type);
+  static Value path(PathValue path);
+
+  Type type() const { return static_cast<Type>(storage_.index()); }
+  bool is_null() const { return type() == Type::kNull; }
+  bool is_bool() const { return type() == Type::kBool; }
+  bool is_int() const { return type() == Type::kInt; }
+  bool is_float() const { return type() == Type::kFloat; }
+  bool is_number() const { return is_int() || is_float(); }
+  bool is_string() const { return type() == Type::kString; }
+  bool is_list() const { return type() == Type::kList; }
+  bool is_map() const { return type() == Type::kMap; }
+  bool is_node() const { return type() == Type::kNode; }
+  bool is_relationship() const { return type() == Type::kRelationship; }
+  bool is_path() const { return type() == Type::kPath; }
+
+  // Accessors require the matching type (checked by std::get: a mismatch is a bug).
+  bool as_bool() const { return std::get<bool>(storage_); }
+  int64_t as_int() const { return std::get<int64_t>(storage_); }
+  double as_float() const { return std::get<double>(storage_); }
+  // The numeric value as a double, for an int or a float.
+  double as_number() const { return is_int() ? static_cast<double>(as_int()) : as_float(); }
+  const std::string& as_string() const { return std::get<std::string>(storage_); }
+  const List& as_list() const { return *std::get<std::shared_ptr<const List>>(storage_); }
+  const Map& as_map() const { return *std::get<std::shared_ptr<const Map>>(storage_); }
+  const NodeRef& as_node() const { return std::get<NodeRef>(storage_); }
+  const RelationshipRef& as_relationship() const { return std::get<RelationshipRef>(storage_); }
+  const PathValue& as_path() const { return *std::get<std::shared_ptr<const PathValue>>(storage_); }
+
+  // Structural identity for tests and containers: same type and same contents (1 != 1.0,
+  // null == null). Query semantics live in value_ops.h (equals, equivalent, order_compare).
+  friend bool operator==(const Value& a, const Value& b);
+
+  // A Cypher-literal-like rendering for debugging and tests: 1, 1.5, 'it\'s', [1, null],
+  // {a: 1}, (#12:Experiment), [#1-TESTS->#2], <(#1)-[TESTS]->(#2)>.
+  std::string debug_string() const;
+
+ private:
+  using Storage = std::variant<std::monostate, bool, int64_t, double, std::string,
+                               std::shared_ptr<const List>, std::shared_ptr<const Map>, NodeRef,
+                               RelationshipRef, std::shared_ptr<const PathValue>>;
+  explicit Value(Storage storage) : storage_(std::move(storage)) {}
+  Storage storage_;
+};
+
+// "NULL", "BOOLEAN", "INTEGER", "FLOAT", "STRING", "LIST", "MAP", "NODE", "RELATIONSHIP", "PATH":
+// the names used in type-error messages.
+std::string_view type_name(Value::Type type);
+
+// Cypher-style text of a float, as toString() gives it: 1.0, 0.5, 1.0E20, NaN, Infinity.
+std::string format_float(double value);
+
+// Renders a node, relationship or path for the HTTP response; the executor supplies one that
+// loads properties from the graph. Called only for those three types.
+using EntityRenderer = std::function<nlohmann::json(const Value&)>;
+
+// Converts a value to JSON for responses. Without a renderer, a node is {"id": 12, "type":
+// "Experiment"}, a relationship {"src": 1, "dst": 2, "type": "TESTS"} and a path
+// {"nodes": [...], "relationships": [...]}. NaN and infinities, which JSON cannot carry, become
+// the strings "NaN", "Infinity" and "-Infinity".
+nlohmann::json to_json(const Value& value, const EntityRenderer& render_entity = {});
+
+// Converts a JSON query parameter to a value: objects become maps, arrays lists; integers that
+// do not fit in int64 and nesting deeper than 256 are rejected with invalid_argument.
+Result<Value> from_json(const nlohmann::json& json);
+
+}  // namespace expgraph::cypher

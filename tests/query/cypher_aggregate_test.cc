@@ -1,0 +1,79 @@
+// Aggregate scenarios: each aggregate over a column of values (nulls, duplicates, mixed
+// int/float) and the result openCypher specifies, with and without DISTINCT.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "query/cypher/aggregate.h"
+
+namespace expgraph::cypher {
+namespace {
+
+Value I(int64_t i) { return Value::integer(i); }
+Value F(double d) { return Value::floating(d); }
+Value S(std::string s) { return Value::string(std::move(s)); }
+const Value N = Value::null();
+
+// The printed result of `name([DISTINCT] x)` over the column `values`, or the error code.
+std::string aggregate(std::string_view name, std::vector<Value> values, bool distinct = false) {
+  Result<Aggregator> aggregator = Aggregator::create(name, distinct);
+  if (!aggregator.ok()) return "ERROR " + aggregator.status().error_code();
+  for (const Value& value : values) {
+    Status status = aggregator->add(value);
+    if (!status.ok()) return "ERROR " + status.error_code();
+  }
+  return aggregator->result().debug_string();
+}
+
+TEST(CypherAggregate, Count) {
+  Aggregator star = Aggregator::count_star();
+  for (const Value& v : {I(1), N, N}) ASSERT_TRUE(star.add(v).ok());
+  EXPECT_EQ(star.result().debug_string(), "3");  // count(*) counts rows, nulls included
+  EXPECT_EQ(aggregate("count", {I(1), N, I(1), S("a")}), "3");  // count(x) skips nulls
+  EXPECT_EQ(aggregate("count", {I(1), N, I(1), F(1.0), S("a")}, true), "2");
+  EXPECT_EQ(aggregate("COUNT", {}), "0");
+}
+
+TEST(CypherAggregate, SumAndAvg) {
+  EXPECT_EQ(aggregate("sum", {I(1), I(2), N}), "3");
+  EXPECT_EQ(aggregate("sum", {I(1), F(0.5)}), "1.5");
+  EXPECT_EQ(aggregate("sum", {}), "0");
+  EXPECT_EQ(aggregate("sum", {I(2), I(2), I(3)}, true), "5");
+  EXPECT_EQ(aggregate("sum", {I(std::numeric_limits<int64_t>::max()), I(1)}),
+            "ERROR integer_overflow");
+  EXPECT_EQ(aggregate("sum", {I(1), S("2")}), "ERROR type_error");
+  EXPECT_EQ(aggregate("avg", {I(1), I(2), N}), "1.5");
+  EXPECT_EQ(aggregate("avg", {N}), "null");
+  EXPECT_EQ(aggregate("avg", {I(1), I(1), I(4)}, true), "2.5");
+}
+
+TEST(CypherAggregate, MinMaxUseTheOrderByOrder) {
+  EXPECT_EQ(aggregate("min", {I(3), N, F(1.5), I(2)}), "1.5");
+  EXPECT_EQ(aggregate("max", {I(3), N, F(3.5), I(2)}), "3.5");
+  EXPECT_EQ(aggregate("min", {S("b"), S("a")}), "'a'");
+  EXPECT_EQ(aggregate("max", {}), "null");
+  EXPECT_EQ(aggregate("min", {N, N}), "null");
+  EXPECT_EQ(aggregate("min", {I(1), S("a")}), "'a'");  // strings order before numbers
+}
+
+TEST(CypherAggregate, Collect) {
+  EXPECT_EQ(aggregate("collect", {I(1), N, I(2), I(1)}), "[1, 2, 1]");
+  EXPECT_EQ(aggregate("collect", {I(1), N, I(2), I(1), F(2.0)}, true), "[1, 2]");
+  EXPECT_EQ(aggregate("collect", {}), "[]");
+}
+
+TEST(CypherAggregate, StandardDeviation) {
+  EXPECT_EQ(aggregate("stdev", {I(2), I(4), I(4), I(4), I(5), I(5), I(7), I(9)}),
+            Value::floating(std::sqrt(32.0 / 7.0)).debug_string());
+  EXPECT_EQ(aggregate("stdevp", {I(2), I(4), I(4), I(4), I(5), I(5), I(7), I(9)}), "2.0");
+  EXPECT_EQ(aggregate("stdev", {I(1)}), "0.0");
+}
+
+TEST(CypherAggregate, UnknownNames) {
+  EXPECT_EQ(aggregate("median", {}), "ERROR unknown_function");
+}
+
+}  // namespace
+}  // namespace expgraph::cypher
