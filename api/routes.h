@@ -17,6 +17,8 @@ void add_node_routes(Router& router, GraphStore& graph);
 void add_edge_routes(Router& router, GraphStore& graph);
 // POST /v1/batch
 void add_batch_routes(Router& router, GraphStore& graph);
+// POST /v1/import (JSON Lines)
+void add_import_routes(Router& router, GraphStore& graph);
 // GET /v1/nodes/{type}/{key}/neighborhood, GET /v1/paths
 void add_traversal_routes(Router& router, GraphStore& graph);
 // /healthz, /readyz, /metrics, /v1/ontology

@@ -1,0 +1,37 @@
+// JSONL import: one node or edge per line ({"node": {...}} or {"edge": {...}}), committed in
+// batches. A bad line is reported with its number and reason and does not stop the rest,
+// unless the import is atomic (then any bad line rejects the whole body and nothing is written).
+// Used by POST /v1/import; stateless apart from the GraphStore it writes to.
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "graph/graph_store.h"
+
+namespace expgraph::api {
+
+struct ImportOptions {
+  bool atomic = false;
+  size_t batch_size = 1000;           // lines per WriteBatch when not atomic
+  size_t first_line_number = 1;       // for bodies that continue a larger file
+  size_t max_reported_rejections = 1000;
+  std::string actor = "import";
+};
+
+struct ImportReport {
+  size_t lines = 0;  // non-empty lines read
+  std::vector<WriteOutcome> node_outcomes;
+  std::vector<WriteOutcome> edge_outcomes;
+  size_t rejected = 0;
+  nlohmann::json rejections = nlohmann::json::array();  // [{line, code, message}], capped
+
+  nlohmann::json to_json() const;
+};
+
+// Imports the lines of `body`. Fails as a whole only when atomic (or on an I/O error).
+Result<ImportReport> import_jsonl(GraphStore& graph, std::string_view body,
+                                  const ImportOptions& options);
+
+}  // namespace expgraph::api

@@ -1,0 +1,22 @@
+// The expgraph CLI's subcommands. Each takes its own arguments (after the subcommand name)
+// and returns the process exit code (see cli_client.h).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tools/cli/cli_client.h"
+
+namespace expgraph::cli {
+
+using Arguments = std::vector<std::string>;
+
+int run_import(CliClient& client, const Arguments& args);
+int run_query(CliClient& client, const Arguments& args);
+int run_get(CliClient& client, const Arguments& args);
+int run_stats(CliClient& client, const Arguments& args);
+
+// Percent-encodes a path segment or query value.
+std::string url_encode(const std::string& text);
+
+}  // namespace expgraph::cli

@@ -1,0 +1,171 @@
+// expgraph import: sends JSON Lines (or a public data set converted on the fly) to
+// POST /v1/import in bodies of a few MiB cut on line boundaries, with progress and a report.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "tools/cli/commands.h"
+#include "tools/cli/progress.h"
+
+namespace expgraph::cli {
+
+namespace {
+
+constexpr size_t kChunkBytes = size_t{4} << 20;  // well under the server's 16 MiB default
+constexpr size_t kRejectionsShown = 20;
+
+constexpr const char* kImportUsage =
+    "usage: expgraph import FILE [--format jsonl] [--atomic] [--batch-size N]\n"
+    "  FILE            JSON Lines, one {\"node\": {...}} or {\"edge\": {...}} per line ('-': stdin)\n"
+    "  --atomic        all or nothing (the file must fit in one request body)\n"
+    "  --batch-size N  lines per write batch on the server (default 1000)\n"
+    "Exit code 0 when every line was accepted, 1 when the server rejected any.\n";
+
+struct ImportTotals {
+  size_t lines = 0;
+  size_t rejected = 0;
+  nlohmann::json nodes{{"created", 0}, {"updated", 0}, {"unchanged", 0}};
+  nlohmann::json edges{{"created", 0}, {"updated", 0}, {"unchanged", 0}};
+  nlohmann::json rejections = nlohmann::json::array();
+
+  void add(const nlohmann::json& report) {
+    lines += report.value("lines", size_t{0});
+    rejected += report.value("rejected", size_t{0});
+    for (const char* outcome : {"created", "updated", "unchanged"}) {
+      nodes[outcome] = nodes[outcome].get<size_t>() + report["nodes"].value(outcome, size_t{0});
+      edges[outcome] = edges[outcome].get<size_t>() + report["edges"].value(outcome, size_t{0});
+    }
+    for (const auto& rejection : report["rejections"]) {
+      if (rejections.size() < kRejectionsShown) rejections.push_back(rejection);
+    }
+  }
+
+  void print() const {
+    std::printf("lines %zu; nodes: %zu created, %zu updated, %zu unchanged; "
+                "edges: %zu created, %zu updated, %zu unchanged; rejected %zu\n",
+                lines, nodes["created"].get<size_t>(), nodes["updated"].get<size_t>(),
+                nodes["unchanged"].get<size_t>(), edges["created"].get<size_t>(),
+                edges["updated"].get<size_t>(), edges["unchanged"].get<size_t>(), rejected);
+    for (const auto& rejection : rejections) {
+      std::printf("  line %zu: %s: %s\n", rejection.value("line", size_t{0}),
+                  rejection.value("code", "").c_str(), rejection.value("message", "").c_str());
+    }
+    if (rejected > rejections.size()) {
+      std::printf("  ... and %zu more rejected lines\n", rejected - rejections.size());
+    }
+  }
+};
+
+// Sends JSONL text in chunks; `first_line` is the file line number of the chunk's first line.
+class ChunkSender {
+ public:
+  ChunkSender(CliClient& client, bool atomic, size_t batch_size)
+      : client_(client), atomic_(atomic), batch_size_(batch_size) {}
+
+  // Sends one chunk; false (after printing the error) when the server refused the request.
+  bool send(const std::string& chunk, size_t first_line) {
+    std::string path = "/v1/import?first_line=" + std::to_string(first_line) +
+                       "&batch_size=" + std::to_string(batch_size_) +
+                       (atomic_ ? "&atomic=true" : "");
+    Reply reply = client_.post(path, chunk, "application/x-ndjson");
+    if (!reply.ok()) {
+      CliClient::report_failure(reply);
+      return false;
+    }
+    nlohmann::json report = nlohmann::json::parse(reply.body, nullptr, false);
+    if (!report.is_object()) {
+      std::fprintf(stderr, "expgraph: the server sent an unreadable import report\n");
+      return false;
+    }
+    totals.add(report);
+    return true;
+  }
+
+  ImportTotals totals;
+
+ private:
+  CliClient& client_;
+  bool atomic_;
+  size_t batch_size_;
+};
+
+int import_jsonl_stream(CliClient& client, std::istream& input, size_t total_bytes, bool atomic,
+                        size_t batch_size) {
+  ChunkSender sender(client, atomic, batch_size);
+  Progress progress("import", total_bytes);
+  std::string chunk, line;
+  size_t line_number = 0, chunk_first_line = 1, bytes_read = 0;
+  while (std::getline(input, line)) {
+    ++line_number;
+    bytes_read += line.size() + 1;
+    chunk += line;
+    chunk += '\n';
+    if (chunk.size() >= kChunkBytes && !atomic) {
+      if (!sender.send(chunk, chunk_first_line)) return kExitServerError;
+      chunk.clear();
+      chunk_first_line = line_number + 1;
+      progress.update(bytes_read, sender.totals.lines);
+    }
+  }
+  if (atomic && chunk.size() > 4 * kChunkBytes) {
+    std::fprintf(stderr, "expgraph: --atomic imports must fit in one request (16 MiB)\n");
+    return kExitUsage;
+  }
+  if (!chunk.empty() && !sender.send(chunk, chunk_first_line)) return kExitServerError;
+  progress.finish(bytes_read, sender.totals.lines);
+  sender.totals.print();
+  return sender.totals.rejected == 0 ? kExitOk : kExitServerError;
+}
+
+}  // namespace
+
+int run_import(CliClient& client, const Arguments& args) {
+  std::string file, format = "jsonl";
+  bool atomic = false;
+  size_t batch_size = 1000;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kImportUsage, stdout);
+      return kExitOk;
+    } else if (arg == "--atomic") {
+      atomic = true;
+    } else if ((arg == "--format" || arg == "--batch-size") && i + 1 < args.size()) {
+      if (arg == "--format") {
+        format = args[++i];
+      } else {
+        batch_size = std::strtoul(args[++i].c_str(), nullptr, 10);
+        if (batch_size == 0) {
+          std::fputs(kImportUsage, stderr);
+          return kExitUsage;
+        }
+      }
+    } else if (file.empty() && (arg == "-" || arg.rfind("--", 0) != 0)) {
+      file = arg;
+    } else {
+      std::fprintf(stderr, "expgraph import: unexpected argument \"%s\"\n%s", arg.c_str(),
+                   kImportUsage);
+      return kExitUsage;
+    }
+  }
+  if (file.empty()) {
+    std::fputs(kImportUsage, stderr);
+    return kExitUsage;
+  }
+  if (format != "jsonl") {
+    std::fprintf(stderr, "expgraph import: unknown format \"%s\"\n%s", format.c_str(), kImportUsage);
+    return kExitUsage;
+  }
+  if (file == "-") return import_jsonl_stream(client, std::cin, 0, atomic, batch_size);
+  std::ifstream input(file, std::ios::binary);
+  if (!input) {
+    std::fprintf(stderr, "expgraph import: cannot read %s\n", file.c_str());
+    return kExitUsage;
+  }
+  std::error_code error;
+  size_t size = std::filesystem::file_size(file, error);
+  return import_jsonl_stream(client, input, error ? 0 : size, atomic, batch_size);
+}
+
+}  // namespace expgraph::cli
