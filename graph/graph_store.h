@@ -12,6 +12,7 @@
 
 #include "graph/records.h"
 #include "graph/topology_mirror.h"
+#include "graph/write_observer.h"
 #include "ontology/ontology.h"
 #include "storage/kv_store.h"
 #include "storage/symbol_table.h"
@@ -62,6 +63,10 @@ class GraphStore {
   Result<NodePage> list_nodes(std::string_view type, const std::vector<PropertyFilter>& filters,
                               size_t limit, std::string_view cursor) const;
 
+  // Registers derived state to keep in step with every write; the observer must outlive the
+  // store. Register before serving: registration is not synchronised with writes.
+  void add_observer(WriteObserver* observer) { observers_.push_back(observer); }
+
   size_t node_count() const { return mirror_.node_count(); }
   size_t edge_count() const { return mirror_.edge_count(); }
   // The sequence number of the last change-log record committed.
@@ -81,6 +86,7 @@ class GraphStore {
   std::unique_ptr<KvStore> store_;
   SymbolTable symbols_;
   TopologyMirror mirror_;
+  std::vector<WriteObserver*> observers_;
 
   mutable std::mutex write_mutex_;  // serialises write(); guards the two counters below
   NodeId next_node_id_ = 1;

@@ -61,6 +61,8 @@ struct NodeWrite {
   std::string type;
   std::string key;
   nlohmann::json properties = nlohmann::json::object();
+  // For deployments whose clients embed text themselves (the `client` embedder).
+  std::optional<std::vector<float>> embedding;
 };
 
 struct EdgeWrite {

@@ -91,6 +91,14 @@ class GraphStore::WritePlan {
     }
     for (auto& [identity, edge] : edges_) add_edge_operations(batch, identity, edge);
     if (batch.operation_count() == 0) return summary_;
+    std::vector<NodeChange> changes = node_changes();
+    for (WriteObserver* observer : store_.observers_) {
+      Status prepared = observer->prepare(changes, batch);
+      if (!prepared.ok()) {
+        restore_counters();
+        return prepared;
+      }
+    }
 
     std::string encoded;
     keys::append_u64(encoded, store_.next_node_id_);
@@ -106,6 +114,7 @@ class GraphStore::WritePlan {
     }
     summary_.last_sequence = store_.next_sequence_ - 1;
     apply_to_mirror();
+    for (WriteObserver* observer : store_.observers_) observer->committed(changes);
     return summary_;
   }
 
@@ -114,6 +123,7 @@ class GraphStore::WritePlan {
     NodeId id = 0;
     SymbolId type_id = 0;
     const NodeType* type = nullptr;
+    std::optional<std::vector<float>> embedding;  // sent with the write, if any
     std::optional<NodeRecord> before;  // as stored
     std::optional<NodeRecord> after;   // nullopt: deleted (or never existed)
     bool touched = false;              // written or deleted by this request
@@ -180,6 +190,10 @@ class GraphStore::WritePlan {
       outcome = WriteOutcome::kUnchanged;
     } else {
       outcome = node.before ? WriteOutcome::kUpdated : WriteOutcome::kCreated;
+    }
+    if (write.embedding) {
+      node.embedding = write.embedding;
+      node.touched = true;  // a new embedding alone is a change for the observers
     }
     if (outcome != WriteOutcome::kUnchanged) {
       node.after->properties = std::move(properties);
@@ -453,6 +467,17 @@ class GraphStore::WritePlan {
       batch.erase(Column::kIn, in_key);
       log_change(batch, "delete_edge", subject, *edge.before, nullptr);
     }
+  }
+
+  std::vector<NodeChange> node_changes() const {
+    std::vector<NodeChange> changes;
+    for (const auto& [ref, node] : nodes_) {
+      if (!node.touched) continue;
+      changes.push_back(NodeChange{node.id, node.type, node.before ? &*node.before : nullptr,
+                                   node.after ? &*node.after : nullptr,
+                                   node.embedding ? &*node.embedding : nullptr});
+    }
+    return changes;
   }
 
   void apply_to_mirror() {
