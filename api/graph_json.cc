@@ -24,7 +24,11 @@ Result<NodeWrite> node_write_from_json(const nlohmann::json& item, const std::st
   if (!key_status.ok()) return key_status.prepend(what);
   auto properties = properties_from_json(item, what);
   if (!properties.ok()) return properties.status();
-  return NodeWrite{std::move(type).value(), std::move(key).value(), std::move(properties).value()};
+  NodeWrite node;
+  node.type = std::move(type).value();
+  node.key = std::move(key).value();
+  node.properties = std::move(properties).value();
+  return node;
 }
 
 Result<EdgeWrite> edge_write_from_json(const nlohmann::json& item, const std::string& what) {

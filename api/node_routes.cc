@@ -28,7 +28,11 @@ Status put_node(GraphStore& graph, const httplib::Request& request, httplib::Res
   if (!properties.ok()) return properties.status();
 
   WriteRequest write;
-  write.nodes.push_back(NodeWrite{ref->type, ref->key, std::move(properties).value()});
+  NodeWrite node;
+  node.type = ref->type;
+  node.key = ref->key;
+  node.properties = std::move(properties).value();
+  write.nodes.push_back(std::move(node));
   auto summary = graph.write(write);
   if (!summary.ok()) return summary.status();
   auto node = graph.get_node(*ref);
