@@ -55,6 +55,11 @@ Result<std::string> decode_cursor(std::string_view text) {
       out.push_back(static_cast<char>((buffer >> bits) & 0xff));
     }
   }
+  // encode_cursor leaves 2 or 4 zero bits after the last byte, never 6 and never non-zero ones:
+  // anything else is a truncated or altered cursor, which would silently restart the listing.
+  if (bits == 6 || (buffer & ((uint32_t{1} << bits) - 1)) != 0) {
+    return Status::invalid_argument("malformed cursor");
+  }
   return out;
 }
 
@@ -192,15 +197,19 @@ Status GraphStore::store_ontology() {
 // The key map gives every node's id and type without decoding records, and the `out` keys give
 // every edge: the mirror is rebuilt from keys alone.
 Status GraphStore::rebuild_mirror() {
-  for (KvIterator it = store_->scan(Column::kKeys, ""); it.valid(); it.next()) {
-    SymbolId type = keys::read_u32(it.key(), 0);
-    mirror_.add_node(keys::read_u64(it.value(), 0), type);
+  // A scan cut short by a read error must fail the open, not serve a partial mirror.
+  KvIterator nodes = store_->scan(Column::kKeys, "");
+  for (; nodes.valid(); nodes.next()) {
+    SymbolId type = keys::read_u32(nodes.key(), 0);
+    mirror_.add_node(keys::read_u64(nodes.value(), 0), type);
   }
-  for (KvIterator it = store_->scan(Column::kOut, ""); it.valid(); it.next()) {
-    keys::AdjacencyKey edge = keys::decode_adjacency_key(it.key());
+  EXPGRAPH_RETURN_IF_ERROR(nodes.status());
+  KvIterator edges = store_->scan(Column::kOut, "");
+  for (; edges.valid(); edges.next()) {
+    keys::AdjacencyKey edge = keys::decode_adjacency_key(edges.key());
     mirror_.add_edge(edge.first, edge.edge_type, edge.second);
   }
-  return Status();
+  return edges.status();
 }
 
 uint64_t GraphStore::last_sequence() const {
@@ -260,8 +269,8 @@ Result<std::vector<EdgeRecord>> GraphStore::edges_of(const NodeRef& ref, Directi
   auto collect = [&](Column column, bool outgoing) -> Status {
     std::string prefix = type_filter ? keys::adjacency_prefix(node->id, *type_filter)
                                      : keys::adjacency_prefix(node->id);
-    for (KvIterator it = store_->scan(column, prefix); it.valid() && edges.size() < limit;
-         it.next()) {
+    KvIterator it = store_->scan(column, prefix);
+    for (; it.valid() && edges.size() < limit; it.next()) {
       keys::AdjacencyKey key = keys::decode_adjacency_key(it.key());
       auto other = get_node(key.second);
       if (!other.ok()) return other.status();
@@ -287,7 +296,7 @@ Result<std::vector<EdgeRecord>> GraphStore::edges_of(const NodeRef& ref, Directi
       if (edge.properties.is_discarded()) return Status::internal("corrupt edge properties");
       edges.push_back(std::move(edge));
     }
-    return Status();
+    return it.status();
   };
   if (direction != Direction::kIn) EXPGRAPH_RETURN_IF_ERROR(collect(Column::kOut, true));
   if (direction != Direction::kOut) EXPGRAPH_RETURN_IF_ERROR(collect(Column::kIn, false));
@@ -297,6 +306,9 @@ Result<std::vector<EdgeRecord>> GraphStore::edges_of(const NodeRef& ref, Directi
 Result<NodePage> GraphStore::list_nodes(std::string_view type_name,
                                         const std::vector<PropertyFilter>& filters, size_t limit,
                                         std::string_view cursor) const {
+  // With a limit of 0 the first match would end the scan with an empty cursor, which reads as
+  // "last page" while nodes remain.
+  if (limit == 0) return Status::invalid_argument("limit must be at least 1");
   const NodeType* type = ontology_->node_type(type_name);
   if (type == nullptr) return Status::not_found("unknown node type \"" + std::string(type_name) + "\"");
   SymbolId type_id = *symbols_.find(SymbolKind::kNodeType, type->name);

@@ -218,8 +218,8 @@ class GraphStore::WritePlan {
     ++summary_.nodes_deleted;
     // Its stored edges go with it, in both directions.
     for (Column column : {Column::kOut, Column::kIn}) {
-      for (KvIterator it = store_.store_->scan(column, keys::adjacency_prefix(node.id));
-           it.valid(); it.next()) {
+      KvIterator it = store_.store_->scan(column, keys::adjacency_prefix(node.id));
+      for (; it.valid(); it.next()) {
         keys::AdjacencyKey key = keys::decode_adjacency_key(it.key());
         EdgeIdentity identity = column == Column::kOut
                                     ? EdgeIdentity{key.first, key.edge_type, key.second}
@@ -227,6 +227,8 @@ class GraphStore::WritePlan {
         Status status = plan_stored_edge_removal(identity);
         if (!status.ok()) return status;
       }
+      // Stopping early on a read error would commit the delete and leave dangling edges.
+      EXPGRAPH_RETURN_IF_ERROR(it.status());
     }
     return Status();
   }

@@ -31,7 +31,8 @@ Result<SymbolTable> SymbolTable::load(const KvStore& store) {
     Names& names = table.names_of(kind);
     names.names.assign(1, std::string());
     std::string prefix = symbol_prefix(kind);
-    for (KvIterator it = store.scan(Column::kMeta, prefix); it.valid(); it.next()) {
+    KvIterator it = store.scan(Column::kMeta, prefix);
+    for (; it.valid(); it.next()) {
       if (it.value().size() != 4) return Status::internal("corrupt symbol entry");
       std::string name(it.key().substr(prefix.size()));
       SymbolId id = keys::read_u32(it.value(), 0);
@@ -39,6 +40,8 @@ Result<SymbolTable> SymbolTable::load(const KvStore& store) {
       names.names[id] = name;
       names.ids.emplace(std::move(name), id);
     }
+    // A scan cut short by an I/O error would lose names, and new ones would then reuse ids.
+    EXPGRAPH_RETURN_IF_ERROR(it.status());
   }
   return table;
 }
