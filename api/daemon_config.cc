@@ -57,6 +57,14 @@ bool is_switch(const std::string& name) {
   return name == "sync-writes" || name == "quiet" || name == "help";
 }
 
+bool is_known_flag(const std::string& name) {
+  for (const char* known : {"data", "port", "bind", "ontology", "threads", "max-body-bytes",
+                            "sync-writes", "quiet", "help", "config"}) {
+    if (name == known) return true;
+  }
+  return false;
+}
+
 Status apply_config_file(DaemonConfig& config, const std::string& path) {
   std::ifstream file(path);
   if (!file) return Status::invalid_argument("cannot read config file " + path);
@@ -106,11 +114,20 @@ Result<DaemonConfig> parse_daemon_args(const std::vector<std::string>& args) {
     if (equals != std::string::npos) {
       value = name.substr(equals + 1);
       name = name.substr(0, equals);
-    } else if (is_switch(name)) {
-      value = "true";
-    } else {
-      if (i + 1 >= args.size()) return Status::invalid_argument("--" + name + " needs a value");
-      value = args[++i];
+    }
+    // Checked before taking a value, so that a trailing unknown flag is reported as unknown
+    // rather than as "needs a value".
+    if (!is_known_flag(name)) {
+      return Status::invalid_argument("unknown option --" + name + "\n" + daemon_usage());
+    }
+    if (equals == std::string::npos) {
+      if (is_switch(name)) {
+        value = "true";
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return Status::invalid_argument("--" + name + " needs a value");
+      }
     }
     if (name == "help") {
       config.show_help = true;
