@@ -28,11 +28,11 @@ Status put_node(GraphStore& graph, const httplib::Request& request, httplib::Res
   if (!properties.ok()) return properties.status();
 
   WriteRequest write;
-  NodeWrite node;
-  node.type = ref->type;
-  node.key = ref->key;
-  node.properties = std::move(properties).value();
-  write.nodes.push_back(std::move(node));
+  NodeWrite written;
+  written.type = ref->type;
+  written.key = ref->key;
+  written.properties = std::move(properties).value();
+  write.nodes.push_back(std::move(written));
   auto summary = graph.write(write);
   if (!summary.ok()) return summary.status();
   auto node = graph.get_node(*ref);
