@@ -69,6 +69,17 @@ Status neighborhood(const GraphStore& graph, const httplib::Request& request,
   if (!limit.ok()) return limit.status();
   auto filter = traversal_filter(graph, request);
   if (!filter.ok()) return filter.status();
+  std::string count_only =
+      request.has_param("count_only") ? request.get_param_value("count_only") : "false";
+  if (count_only != "true" && count_only != "false") {
+    return Status::invalid_argument("count_only must be true or false");
+  }
+  if (count_only == "true") {
+    // Only the size: no node list and no property reads (the limit does not apply).
+    send_json(response, 200,
+              {{"count", count_k_hop(graph.topology(), *start, static_cast<int>(*hops), *filter)}});
+    return Status();
+  }
 
   Neighborhood found = k_hop_neighborhood(graph.topology(), *start, static_cast<int>(*hops),
                                           *filter, static_cast<size_t>(*limit));
@@ -110,10 +121,12 @@ Status path(const GraphStore& graph, const httplib::Request& request, httplib::R
   auto filter = traversal_filter(graph, request);
   if (!filter.ok()) return filter.status();
 
-  auto found = shortest_path(graph.topology(), ids[0], ids[1], static_cast<int>(*max_hops), *filter);
+  auto found =
+      shortest_path(graph.topology(), ids[0], ids[1], static_cast<int>(*max_hops), *filter);
   if (!found) {
-    send_json(response, 200, {{"found", false}, {"nodes", nlohmann::json::array()},
-                              {"edges", nlohmann::json::array()}});
+    send_json(
+        response, 200,
+        {{"found", false}, {"nodes", nlohmann::json::array()}, {"edges", nlohmann::json::array()}});
     return Status();
   }
   std::vector<NodeId> order{ids[0]};
