@@ -128,7 +128,8 @@ class SkewedGraph {
     WriteRequest request;
     request.actor = "bench-loader";
     for (uint32_t n = 0; n < options_.nodes; ++n) {
-      request.nodes.push_back(NodeWrite{kNodeTypeName, skewed_node_key(n), {}});
+      request.nodes.push_back(
+          NodeWrite{kNodeTypeName, skewed_node_key(n), nlohmann::json::object()});
       if (request.nodes.size() == batch) {
         if (!sink(request)) return false;
         request.nodes.clear();
@@ -139,10 +140,9 @@ class SkewedGraph {
       request.nodes.clear();
     }
     for (const GeneratedEdge& edge : edges_) {
-      request.edges.push_back(EdgeWrite{kEdgeTypeNames[edge.type],
-                                        NodeRef{kNodeTypeName, skewed_node_key(edge.src)},
-                                        NodeRef{kNodeTypeName, skewed_node_key(edge.dst)},
-                                        {}});
+      request.edges.push_back(
+          EdgeWrite{kEdgeTypeNames[edge.type], NodeRef{kNodeTypeName, skewed_node_key(edge.src)},
+                    NodeRef{kNodeTypeName, skewed_node_key(edge.dst)}, nlohmann::json::object()});
       if (request.edges.size() == batch) {
         if (!sink(request)) return false;
         request.edges.clear();

@@ -78,11 +78,13 @@ if [[ ! -f "$pgdata/PG_VERSION" ]]; then
   mkdir -p "$pgdata" && chown postgres:postgres "$pgdata"
   runuser -u postgres -- "$pg_bin/initdb" -D "$pgdata" -A trust -U postgres >/dev/null
 fi
-mkdir -p "$work/pgsock" && chown postgres:postgres "$work/pgsock"
-runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pgdata" -l "$work/postgres.log" -w -t 120 \
-  -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$work/pgsock
-      -c shared_buffers=2GB -c effective_cache_size=4GB -c work_mem=64MB -c jit=off
-      -c random_page_cost=1.1 -c fsync=off -c max_connections=100" start >/dev/null
+mkdir -p "$work/pgrun" && chown postgres:postgres "$work/pgrun"  # socket and server log
+# pg_ctl runs the options through a shell command line: they must stay on one line.
+pg_options="-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$work/pgrun"
+pg_options+=" -c shared_buffers=2GB -c effective_cache_size=4GB -c work_mem=64MB -c jit=off"
+pg_options+=" -c random_page_cost=1.1 -c fsync=off -c max_connections=100"
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pgdata" -l "$work/pgrun/postgres.log" -w -t 120 \
+  -o "$pg_options" start >/dev/null
 psql_bench() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
 
 if ! psql_bench -d bench -c "select 1 from edges limit 1" >/dev/null 2>&1; then
@@ -99,7 +101,8 @@ SQL
 fi
 psql_bench -d bench -c "create extension if not exists pg_prewarm" \
   -c "select pg_prewarm('edges'), pg_prewarm('edges_src_dst_type')" >/dev/null
-psql_bench -d bench -At -c "select 'postgres: ' || count(*) || ' edges, table ' ||
+psql_bench -d bench -At -c "select 'postgres: shared_buffers ' || current_setting('shared_buffers')
+  || ', jit ' || current_setting('jit') || ', ' || count(*) || ' edges, table ' ||
   pg_size_pretty(pg_relation_size('edges')) || ', index ' ||
   pg_size_pretty(pg_relation_size('edges_src_dst_type')) from edges"
 
