@@ -121,12 +121,10 @@ Status path(const GraphStore& graph, const httplib::Request& request, httplib::R
   auto filter = traversal_filter(graph, request);
   if (!filter.ok()) return filter.status();
 
-  auto found =
-      shortest_path(graph.topology(), ids[0], ids[1], static_cast<int>(*max_hops), *filter);
+  auto found = shortest_path(graph.topology(), ids[0], ids[1], static_cast<int>(*max_hops), *filter);
   if (!found) {
-    send_json(
-        response, 200,
-        {{"found", false}, {"nodes", nlohmann::json::array()}, {"edges", nlohmann::json::array()}});
+    send_json(response, 200, {{"found", false}, {"nodes", nlohmann::json::array()},
+                              {"edges", nlohmann::json::array()}});
     return Status();
   }
   std::vector<NodeId> order{ids[0]};
