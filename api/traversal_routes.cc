@@ -69,6 +69,17 @@ Status neighborhood(const GraphStore& graph, const httplib::Request& request,
   if (!limit.ok()) return limit.status();
   auto filter = traversal_filter(graph, request);
   if (!filter.ok()) return filter.status();
+  std::string count_only =
+      request.has_param("count_only") ? request.get_param_value("count_only") : "false";
+  if (count_only != "true" && count_only != "false") {
+    return Status::invalid_argument("count_only must be true or false");
+  }
+  if (count_only == "true") {
+    // Only the size: no node list and no property reads (the limit does not apply).
+    send_json(response, 200,
+              {{"count", count_k_hop(graph.topology(), *start, static_cast<int>(*hops), *filter)}});
+    return Status();
+  }
 
   Neighborhood found = k_hop_neighborhood(graph.topology(), *start, static_cast<int>(*hops),
                                           *filter, static_cast<size_t>(*limit));

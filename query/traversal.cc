@@ -62,6 +62,25 @@ void for_each_edge(const Graph& graph, NodeId node, const TraversalFilter& filte
   }
 }
 
+// Calls visit(neighbor) for each edge of `node` that the filter allows. Unlike for_each_edge it
+// reads an edge's type only when the filter names types: the type lives in the edge list node,
+// one more cache miss per edge, which dominates a counting BFS over a large graph.
+template <typename Visit>
+void for_each_neighbor(const Graph& graph, NodeId node, const TraversalFilter& filter,
+                       Visit&& visit) {
+  const bool any_type = filter.edge_types.empty();
+  if (filter.direction != Direction::kIn) {
+    for (auto [it, end] = boost::out_edges(node, graph); it != end; ++it) {
+      if (any_type || filter.edge_types.contains(graph[*it].type)) visit(boost::target(*it, graph));
+    }
+  }
+  if (filter.direction != Direction::kOut) {
+    for (auto [it, end] = boost::in_edges(node, graph); it != end; ++it) {
+      if (any_type || filter.edge_types.contains(graph[*it].type)) visit(boost::source(*it, graph));
+    }
+  }
+}
+
 bool valid_node(const Graph& graph, NodeId id) {
   return id < boost::num_vertices(graph) && graph[id].type != 0;
 }
@@ -124,9 +143,8 @@ size_t count_k_hop(const TopologyMirror& mirror, NodeId start, int hops,
     for (int depth = 1; depth <= hops && !frontier.empty(); ++depth) {
       next_frontier.clear();
       for (NodeId node : frontier) {
-        for_each_edge(graph, node, filter, [&](NodeId next, TraversedEdge) {
+        for_each_neighbor(graph, node, filter, [&](NodeId next) {
           if (marks.mark(next)) next_frontier.push_back(next);
-          return true;
         });
       }
       reached += next_frontier.size();

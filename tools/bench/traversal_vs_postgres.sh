@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Issue 3: the 2-hop question over HTTP (expgraph, wrk) against PostgreSQL 15 (recursive CTE on
+# an indexed edges(src,dst,type) table, pgbench), on the same generated skewed graph, in one run.
+# The question: how many distinct nodes lie within 2 outgoing edges of a random node (start
+# excluded). Everything listens on 127.0.0.1 only; both servers and the temp dir go on exit.
+# Usage: tools/bench/traversal_vs_postgres.sh [nodes=1000000] [edges=10000000] [seconds=30]
+#        [clients=8]   (run as root from a built tree: needs build/api/expgraphd and
+#        build/tools/bench/bench_load_skewed_graph; installs postgresql if missing)
+# Env: EXPGRAPH_BENCH_DIR (work dir; default a fresh mktemp dir, removed on exit),
+#      EXPGRAPH_BENCH_KEEP=1 keeps it and reuses loaded data on a re-run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+
+nodes="${1:-1000000}"
+edges="${2:-10000000}"
+seconds="${3:-30}"
+clients="${4:-8}"
+hops=2
+expgraphd="$root/build/api/expgraphd"
+loader="$root/build/tools/bench/bench_load_skewed_graph"
+for binary in "$expgraphd" "$loader"; do
+  [[ -x "$binary" ]] || { echo "missing $binary: build first" >&2; exit 2; }
+done
+command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 2; }
+[[ $(id -u) == 0 ]] || { echo "run as root (installs and runs PostgreSQL as user postgres)" >&2; exit 2; }
+
+pg_bin=/usr/lib/postgresql/15/bin
+if [[ ! -x "$pg_bin/initdb" || ! -x "$pg_bin/pgbench" ]]; then
+  echo "== installing PostgreSQL 15"
+  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y postgresql-15 postgresql-contrib >/dev/null
+fi
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+work="${EXPGRAPH_BENCH_DIR:-$(mktemp -d /tmp/expgraph-travbench.XXXXXX)}"
+mkdir -p "$work"
+chmod 755 "$work"  # the postgres user needs to reach its data dir inside
+server=""
+pgdata="$work/pg"
+cleanup() {
+  [[ -n "$server" ]] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  [[ -f "$pgdata/postmaster.pid" ]] &&
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pgdata" -m fast -w -t 60 stop >/dev/null 2>&1
+  [[ "${EXPGRAPH_BENCH_KEEP:-0}" == 1 ]] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "graph: $nodes nodes, $edges edges; question: distinct nodes within $hops outgoing hops"
+
+# (a) the same generated graph into expgraph (through GraphStore) and as CSV for PostgreSQL.
+if [[ ! -f "$work/loaded" ]]; then
+  echo "== loading expgraph data dir and writing edges.csv"
+  "$loader" --data "$work/expgraph" --ontology tools/bench/bench-ontology.json \
+    --nodes "$nodes" --edges "$edges" --csv "$work/edges.csv"
+  chmod 644 "$work/edges.csv"
+fi
+
+# (b) expgraphd on loopback; one worker thread per client (a keep-alive connection holds one).
+port=$(free_port)
+"$expgraphd" --data "$work/expgraph" --ontology tools/bench/bench-ontology.json --bind 127.0.0.1 \
+  --port "$port" --threads "$clients" --quiet &
+server=$!
+url="http://127.0.0.1:$port"
+
+# (c) a PostgreSQL 15 cluster of our own, loopback only, settings a fair DBA would choose for a
+# read-only in-memory workload: shared_buffers holding table and index, jit off (it only costs
+# on millisecond queries), random_page_cost for memory-resident data. fsync off only speeds up
+# the load and does not touch the read path.
+pg_port=$(free_port)
+if [[ ! -f "$pgdata/PG_VERSION" ]]; then
+  echo "== initialising PostgreSQL cluster in $pgdata"
+  mkdir -p "$pgdata" && chown postgres:postgres "$pgdata"
+  runuser -u postgres -- "$pg_bin/initdb" -D "$pgdata" -A trust -U postgres >/dev/null
+fi
+mkdir -p "$work/pgrun" && chown postgres:postgres "$work/pgrun"  # socket and server log
+# pg_ctl runs the options through a shell command line: they must stay on one line.
+pg_options="-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$work/pgrun"
+pg_options+=" -c shared_buffers=2GB -c effective_cache_size=4GB -c work_mem=64MB -c jit=off"
+pg_options+=" -c random_page_cost=1.1 -c fsync=off -c max_connections=100"
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pgdata" -l "$work/pgrun/postgres.log" -w -t 120 \
+  -o "$pg_options" start >/dev/null
+psql_bench() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
+
+if ! psql_bench -d bench -c "select 1 from edges limit 1" >/dev/null 2>&1; then
+  echo "== loading PostgreSQL (COPY, index on edges(src,dst,type), VACUUM ANALYZE)"
+  begin=$(date +%s)
+  psql_bench -d postgres -c "create database bench"
+  psql_bench -d bench <<SQL
+create table edges (src integer not null, dst integer not null, type text not null);
+\copy edges from '$work/edges.csv' with (format csv)
+create index edges_src_dst_type on edges (src, dst, type);
+vacuum analyze edges;
+SQL
+  echo "postgres load: $(( $(date +%s) - begin )) s"
+fi
+psql_bench -d bench -c "create extension if not exists pg_prewarm" \
+  -c "select pg_prewarm('edges'), pg_prewarm('edges_src_dst_type')" >/dev/null
+psql_bench -d bench -At -c "select 'postgres: shared_buffers ' || current_setting('shared_buffers')
+  || ', jit ' || current_setting('jit') || ', ' || count(*) || ' edges, table ' ||
+  pg_size_pretty(pg_relation_size('edges')) || ', index ' ||
+  pg_size_pretty(pg_relation_size('edges_src_dst_type')) from edges"
+
+for _ in $(seq 1 1200); do curl -fsS "$url/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+curl -fsS "$url/readyz" >/dev/null || { echo "expgraphd did not become ready" >&2; exit 1; }
+echo "expgraphd: $(curl -fsS "$url/metrics" | grep -E '^expgraph_(nodes|edges)' | tr '\n' ' ')" \
+  "RSS $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$server/status)"
+
+# Both sides must give the same answers.
+for n in 0 1 17 4242 $((nodes / 2)) $((nodes - 1)); do
+  pg=$(sed -e '/^--/d' -e '/^\\set/d' tools/bench/two_hop_postgres.sql |
+    psql_bench -d bench -At -v start="$n" -v hops="$hops")
+  ours=$(curl -fsS "$url/v1/nodes/Item/n$n/neighborhood?hops=$hops&direction=out&count_only=true" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+  echo "check n$n: postgres $pg, expgraph $ours"
+  [[ "$pg" == "$ours" ]] || { echo "answers differ for n$n" >&2; exit 1; }
+done
+
+# (d) PostgreSQL: pgbench, prepared statements, same client count and duration as wrk.
+echo "== pgbench -c $clients -j 2 -T $seconds -M prepared -f tools/bench/two_hop_postgres.sql"
+mkdir -p "$work/pglog"
+(cd "$work/pglog" && pgbench -n -M prepared -c "$clients" -j 2 -T "$seconds" -l \
+  -D nodes="$nodes" -D hops="$hops" -f "$root/tools/bench/two_hop_postgres.sql" \
+  -h 127.0.0.1 -p "$pg_port" -U postgres bench) > "$work/pgbench.out"
+grep -E "number of transactions actually|number of failed|latency average|^tps" "$work/pgbench.out"
+pg_tps=$(awk '/^tps/ {print $3}' "$work/pgbench.out")
+# Per-transaction log: the third column is the latency in microseconds.
+pg_median_ms=$(cat "$work"/pglog/pgbench_log.* | awk '{print $3}' | sort -n |
+  awk '{v[NR]=$1} END {printf "%.3f", v[int((NR+1)/2)]/1000}')
+
+# (e) expgraph over HTTP: wrk with random start nodes, same question.
+echo "== wrk -t2 -c$clients -d${seconds}s --latency -s tools/bench/two_hop_wrk.lua"
+NODES="$nodes" HOPS="$hops" wrk -t2 -c"$clients" -d"${seconds}s" --latency \
+  -s tools/bench/two_hop_wrk.lua "$url" > "$work/wrk.out"
+grep -E "Requests/sec|Non-2xx|Socket errors|^wrk:" "$work/wrk.out"
+ours_tps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+ours_median_ms=$(awk '/^wrk:/ {for (i=1;i<=NF;i++) if ($i=="median") print $(i+2)}' "$work/wrk.out")
+echo "expgraphd RSS after the run: $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$server/status)"
+
+echo
+printf "%-12s %12s %16s\n" "" "tx/s" "median latency"
+printf "%-12s %12.0f %13s ms\n" "postgres" "$pg_tps" "$pg_median_ms"
+printf "%-12s %12.0f %13s ms\n" "expgraph" "$ours_tps" "$ours_median_ms"
+echo "ratio expgraph/postgres tx/s: $(awk -v a="$ours_tps" -v b="$pg_tps" 'BEGIN {printf "%.1f", a/b}')x"
