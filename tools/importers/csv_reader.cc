@@ -105,8 +105,8 @@ Result<bool> CsvReader::read_record(CsvRow* row) {
     }
     if (c == separator || c == '\n' || c == '\r' || c == kEof) {
       if (options_.require_utf8 && !is_valid_utf8(field)) {
-        return error_at(row->line, "field " + std::to_string(row->fields.size() + 1) +
-                                       " is not valid UTF-8");
+        return error_at(row->line,
+                        "field " + std::to_string(row->fields.size() + 1) + " is not valid UTF-8");
       }
       row->fields.push_back(std::move(field));
       field.clear();

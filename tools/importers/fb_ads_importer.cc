@@ -91,7 +91,8 @@ Result<Ad> parse_row(const CsvRow& row, const std::vector<size_t>& c) {
     return Status::invalid_argument("more clicks or conversions than impressions");
   }
   std::optional<double> spent = support::parse_double(f[c[8]]);
-  if (!spent || *spent < 0) return Status::invalid_argument("Spent '" + f[c[8]] + "' is not an amount");
+  if (!spent || *spent < 0)
+    return Status::invalid_argument("Spent '" + f[c[8]] + "' is not an amount");
   ad.spent = *spent;
   return ad;
 }
@@ -99,11 +100,12 @@ Result<Ad> parse_row(const CsvRow& row, const std::vector<size_t>& c) {
 // Emits the audience segment of an ad and its parents; returns its key.
 Result<std::string> emit_audience(const Ad& ad, ItemEmitter& out) {
   const std::string all = "fbads-all";
-  EXPGRAPH_RETURN_IF_ERROR(
-      out.node("Segment", all, {{"name", "Facebook ad audiences (all)"},
-                                {"definition", "Every audience of the Facebook ad sample"}}));
-  const std::string gender_name = ad.gender == "M" ? "men" : ad.gender == "F" ? "women"
-                                                                            : "gender " + ad.gender;
+  EXPGRAPH_RETURN_IF_ERROR(out.node("Segment", all,
+                                    {{"name", "Facebook ad audiences (all)"},
+                                     {"definition", "Every audience of the Facebook ad sample"}}));
+  const std::string gender_name = ad.gender == "M"   ? "men"
+                                  : ad.gender == "F" ? "women"
+                                                     : "gender " + ad.gender;
   const std::string age = "fbads-age-" + support::slug(ad.age);
   const std::string gender = "fbads-gender-" + support::slug(ad.gender);
   const std::string age_gender = age + "-gender-" + support::slug(ad.gender);
@@ -129,8 +131,8 @@ Result<std::string> emit_audience(const Ad& ad, ItemEmitter& out) {
       out.edge("SUBSEGMENT_OF", ref("Segment", age_gender), ref("Segment", gender)));
   EXPGRAPH_RETURN_IF_ERROR(out.node(
       "Segment", audience,
-      {{"name", "Facebook audience: " + gender_name + " aged " + ad.age + ", interest " +
-                    ad.interest},
+      {{"name",
+        "Facebook audience: " + gender_name + " aged " + ad.age + ", interest " + ad.interest},
        {"definition", "age = '" + ad.age + "' and gender = '" + ad.gender +
                           "' and interest = " + ad.interest + " (a Facebook interest code)"},
        {"criteria", {{"age", ad.age}, {"gender", ad.gender}, {"interest", ad.interest}}}}));
@@ -155,21 +157,22 @@ Status emit_shared_nodes(ItemEmitter& out) {
                                      {"direction", "increase"},
                                      {"kind", "binary"},
                                      {"definition", "Share of recipients or viewers who click"}}));
-  EXPGRAPH_RETURN_IF_ERROR(out.node(
-      "Metric", "approved_conversion",
-      {{"name", "Approved conversions per impression"},
-       {"direction", "increase"},
-       {"kind", "binary"},
-       {"definition", "Approved_Conversion / Impressions: conversions the advertiser confirmed "
-                      "(e.g. a purchase) per impression. Per impression, not per click, because "
-                      "conversions after a view can outnumber clicks."}}));
-  return out.node(
-      "Metric", "total_conversion",
-      {{"name", "Conversions per impression"},
-       {"direction", "increase"},
-       {"kind", "binary"},
-       {"definition", "Total_Conversion / Impressions: every reported conversion (enquiries "
-                      "included, confirmed or not) per impression."}});
+  EXPGRAPH_RETURN_IF_ERROR(
+      out.node("Metric", "approved_conversion",
+               {{"name", "Approved conversions per impression"},
+                {"direction", "increase"},
+                {"kind", "binary"},
+                {"definition",
+                 "Approved_Conversion / Impressions: conversions the advertiser confirmed "
+                 "(e.g. a purchase) per impression. Per impression, not per click, because "
+                 "conversions after a view can outnumber clicks."}}));
+  return out.node("Metric", "total_conversion",
+                  {{"name", "Conversions per impression"},
+                   {"direction", "increase"},
+                   {"kind", "binary"},
+                   {"definition",
+                    "Total_Conversion / Impressions: every reported conversion (enquiries "
+                    "included, confirmed or not) per impression."}});
 }
 
 }  // namespace
@@ -255,8 +258,8 @@ Result<ImportStats> import_fb_ads(std::istream& csv, const ItemSink& sink) {
           out.edge("MEASURES", experiment_ref, "Metric/ctr", {{"role", "primary"}}));
       EXPGRAPH_RETURN_IF_ERROR(out.edge("MEASURES", experiment_ref, "Metric/approved_conversion",
                                         {{"role", "secondary"}}));
-      EXPGRAPH_RETURN_IF_ERROR(out.edge("MEASURES", experiment_ref, "Metric/total_conversion",
-                                        {{"role", "secondary"}}));
+      EXPGRAPH_RETURN_IF_ERROR(
+          out.edge("MEASURES", experiment_ref, "Metric/total_conversion", {{"role", "secondary"}}));
       EXPGRAPH_RETURN_IF_ERROR(out.edge("SOURCED_FROM", experiment_ref, kSourceRef));
 
       int64_t position = 0;
@@ -309,8 +312,7 @@ Result<ImportStats> import_fb_ads(std::istream& csv, const ItemSink& sink) {
           EXPGRAPH_RETURN_IF_ERROR(out.edge("FOR_VARIANT", result_ref, variant_ref));
           EXPGRAPH_RETURN_IF_ERROR(
               out.edge("ON_METRIC", result_ref, ref("Metric", std::string(metric.key))));
-          EXPGRAPH_RETURN_IF_ERROR(
-              out.edge("IN_SEGMENT", result_ref, ref("Segment", ad_audience)));
+          EXPGRAPH_RETURN_IF_ERROR(out.edge("IN_SEGMENT", result_ref, ref("Segment", ad_audience)));
           EXPGRAPH_RETURN_IF_ERROR(out.edge("SOURCED_FROM", result_ref, kSourceRef));
         }
       }

@@ -10,8 +10,8 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <optional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -175,8 +175,8 @@ std::vector<std::string> segments_of(const Row& row, std::map<std::string, Segme
     const std::string phrase = kMerchPhrases[row.mens][row.womens];
     s.name = "Hillstrom: " + phrase + " in the past year";
     s.phrase = "customers who " + phrase + " in the past year";
-    s.definition = "mens = " + std::to_string(row.mens) + " and womens = " +
-                   std::to_string(row.womens);
+    s.definition =
+        "mens = " + std::to_string(row.mens) + " and womens = " + std::to_string(row.womens);
     s.criteria = {{"mens", row.mens}, {"womens", row.womens}};
   });
   return keys;
@@ -187,35 +187,38 @@ Status emit_shared_nodes(ItemEmitter& out, const std::array<ArmStats, 3>& overal
       "DataSource", "hillstrom-2008",
       {{"name", "MineThatData E-Mail Analytics and Data Mining Challenge (Hillstrom, 2008)"},
        {"kind", "public_dataset"},
-       {"citation", "MineThatData E-Mail Analytics and Data Mining Challenge, Kevin Hillstrom, 2008"},
+       {"citation",
+        "MineThatData E-Mail Analytics and Data Mining Challenge, Kevin Hillstrom, 2008"},
        {"licence", "published openly by its author as a public challenge data set"},
        {"description",
         "64,000 customers randomly assigned to a men's merchandise e-mail, a women's merchandise "
         "e-mail or no e-mail, with their attributes and whether they visited, purchased and "
         "how much they spent afterwards."}}));
-  EXPGRAPH_RETURN_IF_ERROR(out.node("Channel", "email", {{"name", "Email"}, {"category", "owned"}}));
   EXPGRAPH_RETURN_IF_ERROR(
-      out.node("Metric", "visit",
-               {{"name", "Site visit"},
-                {"direction", "increase"},
-                {"kind", "binary"},
-                {"definition", "Share of exposed users who visit the web site in the "
-                               "experiment's measurement window"}}));
-  EXPGRAPH_RETURN_IF_ERROR(
-      out.node("Metric", "conversion",
-               {{"name", "Conversion"},
-                {"direction", "increase"},
-                {"kind", "binary"},
-                {"definition", "Share of exposed users who purchase in the experiment's "
-                               "measurement window"}}));
+      out.node("Channel", "email", {{"name", "Email"}, {"category", "owned"}}));
+  EXPGRAPH_RETURN_IF_ERROR(out.node("Metric", "visit",
+                                    {{"name", "Site visit"},
+                                     {"direction", "increase"},
+                                     {"kind", "binary"},
+                                     {"definition",
+                                      "Share of exposed users who visit the web site in the "
+                                      "experiment's measurement window"}}));
+  EXPGRAPH_RETURN_IF_ERROR(out.node("Metric", "conversion",
+                                    {{"name", "Conversion"},
+                                     {"direction", "increase"},
+                                     {"kind", "binary"},
+                                     {"definition",
+                                      "Share of exposed users who purchase in the experiment's "
+                                      "measurement window"}}));
   EXPGRAPH_RETURN_IF_ERROR(
       out.node("Metric", "spend",
                {{"name", "Spend per user"},
                 {"direction", "increase"},
                 {"kind", "continuous"},
                 {"unit", "USD"},
-                {"definition", "Dollars spent per exposed user in the experiment's measurement "
-                               "window (0 for users who did not buy)"}}));
+                {"definition",
+                 "Dollars spent per exposed user in the experiment's measurement "
+                 "window (0 for users who did not buy)"}}));
 
   int64_t total = 0;
   for (const ArmStats& arm : overall) total += arm.users;
@@ -259,13 +262,13 @@ Status emit_shared_nodes(ItemEmitter& out, const std::array<ArmStats, 3>& overal
     if (i == kControl) continue;
     const bool mens = std::string(kArms[i].key) == "mens_email";
     const std::string asset_key = kExperimentKey + "-" + kArms[i].key;
-    EXPGRAPH_RETURN_IF_ERROR(out.node(
-        "Asset", asset_key,
-        {{"kind", "email"},
-         {"name", mens ? "Men's merchandise e-mail" : "Women's merchandise e-mail"},
-         {"text", mens ? "E-mail campaign featuring men's merchandise"
-                       : "E-mail campaign featuring women's merchandise"},
-         {"tags", json::array({"hillstrom"})}}));
+    EXPGRAPH_RETURN_IF_ERROR(
+        out.node("Asset", asset_key,
+                 {{"kind", "email"},
+                  {"name", mens ? "Men's merchandise e-mail" : "Women's merchandise e-mail"},
+                  {"text", mens ? "E-mail campaign featuring men's merchandise"
+                                : "E-mail campaign featuring women's merchandise"},
+                  {"tags", json::array({"hillstrom"})}}));
     EXPGRAPH_RETURN_IF_ERROR(
         out.edge("USES_ASSET", variant_ref, ref("Asset", asset_key), {{"role", "email"}}));
   }
@@ -281,8 +284,8 @@ Result<analytics::Comparison> compare(const ArmStats& control, const ArmStats& t
                                       MetricKind kind) {
   if (kind == MetricKind::kSpend) {
     return analytics::compare_means({control.users, control.spend, control.spend_sq},
-                                    {treatment.users, treatment.spend, treatment.spend_sq},
-                                    kAlpha, kPower);
+                                    {treatment.users, treatment.spend, treatment.spend_sq}, kAlpha,
+                                    kPower);
   }
   return analytics::compare_proportions(counts(control, kind), counts(treatment, kind), kAlpha,
                                         kPower);
@@ -295,9 +298,8 @@ std::string arm_figures(const ArmStats& arm, MetricKind kind) {
     return std::string(buffer) + " per customer over " + support::with_thousands(arm.users);
   }
   const analytics::ArmCounts c = counts(arm, kind);
-  return support::percent(arm.users > 0 ? static_cast<double>(c.conversions) / c.users : 0) +
-         " (" + support::with_thousands(c.conversions) + " of " + support::with_thousands(c.users) +
-         ")";
+  return support::percent(arm.users > 0 ? static_cast<double>(c.conversions) / c.users : 0) + " (" +
+         support::with_thousands(c.conversions) + " of " + support::with_thousands(c.users) + ")";
 }
 
 std::string effect_figures(const analytics::Comparison& c) {
@@ -322,9 +324,8 @@ Status emit_results(const std::string& segment_key, const SegmentInfo& segment, 
         continue;
       }
       const std::string key = kExperimentKey + "-" + kArms[i].key + "-" + metric.key + "-" + suffix;
-      json result = {{"name", std::string(kArms[i].name) +
-                                  (i == kControl ? "" : " vs No E-Mail") + " on " + metric.key +
-                                  ", " + segment.phrase},
+      json result = {{"name", std::string(kArms[i].name) + (i == kControl ? "" : " vs No E-Mail") +
+                                  " on " + metric.key + ", " + segment.phrase},
                      {"users", arm.users}};
       if (metric.kind == MetricKind::kSpend) {
         result["sum"] = arm.spend;
@@ -345,10 +346,10 @@ Status emit_results(const std::string& segment_key, const SegmentInfo& segment, 
                 : "two-proportion z-test (unpooled), delta-method CI on the ratio; baseline: the "
                   "No E-Mail control arm";
       } else {
-        const double value = metric.kind == MetricKind::kSpend
-                                 ? arm.spend / arm.users
-                                 : static_cast<double>(counts(arm, metric.kind).conversions) /
-                                       arm.users;
+        const double value =
+            metric.kind == MetricKind::kSpend
+                ? arm.spend / arm.users
+                : static_cast<double>(counts(arm, metric.kind).conversions) / arm.users;
         support::set_finite(result, "rate", value);
         result["method"] = i == kControl ? "control arm: counts and rate only"
                                          : "counts and rate only: too few customers to compare";
@@ -356,8 +357,8 @@ Status emit_results(const std::string& segment_key, const SegmentInfo& segment, 
       const std::string result_ref = ref("Result", key);
       EXPGRAPH_RETURN_IF_ERROR(out.node("Result", key, std::move(result)));
       EXPGRAPH_RETURN_IF_ERROR(out.edge("HAS_RESULT", kExperimentRef, result_ref));
-      EXPGRAPH_RETURN_IF_ERROR(out.edge(
-          "FOR_VARIANT", result_ref, ref("Variant", kExperimentKey + "-" + kArms[i].key)));
+      EXPGRAPH_RETURN_IF_ERROR(
+          out.edge("FOR_VARIANT", result_ref, ref("Variant", kExperimentKey + "-" + kArms[i].key)));
       EXPGRAPH_RETURN_IF_ERROR(out.edge("ON_METRIC", result_ref, ref("Metric", metric.key)));
       if (!everyone) {
         EXPGRAPH_RETURN_IF_ERROR(out.edge("IN_SEGMENT", result_ref, ref("Segment", segment_key)));
@@ -427,8 +428,9 @@ Status emit_learning(const std::string& segment_key, const SegmentInfo& segment,
     outcome = "won";
   } else if (worst != 0) {
     text = "For " + seg + ", no e-mail raised the " + metric.phrase + " and the " +
-           kArms[worst].name + " lowered it: " + support::percent(vs_control[worst]->treatment_value) +
-           " vs " + control_rate + " with no e-mail.";
+           kArms[worst].name +
+           " lowered it: " + support::percent(vs_control[worst]->treatment_value) + " vs " +
+           control_rate + " with no e-mail.";
     outcome = "lost";
   } else {
     text = "For " + seg + ", neither the Mens nor the Womens e-mail changed the " + metric.phrase +
@@ -442,11 +444,12 @@ Status emit_learning(const std::string& segment_key, const SegmentInfo& segment,
     evidence += "; " + std::string(kArms[i].name) + ": " +
                 arm_figures(segment.arms[i], metric.kind) + ", " + effect_figures(*vs_control[i]);
   }
-  evidence += ". Two-proportion z-tests against the No E-Mail control at alpha 0.05, not "
-              "adjusted for the " +
-              std::to_string(segment_count) + " segments x 2 metrics examined.";
-  const std::string key =
-      kExperimentKey + "-" + segment_key.substr(std::string("hillstrom-").size()) + "-" + metric.key;
+  evidence +=
+      ". Two-proportion z-tests against the No E-Mail control at alpha 0.05, not "
+      "adjusted for the " +
+      std::to_string(segment_count) + " segments x 2 metrics examined.";
+  const std::string key = kExperimentKey + "-" +
+                          segment_key.substr(std::string("hillstrom-").size()) + "-" + metric.key;
   json learning = {{"text", text},
                    {"name", "Hillstrom e-mail test: " + std::string(metric.key) + ", " + seg},
                    {"outcome", outcome},
@@ -466,8 +469,8 @@ Result<ImportStats> import_hillstrom(std::istream& csv, const ItemSink& sink) {
   Result<CsvReader> reader = CsvReader::open(csv);
   if (!reader.ok()) return reader.status();
   Result<std::vector<size_t>> columns =
-      reader->require_columns({"history_segment", "mens", "womens", "zip_code", "newbie",
-                               "channel", "segment", "visit", "conversion", "spend"});
+      reader->require_columns({"history_segment", "mens", "womens", "zip_code", "newbie", "channel",
+                               "segment", "visit", "conversion", "spend"});
   if (!columns.ok()) return columns.status();
 
   ImportStats stats;
@@ -515,8 +518,7 @@ Result<ImportStats> import_hillstrom(std::istream& csv, const ItemSink& sink) {
           out.edge("SUBSEGMENT_OF", ref("Segment", key), ref("Segment", kAllSegmentKey)));
     }
   }
-  EXPGRAPH_RETURN_IF_ERROR(
-      out.edge("TARGETS", kExperimentRef, ref("Segment", kAllSegmentKey)));
+  EXPGRAPH_RETURN_IF_ERROR(out.edge("TARGETS", kExperimentRef, ref("Segment", kAllSegmentKey)));
 
   // Results and learnings: all customers first, then each segment in key order.
   for (const std::string& key : order) {

@@ -6,12 +6,11 @@
 #include <cstddef>
 #include <functional>
 #include <istream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ontology/status.h"
 

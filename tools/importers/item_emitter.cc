@@ -18,8 +18,8 @@ Status ItemEmitter::node(const std::string& type, const std::string& key,
     }
     return Status::ok_status();
   }
-  ImportItem item{true, nlohmann::json{{"type", type}, {"key", key},
-                                       {"properties", std::move(properties)}}};
+  ImportItem item{
+      true, nlohmann::json{{"type", type}, {"key", key}, {"properties", std::move(properties)}}};
   EXPGRAPH_RETURN_IF_ERROR(sink_(item));
   ++stats_->nodes_emitted;
   return Status::ok_status();
@@ -32,10 +32,10 @@ Status ItemEmitter::edge(const std::string& type, const std::string& from, const
                             " before its endpoints");
   }
   if (!edges_.insert(type + " " + from + " " + to).second) return Status::ok_status();
-  ImportItem item{false, nlohmann::json{{"type", type},
-                                        {"from", from},
-                                        {"to", to},
-                                        {"properties", std::move(properties)}}};
+  ImportItem item{
+      false,
+      nlohmann::json{
+          {"type", type}, {"from", from}, {"to", to}, {"properties", std::move(properties)}}};
   EXPGRAPH_RETURN_IF_ERROR(sink_(item));
   ++stats_->edges_emitted;
   return Status::ok_status();

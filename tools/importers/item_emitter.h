@@ -4,11 +4,10 @@
 // Not thread-safe: one emitter per conversion.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
 
 #include "tools/importers/importer.h"
 
@@ -36,8 +35,6 @@ class ItemEmitter {
 };
 
 // "Type/key".
-inline std::string ref(const std::string& type, const std::string& key) {
-  return type + "/" + key;
-}
+inline std::string ref(const std::string& type, const std::string& key) { return type + "/" + key; }
 
 }  // namespace expgraph::import_internal

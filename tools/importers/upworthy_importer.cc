@@ -114,7 +114,8 @@ Result<Package> parse_row(const CsvRow& row, const std::vector<size_t>& columns,
   if (week && week_start(static_cast<int>(*week))) p.test_week = static_cast<int>(*week);
   p.headline = f[columns[2]];
   p.eyecatcher_id = f[columns[3]];
-  if (!p.eyecatcher_id.empty() && !validate_external_key("upworthy-image-" + p.eyecatcher_id).ok()) {
+  if (!p.eyecatcher_id.empty() &&
+      !validate_external_key("upworthy-image-" + p.eyecatcher_id).ok()) {
     return Status::invalid_argument("eyecatcher_id '" + p.eyecatcher_id +
                                     "' cannot be part of a key");
   }
@@ -176,9 +177,11 @@ Status emit_test(const std::string& test_id, std::vector<Package>& arms, ItemEmi
   json experiment = {
       {"name", "Upworthy headline test " + test_id},
       {"description",
-       std::to_string(k) + " packages (headline, image and excerpt) shown to randomly assigned "
-           "visitors of upworthy.com; " + support::with_thousands(total.users) +
-           " impressions and " + support::with_thousands(total.conversions) +
+       std::to_string(k) +
+           " packages (headline, image and excerpt) shown to randomly assigned "
+           "visitors of upworthy.com; " +
+           support::with_thousands(total.users) + " impressions and " +
+           support::with_thousands(total.conversions) +
            " clicks in all. No package is a control: each is compared with the others pooled."},
       {"status", "concluded"},
       {"kind", k <= 2 ? "ab" : "multivariate"},
@@ -312,22 +315,25 @@ Status emit_test(const std::string& test_id, std::vector<Package>& arms, ItemEmi
   }
   char threshold_text[32];
   std::snprintf(threshold_text, sizeof(threshold_text), "%.4g", threshold);
-  evidence += "; " + support::p_value_text(c.p_value) + " (two-proportion z-test), Bonferroni "
-              "threshold " + threshold_text + ".";
+  evidence += "; " + support::p_value_text(c.p_value) +
+              " (two-proportion z-test), Bonferroni "
+              "threshold " +
+              threshold_text + ".";
   if (flagged) {
-    evidence += " Caveat: the test falls in the 2013-06-25 to 2014-01-10 window in which the "
-                "archive's authors found randomisation problems.";
+    evidence +=
+        " Caveat: the test falls in the 2013-06-25 to 2014-01-10 window in which the "
+        "archive's authors found randomisation problems.";
   }
   const std::string learning_key = experiment_key + "-best-package";
-  EXPGRAPH_RETURN_IF_ERROR(
-      out.node("Learning", learning_key,
-               {{"text", text},
-                {"name", "Upworthy test " + test_id +
-                             (won ? ": a winning package" : ": no clear winning package")},
-                {"outcome", won ? "won" : "inconclusive"},
-                {"evidence", evidence},
-                {"confidence", flagged ? "low" : "medium"},
-                {"tags", json::array({"upworthy", "headline"})}}));
+  EXPGRAPH_RETURN_IF_ERROR(out.node(
+      "Learning", learning_key,
+      {{"text", text},
+       {"name",
+        "Upworthy test " + test_id + (won ? ": a winning package" : ": no clear winning package")},
+       {"outcome", won ? "won" : "inconclusive"},
+       {"evidence", evidence},
+       {"confidence", flagged ? "low" : "medium"},
+       {"tags", json::array({"upworthy", "headline"})}}));
   return out.edge("YIELDED", experiment_ref, ref("Learning", learning_key));
 }
 
