@@ -58,11 +58,8 @@ WriteTotals write_all(GraphStore& store, const std::vector<ImportItem>& items, s
   auto flush = [&] {
     if (request.nodes.empty() && request.edges.empty()) return;
     Result<WriteSummary> summary = store.write(request);
-    ASSERT_TRUE(summary.ok()) << summary.status().to_string() << " " << (summary.ok() ? "" : [&] {
-      std::string details;
-      for (const auto& d : summary.status().details()) details += d + "; ";
-      return details;
-    }());
+    ASSERT_TRUE(summary.ok()) << summary.status().to_string() << " "
+                              << ::testing::PrintToString(summary.status().details());
     for (const auto* outcomes : {&summary->nodes, &summary->edges}) {
       for (WriteOutcome outcome : *outcomes) {
         if (outcome == WriteOutcome::kCreated) ++totals.created;
