@@ -95,6 +95,7 @@ void ApiServer::configure() {
   add_edge_routes(router, graph_);
   add_batch_routes(router, graph_);
   add_traversal_routes(router, graph_);
+  add_query_routes(router, graph_);
 }
 
 Status ApiServer::bind() {
