@@ -305,7 +305,9 @@ class Planner {
         step.property_type =
             graph_.ontology().node_type(step.label)->property(anchor.property)->type;
         step.value = anchor.value;
-        // The equality stays as a filter: it also settles int/float and list semantics.
+        // Exact too: the executor converts the value to the property's stored type (floats
+        // are stored as floats) and list-typed properties are never index anchors.
+        anchor.equality->placed = true;
         break;
       }
       case AnchorKind::kLabel:
