@@ -513,6 +513,10 @@ class AggregationOp : public Operator {
         if (!value.ok()) return value.status();
         argument = std::move(value).value();
       }
+      // collect() holds its input: it counts against the buffered-row bound like a sort.
+      if (group->aggregators[i].kind() == Aggregator::Kind::kCollect && !argument.is_null()) {
+        EXPGRAPH_RETURN_IF_ERROR(ctx_.buffer_row());
+      }
       EXPGRAPH_RETURN_IF_ERROR(group->aggregators[i].add(argument));
     }
     return Status();
