@@ -21,6 +21,8 @@ void add_batch_routes(Router& router, GraphStore& graph);
 void add_import_routes(Router& router, GraphStore& graph);
 // GET /v1/nodes/{type}/{key}/neighborhood, GET /v1/paths
 void add_traversal_routes(Router& router, GraphStore& graph);
+// POST /v1/query (openCypher read queries and EXPLAIN)
+void add_query_routes(Router& router, GraphStore& graph);
 // /healthz, /readyz, /metrics, /v1/ontology
 void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics);
 

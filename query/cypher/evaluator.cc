@@ -1,0 +1,186 @@
+#include "query/cypher/evaluator.h"
+
+#include "query/cypher/binder.h"
+#include "query/cypher/functions.h"
+#include "query/cypher/operators.h"
+#include "query/cypher/value_ops.h"
+
+namespace expgraph::cypher {
+
+Result<bool> Evaluator::predicate(const Expr& expr, const Scope& scope) {
+  auto value = eval(expr, scope);
+  if (!value.ok()) return value.status();
+  if (!value->is_null() && !value->is_bool()) {
+    return type_error("a predicate must be a BOOLEAN, got " +
+                      std::string(type_name(value->type())));
+  }
+  return is_true(*value);
+}
+
+Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
+  switch (expr.kind()) {
+    case ExprKind::kLiteral:
+      return expr.as<LiteralExpr>().value;
+    case ExprKind::kParameter: {
+      const std::string& name = expr.as<ParameterExpr>().name;
+      auto it = params_.find(name);
+      if (it == params_.end()) {
+        Status status =
+            query_error("missing_parameter", "parameter $" + name + " is not given", expr.position);
+        return Status(StatusCode::kInvalidArgument, status.message(), status.details(),
+                      "missing_parameter");
+      }
+      return it->second;
+    }
+    case ExprKind::kVariable: {
+      const std::string& name = expr.as<VariableExpr>().name;
+      for (const Scope* s = &scope; s != nullptr; s = s->parent) {
+        int slot = s->schema->find(name);
+        if (slot >= 0 && slot < static_cast<int>(s->row->size())) return (*s->row)[slot];
+      }
+      return query_error("unknown_variable", "variable '" + name + "' is not defined",
+                         expr.position);
+    }
+    case ExprKind::kProperty: {
+      const auto& property = expr.as<PropertyExpr>();
+      auto object = eval(*property.object, scope);
+      if (!object.ok()) return object;
+      if (object->is_null()) return Value::null();
+      return graph_.property(*object, property.key);
+    }
+    case ExprKind::kLabels: {
+      const auto& labels = expr.as<LabelsExpr>();
+      auto object = eval(*labels.object, scope);
+      if (!object.ok()) return object;
+      if (object->is_null()) return Value::null();
+      const std::string* type = nullptr;
+      if (object->is_node()) {
+        type = &object->as_node().type;
+      } else if (object->is_relationship()) {
+        type = &object->as_relationship().type;
+      } else {
+        return type_error("label predicates apply to nodes and relationships, not " +
+                          std::string(type_name(object->type())));
+      }
+      for (const std::string& label : labels.labels) {
+        if (label != *type) return Value::boolean(false);
+      }
+      return Value::boolean(true);
+    }
+    case ExprKind::kList: {
+      Value::List items;
+      for (const ExprPtr& item : expr.as<ListExpr>().items) {
+        auto value = eval(*item, scope);
+        if (!value.ok()) return value;
+        items.push_back(std::move(value).value());
+      }
+      return Value::list(std::move(items));
+    }
+    case ExprKind::kMap: {
+      Value::Map entries;
+      for (const auto& [key, item] : expr.as<MapExpr>().entries) {
+        auto value = eval(*item, scope);
+        if (!value.ok()) return value;
+        entries.insert_or_assign(key, std::move(value).value());
+      }
+      return Value::map(std::move(entries));
+    }
+    case ExprKind::kIndex: {
+      const auto& index = expr.as<IndexExpr>();
+      auto container = eval(*index.container, scope);
+      if (!container.ok()) return container;
+      auto key = eval(*index.index, scope);
+      if (!key.ok()) return key;
+      if ((container->is_node() || container->is_relationship()) && key->is_string()) {
+        return graph_.property(*container, key->as_string());
+      }
+      return index_value(*container, *key);
+    }
+    case ExprKind::kSlice: {
+      const auto& slice = expr.as<SliceExpr>();
+      auto list = eval(*slice.list, scope);
+      if (!list.ok()) return list;
+      std::optional<Value> from, to;
+      if (slice.from) {
+        auto value = eval(*slice.from, scope);
+        if (!value.ok()) return value;
+        from = std::move(value).value();
+      }
+      if (slice.to) {
+        auto value = eval(*slice.to, scope);
+        if (!value.ok()) return value;
+        to = std::move(value).value();
+      }
+      return slice_value(*list, from, to);
+    }
+    case ExprKind::kUnary: {
+      const auto& unary = expr.as<UnaryExpr>();
+      auto operand = eval(*unary.operand, scope);
+      if (!operand.ok()) return operand;
+      return apply_unary(unary.op, *operand);
+    }
+    case ExprKind::kBinary: {
+      const auto& binary = expr.as<BinaryExpr>();
+      auto left = eval(*binary.left, scope);
+      if (!left.ok()) return left;
+      // Short-circuit: the right side is not evaluated when the left decides.
+      if (binary.op == BinaryOp::kAnd && left->is_bool() && !left->as_bool()) return *left;
+      if (binary.op == BinaryOp::kOr && left->is_bool() && left->as_bool()) return *left;
+      auto right = eval(*binary.right, scope);
+      if (!right.ok()) return right;
+      return apply_binary(binary.op, *left, *right);
+    }
+    case ExprKind::kCountStar:
+    case ExprKind::kFunctionCall:
+      return eval_function(expr, scope);
+    case ExprKind::kCase: {
+      const auto& case_expr = expr.as<CaseExpr>();
+      std::optional<Value> subject;
+      if (case_expr.subject) {
+        auto value = eval(*case_expr.subject, scope);
+        if (!value.ok()) return value;
+        subject = std::move(value).value();
+      }
+      for (const auto& [when, then] : case_expr.branches) {
+        auto condition = eval(*when, scope);
+        if (!condition.ok()) return condition;
+        bool taken = subject ? is_true(equals(*subject, *condition)) : is_true(*condition);
+        if (taken) return eval(*then, scope);
+      }
+      if (case_expr.otherwise) return eval(*case_expr.otherwise, scope);
+      return Value::null();
+    }
+  }
+  return Status::internal("unhandled expression kind");
+}
+
+Result<Value> Evaluator::eval_function(const Expr& expr, const Scope& scope) {
+  bool aggregate =
+      expr.is<CountStarExpr>() || is_aggregate_function(expr.as<FunctionCallExpr>().name);
+  if (aggregate) {
+    if (aggregates_ != nullptr) {
+      auto it = aggregates_->find(&expr);
+      if (it != aggregates_->end()) return it->second;
+    }
+    return query_error("invalid_aggregation", "aggregate function used outside a projection",
+                       expr.position);
+  }
+  const auto& call = expr.as<FunctionCallExpr>();
+  std::vector<Value> args;
+  args.reserve(call.args.size());
+  for (const ExprPtr& arg : call.args) {
+    auto value = eval(*arg, scope);
+    if (!value.ok()) return value;
+    args.push_back(std::move(value).value());
+  }
+  auto result = call_function(call.name, args, &graph_);
+  if (!result.ok()) {
+    Status status = result.status();
+    status.add_detail("line:" + std::to_string(expr.position.line) +
+                      " column:" + std::to_string(expr.position.column));
+    return status;
+  }
+  return result;
+}
+
+}  // namespace expgraph::cypher

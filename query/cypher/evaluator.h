@@ -1,0 +1,51 @@
+// Expression evaluation over one row: variables come from the row's slots (through a chain of
+// scopes), properties from GraphAccess, operators from operators.h, functions from
+// functions.h, and aggregate calls from precomputed results. Used by every executor operator.
+// Not thread-safe (it shares the query's GraphAccess).
+#pragma once
+
+#include <unordered_map>
+#include <vector>
+
+#include "ontology/status.h"
+#include "query/cypher/ast.h"
+#include "query/cypher/graph_access.h"
+#include "query/cypher/plan.h"
+#include "query/cypher/value.h"
+
+namespace expgraph::cypher {
+
+using Row = std::vector<Value>;
+
+// The variables visible to an expression: a schema and a row, then (for ORDER BY after a
+// projection) the enclosing scope of the row before projection.
+struct Scope {
+  const Schema* schema = nullptr;
+  const Row* row = nullptr;
+  const Scope* parent = nullptr;
+};
+
+class Evaluator {
+ public:
+  Evaluator(GraphAccess& graph, const Value::Map& params) : graph_(graph), params_(params) {}
+
+  // The value of `expr` in `scope`. Aggregate calls read `aggregates` (set by the
+  // aggregation operator); elsewhere they are an error.
+  Result<Value> eval(const Expr& expr, const Scope& scope);
+  // A WHERE predicate: true only when the value is boolean true.
+  Result<bool> predicate(const Expr& expr, const Scope& scope);
+
+  void set_aggregates(const std::unordered_map<const Expr*, Value>* aggregates) {
+    aggregates_ = aggregates;
+  }
+  GraphAccess& graph() { return graph_; }
+
+ private:
+  Result<Value> eval_function(const Expr& expr, const Scope& scope);
+
+  GraphAccess& graph_;
+  const Value::Map& params_;
+  const std::unordered_map<const Expr*, Value>* aggregates_ = nullptr;
+};
+
+}  // namespace expgraph::cypher

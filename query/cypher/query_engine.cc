@@ -1,0 +1,69 @@
+#include "query/cypher/query_engine.h"
+
+#include <chrono>
+#include <exception>
+
+#include "query/cypher/binder.h"
+#include "query/cypher/executor.h"
+#include "query/cypher/parser.h"
+#include "query/cypher/planner.h"
+
+namespace expgraph::cypher {
+
+namespace {
+
+Result<QueryResult> run(GraphStore& graph, std::string_view text, const Value::Map& params,
+                        const QueryLimits& limits) {
+  auto started = std::chrono::steady_clock::now();
+  Deadline deadline(limits.timeout_ms);
+  auto query = parse_cypher(text);
+  if (!query.ok()) return query.status();
+  EXPGRAPH_RETURN_IF_ERROR(bind_query(*query, graph.ontology()));
+  auto plan = plan_query(*query, graph);
+  if (!plan.ok()) return plan.status();
+
+  QueryResult result;
+  result.columns = plan->columns;
+  result.access = std::make_unique<GraphAccess>(graph);
+  if (query->explain) {
+    result.plan = plan_to_json(*plan);
+  } else {
+    auto executed = execute_plan(*plan, *result.access, params, limits, deadline);
+    if (!executed.ok()) return executed.status();
+    result.rows = std::move(executed->rows);
+  }
+  result.elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace
+
+nlohmann::json QueryResult::to_json() const {
+  if (plan) return *plan;
+  auto renderer = [this](const Value& value) { return access->render(value); };
+  nlohmann::json rows_json = nlohmann::json::array();
+  for (const Row& row : rows) {
+    nlohmann::json item = nlohmann::json::array();
+    for (const Value& value : row) item.push_back(cypher::to_json(value, renderer));
+    rows_json.push_back(std::move(item));
+  }
+  return {{"columns", columns},
+          {"rows", std::move(rows_json)},
+          {"stats", {{"rows", rows.size()}, {"elapsed_ms", elapsed_ms}}}};
+}
+
+Result<QueryResult> run_query(GraphStore& graph, std::string_view text, const Value::Map& params,
+                              const QueryLimits& limits) {
+  // Nothing below is expected to throw, but a query must never take the server down:
+  // allocation failures and library exceptions become a 500/422 for this query only.
+  try {
+    return run(graph, text, params, limits);
+  } catch (const std::bad_alloc&) {
+    return Status::unprocessable("out_of_memory", "the query ran out of memory");
+  } catch (const std::exception& error) {
+    return Status::internal(std::string("query failed: ") + error.what());
+  }
+}
+
+}  // namespace expgraph::cypher

@@ -1,0 +1,202 @@
+// POST /v1/query over real HTTP: an in-process ApiServer on a free port, a small graph, and
+// httplib::Client requests checking the body shape, rendering, EXPLAIN and every guard's
+// status code. The server must keep serving after a cancelled query.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "api/server.h"
+#include "graph/graph_store.h"
+#include "ontology/ontology.h"
+
+namespace expgraph::api {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// "s<i>"; built with += because GCC 12 warns (-Wrestrict) on "literal" + std::string.
+std::string segment_key(int i) {
+  std::string key = "s";
+  key += std::to_string(i);
+  return key;
+}
+
+class QueryHttpTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    directory_ = fs::temp_directory_path() / "expgraph_query_http";
+    directory_ += std::to_string(::getpid());
+    fs::remove_all(directory_);
+    auto ontology =
+        Ontology::load_file(std::string(EXPGRAPH_SOURCE_DIR) + "/ontology/marketing.json");
+    ASSERT_TRUE(ontology.ok());
+    auto graph = GraphStore::open(directory_.string(),
+                                  std::make_shared<Ontology>(std::move(ontology).value()));
+    ASSERT_TRUE(graph.ok()) << graph.status().to_string();
+    graph_ = std::move(graph).value().release();
+
+    WriteRequest request;
+    request.nodes.push_back({"Experiment", "E1", {{"name", "Subject A/B"}, {"status", "running"}}});
+    request.nodes.push_back({"Hypothesis", "H1", {{"statement", "Short subjects win"}}});
+    request.edges.push_back({"TESTS", {"Experiment", "E1"}, {"Hypothesis", "H1"}, json::object()});
+    // A 12-node clique: var-length patterns over it have billions of paths.
+    for (int i = 0; i < 12; ++i) {
+      request.nodes.push_back({"Segment", segment_key(i), {{"name", "S"}}});
+    }
+    for (int i = 0; i < 12; ++i) {
+      for (int j = 0; j < 12; ++j) {
+        if (i != j) {
+          request.edges.push_back({"SUBSEGMENT_OF",
+                                   {"Segment", segment_key(i)},
+                                   {"Segment", segment_key(j)},
+                                   json::object()});
+        }
+      }
+    }
+    auto written = graph_->write(request);
+    ASSERT_TRUE(written.ok()) << written.status().to_string();
+
+    ServerOptions options;
+    options.port = 0;
+    options.threads = 4;
+    options.log_requests = false;
+    server_ = new ApiServer(*graph_, options);
+    ASSERT_TRUE(server_->bind().ok());
+    thread_ = new std::thread([] { (void)server_->serve(); });
+  }
+
+  static void TearDownTestSuite() {
+    server_->stop();
+    thread_->join();
+    delete thread_;
+    delete server_;
+    delete graph_;
+    fs::remove_all(directory_);
+  }
+
+  static httplib::Result post(const json& body) {
+    httplib::Client client("127.0.0.1", server_->port());
+    client.set_read_timeout(30, 0);
+    return client.Post("/v1/query", body.dump(), "application/json");
+  }
+
+  static std::string error_code(const httplib::Result& response) {
+    return json::parse(response->body)["error"]["code"].get<std::string>();
+  }
+
+  // Suite-wide fixtures: raw pointers released in TearDownTestSuite (gtest's static hooks
+  // cannot own unique_ptr members of a test instance).
+  static inline fs::path directory_;
+  static inline GraphStore* graph_ = nullptr;
+  static inline ApiServer* server_ = nullptr;
+  static inline std::thread* thread_ = nullptr;
+};
+
+TEST_F(QueryHttpTest, ReturnsColumnsRowsAndStats) {
+  auto response =
+      post({{"query", "MATCH (e:Experiment {key: 'E1'})-[r:TESTS]->(h) RETURN e, r, h.key AS k"}});
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200) << response->body;
+  json body = json::parse(response->body);
+  EXPECT_EQ(body["columns"], json({"e", "r", "k"}));
+  ASSERT_EQ(body["rows"].size(), 1u);
+  EXPECT_EQ(body["rows"][0][0],
+            json({{"type", "Experiment"},
+                  {"key", "E1"},
+                  {"properties", {{"name", "Subject A/B"}, {"status", "running"}}}}));
+  EXPECT_EQ(body["rows"][0][1], json({{"type", "TESTS"},
+                                      {"from", "Experiment/E1"},
+                                      {"to", "Hypothesis/H1"},
+                                      {"properties", json::object()}}));
+  EXPECT_EQ(body["rows"][0][2], "H1");
+  EXPECT_EQ(body["stats"]["rows"], 1);
+  EXPECT_TRUE(body["stats"]["elapsed_ms"].is_number());
+}
+
+TEST_F(QueryHttpTest, Parameters) {
+  auto response =
+      post({{"query", "MATCH (s:Segment) WHERE s.key IN $keys RETURN s.key ORDER BY s.key"},
+            {"params", {{"keys", {"s1", "s2", "zz"}}}}});
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200) << response->body;
+  EXPECT_EQ(json::parse(response->body)["rows"], json({{"s1"}, {"s2"}}));
+}
+
+TEST_F(QueryHttpTest, ExplainReturnsThePlan) {
+  auto response = post({{"query", "EXPLAIN MATCH (e:Experiment {key: 'E1'})-->(h) RETURN h"}});
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200) << response->body;
+  json body = json::parse(response->body);
+  EXPECT_EQ(body["columns"], json({"h"}));
+  ASSERT_TRUE(body["plan"].is_array());
+  EXPECT_EQ(body["plan"][0]["operator"], "NodeByKey");
+  EXPECT_EQ(body["plan"][0]["anchor"], "key lookup");
+  EXPECT_EQ(body["plan"][1]["operator"], "Expand");
+}
+
+TEST_F(QueryHttpTest, SyntaxErrorIs400WithPosition) {
+  auto response = post({{"query", "MATCH (e:Experiment RETURN e"}});
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  json body = json::parse(response->body);
+  EXPECT_EQ(body["error"]["code"], "invalid_argument");
+  EXPECT_NE(body["error"]["details"].dump().find("line:1"), std::string::npos) << response->body;
+}
+
+TEST_F(QueryHttpTest, BinderErrorsAre422) {
+  auto response = post({{"query", "MATCH (x:Unicorn) RETURN x"}});
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 422);
+  EXPECT_EQ(error_code(response), "unknown_label");
+  response = post({{"query", "MATCH (e:Experiment) RETURN nope"}});
+  EXPECT_EQ(response->status, 422);
+  EXPECT_EQ(error_code(response), "unknown_variable");
+  response = post({{"query", "MATCH (e:Experiment) DETACH DELETE e"}});
+  EXPECT_EQ(response->status, 422);
+  EXPECT_EQ(error_code(response), "read_only_query");
+}
+
+TEST_F(QueryHttpTest, TimeoutIs429AndTheServerKeepsServing) {
+  auto response = post(
+      {{"query", "MATCH (a:Segment {key: 's0'})-[*]-(b) RETURN count(*)"}, {"timeout_ms", 100}});
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 429) << response->body;
+  EXPECT_EQ(error_code(response), "query_timeout");
+  response = post({{"query", "MATCH (e:Experiment) RETURN count(*) AS n"}});
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST_F(QueryHttpTest, RowLimitIs422) {
+  auto response = post({{"query", "MATCH (s:Segment) RETURN s.key"}, {"limit", 3}});
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 422);
+  EXPECT_EQ(error_code(response), "row_limit_exceeded");
+  response = post({{"query", "MATCH (s:Segment) RETURN s.key LIMIT 3"}, {"limit", 3}});
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST_F(QueryHttpTest, StrictBody) {
+  for (const json& body :
+       {json{{"params", json::object()}}, json{{"query", 1}},
+        json{{"query", "RETURN 1"}, {"extra", true}}, json{{"query", "RETURN 1"}, {"params", 1}},
+        json{{"query", "RETURN 1"}, {"limit", 0}},
+        json{{"query", "RETURN 1"}, {"timeout_ms", 600000}},
+        json{{"query", "RETURN 1"}, {"limit", "10"}}}) {
+    auto response = post(body);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 400) << body.dump() << " -> " << response->body;
+  }
+  httplib::Client client("127.0.0.1", server_->port());
+  auto response = client.Post("/v1/query", "{not json", "application/json");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+}
+
+}  // namespace
+}  // namespace expgraph::api
