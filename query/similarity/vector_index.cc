@@ -2,9 +2,9 @@
 
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
+#include <faiss/impl/DistanceComputer.h>
 #include <faiss/impl/HNSW.h>
 #include <faiss/impl/IDSelector.h>
-#include <faiss/utils/distances.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -13,6 +13,8 @@
 #include <queue>
 #include <string>
 #include <unordered_map>
+
+#include "query/similarity/dot_product.h"
 
 namespace expgraph::similarity {
 
@@ -25,7 +27,7 @@ namespace expgraph::similarity {
 // slot_ids[s] == id; tombstones == count of !live; index->ntotal == slot_ids.size().
 struct VectorIndex::State {
   IndexKind kind = IndexKind::kFlat;
-  std::unique_ptr<faiss::Index> index;  // IndexFlatIP or IndexHNSWFlat(inner product)
+  std::unique_ptr<faiss::Index> index;  // SimdFlatIP, or IndexHNSW over a SimdFlatIP storage
   std::vector<uint64_t> slot_ids;
   std::vector<uint8_t> live;
   std::unordered_map<uint64_t, int64_t> slot_of;
@@ -36,11 +38,6 @@ struct VectorIndex::State {
     if (kind == IndexKind::kFlat) return static_cast<const faiss::IndexFlat&>(*index).get_xb();
     const auto& hnsw = static_cast<const faiss::IndexHNSW&>(*index);
     return static_cast<const faiss::IndexFlat*>(hnsw.storage)->get_xb();
-  }
-  // The exact inner-product index over the same slots (the HNSW's own storage).
-  const faiss::Index& exact() const {
-    if (kind == IndexKind::kFlat) return *index;
-    return *static_cast<const faiss::IndexHNSW&>(*index).storage;
   }
 };
 
@@ -53,6 +50,75 @@ using faiss_idx_t = faiss::Index::idx_t;
 constexpr size_t kMinTombstonesToCompact = 16;
 // efSearch stops widening here; past it the exact scan is both cheaper and certain.
 constexpr size_t kMaxEfSearch = 16384;
+
+// Scores stored vectors with dot_product (AVX2 when available) instead of the generic build's
+// scalar fvec_inner_product: the HNSW graph spends nearly all of its build and search time here.
+class DotProductComputer final : public faiss::FlatCodesDistanceComputer {
+ public:
+  explicit DotProductComputer(const faiss::IndexFlat& index)
+      : faiss::FlatCodesDistanceComputer(index.codes.data(), index.code_size),
+        vectors_(index.get_xb()),
+        dimension_(static_cast<size_t>(index.d)) {}
+
+  void set_query(const float* query) override { query_ = query; }
+  float distance_to_code(const uint8_t* code) override {
+    return dot_product(query_, reinterpret_cast<const float*>(code), dimension_);
+  }
+  float symmetric_dis(idx_t i, idx_t j) override {
+    return dot_product(vectors_ + static_cast<size_t>(i) * dimension_,
+                       vectors_ + static_cast<size_t>(j) * dimension_, dimension_);
+  }
+
+ private:
+  const float* vectors_;
+  size_t dimension_;
+  const float* query_ = nullptr;
+};
+
+// An IndexFlatIP whose distance computer is DotProductComputer; the HNSW's storage.
+class SimdFlatIP final : public faiss::IndexFlatIP {
+ public:
+  explicit SimdFlatIP(int dimension) : faiss::IndexFlatIP(dimension) {}
+  faiss::FlatCodesDistanceComputer* get_FlatCodesDistanceComputer() const override {
+    // FAISS's interface hands over ownership of a raw pointer; the caller deletes it.
+    return std::make_unique<DotProductComputer>(*this).release();
+  }
+};
+
+// Keeps the k best hits seen so far (ties: smaller id first).
+class TopK {
+ public:
+  explicit TopK(size_t k) : k_(k), heap_(&better) {}
+  void push(uint64_t id, float score) {
+    const ScoredId hit{id, score};
+    if (heap_.size() < k_) {
+      heap_.push(hit);
+    } else if (better(hit, heap_.top())) {
+      heap_.pop();
+      heap_.push(hit);
+    }
+  }
+  // The hits, best first.
+  std::vector<ScoredId> take() {
+    std::vector<ScoredId> hits;
+    hits.reserve(heap_.size());
+    while (!heap_.empty()) {
+      hits.push_back(heap_.top());
+      heap_.pop();
+    }
+    std::reverse(hits.begin(), hits.end());
+    return hits;
+  }
+
+ private:
+  static bool better(const ScoredId& a, const ScoredId& b) {
+    return a.score > b.score || (a.score == b.score && a.id < b.id);
+  }
+  size_t k_;
+  // A min-heap on "better": its top is the worst of the k best so far.
+  std::priority_queue<ScoredId, std::vector<ScoredId>, bool (*)(const ScoredId&, const ScoredId&)>
+      heap_;
+};
 
 // Limits FAISS's OpenMP team on this thread for one call. omp_set_num_threads only changes the
 // calling thread's setting, so concurrent searches on other threads are unaffected.
@@ -117,41 +183,6 @@ void append_normalised(std::span<const float> vector, std::vector<float>& out) {
   for (float v : vector) out.push_back(static_cast<float>(v * scale));
 }
 
-bool better(const ScoredId& a, const ScoredId& b) {
-  return a.score > b.score || (a.score == b.score && a.id < b.id);
-}
-
-// Exact top-k among `slots` (live, distinct), best first.
-std::vector<ScoredId> exact_top_k(const float* vectors, const std::vector<uint64_t>& slot_ids,
-                                  int dimension, const float* query,
-                                  const std::vector<int64_t>& slots, size_t k,
-                                  const std::function<bool(uint64_t)>& predicate) {
-  // Min-heap on "better": the top is the worst of the k best so far.
-  std::priority_queue<ScoredId, std::vector<ScoredId>, decltype(&better)> heap(&better);
-  for (int64_t slot : slots) {
-    const uint64_t id = slot_ids[static_cast<size_t>(slot)];
-    if (predicate && !predicate(id)) continue;
-    const float score = faiss::fvec_inner_product(
-        query, vectors + static_cast<size_t>(slot) * static_cast<size_t>(dimension),
-        static_cast<size_t>(dimension));
-    const ScoredId hit{id, score};
-    if (heap.size() < k) {
-      heap.push(hit);
-    } else if (better(hit, heap.top())) {
-      heap.pop();
-      heap.push(hit);
-    }
-  }
-  std::vector<ScoredId> hits;
-  hits.reserve(heap.size());
-  while (!heap.empty()) {
-    hits.push_back(heap.top());
-    heap.pop();
-  }
-  std::reverse(hits.begin(), hits.end());
-  return hits;
-}
-
 std::vector<ScoredId> translate(const std::vector<float>& distances,
                                 const std::vector<faiss_idx_t>& labels,
                                 const std::vector<uint64_t>& slot_ids,
@@ -197,13 +228,15 @@ std::unique_ptr<VectorIndex::State> VectorIndex::build_state(
   auto state = std::make_unique<State>();
   state->kind = kind;
   if (kind == IndexKind::kHnsw) {
-    auto hnsw = std::make_unique<faiss::IndexHNSWFlat>(dimension_, options_.hnsw_m,
-                                                       faiss::METRIC_INNER_PRODUCT);
+    auto storage = std::make_unique<SimdFlatIP>(dimension_);
+    auto hnsw = std::make_unique<faiss::IndexHNSW>(storage.get(), options_.hnsw_m);
+    hnsw->own_fields = true;  // the HNSW now owns and deletes its storage
+    storage.release();
     hnsw->hnsw.efConstruction = options_.ef_construction;
     hnsw->hnsw.efSearch = options_.ef_search;
     state->index = std::move(hnsw);
   } else {
-    state->index = std::make_unique<faiss::IndexFlatIP>(dimension_);
+    state->index = std::make_unique<SimdFlatIP>(dimension_);
   }
   // A bulk add: FAISS builds the HNSW graph with all OpenMP threads.
   if (!ids.empty()) state->index->add(static_cast<faiss_idx_t>(ids.size()), vectors.data());
@@ -345,6 +378,7 @@ Result<std::vector<ScoredId>> VectorIndex::search(std::span<const float> query, 
     k = std::min(k, state.slot_of.size());
     if (k == 0) return std::vector<ScoredId>{};
     OmpThreadLimit thread_limit(options_.search_threads);
+    const auto d = static_cast<size_t>(dimension_);
     const std::function<bool(uint64_t)>* predicate = filter.predicate ? &filter.predicate : nullptr;
 
     std::vector<bool> allowed_bitmap;
@@ -361,8 +395,14 @@ Result<std::vector<ScoredId>> VectorIndex::search(std::span<const float> query, 
       // A short allow-list is cheapest and exact to score directly; so is any allow-list when
       // the index is exact anyway (m dot products instead of a scan of all n).
       if (state.kind == IndexKind::kFlat || slots.size() <= options_.exact_filter_max) {
-        return exact_top_k(state.vectors(), state.slot_ids, dimension_, q.data(), slots, k,
-                           filter.predicate);
+        const float* vectors = state.vectors();
+        TopK top(k);
+        for (int64_t slot : slots) {
+          const uint64_t id = state.slot_ids[static_cast<size_t>(slot)];
+          if (predicate != nullptr && !(*predicate)(id)) continue;
+          top.push(id, dot_product(q.data(), vectors + static_cast<size_t>(slot) * d, d));
+        }
+        return top.take();
       }
       allowed_bitmap.assign(state.slot_ids.size(), false);
       for (int64_t slot : slots) allowed_bitmap[static_cast<size_t>(slot)] = true;
@@ -395,10 +435,14 @@ Result<std::vector<ScoredId>> VectorIndex::search(std::span<const float> query, 
       }
       // Fewer than k found by the graph: an exact scan of the allowed slots settles it.
     }
-    faiss::SearchParameters params;
-    params.sel = restricted ? &selector : nullptr;
-    state.exact().search(1, q.data(), k_faiss, distances.data(), labels.data(), &params);
-    return translate(distances, labels, state.slot_ids, state.live);
+    // Exact scan of every accepted slot: a single query is memory-bound, so one thread.
+    const float* vectors = state.vectors();
+    TopK top(k);
+    for (size_t slot = 0; slot < state.slot_ids.size(); ++slot) {
+      if (restricted && !selector.is_member(static_cast<faiss_idx_t>(slot))) continue;
+      top.push(state.slot_ids[slot], dot_product(q.data(), vectors + slot * d, d));
+    }
+    return top.take();
   } catch (const std::exception& e) {
     return Status::internal(std::string("vector index: search failed: ") + e.what());
   }

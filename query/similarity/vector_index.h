@@ -1,7 +1,8 @@
 // VectorIndex: the nearest-neighbour index behind similarity search. Cosine similarity as the
-// inner product of L2-normalised float vectors, over FAISS: exact (IndexFlatIP) while small,
-// HNSW (IndexHNSWFlat, inner product) once it outgrows `hnsw_threshold`. Derived state: the
-// similarity service rebuilds it from the stored vectors at start and upserts after each commit.
+// inner product of L2-normalised float vectors, over FAISS: an exact scan of an IndexFlatIP
+// while small, an inner-product HNSW graph (faiss::IndexHNSW) once it outgrows
+// `hnsw_threshold`; both score with the SIMD dot_product. Derived state: the similarity service
+// rebuilds it from the stored vectors at start and upserts after each commit.
 //
 // Thread-safety: thread-safe. Any number of concurrent search() calls; writers (upsert, remove,
 // rebuild) are serialised among themselves and block searches only while they swap or append,
