@@ -367,7 +367,7 @@ Status VectorIndex::rebuild(std::span<const uint64_t> ids, std::span<const float
 }
 
 Result<std::vector<ScoredId>> VectorIndex::search(std::span<const float> query, size_t k,
-                                                  const SearchFilter& filter) const {
+                                                  const SearchFilter& filter, int ef_search) const {
   EXPGRAPH_RETURN_IF_ERROR(check_vector(query, dimension_, "query"));
   std::vector<float> q;
   q.reserve(query.size());
@@ -379,6 +379,7 @@ Result<std::vector<ScoredId>> VectorIndex::search(std::span<const float> query, 
     if (k == 0) return std::vector<ScoredId>{};
     OmpThreadLimit thread_limit(options_.search_threads);
     const auto d = static_cast<size_t>(dimension_);
+    const int beam = ef_search > 0 ? ef_search : options_.ef_search;
     const std::function<bool(uint64_t)>* predicate = filter.predicate ? &filter.predicate : nullptr;
 
     std::vector<bool> allowed_bitmap;
@@ -394,7 +395,11 @@ Result<std::vector<ScoredId>> VectorIndex::search(std::span<const float> query, 
       slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
       // A short allow-list is cheapest and exact to score directly; so is any allow-list when
       // the index is exact anyway (m dot products instead of a scan of all n).
-      if (state.kind == IndexKind::kFlat || slots.size() <= options_.exact_filter_max) {
+      const double m = static_cast<double>(slots.size());
+      const bool exact_is_cheaper = m * m <= options_.exact_filter_cost_ratio * beam *
+                                                 static_cast<double>(state.slot_ids.size());
+      if (state.kind == IndexKind::kFlat || slots.size() <= options_.exact_filter_max ||
+          exact_is_cheaper) {
         const float* vectors = state.vectors();
         TopK top(k);
         for (int64_t slot : slots) {
@@ -412,24 +417,33 @@ Result<std::vector<ScoredId>> VectorIndex::search(std::span<const float> query, 
     const bool restricted = filter.allow_ids || predicate != nullptr || state.tombstones > 0;
     SlotSelector selector(state.live, state.slot_ids, filter.allow_ids ? &allowed_bitmap : nullptr,
                           predicate);
-    std::vector<float> distances(k);
-    std::vector<faiss_idx_t> labels(k);
-    const auto k_faiss = static_cast<faiss_idx_t>(k);
-
     if (state.kind == IndexKind::kHnsw) {
       // The graph walk only collects ids the selector accepts, so a selective filter needs a
       // wider beam: start from ef scaled by the inverse selectivity, widen until k are found.
+      // FAISS 1.7.3 ignores SearchParametersHNSW::efSearch for the size of its beam (measured:
+      // recall does not move with it) but uses max(efSearch, k): so the beam is widened by
+      // asking for ef results and keeping the best k. That is per call, without touching the
+      // shared index.
       const size_t total = state.slot_ids.size();
-      size_t ef = std::max<size_t>(static_cast<size_t>(options_.ef_search), k);
-      if (candidates < total)
+      size_t ef = std::max<size_t>(static_cast<size_t>(beam), k);
+      if (candidates < total) {
         ef = std::min(kMaxEfSearch, ef * total / std::max<size_t>(candidates, 1));
+      }
+      std::vector<float> distances;
+      std::vector<faiss_idx_t> labels;
       for (;;) {
+        distances.assign(ef, 0.0f);
+        labels.assign(ef, -1);
         faiss::SearchParametersHNSW params;
         params.efSearch = static_cast<int>(ef);
         params.sel = restricted ? &selector : nullptr;
-        state.index->search(1, q.data(), k_faiss, distances.data(), labels.data(), &params);
+        state.index->search(1, q.data(), static_cast<faiss_idx_t>(ef), distances.data(),
+                            labels.data(), &params);
         std::vector<ScoredId> hits = translate(distances, labels, state.slot_ids, state.live);
-        if (hits.size() >= k) return hits;
+        if (hits.size() >= k) {
+          hits.resize(k);  // FAISS returns them best first
+          return hits;
+        }
         if (ef >= kMaxEfSearch || ef >= total) break;
         ef = std::min(kMaxEfSearch, ef * 4);
       }

@@ -48,8 +48,8 @@ std::vector<ScoredId> brute_force(const std::map<uint64_t, std::vector<float>>& 
 }
 
 std::vector<ScoredId> must_search(const VectorIndex& index, const std::vector<float>& query,
-                                  size_t k, const SearchFilter& filter = {}) {
-  Result<std::vector<ScoredId>> hits = index.search(query, k, filter);
+                                  size_t k, const SearchFilter& filter = {}, int ef_search = 0) {
+  Result<std::vector<ScoredId>> hits = index.search(query, k, filter, ef_search);
   EXPECT_TRUE(hits.ok()) << hits.status().to_string();
   return hits.ok() ? hits.value() : std::vector<ScoredId>{};
 }
@@ -190,6 +190,13 @@ TEST_F(VectorIndexFixture, HnswUpsertReplacesAndRemovedIdsNeverReturn) {
     total += recall(must_search(index, query, 10), brute_force(truth_, query, 10));
   }
   EXPECT_GT(total / 50, 0.9);
+  // A per-call beam as wide as the index makes the graph walk (nearly) exact.
+  total = 0;
+  for (int q = 0; q < 50; ++q) {
+    const std::vector<float> query = random_unit(rng_);
+    total += recall(must_search(index, query, 10, {}, 1000), brute_force(truth_, query, 10));
+  }
+  EXPECT_GT(total / 50, 0.99);
 }
 
 TEST_F(VectorIndexFixture, SwitchesToHnswWhenCrossingTheThresholdAndBack) {
@@ -254,8 +261,11 @@ TEST_F(VectorIndexFixture, FilteredSearchDoesNotStarveFlat) {
 }
 
 TEST_F(VectorIndexFixture, FilteredSearchDoesNotStarveHnsw) {
-  // exact_filter_max = 0 forces allow-lists through the HNSW graph walk with a selector.
-  VectorIndex index(kDim, {.ef_search = 16, .force = IndexKind::kHnsw, .exact_filter_max = 0});
+  // Both exact thresholds at 0 force allow-lists through the HNSW graph walk with a selector.
+  VectorIndex index(kDim, {.ef_search = 16,
+                           .force = IndexKind::kHnsw,
+                           .exact_filter_max = 0,
+                           .exact_filter_cost_ratio = 0});
   fill(index, 2000);
   check_filter_returns_farthest(index, truth_, random_unit(rng_), 10);
   // And with the short-list exact path.
