@@ -40,7 +40,7 @@ struct Flags {
   size_t queries = 1000;
   size_t k = 10;
   std::string mode = "both";
-  std::vector<int> ef_search = {64};  // --ef-search 64,128,256: one build, measured at each
+  std::vector<int> ef_search = {128};  // --ef-search 64,128,256: one build, measured at each
   int m = 32;
   int ef_construction = 80;
   uint64_t seed = 1;
