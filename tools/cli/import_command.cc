@@ -7,6 +7,7 @@
 
 #include "tools/cli/commands.h"
 #include "tools/cli/progress.h"
+#include "tools/importers/importer.h"
 
 namespace expgraph::cli {
 
@@ -16,8 +17,12 @@ constexpr size_t kChunkBytes = size_t{4} << 20;  // well under the server's 16 M
 constexpr size_t kRejectionsShown = 20;
 
 constexpr const char* kImportUsage =
-    "usage: expgraph import FILE [--format jsonl] [--atomic] [--batch-size N]\n"
-    "  FILE            JSON Lines, one {\"node\": {...}} or {\"edge\": {...}} per line ('-': stdin)\n"
+    "usage: expgraph import FILE [--format jsonl|upworthy|hillstrom|fb-ads] [--atomic]\n"
+    "                            [--batch-size N]\n"
+    "  FILE            JSON Lines, one {\"node\": {...}} or {\"edge\": {...}} per line ('-': stdin),\n"
+    "                  or with --format a public data set's CSV converted on the fly:\n"
+    "                  upworthy (upworthy-packages-2013-2014.csv), hillstrom (hillstrom.csv),\n"
+    "                  fb-ads (KAG_conversion_data.csv); see docs/importers.md\n"
     "  --atomic        all or nothing (the file must fit in one request body)\n"
     "  --batch-size N  lines per write batch on the server (default 1000)\n"
     "Exit code 0 when every line was accepted, 1 when the server rejected any.\n";
@@ -118,6 +123,43 @@ int import_jsonl_stream(CliClient& client, std::istream& input, size_t total_byt
   return sender.totals.rejected == 0 ? kExitOk : kExitServerError;
 }
 
+// Converts a data set with its importer and sends the items as JSONL chunks.
+int import_converted(CliClient& client, const Importer& importer, std::istream& input,
+                     size_t batch_size) {
+  ChunkSender sender(client, /*atomic=*/false, batch_size);
+  Progress progress("import", 0);
+  std::string chunk;
+  size_t items = 0, chunk_first_line = 1;
+  bool refused = false;
+  auto sink = [&](const ImportItem& item) -> Status {
+    chunk += item.to_jsonl().dump();
+    chunk += '\n';
+    ++items;
+    if (chunk.size() >= kChunkBytes) {
+      if (!sender.send(chunk, chunk_first_line)) {
+        refused = true;
+        return Status::invalid_argument("the server refused the import");
+      }
+      chunk.clear();
+      chunk_first_line = items + 1;
+      progress.update(0, sender.totals.lines);
+    }
+    return Status();
+  };
+  auto stats = importer(input, sink);
+  if (refused) return kExitServerError;
+  if (!stats.ok()) {
+    std::fprintf(stderr, "expgraph import: %s\n", stats.status().message().c_str());
+    return kExitUsage;
+  }
+  if (!chunk.empty() && !sender.send(chunk, chunk_first_line)) return kExitServerError;
+  progress.finish(0, sender.totals.lines);
+  std::printf("rows read %zu, skipped %zu\n", stats->rows_read, stats->rows_skipped);
+  for (const std::string& warning : stats->warnings) std::printf("  warning: %s\n", warning.c_str());
+  sender.totals.print();
+  return sender.totals.rejected == 0 ? kExitOk : kExitServerError;
+}
+
 }  // namespace
 
 int run_import(CliClient& client, const Arguments& args) {
@@ -153,19 +195,33 @@ int run_import(CliClient& client, const Arguments& args) {
     std::fputs(kImportUsage, stderr);
     return kExitUsage;
   }
+  std::optional<Importer> importer;
   if (format != "jsonl") {
-    std::fprintf(stderr, "expgraph import: unknown format \"%s\"\n%s", format.c_str(), kImportUsage);
-    return kExitUsage;
+    importer = find_importer(format);
+    if (!importer) {
+      std::fprintf(stderr, "expgraph import: unknown format \"%s\"\n%s", format.c_str(),
+                   kImportUsage);
+      return kExitUsage;
+    }
+    if (atomic) {
+      std::fprintf(stderr, "expgraph import: --atomic applies to JSON Lines only\n");
+      return kExitUsage;
+    }
   }
+  std::ifstream file_input;
+  if (file != "-") {
+    file_input.open(file, std::ios::binary);
+    if (!file_input) {
+      std::fprintf(stderr, "expgraph import: cannot read %s\n", file.c_str());
+      return kExitUsage;
+    }
+  }
+  std::istream& input = file == "-" ? std::cin : file_input;
+  if (importer) return import_converted(client, *importer, input, batch_size);
   if (file == "-") return import_jsonl_stream(client, std::cin, 0, atomic, batch_size);
-  std::ifstream input(file, std::ios::binary);
-  if (!input) {
-    std::fprintf(stderr, "expgraph import: cannot read %s\n", file.c_str());
-    return kExitUsage;
-  }
   std::error_code error;
   size_t size = std::filesystem::file_size(file, error);
-  return import_jsonl_stream(client, input, error ? 0 : size, atomic, batch_size);
+  return import_jsonl_stream(client, file_input, error ? 0 : size, atomic, batch_size);
 }
 
 }  // namespace expgraph::cli
