@@ -92,7 +92,7 @@ std::string daemon_usage() {
          "  --port N            TCP port (default 8080; 0 picks a free one)\n"
          "  --bind ADDRESS      address to listen on (default 127.0.0.1)\n"
          "  --ontology FILE     ontology JSON (default ontology/marketing.json)\n"
-         "  --threads N         HTTP worker threads (default 8)\n"
+         "  --threads N         HTTP worker threads, one per open connection (default 64)\n"
          "  --max-body-bytes N  request body limit (default 16 MiB)\n"
          "  --sync-writes       fsync the WAL on every write (survives power loss)\n"
          "  --quiet             no per-request log lines\n"

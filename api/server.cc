@@ -45,7 +45,9 @@ void ApiServer::configure() {
   server_.set_payload_max_length(options_.max_body_bytes);
   server_.set_read_timeout(30, 0);
   server_.set_write_timeout(30, 0);
-  server_.set_keep_alive_max_count(10000);
+  // A kept-alive connection holds a worker; closing it after a few hundred requests lets
+  // waiting connections in when there are more clients than threads.
+  server_.set_keep_alive_max_count(500);
   // httplib notices stop() on an idle keep-alive connection only when this wait ends, so a
   // long one delays SIGTERM by as much (5 s by default); an idle client simply reconnects.
   server_.set_keep_alive_timeout(1);

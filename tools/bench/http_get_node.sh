@@ -16,7 +16,8 @@ data=$(mktemp -d)
 server=$!
 trap 'kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -fsS "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fsS -X POST "$url/v1/batch" --data-binary @tools/demo/demo-graph.json >/dev/null
+curl -fsS -X POST "$url/v1/batch" -H "Content-Type: application/json" \
+  --data-binary @tools/demo/demo-graph.json >/dev/null
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 for path in /healthz /v1/nodes/Experiment/EXP-2041; do

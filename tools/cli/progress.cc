@@ -31,7 +31,12 @@ void Progress::draw(size_t done, size_t items, bool final) {
   double rate = seconds > 0 ? items / seconds : 0;
   double fraction = total_ > 0 ? static_cast<double>(done) / total_ : 0;
   double eta = (fraction > 0 && fraction < 1) ? seconds * (1 - fraction) / fraction : 0;
-  if (terminal_) {
+  if (total_ == 0) {
+    // Unknown total: no bar, no percentage, no ETA.
+    std::fprintf(stderr, terminal_ ? "\r%s: %zu items, %.0f/s   " : "%s: %zu items, %.0f/s",
+                 label_.c_str(), items, rate);
+    if (final || !terminal_) std::fprintf(stderr, final ? ", done\n" : "\n");
+  } else if (terminal_) {
     constexpr int kWidth = 30;
     int filled = static_cast<int>(fraction * kWidth);
     std::string bar(filled, '#');
