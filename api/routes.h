@@ -19,6 +19,8 @@ void add_edge_routes(Router& router, GraphStore& graph);
 void add_batch_routes(Router& router, GraphStore& graph);
 // POST /v1/import (JSON Lines)
 void add_import_routes(Router& router, GraphStore& graph);
+// GET /v1/export (JSON Lines, streamed)
+void add_export_routes(Router& router, GraphStore& graph);
 // GET /v1/nodes/{type}/{key}/neighborhood, GET /v1/paths
 void add_traversal_routes(Router& router, GraphStore& graph);
 // POST /v1/query (openCypher read queries and EXPLAIN)

@@ -116,6 +116,7 @@ void ApiServer::configure() {
   add_batch_routes(router, graph_);
   add_traversal_routes(router, graph_);
   add_import_routes(router, graph_);
+  add_export_routes(router, graph_);
   add_query_routes(router, graph_);
 }
 

@@ -47,6 +47,7 @@ class GraphStore {
   const TopologyMirror& topology() const { return mirror_; }
   const SymbolTable& symbols() const { return symbols_; }
   KvStore& storage() { return *store_; }
+  const KvStore& storage() const { return *store_; }
 
   // Validates and commits a whole request atomically: all of it or, on any error, none of it.
   Result<WriteSummary> write(const WriteRequest& request);

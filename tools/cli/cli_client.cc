@@ -25,6 +25,27 @@ Reply CliClient::convert(const httplib::Result& result) {
 
 Reply CliClient::get(const std::string& path) { return convert(client_->Get(path)); }
 
+Reply CliClient::get_streamed(const std::string& path,
+                              const std::function<bool(const char*, size_t)>& receive) {
+  // Error bodies are collected instead of streamed, to be reported.
+  std::string error_body;
+  int status = 0;
+  auto result = client_->Get(
+      path,
+      [&](const httplib::Response& response) {
+        status = response.status;
+        return true;
+      },
+      [&](const char* data, size_t size) {
+        if (status >= 200 && status < 300) return receive(data, size);
+        error_body.append(data, size);
+        return true;
+      });
+  Reply reply = convert(result);
+  if (reply.status != 0 && !reply.ok()) reply.body = error_body;
+  return reply;
+}
+
 Reply CliClient::post(const std::string& path, const std::string& body,
                       const std::string& content_type) {
   return convert(client_->Post(path, body, content_type));

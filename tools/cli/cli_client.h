@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,10 @@ class CliClient {
   explicit CliClient(const std::string& url);
 
   Reply get(const std::string& path);
+  // A GET whose body is handed to `receive` as it arrives (false from it stops the transfer);
+  // Reply::body stays empty on success.
+  Reply get_streamed(const std::string& path,
+                     const std::function<bool(const char*, size_t)>& receive);
   Reply post(const std::string& path, const std::string& body,
              const std::string& content_type = "application/json");
   // Prints the server's error (or the transport error) on stderr and returns kExitServerError.

@@ -12,6 +12,7 @@ namespace expgraph::cli {
 using Arguments = std::vector<std::string>;
 
 int run_import(CliClient& client, const Arguments& args);
+int run_export(CliClient& client, const Arguments& args);
 int run_query(CliClient& client, const Arguments& args);
 int run_get(CliClient& client, const Arguments& args);
 int run_stats(CliClient& client, const Arguments& args);

@@ -11,7 +11,8 @@ constexpr const char* kUsage =
     "usage: expgraph [--url URL] COMMAND [ARGS]   (URL default http://localhost:8080,\n"
     "                                             or the EXPGRAPH_URL environment variable)\n"
     "commands:\n"
-    "  import FILE      import JSON Lines of nodes and edges\n"
+    "  import FILE      import JSON Lines of nodes and edges, or a public data set\n"
+    "  export           the graph as JSON Lines, GraphML or CSV\n"
     "  query 'CYPHER'   run a read-only openCypher query\n"
     "  get Type/key     print one node\n"
     "  stats            node and edge counts\n"
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
   std::string command = argv[i];
   Arguments args(argv + i + 1, argv + argc);
   const std::map<std::string, int (*)(CliClient&, const Arguments&)> commands = {
-      {"import", run_import}, {"query", run_query}, {"get", run_get}, {"stats", run_stats}};
+      {"import", run_import}, {"export", run_export}, {"query", run_query}, {"get", run_get}, {"stats", run_stats}};
   auto found = commands.find(command);
   if (found == commands.end()) {
     std::fprintf(stderr, "expgraph: unknown command \"%s\"\n%s", command.c_str(), kUsage);

@@ -1,0 +1,43 @@
+// GraphExporter: the whole graph (or the nodes of some types, or those changed since a time) as
+// JSON Lines in the import format, produced one line at a time so that memory stays constant
+// however large the graph. Used by GET /v1/export. Reads a consistent RocksDB view per column
+// family scan; not thread-safe (one exporter per request).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "graph/graph_store.h"
+
+namespace expgraph {
+
+struct ExportOptions {
+  std::set<std::string> types;  // node types to export; empty: all
+  int64_t since_ms = 0;         // only nodes updated at or after this time (0: all)
+};
+
+class GraphExporter {
+ public:
+  // Fails on an unknown type name.
+  static Result<std::unique_ptr<GraphExporter>> create(const GraphStore& graph,
+                                                       ExportOptions options);
+
+  // Appends the next line (with its '\n') to `out`; false when the export is complete.
+  // Nodes come first, then edges: an edge is exported when both its ends are of exported
+  // types and at least one of them was exported (so `since` gives the edges of changed nodes).
+  Result<bool> next_line(std::string& out);
+
+ private:
+  GraphExporter(const GraphStore& graph, ExportOptions options);
+  bool node_selected(const NodeRecord& node) const;
+
+  const GraphStore& graph_;
+  ExportOptions options_;
+  std::set<SymbolId> type_ids_;  // exported node type symbols; empty: all
+  std::optional<KvIterator> iterator_;
+  bool in_edges_phase_ = false;
+};
+
+}  // namespace expgraph
