@@ -66,8 +66,9 @@ class Loader {
         if (!expected.empty()) expected += ", ";
         expected += key;
       }
-      if (!known)
+      if (!known) {
         report(where, "unknown key " + in_quotes(item.key()) + " (expected " + expected + ")");
+      }
     }
   }
 
