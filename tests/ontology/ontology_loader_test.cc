@@ -398,6 +398,38 @@ TEST(OntologyLoaderTest, ReportsEveryProblemAtOnce) {
       << result.status().message();
 }
 
+// Every member with the wrong JSON shape is reported; nothing throws or crashes.
+TEST(OntologyLoaderTest, WrongShapesAreReportedNotThrown) {
+  const std::vector<json> kDocuments = {
+      json::parse(R"({"name": "x", "node_types": {}})"),
+      json::parse(R"({"name": "x", "node_types": [1, "A", null, []]})"),
+      json::parse(R"({"name": "x", "node_types": [{"name": 3, "properties": "p"}]})"),
+      json::parse(R"({"name": "x", "node_types": [{"name": "A", "properties": [1, null]}]})"),
+      json::parse(R"({"name": "x", "node_types": [{"name": "A", "description": 5,
+                      "properties": [{"name": "p", "type": 7, "description": []}]}]})"),
+      json::parse(R"({"name": "x", "node_types": [{"name": "A", "lifecycle": 5}]})"),
+      json::parse(R"({"name": "x", "node_types": [{"name": "A",
+                      "properties": [{"name": "s", "type": "enum", "values": "a"}],
+                      "lifecycle": {"property": "s", "initial": "a", "transitions": []}}]})"),
+      json::parse(R"({"name": "x", "node_types": [{"name": "A",
+                      "properties": [{"name": "s", "type": "enum", "values": ["a"]}],
+                      "lifecycle": {"property": 1, "initial": [1], "transitions": {"a": "a"}}}]})"),
+      json::parse(R"({"name": "x", "node_types": [{"name": "A", "text_properties": "t"}]})"),
+      json::parse(R"({"name": "x", "node_types": [{"name": "A"}], "edge_types": {}})"),
+      json::parse(R"({"name": "x", "node_types": [{"name": "A"}], "edge_types": [1, null,
+                      {"name": "E", "domain": 1, "range": [2], "cardinality": "one",
+                       "properties": {}}]})"),
+      json::parse(R"({"name": ["x"], "version": 1.5, "node_types": [], "description": 1})"),
+  };
+  for (const json& document : kDocuments) {
+    Result<Ontology> result = Ontology::from_json(document);
+    ASSERT_FALSE(result.ok()) << document.dump();
+    EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument)
+        << document.dump() << ": " << result.status().to_string();
+    EXPECT_FALSE(result.status().details().empty()) << document.dump();
+  }
+}
+
 class OntologyFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
