@@ -42,6 +42,7 @@ struct PropertyDef {
   PropertyType type = PropertyType::kString;
   bool required = false;
   bool indexed = false;  // graph/ keeps an equality index for it (storage column family `index`)
+                         // (the loader rejects indexed text and json properties)
   std::vector<std::string> enum_values;  // only for kEnum
   std::string description;
 };
@@ -84,7 +85,12 @@ class Ontology {
  public:
   // Parses and validates an ontology document. Every problem found is listed in the
   // Status details (unknown property type, edge domain naming no type, duplicate names, ...).
+  // On failure: invalid_argument, message "invalid ontology: <first problem> ...", each detail
+  // prefixed with its place, e.g. `node_types[3] "Experiment".properties[2] "status": ...`.
+  // Unknown keys are errors too (they are usually typos such as "requried").
   static Result<Ontology> from_json(const nlohmann::json& document);
+  // Reads and parses a file: not_found when it does not exist; invalid_argument when it cannot
+  // be read, is not JSON (with the parser's line and column) or is not a valid ontology.
   static Result<Ontology> load_file(const std::string& path);
 
   const std::string& name() const { return name_; }
@@ -97,9 +103,14 @@ class Ontology {
 
   // Checks a full property map for a node of `type` (types, enums, required, unknown names).
   // `previous` is the stored properties when the node exists (for lifecycle transitions).
+  // A JSON null value means "absent" (a required property set to null is missing). Lifecycle:
+  // a node without a stored state may take an `initial` one; a node with one may keep it or move
+  // along `transitions`, and may not drop it. Violations: ontology_violation (HTTP 422), one
+  // detail each; `properties` that is neither an object nor null: invalid_argument.
   Status validate_node(const NodeType& type, const nlohmann::json& properties,
                        const nlohmann::json* previous) const;
   // Checks an edge's properties against its type (endpoint types are checked separately).
+  // Same rules and codes as validate_node, without lifecycles.
   Status validate_edge_properties(const EdgeType& type, const nlohmann::json& properties) const;
 
   // The document this ontology was loaded from, normalised (what GET /v1/ontology returns).
@@ -116,6 +127,9 @@ class Ontology {
 };
 
 // Checks one value against a property definition; the message names the property.
+// ("property \"lift\": expected float, got string \"high\""). null is accepted unless required.
+// int takes JSON integers only (2.0 is rejected); float takes any finite number; date is
+// "YYYY-MM-DD" on a real calendar day; datetime is RFC 3339 with a mandatory offset.
 Status validate_property_value(const PropertyDef& def, const nlohmann::json& value);
 
 }  // namespace expgraph

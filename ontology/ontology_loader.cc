@@ -66,8 +66,9 @@ class Loader {
         if (!expected.empty()) expected += ", ";
         expected += key;
       }
-      if (!known)
+      if (!known) {
         report(where, "unknown key " + in_quotes(item.key()) + " (expected " + expected + ")");
+      }
     }
   }
 
@@ -123,7 +124,12 @@ class Loader {
     return place;
   }
 
+  // Property names that were declared but rejected; later references to them (lifecycle,
+  // text_properties) stay quiet so that one mistake is reported once.
+  std::set<std::string>& broken_properties() { return broken_properties_; }
+
   std::vector<PropertyDef> parse_properties(const json& owner, const std::string& where) {
+    broken_properties_.clear();
     std::vector<PropertyDef> properties;
     auto it = owner.find("properties");
     if (it == owner.end() || it->is_null()) return properties;
@@ -140,7 +146,13 @@ class Loader {
         continue;
       }
       std::optional<PropertyDef> def = parse_property(element, place);
-      if (!def) continue;
+      if (!def) {
+        auto name_it = element.find("name");
+        if (name_it != element.end() && name_it->is_string()) {
+          broken_properties_.insert(name_it->get<std::string>());
+        }
+        continue;
+      }
       auto [existing, inserted] = first_place.emplace(def->name, place);
       if (!inserted) {
         report(place, "duplicate property name " + in_quotes(def->name) + " (first defined at " +
@@ -232,6 +244,7 @@ class Loader {
       return std::nullopt;
     }
     const PropertyDef* def = type.property(lifecycle.property);
+    if (def == nullptr && broken_properties_.count(lifecycle.property) > 0) return std::nullopt;
     if (def == nullptr) {
       report(place,
              "property " + in_quotes(lifecycle.property) + " is not a property of " + type.name);
@@ -318,6 +331,7 @@ class Loader {
       }
       std::string name = item.get<std::string>();
       const PropertyDef* def = type.property(name);
+      if (def == nullptr && broken_properties_.count(name) > 0) continue;
       if (def == nullptr) {
         report(place, in_quotes(name) + " is not a property of " + type.name);
         continue;
@@ -444,6 +458,7 @@ class Loader {
 
  private:
   std::vector<std::string> problems_;
+  std::set<std::string> broken_properties_;
 };
 
 }  // namespace
