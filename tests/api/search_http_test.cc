@@ -22,7 +22,9 @@ using nlohmann::json;
 
 class SearchHttpTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { start({}); }
+
+  void start(const similarity::SimilarityIndexOptions& index_options) {
     directory_ = fs::temp_directory_path() / "expgraph_search_http";
     directory_ += std::to_string(::getpid());
     fs::remove_all(directory_);
@@ -33,7 +35,7 @@ class SearchHttpTest : public ::testing::Test {
                                   std::make_shared<Ontology>(std::move(ontology).value()));
     ASSERT_TRUE(graph.ok()) << graph.status().to_string();
     graph_ = std::move(graph).value();
-    auto index = similarity::SimilarityIndex::open(*graph_);
+    auto index = similarity::SimilarityIndex::open(*graph_, index_options);
     ASSERT_TRUE(index.ok()) << index.status().to_string();
     index_ = std::move(index).value();
     graph_->add_observer(index_.get());
@@ -43,6 +45,12 @@ class SearchHttpTest : public ::testing::Test {
     request.nodes.push_back({"Channel", "email", {{"name", "E-mail"}}});
     request.nodes.push_back({"Learning", "L1", {{"text", "Short subject lines raise opens"}}});
     request.nodes.push_back({"Learning", "L2", {{"text", "Free shipping lifts order value"}}});
+    if (index_options.embedder == similarity::EmbedderKind::kClient) {
+      request.nodes[2].embedding = std::vector<float>(index_options.dimension, 0.0f);
+      request.nodes[3].embedding = std::vector<float>(index_options.dimension, 0.0f);
+      request.nodes[2].embedding->at(0) = 1.0f;
+      request.nodes[3].embedding->at(1) = 1.0f;
+    }
     request.edges.push_back(
         {"RUNS_ON", {"Experiment", "E1"}, {"Channel", "email"}, json::object()});
     request.edges.push_back({"YIELDED", {"Experiment", "E1"}, {"Learning", "L1"}, json::object()});
@@ -56,9 +64,16 @@ class SearchHttpTest : public ::testing::Test {
     server_ = std::make_unique<ApiServer>(*graph_, options, index_.get());
     ASSERT_TRUE(server_->bind().ok());
     thread_ = std::thread([this] { (void)server_->serve(); });
+    // Wait until it serves: a stop() that comes before listening starts would be lost.
+    httplib::Client client("127.0.0.1", server_->port());
+    for (int attempt = 0; attempt < 200 && !client.Get("/healthz"); ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   }
 
-  void TearDown() override {
+  void TearDown() override { stop(); }
+
+  void stop() {
     if (server_) server_->stop();
     if (thread_.joinable()) thread_.join();
     server_.reset();
@@ -138,6 +153,44 @@ TEST_F(SearchHttpTest, BadBodiesAre400) {
     EXPECT_EQ(response->status, 400) << body << " -> " << response->body;
     EXPECT_TRUE(json::parse(response->body)["error"]["code"].is_string()) << body;
   }
+}
+
+TEST_F(SearchHttpTest, ClientEmbedderTakesEmbeddingsFromWrites) {
+  stop();
+  similarity::SimilarityIndexOptions client;
+  client.embedder = similarity::EmbedderKind::kClient;
+  client.dimension = 8;
+  start(client);
+  httplib::Client http("127.0.0.1", server_->port());
+  auto wrong = http.Put(
+      "/v1/nodes/Learning/L3",
+      json({{"properties", {{"text", "Loyalty points"}}}, {"embedding", {1, 2, 3}}}).dump(),
+      "application/json");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 422) << wrong->body;
+  EXPECT_EQ(http.Get("/v1/nodes/Learning/L3")->status, 404);
+  auto bad =
+      http.Put("/v1/nodes/Learning/L3",
+               json({{"properties", {{"text", "Loyalty points"}}}, {"embedding", "x"}}).dump(),
+               "application/json");
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  std::vector<float> third(8, 0.0f);
+  third[2] = 1.0f;
+  auto right =
+      http.Put("/v1/nodes/Learning/L3",
+               json({{"properties", {{"text", "Loyalty points"}}}, {"embedding", third}}).dump(),
+               "application/json");
+  ASSERT_LT(right->status, 300) << right->body;
+  auto response = post(
+      json({{"embedding", {0.1, 0.0, 0.9, 0, 0, 0, 0, 0}}, {"mode", "vector"}, {"k", 1}}).dump());
+  ASSERT_EQ(response->status, 200) << response->body;
+  json body = json::parse(response->body);
+  EXPECT_EQ(body["embedder"], "client-8");
+  ASSERT_EQ(body["hits"].size(), 1u);
+  EXPECT_EQ(body["hits"][0]["node"]["key"], "L3");
+  // Without an embedding the client embedder cannot run vector search: 400.
+  EXPECT_EQ(post(json({{"text", "loyalty"}}).dump())->status, 400);
+  EXPECT_EQ(post(json({{"text", "loyalty"}, {"mode", "lexical"}}).dump())->status, 200);
 }
 
 }  // namespace
