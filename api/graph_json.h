@@ -3,10 +3,9 @@
 //   edge: {"type": "TARGETS", "from": "Experiment/EXP-1", "to": "Segment/smb", "properties": {...}}
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "graph/records.h"
 
