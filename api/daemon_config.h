@@ -7,6 +7,7 @@
 
 #include "api/server.h"
 #include "ontology/status.h"
+#include "query/similarity/similarity_index.h"
 
 namespace expgraph::api {
 
@@ -16,6 +17,8 @@ struct DaemonConfig {
   bool sync_writes = false;
   bool show_help = false;
   ServerOptions server;
+  // --embedder hashing|client, --embedding-dimension N
+  similarity::SimilarityIndexOptions similarity;
 };
 
 // Parses argv (without the program name). Unknown flags and bad values are errors.

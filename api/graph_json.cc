@@ -1,5 +1,7 @@
 #include "api/graph_json.h"
 
+#include <cmath>
+
 #include "api/http_json.h"
 
 namespace expgraph::api {
@@ -13,9 +15,29 @@ Result<nlohmann::json> properties_from_json(const nlohmann::json& body, const st
   return *it;
 }
 
+Result<std::optional<std::vector<float>>> embedding_from_json(const nlohmann::json& body,
+                                                              const std::string& what) {
+  auto it = body.find("embedding");
+  if (it == body.end() || it->is_null()) return std::optional<std::vector<float>>();
+  std::vector<float> embedding;
+  if (it->is_array()) {
+    for (const auto& value : *it) {
+      if (!value.is_number() || !std::isfinite(value.get<double>())) {
+        embedding.clear();
+        break;
+      }
+      embedding.push_back(value.get<float>());
+    }
+  }
+  if (!it->is_array() || embedding.size() != it->size()) {
+    return Status::invalid_argument(what + ": \"embedding\" must be an array of finite numbers");
+  }
+  return std::optional<std::vector<float>>(std::move(embedding));
+}
+
 Result<NodeWrite> node_write_from_json(const nlohmann::json& item, const std::string& what) {
   if (!item.is_object()) return Status::invalid_argument(what + " must be a JSON object");
-  EXPGRAPH_RETURN_IF_ERROR(check_fields(item, {"type", "key", "properties"}, what));
+  EXPGRAPH_RETURN_IF_ERROR(check_fields(item, {"type", "key", "properties", "embedding"}, what));
   auto type = string_field(item, "type", what);
   if (!type.ok()) return type.status();
   auto key = string_field(item, "key", what);
@@ -24,10 +46,13 @@ Result<NodeWrite> node_write_from_json(const nlohmann::json& item, const std::st
   if (!key_status.ok()) return key_status.prepend(what);
   auto properties = properties_from_json(item, what);
   if (!properties.ok()) return properties.status();
+  auto embedding = embedding_from_json(item, what);
+  if (!embedding.ok()) return embedding.status();
   NodeWrite node;
   node.type = std::move(type).value();
   node.key = std::move(key).value();
   node.properties = std::move(properties).value();
+  node.embedding = std::move(embedding).value();
   return node;
 }
 

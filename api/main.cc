@@ -10,6 +10,7 @@
 #include "api/server.h"
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
+#include "query/similarity/similarity_index.h"
 
 namespace {
 
@@ -67,7 +68,15 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  api::ApiServer server(**graph, config->server);
+  // Registered before serving, so that every write reaches the vectors in its own batch.
+  auto similarity = similarity::SimilarityIndex::open(**graph, config->similarity);
+  if (!similarity.ok()) {
+    std::fprintf(stderr, "expgraphd: similarity index: %s\n",
+                 similarity.status().message().c_str());
+    return 1;
+  }
+  (*graph)->add_observer(similarity->get());
+  api::ApiServer server(**graph, config->server, similarity->get());
   Status bound = server.bind();
   if (!bound.ok()) {
     std::fprintf(stderr, "expgraphd: %s\n", bound.message().c_str());

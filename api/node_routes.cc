@@ -23,15 +23,18 @@ Status put_node(GraphStore& graph, const httplib::Request& request, httplib::Res
   if (!ref.ok()) return ref.status();
   auto body = parse_json_object(request.body);
   if (!body.ok()) return body.status();
-  EXPGRAPH_RETURN_IF_ERROR(check_fields(*body, {"properties"}, "the body"));
+  EXPGRAPH_RETURN_IF_ERROR(check_fields(*body, {"properties", "embedding"}, "the body"));
   auto properties = properties_from_json(*body, "the body");
   if (!properties.ok()) return properties.status();
+  auto embedding = embedding_from_json(*body, "the body");
+  if (!embedding.ok()) return embedding.status();
 
   WriteRequest write;
   NodeWrite written;
   written.type = ref->type;
   written.key = ref->key;
   written.properties = std::move(properties).value();
+  written.embedding = std::move(embedding).value();
   write.nodes.push_back(std::move(written));
   auto summary = graph.write(write);
   if (!summary.ok()) return summary.status();

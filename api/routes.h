@@ -4,6 +4,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "graph/graph_store.h"
+#include "query/similarity/similarity_index.h"
 
 namespace expgraph::api {
 
@@ -25,6 +26,8 @@ void add_export_routes(Router& router, GraphStore& graph);
 void add_traversal_routes(Router& router, GraphStore& graph);
 // POST /v1/query (openCypher read queries and EXPLAIN)
 void add_query_routes(Router& router, GraphStore& graph);
+// POST /v1/search (similarity search); `similarity` may be null (search disabled)
+void add_search_routes(Router& router, similarity::SimilarityIndex* similarity);
 // /healthz, /readyz, /metrics, /v1/ontology
 void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics);
 

@@ -32,8 +32,9 @@ Status body_too_large(const httplib::Request& request, size_t max_body_bytes) {
 
 }  // namespace
 
-ApiServer::ApiServer(GraphStore& graph, ServerOptions options)
-    : graph_(graph), options_(std::move(options)) {
+ApiServer::ApiServer(GraphStore& graph, ServerOptions options,
+                     similarity::SimilarityIndex* similarity)
+    : graph_(graph), similarity_(similarity), options_(std::move(options)) {
   configure();
 }
 
@@ -118,6 +119,7 @@ void ApiServer::configure() {
   add_import_routes(router, graph_);
   add_export_routes(router, graph_);
   add_query_routes(router, graph_);
+  add_search_routes(router, similarity_);
 }
 
 Status ApiServer::bind() {

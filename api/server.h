@@ -11,6 +11,10 @@
 #include "api/metrics.h"
 #include "graph/graph_store.h"
 
+namespace expgraph::similarity {
+class SimilarityIndex;
+}
+
 namespace expgraph::api {
 
 struct ServerOptions {
@@ -25,7 +29,10 @@ struct ServerOptions {
 
 class ApiServer {
  public:
-  ApiServer(GraphStore& graph, ServerOptions options);
+  // `similarity`, when given, serves POST /v1/search and must outlive the server; without it
+  // that route answers 422 search_disabled.
+  ApiServer(GraphStore& graph, ServerOptions options,
+            similarity::SimilarityIndex* similarity = nullptr);
   ~ApiServer();
 
   // Binds the listening socket; after this, port() is the real port.
@@ -39,6 +46,7 @@ class ApiServer {
   void configure();
 
   GraphStore& graph_;
+  similarity::SimilarityIndex* similarity_;
   ServerOptions options_;
   Metrics metrics_;
   httplib::Server server_;

@@ -1,0 +1,407 @@
+#include "query/similarity/similarity_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+
+#include "query/similarity/hashing_embedder.h"
+#include "query/similarity/rank_fusion.h"
+#include "query/similarity/stored_vector.h"
+
+namespace expgraph::similarity {
+
+namespace {
+
+// Writes at open are committed in batches of this many operations, to bound memory.
+constexpr size_t kLoadBatchOperations = 1000;
+// Hybrid search fuses this many candidates per list for every hit it returns, so that a
+// document ranked just below k by one list can still be lifted by the other.
+constexpr size_t kHybridDepthFactor = 2;
+
+bool is_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  return true;
+}
+
+std::vector<const NodeType*> text_types(const Ontology& ontology) {
+  std::vector<const NodeType*> types;
+  for (const NodeType& type : ontology.node_types()) {
+    if (!type.text_properties.empty()) types.push_back(&type);
+  }
+  return types;
+}
+
+}  // namespace
+
+std::optional<EmbedderKind> parse_embedder_kind(std::string_view name) {
+  if (name == "hashing") return EmbedderKind::kHashing;
+  if (name == "client") return EmbedderKind::kClient;
+  return std::nullopt;
+}
+
+std::optional<SearchMode> parse_search_mode(std::string_view name) {
+  if (name == "vector") return SearchMode::kVector;
+  if (name == "lexical") return SearchMode::kLexical;
+  if (name == "hybrid") return SearchMode::kHybrid;
+  return std::nullopt;
+}
+
+std::string document_text(const NodeType& type, const nlohmann::json& properties) {
+  std::string text;
+  for (const std::string& name : type.text_properties) {
+    auto it = properties.find(name);
+    if (it == properties.end() || !it->is_string()) continue;
+    const auto& value = it->get_ref<const std::string&>();
+    if (value.empty()) continue;
+    if (!text.empty()) text += "\n\n";
+    text += value;
+  }
+  return text;
+}
+
+nlohmann::json SearchHit::to_json() const {
+  return {{"score", score},
+          {"node", {{"type", node.type}, {"key", node.key}, {"properties", node.properties}}},
+          {"context", context}};
+}
+
+SimilarityIndex::SimilarityIndex(GraphStore& graph, SimilarityIndexOptions options,
+                                 std::unique_ptr<Embedder> embedder)
+    : graph_(graph),
+      options_(std::move(options)),
+      embedder_(std::move(embedder)),
+      embedder_id_(embedder_ ? embedder_->id() : "client-" + std::to_string(options_.dimension)),
+      vectors_(options_.dimension, options_.vector_index),
+      lexical_(options_.bm25) {}
+
+SimilarityIndex::~SimilarityIndex() = default;
+
+Result<std::unique_ptr<SimilarityIndex>> SimilarityIndex::open(GraphStore& graph,
+                                                               SimilarityIndexOptions options) {
+  if (options.dimension < 1 || options.dimension > 65536) {
+    return Status::invalid_argument("embedding dimension must be from 1 to 65536, got " +
+                                    std::to_string(options.dimension));
+  }
+  std::unique_ptr<Embedder> embedder;
+  if (options.embedder == EmbedderKind::kHashing) {
+    HashingEmbedderOptions hashing;
+    hashing.dimension = options.dimension;
+    auto created = HashingEmbedder::create(hashing);
+    if (!created.ok()) return created.status();
+    embedder = std::make_unique<HashingEmbedder>(std::move(created).value());
+  }
+  std::unique_ptr<SimilarityIndex> index(
+      new SimilarityIndex(graph, std::move(options), std::move(embedder)));
+  EXPGRAPH_RETURN_IF_ERROR(index->load());
+  return index;
+}
+
+Status SimilarityIndex::load() {
+  KvStore& storage = graph_.storage();
+  // Vectors made by the configured embedder; the others are stale and get replaced or erased.
+  std::unordered_map<NodeId, std::vector<float>> current;
+  std::vector<NodeId> stored_ids;
+  {
+    KvIterator it = storage.scan(Column::kVectors, "");
+    for (; it.valid(); it.next()) {
+      NodeId id = keys::node_id_from_key(it.key());
+      stored_ids.push_back(id);
+      auto stored = decode_stored_vector(it.value());
+      if (stored.ok() && stored->embedder_id == embedder_id_ &&
+          static_cast<int>(stored->values.size()) == options_.dimension) {
+        current.emplace(id, std::move(stored->values));
+      }
+    }
+    EXPGRAPH_RETURN_IF_ERROR(it.status());
+  }
+
+  KvWriteBatch batch;
+  auto flush = [&](bool force) -> Status {
+    if (batch.operation_count() == 0 ||
+        (!force && batch.operation_count() < kLoadBatchOperations)) {
+      return Status();
+    }
+    Status status = storage.write(batch);
+    batch = KvWriteBatch();
+    return status;
+  };
+
+  std::vector<uint64_t> ids;
+  std::vector<float> flat;
+  std::unordered_map<NodeId, bool> is_document;
+  for (const NodeType* type : text_types(graph_.ontology())) {
+    std::string cursor;
+    do {
+      auto page = graph_.list_nodes(type->name, {}, 1000, cursor);
+      if (!page.ok()) return page.status();
+      for (const NodeRecord& record : page->nodes) {
+        std::string text = document_text(*type, record.properties);
+        if (text.empty()) continue;
+        is_document[record.id] = true;
+        documents_[record.id] = type;
+        lexical_.upsert(record.id, text);
+        auto found = current.find(record.id);
+        if (found != current.end()) {
+          ids.push_back(record.id);
+          flat.insert(flat.end(), found->second.begin(), found->second.end());
+          continue;
+        }
+        if (!embedder_) continue;  // a client vector cannot be recomputed here
+        auto vector = embedder_->embed(text);
+        if (!vector.ok()) return Status(vector.status()).prepend(record.ref().to_string());
+        batch.put(Column::kVectors, keys::node_key(record.id),
+                  encode_stored_vector(embedder_id_, *vector));
+        ids.push_back(record.id);
+        flat.insert(flat.end(), vector->begin(), vector->end());
+        EXPGRAPH_RETURN_IF_ERROR(flush(false));
+      }
+      cursor = page->next_cursor;
+    } while (!cursor.empty());
+  }
+  // Stale vectors of nodes that are no documents any more, or of another embedder that could
+  // not be replaced (client embeddings), must not survive to be mistaken for current ones.
+  for (NodeId id : stored_ids) {
+    if (current.contains(id) && is_document.contains(id)) continue;
+    if (is_document.contains(id) && embedder_) continue;  // rewritten above
+    batch.erase(Column::kVectors, keys::node_key(id));
+    EXPGRAPH_RETURN_IF_ERROR(flush(false));
+  }
+  EXPGRAPH_RETURN_IF_ERROR(flush(true));
+  return vectors_.rebuild(ids, flat);
+}
+
+size_t SimilarityIndex::document_count() const {
+  std::shared_lock lock(documents_mutex_);
+  return documents_.size();
+}
+
+Result<SimilarityIndex::PendingUpdate> SimilarityIndex::plan_change(const NodeChange& change,
+                                                                    KvWriteBatch& batch) const {
+  using VectorAction = PendingUpdate::VectorAction;
+  PendingUpdate update;
+  if (change.type == nullptr || change.type->text_properties.empty()) return update;  // id 0
+  update.id = change.id;
+  update.type = change.type;
+  const std::string key = keys::node_key(change.id);
+  if (change.after == nullptr) {
+    batch.erase(Column::kVectors, key);
+    update.vector_action = VectorAction::kErase;
+    return update;
+  }
+  const std::string label = change.after->ref().to_string();
+  if (!embedder_ && change.embedding != nullptr) {
+    const std::vector<float>& embedding = *change.embedding;
+    if (static_cast<int>(embedding.size()) != options_.dimension) {
+      return Status::ontology_violation(label + ": embedding has " +
+                                        std::to_string(embedding.size()) +
+                                        " values, the client embedder of this server expects " +
+                                        std::to_string(options_.dimension));
+    }
+    if (!std::all_of(embedding.begin(), embedding.end(),
+                     [](float value) { return std::isfinite(value); })) {
+      return Status::ontology_violation(label + ": embedding has a non-finite value");
+    }
+  }
+  std::string text = document_text(*change.type, change.after->properties);
+  if (text.empty()) {
+    batch.erase(Column::kVectors, key);
+    update.vector_action = VectorAction::kErase;
+    return update;
+  }
+  const bool same_text =
+      change.before != nullptr && document_text(*change.type, change.before->properties) == text;
+  update.text = text;
+  if (embedder_) {
+    // A client embedding is ignored: this server embeds text itself.
+    if (same_text) {
+      std::shared_lock lock(documents_mutex_);
+      if (documents_.contains(change.id)) return PendingUpdate{};  // nothing to redo
+    }
+    auto vector = embedder_->embed(text);
+    if (!vector.ok()) return Status(vector.status()).prepend(label);
+    update.vector = std::move(vector).value();
+  } else if (change.embedding != nullptr) {
+    update.vector = *change.embedding;
+  } else {
+    // No new embedding: the stored one still describes the text if the text did not change;
+    // otherwise it is dropped, and the node stays findable by lexical search only.
+    if (!same_text) {
+      batch.erase(Column::kVectors, key);
+      update.vector_action = VectorAction::kErase;
+    }
+    return update;
+  }
+  batch.put(Column::kVectors, key, encode_stored_vector(embedder_id_, update.vector));
+  update.vector_action = VectorAction::kPut;
+  return update;
+}
+
+Status SimilarityIndex::prepare(const std::vector<NodeChange>& changes, KvWriteBatch& batch) {
+  pending_.clear();
+  for (const NodeChange& change : changes) {
+    auto update = plan_change(change, batch);
+    if (!update.ok()) {
+      pending_.clear();
+      return update.status();
+    }
+    if (update->id != 0) pending_.push_back(std::move(update).value());
+  }
+  return Status();
+}
+
+void SimilarityIndex::committed(const std::vector<NodeChange>& /*changes*/) {
+  using VectorAction = PendingUpdate::VectorAction;
+  for (PendingUpdate& update : pending_) {
+    switch (update.vector_action) {
+      case VectorAction::kPut:
+        // Cannot fail: prepare() checked size and finiteness (the embedder's output is finite).
+        (void)vectors_.upsert(update.id, update.vector);
+        break;
+      case VectorAction::kErase:
+        vectors_.remove(update.id);
+        break;
+      case VectorAction::kKeep:
+        break;
+    }
+    if (update.text) {
+      lexical_.upsert(update.id, *update.text);
+      std::unique_lock lock(documents_mutex_);
+      documents_[update.id] = update.type;
+    } else {
+      lexical_.remove(update.id);
+      std::unique_lock lock(documents_mutex_);
+      documents_.erase(update.id);
+    }
+  }
+  pending_.clear();
+}
+
+Result<std::vector<uint64_t>> SimilarityIndex::allow_list(
+    const SearchRequest& request, const std::vector<const NodeType*>& types) const {
+  std::vector<std::pair<NodeId, const NodeType*>> candidates;
+  {
+    std::shared_lock lock(documents_mutex_);
+    candidates.reserve(documents_.size());
+    for (const auto& [id, type] : documents_) {
+      if (types.empty() || std::find(types.begin(), types.end(), type) != types.end()) {
+        candidates.emplace_back(id, type);
+      }
+    }
+  }
+  std::vector<uint64_t> allowed;
+  if (request.filter.empty()) {
+    for (const auto& [id, type] : candidates) allowed.push_back(id);
+  } else {
+    SearchScope scope(graph_, request.filter);
+    for (const auto& [id, type] : candidates) {
+      NodeId experiment = 0;
+      auto matches = scope.matches(id, *type, experiment);
+      if (!matches.ok()) return matches.status();
+      if (*matches) allowed.push_back(id);
+    }
+  }
+  std::sort(allowed.begin(), allowed.end());
+  return allowed;
+}
+
+Result<std::vector<SearchHit>> SimilarityIndex::search(const SearchRequest& request) const {
+  if (request.k < 1 || request.k > kMaxK) {
+    return Status::invalid_argument("k must be from 1 to " + std::to_string(kMaxK));
+  }
+  const Ontology& ontology = graph_.ontology();
+  std::vector<const NodeType*> types;
+  for (const std::string& name : request.types) {
+    const NodeType* type = ontology.node_type(name);
+    if (type == nullptr) return Status::invalid_argument("unknown node type \"" + name + "\"");
+    if (type->text_properties.empty()) {
+      return Status::invalid_argument("node type \"" + name + "\" has no text properties");
+    }
+    types.push_back(type);
+  }
+  if (request.filter.since && !is_date(*request.filter.since)) {
+    return Status::invalid_argument("\"since\" must be a date YYYY-MM-DD");
+  }
+  const bool wants_vector = request.mode != SearchMode::kLexical;
+  const bool wants_lexical = request.mode != SearchMode::kVector;
+  if (wants_lexical && request.text.empty()) {
+    return Status::invalid_argument("\"text\" must not be empty");
+  }
+  std::vector<float> query;
+  if (wants_vector) {
+    if (request.embedding) {
+      if (static_cast<int>(request.embedding->size()) != options_.dimension) {
+        return Status::invalid_argument("\"embedding\" has " +
+                                        std::to_string(request.embedding->size()) +
+                                        " values, expected " + std::to_string(options_.dimension));
+      }
+      query = *request.embedding;
+    } else if (!embedder_) {
+      return Status::invalid_argument(
+          "this server uses the client embedder: vector and hybrid search need \"embedding\"");
+    } else if (request.text.empty()) {
+      return Status::invalid_argument("\"text\" must not be empty");
+    } else {
+      auto embedded = embedder_->embed(request.text);
+      if (!embedded.ok()) return embedded.status();
+      query = std::move(embedded).value();
+    }
+  }
+
+  // The allow-list is built before ranking, so that the indexes return k hits whenever k
+  // documents qualify, however far from the query they are.
+  std::optional<std::vector<uint64_t>> allowed;
+  if (!types.empty() || !request.filter.empty()) {
+    auto list = allow_list(request, types);
+    if (!list.ok()) return list.status();
+    allowed = std::move(list).value();
+    if (allowed->empty()) return std::vector<SearchHit>();
+  }
+  std::optional<std::span<const uint64_t>> allow_span;
+  if (allowed) allow_span = std::span<const uint64_t>(*allowed);
+
+  const size_t depth =
+      request.mode == SearchMode::kHybrid ? request.k * kHybridDepthFactor : request.k;
+  std::vector<std::vector<ScoredId>> lists;
+  if (wants_vector) {
+    SearchFilter filter;
+    filter.allow_ids = allow_span;
+    auto found = vectors_.search(query, depth, filter);
+    if (!found.ok()) return found.status();
+    lists.push_back(std::move(found).value());
+  }
+  if (wants_lexical) lists.push_back(lexical_.search(request.text, depth, allow_span));
+
+  std::vector<std::pair<uint64_t, double>> ranked;
+  if (lists.size() == 1) {
+    for (const ScoredId& hit : lists.front()) ranked.emplace_back(hit.id, hit.score);
+  } else {
+    for (const FusedHit& hit : reciprocal_rank_fusion(lists))
+      ranked.emplace_back(hit.id, hit.score);
+  }
+
+  SearchScope scope(graph_, request.filter);
+  std::vector<SearchHit> hits;
+  for (const auto& [id, score] : ranked) {
+    if (hits.size() == request.k) break;
+    auto record = graph_.get_node(id);
+    if (!record.ok()) {
+      // Deleted between ranking and reading: skip it.
+      if (record.status().code() == StatusCode::kNotFound) continue;
+      return record.status();
+    }
+    const NodeType* type = ontology.node_type(record->type);
+    if (type == nullptr) continue;
+    NodeId experiment = 0;
+    auto matched = scope.matches(id, *type, experiment);
+    if (!matched.ok()) return matched.status();
+    auto context = scope.context(experiment);
+    if (!context.ok()) return context.status();
+    hits.push_back(SearchHit{score, std::move(record).value(), std::move(context).value()});
+  }
+  return hits;
+}
+
+}  // namespace expgraph::similarity

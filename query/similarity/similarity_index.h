@@ -1,0 +1,128 @@
+// SimilarityIndex: similarity search over the text of the node types that declare
+// `text_properties` in the ontology (Learning.text, Hypothesis.statement/rationale, ...).
+// A WriteObserver of the GraphStore: each node's vector is written to the `vectors` column
+// family in the same WriteBatch as the node, and the in-memory VectorIndex and Bm25Index are
+// updated after the commit. Both indexes are derived state, rebuilt from RocksDB at open.
+// Used by api/ (POST /v1/search).
+//
+// Thread-safety: thread-safe. search() runs concurrently with writes; prepare()/committed()
+// are called by GraphStore under its write lock, so they never overlap one another.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "graph/graph_store.h"
+#include "graph/write_observer.h"
+#include "query/similarity/bm25_index.h"
+#include "query/similarity/embedder.h"
+#include "query/similarity/search_scope.h"
+#include "query/similarity/vector_index.h"
+
+namespace expgraph::similarity {
+
+enum class EmbedderKind {
+  kHashing,  // built in: HashingEmbedder, no IDF (deterministic, needs no corpus)
+  kClient,   // clients send NodeWrite::embedding; the server never embeds text itself
+};
+
+// "hashing" / "client"; nullopt for anything else.
+std::optional<EmbedderKind> parse_embedder_kind(std::string_view name);
+
+struct SimilarityIndexOptions {
+  EmbedderKind embedder = EmbedderKind::kHashing;
+  int dimension = 384;  // of the hashing embedder, or what client embeddings must have
+  VectorIndexOptions vector_index;
+  Bm25Options bm25;
+};
+
+enum class SearchMode { kVector, kLexical, kHybrid };
+// "vector" / "lexical" / "hybrid"; nullopt for anything else.
+std::optional<SearchMode> parse_search_mode(std::string_view name);
+
+struct SearchRequest {
+  std::string text;
+  // The query vector, required for vector/hybrid search with the client embedder.
+  std::optional<std::vector<float>> embedding;
+  std::vector<std::string> types;  // empty: every type with text properties
+  size_t k = 10;
+  SearchMode mode = SearchMode::kHybrid;
+  SearchFilterSpec filter;
+};
+
+struct SearchHit {
+  double score = 0.0;  // cosine (vector), BM25 (lexical) or fused reciprocal rank (hybrid)
+  NodeRecord node;
+  nlohmann::json context;  // see SearchScope::context
+
+  // {score, node: {type, key, properties}, context}
+  nlohmann::json to_json() const;
+};
+
+class SimilarityIndex final : public WriteObserver {
+ public:
+  static constexpr size_t kMaxK = 1000;
+
+  // Loads the stored vectors and texts of `graph`; re-embeds (and rewrites) the vectors made by
+  // another embedder and embeds text nodes that have none. Register the result with
+  // graph.add_observer() before serving; `graph` must outlive it.
+  static Result<std::unique_ptr<SimilarityIndex>> open(GraphStore& graph,
+                                                       SimilarityIndexOptions options = {});
+  ~SimilarityIndex() override;
+
+  // The k best documents for the request, best first. invalid_argument on an empty text, an
+  // unknown type or one without text properties, k outside 1..kMaxK, a bad date in `since`,
+  // or a missing/wrong-sized query embedding with the client embedder.
+  Result<std::vector<SearchHit>> search(const SearchRequest& request) const;
+
+  // "hashing-v1-384", "client-768", ...: stored beside every vector.
+  const std::string& embedder_id() const { return embedder_id_; }
+  int dimension() const { return options_.dimension; }
+  size_t vector_count() const { return vectors_.size(); }
+  size_t document_count() const;
+
+  // WriteObserver: vectors into the batch (or 422 for a client embedding of the wrong size)...
+  Status prepare(const std::vector<NodeChange>& changes, KvWriteBatch& batch) override;
+  // ...and the in-memory indexes after the commit.
+  void committed(const std::vector<NodeChange>& changes) override;
+
+ private:
+  // What prepare() decided for one node, applied by committed().
+  struct PendingUpdate {
+    enum class VectorAction { kKeep, kPut, kErase };
+    NodeId id = 0;
+    const NodeType* type = nullptr;
+    VectorAction vector_action = VectorAction::kKeep;
+    std::vector<float> vector;        // for kPut
+    std::optional<std::string> text;  // nullopt: the node is no longer a document
+  };
+
+  SimilarityIndex(GraphStore& graph, SimilarityIndexOptions options,
+                  std::unique_ptr<Embedder> embedder);
+  Status load();
+  Result<PendingUpdate> plan_change(const NodeChange& change, KvWriteBatch& batch) const;
+  Result<std::vector<uint64_t>> allow_list(const SearchRequest& request,
+                                           const std::vector<const NodeType*>& types) const;
+
+  GraphStore& graph_;
+  const SimilarityIndexOptions options_;
+  std::unique_ptr<Embedder> embedder_;  // null with the client embedder
+  std::string embedder_id_;
+  VectorIndex vectors_;
+  Bm25Index lexical_;
+
+  mutable std::shared_mutex documents_mutex_;              // guards documents_
+  std::unordered_map<NodeId, const NodeType*> documents_;  // every node with indexed text
+  std::vector<PendingUpdate> pending_;  // from prepare() to committed(), under the graph's lock
+};
+
+// The text similarity search indexes for a node: its text properties, non-empty ones joined
+// by a blank line, in the ontology's order.
+std::string document_text(const NodeType& type, const nlohmann::json& properties);
+
+}  // namespace expgraph::similarity

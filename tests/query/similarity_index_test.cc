@@ -1,0 +1,357 @@
+// SimilarityIndex over a real GraphStore (temp directory, ontology/marketing.json): vectors
+// written with the node, ranking in the three modes, graph filters that still return k hits,
+// deletes and updates, restart, re-index on an embedder change and the client embedder's checks.
+#include "query/similarity/similarity_index.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "query/similarity/stored_vector.h"
+
+namespace expgraph::similarity {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+TEST(StoredVectorTest, RoundTripsAndRejectsTruncatedValues) {
+  std::vector<float> values = {0.5f, -1.25f, 3.0f};
+  std::string bytes = encode_stored_vector("hashing-v1-3", values);
+  auto decoded = decode_stored_vector(bytes);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().to_string();
+  EXPECT_EQ(decoded->embedder_id, "hashing-v1-3");
+  EXPECT_EQ(decoded->values, values);
+  EXPECT_FALSE(decode_stored_vector(bytes.substr(0, bytes.size() - 1)).ok());
+  EXPECT_FALSE(decode_stored_vector("").ok());
+  auto empty = decode_stored_vector(encode_stored_vector("", {}));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->values.empty());
+}
+
+class SimilarityIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = fs::temp_directory_path() / "expgraph_similarity_index";
+    directory_ += std::to_string(::getpid());
+    fs::remove_all(directory_);
+    auto ontology =
+        Ontology::load_file(std::string(EXPGRAPH_SOURCE_DIR) + "/ontology/marketing.json");
+    ASSERT_TRUE(ontology.ok());
+    ontology_ = std::make_shared<Ontology>(std::move(ontology).value());
+    open();
+  }
+
+  void TearDown() override {
+    index_.reset();
+    graph_.reset();
+    fs::remove_all(directory_);
+  }
+
+  void open(SimilarityIndexOptions options = {}) {
+    index_.reset();
+    graph_.reset();
+    auto graph = GraphStore::open(directory_.string(), ontology_);
+    ASSERT_TRUE(graph.ok()) << graph.status().to_string();
+    graph_ = std::move(graph).value();
+    auto index = SimilarityIndex::open(*graph_, options);
+    ASSERT_TRUE(index.ok()) << index.status().to_string();
+    index_ = std::move(index).value();
+    graph_->add_observer(index_.get());
+  }
+
+  void write(const WriteRequest& request) {
+    auto written = graph_->write(request);
+    ASSERT_TRUE(written.ok()) << written.status().to_string();
+  }
+
+  void learning(const std::string& key, const std::string& text,
+                const std::string& outcome = "inconclusive") {
+    WriteRequest request;
+    request.nodes.push_back({"Learning", key, {{"text", text}, {"outcome", outcome}}});
+    write(request);
+  }
+
+  std::vector<std::string> keys(const SearchRequest& request) {
+    auto hits = index_->search(request);
+    EXPECT_TRUE(hits.ok()) << hits.status().to_string();
+    std::vector<std::string> out;
+    if (hits.ok()) {
+      for (const SearchHit& hit : *hits) out.push_back(hit.node.key);
+    }
+    return out;
+  }
+
+  static SearchRequest query(std::string text, SearchMode mode = SearchMode::kHybrid,
+                             size_t k = 10) {
+    SearchRequest request;
+    request.text = std::move(text);
+    request.mode = mode;
+    request.k = k;
+    return request;
+  }
+
+  // Ten learnings about free shipping, none attached to an experiment, and the experiment E9
+  // (email, segment new_customers under all_customers, metric ctr, started 2024-06-01) whose
+  // three learnings are about something else entirely: a filter must reach those.
+  void write_filter_fixture() {
+    WriteRequest request;
+    for (int i = 0; i < 10; ++i) {
+      request.nodes.push_back(
+          {"Learning",
+           "free" + std::to_string(i),
+           {{"text", "Free shipping over 50 euros lifted basket size " + std::to_string(i)},
+            {"outcome", "won"}}});
+    }
+    request.nodes.push_back({"Channel", "email", {{"name", "E-mail"}}});
+    request.nodes.push_back({"Channel", "web", {{"name", "Web"}}});
+    request.nodes.push_back({"Segment", "all_customers", {{"name", "All"}}});
+    request.nodes.push_back({"Segment", "new_customers", {{"name", "New"}}});
+    request.nodes.push_back({"Metric", "ctr", {{"name", "Click-through"}}});
+    request.nodes.push_back({"Metric", "revenue", {{"name", "Revenue"}}});
+    request.nodes.push_back(
+        {"Experiment",
+         "E9",
+         {{"name", "Sender name test"}, {"status", "concluded"}, {"started_at", "2024-06-01"}}});
+    request.nodes.push_back({"Result",
+                             "R9",
+                             {{"name", "Treatment vs control"},
+                              {"lift", 0.04},
+                              {"ci_low", 0.01},
+                              {"ci_high", 0.07},
+                              {"p_value", 0.01}}});
+    request.edges.push_back(
+        {"RUNS_ON", {"Experiment", "E9"}, {"Channel", "email"}, json::object()});
+    request.edges.push_back(
+        {"TARGETS", {"Experiment", "E9"}, {"Segment", "new_customers"}, json::object()});
+    request.edges.push_back({"SUBSEGMENT_OF",
+                             {"Segment", "new_customers"},
+                             {"Segment", "all_customers"},
+                             json::object()});
+    request.edges.push_back({"MEASURES", {"Experiment", "E9"}, {"Metric", "ctr"}, json::object()});
+    request.edges.push_back({"HAS_RESULT", {"Experiment", "E9"}, {"Result", "R9"}, json::object()});
+    const char* texts[] = {"A personal sender name raised opens",
+                           "Team signatures beat the brand name in the from line",
+                           "First names in the sender field help new customers"};
+    for (int i = 0; i < 3; ++i) {
+      std::string key = "sender" + std::to_string(i);
+      request.nodes.push_back(
+          {"Learning", key, {{"text", texts[i]}, {"outcome", i == 0 ? "won" : "lost"}}});
+      request.edges.push_back({"YIELDED", {"Experiment", "E9"}, {"Learning", key}, json::object()});
+    }
+    write(request);
+  }
+
+  fs::path directory_;
+  std::shared_ptr<const Ontology> ontology_;
+  std::unique_ptr<GraphStore> graph_;
+  std::unique_ptr<SimilarityIndex> index_;
+};
+
+TEST_F(SimilarityIndexTest, ExactAndNearDuplicateTextRankFirst) {
+  learning("L1", "Urgency countdown timers in the subject line increased open rate");
+  learning("L2", "Free shipping thresholds raise average order value");
+  learning("L3", "Social proof badges on product pages improve conversion");
+  learning("L4", "Personalised product recommendations in e-mails lift clicks");
+  EXPECT_EQ(index_->vector_count(), 4u);
+  EXPECT_EQ(index_->document_count(), 4u);
+  for (SearchMode mode : {SearchMode::kVector, SearchMode::kHybrid}) {
+    auto exact = keys(query("Social proof badges on product pages improve conversion", mode));
+    ASSERT_FALSE(exact.empty());
+    EXPECT_EQ(exact.front(), "L3");
+    auto near = keys(query("Free shipping threshold raises the average order values", mode));
+    ASSERT_FALSE(near.empty());
+    EXPECT_EQ(near.front(), "L2");
+  }
+  auto hits = index_->search(query("countdown timers", SearchMode::kVector, 2));
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 2u);
+  EXPECT_GT((*hits)[0].score, (*hits)[1].score);
+  json rendered = (*hits)[0].to_json();
+  EXPECT_EQ(rendered["node"]["type"], "Learning");
+  EXPECT_TRUE(rendered["context"]["experiment"].is_null());
+}
+
+TEST_F(SimilarityIndexTest, LexicalAndHybridModes) {
+  learning("L1", "Countdown timers create urgency");
+  learning("L2", "Testimonials build trust on landing pages");
+  learning("L3", "Bigger buttons did nothing for conversion");
+  auto lexical = keys(query("testimonials", SearchMode::kLexical));
+  EXPECT_EQ(lexical, std::vector<std::string>{"L2"});  // only documents sharing a term
+  auto hybrid = keys(query("testimonials", SearchMode::kHybrid, 3));
+  ASSERT_EQ(hybrid.size(), 3u);
+  EXPECT_EQ(hybrid.front(), "L2");
+  // Hypotheses and experiments are documents too; types restricts the search to some.
+  WriteRequest request;
+  request.nodes.push_back({"Hypothesis", "H1", {{"statement", "Testimonials raise sign-ups"}}});
+  write(request);
+  SearchRequest typed = query("testimonials", SearchMode::kLexical);
+  typed.types = {"Hypothesis"};
+  EXPECT_EQ(keys(typed), std::vector<std::string>{"H1"});
+  typed.types = {"Channel"};
+  EXPECT_EQ(index_->search(typed).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SimilarityIndexTest, FiltersReturnKHitsEvenWhenTheMatchesAreFarthest) {
+  write_filter_fixture();
+  auto expect_sender_hits = [&](SearchFilterSpec filter, size_t expected) {
+    for (SearchMode mode : {SearchMode::kVector, SearchMode::kHybrid, SearchMode::kLexical}) {
+      SearchRequest request = query("free shipping basket", mode, 3);
+      request.types = {"Learning"};  // E9 itself matches too
+      request.filter = filter;
+      auto hits = index_->search(request);
+      ASSERT_TRUE(hits.ok()) << hits.status().to_string();
+      // Lexical search only returns documents sharing a term: none of the sender learnings do.
+      size_t want = mode == SearchMode::kLexical ? 0 : expected;
+      EXPECT_EQ(hits->size(), want) << static_cast<int>(mode);
+      for (const SearchHit& hit : *hits) {
+        EXPECT_EQ(hit.node.key.rfind("sender", 0), 0u) << hit.node.key;
+        EXPECT_EQ(hit.context["experiment"]["key"], "E9");
+        EXPECT_EQ(hit.context["channel"], "email");
+        EXPECT_EQ(hit.context["metric"], "ctr");
+        EXPECT_EQ(hit.context["segment"], "new_customers");
+        EXPECT_DOUBLE_EQ(hit.context["result"]["lift"].get<double>(), 0.04);
+      }
+    }
+  };
+  expect_sender_hits({.channel = "email"}, 3);
+  expect_sender_hits({.segment = "new_customers"}, 3);
+  expect_sender_hits({.segment = "all_customers"}, 3);  // via SUBSEGMENT_OF
+  expect_sender_hits({.metric = "ctr"}, 3);
+  expect_sender_hits({.since = "2024-01-01"}, 3);
+  expect_sender_hits({.channel = "email", .outcome = "lost"}, 2);
+  expect_sender_hits({.channel = "web"}, 0);
+  expect_sender_hits({.metric = "revenue"}, 0);
+  expect_sender_hits({.channel = "no_such_channel"}, 0);
+  expect_sender_hits({.since = "2024-06-02"}, 0);
+
+  // Outcome alone also matches learnings without an experiment.
+  SearchRequest request = query("free shipping basket", SearchMode::kVector, 20);
+  request.filter.outcome = "won";
+  EXPECT_EQ(keys(request).size(), 12u);  // ten free-shipping learnings, sender0 and E9
+  request.types = {"Learning"};
+  EXPECT_EQ(keys(request).size(), 11u);
+  // The experiment itself is a document, and matches its own filters.
+  request = query("sender", SearchMode::kLexical, 5);
+  request.types = {"Experiment"};
+  request.filter.channel = "email";
+  EXPECT_EQ(keys(request), std::vector<std::string>{"E9"});
+  request.filter.since = "June";
+  EXPECT_EQ(index_->search(request).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SimilarityIndexTest, DeletedLearningIsNeverReturned) {
+  learning("L1", "Countdown timers create urgency");
+  learning("L2", "Countdown timers create urgency in e-mails");
+  WriteRequest remove;
+  remove.node_deletes.push_back({"Learning", "L1"});
+  write(remove);
+  for (SearchMode mode : {SearchMode::kVector, SearchMode::kLexical, SearchMode::kHybrid}) {
+    EXPECT_EQ(keys(query("Countdown timers create urgency", mode)), std::vector<std::string>{"L2"});
+  }
+  EXPECT_EQ(index_->vector_count(), 1u);
+  auto stored = graph_->storage().get(Column::kVectors, keys::node_key(1));
+  ASSERT_TRUE(stored.ok());
+  EXPECT_FALSE(stored->has_value());
+}
+
+TEST_F(SimilarityIndexTest, UpdatedTextIsFoundByItsNewWordsOnly) {
+  learning("L1", "Countdown timers create urgency");
+  learning("L2", "Loyalty points bring customers back");
+  learning("L1", "Testimonials build trust on landing pages");
+  EXPECT_TRUE(keys(query("countdown urgency", SearchMode::kLexical)).empty());
+  EXPECT_EQ(keys(query("testimonials trust", SearchMode::kLexical)),
+            std::vector<std::string>{"L1"});
+  EXPECT_EQ(keys(query("Testimonials build trust on landing pages", SearchMode::kVector, 1)),
+            std::vector<std::string>{"L1"});
+  // The old text's exact query no longer finds L1's vector close by (it was 1.0 before).
+  auto old_text = index_->search(query("Countdown timers create urgency", SearchMode::kVector));
+  ASSERT_TRUE(old_text.ok());
+  for (const SearchHit& hit : *old_text) {
+    if (hit.node.key == "L1") {
+      EXPECT_LT(hit.score, 0.5) << hit.score;
+    }
+  }
+  // Clearing a text removes the document without deleting the node... (Learning.text is
+  // required, so use a Hypothesis rationale next to its statement.)
+  WriteRequest request;
+  request.nodes.push_back(
+      {"Hypothesis", "H1", {{"statement", "Scarcity sells"}, {"rationale", "Zebra stripes"}}});
+  write(request);
+  EXPECT_EQ(keys(query("zebra", SearchMode::kLexical)), std::vector<std::string>{"H1"});
+  request.nodes[0].properties = {{"statement", "Scarcity sells"}};
+  write(request);
+  EXPECT_TRUE(keys(query("zebra", SearchMode::kLexical)).empty());
+}
+
+TEST_F(SimilarityIndexTest, RestartFindsTheSameResults) {
+  write_filter_fixture();
+  learning("L1", "Countdown timers create urgency");
+  SearchRequest filtered = query("sender name", SearchMode::kHybrid, 2);
+  filtered.filter.channel = "email";
+  auto before_plain = keys(query("countdown timers shipping", SearchMode::kHybrid, 5));
+  auto before_filtered = keys(filtered);
+  ASSERT_EQ(before_filtered.size(), 2u);
+  open();
+  EXPECT_EQ(index_->vector_count(), 15u);  // 14 learnings and E9
+  EXPECT_EQ(keys(query("countdown timers shipping", SearchMode::kHybrid, 5)), before_plain);
+  EXPECT_EQ(keys(filtered), before_filtered);
+}
+
+TEST_F(SimilarityIndexTest, AnotherEmbedderReindexesAtOpen) {
+  learning("L1", "Countdown timers create urgency");
+  learning("L2", "Loyalty points bring customers back");
+  SimilarityIndexOptions smaller;
+  smaller.dimension = 128;
+  open(smaller);
+  EXPECT_EQ(index_->embedder_id(), "hashing-v1-128");
+  EXPECT_EQ(index_->vector_count(), 2u);
+  KvIterator it = graph_->storage().scan(Column::kVectors, "");
+  size_t rewritten = 0;
+  for (; it.valid(); it.next()) {
+    auto stored = decode_stored_vector(it.value());
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(stored->embedder_id, "hashing-v1-128");
+    EXPECT_EQ(stored->values.size(), 128u);
+    ++rewritten;
+  }
+  EXPECT_EQ(rewritten, 2u);
+  EXPECT_EQ(keys(query("loyalty points", SearchMode::kVector, 1)), std::vector<std::string>{"L2"});
+}
+
+TEST_F(SimilarityIndexTest, ClientEmbedderChecksDimensionAndWritesNothingOnError) {
+  SimilarityIndexOptions client;
+  client.embedder = EmbedderKind::kClient;
+  client.dimension = 4;
+  open(client);
+  WriteRequest wrong;
+  wrong.nodes.push_back(
+      {"Learning", "L1", {{"text", "Countdown timers"}}, std::vector<float>{1.0f, 0.0f, 0.0f}});
+  auto written = graph_->write(wrong);
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.status().code(), StatusCode::kOntologyViolation);
+  EXPECT_NE(written.status().message().find("expects 4"), std::string::npos);
+  EXPECT_EQ(graph_->node_count(), 0u);
+  EXPECT_EQ(index_->vector_count(), 0u);
+
+  WriteRequest right;
+  right.nodes.push_back({"Learning",
+                         "L1",
+                         {{"text", "Countdown timers"}},
+                         std::vector<float>{1.0f, 0.0f, 0.0f, 0.0f}});
+  right.nodes.push_back(
+      {"Learning", "L2", {{"text", "Loyalty points"}}, std::vector<float>{0.0f, 1.0f, 0.0f, 0.0f}});
+  write(right);
+  SearchRequest request = query("anything", SearchMode::kVector, 1);
+  request.embedding = std::vector<float>{0.1f, 0.9f, 0.0f, 0.0f};
+  EXPECT_EQ(keys(request), std::vector<std::string>{"L2"});
+  request.embedding.reset();
+  EXPECT_EQ(index_->search(request).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(keys(query("countdown", SearchMode::kLexical)), std::vector<std::string>{"L1"});
+  open(client);  // client vectors survive a restart
+  EXPECT_EQ(index_->vector_count(), 2u);
+}
+
+}  // namespace
+}  // namespace expgraph::similarity
