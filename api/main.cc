@@ -23,6 +23,14 @@ std::string default_ontology_path() {
   return "ontology/marketing.json";
 }
 
+// Libraries loaded with the binary may start threads before main() blocks the stop signals
+// (OpenBLAS, which FAISS pulls in, starts its pool from a load-time constructor). A stop signal
+// delivered to such a thread would take the default action and kill the process instead of
+// reaching the waiter, so this handler, which only runs in those threads, forwards it.
+pthread_t stop_signal_waiter;
+
+void forward_stop_signal(int signal_number) { pthread_kill(stop_signal_waiter, signal_number); }
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -88,6 +96,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "expgraphd: signal %d, shutting down\n", received);
     server.stop();
   });
+  stop_signal_waiter = signal_waiter.native_handle();
+  struct sigaction forward = {};
+  forward.sa_handler = forward_stop_signal;
+  sigemptyset(&forward.sa_mask);
+  sigaction(SIGTERM, &forward, nullptr);
+  sigaction(SIGINT, &forward, nullptr);
   std::fprintf(stderr, "expgraphd: serving %s (%zu nodes, %zu edges) on http://%s:%d\n",
                config->data_dir.c_str(), (*graph)->node_count(), (*graph)->edge_count(),
                config->server.bind.c_str(), server.port());
