@@ -13,15 +13,7 @@ constexpr size_t kChunkBytes = 64 * 1024;
 
 Result<ExportOptions> export_options(const httplib::Request& request) {
   ExportOptions options;
-  if (request.has_param("types")) {
-    std::string types = request.get_param_value("types");
-    for (size_t begin = 0; begin <= types.size();) {
-      size_t end = types.find(',', begin);
-      if (end == std::string::npos) end = types.size();
-      if (end > begin) options.types.insert(types.substr(begin, end - begin));
-      begin = end + 1;
-    }
-  }
+  for (const std::string& type : list_parameter(request, "types")) options.types.insert(type);
   if (request.has_param("since")) {
     std::string since = request.get_param_value("since");
     PropertyDef datetime{"since", PropertyType::kDateTime};

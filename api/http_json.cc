@@ -69,6 +69,19 @@ Result<std::string> string_field(const nlohmann::json& object, std::string_view 
   return it->get<std::string>();
 }
 
+std::vector<std::string> list_parameter(const httplib::Request& request, const std::string& name) {
+  std::vector<std::string> items;
+  if (!request.has_param(name)) return items;
+  std::string text = request.get_param_value(name);
+  for (size_t begin = 0; begin <= text.size();) {
+    size_t end = text.find(',', begin);
+    if (end == std::string::npos) end = text.size();
+    if (end > begin) items.push_back(text.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  return items;
+}
+
 Result<int64_t> integer_parameter(const httplib::Request& request, const std::string& name,
                                   int64_t fallback, int64_t minimum, int64_t maximum) {
   if (!request.has_param(name)) return fallback;

@@ -6,6 +6,8 @@
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "ontology/status.h"
 
@@ -23,6 +25,9 @@ Status check_fields(const nlohmann::json& object, std::initializer_list<std::str
 // A string field, 400 when missing (if required) or not a string.
 Result<std::string> string_field(const nlohmann::json& object, std::string_view name,
                                  std::string_view what);
+
+// A comma-separated query parameter ("A,B") as its non-empty items; empty when absent.
+std::vector<std::string> list_parameter(const httplib::Request& request, const std::string& name);
 
 // A query parameter as an integer within [minimum, maximum]; `fallback` when absent.
 Result<int64_t> integer_parameter(const httplib::Request& request, const std::string& name,

@@ -19,21 +19,11 @@ Result<TraversalFilter> traversal_filter(const GraphStore& graph, const httplib:
     if (!direction) return Status::invalid_argument("direction must be out, in or both");
     filter.direction = *direction;
   }
-  if (request.has_param("types")) {
-    std::string types = request.get_param_value("types");
-    size_t begin = 0;
-    while (begin <= types.size()) {
-      size_t end = types.find(',', begin);
-      if (end == std::string::npos) end = types.size();
-      std::string name = types.substr(begin, end - begin);
-      if (!name.empty()) {
-        if (graph.ontology().edge_type(name) == nullptr) {
-          return Status::invalid_argument("unknown edge type \"" + name + "\" in types");
-        }
-        filter.edge_types.insert(*graph.symbols().find(SymbolKind::kEdgeType, name));
-      }
-      begin = end + 1;
+  for (const std::string& name : list_parameter(request, "types")) {
+    if (graph.ontology().edge_type(name) == nullptr) {
+      return Status::invalid_argument("unknown edge type \"" + name + "\" in types");
     }
+    filter.edge_types.insert(*graph.symbols().find(SymbolKind::kEdgeType, name));
   }
   return filter;
 }

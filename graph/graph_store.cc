@@ -8,8 +8,6 @@ namespace expgraph {
 namespace {
 
 // meta keys
-constexpr std::string_view kNextNodeIdKey = "counter/next_node_id";
-constexpr std::string_view kNextSequenceKey = "counter/next_sequence";
 constexpr std::string_view kOntologyKey = "ontology/current";
 constexpr std::string_view kOntologyVersionKey = "ontology/version";
 

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "graph/records.h"
@@ -75,6 +76,10 @@ class GraphStore {
 
  private:
   class WritePlan;
+
+  // `meta` keys of the counters that open() reads and every WritePlan writes.
+  static constexpr std::string_view kNextNodeIdKey = "counter/next_node_id";
+  static constexpr std::string_view kNextSequenceKey = "counter/next_sequence";
 
   GraphStore() = default;
   Status load_counters();

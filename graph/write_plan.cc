@@ -10,9 +10,6 @@ namespace expgraph {
 
 namespace {
 
-constexpr std::string_view kNextNodeIdKey = "counter/next_node_id";
-constexpr std::string_view kNextSequenceKey = "counter/next_sequence";
-
 struct EdgeIdentity {
   NodeId from = 0;
   SymbolId type = 0;
