@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "api/http_server.h"
 #include "api/metrics.h"
 #include "graph/graph_store.h"
 
@@ -49,7 +50,7 @@ class ApiServer {
   similarity::SimilarityIndex* similarity_;
   ServerOptions options_;
   Metrics metrics_;
-  httplib::Server server_;
+  HttpServer server_;
   int port_ = 0;
 };
 
