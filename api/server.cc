@@ -46,15 +46,14 @@ void ApiServer::configure() {
   server_.set_payload_max_length(options_.max_body_bytes);
   server_.set_read_timeout(30, 0);
   server_.set_write_timeout(30, 0);
-  // A kept-alive connection holds a worker; closing it after a few hundred requests lets
-  // waiting connections in when there are more clients than threads.
+  // Connections are rotated after a few hundred requests, as web servers do, to spread
+  // long-lived clients over restarts and load balancers.
   server_.set_keep_alive_max_count(500);
-  // httplib notices stop() on an idle keep-alive connection only when this wait ends, so a
-  // long one delays SIGTERM by as much (5 s by default); an idle client simply reconnects.
-  server_.set_keep_alive_timeout(1);
-  int threads = options_.threads;
-  // httplib owns and deletes the queue it gets from this factory.
-  server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Idle connections hold no thread (they wait in HttpServer's epoll set), so clients may
+  // keep them for a while.
+  server_.set_keep_alive_timeout(5);
+  // httplib's own pool only hands accepted sockets to HttpServer; its workers serve requests.
+  server_.new_task_queue = [] { return new httplib::ThreadPool(2); };
 
   server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     request_start = std::chrono::steady_clock::now();
@@ -133,11 +132,15 @@ Status ApiServer::bind() {
     }
     port_ = options_.port;
   }
+  server_.raise_listen_backlog();
   return Status();
 }
 
 Status ApiServer::serve() {
-  if (!server_.listen_after_bind()) return Status::internal("the HTTP server stopped with an error");
+  server_.start_workers(static_cast<size_t>(options_.threads));
+  bool listened = server_.listen_after_bind();
+  server_.stop_workers();
+  if (!listened) return Status::internal("the HTTP server stopped with an error");
   return Status();
 }
 

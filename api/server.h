@@ -22,8 +22,8 @@ struct ServerOptions {
   std::string bind = "127.0.0.1";
   int port = 8080;  // 0: any free port (see ApiServer::port)
   size_t max_body_bytes = size_t{16} << 20;
-  // cpp-httplib serves one connection per worker thread for as long as it is kept alive, so
-  // the pool must exceed the concurrent clients expected, or the extra ones wait.
+  // Workers serving requests: requests beyond this many at once wait for one; idle
+  // kept-alive connections hold none.
   int threads = 64;
   bool log_requests = true;
 };

@@ -59,9 +59,10 @@ if [[ ! -f "$work/loaded" ]]; then
   "$loader" --data "$work/expgraph" --ontology tools/bench/bench-ontology.json \
     --nodes "$nodes" --edges "$edges" --csv "$work/edges.csv"
   chmod 644 "$work/edges.csv"
+  touch "$work/loaded"  # a kept work dir (EXPGRAPH_BENCH_KEEP=1) skips this on the next run
 fi
 
-# (b) expgraphd on loopback; one worker thread per client (a keep-alive connection holds one).
+# (b) expgraphd on loopback, one worker per client.
 port=$(free_port)
 "$expgraphd" --data "$work/expgraph" --ontology tools/bench/bench-ontology.json --bind 127.0.0.1 \
   --port "$port" --threads "$clients" --quiet &
