@@ -105,7 +105,7 @@ std::string daemon_usage() {
          "  --port N            TCP port (default 8080; 0 picks a free one)\n"
          "  --bind ADDRESS      address to listen on (default 127.0.0.1)\n"
          "  --ontology FILE     ontology JSON (default ontology/marketing.json)\n"
-         "  --threads N         HTTP worker threads, one per open connection (default 64)\n"
+         "  --threads N         HTTP worker threads: requests served at once (default 64)\n"
          "  --max-body-bytes N  request body limit (default 16 MiB)\n"
          "  --embedder KIND     similarity search vectors: hashing (built in, default) or\n"
          "                      client (clients send each node's \"embedding\")\n"
