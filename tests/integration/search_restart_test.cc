@@ -2,6 +2,8 @@
 // a clean restart (SIGTERM) and after a crash (kill -9), in every mode; a deleted learning is
 // never returned, even when the server is killed right after acknowledging the delete. Runs
 // with the hashing embedder, and with glove when the word vectors are there.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -176,6 +178,17 @@ TEST_P(SearchRestartTest, DeletedLearningIsNeverReturnedAfterRestartOrKill) {
   ASSERT_FALSE(carousel.empty());
   EXPECT_EQ(carousel[0].first, "L05");
   EXPECT_EQ(search("carousel banners", "vector")[0].first, "L05");
+}
+
+TEST(GloveStartTest, MissingWordVectorsStopTheStartWithHowToFetchThem) {
+  const std::string data =
+      ::testing::TempDir() + "expgraph_glove_start_" + std::to_string(getpid());
+  ProcessOutcome outcome = run_server_to_exit({"--data", data, "--port", "0", "--embedder", "glove",
+                                               "--word-vectors", data + "/missing/glove-100d.bin"});
+  std::filesystem::remove_all(data);
+  EXPECT_NE(outcome.exit_code, 0) << outcome.output;
+  EXPECT_NE(outcome.exit_code, -1) << "it hung: " << outcome.output;
+  EXPECT_NE(outcome.output.find("tools/fetch-word-vectors"), std::string::npos) << outcome.output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Embedders, SearchRestartTest, ::testing::Values("hashing", "glove"),
