@@ -3,9 +3,8 @@
 #include <charconv>
 #include <fstream>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace expgraph::api {
 
@@ -46,14 +45,16 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
   } else if (name == "embedder") {
     auto kind = similarity::parse_embedder_kind(value);
     if (!kind) {
-      return Status::invalid_argument("--embedder must be \"hashing\" or \"client\", got \"" +
-                                      value + "\"");
+      return Status::invalid_argument(
+          "--embedder must be \"hashing\", \"glove\" or \"client\", got \"" + value + "\"");
     }
     config.similarity.embedder = *kind;
   } else if (name == "embedding-dimension") {
     auto dimension = parse_integer("--embedding-dimension", value, 8, 65536);
     if (!dimension.ok()) return dimension.status();
     config.similarity.dimension = static_cast<int>(*dimension);
+  } else if (name == "word-vectors") {
+    config.similarity.word_vectors_path = value;
   } else if (name == "sync-writes") {
     config.sync_writes = value == "true";
   } else if (name == "quiet") {
@@ -69,9 +70,9 @@ bool is_switch(const std::string& name) {
 }
 
 bool is_known_flag(const std::string& name) {
-  for (const char* known : {"data", "port", "bind", "ontology", "threads", "max-body-bytes",
-                            "embedder", "embedding-dimension", "sync-writes", "quiet", "help",
-                            "config"}) {
+  for (const char* known :
+       {"data", "port", "bind", "ontology", "threads", "max-body-bytes", "embedder",
+        "embedding-dimension", "word-vectors", "sync-writes", "quiet", "help", "config"}) {
     if (name == known) return true;
   }
   return false;
@@ -99,7 +100,8 @@ Status apply_config_file(DaemonConfig& config, const std::string& path) {
 std::string daemon_usage() {
   return "usage: expgraphd [--data DIR] [--port N] [--bind ADDRESS] [--ontology FILE]\n"
          "                 [--threads N] [--max-body-bytes N] [--sync-writes] [--quiet]\n"
-         "                 [--embedder hashing|client] [--embedding-dimension N]\n"
+         "                 [--embedder hashing|glove|client] [--embedding-dimension N]\n"
+         "                 [--word-vectors FILE]\n"
          "                 [--config FILE]\n"
          "  --data DIR          RocksDB directory (default ./data)\n"
          "  --port N            TCP port (default 8080; 0 picks a free one)\n"
@@ -107,9 +109,12 @@ std::string daemon_usage() {
          "  --ontology FILE     ontology JSON (default ontology/marketing.json)\n"
          "  --threads N         HTTP worker threads: requests served at once (default 64)\n"
          "  --max-body-bytes N  request body limit (default 16 MiB)\n"
-         "  --embedder KIND     similarity search vectors: hashing (built in, default) or\n"
+         "  --embedder KIND     similarity search vectors: hashing (built in, default),\n"
+         "                      glove (pretrained word vectors, see --word-vectors) or\n"
          "                      client (clients send each node's \"embedding\")\n"
          "  --embedding-dimension N  vector size (default 384; client: what clients send)\n"
+         "  --word-vectors FILE the glove matrix (default ./data/word-vectors/glove-100d.bin,\n"
+         "                      made by tools/fetch-word-vectors)\n"
          "  --sync-writes       fsync the WAL on every write (survives power loss)\n"
          "  --quiet             no per-request log lines\n"
          "  --config FILE       JSON object of the same settings, e.g. {\"port\": 8080}\n";

@@ -17,7 +17,7 @@ struct DaemonConfig {
   bool sync_writes = false;
   bool show_help = false;
   ServerOptions server;
-  // --embedder hashing|client, --embedding-dimension N
+  // --embedder hashing|glove|client, --embedding-dimension N, --word-vectors FILE
   similarity::SimilarityIndexOptions similarity;
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <mutex>
 
+#include "query/similarity/glove_embedder.h"
 #include "query/similarity/hashing_embedder.h"
 #include "query/similarity/rank_fusion.h"
 #include "query/similarity/stored_vector.h"
@@ -38,6 +39,7 @@ std::vector<const NodeType*> text_types(const Ontology& ontology) {
 
 std::optional<EmbedderKind> parse_embedder_kind(std::string_view name) {
   if (name == "hashing") return EmbedderKind::kHashing;
+  if (name == "glove") return EmbedderKind::kGlove;
   if (name == "client") return EmbedderKind::kClient;
   return std::nullopt;
 }
@@ -92,6 +94,11 @@ Result<std::unique_ptr<SimilarityIndex>> SimilarityIndex::open(GraphStore& graph
     auto created = HashingEmbedder::create(hashing);
     if (!created.ok()) return created.status();
     embedder = std::make_unique<HashingEmbedder>(std::move(created).value());
+  } else if (options.embedder == EmbedderKind::kGlove) {
+    auto loaded = GloveEmbedder::load(options.word_vectors_path);
+    if (!loaded.ok()) return loaded.status();
+    options.dimension = loaded->dimension();
+    embedder = std::make_unique<GloveEmbedder>(std::move(loaded).value());
   }
   std::unique_ptr<SimilarityIndex> index(
       new SimilarityIndex(graph, std::move(options), std::move(embedder)));

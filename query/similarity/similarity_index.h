@@ -28,15 +28,19 @@ namespace expgraph::similarity {
 
 enum class EmbedderKind {
   kHashing,  // built in: HashingEmbedder, no IDF (deterministic, needs no corpus)
+  kGlove,    // GloveEmbedder over the word-vector matrix at `word_vectors_path`
   kClient,   // clients send NodeWrite::embedding; the server never embeds text itself
 };
 
-// "hashing" / "client"; nullopt for anything else.
+// "hashing" / "glove" / "client"; nullopt for anything else.
 std::optional<EmbedderKind> parse_embedder_kind(std::string_view name);
 
 struct SimilarityIndexOptions {
   EmbedderKind embedder = EmbedderKind::kHashing;
   int dimension = 384;  // of the hashing embedder, or what client embeddings must have
+  // The matrix of the glove embedder (tools/fetch-word-vectors); its dimension wins over
+  // `dimension`.
+  std::string word_vectors_path = "./data/word-vectors/glove-100d.bin";
   VectorIndexOptions vector_index;
   Bm25Options bm25;
 };
@@ -70,7 +74,8 @@ class SimilarityIndex final : public WriteObserver {
 
   // Loads the stored vectors and texts of `graph`; re-embeds (and rewrites) the vectors made by
   // another embedder and embeds text nodes that have none. Register the result with
-  // graph.add_observer() before serving; `graph` must outlive it.
+  // graph.add_observer() before serving; `graph` must outlive it. With the glove embedder,
+  // not_found when the word-vector file is missing.
   static Result<std::unique_ptr<SimilarityIndex>> open(GraphStore& graph,
                                                        SimilarityIndexOptions options = {});
   ~SimilarityIndex() override;
