@@ -200,7 +200,8 @@ int main(int argc, char** argv) {
     std::vector<std::map<std::string, PatternStudy>> studies(c.experiments.size());
     for (size_t i : order) studies[i] = experiment_studies(c, i);
 
-    Tally forecast_all, forecast_covered, pattern_tally;
+    Tally forecast_all, forecast_covered, pattern_tally, sensitivity_covered;
+    size_t candidates_total = 0, candidates_with_match = 0;
     size_t eligible = 0;
     std::map<std::string, std::vector<PatternStudy>> past;  // feature -> studies so far
     size_t next_past = 0;
@@ -270,6 +271,25 @@ int main(int argc, char** argv) {
       bool covered = false;
       for (const auto& candidate : f.candidates) covered = covered || candidate.estimate.sufficient;
       if (covered) forecast_covered.add(credit, chance);
+      for (const auto& candidate : f.candidates) {
+        ++candidates_total;
+        candidates_with_match += candidate.estimate.tests > 0 ? 1 : 0;
+      }
+      // Sensitivity, reported beside the default and not used to choose it: one past test is
+      // enough evidence for a number.
+      ForecastOptions lenient = options;
+      lenient.min_tests = 1;
+      const Forecast g = forecast(c, similar, names, matches, lenient);
+      bool lenient_covered = false;
+      for (const auto& candidate : g.candidates) {
+        lenient_covered = lenient_covered || candidate.estimate.sufficient;
+      }
+      if (lenient_covered) {
+        const std::vector<size_t> lenient_top = top_candidates(g);
+        double lenient_credit = 0;
+        for (size_t t : lenient_top) lenient_credit += best.count(arms[t]) ? 1.0 : 0.0;
+        sensitivity_covered.add(lenient_credit / lenient_top.size(), chance);
+      }
 
       // Patterns: the strongest earlier pattern that splits this test's packages.
       std::map<size_t, std::vector<std::string>> features;
@@ -303,6 +323,9 @@ int main(int argc, char** argv) {
     forecast_all.print(
         "forecast (all eligible tests; packages without evidence rank at the prior)");
     forecast_covered.print("forecast (tests where >= 1 package had sufficient evidence)");
+    std::printf("packages with >= 1 earlier arm of a similar headline: %zu of %zu\n",
+                candidates_with_match, candidates_total);
+    sensitivity_covered.print("sensitivity, min_tests = 1 (tests where >= 1 package had evidence)");
     pattern_tally.print("patterns (tests split by a significant earlier pattern)");
     std::printf("total time %.1f s\n", elapsed());
     if (eligible == 0) exit_code = 1;
