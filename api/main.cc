@@ -10,6 +10,7 @@
 #include "api/server.h"
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
+#include "query/insights/result_stats_enricher.h"
 #include "query/similarity/similarity_index.h"
 
 namespace {
@@ -84,6 +85,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   (*graph)->add_observer(similarity->get());
+  // Result statistics are derived from raw counts on every write path (PUT, batch, import).
+  static const insights::ResultStatsEnricher result_stats;
+  (*graph)->add_enricher(&result_stats);
   api::ApiServer server(**graph, config->server, similarity->get());
   Status bound = server.bind();
   if (!bound.ok()) {

@@ -28,6 +28,9 @@ void add_traversal_routes(Router& router, GraphStore& graph);
 void add_query_routes(Router& router, GraphStore& graph);
 // POST /v1/search (similarity search); `similarity` may be null (search disabled)
 void add_search_routes(Router& router, similarity::SimilarityIndex* similarity);
+// POST /v1/recommendations/similar-tests, GET /v1/patterns, POST /v1/forecast,
+// GET /v1/stats/program; `similarity` may be null (text signals then use exact matches only)
+void add_insight_routes(Router& router, GraphStore& graph, similarity::SimilarityIndex* similarity);
 // /healthz, /readyz, /metrics, /v1/ontology
 void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics);
 

@@ -119,6 +119,7 @@ void ApiServer::configure() {
   add_export_routes(router, graph_);
   add_query_routes(router, graph_);
   add_search_routes(router, similarity_);
+  add_insight_routes(router, graph_, similarity_);
 }
 
 Status ApiServer::bind() {

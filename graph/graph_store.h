@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "graph/node_enricher.h"
 #include "graph/records.h"
 #include "graph/topology_mirror.h"
 #include "graph/write_observer.h"
@@ -68,6 +69,9 @@ class GraphStore {
   // Registers derived state to keep in step with every write; the observer must outlive the
   // store. Register before serving: registration is not synchronised with writes.
   void add_observer(WriteObserver* observer) { observers_.push_back(observer); }
+  // Registers a hook that may add derived properties to each node written, before validation;
+  // same lifetime and registration rules as observers. Enrichers run in registration order.
+  void add_enricher(const NodeEnricher* enricher) { enrichers_.push_back(enricher); }
 
   size_t node_count() const { return mirror_.node_count(); }
   size_t edge_count() const { return mirror_.edge_count(); }
@@ -93,6 +97,7 @@ class GraphStore {
   SymbolTable symbols_;
   TopologyMirror mirror_;
   std::vector<WriteObserver*> observers_;
+  std::vector<const NodeEnricher*> enrichers_;
 
   mutable std::mutex write_mutex_;  // serialises write(); guards the two counters below
   NodeId next_node_id_ = 1;

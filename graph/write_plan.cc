@@ -168,7 +168,16 @@ class GraphStore::WritePlan {
     if (node.touched && !node.after) {
       return Status::conflict("the node is deleted earlier in the same request");
     }
-    nlohmann::json properties = normalize_properties(*node.type, write.properties);
+    nlohmann::json properties;
+    if (store_.enrichers_.empty()) {
+      properties = normalize_properties(*node.type, write.properties);
+    } else {
+      nlohmann::json enriched = write.properties;
+      for (const NodeEnricher* enricher : store_.enrichers_) {
+        EXPGRAPH_RETURN_IF_ERROR(enricher->enrich(*node.type, enriched));
+      }
+      properties = normalize_properties(*node.type, enriched);
+    }
     const nlohmann::json* previous = node.after ? &node.after->properties : nullptr;
     Status valid = store_.ontology_->validate_node(*node.type, properties, previous);
     if (!valid.ok()) return valid;

@@ -1,0 +1,95 @@
+// ExperimentCatalog: a read-only snapshot of every experiment with the graph context that
+// recommendations, patterns, forecasts and program metrics need (channels, segments with their
+// ancestors, metrics, campaigns, teams, arms with their assets and primary-metric results,
+// learnings, hypotheses). Loaded from a GraphStore in one pass; the insight algorithms are pure
+// functions over it, so tests and tools/bench can also build one by hand.
+// Thread-safe once built (immutable).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/graph_store.h"
+
+namespace expgraph::insights {
+
+struct AssetFacts {
+  std::string key;
+  std::string kind;  // Asset.kind, "" when absent
+  std::string text;
+  std::vector<std::string> tags;
+};
+
+// One arm and its Result on the experiment's primary metric for all users (no IN_SEGMENT).
+struct ArmFacts {
+  std::string key;
+  std::string name;
+  bool is_control = false;
+  std::vector<size_t> assets;  // indexes into ExperimentCatalog::assets
+  bool has_result = false;
+  std::string result_key;
+  // Raw counts (binary: conversions; continuous: sum and sum_sq), when the Result has them.
+  std::optional<int64_t> users, conversions;
+  std::optional<double> sum, sum_sq;
+  // Stored statistics vs the arm's baseline, NaN when absent.
+  double lift, ci_low, ci_high, p_value, log_lift, log_lift_se;
+  ArmFacts();
+  bool has_effect() const;  // a finite log_lift with se > 0
+  // conversions / users or sum / users; nullopt without counts.
+  std::optional<double> rate() const;
+};
+
+struct LearningFacts {
+  std::string key;
+  std::string text;
+  std::string outcome;  // won / lost / inconclusive / ""
+  size_t reuses = 0;    // Hypothesis -INSPIRED_BY-> this learning
+};
+
+struct ExperimentFacts {
+  std::string key;
+  std::string name;
+  std::string description;
+  std::string status;
+  std::string decision;
+  std::string started_at;  // YYYY-MM-DD or ""
+  std::string ended_at;    // YYYY-MM-DD or ""
+  std::string decided_on;  // YYYY-MM-DD or ""
+  std::vector<std::string> channels, segments, metrics, campaigns, teams, tags;
+  std::vector<std::string> segment_lineage;  // the segments and all their ancestors
+  std::string primary_metric;
+  std::vector<ArmFacts> arms;
+  std::vector<LearningFacts> learnings;
+  std::vector<std::string> hypotheses;
+  std::string hypothesis_text;      // statements of the tested hypotheses, joined
+  std::string hypothesis_approved;  // earliest approved_on of its hypotheses, or ""
+
+  bool is_past() const { return status == "concluded" || status == "stopped"; }
+};
+
+struct ExperimentCatalog {
+  std::vector<ExperimentFacts> experiments;  // in key order
+  std::vector<AssetFacts> assets;
+  std::map<std::string, size_t> asset_index;  // asset key -> index in `assets`
+  // asset index -> (experiment index, arm index) of every arm that used it.
+  std::vector<std::vector<std::pair<size_t, size_t>>> asset_uses;
+  std::map<std::string, std::vector<std::string>> segment_parents;  // SUBSEGMENT_OF
+  size_t inspired_by_edges = 0;
+  uint64_t sequence = 0;  // the graph's last_sequence when loaded
+
+  // The asset with this key, or nullptr.
+  const AssetFacts* asset(const std::string& key) const;
+  // The segment and its ancestors (SUBSEGMENT_OF, transitively), cycles tolerated.
+  std::vector<std::string> lineage(const std::string& segment) const;
+  // Adds an asset (or returns the existing index) and records nothing else.
+  size_t add_asset(AssetFacts asset);
+  // Rebuilds asset_uses and each experiment's segment_lineage from the other fields.
+  void finish();
+};
+
+// Reads every Experiment and its neighbourhood. Errors: storage errors only.
+Result<ExperimentCatalog> load_catalog(const GraphStore& graph);
+
+}  // namespace expgraph::insights

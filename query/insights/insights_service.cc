@@ -1,0 +1,244 @@
+#include "query/insights/insights_service.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+
+namespace expgraph::insights {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kTextHits = 200;
+
+// NaN and infinities are not JSON numbers: null.
+json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+
+json experiment_ref(const ExperimentFacts& e) {
+  return {{"key", e.key},
+          {"name", e.name},
+          {"status", e.status},
+          {"started_at", e.started_at.empty() ? json(nullptr) : json(e.started_at)}};
+}
+
+json arm_result(const ExperimentFacts& e, std::optional<size_t> arm) {
+  if (!arm) return nullptr;
+  const ArmFacts& a = e.arms[*arm];
+  return {
+      {"variant", a.key},           {"result", a.result_key},       {"lift", number(a.lift)},
+      {"ci_low", number(a.ci_low)}, {"ci_high", number(a.ci_high)}, {"p_value", number(a.p_value)}};
+}
+
+json estimate_json(const ExperimentCatalog& catalog, const Estimate& e) {
+  json evidence = json::array();
+  for (const EvidenceArm& arm : e.evidence) {
+    const ExperimentFacts& x = catalog.experiments[arm.experiment];
+    evidence.push_back({{"experiment", x.key},
+                        {"variant", x.arms[arm.arm].key},
+                        {"weight", arm.weight},
+                        {"lift", number(x.arms[arm.arm].lift)}});
+  }
+  json out = {{"tests", e.tests}, {"evidence", std::move(evidence)}};
+  if (!e.sufficient) {
+    out["status"] = "insufficient_evidence";
+    return out;
+  }
+  out["status"] = "ok";
+  out["lift"] = number(e.lift);
+  out["ci_low"] = number(e.ci_low);
+  out["ci_high"] = number(e.ci_high);
+  out["prediction_low"] = number(e.prediction_low);
+  out["prediction_high"] = number(e.prediction_high);
+  out["shrinkage"] = number(e.shrinkage);
+  out["tau2"] = number(e.tau2);
+  return out;
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const ExperimentCatalog>> InsightsService::catalog() {
+  std::lock_guard lock(mutex_);
+  if (catalog_ && catalog_->sequence == graph_.last_sequence()) return catalog_;
+  auto loaded = load_catalog(graph_);
+  if (!loaded.ok()) return loaded.status();
+  catalog_ = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
+  return catalog_;
+}
+
+Result<std::unordered_map<size_t, double>> InsightsService::text_scores(
+    const ExperimentCatalog& catalog, const DraftTest& draft) const {
+  std::unordered_map<size_t, double> scores;
+  if (similarity_ == nullptr || draft.hypothesis.empty()) return scores;
+  similarity::SearchRequest request;
+  request.text = draft.hypothesis;
+  request.k = kTextHits;
+  auto hits = similarity_->search(request);
+  if (!hits.ok()) return hits.status();
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < catalog.experiments.size(); ++i) index[catalog.experiments[i].key] = i;
+  double best = 0;
+  for (const auto& hit : *hits) best = std::max(best, hit.score);
+  if (best <= 0) return scores;
+  for (const auto& hit : *hits) {
+    if (!hit.context.is_object()) continue;
+    const json experiment = hit.context.value("experiment", json());
+    if (!experiment.is_object() || !experiment.value("key", json()).is_string()) continue;
+    auto it = index.find(experiment["key"].get<std::string>());
+    if (it == index.end()) continue;
+    double& score = scores[it->second];
+    score = std::max(score, hit.score / best);
+  }
+  return scores;
+}
+
+Result<std::vector<AssetMatch>> InsightsService::asset_matches(const ExperimentCatalog& catalog,
+                                                               const std::string& text) const {
+  std::vector<AssetMatch> matches;
+  if (text.empty()) return matches;
+  if (similarity_ == nullptr) {
+    const std::string wanted = lower(text);
+    for (size_t i = 0; i < catalog.assets.size(); ++i) {
+      if (lower(catalog.assets[i].text) == wanted) matches.push_back({i, 1.0});
+    }
+    return matches;
+  }
+  similarity::SearchRequest request;
+  request.text = text;
+  request.types = {"Asset"};
+  request.k = kTextHits;
+  request.mode = similarity::SearchMode::kVector;  // cosine: a similarity with a meaning
+  auto hits = similarity_->search(request);
+  if (!hits.ok()) return hits.status();
+  for (const auto& hit : *hits) {
+    auto it = catalog.asset_index.find(hit.node.key);
+    if (it != catalog.asset_index.end()) matches.push_back({it->second, hit.score});
+  }
+  return matches;
+}
+
+Result<json> InsightsService::similar_tests(const DraftTest& draft) {
+  auto snapshot = catalog();
+  if (!snapshot.ok()) return snapshot.status();
+  const ExperimentCatalog& c = **snapshot;
+  auto text = text_scores(c, draft);
+  if (!text.ok()) return text.status();
+  json out = json::array();
+  for (const Recommendation& r : recommend_similar_tests(c, draft, *text)) {
+    const ExperimentFacts& e = c.experiments[r.experiment];
+    json learnings = json::array();
+    for (const LearningFacts& l : e.learnings) {
+      learnings.push_back({{"key", l.key}, {"text", l.text}, {"outcome", l.outcome}});
+    }
+    out.push_back({{"experiment", experiment_ref(e)},
+                   {"score", r.score},
+                   {"signals",
+                    {{"text", r.text},
+                     {"proximity", r.proximity},
+                     {"outcome", r.outcome},
+                     {"recency", r.recency}}},
+                   {"matched", r.matched},
+                   {"result", arm_result(e, r.best_arm)},
+                   {"learnings", std::move(learnings)}});
+  }
+  return json{{"recommendations", std::move(out)}};
+}
+
+Result<json> InsightsService::patterns(const PatternFilter& filter, size_t limit) {
+  auto snapshot = catalog();
+  if (!snapshot.ok()) return snapshot.status();
+  const ExperimentCatalog& c = **snapshot;
+  json out = json::array();
+  for (const Pattern& p : mine_patterns(c, filter)) {
+    if (out.size() >= limit) break;
+    json experiments = json::array();
+    for (const PatternStudy& s : p.studies) {
+      experiments.push_back({{"key", c.experiments[s.experiment].key},
+                             {"lift", number(std::expm1(s.effect))},
+                             {"log_lift", s.effect},
+                             {"se", s.se}});
+    }
+    out.push_back({{"feature", p.feature},
+                   {"scope", p.scope},
+                   {"tests", p.studies.size()},
+                   {"pooled_lift", number(p.lift.lift)},
+                   {"ci_low", number(p.lift.ci_low)},
+                   {"ci_high", number(p.lift.ci_high)},
+                   {"prediction_low", number(p.lift.prediction_low)},
+                   {"prediction_high", number(p.lift.prediction_high)},
+                   {"i2", number(p.meta.i2)},
+                   {"tau2", number(p.meta.tau2)},
+                   {"win_rate", number(p.win_rate)},
+                   {"evidence", number(p.evidence)},
+                   {"reuses", p.reuses},
+                   {"experiments", std::move(experiments)}});
+  }
+  return json{{"patterns", std::move(out)}};
+}
+
+Result<json> InsightsService::forecast(const DraftTest& draft,
+                                       const std::vector<CandidateVariant>& candidates,
+                                       const ForecastOptions& options) {
+  auto snapshot = catalog();
+  if (!snapshot.ok()) return snapshot.status();
+  const ExperimentCatalog& c = **snapshot;
+  auto text = text_scores(c, draft);
+  if (!text.ok()) return text.status();
+  const std::vector<Recommendation> similar = recommend_similar_tests(c, draft, *text);
+  std::vector<std::string> names;
+  std::vector<std::vector<AssetMatch>> matches;
+  for (const CandidateVariant& candidate : candidates) {
+    auto found = asset_matches(c, candidate.text);
+    if (!found.ok()) return found.status();
+    names.push_back(candidate.name);
+    matches.push_back(std::move(found).value());
+  }
+  const Forecast f = insights::forecast(c, similar, names, matches, options);
+  json rendered = json::array();
+  for (const CandidateForecast& candidate : f.candidates) {
+    json estimate = estimate_json(c, candidate.estimate);
+    if (candidate.raw_lift) estimate["unshrunk_lift"] = number(*candidate.raw_lift);
+    rendered.push_back({{"name", candidate.name}, {"forecast", std::move(estimate)}});
+  }
+  json ranked = json::array();
+  if (!candidates.empty()) {
+    for (size_t i : top_candidates(f)) ranked.push_back(f.candidates[i].name);
+  }
+  json tests = json::array();
+  for (const Recommendation& r : similar) tests.push_back(c.experiments[r.experiment].key);
+  return json{{"prior", estimate_json(c, f.prior)},
+              {"candidates", std::move(rendered)},
+              {"best_candidates", std::move(ranked)},
+              {"similar_tests", std::move(tests)},
+              {"min_tests", options.min_tests}};
+}
+
+Result<json> InsightsService::program(const ProgramFilter& filter) {
+  auto snapshot = catalog();
+  if (!snapshot.ok()) return snapshot.status();
+  const ProgramMetrics m = program_metrics(**snapshot, filter);
+  json months = json::array();
+  for (const MonthActivity& a : m.months) {
+    months.push_back({{"month", a.month}, {"started", a.started}, {"concluded", a.concluded}});
+  }
+  auto optional = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+  return json{{"months", std::move(months)},
+              {"started", m.started},
+              {"concluded", m.concluded},
+              {"wins", m.wins},
+              {"win_rate", optional(m.win_rate)},
+              {"with_learning", m.with_learning},
+              {"learning_share", optional(m.learning_share)},
+              {"decisions_timed", m.decisions_timed},
+              {"median_days_approval_to_decision", optional(m.median_days_to_decision)},
+              {"pattern_reuses", m.pattern_reuses}};
+}
+
+}  // namespace expgraph::insights

@@ -1,0 +1,59 @@
+// InsightsService: what the insight routes call. Keeps a catalog snapshot of the graph (reloaded
+// when the graph's change-log sequence moves), asks the SimilarityIndex for text similarity
+// (exact text matching when there is none) and renders the answers as JSON.
+// Thread-safe: the snapshot is swapped under a mutex and shared read-only.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "graph/graph_store.h"
+#include "query/insights/experiment_catalog.h"
+#include "query/insights/forecaster.h"
+#include "query/insights/pattern_miner.h"
+#include "query/insights/program_metrics.h"
+#include "query/insights/similar_tests.h"
+#include "query/similarity/similarity_index.h"
+
+namespace expgraph::insights {
+
+struct CandidateVariant {
+  std::string name;
+  std::string text;  // the asset text (headline, subject line, ...)
+};
+
+class InsightsService {
+ public:
+  // `similarity` may be null; both must outlive the service.
+  InsightsService(const GraphStore& graph, const similarity::SimilarityIndex* similarity)
+      : graph_(graph), similarity_(similarity) {}
+
+  // {"recommendations": [{experiment, score, signals, matched, result, learnings}]}
+  Result<nlohmann::json> similar_tests(const DraftTest& draft);
+  // {"patterns": [{feature, scope, tests, pooled_lift, ci_low, ci_high, i2, tau2, win_rate,
+  //   evidence, reuses, experiments}]}, at most `limit`.
+  Result<nlohmann::json> patterns(const PatternFilter& filter, size_t limit);
+  // {"prior": estimate, "candidates": [{name, estimate}], "similar_tests": [...]}
+  Result<nlohmann::json> forecast(const DraftTest& draft,
+                                  const std::vector<CandidateVariant>& candidates,
+                                  const ForecastOptions& options);
+  Result<nlohmann::json> program(const ProgramFilter& filter);
+
+  // The current snapshot (loads it when the graph changed since the last one).
+  Result<std::shared_ptr<const ExperimentCatalog>> catalog();
+
+ private:
+  Result<std::unordered_map<size_t, double>> text_scores(const ExperimentCatalog& catalog,
+                                                         const DraftTest& draft) const;
+  Result<std::vector<AssetMatch>> asset_matches(const ExperimentCatalog& catalog,
+                                                const std::string& text) const;
+
+  const GraphStore& graph_;
+  const similarity::SimilarityIndex* similarity_;
+  std::mutex mutex_;  // guards catalog_
+  std::shared_ptr<const ExperimentCatalog> catalog_;
+};
+
+}  // namespace expgraph::insights

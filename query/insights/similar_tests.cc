@@ -1,0 +1,142 @@
+#include "query/insights/similar_tests.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+namespace expgraph::insights {
+
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+std::optional<std::chrono::sys_days> parse_date(const std::string& text) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  if (text.size() < 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3) {
+    return std::nullopt;
+  }
+  std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(m),
+                                   std::chrono::day(d)};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_days(date);
+}
+
+std::string today() {
+  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  std::chrono::year_month_day date{now};
+  char buffer[16];
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return buffer;
+}
+
+}  // namespace
+
+std::optional<int> days_between(const std::string& from, const std::string& to) {
+  auto a = parse_date(from);
+  auto b = parse_date(to);
+  if (!a || !b) return std::nullopt;
+  return static_cast<int>((*b - *a).count());
+}
+
+std::optional<size_t> strongest_arm(const ExperimentFacts& e) {
+  std::optional<size_t> best;
+  double best_z = -1;
+  for (size_t i = 0; i < e.arms.size(); ++i) {
+    const ArmFacts& arm = e.arms[i];
+    if (arm.is_control || !arm.has_effect()) continue;
+    const double z = std::fabs(arm.log_lift / arm.log_lift_se);
+    if (z > best_z) {
+      best_z = z;
+      best = i;
+    }
+  }
+  return best;
+}
+
+std::vector<Recommendation> recommend_similar_tests(const ExperimentCatalog& catalog,
+                                                    const DraftTest& draft,
+                                                    const std::unordered_map<size_t, double>& text,
+                                                    const SimilarityWeights& w) {
+  const std::string as_of = draft.as_of.empty() ? today() : draft.as_of;
+  std::vector<std::string> draft_lineage;
+  if (draft.segment) draft_lineage = catalog.lineage(*draft.segment);
+  std::vector<Recommendation> out;
+  for (size_t i = 0; i < catalog.experiments.size(); ++i) {
+    const ExperimentFacts& e = catalog.experiments[i];
+    if (!e.is_past()) continue;
+    if (!draft.as_of.empty() && (e.started_at.empty() || e.started_at >= draft.as_of)) continue;
+    Recommendation r;
+    r.experiment = i;
+    if (auto it = text.find(i); it != text.end() && it->second > 0) {
+      r.text = std::min(1.0, it->second);
+      r.matched.push_back("text");
+    }
+    if (draft.channel && contains(e.channels, *draft.channel)) {
+      r.proximity += w.channel;
+      r.matched.push_back("channel");
+    }
+    if (draft.segment) {
+      if (contains(e.segments, *draft.segment)) {
+        r.proximity += w.segment;
+        r.matched.push_back("segment");
+      } else {
+        // Nested either way: the test targeted a subsegment of the draft's segment (its lineage
+        // holds the draft's), or a segment the draft's is nested in.
+        bool nested = contains(e.segment_lineage, *draft.segment);
+        for (const std::string& s : e.segments) nested = nested || contains(draft_lineage, s);
+        if (nested) {
+          r.proximity += w.nested_segment;
+          r.matched.push_back("nested_segment");
+        }
+      }
+    }
+    if (draft.metric && contains(e.metrics, *draft.metric)) {
+      r.proximity += w.metric;
+      r.matched.push_back("metric");
+    }
+    if (!draft.asset_kinds.empty()) {
+      size_t shared = 0;
+      for (const std::string& kind : draft.asset_kinds) {
+        bool used = false;
+        for (const ArmFacts& arm : e.arms) {
+          for (size_t a : arm.assets) used = used || catalog.assets[a].kind == kind;
+        }
+        shared += used ? 1 : 0;
+      }
+      if (shared > 0) {
+        r.proximity += w.assets * static_cast<double>(shared) / draft.asset_kinds.size();
+        r.matched.push_back("asset_kinds");
+      }
+    }
+    if (draft.campaign && contains(e.campaigns, *draft.campaign)) {
+      r.proximity += w.campaign;
+      r.matched.push_back("campaign");
+    }
+    if (r.text == 0 && r.proximity == 0) continue;
+    r.best_arm = strongest_arm(e);
+    if (r.best_arm) {
+      const ArmFacts& arm = e.arms[*r.best_arm];
+      // |z| of 4 or more counts as the strongest evidence; 1.96 gives about one half.
+      r.outcome = std::min(1.0, std::fabs(arm.log_lift / arm.log_lift_se) / 4.0);
+    }
+    if (auto age = days_between(e.started_at, as_of)) {
+      r.recency = std::pow(0.5, std::max(0, *age) / w.recency_half_life_days);
+    }
+    r.score = w.text * r.text + w.proximity * std::min(1.0, r.proximity) + w.outcome * r.outcome +
+              w.recency * r.recency;
+    out.push_back(std::move(r));
+  }
+  std::sort(out.begin(), out.end(), [&](const Recommendation& a, const Recommendation& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return catalog.experiments[a.experiment].key < catalog.experiments[b.experiment].key;
+  });
+  if (out.size() > draft.k) out.resize(draft.k);
+  return out;
+}
+
+}  // namespace expgraph::insights

@@ -1,0 +1,91 @@
+// Similar-tests recommender on a hand-built catalog: the ranking follows the shared context
+// (channel, segment and its nesting, metric, asset kinds), the text scores, outcome and recency,
+// and each hit says which signals matched.
+#include <gtest/gtest.h>
+
+#include "insights_fixture.h"
+#include "query/insights/similar_tests.h"
+
+namespace expgraph::insights {
+namespace {
+
+using testing::arm;
+using testing::experiment;
+
+ExperimentCatalog context_catalog() {
+  ExperimentCatalog c;
+  c.segment_parents["new"] = {"all"};
+  const size_t email = c.add_asset({"mail", "email", "Spring sale", {}});
+  // full: channel + segment + metric + the e-mail asset.
+  auto full = experiment("full", "2024-01-01", {arm("full-t", 100, 10, {email}, false, 0.1, 0.05)});
+  full.channels = {"email"};
+  full.segments = {"new"};
+  full.metrics = {"ctr"};
+  // nested: channel + a segment the draft's is nested in ("all" contains "new").
+  auto nested = experiment("nested", "2024-01-01");
+  nested.channels = {"email"};
+  nested.segments = {"all"};
+  auto channel_only = experiment("channel_only", "2024-01-01");
+  channel_only.channels = {"email"};
+  auto unrelated = experiment("unrelated", "2024-01-01");
+  unrelated.channels = {"sms"};
+  auto running = experiment("running", "2024-01-01");
+  running.status = "running";
+  running.channels = {"email"};
+  auto future = experiment("future", "2025-06-01");
+  future.channels = {"email"};
+  for (auto* e : {&full, &nested, &channel_only, &unrelated, &running, &future}) {
+    c.experiments.push_back(std::move(*e));
+  }
+  c.finish();
+  return c;
+}
+
+TEST(SimilarTestsTest, RanksBySharedContextAndExplainsTheMatch) {
+  const ExperimentCatalog c = context_catalog();
+  DraftTest draft;
+  draft.channel = "email";
+  draft.segment = "new";
+  draft.metric = "ctr";
+  draft.asset_kinds = {"email"};
+  draft.as_of = "2025-01-01";
+  const auto hits = recommend_similar_tests(c, draft, {});
+  // running (not past), future (after as_of) and unrelated (nothing shared) are left out.
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(c.experiments[hits[0].experiment].key, "full");
+  EXPECT_EQ(hits[0].matched,
+            (std::vector<std::string>{"channel", "segment", "metric", "asset_kinds"}));
+  EXPECT_NEAR(hits[0].proximity, 0.25 + 0.25 + 0.20 + 0.15, 1e-12);
+  // |z| = 0.1 / 0.05 = 2 -> outcome 0.5; 366 days old with a 365-day half-life.
+  EXPECT_NEAR(hits[0].outcome, 0.5, 1e-12);
+  EXPECT_NEAR(hits[0].recency, std::pow(0.5, 366.0 / 365), 1e-12);
+  ASSERT_TRUE(hits[0].best_arm.has_value());
+  EXPECT_EQ(c.experiments[hits[1].experiment].key, "nested");
+  EXPECT_EQ(hits[1].matched, (std::vector<std::string>{"channel", "nested_segment"}));
+  EXPECT_EQ(c.experiments[hits[2].experiment].key, "channel_only");
+}
+
+TEST(SimilarTestsTest, TextSimilarityCanOutrankContext) {
+  const ExperimentCatalog c = context_catalog();
+  DraftTest draft;
+  draft.channel = "email";
+  draft.as_of = "2025-01-01";
+  // "unrelated" shares no context but its text matches perfectly: 0.45 > 0.30 * 0.25 + ...
+  std::unordered_map<size_t, double> text = {{3, 1.0}};
+  const auto hits = recommend_similar_tests(c, draft, text);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(c.experiments[hits[0].experiment].key, "unrelated");
+  EXPECT_EQ(hits[0].matched, std::vector<std::string>{"text"});
+  draft.k = 1;
+  EXPECT_EQ(recommend_similar_tests(c, draft, text).size(), 1u);
+}
+
+TEST(SimilarTestsTest, DaysBetweenDates) {
+  EXPECT_EQ(days_between("2024-02-28", "2024-03-01"), 2);  // leap year
+  EXPECT_EQ(days_between("2024-03-01", "2024-02-28"), -2);
+  EXPECT_FALSE(days_between("2024-13-01", "2024-03-01").has_value());
+  EXPECT_FALSE(days_between("", "2024-03-01").has_value());
+}
+
+}  // namespace
+}  // namespace expgraph::insights
