@@ -56,6 +56,14 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     config.similarity.dimension = static_cast<int>(*dimension);
   } else if (name == "sync-writes") {
     config.sync_writes = value == "true";
+  } else if (name == "auth") {
+    if (value == "on" || value == "true") {
+      config.server.auth = true;
+    } else if (value == "off" || value == "false") {
+      config.server.auth = false;
+    } else {
+      return Status::invalid_argument("--auth must be \"on\" or \"off\", got \"" + value + "\"");
+    }
   } else if (name == "quiet") {
     config.server.log_requests = value != "true";
   } else {
@@ -71,7 +79,7 @@ bool is_switch(const std::string& name) {
 bool is_known_flag(const std::string& name) {
   for (const char* known : {"data", "port", "bind", "ontology", "threads", "max-body-bytes",
                             "embedder", "embedding-dimension", "sync-writes", "quiet", "help",
-                            "config"}) {
+                            "config", "auth"}) {
     if (name == known) return true;
   }
   return false;
@@ -100,7 +108,7 @@ std::string daemon_usage() {
   return "usage: expgraphd [--data DIR] [--port N] [--bind ADDRESS] [--ontology FILE]\n"
          "                 [--threads N] [--max-body-bytes N] [--sync-writes] [--quiet]\n"
          "                 [--embedder hashing|client] [--embedding-dimension N]\n"
-         "                 [--config FILE]\n"
+         "                 [--auth on|off] [--config FILE]\n"
          "  --data DIR          RocksDB directory (default ./data)\n"
          "  --port N            TCP port (default 8080; 0 picks a free one)\n"
          "  --bind ADDRESS      address to listen on (default 127.0.0.1)\n"
@@ -112,6 +120,7 @@ std::string daemon_usage() {
          "  --embedding-dimension N  vector size (default 384; client: what clients send)\n"
          "  --sync-writes       fsync the WAL on every write (survives power loss)\n"
          "  --quiet             no per-request log lines\n"
+         "  --auth on|off       require API keys (default on; see README \"Authentication\")\n"
          "  --config FILE       JSON object of the same settings, e.g. {\"port\": 8080}\n";
 }
 

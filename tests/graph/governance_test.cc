@@ -111,6 +111,32 @@ TEST_F(GovernanceTest, ShippingRecordsTheApprover) {
   EXPECT_FALSE(get(ref("Experiment", "E")).properties.contains("approved_at"));
 }
 
+TEST_F(GovernanceTest, ANewNodeMayBringItsApprovalAlong) {
+  // Export and re-import must reproduce the graph: a created node keeps a given approval.
+  WriteRequest import;
+  import.actor = "importer";
+  import.nodes = {
+      node("Experiment", "Old", {{"name", "old"}, {"decision", "ship"}, {"approved_by", "carol"}, {
+                                   "approved_at",
+                                   "2021-03-04T05:06:07Z"
+                                 }})};
+  write_ok(import);
+  NodeRecord old = get(ref("Experiment", "Old"));
+  EXPECT_EQ(old.properties["approved_by"], "carol");
+  EXPECT_EQ(old.properties["approved_at"], "2021-03-04T05:06:07Z");
+  // Created shipped without one: the writer approved it.
+  import.nodes = {node("Experiment", "New", {{"name", "new"}, { "decision", "ship" }})};
+  write_ok(import);
+  EXPECT_EQ(get(ref("Experiment", "New")).properties["approved_by"], "importer");
+  // An approval without decision ship is dropped, even on creation.
+  import.nodes = {node("Experiment", "Iter", {{"name", "i"}, {"decision", "iterate"}, {
+                                                "approved_by",
+                                                "carol"
+                                              }})};
+  write_ok(import);
+  EXPECT_FALSE(get(ref("Experiment", "Iter")).properties.contains("approved_by"));
+}
+
 TEST_F(GovernanceTest, StampApprovalIgnoresOtherTypes) {
   const NodeType* campaign = marketing_ontology()->node_type("Campaign");
   ASSERT_NE(campaign, nullptr);
