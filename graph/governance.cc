@@ -19,9 +19,15 @@ void stamp_approval(const NodeType& type, const nlohmann::json* previous,
                     nlohmann::json& properties, std::string_view actor, int64_t now_ms) {
   if (type.name != kGovernedType || type.property(kApprovedByProperty) == nullptr) return;
   const std::string by(kApprovedByProperty), at(kApprovedAtProperty);
+  bool shipped = string_value(&properties, kDecisionProperty) == kShipDecision;
+  // A new node may bring its approval along (an import of an export or of past decisions), so
+  // that export and re-import reproduce the graph; the change log still names who wrote it.
+  if (previous == nullptr && shipped && !string_value(&properties, kApprovedByProperty).empty()) {
+    return;
+  }
   properties.erase(by);
   properties.erase(at);
-  if (string_value(&properties, kDecisionProperty) != kShipDecision) return;
+  if (!shipped) return;
   if (string_value(previous, kDecisionProperty) == kShipDecision) {
     // Still shipped: the original approval stands.
     for (const std::string& name : {by, at}) {

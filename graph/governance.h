@@ -22,13 +22,14 @@ inline constexpr std::string_view kConcludedState = "concluded";
 inline constexpr std::string_view kResultEdge = "HAS_RESULT";
 inline constexpr std::string_view kDecisionProperty = "decision";
 inline constexpr std::string_view kShipDecision = "ship";
-// Written by the server only: a client's values for them are ignored.
+// Written by the server (see stamp_approval for the one exception, imports).
 inline constexpr std::string_view kApprovedByProperty = "approved_by";
 inline constexpr std::string_view kApprovedAtProperty = "approved_at";
 
 // Sets the approval properties of a node about to be written: kept from `previous` while the
-// decision stays ship, set to `actor` and `now` when it becomes ship (also on creation),
-// removed otherwise. Client-sent values never survive. No-op for other types.
+// decision stays ship, set to `actor` and `now` when it becomes ship, removed otherwise; on an
+// existing node client-sent values never survive. A node created with decision ship keeps the
+// approved_by it is created with (imports), or gets `actor` and `now`. No-op for other types.
 void stamp_approval(const NodeType& type, const nlohmann::json* previous,
                     nlohmann::json& properties, std::string_view actor, int64_t now_ms);
 
