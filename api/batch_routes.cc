@@ -1,4 +1,5 @@
 // POST /v1/batch: many nodes and edges written all or nothing.
+#include "api/access_control.h"
 #include "api/graph_json.h"
 #include "api/http_json.h"
 #include "api/routes.h"
@@ -12,6 +13,7 @@ Status post_batch(GraphStore& graph, const httplib::Request& request, httplib::R
   if (!body.ok()) return body.status();
   EXPGRAPH_RETURN_IF_ERROR(check_fields(*body, {"nodes", "edges"}, "the batch"));
   WriteRequest write;
+  write.actor = current_actor();
   for (const char* field : {"nodes", "edges"}) {
     auto list = body->find(field);
     if (list == body->end()) continue;

@@ -57,6 +57,14 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     config.similarity.word_vectors_path = value;
   } else if (name == "sync-writes") {
     config.sync_writes = value == "true";
+  } else if (name == "auth") {
+    if (value == "on" || value == "true") {
+      config.server.auth = true;
+    } else if (value == "off" || value == "false") {
+      config.server.auth = false;
+    } else {
+      return Status::invalid_argument("--auth must be \"on\" or \"off\", got \"" + value + "\"");
+    }
   } else if (name == "quiet") {
     config.server.log_requests = value != "true";
   } else {
@@ -72,7 +80,7 @@ bool is_switch(const std::string& name) {
 bool is_known_flag(const std::string& name) {
   for (const char* known :
        {"data", "port", "bind", "ontology", "threads", "max-body-bytes", "embedder",
-        "embedding-dimension", "word-vectors", "sync-writes", "quiet", "help", "config"}) {
+        "embedding-dimension", "word-vectors", "sync-writes", "quiet", "help", "config", "auth"}) {
     if (name == known) return true;
   }
   return false;
@@ -101,7 +109,7 @@ std::string daemon_usage() {
   return "usage: expgraphd [--data DIR] [--port N] [--bind ADDRESS] [--ontology FILE]\n"
          "                 [--threads N] [--max-body-bytes N] [--sync-writes] [--quiet]\n"
          "                 [--embedder hashing|glove|client] [--embedding-dimension N]\n"
-         "                 [--word-vectors FILE]\n"
+         "                 [--word-vectors FILE] [--auth on|off]\n"
          "                 [--config FILE]\n"
          "  --data DIR          RocksDB directory (default ./data)\n"
          "  --port N            TCP port (default 8080; 0 picks a free one)\n"
@@ -117,6 +125,7 @@ std::string daemon_usage() {
          "                      made by tools/fetch-word-vectors)\n"
          "  --sync-writes       fsync the WAL on every write (survives power loss)\n"
          "  --quiet             no per-request log lines\n"
+         "  --auth on|off       require API keys (default on; see README \"Authentication\")\n"
          "  --config FILE       JSON object of the same settings, e.g. {\"port\": 8080}\n";
 }
 

@@ -1,4 +1,5 @@
 // Edge routes: create or update an edge, delete it.
+#include "api/access_control.h"
 #include "api/graph_json.h"
 #include "api/http_json.h"
 #include "api/routes.h"
@@ -21,6 +22,7 @@ void add_edge_routes(Router& router, GraphStore& graph) {
                 auto edge = edge_from_body(request);
                 if (!edge.ok()) return edge.status();
                 WriteRequest write;
+                write.actor = current_actor();
                 write.edges.push_back(*edge);
                 auto summary = graph.write(write);
                 if (!summary.ok()) return summary.status();
@@ -35,6 +37,7 @@ void add_edge_routes(Router& router, GraphStore& graph) {
                auto edge = edge_from_body(request);
                if (!edge.ok()) return edge.status();
                WriteRequest write;
+               write.actor = current_actor();
                write.edge_deletes.push_back(*edge);
                auto summary = graph.write(write);
                if (!summary.ok()) return summary.status();

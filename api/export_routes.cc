@@ -3,7 +3,6 @@
 #include "api/http_json.h"
 #include "api/routes.h"
 #include "graph/graph_export.h"
-#include "ontology/ontology.h"
 
 namespace expgraph::api {
 
@@ -14,23 +13,9 @@ constexpr size_t kChunkBytes = 64 * 1024;
 Result<ExportOptions> export_options(const httplib::Request& request) {
   ExportOptions options;
   for (const std::string& type : list_parameter(request, "types")) options.types.insert(type);
-  if (request.has_param("since")) {
-    std::string since = request.get_param_value("since");
-    PropertyDef datetime{"since", PropertyType::kDateTime};
-    PropertyDef date{"since", PropertyType::kDate};
-    std::string text = since;
-    if (validate_property_value(date, since).ok()) text += "T00:00:00Z";
-    if (!validate_property_value(datetime, text).ok()) {
-      return Status::invalid_argument("since must be a date (2024-01-31) or an RFC 3339 datetime");
-    }
-    std::tm parts{};
-    std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d", &parts.tm_year, &parts.tm_mon, &parts.tm_mday,
-                &parts.tm_hour, &parts.tm_min, &parts.tm_sec);
-    parts.tm_year -= 1900;
-    parts.tm_mon -= 1;
-    // Offsets other than Z are rare in this parameter; they are read as UTC (documented).
-    options.since_ms = static_cast<int64_t>(timegm(&parts)) * 1000;
-  }
+  auto since = datetime_parameter(request, "since");
+  if (!since.ok()) return since.status();
+  if (*since) options.since_ms = **since;
   return options;
 }
 

@@ -1,8 +1,11 @@
 #include "api/http_json.h"
 
 #include <charconv>
+#include <cstdio>
+#include <ctime>
 
 #include "graph/records.h"
+#include "ontology/ontology.h"
 
 namespace expgraph::api {
 
@@ -94,6 +97,25 @@ Result<int64_t> integer_parameter(const httplib::Request& request, const std::st
                                     std::to_string(minimum) + " to " + std::to_string(maximum));
   }
   return value;
+}
+
+Result<std::optional<int64_t>> datetime_parameter(const httplib::Request& request,
+                                                  const std::string& name) {
+  if (!request.has_param(name)) return std::optional<int64_t>();
+  std::string text = request.get_param_value(name);
+  PropertyDef datetime{name, PropertyType::kDateTime};
+  PropertyDef date{name, PropertyType::kDate};
+  if (validate_property_value(date, text).ok()) text += "T00:00:00Z";
+  if (!validate_property_value(datetime, text).ok()) {
+    return Status::invalid_argument(name + " must be a date (2024-01-31) or an RFC 3339 datetime");
+  }
+  std::tm parts{};
+  std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d", &parts.tm_year, &parts.tm_mon, &parts.tm_mday,
+              &parts.tm_hour, &parts.tm_min, &parts.tm_sec);
+  parts.tm_year -= 1900;
+  parts.tm_mon -= 1;
+  // Offsets other than Z are rare in these parameters; they are read as UTC (documented).
+  return std::optional<int64_t>(static_cast<int64_t>(timegm(&parts)) * 1000);
 }
 
 }  // namespace expgraph::api

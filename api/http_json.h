@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,5 +33,10 @@ std::vector<std::string> list_parameter(const httplib::Request& request, const s
 // A query parameter as an integer within [minimum, maximum]; `fallback` when absent.
 Result<int64_t> integer_parameter(const httplib::Request& request, const std::string& name,
                                   int64_t fallback, int64_t minimum, int64_t maximum);
+
+// A date (2024-01-31, midnight UTC) or RFC 3339 datetime parameter as Unix epoch milliseconds;
+// nullopt when absent. Offsets other than Z are read as UTC.
+Result<std::optional<int64_t>> datetime_parameter(const httplib::Request& request,
+                                                  const std::string& name);
 
 }  // namespace expgraph::api

@@ -1,6 +1,7 @@
 // POST /v1/import: JSON Lines of nodes and edges. Large files are sent in several bodies
 // (the CLI splits them on line boundaries under the body limit); `first_line` keeps the
 // reported line numbers those of the whole file.
+#include "api/access_control.h"
 #include "api/http_json.h"
 #include "api/jsonl_import.h"
 #include "api/routes.h"
@@ -11,6 +12,7 @@ void add_import_routes(Router& router, GraphStore& graph) {
   router.post("/v1/import", "/v1/import",
               [&graph](const httplib::Request& request, httplib::Response& response) -> Status {
                 ImportOptions options;
+                options.actor = current_actor();
                 if (request.has_param("atomic")) {
                   std::string atomic = request.get_param_value("atomic");
                   if (atomic != "true" && atomic != "false") {

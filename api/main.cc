@@ -3,9 +3,11 @@
 // RocksDB cleanly.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
+#include "api/api_keys.h"
 #include "api/daemon_config.h"
 #include "api/server.h"
 #include "graph/graph_store.h"
@@ -88,7 +90,31 @@ int main(int argc, char** argv) {
   // Result statistics are derived from raw counts on every write path (PUT, batch, import).
   static const insights::ResultStatsEnricher result_stats;
   (*graph)->add_enricher(&result_stats);
-  api::ApiServer server(**graph, config->server, similarity->get());
+
+  auto keys = api::ApiKeyStore::open((*graph)->storage());
+  if (!keys.ok()) {
+    std::fprintf(stderr, "expgraphd: API keys: %s\n", keys.status().message().c_str());
+    return 1;
+  }
+  if (config->server.auth) {
+    auto generated = api::bootstrap_admin_key(**keys, std::getenv("EXPGRAPH_ADMIN_KEY"));
+    if (!generated.ok()) {
+      std::fprintf(stderr, "expgraphd: %s\n", generated.status().message().c_str());
+      return 1;
+    }
+    // Shown once: only its hash is stored.
+    if (generated->has_value()) {
+      std::fprintf(stderr,
+                   "expgraphd: created the first admin key (shown only now, store it):\n"
+                   "  %s\n",
+                   (*generated)->c_str());
+    }
+  } else {
+    std::fprintf(stderr,
+                 "expgraphd: authentication is off (--auth off): every request is allowed, as "
+                 "\"anonymous\"\n");
+  }
+  api::ApiServer server(**graph, config->server, similarity->get(), keys->get());
   Status bound = server.bind();
   if (!bound.ok()) {
     std::fprintf(stderr, "expgraphd: %s\n", bound.message().c_str());

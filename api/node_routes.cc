@@ -1,4 +1,5 @@
 // Node routes: create or replace, read, delete, list, and a node's edges.
+#include "api/access_control.h"
 #include "api/graph_json.h"
 #include "api/http_json.h"
 #include "api/routes.h"
@@ -30,6 +31,7 @@ Status put_node(GraphStore& graph, const httplib::Request& request, httplib::Res
   if (!embedding.ok()) return embedding.status();
 
   WriteRequest write;
+  write.actor = current_actor();
   NodeWrite written;
   written.type = ref->type;
   written.key = ref->key;
@@ -55,6 +57,7 @@ Status delete_node(GraphStore& graph, const httplib::Request& request,
     return Status::not_found("unknown node type \"" + ref->type + "\"");
   }
   WriteRequest write;
+  write.actor = current_actor();
   write.node_deletes.push_back(*ref);
   auto summary = graph.write(write);
   if (!summary.ok()) return summary.status();

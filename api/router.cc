@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "api/access_control.h"
 #include "api/http_json.h"
 
 namespace expgraph::api {
@@ -21,15 +22,23 @@ void Router::del(const std::string& pattern, std::string label, Handler handler)
 
 httplib::Server::Handler Router::wrap(std::string label, Handler handler) {
   // The Router is a setup helper that may go away; handlers keep only the Metrics.
-  return [&metrics = metrics_, label = std::move(label), handler = std::move(handler)](
-             const httplib::Request& request, httplib::Response& response) {
+  Access access = required_access(label);
+  return [&metrics = metrics_, keys = keys_, access, label = std::move(label),
+          handler = std::move(handler)](const httplib::Request& request,
+                                        httplib::Response& response) {
     auto start = std::chrono::steady_clock::now();
-    Status status;
-    try {
-      status = handler(request, response);
-    } catch (const std::exception& error) {
-      // A bug, not the client's fault; the server keeps serving.
-      status = Status::internal(std::string("unexpected error: ") + error.what());
+    Result<Principal> principal = authorize(request, access, keys);
+    Status status = principal.status();
+    if (principal.ok()) {
+      ActorScope actor(principal->name);
+      try {
+        status = handler(request, response);
+      } catch (const std::exception& error) {
+        // A bug, not the client's fault; the server keeps serving.
+        status = Status::internal(std::string("unexpected error: ") + error.what());
+      }
+    } else if (status.code() == StatusCode::kUnauthenticated) {
+      response.set_header("WWW-Authenticate", "Bearer realm=\"expgraph\"");
     }
     if (!status.ok()) send_error(response, status);
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;

@@ -1,6 +1,8 @@
 // Router: registers route handlers on the HTTP server, each under a route label (the path
 // pattern users read, e.g. "/v1/nodes/{type}/{key}") used by metrics and the request log.
-// Handlers return a Status; a non-ok one becomes the JSON error body. Thread-safe after setup.
+// Handlers return a Status; a non-ok one becomes the JSON error body. Before a handler runs, the
+// request's API key is checked against the role its label needs (api/access_control.h).
+// Thread-safe after setup.
 #pragma once
 
 #include <httplib.h>
@@ -8,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "api/api_keys.h"
 #include "api/metrics.h"
 #include "ontology/status.h"
 
@@ -18,7 +21,9 @@ using Handler = std::function<Status(const httplib::Request&, httplib::Response&
 
 class Router {
  public:
-  Router(httplib::Server& server, Metrics& metrics) : server_(server), metrics_(metrics) {}
+  // `keys` null: authentication off, every request runs as "anonymous". Must outlive the server.
+  Router(httplib::Server& server, Metrics& metrics, const ApiKeyStore* keys = nullptr)
+      : server_(server), metrics_(metrics), keys_(keys) {}
 
   // `pattern` is an ECMAScript regex over the decoded path; captures are path parameters.
   void get(const std::string& pattern, std::string label, Handler handler);
@@ -31,6 +36,7 @@ class Router {
 
   httplib::Server& server_;
   Metrics& metrics_;
+  const ApiKeyStore* keys_;
 };
 
 }  // namespace expgraph::api

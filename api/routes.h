@@ -1,6 +1,7 @@
 // The route groups of the HTTP API, each registered by one function in its own file.
 #pragma once
 
+#include "api/api_keys.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "graph/graph_store.h"
@@ -31,6 +32,10 @@ void add_search_routes(Router& router, similarity::SimilarityIndex* similarity);
 // POST /v1/recommendations/similar-tests, GET /v1/patterns, POST /v1/forecast,
 // GET /v1/stats/program; `similarity` may be null (text signals then use exact matches only)
 void add_insight_routes(Router& router, GraphStore& graph, similarity::SimilarityIndex* similarity);
+// GET /v1/nodes/{type}/{key}/history, GET /v1/audit (the change log, read-only)
+void add_audit_routes(Router& router, GraphStore& graph);
+// POST/GET /v1/admin/keys, DELETE /v1/admin/keys/{name}
+void add_admin_routes(Router& router, ApiKeyStore& keys);
 // /healthz, /readyz, /metrics, /v1/ontology
 void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics);
 

@@ -33,8 +33,8 @@ Status body_too_large(const httplib::Request& request, size_t max_body_bytes) {
 }  // namespace
 
 ApiServer::ApiServer(GraphStore& graph, ServerOptions options,
-                     similarity::SimilarityIndex* similarity)
-    : graph_(graph), similarity_(similarity), options_(std::move(options)) {
+                     similarity::SimilarityIndex* similarity, ApiKeyStore* keys)
+    : graph_(graph), similarity_(similarity), keys_(keys), options_(std::move(options)) {
   configure();
 }
 
@@ -109,7 +109,7 @@ void ApiServer::configure() {
   metrics_.add_gauge("expgraph_edges", "Edges in the graph.",
                      [this] { return static_cast<double>(graph_.edge_count()); });
 
-  Router router(server_, metrics_);
+  Router router(server_, metrics_, options_.auth ? keys_ : nullptr);
   add_system_routes(router, graph_, metrics_);
   add_node_routes(router, graph_);
   add_edge_routes(router, graph_);
@@ -120,6 +120,8 @@ void ApiServer::configure() {
   add_query_routes(router, graph_);
   add_search_routes(router, similarity_);
   add_insight_routes(router, graph_, similarity_);
+  add_audit_routes(router, graph_);
+  if (keys_ != nullptr) add_admin_routes(router, *keys_);
 }
 
 Status ApiServer::bind() {

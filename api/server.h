@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "api/api_keys.h"
 #include "api/http_server.h"
 #include "api/metrics.h"
 #include "graph/graph_store.h"
@@ -26,14 +27,17 @@ struct ServerOptions {
   // kept-alive connections hold none.
   int threads = 64;
   bool log_requests = true;
+  // Require an API key (api/access_control.h) on every route but the health probes.
+  bool auth = true;
 };
 
 class ApiServer {
  public:
   // `similarity`, when given, serves POST /v1/search and must outlive the server; without it
-  // that route answers 422 search_disabled.
+  // that route answers 422 search_disabled. `keys`, when given, serves the key admin routes and,
+  // with options.auth, checks every request's key; it must outlive the server.
   ApiServer(GraphStore& graph, ServerOptions options,
-            similarity::SimilarityIndex* similarity = nullptr);
+            similarity::SimilarityIndex* similarity = nullptr, ApiKeyStore* keys = nullptr);
   ~ApiServer();
 
   // Binds the listening socket; after this, port() is the real port.
@@ -48,6 +52,7 @@ class ApiServer {
 
   GraphStore& graph_;
   similarity::SimilarityIndex* similarity_;
+  ApiKeyStore* keys_;
   ServerOptions options_;
   Metrics metrics_;
   HttpServer server_;

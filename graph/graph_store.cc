@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "graph/change_log.h"
+
 namespace expgraph {
 
 namespace {
@@ -162,6 +164,7 @@ Result<std::unique_ptr<GraphStore>> GraphStore::open(const std::string& director
   EXPGRAPH_RETURN_IF_ERROR(graph->store_ontology());
   EXPGRAPH_RETURN_IF_ERROR(graph->load_counters());
   EXPGRAPH_RETURN_IF_ERROR(graph->rebuild_mirror());
+  EXPGRAPH_RETURN_IF_ERROR(backfill_history(*graph));
   return graph;
 }
 

@@ -1,9 +1,11 @@
 // The write path of GraphStore: a WriteRequest is resolved against storage and validated
 // against the ontology into a WritePlan (the before and after state of every node and edge it
 // touches), which becomes one WriteBatch. Nothing is written until the whole plan is valid.
+#include <algorithm>
 #include <map>
 #include <set>
 
+#include "graph/governance.h"
 #include "graph/graph_store.h"
 
 namespace expgraph {
@@ -76,7 +78,8 @@ class GraphStore::WritePlan {
       Status status = plan_edge(request_.edges[i], /*remove=*/false, i);
       if (!status.ok()) return status.prepend(item_label("edges", i, edge_label(request_.edges[i])));
     }
-    return check_cardinalities();
+    EXPGRAPH_RETURN_IF_ERROR(check_cardinalities());
+    return check_conclusions();
   }
 
   // Turns the validated plan into one WriteBatch, commits it and updates the mirror.
@@ -179,6 +182,7 @@ class GraphStore::WritePlan {
       properties = normalize_properties(*node.type, enriched);
     }
     const nlohmann::json* previous = node.after ? &node.after->properties : nullptr;
+    governance::stamp_approval(*node.type, previous, properties, request_.actor, now_);
     Status valid = store_.ontology_->validate_node(*node.type, properties, previous);
     if (!valid.ok()) return valid;
 
@@ -392,6 +396,29 @@ class GraphStore::WritePlan {
     return Status();
   }
 
+  // The lifecycle gates that need the request's final state (the Results attached).
+  Status check_conclusions() {
+    std::optional<SymbolId> result_edge =
+        store_.symbols_.find(SymbolKind::kEdgeType, governance::kResultEdge);
+    for (const auto& [ref, node] : nodes_) {
+      if (!node.touched || !node.after) continue;
+      size_t results = 0;
+      if (result_edge) {
+        long delta = 0;
+        auto found = degree_delta_.find({node.id, *result_edge, true});
+        if (found != degree_delta_.end()) delta = found->second;
+        results = static_cast<size_t>(std::max<long>(
+            0, static_cast<long>(store_.mirror_.degree(node.id, Direction::kOut, *result_edge)) +
+                   delta));
+      }
+      Status status = governance::check_conclusion(
+          *node.type, node.before ? &node.before->properties : nullptr, node.after->properties,
+          results);
+      if (!status.ok()) return status.prepend(ref.to_string());
+    }
+    return Status();
+  }
+
   std::string node_ref_of(NodeId id) const {
     for (const auto& [ref, node] : nodes_) {
       if (node.id == id) return ref.to_string();
@@ -401,12 +428,15 @@ class GraphStore::WritePlan {
 
   uint64_t take_sequence() { return store_.next_sequence_++; }
 
-  void log_change(KvWriteBatch& batch, std::string_view operation, nlohmann::json subject,
+  // Returns the record's sequence.
+  uint64_t log_change(KvWriteBatch& batch, std::string_view operation, nlohmann::json subject,
                   const nlohmann::json& before, const nlohmann::json& after) {
     nlohmann::json record{{"at", now_},          {"actor", request_.actor},
                           {"op", operation},      {"subject", std::move(subject)},
                           {"before", before},     {"after", after}};
-    batch.put(Column::kLog, keys::log_key(take_sequence()), to_msgpack(record));
+    uint64_t sequence = take_sequence();
+    batch.put(Column::kLog, keys::log_key(sequence), to_msgpack(record));
+    return sequence;
   }
 
   void index_entries(const PlannedNode& node, const NodeRecord& record,
@@ -449,12 +479,16 @@ class GraphStore::WritePlan {
         keys::append_u64(id, node.id);
         batch.put(Column::kKeys, external, id);
       }
-      log_change(batch, "put_node", subject,
-                 node.before ? node.before->to_json() : nlohmann::json(), node.after->to_json());
+      uint64_t sequence =
+          log_change(batch, "put_node", subject,
+                     node.before ? node.before->to_json() : nlohmann::json(), node.after->to_json());
+      batch.put(Column::kHistory, keys::history_key(node.type_id, any.key, sequence), "");
     } else if (node.before) {
       batch.erase(Column::kNodes, keys::node_key(node.id));
       batch.erase(Column::kKeys, external);
-      log_change(batch, "delete_node", subject, node.before->to_json(), nlohmann::json());
+      uint64_t sequence =
+          log_change(batch, "delete_node", subject, node.before->to_json(), nlohmann::json());
+      batch.put(Column::kHistory, keys::history_key(node.type_id, any.key, sequence), "");
     }
   }
 

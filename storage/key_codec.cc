@@ -133,6 +133,22 @@ NodeId index_key_node(std::string_view key) { return read_u64(key, key.size() - 
 
 std::string log_key(uint64_t sequence) { return node_key(sequence); }
 
+uint64_t log_key_sequence(std::string_view key) { return read_u64(key, 0); }
+
+std::string history_prefix(SymbolId type, std::string_view key) {
+  std::string out = external_key(type, key);
+  out.push_back('\0');
+  return out;
+}
+
+std::string history_key(SymbolId type, std::string_view key, uint64_t sequence) {
+  std::string out = history_prefix(type, key);
+  append_u64(out, sequence);
+  return out;
+}
+
+uint64_t history_key_sequence(std::string_view key) { return read_u64(key, key.size() - 8); }
+
 std::string prefix_successor(std::string_view prefix) {
   std::string out(prefix);
   while (!out.empty()) {

@@ -10,7 +10,8 @@
 //   index    type_id(4) property_id(4) value dst node(8) -> empty
 //   log      sequence(8)                                 -> change record (MessagePack)
 //   vectors  node_id(8)                                  -> embedding
-//   meta     name                                        -> counters, symbols, ontology
+//   meta     name                                        -> counters, symbols, ontology, API keys
+//   history  type_id(4) external_key 0x00 sequence(8)      -> empty (log records of one node)
 #pragma once
 
 #include <cstdint>
@@ -62,6 +63,16 @@ std::string index_key(SymbolId type, SymbolId property, std::string_view encoded
 NodeId index_key_node(std::string_view key);
 
 std::string log_key(uint64_t sequence);
+// The `log` sequence of a log key.
+uint64_t log_key_sequence(std::string_view key);
+
+// `history` keys list the change-log sequences of one node (by type and external key, so a
+// deleted and re-created node keeps one history). External keys never hold 0x00, so the
+// separator ends the key unambiguously and one node's entries are contiguous, oldest first.
+std::string history_prefix(SymbolId type, std::string_view key);
+std::string history_key(SymbolId type, std::string_view key, uint64_t sequence);
+// The sequence at the end of a history key.
+uint64_t history_key_sequence(std::string_view key);
 
 // The smallest key greater than every key starting with `prefix` (for iterate_upper_bound);
 // empty when no such key exists (prefix of all 0xff).

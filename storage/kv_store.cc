@@ -16,7 +16,7 @@ namespace expgraph {
 namespace {
 
 constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
-    "nodes", "keys", "out", "in", "index", "log", "vectors", "meta"};
+    "nodes", "keys", "out", "in", "index", "log", "vectors", "meta", "history"};
 
 Status from_rocksdb(const rocksdb::Status& status, std::string_view what) {
   if (status.ok()) return Status();

@@ -22,8 +22,9 @@ class WriteBatch;
 
 namespace expgraph {
 
-enum class Column { kNodes, kKeys, kOut, kIn, kIndex, kLog, kVectors, kMeta };
-inline constexpr int kColumnCount = 8;
+// kHistory (the change log indexed by node) comes last so that older databases keep their ids.
+enum class Column { kNodes, kKeys, kOut, kIn, kIndex, kLog, kVectors, kMeta, kHistory };
+inline constexpr int kColumnCount = 9;
 // The RocksDB column family name of a Column ("nodes", "keys", ...).
 std::string_view column_name(Column column);
 

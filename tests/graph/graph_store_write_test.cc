@@ -181,7 +181,13 @@ TEST_F(GraphStoreWriteTest, LifecycleTransitions) {
   EXPECT_EQ(get(ref("Experiment", "E")).properties["status"], "planned");
   write_ok({experiment("running")});
   write_ok({experiment("running")});  // re-asserting the state is fine
-  write_ok({experiment("concluded")});
+  // Concluding takes a decision and a Result (graph/governance.h, tested in governance_test).
+  WriteRequest conclude;
+  conclude.nodes = {node("Experiment", "E",
+                         {{"name", "e"}, {"status", "concluded"}, {"decision", "iterate"}}),
+                    node("Result", "R", {{"name", "r"}})};
+  conclude.edges = {edge("HAS_RESULT", ref("Experiment", "E"), ref("Result", "R"))};
+  write_ok(conclude);
   EXPECT_EQ(write_error({experiment("running")}), StatusCode::kOntologyViolation);
   EXPECT_EQ(write_error({experiment("planned")}), StatusCode::kOntologyViolation);
   // Dropping the state is not a way around the lifecycle.
@@ -325,7 +331,7 @@ TEST_F(GraphStoreWriteTest, ABatchWithOneBadItemChangesNothing) {
   // node delete; then one bad item in each position of the request.
   auto good_request = [] {
     WriteRequest request;
-    request.nodes = {node("Experiment", "E1", {{"name", "renamed"}, {"status", "concluded"}}),
+    request.nodes = {node("Experiment", "E1", {{"name", "renamed"}, {"status", "stopped"}}),
                      node("Experiment", "E2", {{"name", "two"}}),
                      node("Hypothesis", "H2", {{"statement", "h2"}, {"theme", "urgency"}})};
     request.edges = {edge("TESTS", ref("Experiment", "E2"), ref("Hypothesis", "H2")),

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -104,6 +105,10 @@ int pick_free_port() {
 ServerProcess::ServerProcess(std::vector<std::string> extra_args)
     : extra_args_(std::move(extra_args)), root_dir_(make_temp_dir()) {
   data_dir_ = root_dir_ + "/data";
+  // Most tests are about other things than API keys: they run without, unless they ask.
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--auth") == extra_args_.end()) {
+    extra_args_.insert(extra_args_.begin(), {"--auth", "off"});
+  }
 }
 
 ServerProcess::~ServerProcess() {

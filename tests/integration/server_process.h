@@ -15,7 +15,8 @@ namespace expgraph::testing {
 
 class ServerProcess {
  public:
-  // `extra_args` are passed to expgraphd after --data/--port/--bind/--quiet.
+  // `extra_args` are passed to expgraphd after --data/--port/--bind/--quiet; without an
+  // "--auth" among them the server runs with --auth off.
   explicit ServerProcess(std::vector<std::string> extra_args = {});
   // Kills a running server and removes the temporary directory: nothing is left behind.
   ~ServerProcess();

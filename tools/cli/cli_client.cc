@@ -1,6 +1,7 @@
 #include "tools/cli/cli_client.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace expgraph::cli {
 
@@ -10,6 +11,10 @@ CliClient::CliClient(const std::string& url) : client_(std::make_unique<httplib:
   client_->set_read_timeout(600, 0);
   client_->set_write_timeout(600, 0);
   client_->set_tcp_nodelay(true);
+  // A server with --auth on wants a key on every request (see README "Authentication").
+  if (const char* key = std::getenv("EXPGRAPH_API_KEY"); key != nullptr && *key != '\0') {
+    client_->set_bearer_token_auth(key);
+  }
 }
 
 Reply CliClient::convert(const httplib::Result& result) {

@@ -10,6 +10,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: expgraph [--url URL] COMMAND [ARGS]   (URL default http://localhost:8080,\n"
     "                                             or the EXPGRAPH_URL environment variable)\n"
+    "  the API key, when the server wants one, comes from EXPGRAPH_API_KEY\n"
     "commands:\n"
     "  import FILE      import JSON Lines of nodes and edges, or a public data set\n"
     "  export           the graph as JSON Lines, GraphML or CSV\n"
