@@ -4,12 +4,11 @@
 // Thread-safe: readers share `mutex_`, GraphStore applies committed writes under it exclusively.
 #pragma once
 
+#include <boost/graph/adjacency_list.hpp>
 #include <cstdint>
 #include <optional>
 #include <shared_mutex>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
 
 #include "graph/records.h"
 #include "storage/key_codec.h"
@@ -26,8 +25,8 @@ class TopologyMirror {
   };
   // Vertex descriptors are node ids: ids are dense (allocated from one counter), so a vector
   // indexed by id costs one VertexData per id ever allocated, deleted or not.
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexData,
-                                      EdgeData>;
+  using Graph =
+      boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexData, EdgeData>;
 
   struct Neighbor {
     NodeId node = 0;
@@ -49,6 +48,9 @@ class TopologyMirror {
   // The node's edges in a direction, optionally only of one type.
   std::vector<Neighbor> neighbors(NodeId id, Direction direction,
                                   std::optional<SymbolId> edge_type = std::nullopt) const;
+  // True when the edge from -edge_type-> to exists. Scans the shorter of from's out-edges and
+  // to's in-edges, so checking an edge at a hub costs the other end's degree.
+  bool has_edge(NodeId from, SymbolId edge_type, NodeId to) const;
   // How many edges of `edge_type` leave (kOut) or enter (kIn) a node.
   size_t degree(NodeId id, Direction direction, SymbolId edge_type) const;
   size_t node_count() const;
