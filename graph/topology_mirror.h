@@ -4,11 +4,12 @@
 // Thread-safe: readers share `mutex_`, GraphStore applies committed writes under it exclusively.
 #pragma once
 
-#include <boost/graph/adjacency_list.hpp>
 #include <cstdint>
 #include <optional>
 #include <shared_mutex>
 #include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
 
 #include "graph/records.h"
 #include "storage/key_codec.h"
@@ -25,8 +26,8 @@ class TopologyMirror {
   };
   // Vertex descriptors are node ids: ids are dense (allocated from one counter), so a vector
   // indexed by id costs one VertexData per id ever allocated, deleted or not.
-  using Graph =
-      boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexData, EdgeData>;
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexData,
+                                      EdgeData>;
 
   struct Neighbor {
     NodeId node = 0;
