@@ -9,7 +9,7 @@
 # and the temp dir go on exit.
 # Usage: tools/bench/import_export.sh [nodes=1000000] [edges=10000000]   (from a built tree:
 #        needs build/api/expgraphd, build/tools/expgraph, build/tools/bench/bench_skewed_jsonl)
-# Env: EXPGRAPH_BENCH_DIR (work dir; default a fresh mktemp dir, removed on exit unless
+# Env: EXPGRAPH_BENCH_BIN (see below), EXPGRAPH_BENCH_DIR (work dir; default a fresh mktemp dir, removed on exit unless
 #      EXPGRAPH_BENCH_KEEP=1), EXPGRAPH_BENCH_SKIP_UPWORTHY=1, EXPGRAPH_BENCH_SKIP_GENERATED=1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,9 +17,12 @@ root=$(pwd)
 
 nodes="${1:-1000000}"
 edges="${2:-10000000}"
-expgraphd="$root/build/api/expgraphd"
-cli="$root/build/tools/expgraph"
-generator="$root/build/tools/bench/bench_skewed_jsonl"
+# EXPGRAPH_BENCH_BIN: a directory with copies of expgraphd, expgraph and bench_skewed_jsonl
+# (so that a long run is not disturbed by a rebuild of the tree).
+bin="${EXPGRAPH_BENCH_BIN:-}"
+expgraphd="${bin:-$root/build/api}/expgraphd"
+cli="${bin:-$root/build/tools}/expgraph"
+generator="${bin:-$root/build/tools/bench}/bench_skewed_jsonl"
 upworthy="$root/../shared/data/upworthy/upworthy-packages-2013-2014.csv"
 for binary in "$expgraphd" "$cli" "$generator"; do
   [[ -x "$binary" ]] || { echo "missing $binary: build first" >&2; exit 2; }
@@ -41,6 +44,9 @@ free_port() {
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+# CPU seconds (user + system) the server has used so far: on a shared machine the wall time
+# depends on the load, the CPU time much less.
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$server/stat"; }
 peak_rss() { awk '/VmHWM/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$server/status"; }
 
 # start_server NAME [expgraphd flags...]: a fresh data dir; sets $server and $url.
@@ -71,32 +77,44 @@ stop_server() {
 run_import() {
   local name="$1" want_nodes="$2" want_edges="$3"
   shift 3
-  local start end
+  local start end cpu_before cpu_after
+  cpu_before=$(server_cpu)
   start=$(now)
-  "$cli" --url "$url" import "$@" >"$work/$name-import.log" 2>&1 ||
+  /usr/bin/time -f "%U %S" -o "$work/$name-import.time" \
+    "$cli" --url "$url" import "$@" >"$work/$name-import.log" 2>&1 ||
     { echo "import failed:" >&2; tail -20 "$work/$name-import.log" >&2; exit 1; }
   end=$(now)
-  local wall
+  cpu_after=$(server_cpu)
+  local wall server_seconds cli_seconds
   wall=$(seconds "$start" "$end")
+  server_seconds=$(seconds "$cpu_before" "$cpu_after")
+  cli_seconds=$(awk '{ printf "%.1f", $1 + $2 }' "$work/$name-import.time")
   echo "$name import: $(tail -1 "$work/$name-import.log")"
   echo "$name import: $want_nodes nodes + $want_edges edges in $wall s:" \
     "$(rate $((want_nodes + want_edges)) "$wall") items/s, $(rate "$want_edges" "$wall") edges/s;" \
     "server peak RSS $(peak_rss)"
+  echo "$name import: CPU time: server $server_seconds s" \
+    "($(rate $((want_nodes + want_edges)) "$server_seconds") items per server CPU second), CLI $cli_seconds s"
 }
 
 # run_export NAME: times `expgraph export --format jsonl` and prints the rate.
 run_export() {
-  local name="$1" start end
+  local name="$1" start end cpu_before cpu_after
+  cpu_before=$(server_cpu)
   start=$(now)
-  "$cli" --url "$url" export --format jsonl --output "$work/$name-export.jsonl" \
+  /usr/bin/time -f "%U %S" -o "$work/$name-export.time" \
+    "$cli" --url "$url" export --format jsonl --output "$work/$name-export.jsonl" \
     >"$work/$name-export.log" 2>&1 || { cat "$work/$name-export.log" >&2; exit 1; }
   end=$(now)
+  cpu_after=$(server_cpu)
   local wall lines edge_lines
   wall=$(seconds "$start" "$end")
   lines=$(wc -l <"$work/$name-export.jsonl")
   edge_lines=$(grep -c '^{"edge"' "$work/$name-export.jsonl" || true)
   echo "$name export: $lines lines ($edge_lines edges) in $wall s: $(rate "$lines" "$wall") items/s," \
     "$(rate "$edge_lines" "$wall") edges/s; server peak RSS $(peak_rss)"
+  echo "$name export: CPU time: server $(seconds "$cpu_before" "$cpu_after") s," \
+    "CLI $(awk '{ printf "%.1f", $1 + $2 }' "$work/$name-export.time") s"
   rm -f "$work/$name-export.jsonl"
 }
 
