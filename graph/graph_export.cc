@@ -1,9 +1,11 @@
 #include "graph/graph_export.h"
 
+#include <cstdio>
+
 namespace expgraph {
 
 Result<std::unique_ptr<GraphExporter>> GraphExporter::create(const GraphStore& graph,
-                                                            ExportOptions options) {
+                                                             ExportOptions options) {
   std::unique_ptr<GraphExporter> exporter(new GraphExporter(graph, std::move(options)));
   for (const std::string& type : exporter->options_.types) {
     if (graph.ontology().node_type(type) == nullptr) {
@@ -17,8 +19,66 @@ Result<std::unique_ptr<GraphExporter>> GraphExporter::create(const GraphStore& g
 GraphExporter::GraphExporter(const GraphStore& graph, ExportOptions options)
     : graph_(graph), options_(std::move(options)) {}
 
+namespace {
+
+constexpr size_t kEndpointCacheSlots = size_t{1} << 16;
+
+// Appends `text` as a JSON string, escaped as nlohmann's dump does. Only for node references
+// and type names, which are valid UTF-8 (checked on write), so no byte needs replacing.
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof(escaped), "\\u%04x", static_cast<unsigned>(c));
+          out += escaped;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
 bool GraphExporter::node_selected(const NodeRecord& node) const {
   return node.updated_at_ms >= options_.since_ms;
+}
+
+Result<const GraphExporter::Endpoint*> GraphExporter::endpoint(NodeId id) {
+  if (endpoint_cache_.empty()) endpoint_cache_.resize(kEndpointCacheSlots);
+  Endpoint& slot = endpoint_cache_[id % kEndpointCacheSlots];
+  if (slot.id == id) return &slot;
+  auto node = graph_.get_node(id);
+  if (!node.ok()) return node.status();
+  slot.id = id;
+  slot.ref = node->ref().to_string();
+  slot.selected = node_selected(*node);
+  return &slot;
 }
 
 Result<bool> GraphExporter::next_line(std::string& out) {
@@ -51,23 +111,27 @@ Result<bool> GraphExporter::next_line(std::string& out) {
     if (!type_ids_.empty() && (!type_ids_.contains(*from_type) || !type_ids_.contains(*to_type))) {
       continue;
     }
-    auto from = graph_.get_node(edge.first);
+    auto from = endpoint(edge.first);
     if (!from.ok()) return from.status();
-    auto to = graph_.get_node(edge.second);
+    auto to = endpoint(edge.second);
     if (!to.ok()) return to.status();
-    if (!node_selected(*from) && !node_selected(*to)) continue;
+    if (!(*from)->selected && !(*to)->selected) continue;
     nlohmann::json properties = nlohmann::json::object();
     if (!iterator_->value().empty()) {
       properties = nlohmann::json::from_msgpack(iterator_->value(), true, false);
       if (properties.is_discarded()) return Status::internal("corrupt edge properties");
     }
-    nlohmann::json line{{"edge",
-                         {{"type", graph_.symbols().name(SymbolKind::kEdgeType, edge.edge_type)},
-                          {"from", from->ref().to_string()},
-                          {"to", to->ref().to_string()},
-                          {"properties", std::move(properties)}}}};
-    out += line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    out += '\n';
+    // The same bytes as dumping {"edge": {...}} (keys in nlohmann's sorted order), written
+    // piece by piece: building the object cost more than the rest of the line.
+    out += "{\"edge\":{\"from\":";
+    append_json_string(out, (*from)->ref);
+    out += ",\"properties\":";
+    out += properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += ",\"to\":";
+    append_json_string(out, (*to)->ref);
+    out += ",\"type\":";
+    append_json_string(out, graph_.symbols().name(SymbolKind::kEdgeType, edge.edge_type));
+    out += "}}\n";
     iterator_->next();
     return true;
   }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "graph/graph_store.h"
 
@@ -30,14 +31,27 @@ class GraphExporter {
   Result<bool> next_line(std::string& out);
 
  private:
+  // What an edge line needs of an endpoint: its "Type/key" and whether it was exported.
+  struct Endpoint {
+    NodeId id = 0;  // 0: empty slot
+    std::string ref;
+    bool selected = false;
+  };
+
   GraphExporter(const GraphStore& graph, ExportOptions options);
   bool node_selected(const NodeRecord& node) const;
+  // The endpoint `id`, from the cache or storage. The edge scan is in source order, so a
+  // source repeats for all its edges, and targets are skewed towards hubs: a small
+  // direct-mapped cache of decoded endpoints spares most record reads and decodes while
+  // keeping the memory constant.
+  Result<const Endpoint*> endpoint(NodeId id);
 
   const GraphStore& graph_;
   ExportOptions options_;
   std::set<SymbolId> type_ids_;  // exported node type symbols; empty: all
   std::optional<KvIterator> iterator_;
   bool in_edges_phase_ = false;
+  std::vector<Endpoint> endpoint_cache_;  // kEndpointCacheSlots, allocated on the edge phase
 };
 
 }  // namespace expgraph

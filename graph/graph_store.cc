@@ -109,11 +109,12 @@ bool property_matches(const nlohmann::json& properties, const std::string& name,
 }  // namespace
 
 std::string encode_node_record(const NodeRecord& record) {
-  nlohmann::json document{{"t", record.type},        {"k", record.key},
-                          {"p", record.properties},  {"v", record.version},
+  nlohmann::json document{{"t", record.type},          {"k", record.key},
+                          {"p", record.properties},    {"v", record.version},
                           {"c", record.created_at_ms}, {"u", record.updated_at_ms}};
-  std::vector<uint8_t> bytes = nlohmann::json::to_msgpack(document);
-  return std::string(bytes.begin(), bytes.end());
+  std::string bytes;
+  nlohmann::json::to_msgpack(document, bytes);
+  return bytes;
 }
 
 Result<NodeRecord> decode_node_record(NodeId id, std::string_view bytes) {
@@ -218,14 +219,28 @@ uint64_t GraphStore::last_sequence() const {
   return next_sequence_ - 1;
 }
 
-Result<std::optional<NodeRecord>> GraphStore::load_node(SymbolId type,
-                                                        std::string_view key) const {
-  auto id = store_->get(Column::kKeys, keys::external_key(type, key));
+Result<std::optional<NodeId>> GraphStore::stored_node_id(SymbolId type, std::string_view key) {
+  std::string external = keys::external_key(type, key);
+  auto cached = node_id_cache_.find(external);
+  if (cached != node_id_cache_.end()) return std::optional<NodeId>(cached->second);
+  auto id = store_->get(Column::kKeys, external);
   if (!id.ok()) return id.status();
-  if (!id->has_value()) return std::optional<NodeRecord>();
-  auto record = get_node(keys::read_u64(**id, 0));
-  if (!record.ok()) return record.status();
-  return std::optional<NodeRecord>(std::move(record).value());
+  if (!id->has_value()) return std::optional<NodeId>();
+  NodeId found = keys::read_u64(**id, 0);
+  remember_node_id(type, key, found);
+  return std::optional<NodeId>(found);
+}
+
+void GraphStore::remember_node_id(SymbolId type, std::string_view key, NodeId id) {
+  if (options_.node_id_cache_entries == 0) return;
+  // Emptying when full keeps the memory bounded without bookkeeping per entry; an import's
+  // working set refills it within a few batches.
+  if (node_id_cache_.size() >= options_.node_id_cache_entries) node_id_cache_.clear();
+  node_id_cache_.insert_or_assign(keys::external_key(type, key), id);
+}
+
+void GraphStore::forget_node_id(SymbolId type, std::string_view key) {
+  node_id_cache_.erase(keys::external_key(type, key));
 }
 
 Result<NodeRecord> GraphStore::get_node(NodeId id) const {
@@ -284,8 +299,8 @@ Result<std::vector<EdgeRecord>> GraphStore::edges_of(const NodeRef& ref, Directi
       std::string_view properties = it.value();
       if (!outgoing) {
         // Edge properties live only in `out`.
-        auto stored = store_->get(Column::kOut, keys::adjacency_key(edge.from_id, key.edge_type,
-                                                                    edge.to_id));
+        auto stored =
+            store_->get(Column::kOut, keys::adjacency_key(edge.from_id, key.edge_type, edge.to_id));
         if (!stored.ok()) return stored.status();
         properties = stored->has_value() ? std::string_view(**stored) : std::string_view();
         edge.properties = properties.empty()
@@ -311,7 +326,8 @@ Result<NodePage> GraphStore::list_nodes(std::string_view type_name,
   // "last page" while nodes remain.
   if (limit == 0) return Status::invalid_argument("limit must be at least 1");
   const NodeType* type = ontology_->node_type(type_name);
-  if (type == nullptr) return Status::not_found("unknown node type \"" + std::string(type_name) + "\"");
+  if (type == nullptr)
+    return Status::not_found("unknown node type \"" + std::string(type_name) + "\"");
   SymbolId type_id = *symbols_.find(SymbolKind::kNodeType, type->name);
 
   // Resolve filters; the first one on an indexed property becomes the scan anchor.

@@ -74,6 +74,21 @@ std::vector<TopologyMirror::Neighbor> TopologyMirror::neighbors(
   return result;
 }
 
+bool TopologyMirror::has_edge(NodeId from, SymbolId edge_type, NodeId to) const {
+  std::shared_lock lock(mutex_);
+  if (!alive(from) || !alive(to)) return false;
+  if (boost::out_degree(from, graph_) <= boost::in_degree(to, graph_)) {
+    for (auto [it, end] = boost::out_edges(from, graph_); it != end; ++it) {
+      if (boost::target(*it, graph_) == to && graph_[*it].type == edge_type) return true;
+    }
+  } else {
+    for (auto [it, end] = boost::in_edges(to, graph_); it != end; ++it) {
+      if (boost::source(*it, graph_) == from && graph_[*it].type == edge_type) return true;
+    }
+  }
+  return false;
+}
+
 size_t TopologyMirror::degree(NodeId id, Direction direction, SymbolId edge_type) const {
   std::shared_lock lock(mutex_);
   if (!alive(id)) return 0;

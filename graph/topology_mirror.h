@@ -49,6 +49,9 @@ class TopologyMirror {
   // The node's edges in a direction, optionally only of one type.
   std::vector<Neighbor> neighbors(NodeId id, Direction direction,
                                   std::optional<SymbolId> edge_type = std::nullopt) const;
+  // True when the edge from -edge_type-> to exists. Scans the shorter of from's out-edges and
+  // to's in-edges, so checking an edge at a hub costs the other end's degree.
+  bool has_edge(NodeId from, SymbolId edge_type, NodeId to) const;
   // How many edges of `edge_type` leave (kOut) or enter (kIn) a node.
   size_t degree(NodeId id, Direction direction, SymbolId edge_type) const;
   size_t node_count() const;

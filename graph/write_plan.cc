@@ -20,8 +20,46 @@ struct EdgeIdentity {
 };
 
 std::string to_msgpack(const nlohmann::json& value) {
-  std::vector<uint8_t> bytes = nlohmann::json::to_msgpack(value);
-  return std::string(bytes.begin(), bytes.end());
+  std::string bytes;
+  nlohmann::json::to_msgpack(value, bytes);
+  return bytes;
+}
+
+// A few MessagePack writers for the change-log record, which is written once per imported item:
+// encoding it directly spares building an nlohmann object (a dozen allocations) for each. The
+// bytes decode to the same JSON as nlohmann's encoding of the record would.
+void msgpack_map_header(std::string& out, size_t entries) {
+  out.push_back(static_cast<char>(0x80 | entries));  // fixmap: every map here has < 16 entries
+}
+
+void msgpack_string(std::string& out, std::string_view text) {
+  size_t size = text.size();
+  if (size < 32) {
+    out.push_back(static_cast<char>(0xa0 | size));
+  } else if (size <= 0xff) {
+    out.push_back(static_cast<char>(0xd9));
+    out.push_back(static_cast<char>(size));
+  } else if (size <= 0xffff) {
+    out.push_back(static_cast<char>(0xda));
+    for (int shift : {8, 0}) out.push_back(static_cast<char>(size >> shift));
+  } else {
+    out.push_back(static_cast<char>(0xdb));
+    for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<char>(size >> shift));
+  }
+  out.append(text);
+}
+
+void msgpack_int(std::string& out, int64_t value) {
+  if (value >= 0 && value < 128) {
+    out.push_back(static_cast<char>(value));
+    return;
+  }
+  out.push_back(static_cast<char>(value >= 0 ? 0xcf : 0xd3));  // uint64 / int64
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(value >> shift));
+}
+
+void msgpack_json(std::string& out, const nlohmann::json& value) {
+  nlohmann::json::to_msgpack(value, out);
 }
 
 // Null means "absent", and floats are stored as floats even when written as integers, so that
@@ -76,7 +114,8 @@ class GraphStore::WritePlan {
     }
     for (size_t i = 0; i < request_.edges.size(); ++i) {
       Status status = plan_edge(request_.edges[i], /*remove=*/false, i);
-      if (!status.ok()) return status.prepend(item_label("edges", i, edge_label(request_.edges[i])));
+      if (!status.ok())
+        return status.prepend(item_label("edges", i, edge_label(request_.edges[i])));
     }
     EXPGRAPH_RETURN_IF_ERROR(check_cardinalities());
     return check_conclusions();
@@ -124,9 +163,10 @@ class GraphStore::WritePlan {
     SymbolId type_id = 0;
     const NodeType* type = nullptr;
     std::optional<std::vector<float>> embedding;  // sent with the write, if any
-    std::optional<NodeRecord> before;  // as stored
-    std::optional<NodeRecord> after;   // nullopt: deleted (or never existed)
-    bool touched = false;              // written or deleted by this request
+    std::optional<NodeRecord> before;             // as stored
+    std::optional<NodeRecord> after;              // nullopt: deleted (or never existed)
+    bool touched = false;                         // written or deleted by this request
+    bool record_loaded = true;  // false: before/after are stubs without properties
   };
   struct PlannedEdge {
     EdgeRecord record;
@@ -138,11 +178,19 @@ class GraphStore::WritePlan {
     return request_.nodes[index].type + "/" + request_.nodes[index].key;
   }
 
-  // The plan's entry for a node, loaded from storage on first use; nullptr when the node exists
-  // neither in storage nor earlier in this request.
-  Result<PlannedNode*> resolve(const NodeRef& ref) {
+  // The plan's entry for a node, loaded from storage on first use. A node that does not exist
+  // (neither in storage nor earlier in this request) has neither `before` nor `after`.
+  // Edge endpoints pass need_record = false: they only need the node's id and existence, so a
+  // stored node gets a stub record (id, type, key) instead of a read and decode of its
+  // properties. Stubs are never written: edges do not touch their endpoints, and every node
+  // write or delete of a request is planned before its edges (see plan()).
+  Result<PlannedNode*> resolve(const NodeRef& ref, bool need_record = true) {
     auto found = nodes_.find(ref);
-    if (found != nodes_.end()) return &found->second;
+    if (found != nodes_.end()) {
+      PlannedNode& node = found->second;
+      if (need_record && !node.record_loaded) EXPGRAPH_RETURN_IF_ERROR(load_record(node));
+      return &node;
+    }
     const NodeType* type = store_.ontology_->node_type(ref.type);
     if (type == nullptr) {
       return Status::ontology_violation("unknown node type \"" + ref.type + "\"");
@@ -151,14 +199,34 @@ class GraphStore::WritePlan {
     PlannedNode node;
     node.type = type;
     node.type_id = *store_.symbols_.find(SymbolKind::kNodeType, type->name);
-    auto stored = store_.load_node(node.type_id, ref.key);
-    if (!stored.ok()) return stored.status();
-    if (stored->has_value()) {
-      node.id = (*stored)->id;
-      node.before = *stored;
-      node.after = *stored;
+    auto id = store_.stored_node_id(node.type_id, ref.key);
+    if (!id.ok()) return id.status();
+    if (id->has_value()) {
+      node.id = **id;
+      NodeRecord stub;
+      stub.id = node.id;
+      stub.type = ref.type;
+      stub.key = ref.key;
+      node.before = stub;
+      node.after = std::move(stub);
+      node.record_loaded = false;
+      if (need_record) EXPGRAPH_RETURN_IF_ERROR(load_record(node));
     }
     return &nodes_.emplace(ref, std::move(node)).first->second;
+  }
+
+  // Replaces a stored node's stub record by the record itself.
+  Status load_record(PlannedNode& node) {
+    if (!node.before) {
+      node.record_loaded = true;
+      return Status();
+    }
+    auto record = store_.get_node(node.id);
+    if (!record.ok()) return record.status();
+    node.before = *record;
+    node.after = std::move(record).value();
+    node.record_loaded = true;
+    return Status();
   }
 
   Status plan_node(const NodeWrite& write, size_t index) {
@@ -267,8 +335,8 @@ class GraphStore::WritePlan {
 
   // Fills an edge record's endpoint references from the plan or from storage.
   Status fill_refs(EdgeRecord& record) {
-    for (auto [id, ref] : {std::pair{record.from_id, &record.from},
-                           std::pair{record.to_id, &record.to}}) {
+    for (auto [id, ref] :
+         {std::pair{record.from_id, &record.from}, std::pair{record.to_id, &record.to}}) {
       auto stored = store_.get_node(id);
       if (!stored.ok()) return stored.status();
       *ref = stored->ref();
@@ -293,12 +361,12 @@ class GraphStore::WritePlan {
     PlannedNode* endpoints[2] = {nullptr, nullptr};
     const NodeRef* refs[2] = {&write.from, &write.to};
     for (int side = 0; side < 2; ++side) {
-      auto resolved = resolve(*refs[side]);
+      auto resolved = resolve(*refs[side], /*need_record=*/false);
       if (!resolved.ok()) return resolved.status();
       if (!(*resolved)->after) {
-        return Status::not_found("node " + refs[side]->to_string() +
-                                 ((*resolved)->before ? " is deleted in the same request"
-                                                      : " does not exist"));
+        return Status::not_found(
+            "node " + refs[side]->to_string() +
+            ((*resolved)->before ? " is deleted in the same request" : " does not exist"));
       }
       endpoints[side] = *resolved;
     }
@@ -307,16 +375,15 @@ class GraphStore::WritePlan {
 
     if (remove) {
       auto found = edges_.find(identity);
-      bool exists = found != edges_.end() ? found->second.after.has_value()
-                                          : stored_edge_exists(identity);
+      bool exists =
+          found != edges_.end() ? found->second.after.has_value() : stored_edge_exists(identity);
       if (!exists) return Status::not_found("edge does not exist");
       return plan_stored_edge_removal(identity);
     }
 
     if (!type->allows_source(write.from.type)) {
-      return Status::ontology_violation(
-          "edge type " + type->name + " cannot start at a " + write.from.type +
-          " (domain: " + join(type->domain) + ")");
+      return Status::ontology_violation("edge type " + type->name + " cannot start at a " +
+                                        write.from.type + " (domain: " + join(type->domain) + ")");
     }
     if (!type->allows_target(write.to.type)) {
       return Status::ontology_violation("edge type " + type->name + " cannot end at a " +
@@ -330,7 +397,10 @@ class GraphStore::WritePlan {
 
     auto [it, inserted] = edges_.try_emplace(identity);
     PlannedEdge& edge = it->second;
-    if (inserted && endpoints[0]->before && endpoints[1]->before) {
+    // The mirror holds every stored edge: only an edge that exists costs a read (its
+    // properties decide between unchanged and updated).
+    if (inserted && endpoints[0]->before && endpoints[1]->before &&
+        store_.mirror_.has_edge(identity.from, identity.type, identity.to)) {
       auto stored = store_.store_->get(
           Column::kOut, keys::adjacency_key(identity.from, identity.type, identity.to));
       if (!stored.ok()) return stored.status();
@@ -359,8 +429,8 @@ class GraphStore::WritePlan {
   }
 
   bool stored_edge_exists(const EdgeIdentity& identity) const {
-    auto stored = store_.store_->get(Column::kOut,
-                                     keys::adjacency_key(identity.from, identity.type, identity.to));
+    auto stored = store_.store_->get(
+        Column::kOut, keys::adjacency_key(identity.from, identity.type, identity.to));
     return stored.ok() && stored->has_value();
   }
 
@@ -370,9 +440,17 @@ class GraphStore::WritePlan {
     return out;
   }
 
+  // Only "one" cardinalities are checked, so only their ends are counted: most edge types are
+  // many-to-many, and two map updates per imported edge showed up in the import profile.
   void adjust_degrees(const EdgeIdentity& identity, int delta) {
-    degree_delta_[{identity.from, identity.type, true}] += delta;
-    degree_delta_[{identity.to, identity.type, false}] += delta;
+    const EdgeType* type =
+        store_.ontology_->edge_type(store_.symbols_.name(SymbolKind::kEdgeType, identity.type));
+    if (type == nullptr || type->per_source != Cardinality::kMany) {
+      degree_delta_[{identity.from, identity.type, true}] += delta;
+    }
+    if (type == nullptr || type->per_target != Cardinality::kMany) {
+      degree_delta_[{identity.to, identity.type, false}] += delta;
+    }
   }
 
   // "one" cardinalities, checked on the final state so that a request may replace an edge.
@@ -384,13 +462,13 @@ class GraphStore::WritePlan {
           store_.ontology_->edge_type(store_.symbols_.name(SymbolKind::kEdgeType, type_id));
       Cardinality limit = outgoing ? type->per_source : type->per_target;
       if (limit == Cardinality::kMany) continue;
-      long stored = static_cast<long>(store_.mirror_.degree(
-          node_id, outgoing ? Direction::kOut : Direction::kIn, type_id));
+      long stored = static_cast<long>(
+          store_.mirror_.degree(node_id, outgoing ? Direction::kOut : Direction::kIn, type_id));
       if (stored + delta > 1) {
         return Status::ontology_violation(
-            "cardinality of " + type->name + " broken: a " +
-            (outgoing ? "source" : "target") + " node may have at most one such edge, and " +
-            node_ref_of(node_id) + " would have " + std::to_string(stored + delta));
+            "cardinality of " + type->name + " broken: a " + (outgoing ? "source" : "target") +
+            " node may have at most one such edge, and " + node_ref_of(node_id) + " would have " +
+            std::to_string(stored + delta));
       }
     }
     return Status();
@@ -411,9 +489,9 @@ class GraphStore::WritePlan {
             0, static_cast<long>(store_.mirror_.degree(node.id, Direction::kOut, *result_edge)) +
                    delta));
       }
-      Status status = governance::check_conclusion(
-          *node.type, node.before ? &node.before->properties : nullptr, node.after->properties,
-          results);
+      Status status =
+          governance::check_conclusion(*node.type, node.before ? &node.before->properties : nullptr,
+                                       node.after->properties, results);
       if (!status.ok()) return status.prepend(ref.to_string());
     }
     return Status();
@@ -428,15 +506,51 @@ class GraphStore::WritePlan {
 
   uint64_t take_sequence() { return store_.next_sequence_++; }
 
-  // Returns the record's sequence.
-  uint64_t log_change(KvWriteBatch& batch, std::string_view operation, nlohmann::json subject,
-                  const nlohmann::json& before, const nlohmann::json& after) {
-    nlohmann::json record{{"at", now_},          {"actor", request_.actor},
-                          {"op", operation},      {"subject", std::move(subject)},
-                          {"before", before},     {"after", after}};
+  // Writes the change record {at, actor, op, subject, before, after}; `subject` is the
+  // MessagePack of the subject object (see node_subject / edge_subject). Returns the record's
+  // sequence.
+  uint64_t log_change(KvWriteBatch& batch, std::string_view operation, std::string_view subject,
+                      const nlohmann::json& before, const nlohmann::json& after) {
+    std::string& record = log_buffer_;
+    record.clear();
+    msgpack_map_header(record, 6);
+    msgpack_string(record, "after");
+    msgpack_json(record, after);
+    msgpack_string(record, "at");
+    msgpack_int(record, now_);
+    msgpack_string(record, "actor");
+    msgpack_string(record, request_.actor);
+    msgpack_string(record, "before");
+    msgpack_json(record, before);
+    msgpack_string(record, "op");
+    msgpack_string(record, operation);
+    msgpack_string(record, "subject");
+    record.append(subject);
     uint64_t sequence = take_sequence();
-    batch.put(Column::kLog, keys::log_key(sequence), to_msgpack(record));
+    batch.put(Column::kLog, keys::log_key(sequence), record);
     return sequence;
+  }
+
+  // {"node": "Type/key"}
+  static std::string node_subject(const NodeRecord& node) {
+    std::string out;
+    msgpack_map_header(out, 1);
+    msgpack_string(out, "node");
+    msgpack_string(out, node.type + "/" + node.key);
+    return out;
+  }
+
+  // {"edge": type, "from": "Type/key", "to": "Type/key"}
+  static std::string edge_subject(const EdgeRecord& edge) {
+    std::string out;
+    msgpack_map_header(out, 3);
+    msgpack_string(out, "edge");
+    msgpack_string(out, edge.type);
+    msgpack_string(out, "from");
+    msgpack_string(out, edge.from.to_string());
+    msgpack_string(out, "to");
+    msgpack_string(out, edge.to.to_string());
+    return out;
   }
 
   void index_entries(const PlannedNode& node, const NodeRecord& record,
@@ -471,7 +585,7 @@ class GraphStore::WritePlan {
     }
     const NodeRecord& any = node.after ? *node.after : *node.before;
     std::string external = keys::external_key(node.type_id, any.key);
-    nlohmann::json subject{{"node", any.type + "/" + any.key}};
+    std::string subject = node_subject(any);
     if (node.after) {
       batch.put(Column::kNodes, keys::node_key(node.id), encode_node_record(*node.after));
       if (!node.before) {
@@ -479,9 +593,9 @@ class GraphStore::WritePlan {
         keys::append_u64(id, node.id);
         batch.put(Column::kKeys, external, id);
       }
-      uint64_t sequence =
-          log_change(batch, "put_node", subject,
-                     node.before ? node.before->to_json() : nlohmann::json(), node.after->to_json());
+      uint64_t sequence = log_change(batch, "put_node", subject,
+                                     node.before ? node.before->to_json() : nlohmann::json(),
+                                     node.after->to_json());
       batch.put(Column::kHistory, keys::history_key(node.type_id, any.key, sequence), "");
     } else if (node.before) {
       batch.erase(Column::kNodes, keys::node_key(node.id));
@@ -497,17 +611,15 @@ class GraphStore::WritePlan {
     if (edge.before == edge.after) return;
     std::string out_key = keys::adjacency_key(identity.from, identity.type, identity.to);
     std::string in_key = keys::adjacency_key(identity.to, identity.type, identity.from);
-    nlohmann::json subject{{"edge", edge.record.type},
-                           {"from", edge.record.from.to_string()},
-                           {"to", edge.record.to.to_string()}};
+    std::string subject = edge_subject(edge.record);
     if (edge.after) {
       batch.put(Column::kOut, out_key, edge.after->empty() ? "" : to_msgpack(*edge.after));
       if (!edge.before) batch.put(Column::kIn, in_key, "");
-      log_change(batch, "put_edge", subject, edge.before.value_or(nullptr), *edge.after);
+      log_change(batch, "put_edge", subject, edge.before ? *edge.before : null_, *edge.after);
     } else if (edge.before) {
       batch.erase(Column::kOut, out_key);
       batch.erase(Column::kIn, in_key);
-      log_change(batch, "delete_edge", subject, *edge.before, nullptr);
+      log_change(batch, "delete_edge", subject, *edge.before, null_);
     }
   }
 
@@ -525,7 +637,10 @@ class GraphStore::WritePlan {
   void apply_to_mirror() {
     TopologyMirror& mirror = store_.mirror_;
     for (const auto& [ref, node] : nodes_) {
-      if (node.touched && node.after && !node.before) mirror.add_node(node.id, node.type_id);
+      if (node.touched && node.after && !node.before) {
+        mirror.add_node(node.id, node.type_id);
+        store_.remember_node_id(node.type_id, ref.key, node.id);
+      }
     }
     for (const auto& [identity, edge] : edges_) {
       if (edge.after && !edge.before) mirror.add_edge(identity.from, identity.type, identity.to);
@@ -534,7 +649,10 @@ class GraphStore::WritePlan {
       }
     }
     for (const auto& [ref, node] : nodes_) {
-      if (node.touched && !node.after && node.before) mirror.remove_node(node.id);
+      if (node.touched && !node.after && node.before) {
+        mirror.remove_node(node.id);
+        store_.forget_node_id(node.type_id, ref.key);
+      }
     }
   }
 
@@ -555,6 +673,8 @@ class GraphStore::WritePlan {
   std::map<NodeRef, PlannedNode> nodes_;
   std::map<EdgeIdentity, PlannedEdge> edges_;
   std::map<std::tuple<NodeId, SymbolId, bool>, long> degree_delta_;
+  std::string log_buffer_;  // reused by log_change
+  const nlohmann::json null_;
   WriteSummary summary_;
   NodeId first_node_id_ = 0;
   uint64_t first_sequence_ = 0;

@@ -7,6 +7,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <array>
 
 #include "storage/key_codec.h"
@@ -50,8 +51,31 @@ struct ScanBound {
 }  // namespace internal
 
 struct KvWriteBatch::Pending {
-  // Column handles are bound at commit time, so a batch can be built without the store.
-  std::vector<std::tuple<Column, bool, std::string, std::string>> operations;
+  // Column handles are bound at commit time, so a batch can be built without the store. Keys
+  // and values are appended to one buffer rather than held as strings of their own: a bulk
+  // import puts several operations per item, and two allocations per operation showed up in
+  // its profile.
+  struct Operation {
+    Column column;
+    bool is_put;
+    size_t key_offset, key_size, value_offset, value_size;
+  };
+  std::vector<Operation> operations;
+  std::string data;
+
+  void add(Column column, bool is_put, std::string_view key, std::string_view value) {
+    Operation operation{column,      is_put, data.size(), key.size(), data.size() + key.size(),
+                        value.size()};
+    data.append(key);
+    data.append(value);
+    operations.push_back(operation);
+  }
+  rocksdb::Slice key(const Operation& operation) const {
+    return rocksdb::Slice(data.data() + operation.key_offset, operation.key_size);
+  }
+  rocksdb::Slice value(const Operation& operation) const {
+    return rocksdb::Slice(data.data() + operation.value_offset, operation.value_size);
+  }
 };
 
 KvWriteBatch::KvWriteBatch() : pending_(std::make_unique<Pending>()) {}
@@ -60,22 +84,16 @@ KvWriteBatch::KvWriteBatch(KvWriteBatch&&) noexcept = default;
 KvWriteBatch& KvWriteBatch::operator=(KvWriteBatch&&) noexcept = default;
 
 void KvWriteBatch::put(Column column, std::string_view key, std::string_view value) {
-  pending_->operations.emplace_back(column, true, std::string(key), std::string(value));
+  pending_->add(column, true, key, value);
 }
 
 void KvWriteBatch::erase(Column column, std::string_view key) {
-  pending_->operations.emplace_back(column, false, std::string(key), std::string());
+  pending_->add(column, false, key, std::string_view());
 }
 
 size_t KvWriteBatch::operation_count() const { return pending_->operations.size(); }
 
-size_t KvWriteBatch::byte_size() const {
-  size_t bytes = 0;
-  for (const auto& [column, is_put, key, value] : pending_->operations) {
-    bytes += key.size() + value.size();
-  }
-  return bytes;
-}
+size_t KvWriteBatch::byte_size() const { return pending_->data.size(); }
 
 KvIterator::KvIterator(std::unique_ptr<rocksdb::Iterator> iterator, std::string prefix,
                        std::unique_ptr<internal::ScanBound> upper_bound)
@@ -153,19 +171,39 @@ rocksdb::ColumnFamilyHandle* KvStore::handle(Column column) const {
 
 Result<std::optional<std::string>> KvStore::get(Column column, std::string_view key) const {
   std::string value;
-  rocksdb::Status status =
-      db_->Get(rocksdb::ReadOptions(), handle(column), rocksdb::Slice(key.data(), key.size()),
-               &value);
+  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), handle(column),
+                                    rocksdb::Slice(key.data(), key.size()), &value);
   if (status.IsNotFound()) return std::optional<std::string>();
   if (!status.ok()) return from_rocksdb(status, "read");
   return std::optional<std::string>(std::move(value));
 }
 
 Status KvStore::write(KvWriteBatch& batch) {
-  rocksdb::WriteBatch rocks_batch;
-  for (const auto& [column, is_put, key, value] : batch.pending_->operations) {
-    rocksdb::Status status = is_put ? rocks_batch.Put(handle(column), key, value)
-                                    : rocks_batch.Delete(handle(column), key);
+  const KvWriteBatch::Pending& pending = *batch.pending_;
+  // The operations go to RocksDB sorted by column family and key. A memtable insert starts its
+  // skip-list search from where the previous insert into that memtable ended, so inserts in
+  // key order cost a few comparisons each, while the random order of a graph write (an edge's
+  // `in` key, its endpoints' ids) costs a full search with cache misses at every level: in the
+  // profile of a bulk import, memtable inserts in batch order took 60% of the server's CPU.
+  // The sort is stable, so operations on the same key keep their order (the last one wins),
+  // and the batch is committed atomically either way.
+  using Operation = KvWriteBatch::Pending::Operation;
+  std::vector<const Operation*> ordered;
+  ordered.reserve(pending.operations.size());
+  for (const Operation& operation : pending.operations) ordered.push_back(&operation);
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [&pending](const Operation* a, const Operation* b) {
+                     if (a->column != b->column) return a->column < b->column;
+                     return pending.key(*a).compare(pending.key(*b)) < 0;
+                   });
+  // RocksDB's batch holds each operation's header, key and value: reserving spares regrowth.
+  rocksdb::WriteBatch rocks_batch(pending.data.size() + 24 * pending.operations.size() + 64);
+  for (const Operation* operation_pointer : ordered) {
+    const Operation& operation = *operation_pointer;
+    rocksdb::Status status =
+        operation.is_put ? rocks_batch.Put(handle(operation.column), pending.key(operation),
+                                           pending.value(operation))
+                         : rocks_batch.Delete(handle(operation.column), pending.key(operation));
     if (!status.ok()) return from_rocksdb(status, "batch");
   }
   rocksdb::WriteOptions write_options;
@@ -192,7 +230,8 @@ KvIterator KvStore::scan(Column column, std::string_view prefix) const {
 
 Status KvStore::checkpoint(const std::string& directory) const {
   rocksdb::Checkpoint* raw = nullptr;
-  EXPGRAPH_RETURN_IF_ERROR(from_rocksdb(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  EXPGRAPH_RETURN_IF_ERROR(
+      from_rocksdb(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   return from_rocksdb(checkpoint->CreateCheckpoint(directory), "checkpoint");
 }

@@ -1,9 +1,13 @@
 // expgraph import: sends JSON Lines (or a public data set converted on the fly) to
 // POST /v1/import in bodies of a few MiB cut on line boundaries, with progress and a report.
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "tools/cli/commands.h"
 #include "tools/cli/progress.h"
@@ -19,7 +23,8 @@ constexpr size_t kRejectionsShown = 20;
 constexpr const char* kImportUsage =
     "usage: expgraph import FILE [--format jsonl|upworthy|hillstrom|fb-ads] [--atomic]\n"
     "                            [--batch-size N]\n"
-    "  FILE            JSON Lines, one {\"node\": {...}} or {\"edge\": {...}} per line ('-': stdin),\n"
+    "  FILE            JSON Lines, one {\"node\": {...}} or {\"edge\": {...}} per line ('-': "
+    "stdin),\n"
     "                  or with --format a public data set's CSV converted on the fly:\n"
     "                  upworthy (upworthy-packages-2013-2014.csv), hillstrom (hillstrom.csv),\n"
     "                  fb-ads (KAG_conversion_data.csv); see docs/importers.md\n"
@@ -47,11 +52,12 @@ struct ImportTotals {
   }
 
   void print() const {
-    std::printf("lines %zu; nodes: %zu created, %zu updated, %zu unchanged; "
-                "edges: %zu created, %zu updated, %zu unchanged; rejected %zu\n",
-                lines, nodes["created"].get<size_t>(), nodes["updated"].get<size_t>(),
-                nodes["unchanged"].get<size_t>(), edges["created"].get<size_t>(),
-                edges["updated"].get<size_t>(), edges["unchanged"].get<size_t>(), rejected);
+    std::printf(
+        "lines %zu; nodes: %zu created, %zu updated, %zu unchanged; "
+        "edges: %zu created, %zu updated, %zu unchanged; rejected %zu\n",
+        lines, nodes["created"].get<size_t>(), nodes["updated"].get<size_t>(),
+        nodes["unchanged"].get<size_t>(), edges["created"].get<size_t>(),
+        edges["updated"].get<size_t>(), edges["unchanged"].get<size_t>(), rejected);
     for (const auto& rejection : rejections) {
       std::printf("  line %zu: %s: %s\n", rejection.value("line", size_t{0}),
                   rejection.value("code", "").c_str(), rejection.value("message", "").c_str());
@@ -63,36 +69,99 @@ struct ImportTotals {
 };
 
 // Sends JSONL text in chunks; `first_line` is the file line number of the chunk's first line.
+// Chunks go out on a worker thread, one request at a time and in order, so that reading or
+// converting the next chunk overlaps with the server importing this one (the CLI and the
+// server each keep a core busy instead of waiting for each other). At most one chunk waits
+// in the queue, which bounds memory to three chunks.
 class ChunkSender {
  public:
   ChunkSender(CliClient& client, bool atomic, size_t batch_size)
-      : client_(client), atomic_(atomic), batch_size_(batch_size) {}
+      : client_(client), atomic_(atomic), batch_size_(batch_size), worker_([this] { work(); }) {}
+  ~ChunkSender() {
+    {
+      std::lock_guard lock(mutex_);
+      closing_ = true;
+    }
+    changed_.notify_all();
+    worker_.join();
+  }
 
-  // Sends one chunk; false (after printing the error) when the server refused the request.
-  bool send(const std::string& chunk, size_t first_line) {
+  // Queues one chunk; false when an earlier chunk was refused (the error is printed).
+  bool send(std::string chunk, size_t first_line) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return !queued_ || failed_; });
+    if (failed_) return false;
+    queued_.emplace(std::move(chunk), first_line);
+    changed_.notify_all();
+    return true;
+  }
+
+  // Waits until every queued chunk is sent; false when any was refused.
+  bool finish() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return (!queued_ && !busy_) || failed_; });
+    return !failed_;
+  }
+
+  // Reports received so far (read after finish(), or for progress: lines only).
+  size_t lines_done() {
+    std::lock_guard lock(mutex_);
+    return totals_.lines;
+  }
+  const ImportTotals& totals() const { return totals_; }
+
+ private:
+  void work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [this] { return queued_ || closing_; });
+      if (!queued_) return;
+      auto [chunk, first_line] = std::move(*queued_);
+      queued_.reset();
+      busy_ = true;
+      changed_.notify_all();
+      lock.unlock();
+      std::optional<nlohmann::json> report = post(chunk, first_line);
+      lock.lock();
+      busy_ = false;
+      if (report) {
+        totals_.add(*report);
+      } else {
+        failed_ = true;
+      }
+      changed_.notify_all();
+    }
+  }
+
+  // The server's report for one chunk; nullopt (after printing the error) when refused.
+  std::optional<nlohmann::json> post(const std::string& chunk, size_t first_line) {
     std::string path = "/v1/import?first_line=" + std::to_string(first_line) +
                        "&batch_size=" + std::to_string(batch_size_) +
                        (atomic_ ? "&atomic=true" : "");
     Reply reply = client_.post(path, chunk, "application/x-ndjson");
     if (!reply.ok()) {
       CliClient::report_failure(reply);
-      return false;
+      return std::nullopt;
     }
     nlohmann::json report = nlohmann::json::parse(reply.body, nullptr, false);
     if (!report.is_object()) {
       std::fprintf(stderr, "expgraph: the server sent an unreadable import report\n");
-      return false;
+      return std::nullopt;
     }
-    totals.add(report);
-    return true;
+    return report;
   }
 
-  ImportTotals totals;
-
- private:
   CliClient& client_;
   bool atomic_;
   size_t batch_size_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::optional<std::pair<std::string, size_t>> queued_;
+  bool busy_ = false;
+  bool failed_ = false;
+  bool closing_ = false;
+  ImportTotals totals_;
+  std::thread worker_;  // last: starts once the members above exist
 };
 
 int import_jsonl_stream(CliClient& client, std::istream& input, size_t total_bytes, bool atomic,
@@ -107,20 +176,21 @@ int import_jsonl_stream(CliClient& client, std::istream& input, size_t total_byt
     chunk += line;
     chunk += '\n';
     if (chunk.size() >= kChunkBytes && !atomic) {
-      if (!sender.send(chunk, chunk_first_line)) return kExitServerError;
+      if (!sender.send(std::move(chunk), chunk_first_line)) return kExitServerError;
       chunk.clear();
       chunk_first_line = line_number + 1;
-      progress.update(bytes_read, sender.totals.lines);
+      progress.update(bytes_read, sender.lines_done());
     }
   }
   if (atomic && chunk.size() > 4 * kChunkBytes) {
     std::fprintf(stderr, "expgraph: --atomic imports must fit in one request (16 MiB)\n");
     return kExitUsage;
   }
-  if (!chunk.empty() && !sender.send(chunk, chunk_first_line)) return kExitServerError;
-  progress.finish(bytes_read, sender.totals.lines);
-  sender.totals.print();
-  return sender.totals.rejected == 0 ? kExitOk : kExitServerError;
+  if (!chunk.empty() && !sender.send(std::move(chunk), chunk_first_line)) return kExitServerError;
+  if (!sender.finish()) return kExitServerError;
+  progress.finish(bytes_read, sender.totals().lines);
+  sender.totals().print();
+  return sender.totals().rejected == 0 ? kExitOk : kExitServerError;
 }
 
 // Converts a data set with its importer and sends the items as JSONL chunks.
@@ -136,13 +206,13 @@ int import_converted(CliClient& client, const Importer& importer, std::istream& 
     chunk += '\n';
     ++items;
     if (chunk.size() >= kChunkBytes) {
-      if (!sender.send(chunk, chunk_first_line)) {
+      if (!sender.send(std::move(chunk), chunk_first_line)) {
         refused = true;
         return Status::invalid_argument("the server refused the import");
       }
       chunk.clear();
       chunk_first_line = items + 1;
-      progress.update(0, sender.totals.lines);
+      progress.update(0, sender.lines_done());
     }
     return Status();
   };
@@ -152,12 +222,14 @@ int import_converted(CliClient& client, const Importer& importer, std::istream& 
     std::fprintf(stderr, "expgraph import: %s\n", stats.status().message().c_str());
     return kExitUsage;
   }
-  if (!chunk.empty() && !sender.send(chunk, chunk_first_line)) return kExitServerError;
-  progress.finish(0, sender.totals.lines);
+  if (!chunk.empty() && !sender.send(std::move(chunk), chunk_first_line)) return kExitServerError;
+  if (!sender.finish()) return kExitServerError;
+  progress.finish(0, sender.totals().lines);
   std::printf("rows read %zu, skipped %zu\n", stats->rows_read, stats->rows_skipped);
-  for (const std::string& warning : stats->warnings) std::printf("  warning: %s\n", warning.c_str());
-  sender.totals.print();
-  return sender.totals.rejected == 0 ? kExitOk : kExitServerError;
+  for (const std::string& warning : stats->warnings)
+    std::printf("  warning: %s\n", warning.c_str());
+  sender.totals().print();
+  return sender.totals().rejected == 0 ? kExitOk : kExitServerError;
 }
 
 }  // namespace
