@@ -43,6 +43,16 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     auto bytes = parse_integer("--max-body-bytes", value, 1024, int64_t{1} << 32);
     if (!bytes.ok()) return bytes.status();
     config.server.max_body_bytes = static_cast<size_t>(*bytes);
+  } else if (name == "max-concurrent-requests") {
+    auto limit = parse_integer("--max-concurrent-requests", value, 1, 100000);
+    if (!limit.ok()) return limit.status();
+    config.server.max_concurrent_requests = static_cast<int>(*limit);
+  } else if (name == "backup-dir") {
+    config.server.backup_dir = value;
+  } else if (name == "tls-cert") {
+    config.server.tls_cert_file = value;
+  } else if (name == "tls-key") {
+    config.server.tls_key_file = value;
   } else if (name == "embedder") {
     auto kind = similarity::parse_embedder_kind(value);
     if (!kind) {
@@ -71,7 +81,8 @@ bool is_switch(const std::string& name) {
 bool is_known_flag(const std::string& name) {
   for (const char* known : {"data", "port", "bind", "ontology", "threads", "max-body-bytes",
                             "embedder", "embedding-dimension", "sync-writes", "quiet", "help",
-                            "config"}) {
+                            "config", "max-concurrent-requests", "backup-dir", "tls-cert",
+                            "tls-key"}) {
     if (name == known) return true;
   }
   return false;
@@ -100,7 +111,8 @@ std::string daemon_usage() {
   return "usage: expgraphd [--data DIR] [--port N] [--bind ADDRESS] [--ontology FILE]\n"
          "                 [--threads N] [--max-body-bytes N] [--sync-writes] [--quiet]\n"
          "                 [--embedder hashing|client] [--embedding-dimension N]\n"
-         "                 [--config FILE]\n"
+         "                 [--max-concurrent-requests N] [--backup-dir DIR]\n"
+         "                 [--tls-cert FILE --tls-key FILE] [--config FILE]\n"
          "  --data DIR          RocksDB directory (default ./data)\n"
          "  --port N            TCP port (default 8080; 0 picks a free one)\n"
          "  --bind ADDRESS      address to listen on (default 127.0.0.1)\n"
@@ -110,6 +122,11 @@ std::string daemon_usage() {
          "  --embedder KIND     similarity search vectors: hashing (built in, default) or\n"
          "                      client (clients send each node's \"embedding\")\n"
          "  --embedding-dimension N  vector size (default 384; client: what clients send)\n"
+         "  --max-concurrent-requests N  /v1 requests handled at once, 429 beyond (default 48;\n"
+         "                      keep it below --threads so health checks still get a worker)\n"
+         "  --backup-dir DIR    where POST /v1/admin/backup writes (default DATA/backups)\n"
+         "  --tls-cert FILE     serve HTTPS with this PEM certificate (needs --tls-key)\n"
+         "  --tls-key FILE      the PEM private key of --tls-cert (unencrypted)\n"
          "  --sync-writes       fsync the WAL on every write (survives power loss)\n"
          "  --quiet             no per-request log lines\n"
          "  --config FILE       JSON object of the same settings, e.g. {\"port\": 8080}\n";
@@ -154,6 +171,9 @@ Result<DaemonConfig> parse_daemon_args(const std::vector<std::string>& args) {
     }
   }
   for (const auto& [name, value] : flags) EXPGRAPH_RETURN_IF_ERROR(apply(config, name, value));
+  if (config.server.tls_cert_file.empty() != config.server.tls_key_file.empty()) {
+    return Status::invalid_argument("--tls-cert and --tls-key go together");
+  }
   return config;
 }
 

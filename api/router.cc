@@ -21,12 +21,21 @@ void Router::del(const std::string& pattern, std::string label, Handler handler)
 
 httplib::Server::Handler Router::wrap(std::string label, Handler handler) {
   // The Router is a setup helper that may go away; handlers keep only the Metrics.
-  return [&metrics = metrics_, label = std::move(label), handler = std::move(handler)](
+  ConcurrencyLimit* limit = label.find(" /v1/") != std::string::npos ? limit_ : nullptr;
+  return [&metrics = metrics_, limit, label = std::move(label), handler = std::move(handler)](
              const httplib::Request& request, httplib::Response& response) {
     auto start = std::chrono::steady_clock::now();
+    ConcurrencyLimit::Slot slot =
+        limit != nullptr ? limit->try_acquire() : ConcurrencyLimit::Slot(nullptr);
     Status status;
     try {
-      status = handler(request, response);
+      if (limit != nullptr && !slot.acquired()) {
+        response.set_header("Retry-After", "1");
+        status = Status::overloaded("too many concurrent requests (the limit is " +
+                                    std::to_string(limit->limit()) + "); retry shortly");
+      } else {
+        status = handler(request, response);
+      }
     } catch (const std::exception& error) {
       // A bug, not the client's fault; the server keeps serving.
       status = Status::internal(std::string("unexpected error: ") + error.what());

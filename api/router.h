@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "api/concurrency_limit.h"
 #include "api/metrics.h"
 #include "ontology/status.h"
 
@@ -18,7 +19,10 @@ using Handler = std::function<Status(const httplib::Request&, httplib::Response&
 
 class Router {
  public:
-  Router(httplib::Server& server, Metrics& metrics) : server_(server), metrics_(metrics) {}
+  // `limit`, when given, caps the /v1 handlers running at once (429 beyond it); the
+  // operational routes (/healthz, /readyz, /metrics) are never limited. It must outlive the server.
+  Router(httplib::Server& server, Metrics& metrics, ConcurrencyLimit* limit = nullptr)
+      : server_(server), metrics_(metrics), limit_(limit) {}
 
   // `pattern` is an ECMAScript regex over the decoded path; captures are path parameters.
   void get(const std::string& pattern, std::string label, Handler handler);
@@ -31,6 +35,7 @@ class Router {
 
   httplib::Server& server_;
   Metrics& metrics_;
+  ConcurrencyLimit* limit_;
 };
 
 }  // namespace expgraph::api

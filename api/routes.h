@@ -28,6 +28,8 @@ void add_traversal_routes(Router& router, GraphStore& graph);
 void add_query_routes(Router& router, GraphStore& graph);
 // POST /v1/search (similarity search); `similarity` may be null (search disabled)
 void add_search_routes(Router& router, similarity::SimilarityIndex* similarity);
+// POST /v1/admin/backup: checkpoints into `backup_dir` (requested paths must stay inside it)
+void add_backup_routes(Router& router, GraphStore& graph, const std::string& backup_dir);
 // /healthz, /readyz, /metrics, /v1/ontology
 void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics);
 

@@ -30,11 +30,23 @@ Status body_too_large(const httplib::Request& request, size_t max_body_bytes) {
                            std::to_string(max_body_bytes) + " bytes");
 }
 
+// HTTPS when a certificate is configured (an invalid one is reported by bind()).
+std::unique_ptr<httplib::Server> make_http_server(const ServerOptions& options) {
+  if (options.tls_cert_file.empty()) return std::make_unique<httplib::Server>();
+  return std::make_unique<httplib::SSLServer>(options.tls_cert_file.c_str(),
+                                              options.tls_key_file.c_str());
+}
+
 }  // namespace
 
 ApiServer::ApiServer(GraphStore& graph, ServerOptions options,
                      similarity::SimilarityIndex* similarity)
-    : graph_(graph), similarity_(similarity), options_(std::move(options)) {
+    : graph_(graph),
+      similarity_(similarity),
+      options_(std::move(options)),
+      concurrency_(static_cast<size_t>(options_.max_concurrent_requests)),
+      owned_server_(make_http_server(options_)),
+      server_(*owned_server_) {
   configure();
 }
 
@@ -110,7 +122,7 @@ void ApiServer::configure() {
   metrics_.add_gauge("expgraph_edges", "Edges in the graph.",
                      [this] { return static_cast<double>(graph_.edge_count()); });
 
-  Router router(server_, metrics_);
+  Router router(server_, metrics_, &concurrency_);
   add_system_routes(router, graph_, metrics_);
   add_node_routes(router, graph_);
   add_edge_routes(router, graph_);
@@ -120,9 +132,17 @@ void ApiServer::configure() {
   add_export_routes(router, graph_);
   add_query_routes(router, graph_);
   add_search_routes(router, similarity_);
+  add_backup_routes(router, graph_,
+                    options_.backup_dir.empty() ? graph_.storage().path() + "/backups"
+                                                : options_.backup_dir);
 }
 
 Status ApiServer::bind() {
+  if (!server_.is_valid()) {
+    return Status::invalid_argument("cannot load the TLS certificate " + options_.tls_cert_file +
+                                    " or key " + options_.tls_key_file +
+                                    " (both PEM, the key unencrypted)");
+  }
   if (options_.port == 0) {
     port_ = server_.bind_to_any_port(options_.bind);
     if (port_ < 0) return Status::internal("cannot bind to " + options_.bind);

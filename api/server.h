@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "api/concurrency_limit.h"
 #include "api/metrics.h"
 #include "graph/graph_store.h"
 
@@ -24,7 +25,16 @@ struct ServerOptions {
   // cpp-httplib serves one connection per worker thread for as long as it is kept alive, so
   // the pool must exceed the concurrent clients expected, or the extra ones wait.
   int threads = 64;
+  // /v1 requests handled at once; the rest get 429 at once (workers left over still answer
+  // health checks and 429s). Only effective below `threads`.
+  int max_concurrent_requests = 48;
   bool log_requests = true;
+  // Where POST /v1/admin/backup writes; requested backup paths must stay inside it. Empty:
+  // `backups` inside the data directory.
+  std::string backup_dir;
+  // HTTPS when both are set (PEM files); plain HTTP otherwise.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class ApiServer {
@@ -35,7 +45,8 @@ class ApiServer {
             similarity::SimilarityIndex* similarity = nullptr);
   ~ApiServer();
 
-  // Binds the listening socket; after this, port() is the real port.
+  // Binds the listening socket; after this, port() is the real port. Also reports a TLS
+  // certificate or key that could not be loaded.
   Status bind();
   int port() const { return port_; }
   // Serves until stop() is called. bind() must have succeeded.
@@ -49,7 +60,9 @@ class ApiServer {
   similarity::SimilarityIndex* similarity_;
   ServerOptions options_;
   Metrics metrics_;
-  httplib::Server server_;
+  ConcurrencyLimit concurrency_;
+  std::unique_ptr<httplib::Server> owned_server_;  // an httplib::SSLServer with TLS
+  httplib::Server& server_;
   int port_ = 0;
 };
 

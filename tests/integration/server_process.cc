@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -116,8 +117,14 @@ ServerProcess::~ServerProcess() {
 
 std::string ServerProcess::stderr_text() const { return read_file(log_path_); }
 
+std::string ServerProcess::base_url() const {
+  bool tls = std::find(extra_args_.begin(), extra_args_.end(), "--tls-cert") != extra_args_.end();
+  return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+}
+
 httplib::Client ServerProcess::client() const {
-  httplib::Client client("127.0.0.1", port_);
+  httplib::Client client(base_url());
+  client.enable_server_certificate_verification(false);
   client.set_connection_timeout(2, 0);
   client.set_read_timeout(10, 0);
   client.set_write_timeout(10, 0);
@@ -149,7 +156,8 @@ httplib::Client ServerProcess::client() const {
   if (pid_ < 0) return ::testing::AssertionFailure() << "fork failed";
 
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kStartTimeoutMs);
-  httplib::Client probe("127.0.0.1", port_);
+  httplib::Client probe(base_url());
+  probe.enable_server_certificate_verification(false);
   probe.set_connection_timeout(0, 200000);
   probe.set_read_timeout(1, 0);
   while (std::chrono::steady_clock::now() < deadline) {
