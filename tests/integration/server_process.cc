@@ -83,6 +83,13 @@ std::string describe_wait_status(int wait_status) {
   return "wait status " + std::to_string(wait_status);
 }
 
+// "http://127.0.0.1:PORT", or https:// when the server was given --tls-cert (then clients
+// connect without verifying the certificate).
+std::string base_url(const std::vector<std::string>& args, int port) {
+  bool tls = std::find(args.begin(), args.end(), "--tls-cert") != args.end();
+  return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port);
+}
+
 }  // namespace
 
 int pick_free_port() {
@@ -117,13 +124,8 @@ ServerProcess::~ServerProcess() {
 
 std::string ServerProcess::stderr_text() const { return read_file(log_path_); }
 
-std::string ServerProcess::base_url() const {
-  bool tls = std::find(extra_args_.begin(), extra_args_.end(), "--tls-cert") != extra_args_.end();
-  return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
-}
-
 httplib::Client ServerProcess::client() const {
-  httplib::Client client(base_url());
+  httplib::Client client(base_url(extra_args_, port_));
   client.enable_server_certificate_verification(false);
   client.set_connection_timeout(2, 0);
   client.set_read_timeout(10, 0);
@@ -156,7 +158,7 @@ httplib::Client ServerProcess::client() const {
   if (pid_ < 0) return ::testing::AssertionFailure() << "fork failed";
 
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kStartTimeoutMs);
-  httplib::Client probe(base_url());
+  httplib::Client probe(base_url(extra_args_, port_));
   probe.enable_server_certificate_verification(false);
   probe.set_connection_timeout(0, 200000);
   probe.set_read_timeout(1, 0);

@@ -37,11 +37,8 @@ class ServerProcess {
   const std::string& data_dir() const { return data_dir_; }
   // What the current (or last) server process wrote to stderr.
   std::string stderr_text() const;
-  // A client for this server with short timeouts, so that a dead server fails fast. Speaks
-  // HTTPS (certificate verification off) when the server was given --tls-cert.
+  // A client for this server with short timeouts, so that a dead server fails fast.
   httplib::Client client() const;
-  // "http://127.0.0.1:PORT", or https:// with --tls-cert.
-  std::string base_url() const;
 
  private:
   ::testing::AssertionResult start_once(bool& port_taken);
