@@ -13,6 +13,9 @@
 
 #include "integration/http_client.h"
 
+// GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& in these tests.
+#pragma GCC diagnostic ignored "-Wrestrict"
+
 namespace expgraph::testing {
 namespace {
 
@@ -87,7 +90,7 @@ TEST(BackupTest, BackupWhileServingRestoresTheSameGraph) {
   EXPECT_EQ(during.body["created_at"].get<std::string>().size(), 20u);  // 2026-01-02T03:04:05Z
 
   // Quiescent: a backup taken through the CLI must reproduce the graph exactly.
-  std::string url = "--url " + "http://127.0.0.1:" + std::to_string(source.port());
+  std::string url = "--url http://127.0.0.1:" + std::to_string(source.port());
   ASSERT_EQ(run_cli(url + " backup --output quiet"), 0);
   std::string quiet = source.data_dir() + "/backups/quiet";
   ASSERT_TRUE(fs::exists(quiet + "/CURRENT"));

@@ -6,6 +6,9 @@
 
 #include "integration/http_client.h"
 
+// GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& in these tests.
+#pragma GCC diagnostic ignored "-Wrestrict"
+
 namespace expgraph::testing {
 namespace {
 
@@ -44,7 +47,7 @@ TEST_F(CliSearchTest, FindsLearningsAndReportsErrors) {
          {"key", "H-forms"},
          {"properties", {{"statement", "Shorter signup forms will raise conversion"}}}}}}};
   ASSERT_EQ(post("/v1/batch", batch).status, 200);
-  std::string url = "--url " + "http://127.0.0.1:" + std::to_string(server().port());
+  std::string url = "--url http://127.0.0.1:" + std::to_string(server().port());
 
   CliOutcome found = run_cli(url + " search 'shorter signup forms' --json --k 5 --mode lexical");
   ASSERT_EQ(found.exit_code, 0);

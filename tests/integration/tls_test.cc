@@ -8,6 +8,9 @@
 
 #include "integration/http_client.h"
 
+// GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& in these tests.
+#pragma GCC diagnostic ignored "-Wrestrict"
+
 namespace expgraph::testing {
 namespace {
 
