@@ -66,6 +66,7 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       {"POST /v1/admin/keys", Access::kAdmin},
       {"GET /v1/admin/keys", Access::kAdmin},
       {"DELETE /v1/admin/keys/{name}", Access::kAdmin},
+     {"POST /v1/admin/backup", Access::kAdmin},
   };
   return kTable;
 }

@@ -42,6 +42,16 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     auto bytes = parse_integer("--max-body-bytes", value, 1024, int64_t{1} << 32);
     if (!bytes.ok()) return bytes.status();
     config.server.max_body_bytes = static_cast<size_t>(*bytes);
+  } else if (name == "max-concurrent-requests") {
+    auto limit = parse_integer("--max-concurrent-requests", value, 1, 100000);
+    if (!limit.ok()) return limit.status();
+    config.server.max_concurrent_requests = static_cast<int>(*limit);
+  } else if (name == "backup-dir") {
+    config.server.backup_dir = value;
+  } else if (name == "tls-cert") {
+    config.server.tls_cert_file = value;
+  } else if (name == "tls-key") {
+    config.server.tls_key_file = value;
   } else if (name == "embedder") {
     auto kind = similarity::parse_embedder_kind(value);
     if (!kind) {
@@ -80,7 +90,8 @@ bool is_switch(const std::string& name) {
 bool is_known_flag(const std::string& name) {
   for (const char* known :
        {"data", "port", "bind", "ontology", "threads", "max-body-bytes", "embedder",
-        "embedding-dimension", "word-vectors", "sync-writes", "quiet", "help", "config", "auth"}) {
+        "embedding-dimension", "word-vectors", "sync-writes", "quiet", "help", "config", "auth",
+        "max-concurrent-requests", "backup-dir", "tls-cert", "tls-key"}) {
     if (name == known) return true;
   }
   return false;
@@ -110,7 +121,8 @@ std::string daemon_usage() {
          "                 [--threads N] [--max-body-bytes N] [--sync-writes] [--quiet]\n"
          "                 [--embedder hashing|glove|client] [--embedding-dimension N]\n"
          "                 [--word-vectors FILE] [--auth on|off]\n"
-         "                 [--config FILE]\n"
+         "                 [--max-concurrent-requests N] [--backup-dir DIR]\n"
+         "                 [--tls-cert FILE --tls-key FILE] [--config FILE]\n"
          "  --data DIR          RocksDB directory (default ./data)\n"
          "  --port N            TCP port (default 8080; 0 picks a free one)\n"
          "  --bind ADDRESS      address to listen on (default 127.0.0.1)\n"
@@ -123,6 +135,11 @@ std::string daemon_usage() {
          "  --embedding-dimension N  vector size (default 384; client: what clients send)\n"
          "  --word-vectors FILE the glove matrix (default ./data/word-vectors/glove-100d.bin,\n"
          "                      made by tools/fetch-word-vectors)\n"
+         "  --max-concurrent-requests N  /v1 requests handled at once, 429 beyond (default 48;\n"
+         "                      keep it below --threads so health checks still get a worker)\n"
+         "  --backup-dir DIR    where POST /v1/admin/backup writes (default DATA/backups)\n"
+         "  --tls-cert FILE     serve HTTPS with this PEM certificate (needs --tls-key)\n"
+         "  --tls-key FILE      the PEM private key of --tls-cert (unencrypted)\n"
          "  --sync-writes       fsync the WAL on every write (survives power loss)\n"
          "  --quiet             no per-request log lines\n"
          "  --auth on|off       require API keys (default on; see README \"Authentication\")\n"
@@ -168,6 +185,9 @@ Result<DaemonConfig> parse_daemon_args(const std::vector<std::string>& args) {
     }
   }
   for (const auto& [name, value] : flags) EXPGRAPH_RETURN_IF_ERROR(apply(config, name, value));
+  if (config.server.tls_cert_file.empty() != config.server.tls_key_file.empty()) {
+    return Status::invalid_argument("--tls-cert and --tls-key go together");
+  }
   return config;
 }
 

@@ -132,8 +132,9 @@ int main(int argc, char** argv) {
   sigemptyset(&forward.sa_mask);
   sigaction(SIGTERM, &forward, nullptr);
   sigaction(SIGINT, &forward, nullptr);
-  std::fprintf(stderr, "expgraphd: serving %s (%zu nodes, %zu edges) on http://%s:%d\n",
+  std::fprintf(stderr, "expgraphd: serving %s (%zu nodes, %zu edges) on %s://%s:%d\n",
                config->data_dir.c_str(), (*graph)->node_count(), (*graph)->edge_count(),
+               config->server.tls_cert_file.empty() ? "http" : "https",
                config->server.bind.c_str(), server.port());
   std::fflush(stderr);
   Status served = server.serve();

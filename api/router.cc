@@ -23,7 +23,8 @@ void Router::del(const std::string& pattern, std::string label, Handler handler)
 httplib::Server::Handler Router::wrap(std::string label, Handler handler) {
   // The Router is a setup helper that may go away; handlers keep only the Metrics.
   Access access = required_access(label);
-  return [&metrics = metrics_, keys = keys_, access, label = std::move(label),
+  ConcurrencyLimit* limit = label.find(" /v1/") != std::string::npos ? limit_ : nullptr;
+  return [&metrics = metrics_, keys = keys_, access, limit, label = std::move(label),
           handler = std::move(handler)](const httplib::Request& request,
                                         httplib::Response& response) {
     auto start = std::chrono::steady_clock::now();
@@ -31,8 +32,16 @@ httplib::Server::Handler Router::wrap(std::string label, Handler handler) {
     Status status = principal.status();
     if (principal.ok()) {
       ActorScope actor(principal->name);
+      ConcurrencyLimit::Slot slot =
+          limit != nullptr ? limit->try_acquire() : ConcurrencyLimit::Slot(nullptr);
       try {
-        status = handler(request, response);
+        if (limit != nullptr && !slot.acquired()) {
+          response.set_header("Retry-After", "1");
+          status = Status::overloaded("too many concurrent requests (the limit is " +
+                                      std::to_string(limit->limit()) + "); retry shortly");
+        } else {
+          status = handler(request, response);
+        }
       } catch (const std::exception& error) {
         // A bug, not the client's fault; the server keeps serving.
         status = Status::internal(std::string("unexpected error: ") + error.what());

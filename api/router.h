@@ -11,6 +11,7 @@
 #include <string>
 
 #include "api/api_keys.h"
+#include "api/concurrency_limit.h"
 #include "api/metrics.h"
 #include "ontology/status.h"
 
@@ -21,9 +22,12 @@ using Handler = std::function<Status(const httplib::Request&, httplib::Response&
 
 class Router {
  public:
-  // `keys` null: authentication off, every request runs as "anonymous". Must outlive the server.
-  Router(httplib::Server& server, Metrics& metrics, const ApiKeyStore* keys = nullptr)
-      : server_(server), metrics_(metrics), keys_(keys) {}
+  // `keys` null: authentication off, every request runs as "anonymous". `limit`, when given,
+  // caps the /v1 handlers running at once (429 beyond it); the operational routes (/healthz,
+  // /readyz, /metrics) are never limited. Both must outlive the server.
+  Router(httplib::Server& server, Metrics& metrics, const ApiKeyStore* keys = nullptr,
+         ConcurrencyLimit* limit = nullptr)
+      : server_(server), metrics_(metrics), keys_(keys), limit_(limit) {}
 
   // `pattern` is an ECMAScript regex over the decoded path; captures are path parameters.
   void get(const std::string& pattern, std::string label, Handler handler);
@@ -37,6 +41,7 @@ class Router {
   httplib::Server& server_;
   Metrics& metrics_;
   const ApiKeyStore* keys_;
+  ConcurrencyLimit* limit_;
 };
 
 }  // namespace expgraph::api

@@ -36,6 +36,8 @@ void add_insight_routes(Router& router, GraphStore& graph, similarity::Similarit
 void add_audit_routes(Router& router, GraphStore& graph);
 // POST/GET /v1/admin/keys, DELETE /v1/admin/keys/{name}
 void add_admin_routes(Router& router, ApiKeyStore& keys);
+// POST /v1/admin/backup: checkpoints into `backup_dir` (requested paths must stay inside it)
+void add_backup_routes(Router& router, GraphStore& graph, const std::string& backup_dir);
 // /healthz, /readyz, /metrics, /v1/ontology
 void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics);
 

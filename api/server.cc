@@ -30,11 +30,25 @@ Status body_too_large(const httplib::Request& request, size_t max_body_bytes) {
                            std::to_string(max_body_bytes) + " bytes");
 }
 
+// HTTPS when a certificate is configured (an invalid one is reported by bind()).
+std::unique_ptr<httplib::Server> make_http_server(const ServerOptions& options) {
+  if (options.tls_cert_file.empty()) return std::make_unique<HttpServer>();
+  return std::make_unique<httplib::SSLServer>(options.tls_cert_file.c_str(),
+                                              options.tls_key_file.c_str());
+}
+
 }  // namespace
 
 ApiServer::ApiServer(GraphStore& graph, ServerOptions options,
                      similarity::SimilarityIndex* similarity, ApiKeyStore* keys)
-    : graph_(graph), similarity_(similarity), keys_(keys), options_(std::move(options)) {
+    : graph_(graph),
+      similarity_(similarity),
+      keys_(keys),
+      options_(std::move(options)),
+      concurrency_(static_cast<size_t>(options_.max_concurrent_requests)),
+      owned_server_(make_http_server(options_)),
+      plain_server_(dynamic_cast<HttpServer*>(owned_server_.get())),
+      server_(*owned_server_) {
   configure();
 }
 
@@ -49,11 +63,19 @@ void ApiServer::configure() {
   // Connections are rotated after a few hundred requests, as web servers do, to spread
   // long-lived clients over restarts and load balancers.
   server_.set_keep_alive_max_count(500);
-  // Idle connections hold no thread (they wait in HttpServer's epoll set), so clients may
-  // keep them for a while.
-  server_.set_keep_alive_timeout(5);
-  // httplib's own pool only hands accepted sockets to HttpServer; its workers serve requests.
-  server_.new_task_queue = [] { return new httplib::ThreadPool(2); };
+  if (plain_server_ != nullptr) {
+    // Idle connections hold no thread (they wait in HttpServer's epoll set), so clients may
+    // keep them for a while.
+    server_.set_keep_alive_timeout(5);
+    // httplib's own pool only hands accepted sockets to HttpServer; its workers serve requests.
+    server_.new_task_queue = [] { return new httplib::ThreadPool(2); };
+  } else {
+    // With TLS, httplib holds a pool thread per kept-alive connection and notices stop() on an
+    // idle one only when this wait ends, so it stays short.
+    server_.set_keep_alive_timeout(1);
+    int threads = options_.threads;
+    server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  }
 
   server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     request_start = std::chrono::steady_clock::now();
@@ -109,7 +131,7 @@ void ApiServer::configure() {
   metrics_.add_gauge("expgraph_edges", "Edges in the graph.",
                      [this] { return static_cast<double>(graph_.edge_count()); });
 
-  Router router(server_, metrics_, options_.auth ? keys_ : nullptr);
+  Router router(server_, metrics_, options_.auth ? keys_ : nullptr, &concurrency_);
   add_system_routes(router, graph_, metrics_);
   add_node_routes(router, graph_);
   add_edge_routes(router, graph_);
@@ -122,9 +144,17 @@ void ApiServer::configure() {
   add_insight_routes(router, graph_, similarity_);
   add_audit_routes(router, graph_);
   if (keys_ != nullptr) add_admin_routes(router, *keys_);
+  add_backup_routes(router, graph_,
+                    options_.backup_dir.empty() ? graph_.storage().path() + "/backups"
+                                                : options_.backup_dir);
 }
 
 Status ApiServer::bind() {
+  if (!server_.is_valid()) {
+    return Status::invalid_argument("cannot load the TLS certificate " + options_.tls_cert_file +
+                                    " or key " + options_.tls_key_file +
+                                    " (both PEM, the key unencrypted)");
+  }
   if (options_.port == 0) {
     port_ = server_.bind_to_any_port(options_.bind);
     if (port_ < 0) return Status::internal("cannot bind to " + options_.bind);
@@ -135,14 +165,14 @@ Status ApiServer::bind() {
     }
     port_ = options_.port;
   }
-  server_.raise_listen_backlog();
+  if (plain_server_ != nullptr) plain_server_->raise_listen_backlog();
   return Status();
 }
 
 Status ApiServer::serve() {
-  server_.start_workers(static_cast<size_t>(options_.threads));
+  if (plain_server_ != nullptr) plain_server_->start_workers(static_cast<size_t>(options_.threads));
   bool listened = server_.listen_after_bind();
-  server_.stop_workers();
+  if (plain_server_ != nullptr) plain_server_->stop_workers();
   if (!listened) return Status::internal("the HTTP server stopped with an error");
   return Status();
 }

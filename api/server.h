@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/api_keys.h"
+#include "api/concurrency_limit.h"
 #include "api/http_server.h"
 #include "api/metrics.h"
 #include "graph/graph_store.h"
@@ -26,9 +27,18 @@ struct ServerOptions {
   // Workers serving requests: requests beyond this many at once wait for one; idle
   // kept-alive connections hold none.
   int threads = 64;
+  // /v1 requests handled at once; the rest get 429 at once (workers left over still answer
+  // health checks and 429s). Only effective below `threads`.
+  int max_concurrent_requests = 48;
   bool log_requests = true;
   // Require an API key (api/access_control.h) on every route but the health probes.
   bool auth = true;
+  // Where POST /v1/admin/backup writes; requested backup paths must stay inside it. Empty:
+  // `backups` inside the data directory.
+  std::string backup_dir;
+  // HTTPS when both are set (PEM files); plain HTTP otherwise.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class ApiServer {
@@ -40,7 +50,8 @@ class ApiServer {
             similarity::SimilarityIndex* similarity = nullptr, ApiKeyStore* keys = nullptr);
   ~ApiServer();
 
-  // Binds the listening socket; after this, port() is the real port.
+  // Binds the listening socket; after this, port() is the real port. Also reports a TLS
+  // certificate or key that could not be loaded.
   Status bind();
   int port() const { return port_; }
   // Serves until stop() is called. bind() must have succeeded.
@@ -55,7 +66,10 @@ class ApiServer {
   ApiKeyStore* keys_;
   ServerOptions options_;
   Metrics metrics_;
-  HttpServer server_;
+  ConcurrencyLimit concurrency_;
+  std::unique_ptr<httplib::Server> owned_server_;  // an HttpServer, or httplib::SSLServer with TLS
+  HttpServer* plain_server_;                       // null with TLS (httplib's own connection loop)
+  httplib::Server& server_;
   int port_ = 0;
 };
 

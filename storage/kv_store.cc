@@ -228,12 +228,17 @@ KvIterator KvStore::scan(Column column, std::string_view prefix) const {
   return result;
 }
 
-Status KvStore::checkpoint(const std::string& directory) const {
+Status KvStore::checkpoint(const std::string& directory, uint64_t* sequence) const {
   rocksdb::Checkpoint* raw = nullptr;
   EXPGRAPH_RETURN_IF_ERROR(
       from_rocksdb(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  return from_rocksdb(checkpoint->CreateCheckpoint(directory), "checkpoint");
+  // log_size_for_flush 0: memtables are flushed first, so the copy needs no WAL replay.
+  return from_rocksdb(checkpoint->CreateCheckpoint(directory, 0, sequence), "checkpoint");
+}
+
+Status KvStore::verify_checksums() const {
+  return from_rocksdb(db_->VerifyChecksum(), "checksum verification");
 }
 
 Status KvStore::flush() {

@@ -97,7 +97,10 @@ class KvStore {
   // A scan over the keys that start with `prefix` (all keys when empty).
   KvIterator scan(Column column, std::string_view prefix) const;
   // Writes a consistent on-disk copy of the database into `directory` (must not exist).
-  Status checkpoint(const std::string& directory) const;
+  // `sequence`, when given, receives the RocksDB sequence number the copy contains up to.
+  Status checkpoint(const std::string& directory, uint64_t* sequence = nullptr) const;
+  // Reads every SST file and checks its block checksums (used to verify a restored copy).
+  Status verify_checksums() const;
   // Flushes memtables to SST files (used before a clean shutdown).
   Status flush();
 

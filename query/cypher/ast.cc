@@ -11,6 +11,9 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// Spelled out for clang before 17 (the fuzz build), which lacks C++20 aggregate deduction.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 ExprPtr clone_or_null(const ExprPtr& expr) { return expr ? clone(*expr) : nullptr; }
 

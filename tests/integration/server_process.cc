@@ -83,6 +83,13 @@ std::string describe_wait_status(int wait_status) {
   return "wait status " + std::to_string(wait_status);
 }
 
+// "http://127.0.0.1:PORT", or https:// when the server was given --tls-cert (then clients
+// connect without verifying the certificate).
+std::string base_url(const std::vector<std::string>& args, int port) {
+  bool tls = std::find(args.begin(), args.end(), "--tls-cert") != args.end();
+  return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port);
+}
+
 }  // namespace
 
 int pick_free_port() {
@@ -122,7 +129,8 @@ ServerProcess::~ServerProcess() {
 std::string ServerProcess::stderr_text() const { return read_file(log_path_); }
 
 httplib::Client ServerProcess::client() const {
-  httplib::Client client("127.0.0.1", port_);
+  httplib::Client client(base_url(extra_args_, port_));
+  client.enable_server_certificate_verification(false);
   client.set_connection_timeout(2, 0);
   client.set_read_timeout(10, 0);
   client.set_write_timeout(10, 0);
@@ -154,7 +162,8 @@ httplib::Client ServerProcess::client() const {
   if (pid_ < 0) return ::testing::AssertionFailure() << "fork failed";
 
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kStartTimeoutMs);
-  httplib::Client probe("127.0.0.1", port_);
+  httplib::Client probe(base_url(extra_args_, port_));
+  probe.enable_server_certificate_verification(false);
   probe.set_connection_timeout(0, 200000);
   probe.set_read_timeout(1, 0);
   while (std::chrono::steady_clock::now() < deadline) {

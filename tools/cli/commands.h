@@ -16,6 +16,10 @@ int run_export(CliClient& client, const Arguments& args);
 int run_query(CliClient& client, const Arguments& args);
 int run_get(CliClient& client, const Arguments& args);
 int run_stats(CliClient& client, const Arguments& args);
+int run_search(CliClient& client, const Arguments& args);
+int run_backup(CliClient& client, const Arguments& args);
+// Offline: ignores the client.
+int run_restore(CliClient& client, const Arguments& args);
 
 // Percent-encodes a path segment or query value.
 std::string url_encode(const std::string& text);

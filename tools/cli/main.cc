@@ -17,6 +17,9 @@ constexpr const char* kUsage =
     "  query 'CYPHER'   run a read-only openCypher query\n"
     "  get Type/key     print one node\n"
     "  stats            node and edge counts\n"
+    "  search \"TEXT\"    similarity search over hypotheses, learnings, experiments, assets\n"
+    "  backup           an online backup taken by the server\n"
+    "  restore DIR      copy a backup into an empty data directory (offline)\n"
     "'expgraph COMMAND --help' explains each. Exit codes: 0 ok, 1 the server said no,\n"
     "2 usage error.\n";
 
@@ -48,7 +51,9 @@ int main(int argc, char** argv) {
   std::string command = argv[i];
   Arguments args(argv + i + 1, argv + argc);
   const std::map<std::string, int (*)(CliClient&, const Arguments&)> commands = {
-      {"import", run_import}, {"export", run_export}, {"query", run_query}, {"get", run_get}, {"stats", run_stats}};
+      {"import", run_import}, {"export", run_export},  {"query", run_query},
+      {"get", run_get},       {"stats", run_stats},    {"search", run_search},
+      {"backup", run_backup}, {"restore", run_restore}};
   auto found = commands.find(command);
   if (found == commands.end()) {
     std::fprintf(stderr, "expgraph: unknown command \"%s\"\n%s", command.c_str(), kUsage);

@@ -1,0 +1,46 @@
+// ConcurrencyLimit: caps the API requests being handled at once (--max-concurrent-requests);
+// the Router asks it for a slot before each /v1 handler and answers 429 when none is free, so a
+// pile of heavy queries cannot take every worker and all the memory. Thread-safe (one atomic).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+namespace expgraph::api {
+
+class ConcurrencyLimit {
+ public:
+  explicit ConcurrencyLimit(size_t limit) : limit_(limit) {}
+
+  // Holds one slot from a successful try_acquire() until destroyed.
+  class Slot {
+   public:
+    explicit Slot(ConcurrencyLimit* owner) : owner_(owner) {}
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    ~Slot() {
+      if (owner_ != nullptr) owner_->in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    bool acquired() const { return owner_ != nullptr; }
+
+   private:
+    ConcurrencyLimit* owner_;
+  };
+
+  // A held slot, or an empty one when `limit` requests are already in flight.
+  Slot try_acquire() {
+    if (in_flight_.fetch_add(1, std::memory_order_relaxed) >= limit_) {
+      in_flight_.fetch_sub(1, std::memory_order_relaxed);
+      return Slot(nullptr);
+    }
+    return Slot(this);
+  }
+  size_t limit() const { return limit_; }
+  size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+
+ private:
+  const size_t limit_;
+  std::atomic<size_t> in_flight_{0};
+};
+
+}  // namespace expgraph::api

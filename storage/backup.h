@@ -1,0 +1,43 @@
+// Online backups and offline restores of the RocksDB database. A backup is a RocksDB
+// checkpoint: a consistent, directly openable copy taken while writes go on (SST files are
+// hard-linked when the backup is on the same file system, so it costs little space or time).
+// Used by POST /v1/admin/backup and the `expgraph restore` command. Functions are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "ontology/status.h"
+#include "storage/kv_store.h"
+
+namespace expgraph {
+
+struct BackupInfo {
+  std::string path;         // absolute directory of the backup
+  uint64_t size_bytes = 0;  // total size of its files
+  uint64_t sequence = 0;    // the RocksDB sequence number it contains up to
+  std::string created_at;   // RFC 3339, UTC
+};
+
+// Where a backup named `requested` goes inside `root`: `requested` may be empty (a name from
+// the time is chosen), relative to `root`, or absolute, but must stay strictly inside `root`
+// (invalid_argument otherwise, e.g. "../x" or a symlink leading out) and must not exist
+// (conflict).
+Result<std::string> resolve_backup_path(const std::string& root, const std::string& requested);
+
+// Checkpoints `store` into resolve_backup_path(root, requested), creating `root` if needed.
+Result<BackupInfo> create_backup(const KvStore& store, const std::string& root,
+                                 const std::string& requested);
+
+struct RestoreReport {
+  uint64_t files = 0;
+  uint64_t bytes = 0;
+  uint64_t nodes = 0;  // records in the restored `nodes` column family
+};
+
+// Copies the backup in `backup_dir` into `data_dir` (which must be absent or an empty
+// directory: conflict otherwise), then opens the copy and verifies every checksum. On a failed
+// verification the copy is removed again. The server must not be running on `data_dir`.
+Result<RestoreReport> restore_backup(const std::string& backup_dir, const std::string& data_dir);
+
+}  // namespace expgraph

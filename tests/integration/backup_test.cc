@@ -1,0 +1,200 @@
+// Online backups and offline restores: POST /v1/admin/backup while writes go on, path checks,
+// `expgraph backup` / `expgraph restore`, and a second server on the restored copy serving the
+// same graph as the original (compared through GET /v1/export).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "integration/http_client.h"
+
+// GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& in these tests.
+#pragma GCC diagnostic ignored "-Wrestrict"
+
+namespace expgraph::testing {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::set<std::string> export_lines(httplib::Client& client) {
+  std::set<std::string> lines;
+  auto exported = client.Get("/v1/export");
+  if (!exported || exported->status != 200) {
+    ADD_FAILURE() << "export failed";
+    return lines;
+  }
+  std::istringstream stream(exported->body);
+  for (std::string line; std::getline(stream, line);) {
+    if (!line.empty()) lines.insert(line);
+  }
+  return lines;
+}
+
+int run_cli(const std::string& arguments) {
+  std::string command = std::string(EXPGRAPH_CLI_BINARY) + " " + arguments + " >/dev/null 2>&1";
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// A small graph: hypotheses, experiments testing them, learnings.
+void write_graph(httplib::Client& client, const std::string& prefix, int count) {
+  for (int i = 0; i < count; ++i) {
+    std::string n = prefix + std::to_string(i);
+    json batch = {
+        {"nodes",
+         {{{"type", "Hypothesis"}, {"key", "H-" + n}, {"properties", {{"statement", "idea " + n}}}},
+          {{"type", "Experiment"}, {"key", "E-" + n}, {"properties", {{"name", "test " + n}}}},
+          {{"type", "Learning"},
+           {"key", "L-" + n},
+           {"properties", {{"text", "shorter forms win " + n}}}}}},
+        {"edges",
+         {{{"type", "TESTS"}, {"from", "Experiment/E-" + n}, {"to", "Hypothesis/H-" + n}}}}};
+    ASSERT_EQ(call(client, "POST", "/v1/batch", batch).status, 200);
+  }
+}
+
+TEST(BackupTest, BackupWhileServingRestoresTheSameGraph) {
+  ServerProcess source;
+  ASSERT_TRUE(source.start());
+  httplib::Client client = source.client();
+  write_graph(client, "a", 40);
+
+  // Writes keep flowing during the first backup.
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    httplib::Client own = source.client();
+    for (int i = 0; !stop; ++i) {
+      json body = {{"properties", {{"name", "concurrent " + std::to_string(i)}}}};
+      if (call(own, "PUT", "/v1/nodes/Channel/c" + std::to_string(i), body).status == 201) {
+        ++written;
+      }
+    }
+  });
+  while (written < 20) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  int acknowledged_before = written;
+  Reply during = call(client, "POST", "/v1/admin/backup", json{{"path", "during"}});
+  stop = true;
+  writer.join();
+  ASSERT_EQ(during.status, 201) << during.text;
+  EXPECT_EQ(during.body["path"],
+            (fs::weakly_canonical(source.data_dir()) / "backups/during").string());
+  EXPECT_GT(during.body["size_bytes"].get<int64_t>(), 0);
+  EXPECT_GT(during.body["sequence"].get<int64_t>(), 0);
+  EXPECT_EQ(during.body["created_at"].get<std::string>().size(), 20u);  // 2026-01-02T03:04:05Z
+
+  // Quiescent: a backup taken through the CLI must reproduce the graph exactly.
+  std::string url = "--url http://127.0.0.1:" + std::to_string(source.port());
+  ASSERT_EQ(run_cli(url + " backup --output quiet"), 0);
+  std::string quiet = source.data_dir() + "/backups/quiet";
+  ASSERT_TRUE(fs::exists(quiet + "/CURRENT"));
+
+  // restore refuses a non-empty target and a directory that is not a backup.
+  std::string scratch = source.data_dir() + "/../restore-";
+  fs::create_directories(scratch + "busy");
+  std::ofstream(scratch + "busy/file") << "x";
+  EXPECT_EQ(run_cli("restore " + quiet + " --data " + scratch + "busy"), 1);
+  EXPECT_TRUE(fs::exists(scratch + "busy/file"));
+  EXPECT_EQ(run_cli("restore " + scratch + "busy --data " + scratch + "other"), 1);
+  EXPECT_EQ(run_cli("restore " + quiet), 2);
+  EXPECT_EQ(run_cli("restore --help"), 0);
+  EXPECT_EQ(run_cli(url + " backup --help"), 0);
+  EXPECT_EQ(run_cli(url + " backup --frobnicate"), 2);
+
+  ASSERT_EQ(run_cli("restore " + quiet + " --data " + scratch + "quiet"), 0);
+  ASSERT_EQ(run_cli("restore " + during.body["path"].get<std::string>() + " --data " + scratch +
+                    "during"),
+            0);
+
+  std::set<std::string> original = export_lines(client);
+  {
+    ServerProcess restored({"--data", scratch + "quiet"});
+    ASSERT_TRUE(restored.start());
+    httplib::Client restored_client = restored.client();
+    EXPECT_EQ(export_lines(restored_client), original);
+    EXPECT_EQ(graph_counts(restored_client), graph_counts(client));
+    // The similarity index came along: the restored server finds the learnings.
+    Reply search = call(restored_client, "POST", "/v1/search",
+                        json{{"text", "shorter forms win a7"},
+                             {"types", {"Learning"}},
+                             {"mode", "lexical"},
+                             {"k", 3}});
+    ASSERT_EQ(search.status, 200) << search.text;
+    ASSERT_FALSE(search.body["hits"].empty());
+    EXPECT_EQ(search.body["hits"][0]["node"]["key"], "L-a7");
+    ASSERT_TRUE(restored.stop());
+  }
+  {
+    // The backup taken under load: a consistent state between the writes acknowledged before
+    // the request and all of them.
+    ServerProcess restored({"--data", scratch + "during"});
+    ASSERT_TRUE(restored.start());
+    httplib::Client restored_client = restored.client();
+    std::set<std::string> lines = export_lines(restored_client);
+    EXPECT_TRUE(std::includes(original.begin(), original.end(), lines.begin(), lines.end()))
+        << "the backup holds something the source never had";
+    for (int i = 0; i < acknowledged_before; ++i) {
+      EXPECT_EQ(call(restored_client, "GET", "/v1/nodes/Channel/c" + std::to_string(i)).status, 200)
+          << "write " << i << " acknowledged before the backup is missing";
+    }
+    EXPECT_GE(graph_counts(restored_client).nodes, 120 + acknowledged_before);
+    ASSERT_TRUE(restored.stop());
+  }
+  ASSERT_TRUE(source.stop());
+}
+
+TEST(BackupTest, PathsMustStayInsideTheBackupDirectory) {
+  ServerProcess server;
+  ASSERT_TRUE(server.start());
+  httplib::Client client = server.client();
+  EXPECT_TRUE(is_error(call(client, "POST", "/v1/admin/backup", json{{"path", "../escape"}}), 400,
+                       "invalid_argument"));
+  EXPECT_TRUE(is_error(call(client, "POST", "/v1/admin/backup", json{{"path", "/tmp/escape"}}), 400,
+                       "invalid_argument"));
+  EXPECT_TRUE(is_error(call(client, "POST", "/v1/admin/backup", json{{"path", "a/../.."}}), 400,
+                       "invalid_argument"));
+  EXPECT_TRUE(is_error(call(client, "POST", "/v1/admin/backup", json{{"path", 3}}), 400,
+                       "invalid_argument"));
+  EXPECT_TRUE(is_error(call(client, "POST", "/v1/admin/backup", json{{"dir", "x"}}), 400,
+                       "invalid_argument"));
+  EXPECT_FALSE(fs::exists(server.data_dir() + "/../escape"));
+  // A symlink inside the backup directory that leads out of it is refused too.
+  fs::create_directories(server.data_dir() + "/backups");
+  fs::create_directory_symlink("/tmp", server.data_dir() + "/backups/link");
+  EXPECT_TRUE(is_error(call(client, "POST", "/v1/admin/backup", json{{"path", "link/x"}}), 400,
+                       "invalid_argument"));
+
+  Reply first = call(client, "POST", "/v1/admin/backup", json{{"path", "nested/one"}});
+  ASSERT_EQ(first.status, 201) << first.text;
+  EXPECT_TRUE(is_error(call(client, "POST", "/v1/admin/backup", json{{"path", "nested/one"}}), 409,
+                       "conflict"));
+  // No body: a name from the time.
+  Reply unnamed = call(client, "POST", "/v1/admin/backup");
+  ASSERT_EQ(unnamed.status, 201) << unnamed.text;
+  EXPECT_NE(unnamed.body["path"].get<std::string>().find("/backups/backup-"), std::string::npos);
+  ASSERT_TRUE(server.stop());
+}
+
+TEST(BackupTest, ConfiguredBackupDirectory) {
+  std::string outside = (fs::temp_directory_path() / "expgraph-backup-root-XXXXXX").string();
+  ASSERT_NE(mkdtemp(outside.data()), nullptr);
+  {
+    ServerProcess server({"--backup-dir", outside});
+    ASSERT_TRUE(server.start());
+    httplib::Client client = server.client();
+    Reply reply = call(client, "POST", "/v1/admin/backup", json{{"path", outside + "/abs"}});
+    ASSERT_EQ(reply.status, 201) << reply.text;
+    EXPECT_TRUE(fs::exists(outside + "/abs/CURRENT"));
+    ASSERT_TRUE(server.stop());
+  }
+  fs::remove_all(outside);
+}
+
+}  // namespace
+}  // namespace expgraph::testing

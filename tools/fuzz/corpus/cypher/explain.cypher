@@ -1,0 +1,1 @@
+EXPLAIN MATCH (m:Metric {name: $name}) OPTIONAL MATCH (m)<-[r]-(x) RETURN m, type(r), CASE WHEN x IS NULL THEN 0 ELSE 1 END

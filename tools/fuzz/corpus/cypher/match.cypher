@@ -1,0 +1,1 @@
+MATCH (h:Hypothesis)<-[:TESTS]-(e:Experiment) WHERE e.status = "running" RETURN h.statement, count(e) AS n ORDER BY n DESC LIMIT 5

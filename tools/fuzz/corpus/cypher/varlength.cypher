@@ -1,0 +1,1 @@
+MATCH p = (a:Experiment)-[*1..3]-(b) WITH a, collect(b.name) AS names UNWIND names AS x RETURN DISTINCT x SKIP 1
