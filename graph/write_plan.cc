@@ -441,11 +441,13 @@ class GraphStore::WritePlan {
   }
 
   // Only "one" cardinalities are checked, so only their ends are counted: most edge types are
-  // many-to-many, and two map updates per imported edge showed up in the import profile.
+  // many-to-many, and two map updates per imported edge showed up in the import profile. The
+  // Results of an Experiment are counted too: check_conclusions needs them.
   void adjust_degrees(const EdgeIdentity& identity, int delta) {
-    const EdgeType* type =
-        store_.ontology_->edge_type(store_.symbols_.name(SymbolKind::kEdgeType, identity.type));
-    if (type == nullptr || type->per_source != Cardinality::kMany) {
+    const std::string& name = store_.symbols_.name(SymbolKind::kEdgeType, identity.type);
+    const EdgeType* type = store_.ontology_->edge_type(name);
+    if (type == nullptr || type->per_source != Cardinality::kMany ||
+        name == governance::kResultEdge) {
       degree_delta_[{identity.from, identity.type, true}] += delta;
     }
     if (type == nullptr || type->per_target != Cardinality::kMany) {

@@ -1,10 +1,13 @@
-// bench_upworthy_retrieval: retrieval quality of similarity search on real headlines. In the
-// Upworthy Research Archive, the headlines of one A/B test (same clickability_test_id) are
-// rewrites of one story. Every distinct (test, headline) is written as a Learning into a
-// temporary graph; for a seeded sample of headlines from tests with two or more, the query is
-// the headline itself and we measure recall@10 of the test's other headlines (the query's own
-// node excluded), through SimilarityIndex::search exactly as POST /v1/search runs it: lexical
-// (BM25), vector and hybrid (vector + BM25 by reciprocal-rank fusion), for each embedder.
+// bench_upworthy_retrieval: retrieval quality of similarity search on real headlines, through
+// SimilarityIndex::search exactly as POST /v1/search runs it: lexical (BM25), vector and hybrid
+// (vector + BM25 by reciprocal-rank fusion), for each embedder. Every distinct (test, headline)
+// of the Upworthy Research Archive is written as a Learning into a temporary graph. Two tasks:
+// - same story (issue 4's measure): tests that show the same image (eyecatcher_id) tell the
+//   same story. The query is a test's winning headline (winner = TRUE, else its best
+//   click-through rate); recall@10 counts the other tests of that story among the first ten
+//   distinct tests returned (hits from the query's own test are skipped).
+// - same test: the headlines of one test are rewrites of one story; the query is one headline
+//   (seeded sample) and recall@10 counts the test's other headlines (its own node excluded).
 // Usage, from the repository root (the defaults are relative to it):
 //   bench_upworthy_retrieval [--csv ../shared/data/upworthy/upworthy-packages-2013-2014.csv]
 //       [--word-vectors data/word-vectors/glove-100d.bin] [--ontology ontology/marketing.json]
@@ -15,18 +18,22 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
 #include "query/similarity/similarity_index.h"
+#include "tools/importers/csv_reader.h"
 
 namespace {
 
@@ -64,54 +71,35 @@ bool parse(int argc, char** argv, Flags& flags) {
   return argc % 2 == 1;
 }
 
-// RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines.
-std::vector<std::vector<std::string>> read_csv(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  const std::string text = buffer.str();
-  std::vector<std::vector<std::string>> records;
-  std::vector<std::string> record;
-  std::string field;
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field.push_back('"');
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      record.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      record.push_back(std::move(field));
-      field.clear();
-      records.push_back(std::move(record));
-      record.clear();
-    } else {
-      field.push_back(c);
-    }
-  }
-  if (!field.empty() || !record.empty()) {
-    record.push_back(std::move(field));
-    records.push_back(std::move(record));
-  }
-  return records;
-}
-
 struct Document {
   std::string key;
   std::string test;
   std::string headline;
 };
+
+// What the same-story task needs of a test: its stories (images) and its winning headline.
+struct TestFacts {
+  std::set<std::string> images;
+  std::string winner;  // the headline flagged winner, else the best click-through rate
+  bool flagged = false;
+  double best_ctr = -1;
+};
+
+// One row of each task's table.
+struct Score {
+  double recall_sum = 0;
+  size_t any_hit = 0;
+  std::vector<double> milliseconds;
+};
+
+void print_score(const std::string& name, const Score& score, size_t queries) {
+  std::vector<double> sorted = score.milliseconds;
+  std::sort(sorted.begin(), sorted.end());
+  std::printf("%-16s %10.3f %10.3f %14.2f\n", name.c_str(),
+              score.recall_sum / static_cast<double>(queries),
+              static_cast<double>(score.any_hit) / static_cast<double>(queries),
+              sorted.empty() ? 0.0 : sorted[sorted.size() / 2]);
+}
 
 struct Config {
   std::string name;
@@ -129,34 +117,62 @@ int main(int argc, char** argv) {
                  "[--ontology FILE] [--queries N] [--seed N]\n");
     return 2;
   }
-  const auto records = read_csv(flags.csv);
-  if (records.size() < 2) {
+  std::ifstream file(flags.csv, std::ios::binary);
+  auto reader = CsvReader::open(file);
+  if (!file || !reader.ok()) {
     std::fprintf(stderr, "cannot read %s\n", flags.csv.c_str());
     return 1;
   }
-  const auto& header = records[0];
-  const auto column = [&](const std::string& name) {
-    return static_cast<size_t>(std::find(header.begin(), header.end(), name) - header.begin());
-  };
-  const size_t test_column = column("clickability_test_id");
-  const size_t headline_column = column("headline");
-  if (test_column >= header.size() || headline_column >= header.size()) {
-    std::fprintf(stderr, "%s has no clickability_test_id/headline column\n", flags.csv.c_str());
+  auto columns = reader->require_columns(
+      {"clickability_test_id", "headline", "eyecatcher_id", "impressions", "clicks", "winner"});
+  if (!columns.ok()) {
+    std::fprintf(stderr, "%s: %s\n", flags.csv.c_str(), columns.status().to_string().c_str());
     return 1;
   }
+  const auto [test_column, headline_column, image_column, impressions_column, clicks_column,
+              winner_column] = std::make_tuple((*columns)[0], (*columns)[1], (*columns)[2],
+                                               (*columns)[3], (*columns)[4], (*columns)[5]);
 
-  // Distinct headlines per test, in file order.
+  // Distinct headlines per test, in file order; each test's images and winning headline.
   std::vector<Document> documents;
   std::map<std::string, std::vector<size_t>> by_test;
+  std::map<std::string, TestFacts> tests;
   std::set<std::pair<std::string, std::string>> seen;
-  for (size_t r = 1; r < records.size(); ++r) {
-    const auto& record = records[r];
-    if (record.size() != header.size()) continue;
-    const std::string& test = record[test_column];
-    const std::string& headline = record[headline_column];
-    if (test.empty() || headline.empty() || !seen.insert({test, headline}).second) continue;
+  CsvRow row;
+  while (true) {
+    auto more = reader->next(&row);
+    if (!more.ok()) continue;  // a malformed record: skipped, as the importer reports it
+    if (!*more) break;
+    const std::string& test = row.fields[test_column];
+    const std::string& headline = row.fields[headline_column];
+    if (test.empty() || headline.empty()) continue;
+    TestFacts& facts = tests[test];
+    if (!row.fields[image_column].empty()) facts.images.insert(row.fields[image_column]);
+    double impressions = std::atof(row.fields[impressions_column].c_str());
+    double ctr = impressions > 0 ? std::atof(row.fields[clicks_column].c_str()) / impressions : 0;
+    if (row.fields[winner_column] == "TRUE" && !facts.flagged) {
+      facts.flagged = true;
+      facts.winner = headline;
+    } else if (!facts.flagged && ctr > facts.best_ctr) {
+      facts.best_ctr = ctr;
+      facts.winner = headline;
+    }
+    if (!seen.insert({test, headline}).second) continue;
     by_test[test].push_back(documents.size());
     documents.push_back({"H" + std::to_string(documents.size()), test, headline});
+  }
+  // Same story: tests that share an image with at least one other test.
+  std::map<std::string, std::set<std::string>> tests_of_image;
+  for (const auto& [test, facts] : tests) {
+    for (const std::string& image : facts.images) tests_of_image[image].insert(test);
+  }
+  std::map<std::string, std::set<std::string>> same_story;  // test -> the other tests
+  for (const auto& [image, members] : tests_of_image) {
+    for (const std::string& test : members) {
+      for (const std::string& other : members) {
+        if (other != test) same_story[test].insert(other);
+      }
+    }
   }
   std::vector<size_t> candidates;  // headlines whose test has another one
   for (const auto& [test, members] : by_test) {
@@ -165,8 +181,11 @@ int main(int argc, char** argv) {
   std::mt19937_64 random(flags.seed);
   std::shuffle(candidates.begin(), candidates.end(), random);
   if (candidates.size() > flags.queries) candidates.resize(flags.queries);
-  std::printf("%zu distinct headlines in %zu tests; %zu queries (seed %llu)\n", documents.size(),
-              by_test.size(), candidates.size(), static_cast<unsigned long long>(flags.seed));
+  std::printf(
+      "%zu distinct headlines in %zu tests; same story: %zu tests share an image with "
+      "another; same test: %zu queries (seed %llu)\n",
+      documents.size(), by_test.size(), same_story.size(), candidates.size(),
+      static_cast<unsigned long long>(flags.seed));
 
   const fs::path directory =
       fs::temp_directory_path() / ("expgraph_upworthy_retrieval" + std::to_string(getpid()));
@@ -210,10 +229,31 @@ int main(int argc, char** argv) {
                 flags.word_vectors.c_str());
   }
 
-  std::printf("%-16s %10s %10s %14s\n", "mode", "recall@10", "hit@10", "median query ms");
+  // A search as POST /v1/search runs it, timed into `score`; null on error (printed).
+  const auto search = [](SimilarityIndex& index, const std::string& text, SearchMode mode, size_t k,
+                         Score& score) -> std::optional<std::vector<SearchHit>> {
+    SearchRequest request;
+    request.text = text;
+    request.types = {"Learning"};
+    request.k = k;
+    request.mode = mode;
+    const auto start = std::chrono::steady_clock::now();
+    auto hits = index.search(request);
+    score.milliseconds.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count());
+    if (!hits.ok()) {
+      std::fprintf(stderr, "%s\n", hits.status().to_string().c_str());
+      return std::nullopt;
+    }
+    return std::move(hits).value();
+  };
+
+  std::vector<Score> story_scores(configs.size()), test_scores(configs.size());
   std::unique_ptr<SimilarityIndex> index;
   EmbedderKind open_kind = EmbedderKind::kClient;
-  for (const Config& config : configs) {
+  for (size_t c = 0; c < configs.size(); ++c) {
+    const Config& config = configs[c];
     if (!index || open_kind != config.embedder) {
       index.reset();
       SimilarityIndexOptions options;
@@ -227,25 +267,28 @@ int main(int argc, char** argv) {
       index = std::move(opened).value();
       open_kind = config.embedder;
     }
-    double recall_sum = 0;
-    size_t any_hit = 0;
-    std::vector<double> milliseconds;
+    for (const auto& [test, others] : same_story) {
+      // Deep enough to see ten other tests behind the query test's own headlines.
+      auto hits = search(*index, tests[test].winner, config.mode, 40, story_scores[c]);
+      if (!hits) return 1;
+      std::set<std::string> ranked_tests;
+      size_t found = 0;
+      for (const SearchHit& hit : *hits) {
+        const std::string& hit_test = documents[index_of.at(hit.node.key)].test;
+        if (hit_test == test || ranked_tests.contains(hit_test)) continue;
+        if (ranked_tests.size() == 10) break;
+        ranked_tests.insert(hit_test);
+        if (others.contains(hit_test)) ++found;
+      }
+      story_scores[c].recall_sum +=
+          static_cast<double>(found) / static_cast<double>(std::min<size_t>(others.size(), 10));
+      if (found > 0) ++story_scores[c].any_hit;
+    }
     for (size_t query : candidates) {
       const Document& document = documents[query];
-      SearchRequest request;
-      request.text = document.headline;
-      request.types = {"Learning"};
-      request.k = 11;  // the query's own node is usually among them
-      request.mode = config.mode;
-      const auto start = std::chrono::steady_clock::now();
-      auto hits = index->search(request);
-      milliseconds.push_back(
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-              .count());
-      if (!hits.ok()) {
-        std::fprintf(stderr, "%s\n", hits.status().to_string().c_str());
-        return 1;
-      }
+      // The query's own node is usually among the first eleven.
+      auto hits = search(*index, document.headline, config.mode, 11, test_scores[c]);
+      if (!hits) return 1;
       size_t found = 0;
       size_t ranked = 0;
       for (const SearchHit& hit : *hits) {
@@ -255,15 +298,24 @@ int main(int argc, char** argv) {
         if (documents[i].test == document.test) ++found;
       }
       const size_t relevant = by_test[document.test].size() - 1;
-      recall_sum +=
+      test_scores[c].recall_sum +=
           static_cast<double>(found) / static_cast<double>(std::min<size_t>(relevant, 10));
-      if (found > 0) ++any_hit;
+      if (found > 0) ++test_scores[c].any_hit;
     }
-    std::sort(milliseconds.begin(), milliseconds.end());
-    std::printf("%-16s %10.3f %10.3f %14.2f\n", config.name.c_str(),
-                recall_sum / static_cast<double>(candidates.size()),
-                static_cast<double>(any_hit) / static_cast<double>(candidates.size()),
-                milliseconds[milliseconds.size() / 2]);
+  }
+  std::printf(
+      "\nsame story (%zu queries: a test's winning headline; relevant: the other tests "
+      "showing the same image)\n",
+      same_story.size());
+  std::printf("%-16s %10s %10s %14s\n", "mode", "recall@10", "hit@10", "median query ms");
+  for (size_t c = 0; c < configs.size(); ++c) {
+    print_score(configs[c].name, story_scores[c], same_story.size());
+  }
+  std::printf("\nsame test (%zu queries: one headline; relevant: the test's other headlines)\n",
+              candidates.size());
+  std::printf("%-16s %10s %10s %14s\n", "mode", "recall@10", "hit@10", "median query ms");
+  for (size_t c = 0; c < configs.size(); ++c) {
+    print_score(configs[c].name, test_scores[c], candidates.size());
   }
   index.reset();
   graph->reset();
