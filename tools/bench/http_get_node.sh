@@ -12,7 +12,7 @@ url="http://127.0.0.1:${port}"
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 2; }
 
 data=$(mktemp -d)
-./build/api/expgraphd --data "$data" --port "$port" --quiet &
+./build/api/expgraphd --data "$data" --port "$port" --quiet --auth off &
 server=$!
 trap 'kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -fsS "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

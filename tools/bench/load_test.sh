@@ -18,7 +18,7 @@ command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 2
 [ -x "$server_binary" ] || { echo "build expgraphd first (tools/build)" >&2; exit 2; }
 
 work=$(mktemp -d)
-"$server_binary" --data "$work/data" --port "$port" --quiet 2>"$work/server.log" &
+"$server_binary" --data "$work/data" --port "$port" --quiet --auth off 2>"$work/server.log" &
 server=$!
 sampler=""
 cleanup() {

@@ -65,7 +65,7 @@ fi
 # (b) expgraphd on loopback, one worker per client.
 port=$(free_port)
 "$expgraphd" --data "$work/expgraph" --ontology tools/bench/bench-ontology.json --bind 127.0.0.1 \
-  --port "$port" --threads "$clients" --quiet &
+  --port "$port" --threads "$clients" --quiet --auth off &
 server=$!
 url="http://127.0.0.1:$port"
 
