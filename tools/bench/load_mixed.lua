@@ -2,6 +2,8 @@
 -- Per request: 40% PUT of a new Learning (unique key, so every accepted one answers 201),
 -- 25% GET of a demo node, 20% 1-hop neighbourhood, 15% a Cypher query. Counts 201s (the
 -- acknowledged writes, checked against the server's node count afterwards) and non-2xx.
+-- Env WRITE_PERCENT (default 40) sets the share of PUTs; reads keep their 25:20:15 ratio.
+local write_percent = tonumber(os.getenv("WRITE_PERCENT") or "40")
 local counter = 0
 local threads = {}
 local reads = {"Experiment/EXP-2041", "Hypothesis/HYP-101", "Channel/email", "Segment/smb",
@@ -24,16 +26,17 @@ end
 
 function request()
   sequence = sequence + 1
-  local pick = math.random(100)
-  if pick <= 40 then
+  if math.random(100) <= write_percent then
     local key = "load-" .. id .. "-" .. sequence
     local body = '{"properties": {"text": "load test learning ' .. key ..
                  ' shorter forms convert better on mobile"}}'
     return wrk.format("PUT", "/v1/nodes/Learning/" .. key,
                       {["Content-Type"] = "application/json"}, body)
-  elseif pick <= 65 then
+  end
+  local pick = math.random(60)
+  if pick <= 25 then
     return wrk.format("GET", "/v1/nodes/" .. reads[math.random(#reads)])
-  elseif pick <= 85 then
+  elseif pick <= 45 then
     return wrk.format("GET", "/v1/nodes/" .. reads[math.random(#reads)] .. "/neighborhood?hops=1")
   else
     return wrk.format("POST", "/v1/query", {["Content-Type"] = "application/json"}, query)

@@ -2,7 +2,8 @@
 # Load test: a fresh expgraphd with the demo graph under a mixed read/write wrk load
 # (tools/bench/load_mixed.lua) on loopback for a bounded time. Prints requests, non-2xx and
 # socket errors, then checks that no acknowledged write was lost (the server's node count
-# against the 201s wrk saw) and samples the server's RSS every 5 s to show memory stays flat.
+# against the 201s wrk saw) and samples the server's RSS every 5 s. The mixed phase grows the
+# data (and so RSS); a read-only phase of the same length follows, where RSS must stay flat.
 # Usage: tools/bench/load_test.sh [seconds=60] [connections=16] [threads=2]
 # Exit status 1 on any non-2xx, socket error or lost write.
 set -euo pipefail
@@ -62,7 +63,19 @@ samples=$(awk '/rss_sample_mib/ {printf "%s ", $2}' "$work/rss.txt")
 echo "rss_mib every 5 s: ${samples}"
 echo "rss_mib at end: $(( $(rss_kib) / 1024 ))"
 
+# Same load without writes: memory must not grow once the data does not.
+echo "== read-only phase: wrk -t${threads} -c${connections} -d${seconds}s, WRITE_PERCENT=0"
+rss_start=$(( $(rss_kib) / 1024 ))
+WRITE_PERCENT=0 wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s \
+  -s tools/bench/load_mixed.lua "$url" >"$work/wrk-read.txt"
+grep -E "Requests/sec" "$work/wrk-read.txt" || true
+sed -n '/^requests /,$p' "$work/wrk-read.txt"
+rss_end=$(( $(rss_kib) / 1024 ))
+echo "read-only phase rss_mib: start ${rss_start}, end ${rss_end}"
+read_non_2xx=$(awk '/^non_2xx/ {print $2}' "$work/wrk-read.txt")
+
 status=0
+if [ "$read_non_2xx" != 0 ]; then echo "ERRORS in the read-only phase"; status=1; fi
 if [ "$stored" -lt "$acknowledged" ]; then echo "LOST WRITES: $(( acknowledged - stored ))"; status=1; fi
 if [ "$non_2xx" != 0 ] || [ "$socket_errors" != 0 ]; then echo "ERRORS in the run"; status=1; fi
 exit $status
