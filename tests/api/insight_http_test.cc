@@ -7,12 +7,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "api/server.h"
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
 #include "query/insights/result_stats_enricher.h"
 #include "query/similarity/similarity_index.h"
 #include "test_support/temp_dir.h"
+#include "tests/api/in_process_server.h"
 
 namespace expgraph::api {
 namespace {
@@ -24,11 +24,7 @@ NodeRef ref(std::string type, std::string key) { return {std::move(type), std::m
 class InsightHttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto ontology =
-        Ontology::load_file(std::string(EXPGRAPH_SOURCE_DIR) + "/ontology/marketing.json");
-    ASSERT_TRUE(ontology.ok());
-    auto graph =
-        GraphStore::open(dir_.path(), std::make_shared<Ontology>(std::move(ontology).value()));
+    auto graph = expgraph::testing::open_marketing_graph(dir_.path());
     ASSERT_TRUE(graph.ok()) << graph.status().to_string();
     graph_ = std::move(graph).value();
     auto index = similarity::SimilarityIndex::open(*graph_);
@@ -38,23 +34,11 @@ class InsightHttpTest : public ::testing::Test {
     graph_->add_enricher(&enricher_);
     ASSERT_NO_FATAL_FAILURE(write_fixture());
 
-    ServerOptions options;
-    options.port = 0;
-    options.threads = 2;
-    options.log_requests = false;
-    server_ = std::make_unique<ApiServer>(*graph_, options, index_.get());
-    ASSERT_TRUE(server_->bind().ok());
-    thread_ = std::thread([this] { (void)server_->serve(); });
-    httplib::Client client("127.0.0.1", server_->port());
-    for (int attempt = 0; attempt < 200 && !client.Get("/healthz"); ++attempt) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    server_ = std::make_unique<expgraph::testing::InProcessServer>(*graph_, index_.get());
+    ASSERT_TRUE(server_->started());
   }
 
-  void TearDown() override {
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
-  }
+  void TearDown() override { server_.reset(); }
 
   void write_fixture() {
     // Words, not numbers: a number would give the plain headlines the "number" feature too.
@@ -133,8 +117,7 @@ class InsightHttpTest : public ::testing::Test {
   insights::ResultStatsEnricher enricher_;
   std::unique_ptr<GraphStore> graph_;
   std::unique_ptr<similarity::SimilarityIndex> index_;
-  std::unique_ptr<ApiServer> server_;
-  std::thread thread_;
+  std::unique_ptr<expgraph::testing::InProcessServer> server_;
 };
 
 TEST_F(InsightHttpTest, ResultsGotTheirStatisticsAtWriteTime) {

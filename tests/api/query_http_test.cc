@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "api/server.h"
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
+#include "tests/api/in_process_server.h"
 
 namespace expgraph::api {
 namespace {
@@ -32,11 +32,7 @@ class QueryHttpTest : public ::testing::Test {
     directory_ = fs::temp_directory_path() / "expgraph_query_http";
     directory_ += std::to_string(::getpid());
     fs::remove_all(directory_);
-    auto ontology =
-        Ontology::load_file(std::string(EXPGRAPH_SOURCE_DIR) + "/ontology/marketing.json");
-    ASSERT_TRUE(ontology.ok());
-    auto graph = GraphStore::open(directory_.string(),
-                                  std::make_shared<Ontology>(std::move(ontology).value()));
+    auto graph = expgraph::testing::open_marketing_graph(directory_.string());
     ASSERT_TRUE(graph.ok()) << graph.status().to_string();
     graph_ = std::move(graph).value().release();
 
@@ -61,19 +57,11 @@ class QueryHttpTest : public ::testing::Test {
     auto written = graph_->write(request);
     ASSERT_TRUE(written.ok()) << written.status().to_string();
 
-    ServerOptions options;
-    options.port = 0;
-    options.threads = 4;
-    options.log_requests = false;
-    server_ = new ApiServer(*graph_, options);
-    ASSERT_TRUE(server_->bind().ok());
-    thread_ = new std::thread([] { (void)server_->serve(); });
+    server_ = new expgraph::testing::InProcessServer(*graph_);
+    ASSERT_TRUE(server_->started());
   }
 
   static void TearDownTestSuite() {
-    server_->stop();
-    thread_->join();
-    delete thread_;
     delete server_;
     delete graph_;
     fs::remove_all(directory_);
@@ -93,8 +81,7 @@ class QueryHttpTest : public ::testing::Test {
   // cannot own unique_ptr members of a test instance).
   static inline fs::path directory_;
   static inline GraphStore* graph_ = nullptr;
-  static inline ApiServer* server_ = nullptr;
-  static inline std::thread* thread_ = nullptr;
+  static inline expgraph::testing::InProcessServer* server_ = nullptr;
 };
 
 TEST_F(QueryHttpTest, ReturnsColumnsRowsAndStats) {

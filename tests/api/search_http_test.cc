@@ -9,10 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "api/server.h"
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
 #include "query/similarity/similarity_index.h"
+#include "tests/api/in_process_server.h"
 
 namespace expgraph::api {
 namespace {
@@ -28,11 +28,7 @@ class SearchHttpTest : public ::testing::Test {
     directory_ = fs::temp_directory_path() / "expgraph_search_http";
     directory_ += std::to_string(::getpid());
     fs::remove_all(directory_);
-    auto ontology =
-        Ontology::load_file(std::string(EXPGRAPH_SOURCE_DIR) + "/ontology/marketing.json");
-    ASSERT_TRUE(ontology.ok());
-    auto graph = GraphStore::open(directory_.string(),
-                                  std::make_shared<Ontology>(std::move(ontology).value()));
+    auto graph = expgraph::testing::open_marketing_graph(directory_.string());
     ASSERT_TRUE(graph.ok()) << graph.status().to_string();
     graph_ = std::move(graph).value();
     auto index = similarity::SimilarityIndex::open(*graph_, index_options);
@@ -57,25 +53,13 @@ class SearchHttpTest : public ::testing::Test {
     auto written = graph_->write(request);
     ASSERT_TRUE(written.ok()) << written.status().to_string();
 
-    ServerOptions options;
-    options.port = 0;
-    options.threads = 2;
-    options.log_requests = false;
-    server_ = std::make_unique<ApiServer>(*graph_, options, index_.get());
-    ASSERT_TRUE(server_->bind().ok());
-    thread_ = std::thread([this] { (void)server_->serve(); });
-    // Wait until it serves: a stop() that comes before listening starts would be lost.
-    httplib::Client client("127.0.0.1", server_->port());
-    for (int attempt = 0; attempt < 200 && !client.Get("/healthz"); ++attempt) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    server_ = std::make_unique<expgraph::testing::InProcessServer>(*graph_, index_.get());
+    ASSERT_TRUE(server_->started());
   }
 
   void TearDown() override { stop(); }
 
   void stop() {
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
     server_.reset();
     index_.reset();
     graph_.reset();
@@ -90,8 +74,7 @@ class SearchHttpTest : public ::testing::Test {
   fs::path directory_;
   std::unique_ptr<GraphStore> graph_;
   std::unique_ptr<similarity::SimilarityIndex> index_;
-  std::unique_ptr<ApiServer> server_;
-  std::thread thread_;
+  std::unique_ptr<expgraph::testing::InProcessServer> server_;
 };
 
 TEST_F(SearchHttpTest, ReturnsHitsWithNodeAndContext) {
