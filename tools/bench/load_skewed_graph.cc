@@ -33,13 +33,7 @@ int main(int argc, char** argv) {
                  "[--edges M] [--skew S] [--seed N] [--batch B] [--csv FILE]\n");
     return 2;
   }
-  bench::SkewedGraphOptions options;
-  if (flags.contains("--nodes"))
-    options.nodes = std::strtoul(flags["--nodes"].c_str(), nullptr, 10);
-  if (flags.contains("--edges"))
-    options.edges = std::strtoull(flags["--edges"].c_str(), nullptr, 10);
-  if (flags.contains("--skew")) options.skew = std::strtod(flags["--skew"].c_str(), nullptr);
-  if (flags.contains("--seed")) options.seed = std::strtoull(flags["--seed"].c_str(), nullptr, 10);
+  bench::SkewedGraphOptions options = bench::skewed_graph_options(flags);
   size_t batch = std::strtoull(flags["--batch"].c_str(), nullptr, 10);
   if (options.nodes < 2 || batch == 0) {
     std::fprintf(stderr, "bench_load_skewed_graph: --nodes must be >= 2 and --batch > 0\n");

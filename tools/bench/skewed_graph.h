@@ -24,6 +24,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <numeric>
 #include <random>
 #include <string>
@@ -47,6 +49,25 @@ struct SkewedGraphOptions {
   double skew = kDefaultSkew;
   uint64_t seed = kDefaultSeed;
 };
+
+// The generator's command-line flags (--nodes --edges --skew --seed), as the benchmark
+// programs read them into a name -> value map; absent flags keep the defaults.
+inline SkewedGraphOptions skewed_graph_options(const std::map<std::string, std::string>& flags) {
+  SkewedGraphOptions options;
+  if (auto it = flags.find("--nodes"); it != flags.end()) {
+    options.nodes = static_cast<uint32_t>(std::strtoul(it->second.c_str(), nullptr, 10));
+  }
+  if (auto it = flags.find("--edges"); it != flags.end()) {
+    options.edges = std::strtoull(it->second.c_str(), nullptr, 10);
+  }
+  if (auto it = flags.find("--skew"); it != flags.end()) {
+    options.skew = std::strtod(it->second.c_str(), nullptr);
+  }
+  if (auto it = flags.find("--seed"); it != flags.end()) {
+    options.seed = std::strtoull(it->second.c_str(), nullptr, 10);
+  }
+  return options;
+}
 
 // One edge between generated node numbers 0..nodes-1; `type` indexes kEdgeTypeNames.
 struct GeneratedEdge {

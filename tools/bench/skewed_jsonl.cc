@@ -31,13 +31,7 @@ int main(int argc, char** argv) {
                  "[--seed N]\n");
     return 2;
   }
-  bench::SkewedGraphOptions options;
-  if (flags.contains("--nodes"))
-    options.nodes = std::strtoul(flags["--nodes"].c_str(), nullptr, 10);
-  if (flags.contains("--edges"))
-    options.edges = std::strtoull(flags["--edges"].c_str(), nullptr, 10);
-  if (flags.contains("--skew")) options.skew = std::strtod(flags["--skew"].c_str(), nullptr);
-  if (flags.contains("--seed")) options.seed = std::strtoull(flags["--seed"].c_str(), nullptr, 10);
+  bench::SkewedGraphOptions options = bench::skewed_graph_options(flags);
   if (options.nodes < 2) {
     std::fprintf(stderr, "bench_skewed_jsonl: --nodes must be >= 2\n");
     return 2;
