@@ -197,13 +197,15 @@ Status GraphStore::store_ontology() {
 }
 
 // The key map gives every node's id and type without decoding records, and the `out` keys give
-// every edge: the mirror is rebuilt from keys alone.
+// every edge: the mirror and the key index are rebuilt from keys alone.
 Status GraphStore::rebuild_mirror() {
   // A scan cut short by a read error must fail the open, not serve a partial mirror.
   KvIterator nodes = store_->scan(Column::kKeys, "");
   for (; nodes.valid(); nodes.next()) {
     SymbolId type = keys::read_u32(nodes.key(), 0);
-    mirror_.add_node(keys::read_u64(nodes.value(), 0), type);
+    NodeId id = keys::read_u64(nodes.value(), 0);
+    mirror_.add_node(id, type);
+    key_index_.insert(type, keys::external_key_suffix(nodes.key()), id);
   }
   EXPGRAPH_RETURN_IF_ERROR(nodes.status());
   KvIterator edges = store_->scan(Column::kOut, "");
@@ -219,28 +221,15 @@ uint64_t GraphStore::last_sequence() const {
   return next_sequence_ - 1;
 }
 
-Result<std::optional<NodeId>> GraphStore::stored_node_id(SymbolId type, std::string_view key) {
-  std::string external = keys::external_key(type, key);
-  auto cached = node_id_cache_.find(external);
-  if (cached != node_id_cache_.end()) return std::optional<NodeId>(cached->second);
-  auto id = store_->get(Column::kKeys, external);
+Result<std::optional<NodeId>> GraphStore::stored_node_id(SymbolId type,
+                                                         std::string_view key) const {
+  NodeKeyIndex::Lookup lookup = key_index_.find(type, key);
+  if (lookup.answer == NodeKeyIndex::Answer::kFound) return std::optional<NodeId>(lookup.id);
+  if (lookup.answer == NodeKeyIndex::Answer::kAbsent) return std::optional<NodeId>();
+  auto id = store_->get(Column::kKeys, keys::external_key(type, key));
   if (!id.ok()) return id.status();
   if (!id->has_value()) return std::optional<NodeId>();
-  NodeId found = keys::read_u64(**id, 0);
-  remember_node_id(type, key, found);
-  return std::optional<NodeId>(found);
-}
-
-void GraphStore::remember_node_id(SymbolId type, std::string_view key, NodeId id) {
-  if (options_.node_id_cache_entries == 0) return;
-  // Emptying when full keeps the memory bounded without bookkeeping per entry; an import's
-  // working set refills it within a few batches.
-  if (node_id_cache_.size() >= options_.node_id_cache_entries) node_id_cache_.clear();
-  node_id_cache_.insert_or_assign(keys::external_key(type, key), id);
-}
-
-void GraphStore::forget_node_id(SymbolId type, std::string_view key) {
-  node_id_cache_.erase(keys::external_key(type, key));
+  return std::optional<NodeId>(keys::read_u64(**id, 0));
 }
 
 Result<NodeRecord> GraphStore::get_node(NodeId id) const {
@@ -253,10 +242,7 @@ Result<NodeRecord> GraphStore::get_node(NodeId id) const {
 Result<std::optional<NodeId>> GraphStore::find_node_id(const NodeRef& ref) const {
   auto type = symbols_.find(SymbolKind::kNodeType, ref.type);
   if (!type || ontology_->node_type(ref.type) == nullptr) return std::optional<NodeId>();
-  auto id = store_->get(Column::kKeys, keys::external_key(*type, ref.key));
-  if (!id.ok()) return id.status();
-  if (!id->has_value()) return std::optional<NodeId>();
-  return std::optional<NodeId>(keys::read_u64(**id, 0));
+  return stored_node_id(*type, ref.key);
 }
 
 Result<NodeRecord> GraphStore::get_node(const NodeRef& ref) const {

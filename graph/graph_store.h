@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "graph/node_enricher.h"
+#include "graph/node_key_index.h"
 #include "graph/records.h"
 #include "graph/topology_mirror.h"
 #include "graph/write_observer.h"
@@ -25,9 +26,6 @@ namespace expgraph {
 struct GraphStoreOptions {
   KvStoreOptions storage;
   size_t max_request_items = 200000;  // nodes + edges + deletes in one WriteRequest
-  // Entries of the write path's (type, key) -> node id cache, which spares a `keys` read per
-  // edge endpoint during imports (about 60-100 bytes each; emptied when full). 0: no cache.
-  size_t node_id_cache_entries = size_t{1} << 20;
 };
 
 // One `prop:value` condition of a node listing; the value is converted to the property's type.
@@ -60,7 +58,8 @@ class GraphStore {
 
   Result<NodeRecord> get_node(const NodeRef& ref) const;
   Result<NodeRecord> get_node(NodeId id) const;
-  // The internal id of a node, nullopt when it does not exist.
+  // The internal id of a node, nullopt when it does not exist. Answered from memory (the key
+  // index), so it costs no storage read.
   Result<std::optional<NodeId>> find_node_id(const NodeRef& ref) const;
   // A node's edges (properties included), at most `limit` of them.
   Result<std::vector<EdgeRecord>> edges_of(const NodeRef& ref, Direction direction,
@@ -93,25 +92,22 @@ class GraphStore {
   Status load_counters();
   Status store_ontology();
   Status rebuild_mirror();
-  // The write path's key lookups, through `node_id_cache_`; call with write_mutex_ held.
-  Result<std::optional<NodeId>> stored_node_id(SymbolId type, std::string_view key);
-  void remember_node_id(SymbolId type, std::string_view key, NodeId id);
-  void forget_node_id(SymbolId type, std::string_view key);
+  // A stored node's id by (type, key): the key index, or the `keys` column family when the
+  // index is unsure.
+  Result<std::optional<NodeId>> stored_node_id(SymbolId type, std::string_view key) const;
 
   std::shared_ptr<const Ontology> ontology_;
   GraphStoreOptions options_;
   std::unique_ptr<KvStore> store_;
   SymbolTable symbols_;
   TopologyMirror mirror_;
+  NodeKeyIndex key_index_;  // kept in step with the `keys` column family, like the mirror
   std::vector<WriteObserver*> observers_;
   std::vector<const NodeEnricher*> enrichers_;
 
   mutable std::mutex write_mutex_;  // serialises write(); guards the two counters below
   NodeId next_node_id_ = 1;
   uint64_t next_sequence_ = 1;
-  // `keys` column family key -> node id of stored nodes, kept exact by the write path (filled
-  // on reads and commits, entries removed on deletes). Guarded by write_mutex_.
-  std::unordered_map<std::string, NodeId> node_id_cache_;
 };
 
 // Node records as stored in the `nodes` column family (MessagePack).

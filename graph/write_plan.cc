@@ -641,7 +641,7 @@ class GraphStore::WritePlan {
     for (const auto& [ref, node] : nodes_) {
       if (node.touched && node.after && !node.before) {
         mirror.add_node(node.id, node.type_id);
-        store_.remember_node_id(node.type_id, ref.key, node.id);
+        store_.key_index_.insert(node.type_id, ref.key, node.id);
       }
     }
     for (const auto& [identity, edge] : edges_) {
@@ -653,7 +653,7 @@ class GraphStore::WritePlan {
     for (const auto& [ref, node] : nodes_) {
       if (node.touched && !node.after && node.before) {
         mirror.remove_node(node.id);
-        store_.forget_node_id(node.type_id, ref.key);
+        store_.key_index_.erase(node.type_id, ref.key, node.id);
       }
     }
   }

@@ -89,6 +89,36 @@ TEST_F(GraphStoreReopenTest, ReopenRebuildsTheMirrorAndKeepsCounters) {
   EXPECT_EQ(id_of(ref("Team", "Fresher")), doomed + 2);
 }
 
+// find_node_id answers from the in-memory key index: it must follow deletes and re-creates,
+// and come back the same after a reopen rebuilds it from storage.
+TEST_F(GraphStoreReopenTest, KeyLookupsFollowDeletesRecreatesAndReopen) {
+  auto lookup = [&](const NodeRef& node) {
+    auto id = store_->find_node_id(node);
+    EXPECT_TRUE(id.ok());
+    return id.ok() ? *id : std::nullopt;
+  };
+  write_ok({node("Team", "Kept", {{"name", "k"}}), node("Team", "Gone", {{"name", "g"}})});
+  const NodeId kept = id_of(ref("Team", "Kept"));
+  const NodeId gone = id_of(ref("Team", "Gone"));
+  WriteRequest deletes;
+  deletes.node_deletes = {ref("Team", "Gone")};
+  write_ok(deletes);
+  EXPECT_EQ(lookup(ref("Team", "Gone")), std::nullopt);
+  EXPECT_EQ(lookup(ref("Team", "Kept")), kept);
+  EXPECT_EQ(lookup(ref("Segment", "Kept")), std::nullopt);  // same key, other type
+
+  write_ok({node("Team", "Gone", {{"name", "back"}})});
+  const NodeId back = id_of(ref("Team", "Gone"));
+  EXPECT_NE(back, gone);
+  EXPECT_EQ(lookup(ref("Team", "Gone")), back);
+
+  reopen();
+  EXPECT_EQ(lookup(ref("Team", "Kept")), kept);
+  EXPECT_EQ(lookup(ref("Team", "Gone")), back);
+  EXPECT_EQ(lookup(ref("Team", "Never")), std::nullopt);
+  EXPECT_EQ(get(ref("Team", "Gone")).properties["name"], "back");
+}
+
 TEST_F(GraphStoreReopenTest, ReopenOfAnEmptyStore) {
   reopen();
   EXPECT_EQ(store_->node_count(), 0u);
