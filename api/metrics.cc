@@ -1,21 +1,31 @@
 #include "api/metrics.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace expgraph::api {
 
-void Metrics::record(const std::string& route, int http_status, double seconds) {
-  std::lock_guard lock(mutex_);
-  RouteFigures& figures = routes_[route];
-  ++figures.by_status[http_status];
-  ++figures.count;
-  figures.sum_seconds += seconds;
+void Metrics::Route::record(int http_status, double seconds) {
+  if (http_status >= 0 && http_status <= kMaxStatus) {
+    by_status[http_status].fetch_add(1, std::memory_order_relaxed);
+  }
   for (size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) {
-      ++figures.bucket_counts[i];
+      bucket_counts[i].fetch_add(1, std::memory_order_relaxed);
       break;
     }
   }
+  sum_nanoseconds.fetch_add(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+  // Last, so a scrape that sees a count never sees fewer requests in the histogram than in it
+  // for long; Prometheus tolerates the brief skew of a concurrent scrape.
+  count.fetch_add(1, std::memory_order_relaxed);
+}
+
+Metrics::Route& Metrics::route(const std::string& label) {
+  std::lock_guard lock(mutex_);
+  std::unique_ptr<Route>& figures = routes_[label];
+  if (!figures) figures = std::make_unique<Route>();
+  return *figures;
 }
 
 void Metrics::add_gauge(std::string name, std::string help, std::function<double()> read) {
@@ -29,7 +39,9 @@ std::string Metrics::render() const {
   out << "# HELP expgraph_http_requests_total HTTP requests by route and status code.\n"
       << "# TYPE expgraph_http_requests_total counter\n";
   for (const auto& [route, figures] : routes_) {
-    for (const auto& [code, count] : figures.by_status) {
+    for (int code = 0; code <= Route::kMaxStatus; ++code) {
+      uint64_t count = figures->by_status[code].load(std::memory_order_relaxed);
+      if (count == 0) continue;
       out << "expgraph_http_requests_total{route=\"" << route << "\",code=\"" << code << "\"} "
           << count << "\n";
     }
@@ -37,18 +49,22 @@ std::string Metrics::render() const {
   out << "# HELP expgraph_http_request_duration_seconds HTTP request latency by route.\n"
       << "# TYPE expgraph_http_request_duration_seconds histogram\n";
   for (const auto& [route, figures] : routes_) {
+    // Routes not called yet stay out of the listing.
+    uint64_t count = figures->count.load(std::memory_order_relaxed);
+    if (count == 0) continue;
     uint64_t cumulative = 0;
     for (size_t i = 0; i < kBuckets.size(); ++i) {
-      cumulative += figures.bucket_counts[i];
+      cumulative += figures->bucket_counts[i].load(std::memory_order_relaxed);
       out << "expgraph_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\""
           << kBuckets[i] << "\"} " << cumulative << "\n";
     }
-    out << "expgraph_http_request_duration_seconds_bucket{route=\"" << route
-        << "\",le=\"+Inf\"} " << figures.count << "\n"
+    out << "expgraph_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} "
+        << std::max(count, cumulative) << "\n"
         << "expgraph_http_request_duration_seconds_sum{route=\"" << route << "\"} "
-        << figures.sum_seconds << "\n"
+        << static_cast<double>(figures->sum_nanoseconds.load(std::memory_order_relaxed)) / 1e9
+        << "\n"
         << "expgraph_http_request_duration_seconds_count{route=\"" << route << "\"} "
-        << figures.count << "\n";
+        << std::max(count, cumulative) << "\n";
   }
   for (const Gauge& gauge : gauges_) {
     out << "# HELP " << gauge.name << " " << gauge.help << "\n"

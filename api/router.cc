@@ -24,35 +24,35 @@ httplib::Server::Handler Router::wrap(std::string label, Handler handler) {
   // The Router is a setup helper that may go away; handlers keep only the Metrics.
   Access access = required_access(label);
   ConcurrencyLimit* limit = label.find(" /v1/") != std::string::npos ? limit_ : nullptr;
-  return [&metrics = metrics_, keys = keys_, access, limit, label = std::move(label),
-          handler = std::move(handler)](const httplib::Request& request,
-                                        httplib::Response& response) {
-    auto start = std::chrono::steady_clock::now();
-    Result<Principal> principal = authorize(request, access, keys);
-    Status status = principal.status();
-    if (principal.ok()) {
-      ActorScope actor(principal->name);
-      ConcurrencyLimit::Slot slot =
-          limit != nullptr ? limit->try_acquire() : ConcurrencyLimit::Slot(nullptr);
-      try {
-        if (limit != nullptr && !slot.acquired()) {
-          response.set_header("Retry-After", "1");
-          status = Status::overloaded("too many concurrent requests (the limit is " +
-                                      std::to_string(limit->limit()) + "); retry shortly");
-        } else {
-          status = handler(request, response);
+  return
+      [&metrics = metrics_.route(label), keys = keys_, access, limit, handler = std::move(handler)](
+          const httplib::Request& request, httplib::Response& response) {
+        auto start = std::chrono::steady_clock::now();
+        Result<Principal> principal = authorize(request, access, keys);
+        Status status = principal.status();
+        if (principal.ok()) {
+          ActorScope actor(principal->name);
+          ConcurrencyLimit::Slot slot =
+              limit != nullptr ? limit->try_acquire() : ConcurrencyLimit::Slot(nullptr);
+          try {
+            if (limit != nullptr && !slot.acquired()) {
+              response.set_header("Retry-After", "1");
+              status = Status::overloaded("too many concurrent requests (the limit is " +
+                                          std::to_string(limit->limit()) + "); retry shortly");
+            } else {
+              status = handler(request, response);
+            }
+          } catch (const std::exception& error) {
+            // A bug, not the client's fault; the server keeps serving.
+            status = Status::internal(std::string("unexpected error: ") + error.what());
+          }
+        } else if (status.code() == StatusCode::kUnauthenticated) {
+          response.set_header("WWW-Authenticate", "Bearer realm=\"expgraph\"");
         }
-      } catch (const std::exception& error) {
-        // A bug, not the client's fault; the server keeps serving.
-        status = Status::internal(std::string("unexpected error: ") + error.what());
-      }
-    } else if (status.code() == StatusCode::kUnauthenticated) {
-      response.set_header("WWW-Authenticate", "Bearer realm=\"expgraph\"");
-    }
-    if (!status.ok()) send_error(response, status);
-    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    metrics.record(label, response.status, elapsed.count());
-  };
+        if (!status.ok()) send_error(response, status);
+        std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        metrics.record(response.status, elapsed.count());
+      };
 }
 
 }  // namespace expgraph::api
