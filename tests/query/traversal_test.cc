@@ -55,6 +55,19 @@ TEST_F(TraversalTest, CountOutgoingByHops) {
   EXPECT_EQ(count_k_hop(mirror_, 1, 4, filter(Direction::kOut)), 4u);  // 5 -> 1 is the start
 }
 
+// The visit marks are one-byte epochs cleared when the epoch wraps (every 255 traversals):
+// answers must not change across many wraps, whichever nodes earlier traversals marked.
+TEST_F(TraversalTest, AnswersStayTheSameAcrossVisitMarkWraps) {
+  for (int round = 0; round < 1000; ++round) {
+    NodeId start = 1 + static_cast<NodeId>(round % 2);
+    size_t expected = start == 1 ? 3u : 2u;  // from 1: 2 3 4; from 2: 4 5
+    ASSERT_EQ(count_k_hop(mirror_, start, 2, filter(Direction::kOut)), expected) << round;
+    ASSERT_EQ(k_hop_neighborhood(mirror_, start, 2, filter(Direction::kOut), 100).nodes.size(),
+              expected + 1)
+        << round;
+  }
+}
+
 TEST_F(TraversalTest, CountIncomingAndBoth) {
   EXPECT_EQ(count_k_hop(mirror_, 1, 1, filter(Direction::kIn)), 2u);    // 6 5
   EXPECT_EQ(count_k_hop(mirror_, 1, 2, filter(Direction::kIn)), 3u);    // + 4
