@@ -7,8 +7,10 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace expgraph::api {
@@ -28,6 +30,12 @@ class ConnectionStream final : public httplib::Stream {
   // True when the buffered input holds a request's whole header block (or fills the buffer,
   // in which case httplib gets to reject it): only then is a worker committed to it.
   bool has_complete_head() const;
+  // The buffered input not read yet, for a caller that parses a request head itself.
+  std::string_view buffered_input() const {
+    return std::string_view(input_.data() + input_begin_, input_end_ - input_begin_);
+  }
+  // Drops the first `size` bytes of the buffered input (at most all of it).
+  void consume(size_t size) { input_begin_ += std::min(size, input_end_ - input_begin_); }
   // Sends everything written so far; false when the client is gone or too slow.
   bool flush();
 

@@ -62,6 +62,7 @@ void HttpServer::raise_listen_backlog() {
 
 void HttpServer::start_workers(size_t count) {
   stopping_ = false;
+  plain_get_.set_keep_alive(keep_alive_timeout_sec_, keep_alive_max_count_);
   for (size_t i = 0; i < count; ++i) workers_.emplace_back([this] { work(); });
 }
 
@@ -138,7 +139,9 @@ void HttpServer::serve(const std::shared_ptr<Connection>& connection) {
     // The last request allowed on this connection is answered with "Connection: close".
     bool last_allowed = connection->remaining_requests == 1;
     bool closed_by_request = false;
-    bool handled = process_request(stream, last_allowed, closed_by_request, nullptr);
+    std::optional<bool> plain = plain_get_.try_serve(stream, last_allowed, closed_by_request);
+    bool handled =
+        plain ? *plain : process_request(stream, last_allowed, closed_by_request, nullptr);
     keep = stream.flush() && handled && !closed_by_request &&
            --connection->remaining_requests > 0 && !stopping_;
   }

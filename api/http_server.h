@@ -22,6 +22,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/plain_get_path.h"
+
 namespace expgraph::api {
 
 class HttpServer : public httplib::Server {
@@ -36,6 +38,9 @@ class HttpServer : public httplib::Server {
   void start_workers(size_t count);
   // Joins the workers and closes every connection; call after listen_after_bind() returned.
   void stop_workers();
+  // Where plain GET routes and httplib's hooks are registered (before serving) so that plain
+  // GETs skip httplib's parser and writer (api/plain_get_path.h).
+  PlainGetPath& plain_get_path() { return plain_get_; }
 
  private:
   struct Connection;
@@ -49,6 +54,7 @@ class HttpServer : public httplib::Server {
   // Closes connections idle for longer than the keep-alive timeout (one worker at a time).
   void close_idle_connections();
 
+  PlainGetPath plain_get_;
   int epoll_fd_ = -1;
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> workers_;

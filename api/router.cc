@@ -4,11 +4,25 @@
 
 #include "api/access_control.h"
 #include "api/http_json.h"
+#include "api/http_server.h"
 
 namespace expgraph::api {
 
 void Router::get(const std::string& pattern, std::string label, Handler handler) {
-  server_.Get(pattern, wrap("GET " + label, std::move(handler)));
+  add_get(pattern, std::move(label), std::move(handler), /*streamed=*/false);
+}
+void Router::get_streamed(const std::string& pattern, std::string label, Handler handler) {
+  add_get(pattern, std::move(label), std::move(handler), /*streamed=*/true);
+}
+void Router::add_get(const std::string& pattern, std::string label, Handler handler,
+                     bool streamed) {
+  httplib::Server::Handler wrapped = wrap("GET " + label, std::move(handler));
+  // HttpServer serves plain GETs itself; every GET route is registered there too, in the same
+  // order, so that both paths pick the same route for a path.
+  if (auto* plain = dynamic_cast<HttpServer*>(&server_)) {
+    plain->plain_get_path().add_route(pattern, wrapped, streamed);
+  }
+  server_.Get(pattern, std::move(wrapped));
 }
 void Router::put(const std::string& pattern, std::string label, Handler handler) {
   server_.Put(pattern, wrap("PUT " + label, std::move(handler)));

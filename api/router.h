@@ -31,11 +31,15 @@ class Router {
 
   // `pattern` is an ECMAScript regex over the decoded path; captures are path parameters.
   void get(const std::string& pattern, std::string label, Handler handler);
+  // A GET whose handler streams its response (sets a content provider): on HttpServer it is
+  // always served by httplib, never by the plain GET path.
+  void get_streamed(const std::string& pattern, std::string label, Handler handler);
   void put(const std::string& pattern, std::string label, Handler handler);
   void post(const std::string& pattern, std::string label, Handler handler);
   void del(const std::string& pattern, std::string label, Handler handler);
 
  private:
+  void add_get(const std::string& pattern, std::string label, Handler handler, bool streamed);
   httplib::Server::Handler wrap(std::string label, Handler handler);
 
   httplib::Server& server_;

@@ -77,18 +77,23 @@ void ApiServer::configure() {
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   }
 
-  server_.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  auto note_request_start = [](const httplib::Request&, httplib::Response&) {
     request_start = std::chrono::steady_clock::now();
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+  };
+  server_.set_pre_routing_handler(
+      [note_request_start](const httplib::Request& request, httplib::Response& response) {
+        note_request_start(request, response);
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
   // Failures httplib produces itself (no route, body over the limit, bad request line)
   // still get the JSON error body.
-  server_.set_error_handler(httplib::Server::HandlerWithResponse(
-      [this](const httplib::Request& request, httplib::Response& response) {
+  httplib::Server::HandlerWithResponse json_errors([this](const httplib::Request& request,
+                                                          httplib::Response& response) {
     if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     switch (response.status) {
       case 404:
-        send_error(response, Status::not_found("no route for " + request.method + " " + request.path));
+        send_error(response,
+                   Status::not_found("no route for " + request.method + " " + request.path));
         break;
       case 413:
         send_error(response, body_too_large(request, options_.max_body_bytes));
@@ -97,14 +102,15 @@ void ApiServer::configure() {
         send_error(response, Status::invalid_argument("malformed HTTP request"));
         break;
       default:
-        send_error(response, Status(response.status >= 500 ? StatusCode::kInternal
-                                                           : StatusCode::kInvalidArgument,
-                                    "request failed with HTTP status " +
-                                        std::to_string(response.status)));
+        send_error(
+            response,
+            Status(response.status >= 500 ? StatusCode::kInternal : StatusCode::kInvalidArgument,
+                   "request failed with HTTP status " + std::to_string(response.status)));
         break;
     }
     return httplib::Server::HandlerResponse::Handled;
-  }));
+  });
+  server_.set_error_handler(json_errors);
   server_.set_exception_handler(
       [](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
         std::string what = "unknown exception";
@@ -116,14 +122,20 @@ void ApiServer::configure() {
         }
         send_error(response, Status::internal("unexpected error: " + what));
       });
+  httplib::Logger log_request;
   if (options_.log_requests) {
-    server_.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+    log_request = [](const httplib::Request& request, const httplib::Response& response) {
       std::chrono::duration<double, std::milli> elapsed =
           std::chrono::steady_clock::now() - request_start;
       std::fprintf(stderr, "%s %s %s %d %zu %.3fms\n", request.remote_addr.c_str(),
                    request.method.c_str(), request.path.c_str(), response.status,
                    response.body.size(), elapsed.count());
-    });
+    };
+    server_.set_logger(log_request);
+  }
+  // Plain GETs skip httplib's parser and writer, but not these hooks.
+  if (plain_server_ != nullptr) {
+    plain_server_->plain_get_path().set_hooks(note_request_start, json_errors, log_request);
   }
 
   metrics_.add_gauge("expgraph_nodes", "Nodes in the graph.",
@@ -144,9 +156,9 @@ void ApiServer::configure() {
   add_insight_routes(router, graph_, similarity_);
   add_audit_routes(router, graph_);
   if (keys_ != nullptr) add_admin_routes(router, *keys_);
-  add_backup_routes(router, graph_,
-                    options_.backup_dir.empty() ? graph_.storage().path() + "/backups"
-                                                : options_.backup_dir);
+  add_backup_routes(
+      router, graph_,
+      options_.backup_dir.empty() ? graph_.storage().path() + "/backups" : options_.backup_dir);
 }
 
 Status ApiServer::bind() {

@@ -2,86 +2,17 @@
 // worker, pipelined requests are all answered in order, a half-sent request does not block
 // other clients, and idle connections are closed after the keep-alive timeout. Raw sockets,
 // so that the test controls exactly what goes on the wire.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "tests/integration/raw_connection.h"
 #include "tests/integration/server_process.h"
 
 namespace expgraph::testing {
 namespace {
-
-// A client socket connected to the server, closed on destruction.
-class RawConnection {
- public:
-  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  }
-  ~RawConnection() { close(fd_); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  bool connected() const { return connected_; }
-  bool send_text(const std::string& text) {
-    return ::send(fd_, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
-  }
-  // Reads until `count` complete responses to GET /healthz-like requests arrived (counted by
-  // status lines), the peer closed, or `timeout_ms` passed; returns all bytes read.
-  std::string read_responses(size_t count, int timeout_ms) {
-    std::string received;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (status_lines(received) < count || !ends_with_body(received)) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
-      pollfd descriptor{fd_, POLLIN, 0};
-      if (poll(&descriptor, 1, static_cast<int>(left.count())) <= 0) break;
-      char buffer[4096];
-      ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
-      if (n <= 0) {
-        closed_by_peer_ = n == 0;
-        break;
-      }
-      received.append(buffer, static_cast<size_t>(n));
-    }
-    return received;
-  }
-  // True when the server closed the connection within `timeout_ms`.
-  bool closed_within(int timeout_ms) {
-    read_responses(1000, timeout_ms);
-    return closed_by_peer_;
-  }
-
-  static size_t status_lines(const std::string& text) {
-    size_t count = 0;
-    for (size_t at = text.find("HTTP/1.1 "); at != std::string::npos;
-         at = text.find("HTTP/1.1 ", at + 1)) {
-      ++count;
-    }
-    return count;
-  }
-
- private:
-  // The /healthz body is a JSON object: a response is complete when the last byte closes it.
-  static bool ends_with_body(const std::string& text) {
-    return !text.empty() && text.back() == '}';
-  }
-
-  int fd_;
-  bool connected_ = false;
-  bool closed_by_peer_ = false;
-};
 
 const std::string kHealthRequest = "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n";
 

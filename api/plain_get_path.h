@@ -1,0 +1,63 @@
+// PlainGetPath: serves the most common request, a GET without a body, without httplib's
+// request parser and response writer. On a small traversal request those took about a quarter
+// of the server's CPU (a line reader that reads a byte per virtual call, a stringstream and
+// printf per response, case-insensitive header maps built and searched several times).
+// Anything out of the ordinary goes to httplib, unchanged: another method, a body, Expect,
+// Range, Accept-Encoding (httplib compresses), Upgrade, an unusual request or header line, a
+// path no GET route matches, or a route that streams its response. The handlers are the same
+// ones httplib routes to, tried in the same order, so a request gets the same answer either
+// way (tests/integration/plain_get_path_test.cc compares the two byte for byte).
+// Used by HttpServer. Thread-safety: add routes and hooks before serving; try_serve may then
+// run on many threads at once.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "api/connection_stream.h"
+
+namespace expgraph::api {
+
+class PlainGetPath {
+ public:
+  // Hooks httplib would run around a handler: its pre-routing handler, its error handler
+  // (for statuses from 400 up) and its logger. Each may be empty.
+  using PreRouting = std::function<void(const httplib::Request&, httplib::Response&)>;
+  using ErrorHandler = httplib::Server::HandlerWithResponse;
+  using Logger = std::function<void(const httplib::Request&, const httplib::Response&)>;
+
+  // Registers a GET route in httplib's order. A `streamed` route (one whose handler sets a
+  // content provider) is left to httplib, but still takes its place in the order.
+  void add_route(const std::string& pattern, httplib::Server::Handler handler, bool streamed);
+  void set_hooks(PreRouting pre_routing, ErrorHandler error_handler, Logger logger);
+  void set_keep_alive(time_t timeout_seconds, size_t max_count);
+
+  // Serves the request at the head of `stream`'s buffered input if it is a plain GET of a
+  // route here, and returns whether the connection may stay open; nullopt (nothing consumed)
+  // when the request must go to httplib. `close_connection` answers with "Connection: close";
+  // `closed_by_request` is set when the client asked for that.
+  std::optional<bool> try_serve(ConnectionStream& stream, bool close_connection,
+                                bool& closed_by_request) const;
+
+ private:
+  struct Route {
+    std::regex pattern;
+    std::string literal_prefix;  // the pattern's text before its first regex operator
+    httplib::Server::Handler handler;
+    bool streamed = false;
+  };
+
+  std::vector<Route> routes_;
+  PreRouting pre_routing_;
+  ErrorHandler error_handler_;
+  Logger logger_;
+  time_t keep_alive_timeout_seconds_ = 5;
+  size_t keep_alive_max_count_ = 5;
+};
+
+}  // namespace expgraph::api
