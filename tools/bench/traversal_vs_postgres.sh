@@ -4,7 +4,8 @@
 # The question: how many distinct nodes lie within 2 outgoing edges of a random node (start
 # excluded). Everything listens on 127.0.0.1 only; both servers and the temp dir go on exit.
 # Usage: tools/bench/traversal_vs_postgres.sh [nodes=1000000] [edges=10000000] [seconds=30]
-#        [clients=8]   (run as root from a built tree: needs build/api/expgraphd and
+#        [clients=8]   (seconds per side, split over ROUNDS=5 alternating rounds; run as root
+#        from a built tree: needs build/api/expgraphd and
 #        build/tools/bench/bench_load_skewed_graph; installs postgresql if missing)
 # Env: EXPGRAPH_BENCH_DIR (work dir; default a fresh mktemp dir, removed on exit),
 #      EXPGRAPH_BENCH_KEEP=1 keeps it and reuses loaded data on a re-run.
@@ -16,6 +17,7 @@ nodes="${1:-1000000}"
 edges="${2:-10000000}"
 seconds="${3:-30}"
 clients="${4:-8}"
+rounds="${ROUNDS:-5}"
 hops=2
 expgraphd="$root/build/api/expgraphd"
 loader="$root/build/tools/bench/bench_load_skewed_graph"
@@ -51,7 +53,8 @@ trap 'exit 130' INT TERM
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "graph: $nodes nodes, $edges edges; question: distinct nodes within $hops outgoing hops"
+echo "graph: $nodes nodes, $edges edges; question: distinct nodes within $hops outgoing hops;" \
+  "$clients clients, expgraphd --threads $(nproc)"
 
 # (a) the same generated graph into expgraph (through GraphStore) and as CSV for PostgreSQL.
 if [[ ! -f "$work/loaded" ]]; then
@@ -62,10 +65,14 @@ if [[ ! -f "$work/loaded" ]]; then
   touch "$work/loaded"  # a kept work dir (EXPGRAPH_BENCH_KEEP=1) skips this on the next run
 fi
 
-# (b) expgraphd on loopback, one worker per client.
+# (b) expgraphd on loopback with one worker per core: the requests are short and CPU-bound, so
+# more workers only take turns on the same cores (more context switches, caches shared by more
+# visit-mark arrays). Measured: with 8 workers instead of 2, server CPU per request was 15-30%
+# higher (docs/http-server.md).
 port=$(free_port)
+workers=$(nproc)
 "$expgraphd" --data "$work/expgraph" --ontology tools/bench/bench-ontology.json --bind 127.0.0.1 \
-  --port "$port" --threads "$clients" --quiet --auth off &
+  --port "$port" --threads "$workers" --quiet --auth off &
 server=$!
 url="http://127.0.0.1:$port"
 
@@ -107,7 +114,11 @@ psql_bench -d bench -At -c "select 'postgres: shared_buffers ' || current_settin
   pg_size_pretty(pg_relation_size('edges')) || ', index ' ||
   pg_size_pretty(pg_relation_size('edges_src_dst_type')) from edges"
 
-for _ in $(seq 1 1200); do curl -fsS "$url/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+for _ in $(seq 1 1200); do
+  curl -fsS "$url/readyz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { echo "expgraphd exited during start-up" >&2; exit 1; }
+  sleep 0.5
+done
 curl -fsS "$url/readyz" >/dev/null || { echo "expgraphd did not become ready" >&2; exit 1; }
 echo "expgraphd: $(curl -fsS "$url/metrics" | grep -E '^expgraph_(nodes|edges)' | tr '\n' ' ')" \
   "RSS $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$server/status)"
@@ -122,28 +133,42 @@ for n in 0 1 17 4242 $((nodes / 2)) $((nodes - 1)); do
   [[ "$pg" == "$ours" ]] || { echo "answers differ for n$n" >&2; exit 1; }
 done
 
-# (d) PostgreSQL: pgbench, prepared statements, same client count and duration as wrk.
-echo "== pgbench -c $clients -j 2 -T $seconds -M prepared -f tools/bench/two_hop_postgres.sql"
-mkdir -p "$work/pglog"
-(cd "$work/pglog" && pgbench -n -M prepared -c "$clients" -j 2 -T "$seconds" -l \
-  -D nodes="$nodes" -D hops="$hops" -f "$root/tools/bench/two_hop_postgres.sql" \
-  -h 127.0.0.1 -p "$pg_port" -U postgres bench) > "$work/pgbench.out"
-grep -E "number of transactions actually|number of failed|latency average|^tps" "$work/pgbench.out"
-pg_tps=$(awk '/^tps/ {print $3}' "$work/pgbench.out")
-# Per-transaction log: the third column is the latency in microseconds.
-pg_median_ms=$(cat "$work"/pglog/pgbench_log.* | awk '{print $3}' | sort -n |
+# (d) and (e), alternated: PostgreSQL with pgbench (prepared statements) and expgraph over HTTP
+# with wrk (random start nodes, same question), same client count, $rounds rounds of
+# seconds/rounds each. On a shared machine the load drifts; alternating short rounds gives both
+# sides the same conditions, and the medians of the rounds are compared.
+round_seconds=$(( seconds / rounds > 0 ? seconds / rounds : 1 ))
+median() { sort -n | awk '{v[NR]=$1} END {printf "%s", v[int((NR+1)/2)]}'; }
+pg_rates=() ours_rates=() ours_medians=()
+rm -rf "$work/pglog" && mkdir -p "$work/pglog"
+for round in $(seq 1 "$rounds"); do
+  echo "== round $round/$rounds: pgbench -c $clients -j 2 -T $round_seconds -M prepared;" \
+    "wrk -t2 -c$clients -d${round_seconds}s (load average $(cut -d' ' -f1 /proc/loadavg))"
+  mkdir -p "$work/pglog/$round"
+  (cd "$work/pglog/$round" && pgbench -n -M prepared -c "$clients" -j 2 -T "$round_seconds" -l \
+    -D nodes="$nodes" -D hops="$hops" -f "$root/tools/bench/two_hop_postgres.sql" \
+    -h 127.0.0.1 -p "$pg_port" -U postgres bench) > "$work/pgbench.out"
+  grep -qE "number of failed transactions: 0 " "$work/pgbench.out" ||
+    { cat "$work/pgbench.out" >&2; echo "pgbench reported failures" >&2; exit 1; }
+  pg_rates+=("$(awk '/^tps/ {print $3}' "$work/pgbench.out")")
+  NODES="$nodes" HOPS="$hops" wrk -t2 -c"$clients" -d"${round_seconds}s" --latency \
+    -s tools/bench/two_hop_wrk.lua "$url" > "$work/wrk.out"
+  grep -qE "Non-2xx|Socket errors" "$work/wrk.out" &&
+    { cat "$work/wrk.out" >&2; echo "wrk saw errors" >&2; exit 1; }
+  ours_rates+=("$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")")
+  ours_medians+=("$(awk '/^wrk:/ {for (i=1;i<=NF;i++) if ($i=="median") print $(i+2)}' "$work/wrk.out")")
+  printf "   postgres %8.0f tx/s   expgraph %8.0f tx/s\n" "${pg_rates[-1]}" "${ours_rates[-1]}"
+done
+pg_tps=$(printf "%s\n" "${pg_rates[@]}" | median)
+ours_tps=$(printf "%s\n" "${ours_rates[@]}" | median)
+ours_median_ms=$(printf "%s\n" "${ours_medians[@]}" | median)
+# pgbench's per-transaction logs: the third column is the latency in microseconds.
+pg_median_ms=$(cat "$work"/pglog/*/pgbench_log.* | awk '{print $3}' | sort -n |
   awk '{v[NR]=$1} END {printf "%.3f", v[int((NR+1)/2)]/1000}')
-
-# (e) expgraph over HTTP: wrk with random start nodes, same question.
-echo "== wrk -t2 -c$clients -d${seconds}s --latency -s tools/bench/two_hop_wrk.lua"
-NODES="$nodes" HOPS="$hops" wrk -t2 -c"$clients" -d"${seconds}s" --latency \
-  -s tools/bench/two_hop_wrk.lua "$url" > "$work/wrk.out"
-grep -E "Requests/sec|Non-2xx|Socket errors|^wrk:" "$work/wrk.out"
-ours_tps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
-ours_median_ms=$(awk '/^wrk:/ {for (i=1;i<=NF;i++) if ($i=="median") print $(i+2)}' "$work/wrk.out")
 echo "expgraphd RSS after the run: $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$server/status)"
 
 echo
+echo "medians of $rounds rounds:"
 printf "%-12s %12s %16s\n" "" "tx/s" "median latency"
 printf "%-12s %12.0f %13s ms\n" "postgres" "$pg_tps" "$pg_median_ms"
 printf "%-12s %12.0f %13s ms\n" "expgraph" "$ours_tps" "$ours_median_ms"
