@@ -32,7 +32,9 @@ class PlainGetPath {
   using Logger = std::function<void(const httplib::Request&, const httplib::Response&)>;
 
   // Registers a GET route in httplib's order. A `streamed` route (one whose handler sets a
-  // content provider) is left to httplib, but still takes its place in the order.
+  // content provider) is left to httplib, but still takes its place in the order. Every GET
+  // route must be added (Router does it), or a path could reach another handler than it would
+  // through httplib.
   void add_route(const std::string& pattern, httplib::Server::Handler handler, bool streamed);
   void set_hooks(PreRouting pre_routing, ErrorHandler error_handler, Logger logger);
   void set_keep_alive(time_t timeout_seconds, size_t max_count);
