@@ -140,8 +140,18 @@ void HttpServer::serve(const std::shared_ptr<Connection>& connection) {
     bool last_allowed = connection->remaining_requests == 1;
     bool closed_by_request = false;
     std::optional<bool> plain = plain_get_.try_serve(stream, last_allowed, closed_by_request);
-    bool handled =
-        plain ? *plain : process_request(stream, last_allowed, closed_by_request, nullptr);
+    bool handled = true;
+    if (plain) {
+      handled = *plain;
+    } else {
+      // httplib calls the set-up hook once the request line and headers parsed. When they did
+      // not (it answers 400 or 414), where the next request starts is unknown: httplib would
+      // read the rest of the bad head as new requests, so the connection is closed instead.
+      bool head_parsed = false;
+      handled = process_request(stream, last_allowed, closed_by_request,
+                                [&head_parsed](httplib::Request&) { head_parsed = true; });
+      handled = handled && head_parsed;
+    }
     keep = stream.flush() && handled && !closed_by_request &&
            --connection->remaining_requests > 0 && !stopping_;
   }

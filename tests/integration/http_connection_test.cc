@@ -53,6 +53,21 @@ TEST(HttpConnectionTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_NE(third, std::string::npos);
 }
 
+// After a request line httplib cannot parse, where the next request starts is unknown: the
+// server answers 400 and closes, rather than reading the rest as further requests.
+TEST(HttpConnectionTest, AMalformedRequestLineClosesTheConnection) {
+  ServerProcess server;
+  ASSERT_TRUE(server.start());
+  RawConnection connection(server.port());
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(connection.send_text("GET /healthz HTTP/9\r\nX-Looks-Like: a header\r\n\r\n" +
+                                   kHealthRequest));
+  std::string responses = connection.read_responses(2, 3000);
+  EXPECT_EQ(RawConnection::status_lines(responses), 1u) << responses;
+  EXPECT_EQ(responses.rfind("HTTP/1.1 400", 0), 0u) << responses;
+  EXPECT_TRUE(connection.closed_within(2000));
+}
+
 TEST(HttpConnectionTest, AHalfSentRequestDoesNotBlockOtherClients) {
   ServerProcess server({"--threads", "1"});
   ASSERT_TRUE(server.start());
