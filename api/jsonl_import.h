@@ -14,7 +14,7 @@ namespace expgraph::api {
 
 struct ImportOptions {
   bool atomic = false;
-  size_t batch_size = 1000;           // lines per WriteBatch when not atomic
+  size_t batch_size = 10000;          // lines per WriteBatch when not atomic
   size_t first_line_number = 1;       // for bodies that continue a larger file
   size_t max_reported_rejections = 1000;
   std::string actor = "import";

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "graph/governance.h"
 #include "graph/graph_store.h"
@@ -17,6 +18,14 @@ struct EdgeIdentity {
   SymbolId type = 0;
   NodeId to = 0;
   auto operator<=>(const EdgeIdentity&) const = default;
+};
+
+// Hash of a node reference for the plan's node table.
+struct NodeRefHash {
+  size_t operator()(const NodeRef& ref) const {
+    std::hash<std::string_view> hash;
+    return hash(ref.type) * 31 + hash(ref.key);
+  }
 };
 
 std::string to_msgpack(const nlohmann::json& value) {
@@ -91,7 +100,9 @@ std::string edge_label(const EdgeWrite& edge) {
 class GraphStore::WritePlan {
  public:
   WritePlan(GraphStore& store, const WriteRequest& request)
-      : store_(store), request_(request), now_(now_epoch_ms()) {}
+      : store_(store), request_(request), now_(now_epoch_ms()) {
+    nodes_.reserve(request.nodes.size() + request.node_deletes.size() + 2 * request.edges.size());
+  }
 
   Status plan() {
     summary_.nodes.assign(request_.nodes.size(), WriteOutcome::kUnchanged);
@@ -118,16 +129,14 @@ class GraphStore::WritePlan {
         return status.prepend(item_label("edges", i, edge_label(request_.edges[i])));
     }
     EXPGRAPH_RETURN_IF_ERROR(check_cardinalities());
+    collect_touched();
     return check_conclusions();
   }
 
   // Turns the validated plan into one WriteBatch, commits it and updates the mirror.
   Result<WriteSummary> commit() {
     KvWriteBatch batch;
-    for (auto& [ref, node] : nodes_) {
-      if (!node.touched) continue;
-      add_node_operations(batch, node);
-    }
+    for (const auto& [ref, node] : touched_) add_node_operations(batch, *node);
     for (auto& [identity, edge] : edges_) add_edge_operations(batch, identity, edge);
     if (batch.operation_count() == 0) return summary_;
     std::vector<NodeChange> changes = node_changes();
@@ -480,8 +489,9 @@ class GraphStore::WritePlan {
   Status check_conclusions() {
     std::optional<SymbolId> result_edge =
         store_.symbols_.find(SymbolKind::kEdgeType, governance::kResultEdge);
-    for (const auto& [ref, node] : nodes_) {
-      if (!node.touched || !node.after) continue;
+    for (const auto& [ref, node_pointer] : touched_) {
+      const PlannedNode& node = *node_pointer;
+      if (!node.after) continue;
       size_t results = 0;
       if (result_edge) {
         long delta = 0;
@@ -494,9 +504,18 @@ class GraphStore::WritePlan {
       Status status =
           governance::check_conclusion(*node.type, node.before ? &node.before->properties : nullptr,
                                        node.after->properties, results);
-      if (!status.ok()) return status.prepend(ref.to_string());
+      if (!status.ok()) return status.prepend(ref->to_string());
     }
     return Status();
+  }
+
+  void collect_touched() {
+    touched_.clear();
+    for (auto& [ref, node] : nodes_) {
+      if (node.touched) touched_.emplace_back(&ref, &node);
+    }
+    std::sort(touched_.begin(), touched_.end(),
+              [](const auto& a, const auto& b) { return *a.first < *b.first; });
   }
 
   std::string node_ref_of(NodeId id) const {
@@ -627,8 +646,8 @@ class GraphStore::WritePlan {
 
   std::vector<NodeChange> node_changes() const {
     std::vector<NodeChange> changes;
-    for (const auto& [ref, node] : nodes_) {
-      if (!node.touched) continue;
+    for (const auto& [ref, node_pointer] : touched_) {
+      const PlannedNode& node = *node_pointer;
       changes.push_back(NodeChange{node.id, node.type, node.before ? &*node.before : nullptr,
                                    node.after ? &*node.after : nullptr,
                                    node.embedding ? &*node.embedding : nullptr});
@@ -638,10 +657,10 @@ class GraphStore::WritePlan {
 
   void apply_to_mirror() {
     TopologyMirror& mirror = store_.mirror_;
-    for (const auto& [ref, node] : nodes_) {
-      if (node.touched && node.after && !node.before) {
-        mirror.add_node(node.id, node.type_id);
-        store_.key_index_.insert(node.type_id, ref.key, node.id);
+    for (const auto& [ref, node] : touched_) {
+      if (node->after && !node->before) {
+        mirror.add_node(node->id, node->type_id);
+        store_.key_index_.insert(node->type_id, ref->key, node->id);
       }
     }
     for (const auto& [identity, edge] : edges_) {
@@ -650,10 +669,10 @@ class GraphStore::WritePlan {
         mirror.remove_edge(identity.from, identity.type, identity.to);
       }
     }
-    for (const auto& [ref, node] : nodes_) {
-      if (node.touched && !node.after && node.before) {
-        mirror.remove_node(node.id);
-        store_.key_index_.erase(node.type_id, ref.key, node.id);
+    for (const auto& [ref, node] : touched_) {
+      if (!node->after && node->before) {
+        mirror.remove_node(node->id);
+        store_.key_index_.erase(node->type_id, ref->key, node->id);
       }
     }
   }
@@ -672,7 +691,13 @@ class GraphStore::WritePlan {
   GraphStore& store_;
   const WriteRequest& request_;
   int64_t now_;
-  std::map<NodeRef, PlannedNode> nodes_;
+  // Every node the request names, endpoints included (most of them, in an edge import, only
+  // looked up): a hash table, since a sorted map cost a dozen string comparisons per edge end.
+  // Element pointers are stable, which touched_ relies on.
+  std::unordered_map<NodeRef, PlannedNode, NodeRefHash> nodes_;
+  // The nodes written or deleted, in NodeRef order (collect_touched): the order their
+  // operations and change-log records are written in, independent of the hash table.
+  std::vector<std::pair<const NodeRef*, PlannedNode*>> touched_;
   std::map<EdgeIdentity, PlannedEdge> edges_;
   std::map<std::tuple<NodeId, SymbolId, bool>, long> degree_delta_;
   std::string log_buffer_;  // reused by log_change

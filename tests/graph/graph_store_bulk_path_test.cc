@@ -103,5 +103,28 @@ TEST_F(GraphStoreBulkPathTest, ChangeLogRecordsDecodeToTheirFields) {
   EXPECT_EQ(updated["after"], nlohmann::json({{"role", "secondary"}}));
 }
 
+// The plan keeps its nodes in a hash table: the records a request writes must still come out in
+// (type, key) order, whatever order the request names the nodes in, endpoints included.
+TEST_F(GraphStoreBulkPathTest, NodeRecordsAreLoggedInKeyOrderWhateverTheRequestOrder) {
+  std::vector<NodeWrite> nodes;
+  for (const char* key : {"m7", "m2", "m9", "m1", "m5"}) {
+    nodes.push_back(node("Metric", key, {{"name", key}}));
+  }
+  nodes.push_back(node("Experiment", "E", {{"name", "e"}}));
+  write_ok(nodes,
+           {edge("MEASURES", ref("Experiment", "E"), ref("Metric", "m9"), {{"role", "primary"}})});
+  std::vector<std::string> logged;
+  for (uint64_t sequence = 1; sequence <= 7; ++sequence) {
+    nlohmann::json record = log_record(sequence);
+    ASSERT_TRUE(record.is_object());
+    logged.push_back(record["op"] == "put_node" ? record["subject"]["node"].get<std::string>()
+                                                : record["op"].get<std::string>());
+  }
+  EXPECT_EQ(logged, (std::vector<std::string>{"Experiment/E", "Metric/m1", "Metric/m2", "Metric/m5",
+                                              "Metric/m7", "Metric/m9", "put_edge"}));
+  EXPECT_EQ(store_->node_count(), 6u);
+  EXPECT_EQ(store_->edge_count(), 1u);
+}
+
 }  // namespace
 }  // namespace expgraph::testing
