@@ -1,5 +1,6 @@
 #include "api/plain_get_path.h"
 
+#include <algorithm>
 #include <exception>
 #include <string_view>
 
@@ -102,11 +103,13 @@ std::optional<Head> parse_plain_get(std::string_view input) {
   return head;
 }
 
+constexpr std::string_view kRegexOperators = "\\^$.|?*+()[]{}";
+
 // The text of a pattern before its first regex operator: a path that does not start with it
-// cannot match, which spares most regex runs. Empty when the pattern has an alternation.
+// cannot match. Empty when the pattern has an alternation.
 std::string literal_prefix(const std::string& pattern) {
   if (pattern.find('|') != std::string::npos) return "";
-  size_t special = pattern.find_first_of("\\^$.?*+()[]{}");
+  size_t special = pattern.find_first_of(kRegexOperators);
   std::string prefix = pattern.substr(0, special);
   // A quantifier applies to the character before it, which is then not certain to be there.
   if (special != std::string::npos &&
@@ -114,6 +117,47 @@ std::string literal_prefix(const std::string& pattern) {
     if (!prefix.empty()) prefix.pop_back();
   }
   return prefix;
+}
+
+// The text after a pattern's last regex operator: a path that does not end with it cannot
+// match. Empty when the pattern has an alternation or ends with an operator.
+std::string literal_suffix(const std::string& pattern) {
+  if (pattern.find('|') != std::string::npos) return "";
+  size_t special = pattern.find_last_of(kRegexOperators);
+  return special == std::string::npos ? pattern : pattern.substr(special + 1);
+}
+
+// How many '/' a matching path has, when the pattern decides it: every '/' is a literal outside
+// groups and nothing else can match one (no '.', no escapes, no alternation, and each bracket
+// class either excludes '/' explicitly, as [^/], or does not list it). -1 otherwise.
+int slash_count(const std::string& pattern) {
+  if (pattern.find_first_of(".\\|") != std::string::npos) return -1;
+  int slashes = 0;
+  int depth = 0;  // inside how many groups
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '[') {
+      size_t close = pattern.find(']', i + 2);
+      if (close == std::string::npos) return -1;
+      std::string_view members(pattern.data() + i + 1, close - i - 1);
+      bool negated = !members.empty() && members.front() == '^';
+      if (negated != (members.find('/') != std::string_view::npos)) return -1;
+      for (size_t dash = members.find('-', 1);
+           !negated && dash != std::string_view::npos && dash + 1 < members.size();
+           dash = members.find('-', dash + 1)) {
+        if (members[dash - 1] <= '/' && members[dash + 1] >= '/') return -1;  // a range over '/'
+      }
+      i = close;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == '/') {
+      if (depth > 0) return -1;  // a group may repeat or skip it
+      ++slashes;
+    }
+  }
+  return slashes;
 }
 
 const char* reason_phrase(int status) {
@@ -173,8 +217,8 @@ const char* reason_phrase(int status) {
 
 void PlainGetPath::add_route(const std::string& pattern, httplib::Server::Handler handler,
                              bool streamed) {
-  routes_.push_back(
-      Route{std::regex(pattern), literal_prefix(pattern), std::move(handler), streamed});
+  routes_.push_back(Route{std::regex(pattern), literal_prefix(pattern), literal_suffix(pattern),
+                          slash_count(pattern), std::move(handler), streamed});
 }
 
 void PlainGetPath::set_hooks(PreRouting pre_routing, ErrorHandler error_handler, Logger logger) {
@@ -202,8 +246,11 @@ std::optional<bool> PlainGetPath::try_serve(ConnectionStream& stream, bool close
   request.path = httplib::detail::decode_url(std::string(target.substr(0, question)), false);
   // Routes are tried in httplib's order; the first whose pattern matches serves the request.
   const Route* route = nullptr;
+  const std::string_view path = request.path;
+  const auto path_slashes = static_cast<int>(std::count(path.begin(), path.end(), '/'));
   for (const Route& candidate : routes_) {
-    if (request.path.compare(0, candidate.literal_prefix.size(), candidate.literal_prefix) != 0) {
+    if (!path.starts_with(candidate.literal_prefix) || !path.ends_with(candidate.literal_suffix) ||
+        (candidate.slashes >= 0 && candidate.slashes != path_slashes)) {
       continue;
     }
     if (std::regex_match(request.path, request.matches, candidate.pattern)) {

@@ -49,7 +49,11 @@ class PlainGetPath {
  private:
   struct Route {
     std::regex pattern;
-    std::string literal_prefix;  // the pattern's text before its first regex operator
+    // Checks that spare most regex runs: a matching path starts and ends with these and, when
+    // slashes >= 0, has that many '/'.
+    std::string literal_prefix;
+    std::string literal_suffix;
+    int slashes = -1;
     httplib::Server::Handler handler;
     bool streamed = false;
   };

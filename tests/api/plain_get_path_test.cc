@@ -105,5 +105,47 @@ TEST_F(PlainGetPathTest, LeavesEverythingElseToHttplibUntouched) {
   EXPECT_EQ(client_reads(), "");
 }
 
+// The checks that spare regex runs (literal prefix and suffix, number of '/') must never skip
+// the route the regex would pick, whatever the pattern can match.
+TEST(PlainGetPathRoutingTest, PicksTheSameRouteAsTheRegexesWould) {
+  PlainGetPath path;
+  std::string chosen;
+  auto route = [&](const std::string& pattern, const std::string& name) {
+    path.add_route(
+        pattern, [&chosen, name](const httplib::Request&, httplib::Response&) { chosen = name; },
+        /*streamed=*/false);
+  };
+  route(R"(/items/([A-Za-z_][A-Za-z0-9_]*)/([^/]+))", "item");
+  route(R"(/items/([^/]+)/([^/]+)/edges)", "edges");
+  route(R"(/items/([^/]+))", "type");
+  route(R"(/files/(.*))", "file");            // any number of '/'
+  route(R"(/range/([!-0]+))", "range");       // a class whose range holds '/'
+  route(R"(/either/(a|b/c))", "either");      // an alternation
+  route(R"(/opt/x?/end)", "optional");        // a quantified literal
+  route(R"(/ver/v[0-9]+\.json)", "escaped");  // an escape
+  const std::pair<std::string, std::string> cases[] = {
+      {"/items/Team/k1", "item"},   {"/items/Team/k1/edges", "edges"}, {"/items/Team", "type"},
+      {"/files/a/b/c.txt", "file"}, {"/range/!/0", "range"},           {"/either/b/c", "either"},
+      {"/either/a", "either"},      {"/opt//end", "optional"},         {"/opt/x/end", "optional"},
+      {"/ver/v12.json", "escaped"},
+  };
+  for (const auto& [target, expected] : cases) {
+    int sockets[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sockets), 0);
+    httplib::Server server;
+    ConnectionStream stream(sockets[0], server, std::chrono::seconds(1), std::chrono::seconds(1));
+    std::string request = "GET " + target + " HTTP/1.1\r\n\r\n";
+    ASSERT_EQ(send(sockets[1], request.data(), request.size(), 0),
+              static_cast<ssize_t>(request.size()));
+    stream.read_available();
+    chosen.clear();
+    bool closed = false;
+    EXPECT_TRUE(path.try_serve(stream, false, closed).has_value()) << target;
+    EXPECT_EQ(chosen, expected) << target;
+    close(sockets[0]);
+    close(sockets[1]);
+  }
+}
+
 }  // namespace
 }  // namespace expgraph::api
