@@ -16,13 +16,6 @@
 namespace expgraph::testing {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 // The first response in `response`, with its header lines sorted: the two paths need not order
 // headers alike. (After a malformed request line httplib parses the leftover header lines as
 // further requests, so more may follow.)

@@ -34,44 +34,16 @@ class RawConnection {
   // Reads one whole response (head and a Content-Length body), or what arrived within
   // `timeout_ms`.
   std::string read_response(int timeout_ms) {
-    std::string received;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (!complete_response(received)) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
-      pollfd descriptor{fd_, POLLIN, 0};
-      if (poll(&descriptor, 1, static_cast<int>(left.count())) <= 0) break;
-      char buffer[4096];
-      ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
-      if (n <= 0) {
-        closed_by_peer_ = n == 0;
-        break;
-      }
-      received.append(buffer, static_cast<size_t>(n));
-    }
-    return received;
+    return read_until([](const std::string& text) { return complete_response(text); }, timeout_ms);
   }
   // Reads until `count` complete responses to GET /healthz-like requests arrived (counted by
   // status lines), the peer closed, or `timeout_ms` passed; returns all bytes read.
   std::string read_responses(size_t count, int timeout_ms) {
-    std::string received;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (status_lines(received) < count || !ends_with_body(received)) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
-      pollfd descriptor{fd_, POLLIN, 0};
-      if (poll(&descriptor, 1, static_cast<int>(left.count())) <= 0) break;
-      char buffer[4096];
-      ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
-      if (n <= 0) {
-        closed_by_peer_ = n == 0;
-        break;
-      }
-      received.append(buffer, static_cast<size_t>(n));
-    }
-    return received;
+    return read_until(
+        [count](const std::string& text) {
+          return status_lines(text) >= count && ends_with_body(text);
+        },
+        timeout_ms);
   }
   // True when the server closed the connection within `timeout_ms`.
   bool closed_within(int timeout_ms) {
@@ -89,6 +61,27 @@ class RawConnection {
   }
 
  private:
+  // Reads until `done(received)`, the peer closes, or `timeout_ms` passes.
+  template <typename Done>
+  std::string read_until(Done&& done, int timeout_ms) {
+    std::string received;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (!done(received)) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd descriptor{fd_, POLLIN, 0};
+      if (poll(&descriptor, 1, static_cast<int>(left.count())) <= 0) break;
+      char buffer[4096];
+      ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
+      if (n <= 0) {
+        closed_by_peer_ = n == 0;
+        break;
+      }
+      received.append(buffer, static_cast<size_t>(n));
+    }
+    return received;
+  }
   static bool complete_response(const std::string& text) {
     size_t head_end = text.find("\r\n\r\n");
     if (head_end == std::string::npos) return false;

@@ -31,13 +31,6 @@ std::string make_temp_dir() {
   return pattern;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 // fork + exec of expgraphd with stdout and stderr appended to `output_path`. The child gets
 // SIGKILL when this thread exits, so a crashed test never leaves a server behind.
 pid_t spawn_server(const std::vector<std::string>& args, const std::string& output_path) {
@@ -244,6 +237,13 @@ ProcessOutcome run_server_to_exit(const std::vector<std::string>& args, int time
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
   return outcome;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
 }
 
 }  // namespace expgraph::testing

@@ -65,4 +65,7 @@ ProcessOutcome run_server_to_exit(const std::vector<std::string>& args, int time
 // A free TCP port on 127.0.0.1 at the time of the call (bind to port 0, read it, close).
 int pick_free_port();
 
+// The whole content of a file ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
 }  // namespace expgraph::testing
