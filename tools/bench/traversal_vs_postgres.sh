@@ -5,8 +5,9 @@
 # excluded). Everything listens on 127.0.0.1 only; both servers and the temp dir go on exit.
 # Usage: tools/bench/traversal_vs_postgres.sh [nodes=1000000] [edges=10000000] [seconds=30]
 #        [clients=8]   (seconds per side, split over ROUNDS=5 alternating rounds; run as root
-#        from a built tree: needs build/api/expgraphd and
-#        build/tools/bench/bench_load_skewed_graph; installs postgresql if missing)
+#        from a built tree: needs build/api/expgraphd, build/tools/bench/bench_load_skewed_graph
+#        and build/tools/bench/bench_traversal; installs postgresql if missing). Prints the
+#        in-process 2-hop times first, then both servers' tx/s and the ratio.
 # Env: EXPGRAPH_BENCH_DIR (work dir; default a fresh mktemp dir, removed on exit),
 #      EXPGRAPH_BENCH_KEEP=1 keeps it and reuses loaded data on a re-run.
 set -euo pipefail
@@ -21,7 +22,8 @@ rounds="${ROUNDS:-5}"
 hops=2
 expgraphd="$root/build/api/expgraphd"
 loader="$root/build/tools/bench/bench_load_skewed_graph"
-for binary in "$expgraphd" "$loader"; do
+in_process="$root/build/tools/bench/bench_traversal"
+for binary in "$expgraphd" "$loader" "$in_process"; do
   [[ -x "$binary" ]] || { echo "missing $binary: build first" >&2; exit 2; }
 done
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 2; }
@@ -55,6 +57,12 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "graph: $nodes nodes, $edges edges; question: distinct nodes within $hops outgoing hops;" \
   "$clients clients, expgraphd --threads $(nproc)"
+
+# In process first, before either server takes memory or CPU: the same generated graph
+# straight into a TopologyMirror, 10,000 random starts (the issue's bound: 50 us median).
+echo "== in process: bench_traversal --nodes $nodes --edges $edges --hops $hops --direction out"
+"$in_process" --nodes "$nodes" --edges "$edges" --hops "$hops" --direction out --queries 10000 |
+  grep -E "^(mirror|count_k_hop|k_hop_neighborhood)"
 
 # (a) the same generated graph into expgraph (through GraphStore) and as CSV for PostgreSQL.
 if [[ ! -f "$work/loaded" ]]; then
