@@ -3,7 +3,7 @@
 // request, and each edge endpoint of an import). GraphStore fills it at open from the `keys`
 // column family and keeps it exact after every commit, like the topology mirror.
 // It stores a 64-bit hash of (type, key), not the key: 16 bytes per node. Two keys with the same
-// hash (about one chance in 10^7 at 1M nodes) make their slot ambiguous, and a lookup there
+// hash (a chance of about 3 in 10^8 at 1M nodes) make their slot ambiguous, and a lookup there
 // answers kAsk, meaning "read storage": the index is never wrong, only sometimes unsure.
 // Thread-safe: lookups share a lock, insert and erase take it exclusively.
 #pragma once

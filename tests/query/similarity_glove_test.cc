@@ -13,6 +13,7 @@
 #include "query/similarity/glove_embedder.h"
 #include "query/similarity/similarity_index.h"
 #include "query/similarity/word_vectors.h"
+#include "similarity_index_fixture.h"
 
 namespace expgraph::similarity {
 namespace {
@@ -151,36 +152,15 @@ TEST(GloveEmbedderTest, MissingFileSaysHowToFetchIt) {
 }
 
 // A SimilarityIndex over a temporary graph with the glove embedder.
-class GloveIndexTest : public ::testing::Test {
+class GloveIndexTest : public SimilarityIndexFixture {
  protected:
-  void SetUp() override {
-    directory_ = fs::temp_directory_path() / ("expgraph_glove_index" + std::to_string(getpid()));
-    fs::remove_all(directory_);
-    fs::create_directories(directory_);
-    auto ontology =
-        Ontology::load_file(std::string(EXPGRAPH_SOURCE_DIR) + "/ontology/marketing.json");
-    ASSERT_TRUE(ontology.ok());
-    ontology_ = std::make_shared<Ontology>(std::move(ontology).value());
-  }
-  void TearDown() override {
-    index_.reset();
-    graph_.reset();
-    fs::remove_all(directory_);
-  }
+  GloveIndexTest() : SimilarityIndexFixture("expgraph_glove_index") {}
 
   void open(const std::string& word_vectors_path) {
-    index_.reset();
-    graph_.reset();
-    auto graph = GraphStore::open((directory_ / "db").string(), ontology_);
-    ASSERT_TRUE(graph.ok()) << graph.status().to_string();
-    graph_ = std::move(graph).value();
     SimilarityIndexOptions options;
     options.embedder = EmbedderKind::kGlove;
     options.word_vectors_path = word_vectors_path;
-    auto index = SimilarityIndex::open(*graph_, options);
-    ASSERT_TRUE(index.ok()) << index.status().to_string();
-    index_ = std::move(index).value();
-    graph_->add_observer(index_.get());
+    SimilarityIndexFixture::open(options);
   }
 
   void learnings(const std::vector<std::pair<std::string, std::string>>& texts) {
@@ -188,29 +168,13 @@ class GloveIndexTest : public ::testing::Test {
     for (const auto& [key, text] : texts) {
       request.nodes.push_back({"Learning", key, {{"text", text}, {"outcome", "won"}}});
     }
-    auto written = graph_->write(request);
-    ASSERT_TRUE(written.ok()) << written.status().to_string();
+    write(request);
   }
 
   std::vector<std::string> keys(const std::string& text, SearchMode mode = SearchMode::kVector,
                                 size_t k = 10) {
-    SearchRequest request;
-    request.text = text;
-    request.mode = mode;
-    request.k = k;
-    auto hits = index_->search(request);
-    EXPECT_TRUE(hits.ok()) << hits.status().to_string();
-    std::vector<std::string> out;
-    if (hits.ok()) {
-      for (const SearchHit& hit : *hits) out.push_back(hit.node.key);
-    }
-    return out;
+    return SimilarityIndexFixture::keys(query(text, mode, k));
   }
-
-  fs::path directory_;
-  std::shared_ptr<Ontology> ontology_;
-  std::unique_ptr<GraphStore> graph_;
-  std::unique_ptr<SimilarityIndex> index_;
 };
 
 TEST_F(GloveIndexTest, SyntheticMatrixRanksBySharedMeaningAndReindexesOnAnotherMatrix) {
@@ -240,7 +204,7 @@ TEST_F(GloveIndexTest, SyntheticMatrixRanksBySharedMeaningAndReindexesOnAnotherM
 }
 
 TEST_F(GloveIndexTest, MissingMatrixFailsToOpen) {
-  auto graph = GraphStore::open((directory_ / "db").string(), ontology_);
+  auto graph = GraphStore::open(db_path(), ontology_);
   ASSERT_TRUE(graph.ok());
   SimilarityIndexOptions options;
   options.embedder = EmbedderKind::kGlove;

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "query/similarity/stored_vector.h"
+#include "similarity_index_fixture.h"
 
 namespace expgraph::similarity {
 namespace {
@@ -30,40 +31,12 @@ TEST(StoredVectorTest, RoundTripsAndRejectsTruncatedValues) {
   EXPECT_TRUE(empty->values.empty());
 }
 
-class SimilarityIndexTest : public ::testing::Test {
+class SimilarityIndexTest : public SimilarityIndexFixture {
  protected:
+  SimilarityIndexTest() : SimilarityIndexFixture("expgraph_similarity_index") {}
   void SetUp() override {
-    directory_ = fs::temp_directory_path() / "expgraph_similarity_index";
-    directory_ += std::to_string(::getpid());
-    fs::remove_all(directory_);
-    auto ontology =
-        Ontology::load_file(std::string(EXPGRAPH_SOURCE_DIR) + "/ontology/marketing.json");
-    ASSERT_TRUE(ontology.ok());
-    ontology_ = std::make_shared<Ontology>(std::move(ontology).value());
+    SimilarityIndexFixture::SetUp();
     open();
-  }
-
-  void TearDown() override {
-    index_.reset();
-    graph_.reset();
-    fs::remove_all(directory_);
-  }
-
-  void open(SimilarityIndexOptions options = {}) {
-    index_.reset();
-    graph_.reset();
-    auto graph = GraphStore::open(directory_.string(), ontology_);
-    ASSERT_TRUE(graph.ok()) << graph.status().to_string();
-    graph_ = std::move(graph).value();
-    auto index = SimilarityIndex::open(*graph_, options);
-    ASSERT_TRUE(index.ok()) << index.status().to_string();
-    index_ = std::move(index).value();
-    graph_->add_observer(index_.get());
-  }
-
-  void write(const WriteRequest& request) {
-    auto written = graph_->write(request);
-    ASSERT_TRUE(written.ok()) << written.status().to_string();
   }
 
   void learning(const std::string& key, const std::string& text,
@@ -71,25 +44,6 @@ class SimilarityIndexTest : public ::testing::Test {
     WriteRequest request;
     request.nodes.push_back({"Learning", key, {{"text", text}, {"outcome", outcome}}});
     write(request);
-  }
-
-  std::vector<std::string> keys(const SearchRequest& request) {
-    auto hits = index_->search(request);
-    EXPECT_TRUE(hits.ok()) << hits.status().to_string();
-    std::vector<std::string> out;
-    if (hits.ok()) {
-      for (const SearchHit& hit : *hits) out.push_back(hit.node.key);
-    }
-    return out;
-  }
-
-  static SearchRequest query(std::string text, SearchMode mode = SearchMode::kHybrid,
-                             size_t k = 10) {
-    SearchRequest request;
-    request.text = std::move(text);
-    request.mode = mode;
-    request.k = k;
-    return request;
   }
 
   // Ten learnings about free shipping, none attached to an experiment, and the experiment E9
@@ -142,11 +96,6 @@ class SimilarityIndexTest : public ::testing::Test {
     }
     write(request);
   }
-
-  fs::path directory_;
-  std::shared_ptr<const Ontology> ontology_;
-  std::unique_ptr<GraphStore> graph_;
-  std::unique_ptr<SimilarityIndex> index_;
 };
 
 TEST_F(SimilarityIndexTest, ExactAndNearDuplicateTextRankFirst) {
