@@ -3,41 +3,13 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "query/visit_set.h"
+
 namespace expgraph {
 
 namespace {
 
 using Graph = TopologyMirror::Graph;
-
-// Per-thread "visited" marks stamped with an epoch, so a traversal never clears a
-// graph-sized array: a slot is visited when it holds the current epoch. One byte per node keeps
-// the array of a 1M-node graph at 1 MB (each server worker has one, and they share the caches);
-// the price is a clear every 255 traversals.
-class VisitMarks {
- public:
-  void start(size_t vertex_count) {
-    if (marks_.size() < vertex_count) marks_.resize(vertex_count, 0);
-    if (++epoch_ == 0) {  // wrapped: old stamps could collide, so reset once
-      std::fill(marks_.begin(), marks_.end(), 0);
-      epoch_ = 1;
-    }
-  }
-  // Marks `id`; true when it was not marked yet in this traversal.
-  bool mark(NodeId id) {
-    if (marks_[id] == epoch_) return false;
-    marks_[id] = epoch_;
-    return true;
-  }
-
- private:
-  std::vector<uint8_t> marks_;
-  uint8_t epoch_ = 0;
-};
-
-VisitMarks& thread_marks() {
-  thread_local VisitMarks marks;
-  return marks;
-}
 
 bool type_allowed(const TraversalFilter& filter, SymbolId type) {
   return filter.edge_types.empty() || filter.edge_types.contains(type);
@@ -83,6 +55,41 @@ void for_each_neighbor(const Graph& graph, NodeId node, const TraversalFilter& f
   }
 }
 
+// Expanding a frontier scattered over a large graph is a chain of cache misses: each node's
+// vertex record, then the edge array it points to. Asking for them a few nodes ahead lets the
+// misses overlap with the work on the current node.
+constexpr size_t kVertexPrefetchDistance = 8;
+constexpr size_t kEdgePrefetchDistance = 4;
+
+// The out-edge list is the vertex record's first member: taking its address reads nothing.
+void prefetch_vertex(const Graph& graph, NodeId node) {
+  __builtin_prefetch(&graph.out_edge_list(node));
+}
+
+// Reads the vertex record (prefetched earlier) to find the edge arrays.
+void prefetch_edge_arrays(const Graph& graph, NodeId node, Direction direction) {
+  if (direction != Direction::kIn) __builtin_prefetch(graph.out_edge_list(node).data());
+  if (direction != Direction::kOut) __builtin_prefetch(in_edge_list(graph, node).data());
+}
+
+// Calls expand(nodes[i]) for i in [begin, end) until it returns false, prefetching ahead.
+// `nodes` may grow during the calls (a BFS appends what it reaches), so it is indexed afresh.
+template <typename Expand>
+void expand_prefetched(const Graph& graph, const std::vector<NodeId>& nodes, size_t begin,
+                       size_t end, Direction direction, Expand&& expand) {
+  for (size_t i = begin; i < std::min(end, begin + kVertexPrefetchDistance); ++i) {
+    prefetch_vertex(graph, nodes[i]);
+  }
+  for (size_t i = begin; i < end; ++i) {
+    if (i + kVertexPrefetchDistance < end)
+      prefetch_vertex(graph, nodes[i + kVertexPrefetchDistance]);
+    if (i + kEdgePrefetchDistance < end) {
+      prefetch_edge_arrays(graph, nodes[i + kEdgePrefetchDistance], direction);
+    }
+    if (!expand(nodes[i])) return;
+  }
+}
+
 bool valid_node(const Graph& graph, NodeId id) {
   return id < boost::num_vertices(graph) && graph[id].type != 0;
 }
@@ -94,7 +101,7 @@ Neighborhood k_hop_neighborhood(const TopologyMirror& mirror, NodeId start, int 
   return mirror.read([&](const Graph& graph) {
     Neighborhood result;
     if (!valid_node(graph, start) || node_limit == 0) return result;
-    VisitMarks& marks = thread_marks();
+    VisitSet& marks = VisitSet::for_this_thread();
     marks.start(boost::num_vertices(graph));
     marks.mark(start);
     result.nodes.push_back(start);
@@ -102,20 +109,22 @@ Neighborhood k_hop_neighborhood(const TopologyMirror& mirror, NodeId start, int 
     size_t frontier_begin = 0;
     for (int depth = 1; depth <= hops && !result.truncated; ++depth) {
       size_t frontier_end = result.nodes.size();
-      for (size_t i = frontier_begin; i < frontier_end && !result.truncated; ++i) {
-        for_each_edge(graph, result.nodes[i], filter, [&](NodeId next, TraversedEdge edge) {
-          if (marks.mark(next)) {
-            if (result.nodes.size() == node_limit) {
-              result.truncated = true;
-              return false;
-            }
-            result.nodes.push_back(next);
-            result.depth.push_back(depth);
-          }
-          result.edges.push_back(edge);
-          return true;
-        });
-      }
+      expand_prefetched(graph, result.nodes, frontier_begin, frontier_end, filter.direction,
+                        [&](NodeId node) {
+                          for_each_edge(graph, node, filter, [&](NodeId next, TraversedEdge edge) {
+                            if (marks.mark(next)) {
+                              if (result.nodes.size() == node_limit) {
+                                result.truncated = true;
+                                return false;
+                              }
+                              result.nodes.push_back(next);
+                              result.depth.push_back(depth);
+                            }
+                            result.edges.push_back(edge);
+                            return true;
+                          });
+                          return !result.truncated;
+                        });
       frontier_begin = frontier_end;
     }
     // Keep only edges whose both ends are returned (a truncated BFS may have walked others).
@@ -136,7 +145,7 @@ size_t count_k_hop(const TopologyMirror& mirror, NodeId start, int hops,
                    const TraversalFilter& filter) {
   return mirror.read([&](const Graph& graph) -> size_t {
     if (!valid_node(graph, start)) return 0;
-    VisitMarks& marks = thread_marks();
+    VisitSet& marks = VisitSet::for_this_thread();
     marks.start(boost::num_vertices(graph));
     marks.mark(start);
     thread_local std::vector<NodeId> frontier, next_frontier;
@@ -144,11 +153,12 @@ size_t count_k_hop(const TopologyMirror& mirror, NodeId start, int hops,
     size_t reached = 0;
     for (int depth = 1; depth <= hops && !frontier.empty(); ++depth) {
       next_frontier.clear();
-      for (NodeId node : frontier) {
+      expand_prefetched(graph, frontier, 0, frontier.size(), filter.direction, [&](NodeId node) {
         for_each_neighbor(graph, node, filter, [&](NodeId next) {
           if (marks.mark(next)) next_frontier.push_back(next);
         });
-      }
+        return true;
+      });
       reached += next_frontier.size();
       frontier.swap(next_frontier);
     }

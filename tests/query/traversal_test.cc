@@ -55,9 +55,9 @@ TEST_F(TraversalTest, CountOutgoingByHops) {
   EXPECT_EQ(count_k_hop(mirror_, 1, 4, filter(Direction::kOut)), 4u);  // 5 -> 1 is the start
 }
 
-// The visit marks are one-byte epochs cleared when the epoch wraps (every 255 traversals):
-// answers must not change across many wraps, whichever nodes earlier traversals marked.
-TEST_F(TraversalTest, AnswersStayTheSameAcrossVisitMarkWraps) {
+// Each traversal reuses its thread's visit set: answers must not change across many traversals,
+// whichever nodes earlier ones marked.
+TEST_F(TraversalTest, AnswersStayTheSameAcrossManyTraversals) {
   for (int round = 0; round < 1000; ++round) {
     NodeId start = 1 + static_cast<NodeId>(round % 2);
     size_t expected = start == 1 ? 3u : 2u;  // from 1: 2 3 4; from 2: 4 5
@@ -73,6 +73,28 @@ TEST_F(TraversalTest, CountIncomingAndBoth) {
   EXPECT_EQ(count_k_hop(mirror_, 1, 2, filter(Direction::kIn)), 3u);    // + 4
   EXPECT_EQ(count_k_hop(mirror_, 1, 1, filter(Direction::kBoth)), 4u);  // 2 3 6 5
   EXPECT_EQ(count_k_hop(mirror_, 1, 2, filter(Direction::kBoth)), 5u);  // + 4
+}
+
+// A traversal that reaches more nodes than the visit set's small table holds moves to the
+// per-vertex marks mid-way; nodes reached before and after the move must each count once.
+// Hub 1 -> leaves 2..3001; leaf i -> shared node 3002 + i % 500, and leaf i -> leaf i + 1.
+TEST(TraversalLargeTest, CountsStayExactWhenATraversalOutgrowsTheSmallVisitSet) {
+  constexpr NodeId kLeaves = 3000;
+  TopologyMirror mirror;
+  for (NodeId id = 1; id <= 1 + kLeaves + 500; ++id) mirror.add_node(id, kNode);
+  for (NodeId leaf = 2; leaf < 2 + kLeaves; ++leaf) {
+    mirror.add_edge(1, kA, leaf);
+    mirror.add_edge(leaf, kA, 2 + kLeaves + leaf % 500);
+    if (leaf + 1 < 2 + kLeaves) mirror.add_edge(leaf, kA, leaf + 1);
+  }
+  TraversalFilter out{Direction::kOut, {}};
+  for (int round = 0; round < 3; ++round) {  // small traversals in between reuse the set
+    EXPECT_EQ(count_k_hop(mirror, 1, 1, out), kLeaves);
+    EXPECT_EQ(count_k_hop(mirror, 1, 2, out), kLeaves + 500);
+    EXPECT_EQ(k_hop_neighborhood(mirror, 1, 2, out, 100000).nodes.size(), 1 + kLeaves + 500);
+    // 3 and shared 3004, then 4 and shared 3005
+    EXPECT_EQ(count_k_hop(mirror, 2, 2, out), 4u);
+  }
 }
 
 TEST_F(TraversalTest, CountFiltersEdgeTypes) {
