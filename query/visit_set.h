@@ -36,8 +36,27 @@ class VisitSet {
   static constexpr int kSlotBits = 12;
   static_assert(size_t{1} << kSlotBits == kSlots);
 
-  bool mark_small(NodeId id);
-  bool mark_large(NodeId id);
+  // Both inline: they run once per edge a traversal walks.
+  bool mark_small(NodeId id) {
+    // Fibonacci hashing: consecutive ids (often neighbours in a generated graph) land far apart.
+    size_t slot = (id * 0x9E3779B97F4A7C15ULL) >> (64 - kSlotBits);
+    const auto stored = static_cast<uint32_t>(id + 1);
+    while (true) {
+      uint32_t held = slots_[slot];
+      if (held == stored) return false;
+      if (held == 0) break;
+      slot = (slot + 1) & (kSlots - 1);
+    }
+    slots_[slot] = stored;
+    used_slots_.push_back(static_cast<uint32_t>(slot));
+    if (used_slots_.size() == kSmallCapacity) spill();
+    return true;
+  }
+  bool mark_large(NodeId id) {
+    if (marks_[id] == epoch_) return false;
+    marks_[id] = epoch_;
+    return true;
+  }
   // Moves the small table's nodes into the per-vertex marks; later marks go there.
   void spill();
 
