@@ -4,7 +4,8 @@
 # The question: how many distinct nodes lie within 2 outgoing edges of a random node (start
 # excluded). Everything listens on 127.0.0.1 only; both servers and the temp dir go on exit.
 # Usage: tools/bench/traversal_vs_postgres.sh [nodes=1000000] [edges=10000000] [seconds=30]
-#        [clients=8]   (seconds per side, split over ROUNDS=5 alternating rounds; run as root
+#        [clients=8]   (seconds per side and client count, split over ROUNDS=5 alternating
+#        rounds; clients may list several counts, e.g. 8,32, measured in turn; run as root
 #        from a built tree: needs build/api/expgraphd, build/tools/bench/bench_load_skewed_graph
 #        and build/tools/bench/bench_traversal; installs postgresql if missing). Prints the
 #        in-process 2-hop times first, then both servers' tx/s and the ratio.
@@ -144,40 +145,58 @@ done
 # (d) and (e), alternated: PostgreSQL with pgbench (prepared statements) and expgraph over HTTP
 # with wrk (random start nodes, same question), same client count, $rounds rounds of
 # seconds/rounds each. On a shared machine the load drifts; alternating short rounds gives both
-# sides the same conditions, and the medians of the rounds are compared.
+# sides the same conditions, and the medians of the rounds are compared. With several client
+# counts (clients=8,32) each count is measured this way in turn.
 round_seconds=$(( seconds / rounds > 0 ? seconds / rounds : 1 ))
 median() { sort -n | awk '{v[NR]=$1} END {printf "%s", v[int((NR+1)/2)]}'; }
-pg_rates=() ours_rates=() ours_medians=()
-rm -rf "$work/pglog" && mkdir -p "$work/pglog"
-for round in $(seq 1 "$rounds"); do
-  echo "== round $round/$rounds: pgbench -c $clients -j 2 -T $round_seconds -M prepared;" \
-    "wrk -t2 -c$clients -d${round_seconds}s (load average $(cut -d' ' -f1 /proc/loadavg))"
-  mkdir -p "$work/pglog/$round"
-  (cd "$work/pglog/$round" && pgbench -n -M prepared -c "$clients" -j 2 -T "$round_seconds" -l \
-    -D nodes="$nodes" -D hops="$hops" -f "$root/tools/bench/two_hop_postgres.sql" \
-    -h 127.0.0.1 -p "$pg_port" -U postgres bench) > "$work/pgbench.out"
-  grep -qE "number of failed transactions: 0 " "$work/pgbench.out" ||
-    { cat "$work/pgbench.out" >&2; echo "pgbench reported failures" >&2; exit 1; }
-  pg_rates+=("$(awk '/^tps/ {print $3}' "$work/pgbench.out")")
-  NODES="$nodes" HOPS="$hops" wrk -t2 -c"$clients" -d"${round_seconds}s" --latency \
-    -s tools/bench/two_hop_wrk.lua "$url" > "$work/wrk.out"
-  grep -qE "Non-2xx|Socket errors" "$work/wrk.out" &&
-    { cat "$work/wrk.out" >&2; echo "wrk saw errors" >&2; exit 1; }
-  ours_rates+=("$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")")
-  ours_medians+=("$(awk '/^wrk:/ {for (i=1;i<=NF;i++) if ($i=="median") print $(i+2)}' "$work/wrk.out")")
-  printf "   postgres %8.0f tx/s   expgraph %8.0f tx/s\n" "${pg_rates[-1]}" "${ours_rates[-1]}"
-done
-pg_tps=$(printf "%s\n" "${pg_rates[@]}" | median)
-ours_tps=$(printf "%s\n" "${ours_rates[@]}" | median)
-ours_median_ms=$(printf "%s\n" "${ours_medians[@]}" | median)
-# pgbench's per-transaction logs: the third column is the latency in microseconds.
-pg_median_ms=$(cat "$work"/pglog/*/pgbench_log.* | awk '{print $3}' | sort -n |
-  awk '{v[NR]=$1} END {printf "%.3f", v[int((NR+1)/2)]/1000}')
+summary=()  # one line per client count: clients pg_tps pg_median_ms ours_tps ours_median_ms
+measure_at() {
+  local clients=$1
+  local pg_rates=() ours_rates=() ours_medians=()
+  rm -rf "$work/pglog" && mkdir -p "$work/pglog"
+  for round in $(seq 1 "$rounds"); do
+    echo "== $clients clients, round $round/$rounds: pgbench -c $clients -j 2" \
+      "-T $round_seconds -M prepared; wrk -t2 -c$clients -d${round_seconds}s" \
+      "(load average $(cut -d' ' -f1 /proc/loadavg))"
+    mkdir -p "$work/pglog/$round"
+    (cd "$work/pglog/$round" && pgbench -n -M prepared -c "$clients" -j 2 -T "$round_seconds" -l \
+      -D nodes="$nodes" -D hops="$hops" -f "$root/tools/bench/two_hop_postgres.sql" \
+      -h 127.0.0.1 -p "$pg_port" -U postgres bench) > "$work/pgbench.out"
+    grep -qE "number of failed transactions: 0 " "$work/pgbench.out" ||
+      { cat "$work/pgbench.out" >&2; echo "pgbench reported failures" >&2; exit 1; }
+    pg_rates+=("$(awk '/^tps/ {print $3}' "$work/pgbench.out")")
+    NODES="$nodes" HOPS="$hops" wrk -t2 -c"$clients" -d"${round_seconds}s" --latency \
+      -s tools/bench/two_hop_wrk.lua "$url" > "$work/wrk.out"
+    grep -qE "Non-2xx|Socket errors" "$work/wrk.out" &&
+      { cat "$work/wrk.out" >&2; echo "wrk saw errors" >&2; exit 1; }
+    ours_rates+=("$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")")
+    ours_medians+=("$(awk '/^wrk:/ {for (i=1;i<=NF;i++) if ($i=="median") print $(i+2)}' \
+      "$work/wrk.out")")
+    printf "   postgres %8.0f tx/s   expgraph %8.0f tx/s\n" "${pg_rates[-1]}" "${ours_rates[-1]}"
+  done
+  # pgbench's per-transaction logs: the third column is the latency in microseconds.
+  local pg_median_ms
+  pg_median_ms=$(cat "$work"/pglog/*/pgbench_log.* | awk '{print $3}' | sort -n |
+    awk '{v[NR]=$1} END {printf "%.3f", v[int((NR+1)/2)]/1000}')
+  summary+=("$clients $(printf "%s\n" "${pg_rates[@]}" | median) $pg_median_ms \
+$(printf "%s\n" "${ours_rates[@]}" | median) $(printf "%s\n" "${ours_medians[@]}" | median)")
+}
+IFS=, read -r -a client_counts <<< "$clients"
+for count in "${client_counts[@]}"; do measure_at "$count"; done
 echo "expgraphd RSS after the run: $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$server/status)"
 
 echo
 echo "medians of $rounds rounds:"
-printf "%-12s %12s %16s\n" "" "tx/s" "median latency"
-printf "%-12s %12.0f %13s ms\n" "postgres" "$pg_tps" "$pg_median_ms"
-printf "%-12s %12.0f %13s ms\n" "expgraph" "$ours_tps" "$ours_median_ms"
-echo "ratio expgraph/postgres tx/s: $(awk -v a="$ours_tps" -v b="$pg_tps" 'BEGIN {printf "%.1f", a/b}')x"
+printf "%-8s %14s %18s %14s %18s %7s\n" clients "postgres tx/s" "postgres median" \
+  "expgraph tx/s" "expgraph median" ratio
+for line in "${summary[@]}"; do
+  read -r count pg_tps pg_ms ours_tps ours_ms <<< "$line"
+  printf "%-8s %14.0f %15s ms %14.0f %15s ms %6.1fx\n" "$count" "$pg_tps" "$pg_ms" "$ours_tps" \
+    "$ours_ms" "$(awk -v a="$ours_tps" -v b="$pg_tps" 'BEGIN {print a/b}')"
+done
+if (( ${#summary[@]} > 1 )); then
+  # Each server at the client count that suits it best: peak throughput against peak throughput.
+  printf "%s\n" "${summary[@]}" | awk '$2 > pg {pg = $2; pc = $1} $4 > ours {ours = $4; oc = $1}
+    END {printf "best against best: expgraph %.0f tx/s (%s clients) / postgres %.0f tx/s" \
+      " (%s clients) = %.1fx\n", ours, oc, pg, pc, ours / pg}'
+fi
