@@ -7,41 +7,14 @@
 #include <thread>
 
 #include "api/graph_json.h"
+#include "api/jsonl_line.h"
 
 namespace expgraph::api {
 
 namespace {
 
 // One parsed line, kept with its number so a failed batch can be retried line by line.
-struct ParsedLine {
-  size_t number = 0;
-  bool is_node = false;
-  NodeWrite node;
-  EdgeWrite edge;
-};
-
-Result<ParsedLine> parse_line(std::string_view text, size_t number) {
-  std::string what = "line " + std::to_string(number);
-  if (!is_valid_utf8(text)) return Status::invalid_argument(what + " is not valid UTF-8");
-  nlohmann::json item = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (item.is_discarded()) return Status::invalid_argument(what + " is not valid JSON");
-  if (!item.is_object() || item.size() != 1 || (!item.contains("node") && !item.contains("edge"))) {
-    return Status::invalid_argument(what + " must be {\"node\": {...}} or {\"edge\": {...}}");
-  }
-  ParsedLine line;
-  line.number = number;
-  line.is_node = item.contains("node");
-  if (line.is_node) {
-    auto node = node_write_from_json(item["node"], what);
-    if (!node.ok()) return node.status();
-    line.node = std::move(node).value();
-  } else {
-    auto edge = edge_write_from_json(item["edge"], what);
-    if (!edge.ok()) return edge.status();
-    line.edge = std::move(edge).value();
-  }
-  return line;
-}
+using ParsedLine = ImportLine;
 
 void move_to_request(WriteRequest& request, ParsedLine& line) {
   if (line.is_node) {
@@ -221,7 +194,7 @@ class Importer {
       if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
       if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
       ++report_.lines;
-      auto line = parse_line(text, number);
+      auto line = parse_import_line(text, number);
       if (!line.ok()) {
         if (options_.atomic) return line.status();
         parse_rejections_.add(number, line.status(), options_.max_reported_rejections);
