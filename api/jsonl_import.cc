@@ -7,41 +7,14 @@
 #include <thread>
 
 #include "api/graph_json.h"
+#include "api/jsonl_line.h"
 
 namespace expgraph::api {
 
 namespace {
 
 // One parsed line, kept with its number so a failed batch can be retried line by line.
-struct ParsedLine {
-  size_t number = 0;
-  bool is_node = false;
-  NodeWrite node;
-  EdgeWrite edge;
-};
-
-Result<ParsedLine> parse_line(std::string_view text, size_t number) {
-  std::string what = "line " + std::to_string(number);
-  if (!is_valid_utf8(text)) return Status::invalid_argument(what + " is not valid UTF-8");
-  nlohmann::json item = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (item.is_discarded()) return Status::invalid_argument(what + " is not valid JSON");
-  if (!item.is_object() || item.size() != 1 || (!item.contains("node") && !item.contains("edge"))) {
-    return Status::invalid_argument(what + " must be {\"node\": {...}} or {\"edge\": {...}}");
-  }
-  ParsedLine line;
-  line.number = number;
-  line.is_node = item.contains("node");
-  if (line.is_node) {
-    auto node = node_write_from_json(item["node"], what);
-    if (!node.ok()) return node.status();
-    line.node = std::move(node).value();
-  } else {
-    auto edge = edge_write_from_json(item["edge"], what);
-    if (!edge.ok()) return edge.status();
-    line.edge = std::move(edge).value();
-  }
-  return line;
-}
+using ParsedLine = ImportLine;
 
 void move_to_request(WriteRequest& request, ParsedLine& line) {
   if (line.is_node) {
@@ -131,20 +104,36 @@ class Importer {
         }
       }
     }
-    batch.clear();
+    spend(std::move(request), batch);
     return Status();
+  }
+
+  // Hands a written batch back to the parser thread, which allocated its lines: freeing them
+  // there takes that work off the writing thread (the import's bottleneck), and the parser
+  // reuses the vector. Frees in the allocating thread also keep glibc's arenas from growing.
+  void spend(WriteRequest request, std::vector<ParsedLine>& batch) {
+    std::lock_guard lock(mutex_);
+    spent_.push_back(Spent{std::move(request), std::move(batch)});
+    batch.clear();
   }
 
   // Called by the parser thread: queues a batch for the writing thread (at most two wait).
   // Fails when the writer stopped on an error, which ends the parsing.
   Status start_flush(std::vector<ParsedLine>& batch) {
     if (batch.empty()) return Status();
+    std::vector<Spent> spent;  // freed here, outside the lock
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [this] { return queue_.size() < 2 || writer_stopped_; });
     if (writer_stopped_) return Status::internal("import stopped");
     queue_.push_back(std::move(batch));
     batch.clear();
+    spent.swap(spent_);
     changed_.notify_all();
+    lock.unlock();
+    if (!spent.empty()) {
+      spent.back().lines.clear();
+      batch.swap(spent.back().lines);
+    }
     return Status();
   }
 
@@ -221,7 +210,7 @@ class Importer {
       if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
       if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
       ++report_.lines;
-      auto line = parse_line(text, number);
+      auto line = parse_import_line(text, number);
       if (!line.ok()) {
         if (options_.atomic) return line.status();
         parse_rejections_.add(number, line.status(), options_.max_reported_rejections);
@@ -248,11 +237,17 @@ class Importer {
   ImportReport report_;          // lines counted by the parser, outcomes recorded by the writer
   Rejections parse_rejections_;  // the parser thread's
   Rejections write_rejections_;  // the writing thread's
-  std::mutex mutex_;             // guards the four members below
+  // A written batch: the request its lines were moved into, and the lines.
+  struct Spent {
+    WriteRequest request;
+    std::vector<ParsedLine> lines;
+  };
+  std::mutex mutex_;  // guards the five members below
   std::condition_variable changed_;
   std::deque<std::vector<ParsedLine>> queue_;
   bool parser_done_ = false;
   bool writer_stopped_ = false;
+  std::vector<Spent> spent_;  // written batches for the parser thread to free
 };
 
 }  // namespace

@@ -67,8 +67,16 @@ void msgpack_int(std::string& out, int64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(value >> shift));
 }
 
+// Null and {} (an edge without properties) are written directly: nlohmann's writer allocates
+// an output adapter per call, and an edge import logs both for every edge.
 void msgpack_json(std::string& out, const nlohmann::json& value) {
-  nlohmann::json::to_msgpack(value, out);
+  if (value.is_null()) {
+    out.push_back(static_cast<char>(0xc0));
+  } else if (value.is_object() && value.empty()) {
+    out.push_back(static_cast<char>(0x80));
+  } else {
+    nlohmann::json::to_msgpack(value, out);
+  }
 }
 
 // Null means "absent", and floats are stored as floats even when written as integers, so that
@@ -175,10 +183,17 @@ class GraphStore::WritePlan {
     std::optional<NodeRecord> before;             // as stored
     std::optional<NodeRecord> after;              // nullopt: deleted (or never existed)
     bool touched = false;                         // written or deleted by this request
-    bool record_loaded = true;  // false: before/after are stubs without properties
+    bool record_loaded = true;     // false: before/after are stubs without properties
+    const NodeRef* ref = nullptr;  // its key in nodes_
   };
   struct PlannedEdge {
-    EdgeRecord record;
+    // The names the change log needs: the type's name and the endpoints' references point into
+    // the ontology and the plan's node table (an imported edge copies no strings), or into
+    // `stored` for an edge found in storage by a node delete.
+    const std::string* type = nullptr;
+    const NodeRef* from = nullptr;
+    const NodeRef* to = nullptr;
+    std::unique_ptr<EdgeRecord> stored;
     std::optional<nlohmann::json> before;  // stored properties
     std::optional<nlohmann::json> after;   // nullopt: deleted
   };
@@ -221,7 +236,9 @@ class GraphStore::WritePlan {
       node.record_loaded = false;
       if (need_record) EXPGRAPH_RETURN_IF_ERROR(load_record(node));
     }
-    return &nodes_.emplace(ref, std::move(node)).first->second;
+    auto [it, inserted] = nodes_.emplace(ref, std::move(node));
+    it->second.ref = &it->first;
+    return &it->second;
   }
 
   // Replaces a stored node's stub record by the record itself.
@@ -329,10 +346,15 @@ class GraphStore::WritePlan {
       if (!stored.ok()) return stored.status();
       edge.before = decode_properties(stored->value_or(std::string()));
       edge.after = edge.before;
-      edge.record.type = store_.symbols_.name(SymbolKind::kEdgeType, identity.type);
-      edge.record.from_id = identity.from;
-      edge.record.to_id = identity.to;
-      EXPGRAPH_RETURN_IF_ERROR(fill_refs(edge.record));
+      edge.stored = std::make_unique<EdgeRecord>();
+      EdgeRecord& record = *edge.stored;
+      record.type = store_.symbols_.name(SymbolKind::kEdgeType, identity.type);
+      record.from_id = identity.from;
+      record.to_id = identity.to;
+      EXPGRAPH_RETURN_IF_ERROR(fill_refs(record));
+      edge.type = &record.type;
+      edge.from = &record.from;
+      edge.to = &record.to;
     }
     if (edge.after) {
       edge.after.reset();
@@ -418,11 +440,9 @@ class GraphStore::WritePlan {
         edge.after = edge.before;
       }
     }
-    edge.record.type = type->name;
-    edge.record.from = write.from;
-    edge.record.to = write.to;
-    edge.record.from_id = identity.from;
-    edge.record.to_id = identity.to;
+    edge.type = &type->name;
+    edge.from = endpoints[0]->ref;
+    edge.to = endpoints[1]->ref;
     WriteOutcome outcome;
     if (!edge.after) {
       outcome = WriteOutcome::kCreated;
@@ -561,16 +581,20 @@ class GraphStore::WritePlan {
     return out;
   }
 
-  // {"edge": type, "from": "Type/key", "to": "Type/key"}
-  static std::string edge_subject(const EdgeRecord& edge) {
-    std::string out;
+  // {"edge": type, "from": "Type/key", "to": "Type/key"}, into a reused buffer.
+  const std::string& edge_subject(const PlannedEdge& edge) {
+    std::string& out = subject_buffer_;
+    out.clear();
     msgpack_map_header(out, 3);
     msgpack_string(out, "edge");
-    msgpack_string(out, edge.type);
-    msgpack_string(out, "from");
-    msgpack_string(out, edge.from.to_string());
-    msgpack_string(out, "to");
-    msgpack_string(out, edge.to.to_string());
+    msgpack_string(out, *edge.type);
+    for (auto [name, ref] : {std::pair{"from", edge.from}, std::pair{"to", edge.to}}) {
+      msgpack_string(out, name);
+      ref_buffer_.assign(ref->type);
+      ref_buffer_.push_back('/');
+      ref_buffer_.append(ref->key);
+      msgpack_string(out, ref_buffer_);
+    }
     return out;
   }
 
@@ -630,9 +654,14 @@ class GraphStore::WritePlan {
   void add_edge_operations(KvWriteBatch& batch, const EdgeIdentity& identity,
                            const PlannedEdge& edge) {
     if (edge.before == edge.after) return;
-    std::string out_key = keys::adjacency_key(identity.from, identity.type, identity.to);
-    std::string in_key = keys::adjacency_key(identity.to, identity.type, identity.from);
-    std::string subject = edge_subject(edge.record);
+    // Keys and subject go to reused buffers: the batch copies them.
+    std::string& out_key = out_key_buffer_;
+    std::string& in_key = in_key_buffer_;
+    out_key.clear();
+    in_key.clear();
+    keys::append_adjacency_key(out_key, identity.from, identity.type, identity.to);
+    keys::append_adjacency_key(in_key, identity.to, identity.type, identity.from);
+    const std::string& subject = edge_subject(edge);
     if (edge.after) {
       batch.put(Column::kOut, out_key, edge.after->empty() ? "" : to_msgpack(*edge.after));
       if (!edge.before) batch.put(Column::kIn, in_key, "");
@@ -701,6 +730,8 @@ class GraphStore::WritePlan {
   std::map<EdgeIdentity, PlannedEdge> edges_;
   std::map<std::tuple<NodeId, SymbolId, bool>, long> degree_delta_;
   std::string log_buffer_;  // reused by log_change
+  // Reused by add_edge_operations and edge_subject.
+  std::string out_key_buffer_, in_key_buffer_, subject_buffer_, ref_buffer_;
   const nlohmann::json null_;
   WriteSummary summary_;
   NodeId first_node_id_ = 0;

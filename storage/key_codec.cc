@@ -61,10 +61,14 @@ std::string_view external_key_suffix(std::string_view key) { return key.substr(4
 std::string adjacency_key(NodeId first, SymbolId edge_type, NodeId second) {
   std::string key;
   key.reserve(20);
-  append_u64(key, first);
-  append_u32(key, edge_type);
-  append_u64(key, second);
+  append_adjacency_key(key, first, edge_type, second);
   return key;
+}
+
+void append_adjacency_key(std::string& out, NodeId first, SymbolId edge_type, NodeId second) {
+  append_u64(out, first);
+  append_u32(out, edge_type);
+  append_u64(out, second);
 }
 
 std::string adjacency_prefix(NodeId first) { return node_key(first); }

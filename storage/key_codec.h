@@ -48,6 +48,8 @@ struct AdjacencyKey {
   NodeId second = 0;
 };
 std::string adjacency_key(NodeId first, SymbolId edge_type, NodeId second);
+// The same key appended to `out` (for callers that reuse a buffer).
+void append_adjacency_key(std::string& out, NodeId first, SymbolId edge_type, NodeId second);
 std::string adjacency_prefix(NodeId first);
 std::string adjacency_prefix(NodeId first, SymbolId edge_type);
 AdjacencyKey decode_adjacency_key(std::string_view key);

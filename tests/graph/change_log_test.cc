@@ -84,6 +84,39 @@ TEST_F(ChangeLogTest, HistoryOfAKeyThatIsAPrefixOfAnotherStaysSeparate) {
   EXPECT_EQ(node_history(*store_, ref("Nope", "x"), 10).status().code(), StatusCode::kNotFound);
 }
 
+// Edge records name the edge by its type and endpoints, whichever way the edge was written:
+// created in the request of its endpoints, with and without properties, and removed by the
+// delete of an endpoint (then the names come from storage).
+TEST_F(ChangeLogTest, EdgeRecordsNameTheEdgeAndCarryItsProperties) {
+  write_as("alice",
+           {node("Campaign", "C", {{"name", "c"}}), node("Experiment", "E", {{"name", "e"}})},
+           {edge("PART_OF", ref("Experiment", "E"), ref("Campaign", "C"))});
+  reopen();
+  WriteRequest remove;
+  remove.actor = "bob";
+  remove.node_deletes = {ref("Campaign", "C")};
+  write_ok(remove);
+
+  ChangeFilter part_of;
+  part_of.type = "PART_OF";
+  auto edges = list_changes(*store_, part_of, 100, 0);
+  ASSERT_TRUE(edges.ok());
+  ASSERT_EQ(edges->changes.size(), 2u);
+  const ChangeRecord& created = edges->changes[0];
+  EXPECT_EQ(created.op, "put_edge");
+  EXPECT_EQ(created.actor, "alice");
+  EXPECT_EQ(created.subject,
+            (json{{"edge", "PART_OF"}, {"from", "Experiment/E"}, {"to", "Campaign/C"}}));
+  EXPECT_TRUE(created.before.is_null());
+  EXPECT_EQ(created.after, json::object());
+  const ChangeRecord& deleted = edges->changes[1];
+  EXPECT_EQ(deleted.op, "delete_edge");
+  EXPECT_EQ(deleted.actor, "bob");
+  EXPECT_EQ(deleted.subject, created.subject);
+  EXPECT_EQ(deleted.before, json::object());
+  EXPECT_TRUE(deleted.after.is_null());
+}
+
 TEST_F(ChangeLogTest, ListChangesFiltersAndPages) {
   write_as("alice", {node("Team", "T1", {{"name", "t"}}), node("Campaign", "C", {{"name", "c"}})});
   write_as("bob", {node("Experiment", "E", {{"name", "e"}})},
