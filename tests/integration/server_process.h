@@ -23,7 +23,7 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  // Starts the server on a free port and waits (up to 10 s) until /healthz answers 200.
+  // Starts the server on a free port and waits (up to 30 s) until /healthz answers 200.
   // On failure the message carries the server's stderr.
   ::testing::AssertionResult start();
   // SIGTERM, then waits; succeeds only when the server exits with code 0.
