@@ -20,7 +20,8 @@ void add_import_routes(Router& router, GraphStore& graph) {
                   }
                   options.atomic = atomic == "true";
                 }
-                auto batch_size = integer_parameter(request, "batch_size", 10000, 1, 100000);
+                auto batch_size = integer_parameter(
+                    request, "batch_size", static_cast<int64_t>(options.batch_size), 1, 100000);
                 if (!batch_size.ok()) return batch_size.status();
                 auto first_line = integer_parameter(request, "first_line", 1, 1, int64_t{1} << 40);
                 if (!first_line.ok()) return first_line.status();

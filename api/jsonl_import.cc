@@ -13,10 +13,7 @@ namespace expgraph::api {
 
 namespace {
 
-// One parsed line, kept with its number so a failed batch can be retried line by line.
-using ParsedLine = ImportLine;
-
-void move_to_request(WriteRequest& request, ParsedLine& line) {
+void move_to_request(WriteRequest& request, ImportLine& line) {
   if (line.is_node) {
     request.nodes.push_back(std::move(line.node));
   } else {
@@ -24,7 +21,7 @@ void move_to_request(WriteRequest& request, ParsedLine& line) {
   }
 }
 
-void add_to_request(WriteRequest& request, const ParsedLine& line) {
+void add_to_request(WriteRequest& request, const ImportLine& line) {
   if (line.is_node) {
     request.nodes.push_back(line.node);
   } else {
@@ -69,13 +66,13 @@ class Importer {
 
   // Writes a batch; when it fails on some line, writes its lines one by one so that only the
   // bad ones are rejected. Internal errors (I/O) stop the import.
-  Status flush(std::vector<ParsedLine>& batch) {
+  Status flush(std::vector<ImportLine>& batch) {
     if (batch.empty()) return Status();
     // The lines are moved into the request (copying each item's strings and properties showed
     // on the writing thread, the import's bottleneck) and moved back if it must be retried.
     WriteRequest request;
     request.actor = options_.actor;
-    for (ParsedLine& line : batch) move_to_request(request, line);
+    for (ImportLine& line : batch) move_to_request(request, line);
     auto summary = graph_.write(request);
     if (summary.ok()) {
       record(*summary);
@@ -83,14 +80,14 @@ class Importer {
       return summary.status();
     } else {
       size_t node_index = 0, edge_index = 0;
-      for (ParsedLine& line : batch) {
+      for (ImportLine& line : batch) {
         if (line.is_node) {
           line.node = std::move(request.nodes[node_index++]);
         } else {
           line.edge = std::move(request.edges[edge_index++]);
         }
       }
-      for (const ParsedLine& line : batch) {
+      for (const ImportLine& line : batch) {
         WriteRequest single;
         single.actor = options_.actor;
         add_to_request(single, line);
@@ -111,7 +108,7 @@ class Importer {
   // Hands a written batch back to the parser thread, which allocated its lines: freeing them
   // there takes that work off the writing thread (the import's bottleneck), and the parser
   // reuses the vector. Frees in the allocating thread also keep glibc's arenas from growing.
-  void spend(WriteRequest request, std::vector<ParsedLine>& batch) {
+  void spend(WriteRequest request, std::vector<ImportLine>& batch) {
     std::lock_guard lock(mutex_);
     spent_.push_back(Spent{std::move(request), std::move(batch)});
     batch.clear();
@@ -119,7 +116,7 @@ class Importer {
 
   // Called by the parser thread: queues a batch for the writing thread (at most two wait).
   // Fails when the writer stopped on an error, which ends the parsing.
-  Status start_flush(std::vector<ParsedLine>& batch) {
+  Status start_flush(std::vector<ImportLine>& batch) {
     if (batch.empty()) return Status();
     std::vector<Spent> spent;  // freed here, outside the lock
     std::unique_lock lock(mutex_);
@@ -140,7 +137,7 @@ class Importer {
   // The writing side: flushes queued batches until the parser is done and the queue empty.
   Status write_queued() {
     for (;;) {
-      std::vector<ParsedLine> batch;
+      std::vector<ImportLine> batch;
       {
         std::unique_lock lock(mutex_);
         changed_.wait(lock, [this] { return !queue_.empty() || parser_done_; });
@@ -198,7 +195,7 @@ class Importer {
 
  private:
   Status run_lines(std::string_view body) {
-    std::vector<ParsedLine> batch;
+    std::vector<ImportLine> batch;
     WriteRequest atomic_request;
     atomic_request.actor = options_.actor;
     size_t number = options_.first_line_number;
@@ -240,11 +237,11 @@ class Importer {
   // A written batch: the request its lines were moved into, and the lines.
   struct Spent {
     WriteRequest request;
-    std::vector<ParsedLine> lines;
+    std::vector<ImportLine> lines;
   };
   std::mutex mutex_;  // guards the five members below
   std::condition_variable changed_;
-  std::deque<std::vector<ParsedLine>> queue_;
+  std::deque<std::vector<ImportLine>> queue_;
   bool parser_done_ = false;
   bool writer_stopped_ = false;
   std::vector<Spent> spent_;  // written batches for the parser thread to free

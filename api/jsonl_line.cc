@@ -96,14 +96,11 @@ bool parse_properties(std::string_view text, nlohmann::json& out) {
   return out.is_object();
 }
 
-// "Type/key" with a valid key, as parse_node_ref accepts it.
+// "Type/key" with a valid key; false (the general parser then words the error) otherwise.
 bool plain_ref(std::string_view text, NodeRef& out) {
-  size_t slash = text.find('/');
-  if (slash == std::string_view::npos || slash == 0) return false;
-  std::string_view key = text.substr(slash + 1);
-  if (!validate_external_key(key).ok()) return false;
-  out.type.assign(text.substr(0, slash));
-  out.key.assign(key);
+  auto ref = parse_node_ref(text);
+  if (!ref.ok()) return false;
+  out = std::move(ref).value();
   return true;
 }
 

@@ -144,7 +144,7 @@ class GraphStore::WritePlan {
   // Turns the validated plan into one WriteBatch, commits it and updates the mirror.
   Result<WriteSummary> commit() {
     KvWriteBatch batch;
-    for (const auto& [ref, node] : touched_) add_node_operations(batch, *node);
+    for (const PlannedNode* node : touched_) add_node_operations(batch, *node);
     for (auto& [identity, edge] : edges_) add_edge_operations(batch, identity, edge);
     if (batch.operation_count() == 0) return summary_;
     std::vector<NodeChange> changes = node_changes();
@@ -509,7 +509,7 @@ class GraphStore::WritePlan {
   Status check_conclusions() {
     std::optional<SymbolId> result_edge =
         store_.symbols_.find(SymbolKind::kEdgeType, governance::kResultEdge);
-    for (const auto& [ref, node_pointer] : touched_) {
+    for (const PlannedNode* node_pointer : touched_) {
       const PlannedNode& node = *node_pointer;
       if (!node.after) continue;
       size_t results = 0;
@@ -524,7 +524,7 @@ class GraphStore::WritePlan {
       Status status =
           governance::check_conclusion(*node.type, node.before ? &node.before->properties : nullptr,
                                        node.after->properties, results);
-      if (!status.ok()) return status.prepend(ref->to_string());
+      if (!status.ok()) return status.prepend(node.ref->to_string());
     }
     return Status();
   }
@@ -532,10 +532,10 @@ class GraphStore::WritePlan {
   void collect_touched() {
     touched_.clear();
     for (auto& [ref, node] : nodes_) {
-      if (node.touched) touched_.emplace_back(&ref, &node);
+      if (node.touched) touched_.push_back(&node);
     }
     std::sort(touched_.begin(), touched_.end(),
-              [](const auto& a, const auto& b) { return *a.first < *b.first; });
+              [](const PlannedNode* a, const PlannedNode* b) { return *a->ref < *b->ref; });
   }
 
   std::string node_ref_of(NodeId id) const {
@@ -675,7 +675,7 @@ class GraphStore::WritePlan {
 
   std::vector<NodeChange> node_changes() const {
     std::vector<NodeChange> changes;
-    for (const auto& [ref, node_pointer] : touched_) {
+    for (const PlannedNode* node_pointer : touched_) {
       const PlannedNode& node = *node_pointer;
       changes.push_back(NodeChange{node.id, node.type, node.before ? &*node.before : nullptr,
                                    node.after ? &*node.after : nullptr,
@@ -686,10 +686,10 @@ class GraphStore::WritePlan {
 
   void apply_to_mirror() {
     TopologyMirror& mirror = store_.mirror_;
-    for (const auto& [ref, node] : touched_) {
+    for (const PlannedNode* node : touched_) {
       if (node->after && !node->before) {
         mirror.add_node(node->id, node->type_id);
-        store_.key_index_.insert(node->type_id, ref->key, node->id);
+        store_.key_index_.insert(node->type_id, node->ref->key, node->id);
       }
     }
     for (const auto& [identity, edge] : edges_) {
@@ -698,10 +698,10 @@ class GraphStore::WritePlan {
         mirror.remove_edge(identity.from, identity.type, identity.to);
       }
     }
-    for (const auto& [ref, node] : touched_) {
+    for (const PlannedNode* node : touched_) {
       if (!node->after && node->before) {
         mirror.remove_node(node->id);
-        store_.key_index_.erase(node->type_id, ref->key, node->id);
+        store_.key_index_.erase(node->type_id, node->ref->key, node->id);
       }
     }
   }
@@ -726,7 +726,7 @@ class GraphStore::WritePlan {
   std::unordered_map<NodeRef, PlannedNode, NodeRefHash> nodes_;
   // The nodes written or deleted, in NodeRef order (collect_touched): the order their
   // operations and change-log records are written in, independent of the hash table.
-  std::vector<std::pair<const NodeRef*, PlannedNode*>> touched_;
+  std::vector<PlannedNode*> touched_;
   std::map<EdgeIdentity, PlannedEdge> edges_;
   std::map<std::tuple<NodeId, SymbolId, bool>, long> degree_delta_;
   std::string log_buffer_;  // reused by log_change
