@@ -1,7 +1,9 @@
 #include "graph/graph_store.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <utility>
 
 #include "graph/change_log.h"
 
@@ -268,40 +270,52 @@ Result<std::vector<EdgeRecord>> GraphStore::edges_of(const NodeRef& ref, Directi
     type_filter = symbols_.find(SymbolKind::kEdgeType, *edge_type);
   }
   std::vector<EdgeRecord> edges;
-  auto collect = [&](Column column, bool outgoing) -> Status {
+  if (edge_type && !type_filter) return edges;  // no edge of this type was ever written
+  // One edge with its properties (MessagePack, empty when none) and its other end.
+  auto add = [&](bool outgoing, SymbolId type, NodeId other_id,
+                 std::string_view properties) -> Status {
+    auto other = get_node(other_id);
+    if (!other.ok()) return other.status();
+    EdgeRecord edge;
+    edge.type = symbols_.name(SymbolKind::kEdgeType, type);
+    edge.from_id = outgoing ? node->id : other->id;
+    edge.to_id = outgoing ? other->id : node->id;
+    edge.from = outgoing ? node->ref() : other->ref();
+    edge.to = outgoing ? other->ref() : node->ref();
+    if (!properties.empty()) {
+      edge.properties = nlohmann::json::from_msgpack(properties, true, false);
+      if (edge.properties.is_discarded()) return Status::internal("corrupt edge properties");
+    }
+    edges.push_back(std::move(edge));
+    return Status();
+  };
+  if (direction != Direction::kIn) {
     std::string prefix = type_filter ? keys::adjacency_prefix(node->id, *type_filter)
                                      : keys::adjacency_prefix(node->id);
-    KvIterator it = store_->scan(column, prefix);
+    KvIterator it = store_->scan(Column::kOut, prefix);
     for (; it.valid() && edges.size() < limit; it.next()) {
       keys::AdjacencyKey key = keys::decode_adjacency_key(it.key());
-      auto other = get_node(key.second);
-      if (!other.ok()) return other.status();
-      EdgeRecord edge;
-      edge.type = symbols_.name(SymbolKind::kEdgeType, key.edge_type);
-      edge.from_id = outgoing ? node->id : other->id;
-      edge.to_id = outgoing ? other->id : node->id;
-      edge.from = outgoing ? node->ref() : other->ref();
-      edge.to = outgoing ? other->ref() : node->ref();
-      std::string_view properties = it.value();
-      if (!outgoing) {
-        // Edge properties live only in `out`.
-        auto stored =
-            store_->get(Column::kOut, keys::adjacency_key(edge.from_id, key.edge_type, edge.to_id));
-        if (!stored.ok()) return stored.status();
-        properties = stored->has_value() ? std::string_view(**stored) : std::string_view();
-        edge.properties = properties.empty()
-                              ? nlohmann::json::object()
-                              : nlohmann::json::from_msgpack(properties, true, false);
-      } else if (!properties.empty()) {
-        edge.properties = nlohmann::json::from_msgpack(properties, true, false);
-      }
-      if (edge.properties.is_discarded()) return Status::internal("corrupt edge properties");
-      edges.push_back(std::move(edge));
+      EXPGRAPH_RETURN_IF_ERROR(add(true, key.edge_type, key.second, it.value()));
     }
-    return it.status();
-  };
-  if (direction != Direction::kIn) EXPGRAPH_RETURN_IF_ERROR(collect(Column::kOut, true));
-  if (direction != Direction::kOut) EXPGRAPH_RETURN_IF_ERROR(collect(Column::kIn, false));
+    EXPGRAPH_RETURN_IF_ERROR(it.status());
+  }
+  if (direction != Direction::kOut && edges.size() < limit) {
+    // In-edges come from the mirror (there is no reverse index on disk), in the order a scan of
+    // `out` keys would give them: by edge type, then source. Their properties live in `out`.
+    std::vector<TopologyMirror::Neighbor> sources =
+        mirror_.neighbors(node->id, Direction::kIn, type_filter);
+    std::sort(sources.begin(), sources.end(), [](const auto& a, const auto& b) {
+      return std::pair(a.edge_type, a.node) < std::pair(b.edge_type, b.node);
+    });
+    for (const TopologyMirror::Neighbor& source : sources) {
+      if (edges.size() >= limit) break;
+      auto stored =
+          store_->get(Column::kOut, keys::adjacency_key(source.node, source.edge_type, node->id));
+      if (!stored.ok()) return stored.status();
+      if (!stored->has_value()) continue;  // deleted after the mirror was read
+      EXPGRAPH_RETURN_IF_ERROR(add(false, source.edge_type, source.node, **stored));
+    }
+  }
   return edges;
 }
 

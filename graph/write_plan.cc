@@ -320,19 +320,21 @@ class GraphStore::WritePlan {
     node.after.reset();
     node.touched = true;
     ++summary_.nodes_deleted;
-    // Its stored edges go with it, in both directions.
-    for (Column column : {Column::kOut, Column::kIn}) {
-      KvIterator it = store_.store_->scan(column, keys::adjacency_prefix(node.id));
-      for (; it.valid(); it.next()) {
-        keys::AdjacencyKey key = keys::decode_adjacency_key(it.key());
-        EdgeIdentity identity = column == Column::kOut
-                                    ? EdgeIdentity{key.first, key.edge_type, key.second}
-                                    : EdgeIdentity{key.second, key.edge_type, key.first};
-        Status status = plan_stored_edge_removal(identity);
-        if (!status.ok()) return status;
-      }
-      // Stopping early on a read error would commit the delete and leave dangling edges.
-      EXPGRAPH_RETURN_IF_ERROR(it.status());
+    // Its stored edges go with it, in both directions. Out-edges are read from storage; there is
+    // no reverse index on disk, so in-edges come from the mirror, which holds exactly the
+    // committed edges while a write is planned (writes are serialised, and each applies its
+    // edges to the mirror before the next one starts).
+    KvIterator it = store_.store_->scan(Column::kOut, keys::adjacency_prefix(node.id));
+    for (; it.valid(); it.next()) {
+      keys::AdjacencyKey key = keys::decode_adjacency_key(it.key());
+      EXPGRAPH_RETURN_IF_ERROR(
+          plan_stored_edge_removal(EdgeIdentity{key.first, key.edge_type, key.second}));
+    }
+    // Stopping early on a read error would commit the delete and leave dangling edges.
+    EXPGRAPH_RETURN_IF_ERROR(it.status());
+    for (const TopologyMirror::Neighbor& in : store_.mirror_.neighbors(node.id, Direction::kIn)) {
+      EXPGRAPH_RETURN_IF_ERROR(
+          plan_stored_edge_removal(EdgeIdentity{in.node, in.edge_type, node.id}));
     }
     return Status();
   }
@@ -656,19 +658,14 @@ class GraphStore::WritePlan {
     if (edge.before == edge.after) return;
     // Keys and subject go to reused buffers: the batch copies them.
     std::string& out_key = out_key_buffer_;
-    std::string& in_key = in_key_buffer_;
     out_key.clear();
-    in_key.clear();
     keys::append_adjacency_key(out_key, identity.from, identity.type, identity.to);
-    keys::append_adjacency_key(in_key, identity.to, identity.type, identity.from);
     const std::string& subject = edge_subject(edge);
     if (edge.after) {
       batch.put(Column::kOut, out_key, edge.after->empty() ? "" : to_msgpack(*edge.after));
-      if (!edge.before) batch.put(Column::kIn, in_key, "");
       log_change(batch, "put_edge", subject, edge.before ? *edge.before : null_, *edge.after);
     } else if (edge.before) {
       batch.erase(Column::kOut, out_key);
-      batch.erase(Column::kIn, in_key);
       log_change(batch, "delete_edge", subject, *edge.before, null_);
     }
   }
@@ -731,7 +728,7 @@ class GraphStore::WritePlan {
   std::map<std::tuple<NodeId, SymbolId, bool>, long> degree_delta_;
   std::string log_buffer_;  // reused by log_change
   // Reused by add_edge_operations and edge_subject.
-  std::string out_key_buffer_, in_key_buffer_, subject_buffer_, ref_buffer_;
+  std::string out_key_buffer_, subject_buffer_, ref_buffer_;
   const nlohmann::json null_;
   WriteSummary summary_;
   NodeId first_node_id_ = 0;

@@ -17,7 +17,11 @@ namespace expgraph {
 namespace {
 
 constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
-    "nodes", "keys", "out", "in", "index", "log", "vectors", "meta", "history"};
+    "nodes", "keys", "out", "index", "log", "vectors", "meta", "history"};
+
+// Column families of older layouts that open() drops: `in` held every edge a second time
+// (dst, type, src); the topology mirror answers in-edge questions now.
+constexpr std::array<std::string_view, 1> kDroppedColumnNames = {"in"};
 
 Status from_rocksdb(const rocksdb::Status& status, std::string_view what) {
   if (status.ok()) return Status();
@@ -143,6 +147,15 @@ Result<std::unique_ptr<KvStore>> KvStore::open(const std::string& path,
     auto column = static_cast<Column>(i);
     descriptors.emplace_back(std::string(column_name(column)), column_options(column, cache));
   }
+  // RocksDB opens a database only with all of its column families named, dropped ones included.
+  std::vector<std::string> existing;
+  if (rocksdb::DB::ListColumnFamilies(db_options, path, &existing).ok()) {
+    for (std::string_view dropped : kDroppedColumnNames) {
+      if (std::find(existing.begin(), existing.end(), dropped) != existing.end()) {
+        descriptors.emplace_back(std::string(dropped), rocksdb::ColumnFamilyOptions());
+      }
+    }
+  }
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw_db = nullptr;
@@ -154,9 +167,16 @@ Result<std::unique_ptr<KvStore>> KvStore::open(const std::string& path,
   store->db_.reset(raw_db);
   store->path_ = path;
   store->options_ = options;
-  // handles[0] is the default column family, which expgraph does not use.
+  // handles[0] is the default column family, which expgraph does not use; after ours come the
+  // dropped ones, whose files RocksDB deletes once they are dropped.
   store->db_->DestroyColumnFamilyHandle(handles[0]);
-  store->handles_.assign(handles.begin() + 1, handles.end());
+  store->handles_.assign(handles.begin() + 1, handles.begin() + 1 + kColumnCount);
+  rocksdb::Status dropped;
+  for (size_t i = 1 + kColumnCount; i < handles.size(); ++i) {
+    if (dropped.ok()) dropped = store->db_->DropColumnFamily(handles[i]);
+    store->db_->DestroyColumnFamilyHandle(handles[i]);
+  }
+  if (!dropped.ok()) return from_rocksdb(dropped, "drop an old column family");
   return store;
 }
 

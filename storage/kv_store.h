@@ -22,9 +22,11 @@ class WriteBatch;
 
 namespace expgraph {
 
-// kHistory (the change log indexed by node) comes last so that older databases keep their ids.
-enum class Column { kNodes, kKeys, kOut, kIn, kIndex, kLog, kVectors, kMeta, kHistory };
-inline constexpr int kColumnCount = 9;
+// Column families are opened by name, so the order here is not stored anywhere. There is no
+// reverse-adjacency column: in-edges are read from the topology mirror (docs/storage.md); a
+// database written before that change has an `in` column family, which open() drops.
+enum class Column { kNodes, kKeys, kOut, kIndex, kLog, kVectors, kMeta, kHistory };
+inline constexpr int kColumnCount = 8;
 // The RocksDB column family name of a Column ("nodes", "keys", ...).
 std::string_view column_name(Column column);
 

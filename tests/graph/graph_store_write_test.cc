@@ -183,9 +183,9 @@ TEST_F(GraphStoreWriteTest, LifecycleTransitions) {
   write_ok({experiment("running")});  // re-asserting the state is fine
   // Concluding takes a decision and a Result (graph/governance.h, tested in governance_test).
   WriteRequest conclude;
-  conclude.nodes = {node("Experiment", "E",
-                         {{"name", "e"}, {"status", "concluded"}, {"decision", "iterate"}}),
-                    node("Result", "R", {{"name", "r"}})};
+  conclude.nodes = {
+      node("Experiment", "E", {{"name", "e"}, {"status", "concluded"}, {"decision", "iterate"}}),
+      node("Result", "R", {{"name", "r"}})};
   conclude.edges = {edge("HAS_RESULT", ref("Experiment", "E"), ref("Result", "R"))};
   write_ok(conclude);
   EXPECT_EQ(write_error({experiment("running")}), StatusCode::kOntologyViolation);
@@ -431,13 +431,12 @@ TEST_F(GraphStoreWriteTest, DeleteNodeRemovesItsEdgesInBothDirections) {
   EXPECT_EQ(store_->get_node(h).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->node_count(), 4u);
   EXPECT_EQ(store_->edge_count(), 1u);
-  // Storage: nothing left under the node's id in either adjacency column, nor pointing to it.
+  // Storage: nothing left under the node's id, nor pointing to it (its in-edges were found
+  // through the mirror: the edge from E and the one from L are gone).
   KvStore& kv = store_->storage();
   EXPECT_EQ(count_keys(kv, Column::kOut, keys::adjacency_prefix(h)), 0u);
-  EXPECT_EQ(count_keys(kv, Column::kIn, keys::adjacency_prefix(h)), 0u);
   EXPECT_EQ(count_keys(kv, Column::kOut), 1u);
-  EXPECT_EQ(count_keys(kv, Column::kIn), 1u);
-  EXPECT_EQ(count_keys(kv, Column::kIn, keys::adjacency_prefix(l)), 0u);
+  EXPECT_EQ(count_keys(kv, Column::kOut, keys::adjacency_prefix(l)), 0u);
   EXPECT_EQ(stored_edges(ref("Experiment", "E")),
             (std::vector<std::string>{"TESTS>Hypothesis/Other"}));
   EXPECT_EQ(stored_edges(ref("Learning", "L")), std::vector<std::string>{});
@@ -458,6 +457,47 @@ TEST_F(GraphStoreWriteTest, DeleteNodeRemovesItsEdgesInBothDirections) {
   EXPECT_NE(recreated.id, h);
   EXPECT_EQ(recreated.version, 1u);
   EXPECT_EQ(stored_edges(ref("Hypothesis", "H")), std::vector<std::string>{});
+}
+
+// In-edges have no column of their own: they are read from the mirror, in the order a key scan
+// would give (edge type, then source id), with their properties from `out`.
+TEST_F(GraphStoreWriteTest, InEdgesComeInTypeThenSourceOrderAndSurviveAReopen) {
+  write_ok({node("Hypothesis", "H", {{"statement", "h"}}),
+            node("Experiment", "E1", {{"name", "1"}}), node("Experiment", "E2", {{"name", "2"}}),
+            node("Experiment", "E3", {{"name", "3"}}), node("Learning", "L", {{"text", "l"}})});
+  write_ok({}, {edge("TESTS", ref("Experiment", "E3"), ref("Hypothesis", "H")),
+                edge("SUPPORTS", ref("Learning", "L"), ref("Hypothesis", "H")),
+                edge("TESTS", ref("Experiment", "E1"), ref("Hypothesis", "H")),
+                edge("TESTS", ref("Experiment", "E2"), ref("Hypothesis", "H"))});
+  const bool tests_first = edge_type_id("TESTS") < edge_type_id("SUPPORTS");
+  std::vector<std::string> expected = {"Experiment/E1", "Experiment/E2", "Experiment/E3"};
+  expected.insert(tests_first ? expected.end() : expected.begin(), "Learning/L");
+  auto sources = [&](std::optional<std::string> type, size_t limit) {
+    auto edges = store_->edges_of(ref("Hypothesis", "H"), Direction::kIn, type, limit);
+    EXPECT_TRUE(edges.ok()) << edges.status().to_string();
+    std::vector<std::string> out;
+    for (const EdgeRecord& e : edges.ok() ? *edges : std::vector<EdgeRecord>{}) {
+      EXPECT_EQ(e.to, ref("Hypothesis", "H"));
+      out.push_back(e.from.to_string());
+    }
+    return out;
+  };
+  EXPECT_EQ(sources(std::nullopt, 10), expected);
+  EXPECT_EQ(sources(std::nullopt, 2),
+            std::vector<std::string>(expected.begin(), expected.begin() + 2));
+  EXPECT_EQ(sources(std::string("TESTS"), 10),
+            (std::vector<std::string>{"Experiment/E1", "Experiment/E2", "Experiment/E3"}));
+  // A type no edge has used yet has no symbol: nothing matches (not every edge).
+  EXPECT_EQ(sources(std::string("INSPIRED_BY"), 10), std::vector<std::string>{});
+
+  // After a reopen the mirror is rebuilt from `out`, and a node delete still finds the in-edges.
+  reopen();
+  EXPECT_EQ(sources(std::nullopt, 10), expected);
+  WriteRequest request;
+  request.node_deletes = {ref("Hypothesis", "H")};
+  EXPECT_EQ(write_ok(request).edges_deleted, 4u);
+  EXPECT_EQ(count_keys(store_->storage(), Column::kOut), 0u);
+  EXPECT_EQ(store_->edge_count(), 0u);
 }
 
 TEST_F(GraphStoreWriteTest, DeleteMissingNodeIsNotFound) {
@@ -485,7 +525,6 @@ TEST_F(GraphStoreWriteTest, SelfLoopsAreStoredAndDeleted) {
   EXPECT_EQ(summary.edges_deleted, 1u);
   EXPECT_EQ(store_->edge_count(), 0u);
   EXPECT_EQ(count_keys(store_->storage(), Column::kOut), 0u);
-  EXPECT_EQ(count_keys(store_->storage(), Column::kIn), 0u);
 }
 
 }  // namespace

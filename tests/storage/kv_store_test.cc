@@ -3,7 +3,9 @@
 #include "storage/kv_store.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -92,7 +94,7 @@ TEST_F(KvStoreTest, ColumnFamiliesAreSeparate) {
   erase.erase(Column::kOut, "same-key");
   ASSERT_TRUE(store_->write(erase).ok());
   EXPECT_EQ(get(*store_, Column::kOut, "same-key"), std::nullopt);
-  EXPECT_EQ(get(*store_, Column::kIn, "same-key"), "in");
+  EXPECT_EQ(get(*store_, Column::kIndex, "same-key"), "index");
 }
 
 TEST_F(KvStoreTest, BatchIsAppliedAsAWholeInOrder) {
@@ -140,7 +142,7 @@ TEST_F(KvStoreTest, ScanStaysInsideThePrefixInKeyOrder) {
 
   EXPECT_EQ(scan_all(*store_, Column::kOut, "").size(), 10u);
   EXPECT_EQ(scan_all(*store_, Column::kOut, "z").size(), 0u);
-  EXPECT_EQ(scan_all(*store_, Column::kIn, "").size(), 0u);
+  EXPECT_EQ(scan_all(*store_, Column::kIndex, "").size(), 0u);
   auto high = scan_all(*store_, Column::kOut, "\xff\xff"s);
   ASSERT_EQ(high.size(), 2u);
   EXPECT_EQ(high[0].first, "\xff\xff"s);
@@ -205,6 +207,46 @@ TEST_F(KvStoreTest, ReopenKeepsData) {
   store_ = open_store(path);
   ASSERT_NE(store_, nullptr);
   EXPECT_EQ(get(*store_, Column::kNodes, "n"), "node");
+}
+
+// A database written before the reverse-adjacency column was removed has an `in` column family
+// (dst, type, src keys). RocksDB refuses to open it unless it is named; open() names it, drops
+// it, and keeps everything else.
+TEST_F(KvStoreTest, OpeningAnOlderLayoutDropsItsInColumnFamily) {
+  put(*store_, Column::kOut, "edge", "properties");
+  std::string path = store_->path();
+  store_.reset();
+  {
+    rocksdb::DBOptions options;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, path, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const std::string& name : names)
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, path, descriptors, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::ColumnFamilyHandle* in = nullptr;
+    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "in", &in).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), in, "reversed", "").ok());
+    handles.push_back(in);
+    for (auto* handle : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+
+  store_ = open_store(path);
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(get(*store_, Column::kOut, "edge"), "properties");
+  put(*store_, Column::kNodes, "after", "1");
+  store_.reset();
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  EXPECT_EQ(std::count(names.begin(), names.end(), "in"), 0);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "out"), 1);
+  store_ = open_store(path);  // and it opens again without it
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(get(*store_, Column::kNodes, "after"), "1");
 }
 
 TEST_F(KvStoreTest, CheckpointIsAnOpenableCopy) {
