@@ -1,5 +1,7 @@
 #include "graph/graph_export.h"
 
+#include <algorithm>
+#include <bit>
 #include <cstdio>
 
 namespace expgraph {
@@ -21,7 +23,10 @@ GraphExporter::GraphExporter(const GraphStore& graph, ExportOptions options)
 
 namespace {
 
-constexpr size_t kEndpointCacheSlots = size_t{1} << 16;
+// The endpoint cache has a slot per node up to 1M nodes (about 48 MiB), so that a graph of
+// that size is exported with one record read per node; larger graphs share slots.
+constexpr size_t kMinEndpointCacheSlots = size_t{1} << 16;
+constexpr size_t kMaxEndpointCacheSlots = size_t{1} << 20;
 
 // Appends `text` as a JSON string, escaped as nlohmann's dump does. Only for node references
 // and type names, which are valid UTF-8 (checked on write), so no byte needs replacing.
@@ -70,8 +75,16 @@ bool GraphExporter::node_selected(const NodeRecord& node) const {
 }
 
 Result<const GraphExporter::Endpoint*> GraphExporter::endpoint(NodeId id) {
-  if (endpoint_cache_.empty()) endpoint_cache_.resize(kEndpointCacheSlots);
-  Endpoint& slot = endpoint_cache_[id % kEndpointCacheSlots];
+  if (endpoint_cache_.empty()) {
+    size_t slots = options_.endpoint_cache_slots;
+    if (slots == 0) {
+      slots =
+          std::min(std::max(graph_.node_count(), kMinEndpointCacheSlots), kMaxEndpointCacheSlots);
+    }
+    endpoint_cache_.resize(std::bit_ceil(slots));
+  }
+  // Ids are dense (one counter), so id modulo a power of two spreads them evenly.
+  Endpoint& slot = endpoint_cache_[id & (endpoint_cache_.size() - 1)];
   if (slot.id == id) return &slot;
   auto node = graph_.get_node(id);
   if (!node.ok()) return node.status();
@@ -113,20 +126,25 @@ Result<bool> GraphExporter::next_line(std::string& out) {
     }
     auto from = endpoint(edge.first);
     if (!from.ok()) return from.status();
+    // Copied before the target is looked up: both ids may share a cache slot, and the lookup of
+    // the target would then overwrite the source's entry.
+    from_ref_ = (*from)->ref;
+    bool from_selected = (*from)->selected;
     auto to = endpoint(edge.second);
     if (!to.ok()) return to.status();
-    if (!(*from)->selected && !(*to)->selected) continue;
-    nlohmann::json properties = nlohmann::json::object();
-    if (!iterator_->value().empty()) {
-      properties = nlohmann::json::from_msgpack(iterator_->value(), true, false);
-      if (properties.is_discarded()) return Status::internal("corrupt edge properties");
-    }
+    if (!from_selected && !(*to)->selected) continue;
     // The same bytes as dumping {"edge": {...}} (keys in nlohmann's sorted order), written
     // piece by piece: building the object cost more than the rest of the line.
     out += "{\"edge\":{\"from\":";
-    append_json_string(out, (*from)->ref);
+    append_json_string(out, from_ref_);
     out += ",\"properties\":";
-    out += properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (iterator_->value().empty()) {
+      out += "{}";  // most edges have no properties: no object built and dumped
+    } else {
+      nlohmann::json properties = nlohmann::json::from_msgpack(iterator_->value(), true, false);
+      if (properties.is_discarded()) return Status::internal("corrupt edge properties");
+      out += properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
     out += ",\"to\":";
     append_json_string(out, (*to)->ref);
     out += ",\"type\":";

@@ -17,6 +17,9 @@ namespace expgraph {
 struct ExportOptions {
   std::set<std::string> types;  // node types to export; empty: all
   int64_t since_ms = 0;         // only nodes updated at or after this time (0: all)
+  // Slots of the endpoint cache (rounded up to a power of two); 0: one per node, up to 1M.
+  // Tests set it small to make ids share slots.
+  size_t endpoint_cache_slots = 0;
 };
 
 class GraphExporter {
@@ -41,9 +44,9 @@ class GraphExporter {
   GraphExporter(const GraphStore& graph, ExportOptions options);
   bool node_selected(const NodeRecord& node) const;
   // The endpoint `id`, from the cache or storage. The edge scan is in source order, so a
-  // source repeats for all its edges, and targets are skewed towards hubs: a small
-  // direct-mapped cache of decoded endpoints spares most record reads and decodes while
-  // keeping the memory constant.
+  // source repeats for all its edges, but targets come in random order: a direct-mapped cache
+  // of decoded endpoints, one slot per node up to a bound, spares the record read and decode
+  // of each target (they were most of an export's CPU) while keeping the memory bounded.
   Result<const Endpoint*> endpoint(NodeId id);
 
   const GraphStore& graph_;
@@ -51,7 +54,8 @@ class GraphExporter {
   std::set<SymbolId> type_ids_;  // exported node type symbols; empty: all
   std::optional<KvIterator> iterator_;
   bool in_edges_phase_ = false;
-  std::vector<Endpoint> endpoint_cache_;  // kEndpointCacheSlots, allocated on the edge phase
+  std::string from_ref_;                  // the current edge's source reference (reused buffer)
+  std::vector<Endpoint> endpoint_cache_;  // a power of two of slots, allocated on the edge phase
 };
 
 }  // namespace expgraph
