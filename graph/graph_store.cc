@@ -304,15 +304,19 @@ Result<std::vector<EdgeRecord>> GraphStore::edges_of(const NodeRef& ref, Directi
     // `out` keys would give them: by edge type, then source. Their properties live in `out`.
     std::vector<TopologyMirror::Neighbor> sources =
         mirror_.neighbors(node->id, Direction::kIn, type_filter);
-    std::sort(sources.begin(), sources.end(), [](const auto& a, const auto& b) {
+    // Only the first `limit` need ordering: a hub's in-edges may number millions.
+    auto sorted_end = sources.begin() +
+                      static_cast<std::ptrdiff_t>(std::min(sources.size(), limit - edges.size()));
+    std::partial_sort(sources.begin(), sorted_end, sources.end(), [](const auto& a, const auto& b) {
       return std::pair(a.edge_type, a.node) < std::pair(b.edge_type, b.node);
     });
-    for (const TopologyMirror::Neighbor& source : sources) {
-      if (edges.size() >= limit) break;
+    for (auto source_it = sources.begin(); source_it != sorted_end; ++source_it) {
+      const TopologyMirror::Neighbor& source = *source_it;
       auto stored =
           store_->get(Column::kOut, keys::adjacency_key(source.node, source.edge_type, node->id));
       if (!stored.ok()) return stored.status();
-      if (!stored->has_value()) continue;  // deleted after the mirror was read
+      // Deleted after the mirror was read (a concurrent write): left out, the page one short.
+      if (!stored->has_value()) continue;
       EXPGRAPH_RETURN_IF_ERROR(add(false, source.edge_type, source.node, **stored));
     }
   }
