@@ -1,5 +1,6 @@
 #include "api/http_server.h"
 
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -110,6 +111,8 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
 }
 
 void HttpServer::work() {
+  // Named so that top -H, perf and gdb tell the request workers from RocksDB's threads.
+  pthread_setname_np(pthread_self(), "http-worker");
   auto wait_ms = static_cast<int>(kWakeInterval.count());
   while (!stopping_) {
     epoll_event event{};

@@ -1,5 +1,7 @@
 #include "api/jsonl_import.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -180,6 +182,7 @@ class Importer {
     }
     Status parsed;
     std::thread parser([&] {
+      pthread_setname_np(pthread_self(), "import-parse");  // see HttpServer::work
       parsed = run_lines(body);
       std::lock_guard lock(mutex_);
       parser_done_ = true;
