@@ -2,7 +2,7 @@
 // Builds a TopologyMirror straight from a generated skewed graph (no RocksDB), reports the
 // mirror's resident memory, then times count_k_hop and k_hop_neighborhood from random start
 // nodes. Usage: bench_traversal [--nodes 1000000] [--edges 10000000] [--queries 10000]
-//               [--hops 2] [--direction out|in|both] [--skew 2.05] [--seed N]
+//               [--hops 2] [--direction out|in|both] [--skew 2.05] [--seed N] [--cold-cache 1]
 #include "query/traversal.h"
 
 #include <algorithm>
@@ -28,12 +28,15 @@ struct Flags {
   size_t queries = 10000;
   int hops = 2;
   Direction direction = Direction::kOut;
+  // Evict the caches before each query, as the kernel's network stack and the load generator
+  // do between two HTTP requests: the server's traversals mostly start cold.
+  bool cold_cache = false;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::fprintf(stderr,
                "bench_traversal: %s\nusage: bench_traversal [--nodes N] [--edges M] [--queries Q]"
-               " [--hops H] [--direction out|in|both] [--skew S] [--seed N]\n",
+               " [--hops H] [--direction out|in|both] [--skew S] [--seed N] [--cold-cache 0|1]\n",
                message.c_str());
   std::exit(2);
 }
@@ -57,6 +60,8 @@ Flags parse_flags(int argc, char** argv) {
       flags.graph.skew = std::strtod(value.c_str(), &end);
     } else if (name == "--seed") {
       flags.graph.seed = std::strtoull(value.c_str(), &end, 10);
+    } else if (name == "--cold-cache") {
+      flags.cold_cache = std::strtol(value.c_str(), &end, 10) != 0;
     } else if (name == "--direction") {
       auto direction = parse_direction(value);
       if (!direction) usage_error("--direction must be out, in or both");
@@ -112,13 +117,20 @@ void report(const char* name, const Timings& timings) {
       percentile(timings.reached, 0.5));
 }
 
+// Writes to every line of a buffer larger than the last-level cache share of a core.
+void evict_caches() {
+  static std::vector<char> buffer(32 << 20);
+  for (size_t i = 0; i < buffer.size(); i += 64) ++buffer[i];
+}
+
 // Times `query(start)` (which returns the number of nodes reached) from each start node.
 template <typename Query>
-Timings time_queries(const std::vector<NodeId>& starts, Query&& query) {
+Timings time_queries(const std::vector<NodeId>& starts, bool cold_cache, Query&& query) {
   Timings timings;
   timings.micros.reserve(starts.size());
   timings.reached.reserve(starts.size());
   for (NodeId start : starts) {
+    if (cold_cache) evict_caches();
     auto begin = Clock::now();
     size_t reached = query(start);
     timings.micros.push_back(
@@ -171,10 +183,11 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < std::min<size_t>(starts.size(), 1000); ++i) {
     count_k_hop(mirror, starts[i], flags.hops, filter);
   }
-  report("count_k_hop", time_queries(starts, [&](NodeId start) {
+  if (flags.cold_cache) std::printf("caches evicted before each query\n");
+  report("count_k_hop", time_queries(starts, flags.cold_cache, [&](NodeId start) {
            return count_k_hop(mirror, start, flags.hops, filter);
          }));
-  report("k_hop_neighborhood", time_queries(starts, [&](NodeId start) {
+  report("k_hop_neighborhood", time_queries(starts, flags.cold_cache, [&](NodeId start) {
            // The start is in the list; subtract it to report the same figure as count_k_hop.
            return k_hop_neighborhood(mirror, start, flags.hops, filter, flags.graph.nodes)
                       .nodes.size() -
