@@ -109,7 +109,7 @@ class Importer {
 
   // Hands a written batch back to the parser thread, which allocated its lines: freeing them
   // there takes that work off the writing thread (the import's bottleneck), and the parser
-  // reuses the vector. Frees in the allocating thread also keep glibc's arenas from growing.
+  // reuses the vector.
   void spend(WriteRequest request, std::vector<ImportLine>& batch) {
     std::lock_guard lock(mutex_);
     spent_.push_back(Spent{std::move(request), std::move(batch)});

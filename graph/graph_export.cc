@@ -23,8 +23,8 @@ GraphExporter::GraphExporter(const GraphStore& graph, ExportOptions options)
 
 namespace {
 
-// The endpoint cache has a slot per node up to 1M nodes (about 48 MiB), so that a graph of
-// that size is exported with one record read per node; larger graphs share slots.
+// The endpoint cache has a slot per node up to 1M nodes (48-byte slots: 48 MiB), so that a
+// graph of that size is exported with one record read per node; larger graphs share slots.
 constexpr size_t kMinEndpointCacheSlots = size_t{1} << 16;
 constexpr size_t kMaxEndpointCacheSlots = size_t{1} << 20;
 

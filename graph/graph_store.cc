@@ -267,10 +267,10 @@ Result<std::vector<EdgeRecord>> GraphStore::edges_of(const NodeRef& ref, Directi
     if (ontology_->edge_type(*edge_type) == nullptr) {
       return Status::invalid_argument("unknown edge type \"" + *edge_type + "\"");
     }
-    type_filter = symbols_.find(SymbolKind::kEdgeType, *edge_type);
+    // Every type of the ontology got a symbol when the store opened.
+    type_filter = *symbols_.find(SymbolKind::kEdgeType, *edge_type);
   }
   std::vector<EdgeRecord> edges;
-  if (edge_type && !type_filter) return edges;  // no edge of this type was ever written
   // One edge with its properties (MessagePack, empty when none) and its other end.
   auto add = [&](bool outgoing, SymbolId type, NodeId other_id,
                  std::string_view properties) -> Status {

@@ -487,7 +487,7 @@ TEST_F(GraphStoreWriteTest, InEdgesComeInTypeThenSourceOrderAndSurviveAReopen) {
             std::vector<std::string>(expected.begin(), expected.begin() + 2));
   EXPECT_EQ(sources(std::string("TESTS"), 10),
             (std::vector<std::string>{"Experiment/E1", "Experiment/E2", "Experiment/E3"}));
-  // A type no edge has used yet has no symbol: nothing matches (not every edge).
+  // A type none of H's in-edges has: nothing matches (not every edge).
   EXPECT_EQ(sources(std::string("INSPIRED_BY"), 10), std::vector<std::string>{});
 
   // After a reopen the mirror is rebuilt from `out`, and a node delete still finds the in-edges.
