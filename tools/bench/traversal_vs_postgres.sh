@@ -160,11 +160,16 @@ cpu_seconds() {
 postmaster=$(head -1 "$pgdata/postmaster.pid")
 # Server CPU microseconds per transaction, from CPU seconds before and after and a count.
 per_transaction_us() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {printf "%.1f", (b - a) * 1e6 / n}'; }
-summary=()  # per client count: clients pg_tps pg_median_ms ours_tps ours_median_ms pg_us ours_us
+# A client's own CPU seconds (user + system), from bash's `time` written to a file.
+TIMEFORMAT='%3U %3S'
+client_seconds() { tail -1 "$1" | awk '{printf "%.3f", $1 + $2}'; }
+# per client count: clients pg_tps pg_median_ms ours_tps ours_median_ms, then CPU microseconds
+# per transaction: postgres, pgbench, expgraphd, wrk
+summary=()
 measure_at() {
   local clients=$1
-  local pg_rates=() ours_rates=() ours_medians=() pg_cpu=() ours_cpu=()
-  local before after
+  local pg_rates=() ours_rates=() ours_medians=() pg_cpu=() ours_cpu=() pgbench_cpu=() wrk_cpu=()
+  local before after transactions
   rm -rf "$work/pglog" && mkdir -p "$work/pglog"
   for round in $(seq 1 "$rounds"); do
     echo "== $clients clients, round $round/$rounds: pgbench -c $clients -j 2" \
@@ -172,29 +177,35 @@ measure_at() {
       "(load average $(cut -d' ' -f1 /proc/loadavg))"
     mkdir -p "$work/pglog/$round"
     before=$(cpu_seconds "$postmaster" 1)
-    (cd "$work/pglog/$round" && pgbench -n -M prepared -c "$clients" -j 2 -T "$round_seconds" -l \
-      -D nodes="$nodes" -D hops="$hops" -f "$root/tools/bench/two_hop_postgres.sql" \
-      -h 127.0.0.1 -p "$pg_port" -U postgres bench) > "$work/pgbench.out"
+    { time (cd "$work/pglog/$round" && pgbench -n -M prepared -c "$clients" -j 2 \
+      -T "$round_seconds" -l -D nodes="$nodes" -D hops="$hops" \
+      -f "$root/tools/bench/two_hop_postgres.sql" -h 127.0.0.1 -p "$pg_port" -U postgres \
+      bench) > "$work/pgbench.out"; } 2> "$work/pgbench.time"
     grep -qE "number of failed transactions: 0 " "$work/pgbench.out" ||
-      { cat "$work/pgbench.out" >&2; echo "pgbench reported failures" >&2; exit 1; }
+      { cat "$work/pgbench.out" "$work/pgbench.time" >&2; echo "pgbench reported failures" >&2
+        exit 1; }
     pg_rates+=("$(awk '/^tps/ {print $3}' "$work/pgbench.out")")
     sleep 1  # the postmaster collects the ended backends' CPU times when it reaps them
     after=$(cpu_seconds "$postmaster" 1)
-    pg_cpu+=("$(per_transaction_us "$before" "$after" \
-      "$(awk '/actually processed/ {print $NF}' "$work/pgbench.out")")")
+    transactions=$(awk '/actually processed/ {print $NF}' "$work/pgbench.out")
+    pg_cpu+=("$(per_transaction_us "$before" "$after" "$transactions")")
+    pgbench_cpu+=("$(per_transaction_us 0 "$(client_seconds "$work/pgbench.time")" "$transactions")")
     before=$(cpu_seconds "$server" 0)
-    NODES="$nodes" HOPS="$hops" wrk -t2 -c"$clients" -d"${round_seconds}s" --latency \
-      -s tools/bench/two_hop_wrk.lua "$url" > "$work/wrk.out"
+    { time NODES="$nodes" HOPS="$hops" wrk -t2 -c"$clients" -d"${round_seconds}s" --latency \
+      -s tools/bench/two_hop_wrk.lua "$url" > "$work/wrk.out"; } 2> "$work/wrk.time"
     grep -qE "Non-2xx|Socket errors" "$work/wrk.out" &&
       { cat "$work/wrk.out" >&2; echo "wrk saw errors" >&2; exit 1; }
     ours_rates+=("$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")")
     after=$(cpu_seconds "$server" 0)
-    ours_cpu+=("$(per_transaction_us "$before" "$after" \
-      "$(awk '/requests in/ {print $1}' "$work/wrk.out")")")
+    transactions=$(awk '/requests in/ {print $1}' "$work/wrk.out")
+    ours_cpu+=("$(per_transaction_us "$before" "$after" "$transactions")")
+    wrk_cpu+=("$(per_transaction_us 0 "$(client_seconds "$work/wrk.time")" "$transactions")")
     ours_medians+=("$(awk '/^wrk:/ {for (i=1;i<=NF;i++) if ($i=="median") print $(i+2)}' \
       "$work/wrk.out")")
-    printf "   postgres %8.0f tx/s %8s us CPU/tx   expgraph %8.0f tx/s %6s us CPU/tx\n" \
-      "${pg_rates[-1]}" "${pg_cpu[-1]}" "${ours_rates[-1]}" "${ours_cpu[-1]}"
+    printf "   postgres %6.0f tx/s (CPU/tx: server %5s us, pgbench %4s us)" \
+      "${pg_rates[-1]}" "${pg_cpu[-1]}" "${pgbench_cpu[-1]}"
+    printf "   expgraph %6.0f tx/s (server %4s us, wrk %4s us)\n" \
+      "${ours_rates[-1]}" "${ours_cpu[-1]}" "${wrk_cpu[-1]}"
   done
   # pgbench's per-transaction logs: the third column is the latency in microseconds.
   local pg_median_ms
@@ -202,7 +213,8 @@ measure_at() {
     awk '{v[NR]=$1} END {printf "%.3f", v[int((NR+1)/2)]/1000}')
   summary+=("$clients $(printf "%s\n" "${pg_rates[@]}" | median) $pg_median_ms \
 $(printf "%s\n" "${ours_rates[@]}" | median) $(printf "%s\n" "${ours_medians[@]}" | median) \
-$(printf "%s\n" "${pg_cpu[@]}" | median) $(printf "%s\n" "${ours_cpu[@]}" | median)")
+$(printf "%s\n" "${pg_cpu[@]}" | median) $(printf "%s\n" "${pgbench_cpu[@]}" | median) \
+$(printf "%s\n" "${ours_cpu[@]}" | median) $(printf "%s\n" "${wrk_cpu[@]}" | median)")
 }
 IFS=, read -r -a client_counts <<< "$clients"
 for count in "${client_counts[@]}"; do measure_at "$count"; done
@@ -213,19 +225,21 @@ echo "medians of $rounds rounds:"
 printf "%-8s %14s %18s %14s %18s %7s\n" clients "postgres tx/s" "postgres median" \
   "expgraph tx/s" "expgraph median" ratio
 for line in "${summary[@]}"; do
-  read -r count pg_tps pg_ms ours_tps ours_ms _ _ <<< "$line"
+  read -r count pg_tps pg_ms ours_tps ours_ms _ <<< "$line"
   printf "%-8s %14.0f %15s ms %14.0f %15s ms %6.1fx\n" "$count" "$pg_tps" "$pg_ms" "$ours_tps" \
     "$ours_ms" "$(awk -v a="$ours_tps" -v b="$pg_tps" 'BEGIN {print a/b}')"
 done
-# The clients share the two cores with the servers, and wrk's share per transaction is a far
-# larger part of expgraph's total than pgbench's is of PostgreSQL's. The servers' own CPU per
-# transaction (all expgraphd threads; the postmaster and its backends) shows each server's
-# cost without its client's.
-echo "server CPU per transaction (medians of the rounds; clients not counted):"
+# The clients share the two cores with the servers. Per transaction they cost about the same,
+# which is a far larger part of an expgraph request's total than of a PostgreSQL transaction's;
+# the servers' own CPU (all expgraphd threads; the postmaster and its backends) shows each
+# server's cost without its client's.
+echo "CPU per transaction, medians of the rounds:"
+printf "%-8s %14s %10s %14s %10s %14s\n" clients "postgres" "pgbench" "expgraphd" "wrk" \
+  "server ratio"
 for line in "${summary[@]}"; do
-  read -r count _ _ _ _ pg_us ours_us <<< "$line"
-  printf "%-8s postgres %8s us   expgraph %6s us   ratio %5.1fx\n" "$count" "$pg_us" "$ours_us" \
-    "$(awk -v a="$pg_us" -v b="$ours_us" 'BEGIN {print a/b}')"
+  read -r count _ _ _ _ pg_us pgbench_us ours_us wrk_us <<< "$line"
+  printf "%-8s %11s us %7s us %11s us %7s us %13.1fx\n" "$count" "$pg_us" "$pgbench_us" \
+    "$ours_us" "$wrk_us" "$(awk -v a="$pg_us" -v b="$ours_us" 'BEGIN {print a/b}')"
 done
 if (( ${#summary[@]} > 1 )); then
   # Each server at the client count that suits it best: peak throughput against peak throughput.
