@@ -8,7 +8,8 @@
 #        rounds; clients may list several counts, e.g. 8,32, measured in turn; run as root
 #        from a built tree: needs build/api/expgraphd, build/tools/bench/bench_load_skewed_graph
 #        and build/tools/bench/bench_traversal; installs postgresql if missing). Prints the
-#        in-process 2-hop times first, then both servers' tx/s and the ratio.
+#        in-process 2-hop times first, then both servers' tx/s and the ratio, then the CPU
+#        each server and each client spent per transaction.
 # Env: EXPGRAPH_BENCH_DIR (work dir; default a fresh mktemp dir, removed on exit),
 #      EXPGRAPH_BENCH_KEEP=1 keeps it and reuses loaded data on a re-run.
 set -euo pipefail
