@@ -150,8 +150,8 @@ done
 # counts (clients=8,32) each count is measured this way in turn.
 round_seconds=$(( seconds / rounds > 0 ? seconds / rounds : 1 ))
 median() { sort -n | awk '{v[NR]=$1} END {printf "%s", v[int((NR+1)/2)]}'; }
-# CPU seconds a process has used, with (with_children=1) those of its children that ended: for
-# the postmaster that is every pgbench connection's backend, which exits when pgbench does.
+# CPU seconds process $1 has used; with $2 = 1 also those of its children that ended: for the
+# postmaster that is every pgbench connection's backend, which exits when pgbench does.
 clock_ticks=$(getconf CLK_TCK)
 cpu_seconds() {
   awk -v hz="$clock_ticks" -v children="$2" \
@@ -159,8 +159,10 @@ cpu_seconds() {
     "/proc/$1/stat"
 }
 postmaster=$(head -1 "$pgdata/postmaster.pid")
-# Server CPU microseconds per transaction, from CPU seconds before and after and a count.
-per_transaction_us() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {printf "%.1f", (b - a) * 1e6 / n}'; }
+# CPU microseconds per transaction, from CPU seconds before ($1) and after ($2) and a count.
+per_transaction_us() {
+  awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {printf "%.1f", (b - a) * 1e6 / n}'
+}
 # A client's own CPU seconds (user + system), from bash's `time` written to a file.
 TIMEFORMAT='%3U %3S'
 client_seconds() { tail -1 "$1" | awk '{printf "%.3f", $1 + $2}'; }
@@ -190,7 +192,8 @@ measure_at() {
     after=$(cpu_seconds "$postmaster" 1)
     transactions=$(awk '/actually processed/ {print $NF}' "$work/pgbench.out")
     pg_cpu+=("$(per_transaction_us "$before" "$after" "$transactions")")
-    pgbench_cpu+=("$(per_transaction_us 0 "$(client_seconds "$work/pgbench.time")" "$transactions")")
+    pgbench_cpu+=("$(per_transaction_us 0 "$(client_seconds "$work/pgbench.time")" \
+      "$transactions")")
     before=$(cpu_seconds "$server" 0)
     { time NODES="$nodes" HOPS="$hops" wrk -t2 -c"$clients" -d"${round_seconds}s" --latency \
       -s tools/bench/two_hop_wrk.lua "$url" > "$work/wrk.out"; } 2> "$work/wrk.time"
