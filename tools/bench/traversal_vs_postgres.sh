@@ -149,7 +149,8 @@ done
 # sides the same conditions, and the medians of the rounds are compared. With several client
 # counts (clients=8,32) each count is measured this way in turn.
 round_seconds=$(( seconds / rounds > 0 ? seconds / rounds : 1 ))
-median() { sort -n | awk '{v[NR]=$1} END {printf "%s", v[int((NR+1)/2)]}'; }
+# The median of its arguments (numbers).
+median() { printf "%s\n" "$@" | sort -n | awk '{v[NR]=$1} END {printf "%s", v[int((NR+1)/2)]}'; }
 # CPU seconds process $1 has used; with $2 = 1 also those of its children that ended: for the
 # postmaster that is every pgbench connection's backend, which exits when pgbench does.
 clock_ticks=$(getconf CLK_TCK)
@@ -215,10 +216,9 @@ measure_at() {
   local pg_median_ms
   pg_median_ms=$(cat "$work"/pglog/*/pgbench_log.* | awk '{print $3}' | sort -n |
     awk '{v[NR]=$1} END {printf "%.3f", v[int((NR+1)/2)]/1000}')
-  summary+=("$clients $(printf "%s\n" "${pg_rates[@]}" | median) $pg_median_ms \
-$(printf "%s\n" "${ours_rates[@]}" | median) $(printf "%s\n" "${ours_medians[@]}" | median) \
-$(printf "%s\n" "${pg_cpu[@]}" | median) $(printf "%s\n" "${pgbench_cpu[@]}" | median) \
-$(printf "%s\n" "${ours_cpu[@]}" | median) $(printf "%s\n" "${wrk_cpu[@]}" | median)")
+  summary+=("$clients $(median "${pg_rates[@]}") $pg_median_ms $(median "${ours_rates[@]}") \
+$(median "${ours_medians[@]}") $(median "${pg_cpu[@]}") $(median "${pgbench_cpu[@]}") \
+$(median "${ours_cpu[@]}") $(median "${wrk_cpu[@]}")")
 }
 IFS=, read -r -a client_counts <<< "$clients"
 for count in "${client_counts[@]}"; do measure_at "$count"; done
