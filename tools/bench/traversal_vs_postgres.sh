@@ -11,7 +11,10 @@
 #        in-process 2-hop times first, then both servers' tx/s and the ratio, then the CPU
 #        each server and each client spent per transaction.
 # Env: EXPGRAPH_BENCH_DIR (work dir; default a fresh mktemp dir, removed on exit),
-#      EXPGRAPH_BENCH_KEEP=1 keeps it and reuses loaded data on a re-run.
+#      EXPGRAPH_BENCH_KEEP=1 keeps it and reuses loaded data on a re-run,
+#      PLACEMENT=shared (default: servers and clients share every core, no pinning) or split
+#      (taskset: both servers on the first half of the cores, both clients on the other half,
+#      so that neither client takes CPU from the server it measures).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -21,6 +24,7 @@ edges="${2:-10000000}"
 seconds="${3:-30}"
 clients="${4:-8}"
 rounds="${ROUNDS:-5}"
+placement="${PLACEMENT:-shared}"
 hops=2
 expgraphd="$root/build/api/expgraphd"
 loader="$root/build/tools/bench/bench_load_skewed_graph"
@@ -30,6 +34,29 @@ for binary in "$expgraphd" "$loader" "$in_process"; do
 done
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install wrk" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "run as root (installs and runs PostgreSQL as user postgres)" >&2; exit 2; }
+
+# Where the servers and the clients run. Shared: the scheduler places them all, and each
+# client's CPU is taken from what its server could use. Split: the servers get the first half
+# of the cores and the clients the rest, the usual way to keep a load generator from competing
+# with the system it measures on one machine; each side is then measured on half the machine.
+cores=$(nproc)
+server_pin=()
+client_pin=()
+client_cores=$cores
+workers=$cores
+case "$placement" in
+  shared) ;;
+  split)
+    (( cores >= 2 )) || { echo "PLACEMENT=split needs at least 2 cores" >&2; exit 2; }
+    command -v taskset >/dev/null ||
+      { echo "PLACEMENT=split needs taskset (util-linux)" >&2; exit 2; }
+    workers=$(( cores / 2 ))
+    client_cores=$(( cores - workers ))
+    server_pin=(taskset -c "0-$(( workers - 1 ))")
+    client_pin=(taskset -c "$workers-$(( cores - 1 ))")
+    ;;
+  *) echo "PLACEMENT must be shared or split" >&2; exit 2 ;;
+esac
 
 pg_bin=/usr/lib/postgresql/15/bin
 if [[ ! -x "$pg_bin/initdb" || ! -x "$pg_bin/pgbench" ]]; then
@@ -58,7 +85,12 @@ trap 'exit 130' INT TERM
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "graph: $nodes nodes, $edges edges; question: distinct nodes within $hops outgoing hops;" \
-  "$clients clients, expgraphd --threads $(nproc)"
+  "$clients clients, expgraphd --threads $workers"
+if [[ "$placement" == split ]]; then
+  echo "placement: split; servers on cores ${server_pin[2]}, clients on cores ${client_pin[2]}"
+else
+  echo "placement: shared; servers and clients on all $cores cores, not pinned"
+fi
 
 # In process first, before either server takes memory or CPU: the same generated graph
 # straight into a TopologyMirror, 10,000 random starts (the issue's bound: 50 us median).
@@ -75,14 +107,13 @@ if [[ ! -f "$work/loaded" ]]; then
   touch "$work/loaded"  # a kept work dir (EXPGRAPH_BENCH_KEEP=1) skips this on the next run
 fi
 
-# (b) expgraphd on loopback with one worker per core: the requests are short and CPU-bound, so
-# more workers only take turns on the same cores (more context switches, caches shared by more
-# visit-mark arrays). Measured: with 8 workers instead of 2, server CPU per request was 15-30%
-# higher (docs/http-server.md).
+# (b) expgraphd on loopback with one worker per core it may use: the requests are short and
+# CPU-bound, so more workers only take turns on the same cores (more context switches, caches
+# shared by more visit-mark arrays). Measured: with 8 workers instead of 2, server CPU per
+# request was 15-30% higher (docs/http-server.md).
 port=$(free_port)
-workers=$(nproc)
-"$expgraphd" --data "$work/expgraph" --ontology tools/bench/bench-ontology.json --bind 127.0.0.1 \
-  --port "$port" --threads "$workers" --quiet --auth off &
+"${server_pin[@]}" "$expgraphd" --data "$work/expgraph" --ontology tools/bench/bench-ontology.json \
+  --bind 127.0.0.1 --port "$port" --threads "$workers" --quiet --auth off &
 server=$!
 url="http://127.0.0.1:$port"
 
@@ -101,8 +132,9 @@ mkdir -p "$work/pgrun" && chown postgres:postgres "$work/pgrun"  # socket and se
 pg_options="-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$work/pgrun"
 pg_options+=" -c shared_buffers=2GB -c effective_cache_size=4GB -c work_mem=64MB -c jit=off"
 pg_options+=" -c random_page_cost=1.1 -c fsync=off -c max_connections=100"
-runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pgdata" -l "$work/pgrun/postgres.log" -w -t 120 \
-  -o "$pg_options" start >/dev/null
+# The postmaster inherits the pinning, and every backend it forks inherits it from there.
+"${server_pin[@]}" runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pgdata" \
+  -l "$work/pgrun/postgres.log" -w -t 120 -o "$pg_options" start >/dev/null
 psql_bench() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
 
 if ! psql_bench -d bench -c "select 1 from edges limit 1" >/dev/null 2>&1; then
@@ -167,6 +199,12 @@ per_transaction_us() {
 # A client's own CPU seconds (user + system), from bash's `time` written to a file.
 TIMEFORMAT='%3U %3S'
 client_seconds() { tail -1 "$1" | awk '{printf "%.3f", $1 + $2}'; }
+# How busy a client kept the cores it may use during a round, in percent: near 100 would mean
+# the client, not the server, set the pace.
+client_load() {
+  awk -v s="$(client_seconds "$1")" -v t="$round_seconds" -v c="$client_cores" \
+    'BEGIN {printf "%.0f%%", 100 * s / (t * c)}'
+}
 # per client count: clients pg_tps pg_median_ms ours_tps ours_median_ms, then CPU microseconds
 # per transaction: postgres, pgbench, expgraphd, wrk
 summary=()
@@ -181,8 +219,8 @@ measure_at() {
       "(load average $(cut -d' ' -f1 /proc/loadavg))"
     mkdir -p "$work/pglog/$round"
     before=$(cpu_seconds "$postmaster" 1)
-    { time (cd "$work/pglog/$round" && pgbench -n -M prepared -c "$clients" -j 2 \
-      -T "$round_seconds" -l -D nodes="$nodes" -D hops="$hops" \
+    { time (cd "$work/pglog/$round" && "${client_pin[@]}" pgbench -n -M prepared \
+      -c "$clients" -j 2 -T "$round_seconds" -l -D nodes="$nodes" -D hops="$hops" \
       -f "$root/tools/bench/two_hop_postgres.sql" -h 127.0.0.1 -p "$pg_port" -U postgres \
       bench) > "$work/pgbench.out"; } 2> "$work/pgbench.time"
     grep -qE "number of failed transactions: 0 " "$work/pgbench.out" ||
@@ -196,8 +234,9 @@ measure_at() {
     pgbench_cpu+=("$(per_transaction_us 0 "$(client_seconds "$work/pgbench.time")" \
       "$transactions")")
     before=$(cpu_seconds "$server" 0)
-    { time NODES="$nodes" HOPS="$hops" wrk -t2 -c"$clients" -d"${round_seconds}s" --latency \
-      -s tools/bench/two_hop_wrk.lua "$url" > "$work/wrk.out"; } 2> "$work/wrk.time"
+    { time NODES="$nodes" HOPS="$hops" "${client_pin[@]}" wrk -t2 -c"$clients" \
+      -d"${round_seconds}s" --latency -s tools/bench/two_hop_wrk.lua "$url" > "$work/wrk.out"
+    } 2> "$work/wrk.time"
     grep -qE "Non-2xx|Socket errors" "$work/wrk.out" &&
       { cat "$work/wrk.out" >&2; echo "wrk saw errors" >&2; exit 1; }
     ours_rates+=("$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")")
@@ -207,10 +246,10 @@ measure_at() {
     wrk_cpu+=("$(per_transaction_us 0 "$(client_seconds "$work/wrk.time")" "$transactions")")
     ours_medians+=("$(awk '/^wrk:/ {for (i=1;i<=NF;i++) if ($i=="median") print $(i+2)}' \
       "$work/wrk.out")")
-    printf "   postgres %6.0f tx/s (CPU/tx: server %5s us, pgbench %4s us)" \
-      "${pg_rates[-1]}" "${pg_cpu[-1]}" "${pgbench_cpu[-1]}"
-    printf "   expgraph %6.0f tx/s (server %4s us, wrk %4s us)\n" \
-      "${ours_rates[-1]}" "${ours_cpu[-1]}" "${wrk_cpu[-1]}"
+    printf "   postgres %6.0f tx/s (CPU/tx: server %5s us, pgbench %4s us, client cores %s busy)" \
+      "${pg_rates[-1]}" "${pg_cpu[-1]}" "${pgbench_cpu[-1]}" "$(client_load "$work/pgbench.time")"
+    printf "   expgraph %6.0f tx/s (server %4s us, wrk %4s us, client cores %s busy)\n" \
+      "${ours_rates[-1]}" "${ours_cpu[-1]}" "${wrk_cpu[-1]}" "$(client_load "$work/wrk.time")"
   done
   # pgbench's per-transaction logs: the third column is the latency in microseconds.
   local pg_median_ms
@@ -225,7 +264,7 @@ for count in "${client_counts[@]}"; do measure_at "$count"; done
 echo "expgraphd RSS after the run: $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$server/status)"
 
 echo
-echo "medians of $rounds rounds:"
+echo "medians of $rounds rounds ($placement placement):"
 printf "%-8s %14s %18s %14s %18s %7s\n" clients "postgres tx/s" "postgres median" \
   "expgraph tx/s" "expgraph median" ratio
 for line in "${summary[@]}"; do
