@@ -255,7 +255,11 @@ class Parser {
     if (check_keyword("FOREACH")) unsupported(position, "FOREACH");
     if (check_keyword("LOAD")) unsupported(position, "LOAD CSV");
     if (check_keyword("UNION")) unsupported(position, "UNION");
-    if (check_keyword("USING")) unsupported(position, "USING PERIODIC COMMIT");
+    if (check_keyword("USING")) {
+      unsupported(position, check_keyword("PERIODIC", 1)
+                                ? "USING PERIODIC COMMIT"
+                                : "a USING hint (USING INDEX, SCAN or JOIN)");
+    }
     if (check_keyword("START")) unsupported(position, "START");
     if (check_keyword("EXPLAIN")) fail_at(position, "EXPLAIN must come first in the query");
   }
@@ -345,8 +349,16 @@ class Parser {
     NodePattern node;
     node.position = peek().position;
     expect(TokenKind::kLeftParen, "'('");
+    if (check(TokenKind::kLeftParen)) {
+      unsupported(
+          node.position, "a parenthesized path pattern ((a)-->(b))",
+          "to repeat a pattern, use a variable-length relationship such as -[:TYPE*1..3]->");
+    }
     if (at_variable()) node.variable = advance().text;
     while (accept(TokenKind::kColon)) node.labels.push_back(expect_name("a label"));
+    if (check(TokenKind::kPipe)) {
+      unsupported(peek().position, "a label alternative (:A|B)", "write WHERE n:A OR n:B");
+    }
     node.properties = parse_pattern_properties();
     expect(TokenKind::kRightParen, "')'");
     return node;
@@ -401,6 +413,10 @@ class Parser {
     }
     expect(TokenKind::kMinus, "'-'");
     bool outgoing = accept(TokenKind::kGreater);
+    if (check(TokenKind::kLeftBrace)) {
+      unsupported(peek().position, "a quantified path pattern ({m,n})",
+                  "write a variable-length relationship such as -[:TYPE*1..3]->");
+    }
     // <--> names both directions, which is the same as no direction.
     rel.direction = incoming == outgoing ? Direction::kBoth
                                          : (incoming ? Direction::kIncoming : Direction::kOutgoing);
@@ -586,6 +602,9 @@ class Parser {
       SourcePosition position = peek().position;
       LabelsExpr labels{std::move(expr), {}};
       while (accept(TokenKind::kColon)) labels.labels.push_back(expect_name("a label"));
+      if (check(TokenKind::kPipe)) {
+        unsupported(peek().position, "a label alternative (:A|B)", "write n:A OR n:B");
+      }
       expr = make_expr(position, std::move(labels));
     }
     return expr;
@@ -717,6 +736,11 @@ class Parser {
     if (is_reserved(token)) fail_expected("an expression");
     std::string name = token.text;
     advance();
+    // In an expression nothing else can follow a variable with '{'.
+    if (check(TokenKind::kLeftBrace)) {
+      unsupported(position, "a map projection (" + name + "{...})",
+                  "build the map with a literal: {name: " + name + ".name}");
+    }
     return make_expr(position, VariableExpr{std::move(name)});
   }
 
@@ -734,6 +758,10 @@ class Parser {
           check_keyword("IN", 2)) {
         unsupported(position, "the list function " + name + "(... IN ...)");
       }
+    }
+    if (equals_ignore_case(name, "reduce") && check(TokenKind::kIdentifier, 1) &&
+        check(TokenKind::kEq, 2)) {
+      unsupported(position, "the list function reduce(... = ..., ... IN ... | ...)");
     }
     if (equals_ignore_case(name, "shortestPath") || equals_ignore_case(name, "allShortestPaths")) {
       unsupported(position, name);

@@ -488,6 +488,22 @@ TEST(CypherParser, UnsupportedConstructsAreNamed) {
       {"MATCH (n) WHERE EXISTS { MATCH (n)-->() } RETURN n",
        "EXISTS { subquery } is not supported"},
       {"PROFILE MATCH (n) RETURN n", "PROFILE is not supported"},
+      {"MATCH (a:Experiment) USING INDEX a:Experiment(status) WHERE a.status = 'x' RETURN a",
+       "a USING hint (USING INDEX, SCAN or JOIN) is not supported (line 1, column 22)"},
+      {"USING PERIODIC COMMIT LOAD CSV FROM 'f' AS row RETURN row",
+       "USING PERIODIC COMMIT is not supported"},
+      {"RETURN reduce(total = 0, x IN [1, 2] | total + x)",
+       "the list function reduce(... = ..., ... IN ... | ...) is not supported (line 1, column 8)"},
+      {"MATCH (n:Experiment) RETURN n{.name, .status}",
+       "a map projection (n{...}) is not supported; build the map with a literal"},
+      {"MATCH (n:Experiment|Hypothesis) RETURN n",
+       "a label alternative (:A|B) is not supported; write WHERE n:A OR n:B (line 1, column 20)"},
+      {"MATCH (n) WHERE n:Experiment|Hypothesis RETURN n",
+       "a label alternative (:A|B) is not supported; write n:A OR n:B (line 1, column 29)"},
+      {"MATCH ((a)-[:TESTS]->(b)){1,3} RETURN a",
+       "a parenthesized path pattern ((a)-->(b)) is not supported; to repeat a pattern"},
+      {"MATCH (a)-[:TESTS]->{1,3}(b) RETURN a",
+       "a quantified path pattern ({m,n}) is not supported; write a variable-length"},
   };
   for (const Case& c : cases) {
     Status s = failure(c.query);
