@@ -303,6 +303,51 @@ ExprPtr clone(const Expr& expr) {
   return std::make_unique<Expr>(Expr{expr.position, std::move(node)});
 }
 
+void for_each_child(const Expr& expr, const std::function<void(const Expr&)>& visit) {
+  auto each = [&](const std::vector<ExprPtr>& items) {
+    for (const ExprPtr& item : items) visit(*item);
+  };
+  auto maybe = [&](const ExprPtr& child) {
+    if (child) visit(*child);
+  };
+  std::visit(Overloaded{
+                 [](const LiteralExpr&) {},
+                 [](const ParameterExpr&) {},
+                 [](const VariableExpr&) {},
+                 [](const CountStarExpr&) {},
+                 [&](const PropertyExpr& e) { visit(*e.object); },
+                 [&](const LabelsExpr& e) { visit(*e.object); },
+                 [&](const ListExpr& e) { each(e.items); },
+                 [&](const MapExpr& e) {
+                   for (const auto& entry : e.entries) visit(*entry.second);
+                 },
+                 [&](const IndexExpr& e) {
+                   visit(*e.container);
+                   visit(*e.index);
+                 },
+                 [&](const SliceExpr& e) {
+                   visit(*e.list);
+                   maybe(e.from);
+                   maybe(e.to);
+                 },
+                 [&](const UnaryExpr& e) { visit(*e.operand); },
+                 [&](const BinaryExpr& e) {
+                   visit(*e.left);
+                   visit(*e.right);
+                 },
+                 [&](const FunctionCallExpr& e) { each(e.args); },
+                 [&](const CaseExpr& e) {
+                   maybe(e.subject);
+                   for (const auto& [when, then] : e.branches) {
+                     visit(*when);
+                     visit(*then);
+                   }
+                   maybe(e.otherwise);
+                 },
+             },
+             expr.node);
+}
+
 bool contains_aggregate(const Expr& expr) {
   auto any = [](const std::vector<ExprPtr>& items) {
     for (const ExprPtr& item : items) {

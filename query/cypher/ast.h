@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -164,6 +165,8 @@ ExprPtr make_expr(SourcePosition position, T node) {
 ExprPtr clone(const Expr& expr);
 // Whether the expression calls an aggregate (count(*), sum(...), ...) anywhere inside it.
 bool contains_aggregate(const Expr& expr);
+// Calls visit(child) for each direct sub-expression of `expr`, in source order.
+void for_each_child(const Expr& expr, const std::function<void(const Expr&)>& visit);
 
 // --- Patterns -------------------------------------------------------------------------------
 

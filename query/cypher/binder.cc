@@ -28,6 +28,29 @@ std::string_view kind_name(VarKind kind) {
 
 using Scope = std::map<std::string, VarKind, std::less<>>;
 
+// In a projection that aggregates, what an item reads outside its aggregates must be a grouping
+// key (an item without aggregates, compared as written) or built from one: otherwise no single
+// value of it belongs to the group, and openCypher rejects the query.
+Status check_grouped(const Expr& expr, const std::set<std::string>& grouping_keys) {
+  bool aggregate =
+      expr.is<CountStarExpr>() ||
+      (expr.is<FunctionCallExpr>() && is_aggregate_function(expr.as<FunctionCallExpr>().name));
+  if (aggregate || grouping_keys.contains(to_string(expr))) return Status();
+  if (expr.is<VariableExpr>()) {
+    const std::string& name = expr.as<VariableExpr>().name;
+    return query_error("invalid_aggregation",
+                       "'" + name +
+                           "' is read next to an aggregate but is not a grouping key: "
+                           "project it (or the expression using it) as its own item",
+                       expr.position);
+  }
+  Status status;
+  for_each_child(expr, [&](const Expr& child) {
+    if (status.ok()) status = check_grouped(child, grouping_keys);
+  });
+  return status;
+}
+
 class Binder {
  public:
   explicit Binder(const Ontology& ontology) : ontology_(ontology) {}
@@ -137,6 +160,17 @@ class Binder {
                                    std::to_string(kMaxVarLengthHops) + " hops",
                                rel.position);
           }
+          // Without an upper bound the pattern stops at the default depth, which would leave
+          // nothing to match above this minimum.
+          if (!rel.length->max && min > kDefaultMaxVarLengthHops) {
+            return query_error("invalid_var_length",
+                               "a var-length pattern without an upper bound stops at " +
+                                   std::to_string(kDefaultMaxVarLengthHops) +
+                                   " hops, below its minimum of " + std::to_string(min) +
+                                   "; give an upper bound, e.g. *" + std::to_string(min) + ".." +
+                                   std::to_string(kMaxVarLengthHops),
+                               rel.position);
+          }
         }
         EXPGRAPH_RETURN_IF_ERROR(
             declare(rel.variable, rel.length ? VarKind::kRelationshipList : VarKind::kRelationship,
@@ -196,6 +230,15 @@ class Binder {
         if (it != scope_.end()) kind = it->second;
       }
       next[item.name] = kind;
+    }
+    if (aggregating) {
+      std::set<std::string> grouping_keys;
+      for (const ProjectionItem& item : projection.items) {
+        if (!contains_aggregate(*item.expr)) grouping_keys.insert(to_string(*item.expr));
+      }
+      for (const ProjectionItem& item : projection.items) {
+        EXPGRAPH_RETURN_IF_ERROR(check_grouped(*item.expr, grouping_keys));
+      }
     }
     // ORDER BY sees the projected names, and the earlier variables unless the projection
     // aggregates or is DISTINCT (then only what was projected exists).
@@ -274,9 +317,9 @@ class Binder {
       case ExprKind::kFunctionCall: {
         const auto& call = expr.as<FunctionCallExpr>();
         bool aggregate = is_aggregate_function(call.name);
-        if (!aggregate && !is_scalar_function(call.name)) {
-          return query_error("unknown_function", "unknown function '" + call.name + "'",
-                             expr.position);
+        if (!aggregate) {
+          Status known = check_scalar_call(call.name, call.args.size());
+          if (!known.ok()) return query_error(known.error_code(), known.message(), expr.position);
         }
         if (aggregate) {
           EXPGRAPH_RETURN_IF_ERROR(
@@ -341,68 +384,16 @@ class Binder {
 };
 
 void collect_in(const Expr& expr, std::set<std::string>& out) {
-  switch (expr.kind()) {
-    case ExprKind::kVariable:
-      out.insert(expr.as<VariableExpr>().name);
-      return;
-    case ExprKind::kProperty:
-      collect_in(*expr.as<PropertyExpr>().object, out);
-      return;
-    case ExprKind::kLabels:
-      collect_in(*expr.as<LabelsExpr>().object, out);
-      return;
-    case ExprKind::kList:
-      for (const ExprPtr& item : expr.as<ListExpr>().items) collect_in(*item, out);
-      return;
-    case ExprKind::kMap:
-      for (const auto& [key, value] : expr.as<MapExpr>().entries) collect_in(*value, out);
-      return;
-    case ExprKind::kIndex:
-      collect_in(*expr.as<IndexExpr>().container, out);
-      collect_in(*expr.as<IndexExpr>().index, out);
-      return;
-    case ExprKind::kSlice: {
-      const auto& slice = expr.as<SliceExpr>();
-      collect_in(*slice.list, out);
-      if (slice.from) collect_in(*slice.from, out);
-      if (slice.to) collect_in(*slice.to, out);
-      return;
-    }
-    case ExprKind::kUnary:
-      collect_in(*expr.as<UnaryExpr>().operand, out);
-      return;
-    case ExprKind::kBinary:
-      collect_in(*expr.as<BinaryExpr>().left, out);
-      collect_in(*expr.as<BinaryExpr>().right, out);
-      return;
-    case ExprKind::kFunctionCall:
-      for (const ExprPtr& arg : expr.as<FunctionCallExpr>().args) collect_in(*arg, out);
-      return;
-    case ExprKind::kCase: {
-      const auto& case_expr = expr.as<CaseExpr>();
-      if (case_expr.subject) collect_in(*case_expr.subject, out);
-      for (const auto& [when, then] : case_expr.branches) {
-        collect_in(*when, out);
-        collect_in(*then, out);
-      }
-      if (case_expr.otherwise) collect_in(*case_expr.otherwise, out);
-      return;
-    }
-    case ExprKind::kLiteral:
-    case ExprKind::kParameter:
-    case ExprKind::kCountStar:
-      return;
-  }
+  if (expr.is<VariableExpr>()) out.insert(expr.as<VariableExpr>().name);
+  for_each_child(expr, [&out](const Expr& child) { collect_in(child, out); });
 }
 
 }  // namespace
 
 Status query_error(std::string reason, std::string message, SourcePosition position) {
   message += " (" + position_text(position) + ")";
-  return Status(
-      StatusCode::kUnprocessable, std::move(message),
-      {"line:" + std::to_string(position.line) + " column:" + std::to_string(position.column)},
-      std::move(reason));
+  return Status(StatusCode::kUnprocessable, std::move(message), {position_detail(position)},
+                std::move(reason));
 }
 
 void collect_variables(const Expr& expr, std::set<std::string>& out) { collect_in(expr, out); }

@@ -568,19 +568,14 @@ bool is_aggregate_function(std::string_view name) {
          lowered == "max" || lowered == "collect" || lowered == "stdev" || lowered == "stdevp";
 }
 
-bool is_scalar_function(std::string_view name) {
-  return function_table().contains(lower_ascii(name));
-}
-
-Result<Value> call_function(std::string_view name, std::span<const Value> args,
-                            const PropertyLoader* loader) {
+Status check_scalar_call(std::string_view name, size_t arg_count) {
   auto it = function_table().find(lower_ascii(name));
   if (it == function_table().end()) {
     return Status::unprocessable("unknown_function",
                                  "unknown function '" + std::string(name) + "'");
   }
   const FunctionDef& def = it->second;
-  if (args.size() < def.min_args || args.size() > def.max_args) {
+  if (arg_count < def.min_args || arg_count > def.max_args) {
     std::string expected =
         def.min_args == def.max_args
             ? std::to_string(def.min_args)
@@ -589,9 +584,15 @@ Result<Value> call_function(std::string_view name, std::span<const Value> args,
                    : std::to_string(def.min_args) + " to " + std::to_string(def.max_args));
     return Status::unprocessable("invalid_arguments", std::string(name) + "() takes " + expected +
                                                           " argument(s) but got " +
-                                                          std::to_string(args.size()));
+                                                          std::to_string(arg_count));
   }
-  return def.function(args, loader);
+  return Status();
+}
+
+Result<Value> call_function(std::string_view name, std::span<const Value> args,
+                            const PropertyLoader* loader) {
+  EXPGRAPH_RETURN_IF_ERROR(check_scalar_call(name, args.size()));
+  return function_table().at(lower_ascii(name)).function(args, loader);
 }
 
 }  // namespace expgraph::cypher

@@ -22,8 +22,9 @@ class PropertyLoader {
 
 // count, sum, avg, min, max, collect, stdev, stdevp (case-insensitive).
 bool is_aggregate_function(std::string_view name);
-// Whether call_function() implements `name` (case-insensitive); aggregates are not included.
-bool is_scalar_function(std::string_view name);
+// Ok when call_function() implements `name` and takes `arg_count` arguments; unknown_function
+// or invalid_arguments otherwise. The binder checks each call with it before a query runs.
+Status check_scalar_call(std::string_view name, size_t arg_count);
 
 // Calls the scalar function `name` (case-insensitive). Null arguments give null, as openCypher
 // specifies, except for coalesce. Failures: unknown_function for a name it does not know,

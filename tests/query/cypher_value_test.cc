@@ -423,8 +423,11 @@ TEST(CypherValue, UnknownFunctionsAndArity) {
   std::vector<Value> two = {I(1), I(2)};
   EXPECT_EQ(call_function("toInteger", two).status().message(),
             "toInteger() takes 1 argument(s) but got 2");
-  EXPECT_TRUE(is_scalar_function("TOINTEGER"));
-  EXPECT_FALSE(is_scalar_function("count"));
+  EXPECT_TRUE(check_scalar_call("TOINTEGER", 1).ok());
+  EXPECT_EQ(check_scalar_call("count", 1).error_code(), "unknown_function");  // an aggregate
+  EXPECT_EQ(check_scalar_call("substring", 4).error_code(), "invalid_arguments");
+  EXPECT_EQ(check_scalar_call("coalesce", 0).message(),
+            "coalesce() takes at least 1 argument(s) but got 0");
   EXPECT_TRUE(is_aggregate_function("Count"));
   EXPECT_TRUE(is_aggregate_function("collect"));
   EXPECT_FALSE(is_aggregate_function("size"));
