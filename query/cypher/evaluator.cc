@@ -7,12 +7,26 @@
 
 namespace expgraph::cypher {
 
+namespace {
+
+// A failed operator or function call says where it is, as parser and binder errors do.
+Result<Value> with_position(Result<Value> result, SourcePosition position) {
+  if (result.ok()) return result;
+  Status status = result.status();
+  status.add_detail(position_detail(position));
+  return status;
+}
+
+}  // namespace
+
 Result<bool> Evaluator::predicate(const Expr& expr, const Scope& scope) {
   auto value = eval(expr, scope);
   if (!value.ok()) return value.status();
   if (!value->is_null() && !value->is_bool()) {
-    return type_error("a predicate must be a BOOLEAN, got " +
-                      std::string(type_name(value->type())));
+    Status status =
+        type_error("a predicate must be a BOOLEAN, got " + std::string(type_name(value->type())));
+    status.add_detail(position_detail(expr.position));
+    return status;
   }
   return is_true(*value);
 }
@@ -117,7 +131,7 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
       const auto& unary = expr.as<UnaryExpr>();
       auto operand = eval(*unary.operand, scope);
       if (!operand.ok()) return operand;
-      return apply_unary(unary.op, *operand);
+      return with_position(apply_unary(unary.op, *operand), expr.position);
     }
     case ExprKind::kBinary: {
       const auto& binary = expr.as<BinaryExpr>();
@@ -128,7 +142,7 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
       if (binary.op == BinaryOp::kOr && left->is_bool() && left->as_bool()) return *left;
       auto right = eval(*binary.right, scope);
       if (!right.ok()) return right;
-      return apply_binary(binary.op, *left, *right);
+      return with_position(apply_binary(binary.op, *left, *right), expr.position);
     }
     case ExprKind::kCountStar:
     case ExprKind::kFunctionCall:
@@ -173,14 +187,7 @@ Result<Value> Evaluator::eval_function(const Expr& expr, const Scope& scope) {
     if (!value.ok()) return value;
     args.push_back(std::move(value).value());
   }
-  auto result = call_function(call.name, args, &graph_);
-  if (!result.ok()) {
-    Status status = result.status();
-    status.add_detail("line:" + std::to_string(expr.position.line) +
-                      " column:" + std::to_string(expr.position.column));
-    return status;
-  }
-  return result;
+  return with_position(call_function(call.name, args, &graph_), expr.position);
 }
 
 }  // namespace expgraph::cypher

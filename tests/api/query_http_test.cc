@@ -135,6 +135,23 @@ TEST_F(QueryHttpTest, SyntaxErrorIs400WithPosition) {
   EXPECT_NE(body["error"]["details"].dump().find("line:1"), std::string::npos) << response->body;
 }
 
+TEST_F(QueryHttpTest, RunTimeErrorsSayWhereTheyHappened) {
+  // The failing operator's position: the '/' of 1 / 0, the '+' that overflows, and a WHERE
+  // whose value is not a boolean.
+  const std::pair<const char*, const char*> cases[] = {
+      {"MATCH (e:Experiment)\nRETURN e.key, 1 / 0", "line:2 column:17"},
+      {"RETURN 9223372036854775807 + 1", "line:1 column:28"},
+      {"MATCH (e:Experiment) WHERE e.key RETURN e", "line:1 column:29"},  // the . of e.key
+  };
+  for (const auto& [query, detail] : cases) {
+    auto response = post({{"query", query}});
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 422) << query;
+    json body = json::parse(response->body);
+    EXPECT_EQ(body["error"]["details"], json::array({detail})) << query << ": " << response->body;
+  }
+}
+
 TEST_F(QueryHttpTest, BinderErrorsAre422) {
   auto response = post({{"query", "MATCH (x:Unicorn) RETURN x"}});
   ASSERT_TRUE(response);
