@@ -44,8 +44,9 @@ struct Context {
       return Status::unprocessable(
           "intermediate_limit_exceeded",
           "the query holds more than " + std::to_string(max_buffered) +
-              " intermediate rows (sort, aggregation or DISTINCT input); filter earlier or "
-              "lower the row limit");
+              " intermediate rows (sort, aggregation or DISTINCT input); filter earlier, or "
+              "raise the request's \"limit\": this bound is 10 times it, at least " +
+              std::to_string(kMinBufferedRows));
     }
     return Status();
   }
