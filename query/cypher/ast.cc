@@ -349,48 +349,13 @@ void for_each_child(const Expr& expr, const std::function<void(const Expr&)>& vi
 }
 
 bool contains_aggregate(const Expr& expr) {
-  auto any = [](const std::vector<ExprPtr>& items) {
-    for (const ExprPtr& item : items) {
-      if (contains_aggregate(*item)) return true;
-    }
-    return false;
-  };
-  auto maybe = [](const ExprPtr& e) { return e && contains_aggregate(*e); };
-  return std::visit(
-      Overloaded{
-          [](const LiteralExpr&) { return false; },
-          [](const ParameterExpr&) { return false; },
-          [](const VariableExpr&) { return false; },
-          [](const PropertyExpr& e) { return contains_aggregate(*e.object); },
-          [](const LabelsExpr& e) { return contains_aggregate(*e.object); },
-          [&](const ListExpr& e) { return any(e.items); },
-          [](const MapExpr& e) {
-            for (const auto& entry : e.entries) {
-              if (contains_aggregate(*entry.second)) return true;
-            }
-            return false;
-          },
-          [](const IndexExpr& e) {
-            return contains_aggregate(*e.container) || contains_aggregate(*e.index);
-          },
-          [&](const SliceExpr& e) {
-            return contains_aggregate(*e.list) || maybe(e.from) || maybe(e.to);
-          },
-          [](const UnaryExpr& e) { return contains_aggregate(*e.operand); },
-          [](const BinaryExpr& e) {
-            return contains_aggregate(*e.left) || contains_aggregate(*e.right);
-          },
-          [&](const FunctionCallExpr& e) { return is_aggregate_function(e.name) || any(e.args); },
-          [](const CountStarExpr&) { return true; },
-          [&](const CaseExpr& e) {
-            if (maybe(e.subject) || maybe(e.otherwise)) return true;
-            for (const auto& [when, then] : e.branches) {
-              if (contains_aggregate(*when) || contains_aggregate(*then)) return true;
-            }
-            return false;
-          },
-      },
-      expr.node);
+  if (expr.is<CountStarExpr>()) return true;
+  if (expr.is<FunctionCallExpr>() && is_aggregate_function(expr.as<FunctionCallExpr>().name)) {
+    return true;
+  }
+  bool found = false;
+  for_each_child(expr, [&found](const Expr& child) { found = found || contains_aggregate(child); });
+  return found;
 }
 
 std::string_view binary_op_name(BinaryOp op) {
