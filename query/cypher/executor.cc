@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "query/cypher/aggregate.h"
+#include "query/cypher/binder.h"
 #include "query/cypher/functions.h"
 #include "query/cypher/value_ops.h"
 
@@ -23,6 +24,8 @@ struct Context {
         limits(limits),
         deadline(deadline),
         max_buffered(std::max<int64_t>(kMinBufferedRows, 10 * limits.max_rows)) {}
+
+  bool default_depth_reached = false;  // see ExecutionResult::warnings
 
   // Called in every loop; looks at the clock every 64 calls to stay cheap.
   Status tick() {
@@ -315,7 +318,13 @@ class VarLengthExpandOp : public ExpandBase {
       row[step_->rel_slot] = Value::list(std::move(rels));
       EXPGRAPH_RETURN_IF_ERROR(next_->push(row));
     }
-    if (depth >= step_->max_hops) return Status();
+    if (depth >= step_->max_hops) {
+      // The user did not ask for this bound; say when it may have cut paths short.
+      if (step_->default_max_hops && !ctx_.default_depth_reached && !hops(node).empty()) {
+        ctx_.default_depth_reached = true;
+      }
+      return Status();
+    }
     for (const auto& hop : hops(node)) {
       if (stopped()) break;
       EXPGRAPH_RETURN_IF_ERROR(ctx_.tick());
@@ -843,6 +852,14 @@ Result<ExecutionResult> execute_plan(const Plan& plan, GraphAccess& access,
   ExecutionResult result;
   result.columns = plan.columns;
   result.rows = std::move(sink.rows);
+  if (context.default_depth_reached) {
+    result.warnings.push_back(
+        "a variable-length pattern without an upper bound stopped at the default depth of " +
+        std::to_string(kDefaultMaxVarLengthHops) +
+        " hops with edges left to follow, so longer paths are missing; give an upper bound "
+        "(at most " +
+        std::to_string(kMaxVarLengthHops) + ") to go deeper");
+  }
   return result;
 }
 

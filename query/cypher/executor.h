@@ -20,6 +20,9 @@ namespace expgraph::cypher {
 struct ExecutionResult {
   std::vector<std::string> columns;
   std::vector<Row> rows;  // each exactly columns.size() values
+  // Said when the answer may be incomplete without being an error: a var-length pattern
+  // without an upper bound stopped at the default depth with edges left to follow.
+  std::vector<std::string> warnings;
 };
 
 // Rows buffered by sort / aggregation / distinct: ten times the row limit, at least this.

@@ -83,6 +83,7 @@ struct PlanStep {
   bool backward = false;  // expanding right to left: a var-length list is reversed on output
   int min_hops = 1;
   int max_hops = 1;
+  bool default_max_hops = false;  // no upper bound was written: max_hops is the default depth
   const Expr* rel_properties = nullptr;  // var-length only: each hop must match this map
   std::vector<UniqueRelationship> unique_against;
 

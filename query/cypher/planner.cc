@@ -350,6 +350,7 @@ class Planner {
     if (rel.length) {
       step.min_hops = static_cast<int>(rel.length->min_hops());
       step.max_hops = static_cast<int>(rel.length->max.value_or(kDefaultMaxVarLengthHops));
+      step.default_max_hops = !rel.length->max.has_value();
       step.rel_properties = rel.properties.get();
     }
     step.unique_against = match_relationships;

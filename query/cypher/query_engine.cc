@@ -31,6 +31,7 @@ Result<QueryResult> run(GraphStore& graph, std::string_view text, const Value::M
     auto executed = execute_plan(*plan, *result.access, params, limits, deadline);
     if (!executed.ok()) return executed.status();
     result.rows = std::move(executed->rows);
+    result.warnings = std::move(executed->warnings);
   }
   result.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -48,9 +49,11 @@ nlohmann::json QueryResult::to_json() const {
     for (const Value& value : row) item.push_back(cypher::to_json(value, renderer));
     rows_json.push_back(std::move(item));
   }
-  return {{"columns", columns},
-          {"rows", std::move(rows_json)},
-          {"stats", {{"rows", rows.size()}, {"elapsed_ms", elapsed_ms}}}};
+  nlohmann::json body = {{"columns", columns},
+                         {"rows", std::move(rows_json)},
+                         {"stats", {{"rows", rows.size()}, {"elapsed_ms", elapsed_ms}}}};
+  if (!warnings.empty()) body["warnings"] = warnings;
+  return body;
 }
 
 Result<QueryResult> run_query(GraphStore& graph, std::string_view text, const Value::Map& params,

@@ -23,10 +23,12 @@ struct QueryResult {
   std::vector<Row> rows;
   std::optional<nlohmann::json> plan;  // set for EXPLAIN (then rows is empty)
   double elapsed_ms = 0;
+  std::vector<std::string> warnings;  // ExecutionResult::warnings
   // Loads the properties of the nodes and relationships in `rows` when they are rendered.
   std::unique_ptr<GraphAccess> access;
 
-  // The HTTP body: {"columns", "rows", "stats": {"rows", "elapsed_ms"}}, or for EXPLAIN
+  // The HTTP body: {"columns", "rows", "stats": {"rows", "elapsed_ms"}} plus "warnings" (a list
+  // of strings) when there are any, or for EXPLAIN
   // {"plan": [...], "columns": [...]}. Nodes are {"type", "key", "properties"},
   // relationships {"type", "from": "Type/key", "to": "Type/key", "properties"}.
   nlohmann::json to_json() const;

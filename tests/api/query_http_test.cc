@@ -26,6 +26,12 @@ std::string segment_key(int i) {
   return key;
 }
 
+std::string chain_key(int i) {
+  std::string key = "c";
+  key += std::to_string(i);
+  return key;
+}
+
 class QueryHttpTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -52,6 +58,16 @@ class QueryHttpTest : public ::testing::Test {
                                    {"Segment", segment_key(j)},
                                    json::object()});
         }
+      }
+    }
+    // A chain c0 -> c1 -> ... -> c14, longer than the default var-length depth of 10.
+    for (int i = 0; i < 15; ++i) {
+      request.nodes.push_back({"Segment", chain_key(i), {{"name", "C"}}});
+      if (i > 0) {
+        request.edges.push_back({"SUBSEGMENT_OF",
+                                 {"Segment", chain_key(i - 1)},
+                                 {"Segment", chain_key(i)},
+                                 json::object()});
       }
     }
     auto written = graph_->write(request);
@@ -133,6 +149,29 @@ TEST_F(QueryHttpTest, SyntaxErrorIs400WithPosition) {
   json body = json::parse(response->body);
   EXPECT_EQ(body["error"]["code"], "invalid_argument");
   EXPECT_NE(body["error"]["details"].dump().find("line:1"), std::string::npos) << response->body;
+}
+
+TEST_F(QueryHttpTest, WarnsWhenTheDefaultVarLengthDepthCutsPathsShort) {
+  auto count_from = [](const char* query) {
+    auto response = post({{"query", query}});
+    EXPECT_TRUE(response && response->status == 200) << query;
+    return response ? json::parse(response->body) : json();
+  };
+  // From c0 the chain goes 14 hops; * stops at 10 and says so.
+  json cut = count_from("MATCH (a:Segment {key: 'c0'})-[:SUBSEGMENT_OF*]->(b) RETURN count(*)");
+  EXPECT_EQ(cut["rows"], json::array({json::array({10})}));
+  ASSERT_EQ(cut["warnings"].size(), 1u) << cut.dump();
+  EXPECT_NE(cut["warnings"][0].get<std::string>().find("default depth of 10 hops"),
+            std::string::npos);
+  // With an upper bound, or from c9 where the chain ends within 10 hops, nothing is cut.
+  json bounded =
+      count_from("MATCH (a:Segment {key: 'c0'})-[:SUBSEGMENT_OF*..14]->(b) RETURN count(*)");
+  EXPECT_EQ(bounded["rows"], json::array({json::array({14})}));
+  EXPECT_FALSE(bounded.contains("warnings")) << bounded.dump();
+  json short_chain =
+      count_from("MATCH (a:Segment {key: 'c9'})-[:SUBSEGMENT_OF*]->(b) RETURN count(*)");
+  EXPECT_EQ(short_chain["rows"], json::array({json::array({5})}));
+  EXPECT_FALSE(short_chain.contains("warnings")) << short_chain.dump();
 }
 
 TEST_F(QueryHttpTest, RunTimeErrorsSayWhereTheyHappened) {

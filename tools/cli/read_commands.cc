@@ -61,6 +61,12 @@ void print_table(const nlohmann::json& result) {
     std::printf(", %.1f ms", result["stats"].value("elapsed_ms", 0.0));
   }
   std::printf(")\n");
+  if (result.contains("warnings") && result["warnings"].is_array()) {
+    for (const auto& warning : result["warnings"]) {
+      if (warning.is_string())
+        std::fprintf(stderr, "warning: %s\n", warning.get<std::string>().c_str());
+    }
+  }
 }
 
 constexpr const char* kQueryUsage =
@@ -113,10 +119,10 @@ int run_query(CliClient& client, const Arguments& args) {
     } else if (arg == "--param" && i + 1 < args.size()) {
       const std::string& assignment = args[++i];
       size_t equals = assignment.find('=');
-      nlohmann::json value = equals == std::string::npos
-                                 ? nlohmann::json()
-                                 : nlohmann::json::parse(assignment.substr(equals + 1), nullptr,
-                                                         false);
+      nlohmann::json value =
+          equals == std::string::npos
+              ? nlohmann::json()
+              : nlohmann::json::parse(assignment.substr(equals + 1), nullptr, false);
       if (equals == std::string::npos || value.is_discarded()) {
         std::fprintf(stderr, "expgraph query: --param needs NAME=JSON, got \"%s\"\n%s",
                      assignment.c_str(), kQueryUsage);
@@ -124,7 +130,8 @@ int run_query(CliClient& client, const Arguments& args) {
       }
       body["params"][assignment.substr(0, equals)] = value;
     } else if ((arg == "--limit" || arg == "--timeout-ms") && i + 1 < args.size()) {
-      body[arg == "--limit" ? "limit" : "timeout_ms"] = std::strtoll(args[++i].c_str(), nullptr, 10);
+      body[arg == "--limit" ? "limit" : "timeout_ms"] =
+          std::strtoll(args[++i].c_str(), nullptr, 10);
     } else if (!body.contains("query") && arg.rfind("--", 0) != 0) {
       body["query"] = arg;
     } else {
