@@ -233,6 +233,12 @@ class Binder {
     }
     if (aggregating) {
       std::set<std::string> grouping_keys;
+      if (projection.star) {
+        // As to_string writes a variable (a reserved word comes back-quoted).
+        for (const auto& [name, kind] : scope_) {
+          grouping_keys.insert(to_string(*make_expr(SourcePosition{}, VariableExpr{name})));
+        }
+      }
       for (const ProjectionItem& item : projection.items) {
         if (!contains_aggregate(*item.expr)) grouping_keys.insert(to_string(*item.expr));
       }

@@ -856,7 +856,7 @@ Result<ExecutionResult> execute_plan(const Plan& plan, GraphAccess& access,
     result.warnings.push_back(
         "a variable-length pattern without an upper bound stopped at the default depth of " +
         std::to_string(kDefaultMaxVarLengthHops) +
-        " hops with edges left to follow, so longer paths are missing; give an upper bound "
+        " hops with edges left to follow, so longer paths may be missing; give an upper bound "
         "(at most " +
         std::to_string(kMaxVarLengthHops) + ") to go deeper");
   }
