@@ -9,10 +9,9 @@ namespace expgraph::cypher {
 
 namespace {
 
-// A failed operator or function call says where it is, as parser and binder errors do.
-Result<Value> with_position(Result<Value> result, SourcePosition position) {
-  if (result.ok()) return result;
-  Status status = result.status();
+// A failed operator, function call or predicate says where it is, as parser and binder errors
+// do. Called on the error path only, so a successful value is never copied or moved for it.
+Status at_position(Status status, SourcePosition position) {
   status.add_detail(position_detail(position));
   return status;
 }
@@ -23,10 +22,9 @@ Result<bool> Evaluator::predicate(const Expr& expr, const Scope& scope) {
   auto value = eval(expr, scope);
   if (!value.ok()) return value.status();
   if (!value->is_null() && !value->is_bool()) {
-    Status status =
-        type_error("a predicate must be a BOOLEAN, got " + std::string(type_name(value->type())));
-    status.add_detail(position_detail(expr.position));
-    return status;
+    return at_position(
+        type_error("a predicate must be a BOOLEAN, got " + std::string(type_name(value->type()))),
+        expr.position);
   }
   return is_true(*value);
 }
@@ -131,7 +129,9 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
       const auto& unary = expr.as<UnaryExpr>();
       auto operand = eval(*unary.operand, scope);
       if (!operand.ok()) return operand;
-      return with_position(apply_unary(unary.op, *operand), expr.position);
+      auto result = apply_unary(unary.op, *operand);
+      if (!result.ok()) return at_position(result.status(), expr.position);
+      return result;
     }
     case ExprKind::kBinary: {
       const auto& binary = expr.as<BinaryExpr>();
@@ -142,7 +142,9 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
       if (binary.op == BinaryOp::kOr && left->is_bool() && left->as_bool()) return *left;
       auto right = eval(*binary.right, scope);
       if (!right.ok()) return right;
-      return with_position(apply_binary(binary.op, *left, *right), expr.position);
+      auto result = apply_binary(binary.op, *left, *right);
+      if (!result.ok()) return at_position(result.status(), expr.position);
+      return result;
     }
     case ExprKind::kCountStar:
     case ExprKind::kFunctionCall:
@@ -187,7 +189,9 @@ Result<Value> Evaluator::eval_function(const Expr& expr, const Scope& scope) {
     if (!value.ok()) return value;
     args.push_back(std::move(value).value());
   }
-  return with_position(call_function(call.name, args, &graph_), expr.position);
+  auto result = call_function(call.name, args, &graph_);
+  if (!result.ok()) return at_position(result.status(), expr.position);
+  return result;
 }
 
 }  // namespace expgraph::cypher

@@ -568,7 +568,11 @@ bool is_aggregate_function(std::string_view name) {
          lowered == "max" || lowered == "collect" || lowered == "stdev" || lowered == "stdevp";
 }
 
-Status check_scalar_call(std::string_view name, size_t arg_count) {
+namespace {
+
+// The definition of `name` when it exists and takes `arg_count` arguments: the one lookup both
+// the binder's check and each call make.
+Result<const FunctionDef*> find_function(std::string_view name, size_t arg_count) {
   auto it = function_table().find(lower_ascii(name));
   if (it == function_table().end()) {
     return Status::unprocessable("unknown_function",
@@ -586,13 +590,21 @@ Status check_scalar_call(std::string_view name, size_t arg_count) {
                                                           " argument(s) but got " +
                                                           std::to_string(arg_count));
   }
-  return Status();
+  return &def;
+}
+
+}  // namespace
+
+Status check_scalar_call(std::string_view name, size_t arg_count) {
+  auto def = find_function(name, arg_count);
+  return def.ok() ? Status() : def.status();
 }
 
 Result<Value> call_function(std::string_view name, std::span<const Value> args,
                             const PropertyLoader* loader) {
-  EXPGRAPH_RETURN_IF_ERROR(check_scalar_call(name, args.size()));
-  return function_table().at(lower_ascii(name)).function(args, loader);
+  auto def = find_function(name, args.size());
+  if (!def.ok()) return def.status();
+  return (*def)->function(args, loader);
 }
 
 }  // namespace expgraph::cypher

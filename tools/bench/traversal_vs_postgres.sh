@@ -82,7 +82,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)," \
+echo "machine: $cores cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "graph: $nodes nodes, $edges edges; question: distinct nodes within $hops outgoing hops;" \
   "$clients clients, expgraphd --threads $workers"
@@ -272,10 +272,10 @@ for line in "${summary[@]}"; do
   printf "%-8s %14.0f %15s ms %14.0f %15s ms %6.1fx\n" "$count" "$pg_tps" "$pg_ms" "$ours_tps" \
     "$ours_ms" "$(awk -v a="$ours_tps" -v b="$pg_tps" 'BEGIN {print a/b}')"
 done
-# The clients share the two cores with the servers. Per transaction they cost about the same,
-# which is a far larger part of an expgraph request's total than of a PostgreSQL transaction's;
-# the servers' own CPU (all expgraphd threads; the postmaster and its backends) shows each
-# server's cost without its client's.
+# Per transaction the two clients cost about the same, which is a far larger part of an
+# expgraph request's total than of a PostgreSQL transaction's; with PLACEMENT=shared that CPU
+# is taken from the servers' cores. The servers' own CPU (all expgraphd threads; the postmaster
+# and its backends) shows each server's cost without its client's.
 echo "CPU per transaction, medians of the rounds:"
 printf "%-8s %14s %10s %14s %10s %14s\n" clients "postgres" "pgbench" "expgraphd" "wrk" \
   "server ratio"
