@@ -1,99 +1,24 @@
 // Runs the Cypher scenarios in tests/query/cypher_scenarios/*.scenario, in the manner of the
-// openCypher TCK: each file sets up a graph (under ontology/marketing.json) and then runs
-// queries, checking the rows (in any order or in order), the columns, the EXPLAIN plan or the
-// error code. One test per file. The format is described in cypher_scenarios/README.md.
+// openCypher TCK: each file sets up a graph (under ontology/marketing.json) and then runs named
+// cases, checking the rows (in any order or in order), the columns, the EXPLAIN plan or the
+// error code. Each case is one test, CypherScenario.<file>/<case>; the format is in README.md.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
 #include "query/cypher/query_engine.h"
+#include "query/cypher_scenario_file.h"
 
 namespace expgraph::cypher {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Case {
-  int line = 0;
-  std::string query;
-  nlohmann::json params = nlohmann::json::object();
-  nlohmann::json limits = nlohmann::json::object();
-  std::optional<std::vector<std::string>> rows;
-  bool ordered = false;
-  std::optional<nlohmann::json> columns;
-  std::optional<std::string> error;
-  std::vector<std::string> plan_contains;
-};
-
-struct Scenario {
-  std::vector<std::string> graph_lines;
-  std::vector<Case> cases;
-};
-
-std::string trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return "";
-  size_t end = text.find_last_not_of(" \t\r");
-  return text.substr(begin, end - begin + 1);
-}
-
-Scenario parse_scenario(const fs::path& path) {
-  Scenario scenario;
-  std::ifstream in(path);
-  std::string line, section;
-  int number = 0;
-  auto current = [&]() -> Case& {
-    if (scenario.cases.empty()) ADD_FAILURE() << path << ":" << number << ": no ## query yet";
-    if (scenario.cases.empty()) scenario.cases.emplace_back();
-    return scenario.cases.back();
-  };
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.rfind("## ", 0) == 0) {
-      section = trim(line.substr(3));
-      if (section == "query") {
-        scenario.cases.emplace_back();
-        scenario.cases.back().line = number;
-      } else if (section == "expect rows (any order)" || section == "expect rows (in order)") {
-        current().rows.emplace();
-        current().ordered = section == "expect rows (in order)";
-      } else if (section.rfind("expect error ", 0) == 0) {
-        current().error = trim(section.substr(13));
-      } else if (section != "graph" && section != "params" && section != "limits" &&
-                 section != "expect columns" && section != "expect plan contains") {
-        ADD_FAILURE() << path << ":" << number << ": unknown section " << section;
-      }
-      continue;
-    }
-    if (line.rfind("# ", 0) == 0 || line == "#") continue;
-    std::string text = trim(line);
-    if (section == "graph") {
-      if (!text.empty()) scenario.graph_lines.push_back(text);
-    } else if (section == "query") {
-      current().query += line + "\n";
-    } else if (text.empty()) {
-      continue;
-    } else if (section == "params") {
-      current().params = nlohmann::json::parse(text);
-    } else if (section == "limits") {
-      current().limits = nlohmann::json::parse(text);
-    } else if (section == "expect columns") {
-      current().columns = nlohmann::json::parse(text);
-    } else if (section == "expect plan contains") {
-      current().plan_contains.push_back(text);
-    } else if (section.rfind("expect rows", 0) == 0) {
-      // Re-dumped so that spacing in the file does not matter.
-      current().rows->push_back(nlohmann::json::parse(text).dump());
-    }
-  }
-  return scenario;
-}
 
 // Graph lines:  Type/key {json}   |   Type/key -EDGE-> Type/key [{json}]
 //               @clique Type prefix N EDGE  (N nodes prefix0.., an EDGE from each to each other)
@@ -124,13 +49,13 @@ Status load_graph(GraphStore& graph, const std::vector<std::string>& lines) {
     }
     auto from = parse_node_ref(first);
     if (!from.ok()) return from.status();
-    std::string rest;
-    std::getline(words, rest);
-    rest = trim(rest);
+    std::string rest;  // the line is trimmed at its end already
+    std::getline(words >> std::ws, rest);
     if (rest.rfind("-", 0) == 0) {
       size_t arrow = rest.find("->");
       std::string type = rest.substr(1, arrow - 1);
-      std::string after = trim(rest.substr(arrow + 2));
+      std::string after = rest.substr(arrow + 2);
+      after.erase(0, after.find_first_not_of(' '));
       size_t space = after.find(' ');
       auto to = parse_node_ref(after.substr(0, space));
       if (!to.ok()) return to.status();
@@ -185,49 +110,90 @@ std::vector<std::string> scenario_files() {
   return files;
 }
 
-class CypherScenario : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    static int counter = 0;
-    directory_ = fs::temp_directory_path() / ("expgraph_scenario_" + std::to_string(::getpid()) +
-                                              "_" + std::to_string(++counter));
-    fs::remove_all(directory_);
-    auto ontology =
-        Ontology::load_file(std::string(EXPGRAPH_SOURCE_DIR) + "/ontology/marketing.json");
-    ASSERT_TRUE(ontology.ok()) << ontology.status().to_string();
-    auto graph = GraphStore::open(directory_.string(),
-                                  std::make_shared<Ontology>(std::move(ontology).value()));
-    ASSERT_TRUE(graph.ok()) << graph.status().to_string();
-    graph_ = std::move(graph).value();
-  }
-  void TearDown() override {
-    graph_.reset();
-    fs::remove_all(directory_);
-  }
+// The graph of one scenario file, built when its first case runs and shared by the file's other
+// cases (the queries only read). One at a time: the cases run file by file.
+struct FileGraph {
+  std::string path;  // the scenario file it was built from
+  fs::path directory;
+  std::unique_ptr<GraphStore> graph;
+  Status status;  // why the set-up failed, if it did
 
-  fs::path directory_;
-  std::unique_ptr<GraphStore> graph_;
+  ~FileGraph() {
+    graph.reset();
+    fs::remove_all(directory);
+  }
 };
 
-TEST_P(CypherScenario, Runs) {
-  const fs::path path = GetParam();
-  Scenario scenario = parse_scenario(path);
-  ASSERT_FALSE(scenario.cases.empty()) << path << " has no queries";
-  Status loaded = load_graph(*graph_, scenario.graph_lines);
-  ASSERT_TRUE(loaded.ok()) << path << ": graph set-up failed: " << loaded.to_string();
+std::unique_ptr<FileGraph> build_graph(const ScenarioFile& file) {
+  static int counter = 0;
+  auto built = std::make_unique<FileGraph>();
+  built->path = file.path;
+  built->directory =
+      fs::temp_directory_path() /
+      ("expgraph_scenario_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
+  fs::remove_all(built->directory);
+  auto ontology =
+      Ontology::load_file(std::string(EXPGRAPH_SOURCE_DIR) + "/ontology/marketing.json");
+  if (!ontology.ok()) {
+    built->status = ontology.status();
+    return built;
+  }
+  auto graph = GraphStore::open(built->directory.string(),
+                                std::make_shared<Ontology>(std::move(ontology).value()));
+  if (!graph.ok()) {
+    built->status = graph.status();
+    return built;
+  }
+  built->graph = std::move(graph).value();
+  built->status = load_graph(*built->graph, file.graph_lines);
+  return built;
+}
 
-  for (const Case& test : scenario.cases) {
-    SCOPED_TRACE(path.filename().string() + ":" + std::to_string(test.line) + "\n" + test.query);
+// The case index of the test that reports a file's parse errors, CypherScenario.<file>/parse.
+constexpr size_t kParseErrors = static_cast<size_t>(-1);
+
+// One case of one file: CypherScenario.<file>/<case name>.
+class CypherScenario : public ::testing::Test {
+ public:
+  CypherScenario(std::shared_ptr<const ScenarioFile> file, size_t index)
+      : file_(std::move(file)), index_(index) {}
+
+  static void TearDownTestSuite() { current_graph().reset(); }
+
+  void TestBody() override {
+    if (index_ == kParseErrors) {
+      for (const std::string& error : file_->errors) ADD_FAILURE() << error;
+      return;
+    }
+    std::unique_ptr<FileGraph>& shared = current_graph();
+    if (!shared || shared->path != file_->path) {
+      shared.reset();
+      shared = build_graph(*file_);
+    }
+    ASSERT_TRUE(shared->status.ok())
+        << file_->path << ": graph set-up failed: " << shared->status.to_string();
+    run(*shared->graph, file_->cases[index_]);
+  }
+
+ private:
+  static std::unique_ptr<FileGraph>& current_graph() {
+    static std::unique_ptr<FileGraph> graph;
+    return graph;
+  }
+
+  void run(GraphStore& graph, const ScenarioCase& test) {
+    SCOPED_TRACE(fs::path(file_->path).filename().string() + ":" + std::to_string(test.line) +
+                 " case " + test.name + "\n" + test.query);
     auto params = from_json(test.params);
     ASSERT_TRUE(params.ok());
     QueryLimits limits;
     limits.max_rows = test.limits.value("limit", limits.max_rows);
     limits.timeout_ms = test.limits.value("timeout_ms", limits.timeout_ms);
-    auto result = run_query(*graph_, test.query, params->as_map(), limits);
+    auto result = run_query(graph, test.query, params->as_map(), limits);
     if (test.error) {
       ASSERT_FALSE(result.ok()) << "expected error " << *test.error;
       EXPECT_EQ(result.status().error_code(), *test.error) << result.status().to_string();
-      continue;
+      return;
     }
     ASSERT_TRUE(result.ok()) << result.status().to_string();
     if (test.columns) {
@@ -255,18 +221,35 @@ TEST_P(CypherScenario, Runs) {
       EXPECT_EQ(actual, expected);
     }
   }
-}
 
-std::string scenario_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string name = fs::path(info.param).stem().string();
-  for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  std::shared_ptr<const ScenarioFile> file_;
+  size_t index_;
+};
+
+// Registered at start-up rather than through TEST_P: a value-parameterised name allows only
+// [A-Za-z0-9_] after the test name, and "<file>/<case>" reads better in ctest and failures.
+// GoogleTest owns the fixtures the factories return, hence the plain `new`.
+void register_scenarios() {
+  for (const std::string& path : scenario_files()) {
+    auto file = std::make_shared<const ScenarioFile>(parse_scenario_file(path));
+    std::string stem = scenario_test_name(fs::path(path).stem().string());
+    if (!file->errors.empty()) {
+      ::testing::RegisterTest(
+          "CypherScenario", (stem + "/parse").c_str(), nullptr, nullptr, path.c_str(), 1,
+          [file]() -> CypherScenario* { return new CypherScenario(file, kParseErrors); });
+      continue;
+    }
+    for (size_t i = 0; i < file->cases.size(); ++i) {
+      const ScenarioCase& test = file->cases[i];
+      std::string name = stem + "/" + scenario_test_name(test.name);
+      ::testing::RegisterTest(
+          "CypherScenario", name.c_str(), nullptr, nullptr, path.c_str(), test.line,
+          [file, i]() -> CypherScenario* { return new CypherScenario(file, i); });
+    }
   }
-  return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, CypherScenario, ::testing::ValuesIn(scenario_files()),
-                         scenario_name);
+[[maybe_unused]] const bool registered = (register_scenarios(), true);
 
 }  // namespace
 }  // namespace expgraph::cypher
