@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -111,6 +112,17 @@ std::string_view type_name(Value::Type type);
 
 // Cypher-style text of a float, as toString() gives it: 1.0, 0.5, 1.0E20, NaN, Infinity.
 std::string format_float(double value);
+
+// Estimates of the memory values take, in bytes, for the query memory budget (QueryBudget):
+// what a string of `length` bytes and a list of `count` elements (their own heap parts apart)
+// take, and what `value` takes with everything it reaches (a part shared by several values is
+// counted in each, as rendering the answer would repeat it).
+uint64_t string_bytes(uint64_t length);
+uint64_t list_bytes(uint64_t count);
+uint64_t value_bytes(const Value& value);
+// What a new list of copies of `items` takes: the list and the strings the copies own (lists,
+// maps and paths inside are shared, not copied).
+uint64_t list_copy_bytes(std::span<const Value> items);
 
 // Renders a node, relationship or path for the HTTP response; the executor supplies one that
 // loads properties from the graph. Called only for those three types.
