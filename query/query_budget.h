@@ -24,8 +24,13 @@ class QueryBudget {
   const QueryLimits& limits() const { return limits_; }
 
   // For loops, however tight: query_timeout once the deadline has passed, noticed within
-  // kTickInterval calls.
-  Status tick() { return ++ticks_ % kTickInterval == 0 ? check_deadline() : Status(); }
+  // kTickInterval units of work (a step is one unit unless it says it does more).
+  Status tick(uint32_t units = 1) {
+    ticks_ += units;
+    if (ticks_ < kTickInterval) return Status();
+    ticks_ = 0;
+    return check_deadline();
+  }
   // query_timeout when the deadline has passed (reads the clock now).
   Status check_deadline() const;
 

@@ -23,11 +23,8 @@ uint64_t concatenation_bytes(const Value& left, const Value& right) {
     return string_bytes(left.as_string().size() + right.as_string().size());
   }
   if (!left.is_list() && !right.is_list()) return 0;
-  auto items = [](const Value& value) {
-    return value.is_list() ? std::span<const Value>(value.as_list())
-                           : std::span<const Value>(&value, 1);
-  };
-  return list_copy_bytes(items(left)) + list_copy_bytes(items(right));
+  auto count = [](const Value& value) { return value.is_list() ? value.as_list().size() : 1; };
+  return list_bytes(count(left) + count(right));
 }
 
 }  // namespace

@@ -425,17 +425,27 @@ Result<Value> fn_right(Args args, const CallContext& context) {
   return left_right("right", args, context, false);
 }
 
-// Byte offsets where `search` (not empty) occurs in `text`, without overlaps; the search can be
-// long, so it counts against the deadline.
-Result<std::vector<size_t>> find_all(const std::string& text, const std::string& search,
-                                     QueryBudget& budget) {
-  std::vector<size_t> hits;
-  for (size_t hit = text.find(search); hit != std::string::npos;
-       hit = text.find(search, hit + search.size())) {
+// Where the next piece of `text` from `position` ends: the next occurrence of `delimiter` or,
+// for an empty delimiter, the next code point; npos after the last piece.
+size_t piece_end(std::string_view text, std::string_view delimiter, size_t position) {
+  if (!delimiter.empty()) return text.find(delimiter, position);
+  if (position >= text.size()) return std::string_view::npos;
+  size_t end = position + 1;
+  while (end < text.size() && !starts_code_point(text[end])) ++end;
+  return end < text.size() ? end : std::string_view::npos;
+}
+
+// How many pieces piece_end() cuts `text` into, counting no further than `enough` (the count
+// at which the caller's result no longer fits its budget: the search can be long, and is timed).
+Result<uint64_t> count_pieces(std::string_view text, std::string_view delimiter, uint64_t enough,
+                              QueryBudget& budget) {
+  uint64_t count = 1;
+  for (size_t end = piece_end(text, delimiter, 0); end != std::string_view::npos && count < enough;
+       end = piece_end(text, delimiter, end + delimiter.size())) {
     EXPGRAPH_RETURN_IF_ERROR(budget.tick());
-    hits.push_back(hit);
+    ++count;
   }
-  return hits;
+  return count;
 }
 
 Result<Value> fn_replace(Args args, const CallContext& context) {
@@ -448,17 +458,25 @@ Result<Value> fn_replace(Args args, const CallContext& context) {
   const std::string& replacement = args[2].as_string();
   if (search.empty()) return args[0];
   // Sized before it is built: a few nested replace() calls can ask for gigabytes.
-  auto hits = find_all(text, search, context.budget);
-  if (!hits.ok()) return hits.status();
-  unsigned __int128 length = static_cast<unsigned __int128>(hits->size()) * replacement.size() +
-                             text.size() - hits->size() * search.size();
+  uint64_t growth = replacement.size() > search.size() ? replacement.size() - search.size() : 0;
+  uint64_t enough = growth == 0
+                        ? UINT64_MAX
+                        : static_cast<uint64_t>(context.budget.limits().memory_bytes) / growth + 2;
+  auto pieces = count_pieces(text, search, enough, context.budget);
+  if (!pieces.ok()) return pieces.status();
+  uint64_t hits = *pieces - 1;
+  unsigned __int128 length = static_cast<unsigned __int128>(hits) * replacement.size() +
+                             text.size() - hits * search.size();
   EXPGRAPH_RETURN_IF_ERROR(context.budget.build(
       length >= UINT64_MAX / 2 ? UINT64_MAX : string_bytes(static_cast<uint64_t>(length))));
   std::string out;
   out.reserve(static_cast<size_t>(length));
   size_t position = 0;
-  for (size_t hit : *hits) {
-    EXPGRAPH_RETURN_IF_ERROR(context.budget.tick());
+  // A unit of work per KiB appended: a long replacement makes each step slow.
+  uint32_t units = 1 + static_cast<uint32_t>(std::min<size_t>(replacement.size() >> 10, 1 << 20));
+  for (size_t hit = text.find(search); hit != std::string::npos;
+       hit = text.find(search, position)) {
+    EXPGRAPH_RETURN_IF_ERROR(context.budget.tick(units));
     out.append(text, position, hit - position);
     out += replacement;
     position = hit + search.size();
@@ -474,26 +492,21 @@ Result<Value> fn_split(Args args, const CallContext& context) {
   }
   const std::string& text = args[0].as_string();
   const std::string& delimiter = args[1].as_string();
+  if (text.empty() && delimiter.empty()) return Value::list({});
   // Each part takes a Value: splitting a string can take far more memory than the string.
-  std::vector<size_t> cuts;  // where each part but the first begins, less the delimiter
-  if (delimiter.empty()) {
-    for (size_t i = 1; i < text.size(); ++i) {
-      if (starts_code_point(text[i])) cuts.push_back(i);
-    }
-  } else {
-    auto hits = find_all(text, delimiter, context.budget);
-    if (!hits.ok()) return hits.status();
-    cuts = std::move(hits).value();
-  }
-  size_t count = text.empty() && delimiter.empty() ? 0 : cuts.size() + 1;
-  EXPGRAPH_RETURN_IF_ERROR(context.budget.build(list_bytes(count) + text.size() + count));
+  uint64_t enough = static_cast<uint64_t>(context.budget.limits().memory_bytes) / sizeof(Value) + 2;
+  auto count = count_pieces(text, delimiter, enough, context.budget);
+  if (!count.ok()) return count.status();
+  uint64_t part_bytes = string_bytes(0) - sizeof(Value) + 1;  // and its share of `text`
+  EXPGRAPH_RETURN_IF_ERROR(
+      context.budget.build(list_bytes(*count) + *count * part_bytes + text.size()));
   Value::List parts;
-  parts.reserve(count);
+  parts.reserve(*count);
   size_t position = 0;
-  for (size_t i = 0; i < count; ++i) {
+  for (size_t end = piece_end(text, delimiter, 0);; end = piece_end(text, delimiter, position)) {
     EXPGRAPH_RETURN_IF_ERROR(context.budget.tick());
-    size_t end = i < cuts.size() ? cuts[i] : text.size();
     parts.push_back(Value::string(text.substr(position, end - position)));
+    if (end == std::string::npos) break;
     position = end + delimiter.size();
   }
   return Value::list(std::move(parts));
@@ -505,7 +518,7 @@ Result<Value> fn_reverse(Args args, const CallContext& context) {
   const Value& arg = args[0];
   if (arg.is_null()) return Value::null();
   if (arg.is_list()) {
-    EXPGRAPH_RETURN_IF_ERROR(context.budget.build(list_copy_bytes(arg.as_list())));
+    EXPGRAPH_RETURN_IF_ERROR(context.budget.build(list_bytes(arg.as_list().size())));
     return Value::list(Value::List(arg.as_list().rbegin(), arg.as_list().rend()));
   }
   if (!arg.is_string()) return argument_type_error("reverse", arg, "a LIST or STRING");
@@ -538,8 +551,7 @@ Result<Value> fn_tail(Args args, const CallContext& context) {
   if (!args[0].is_list()) return argument_type_error("tail", args[0], "a LIST");
   const Value::List& items = args[0].as_list();
   if (items.empty()) return Value::list({});
-  EXPGRAPH_RETURN_IF_ERROR(
-      context.budget.build(list_copy_bytes(std::span<const Value>(items).subspan(1))));
+  EXPGRAPH_RETURN_IF_ERROR(context.budget.build(list_bytes(items.size() - 1)));
   return Value::list(Value::List(items.begin() + 1, items.end()));
 }
 

@@ -233,7 +233,7 @@ namespace {
 
 // A std::string keeps up to 15 bytes inline (libstdc++); longer ones take a heap block.
 constexpr uint64_t kInlineStringBytes = 15;
-// make_shared's control block beside a list, map or path.
+// make_shared's control block beside a string, list, map or path.
 constexpr uint64_t kSharedBlockBytes = 16;
 
 uint64_t saturating_multiply(uint64_t a, uint64_t b) {
@@ -245,20 +245,14 @@ uint64_t string_heap_bytes(uint64_t length) { return length > kInlineStringBytes
 
 }  // namespace
 
-uint64_t string_bytes(uint64_t length) { return sizeof(Value) + string_heap_bytes(length); }
+uint64_t string_bytes(uint64_t length) {
+  return sizeof(Value) + kSharedBlockBytes + sizeof(std::string) + string_heap_bytes(length);
+}
 
 uint64_t list_bytes(uint64_t count) {
   uint64_t elements = saturating_multiply(count, sizeof(Value));
   uint64_t fixed = sizeof(Value) + kSharedBlockBytes + sizeof(Value::List);
   return elements > UINT64_MAX - fixed ? UINT64_MAX : elements + fixed;
-}
-
-uint64_t list_copy_bytes(std::span<const Value> items) {
-  uint64_t total = list_bytes(items.size());
-  for (const Value& item : items) {
-    if (item.is_string()) total += string_heap_bytes(item.as_string().size());
-  }
-  return total;
 }
 
 uint64_t value_bytes(const Value& value) {
