@@ -44,6 +44,20 @@ Result<QueryResult> run(GraphStore& graph, std::string_view text, const Value::M
   return result;
 }
 
+// run(), with exceptions turned into errors. Nothing in it is expected to throw, but a query
+// must never take the server down: allocation failures and library exceptions become a 422/500
+// for this query only.
+Result<QueryResult> run_guarded(GraphStore& graph, std::string_view text, const Value::Map& params,
+                                QueryBudget& budget) {
+  try {
+    return run(graph, text, params, budget);
+  } catch (const std::bad_alloc&) {
+    return Status::unprocessable("out_of_memory", "the query ran out of memory");
+  } catch (const std::exception& error) {
+    return Status::internal(std::string("query failed: ") + error.what());
+  }
+}
+
 }  // namespace
 
 nlohmann::json QueryResult::to_json() const {
@@ -64,17 +78,8 @@ nlohmann::json QueryResult::to_json() const {
 
 Result<QueryResult> run_query(GraphStore& graph, std::string_view text, const Value::Map& params,
                               const QueryLimits& limits) {
-  // Nothing below is expected to throw, but a query must never take the server down:
-  // allocation failures and library exceptions become a 500/422 for this query only.
   QueryBudget budget(limits);
-  Result<QueryResult> result = Status::internal("query did not run");
-  try {
-    result = run(graph, text, params, budget);
-  } catch (const std::bad_alloc&) {
-    result = Status::unprocessable("out_of_memory", "the query ran out of memory");
-  } catch (const std::exception& error) {
-    result = Status::internal(std::string("query failed: ") + error.what());
-  }
+  Result<QueryResult> result = run_guarded(graph, text, params, budget);
   // glibc keeps freed small blocks (the strings and lists a large query built) in its arenas:
   // without this the process stays at its peak size after the query is over.
 #if defined(__GLIBC__)
