@@ -1,5 +1,6 @@
-// POST /v1/query: runs an openCypher read query (or EXPLAIN) with parameters, a row limit and
-// a time limit. Body: {"query": "...", "params": {...}, "timeout_ms": 5000, "limit": 10000}.
+// POST /v1/query: runs an openCypher read query (or EXPLAIN) with parameters, a row limit, a
+// time limit and a memory budget. Body: {"query": "...", "params": {...}, "timeout_ms": 5000,
+// "limit": 10000, "memory_limit_mb": 256}.
 #include "api/http_json.h"
 #include "api/routes.h"
 #include "query/cypher/query_engine.h"
@@ -25,8 +26,8 @@ Result<int64_t> limit_field(const nlohmann::json& body, const char* name, int64_
 Status run_query(GraphStore& graph, const httplib::Request& request, httplib::Response& response) {
   auto body = parse_json_object(request.body);
   if (!body.ok()) return body.status();
-  EXPGRAPH_RETURN_IF_ERROR(
-      check_fields(*body, {"query", "params", "timeout_ms", "limit"}, "the body"));
+  EXPGRAPH_RETURN_IF_ERROR(check_fields(
+      *body, {"query", "params", "timeout_ms", "limit", "memory_limit_mb"}, "the body"));
   auto text = string_field(*body, "query", "the body");
   if (!text.ok()) return text.status();
 
@@ -41,7 +42,9 @@ Status run_query(GraphStore& graph, const httplib::Request& request, httplib::Re
   if (!max_rows.ok()) return max_rows.status();
   auto timeout_ms = limit_field(*body, "timeout_ms", QueryLimits::kDefaultTimeoutMs);
   if (!timeout_ms.ok()) return timeout_ms.status();
-  auto limits = QueryLimits::from_request(*max_rows, *timeout_ms);
+  auto memory_mb = limit_field(*body, "memory_limit_mb", QueryLimits::kDefaultMemoryMb);
+  if (!memory_mb.ok()) return memory_mb.status();
+  auto limits = QueryLimits::from_request(*max_rows, *timeout_ms, *memory_mb);
   if (!limits.ok()) return limits.status();
 
   auto result = cypher::run_query(graph, *text, params, *limits);

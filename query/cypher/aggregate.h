@@ -37,6 +37,9 @@ class Aggregator {
   Value result() const;
 
   Kind kind() const { return kind_; }
+  // How many values it keeps (collect()'s items, DISTINCT's seen set): add() raises it when it
+  // keeps the value it is given.
+  size_t held_values() const { return seen_.size() + items_.size(); }
 
  private:
   Aggregator(Kind kind, bool distinct) : kind_(kind), distinct_(distinct) {}

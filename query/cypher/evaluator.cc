@@ -16,6 +16,17 @@ Status at_position(Status status, SourcePosition position) {
   return status;
 }
 
+// What `left + right` allocates when it concatenates strings or lists; 0 for what else it does.
+uint64_t concatenation_bytes(const Value& left, const Value& right) {
+  if (left.is_null() || right.is_null()) return 0;
+  if (left.is_string() && right.is_string()) {
+    return string_bytes(left.as_string().size() + right.as_string().size());
+  }
+  if (!left.is_list() && !right.is_list()) return 0;
+  auto count = [](const Value& value) { return value.is_list() ? value.as_list().size() : 1; };
+  return list_bytes(count(left) + count(right));
+}
+
 }  // namespace
 
 Result<bool> Evaluator::predicate(const Expr& expr, const Scope& scope) {
@@ -30,6 +41,11 @@ Result<bool> Evaluator::predicate(const Expr& expr, const Scope& scope) {
 }
 
 Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
+  budget_.start_expression();
+  return evaluate(expr, scope);
+}
+
+Result<Value> Evaluator::evaluate(const Expr& expr, const Scope& scope) {
   switch (expr.kind()) {
     case ExprKind::kLiteral:
       return expr.as<LiteralExpr>().value;
@@ -55,14 +71,14 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
     }
     case ExprKind::kProperty: {
       const auto& property = expr.as<PropertyExpr>();
-      auto object = eval(*property.object, scope);
+      auto object = evaluate(*property.object, scope);
       if (!object.ok()) return object;
       if (object->is_null()) return Value::null();
       return graph_.property(*object, property.key);
     }
     case ExprKind::kLabels: {
       const auto& labels = expr.as<LabelsExpr>();
-      auto object = eval(*labels.object, scope);
+      auto object = evaluate(*labels.object, scope);
       if (!object.ok()) return object;
       if (object->is_null()) return Value::null();
       const std::string* type = nullptr;
@@ -82,7 +98,7 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
     case ExprKind::kList: {
       Value::List items;
       for (const ExprPtr& item : expr.as<ListExpr>().items) {
-        auto value = eval(*item, scope);
+        auto value = evaluate(*item, scope);
         if (!value.ok()) return value;
         items.push_back(std::move(value).value());
       }
@@ -91,7 +107,7 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
     case ExprKind::kMap: {
       Value::Map entries;
       for (const auto& [key, item] : expr.as<MapExpr>().entries) {
-        auto value = eval(*item, scope);
+        auto value = evaluate(*item, scope);
         if (!value.ok()) return value;
         entries.insert_or_assign(key, std::move(value).value());
       }
@@ -99,9 +115,9 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
     }
     case ExprKind::kIndex: {
       const auto& index = expr.as<IndexExpr>();
-      auto container = eval(*index.container, scope);
+      auto container = evaluate(*index.container, scope);
       if (!container.ok()) return container;
-      auto key = eval(*index.index, scope);
+      auto key = evaluate(*index.index, scope);
       if (!key.ok()) return key;
       if ((container->is_node() || container->is_relationship()) && key->is_string()) {
         return graph_.property(*container, key->as_string());
@@ -110,16 +126,16 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
     }
     case ExprKind::kSlice: {
       const auto& slice = expr.as<SliceExpr>();
-      auto list = eval(*slice.list, scope);
+      auto list = evaluate(*slice.list, scope);
       if (!list.ok()) return list;
       std::optional<Value> from, to;
       if (slice.from) {
-        auto value = eval(*slice.from, scope);
+        auto value = evaluate(*slice.from, scope);
         if (!value.ok()) return value;
         from = std::move(value).value();
       }
       if (slice.to) {
-        auto value = eval(*slice.to, scope);
+        auto value = evaluate(*slice.to, scope);
         if (!value.ok()) return value;
         to = std::move(value).value();
       }
@@ -127,7 +143,7 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
     }
     case ExprKind::kUnary: {
       const auto& unary = expr.as<UnaryExpr>();
-      auto operand = eval(*unary.operand, scope);
+      auto operand = evaluate(*unary.operand, scope);
       if (!operand.ok()) return operand;
       auto result = apply_unary(unary.op, *operand);
       if (!result.ok()) return at_position(result.status(), expr.position);
@@ -135,13 +151,17 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
     }
     case ExprKind::kBinary: {
       const auto& binary = expr.as<BinaryExpr>();
-      auto left = eval(*binary.left, scope);
+      auto left = evaluate(*binary.left, scope);
       if (!left.ok()) return left;
       // Short-circuit: the right side is not evaluated when the left decides.
       if (binary.op == BinaryOp::kAnd && left->is_bool() && !left->as_bool()) return *left;
       if (binary.op == BinaryOp::kOr && left->is_bool() && left->as_bool()) return *left;
-      auto right = eval(*binary.right, scope);
+      auto right = evaluate(*binary.right, scope);
       if (!right.ok()) return right;
+      if (binary.op == BinaryOp::kAdd) {
+        Status charged = budget_.build(concatenation_bytes(*left, *right));
+        if (!charged.ok()) return at_position(std::move(charged), expr.position);
+      }
       auto result = apply_binary(binary.op, *left, *right);
       if (!result.ok()) return at_position(result.status(), expr.position);
       return result;
@@ -153,17 +173,17 @@ Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
       const auto& case_expr = expr.as<CaseExpr>();
       std::optional<Value> subject;
       if (case_expr.subject) {
-        auto value = eval(*case_expr.subject, scope);
+        auto value = evaluate(*case_expr.subject, scope);
         if (!value.ok()) return value;
         subject = std::move(value).value();
       }
       for (const auto& [when, then] : case_expr.branches) {
-        auto condition = eval(*when, scope);
+        auto condition = evaluate(*when, scope);
         if (!condition.ok()) return condition;
         bool taken = subject ? is_true(equals(*subject, *condition)) : is_true(*condition);
-        if (taken) return eval(*then, scope);
+        if (taken) return evaluate(*then, scope);
       }
-      if (case_expr.otherwise) return eval(*case_expr.otherwise, scope);
+      if (case_expr.otherwise) return evaluate(*case_expr.otherwise, scope);
       return Value::null();
     }
   }
@@ -185,11 +205,11 @@ Result<Value> Evaluator::eval_function(const Expr& expr, const Scope& scope) {
   std::vector<Value> args;
   args.reserve(call.args.size());
   for (const ExprPtr& arg : call.args) {
-    auto value = eval(*arg, scope);
+    auto value = evaluate(*arg, scope);
     if (!value.ok()) return value;
     args.push_back(std::move(value).value());
   }
-  auto result = call_function(call.name, args, &graph_);
+  auto result = call_function(call.name, args, budget_, &graph_);
   if (!result.ok()) return at_position(result.status(), expr.position);
   return result;
 }

@@ -1,7 +1,8 @@
 // Expression evaluation over one row: variables come from the row's slots (through a chain of
 // scopes), properties from GraphAccess, operators from operators.h, functions from
-// functions.h, and aggregate calls from precomputed results. Used by every executor operator.
-// Not thread-safe (it shares the query's GraphAccess).
+// functions.h, and aggregate calls from precomputed results. The values it builds are charged
+// to the query's budget. Used by every executor operator.
+// Not thread-safe (it shares the query's GraphAccess and QueryBudget).
 #pragma once
 
 #include <unordered_map>
@@ -12,6 +13,7 @@
 #include "query/cypher/graph_access.h"
 #include "query/cypher/plan.h"
 #include "query/cypher/value.h"
+#include "query/query_budget.h"
 
 namespace expgraph::cypher {
 
@@ -27,10 +29,12 @@ struct Scope {
 
 class Evaluator {
  public:
-  Evaluator(GraphAccess& graph, const Value::Map& params) : graph_(graph), params_(params) {}
+  Evaluator(GraphAccess& graph, const Value::Map& params, QueryBudget& budget)
+      : graph_(graph), params_(params), budget_(budget) {}
 
   // The value of `expr` in `scope`. Aggregate calls read `aggregates` (set by the
-  // aggregation operator); elsewhere they are an error.
+  // aggregation operator); elsewhere they are an error. The values built on the way count
+  // against the budget until the next evaluation starts (query_memory_limit).
   Result<Value> eval(const Expr& expr, const Scope& scope);
   // A WHERE predicate: true only when the value is boolean true.
   Result<bool> predicate(const Expr& expr, const Scope& scope);
@@ -41,10 +45,12 @@ class Evaluator {
   GraphAccess& graph() { return graph_; }
 
  private:
+  Result<Value> evaluate(const Expr& expr, const Scope& scope);
   Result<Value> eval_function(const Expr& expr, const Scope& scope);
 
   GraphAccess& graph_;
   const Value::Map& params_;
+  QueryBudget& budget_;
   const std::unordered_map<const Expr*, Value>* aggregates_ = nullptr;
 };
 

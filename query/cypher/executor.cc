@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -16,55 +18,51 @@ namespace {
 
 // Shared state of one execution.
 struct Context {
-  Context(const Plan& plan, GraphAccess& access, const Value::Map& params,
-          const QueryLimits& limits, const Deadline& deadline)
-      : plan(plan),
-        access(access),
-        evaluator(access, params),
-        limits(limits),
-        deadline(deadline),
-        max_buffered(std::max<int64_t>(kMinBufferedRows, 10 * limits.max_rows)) {}
+  Context(const Plan& plan, GraphAccess& access, const Value::Map& params, QueryBudget& budget)
+      : plan(plan), access(access), evaluator(access, params, budget), budget(budget) {}
 
   bool default_depth_reached = false;  // see ExecutionResult::warnings
 
-  // Called in every loop; looks at the clock every 64 calls to stay cheap.
-  Status tick() {
-    if ((++ticks & 63) == 0 && deadline.expired()) return timeout();
-    return Status();
-  }
-  Status timeout() const {
-    return Status(StatusCode::kOverloaded,
-                  "the query ran longer than its time limit of " +
-                      std::to_string(limits.timeout_ms) +
-                      " ms and was cancelled; narrow the pattern (labels, keys, bounded "
-                      "var-length) or raise timeout_ms (at most " +
-                      std::to_string(QueryLimits::kMaxTimeoutMs) + ")",
-                  {}, "query_timeout");
-  }
-  // One more row held in memory by a buffering operator.
-  Status buffer_row() {
-    if (++buffered > max_buffered) {
-      return Status::unprocessable(
-          "intermediate_limit_exceeded",
-          "the query holds more than " + std::to_string(max_buffered) +
-              " intermediate rows (sort, aggregation or DISTINCT input); filter earlier, or "
-              "raise the request's \"limit\": this bound is 10 times it, at least " +
-              std::to_string(kMinBufferedRows));
-    }
-    return Status();
-  }
+  // Called in every loop: the deadline.
+  Status tick() { return budget.tick(); }
   // Whether an operator at `position` may stop producing: a LIMIT downstream is satisfied.
   bool stopped(int position) const { return stop_below > position; }
 
   const Plan& plan;
   GraphAccess& access;
   Evaluator evaluator;
-  QueryLimits limits;
-  const Deadline& deadline;
-  int64_t max_buffered;
-  int64_t buffered = 0;
-  uint32_t ticks = 0;
+  QueryBudget& budget;
   int stop_below = -1;
+};
+
+// What a row held by an operator takes, for the memory budget.
+uint64_t row_bytes(const Row& row) {
+  uint64_t total = sizeof(Row);
+  for (const Value& value : row) total += value_bytes(value);
+  return total;
+}
+
+// What one buffering operator holds against the budget, so that it can give it all back when
+// it lets go of its rows.
+class Holding {
+ public:
+  explicit Holding(QueryBudget& budget) : budget_(budget) {}
+  Status hold(int64_t rows, uint64_t bytes) {
+    rows_ += rows;
+    bytes_ += bytes;
+    return budget_.hold(rows, bytes);
+  }
+  void release(int64_t rows, uint64_t bytes) {
+    rows_ -= rows;
+    bytes_ -= bytes;
+    budget_.release(rows, bytes);
+  }
+  void release_all() { release(rows_, bytes_); }
+
+ private:
+  QueryBudget& budget_;
+  int64_t rows_ = 0;
+  uint64_t bytes_ = 0;
 };
 
 class Operator {
@@ -506,7 +504,7 @@ class AggregationOp : public Operator {
     auto it = index_.find(group_key);
     Group* group = nullptr;
     if (it == index_.end()) {
-      EXPGRAPH_RETURN_IF_ERROR(ctx_.buffer_row());
+      EXPGRAPH_RETURN_IF_ERROR(holding_.hold(1, value_bytes(group_key) + row_bytes(row)));
       auto created = new_group(group_key, row);
       if (!created.ok()) return created.status();
       index_.emplace(group_key, groups_.size());
@@ -523,11 +521,14 @@ class AggregationOp : public Operator {
         if (!value.ok()) return value.status();
         argument = std::move(value).value();
       }
-      // collect() holds its input: it counts against the buffered-row bound like a sort.
-      if (group->aggregators[i].kind() == Aggregator::Kind::kCollect && !argument.is_null()) {
-        EXPGRAPH_RETURN_IF_ERROR(ctx_.buffer_row());
+      Aggregator& aggregator = group->aggregators[i];
+      size_t held = aggregator.held_values();
+      EXPGRAPH_RETURN_IF_ERROR(aggregator.add(argument));
+      // collect() holds its input (a row each, like a sort); DISTINCT holds what it has seen.
+      if (aggregator.held_values() > held) {
+        bool collect = aggregator.kind() == Aggregator::Kind::kCollect;
+        EXPGRAPH_RETURN_IF_ERROR(holding_.hold(collect ? 1 : 0, value_bytes(argument)));
       }
-      EXPGRAPH_RETURN_IF_ERROR(group->aggregators[i].add(argument));
     }
     return Status();
   }
@@ -571,6 +572,8 @@ class AggregationOp : public Operator {
       EXPGRAPH_RETURN_IF_ERROR(next_->push(out));
     }
     groups_.clear();
+    index_.clear();
+    holding_.release_all();
     return next_->finish();
   }
 
@@ -596,6 +599,7 @@ class AggregationOp : public Operator {
     return group;
   }
 
+  Holding holding_{ctx_.budget};
   std::vector<Group> groups_;  // in first-seen order
   std::unordered_map<Value, size_t, ValueHash, ValueEquivalent> index_;
 };
@@ -605,8 +609,10 @@ class DistinctOp : public Operator {
   using Operator::Operator;
   Status push(Row& row) override {
     Value::List key(row.begin(), row.begin() + step_->distinct_width);
-    if (!seen_.insert(Value::list(std::move(key))).second) return Status();
-    EXPGRAPH_RETURN_IF_ERROR(ctx_.buffer_row());
+    Value distinct = Value::list(std::move(key));
+    uint64_t bytes = value_bytes(distinct);
+    if (!seen_.insert(std::move(distinct)).second) return Status();
+    EXPGRAPH_RETURN_IF_ERROR(ctx_.budget.hold(1, bytes));
     return next_->push(row);
   }
 
@@ -614,36 +620,72 @@ class DistinctOp : public Operator {
   std::unordered_set<Value, ValueHash, ValueEquivalent> seen_;
 };
 
+// ORDER BY. Followed by LIMIT k (SKIP s LIMIT k), it keeps only the first k (s + k) rows seen
+// so far, in a heap whose top is the last of them: memory in k, not in the input. Ties keep
+// their input order (rows are ranked by their keys, then by arrival), as a stable sort does.
 class SortOp : public Operator {
  public:
-  using Operator::Operator;
+  SortOp(Context& context, const PlanStep* step, std::optional<int64_t> keep)
+      : Operator(context, step),
+        keep_(keep),
+        start_(static_cast<size_t>(context.plan.schemas[step->output_schema].width())) {}
+
   Status push(Row& row) override {
-    EXPGRAPH_RETURN_IF_ERROR(ctx_.buffer_row());
-    rows_.push_back(row);
+    EXPGRAPH_RETURN_IF_ERROR(ctx_.tick());
+    Entry entry{row, arrivals_++, row_bytes(row)};
+    if (!keep_ || static_cast<int64_t>(rows_.size()) < *keep_) {
+      EXPGRAPH_RETURN_IF_ERROR(holding_.hold(1, entry.bytes));
+      rows_.push_back(std::move(entry));
+      if (keep_) std::push_heap(rows_.begin(), rows_.end(), ranks_before_);
+      return Status();
+    }
+    if (rows_.empty() || !ranks_before_(entry, rows_.front())) return Status();
+    std::pop_heap(rows_.begin(), rows_.end(), ranks_before_);
+    holding_.release(1, rows_.back().bytes);
+    EXPGRAPH_RETURN_IF_ERROR(holding_.hold(1, entry.bytes));
+    rows_.back() = std::move(entry);
+    std::push_heap(rows_.begin(), rows_.end(), ranks_before_);
     return Status();
   }
+
   Status finish() override {
-    size_t start = static_cast<size_t>(ctx_.plan.schemas[step_->output_schema].width());
-    const std::vector<bool>& descending = step_->descending;
-    std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
-      for (size_t i = 0; i < descending.size(); ++i) {
-        int order = order_compare(a[start + i], b[start + i]);
-        if (order != 0) return descending[i] ? order > 0 : order < 0;
-      }
-      return false;
-    });
-    for (Row& row : rows_) {
+    std::sort(rows_.begin(), rows_.end(), ranks_before_);
+    for (Entry& entry : rows_) {
       if (stopped()) break;
       EXPGRAPH_RETURN_IF_ERROR(ctx_.tick());
-      row.resize(start);
-      EXPGRAPH_RETURN_IF_ERROR(next_->push(row));
+      entry.row.resize(start_);
+      EXPGRAPH_RETURN_IF_ERROR(next_->push(entry.row));
     }
     rows_.clear();
+    holding_.release_all();
     return next_->finish();
   }
 
  private:
-  std::vector<Row> rows_;
+  struct Entry {
+    Row row;
+    uint64_t arrival;
+    uint64_t bytes;
+  };
+  // The ORDER BY keys (after the output columns), then arrival: a strict total order.
+  struct RanksBefore {
+    const SortOp* sort;
+    bool operator()(const Entry& a, const Entry& b) const {
+      const std::vector<bool>& descending = sort->step_->descending;
+      for (size_t i = 0; i < descending.size(); ++i) {
+        int order = order_compare(a.row[sort->start_ + i], b.row[sort->start_ + i]);
+        if (order != 0) return descending[i] ? order > 0 : order < 0;
+      }
+      return a.arrival < b.arrival;
+    }
+  };
+
+  std::optional<int64_t> keep_;  // LIMIT (plus SKIP) after the sort: the rows it may pass on
+  size_t start_;                 // where the sort keys begin in a row
+  RanksBefore ranks_before_{this};
+  Holding holding_{ctx_.budget};
+  std::vector<Entry> rows_;
+  uint64_t arrivals_ = 0;
 };
 
 class SkipOp : public Operator {
@@ -687,15 +729,15 @@ class SinkOp : public Operator {
  public:
   SinkOp(Context& context, size_t width) : Operator(context, nullptr), width_(width) {}
   Status push(Row& row) override {
-    if (static_cast<int64_t>(rows.size()) >= ctx_.limits.max_rows) {
+    if (static_cast<int64_t>(rows.size()) >= ctx_.budget.limits().max_rows) {
       return Status::unprocessable(
           "row_limit_exceeded", "the query returns more than " +
-                                    std::to_string(ctx_.limits.max_rows) +
+                                    std::to_string(ctx_.budget.limits().max_rows) +
                                     " rows; add LIMIT to the query or raise \"limit\" (at most " +
                                     std::to_string(QueryLimits::kMaxRows) + ")");
     }
     rows.emplace_back(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(width_));
-    return Status();
+    return ctx_.budget.hold(0, row_bytes(rows.back()));
   }
   Status finish() override { return Status(); }
 
@@ -724,8 +766,8 @@ class PipelineBuilder {
   // Returns the head of the chain for `steps`, ending in `tail`.
   Result<Operator*> build(const std::vector<PlanStep>& steps, Operator* tail) {
     std::vector<Operator*> chain;
-    for (const PlanStep& step : steps) {
-      auto op = make(step);
+    for (size_t i = 0; i < steps.size(); ++i) {
+      auto op = make(steps[i], std::span(steps).subspan(i + 1));
       if (!op.ok()) return op.status();
       chain.push_back(*op);
     }
@@ -760,7 +802,26 @@ class PipelineBuilder {
     return value->as_int();
   }
 
-  Result<Operator*> make(const PlanStep& step) {
+  // How many rows a sort followed by `after` may pass on: SKIP s LIMIT k lets s + k through,
+  // LIMIT k lets k; nullopt without a LIMIT (or when s + k overflows).
+  Result<std::optional<int64_t>> sort_keep(std::span<const PlanStep> after) {
+    int64_t skipped = 0;
+    if (!after.empty() && after.front().kind == StepKind::kSkip) {
+      auto n = count(after.front());
+      if (!n.ok()) return n.status();
+      skipped = *n;
+      after = after.subspan(1);
+    }
+    if (after.empty() || after.front().kind != StepKind::kLimit) return std::optional<int64_t>();
+    auto n = count(after.front());
+    if (!n.ok()) return n.status();
+    int64_t keep;
+    if (__builtin_add_overflow(skipped, *n, &keep)) return std::optional<int64_t>();
+    return std::optional<int64_t>(keep);
+  }
+
+  // The operator for `step`; `after` are the steps that follow it in its chain.
+  Result<Operator*> make(const PlanStep& step, std::span<const PlanStep> after) {
     Operator* op = nullptr;
     switch (step.kind) {
       case StepKind::kNodeByKey:
@@ -810,9 +871,12 @@ class PipelineBuilder {
       case StepKind::kDistinct:
         op = add<DistinctOp>(ctx_, &step);
         break;
-      case StepKind::kSort:
-        op = add<SortOp>(ctx_, &step);
+      case StepKind::kSort: {
+        auto keep = sort_keep(after);
+        if (!keep.ok()) return keep.status();
+        op = add<SortOp>(ctx_, &step, *keep);
         break;
+      }
       case StepKind::kSkip:
       case StepKind::kLimit: {
         auto n = count(step);
@@ -836,15 +900,14 @@ class PipelineBuilder {
 }  // namespace
 
 Result<ExecutionResult> execute_plan(const Plan& plan, GraphAccess& access,
-                                     const Value::Map& params, const QueryLimits& limits,
-                                     const Deadline& deadline) {
-  Context context(plan, access, params, limits, deadline);
+                                     const Value::Map& params, QueryBudget& budget) {
+  Context context(plan, access, params, budget);
   PipelineBuilder builder(context);
   SinkOp sink(context, plan.columns.size());
   auto head = builder.build(plan.steps, &sink);
   if (!head.ok()) return head.status();
   sink.position_ = builder.next_position();
-  if (deadline.expired()) return context.timeout();
+  EXPGRAPH_RETURN_IF_ERROR(budget.check_deadline());
 
   Row start(plan.schemas[0].width());
   EXPGRAPH_RETURN_IF_ERROR((*head)->push(start));

@@ -1,8 +1,10 @@
 // The executor: runs a Plan as a push-based pipeline of operators (scans, expansions over the
 // topology mirror, filters, optional match, unwind, projection, aggregation, distinct, sort,
-// skip, limit). Guards: the deadline is checked in every loop (query_timeout), the result
-// may not exceed the row limit (row_limit_exceeded), and buffering operators (sort,
-// aggregation, distinct) may hold at most a bounded number of rows (intermediate_limit_exceeded).
+// skip, limit). Guards, all kept by the query's QueryBudget: the deadline is checked in every
+// loop (query_timeout), the result may not exceed the row limit (row_limit_exceeded), and the
+// rows that buffering operators (sort, aggregation, distinct, collect, the result) hold count
+// against the held-row bound (intermediate_limit_exceeded) and the memory budget
+// (query_memory_limit). ORDER BY followed by LIMIT keeps only the rows it may return.
 // One execution per call; thread-safe as long as each call has its own GraphAccess.
 #pragma once
 
@@ -13,7 +15,7 @@
 #include "query/cypher/evaluator.h"
 #include "query/cypher/graph_access.h"
 #include "query/cypher/plan.h"
-#include "query/query_limits.h"
+#include "query/query_budget.h"
 
 namespace expgraph::cypher {
 
@@ -25,13 +27,9 @@ struct ExecutionResult {
   std::vector<std::string> warnings;
 };
 
-// Rows buffered by sort / aggregation / distinct: ten times the row limit, at least this.
-inline constexpr int64_t kMinBufferedRows = 100000;
-
-// Runs `plan` (the query it points into must be alive) with `params`, within `limits`
-// (max_rows) and `deadline`. `timeout_ms` is only used in the timeout message.
+// Runs `plan` (the query it points into must be alive) with `params`, within `budget` (its
+// limits, deadline and memory).
 Result<ExecutionResult> execute_plan(const Plan& plan, GraphAccess& access,
-                                     const Value::Map& params, const QueryLimits& limits,
-                                     const Deadline& deadline);
+                                     const Value::Map& params, QueryBudget& budget);
 
 }  // namespace expgraph::cypher

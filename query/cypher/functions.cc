@@ -15,10 +15,13 @@ namespace expgraph::cypher {
 namespace {
 
 using Args = std::span<const Value>;
-using Function = Result<Value> (*)(Args args, const PropertyLoader* loader);
-
-// range() refuses to build lists longer than this; a query that needs more is a mistake.
-constexpr int64_t kMaxRangeSize = 10'000'000;
+// What a call may use besides its arguments: the query's budget, charged before a function
+// builds a string or list, and the loader that keys() and properties() read entities with.
+struct CallContext {
+  QueryBudget& budget;
+  const PropertyLoader* loader;
+};
+using Function = Result<Value> (*)(Args args, const CallContext& context);
 
 struct FunctionDef {
   size_t min_args;
@@ -39,22 +42,31 @@ Status argument_type_error(std::string_view function, const Value& arg, std::str
                     std::string(type_name(arg.type())));
 }
 
-// Byte offsets of each code point in valid UTF-8, plus the end offset.
-std::vector<size_t> code_point_offsets(const std::string& text) {
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) offsets.push_back(i);
-  }
-  offsets.push_back(text.size());
-  return offsets;
+// String functions walk valid UTF-8 in place: a table of offsets would take eight bytes for
+// each byte of text, outside the memory budget.
+bool starts_code_point(char byte) { return (static_cast<unsigned char>(byte) & 0xC0) != 0x80; }
+
+int64_t code_point_count(std::string_view text) {
+  return std::count_if(text.begin(), text.end(), starts_code_point);
 }
 
-std::string substring_code_points(const std::string& text, int64_t start, int64_t length) {
-  std::vector<size_t> offsets = code_point_offsets(text);
-  int64_t count = static_cast<int64_t>(offsets.size()) - 1;
-  int64_t begin = std::clamp<int64_t>(start, 0, count);
-  int64_t end = length > count - begin ? count : begin + length;
-  return text.substr(offsets[begin], offsets[end] - offsets[begin]);
+// The byte offset of code point `index` (>= 0) in `text`, or text.size() past the end.
+size_t code_point_offset(std::string_view text, int64_t index) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (starts_code_point(text[i]) && index-- == 0) return i;
+  }
+  return text.size();
+}
+
+std::string_view substring_code_points(std::string_view text, int64_t start, int64_t length) {
+  size_t begin = code_point_offset(text, start);
+  return text.substr(begin, code_point_offset(text.substr(begin), length));
+}
+
+// A string result, charged before it is copied out.
+Result<Value> charged_string(std::string_view text, QueryBudget& budget) {
+  EXPGRAPH_RETURN_IF_ERROR(budget.build(string_bytes(text.size())));
+  return Value::string(std::string(text));
 }
 
 Result<int64_t> int_argument(std::string_view function, const Value& arg) {
@@ -100,7 +112,7 @@ Result<Value> entity_properties(std::string_view function, const Value& entity,
 
 // --- Graph entities -----------------------------------------------------------------------
 
-Result<Value> fn_id(Args args, const PropertyLoader*) {
+Result<Value> fn_id(Args args, const CallContext&) {
   if (args[0].is_null()) return Value::null();
   if (!args[0].is_node()) return argument_type_error("id", args[0], "a NODE");
   uint64_t id = args[0].as_node().id;
@@ -110,33 +122,33 @@ Result<Value> fn_id(Args args, const PropertyLoader*) {
   return Value::integer(static_cast<int64_t>(id));
 }
 
-Result<Value> fn_labels(Args args, const PropertyLoader*) {
+Result<Value> fn_labels(Args args, const CallContext&) {
   if (args[0].is_null()) return Value::null();
   if (!args[0].is_node()) return argument_type_error("labels", args[0], "a NODE");
   return Value::list({Value::string(args[0].as_node().type)});
 }
 
-Result<Value> fn_type(Args args, const PropertyLoader*) {
+Result<Value> fn_type(Args args, const CallContext&) {
   if (args[0].is_null()) return Value::null();
   if (!args[0].is_relationship()) return argument_type_error("type", args[0], "a RELATIONSHIP");
   return Value::string(args[0].as_relationship().type);
 }
 
-Result<Value> fn_keys(Args args, const PropertyLoader* loader) {
+Result<Value> fn_keys(Args args, const CallContext& context) {
   if (args[0].is_null()) return Value::null();
-  Result<Value> properties = entity_properties("keys", args[0], loader);
+  Result<Value> properties = entity_properties("keys", args[0], context.loader);
   if (!properties.ok()) return properties;
   Value::List keys;
   for (const auto& [key, value] : properties->as_map()) keys.push_back(Value::string(key));
   return Value::list(std::move(keys));
 }
 
-Result<Value> fn_properties(Args args, const PropertyLoader* loader) {
+Result<Value> fn_properties(Args args, const CallContext& context) {
   if (args[0].is_null()) return Value::null();
-  return entity_properties("properties", args[0], loader);
+  return entity_properties("properties", args[0], context.loader);
 }
 
-Result<Value> fn_nodes(Args args, const PropertyLoader*) {
+Result<Value> fn_nodes(Args args, const CallContext&) {
   if (args[0].is_null()) return Value::null();
   if (!args[0].is_path()) return argument_type_error("nodes", args[0], "a PATH");
   Value::List nodes;
@@ -145,7 +157,7 @@ Result<Value> fn_nodes(Args args, const PropertyLoader*) {
   return Value::list(std::move(nodes));
 }
 
-Result<Value> fn_relationships(Args args, const PropertyLoader*) {
+Result<Value> fn_relationships(Args args, const CallContext&) {
   if (args[0].is_null()) return Value::null();
   if (!args[0].is_path()) return argument_type_error("relationships", args[0], "a PATH");
   Value::List rels;
@@ -157,25 +169,25 @@ Result<Value> fn_relationships(Args args, const PropertyLoader*) {
 
 // --- Sizes and null handling ----------------------------------------------------------------
 
-Result<Value> fn_size(Args args, const PropertyLoader*) {
+Result<Value> fn_size(Args args, const CallContext&) {
   const Value& arg = args[0];
   if (arg.is_null()) return Value::null();
   if (arg.is_list()) return Value::integer(static_cast<int64_t>(arg.as_list().size()));
   if (arg.is_string()) {
-    return Value::integer(static_cast<int64_t>(code_point_offsets(arg.as_string()).size() - 1));
+    return Value::integer(code_point_count(arg.as_string()));
   }
   return argument_type_error("size", arg, "a LIST or STRING");
 }
 
-Result<Value> fn_length(Args args, const PropertyLoader* loader) {
+Result<Value> fn_length(Args args, const CallContext& context) {
   const Value& arg = args[0];
   if (arg.is_path())
     return Value::integer(static_cast<int64_t>(arg.as_path().relationships.size()));
-  if (arg.is_null() || arg.is_list() || arg.is_string()) return fn_size(args, loader);
+  if (arg.is_null() || arg.is_list() || arg.is_string()) return fn_size(args, context);
   return argument_type_error("length", arg, "a PATH, LIST or STRING");
 }
 
-Result<Value> fn_coalesce(Args args, const PropertyLoader*) {
+Result<Value> fn_coalesce(Args args, const CallContext&) {
   for (const Value& arg : args) {
     if (!arg.is_null()) return arg;
   }
@@ -184,7 +196,7 @@ Result<Value> fn_coalesce(Args args, const PropertyLoader*) {
 
 // --- Conversions --------------------------------------------------------------------------
 
-Result<Value> fn_to_string(Args args, const PropertyLoader*) {
+Result<Value> fn_to_string(Args args, const CallContext&) {
   const Value& arg = args[0];
   switch (arg.type()) {
     case Value::Type::kNull:
@@ -202,7 +214,7 @@ Result<Value> fn_to_string(Args args, const PropertyLoader*) {
   }
 }
 
-Result<Value> fn_to_integer(Args args, const PropertyLoader*) {
+Result<Value> fn_to_integer(Args args, const CallContext&) {
   const Value& arg = args[0];
   switch (arg.type()) {
     case Value::Type::kNull:
@@ -230,7 +242,7 @@ Result<Value> fn_to_integer(Args args, const PropertyLoader*) {
   }
 }
 
-Result<Value> fn_to_float(Args args, const PropertyLoader*) {
+Result<Value> fn_to_float(Args args, const CallContext&) {
   const Value& arg = args[0];
   switch (arg.type()) {
     case Value::Type::kNull:
@@ -248,7 +260,7 @@ Result<Value> fn_to_float(Args args, const PropertyLoader*) {
   }
 }
 
-Result<Value> fn_to_boolean(Args args, const PropertyLoader*) {
+Result<Value> fn_to_boolean(Args args, const CallContext&) {
   const Value& arg = args[0];
   switch (arg.type()) {
     case Value::Type::kNull:
@@ -270,7 +282,7 @@ Result<Value> fn_to_boolean(Args args, const PropertyLoader*) {
 
 // --- Maths ----------------------------------------------------------------------------------
 
-Result<Value> fn_abs(Args args, const PropertyLoader*) {
+Result<Value> fn_abs(Args args, const CallContext&) {
   const Value& arg = args[0];
   if (arg.is_null()) return Value::null();
   if (arg.is_int()) {
@@ -284,7 +296,7 @@ Result<Value> fn_abs(Args args, const PropertyLoader*) {
   return argument_type_error("abs", arg, "a number");
 }
 
-Result<Value> fn_round(Args args, const PropertyLoader*) {
+Result<Value> fn_round(Args args, const CallContext&) {
   const Value& arg = args[0];
   if (arg.is_null() || (args.size() > 1 && args[1].is_null())) return Value::null();
   if (!arg.is_number()) return argument_type_error("round", arg, "a number");
@@ -310,17 +322,17 @@ double ceil_of(double x) { return std::ceil(x); }
 double floor_of(double x) { return std::floor(x); }
 double sqrt_of(double x) { return std::sqrt(x); }
 
-Result<Value> fn_ceil(Args args, const PropertyLoader*) {
+Result<Value> fn_ceil(Args args, const CallContext&) {
   return float_function<ceil_of>("ceil", args);
 }
-Result<Value> fn_floor(Args args, const PropertyLoader*) {
+Result<Value> fn_floor(Args args, const CallContext&) {
   return float_function<floor_of>("floor", args);
 }
-Result<Value> fn_sqrt(Args args, const PropertyLoader*) {
+Result<Value> fn_sqrt(Args args, const CallContext&) {
   return float_function<sqrt_of>("sqrt", args);
 }
 
-Result<Value> fn_sign(Args args, const PropertyLoader*) {
+Result<Value> fn_sign(Args args, const CallContext&) {
   const Value& arg = args[0];
   if (arg.is_null()) return Value::null();
   if (!arg.is_number()) return argument_type_error("sign", arg, "a number");
@@ -332,9 +344,10 @@ Result<Value> fn_sign(Args args, const PropertyLoader*) {
 // --- Strings --------------------------------------------------------------------------------
 
 template <char (*kMap)(char)>
-Result<Value> map_ascii(const char* name, Args args) {
+Result<Value> map_ascii(const char* name, Args args, const CallContext& context) {
   if (args[0].is_null()) return Value::null();
   if (!args[0].is_string()) return argument_type_error(name, args[0], "a STRING");
+  EXPGRAPH_RETURN_IF_ERROR(context.budget.build(string_bytes(args[0].as_string().size())));
   std::string out = args[0].as_string();
   for (char& c : out) c = kMap(c);
   return Value::string(std::move(out));
@@ -343,14 +356,15 @@ Result<Value> map_ascii(const char* name, Args args) {
 char lower_char(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 char upper_char(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 
-Result<Value> fn_to_lower(Args args, const PropertyLoader*) {
-  return map_ascii<lower_char>("toLower", args);
+Result<Value> fn_to_lower(Args args, const CallContext& context) {
+  return map_ascii<lower_char>("toLower", args, context);
 }
-Result<Value> fn_to_upper(Args args, const PropertyLoader*) {
-  return map_ascii<upper_char>("toUpper", args);
+Result<Value> fn_to_upper(Args args, const CallContext& context) {
+  return map_ascii<upper_char>("toUpper", args, context);
 }
 
-Result<Value> trim_impl(const char* name, Args args, bool left, bool right) {
+Result<Value> trim_impl(const char* name, Args args, const CallContext& context, bool left,
+                        bool right) {
   if (args[0].is_null()) return Value::null();
   if (!args[0].is_string()) return argument_type_error(name, args[0], "a STRING");
   constexpr std::string_view kSpace = " \t\n\r\f\v";
@@ -363,20 +377,20 @@ Result<Value> trim_impl(const char* name, Args args, bool left, bool right) {
     size_t last = text.find_last_not_of(kSpace);
     text = last == std::string_view::npos ? std::string_view() : text.substr(0, last + 1);
   }
-  return Value::string(std::string(text));
+  return charged_string(text, context.budget);
 }
 
-Result<Value> fn_trim(Args args, const PropertyLoader*) {
-  return trim_impl("trim", args, true, true);
+Result<Value> fn_trim(Args args, const CallContext& context) {
+  return trim_impl("trim", args, context, true, true);
 }
-Result<Value> fn_ltrim(Args args, const PropertyLoader*) {
-  return trim_impl("ltrim", args, true, false);
+Result<Value> fn_ltrim(Args args, const CallContext& context) {
+  return trim_impl("ltrim", args, context, true, false);
 }
-Result<Value> fn_rtrim(Args args, const PropertyLoader*) {
-  return trim_impl("rtrim", args, false, true);
+Result<Value> fn_rtrim(Args args, const CallContext& context) {
+  return trim_impl("rtrim", args, context, false, true);
 }
 
-Result<Value> fn_substring(Args args, const PropertyLoader*) {
+Result<Value> fn_substring(Args args, const CallContext& context) {
   for (const Value& arg : args) {
     if (arg.is_null()) return Value::null();
   }
@@ -390,27 +404,51 @@ Result<Value> fn_substring(Args args, const PropertyLoader*) {
     length = *given;
   }
   if (*start < 0 || length < 0) return type_error("substring() start and length must be >= 0");
-  return Value::string(substring_code_points(args[0].as_string(), *start, length));
+  return charged_string(substring_code_points(args[0].as_string(), *start, length), context.budget);
 }
 
-Result<Value> left_right(const char* name, Args args, bool left) {
+Result<Value> left_right(const char* name, Args args, const CallContext& context, bool left) {
   if (args[0].is_null() || args[1].is_null()) return Value::null();
   if (!args[0].is_string()) return argument_type_error(name, args[0], "a STRING");
   Result<int64_t> length = int_argument(name, args[1]);
   if (!length.ok()) return length.status();
   if (*length < 0) return type_error(std::string(name) + "() length must be >= 0");
   const std::string& text = args[0].as_string();
-  if (left) return Value::string(substring_code_points(text, 0, *length));
-  int64_t count = static_cast<int64_t>(code_point_offsets(text).size()) - 1;
-  return Value::string(substring_code_points(text, std::max<int64_t>(0, count - *length), *length));
+  int64_t start = left ? 0 : std::max<int64_t>(0, code_point_count(text) - *length);
+  return charged_string(substring_code_points(text, start, *length), context.budget);
 }
 
-Result<Value> fn_left(Args args, const PropertyLoader*) { return left_right("left", args, true); }
-Result<Value> fn_right(Args args, const PropertyLoader*) {
-  return left_right("right", args, false);
+Result<Value> fn_left(Args args, const CallContext& context) {
+  return left_right("left", args, context, true);
+}
+Result<Value> fn_right(Args args, const CallContext& context) {
+  return left_right("right", args, context, false);
 }
 
-Result<Value> fn_replace(Args args, const PropertyLoader*) {
+// Where the next piece of `text` from `position` ends: the next occurrence of `delimiter` or,
+// for an empty delimiter, the next code point; npos after the last piece.
+size_t piece_end(std::string_view text, std::string_view delimiter, size_t position) {
+  if (!delimiter.empty()) return text.find(delimiter, position);
+  if (position >= text.size()) return std::string_view::npos;
+  size_t end = position + 1;
+  while (end < text.size() && !starts_code_point(text[end])) ++end;
+  return end < text.size() ? end : std::string_view::npos;
+}
+
+// How many pieces piece_end() cuts `text` into, counting no further than `enough` (the count
+// at which the caller's result no longer fits its budget: the search can be long, and is timed).
+Result<uint64_t> count_pieces(std::string_view text, std::string_view delimiter, uint64_t enough,
+                              QueryBudget& budget) {
+  uint64_t count = 1;
+  for (size_t end = piece_end(text, delimiter, 0); end != std::string_view::npos && count < enough;
+       end = piece_end(text, delimiter, end + delimiter.size())) {
+    EXPGRAPH_RETURN_IF_ERROR(budget.tick());
+    ++count;
+  }
+  return count;
+}
+
+Result<Value> fn_replace(Args args, const CallContext& context) {
   for (const Value& arg : args) {
     if (arg.is_null()) return Value::null();
     if (!arg.is_string()) return argument_type_error("replace", arg, "STRINGs");
@@ -419,54 +457,80 @@ Result<Value> fn_replace(Args args, const PropertyLoader*) {
   const std::string& search = args[1].as_string();
   const std::string& replacement = args[2].as_string();
   if (search.empty()) return args[0];
+  // Sized before it is built: a few nested replace() calls can ask for gigabytes.
+  uint64_t growth = replacement.size() > search.size() ? replacement.size() - search.size() : 0;
+  uint64_t enough = growth == 0
+                        ? UINT64_MAX
+                        : static_cast<uint64_t>(context.budget.limits().memory_bytes) / growth + 2;
+  auto pieces = count_pieces(text, search, enough, context.budget);
+  if (!pieces.ok()) return pieces.status();
+  uint64_t hits = *pieces - 1;
+  unsigned __int128 length = static_cast<unsigned __int128>(hits) * replacement.size() +
+                             text.size() - hits * search.size();
+  EXPGRAPH_RETURN_IF_ERROR(context.budget.build(
+      length >= UINT64_MAX / 2 ? UINT64_MAX : string_bytes(static_cast<uint64_t>(length))));
   std::string out;
+  out.reserve(static_cast<size_t>(length));
   size_t position = 0;
-  for (size_t hit; (hit = text.find(search, position)) != std::string::npos;
-       position = hit + search.size()) {
+  // A unit of work per KiB appended: a long replacement makes each step slow.
+  uint32_t units = 1 + static_cast<uint32_t>(std::min<size_t>(replacement.size() >> 10, 1 << 20));
+  for (size_t hit = text.find(search); hit != std::string::npos;
+       hit = text.find(search, position)) {
+    EXPGRAPH_RETURN_IF_ERROR(context.budget.tick(units));
     out.append(text, position, hit - position);
     out += replacement;
+    position = hit + search.size();
   }
   out.append(text, position);
   return Value::string(std::move(out));
 }
 
-Result<Value> fn_split(Args args, const PropertyLoader*) {
+Result<Value> fn_split(Args args, const CallContext& context) {
   for (const Value& arg : args) {
     if (arg.is_null()) return Value::null();
     if (!arg.is_string()) return argument_type_error("split", arg, "STRINGs");
   }
   const std::string& text = args[0].as_string();
   const std::string& delimiter = args[1].as_string();
+  if (text.empty() && delimiter.empty()) return Value::list({});
+  // Each part takes a Value: splitting a string can take far more memory than the string.
+  uint64_t enough = static_cast<uint64_t>(context.budget.limits().memory_bytes) / sizeof(Value) + 2;
+  auto count = count_pieces(text, delimiter, enough, context.budget);
+  if (!count.ok()) return count.status();
+  uint64_t part_bytes = string_bytes(0) - sizeof(Value) + 1;  // and its share of `text`
+  EXPGRAPH_RETURN_IF_ERROR(
+      context.budget.build(list_bytes(*count) + *count * part_bytes + text.size()));
   Value::List parts;
-  if (delimiter.empty()) {
-    std::vector<size_t> offsets = code_point_offsets(text);
-    for (size_t i = 0; i + 1 < offsets.size(); ++i) {
-      parts.push_back(Value::string(text.substr(offsets[i], offsets[i + 1] - offsets[i])));
-    }
-    return Value::list(std::move(parts));
-  }
+  parts.reserve(*count);
   size_t position = 0;
-  for (size_t hit; (hit = text.find(delimiter, position)) != std::string::npos;
-       position = hit + delimiter.size()) {
-    parts.push_back(Value::string(text.substr(position, hit - position)));
+  for (size_t end = piece_end(text, delimiter, 0);; end = piece_end(text, delimiter, position)) {
+    EXPGRAPH_RETURN_IF_ERROR(context.budget.tick());
+    parts.push_back(Value::string(text.substr(position, end - position)));
+    if (end == std::string::npos) break;
+    position = end + delimiter.size();
   }
-  parts.push_back(Value::string(text.substr(position)));
   return Value::list(std::move(parts));
 }
 
 // --- Lists ----------------------------------------------------------------------------------
 
-Result<Value> fn_reverse(Args args, const PropertyLoader*) {
+Result<Value> fn_reverse(Args args, const CallContext& context) {
   const Value& arg = args[0];
   if (arg.is_null()) return Value::null();
-  if (arg.is_list()) return Value::list(Value::List(arg.as_list().rbegin(), arg.as_list().rend()));
+  if (arg.is_list()) {
+    EXPGRAPH_RETURN_IF_ERROR(context.budget.build(list_bytes(arg.as_list().size())));
+    return Value::list(Value::List(arg.as_list().rbegin(), arg.as_list().rend()));
+  }
   if (!arg.is_string()) return argument_type_error("reverse", arg, "a LIST or STRING");
   const std::string& text = arg.as_string();
-  std::vector<size_t> offsets = code_point_offsets(text);
+  EXPGRAPH_RETURN_IF_ERROR(context.budget.build(string_bytes(text.size())));
   std::string out;
   out.reserve(text.size());
-  for (size_t i = offsets.size() - 1; i > 0; --i) {
-    out.append(text, offsets[i - 1], offsets[i] - offsets[i - 1]);
+  for (size_t end = text.size(); end > 0;) {
+    size_t begin = end - 1;
+    while (begin > 0 && !starts_code_point(text[begin])) --begin;
+    out.append(text, begin, end - begin);
+    end = begin;
   }
   return Value::string(std::move(out));
 }
@@ -479,20 +543,19 @@ Result<Value> list_element(const char* name, Args args, bool first) {
   return first ? items.front() : items.back();
 }
 
-Result<Value> fn_head(Args args, const PropertyLoader*) { return list_element("head", args, true); }
-Result<Value> fn_last(Args args, const PropertyLoader*) {
-  return list_element("last", args, false);
-}
+Result<Value> fn_head(Args args, const CallContext&) { return list_element("head", args, true); }
+Result<Value> fn_last(Args args, const CallContext&) { return list_element("last", args, false); }
 
-Result<Value> fn_tail(Args args, const PropertyLoader*) {
+Result<Value> fn_tail(Args args, const CallContext& context) {
   if (args[0].is_null()) return Value::null();
   if (!args[0].is_list()) return argument_type_error("tail", args[0], "a LIST");
   const Value::List& items = args[0].as_list();
   if (items.empty()) return Value::list({});
+  EXPGRAPH_RETURN_IF_ERROR(context.budget.build(list_bytes(items.size() - 1)));
   return Value::list(Value::List(items.begin() + 1, items.end()));
 }
 
-Result<Value> fn_range(Args args, const PropertyLoader*) {
+Result<Value> fn_range(Args args, const CallContext& context) {
   std::vector<int64_t> numbers;
   for (const Value& arg : args) {
     Result<int64_t> number = int_argument("range", arg);
@@ -507,13 +570,13 @@ Result<Value> fn_range(Args args, const PropertyLoader*) {
   __int128 span = static_cast<__int128>(end) - start;
   __int128 count = (span / step) + 1;
   if (count <= 0) return Value::list({});
-  if (count > kMaxRangeSize) {
-    return Status::too_large("range() would build more than " + std::to_string(kMaxRangeSize) +
-                             " elements");
-  }
+  // Charged before anything is built, so range(1, 1000000000) fails at once.
+  EXPGRAPH_RETURN_IF_ERROR(context.budget.build(
+      count >= UINT64_MAX / sizeof(Value) ? UINT64_MAX : list_bytes(static_cast<uint64_t>(count))));
   Value::List items;
   items.reserve(static_cast<size_t>(count));
   for (__int128 i = 0; i < count; ++i) {
+    EXPGRAPH_RETURN_IF_ERROR(context.budget.tick());
     items.push_back(Value::integer(static_cast<int64_t>(start + i * step)));
   }
   return Value::list(std::move(items));
@@ -600,11 +663,11 @@ Status check_scalar_call(std::string_view name, size_t arg_count) {
   return def.ok() ? Status() : def.status();
 }
 
-Result<Value> call_function(std::string_view name, std::span<const Value> args,
+Result<Value> call_function(std::string_view name, std::span<const Value> args, QueryBudget& budget,
                             const PropertyLoader* loader) {
   auto def = find_function(name, args.size());
   if (!def.ok()) return def.status();
-  return (*def)->function(args, loader);
+  return (*def)->function(args, CallContext{budget, loader});
 }
 
 }  // namespace expgraph::cypher

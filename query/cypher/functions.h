@@ -8,6 +8,7 @@
 
 #include "ontology/status.h"
 #include "query/cypher/value.h"
+#include "query/query_budget.h"
 
 namespace expgraph::cypher {
 
@@ -29,14 +30,16 @@ Status check_scalar_call(std::string_view name, size_t arg_count);
 // Calls the scalar function `name` (case-insensitive). Null arguments give null, as openCypher
 // specifies, except for coalesce. Failures: unknown_function for a name it does not know,
 // invalid_arguments for a wrong argument count, type_error for a wrong argument type, and
-// integer_overflow / too_large where a result cannot be represented.
+// integer_overflow where a result cannot be represented. A function that builds a string or a
+// list charges `budget` before it allocates (query_memory_limit) and checks its deadline while
+// it loops (query_timeout).
 //   id(node) labels(node) type(rel) keys(map|node|rel) properties(map|node|rel)
 //   nodes(path) relationships(path) size(list|string) length(path|list|string) coalesce(...)
 //   toString toInteger toFloat toBoolean abs round(x[, digits]) ceil floor sign sqrt
 //   toLower toUpper trim ltrim rtrim substring left right replace split reverse
 //   head last tail range(start, end[, step])
 // String functions count Unicode code points; toLower/toUpper change ASCII letters only.
-Result<Value> call_function(std::string_view name, std::span<const Value> args,
+Result<Value> call_function(std::string_view name, std::span<const Value> args, QueryBudget& budget,
                             const PropertyLoader* loader = nullptr);
 
 }  // namespace expgraph::cypher

@@ -3,6 +3,10 @@
 #include <chrono>
 #include <exception>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "query/cypher/binder.h"
 #include "query/cypher/executor.h"
 #include "query/cypher/parser.h"
@@ -12,10 +16,12 @@ namespace expgraph::cypher {
 
 namespace {
 
+// After a query that charged this much, the allocator gives its free pages back to the system.
+constexpr uint64_t kTrimAfterBytes = 64 << 20;
+
 Result<QueryResult> run(GraphStore& graph, std::string_view text, const Value::Map& params,
-                        const QueryLimits& limits) {
+                        QueryBudget& budget) {
   auto started = std::chrono::steady_clock::now();
-  Deadline deadline(limits.timeout_ms);
   auto query = parse_cypher(text);
   if (!query.ok()) return query.status();
   EXPGRAPH_RETURN_IF_ERROR(bind_query(*query, graph.ontology()));
@@ -28,7 +34,7 @@ Result<QueryResult> run(GraphStore& graph, std::string_view text, const Value::M
   if (query->explain) {
     result.plan = plan_to_json(*plan);
   } else {
-    auto executed = execute_plan(*plan, *result.access, params, limits, deadline);
+    auto executed = execute_plan(*plan, *result.access, params, budget);
     if (!executed.ok()) return executed.status();
     result.rows = std::move(executed->rows);
     result.warnings = std::move(executed->warnings);
@@ -36,6 +42,20 @@ Result<QueryResult> run(GraphStore& graph, std::string_view text, const Value::M
   result.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return result;
+}
+
+// run(), with exceptions turned into errors. Nothing in it is expected to throw, but a query
+// must never take the server down: allocation failures and library exceptions become a 422/500
+// for this query only.
+Result<QueryResult> run_guarded(GraphStore& graph, std::string_view text, const Value::Map& params,
+                                QueryBudget& budget) {
+  try {
+    return run(graph, text, params, budget);
+  } catch (const std::bad_alloc&) {
+    return Status::unprocessable("out_of_memory", "the query ran out of memory");
+  } catch (const std::exception& error) {
+    return Status::internal(std::string("query failed: ") + error.what());
+  }
 }
 
 }  // namespace
@@ -58,15 +78,14 @@ nlohmann::json QueryResult::to_json() const {
 
 Result<QueryResult> run_query(GraphStore& graph, std::string_view text, const Value::Map& params,
                               const QueryLimits& limits) {
-  // Nothing below is expected to throw, but a query must never take the server down:
-  // allocation failures and library exceptions become a 500/422 for this query only.
-  try {
-    return run(graph, text, params, limits);
-  } catch (const std::bad_alloc&) {
-    return Status::unprocessable("out_of_memory", "the query ran out of memory");
-  } catch (const std::exception& error) {
-    return Status::internal(std::string("query failed: ") + error.what());
-  }
+  QueryBudget budget(limits);
+  Result<QueryResult> result = run_guarded(graph, text, params, budget);
+  // glibc keeps freed small blocks (the strings and lists a large query built) in its arenas:
+  // without this the process stays at its peak size after the query is over.
+#if defined(__GLIBC__)
+  if (budget.peak_bytes() >= kTrimAfterBytes) malloc_trim(0);
+#endif
+  return result;
 }
 
 }  // namespace expgraph::cypher

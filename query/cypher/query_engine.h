@@ -1,6 +1,7 @@
 // The Cypher query entry point: parse, bind against the ontology, plan, then execute (or, for
-// EXPLAIN, return the plan) within a row limit and a time limit. Used by POST /v1/query and
-// by tests. Thread-safe: each call has its own state; reads run concurrently with writes.
+// EXPLAIN, return the plan) within a row limit, a time limit and a memory budget. Used by POST
+// /v1/query and by tests. Thread-safe: each call has its own state; reads run concurrently with
+// writes.
 #pragma once
 
 #include <memory>
@@ -36,8 +37,8 @@ struct QueryResult {
 
 // Runs one read-only query. Errors: the parser's (400 syntax, 422 read_only_query /
 // unsupported_construct), the binder's (422 unknown_label, unknown_variable, ...), 400
-// missing_parameter, 429 query_timeout, 422 row_limit_exceeded / intermediate_limit_exceeded,
-// and the evaluation errors of value_ops.h (422 type_error, ...).
+// missing_parameter, 429 query_timeout, 422 row_limit_exceeded / intermediate_limit_exceeded /
+// query_memory_limit, and the evaluation errors of value_ops.h (422 type_error, ...).
 Result<QueryResult> run_query(GraphStore& graph, std::string_view text, const Value::Map& params,
                               const QueryLimits& limits);
 

@@ -229,6 +229,65 @@ std::string Value::debug_string() const {
   return out;
 }
 
+namespace {
+
+// A std::string keeps up to 15 bytes inline (libstdc++); longer ones take a heap block.
+constexpr uint64_t kInlineStringBytes = 15;
+// make_shared's control block beside a string, list, map or path.
+constexpr uint64_t kSharedBlockBytes = 16;
+
+uint64_t saturating_multiply(uint64_t a, uint64_t b) {
+  uint64_t product;
+  return __builtin_mul_overflow(a, b, &product) ? UINT64_MAX : product;
+}
+
+uint64_t string_heap_bytes(uint64_t length) { return length > kInlineStringBytes ? length + 1 : 0; }
+
+}  // namespace
+
+uint64_t string_bytes(uint64_t length) {
+  return sizeof(Value) + kSharedBlockBytes + sizeof(std::string) + string_heap_bytes(length);
+}
+
+uint64_t list_bytes(uint64_t count) {
+  uint64_t elements = saturating_multiply(count, sizeof(Value));
+  uint64_t fixed = sizeof(Value) + kSharedBlockBytes + sizeof(Value::List);
+  return elements > UINT64_MAX - fixed ? UINT64_MAX : elements + fixed;
+}
+
+uint64_t value_bytes(const Value& value) {
+  switch (value.type()) {
+    case Value::Type::kString:
+      return string_bytes(value.as_string().size());
+    case Value::Type::kList: {
+      uint64_t total = list_bytes(value.as_list().size());
+      for (const Value& item : value.as_list()) total += value_bytes(item) - sizeof(Value);
+      return total;
+    }
+    case Value::Type::kMap: {
+      // A std::map node: the pair plus about four pointers of tree links.
+      uint64_t total = sizeof(Value) + kSharedBlockBytes + sizeof(Value::Map);
+      for (const auto& [key, item] : value.as_map()) {
+        total += sizeof(Value::Map::value_type) + 4 * sizeof(void*) +
+                 string_heap_bytes(key.size()) + value_bytes(item) - sizeof(Value);
+      }
+      return total;
+    }
+    case Value::Type::kNode:
+      return string_bytes(value.as_node().type.size());
+    case Value::Type::kRelationship:
+      return string_bytes(value.as_relationship().type.size());
+    case Value::Type::kPath: {
+      const PathValue& path = value.as_path();
+      return sizeof(Value) + kSharedBlockBytes + sizeof(PathValue) +
+             path.nodes.size() * sizeof(NodeRef) +
+             path.relationships.size() * sizeof(RelationshipRef);
+    }
+    default:
+      return sizeof(Value);
+  }
+}
+
 std::string_view type_name(Value::Type type) {
   switch (type) {
     case Value::Type::kNull:

@@ -189,6 +189,7 @@ class CypherScenario : public ::testing::Test {
     QueryLimits limits;
     limits.max_rows = test.limits.value("limit", limits.max_rows);
     limits.timeout_ms = test.limits.value("timeout_ms", limits.timeout_ms);
+    limits.memory_bytes = test.limits.value("memory_limit_mb", limits.memory_bytes >> 20) << 20;
     auto result = run_query(graph, test.query, params->as_map(), limits);
     if (test.error) {
       ASSERT_FALSE(result.ok()) << "expected error " << *test.error;

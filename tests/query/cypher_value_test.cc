@@ -36,9 +36,16 @@ std::string show(const Result<Value>& result) {
   return result.ok() ? result->debug_string() : "ERROR " + result.status().error_code();
 }
 
+// A call within the default query limits.
+Result<Value> call_with_budget(std::string_view name, std::span<const Value> args,
+                               const PropertyLoader* loader = nullptr) {
+  QueryBudget budget{QueryLimits{}};
+  return call_function(name, args, budget, loader);
+}
+
 std::string call(std::string_view name, std::initializer_list<Value> args) {
   std::vector<Value> list(args);
-  return show(call_function(name, list));
+  return show(call_with_budget(name, list));
 }
 
 // --- Three-valued logic --------------------------------------------------------------------
@@ -369,7 +376,7 @@ TEST(CypherValue, Maths) {
   EXPECT_EQ(call("range", {I(1), I(5), I(2)}), "[1, 3, 5]");
   EXPECT_EQ(call("range", {I(5), I(1), I(-2)}), "[5, 3, 1]");
   EXPECT_EQ(call("range", {I(1), I(0)}), "[]");
-  EXPECT_EQ(call("range", {I(0), I(kMax)}), "ERROR too_large");
+  EXPECT_EQ(call("range", {I(0), I(kMax)}), "ERROR query_memory_limit");
   EXPECT_EQ(call("range", {I(0), I(1), I(0)}), "ERROR type_error");
 }
 
@@ -413,15 +420,16 @@ TEST(CypherValue, GraphEntityFunctions) {
     }
   } loader;
   std::vector<Value> args = {node};
-  EXPECT_EQ(show(call_function("keys", args, &loader)), "['name', 'status']");
-  EXPECT_EQ(show(call_function("properties", args, &loader)), "{name: 'EXP-1', status: 'running'}");
+  EXPECT_EQ(show(call_with_budget("keys", args, &loader)), "['name', 'status']");
+  EXPECT_EQ(show(call_with_budget("properties", args, &loader)),
+            "{name: 'EXP-1', status: 'running'}");
 }
 
 TEST(CypherValue, UnknownFunctionsAndArity) {
   EXPECT_EQ(call("noSuchFunction", {}), "ERROR unknown_function");
   EXPECT_EQ(call("size", {}), "ERROR invalid_arguments");
   std::vector<Value> two = {I(1), I(2)};
-  EXPECT_EQ(call_function("toInteger", two).status().message(),
+  EXPECT_EQ(call_with_budget("toInteger", two).status().message(),
             "toInteger() takes 1 argument(s) but got 2");
   EXPECT_TRUE(check_scalar_call("TOINTEGER", 1).ok());
   EXPECT_EQ(check_scalar_call("count", 1).error_code(), "unknown_function");  // an aggregate
