@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "graph/records.h"
+#include "ontology/json_text.h"
 #include "ontology/ontology.h"
 
 namespace expgraph::api {
@@ -28,20 +29,11 @@ void send_error(httplib::Response& response, const Status& status) {
 Result<nlohmann::json> parse_json_object(const std::string& body) {
   if (body.empty()) return Status::invalid_argument("the request body is empty; expected JSON");
   if (!is_valid_utf8(body)) return Status::invalid_argument("the request body is not valid UTF-8");
-  nlohmann::json document = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) {
-    // Parse again with exceptions only to get the position and reason for the message.
-    try {
-      nlohmann::json unused = nlohmann::json::parse(body);
-      (void)unused;
-    } catch (const nlohmann::json::exception& error) {
-      // Not only parse_error: a number too large for a double is an out_of_range (found by
-      // tools/fuzz, json_body).
-      return Status::invalid_argument("malformed JSON", {error.what()});
-    }
-    return Status::invalid_argument("malformed JSON");
+  auto document = parse_json_text(body);
+  if (!document.ok()) return Status(document.status()).prepend("the request body");
+  if (!document->is_object()) {
+    return Status::invalid_argument("the request body must be a JSON object");
   }
-  if (!document.is_object()) return Status::invalid_argument("the request body must be a JSON object");
   return document;
 }
 

@@ -18,7 +18,8 @@ void send_json(httplib::Response& response, int http_status, const nlohmann::jso
 // Sends the error body with the HTTP status that the Status code maps to.
 void send_error(httplib::Response& response, const Status& status);
 
-// Parses a request body as a JSON object: 400 on malformed JSON or invalid UTF-8.
+// Parses a request body as a JSON object (with parse_json_text): 400 on malformed JSON, invalid
+// UTF-8 or nesting deeper than kMaxJsonDepth.
 Result<nlohmann::json> parse_json_object(const std::string& body);
 // 400 unless every key of `object` is one of `allowed`.
 Status check_fields(const nlohmann::json& object, std::initializer_list<std::string_view> allowed,

@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "api/graph_json.h"
 #include "api/jsonl_line.h"
@@ -42,6 +43,65 @@ struct Rejections {
   }
 };
 
+// A node named by a line, as views into the line (no copies on the writing thread).
+struct NodeName {
+  std::string_view type;
+  std::string_view key;
+  bool operator==(const NodeName&) const = default;
+};
+
+struct NodeNameHash {
+  size_t operator()(const NodeName& name) const {
+    std::hash<std::string_view> hash;
+    return hash(name.type) * 31 + hash(name.key);
+  }
+};
+
+// The import's ordering rule, whatever the batch size or the CLI's splitting: an edge line may
+// name only nodes that exist when its line is reached (stored before, or written by an earlier
+// line). A WriteRequest plans its nodes before its edges, so an edge naming a node that only a
+// later line of the same batch writes would be accepted in a large batch and rejected in a
+// small one: such edges are taken out of `lines` and returned with their rejection, unless the
+// node was stored already. Run on the writing thread, which has written the earlier batches.
+std::vector<std::pair<size_t, Status>> take_forward_edges(std::vector<ImportLine>& lines,
+                                                          const GraphStore& graph) {
+  std::vector<std::pair<size_t, Status>> rejected;
+  // Most batches are all nodes or all edges (files list nodes first); they need no check.
+  bool any_node = false, any_edge = false;
+  for (const ImportLine& line : lines) (line.is_node ? any_node : any_edge) = true;
+  if (!any_node || !any_edge) return rejected;
+  std::unordered_map<NodeName, size_t, NodeNameHash> first_written;  // -> index in `lines`
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].is_node)
+      first_written.try_emplace(NodeName{lines[i].node.type, lines[i].node.key}, i);
+  }
+  std::vector<bool> forward(lines.size(), false);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].is_node) continue;
+    for (const NodeRef* end : {&lines[i].edge.from, &lines[i].edge.to}) {
+      auto written = first_written.find(NodeName{end->type, end->key});
+      if (written == first_written.end() || written->second < i) continue;
+      auto stored = graph.find_node_id(*end);
+      if (stored.ok() && stored->has_value()) continue;
+      forward[i] = true;
+      rejected.emplace_back(
+          lines[i].number,
+          Status::not_found("node " + end->to_string() + " does not exist yet: line " +
+                            std::to_string(lines[written->second].number) +
+                            " writes it; an edge line must come after the lines of the nodes it "
+                            "names"));
+      break;
+    }
+  }
+  if (rejected.empty()) return rejected;
+  size_t kept = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!forward[i]) lines[kept++] = std::move(lines[i]);
+  }
+  lines.resize(kept);
+  return rejected;
+}
+
 // Parsing a batch's lines (JSON, UTF-8, field checks) needs no graph, so a parser thread
 // parses the next batches while the calling thread writes the previous one: on a machine with
 // a core to spare the import runs at the speed of the slower of the two instead of their sum.
@@ -69,6 +129,7 @@ class Importer {
   // Writes a batch; when it fails on some line, writes its lines one by one so that only the
   // bad ones are rejected. Internal errors (I/O) stop the import.
   Status flush(std::vector<ImportLine>& batch) {
+    for (const auto& [line, status] : take_forward_edges(batch, graph_)) reject(line, status);
     if (batch.empty()) return Status();
     // The lines are moved into the request (copying each item's strings and properties showed
     // on the writing thread, the import's bottleneck) and moved back if it must be retried.
@@ -199,8 +260,6 @@ class Importer {
  private:
   Status run_lines(std::string_view body) {
     std::vector<ImportLine> batch;
-    WriteRequest atomic_request;
-    atomic_request.actor = options_.actor;
     size_t number = options_.first_line_number;
     for (size_t begin = 0; begin < body.size(); ++number) {
       size_t end = body.find('\n', begin);
@@ -216,20 +275,27 @@ class Importer {
         parse_rejections_.add(number, line.status(), options_.max_reported_rejections);
         continue;
       }
-      if (options_.atomic) {
-        add_to_request(atomic_request, *line);
-        continue;
-      }
       batch.push_back(std::move(line).value());
-      if (batch.size() >= options_.batch_size) EXPGRAPH_RETURN_IF_ERROR(start_flush(batch));
+      if (!options_.atomic && batch.size() >= options_.batch_size) {
+        EXPGRAPH_RETURN_IF_ERROR(start_flush(batch));
+      }
     }
-    if (options_.atomic) {
-      auto summary = graph_.write(atomic_request);
-      if (!summary.ok()) return summary.status();
-      record(*summary);
-      return Status();
+    return options_.atomic ? write_atomic(batch) : start_flush(batch);
+  }
+
+  // The whole body as one write; the first forward edge fails it like any bad line.
+  Status write_atomic(std::vector<ImportLine>& lines) {
+    auto forward = take_forward_edges(lines, graph_);
+    if (!forward.empty()) {
+      return forward[0].second.prepend("line " + std::to_string(forward[0].first));
     }
-    return start_flush(batch);
+    WriteRequest request;
+    request.actor = options_.actor;
+    for (ImportLine& line : lines) move_to_request(request, line);
+    auto summary = graph_.write(request);
+    if (!summary.ok()) return summary.status();
+    record(*summary);
+    return Status();
   }
 
   GraphStore& graph_;

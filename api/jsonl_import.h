@@ -1,6 +1,8 @@
 // JSONL import: one node or edge per line ({"node": {...}} or {"edge": {...}}), committed in
 // batches. A bad line is reported with its number and reason and does not stop the rest,
 // unless the import is atomic (then any bad line rejects the whole body and nothing is written).
+// Lines take effect in file order: an edge line naming a node that neither is stored nor was
+// written by an earlier line is rejected (not_found), whatever the batch size.
 // Used by POST /v1/import; stateless apart from the GraphStore it writes to.
 #pragma once
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/graph_json.h"
+#include "ontology/json_text.h"
 
 namespace expgraph::api {
 
@@ -50,8 +51,8 @@ class PlainScanner {
   }
 
   // The text of an object, from its '{' to the matching '}', skipping over strings; its
-  // content is checked by nlohmann afterwards.
-  bool object_text(std::string_view& out) {
+  // content is checked by nlohmann afterwards. False when it nests deeper than `max_depth`.
+  bool object_text(std::string_view& out, int max_depth) {
     if (!peek('{')) return false;
     size_t begin = at_;
     int depth = 0;
@@ -67,7 +68,7 @@ class PlainScanner {
       } else if (c == '"') {
         in_string = true;
       } else if (c == '{' || c == '[') {
-        ++depth;
+        if (++depth > max_depth) return false;
       } else if (c == '}' || c == ']') {
         if (--depth == 0) {
           ++at_;
@@ -92,8 +93,10 @@ class PlainScanner {
 // {} is by far the most common value, and needs no parser (`out` starts as {}).
 bool parse_properties(std::string_view text, nlohmann::json& out) {
   if (text == "{}" && out.is_object() && out.empty()) return true;
-  out = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return out.is_object();
+  auto properties = parse_json_text(text);
+  if (!properties.ok() || !properties->is_object()) return false;
+  out = std::move(properties).value();
+  return true;
 }
 
 // "Type/key" with a valid key; false (the general parser then words the error) otherwise.
@@ -128,7 +131,8 @@ bool plain_members(PlainScanner& scanner, ImportLine& line) {
       }
       if (seen[slot]) return false;
       seen[slot] = true;
-      bool ok = slot == 3 ? scanner.object_text(properties)
+      // The line and the node or edge object enclose the properties: two levels of the limit.
+      bool ok = slot == 3 ? scanner.object_text(properties, kMaxJsonDepth - 2)
                           : scanner.string(slot == 0   ? type
                                            : slot == 1 ? first
                                                        : second);
@@ -152,8 +156,9 @@ bool plain_members(PlainScanner& scanner, ImportLine& line) {
 // routes, with their error messages.
 Result<ImportLine> parse_general_line(std::string_view text, size_t number) {
   std::string what = "line " + std::to_string(number);
-  nlohmann::json item = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (item.is_discarded()) return Status::invalid_argument(what + " is not valid JSON");
+  auto parsed = parse_json_text(text);
+  if (!parsed.ok()) return Status(parsed.status()).prepend(what);
+  nlohmann::json& item = *parsed;
   if (!item.is_object() || item.size() != 1 || (!item.contains("node") && !item.contains("edge"))) {
     return Status::invalid_argument(what + " must be {\"node\": {...}} or {\"edge\": {...}}");
   }

@@ -40,10 +40,8 @@ Status put_node(GraphStore& graph, const httplib::Request& request, httplib::Res
   write.nodes.push_back(std::move(written));
   auto summary = graph.write(write);
   if (!summary.ok()) return summary.status();
-  auto node = graph.get_node(*ref);
-  if (!node.ok()) return node.status();
   WriteOutcome outcome = summary->nodes[0];
-  nlohmann::json result = node->to_json();
+  nlohmann::json result = summary->node_records[0].to_json();
   result["outcome"] = write_outcome_name(outcome);
   send_json(response, outcome == WriteOutcome::kCreated ? 201 : 200, result);
   return Status();

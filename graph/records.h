@@ -88,6 +88,11 @@ std::string_view write_outcome_name(WriteOutcome outcome);
 struct WriteSummary {
   std::vector<WriteOutcome> nodes;  // parallel to WriteRequest::nodes
   std::vector<WriteOutcome> edges;  // parallel to WriteRequest::edges
+  // Parallel to WriteRequest::nodes: each node as this write left it (as stored, when
+  // unchanged; empty when the request also deletes it). A response describes the write from
+  // these, never from a read after it: a concurrent write may change or delete the node as
+  // soon as this one commits.
+  std::vector<NodeRecord> node_records;
   size_t nodes_deleted = 0;
   size_t edges_deleted = 0;  // including the edges of deleted nodes
   uint64_t last_sequence = 0;  // change-log sequence of the last record written (0: none)

@@ -115,6 +115,7 @@ class GraphStore::WritePlan {
   Status plan() {
     summary_.nodes.assign(request_.nodes.size(), WriteOutcome::kUnchanged);
     summary_.edges.assign(request_.edges.size(), WriteOutcome::kUnchanged);
+    written_.assign(request_.nodes.size(), nullptr);
     for (size_t i = 0; i < request_.nodes.size(); ++i) {
       Status status = plan_node(request_.nodes[i], i);
       if (!status.ok()) return status.prepend(item_label("nodes", i, node_label(i)));
@@ -146,7 +147,7 @@ class GraphStore::WritePlan {
     KvWriteBatch batch;
     for (const PlannedNode* node : touched_) add_node_operations(batch, *node);
     for (auto& [identity, edge] : edges_) add_edge_operations(batch, identity, edge);
-    if (batch.operation_count() == 0) return summary_;
+    if (batch.operation_count() == 0) return hand_over_records();
     std::vector<NodeChange> changes = node_changes();
     for (WriteObserver* observer : store_.observers_) {
       Status prepared = observer->prepare(changes, batch);
@@ -171,7 +172,7 @@ class GraphStore::WritePlan {
     summary_.last_sequence = store_.next_sequence_ - 1;
     apply_to_mirror();
     for (WriteObserver* observer : store_.observers_) observer->committed(changes);
-    return summary_;
+    return hand_over_records();
   }
 
  private:
@@ -185,6 +186,8 @@ class GraphStore::WritePlan {
     bool touched = false;                         // written or deleted by this request
     bool record_loaded = true;     // false: before/after are stubs without properties
     const NodeRef* ref = nullptr;  // its key in nodes_
+    // Where hand_over_records moved `after` to, for a node the request writes twice.
+    std::optional<size_t> handed_over;
   };
   struct PlannedEdge {
     // The names the change log needs: the type's name and the endpoints' references point into
@@ -306,7 +309,27 @@ class GraphStore::WritePlan {
       node.touched = true;
     }
     summary_.nodes[index] = outcome;
+    written_[index] = &node;
     return Status();
+  }
+
+  // The summary, with the final record of each node written moved into it (the plan ends
+  // with the write, and the observers have seen the records by then).
+  WriteSummary hand_over_records() {
+    std::vector<NodeRecord>& records = summary_.node_records;
+    records.reserve(written_.size());
+    for (size_t i = 0; i < written_.size(); ++i) {
+      PlannedNode& node = *written_[i];
+      if (node.handed_over) {
+        records.push_back(records[*node.handed_over]);
+      } else if (node.after) {
+        records.push_back(std::move(*node.after));
+        node.handed_over = i;
+      } else {
+        records.emplace_back();
+      }
+    }
+    return std::move(summary_);
   }
 
   Status plan_node_delete(const NodeRef& ref) {
@@ -724,6 +747,7 @@ class GraphStore::WritePlan {
   // The nodes written or deleted, in NodeRef order (collect_touched): the order their
   // operations and change-log records are written in, independent of the hash table.
   std::vector<PlannedNode*> touched_;
+  std::vector<PlannedNode*> written_;  // parallel to the request's nodes
   std::map<EdgeIdentity, PlannedEdge> edges_;
   std::map<std::tuple<NodeId, SymbolId, bool>, long> degree_delta_;
   std::string log_buffer_;  // reused by log_change

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "ontology/json_text.h"
 #include "ontology/message_text.h"
 #include "ontology/ontology.h"
 
@@ -184,10 +185,16 @@ Status violations(std::string_view owner, std::vector<std::string> problems) {
   return Status::ontology_violation(std::move(message), std::move(problems));
 }
 
+// A map that Cypher and the change log can read back: an object no deeper than the JSON limit
+// (checked here too for values that were not parsed from a request, such as an importer's).
 Status check_is_map(std::string_view owner, const json& properties) {
-  if (properties.is_null() || properties.is_object()) return Status::ok_status();
-  return Status::invalid_argument("properties of " + std::string(owner) +
-                                  " must be a JSON object, got " + describe_json(properties));
+  if (!properties.is_null() && !properties.is_object()) {
+    return Status::invalid_argument("properties of " + std::string(owner) +
+                                    " must be a JSON object, got " + describe_json(properties));
+  }
+  Status depth = check_json_depth(properties);
+  if (!depth.ok()) depth.prepend("properties of " + std::string(owner));
+  return depth;
 }
 
 }  // namespace

@@ -5,12 +5,11 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "ontology/json_text.h"
+
 namespace expgraph::cypher {
 
 namespace {
-
-// JSON parameters nest at most this deep; deeper input is almost certainly hostile.
-constexpr int kMaxJsonDepth = 256;
 
 void append_quoted(std::string& out, const std::string& text) {
   out += '\'';
@@ -120,10 +119,12 @@ nlohmann::json relationship_json(const RelationshipRef& rel) {
   return {{"src", rel.src}, {"dst", rel.dst}, {"type", rel.type}};
 }
 
+// `depth` counts the arrays and objects around `json`. The limit is the one request bodies and
+// stored properties obey, so every stored value converts.
 Result<Value> from_json_at(const nlohmann::json& json, int depth) {
-  if (depth > kMaxJsonDepth) {
-    return Status::invalid_argument("parameter nests deeper than " + std::to_string(kMaxJsonDepth) +
-                                    " levels");
+  if ((json.is_array() || json.is_object()) && depth >= kMaxJsonDepth) {
+    return Status::invalid_argument("JSON value nests deeper than " +
+                                    std::to_string(kMaxJsonDepth) + " levels (the limit)");
   }
   switch (json.type()) {
     case nlohmann::json::value_t::null:

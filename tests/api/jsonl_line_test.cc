@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/graph_json.h"
+#include "ontology/json_text.h"
 
 namespace expgraph::api {
 namespace {
@@ -96,8 +97,8 @@ TEST(JsonlLineTest, MalformedLinesAreDeclinedByTheFastPathAndRejectedWithTheirRe
     std::string message;  // a part of the expected error
   };
   const std::vector<Case> cases = {
-      {R"({"edge":{"type":"LINKS","from":"Item/n1","to":"Item/n2"}} x)", "is not valid JSON"},
-      {R"({"edge":{"type":"LINKS","from":"Item/n1","to":"Item/n2"})", "is not valid JSON"},
+      {R"({"edge":{"type":"LINKS","from":"Item/n1","to":"Item/n2"}} x)", "not valid JSON"},
+      {R"({"edge":{"type":"LINKS","from":"Item/n1","to":"Item/n2"})", "not valid JSON"},
       {R"({"edge":{"type":"LINKS","from":"Item/n1","to":"Item/n2"},"node":{}})", "must be"},
       {R"({"vertex":{"type":"Item","key":"n1"}})", "must be"},
       {R"({"edge":{"type":"LINKS","from":"Item/n1","to":"Item/n2","colour":"red"}})",
@@ -110,10 +111,10 @@ TEST(JsonlLineTest, MalformedLinesAreDeclinedByTheFastPathAndRejectedWithTheirRe
       {R"({"edge":{"type":"LINKS","from":"Item/n1","to":"Item/n2","properties":[]}})",
        "must be a JSON object"},
       {R"({"edge":{"type":"LINKS","from":"Item/n1","to":"Item/n2","properties":{"a":}}})",
-       "is not valid JSON"},
+       "not valid JSON"},
       {R"({"node":{"type":"Item","key":"a/b"}})", "contains '/'"},
       {R"({"node":{"type":"Item"}})", "needs the field \"key\""},
-      {"{\"node\":{\"type\":\"Item\",\"key\":\"n\x01\"}}", "is not valid JSON"},
+      {"{\"node\":{\"type\":\"Item\",\"key\":\"n\x01\"}}", "not valid JSON"},
       {"{\"node\":{\"type\":\"Item\",\"key\":\"n\xff\"}}", "is not valid UTF-8"},
       {R"([{"node":{"type":"Item","key":"n1"}}])", "must be"},
   };
@@ -136,6 +137,39 @@ TEST(JsonlLineTest, DuplicateMembersAreLeftToTheGeneralParser) {
   auto parsed = parse_import_line(text, 1);
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->edge.type, "LINKS");
+}
+
+// The nesting limit counts the whole line, on the fast path as on the general one: a line
+// whose properties reach exactly kMaxJsonDepth is read the same by both, one level more is
+// declined by the fast path and rejected naming the limit (and 100,000 levels do not crash).
+TEST(JsonlLineTest, NestingIsLimitedOnTheWholeLine) {
+  auto line = [](int levels, const std::string& kind) {
+    std::string value = std::string(static_cast<size_t>(levels), '[') + "1" +
+                        std::string(static_cast<size_t>(levels), ']');
+    std::string names = kind == "node" ? R"("type":"Item","key":"n1")"
+                                       : R"("type":"LINKS","from":"Item/n1","to":"Item/n2")";
+    return R"({")" + kind + R"(":{)" + names + R"(,"properties":{"deep":)" + value + "}}}";
+  };
+  // The line, the node or edge object and the properties enclose the value.
+  const int deepest = kMaxJsonDepth - 3;
+  for (const char* kind : {"node", "edge"}) {
+    std::string text = line(deepest, kind);
+    auto plain = parse_plain_import_line(text, 1);
+    ASSERT_TRUE(plain.has_value()) << kind;
+    auto expected = reference_parse(text);
+    ASSERT_TRUE(expected.ok());
+    expect_same_write(*plain, *expected, kind);
+
+    for (int levels : {deepest + 1, 100000}) {
+      std::string deeper = line(levels, kind);
+      EXPECT_FALSE(parse_plain_import_line(deeper, 7).has_value()) << kind << levels;
+      auto parsed = parse_import_line(deeper, 7);
+      ASSERT_FALSE(parsed.ok());
+      EXPECT_EQ(parsed.status().message(), "line 7: JSON nests deeper than " +
+                                               std::to_string(kMaxJsonDepth) +
+                                               " levels (the limit)");
+    }
+  }
 }
 
 }  // namespace

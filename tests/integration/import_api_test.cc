@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "integration/http_client.h"
 
@@ -80,6 +82,86 @@ TEST_F(ImportApiTest, AtomicImportWithABadLineWritesNothing) {
   EXPECT_TRUE(is_error(reply, 422, "ontology_violation"));
   EXPECT_EQ(counts(), before);
   EXPECT_EQ(get("/v1/nodes/Channel/atomic-1").status, 404);
+}
+
+// Line 1 is an edge between two Segments that lines 32 and 33 write, after 30 Channels; line
+// 34 is the same edge again.
+std::vector<std::string> forward_edge_lines(const std::string& prefix) {
+  auto node = [](const std::string& type, const std::string& key) {
+    return nlohmann::json{{"node", {{"type", type}, {"key", key}, {"properties", {{"name", key}}}}}}
+        .dump();
+  };
+  std::string edge = nlohmann::json{{"edge",
+                                     {{"type", "SUBSEGMENT_OF"},
+                                      {"from", "Segment/" + prefix + "-a"},
+                                      {"to", "Segment/" + prefix + "-b"}}}}
+                         .dump();
+  std::vector<std::string> lines = {edge};
+  for (int i = 0; i < 30; ++i) lines.push_back(node("Channel", prefix + "-" + std::to_string(i)));
+  lines.push_back(node("Segment", prefix + "-a"));
+  lines.push_back(node("Segment", prefix + "-b"));
+  lines.push_back(edge);
+  return lines;
+}
+
+std::string joined(const std::vector<std::string>& lines, size_t begin, size_t end) {
+  std::string text;
+  for (size_t i = begin; i < end; ++i) text += lines[i] + "\n";
+  return text;
+}
+
+// Lines take effect in file order: an edge naming nodes that later lines write is rejected,
+// whatever the batch size and however the file is cut into bodies (as the CLI does). It used
+// to be imported when its nodes fell in the same batch.
+TEST_F(ImportApiTest, AnEdgeBeforeItsNodesIsRejectedWhateverTheBatching) {
+  struct Way {
+    std::string name;
+    std::vector<std::pair<std::string, size_t>> bodies;  // query, first line of each body
+  };
+  const std::vector<Way> ways = {
+      {"default", {{"", 0}}},
+      {"batch10", {{"?batch_size=10", 0}}},
+      {"batch1", {{"?batch_size=1", 0}}},
+      {"batch33", {{"?batch_size=33", 0}}},
+      {"split", {{"?first_line=1", 0}, {"?first_line=21", 20}}},
+  };
+  for (const Way& way : ways) {
+    SCOPED_TRACE(way.name);
+    std::vector<std::string> lines = forward_edge_lines("fwd-" + way.name);
+    Counts before = counts();
+    size_t created_nodes = 0, created_edges = 0, rejected = 0;
+    nlohmann::json rejections = nlohmann::json::array();
+    for (size_t i = 0; i < way.bodies.size(); ++i) {
+      size_t end = i + 1 < way.bodies.size() ? way.bodies[i + 1].second : lines.size();
+      Reply reply =
+          import("/v1/import" + way.bodies[i].first, joined(lines, way.bodies[i].second, end));
+      ASSERT_EQ(reply.status, 200) << reply.text;
+      created_nodes += reply.body["nodes"]["created"].get<size_t>();
+      created_edges += reply.body["edges"]["created"].get<size_t>();
+      rejected += reply.body["rejected"].get<size_t>();
+      for (const auto& rejection : reply.body["rejections"]) rejections.push_back(rejection);
+    }
+    EXPECT_EQ(created_nodes, 32u);
+    EXPECT_EQ(created_edges, 1u);
+    EXPECT_EQ(rejected, 1u);
+    ASSERT_EQ(rejections.size(), 1u);
+    EXPECT_EQ(rejections[0]["line"], 1);
+    EXPECT_EQ(rejections[0]["code"], "not_found");
+    EXPECT_EQ(counts(), (Counts{before.nodes + 32, before.edges + 1}));
+  }
+
+  // Atomic: the forward edge fails the whole body, naming its line; nothing is written.
+  Counts before = counts();
+  std::vector<std::string> lines = forward_edge_lines("fwd-atomic");
+  Reply reply = import("/v1/import?atomic=true", joined(lines, 0, lines.size()));
+  EXPECT_TRUE(is_error(reply, 404, "not_found"));
+  EXPECT_EQ(reply.body["error"]["message"].get<std::string>().rfind("line 1:", 0), 0u)
+      << reply.text;
+  EXPECT_EQ(counts(), before);
+  // Without line 1 the same lines import atomically.
+  reply = import("/v1/import?atomic=true", joined(lines, 1, lines.size()));
+  ASSERT_EQ(reply.status, 200) << reply.text;
+  EXPECT_EQ(counts(), (Counts{before.nodes + 32, before.edges + 1}));
 }
 
 TEST_F(ImportApiTest, BadParametersAre400) {

@@ -1,0 +1,70 @@
+#include "ontology/json_text.h"
+
+#include <string>
+
+namespace expgraph {
+
+namespace {
+
+Status too_deep() {
+  return Status::invalid_argument("JSON nests deeper than " + std::to_string(kMaxJsonDepth) +
+                                  " levels (the limit)");
+}
+
+// The deepest nesting of arrays and objects in `text`, or kMaxJsonDepth + 1 as soon as it is
+// deeper. Brackets inside strings are skipped. On malformed text the count may be off, but
+// never below the depth nlohmann reaches before it stops at the error: up to there the text
+// is a valid prefix, read the same way.
+bool nests_too_deep(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t at = 0; at < text.size(); ++at) {
+    char c = text[at];
+    if (in_string) {
+      if (c == '\\') {
+        ++at;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+bool value_too_deep(const nlohmann::json& value, int depth) {
+  if (!value.is_array() && !value.is_object()) return false;
+  if (depth >= kMaxJsonDepth) return true;
+  for (const nlohmann::json& item : value) {
+    if (value_too_deep(item, depth + 1)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<nlohmann::json> parse_json_text(std::string_view text) {
+  if (nests_too_deep(text)) return too_deep();
+  nlohmann::json document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!document.is_discarded()) return document;
+  // Parse again with exceptions only to get the position and reason for the message. Not only
+  // parse_error: a number too large for a double is an out_of_range (found by tools/fuzz).
+  try {
+    nlohmann::json unused = nlohmann::json::parse(text);
+    (void)unused;
+  } catch (const nlohmann::json::exception& error) {
+    return Status::invalid_argument("not valid JSON", {error.what()});
+  }
+  return Status::invalid_argument("not valid JSON");
+}
+
+Status check_json_depth(const nlohmann::json& value) {
+  return value_too_deep(value, 0) ? too_deep() : Status();
+}
+
+}  // namespace expgraph
