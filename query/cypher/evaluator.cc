@@ -1,5 +1,6 @@
 #include "query/cypher/evaluator.h"
 
+#include "ontology/json_text.h"
 #include "query/cypher/binder.h"
 #include "query/cypher/functions.h"
 #include "query/cypher/operators.h"
@@ -42,7 +43,19 @@ Result<bool> Evaluator::predicate(const Expr& expr, const Scope& scope) {
 
 Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
   budget_.start_expression();
-  return evaluate(expr, scope);
+  Result<Value> value = evaluate(expr, scope);
+  // Each step (collect() over a collected list, a list of lists, ...) adds at most a level, so
+  // holding every value to the limit keeps the recursion of copying, comparing, rendering and
+  // freeing values bounded: 15,000 levels built through WITH collect() steps used to overflow a
+  // worker's stack. The limit is the one stored values obey, so every stored value is readable.
+  if (value.ok() && value->nesting() > kMaxJsonDepth) {
+    return at_position(Status::unprocessable("nesting_too_deep",
+                                             "a value nests deeper than " +
+                                                 std::to_string(kMaxJsonDepth) +
+                                                 " levels of lists and maps (the limit)"),
+                       expr.position);
+  }
+  return value;
 }
 
 Result<Value> Evaluator::evaluate(const Expr& expr, const Scope& scope) {

@@ -1,5 +1,6 @@
 #include "query/cypher/value.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -173,12 +174,41 @@ Result<Value> from_json_at(const nlohmann::json& json, int depth) {
 
 }  // namespace
 
+namespace {
+
+// A list or map with its nesting depth beside it. Value::list and Value::map are the only places
+// lists and maps are made, so every List and Map behind a Value is one of these (shared_ptr
+// keeps the right deleter); nesting() reads the depth without walking the value, and a Value
+// stays the size of its variant.
+struct NestedList : Value::List {
+  NestedList(Value::List items, int depth) : Value::List(std::move(items)), depth(depth) {}
+  int depth;
+};
+struct NestedMap : Value::Map {
+  NestedMap(Value::Map entries, int depth) : Value::Map(std::move(entries)), depth(depth) {}
+  int depth;
+};
+
+}  // namespace
+
 Value Value::list(List items) {
-  return Value(Storage(std::make_shared<const List>(std::move(items))));
+  int deepest = 0;
+  for (const Value& item : items) deepest = std::max(deepest, item.nesting());
+  return Value(Storage(std::shared_ptr<const List>(
+      std::make_shared<const NestedList>(std::move(items), deepest + 1))));
 }
 
 Value Value::map(Map entries) {
-  return Value(Storage(std::make_shared<const Map>(std::move(entries))));
+  int deepest = 0;
+  for (const auto& [key, value] : entries) deepest = std::max(deepest, value.nesting());
+  return Value(Storage(std::shared_ptr<const Map>(
+      std::make_shared<const NestedMap>(std::move(entries), deepest + 1))));
+}
+
+int Value::nesting() const {
+  if (is_list()) return static_cast<const NestedList&>(as_list()).depth;
+  if (is_map()) return static_cast<const NestedMap&>(as_map()).depth;
+  return 0;
 }
 
 Value Value::node(uint64_t id, std::string type) {

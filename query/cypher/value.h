@@ -94,6 +94,11 @@ class Value {
   const RelationshipRef& as_relationship() const { return std::get<RelationshipRef>(storage_); }
   const PathValue& as_path() const { return *std::get<std::shared_ptr<const PathValue>>(storage_); }
 
+  // How many lists and maps nest in this value: 0 for a scalar, 1 for [1, 2], 2 for [[1]].
+  // Read in constant time (each list and map records its own when it is built), so the
+  // evaluator can hold values to the one nesting limit (ontology/json_text.h) at every step.
+  int nesting() const;
+
   // Structural identity for tests and containers: same type and same contents (1 != 1.0,
   // null == null). Query semantics live in value_ops.h (equals, equivalent, order_compare).
   friend bool operator==(const Value& a, const Value& b);

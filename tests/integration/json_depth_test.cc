@@ -107,5 +107,28 @@ TEST(JsonDepthTest, TheDeepestAcceptedValueIsQueryable) {
   EXPECT_TRUE(server.stop());
 }
 
+// Lists that Cypher builds itself obey the same limit: 15,000 `WITH collect(x) AS x` steps used to
+// nest a list that deep and crash the server when it was copied or freed.
+TEST(JsonDepthTest, CypherCannotBuildAValueDeeperThanTheLimit) {
+  ServerProcess server;
+  ASSERT_TRUE(server.start());
+  httplib::Client client = server.client();
+  auto collect_steps = [](int steps) {
+    std::string query = "WITH 1 AS x ";
+    for (int i = 0; i < steps; ++i) query += "WITH collect(x) AS x ";
+    return query + "RETURN size(x) AS n";
+  };
+  Reply deepest = call(client, "POST", "/v1/query", json{{"query", collect_steps(kMaxJsonDepth)}});
+  ASSERT_EQ(deepest.status, 200) << deepest.text;
+  EXPECT_EQ(deepest.body["rows"], json::parse("[[1]]"));
+  for (int steps : {kMaxJsonDepth + 1, 15000}) {
+    SCOPED_TRACE(steps);
+    Reply deeper = call(client, "POST", "/v1/query", json{{"query", collect_steps(steps)}});
+    EXPECT_TRUE(is_error(deeper, 422, "nesting_too_deep")) << deeper.text.substr(0, 300);
+  }
+  EXPECT_EQ(call(client, "GET", "/healthz").status, 200);
+  EXPECT_TRUE(server.stop());
+}
+
 }  // namespace
 }  // namespace expgraph::testing
