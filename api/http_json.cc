@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "api/http_status.h"
 #include "graph/records.h"
 #include "ontology/json_text.h"
 #include "ontology/ontology.h"

@@ -1,6 +1,6 @@
 // GraphExporter: the whole graph (or the nodes of some types, or those changed since a time) as
 // JSON Lines in the import format, produced one line at a time so that memory stays constant
-// however large the graph. Used by GET /v1/export. Reads a consistent RocksDB view per column
+// however large the graph. Used by the export route. Reads a consistent RocksDB view per column
 // family scan; not thread-safe (one exporter per request).
 #pragma once
 

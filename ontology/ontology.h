@@ -105,7 +105,7 @@ class Ontology {
   // `previous` is the stored properties when the node exists (for lifecycle transitions).
   // A JSON null value means "absent" (a required property set to null is missing). Lifecycle:
   // a node without a stored state may take an `initial` one; a node with one may keep it or move
-  // along `transitions`, and may not drop it. Violations: ontology_violation (HTTP 422), one
+  // along `transitions`, and may not drop it. Violations: ontology_violation, one
   // detail each; `properties` that is neither an object nor null: invalid_argument.
   Status validate_node(const NodeType& type, const nlohmann::json& properties,
                        const nlohmann::json* previous) const;
@@ -113,7 +113,7 @@ class Ontology {
   // Same rules and codes as validate_node, without lifecycles.
   Status validate_edge_properties(const EdgeType& type, const nlohmann::json& properties) const;
 
-  // The document this ontology was loaded from, normalised (what GET /v1/ontology returns).
+  // The document this ontology was loaded from, normalised (what clients are shown as the schema in force).
   nlohmann::json to_json() const;
 
  private:

@@ -1,6 +1,6 @@
-// Status and Result<T>: how every module reports an error across its boundary.
-// Each StatusCode maps to exactly one HTTP status (see http_status()); the api layer turns a
-// Status into the JSON error body. Exceptions never cross a module boundary.
+// Status and Result<T>: how every module reports an error across its boundary. A code says what
+// kind of failure it is; the HTTP layer alone decides how a client sees it.
+// Exceptions never cross a module boundary.
 #pragma once
 
 #include <optional>
@@ -14,22 +14,20 @@ namespace expgraph {
 
 enum class StatusCode {
   kOk,
-  kInvalidArgument,    // 400: malformed request (bad JSON, bad UTF-8, bad parameter)
-  kUnauthenticated,    // 401
-  kPermissionDenied,   // 403
-  kNotFound,           // 404
-  kConflict,           // 409: the request contradicts the stored state
-  kTooLarge,           // 413: body or result over a limit
-  kOntologyViolation,  // 422: well-formed but breaks the ontology
-  kUnprocessable,      // 422: well-formed but cannot be done (unsupported Cypher, limits)
-  kOverloaded,         // 429: too many concurrent requests, or a query over its time limit
-  kInternal,           // 500: a bug or an I/O failure
+  kInvalidArgument,    // malformed input (bad JSON, bad UTF-8, bad parameter)
+  kUnauthenticated,    // no valid credentials
+  kPermissionDenied,   // credentials without the right to do this
+  kNotFound,           // the named thing does not exist
+  kConflict,           // the request contradicts the stored state
+  kTooLarge,           // input or result over a size limit
+  kOntologyViolation,  // well-formed but breaks the ontology
+  kUnprocessable,      // well-formed but cannot be done (unsupported Cypher, limits)
+  kOverloaded,         // too much work at once, or over a time limit
+  kInternal,           // a bug or an I/O failure
 };
 
 // The canonical snake_case name of a code ("invalid_argument", ...).
 std::string_view status_code_name(StatusCode code);
-// The HTTP status that a code maps to.
-int http_status(StatusCode code);
 
 class Status {
  public:

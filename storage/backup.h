@@ -1,7 +1,7 @@
 // Online backups and offline restores of the RocksDB database. A backup is a RocksDB
 // checkpoint: a consistent, directly openable copy taken while writes go on (SST files are
 // hard-linked when the backup is on the same file system, so it costs little space or time).
-// Used by POST /v1/admin/backup and the `expgraph restore` command. Functions are thread-safe.
+// Used by the server's backup request and the `expgraph restore` command. Thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // Program metrics (learning velocity) over the catalog: experiments started and concluded per
 // month, win rate, share of concluded experiments with a learning, median days from hypothesis
 // approval to decision, and pattern reuses (Hypothesis -INSPIRED_BY-> Learning edges into the
-// learnings of the experiments in scope). Used by GET /v1/stats/program. Pure, thread-safe.
+// learnings of the experiments in scope). Used by the program statistics route. Pure, thread-safe.
 #pragma once
 
 #include <optional>

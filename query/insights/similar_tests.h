@@ -1,8 +1,8 @@
 // Similar past tests: ranks the catalog's past experiments for a draft test by a score that
 // combines text similarity (computed by the caller, e.g. from SimilarityIndex), graph proximity
 // (shared channel, segment or a nested one, metric, asset kinds, campaign), outcome strength and
-// recency, and says which signals matched. Used by POST /v1/recommendations/similar-tests and
-// as the evidence base of forecasts. Pure functions, thread-safe.
+// recency, and says which signals matched. Used by the similar-tests recommendation
+// and as the evidence base of forecasts. Pure functions, thread-safe.
 #pragma once
 
 #include <optional>

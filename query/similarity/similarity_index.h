@@ -3,7 +3,7 @@
 // A WriteObserver of the GraphStore: each node's vector is written to the `vectors` column
 // family in the same WriteBatch as the node, and the in-memory VectorIndex and Bm25Index are
 // updated after the commit. Both indexes are derived state, rebuilt from RocksDB at open.
-// Used by api/ (POST /v1/search).
+// Used by the search and recommendation routes and by the insights.
 //
 // Thread-safety: thread-safe. search() runs concurrently with writes; prepare()/committed()
 // are called by GraphStore under its write lock, so they never overlap one another.
