@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -29,9 +30,12 @@
 #include "ontology/ontology.h"
 #include "query/insights/experiment_catalog.h"
 #include "query/insights/forecaster.h"
+#include "query/insights/learned_forecaster.h"
+#include "query/insights/pair_dataset.h"
 #include "query/insights/pattern_miner.h"
 #include "query/insights/similar_tests.h"
 #include "query/similarity/similarity_index.h"
+#include "tools/bench/forecast_scoring.h"
 #include "tools/importers/importer.h"
 
 namespace {
@@ -39,7 +43,7 @@ namespace {
 using namespace expgraph;
 using namespace expgraph::insights;
 
-constexpr double kZ95 = 1.959963984540054;
+using bench::kZ95;
 
 struct Tally {
   double hits = 0;      // sum of fractional credits (a tie at the top shares the credit)
@@ -134,12 +138,237 @@ Status import_archive(const std::string& csv_path, GraphStore& graph) {
   return flush();
 }
 
+// ---- the learned forecast ----
+
+using bench::ClusteredMean;
+using bench::ForecastScore;
+
+// The evaluated tests: measured arms with at least two distinct headlines.
+std::vector<DatasetTest> eligible_tests(const ExperimentCatalog& c, const std::string& from,
+                                        const std::string& before, const FeatureOptions& f) {
+  std::vector<DatasetTest> out;
+  for (DatasetTest& t : collect_tests(c, from, before, f)) {
+    std::set<std::string> headlines;
+    for (const DatasetArm& a : t.arms) {
+      headlines.insert(headline_of(c, c.experiments[t.experiment].arms[a.arm]));
+    }
+    if (headlines.size() >= 2) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<std::vector<NamedFeature>> test_candidates(const ExperimentCatalog& c,
+                                                       const DatasetTest& t,
+                                                       const FeatureOptions& f) {
+  const ExperimentFacts& e = c.experiments[t.experiment];
+  std::vector<std::vector<NamedFeature>> out;
+  for (const DatasetArm& a : t.arms) {
+    std::vector<const AssetFacts*> assets;
+    for (size_t asset : e.arms[a.arm].assets) assets.push_back(&c.assets[asset]);
+    out.push_back(arm_feature_names(assets, test_context(e), f));
+  }
+  return out;
+}
+
+// Scores one test's predictions into `score`.
+void score_test(const DatasetTest& t, const std::vector<CandidatePrediction>& p,
+                ForecastScore& score) {
+  double best_rate = -1;
+  for (const DatasetArm& a : t.arms) best_rate = std::max(best_rate, a.rate);
+  double top_score = -INFINITY;
+  for (const CandidatePrediction& c : p) top_score = std::max(top_score, c.score);
+  double best = 0, top = 0, credit = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    best += t.arms[i].rate == best_rate ? 1 : 0;
+    if (p[i].score == top_score) {
+      ++top;
+      credit += t.arms[i].rate == best_rate ? 1 : 0;
+    }
+  }
+  score.add_top1(credit / top, best / static_cast<double>(p.size()));
+  double correct = 0, pairs = 0, correct_sig = 0, pairs_sig = 0;
+  double loss = 0, brier = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    for (size_t j = i + 1; j < p.size(); ++j) {
+      if (t.arms[i].rate == t.arms[j].rate) continue;
+      const bool i_wins = t.arms[i].rate > t.arms[j].rate;
+      const double q = p[i].p_beats[j];
+      const double right = q == 0.5 ? 0.5 : ((q > 0.5) == i_wins ? 1 : 0);
+      correct += right;
+      ++pairs;
+      if (std::abs(difference_z(t.arms[i], t.arms[j])) >= kZ95) {
+        correct_sig += right;
+        ++pairs_sig;
+      }
+      const double q_won = std::clamp(i_wins ? q : 1 - q, 1e-12, 1.0);
+      loss += -std::log(q_won);
+      brier += (1 - q_won) * (1 - q_won);
+    }
+  }
+  score.accuracy_all.add_test(correct, pairs);
+  score.accuracy_significant.add_test(correct_sig, pairs_sig);
+  score.log_loss.add_test(loss, pairs);
+  score.base_log_loss.add_test(pairs * std::log(2.0), pairs);
+  score.log_loss_gain.add_test(pairs * std::log(2.0) - loss, pairs);
+  score.brier.add_test(brier, pairs);
+  score.brier_gain.add_test(pairs * 0.25 - brier, pairs);
+  std::vector<double> rates;
+  for (const DatasetArm& a : t.arms) rates.push_back(a.rate);
+  const std::vector<double> realised = realised_lifts(rates);
+  double in80 = 0, in95 = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    for (const auto& [level, range] : p[i].intervals) {
+      const bool inside = realised[i] >= range.first && realised[i] <= range.second;
+      if (level == 0.8) in80 += inside ? 1 : 0;
+      if (level == 0.95) in95 += inside ? 1 : 0;
+    }
+  }
+  score.cover80.add_test(in80, static_cast<double>(p.size()));
+  score.cover95.add_test(in95, static_cast<double>(p.size()));
+}
+
+void score_tests(const ExperimentCatalog& c, const ForecastModel& model,
+                 const std::vector<DatasetTest>& tests, ForecastScore& score) {
+  for (const DatasetTest& t : tests) {
+    score_test(t, predict_candidates(model, test_candidates(c, t, model.settings.features), 0),
+               score);
+  }
+}
+
+struct Candidate {
+  std::string name;
+  ModelSettings settings;
+};
+
+std::vector<Candidate> model_candidates(int threads) {
+  std::vector<Candidate> out;
+  for (double c : {0.03, 0.1, 0.3}) {
+    Candidate k{"liblinear C=" + std::to_string(c).substr(0, 4), {}};
+    k.settings.learner.c = c;
+    out.push_back(k);
+  }
+  Candidate images{"liblinear C=0.1 + image ids", {}};
+  images.settings.features.asset_keys = true;
+  out.push_back(images);
+  Candidate unweighted{"liblinear C=0.1 unweighted pairs", {}};
+  unweighted.settings.learner.weight_by_certainty = false;
+  out.push_back(unweighted);
+  for (int depth : {3, 6}) {
+    Candidate x{"xgboost rank:pairwise depth " + std::to_string(depth), {}};
+    x.settings.learner.learner = Learner::kBoostedTrees;
+    x.settings.learner.depth = depth;
+    x.settings.learner.threads = threads;
+    out.push_back(x);
+  }
+  return out;
+}
+
+// The simple baseline of the Bars: liblinear logistic regression on hashed unigrams
+// and bigrams plus seven headline features, unweighted pairs.
+ModelSettings simple_baseline() {
+  ModelSettings s;
+  s.features.kinds_and_tags = false;
+  s.features.context_crosses = false;
+  s.learner.weight_by_certainty = false;
+  s.learner.c = 1;
+  return s;
+}
+
+// Chooses the model on the weeks before `from`, then walks forward from it.
+void evaluate_models(const ExperimentCatalog& c, const std::string& from, int validation_days,
+                     int retrain_days, int threads) {
+  using Clock = std::chrono::steady_clock;
+  const std::string validation_from = add_days(from, -validation_days);
+  std::printf(
+      "\n== learned forecast ==\nmodel selection: trained on tests started before %s, "
+      "validated on tests started %s..%s (before the evaluation weeks; nothing is chosen on "
+      "them); criterion: pairwise log-loss\n",
+      validation_from.c_str(), validation_from.c_str(), add_days(from, -1).c_str());
+  const std::vector<DatasetTest> validation =
+      eligible_tests(c, validation_from, from, FeatureOptions{});
+  std::optional<Candidate> chosen;
+  double chosen_loss = INFINITY;
+  for (const Candidate& k : model_candidates(threads)) {
+    const auto t0 = Clock::now();
+    auto model = train_forecast_model(c, validation_from, k.settings);
+    if (!model.ok()) {
+      std::printf("[validation %s] %s\n", k.name.c_str(), model.status().to_string().c_str());
+      continue;
+    }
+    ForecastScore score;
+    score_tests(c, **model, eligible_tests(c, validation_from, from, k.settings.features), score);
+    std::printf(
+        "[validation %s] trained in %.1f s; %zu tests; top-1 %.4f vs random %.4f; "
+        "accuracy all %.4f, significant %.4f; log-loss %.4f vs %.4f\n",
+        k.name.c_str(), std::chrono::duration<double>(Clock::now() - t0).count(), validation.size(),
+        score.top1.mean(), score.chance.mean(), score.accuracy_all.mean(),
+        score.accuracy_significant.mean(), score.log_loss.mean(), score.base_log_loss.mean());
+    if (score.log_loss.mean() < chosen_loss) {
+      chosen_loss = score.log_loss.mean();
+      chosen = k;
+    }
+  }
+  if (!chosen) return;
+  std::printf("chosen on validation: %s\n", chosen->name.c_str());
+
+  // The simple baseline: trained once before `from`, never retrained.
+  auto baseline = train_forecast_model(c, from, simple_baseline());
+  ForecastScore model_score, baseline_score;
+  std::unique_ptr<ForecastModel> model;
+  const std::vector<DatasetTest> evaluated = eligible_tests(c, from, "", chosen->settings.features);
+  std::string cutoff;
+  size_t retrains = 0;
+  double slowest_training = 0;
+  std::vector<double> latencies;
+  for (const DatasetTest& t : evaluated) {
+    const std::string& started = c.experiments[t.experiment].started_at;
+    // Retrain every retrain_days, on the tests started before the window's first day.
+    if (!model || started >= add_days(cutoff, retrain_days)) {
+      cutoff = cutoff.empty() ? from : cutoff;
+      while (started >= add_days(cutoff, retrain_days)) cutoff = add_days(cutoff, retrain_days);
+      const auto t0 = Clock::now();
+      auto trained = train_forecast_model(c, cutoff, chosen->settings);
+      slowest_training =
+          std::max(slowest_training, std::chrono::duration<double>(Clock::now() - t0).count());
+      if (!trained.ok()) return;
+      model = std::move(trained).value();
+      ++retrains;
+    }
+    const auto t0 = Clock::now();
+    const auto p = predict_candidates(*model, test_candidates(c, t, chosen->settings.features), 5);
+    latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    score_test(t, p, model_score);
+    if (baseline.ok()) {
+      score_test(
+          t, predict_candidates(**baseline, test_candidates(c, t, simple_baseline().features), 0),
+          baseline_score);
+    }
+  }
+  std::sort(latencies.begin(), latencies.end());
+  std::printf(
+      "walk-forward from %s: %zu tests, retrained %zu times (every %d days, on tests "
+      "started before each window), slowest training %.1f s; prediction with "
+      "contributions: median %.2f ms per test\n",
+      from.c_str(), evaluated.size(), retrains, retrain_days, slowest_training,
+      latencies.empty() ? 0.0 : latencies[latencies.size() / 2]);
+  model_score.print("learned: " + chosen->name);
+  baseline_score.print("simple baseline (trained once before " + from + ")");
+  const auto t0 = Clock::now();
+  auto whole = train_forecast_model(c, "", chosen->settings);
+  if (whole.ok()) {
+    std::printf("training on the whole archive (%zu tests, %zu pairs): %.1f s\n",
+                (*whole)->experiments, (*whole)->pairs,
+                std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string csv_path = "../shared/data/upworthy/upworthy-packages-2013-2014.csv";
   std::string from = "2014-06-01";
   std::string ontology_path = "ontology/marketing.json";
+  int validation_days = 91, retrain_days = 28, threads = 2;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--csv") {
@@ -148,8 +377,16 @@ int main(int argc, char** argv) {
       from = argv[i + 1];
     } else if (flag == "--ontology") {
       ontology_path = argv[i + 1];
+    } else if (flag == "--validation-days") {
+      validation_days = std::atoi(argv[i + 1]);
+    } else if (flag == "--retrain-days") {
+      retrain_days = std::atoi(argv[i + 1]);
+    } else if (flag == "--threads") {
+      threads = std::atoi(argv[i + 1]);
     } else {
-      std::fprintf(stderr, "usage: %s [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE] "
+                   "[--validation-days N] [--retrain-days N] [--threads N]\n",
                    argv[0]);
       return 2;
     }
@@ -327,6 +564,7 @@ int main(int argc, char** argv) {
                 candidates_with_match, candidates_total);
     sensitivity_covered.print("sensitivity, min_tests = 1 (tests where >= 1 package had evidence)");
     pattern_tally.print("patterns (tests split by a significant earlier pattern)");
+    evaluate_models(c, from, validation_days, retrain_days, threads);
     std::printf("total time %.1f s\n", elapsed());
     if (eligible == 0) exit_code = 1;
   }
