@@ -4,34 +4,26 @@ namespace expgraph::insights {
 
 using nlohmann::json;
 
+// The options are stored field by field under their C++ names.
+NLOHMANN_JSON_SERIALIZE_ENUM(Learner, {{Learner::kLogistic, "liblinear_logistic"},
+                                       {Learner::kBoostedTrees, "xgboost_rank_pairwise"}})
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FeatureOptions, words, bigrams, headline, kinds_and_tags,
+                                   asset_keys, context_crosses, hash_bits)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LearnerOptions, learner, weight_by_certainty, c, copies, rounds,
+                                   depth, eta, min_child_weight, subsample, colsample, threads)
+
 json model_description(const ForecastModel& m) {
-  const FeatureOptions& f = m.settings.features;
-  const LearnerOptions& l = m.settings.learner;
   json widths = json::object();
   for (const auto& [level, width] : m.calibration.half_widths) {
     widths[std::to_string(static_cast<int>(std::lround(level * 100)))] = width;
   }
   return {{"cutoff", m.cutoff.empty() ? json(nullptr) : json(m.cutoff)},
           {"trained_at", m.trained_at},
-          {"learner", learner_name(l.learner)},
+          {"learner", learner_name(m.settings.learner.learner)},
           {"experiments", m.experiments},
           {"pairs", m.pairs},
-          {"features",
-           {{"words", f.words},
-            {"bigrams", f.bigrams},
-            {"headline", f.headline},
-            {"kinds_and_tags", f.kinds_and_tags},
-            {"asset_keys", f.asset_keys},
-            {"context_crosses", f.context_crosses},
-            {"hash_bits", f.hash_bits}}},
-          {"learner_options",
-           {{"boosted_trees", l.learner == Learner::kBoostedTrees},
-            {"weight_by_certainty", l.weight_by_certainty},
-            {"c", l.c},
-            {"copies", l.copies},
-            {"rounds", l.rounds},
-            {"depth", l.depth},
-            {"eta", l.eta}}},
+          {"features", m.settings.features},
+          {"learner_options", m.settings.learner},
           {"calibration_share", m.settings.calibration_share},
           {"min_tests", m.settings.min_tests},
           {"calibration",
@@ -56,25 +48,8 @@ Result<std::unique_ptr<ForecastModel>> decode_forecast_model(const std::string& 
     m->trained_at = d.at("trained_at").get<std::string>();
     m->experiments = d.at("experiments").get<size_t>();
     m->pairs = d.at("pairs").get<size_t>();
-    const json& f = d.at("features");
-    FeatureOptions& features = m->settings.features;
-    features.words = f.at("words");
-    features.bigrams = f.at("bigrams");
-    features.headline = f.at("headline");
-    features.kinds_and_tags = f.at("kinds_and_tags");
-    features.asset_keys = f.at("asset_keys");
-    features.context_crosses = f.at("context_crosses");
-    features.hash_bits = f.at("hash_bits");
-    const json& l = d.at("learner_options");
-    LearnerOptions& learner = m->settings.learner;
-    learner.learner =
-        l.at("boosted_trees").get<bool>() ? Learner::kBoostedTrees : Learner::kLogistic;
-    learner.weight_by_certainty = l.at("weight_by_certainty");
-    learner.c = l.at("c");
-    learner.copies = l.at("copies");
-    learner.rounds = l.at("rounds");
-    learner.depth = l.at("depth");
-    learner.eta = l.at("eta");
+    m->settings.features = d.at("features").get<FeatureOptions>();
+    m->settings.learner = d.at("learner_options").get<LearnerOptions>();
     m->settings.calibration_share = d.at("calibration_share");
     m->settings.min_tests = d.at("min_tests");
     const json& c = d.at("calibration");

@@ -12,13 +12,15 @@
 #include "graph/graph_store.h"
 #include "test_support/temp_dir.h"
 #include "tests/api/in_process_server.h"
+#include "tests/api/measured_arm.h"
 
 namespace expgraph::api {
 namespace {
 
 using nlohmann::json;
 
-NodeRef ref(std::string type, std::string key) { return {std::move(type), std::move(key)}; }
+using expgraph::testing::add_measured_arm;
+using expgraph::testing::ref;
 
 class ForecastModelHttpTest : public ::testing::Test {
  protected:
@@ -49,20 +51,7 @@ class ForecastModelHttpTest : public ::testing::Test {
         const std::string variant = e + "-" + arm;
         const std::string text = std::string(opening) + " story about " + kTopics[i % 5];
         r.nodes.push_back({"Asset", variant, {{"kind", "headline"}, {"text", text}}});
-        r.nodes.push_back({"Variant", variant, {{"name", variant}}});
-        r.nodes.push_back({"Result",
-                           variant + "-ctr",
-                           {{"name", variant}, {"users", 2000}, {"conversions", clicks}}});
-        r.edges.push_back(
-            {"HAS_VARIANT", ref("Experiment", e), ref("Variant", variant), json::object()});
-        r.edges.push_back(
-            {"USES_ASSET", ref("Variant", variant), ref("Asset", variant), json::object()});
-        r.edges.push_back(
-            {"HAS_RESULT", ref("Experiment", e), ref("Result", variant + "-ctr"), json::object()});
-        r.edges.push_back({"FOR_VARIANT", ref("Result", variant + "-ctr"), ref("Variant", variant),
-                           json::object()});
-        r.edges.push_back(
-            {"ON_METRIC", ref("Result", variant + "-ctr"), ref("Metric", "ctr"), json::object()});
+        add_measured_arm(r, e, variant, variant, {{"users", 2000}, {"conversions", clicks}});
       }
     }
     auto written = graph_->write(r);
