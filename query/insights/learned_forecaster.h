@@ -18,12 +18,12 @@
 namespace expgraph::insights {
 
 // The defaults are what bench_upworthy_forward_eval chose on the weeks before its evaluation
-// (docs/insights.md): liblinear, C = 0.003, the latest 10% of tests held out to calibrate.
+// (docs/insights.md): liblinear, C = 0.001, the latest 5% of tests held out to calibrate.
 struct ModelSettings {
   FeatureOptions features;
   LearnerOptions learner;
-  double calibration_share = 0.1;  // the latest tests held out to calibrate
-  size_t min_tests = 20;           // concluded tests with >= 2 measured arms needed to train
+  double calibration_share = 0.05;  // the latest tests held out to calibrate
+  size_t min_tests = 20;            // concluded tests with >= 2 measured arms needed to train
 };
 
 // How the first fit did on the held-out (latest) tests. The log-loss uses the temperature fitted

@@ -23,7 +23,7 @@ enum class Learner { kLogistic, kBoostedTrees };
 struct LearnerOptions {
   Learner learner = Learner::kLogistic;
   bool weight_by_certainty = true;  // pairs (or groups) count by the certainty of their label
-  double c = 0.003;                 // liblinear: inverse regularisation strength
+  double c = 0.001;                 // liblinear: inverse regularisation strength
   // liblinear has no instance weights: a pair is repeated round(certainty * copies) times (>= 1).
   int copies = 3;
   int rounds = 150, depth = 4;  // XGBoost

@@ -285,6 +285,7 @@ ModelSettings simple_baseline() {
   s.features.context_crosses = false;
   s.learner.weight_by_certainty = false;
   s.learner.c = 1;
+  s.calibration_share = 0.1;
   return s;
 }
 
