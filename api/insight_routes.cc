@@ -4,6 +4,7 @@
 //   GET  /v1/patterns?channel=&segment=&metric=&min_tests=&limit=
 //   POST /v1/forecast  the similar-tests body plus "candidates": [{"name", "text"}],
 //        "min_tests", "min_similarity"
+//   GET  /v1/models/forecast  the learned forecast model in use (cut-off, trained_at, figures)
 //   GET  /v1/stats/program?from=&to=&team=
 // Bodies are strict (unknown fields are 400); dates are YYYY-MM-DD.
 #include <memory>
@@ -218,6 +219,9 @@ Status program_stats(insights::InsightsService& service, const httplib::Request&
 void add_insight_routes(Router& router, GraphStore& graph,
                         similarity::SimilarityIndex* similarity) {
   auto service = std::make_shared<insights::InsightsService>(graph, similarity);
+  // A stored model is loaded; without one, training starts in the background. A storage error
+  // here leaves the server answering with the meta-analytic forecast only.
+  (void)service->start();
   router.post("/v1/recommendations/similar-tests", "/v1/recommendations/similar-tests",
               [service](const auto& request, auto& response) {
                 return similar_tests(*service, request, response);
@@ -227,6 +231,10 @@ void add_insight_routes(Router& router, GraphStore& graph,
   });
   router.post("/v1/forecast", "/v1/forecast", [service](const auto& request, auto& response) {
     return forecast(*service, request, response);
+  });
+  router.get("/v1/models/forecast", "/v1/models/forecast", [service](const auto&, auto& response) {
+    send_json(response, 200, service->forecast_model());
+    return Status();
   });
   router.get("/v1/stats/program", "/v1/stats/program",
              [service](const auto& request, auto& response) {

@@ -4,6 +4,10 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <set>
+
+#include "query/insights/arm_features.h"
+#include "query/insights/forecast_model_codec.h"
 
 namespace expgraph::insights {
 
@@ -12,6 +16,15 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kTextHits = 200;
+constexpr size_t kContributions = 5;  // per direction and candidate
+constexpr size_t kClosestTests = 3;
+
+constexpr char kCombination[] =
+    "p_best, p_beats, expected_lift and best_candidates come from the learned model (trained on "
+    "every concluded test started before its cut-off). The meta-analytic estimate in 'forecast' "
+    "pools past arms with the same or near-identical assets; where it is 'ok' it is direct "
+    "evidence and is reported beside the model's, against its own baseline arm. Without a "
+    "model, best_candidates ranks by the meta-analytic estimate.";
 
 // NaN and infinities are not JSON numbers: null.
 json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
@@ -62,7 +75,79 @@ std::string lower(std::string text) {
   return text;
 }
 
+// The learned model's part of one candidate.
+json learned_candidate(const CandidatePrediction& p, const std::vector<std::string>& names,
+                       size_t self) {
+  json beats = json::object();
+  for (size_t j = 0; j < names.size(); ++j) {
+    if (j != self) beats[names[j]] = p.p_beats[j];
+  }
+  json intervals = json::object();
+  for (const auto& [level, range] : p.intervals) {
+    intervals[std::to_string(static_cast<int>(std::lround(level * 100)))] = {range.first,
+                                                                             range.second};
+  }
+  json up = json::array(), down = json::array();
+  for (const FeatureContribution& f : p.contributions) {
+    json entry = {{"feature", f.feature}, {"value", f.value}};
+    if (f.value > 0 && up.size() < kContributions) up.push_back(std::move(entry));
+    if (f.value < 0 && down.size() < kContributions) down.push_back(std::move(entry));
+  }
+  return {{"p_best", p.p_best},
+          {"p_beats", std::move(beats)},
+          {"expected_lift",
+           {{"lift", p.lift}, {"against", "set_mean"}, {"intervals", std::move(intervals)}}},
+          {"contributions", {{"up", std::move(up)}, {"down", std::move(down)}}}};
+}
+
+// The past tests whose assets most resemble the candidate's text: the evidence nearest to it.
+json closest_tests(const ExperimentCatalog& c, const std::vector<AssetMatch>& matches,
+                   const std::string& as_of) {
+  json out = json::array();
+  std::set<size_t> seen;
+  std::vector<AssetMatch> sorted = matches;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.similarity > b.similarity; });
+  for (const AssetMatch& m : sorted) {
+    if (m.asset >= c.asset_uses.size()) continue;
+    for (const auto& [experiment, arm] : c.asset_uses[m.asset]) {
+      const ExperimentFacts& e = c.experiments[experiment];
+      if (out.size() >= kClosestTests) return out;
+      if (!e.is_past() || (!as_of.empty() && e.started_at >= as_of)) continue;
+      if (!seen.insert(experiment).second) continue;
+      std::optional<double> best;
+      for (const ArmFacts& a : e.arms) {
+        if (auto rate = a.rate()) best = std::max(best.value_or(*rate), *rate);
+      }
+      const std::optional<double> rate = e.arms[arm].rate();
+      out.push_back({{"experiment", experiment_ref(e)},
+                     {"variant", e.arms[arm].key},
+                     {"text", c.assets[m.asset].text},
+                     {"similarity", m.similarity},
+                     {"won", rate && best ? json(*rate == *best) : json(nullptr)}});
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+Status InsightsService::start() {
+  EXPGRAPH_RETURN_IF_ERROR(keeper_.load());
+  if (keeper_.current()) return Status();
+  auto snapshot = catalog();
+  if (!snapshot.ok()) return snapshot.status();
+  keeper_.refresh(*snapshot);
+  return Status();
+}
+
+json InsightsService::forecast_model() {
+  const std::shared_ptr<const ForecastModel> model = keeper_.current();
+  const std::string error = keeper_.last_error();
+  return {{"model", model ? model_description(*model) : json(nullptr)},
+          {"training", keeper_.training()},
+          {"last_error", error.empty() ? json(nullptr) : json(error)}};
+}
 
 Result<std::shared_ptr<const ExperimentCatalog>> InsightsService::catalog() {
   std::lock_guard lock(mutex_);
@@ -201,14 +286,59 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
     matches.push_back(std::move(found).value());
   }
   const Forecast f = insights::forecast(c, similar, names, matches, options);
+
+  // The learned model: never waits for a background training; a past as_of may train one.
+  keeper_.refresh(*snapshot);
+  auto model = keeper_.model_as_of(c, draft.as_of);
+  json model_json;
+  std::vector<CandidatePrediction> learned;
+  if (!model.ok()) {
+    model_json = {{"status", "insufficient_evidence"}, {"reason", model.status().to_string()}};
+  } else if (!*model) {
+    const std::string error = keeper_.last_error();
+    model_json = {{"status", keeper_.training() ? "training" : "insufficient_evidence"},
+                  {"reason", error.empty() ? json(nullptr) : json(error)}};
+  } else {
+    const ForecastModel& m = **model;
+    model_json = {{"status", "ok"},
+                  {"cutoff", m.cutoff},
+                  {"trained_at", m.trained_at},
+                  {"learner", learner_name(m.settings.learner.learner)},
+                  {"experiments", m.experiments},
+                  {"pairs", m.pairs}};
+    TestContext context;
+    if (draft.channel) context.channels = {*draft.channel};
+    if (draft.segment) context.segments = c.lineage(*draft.segment);
+    if (draft.metric) context.metrics = {*draft.metric};
+    std::vector<std::vector<NamedFeature>> features;
+    for (const CandidateVariant& candidate : candidates) {
+      AssetFacts asset;
+      asset.text = candidate.text;
+      if (draft.asset_kinds.size() == 1) asset.kind = draft.asset_kinds.front();
+      features.push_back(arm_feature_names({&asset}, context, m.settings.features));
+    }
+    learned = predict_candidates(m, features, 2 * kContributions);
+  }
+
   json rendered = json::array();
-  for (const CandidateForecast& candidate : f.candidates) {
+  for (size_t i = 0; i < f.candidates.size(); ++i) {
+    const CandidateForecast& candidate = f.candidates[i];
     json estimate = estimate_json(c, candidate.estimate);
     if (candidate.raw_lift) estimate["unshrunk_lift"] = number(*candidate.raw_lift);
-    rendered.push_back({{"name", candidate.name}, {"forecast", std::move(estimate)}});
+    json entry = {{"name", candidate.name},
+                  {"forecast", std::move(estimate)},
+                  {"closest_tests", closest_tests(c, matches[i], draft.as_of)}};
+    if (!learned.empty()) entry.update(learned_candidate(learned[i], names, i));
+    rendered.push_back(std::move(entry));
   }
   json ranked = json::array();
-  if (!candidates.empty()) {
+  if (!learned.empty()) {
+    double top = 0;
+    for (const CandidatePrediction& p : learned) top = std::max(top, p.p_best);
+    for (size_t i = 0; i < learned.size(); ++i) {
+      if (learned[i].p_best == top) ranked.push_back(names[i]);
+    }
+  } else if (!candidates.empty()) {
     for (size_t i : top_candidates(f)) ranked.push_back(f.candidates[i].name);
   }
   json tests = json::array();
@@ -217,7 +347,10 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
               {"candidates", std::move(rendered)},
               {"best_candidates", std::move(ranked)},
               {"similar_tests", std::move(tests)},
-              {"min_tests", options.min_tests}};
+              {"min_tests", options.min_tests},
+              {"model", std::move(model_json)},
+              {"method", learned.empty() ? "meta_analysis" : "learned_model"},
+              {"combination", kCombination}};
 }
 
 Result<json> InsightsService::program(const ProgramFilter& filter) {

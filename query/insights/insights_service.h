@@ -1,6 +1,7 @@
 // InsightsService: what the insight routes call. Keeps a catalog snapshot of the graph (reloaded
 // when the graph's change-log sequence moves), asks the SimilarityIndex for text similarity
-// (exact text matching when there is none) and renders the answers as JSON.
+// (exact text matching when there is none), keeps the learned forecast model (trained in the
+// background by a ForecastModelKeeper) and renders the answers as JSON.
 // Thread-safe: the snapshot is swapped under a mutex and shared read-only.
 #pragma once
 
@@ -11,6 +12,7 @@
 
 #include "graph/graph_store.h"
 #include "query/insights/experiment_catalog.h"
+#include "query/insights/forecast_model_keeper.h"
 #include "query/insights/forecaster.h"
 #include "query/insights/pattern_miner.h"
 #include "query/insights/program_metrics.h"
@@ -26,20 +28,30 @@ struct CandidateVariant {
 
 class InsightsService {
  public:
-  // `similarity` may be null; both must outlive the service.
-  InsightsService(const GraphStore& graph, const similarity::SimilarityIndex* similarity)
-      : graph_(graph), similarity_(similarity) {}
+  // `similarity` may be null; both must outlive the service. The graph also keeps the stored
+  // forecast model.
+  InsightsService(GraphStore& graph, const similarity::SimilarityIndex* similarity,
+                  KeeperOptions model_options = {})
+      : graph_(graph), similarity_(similarity), keeper_(graph, std::move(model_options)) {}
+
+  // Loads the stored forecast model, or starts training one in the background when there is
+  // none. Errors: storage errors.
+  Status start();
 
   // {"recommendations": [{experiment, score, signals, matched, result, learnings}]}
   Result<nlohmann::json> similar_tests(const DraftTest& draft);
   // {"patterns": [{feature, scope, tests, pooled_lift, ci_low, ci_high, i2, tau2, win_rate,
   //   evidence, reuses, experiments}]}, at most `limit`.
   Result<nlohmann::json> patterns(const PatternFilter& filter, size_t limit);
-  // {"prior": estimate, "candidates": [{name, estimate}], "similar_tests": [...]}
+  // {"prior": estimate, "candidates": [{name, forecast, p_best, p_beats, expected_lift,
+  //  contributions, closest_tests}], "best_candidates", "similar_tests", "model", "method"}
   Result<nlohmann::json> forecast(const DraftTest& draft,
                                   const std::vector<CandidateVariant>& candidates,
                                   const ForecastOptions& options);
   Result<nlohmann::json> program(const ProgramFilter& filter);
+  // {"model": description or null, "training", "last_error", "retrain_after"}
+  nlohmann::json forecast_model();
+  ForecastModelKeeper& model_keeper() { return keeper_; }
 
   // The current snapshot (loads it when the graph changed since the last one).
   Result<std::shared_ptr<const ExperimentCatalog>> catalog();
@@ -50,8 +62,9 @@ class InsightsService {
   Result<std::vector<AssetMatch>> asset_matches(const ExperimentCatalog& catalog,
                                                 const std::string& text) const;
 
-  const GraphStore& graph_;
+  GraphStore& graph_;
   const similarity::SimilarityIndex* similarity_;
+  ForecastModelKeeper keeper_;
   std::mutex mutex_;  // guards catalog_
   std::shared_ptr<const ExperimentCatalog> catalog_;
 };

@@ -25,13 +25,16 @@ std::optional<std::chrono::sys_days> parse_date(const std::string& text) {
   return std::chrono::sys_days(date);
 }
 
-std::string today() {
-  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  std::chrono::year_month_day date{now};
+std::string format_date(std::chrono::sys_days day) {
+  std::chrono::year_month_day date{day};
   char buffer[16];
   std::snprintf(buffer, sizeof(buffer), "%04d-%02u-%02u", static_cast<int>(date.year()),
                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   return buffer;
+}
+
+std::string today() {
+  return format_date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
 }
 
 }  // namespace
@@ -41,6 +44,11 @@ std::optional<int> days_between(const std::string& from, const std::string& to) 
   auto b = parse_date(to);
   if (!a || !b) return std::nullopt;
   return static_cast<int>((*b - *a).count());
+}
+
+std::string add_days(const std::string& date, int days) {
+  auto day = parse_date(date);
+  return day ? format_date(*day + std::chrono::days(days)) : "";
 }
 
 std::optional<size_t> strongest_arm(const ExperimentFacts& e) {

@@ -48,6 +48,8 @@ std::vector<Recommendation> recommend_similar_tests(const ExperimentCatalog& cat
 // Days from `from` to `to` (YYYY-MM-DD, possibly with a time after it); nullopt when either is
 // not a date.
 std::optional<int> days_between(const std::string& from, const std::string& to);
+// `date` (YYYY-MM-DD) moved by `days`; "" when it is not a date.
+std::string add_days(const std::string& date, int days);
 
 // The arm of an experiment with the largest |log_lift / se| among non-control arms.
 std::optional<size_t> strongest_arm(const ExperimentFacts& experiment);

@@ -13,13 +13,15 @@
 #include "query/similarity/similarity_index.h"
 #include "test_support/temp_dir.h"
 #include "tests/api/in_process_server.h"
+#include "tests/api/measured_arm.h"
 
 namespace expgraph::api {
 namespace {
 
 using nlohmann::json;
 
-NodeRef ref(std::string type, std::string key) { return {std::move(type), std::move(key)}; }
+using expgraph::testing::add_measured_arm;
+using expgraph::testing::ref;
 
 class InsightHttpTest : public ::testing::Test {
  protected:
@@ -71,25 +73,11 @@ class InsightHttpTest : public ::testing::Test {
           {"MEASURES", ref("Experiment", e), ref("Metric", "ctr"), {{"role", "primary"}}});
       for (const auto& [arm, asset, clicks, other] :
            {std::tuple{"a", std::string("h-num"), 120, 100}, std::tuple{"b", plain, 100, 120}}) {
-        const std::string variant = e + "-" + arm;
-        r.nodes.push_back({"Variant", variant, {{"name", variant}}});
-        r.nodes.push_back({"Result",
-                           variant + "-ctr",
-                           {{"name", variant},
-                            {"users", 1000},
-                            {"conversions", clicks},
-                            {"baseline_users", 1000},
-                            {"baseline_conversions", other}}});
-        r.edges.push_back(
-            {"HAS_VARIANT", ref("Experiment", e), ref("Variant", variant), json::object()});
-        r.edges.push_back(
-            {"USES_ASSET", ref("Variant", variant), ref("Asset", asset), json::object()});
-        r.edges.push_back(
-            {"HAS_RESULT", ref("Experiment", e), ref("Result", variant + "-ctr"), json::object()});
-        r.edges.push_back({"FOR_VARIANT", ref("Result", variant + "-ctr"), ref("Variant", variant),
-                           json::object()});
-        r.edges.push_back(
-            {"ON_METRIC", ref("Result", variant + "-ctr"), ref("Metric", "ctr"), json::object()});
+        add_measured_arm(r, e, e + "-" + arm, asset,
+                         {{"users", 1000},
+                          {"conversions", clicks},
+                          {"baseline_users", 1000},
+                          {"baseline_conversions", other}});
       }
     }
     r.nodes.push_back({"Learning",

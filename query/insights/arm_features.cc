@@ -1,0 +1,121 @@
+#include "query/insights/arm_features.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "query/insights/headline_features.h"
+
+namespace expgraph::insights {
+
+namespace {
+
+std::vector<std::string> words_of(const std::string& text) {
+  std::vector<std::string> words;
+  std::string current;
+  for (char raw : text) {
+    const unsigned char c = static_cast<unsigned char>(raw);
+    if (std::isalnum(c) || c == '\'' || c >= 0x80) {
+      current.push_back(static_cast<char>(std::tolower(c)));
+    } else if (!current.empty()) {
+      words.push_back(std::move(current));
+      current.clear();
+    }
+  }
+  if (!current.empty()) words.push_back(std::move(current));
+  return words;
+}
+
+// FNV-1a: stable across builds and platforms, so a stored model keeps its meaning.
+uint64_t fnv1a(const std::string& text) {
+  uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+}  // namespace
+
+TestContext test_context(const ExperimentFacts& experiment) {
+  TestContext context;
+  context.channels = experiment.channels;
+  context.segments = experiment.segment_lineage;
+  if (!experiment.primary_metric.empty()) context.metrics = {experiment.primary_metric};
+  return context;
+}
+
+std::vector<NamedFeature> arm_feature_names(const std::vector<const AssetFacts*>& assets,
+                                            const TestContext& context,
+                                            const FeatureOptions& options) {
+  std::vector<NamedFeature> features;
+  std::vector<NamedFeature> crossable;
+  size_t word_count = 0, char_count = 0;
+  bool has_text = false;
+  for (const AssetFacts* asset : assets) {
+    if (options.kinds_and_tags) {
+      if (!asset->kind.empty()) crossable.push_back({"kind:" + asset->kind});
+      for (const std::string& tag : asset->tags) crossable.push_back({"tag:" + tag});
+    }
+    if (asset->text.empty()) {
+      if (options.asset_keys) features.push_back({"asset:" + asset->key});
+      continue;
+    }
+    has_text = true;
+    const std::vector<std::string> words = words_of(asset->text);
+    word_count += words.size();
+    char_count += asset->text.size();
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (options.words) features.push_back({"w:" + words[i]});
+      if (options.bigrams && i + 1 < words.size()) {
+        features.push_back({"b:" + words[i] + " " + words[i + 1]});
+      }
+    }
+    if (options.headline) {
+      for (const std::string& f : headline_features(asset->text)) crossable.push_back({"h:" + f});
+    }
+  }
+  if (options.headline && has_text) {
+    // Scaled so that a typical headline's values are near 1, like the binary features.
+    crossable.push_back({"h:words", static_cast<double>(word_count) / 15.0});
+    crossable.push_back({"h:chars", static_cast<double>(char_count) / 80.0});
+  }
+  if (options.context_crosses) {
+    std::vector<std::string> scopes;
+    for (const std::string& c : context.channels) scopes.push_back("channel=" + c);
+    for (const std::string& s : context.segments) scopes.push_back("segment=" + s);
+    for (const std::string& m : context.metrics) scopes.push_back("metric=" + m);
+    const size_t plain = crossable.size();
+    for (const std::string& scope : scopes) {
+      for (size_t i = 0; i < plain; ++i) {
+        crossable.push_back({scope + "|" + crossable[i].name, crossable[i].value});
+      }
+    }
+  }
+  features.insert(features.end(), crossable.begin(), crossable.end());
+  return features;
+}
+
+uint32_t feature_index(const std::string& name, int hash_bits) {
+  const uint64_t size = uint64_t{1} << hash_bits;
+  return static_cast<uint32_t>(1 + fnv1a(name) % (size - 1));
+}
+
+SparseVector hash_features(const std::vector<NamedFeature>& features, int hash_bits) {
+  std::map<uint32_t, float> merged;
+  for (const NamedFeature& f : features) {
+    merged[feature_index(f.name, hash_bits)] += static_cast<float>(f.value);
+  }
+  return {merged.begin(), merged.end()};
+}
+
+SparseVector arm_vector(const ExperimentCatalog& catalog, const ExperimentFacts& experiment,
+                        const ArmFacts& arm, const FeatureOptions& options) {
+  std::vector<const AssetFacts*> assets;
+  for (size_t a : arm.assets) assets.push_back(&catalog.assets[a]);
+  return hash_features(arm_feature_names(assets, test_context(experiment), options),
+                       options.hash_bits);
+}
+
+}  // namespace expgraph::insights

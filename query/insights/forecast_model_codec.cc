@@ -1,0 +1,77 @@
+#include "query/insights/forecast_model_codec.h"
+
+namespace expgraph::insights {
+
+using nlohmann::json;
+
+// The options are stored field by field under their C++ names.
+NLOHMANN_JSON_SERIALIZE_ENUM(Learner, {{Learner::kLogistic, "liblinear_logistic"},
+                                       {Learner::kBoostedTrees, "xgboost_rank_pairwise"}})
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FeatureOptions, words, bigrams, headline, kinds_and_tags,
+                                   asset_keys, context_crosses, hash_bits)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LearnerOptions, learner, weight_by_certainty, c, copies, rounds,
+                                   depth, eta, min_child_weight, subsample, colsample, threads)
+
+json model_description(const ForecastModel& m) {
+  json widths = json::object();
+  for (const auto& [level, width] : m.calibration.half_widths) {
+    widths[std::to_string(static_cast<int>(std::lround(level * 100)))] = width;
+  }
+  return {{"cutoff", m.cutoff.empty() ? json(nullptr) : json(m.cutoff)},
+          {"trained_at", m.trained_at},
+          {"learner", learner_name(m.settings.learner.learner)},
+          {"experiments", m.experiments},
+          {"pairs", m.pairs},
+          {"features", m.settings.features},
+          {"learner_options", m.settings.learner},
+          {"calibration_share", m.settings.calibration_share},
+          {"min_tests", m.settings.min_tests},
+          {"calibration",
+           {{"temperature", m.calibration.temperature},
+            {"slope", m.calibration.slope},
+            {"arms", m.calibration.arms},
+            {"half_widths", std::move(widths)}}},
+          {"validation",
+           {{"tests", m.validation.tests},
+            {"pairs", m.validation.pairs},
+            {"pairwise_accuracy", m.validation.accuracy},
+            {"log_loss", m.validation.log_loss},
+            {"base_log_loss", m.validation.base_log_loss}}}};
+}
+
+Result<std::unique_ptr<ForecastModel>> decode_forecast_model(const std::string& description,
+                                                             const std::string& ranking) {
+  try {
+    const json d = json::parse(description);
+    auto m = std::make_unique<ForecastModel>();
+    m->cutoff = d.at("cutoff").is_null() ? "" : d.at("cutoff").get<std::string>();
+    m->trained_at = d.at("trained_at").get<std::string>();
+    m->experiments = d.at("experiments").get<size_t>();
+    m->pairs = d.at("pairs").get<size_t>();
+    m->settings.features = d.at("features").get<FeatureOptions>();
+    m->settings.learner = d.at("learner_options").get<LearnerOptions>();
+    m->settings.calibration_share = d.at("calibration_share");
+    m->settings.min_tests = d.at("min_tests");
+    const json& c = d.at("calibration");
+    m->calibration.temperature = c.at("temperature");
+    m->calibration.slope = c.at("slope");
+    m->calibration.arms = c.at("arms");
+    for (const auto& [level, width] : c.at("half_widths").items()) {
+      m->calibration.half_widths.push_back({std::stod(level) / 100, width.get<double>()});
+    }
+    const json& v = d.at("validation");
+    m->validation.tests = v.at("tests");
+    m->validation.pairs = v.at("pairs");
+    m->validation.accuracy = v.at("pairwise_accuracy");
+    m->validation.log_loss = v.at("log_loss");
+    m->validation.base_log_loss = v.at("base_log_loss");
+    auto loaded = RankingModel::load(ranking);
+    if (!loaded.ok()) return loaded.status();
+    m->ranking = std::move(loaded).value();
+    return m;
+  } catch (const json::exception& e) {
+    return Status::invalid_argument(std::string("not a stored forecast model: ") + e.what());
+  }
+}
+
+}  // namespace expgraph::insights

@@ -1,0 +1,74 @@
+// ForecastModelKeeper: the forecast model the server answers with. Loads the stored model at
+// start (so a restart does not retrain), retrains in a background thread when none is stored or
+// when enough new concluded tests have arrived, stores each new model with its metadata in the
+// graph's derived state, and swaps it in when done. Requests never wait for training: they use
+// the model in use (or none yet). A forecast `as_of` a date before the model's cut-off gets a
+// model trained on the tests started before that date (trained on that request, then cached).
+// Used by InsightsService. Thread-safe: the model pointer is guarded by mutex_, models are
+// immutable, and at most one background training runs at a time.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "graph/graph_store.h"
+#include "query/insights/experiment_catalog.h"
+#include "query/insights/learned_forecaster.h"
+
+namespace expgraph::insights {
+
+struct KeeperOptions {
+  ModelSettings settings;
+  size_t retrain_after = 50;  // newly concluded tests that trigger a background retrain
+  size_t as_of_cache = 4;     // models kept for forecasts as of past dates
+};
+
+class ForecastModelKeeper {
+ public:
+  // `graph` must outlive the keeper.
+  ForecastModelKeeper(GraphStore& graph, KeeperOptions options = {});
+  ~ForecastModelKeeper();  // waits for a running training
+  ForecastModelKeeper(const ForecastModelKeeper&) = delete;
+  ForecastModelKeeper& operator=(const ForecastModelKeeper&) = delete;
+
+  // Loads the stored model, if any. Errors: storage errors (a model that no longer decodes is
+  // ignored and retrained).
+  Status load();
+  // The model in use; null before the first one is trained or loaded.
+  std::shared_ptr<const ForecastModel> current() const;
+  // Starts a background training on `catalog` when none is running and there is no model or
+  // `retrain_after` more trainable tests than the model has. True when one started.
+  bool refresh(std::shared_ptr<const ExperimentCatalog> catalog);
+  bool training() const { return training_.load(); }
+  // Blocks until the running training (if any) has ended.
+  void wait();
+  // Why the last training failed ("" after a success), e.g. too few tests.
+  std::string last_error() const;
+  // The model to answer a forecast as of `as_of` ("" = now): the model in use when its cut-off
+  // is not after `as_of`, else one trained on the tests started before `as_of`.
+  Result<std::shared_ptr<const ForecastModel>> model_as_of(const ExperimentCatalog& catalog,
+                                                           const std::string& as_of);
+
+  // The cut-off a model trained on `catalog` now gets: the day after the latest start of a
+  // concluded test, so that every one of them is before it.
+  static std::string cutoff_for(const ExperimentCatalog& catalog);
+
+ private:
+  void train(std::shared_ptr<const ExperimentCatalog> catalog);
+
+  GraphStore& graph_;
+  const KeeperOptions options_;
+  mutable std::mutex mutex_;  // guards model_, as_of_models_, last_error_
+  std::shared_ptr<const ForecastModel> model_;
+  std::map<std::string, std::shared_ptr<const ForecastModel>> as_of_models_;
+  std::string last_error_;
+  std::atomic<bool> training_{false};
+  std::thread trainer_;       // started and joined by refresh() / wait() / the destructor only
+  std::mutex trainer_mutex_;  // serialises refresh() and wait() around trainer_
+};
+
+}  // namespace expgraph::insights

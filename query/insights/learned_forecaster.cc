@@ -1,0 +1,146 @@
+#include "query/insights/learned_forecaster.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <map>
+
+#include "query/insights/pair_dataset.h"
+
+namespace expgraph::insights {
+
+namespace {
+
+ScoredTest score_test(const RankingModel& model, const DatasetTest& test) {
+  std::vector<SparseVector> arms;
+  ScoredTest scored;
+  for (const DatasetArm& a : test.arms) {
+    arms.push_back(a.features);
+    scored.rates.push_back(a.rate);
+  }
+  scored.scores = model.scores(arms);
+  return scored;
+}
+
+ValidationFigures validate(const LiftCalibration& calibration,
+                           const std::vector<ScoredTest>& tests) {
+  ValidationFigures v;
+  v.tests = tests.size();
+  double right = 0, loss = 0;
+  for (const ScoredTest& t : tests) {
+    for (size_t i = 0; i < t.scores.size(); ++i) {
+      for (size_t j = i + 1; j < t.scores.size(); ++j) {
+        if (t.rates[i] == t.rates[j]) continue;
+        const bool i_wins = t.rates[i] > t.rates[j];
+        const double p = win_probability(calibration, t.scores[i], t.scores[j]);
+        right += p == 0.5 ? 0.5 : ((p > 0.5) == i_wins ? 1 : 0);
+        loss -= std::log(std::max(1e-12, i_wins ? p : 1 - p));
+        ++v.pairs;
+      }
+    }
+  }
+  if (v.pairs > 0) {
+    v.accuracy = right / static_cast<double>(v.pairs);
+    v.log_loss = loss / static_cast<double>(v.pairs);
+    v.base_log_loss = std::log(2.0);
+  }
+  return v;
+}
+
+std::string now_utc() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return buffer;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCatalog& catalog,
+                                                            const std::string& cutoff,
+                                                            const ModelSettings& settings) {
+  std::vector<DatasetTest> tests = collect_tests(catalog, "", cutoff, settings.features);
+  if (tests.size() < std::max<size_t>(settings.min_tests, 2)) {
+    return Status::unprocessable(
+        "insufficient_evidence",
+        "the forecast model needs at least " + std::to_string(settings.min_tests) +
+            " concluded tests with two or more measured arms started before the cut-off; " +
+            std::to_string(tests.size()) + " found");
+  }
+  // Fit on the earlier tests, calibrate on the later ones (tests are in start order).
+  const size_t held_out = std::max<size_t>(
+      1, static_cast<size_t>(std::lround(settings.calibration_share * tests.size())));
+  const std::vector<DatasetTest> fit(tests.begin(), tests.end() - held_out);
+  auto first = RankingModel::train(fit, make_pairs(fit), settings.learner);
+  if (!first.ok()) return first.status();
+  std::vector<ScoredTest> scored;
+  for (size_t t = tests.size() - held_out; t < tests.size(); ++t) {
+    scored.push_back(score_test(**first, tests[t]));
+  }
+  auto model = std::make_unique<ForecastModel>();
+  model->calibration = fit_calibration(scored);
+  model->validation = validate(model->calibration, scored);
+  const std::vector<DatasetPair> pairs = make_pairs(tests);
+  auto ranking = RankingModel::train(tests, pairs, settings.learner);
+  if (!ranking.ok()) return ranking.status();
+  model->cutoff = cutoff;
+  model->trained_at = now_utc();
+  model->experiments = tests.size();
+  model->pairs = pairs.size();
+  model->settings = settings;
+  model->ranking = std::move(ranking).value();
+  return model;
+}
+
+std::vector<CandidatePrediction> predict_candidates(
+    const ForecastModel& model, const std::vector<std::vector<NamedFeature>>& candidates,
+    size_t top) {
+  const int bits = model.settings.features.hash_bits;
+  std::vector<SparseVector> arms;
+  for (const auto& named : candidates) arms.push_back(hash_features(named, bits));
+  const std::vector<double> scores = model.ranking->scores(arms);
+  const std::vector<double> best = best_probabilities(model.calibration, scores);
+  const std::vector<double> lifts = expected_lifts(model.calibration, scores);
+  std::vector<CandidatePrediction> out(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    CandidatePrediction& p = out[i];
+    p.score = scores[i];
+    p.p_best = best[i];
+    p.lift = lifts[i];
+    for (size_t j = 0; j < candidates.size(); ++j) {
+      p.p_beats.push_back(i == j ? 0.5 : win_probability(model.calibration, scores[i], scores[j]));
+    }
+    for (double level : kIntervalLevels) {
+      const double half = model.calibration.half_width(level);
+      p.intervals.push_back({level, {lifts[i] - half, lifts[i] + half}});
+    }
+  }
+  if (top == 0 || candidates.empty()) return out;
+  // A feature's part against the set: its contribution to this candidate minus its average
+  // contribution over the set (features shared by every candidate cancel out).
+  const std::vector<Contributions> parts = model.ranking->contributions(arms);
+  std::map<uint32_t, double> average;
+  for (const Contributions& c : parts) {
+    for (const auto& [index, value] : c) average[index] += value / candidates.size();
+  }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    std::map<uint32_t, double> own(parts[i].begin(), parts[i].end());
+    std::map<uint32_t, std::string> names;
+    for (const NamedFeature& f : candidates[i]) names.emplace(feature_index(f.name, bits), f.name);
+    std::vector<FeatureContribution> list;
+    for (const auto& [index, name] : names) {
+      auto it = own.find(index);
+      const double value = (it == own.end() ? 0.0 : it->second) - average[index];
+      if (value != 0) list.push_back({name, value * model.calibration.temperature});
+    }
+    std::sort(list.begin(), list.end(),
+              [](const auto& a, const auto& b) { return std::abs(a.value) > std::abs(b.value); });
+    if (list.size() > top) list.resize(top);
+    out[i].contributions = std::move(list);
+  }
+  return out;
+}
+
+}  // namespace expgraph::insights

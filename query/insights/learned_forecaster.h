@@ -1,0 +1,72 @@
+// The learned forecast: a RankingModel trained on the concluded experiments started before a
+// cut-off, calibrated on its most recent tests held out of a first fit (lift_calibration), then
+// refitted on all of them. Predicts, for a set of candidates, P(best), P(beats each other), the
+// expected lift against the set's mean with calibrated intervals, and the features that pushed
+// each candidate up or down. Used by InsightsService and tools/bench.
+// A ForecastModel is immutable once trained and thread-safe to read.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "query/insights/arm_features.h"
+#include "query/insights/experiment_catalog.h"
+#include "query/insights/lift_calibration.h"
+#include "query/insights/ranking_model.h"
+
+namespace expgraph::insights {
+
+// The defaults are what bench_upworthy_forward_eval chose on the weeks before its evaluation
+// (docs/insights.md): liblinear, C = 0.001, the latest 5% of tests held out to calibrate.
+struct ModelSettings {
+  FeatureOptions features;
+  LearnerOptions learner;
+  double calibration_share = 0.05;  // the latest tests held out to calibrate
+  size_t min_tests = 20;            // concluded tests with >= 2 measured arms needed to train
+};
+
+// How the first fit did on the held-out (latest) tests. The log-loss uses the temperature fitted
+// on those same tests, so it is slightly optimistic; the accuracy does not depend on it.
+struct ValidationFigures {
+  size_t tests = 0, pairs = 0;
+  double accuracy = 0;  // pairs whose winner the model ranked higher
+  double log_loss = 0, base_log_loss = 0;
+};
+
+struct ForecastModel {
+  std::string cutoff;      // trained on experiments started before this date ("" = all)
+  std::string trained_at;  // UTC, RFC 3339
+  size_t experiments = 0, pairs = 0;
+  ValidationFigures validation;
+  ModelSettings settings;
+  std::unique_ptr<RankingModel> ranking;
+  LiftCalibration calibration;
+};
+
+// Errors: unprocessable("insufficient_evidence") with fewer than settings.min_tests tests.
+Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCatalog& catalog,
+                                                            const std::string& cutoff,
+                                                            const ModelSettings& settings);
+
+struct FeatureContribution {
+  std::string feature;
+  double value = 0;  // its part of the candidate's score, against the set's average
+};
+
+struct CandidatePrediction {
+  double score = 0;
+  double p_best = 0;
+  std::vector<double> p_beats;  // by candidate index; the candidate's own entry is 0.5
+  double lift = 0;              // expected relative lift against the set's mean
+  std::vector<std::pair<double, std::pair<double, double>>> intervals;  // level -> (low, high)
+  std::vector<FeatureContribution> contributions;  // largest |value| first, at most `top`
+};
+
+// `candidates[i]`: candidate i's named features (arm_feature_names). `top` contributions each;
+// 0 skips them (faster).
+std::vector<CandidatePrediction> predict_candidates(
+    const ForecastModel& model, const std::vector<std::vector<NamedFeature>>& candidates,
+    size_t top);
+
+}  // namespace expgraph::insights

@@ -1,0 +1,82 @@
+#include "query/insights/pair_dataset.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace expgraph::insights {
+
+namespace {
+
+constexpr double kZ95 = 1.959963984540054;
+
+// The arm's rate and the variance of its estimate, when it was measured.
+std::optional<DatasetArm> measured_arm(const ArmFacts& arm) {
+  const std::optional<double> rate = arm.rate();
+  if (!rate || !arm.users || *arm.users <= 0) return std::nullopt;
+  const double n = static_cast<double>(*arm.users);
+  DatasetArm out;
+  out.rate = *rate;
+  if (arm.conversions) {
+    out.rate_variance = *rate * (1 - *rate) / n;
+  } else if (arm.sum_sq) {
+    out.rate_variance = std::max(0.0, *arm.sum_sq / n - *rate * *rate) / n;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<DatasetTest> collect_tests(const ExperimentCatalog& catalog, const std::string& from,
+                                       const std::string& before, const FeatureOptions& options) {
+  std::vector<DatasetTest> tests;
+  for (size_t i = 0; i < catalog.experiments.size(); ++i) {
+    const ExperimentFacts& e = catalog.experiments[i];
+    if (!e.is_past() || e.started_at.empty()) continue;
+    if (!from.empty() && e.started_at < from) continue;
+    if (!before.empty() && e.started_at >= before) continue;
+    DatasetTest test;
+    test.experiment = i;
+    for (size_t a = 0; a < e.arms.size(); ++a) {
+      std::optional<DatasetArm> arm = measured_arm(e.arms[a]);
+      if (!arm) continue;
+      arm->arm = a;
+      arm->features = arm_vector(catalog, e, e.arms[a], options);
+      test.arms.push_back(std::move(*arm));
+    }
+    if (test.arms.size() >= 2) tests.push_back(std::move(test));
+  }
+  std::stable_sort(tests.begin(), tests.end(), [&](const DatasetTest& a, const DatasetTest& b) {
+    return catalog.experiments[a.experiment].started_at <
+           catalog.experiments[b.experiment].started_at;
+  });
+  return tests;
+}
+
+double difference_z(const DatasetArm& a, const DatasetArm& b) {
+  const double variance = a.rate_variance + b.rate_variance;
+  return variance > 0 ? (a.rate - b.rate) / std::sqrt(variance) : 0.0;
+}
+
+std::vector<DatasetPair> make_pairs(const std::vector<DatasetTest>& tests) {
+  std::vector<DatasetPair> pairs;
+  for (size_t t = 0; t < tests.size(); ++t) {
+    const std::vector<DatasetArm>& arms = tests[t].arms;
+    for (size_t i = 0; i < arms.size(); ++i) {
+      for (size_t j = i + 1; j < arms.size(); ++j) {
+        if (arms[i].rate == arms[j].rate || arms[i].features == arms[j].features) continue;
+        const double z = difference_z(arms[i], arms[j]);
+        DatasetPair pair;
+        pair.test = t;
+        pair.first = i;
+        pair.second = j;
+        pair.first_wins = arms[i].rate > arms[j].rate;
+        pair.certainty = std::erf(std::abs(z) / std::sqrt(2.0));
+        pair.significant = std::abs(z) >= kZ95;
+        pairs.push_back(pair);
+      }
+    }
+  }
+  return pairs;
+}
+
+}  // namespace expgraph::insights

@@ -1,0 +1,370 @@
+#include "query/insights/ranking_model.h"
+
+#include <linear.h>
+#include <xgboost/c_api.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+namespace expgraph::insights {
+
+namespace {
+
+// ---- liblinear ----
+
+// The difference a - b of two sorted sparse vectors.
+SparseVector difference(const SparseVector& a, const SparseVector& b) {
+  SparseVector out;
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i].first < b[j].first)) {
+      out.push_back(a[i++]);
+    } else if (i == a.size() || b[j].first < a[i].first) {
+      out.push_back({b[j].first, -b[j].second});
+      ++j;
+    } else {
+      const float value = a[i].second - b[j].second;
+      if (value != 0) out.push_back({a[i].first, value});
+      ++i;
+      ++j;
+    }
+  }
+  return out;
+}
+
+void silent(const char*) {}
+
+class LogisticModel final : public RankingModel {
+ public:
+  explicit LogisticModel(std::map<uint32_t, double> weights) : weights_(std::move(weights)) {}
+
+  static Result<std::unique_ptr<RankingModel>> train(const std::vector<DatasetTest>& tests,
+                                                     const std::vector<DatasetPair>& pairs,
+                                                     const LearnerOptions& options) {
+    std::vector<std::vector<feature_node>> rows;
+    std::vector<double> labels;
+    uint32_t max_index = 1;
+    for (const DatasetPair& pair : pairs) {
+      const DatasetTest& test = tests[pair.test];
+      SparseVector d = difference(test.arms[pair.first].features, test.arms[pair.second].features);
+      if (d.empty()) continue;
+      std::vector<feature_node> row;
+      for (const auto& [index, value] : d) {
+        row.push_back({static_cast<int>(index), value});
+        max_index = std::max(max_index, index);
+      }
+      row.push_back({-1, 0});
+      const int copies =
+          options.weight_by_certainty
+              ? std::max(1, static_cast<int>(std::lround(pair.certainty * options.copies)))
+              : 1;
+      for (int c = 0; c < copies; ++c) {
+        rows.push_back(row);
+        labels.push_back(pair.first_wins ? 1 : -1);
+      }
+    }
+    if (rows.empty())
+      return Status::invalid_argument("no pairs with differing features to train on");
+    if (std::count(labels.begin(), labels.end(), 1.0) == 0 ||
+        std::count(labels.begin(), labels.end(), -1.0) == 0) {
+      // One orientation only: flip every other pair (the model has no bias, so this changes
+      // nothing but lets liblinear see two classes).
+      for (size_t i = 0; i < rows.size(); i += 2) {
+        for (feature_node& node : rows[i]) {
+          if (node.index != -1) node.value = -node.value;
+        }
+        labels[i] = -labels[i];
+      }
+    }
+    std::vector<feature_node*> x;
+    for (auto& row : rows) x.push_back(row.data());
+    problem prob{};
+    prob.l = static_cast<int>(rows.size());
+    prob.n = static_cast<int>(max_index);
+    prob.y = labels.data();
+    prob.x = x.data();
+    prob.bias = -1;
+    parameter param{};
+    param.solver_type = L2R_LR;
+    param.eps = 0.01;
+    param.C = options.c;
+    if (const char* error = check_parameter(&prob, &param)) return Status::internal(error);
+    set_print_string_function(&silent);
+    model* trained = ::train(&prob, &param);
+    if (trained == nullptr) return Status::internal("liblinear did not train");
+    // w is for the first label liblinear saw; it must be for +1 (the first arm wins).
+    const double sign = trained->label[0] == 1 ? 1.0 : -1.0;
+    std::map<uint32_t, double> weights;
+    for (int i = 0; i < trained->nr_feature; ++i) {
+      if (trained->w[i] != 0) weights[static_cast<uint32_t>(i + 1)] = sign * trained->w[i];
+    }
+    free_and_destroy_model(&trained);
+    return std::unique_ptr<RankingModel>(std::make_unique<LogisticModel>(std::move(weights)));
+  }
+
+  std::string save() const override {
+    std::string bytes = "L";
+    for (const auto& [index, weight] : weights_) {
+      bytes.append(reinterpret_cast<const char*>(&index), sizeof index);
+      bytes.append(reinterpret_cast<const char*>(&weight), sizeof weight);
+    }
+    return bytes;
+  }
+
+  static Result<std::unique_ptr<RankingModel>> load(const std::string& bytes) {
+    constexpr size_t kEntry = sizeof(uint32_t) + sizeof(double);
+    if ((bytes.size() - 1) % kEntry != 0) return Status::invalid_argument("truncated model");
+    std::map<uint32_t, double> weights;
+    for (size_t at = 1; at < bytes.size(); at += kEntry) {
+      uint32_t index;
+      double weight;
+      std::memcpy(&index, bytes.data() + at, sizeof index);
+      std::memcpy(&weight, bytes.data() + at + sizeof index, sizeof weight);
+      weights[index] = weight;
+    }
+    return std::unique_ptr<RankingModel>(std::make_unique<LogisticModel>(std::move(weights)));
+  }
+
+  Learner learner() const override { return Learner::kLogistic; }
+
+  std::vector<double> scores(const std::vector<SparseVector>& arms) const override {
+    std::vector<double> out;
+    for (const Contributions& c : contributions(arms)) {
+      double sum = 0;
+      for (const auto& [index, value] : c) sum += value;
+      out.push_back(sum);
+    }
+    return out;
+  }
+
+  std::vector<Contributions> contributions(const std::vector<SparseVector>& arms) const override {
+    std::vector<Contributions> out;
+    for (const SparseVector& arm : arms) {
+      Contributions c;
+      for (const auto& [index, value] : arm) {
+        auto it = weights_.find(index);
+        if (it != weights_.end()) c.push_back({index, it->second * value});
+      }
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+ private:
+  std::map<uint32_t, double> weights_;  // feature index -> weight
+};
+
+// ---- XGBoost ----
+
+// The library's handles, freed on scope exit.
+struct MatrixHandle {
+  DMatrixHandle handle = nullptr;
+  ~MatrixHandle() {
+    if (handle != nullptr) XGDMatrixFree(handle);
+  }
+};
+
+Status xgboost_error(const char* what) {
+  return Status::internal(std::string(what) + ": " + XGBGetLastError());
+}
+
+// Hashed indexes are remapped to dense columns (those seen in training) so that pred_contribs
+// returns one value per column the model knows, not 2^hash_bits.
+class BoostedTreesModel final : public RankingModel {
+ public:
+  BoostedTreesModel(BoosterHandle booster, std::vector<uint32_t> columns)
+      : booster_(booster), columns_(std::move(columns)) {
+    for (size_t c = 0; c < columns_.size(); ++c) column_of_[columns_[c]] = static_cast<unsigned>(c);
+  }
+  ~BoostedTreesModel() override { XGBoosterFree(booster_); }
+
+  static Result<std::unique_ptr<RankingModel>> train(const std::vector<DatasetTest>& tests,
+                                                     const std::vector<DatasetPair>& pairs,
+                                                     const LearnerOptions& options) {
+    if (pairs.empty()) return Status::invalid_argument("no pairs to train on");
+    std::map<uint32_t, size_t> counts;
+    for (const DatasetTest& t : tests) {
+      for (const DatasetArm& a : t.arms) {
+        for (const auto& [index, value] : a.features) ++counts[index];
+      }
+    }
+    std::vector<uint32_t> columns;
+    for (const auto& [index, count] : counts) {
+      if (count >= 2) columns.push_back(index);
+    }
+    // Per test: relevance = the arm's rank by rate; group weight = mean certainty of its pairs.
+    std::vector<double> certainty(tests.size(), 0);
+    std::vector<size_t> pair_count(tests.size(), 0);
+    for (const DatasetPair& p : pairs) {
+      certainty[p.test] += p.certainty;
+      ++pair_count[p.test];
+    }
+    std::vector<SparseVector> rows;
+    std::vector<float> labels, group_weights;
+    std::vector<unsigned> groups;
+    for (size_t t = 0; t < tests.size(); ++t) {
+      if (pair_count[t] == 0) continue;
+      for (const DatasetArm& a : tests[t].arms) {
+        float rank = 0;
+        for (const DatasetArm& b : tests[t].arms) rank += b.rate < a.rate ? 1.0f : 0.0f;
+        rows.push_back(a.features);
+        labels.push_back(rank);
+      }
+      groups.push_back(static_cast<unsigned>(tests[t].arms.size()));
+      group_weights.push_back(
+          options.weight_by_certainty ? static_cast<float>(certainty[t] / pair_count[t]) : 1.0f);
+    }
+    auto model = std::make_unique<BoostedTreesModel>(nullptr, std::move(columns));
+    MatrixHandle matrix;
+    EXPGRAPH_RETURN_IF_ERROR(model->matrix(rows, matrix));
+    if (XGDMatrixSetFloatInfo(matrix.handle, "label", labels.data(), labels.size()) != 0 ||
+        XGDMatrixSetUIntInfo(matrix.handle, "group", groups.data(), groups.size()) != 0 ||
+        XGDMatrixSetFloatInfo(matrix.handle, "weight", group_weights.data(),
+                              group_weights.size()) != 0) {
+      return xgboost_error("XGDMatrixSetInfo");
+    }
+    if (XGBoosterCreate(&matrix.handle, 1, &model->booster_) != 0) {
+      return xgboost_error("XGBoosterCreate");
+    }
+    const std::map<std::string, std::string> params = {
+        {"objective", "rank:pairwise"},
+        {"tree_method", "hist"},
+        {"eta", std::to_string(options.eta)},
+        {"max_depth", std::to_string(options.depth)},
+        {"min_child_weight", std::to_string(options.min_child_weight)},
+        {"subsample", std::to_string(options.subsample)},
+        {"colsample_bytree", std::to_string(options.colsample)},
+        {"nthread", std::to_string(options.threads)},
+        {"seed", "1"},
+        {"verbosity", "0"}};
+    for (const auto& [key, value] : params) {
+      if (XGBoosterSetParam(model->booster_, key.c_str(), value.c_str()) != 0) {
+        return xgboost_error("XGBoosterSetParam");
+      }
+    }
+    for (int round = 0; round < options.rounds; ++round) {
+      if (XGBoosterUpdateOneIter(model->booster_, round, matrix.handle) != 0) {
+        return xgboost_error("XGBoosterUpdateOneIter");
+      }
+    }
+    return std::unique_ptr<RankingModel>(std::move(model));
+  }
+
+  std::string save() const override {
+    std::lock_guard lock(mutex_);
+    bst_ulong length = 0;
+    const char* data = nullptr;
+    std::string bytes = "X";
+    const uint64_t count = columns_.size();
+    bytes.append(reinterpret_cast<const char*>(&count), sizeof count);
+    bytes.append(reinterpret_cast<const char*>(columns_.data()), count * sizeof(uint32_t));
+    if (XGBoosterSaveModelToBuffer(booster_, R"({"format": "ubj"})", &length, &data) == 0) {
+      bytes.append(data, length);
+    }
+    return bytes;
+  }
+
+  static Result<std::unique_ptr<RankingModel>> load(const std::string& bytes) {
+    uint64_t count = 0;
+    if (bytes.size() < 1 + sizeof count) return Status::invalid_argument("truncated model");
+    std::memcpy(&count, bytes.data() + 1, sizeof count);
+    const size_t header = 1 + sizeof count + count * sizeof(uint32_t);
+    if (bytes.size() < header) return Status::invalid_argument("truncated model");
+    std::vector<uint32_t> columns(count);
+    std::memcpy(columns.data(), bytes.data() + 1 + sizeof count, count * sizeof(uint32_t));
+    BoosterHandle booster = nullptr;
+    if (XGBoosterCreate(nullptr, 0, &booster) != 0) return xgboost_error("XGBoosterCreate");
+    auto model = std::make_unique<BoostedTreesModel>(booster, std::move(columns));
+    if (XGBoosterLoadModelFromBuffer(booster, bytes.data() + header, bytes.size() - header) != 0) {
+      return Status::invalid_argument(std::string("not a model: ") + XGBGetLastError());
+    }
+    return std::unique_ptr<RankingModel>(std::move(model));
+  }
+
+  Learner learner() const override { return Learner::kBoostedTrees; }
+
+  std::vector<double> scores(const std::vector<SparseVector>& arms) const override {
+    std::vector<float> raw = predict(arms, 1);
+    return {raw.begin(), raw.end()};
+  }
+
+  std::vector<Contributions> contributions(const std::vector<SparseVector>& arms) const override {
+    const std::vector<float> raw = predict(arms, 4);
+    const size_t width = columns_.size() + 1;  // the last value of a row is the bias
+    std::vector<Contributions> out(arms.size());
+    for (size_t r = 0; r < arms.size() && (r + 1) * width <= raw.size(); ++r) {
+      for (size_t c = 0; c + 1 < width; ++c) {
+        const float value = raw[r * width + c];
+        if (value != 0) out[r].push_back({columns_[c], value});
+      }
+    }
+    return out;
+  }
+
+ private:
+  Status matrix(const std::vector<SparseVector>& rows, MatrixHandle& out) const {
+    std::vector<size_t> offsets = {0};
+    std::vector<unsigned> indices;
+    std::vector<float> values;
+    for (const SparseVector& row : rows) {
+      for (const auto& [index, value] : row) {
+        auto it = column_of_.find(index);
+        if (it == column_of_.end()) continue;
+        indices.push_back(it->second);
+        values.push_back(value);
+      }
+      offsets.push_back(indices.size());
+    }
+    if (XGDMatrixCreateFromCSREx(offsets.data(), indices.data(), values.data(), offsets.size(),
+                                 values.size(), columns_.size(), &out.handle) != 0) {
+      return xgboost_error("XGDMatrixCreateFromCSREx");
+    }
+    return Status();
+  }
+
+  // option_mask: 1 = margins, 4 = contributions.
+  std::vector<float> predict(const std::vector<SparseVector>& arms, int option_mask) const {
+    if (arms.empty()) return {};
+    MatrixHandle m;
+    if (!matrix(arms, m).ok()) return std::vector<float>(arms.size(), 0);
+    std::lock_guard lock(mutex_);
+    bst_ulong length = 0;
+    const float* result = nullptr;
+    if (XGBoosterPredict(booster_, m.handle, option_mask, 0, 0, &length, &result) != 0) {
+      return std::vector<float>(arms.size(), 0);
+    }
+    return {result, result + length};
+  }
+
+  BoosterHandle booster_;
+  std::vector<uint32_t> columns_;  // dense column -> feature index
+  std::map<uint32_t, unsigned> column_of_;
+  mutable std::mutex mutex_;  // guards booster_ (its prediction buffer is shared)
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RankingModel>> RankingModel::train(const std::vector<DatasetTest>& tests,
+                                                          const std::vector<DatasetPair>& pairs,
+                                                          const LearnerOptions& options) {
+  if (options.learner == Learner::kBoostedTrees) {
+    return BoostedTreesModel::train(tests, pairs, options);
+  }
+  return LogisticModel::train(tests, pairs, options);
+}
+
+Result<std::unique_ptr<RankingModel>> RankingModel::load(const std::string& bytes) {
+  if (bytes.empty()) return Status::invalid_argument("empty model");
+  if (bytes[0] == 'L') return LogisticModel::load(bytes);
+  if (bytes[0] == 'X') return BoostedTreesModel::load(bytes);
+  return Status::invalid_argument("unknown model format");
+}
+
+const char* learner_name(Learner learner) {
+  return learner == Learner::kBoostedTrees ? "xgboost rank:pairwise" : "liblinear logistic";
+}
+
+}  // namespace expgraph::insights

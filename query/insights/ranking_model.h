@@ -1,0 +1,59 @@
+// RankingModel: the learner behind the forecast, wrapping a Debian library (no hand-written
+// learner). It scores arms so that P(a beats b) = sigmoid(score a - score b):
+//  - kLogistic: liblinear L2-regularised logistic regression on the feature differences of the
+//    within-test pairs (no bias, so the model is antisymmetric);
+//  - kBoostedTrees: XGBoost rank:pairwise with one group per experiment.
+// Used by learned_forecaster and tools/bench. Immutable once trained; scoring is thread-safe
+// (the XGBoost booster is guarded by a mutex).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ontology/status.h"
+#include "query/insights/pair_dataset.h"
+
+namespace expgraph::insights {
+
+enum class Learner { kLogistic, kBoostedTrees };
+
+struct LearnerOptions {
+  Learner learner = Learner::kLogistic;
+  bool weight_by_certainty = true;  // pairs (or groups) count by the certainty of their label
+  double c = 0.001;                 // liblinear: inverse regularisation strength
+  // liblinear has no instance weights: a pair is repeated round(certainty * copies) times (>= 1).
+  int copies = 3;
+  int rounds = 150, depth = 4;  // XGBoost
+  double eta = 0.1, min_child_weight = 1, subsample = 0.8, colsample = 0.5;
+  int threads = 1;
+};
+
+// A feature's part of an arm's score.
+using Contributions = std::vector<std::pair<uint32_t, double>>;
+
+class RankingModel {
+ public:
+  virtual ~RankingModel() = default;
+
+  // Trains on the pairs of `tests`. Errors: invalid_argument without pairs, internal from the
+  // library.
+  static Result<std::unique_ptr<RankingModel>> train(const std::vector<DatasetTest>& tests,
+                                                     const std::vector<DatasetPair>& pairs,
+                                                     const LearnerOptions& options);
+  // A model from save()'s bytes. Errors: invalid_argument when they are not one.
+  static Result<std::unique_ptr<RankingModel>> load(const std::string& bytes);
+
+  virtual std::string save() const = 0;
+  virtual Learner learner() const = 0;
+  // One score per arm.
+  virtual std::vector<double> scores(const std::vector<SparseVector>& arms) const = 0;
+  // Per arm, the non-zero contributions of its features to its score (by feature index).
+  virtual std::vector<Contributions> contributions(const std::vector<SparseVector>& arms) const = 0;
+};
+
+const char* learner_name(Learner learner);
+
+}  // namespace expgraph::insights

@@ -1,0 +1,112 @@
+// ForecastModelKeeper over a real GraphStore: a trained model is stored and a restart loads it
+// without retraining; reads are answered while a (deliberately slow) retrain runs; a forecast
+// as of a past date uses a model whose cut-off is not after it.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "graph/graph_test_support.h"
+#include "learned_forecast_fixture.h"
+#include "query/insights/forecast_model_keeper.h"
+
+namespace expgraph::insights {
+namespace {
+
+using expgraph::testing::marketing_ontology;
+using testing::day;
+using testing::synthetic_catalog;
+
+class ForecastModelKeeperTest : public ::testing::Test {
+ protected:
+  void SetUp() override { reopen(); }
+
+  void reopen() {
+    graph_.reset();
+    auto opened = GraphStore::open(dir_.path(), marketing_ontology());
+    ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+    graph_ = std::move(opened).value();
+  }
+
+  expgraph::testing::TempDir dir_;
+  std::unique_ptr<GraphStore> graph_;
+};
+
+TEST_F(ForecastModelKeeperTest, ARestartLoadsTheStoredModelInsteadOfRetraining) {
+  auto catalog = std::make_shared<const ExperimentCatalog>(synthetic_catalog());
+  std::string trained_at;
+  {
+    ForecastModelKeeper keeper(*graph_);
+    ASSERT_TRUE(keeper.load().ok());
+    EXPECT_EQ(keeper.current(), nullptr);
+    EXPECT_TRUE(keeper.refresh(catalog));
+    keeper.wait();
+    ASSERT_NE(keeper.current(), nullptr) << keeper.last_error();
+    trained_at = keeper.current()->trained_at;
+    EXPECT_EQ(keeper.current()->cutoff, ForecastModelKeeper::cutoff_for(*catalog));
+    // Nothing new has concluded: no retrain.
+    EXPECT_FALSE(keeper.refresh(catalog));
+  }
+  reopen();
+  ForecastModelKeeper keeper(*graph_);
+  ASSERT_TRUE(keeper.load().ok());
+  ASSERT_NE(keeper.current(), nullptr);
+  EXPECT_EQ(keeper.current()->trained_at, trained_at);
+  EXPECT_EQ(keeper.current()->experiments, 120u);
+  EXPECT_FALSE(keeper.refresh(catalog));
+  EXPECT_FALSE(keeper.training());
+}
+
+TEST_F(ForecastModelKeeperTest, ReadsAreAnsweredWhileARetrainRuns) {
+  KeeperOptions options;
+  options.retrain_after = 10;
+  // Many rounds of boosted trees on many tests: a retrain that takes a while.
+  options.settings.learner.learner = Learner::kBoostedTrees;
+  options.settings.learner.rounds = 800;
+  options.settings.learner.depth = 6;
+  ForecastModelKeeper keeper(*graph_, options);
+  ASSERT_TRUE(keeper.refresh(std::make_shared<const ExperimentCatalog>(synthetic_catalog(40))));
+  keeper.wait();
+  const std::shared_ptr<const ForecastModel> first = keeper.current();
+  ASSERT_NE(first, nullptr) << keeper.last_error();
+  ASSERT_TRUE(keeper.refresh(std::make_shared<const ExperimentCatalog>(synthetic_catalog(1500))));
+  size_t reads_during_training = 0;
+  double slowest_ms = 0;
+  while (keeper.training()) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::shared_ptr<const ForecastModel> model = keeper.current();
+    slowest_ms =
+        std::max(slowest_ms,
+                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
+    if (keeper.training()) {
+      EXPECT_EQ(model, first);
+      ++reads_during_training;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  keeper.wait();
+  EXPECT_GT(reads_during_training, 0u);
+  EXPECT_LT(slowest_ms, 50.0);
+  ASSERT_NE(keeper.current(), first);
+  EXPECT_EQ(keeper.current()->experiments, 1500u);
+}
+
+TEST_F(ForecastModelKeeperTest, AForecastAsOfAPastDateUsesAModelCutOffByThen) {
+  const ExperimentCatalog catalog = synthetic_catalog();
+  ForecastModelKeeper keeper(*graph_);
+  ASSERT_TRUE(keeper.refresh(std::make_shared<const ExperimentCatalog>(catalog)));
+  keeper.wait();
+  const std::string as_of = day(70);
+  auto past = keeper.model_as_of(catalog, as_of);
+  ASSERT_TRUE(past.ok()) << past.status().to_string();
+  ASSERT_NE(*past, nullptr);
+  EXPECT_LE((*past)->cutoff, as_of);
+  EXPECT_EQ((*past)->experiments, 70u);
+  auto now = keeper.model_as_of(catalog, "");
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(*now, keeper.current());
+}
+
+}  // namespace
+}  // namespace expgraph::insights

@@ -1,0 +1,102 @@
+// The learned forecast on synthetic catalogs where the right answer is known: one headline word
+// truly raises the rate, and the model must find it; tests after the cut-off never train it.
+#include <gtest/gtest.h>
+
+#include "insights_fixture.h"
+#include "learned_forecast_fixture.h"
+#include "query/insights/learned_forecaster.h"
+#include "query/insights/pair_dataset.h"
+
+namespace expgraph::insights {
+namespace {
+
+using testing::day;
+using testing::synthetic_catalog;
+
+std::vector<NamedFeature> headline(const std::string& text) {
+  AssetFacts asset{"draft", "headline", text, {}};
+  return arm_feature_names({&asset}, {}, FeatureOptions{});
+}
+
+TEST(LearnedForecasterTest, LearnsTheWordThatRaisesTheRateAndExplainsIt) {
+  const ExperimentCatalog c = synthetic_catalog();
+  ModelSettings settings;
+  auto model = train_forecast_model(c, "", settings);
+  ASSERT_TRUE(model.ok()) << model.status().to_string();
+  const auto p = predict_candidates(
+      **model, {headline("Amazing tale of rivers"), headline("Ancient tale of rivers")}, 5);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_GT(p[0].p_best, 0.5);
+  EXPECT_NEAR(p[0].p_best + p[1].p_best, 1.0, 1e-9);
+  EXPECT_GT(p[0].p_beats[1], 0.5);
+  EXPECT_NEAR(p[0].p_beats[1] + p[1].p_beats[0], 1.0, 1e-9);
+  EXPECT_GT(p[0].lift, 0);
+  EXPECT_LT(p[1].lift, 0);
+  ASSERT_FALSE(p[0].contributions.empty());
+  EXPECT_EQ(p[0].contributions.front().feature, "w:amazing");
+  EXPECT_GT(p[0].contributions.front().value, 0);
+  // The intervals hold the expected lift and widen with the level.
+  ASSERT_EQ(p[0].intervals.size(), 3u);
+  EXPECT_LE(p[0].intervals[0].second.first, p[0].lift);
+  EXPECT_GE(p[0].intervals[0].second.second, p[0].lift);
+  EXPECT_LE(p[0].intervals[2].second.first, p[0].intervals[0].second.first);
+}
+
+TEST(LearnedForecasterTest, BoostedTreesLearnTheWordToo) {
+  const ExperimentCatalog c = synthetic_catalog();
+  ModelSettings settings;
+  settings.learner.learner = Learner::kBoostedTrees;
+  settings.learner.rounds = 40;
+  settings.learner.subsample = 1;
+  settings.learner.colsample = 1;
+  auto model = train_forecast_model(c, "", settings);
+  ASSERT_TRUE(model.ok()) << model.status().to_string();
+  // Trees split on one of the equally informative words or word pairs ("amazing", "amazing
+  // story", "ancient", ...): the candidates carry all of them.
+  const auto p = predict_candidates(
+      **model, {headline("Amazing story of rivers"), headline("Ancient story of rivers")}, 3);
+  EXPECT_GT(p[0].p_best, 0.5);
+  // The trees may split on either word; whichever they use must push the right way.
+  ASSERT_FALSE(p[0].contributions.empty() && p[1].contributions.empty());
+  for (const FeatureContribution& f : p[0].contributions) EXPECT_GT(f.value, 0) << f.feature;
+  for (const FeatureContribution& f : p[1].contributions) EXPECT_LT(f.value, 0) << f.feature;
+}
+
+TEST(LearnedForecasterTest, TestsStartedAfterTheCutoffNeverTrainIt) {
+  const ExperimentCatalog c = synthetic_catalog();
+  const std::string cutoff = day(60);
+  for (const DatasetTest& t : collect_tests(c, "", cutoff, FeatureOptions{})) {
+    EXPECT_LT(c.experiments[t.experiment].started_at, cutoff);
+  }
+  auto model = train_forecast_model(c, cutoff, ModelSettings{});
+  ASSERT_TRUE(model.ok());
+  EXPECT_EQ((*model)->cutoff, cutoff);
+  EXPECT_EQ((*model)->experiments, 60u);
+}
+
+TEST(LearnedForecasterTest, TooFewTestsIsInsufficientEvidenceWithTheNumberNeeded) {
+  const ExperimentCatalog c = synthetic_catalog(5);
+  auto model = train_forecast_model(c, "", ModelSettings{});
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.status().to_string().find("at least 20"), std::string::npos);
+}
+
+TEST(LearnedForecasterTest, SavedModelScoresTheSame) {
+  const ExperimentCatalog c = synthetic_catalog();
+  for (Learner learner : {Learner::kLogistic, Learner::kBoostedTrees}) {
+    ModelSettings settings;
+    settings.learner.learner = learner;
+    settings.learner.rounds = 20;
+    auto model = train_forecast_model(c, "", settings);
+    ASSERT_TRUE(model.ok());
+    auto loaded = RankingModel::load((*model)->ranking->save());
+    ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+    const std::vector<SparseVector> arms = {
+        hash_features(headline("amazing dogs"), settings.features.hash_bits),
+        hash_features(headline("plain cats"), settings.features.hash_bits)};
+    EXPECT_EQ((*loaded)->scores(arms), (*model)->ranking->scores(arms));
+  }
+}
+
+}  // namespace
+}  // namespace expgraph::insights
