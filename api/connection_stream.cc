@@ -40,7 +40,8 @@ void describe_address(const sockaddr_storage& address, std::string& ip, int& por
   ip = text;
 }
 
-bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
+// EINTR too: the call is simply made again after the wait.
+bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK || error == EINTR; }
 
 }  // namespace
 
@@ -191,75 +192,45 @@ void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
 }
 
 ConnectionStream::Io ConnectionStream::receive(char* ptr, size_t size, size_t& n) {
-  n = 0;
-  if (ssl_ == nullptr) {
-    while (true) {
-      ssize_t got = recv(sock_, ptr, size, MSG_DONTWAIT);
-      if (got > 0) {
-        n = static_cast<size_t>(got);
-        return Io::kDone;
-      }
-      if (got == 0) {
-        eof_ = true;
-        return Io::kClosed;
-      }
-      if (errno == EINTR) continue;
-      return would_block(errno) ? Io::kWantRead : Io::kClosed;
-    }
-  }
+  if (ssl_ == nullptr) return socket_outcome(recv(sock_, ptr, size, MSG_DONTWAIT), true, n);
   ERR_clear_error();
-  int got = SSL_read(ssl_, ptr, static_cast<int>(std::min<size_t>(size, INT32_MAX)));
-  if (got > 0) {
-    n = static_cast<size_t>(got);
-    return Io::kDone;
-  }
-  switch (SSL_get_error(ssl_, got)) {
-    case SSL_ERROR_WANT_READ:
-      return Io::kWantRead;
-    case SSL_ERROR_WANT_WRITE:
-      return Io::kWantWrite;
-    case SSL_ERROR_ZERO_RETURN:
-      eof_ = true;
-      return Io::kClosed;
-    default:
-      return Io::kClosed;
-  }
+  return tls_outcome(SSL_read(ssl_, ptr, static_cast<int>(std::min<size_t>(size, INT32_MAX))), n);
 }
 
 ConnectionStream::Io ConnectionStream::transmit(const char* ptr, size_t size, size_t& n) {
-  n = 0;
   if (ssl_ == nullptr) {
-    while (true) {
-      ssize_t sent = send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (sent >= 0) {
-        n = static_cast<size_t>(sent);
-        return Io::kDone;
-      }
-      if (errno == EINTR) continue;
-      return would_block(errno) ? Io::kWantWrite : Io::kClosed;
-    }
+    return socket_outcome(send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT), false, n);
   }
   ERR_clear_error();
-  int sent = SSL_write(ssl_, ptr, static_cast<int>(std::min<size_t>(size, INT32_MAX)));
-  if (sent > 0) {
-    n = static_cast<size_t>(sent);
-    return Io::kDone;
-  }
-  switch (SSL_get_error(ssl_, sent)) {
-    case SSL_ERROR_WANT_READ:
-      return Io::kWantRead;
-    case SSL_ERROR_WANT_WRITE:
-      return Io::kWantWrite;
-    default:
-      return Io::kClosed;
-  }
+  return tls_outcome(SSL_write(ssl_, ptr, static_cast<int>(std::min<size_t>(size, INT32_MAX))), n);
 }
 
 ConnectionStream::Io ConnectionStream::handshake() {
   ERR_clear_error();
-  int result = SSL_do_handshake(ssl_);
-  if (result == 1) {
-    handshake_done_ = true;
+  size_t unused = 0;
+  Io io = tls_outcome(SSL_do_handshake(ssl_), unused);
+  handshake_done_ = io == Io::kDone;
+  return io;
+}
+
+ConnectionStream::Io ConnectionStream::socket_outcome(ssize_t result, bool receiving, size_t& n) {
+  n = 0;
+  if (result > 0 || (result == 0 && !receiving)) {
+    n = static_cast<size_t>(result);
+    return Io::kDone;
+  }
+  if (result == 0) {
+    eof_ = true;
+    return Io::kClosed;
+  }
+  if (!would_block(errno)) return Io::kClosed;
+  return receiving ? Io::kWantRead : Io::kWantWrite;
+}
+
+ConnectionStream::Io ConnectionStream::tls_outcome(int result, size_t& n) {
+  n = 0;
+  if (result > 0) {
+    n = static_cast<size_t>(result);
     return Io::kDone;
   }
   switch (SSL_get_error(ssl_, result)) {
@@ -267,6 +238,9 @@ ConnectionStream::Io ConnectionStream::handshake() {
       return Io::kWantRead;
     case SSL_ERROR_WANT_WRITE:
       return Io::kWantWrite;
+    case SSL_ERROR_ZERO_RETURN:
+      eof_ = true;
+      return Io::kClosed;
     default:
       return Io::kClosed;
   }

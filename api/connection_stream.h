@@ -74,6 +74,10 @@ class ConnectionStream final : public httplib::Stream {
   Io receive(char* ptr, size_t size, size_t& n);
   Io transmit(const char* ptr, size_t size, size_t& n);
   Io handshake();
+  // What a recv or send (`receiving` or not) that returned `result` came to.
+  Io socket_outcome(ssize_t result, bool receiving, size_t& n);
+  // What an SSL_read, SSL_write or SSL_do_handshake that returned `result` came to.
+  Io tls_outcome(int result, size_t& n);
   // Waits up to the wake interval for the socket to allow `io`.
   void wait_for(Io io) const;
   // Refills the empty input buffer, waiting until `deadline`.

@@ -11,36 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "test_support/http_bodies.h"
+
 namespace expgraph::api {
 namespace {
 
+using expgraph::testing::chunked;
+using expgraph::testing::compress;
+using expgraph::testing::gzip;
+
 constexpr size_t kLimit = 64 * 1024;
-
-std::string compress(httplib::detail::compressor& compressor, const std::string& data) {
-  std::string out;
-  compressor.compress(data.data(), data.size(), /*last=*/true,
-                      [&out](const char* bytes, size_t size) {
-                        out.append(bytes, size);
-                        return true;
-                      });
-  return out;
-}
-
-std::string gzip(const std::string& data) {
-  httplib::detail::gzip_compressor compressor;
-  return compress(compressor, data);
-}
-
-std::string chunked(const std::string& data, size_t piece) {
-  std::string out;
-  for (size_t at = 0; at < data.size(); at += piece) {
-    std::string part = data.substr(at, piece);
-    char size[32];
-    std::snprintf(size, sizeof(size), "%zx", part.size());
-    out += std::string(size) + "\r\n" + part + "\r\n";
-  }
-  return out + "0\r\n\r\n";
-}
 
 // What reading `wire` with a reader comes to, fed in pieces of `piece` bytes.
 struct Outcome {

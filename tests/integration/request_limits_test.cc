@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "test_support/http_bodies.h"
 #include "tests/integration/raw_connection.h"
 #include "tests/integration/server_process.h"
 
@@ -25,28 +26,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 const std::string kHealth = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n";
-
-std::string gzip(const std::string& data) {
-  httplib::detail::gzip_compressor compressor;
-  std::string out;
-  compressor.compress(data.data(), data.size(), /*last=*/true,
-                      [&out](const char* bytes, size_t size) {
-                        out.append(bytes, size);
-                        return true;
-                      });
-  return out;
-}
-
-std::string chunked(const std::string& data, size_t piece) {
-  std::string out;
-  for (size_t at = 0; at < data.size(); at += piece) {
-    std::string part = data.substr(at, piece);
-    char size[32];
-    std::snprintf(size, sizeof(size), "%zx\r\n", part.size());
-    out += size + part + "\r\n";
-  }
-  return out + "0\r\n\r\n";
-}
 
 // A node body whose name is `size` bytes long.
 std::string node_body(size_t size) {
