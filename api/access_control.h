@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,12 +27,19 @@ std::string_view access_name(Access access);
 const std::vector<std::pair<std::string_view, Access>>& access_table();
 // The access a route label needs; a label missing from the table needs admin (fail closed).
 Access required_access(std::string_view label);
+// The access of the route a request for `method` and (decoded) `path` goes to, matching the
+// labels' templates ("{key}" is one path segment); nullopt when no label matches. For checking a
+// key from a request's head, before its body is read.
+std::optional<Access> route_access(std::string_view method, std::string_view path);
 
-// Checks the request's `Authorization: Bearer <key>`: unauthenticated (401) when missing or
-// unknown, permission_denied (403) when the key's role is below `access`. `keys` null means
-// authentication is off: every request passes as "anonymous".
+// Checks the request's `Authorization: Bearer <key>` (the scheme in any case):
+// unauthenticated (401) when missing or unknown, permission_denied (403) when the key's role
+// is below `access`. `keys` null means authentication is off: every request passes as
+// "anonymous".
 Result<Principal> authorize(const httplib::Request& request, Access access,
                             const ApiKeyStore* keys);
+// Answers a failed authorize(): its JSON error, with `WWW-Authenticate: Bearer` on a 401.
+void refuse_access(const Status& status, httplib::Response& response);
 
 // The actor of the request this thread is serving ("anonymous" when authentication is off).
 // Set by Router around each handler; handlers serve one request on one thread.

@@ -42,6 +42,14 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     auto bytes = parse_integer("--max-body-bytes", value, 1024, int64_t{1} << 32);
     if (!bytes.ok()) return bytes.status();
     config.server.max_body_bytes = static_cast<size_t>(*bytes);
+  } else if (name == "max-body-memory") {
+    auto bytes = parse_integer("--max-body-memory", value, 1024, int64_t{1} << 40);
+    if (!bytes.ok()) return bytes.status();
+    config.server.max_body_memory = static_cast<size_t>(*bytes);
+  } else if (name == "read-timeout") {
+    auto seconds = parse_integer("--read-timeout", value, 1, 3600);
+    if (!seconds.ok()) return seconds.status();
+    config.server.read_timeout_seconds = static_cast<int>(*seconds);
   } else if (name == "max-concurrent-requests") {
     auto limit = parse_integer("--max-concurrent-requests", value, 1, 100000);
     if (!limit.ok()) return limit.status();
@@ -88,10 +96,26 @@ bool is_switch(const std::string& name) {
 }
 
 bool is_known_flag(const std::string& name) {
-  for (const char* known :
-       {"data", "port", "bind", "ontology", "threads", "max-body-bytes", "embedder",
-        "embedding-dimension", "word-vectors", "sync-writes", "quiet", "help", "config", "auth",
-        "max-concurrent-requests", "backup-dir", "tls-cert", "tls-key"}) {
+  for (const char* known : {"data",
+                            "port",
+                            "bind",
+                            "ontology",
+                            "threads",
+                            "max-body-bytes",
+                            "max-body-memory",
+                            "read-timeout",
+                            "embedder",
+                            "embedding-dimension",
+                            "word-vectors",
+                            "sync-writes",
+                            "quiet",
+                            "help",
+                            "config",
+                            "auth",
+                            "max-concurrent-requests",
+                            "backup-dir",
+                            "tls-cert",
+                            "tls-key"}) {
     if (name == known) return true;
   }
   return false;
@@ -118,7 +142,8 @@ Status apply_config_file(DaemonConfig& config, const std::string& path) {
 
 std::string daemon_usage() {
   return "usage: expgraphd [--data DIR] [--port N] [--bind ADDRESS] [--ontology FILE]\n"
-         "                 [--threads N] [--max-body-bytes N] [--sync-writes] [--quiet]\n"
+         "                 [--threads N] [--max-body-bytes N] [--max-body-memory N]\n"
+         "                 [--read-timeout SECONDS] [--sync-writes] [--quiet]\n"
          "                 [--embedder hashing|glove|client] [--embedding-dimension N]\n"
          "                 [--word-vectors FILE] [--auth on|off]\n"
          "                 [--max-concurrent-requests N] [--backup-dir DIR]\n"
@@ -128,7 +153,11 @@ std::string daemon_usage() {
          "  --bind ADDRESS      address to listen on (default 127.0.0.1)\n"
          "  --ontology FILE     ontology JSON (default ontology/marketing.json)\n"
          "  --threads N         HTTP worker threads: requests served at once (default 64)\n"
-         "  --max-body-bytes N  request body limit (default 16 MiB)\n"
+         "  --max-body-bytes N  request body limit, as sent and decompressed (default 16 MiB)\n"
+         "  --max-body-memory N request bodies held at once, 429 beyond (default 4 x\n"
+         "                      --max-body-bytes; at least --max-body-bytes)\n"
+         "  --read-timeout SECONDS  a request's head and body must arrive within this time of\n"
+         "                      its first byte, 408 beyond (default 60)\n"
          "  --embedder KIND     similarity search vectors: hashing (built in, default),\n"
          "                      glove (pretrained word vectors, see --word-vectors) or\n"
          "                      client (clients send each node's \"embedding\")\n"
@@ -185,6 +214,11 @@ Result<DaemonConfig> parse_daemon_args(const std::vector<std::string>& args) {
     }
   }
   for (const auto& [name, value] : flags) EXPGRAPH_RETURN_IF_ERROR(apply(config, name, value));
+  if (config.server.max_body_memory != 0 &&
+      config.server.max_body_memory < config.server.max_body_bytes) {
+    return Status::invalid_argument("--max-body-memory must be at least --max-body-bytes (" +
+                                    std::to_string(config.server.max_body_bytes) + ")");
+  }
   if (config.server.tls_cert_file.empty() != config.server.tls_key_file.empty()) {
     return Status::invalid_argument("--tls-cert and --tls-key go together");
   }

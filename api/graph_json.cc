@@ -1,6 +1,7 @@
 #include "api/graph_json.h"
 
 #include <cmath>
+#include <utility>
 
 #include "api/http_json.h"
 
@@ -13,6 +14,12 @@ Result<nlohmann::json> properties_from_json(const nlohmann::json& body, const st
     return Status::invalid_argument(what + ": \"properties\" must be a JSON object");
   }
   return *it;
+}
+
+Result<nlohmann::json> properties_from_json(nlohmann::json&& body, const std::string& what) {
+  auto it = body.find("properties");
+  if (it == body.end() || !it->is_object()) return properties_from_json(std::as_const(body), what);
+  return std::move(*it);
 }
 
 Result<std::optional<std::vector<float>>> embedding_from_json(const nlohmann::json& body,

@@ -14,8 +14,10 @@ namespace expgraph::api {
 // `what` names the item in error messages ("nodes[3]").
 Result<NodeWrite> node_write_from_json(const nlohmann::json& item, const std::string& what);
 Result<EdgeWrite> edge_write_from_json(const nlohmann::json& item, const std::string& what);
-// The properties member of a body: an object, or {} when absent; 400 otherwise.
+// The properties member of a body: an object, or {} when absent; 400 otherwise. The overload
+// for a body no longer needed moves the member out instead of copying it.
 Result<nlohmann::json> properties_from_json(const nlohmann::json& body, const std::string& what);
+Result<nlohmann::json> properties_from_json(nlohmann::json&& body, const std::string& what);
 // The optional embedding member (for the client embedder): an array of finite numbers.
 Result<std::optional<std::vector<float>>> embedding_from_json(const nlohmann::json& body,
                                                               const std::string& what);

@@ -25,10 +25,11 @@ Status put_node(GraphStore& graph, const httplib::Request& request, httplib::Res
   auto body = parse_json_object(request.body);
   if (!body.ok()) return body.status();
   EXPGRAPH_RETURN_IF_ERROR(check_fields(*body, {"properties", "embedding"}, "the body"));
-  auto properties = properties_from_json(*body, "the body");
-  if (!properties.ok()) return properties.status();
   auto embedding = embedding_from_json(*body, "the body");
   if (!embedding.ok()) return embedding.status();
+  // Moved out of the parsed body, which is not needed after it: a large value is not copied.
+  auto properties = properties_from_json(std::move(*body), "the body");
+  if (!properties.ok()) return properties.status();
 
   WriteRequest write;
   write.actor = current_actor();

@@ -10,97 +10,22 @@ namespace expgraph::api {
 
 namespace {
 
-// httplib's own limits on a request target and a header line; longer ones go to httplib,
-// which answers them.
-constexpr size_t kMaxTargetBytes = 8192;
-constexpr size_t kMaxHeaderLineBytes = 8192;
-
-struct Head {
-  std::string_view version;
-  std::string_view target;
-  std::vector<std::pair<std::string_view, std::string_view>> headers;
-  size_t size = 0;  // bytes of the head, blank line included
-};
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-    char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
-    if (x != y) return false;
+// Headers that make a GET something httplib must handle: an interim response, a partial or
+// compressed response, a protocol switch. (A body is already excluded by the head's framing.)
+bool needs_httplib(const HeaderField& field) {
+  for (std::string_view name : {"Expect", "Range", "Accept-Encoding", "Upgrade"}) {
+    if (iequals(field.name, name)) return true;
   }
-  return true;
+  return false;
 }
 
-// A header name character (an RFC 9110 token character).
-bool token_char(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool visible_text(std::string_view text) {
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\t') || byte == 0x7f) return false;
+// Whether `head` is a plain GET; anything else goes to httplib.
+bool is_plain_get(const RequestHead& head) {
+  if (head.method() != "GET" || head.framing() != BodyFraming::kNone ||
+      head.target().front() != '/') {
+    return false;
   }
-  return true;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-// Headers that make a GET something httplib must handle: a body, an interim response, a
-// partial or compressed response, a protocol switch.
-bool needs_httplib(std::string_view name, std::string_view value) {
-  if (iequals(name, "Content-Length")) return value != "0";
-  return iequals(name, "Transfer-Encoding") || iequals(name, "Expect") || iequals(name, "Range") ||
-         iequals(name, "Accept-Encoding") || iequals(name, "Upgrade");
-}
-
-// The head at the start of `input` when it is a plain GET; nullopt for anything else,
-// malformed heads included (httplib then answers them as it always has).
-std::optional<Head> parse_plain_get(std::string_view input) {
-  size_t end = input.find("\r\n\r\n");
-  if (end == std::string_view::npos) return std::nullopt;
-  Head head;
-  head.size = end + 4;
-  std::string_view lines = input.substr(0, end + 2);  // every line ends with CRLF
-
-  size_t line_end = lines.find("\r\n");
-  std::string_view request_line = lines.substr(0, line_end);
-  lines.remove_prefix(line_end + 2);
-  if (request_line.substr(0, 4) != "GET ") return std::nullopt;
-  request_line.remove_prefix(4);
-  size_t space = request_line.find(' ');
-  if (space == std::string_view::npos) return std::nullopt;
-  head.target = request_line.substr(0, space);
-  head.version = request_line.substr(space + 1);
-  if (head.version != "HTTP/1.1" && head.version != "HTTP/1.0") return std::nullopt;
-  if (head.target.empty() || head.target.front() != '/' || head.target.size() > kMaxTargetBytes ||
-      !visible_text(head.target) || head.target.find_first_of(" \t") != std::string_view::npos) {
-    return std::nullopt;
-  }
-
-  while (!lines.empty()) {
-    line_end = lines.find("\r\n");
-    std::string_view line = lines.substr(0, line_end);
-    lines.remove_prefix(line_end + 2);
-    size_t colon = line.find(':');
-    if (colon == 0 || colon == std::string_view::npos || line.size() > kMaxHeaderLineBytes) {
-      return std::nullopt;
-    }
-    std::string_view name = line.substr(0, colon);
-    for (char c : name) {
-      if (!token_char(c)) return std::nullopt;
-    }
-    std::string_view value = trim(line.substr(colon + 1));
-    if (!visible_text(value) || needs_httplib(name, value)) return std::nullopt;
-    head.headers.emplace_back(name, value);
-  }
-  return head;
+  return std::none_of(head.fields().begin(), head.fields().end(), needs_httplib);
 }
 
 constexpr std::string_view kRegexOperators = "\\^$.|?*+()[]{}";
@@ -188,6 +113,8 @@ const char* reason_phrase(int status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
     case 409:
       return "Conflict";
     case 410:
@@ -202,10 +129,14 @@ const char* reason_phrase(int status) {
       return "Unprocessable Entity";
     case 429:
       return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
     case 501:
       return "Not Implemented";
+    case 505:
+      return "HTTP Version Not Supported";
     case 503:
       return "Service Unavailable";
     default:
@@ -232,18 +163,16 @@ void PlainGetPath::set_keep_alive(time_t timeout_seconds, size_t max_count) {
   keep_alive_max_count_ = max_count;
 }
 
-std::optional<bool> PlainGetPath::try_serve(ConnectionStream& stream, bool close_connection,
-                                            bool& closed_by_request) const {
-  std::optional<Head> head = parse_plain_get(stream.buffered_input());
-  if (!head) return std::nullopt;
-
-  httplib::Request request;
-  std::string_view target = head->target;
+std::optional<bool> PlainGetPath::try_serve(const RequestHead& head, ConnectionStream& stream,
+                                            bool close_connection, bool& closed_by_request) const {
+  if (!is_plain_get(head)) return std::nullopt;
+  std::string_view target = head.target();
   size_t question = target.find('?');
   if (question != std::string_view::npos && target.find('?', question + 1) != target.npos) {
     return std::nullopt;  // httplib rejects a second '?'
   }
-  request.path = httplib::detail::decode_url(std::string(target.substr(0, question)), false);
+  httplib::Request request;
+  head.fill(request);
   // Routes are tried in httplib's order; the first whose pattern matches serves the request.
   const Route* route = nullptr;
   const std::string_view path = request.path;
@@ -259,19 +188,8 @@ std::optional<bool> PlainGetPath::try_serve(ConnectionStream& stream, bool close
     }
   }
   if (route == nullptr || route->streamed) return std::nullopt;
-
-  request.method = "GET";
-  request.version = std::string(head->version);
-  request.target = std::string(target);
-  if (question != std::string_view::npos && question + 1 < target.size()) {
-    httplib::detail::parse_query_text(std::string(target.substr(question + 1)), request.params);
-  }
-  for (const auto& [name, value] : head->headers) {
-    request.headers.emplace(std::string(name), std::string(value));
-  }
   stream.get_remote_ip_and_port(request.remote_addr, request.remote_port);
   stream.get_local_ip_and_port(request.local_addr, request.local_port);
-  stream.consume(head->size);
 
   // When httplib keeps a connection open (its rules, kept as they are).
   std::string connection = request.get_header_value("Connection");
@@ -288,10 +206,15 @@ std::optional<bool> PlainGetPath::try_serve(ConnectionStream& stream, bool close
   } catch (...) {
     send_error(response, Status::internal("unexpected error"));
   }
+  return answer(stream, request, response, close_connection || connection == "close");
+}
+
+bool PlainGetPath::answer(ConnectionStream& stream, const httplib::Request& request,
+                          httplib::Response& response, bool close_connection) const {
   if (response.status == -1) response.status = 200;
   if (response.status >= 400 && error_handler_) error_handler_(request, response);
 
-  if (close_connection || connection == "close") {
+  if (close_connection) {
     response.set_header("Connection", "close");
   } else {
     response.set_header("Keep-Alive", "timeout=" + std::to_string(keep_alive_timeout_seconds_) +

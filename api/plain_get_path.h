@@ -2,11 +2,12 @@
 // request parser and response writer. On a small traversal request those took about a quarter
 // of the server's CPU (a line reader that reads a byte per virtual call, a stringstream and
 // printf per response, case-insensitive header maps built and searched several times).
-// Anything out of the ordinary goes to httplib, unchanged: another method, a body, Expect,
-// Range, Accept-Encoding (httplib compresses), Upgrade, an unusual request or header line, a
-// path no GET route matches, or a route that streams its response. The handlers are the same
-// ones httplib routes to, tried in the same order, so a request gets the same answer either
-// way (tests/integration/plain_get_path_test.cc compares the two byte for byte).
+// Anything out of the ordinary goes to httplib: another method, a body, Expect, Range,
+// Accept-Encoding (httplib compresses), Upgrade, a path no GET route matches, or a route that
+// streams its response (malformed heads never get here: RequestHead refuses them first). The
+// handlers are the same ones httplib routes to, tried in the same order, so a request gets the
+// same answer either way (tests/integration/plain_get_path_test.cc compares the two byte for
+// byte). It also writes the answers HttpServer gives itself (refuse()).
 // Used by HttpServer. Thread-safety: add routes and hooks before serving; try_serve may then
 // run on many threads at once.
 #pragma once
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "api/connection_stream.h"
+#include "api/request_head.h"
 
 namespace expgraph::api {
 
@@ -39,12 +41,23 @@ class PlainGetPath {
   void set_hooks(PreRouting pre_routing, ErrorHandler error_handler, Logger logger);
   void set_keep_alive(time_t timeout_seconds, size_t max_count);
 
-  // Serves the request at the head of `stream`'s buffered input if it is a plain GET of a
-  // route here, and returns whether the connection may stay open; nullopt (nothing consumed)
-  // when the request must go to httplib. `close_connection` answers with "Connection: close";
-  // `closed_by_request` is set when the client asked for that.
-  std::optional<bool> try_serve(ConnectionStream& stream, bool close_connection,
-                                bool& closed_by_request) const;
+  // Serves the request `head` (already read from `stream`) if it is a plain GET of a route
+  // here, and returns whether the response was written; nullopt when the request must go to
+  // httplib. `close_connection` answers with "Connection: close"; `closed_by_request` is set
+  // when the client asked for that.
+  std::optional<bool> try_serve(const RequestHead& head, ConnectionStream& stream,
+                                bool close_connection, bool& closed_by_request) const;
+  // Writes `response` to `request` as httplib would, running the error handler (from 400 up)
+  // and the logger: for plain GETs and for the answers HttpServer gives itself.
+  bool answer(ConnectionStream& stream, const httplib::Request& request,
+              httplib::Response& response, bool close_connection) const;
+  // Answers a request HttpServer refuses before any handler: the pre-routing hook, then
+  // answer() with "Connection: close".
+  bool refuse(ConnectionStream& stream, const httplib::Request& request,
+              httplib::Response& response) const {
+    if (pre_routing_) pre_routing_(request, response);
+    return answer(stream, request, response, /*close_connection=*/true);
+  }
 
  private:
   struct Route {

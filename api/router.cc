@@ -60,10 +60,12 @@ httplib::Server::Handler Router::wrap(std::string label, Handler handler) {
             // A bug, not the client's fault; the server keeps serving.
             status = Status::internal(std::string("unexpected error: ") + error.what());
           }
-        } else if (status.code() == StatusCode::kUnauthenticated) {
-          response.set_header("WWW-Authenticate", "Bearer realm=\"expgraph\"");
         }
-        if (!status.ok()) send_error(response, status);
+        if (!principal.ok()) {
+          refuse_access(status, response);
+        } else if (!status.ok()) {
+          send_error(response, status);
+        }
         std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
         metrics.record(response.status, elapsed.count());
       };

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "api/access_control.h"
 #include "api/http_json.h"
 #include "api/router.h"
 #include "api/routes.h"
@@ -14,27 +15,18 @@ namespace {
 // Set by the pre-routing handler and read by the logger, which run on the same worker thread.
 thread_local std::chrono::steady_clock::time_point request_start;
 
-// httplib rejects application/x-www-form-urlencoded bodies over its own compiled-in limit
-// (8 KiB), far below ours: `curl -d` sends that type by default, so say what to do instead of
-// blaming --max-body-bytes.
+// Bodies reach httplib already read, checked and decoded (HttpServer answers those over the
+// limit), so its only 413 is its own compiled-in limit on application/x-www-form-urlencoded
+// bodies (8 KiB), far below ours: `curl -d` sends that type by default, so say what to do
+// instead of blaming --max-body-bytes.
 Status body_too_large(const httplib::Request& request, size_t max_body_bytes) {
-  size_t length = static_cast<size_t>(request.get_header_value<uint64_t>("Content-Length"));
-  bool form_encoded =
-      request.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
-  if (form_encoded && length <= max_body_bytes) {
+  if (request.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
     return Status::too_large("form-encoded request bodies are limited to " +
                              std::to_string(CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH) +
                              " bytes; send the JSON body with Content-Type: application/json");
   }
   return Status::too_large("the request body is over the limit of " +
                            std::to_string(max_body_bytes) + " bytes");
-}
-
-// HTTPS when a certificate is configured (an invalid one is reported by bind()).
-std::unique_ptr<httplib::Server> make_http_server(const ServerOptions& options) {
-  if (options.tls_cert_file.empty()) return std::make_unique<HttpServer>();
-  return std::make_unique<httplib::SSLServer>(options.tls_cert_file.c_str(),
-                                              options.tls_key_file.c_str());
 }
 
 }  // namespace
@@ -45,10 +37,7 @@ ApiServer::ApiServer(GraphStore& graph, ServerOptions options,
       similarity_(similarity),
       keys_(keys),
       options_(std::move(options)),
-      concurrency_(static_cast<size_t>(options_.max_concurrent_requests)),
-      owned_server_(make_http_server(options_)),
-      plain_server_(dynamic_cast<HttpServer*>(owned_server_.get())),
-      server_(*owned_server_) {
+      concurrency_(static_cast<size_t>(options_.max_concurrent_requests)) {
   configure();
 }
 
@@ -57,24 +46,36 @@ ApiServer::~ApiServer() { stop(); }
 void ApiServer::configure() {
   // Without TCP_NODELAY a small response waits for the peer's delayed ACK (~40 ms).
   server_.set_tcp_nodelay(true);
-  server_.set_payload_max_length(options_.max_body_bytes);
-  server_.set_read_timeout(30, 0);
+  HttpServer::Limits limits;
+  limits.max_body_bytes = options_.max_body_bytes;
+  limits.max_body_memory =
+      options_.max_body_memory != 0 ? options_.max_body_memory : 4 * options_.max_body_bytes;
+  limits.read_timeout = std::chrono::seconds(options_.read_timeout_seconds);
+  server_.set_limits(limits);
   server_.set_write_timeout(30, 0);
   // Connections are rotated after a few hundred requests, as web servers do, to spread
   // long-lived clients over restarts and load balancers.
   server_.set_keep_alive_max_count(500);
-  if (plain_server_ != nullptr) {
-    // Idle connections hold no thread (they wait in HttpServer's epoll set), so clients may
-    // keep them for a while.
-    server_.set_keep_alive_timeout(5);
-    // httplib's own pool only hands accepted sockets to HttpServer; its workers serve requests.
-    server_.new_task_queue = [] { return new httplib::ThreadPool(2); };
-  } else {
-    // With TLS, httplib holds a pool thread per kept-alive connection and notices stop() on an
-    // idle one only when this wait ends, so it stays short.
-    server_.set_keep_alive_timeout(1);
-    int threads = options_.threads;
-    server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Idle connections hold no thread (they wait in HttpServer's epoll set), so clients may keep
+  // them for a while.
+  server_.set_keep_alive_timeout(5);
+  // httplib's own pool only hands accepted sockets to HttpServer; its workers serve requests.
+  server_.new_task_queue = [] { return new httplib::ThreadPool(2); };
+  if (!options_.tls_cert_file.empty()) {
+    server_.enable_tls(options_.tls_cert_file, options_.tls_key_file);  // bind() reports failure
+  }
+  if (options_.auth && keys_ != nullptr) {
+    // The key is checked from the head, before a body is read: a client without a valid key
+    // for the route cannot make the server read, decompress or hold a body. A path no route
+    // takes still needs a valid key (fail closed).
+    server_.set_head_check(
+        [keys = keys_](const httplib::Request& request, httplib::Response& response) {
+          Access access = route_access(request.method, request.path).value_or(Access::kReader);
+          Result<Principal> principal = authorize(request, access, keys);
+          if (principal.ok()) return true;
+          refuse_access(principal.status(), response);
+          return false;
+        });
   }
 
   auto note_request_start = [](const httplib::Request&, httplib::Response&) {
@@ -134,9 +135,7 @@ void ApiServer::configure() {
     server_.set_logger(log_request);
   }
   // Plain GETs skip httplib's parser and writer, but not these hooks.
-  if (plain_server_ != nullptr) {
-    plain_server_->plain_get_path().set_hooks(note_request_start, json_errors, log_request);
-  }
+  server_.plain_get_path().set_hooks(note_request_start, json_errors, log_request);
 
   metrics_.add_gauge("expgraph_nodes", "Nodes in the graph.",
                      [this] { return static_cast<double>(graph_.node_count()); });
@@ -177,14 +176,14 @@ Status ApiServer::bind() {
     }
     port_ = options_.port;
   }
-  if (plain_server_ != nullptr) plain_server_->raise_listen_backlog();
+  server_.raise_listen_backlog();
   return Status();
 }
 
 Status ApiServer::serve() {
-  if (plain_server_ != nullptr) plain_server_->start_workers(static_cast<size_t>(options_.threads));
+  server_.start_workers(static_cast<size_t>(options_.threads));
   bool listened = server_.listen_after_bind();
-  if (plain_server_ != nullptr) plain_server_->stop_workers();
+  server_.stop_workers();
   if (!listened) return Status::internal("the HTTP server stopped with an error");
   return Status();
 }

@@ -1,11 +1,11 @@
-// ApiServer: expgraph's HTTP/1.1 server (cpp-httplib) over an open GraphStore. Sets the
-// limits (body size, threads, timeouts), TCP_NODELAY, JSON errors for every failure, one log
-// line per request, and the routes. Thread-safe: stop() may be called from any thread.
+// ApiServer: expgraph's HTTP/1.1 server (HttpServer over cpp-httplib) over an open GraphStore.
+// Sets the limits (body size and memory, read timeout, threads), TLS, TCP_NODELAY, the key
+// check before bodies are read, JSON errors for every failure, one log line per request, and
+// the routes. Thread-safe: stop() may be called from any thread.
 #pragma once
 
 #include <httplib.h>
 
-#include <memory>
 #include <string>
 
 #include "api/api_keys.h"
@@ -23,7 +23,13 @@ namespace expgraph::api {
 struct ServerOptions {
   std::string bind = "127.0.0.1";
   int port = 8080;  // 0: any free port (see ApiServer::port)
+  // Each request body, as received (without chunk framing) and decompressed: 413 beyond.
   size_t max_body_bytes = size_t{16} << 20;
+  // All request bodies held at once (being received or handled): 429 beyond. 0: four times
+  // max_body_bytes.
+  size_t max_body_memory = 0;
+  // A request's head and body must arrive within this many seconds of its first byte: 408.
+  int read_timeout_seconds = 60;
   // Workers serving requests: requests beyond this many at once wait for one; idle
   // kept-alive connections hold none.
   int threads = 64;
@@ -67,9 +73,7 @@ class ApiServer {
   ServerOptions options_;
   Metrics metrics_;
   ConcurrencyLimit concurrency_;
-  std::unique_ptr<httplib::Server> owned_server_;  // an HttpServer, or httplib::SSLServer with TLS
-  HttpServer* plain_server_;                       // null with TLS (httplib's own connection loop)
-  httplib::Server& server_;
+  HttpServer server_;
   int port_ = 0;
 };
 

@@ -80,19 +80,21 @@ void msgpack_json(std::string& out, const nlohmann::json& value) {
 }
 
 // Null means "absent", and floats are stored as floats even when written as integers, so that
-// equal values have equal index keys.
-nlohmann::json normalize_properties(const NodeType& type, const nlohmann::json& properties) {
-  nlohmann::json normalized = nlohmann::json::object();
-  for (const auto& [name, value] : properties.items()) {
-    if (value.is_null()) continue;
-    const PropertyDef* def = type.property(name);
-    if (def != nullptr && def->type == PropertyType::kFloat && value.is_number_integer()) {
-      normalized[name] = value.get<double>();
-    } else {
-      normalized[name] = value;
+// equal values have equal index keys. In place, on the caller's copy: a large value is not
+// copied again.
+nlohmann::json normalize_properties(const NodeType& type, nlohmann::json properties) {
+  for (auto it = properties.begin(); it != properties.end();) {
+    if (it->is_null()) {
+      it = properties.erase(it);
+      continue;
     }
+    const PropertyDef* def = type.property(it.key());
+    if (def != nullptr && def->type == PropertyType::kFloat && it->is_number_integer()) {
+      *it = it->get<double>();
+    }
+    ++it;
   }
-  return normalized;
+  return properties;
 }
 
 std::string item_label(std::string_view list, size_t index, const std::string& what) {
@@ -276,7 +278,7 @@ class GraphStore::WritePlan {
       for (const NodeEnricher* enricher : store_.enrichers_) {
         EXPGRAPH_RETURN_IF_ERROR(enricher->enrich(*node.type, enriched));
       }
-      properties = normalize_properties(*node.type, enriched);
+      properties = normalize_properties(*node.type, std::move(enriched));
     }
     const nlohmann::json* previous = node.after ? &node.after->properties : nullptr;
     governance::stamp_approval(*node.type, previous, properties, request_.actor, now_);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 
 namespace expgraph {
@@ -34,6 +35,51 @@ Result<uint64_t> directory_size(const fs::path& directory, uint64_t* files = nul
   return total;
 }
 
+// What a requested backup path may be: short enough for the file system and free of bytes no
+// file name should hold (a NUL would cut the name short in the system calls).
+constexpr size_t kMaxRequestedBytes = 1024;
+constexpr size_t kMaxComponents = 16;
+constexpr size_t kMaxComponentBytes = 255;  // NAME_MAX
+
+Status check_requested(const std::string& requested) {
+  if (requested.size() > kMaxRequestedBytes) {
+    return Status::invalid_argument("backup path is over " + std::to_string(kMaxRequestedBytes) +
+                                    " bytes");
+  }
+  for (char c : requested) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return Status::invalid_argument("backup path holds a control character (NUL, newline, ...)");
+    }
+  }
+  size_t components = 0;
+  for (const fs::path& component : fs::path(requested).relative_path()) {
+    if (component.native().size() > kMaxComponentBytes) {
+      return Status::invalid_argument("a backup path component is over " +
+                                      std::to_string(kMaxComponentBytes) + " bytes");
+    }
+    if (++components > kMaxComponents) {
+      return Status::invalid_argument("backup path has more than " +
+                                      std::to_string(kMaxComponents) + " components");
+    }
+  }
+  return Status();
+}
+
+// Failures to create a backup's directory that the requested path causes (a component that is
+// a file, a name too long) are the client's; others (permissions, a full disk) are the server's.
+Status directory_error(const std::string& path, const std::error_code& error) {
+  std::string message = "cannot create " + path + ": " + error.message();
+  if (error == std::errc::not_a_directory || error == std::errc::file_exists ||
+      error == std::errc::filename_too_long || error == std::errc::invalid_argument) {
+    return Status::invalid_argument(message);
+  }
+  return Status::internal(message);
+}
+
+// Backups are taken one at a time: the check that a name is free and the checkpoint that takes
+// it must not interleave with another's (RocksDB's checkpoint also works in "<name>.tmp").
+std::mutex backup_mutex;
+
 // True when `path` (canonical) lies strictly inside `root` (canonical).
 bool strictly_inside(const fs::path& path, const fs::path& root) {
   fs::path relative = path.lexically_relative(root);
@@ -44,11 +90,19 @@ bool strictly_inside(const fs::path& path, const fs::path& root) {
 }  // namespace
 
 Result<std::string> resolve_backup_path(const std::string& root, const std::string& requested) {
+  EXPGRAPH_RETURN_IF_ERROR(check_requested(requested));
   std::error_code error;
   fs::path canonical_root = fs::weakly_canonical(fs::absolute(root, error), error);
   if (error) return Status::invalid_argument("bad backup root " + root + ": " + error.message());
   std::string name = requested;
-  if (name.empty()) name = "backup-" + utc_timestamp("%Y%m%dT%H%M%SZ");
+  if (name.empty()) {
+    // A name from the time; backups in the same second get "-2", "-3", ...
+    std::string stamp = "backup-" + utc_timestamp("%Y%m%dT%H%M%SZ");
+    name = stamp;
+    for (int suffix = 2; fs::exists(canonical_root / name, error); ++suffix) {
+      name = stamp + "-" + std::to_string(suffix);
+    }
+  }
   fs::path candidate = fs::path(name).is_absolute() ? fs::path(name) : canonical_root / name;
   // weakly_canonical resolves "..", "." and every symlink of the part that exists, so a link
   // pointing out of the root is caught as well.
@@ -67,19 +121,20 @@ Result<std::string> resolve_backup_path(const std::string& root, const std::stri
 
 Result<BackupInfo> create_backup(const KvStore& store, const std::string& root,
                                  const std::string& requested) {
+  std::lock_guard lock(backup_mutex);
   std::error_code error;
   fs::create_directories(root, error);
   if (error) return Status::internal("cannot create " + root + ": " + error.message());
   auto path = resolve_backup_path(root, requested);
   if (!path.ok()) return path.status();
   fs::create_directories(fs::path(*path).parent_path(), error);
-  if (error) return Status::internal("cannot create " + *path + ": " + error.message());
+  if (error) return directory_error(*path, error);
   BackupInfo info;
   info.path = *path;
   info.created_at = utc_timestamp("%Y-%m-%dT%H:%M:%SZ");
   Status status = store.checkpoint(info.path, &info.sequence);
   if (!status.ok()) {
-    // Two requests racing for the same name: the loser sees RocksDB's "already exists".
+    // Another process may have taken the name meanwhile: RocksDB's "already exists".
     if (fs::exists(info.path))
       return Status::conflict("backup path " + info.path + " already exists");
     return status;

@@ -20,12 +20,15 @@ struct BackupInfo {
 };
 
 // Where a backup named `requested` goes inside `root`: `requested` may be empty (a name from
-// the time is chosen), relative to `root`, or absolute, but must stay strictly inside `root`
-// (invalid_argument otherwise, e.g. "../x" or a symlink leading out) and must not exist
-// (conflict).
+// the time is chosen, "backup-YYYYMMDDTHHMMSSZ", with "-2", "-3", ... when taken), relative to
+// `root`, or absolute, but must stay strictly inside `root` (invalid_argument otherwise, e.g.
+// "../x" or a symlink leading out), must be a usable name (invalid_argument for a control
+// character such as NUL, over 1024 bytes, over 16 components or a component over 255 bytes)
+// and must not exist (conflict).
 Result<std::string> resolve_backup_path(const std::string& root, const std::string& requested);
 
 // Checkpoints `store` into resolve_backup_path(root, requested), creating `root` if needed.
+// Backups are taken one at a time (concurrent calls wait), so unnamed ones never collide.
 Result<BackupInfo> create_backup(const KvStore& store, const std::string& root,
                                  const std::string& requested);
 

@@ -10,6 +10,7 @@
 
 #include "api/access_control.h"
 #include "integration/http_client.h"
+#include "tests/integration/raw_connection.h"
 
 namespace expgraph::testing {
 namespace {
@@ -182,6 +183,44 @@ TEST_F(AuthApiTest, UnauthenticatedAnswersCarryTheChallenge) {
   httplib::Client basic = server_->client();
   basic.set_basic_auth("admin", kAdminKey);  // not a Bearer key
   EXPECT_TRUE(is_error(call(basic, "GET", "/v1/ontology"), 401, "unauthenticated"));
+}
+
+// Issue 16, item 9: the scheme is case-insensitive (RFC 9110 section 11.1), and may be followed
+// by more than one space.
+TEST_F(AuthApiTest, TheBearerSchemeIsCaseInsensitive) {
+  for (const std::string& authorization :
+       {std::string("bearer "), std::string("BEARER "), std::string("bEaReR  ")}) {
+    httplib::Client client = server_->client();
+    auto result = client.Get("/v1/ontology", {{"Authorization", authorization + kAdminKey}});
+    ASSERT_TRUE(result) << httplib::to_string(result.error());
+    EXPECT_EQ(result->status, 200) << authorization << result->body;
+  }
+  httplib::Client client = server_->client();
+  auto glued = client.Get("/v1/ontology", {{"Authorization", std::string("Bearer") + kAdminKey}});
+  ASSERT_TRUE(glued);
+  EXPECT_EQ(glued->status, 401);
+}
+
+// Issue 16, item 4: a body is read (and decompressed) only with a key good for the route: the
+// answer comes from the head alone, although the client announced 10 MB and sent none of it.
+TEST_F(AuthApiTest, ARequestWithABodyIsRefusedBeforeItsBodyWithoutAGoodKey) {
+  std::string reader_key = create_key("reader-before-body", "reader");
+  const std::string head =
+      "POST /v1/import HTTP/1.1\r\nHost: t\r\nContent-Encoding: gzip\r\n"
+      "Content-Length: 10000000\r\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {"", "HTTP/1.1 401"},
+      {"Authorization: Bearer wrong-key\r\n", "HTTP/1.1 401"},
+      {"Authorization: Bearer " + reader_key + "\r\n", "HTTP/1.1 403"},
+  };
+  for (const auto& [authorization, status] : cases) {
+    RawConnection connection(server_->port());
+    ASSERT_TRUE(connection.send_text(head + authorization + "\r\n"));
+    std::string response = connection.read_response(3000);
+    EXPECT_EQ(response.rfind(status, 0), 0u) << authorization << response;
+    EXPECT_NE(response.find("Connection: close"), std::string::npos) << response;
+    EXPECT_TRUE(connection.closed_within(3000));
+  }
 }
 
 TEST_F(AuthApiTest, KeysAreListedWithoutSecretsAndCanBeRevoked) {

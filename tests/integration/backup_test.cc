@@ -5,13 +5,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "integration/http_client.h"
+#include "tests/integration/raw_connection.h"
 
 // GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& in these tests.
 #pragma GCC diagnostic ignored "-Wrestrict"
@@ -178,6 +181,63 @@ TEST(BackupTest, PathsMustStayInsideTheBackupDirectory) {
   Reply unnamed = call(client, "POST", "/v1/admin/backup");
   ASSERT_EQ(unnamed.status, 201) << unnamed.text;
   EXPECT_NE(unnamed.body["path"].get<std::string>().find("/backups/backup-"), std::string::npos);
+  ASSERT_TRUE(server.stop());
+}
+
+// Issue 16, item 8: a name no file system takes was a 500 (internal) instead of a 400.
+TEST(BackupTest, UnusablePathsAre400) {
+  ServerProcess server;
+  ASSERT_TRUE(server.start());
+  httplib::Client client = server.client();
+  std::string deep;
+  for (int i = 0; i < 2000; ++i) deep += "a/";
+  fs::create_directories(server.data_dir() + "/backups");
+  std::ofstream(server.data_dir() + "/backups/a-file") << "not a directory";
+  for (const std::string& path : {std::string("with\0nul", 8), deep, std::string(300, 'n'),
+                                  std::string("line\nbreak"), std::string("a-file/inside")}) {
+    Reply reply = call(client, "POST", "/v1/admin/backup", json{{"path", path}});
+    EXPECT_TRUE(is_error(reply, 400, "invalid_argument"))
+        << path.substr(0, 20) << ": " << reply.text.substr(0, 200);
+  }
+  EXPECT_FALSE(fs::exists(server.data_dir() + "/backups/with"));
+  ASSERT_TRUE(server.stop());
+}
+
+// Issue 16, item 8: unnamed backups taken in the same second were 409 or 500.
+TEST(BackupTest, UnnamedBackupsAtOnceGetDistinctNames) {
+  ServerProcess server;
+  ASSERT_TRUE(server.start());
+  std::vector<std::thread> clients;
+  std::vector<Reply> replies(4);
+  for (Reply& reply : replies) {
+    clients.emplace_back([&server, &reply] {
+      httplib::Client client = server.client();
+      client.set_read_timeout(20, 0);
+      reply = call(client, "POST", "/v1/admin/backup");
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  std::set<std::string> paths;
+  for (const Reply& reply : replies) {
+    ASSERT_EQ(reply.status, 201) << reply.text;
+    paths.insert(reply.body["path"].get<std::string>());
+  }
+  EXPECT_EQ(paths.size(), replies.size());
+  for (const std::string& path : paths) EXPECT_TRUE(fs::exists(path + "/CURRENT")) << path;
+  ASSERT_TRUE(server.stop());
+}
+
+// Issue 16, item 8: a POST without a body and without Content-Length waited 30 s for a body,
+// then answered "malformed HTTP request". Without Content-Length or chunking there is no body.
+TEST(BackupTest, APostWithoutContentLengthIsAnsweredAtOnce) {
+  ServerProcess server;
+  ASSERT_TRUE(server.start());
+  RawConnection connection(server.port());
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(connection.send_text("POST /v1/admin/backup HTTP/1.1\r\nHost: t\r\n\r\n"));
+  std::string response = connection.read_response(10000);
+  EXPECT_EQ(response.rfind("HTTP/1.1 201", 0), 0u) << response;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   ASSERT_TRUE(server.stop());
 }
 

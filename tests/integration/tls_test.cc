@@ -5,8 +5,11 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <vector>
 
 #include "integration/http_client.h"
+#include "tests/integration/raw_connection.h"
 
 // GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& in these tests.
 #pragma GCC diagnostic ignored "-Wrestrict"
@@ -68,6 +71,45 @@ TEST_F(TlsTest, ServesHttpsWithASelfSignedCertificate) {
   plain.set_read_timeout(2, 0);
   auto answer = plain.Get("/healthz");
   EXPECT_TRUE(!answer || answer->status != 200);
+  ASSERT_TRUE(server.stop());
+}
+
+// Issue 16: TLS connections are served by the same workers and reader as plain ones, so the
+// body limits hold there too, and clients stuck in (or before) the handshake hold no worker.
+TEST_F(TlsTest, TheSameLimitsHoldOverTls) {
+  ServerProcess server({"--tls-cert", cert_, "--tls-key", key_, "--threads", "2",
+                        "--max-body-bytes", "1024", "--read-timeout", "3"});
+  ASSERT_TRUE(server.start());
+  std::vector<std::unique_ptr<RawConnection>> stuck;
+  for (int i = 0; i < 4; ++i) {
+    stuck.push_back(std::make_unique<RawConnection>(server.port()));
+    ASSERT_TRUE(stuck.back()->send_text(std::string("\x16\x03\x01", 3)));  // a partial record
+  }
+  httplib::SSLClient client("127.0.0.1", server.port());
+  client.enable_server_certificate_verification(false);
+  client.set_connection_timeout(2, 0);
+  client.set_read_timeout(2, 0);
+  auto health = client.Get("/healthz");
+  ASSERT_TRUE(health) << httplib::to_string(health.error());
+  EXPECT_EQ(health->status, 200);
+
+  // A chunked body (no length given) over the limit.
+  std::string large = R"({"properties": {"name": ")" + std::string(100 * 1024, 'n') + R"("}})";
+  auto chunked = client.Put(
+      "/v1/nodes/Channel/big",
+      [&large](size_t offset, httplib::DataSink& sink) {
+        if (offset < large.size()) {
+          sink.write(large.data() + offset, std::min<size_t>(4096, large.size() - offset));
+        } else {
+          sink.done();
+        }
+        return true;
+      },
+      "application/json");
+  ASSERT_TRUE(chunked) << httplib::to_string(chunked.error());
+  EXPECT_EQ(chunked->status, 413) << chunked->body;
+  // The ones stuck before their handshake are closed at the read timeout.
+  for (auto& connection : stuck) EXPECT_TRUE(connection->closed_within(5000));
   ASSERT_TRUE(server.stop());
 }
 
