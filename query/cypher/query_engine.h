@@ -1,6 +1,6 @@
 // The Cypher query entry point: parse, bind against the ontology, plan, then execute (or, for
-// EXPLAIN, return the plan) within a row limit, a time limit and a memory budget. Used by POST
-// /v1/query and by tests. Thread-safe: each call has its own state; reads run concurrently with
+// EXPLAIN, return the plan) within a row limit, a time limit and a memory budget. Used by the query
+// route and by tests. Thread-safe: each call has its own state; reads run concurrently with
 // writes.
 #pragma once
 
@@ -28,7 +28,7 @@ struct QueryResult {
   // Loads the properties of the nodes and relationships in `rows` when they are rendered.
   std::unique_ptr<GraphAccess> access;
 
-  // The HTTP body: {"columns", "rows", "stats": {"rows", "elapsed_ms"}} plus "warnings" (a list
+  // The JSON answer: {"columns", "rows", "stats": {"rows", "elapsed_ms"}} plus "warnings" (a list
   // of strings) when there are any, or for EXPLAIN
   // {"plan": [...], "columns": [...]}. Nodes are {"type", "key", "properties"},
   // relationships {"type", "from": "Type/key", "to": "Type/key", "properties"}.

@@ -131,7 +131,7 @@ uint64_t string_bytes(uint64_t length);
 uint64_t list_bytes(uint64_t count);
 uint64_t value_bytes(const Value& value);
 
-// Renders a node, relationship or path for the HTTP response; the executor supplies one that
+// Renders a node, relationship or path for a query's JSON answer; the executor supplies one that
 // loads properties from the graph. Called only for those three types.
 using EntityRenderer = std::function<nlohmann::json(const Value&)>;
 

@@ -1,5 +1,5 @@
-// The stored form of a ForecastModel: its metadata, settings and calibration as JSON (also what
-// GET /v1/models/forecast shows) and the library's model bytes beside it.
+// The stored form of a ForecastModel: its metadata, settings and calibration as JSON (also the
+// model's public description) and the library's model bytes beside it.
 // Used by forecast_model_keeper. Pure functions, thread-safe.
 #pragma once
 

@@ -4,7 +4,7 @@
 // past arms whose assets resemble its text (weighted by text similarity) and is then shrunk
 // towards the prior mean by empirical Bayes: B = tau0^2 / (tau0^2 + se^2). With fewer than
 // min_tests distinct past tests the answer is insufficient_evidence, not a number.
-// Used by POST /v1/forecast and tools/bench/upworthy_forward_eval. Pure functions, thread-safe.
+// Used by InsightsService::forecast and tools/bench/upworthy_forward_eval. Pure, thread-safe.
 #pragma once
 
 #include <optional>

@@ -5,7 +5,7 @@
 //    without it (pooled counts, log relative lift), so only tests where the feature varies count;
 //  - experiment features (a segment, including its ancestors, a channel): the study is the
 //    experiment's treatment arms pooled against its control arm(s).
-// Used by GET /v1/patterns and tools/bench/upworthy_forward_eval. Pure functions, thread-safe.
+// Used by InsightsService::patterns and tools/bench/upworthy_forward_eval. Pure, thread-safe.
 #pragma once
 
 #include <map>
