@@ -2,8 +2,8 @@
 
 #include "ontology/json_text.h"
 #include "query/cypher/binder.h"
+#include "query/cypher/expression_ops.h"
 #include "query/cypher/functions.h"
-#include "query/cypher/operators.h"
 #include "query/cypher/value_ops.h"
 
 namespace expgraph::cypher {

@@ -1,5 +1,5 @@
 // Expression evaluation over one row: variables come from the row's slots (through a chain of
-// scopes), properties from GraphAccess, operators from operators.h, functions from
+// scopes), properties from GraphAccess, operators from expression_ops.h, functions from
 // functions.h, and aggregate calls from precomputed results. The values it builds are charged
 // to the query's budget. Used by every executor operator.
 // Not thread-safe (it shares the query's GraphAccess and QueryBudget).

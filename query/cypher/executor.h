@@ -5,7 +5,8 @@
 // rows that buffering operators (sort, aggregation, distinct, collect, the result) hold count
 // against the held-row bound (intermediate_limit_exceeded) and the memory budget
 // (query_memory_limit). ORDER BY followed by LIMIT keeps only the rows it may return.
-// One execution per call; thread-safe as long as each call has its own GraphAccess.
+// One execution per call; thread-safe as long as each call has its own GraphAccess. The operators
+// live in query/cypher/exec/, one per file; exec/pipeline_builder.h links them from the plan.
 #pragma once
 
 #include <string>

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "query/cypher/expression_ops.h"
 #include "query/cypher/functions.h"
-#include "query/cypher/operators.h"
 #include "query/cypher/value.h"
 #include "query/cypher/value_ops.h"
 

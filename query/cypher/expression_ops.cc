@@ -1,4 +1,4 @@
-#include "query/cypher/operators.h"
+#include "query/cypher/expression_ops.h"
 
 #include "query/cypher/value_ops.h"
 

@@ -1,0 +1,33 @@
+// The shared state of one Cypher execution: the plan, the graph, the expression evaluator and
+// the query's budget, plus what the operators tell each other (a satisfied LIMIT, the default
+// depth reached). Created by execute_plan (executor.cc); every operator holds a reference.
+#pragma once
+
+#include "ontology/status.h"
+#include "query/cypher/evaluator.h"
+#include "query/cypher/graph_access.h"
+#include "query/cypher/plan.h"
+#include "query/query_budget.h"
+
+namespace expgraph::cypher::exec {
+
+// Shared state of one execution.
+struct Context {
+  Context(const Plan& plan, GraphAccess& access, const Value::Map& params, QueryBudget& budget)
+      : plan(plan), access(access), evaluator(access, params, budget), budget(budget) {}
+
+  bool default_depth_reached = false;  // see ExecutionResult::warnings
+
+  // Called in every loop: the deadline.
+  Status tick() { return budget.tick(); }
+  // Whether an operator at `position` may stop producing: a LIMIT downstream is satisfied.
+  bool stopped(int position) const { return stop_below > position; }
+
+  const Plan& plan;
+  GraphAccess& access;
+  Evaluator evaluator;
+  QueryBudget& budget;
+  int stop_below = -1;
+};
+
+}  // namespace expgraph::cypher::exec

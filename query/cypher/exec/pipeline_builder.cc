@@ -1,0 +1,151 @@
+#include "query/cypher/exec/pipeline_builder.h"
+
+#include <string>
+
+#include "query/cypher/exec/aggregation.h"
+#include "query/cypher/exec/all_nodes_scan.h"
+#include "query/cypher/exec/build_path.h"
+#include "query/cypher/exec/distinct.h"
+#include "query/cypher/exec/expand.h"
+#include "query/cypher/exec/filter.h"
+#include "query/cypher/exec/label_scan.h"
+#include "query/cypher/exec/node_by_index.h"
+#include "query/cypher/exec/node_by_key.h"
+#include "query/cypher/exec/optional.h"
+#include "query/cypher/exec/projection.h"
+#include "query/cypher/exec/skip_limit.h"
+#include "query/cypher/exec/sort.h"
+#include "query/cypher/exec/unwind.h"
+#include "query/cypher/exec/var_length_expand.h"
+
+namespace expgraph::cypher::exec {
+
+namespace {
+
+// The slots a list of steps binds (nulled when an OPTIONAL MATCH finds nothing).
+void written_slots(const std::vector<PlanStep>& steps, std::vector<int>& out) {
+  for (const PlanStep& step : steps) {
+    for (int slot :
+         {step.node_slot, step.rel_slot, step.path_slot, step.to_bound ? -1 : step.to_slot}) {
+      if (slot >= 0) out.push_back(slot);
+    }
+    written_slots(step.inner, out);
+  }
+}
+
+}  // namespace
+
+Result<Operator*> PipelineBuilder::build(const std::vector<PlanStep>& steps, Operator* tail) {
+  std::vector<Operator*> chain;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    auto op = make(steps[i], std::span(steps).subspan(i + 1));
+    if (!op.ok()) return op.status();
+    chain.push_back(*op);
+  }
+  chain.push_back(tail);
+  for (size_t i = 0; i + 1 < chain.size(); ++i) chain[i]->next_ = chain[i + 1];
+  return chain.front();
+}
+
+Result<int64_t> PipelineBuilder::count(const PlanStep& step) {
+  Row empty;
+  Schema none;
+  auto value = ctx_.evaluator.eval(*step.value, Scope{&none, &empty, nullptr});
+  if (!value.ok()) return value.status();
+  if (!value->is_int() || value->as_int() < 0) {
+    return Status::invalid_argument(std::string(step.kind == StepKind::kSkip ? "SKIP" : "LIMIT") +
+                                    " must be a non-negative integer, got " +
+                                    value->debug_string());
+  }
+  return value->as_int();
+}
+
+Result<std::optional<int64_t>> PipelineBuilder::sort_keep(std::span<const PlanStep> after) {
+  int64_t skipped = 0;
+  if (!after.empty() && after.front().kind == StepKind::kSkip) {
+    auto n = count(after.front());
+    if (!n.ok()) return n.status();
+    skipped = *n;
+    after = after.subspan(1);
+  }
+  if (after.empty() || after.front().kind != StepKind::kLimit) return std::optional<int64_t>();
+  auto n = count(after.front());
+  if (!n.ok()) return n.status();
+  int64_t keep;
+  if (__builtin_add_overflow(skipped, *n, &keep)) return std::optional<int64_t>();
+  return std::optional<int64_t>(keep);
+}
+
+Result<Operator*> PipelineBuilder::make(const PlanStep& step, std::span<const PlanStep> after) {
+  Operator* op = nullptr;
+  switch (step.kind) {
+    case StepKind::kNodeByKey:
+      op = add<NodeByKeyOp>(ctx_, &step);
+      break;
+    case StepKind::kNodeByIndex:
+      op = add<NodeByIndexOp>(ctx_, &step);
+      break;
+    case StepKind::kLabelScan:
+      op = add<LabelScanOp>(ctx_, &step);
+      break;
+    case StepKind::kAllNodesScan:
+      op = add<AllNodesScanOp>(ctx_, &step);
+      break;
+    case StepKind::kExpand:
+      op = add<ExpandOp>(ctx_, &step);
+      break;
+    case StepKind::kVarLengthExpand:
+      op = add<VarLengthExpandOp>(ctx_, &step);
+      break;
+    case StepKind::kBuildPath:
+      op = add<BuildPathOp>(ctx_, &step);
+      break;
+    case StepKind::kFilter:
+      op = add<FilterOp>(ctx_, &step);
+      break;
+    case StepKind::kOptional: {
+      // Inner operators get lower positions than the Optional, so a LIMIT after it
+      // stops them too.
+      OptionalExitOp* exit = add<OptionalExitOp>(ctx_, &step);
+      auto inner = build(step.inner, exit);
+      if (!inner.ok()) return inner.status();
+      std::vector<int> slots;
+      written_slots(step.inner, slots);
+      op = add<OptionalOp>(ctx_, &step, *inner, exit, std::move(slots));
+      break;
+    }
+    case StepKind::kUnwind:
+      op = add<UnwindOp>(ctx_, &step);
+      break;
+    case StepKind::kProjection:
+      op = add<ProjectionOp>(ctx_, &step);
+      break;
+    case StepKind::kAggregation:
+      op = add<AggregationOp>(ctx_, &step);
+      break;
+    case StepKind::kDistinct:
+      op = add<DistinctOp>(ctx_, &step);
+      break;
+    case StepKind::kSort: {
+      auto keep = sort_keep(after);
+      if (!keep.ok()) return keep.status();
+      op = add<SortOp>(ctx_, &step, *keep);
+      break;
+    }
+    case StepKind::kSkip:
+    case StepKind::kLimit: {
+      auto n = count(step);
+      if (!n.ok()) return n.status();
+      if (step.kind == StepKind::kSkip) {
+        op = add<SkipOp>(ctx_, &step, *n);
+      } else {
+        op = add<LimitOp>(ctx_, &step, *n);
+      }
+      break;
+    }
+  }
+  op->position_ = next_position();
+  return op;
+}
+
+}  // namespace expgraph::cypher::exec
