@@ -135,13 +135,11 @@ json closest_tests(const ExperimentCatalog& c, const std::vector<AssetMatch>& ma
 Status InsightsService::start() {
   EXPGRAPH_RETURN_IF_ERROR(keeper_.load());
   if (keeper_.current()) return Status();
-  auto snapshot = catalog();
-  if (!snapshot.ok()) return snapshot.status();
-  keeper_.refresh(*snapshot);
-  return Status();
+  return catalog().status();  // loading the first snapshot starts the first training
 }
 
 json InsightsService::forecast_model() {
+  (void)catalog();  // reloads a stale snapshot, which starts a retrain when one is due
   const std::shared_ptr<const ForecastModel> model = keeper_.current();
   const std::string error = keeper_.last_error();
   return {{"model", model ? model_description(*model) : json(nullptr)},
@@ -155,6 +153,10 @@ Result<std::shared_ptr<const ExperimentCatalog>> InsightsService::catalog() {
   auto loaded = load_catalog(graph_);
   if (!loaded.ok()) return loaded.status();
   catalog_ = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
+  // New results may be enough for a (first or fresh) model: the keeper decides and trains in
+  // the background, so a graph filled after start (tools/run imports its data sets over HTTP)
+  // gets a model without waiting for a forecast request to ask.
+  keeper_.refresh(catalog_);
   return catalog_;
 }
 
@@ -287,8 +289,8 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
   }
   const Forecast f = insights::forecast(c, similar, names, matches, options);
 
-  // The learned model: never waits for a background training; a past as_of may train one.
-  keeper_.refresh(*snapshot);
+  // The learned model: never waits for a background training (catalog() started one if it was
+  // due); a past as_of may train one.
   auto model = keeper_.model_as_of(c, draft.as_of);
   json model_json;
   std::vector<CandidatePrediction> learned;

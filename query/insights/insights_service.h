@@ -49,11 +49,13 @@ class InsightsService {
                                   const std::vector<CandidateVariant>& candidates,
                                   const ForecastOptions& options);
   Result<nlohmann::json> program(const ProgramFilter& filter);
-  // {"model": description or null, "training", "last_error", "retrain_after"}
+  // {"model": description or null, "training", "last_error", "retrain_after"}; first brings the
+  // snapshot up to date, which starts a background retrain when enough new tests concluded.
   nlohmann::json forecast_model();
   ForecastModelKeeper& model_keeper() { return keeper_; }
 
-  // The current snapshot (loads it when the graph changed since the last one).
+  // The current snapshot (loads it when the graph changed since the last one, and then lets the
+  // model keeper start a background retrain if one is due).
   Result<std::shared_ptr<const ExperimentCatalog>> catalog();
 
  private:
