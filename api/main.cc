@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "api/api_keys.h"
+#include "api/auth/api_keys.h"
 #include "api/daemon_config.h"
 #include "api/server.h"
 #include "graph/graph_store.h"

@@ -3,10 +3,10 @@
 #include <chrono>
 #include <cstdio>
 
-#include "api/access_control.h"
-#include "api/http_json.h"
-#include "api/router.h"
-#include "api/routes.h"
+#include "api/auth/access_control.h"
+#include "api/http/http_json.h"
+#include "api/routes/router.h"
+#include "api/routes/routes.h"
 
 namespace expgraph::api {
 

@@ -8,9 +8,9 @@
 
 #include <string>
 
-#include "api/api_keys.h"
-#include "api/concurrency_limit.h"
-#include "api/http_server.h"
+#include "api/auth/api_keys.h"
+#include "api/http/concurrency_limit.h"
+#include "api/http/http_server.h"
 #include "api/metrics.h"
 #include "graph/graph_store.h"
 
@@ -37,7 +37,7 @@ struct ServerOptions {
   // health checks and 429s). Only effective below `threads`.
   int max_concurrent_requests = 48;
   bool log_requests = true;
-  // Require an API key (api/access_control.h) on every route but the health probes.
+  // Require an API key (api/auth/access_control.h) on every route but the health probes.
   bool auth = true;
   // Where POST /v1/admin/backup writes; requested backup paths must stay inside it. Empty:
   // `backups` inside the data directory.

@@ -1,5 +1,5 @@
 // The HTTP status of every Status code: part of the API contract (clients branch on it).
-#include "api/http_status.h"
+#include "api/http/http_status.h"
 
 #include <gtest/gtest.h>
 

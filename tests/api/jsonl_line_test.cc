@@ -1,13 +1,13 @@
 // parse_import_line: the plain-shape fast path gives exactly what the general parser (nlohmann
 // plus the node / edge field checks) gives, and declines everything else, so malformed lines
 // keep their error messages.
-#include "api/jsonl_line.h"
+#include "api/convert/jsonl_line.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "api/graph_json.h"
+#include "api/convert/graph_json.h"
 #include "ontology/json_text.h"
 
 namespace expgraph::api {

@@ -1,7 +1,7 @@
 // PlainGetPath decides which requests it serves itself: plain GETs of its routes, and nothing
 // else (those go to httplib, with nothing written). Over a socket pair, so the bytes it writes
 // are the ones a client would read. Heads are parsed by RequestHead, as HttpServer does.
-#include "api/plain_get_path.h"
+#include "api/http/plain_get_path.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "api/request_reader.h"
+#include "api/http/request_reader.h"
 
 namespace expgraph::api {
 namespace {

@@ -3,7 +3,7 @@
 // the body limits enforced as bytes arrive: as received and decompressed, with the memory of
 // all bodies held at once bounded by a BodyBudget. Bodies are fed in every split, since a
 // socket delivers them in arbitrary pieces.
-#include "api/request_reader.h"
+#include "api/http/request_reader.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>

@@ -1,5 +1,5 @@
 // API keys over HTTP against a real expgraphd with --auth on: the role every route needs (one
-// table-driven test, checked against api/access_control.h's table), 401 with WWW-Authenticate,
+// table-driven test, checked against api/auth/access_control.h's table), 401 with WWW-Authenticate,
 // 403, key management and revocation, the actor in the change log, the generated first key,
 // and that no clear key reaches the RocksDB files.
 #include <cstdlib>
@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "api/access_control.h"
+#include "api/auth/access_control.h"
 #include "integration/http_client.h"
 #include "tests/integration/raw_connection.h"
 

@@ -1,4 +1,4 @@
-// How expgraphd handles connections (api/http_server.*): idle kept-alive connections hold no
+// How expgraphd handles connections (api/http/http_server.*): idle kept-alive connections hold no
 // worker, pipelined requests are all answered in order, a half-sent request does not block
 // other clients, and idle connections are closed after the keep-alive timeout. Raw sockets,
 // so that the test controls exactly what goes on the wire.

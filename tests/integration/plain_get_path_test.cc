@@ -1,4 +1,4 @@
-// The plain GET path (api/plain_get_path.h) must answer exactly as httplib does. Each request
+// The plain GET path (api/http/plain_get_path.h) must answer exactly as httplib does. Each request
 // is sent twice on raw sockets: as is (served by the plain path) and with
 // "Accept-Encoding: identity" (which sends it through httplib, and asks for no compression,
 // so the answers must be equal byte for byte up to header order).

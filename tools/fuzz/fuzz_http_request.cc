@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/request_reader.h"
+#include "api/http/request_reader.h"
 
 namespace {
 

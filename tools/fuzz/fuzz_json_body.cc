@@ -1,12 +1,12 @@
 // libFuzzer target: an HTTP request body as the node, edge and batch routes read it. Parses it
-// strictly (api/http_json), decodes node and edge writes (api/graph_json) and validates them
-// against the marketing ontology, as the routes do before any write.
+// strictly (api/http/http_json), decodes node and edge writes (api/convert/graph_json) and
+// validates them against the marketing ontology, as the routes do before any write.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "api/graph_json.h"
-#include "api/http_json.h"
+#include "api/convert/graph_json.h"
+#include "api/http/http_json.h"
 #include "tools/fuzz/fuzz_support.h"
 
 namespace {

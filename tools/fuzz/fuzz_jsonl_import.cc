@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "api/jsonl_import.h"
+#include "api/convert/jsonl_import.h"
 #include "tools/fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,0 +1,44 @@
+// The route groups of the HTTP API, each registered by one function in its own file.
+#pragma once
+
+#include "api/auth/api_keys.h"
+#include "api/metrics.h"
+#include "api/routes/router.h"
+#include "graph/graph_store.h"
+#include "query/similarity/similarity_index.h"
+
+namespace expgraph::api {
+
+// Path pieces shared by the route patterns.
+inline constexpr const char* kTypePattern = "([A-Za-z_][A-Za-z0-9_]*)";
+inline constexpr const char* kKeyPattern = "([^/]+)";
+
+// PUT/GET/DELETE /v1/nodes/{type}/{key}, GET /v1/nodes/{type}, GET .../edges
+void add_node_routes(Router& router, GraphStore& graph);
+// POST/DELETE /v1/edges
+void add_edge_routes(Router& router, GraphStore& graph);
+// POST /v1/batch
+void add_batch_routes(Router& router, GraphStore& graph);
+// POST /v1/import (JSON Lines)
+void add_import_routes(Router& router, GraphStore& graph);
+// GET /v1/export (JSON Lines, streamed)
+void add_export_routes(Router& router, GraphStore& graph);
+// GET /v1/nodes/{type}/{key}/neighborhood, GET /v1/paths
+void add_traversal_routes(Router& router, GraphStore& graph);
+// POST /v1/query (openCypher read queries and EXPLAIN)
+void add_query_routes(Router& router, GraphStore& graph);
+// POST /v1/search (similarity search); `similarity` may be null (search disabled)
+void add_search_routes(Router& router, similarity::SimilarityIndex* similarity);
+// POST /v1/recommendations/similar-tests, GET /v1/patterns, POST /v1/forecast,
+// GET /v1/stats/program; `similarity` may be null (text signals then use exact matches only)
+void add_insight_routes(Router& router, GraphStore& graph, similarity::SimilarityIndex* similarity);
+// GET /v1/nodes/{type}/{key}/history, GET /v1/audit (the change log, read-only)
+void add_audit_routes(Router& router, GraphStore& graph);
+// POST/GET /v1/admin/keys, DELETE /v1/admin/keys/{name}
+void add_admin_routes(Router& router, ApiKeyStore& keys);
+// POST /v1/admin/backup: checkpoints into `backup_dir` (requested paths must stay inside it)
+void add_backup_routes(Router& router, GraphStore& graph, const std::string& backup_dir);
+// /healthz, /readyz, /metrics, /v1/ontology
+void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics);
+
+}  // namespace expgraph::api

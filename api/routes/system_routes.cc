@@ -1,0 +1,30 @@
+// Operational routes: liveness, readiness, Prometheus metrics and the ontology in force.
+#include "api/http/http_json.h"
+#include "api/routes/routes.h"
+
+namespace expgraph::api {
+
+void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics) {
+  router.get("/healthz", "/healthz", [](const httplib::Request&, httplib::Response& response) {
+    send_json(response, 200, {{"status", "ok"}});
+    return Status();
+  });
+  // The server only starts listening once the graph is open and the mirror rebuilt.
+  router.get("/readyz", "/readyz", [&graph](const httplib::Request&, httplib::Response& response) {
+    send_json(response, 200,
+              {{"status", "ready"}, {"nodes", graph.node_count()}, {"edges", graph.edge_count()}});
+    return Status();
+  });
+  router.get("/metrics", "/metrics",
+             [&metrics](const httplib::Request&, httplib::Response& response) {
+               response.set_content(metrics.render(), "text/plain; version=0.0.4");
+               return Status();
+             });
+  router.get("/v1/ontology", "/v1/ontology",
+             [&graph](const httplib::Request&, httplib::Response& response) {
+               send_json(response, 200, graph.ontology().to_json());
+               return Status();
+             });
+}
+
+}  // namespace expgraph::api
