@@ -1,6 +1,8 @@
 // expgraphd: opens the graph under --data with the ontology, then serves the HTTP API until
 // SIGTERM or SIGINT, on which it stops accepting, finishes requests in flight and closes
 // RocksDB cleanly.
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -47,6 +49,14 @@ int main(int argc, char** argv) {
     std::fputs(api::daemon_usage().c_str(), stdout);
     return 0;
   }
+
+  // glibc raises its mmap threshold to the largest block freed so far (up to 32 MiB), after
+  // which request bodies and the values built from them come from the arenas, which keep their
+  // pages. A fixed threshold keeps every block of 1 MiB or more in its own mapping, returned to
+  // the operating system when freed, so one large request does not leave the process larger.
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
 
   // Block the stop signals in every thread; one thread waits for them with sigwait.
   sigset_t stop_signals;

@@ -1,6 +1,7 @@
 #include "api/http/request_reader.h"
 
 #include <brotli/decode.h>
+#include <malloc.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -412,6 +413,12 @@ void RequestReader::reset() {
 
 void RequestReader::release_reservation() {
   if (budget_ != nullptr && reserved_ > 0) budget_->release(reserved_);
+  // A large body, and what its handler built from it (a parsed JSON tree, a write batch), leave
+  // freed blocks spread over glibc's per-thread arenas, which it keeps: without returning them
+  // here, every worker that once handled a large request stays that much bigger.
+#if defined(__GLIBC__)
+  if (reserved_ >= kTrimAfterBodyBytes) malloc_trim(0);
+#endif
   reserved_ = 0;
 }
 

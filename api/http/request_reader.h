@@ -47,6 +47,8 @@ class RequestReader {
   // The largest head (request line, headers, blank line) accepted: 431 beyond. Also the size of
   // a connection's input buffer, which must be able to hold a whole head.
   static constexpr size_t kMaxHeadBytes = 16 * 1024;
+  // After a body at least this large, freed memory is handed back to the operating system.
+  static constexpr size_t kTrimAfterBodyBytes = size_t{1} << 20;
 
   // `budget` may be null (no shared limit); it must outlive the reader.
   RequestReader(size_t max_body_bytes, BodyBudget* budget);
