@@ -159,7 +159,9 @@ void ApiServer::configure() {
   add_backup_routes(
       router, graph_,
       options_.backup_dir.empty() ? graph_.storage().path() + "/backups" : options_.backup_dir);
-  add_web_routes(router, load_web_ui(), web_ui_missing_);
+  // Loaded first: it sets web_ui_missing_, which the routes take.
+  std::shared_ptr<const StaticAssets> web_ui = load_web_ui();
+  add_web_routes(router, std::move(web_ui), web_ui_missing_);
 }
 
 std::shared_ptr<const StaticAssets> ApiServer::load_web_ui() {

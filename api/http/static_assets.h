@@ -15,6 +15,9 @@ namespace expgraph::api {
 
 struct StaticAsset {
   std::string body;
+  // The body gzip-compressed once at load, for clients that accept gzip; empty when the asset
+  // is left to httplib's own compression (see content_type_for) or does not shrink.
+  std::string gzip_body;
   std::string content_type;
   std::string cache_control;
 };
@@ -37,6 +40,11 @@ class StaticAssets {
 // The Content-Type of a file by its extension (utf-8 for text); application/octet-stream for
 // extensions the UI does not use.
 std::string_view content_type_for(std::string_view file_name);
+
+// Whether httplib compresses a response of this Content-Type itself for a client that accepts
+// it (it does for "text/..." and a few exact types, at brotli's slowest quality, per request).
+// Assets of other types are compressed once at load instead.
+bool compressed_by_httplib(std::string_view content_type);
 
 // Whether `name` is a file name the assets may have: [A-Za-z0-9._-]+, not starting with '.'.
 bool is_plain_file_name(std::string_view name);

@@ -11,8 +11,19 @@ constexpr const char* kContentSecurityPolicy =
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'";
 
+// Whether the request's Accept-Encoding lists gzip without q=0.
+bool accepts_gzip(const httplib::Request& request) {
+  const std::string& accepted = request.get_header_value("Accept-Encoding");
+  size_t at = accepted.find("gzip");
+  if (at == std::string::npos) return false;
+  size_t end = accepted.find(',', at);
+  std::string_view item(accepted.data() + at, (end == std::string::npos ? accepted.size() : end) - at);
+  return item.find("q=0") == std::string_view::npos || item.find("q=0.") != std::string_view::npos;
+}
+
 Status serve(const StaticAssets* assets, const std::string& missing_reason,
-             std::string_view name, httplib::Response& response) {
+             std::string_view name, const httplib::Request& request,
+             httplib::Response& response) {
   if (assets == nullptr) return Status::not_found(missing_reason);
   const StaticAsset* asset = assets->find(name);
   if (asset == nullptr) return Status::not_found("no file /" + std::string(name) + " in the UI");
@@ -20,6 +31,14 @@ Status serve(const StaticAssets* assets, const std::string& missing_reason,
   response.set_header("X-Content-Type-Options", "nosniff");
   response.set_header("Content-Security-Policy", kContentSecurityPolicy);
   response.set_header("Referrer-Policy", "no-referrer");
+  if (!asset->gzip_body.empty()) {
+    response.set_header("Vary", "Accept-Encoding");
+    if (accepts_gzip(request)) {
+      response.set_header("Content-Encoding", "gzip");
+      response.set_content(asset->gzip_body, asset->content_type);
+      return Status();
+    }
+  }
   response.set_content(asset->body, asset->content_type);
   return Status();
 }
@@ -29,14 +48,15 @@ Status serve(const StaticAssets* assets, const std::string& missing_reason,
 void add_web_routes(Router& router, std::shared_ptr<const StaticAssets> assets,
                     std::string missing_reason) {
   auto reason = std::make_shared<const std::string>(std::move(missing_reason));
-  router.get("/", "/", [assets, reason](const httplib::Request&, httplib::Response& response) {
-    return serve(assets.get(), *reason, "index.html", response);
-  });
+  router.get("/", "/",
+             [assets, reason](const httplib::Request& request, httplib::Response& response) {
+               return serve(assets.get(), *reason, "index.html", request, response);
+             });
   // One path segment: the name is looked up among the files loaded at start, never opened.
   router.get("/assets/([^/]+)", "/assets/{file}",
              [assets, reason](const httplib::Request& request, httplib::Response& response) {
                return serve(assets.get(), *reason, "assets/" + request.matches[1].str(),
-                            response);
+                            request, response);
              });
 }
 

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import http from 'node:http';
 import { join } from 'node:path';
 
 export const adminKey = 'browser-test-admin-key-0123456789';
@@ -39,15 +40,27 @@ export async function startServer({ serverBinary, webDir }) {
   };
 }
 
-export async function api(url, method, path, body, key = adminKey) {
-  const response = await fetch(url + path, {
-    method,
-    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+// One request on a connection of its own: a kept-alive one may have been closed by the server
+// while the import ran, and a POST on it is not retried.
+export function api(url, method, path, body, key = adminKey) {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(url + path, {
+      method,
+      agent: false,
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { text += chunk; });
+      response.on('end', () => {
+        if (response.statusCode >= 300) reject(new Error(`${method} ${path}: ${response.statusCode} ${text}`));
+        else resolve(text ? JSON.parse(text) : null);
+      });
+    });
+    request.on('error', reject);
+    request.end(payload);
   });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
 }
 
 // The demo graph, then the Upworthy archive with the CLI (about half a minute); returns whether

@@ -14,13 +14,18 @@ namespace expgraph::testing {
 class WebFixture {
  public:
   static constexpr const char* kIndex = "<!doctype html><title>expgraph test UI</title>";
-  static constexpr const char* kScript = "console.log('expgraph test bundle');";
+  // Long and repetitive, so that its gzip form is smaller and gets served.
+  static std::string script() {
+    std::string text;
+    for (int i = 0; i < 200; ++i) text += "console.log('expgraph test bundle', " + std::to_string(i) + ");\n";
+    return text;
+  }
   static constexpr const char* kScriptPath = "/assets/main-TEST1234.js";
 
   WebFixture() {
     std::filesystem::create_directories(dir_.sub("web/assets"));
     write("web/index.html", kIndex);
-    write("web/assets/main-TEST1234.js", kScript);
+    write("web/assets/main-TEST1234.js", script());
     write("web/assets/main-TEST1234.css", "body { margin: 0; }");
     write("web/assets/.hidden", "not served");
     write("secret.txt", "outside the web directory");

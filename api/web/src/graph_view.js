@@ -21,49 +21,51 @@ export function nodeLabel(node) {
 }
 
 // graph: {nodes: [{type, key, properties}], edges: [{from, to, type}]}
-export function graphView(graph, { onSelect, label = 'Neighbourhood graph' } = {}) {
+// The view must be in the page before the first add(): Cytoscape measures its container.
+export function graphView({ onSelect, label = 'Neighbourhood graph' } = {}) {
   const container = h('div', { class: 'graph-canvas', role: 'img', 'aria-label': `${label}; the list below names the same nodes` });
-  const cy = cytoscape({
-    container,
-    elements: [],
-    wheelSensitivity: 0.3,
-    style: [
-      {
-        selector: 'node',
-        style: {
-          'background-color': (element) => typeColours[element.data('type')] || '#6b7280',
-          label: 'data(label)',
-          'font-size': 9,
-          'text-wrap': 'ellipsis',
-          'text-max-width': 120,
-          'text-valign': 'bottom',
-          'text-margin-y': 3,
-          width: 16,
-          height: 16,
-        },
+  let cy = null;
+  const style = [
+    {
+      selector: 'node',
+      style: {
+        'background-color': (element) => typeColours[element.data('type')] || '#6b7280',
+        label: 'data(label)',
+        'font-size': 9,
+        'text-wrap': 'ellipsis',
+        'text-max-width': 120,
+        'text-valign': 'bottom',
+        'text-margin-y': 3,
+        width: 16,
+        height: 16,
       },
-      { selector: 'node.root', style: { width: 26, height: 26, 'border-width': 3, 'border-color': '#111827' } },
-      {
-        selector: 'edge',
-        style: {
-          width: 1.2,
-          'line-color': '#cbd5e1',
-          'target-arrow-color': '#94a3b8',
-          'target-arrow-shape': 'triangle',
-          'curve-style': 'bezier',
-          label: 'data(type)',
-          'font-size': 7,
-          color: '#64748b',
-          'text-rotation': 'autorotate',
-        },
+    },
+    { selector: 'node.root', style: { width: 26, height: 26, 'border-width': 3, 'border-color': '#111827' } },
+    {
+      selector: 'edge',
+      style: {
+        width: 1.2,
+        'line-color': '#cbd5e1',
+        'target-arrow-color': '#94a3b8',
+        'target-arrow-shape': 'triangle',
+        'curve-style': 'bezier',
+        label: 'data(type)',
+        'font-size': 7,
+        color: '#64748b',
+        'text-rotation': 'autorotate',
       },
-    ],
-  });
+    },
+  ];
   const list = h('ul', { class: 'graph-list', 'aria-label': `${label}: nodes` });
   const view = h('div', { class: 'graph-view' }, container,
     h('details', {}, h('summary', {}, 'Nodes as a list'), list));
 
   function add(subgraph, root) {
+    if (!cy) {
+      cy = cytoscape({ container, elements: [], style, layout: { name: 'preset' } });
+      cy.on('tap', 'node', (event) => onSelect && onSelect(event.target.data('node')));
+      view.cy = cy;
+    }
     const added = [];
     for (const node of subgraph.nodes) {
       const id = nodeId(node);
@@ -83,10 +85,6 @@ export function graphView(graph, { onSelect, label = 'Neighbourhood graph' } = {
     if (root) cy.getElementById(root).addClass('root');
     cy.layout({ name: 'cose', animate: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 70, fit: true, padding: 20 }).run();
   }
-  cy.on('tap', 'node', (event) => onSelect && onSelect(event.target.data('node')));
   view.add = add;
-  view.cy = cy;
-  // Cytoscape measures its container: lay out again once the view is in the page.
-  view.refresh = () => { cy.resize(); cy.fit(undefined, 20); };
   return view;
 }

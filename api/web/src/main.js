@@ -48,6 +48,7 @@ async function route() {
     else if (path === '/signin') signinPage(main, signedIn);
     else await searchPage(main, params);
   } catch (error) {
+    console.error(error);
     fill(main, errorBox(error, 'This page failed'));
   }
 }

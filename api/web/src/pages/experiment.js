@@ -125,7 +125,7 @@ export async function experimentPage(root, key) {
         : h('span', { class: 'muted' }, variant.properties.description || '—')));
   });
 
-  const graphPanel = graphView(graph, {
+  const graphPanel = graphView({
     label: `Neighbourhood of ${p.name || key}`,
     onSelect: (node) => {
       if (node.type === 'Experiment') location.hash = `#/experiment/${encodeURIComponent(node.key)}`;
@@ -173,5 +173,4 @@ export async function experimentPage(root, key) {
         h('p', { class: 'muted' }, 'Two hops out; tap a node to open it. ',
           h('a', { href: `#/explore?node=${encodeURIComponent(id)}` }, 'Explore from here')))));
   graphPanel.add(graph, id);
-  graphPanel.refresh();
 }

@@ -113,9 +113,9 @@ export async function explorePage(root, params) {
   }
   function open(id) {
     expanded.clear();
-    view = graphView({ nodes: [], edges: [] }, { onSelect: showNode, label: `Graph around ${id}` });
+    view = graphView({ onSelect: showNode, label: `Graph around ${id}` });
     fill(holder, view);
-    expand(id).then(() => view.refresh());
+    expand(id);
   }
   const form = h('form', { class: 'inline-form', 'aria-label': 'Open a node',
     onsubmit: (event) => { event.preventDefault(); history.replaceState(null, '', `#/explore?node=${encodeURIComponent(input.value.trim())}`); open(input.value.trim()); } },

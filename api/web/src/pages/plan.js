@@ -21,8 +21,9 @@ function select(name, choices, anyText) {
 }
 
 function candidateRow(index, name = '', text = '') {
-  const nameInput = h('input', { type: 'text', name: 'candidate-name', value: name || `Variant ${String.fromCharCode(65 + index)}`, required: true });
-  const textInput = h('textarea', { name: 'candidate-text', rows: 2, required: true }, text);
+  // Optional: without candidates the plan shows similar tests and patterns only.
+  const nameInput = h('input', { type: 'text', name: 'candidate-name', value: name || `Variant ${String.fromCharCode(65 + index)}` });
+  const textInput = h('textarea', { name: 'candidate-text', rows: 2 }, text);
   return h('fieldset', { class: 'candidate' }, h('legend', {}, `Candidate ${index + 1}`),
     field('Name', nameInput), field('Text (headline, subject line, copy)', textInput));
 }
@@ -82,7 +83,9 @@ function forecastCards(answer) {
         h('article', { 'aria-label': `Forecast for ${candidate.name}` },
           h('header', {}, h('h3', {}, candidate.name), best.has(candidate.name) ? h('span', { class: 'badge won' }, 'most likely best') : null),
           h('dl', { class: 'facts' },
-            h('dt', {}, 'probability of being best'), h('dd', { class: 'p-best' }, probability(candidate.p_best)),
+            h('dt', {}, 'probability of being best'),
+            h('dd', { class: 'p-best' }, candidate.p_best === undefined || candidate.p_best === null
+              ? 'no learned model yet' : probability(candidate.p_best)),
             expected ? [h('dt', {}, 'expected lift vs the set'),
               h('dd', {}, `${percent(expected.lift)} · 80% ${interval(...expected.intervals['80'])} · 95% ${interval(...expected.intervals['95'])}`)] : null,
             h('dt', {}, 'meta-analysis of matching past arms'),

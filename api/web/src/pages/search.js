@@ -3,9 +3,9 @@
 // channel, segment (subsegments included, server side), metric, outcome and start date. One card
 // per experiment: its result as a lift bar around zero, the best arm, its learnings and why it
 // matched. Marks `search-input` and `search-rendered` (performance marks) for the browser tests.
-import { cypher, get, post } from '../api.js';
+import { get, nodePath, post } from '../api.js';
 import { debounce, field, fill, h } from '../dom.js';
-import { date, pValue } from '../format.js';
+import { pValue } from '../format.js';
 import { liftBar } from '../lift_bar.js';
 import { errorBox, notice } from '../messages.js';
 
@@ -30,13 +30,17 @@ function select(name, label, options, anyText) {
   return { control, element: field(label, control) };
 }
 
+// Words too common to explain a match.
+const stopWords = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'are', 'was', 'from',
+  'you', 'your', 'our', 'has', 'had', 'have', 'not', 'but', 'its', 'into', 'than', 'they']);
+
 // The words of the query found in `text`, for "why it matched".
 function sharedWords(query, text) {
   const words = new Set(
     query
       .toLowerCase()
       .split(/[^\p{L}\p{N}]+/u)
-      .filter((word) => word.length > 2),
+      .filter((word) => word.length > 2 && !stopWords.has(word)),
   );
   const found = new Set();
   for (const word of String(text || '').toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
@@ -85,7 +89,7 @@ function card(hit, query, extra) {
         : null,
       h('p', { class: 'why' },
         h('strong', {}, 'Why it matched: '),
-        `the ${hit.node.type.toLowerCase()}’s text “${matchedText.slice(0, 160)}”`,
+        `the ${hit.node.type.toLowerCase()}’s text “${matchedText.length > 160 ? `${matchedText.slice(0, 157)}…` : matchedText}”`,
         words.length ? ` shares ${words.map((w) => `“${w}”`).join(', ')}` : ' is close in meaning',
         h('span', { class: 'muted' }, ` · score ${hit.score.toFixed(3)}`))),
   );
@@ -104,27 +108,28 @@ function groupHits(hits) {
   return cards;
 }
 
-// Learnings per experiment and the arm each result is for, in two queries for all cards.
+// Learnings per experiment and the arm each result is for: one small neighbourhood request per
+// card (YIELDED, HAS_RESULT, FOR_VARIANT out of the experiment), served from the topology
+// mirror in milliseconds (a Cypher query with IN over the keys scans every experiment).
 async function loadExtras(hits) {
   const experiments = [...new Set(hits.map((hit) => hit.context?.experiment?.key).filter(Boolean))];
-  const results = [...new Set(hits.map((hit) => hit.context?.result?.key).filter(Boolean))];
   const learnings = new Map();
   const arms = new Map();
-  const [learningRows, armRows] = await Promise.all([
-    experiments.length
-      ? cypher('MATCH (e:Experiment)-[:YIELDED]->(l:Learning) WHERE e.key IN $keys ' +
-          'RETURN e.key AS experiment, l.text AS text, l.outcome AS outcome', { keys: experiments })
-      : { rows: [] },
-    results.length
-      ? cypher('MATCH (r:Result)-[:FOR_VARIANT]->(v:Variant) WHERE r.key IN $keys ' +
-          'RETURN r.key AS result, v.name AS name', { keys: results })
-      : { rows: [] },
-  ]);
-  for (const [experiment, text, outcome] of learningRows.rows) {
-    if (!learnings.has(experiment)) learnings.set(experiment, []);
-    learnings.get(experiment).push({ text, outcome });
-  }
-  for (const [result, name] of armRows.rows) arms.set(result, name);
+  const graphs = await Promise.all(experiments.map((key) =>
+    get(`${nodePath('Experiment', key)}/neighborhood?hops=2&direction=out&types=YIELDED,HAS_RESULT,FOR_VARIANT&limit=200`)
+      .catch(() => ({ nodes: [], edges: [] }))));
+  experiments.forEach((key, i) => {
+    const graph = graphs[i];
+    const byId = new Map(graph.nodes.map((node) => [`${node.type}/${node.key}`, node]));
+    const mine = [];
+    for (const edge of graph.edges) {
+      const target = byId.get(edge.to);
+      if (!target) continue;
+      if (edge.type === 'YIELDED') mine.push({ text: target.properties.text, outcome: target.properties.outcome });
+      if (edge.type === 'FOR_VARIANT') arms.set(edge.from.slice('Result/'.length), target.properties.name || target.key);
+    }
+    learnings.set(key, mine);
+  });
   return { learnings, arms };
 }
 
@@ -158,10 +163,11 @@ export async function searchPage(root, params) {
   // Channel, segment and metric come from the graph.
   Promise.all(['Channel', 'Segment', 'Metric'].map(nodeOptions))
     .then(([channels, segments, metrics]) => {
+      // Inserted after the type, last first, so they read channel, segment, metric.
       for (const [name, label, options, any] of [
-        ['channel', 'Channel', channels, 'Any channel'],
+        ['metric', 'Metric', metrics, 'Any metric'],
         ['segment', 'Segment (and its subsegments)', segments, 'Any segment'],
-        ['metric', 'Metric', metrics, 'Any metric']]) {
+        ['channel', 'Channel', channels, 'Any channel']]) {
         const built = select(name, label, options, any);
         selects[name] = built.control;
         built.control.addEventListener('change', () => run());
