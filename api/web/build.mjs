@@ -36,7 +36,11 @@ const result = await esbuild.build({
   format: 'esm',
   target: ['es2020'],
   outdir: assets,
+  // The graph and chart libraries load with the pages that use them, so the home page's
+  // script stays small.
+  splitting: true,
   entryNames: '[name]-[hash]',
+  chunkNames: '[name]-[hash]',
   assetNames: '[name]-[hash]',
   nodePaths: [modules],
   metafile: true,
@@ -45,7 +49,7 @@ const result = await esbuild.build({
 });
 
 const outputs = Object.keys(result.metafile.outputs).map((path) => basename(path));
-const script = outputs.find((name) => name.endsWith('.js'));
+const script = outputs.find((name) => name.startsWith('main-') && name.endsWith('.js'));
 const style = outputs.find((name) => name.endsWith('.css'));
 if (!script || !style) {
   console.error('build.mjs: esbuild produced no script or no style sheet:', outputs);

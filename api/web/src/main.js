@@ -4,8 +4,6 @@ import './style.css';
 import { probeSession, storedKey, storeKey } from './api.js';
 import { fill, h } from './dom.js';
 import { errorBox } from './messages.js';
-import { experimentPage } from './pages/experiment.js';
-import { explorePage } from './pages/explore.js';
 import { planPage } from './pages/plan.js';
 import { searchPage } from './pages/search.js';
 import { signinPage } from './pages/signin.js';
@@ -42,9 +40,15 @@ async function route() {
     return;
   }
   try {
-    if (path.startsWith('/experiment/')) await experimentPage(main, decodeURIComponent(path.slice('/experiment/'.length)));
-    else if (path === '/plan') await planPage(main);
-    else if (path === '/explore') await explorePage(main, params);
+    // The pages with graphs and charts come in their own chunks (Cytoscape.js, Chart.js).
+    if (path.startsWith('/experiment/')) {
+      const { experimentPage } = await import('./pages/experiment.js');
+      await experimentPage(main, decodeURIComponent(path.slice('/experiment/'.length)));
+    } else if (path === '/plan') await planPage(main);
+    else if (path === '/explore') {
+      const { explorePage } = await import('./pages/explore.js');
+      await explorePage(main, params);
+    }
     else if (path === '/signin') signinPage(main, signedIn);
     else await searchPage(main, params);
   } catch (error) {
@@ -60,10 +64,22 @@ function signedIn(found) {
   else route();
 }
 
+function currentPath() {
+  return (location.hash.slice(1) || '/').split('?')[0];
+}
+
 async function start() {
   let found;
+  let routedEarly = false;
   try {
-    found = await probeSession(storedKey());
+    found = await probeSession(storedKey(), (early) => {
+      // The search page holds no write control: it is drawn as soon as the key is known to be
+      // good, without waiting for the role probes.
+      if (currentPath() !== '/') return;
+      Object.assign(session, early, { signedIn: true });
+      routedEarly = true;
+      route();
+    });
   } catch (error) {
     fill(main, errorBox(error, 'Cannot reach the expgraph server'));
     return;
@@ -75,7 +91,7 @@ async function start() {
     storeKey('');
   }
   showSession();
-  route();
+  if (!(routedEarly && found && currentPath() === '/')) route();
 }
 
 window.addEventListener('hashchange', () => {

@@ -11,7 +11,7 @@ import { errorBox, notice } from '../messages.js';
 
 const searchTypes = ['Experiment', 'Hypothesis', 'Learning', 'Asset'];
 const outcomes = ['won', 'lost', 'inconclusive'];
-const debounceMs = 60;
+const debounceMs = 50;
 const resultCount = 10;
 
 // Options of a select from the nodes of a type (key -> name), loaded once per page view.
@@ -158,6 +158,7 @@ export async function searchPage(root, params) {
         filters)),
     errors, status, results);
   input.focus();
+  performance.mark('search-ready');
 
   const selects = { type: typeSelect.control, outcome: outcomeSelect.control };
   // Channel, segment and metric come from the graph.
@@ -180,7 +181,8 @@ export async function searchPage(root, params) {
   let controller = null;
   async function run() {
     const text = input.value.trim();
-    const request = { text, k: resultCount * 3 };
+    // A few more hits than cards: several may belong to one experiment.
+    const request = { text, k: resultCount + 2 };
     if (selects.type.value) request.types = [selects.type.value];
     const filter = {};
     for (const name of ['channel', 'segment', 'metric', 'outcome']) {
