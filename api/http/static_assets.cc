@@ -64,9 +64,9 @@ StaticAsset make_asset(std::string body, std::string_view name, const char* cach
 bool compressed_by_httplib(std::string_view content_type) {
   // The rule of httplib's detail::can_compress_content_type (0.11 to 0.18): the exact type
   // strings below, or any type starting with "text/" but text/event-stream.
-  for (std::string_view exact : {"image/svg+xml", "application/javascript", "application/json",
-                                 "application/xml", "application/protobuf",
-                                 "application/xhtml+xml"}) {
+  for (std::string_view exact :
+       {"image/svg+xml", "application/javascript", "application/json", "application/xml",
+        "application/protobuf", "application/xhtml+xml"}) {
     if (content_type == exact) return true;
   }
   return content_type.starts_with("text/") && content_type != "text/event-stream";

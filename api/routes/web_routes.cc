@@ -17,13 +17,13 @@ bool accepts_gzip(const httplib::Request& request) {
   size_t at = accepted.find("gzip");
   if (at == std::string::npos) return false;
   size_t end = accepted.find(',', at);
-  std::string_view item(accepted.data() + at, (end == std::string::npos ? accepted.size() : end) - at);
+  std::string_view item(accepted.data() + at,
+                        (end == std::string::npos ? accepted.size() : end) - at);
   return item.find("q=0") == std::string_view::npos || item.find("q=0.") != std::string_view::npos;
 }
 
-Status serve(const StaticAssets* assets, const std::string& missing_reason,
-             std::string_view name, const httplib::Request& request,
-             httplib::Response& response) {
+Status serve(const StaticAssets* assets, const std::string& missing_reason, std::string_view name,
+             const httplib::Request& request, httplib::Response& response) {
   if (assets == nullptr) return Status::not_found(missing_reason);
   const StaticAsset* asset = assets->find(name);
   if (asset == nullptr) return Status::not_found("no file /" + std::string(name) + " in the UI");
@@ -55,8 +55,8 @@ void add_web_routes(Router& router, std::shared_ptr<const StaticAssets> assets,
   // One path segment: the name is looked up among the files loaded at start, never opened.
   router.get("/assets/([^/]+)", "/assets/{file}",
              [assets, reason](const httplib::Request& request, httplib::Response& response) {
-               return serve(assets.get(), *reason, "assets/" + request.matches[1].str(),
-                            request, response);
+               return serve(assets.get(), *reason, "assets/" + request.matches[1].str(), request,
+                            response);
              });
 }
 

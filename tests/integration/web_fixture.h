@@ -17,7 +17,8 @@ class WebFixture {
   // Long and repetitive, so that its gzip form is smaller and gets served.
   static std::string script() {
     std::string text;
-    for (int i = 0; i < 200; ++i) text += "console.log('expgraph test bundle', " + std::to_string(i) + ");\n";
+    for (int i = 0; i < 200; ++i)
+      text += "console.log('expgraph test bundle', " + std::to_string(i) + ");\n";
     return text;
   }
   static constexpr const char* kScriptPath = "/assets/main-TEST1234.js";

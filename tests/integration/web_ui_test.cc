@@ -94,8 +94,7 @@ TEST_F(WebUiTest, ServesTheScriptGzippedToClientsThatAcceptIt) {
     EXPECT_LT(script->body.size(), WebFixture::script().size());
     std::string decoded;
     ASSERT_TRUE(httplib::detail::gzip_decompressor().decompress(
-        script->body.data(), script->body.size(),
-        [&decoded](const char* data, size_t size) {
+        script->body.data(), script->body.size(), [&decoded](const char* data, size_t size) {
           decoded.append(data, size);
           return true;
         }));
@@ -119,8 +118,7 @@ TEST_F(WebUiTest, NothingElseIsServed) {
     httplib::Client client = server_->client();
     Reply reply = call(client, "GET", path);
     // 404 from the web routes or httplib; 401 where no route takes the path (fail closed).
-    EXPECT_TRUE(reply.status == 404 || reply.status == 401 || reply.status == 400)
-        << reply.status;
+    EXPECT_TRUE(reply.status == 404 || reply.status == 401 || reply.status == 400) << reply.status;
     EXPECT_EQ(reply.text.find("outside the web directory"), std::string::npos);
     EXPECT_EQ(reply.text.find("not served"), std::string::npos);
     EXPECT_EQ(reply.text.find("root:"), std::string::npos);

@@ -64,6 +64,19 @@ export function roleAtLeast(role, needed) {
 // The probe: a small read every role may do (the ontology would be tens of kilobytes).
 const probePath = '/v1/nodes/Channel?limit=1';
 
+// Whether the server answers without a key (--auth off).
+async function authIsOff() {
+  try {
+    await get(probePath, { key: '' });
+    return true;
+  } catch (error) {
+    if (error.status !== 401) throw error;
+    return false;
+  }
+}
+
+const noAuth = { auth: 'off', role: 'admin' };
+
 // What the server lets `key` do: {auth: 'off'|'on', role: 'reader'|'writer'|'admin'}, or
 // null when the key is refused (or missing while the server needs one).
 // The API has no "who am I" route, so the role is found by asking for what each role may do:
@@ -73,28 +86,20 @@ const probePath = '/v1/nodes/Channel?limit=1';
 // least role it has), before the role probes.
 export async function probeSession(key, onKnown = () => {}) {
   if (!key) {
-    try {
-      await get(probePath, { key: '' });
-      onKnown({ auth: 'off', role: 'admin' });
-      return { auth: 'off', role: 'admin' };
-    } catch (error) {
-      if (error.status !== 401) throw error;
-      return null;
-    }
+    if (!(await authIsOff())) return null;
+    onKnown(noAuth);
+    return noAuth;
   }
-  // With a key: a server with auth off takes it too; the admin key list then says "anonymous".
   try {
     await get(probePath, { key });
   } catch (error) {
     if (error.status === 401) return null;
     throw error;
   }
-  try {
-    await get(probePath, { key: '' });
-    onKnown({ auth: 'off', role: 'admin' });
-    return { auth: 'off', role: 'admin' };
-  } catch (error) {
-    if (error.status !== 401) throw error;
+  // A server with auth off takes any key too.
+  if (await authIsOff()) {
+    onKnown(noAuth);
+    return noAuth;
   }
   onKnown({ auth: 'on', role: 'reader' });
   try {

@@ -4,7 +4,7 @@
 // gates (e.g. concluding without a result) come back as a readable 422.
 import { get, nodePath, put } from '../api.js';
 import { field, fill, h } from '../dom.js';
-import { date, interval, percent, pValue } from '../format.js';
+import { date, pValue } from '../format.js';
 import { forestPlot } from '../forest_plot.js';
 import { graphView, nodeId } from '../graph_view.js';
 import { errorBox, notice } from '../messages.js';
