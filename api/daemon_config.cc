@@ -56,6 +56,8 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     config.server.max_concurrent_requests = static_cast<int>(*limit);
   } else if (name == "backup-dir") {
     config.server.backup_dir = value;
+  } else if (name == "web-dir") {
+    config.web_dir = value;
   } else if (name == "tls-cert") {
     config.server.tls_cert_file = value;
   } else if (name == "tls-key") {
@@ -114,6 +116,7 @@ bool is_known_flag(const std::string& name) {
                             "auth",
                             "max-concurrent-requests",
                             "backup-dir",
+                            "web-dir",
                             "tls-cert",
                             "tls-key"}) {
     if (name == known) return true;
@@ -147,7 +150,7 @@ std::string daemon_usage() {
          "                 [--embedder hashing|glove|client] [--embedding-dimension N]\n"
          "                 [--word-vectors FILE] [--auth on|off]\n"
          "                 [--max-concurrent-requests N] [--backup-dir DIR]\n"
-         "                 [--tls-cert FILE --tls-key FILE] [--config FILE]\n"
+         "                 [--tls-cert FILE --tls-key FILE] [--web-dir DIR] [--config FILE]\n"
          "  --data DIR          RocksDB directory (default ./data)\n"
          "  --port N            TCP port (default 8080; 0 picks a free one)\n"
          "  --bind ADDRESS      address to listen on (default 127.0.0.1)\n"
@@ -169,6 +172,8 @@ std::string daemon_usage() {
          "  --backup-dir DIR    where POST /v1/admin/backup writes (default DATA/backups)\n"
          "  --tls-cert FILE     serve HTTPS with this PEM certificate (needs --tls-key)\n"
          "  --tls-key FILE      the PEM private key of --tls-cert (unencrypted)\n"
+         "  --web-dir DIR       the web UI's bundle, served at / (default: the build's web/,\n"
+         "                      made by tools/build; \"\" serves no UI)\n"
          "  --sync-writes       fsync the WAL on every write (survives power loss)\n"
          "  --quiet             no per-request log lines\n"
          "  --auth on|off       require API keys (default on; see README \"Authentication\")\n"

@@ -2,6 +2,7 @@
 // config file (`--config FILE`; flags given on the command line win over the file).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct DaemonConfig {
   bool sync_writes = false;
   bool show_help = false;
   ServerOptions server;
+  // --web-dir DIR: the web UI's bundle; unset: the build's (main.cc); "": no UI.
+  std::optional<std::string> web_dir;
   // --embedder hashing|glove|client, --embedding-dimension N, --word-vectors FILE
   similarity::SimilarityIndexOptions similarity;
 };

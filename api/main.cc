@@ -28,6 +28,14 @@ std::string default_ontology_path() {
   return "ontology/marketing.json";
 }
 
+// The web UI's bundle: the one the build made (api/web/CMakeLists.txt), or an installed one.
+std::string default_web_dir() {
+  for (const char* candidate : {EXPGRAPH_BUILD_WEB_DIR, "/usr/share/expgraph/web"}) {
+    if (std::filesystem::exists(std::string(candidate) + "/index.html")) return candidate;
+  }
+  return EXPGRAPH_BUILD_WEB_DIR;
+}
+
 // Libraries loaded with the binary may start threads before main() blocks the stop signals
 // (OpenBLAS, which FAISS pulls in, starts its pool from a load-time constructor). A stop signal
 // delivered to such a thread would take the default action and kill the process instead of
@@ -124,6 +132,7 @@ int main(int argc, char** argv) {
                  "expgraphd: authentication is off (--auth off): every request is allowed, as "
                  "\"anonymous\"\n");
   }
+  config->server.web_dir = config->web_dir.value_or(default_web_dir());
   api::ApiServer server(**graph, config->server, similarity->get(), keys->get());
   Status bound = server.bind();
   if (!bound.ok()) {
@@ -146,6 +155,13 @@ int main(int argc, char** argv) {
                config->data_dir.c_str(), (*graph)->node_count(), (*graph)->edge_count(),
                config->server.tls_cert_file.empty() ? "http" : "https",
                config->server.bind.c_str(), server.port());
+  if (server.web_ui_missing().empty()) {
+    std::fprintf(stderr, "expgraphd: web UI at %s://%s:%d/\n",
+                 config->server.tls_cert_file.empty() ? "http" : "https",
+                 config->server.bind.c_str(), server.port());
+  } else {
+    std::fprintf(stderr, "expgraphd: no web UI: %s\n", server.web_ui_missing().c_str());
+  }
   std::fflush(stderr);
   Status served = server.serve();
   // serve() also returns when listening failed; wake the waiter so it can be joined.

@@ -7,6 +7,7 @@
 #include "api/http/http_json.h"
 #include "api/routes/router.h"
 #include "api/routes/routes.h"
+#include "api/routes/web_routes.h"
 
 namespace expgraph::api {
 
@@ -158,6 +159,23 @@ void ApiServer::configure() {
   add_backup_routes(
       router, graph_,
       options_.backup_dir.empty() ? graph_.storage().path() + "/backups" : options_.backup_dir);
+  // Loaded first: it sets web_ui_missing_, which the routes take.
+  std::shared_ptr<const StaticAssets> web_ui = load_web_ui();
+  add_web_routes(router, std::move(web_ui), web_ui_missing_);
+}
+
+std::shared_ptr<const StaticAssets> ApiServer::load_web_ui() {
+  if (options_.web_dir.empty()) {
+    web_ui_missing_ = "the web UI is off (expgraphd --web-dir \"\")";
+    return nullptr;
+  }
+  auto assets = StaticAssets::load(options_.web_dir);
+  if (!assets.ok()) {
+    web_ui_missing_ = assets.status().message() +
+                      ": build it with tools/build (needs npm) or point --web-dir at a build";
+    return nullptr;
+  }
+  return std::make_shared<const StaticAssets>(std::move(assets).value());
 }
 
 Status ApiServer::bind() {

@@ -6,11 +6,13 @@
 
 #include <httplib.h>
 
+#include <memory>
 #include <string>
 
 #include "api/auth/api_keys.h"
 #include "api/http/concurrency_limit.h"
 #include "api/http/http_server.h"
+#include "api/http/static_assets.h"
 #include "api/metrics.h"
 #include "graph/graph_store.h"
 
@@ -45,6 +47,8 @@ struct ServerOptions {
   // HTTPS when both are set (PEM files); plain HTTP otherwise.
   std::string tls_cert_file;
   std::string tls_key_file;
+  // The web UI's bundle (index.html and assets/), served at / and /assets/; empty: no UI.
+  std::string web_dir;
 };
 
 class ApiServer {
@@ -60,12 +64,16 @@ class ApiServer {
   // certificate or key that could not be loaded.
   Status bind();
   int port() const { return port_; }
+  // Why the web UI is not served (empty when it is): for the start-up message.
+  const std::string& web_ui_missing() const { return web_ui_missing_; }
   // Serves until stop() is called. bind() must have succeeded.
   Status serve();
   void stop();
 
  private:
   void configure();
+  // The UI's files from options_.web_dir, or null with web_ui_missing_ saying why.
+  std::shared_ptr<const StaticAssets> load_web_ui();
 
   GraphStore& graph_;
   similarity::SimilarityIndex* similarity_;
@@ -75,6 +83,7 @@ class ApiServer {
   ConcurrencyLimit concurrency_;
   HttpServer server_;
   int port_ = 0;
+  std::string web_ui_missing_;
 };
 
 }  // namespace expgraph::api

@@ -40,6 +40,9 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       // Probes for load balancers and orchestrators: no key.
       {"GET /healthz", Access::kOpen},
       {"GET /readyz", Access::kOpen},
+      // The web UI's page and bundle: static files, no data; the page asks for a key itself.
+      {"GET /", Access::kOpen},
+      {"GET /assets/{file}", Access::kOpen},
       // Reads, including read-only queries and search sent with POST.
       {"GET /metrics", Access::kReader},
       {"GET /v1/ontology", Access::kReader},

@@ -10,6 +10,7 @@
 
 #include "api/auth/access_control.h"
 #include "integration/http_client.h"
+#include "integration/web_fixture.h"
 #include "tests/integration/raw_connection.h"
 
 namespace expgraph::testing {
@@ -43,7 +44,9 @@ class AuthApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     setenv("EXPGRAPH_ADMIN_KEY", kAdminKey, 1);
-    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--auth", "on"});
+    web_ = std::make_unique<WebFixture>();  // the open routes of the web UI need a bundle
+    server_ = std::make_unique<ServerProcess>(
+        std::vector<std::string>{"--auth", "on", "--web-dir", web_->web_dir()});
     ::testing::AssertionResult started = server_->start();
     unsetenv("EXPGRAPH_ADMIN_KEY");
     if (!started) ADD_FAILURE() << started.message();
@@ -53,6 +56,7 @@ class AuthApiTest : public ::testing::Test {
       EXPECT_TRUE(server_->stop());
     }
     server_.reset();
+    web_.reset();
   }
   void SetUp() override { ASSERT_TRUE(server_ && server_->running()); }
 
@@ -64,9 +68,11 @@ class AuthApiTest : public ::testing::Test {
     return created.body.value("key", std::string());
   }
 
+  static std::unique_ptr<WebFixture> web_;
   static std::unique_ptr<ServerProcess> server_;
 };
 
+std::unique_ptr<WebFixture> AuthApiTest::web_;
 std::unique_ptr<ServerProcess> AuthApiTest::server_;
 
 // One request per route label; `role` is the least role it needs ("" for open routes).
@@ -88,6 +94,8 @@ TEST_F(AuthApiTest, EveryRouteNeedsItsRole) {
   const std::vector<RouteCase> cases = {
       {"GET /healthz", "GET", "/healthz", nullptr},
       {"GET /readyz", "GET", "/readyz", nullptr},
+      {"GET /", "GET", "/", nullptr},
+      {"GET /assets/{file}", "GET", WebFixture::kScriptPath, nullptr},
       {"GET /metrics", "GET", "/metrics", nullptr},
       {"GET /v1/ontology", "GET", "/v1/ontology", nullptr},
       {"GET /v1/nodes/{type}", "GET", "/v1/nodes/Team", nullptr},

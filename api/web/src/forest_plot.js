@@ -1,0 +1,91 @@
+// A forest plot with Chart.js: one row per arm (or test, or pattern), its interval as a thin
+// floating bar and its estimate as a point, on a lift axis with a heavier line at zero.
+// A table with the same numbers goes beside it for screen readers and for copying.
+import {
+  BarController, BarElement, CategoryScale, Chart, LinearScale, PointElement, ScatterController,
+  Tooltip,
+} from 'chart.js';
+import { h } from './dom.js';
+import { interval, outcomeOf, percent } from './format.js';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, PointElement,
+  ScatterController, Tooltip);
+
+const colours = { won: '#1a7f37', lost: '#c62828', inconclusive: '#6b7280', unknown: '#6b7280' };
+
+// rows: [{label, lift, ci_low, ci_high}]; returns the element holding the chart and its table.
+export function forestPlot(rows, { title = 'Lift by arm', caption } = {}) {
+  const usable = rows.filter((row) => row.lift !== null && row.lift !== undefined);
+  const canvas = h('canvas', { role: 'img', 'aria-label': `${title}: forest plot; the table below has the numbers` });
+  const wrapper = h('div', { class: 'forest-plot' }, h('div', { class: 'chart-box' }, canvas));
+  wrapper.querySelector('.chart-box').style.height = `${60 + 34 * Math.max(1, usable.length)}px`;
+  const labels = usable.map((row) => row.label);
+  const lows = usable.map((row) => row.ci_low ?? row.lift);
+  const highs = usable.map((row) => row.ci_high ?? row.lift);
+  const extent = Math.max(0.05, ...lows.map(Math.abs), ...highs.map(Math.abs));
+  const chart = new Chart(canvas, {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: [
+        {
+          type: 'bar',
+          label: '95% interval',
+          data: usable.map((row, i) => [lows[i], highs[i]]),
+          backgroundColor: usable.map((row) => colours[outcomeOf(row)]),
+          barThickness: 6,
+        },
+        {
+          type: 'scatter',
+          label: 'lift',
+          data: usable.map((row) => ({ x: row.lift, y: row.label })),
+          backgroundColor: '#111827',
+          pointRadius: 5,
+          pointStyle: 'rectRot',
+        },
+      ],
+    },
+    options: {
+      indexAxis: 'y',
+      animation: false,
+      maintainAspectRatio: false,
+      scales: {
+        x: {
+          type: 'linear',
+          min: -extent * 1.1,
+          max: extent * 1.1,
+          ticks: { callback: (value) => percent(value, 0) },
+          // The line at zero: no lift.
+          grid: {
+            color: (context) => (context.tick && context.tick.value === 0 ? '#111827' : '#e5e7eb'),
+            lineWidth: (context) => (context.tick && context.tick.value === 0 ? 2 : 1),
+          },
+          title: { display: true, text: 'lift (relative to the baseline)' },
+        },
+        y: { type: 'category', labels, grid: { display: false } },
+      },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            label: (context) => {
+              const row = usable[context.dataIndex];
+              return `${percent(row.lift)} ${interval(row.ci_low, row.ci_high)}`;
+            },
+          },
+        },
+      },
+    },
+  });
+  wrapper.chart = chart;
+  wrapper.appendChild(
+    h('table', { class: 'numbers' },
+      h('caption', {}, caption || title),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'arm'), h('th', { scope: 'col' }, 'lift'),
+        h('th', { scope: 'col' }, '95% interval'), h('th', { scope: 'col' }, 'outcome'))),
+      h('tbody', {}, rows.map((row) =>
+        h('tr', {}, h('th', { scope: 'row' }, row.label), h('td', {}, percent(row.lift)),
+          h('td', {}, interval(row.ci_low, row.ci_high)),
+          h('td', {}, h('span', { class: `badge ${outcomeOf(row)}` }, outcomeOf(row))))))));
+  return wrapper;
+}

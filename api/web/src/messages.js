@@ -1,0 +1,30 @@
+// Error and notice boxes. An API error is shown as a sentence a person can act on: what was
+// refused, why (the server's message and details), and what to do for the usual codes.
+import { h } from './dom.js';
+
+const advice = {
+  401: 'Your API key was not accepted: sign in again.',
+  403: 'Your key’s role does not allow this; ask an admin for a writer key.',
+  404: 'It is not there (any more).',
+  409: 'Someone changed it at the same time; reload and try again.',
+  413: 'That is too large for the server.',
+  422: 'The server’s rules refused this change; nothing was written.',
+  429: 'The server is busy or the query took too long; try again, or narrow it.',
+};
+
+export function errorBox(error, what = 'That did not work') {
+  const status = error && error.status;
+  const details = (error && error.details) || [];
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('p', {}, h('strong', {}, `${what}: `), error ? error.message : 'unknown error'),
+    details.length ? h('ul', {}, details.map((detail) => h('li', {}, detail))) : null,
+    advice[status] ? h('p', { class: 'advice' }, advice[status]) : null,
+    status ? h('p', { class: 'code' }, `HTTP ${status} · ${error.code}`) : null,
+  );
+}
+
+export function notice(text) {
+  return h('p', { class: 'notice', role: 'status' }, text);
+}

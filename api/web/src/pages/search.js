@@ -1,0 +1,232 @@
+// Search (the home page): "Have we tested something like this?" Searches as you type (debounced)
+// over hypotheses, learnings, experiments and assets (POST /v1/search), filtered by node type,
+// channel, segment (subsegments included, server side), metric, outcome and start date. One card
+// per experiment: its result as a lift bar around zero, the best arm, its learnings and why it
+// matched. Marks `search-input` and `search-rendered` (performance marks) for the browser tests.
+import { get, nodePath, post } from '../api.js';
+import { debounce, field, fill, h } from '../dom.js';
+import { pValue } from '../format.js';
+import { liftBar } from '../lift_bar.js';
+import { errorBox, notice } from '../messages.js';
+
+const searchTypes = ['Experiment', 'Hypothesis', 'Learning', 'Asset'];
+const outcomes = ['won', 'lost', 'inconclusive'];
+const debounceMs = 50;
+const resultCount = 10;
+
+// Options of a select from the nodes of a type (key -> name), loaded once per page view.
+async function nodeOptions(type) {
+  const answer = await get(`/v1/nodes/${type}?limit=200`);
+  return answer.nodes.map((node) => [node.key, node.properties.name || node.key]);
+}
+
+function select(name, label, options, anyText) {
+  const control = h(
+    'select',
+    { name },
+    h('option', { value: '' }, anyText),
+    options.map(([value, text]) => h('option', { value }, text)),
+  );
+  return { control, element: field(label, control) };
+}
+
+// Words too common to explain a match.
+const stopWords = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'are', 'was', 'from',
+  'you', 'your', 'our', 'has', 'had', 'have', 'not', 'but', 'its', 'into', 'than', 'they']);
+
+// The words of the query found in `text`, for "why it matched".
+function sharedWords(query, text) {
+  const words = new Set(
+    query
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((word) => word.length > 2 && !stopWords.has(word)),
+  );
+  const found = new Set();
+  for (const word of String(text || '').toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+    if (words.has(word)) found.add(word);
+  }
+  return [...found];
+}
+
+function nodeText(node) {
+  const p = node.properties || {};
+  return p.statement || p.text || p.name || p.description || node.key;
+}
+
+function card(hit, query, extra) {
+  const context = hit.context || {};
+  const experiment = context.experiment;
+  const matchedText = nodeText(hit.node);
+  const words = sharedWords(query, matchedText);
+  const title = experiment
+    ? h('a', { href: `#/experiment/${encodeURIComponent(experiment.key)}` }, experiment.name)
+    : h('span', {}, `${hit.node.type} ${hit.node.key}`);
+  const learnings = experiment ? extra.learnings.get(experiment.key) || [] : [];
+  const arm = context.result ? extra.arms.get(context.result.key) : null;
+  return h(
+    'li',
+    { class: 'card' },
+    h('article', { 'aria-label': experiment ? experiment.name : hit.node.key },
+      h('header', {},
+        h('h3', {}, title),
+        experiment ? h('span', { class: `badge ${experiment.status}` }, experiment.status) : null),
+      h('p', { class: 'chips' },
+        [context.channel && `channel ${context.channel}`, context.segment && `segment ${context.segment}`,
+          context.metric && `metric ${context.metric}`]
+          .filter(Boolean)
+          .map((text) => h('span', { class: 'chip' }, text))),
+      h('div', { class: 'result-row' },
+        liftBar(context.result),
+        context.result
+          ? h('span', { class: 'muted' }, pValue(context.result.p_value),
+            arm ? ` · best arm: ${arm}` : '')
+          : null),
+      learnings.length
+        ? h('ul', { class: 'learnings', 'aria-label': 'Learnings' },
+          learnings.slice(0, 2).map((l) =>
+            h('li', {}, h('span', { class: `badge ${l.outcome}` }, l.outcome || 'learning'), ' ', l.text)))
+        : null,
+      h('p', { class: 'why' },
+        h('strong', {}, 'Why it matched: '),
+        `the ${hit.node.type.toLowerCase()}’s text “${matchedText.length > 160 ? `${matchedText.slice(0, 157)}…` : matchedText}”`,
+        words.length ? ` shares ${words.map((w) => `“${w}”`).join(', ')}` : ' is close in meaning',
+        h('span', { class: 'muted' }, ` · score ${hit.score.toFixed(3)}`))),
+  );
+}
+
+// One card per experiment (the best-scored hit of each), then hits outside any experiment.
+function groupHits(hits) {
+  const seen = new Set();
+  const cards = [];
+  for (const hit of hits) {
+    const key = hit.context && hit.context.experiment ? hit.context.experiment.key : `${hit.node.type}/${hit.node.key}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    cards.push(hit);
+  }
+  return cards;
+}
+
+// Learnings per experiment and the arm each result is for: one small neighbourhood request per
+// card (YIELDED, HAS_RESULT, FOR_VARIANT out of the experiment), served from the topology
+// mirror in milliseconds (a Cypher query with IN over the keys scans every experiment).
+async function loadExtras(hits) {
+  const experiments = [...new Set(hits.map((hit) => hit.context?.experiment?.key).filter(Boolean))];
+  const learnings = new Map();
+  const arms = new Map();
+  const graphs = await Promise.all(experiments.map((key) =>
+    get(`${nodePath('Experiment', key)}/neighborhood?hops=2&direction=out&types=YIELDED,HAS_RESULT,FOR_VARIANT&limit=200`)
+      .catch(() => ({ nodes: [], edges: [] }))));
+  experiments.forEach((key, i) => {
+    const graph = graphs[i];
+    const byId = new Map(graph.nodes.map((node) => [`${node.type}/${node.key}`, node]));
+    const mine = [];
+    for (const edge of graph.edges) {
+      const target = byId.get(edge.to);
+      if (!target) continue;
+      if (edge.type === 'YIELDED') mine.push({ text: target.properties.text, outcome: target.properties.outcome });
+      if (edge.type === 'FOR_VARIANT') arms.set(edge.from.slice('Result/'.length), target.properties.name || target.key);
+    }
+    learnings.set(key, mine);
+  });
+  return { learnings, arms };
+}
+
+export async function searchPage(root, params) {
+  const input = h('input', {
+    type: 'search',
+    name: 'q',
+    autocomplete: 'off',
+    placeholder: 'e.g. a concrete discount in the subject line',
+    value: params.get('q') || '',
+  });
+  const typeSelect = select('type', 'Type', searchTypes.map((t) => [t, t]), 'Any type');
+  const outcomeSelect = select('outcome', 'Outcome', outcomes.map((o) => [o, o]), 'Any outcome');
+  const since = h('input', { type: 'date', name: 'since' });
+  const filters = h('div', { class: 'filters' }, typeSelect.element, outcomeSelect.element,
+    field('Started since', since));
+  const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
+  const results = h('ol', { class: 'cards', 'aria-label': 'Search results' });
+  const errors = h('div');
+
+  fill(root,
+    h('section', { class: 'search' },
+      h('h1', {}, 'Have we tested something like this?'),
+      h('form', { role: 'search', onsubmit: (event) => { event.preventDefault(); run(); } },
+        field('Search hypotheses, learnings, experiments and headlines', input),
+        filters)),
+    errors, status, results);
+  input.focus();
+  performance.mark('search-ready');
+
+  const selects = { type: typeSelect.control, outcome: outcomeSelect.control };
+  // Channel, segment and metric come from the graph.
+  Promise.all(['Channel', 'Segment', 'Metric'].map(nodeOptions))
+    .then(([channels, segments, metrics]) => {
+      // Inserted after the type, last first, so they read channel, segment, metric.
+      for (const [name, label, options, any] of [
+        ['metric', 'Metric', metrics, 'Any metric'],
+        ['segment', 'Segment (and its subsegments)', segments, 'Any segment'],
+        ['channel', 'Channel', channels, 'Any channel']]) {
+        const built = select(name, label, options, any);
+        selects[name] = built.control;
+        built.control.addEventListener('change', () => run());
+        filters.insertBefore(built.element, filters.children[1]);
+      }
+    })
+    .catch((error) => errors.appendChild(errorBox(error, 'Could not load the filters')));
+
+  let sequence = 0;
+  let controller = null;
+  async function run() {
+    const text = input.value.trim();
+    // A few more hits than cards: several may belong to one experiment.
+    const request = { text, k: resultCount + 2 };
+    if (selects.type.value) request.types = [selects.type.value];
+    const filter = {};
+    for (const name of ['channel', 'segment', 'metric', 'outcome']) {
+      if (selects[name] && selects[name].value) filter[name] = selects[name].value;
+    }
+    if (since.value) filter.since = since.value;
+    if (Object.keys(filter).length) request.filter = filter;
+    history.replaceState(null, '', text ? `#/?q=${encodeURIComponent(text)}` : '#/');
+    fill(errors);
+    if (!text) {
+      fill(results);
+      fill(status, 'Type what you want to test; results appear as you type.');
+      return;
+    }
+    sequence += 1;
+    const mine = sequence;
+    if (controller) controller.abort();
+    controller = new AbortController();
+    try {
+      const answer = await post('/v1/search', request, { signal: controller.signal });
+      if (mine !== sequence) return;
+      const hits = groupHits(answer.hits).slice(0, resultCount);
+      const empty = { learnings: new Map(), arms: new Map() };
+      fill(results, hits.map((hit) => card(hit, text, empty)));
+      fill(status, hits.length ? `${hits.length} results for “${text}”` : `Nothing found for “${text}”.`);
+      performance.mark('search-rendered', { detail: { text, first: hits[0]?.context?.experiment?.key } });
+      if (!hits.length) results.appendChild(notice('Try fewer words or remove a filter.'));
+      // Learnings and arms follow in a second step, so the cards appear at once.
+      const extra = await loadExtras(hits);
+      if (mine !== sequence) return;
+      fill(results, hits.map((hit) => card(hit, text, extra)));
+    } catch (error) {
+      if (error.name === 'AbortError') return;
+      if (mine === sequence) fill(errors, errorBox(error, 'Search failed'));
+    }
+  }
+  const typed = debounce(run, debounceMs);
+  input.addEventListener('input', () => {
+    performance.mark('search-input');
+    typed();
+  });
+  for (const control of [typeSelect.control, outcomeSelect.control, since]) {
+    control.addEventListener('change', () => run());
+  }
+  if (input.value) run();
+  else fill(status, 'Type what you want to test; results appear as you type.');
+}

@@ -1,0 +1,318 @@
+// End-to-end tests of the web UI in Debian's headless Chromium (driven by playwright-core)
+// against a real expgraphd with the demo graph and the Upworthy archive: search, the experiment
+// page's forest plot, the plan form's forecast, a reader key without write buttons, a 422 from a
+// governance gate shown readably, accessibility (axe-core: no serious or critical violation),
+// time to first paint and search-as-you-type latency (medians of repeats, printed and checked
+// against the bars of issue 21). Screenshots go to EXPGRAPH_SCREENSHOT_DIR.
+// Run by ctest (tests/browser/CMakeLists.txt), which sets the paths below.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { adminKey, api, loadData, startServer } from './server.mjs';
+
+const env = (name, fallback) => {
+  const value = process.env[name] || fallback;
+  if (!value) throw new Error(`${name} is not set (ctest sets it: tests/browser/CMakeLists.txt)`);
+  return value;
+};
+const modules = env('EXPGRAPH_WEB_NODE_MODULES');
+const require = createRequire(join(modules, 'noop.js'));
+const { chromium } = require('playwright-core');
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const screenshots = env('EXPGRAPH_SCREENSHOT_DIR');
+mkdirSync(screenshots, { recursive: true });
+
+// Phrases from the demo graph and the experiment each should find first.
+const searchPhrase = 'naming the exact discount in the subject line';
+const expectedFirst = 'Spring sale subject line: concrete discount';
+const repeats = 7;
+
+let server;
+let browser;
+let upworthyLoaded = false;
+let readerKey;
+let modelTrained;
+const figures = {};
+
+// A latency bar means something on an otherwise idle machine (as CI's is while this test runs:
+// it takes both cores): when the load average is above the core count, the figures are still
+// measured and printed, and the bar is not checked (the test says so as skipped).
+// bars: [[what, median, bar], ...]
+function checkBars(t, bars) {
+  const load = loadavg()[0];
+  const cores = availableParallelism();
+  if (load > cores) {
+    const figures = bars.map(([what, value, bar]) => `${what} ${Math.round(value)} ms (bar ${bar} ms)`);
+    t.skip(`not checked: load average ${load.toFixed(1)} on ${cores} cores; ${figures.join(', ')}`);
+    return;
+  }
+  for (const [what, value, bar] of bars) assert.ok(value < bar, `${what}: median ${value} ms, bar ${bar} ms`);
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+async function signedInPage(key = adminKey) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript((value) => sessionStorage.setItem('expgraph.key', value), key);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => { throw error; });
+  return page;
+}
+
+async function checkAccessibility(page, what) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length} elements, e.g. ${v.nodes[0].target})`), [],
+    `axe-core found serious violations on ${what}`);
+}
+
+const shot = (page, name, fullPage = false) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
+
+before(async () => {
+  server = await startServer({ serverBinary: env('EXPGRAPH_SERVER_BINARY'), webDir: env('EXPGRAPH_WEB_DIR') });
+  const started = Date.now();
+  upworthyLoaded = await loadData(server.url, {
+    sourceDir: env('EXPGRAPH_SOURCE_DIR'),
+    cliBinary: env('EXPGRAPH_CLI_BINARY'),
+    sharedData: env('EXPGRAPH_SHARED_DATA_DIR'),
+  });
+  const ready = await api(server.url, 'GET', '/readyz');
+  figures.data = `${ready.nodes} nodes, ${ready.edges} edges (Upworthy ${upworthyLoaded ? 'loaded' : 'absent'}), loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+  readerKey = (await api(server.url, 'POST', '/v1/admin/keys', { name: 'browser-reader', role: 'reader' })).key;
+  // The forecast model trains in the background once the data is in (asking for it starts the
+  // training when due); the plan test waits for it while the tests before it run.
+  modelTrained = (async () => {
+    for (let i = 0; i < 150; i += 1) {
+      const answer = await api(server.url, 'GET', '/v1/models/forecast');
+      if (answer.model && answer.model.trained_at) return true;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    return false;
+  })();
+  browser = await chromium.launch({
+    executablePath: env('EXPGRAPH_CHROMIUM', '/usr/bin/chromium'),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+  console.log('figures:', JSON.stringify(figures, null, 1));
+});
+
+test('the page and its bundle are served with their types and caching', async () => {
+  const page = await fetch(`${server.url}/`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type'), /^text\/html/);
+  assert.equal(page.headers.get('cache-control'), 'no-cache');
+  const html = await page.text();
+  const script = html.match(/src="(\/assets\/main-[A-Z0-9]+\.js)"/)[1];
+  const bundle = await fetch(server.url + script);
+  assert.equal(bundle.status, 200);
+  assert.match(bundle.headers.get('content-type'), /^application\/javascript/);
+  assert.match(bundle.headers.get('cache-control'), /immutable/);
+  assert.equal(bundle.headers.get('x-content-type-options'), 'nosniff');
+  for (const path of ['/assets/..%2Findex.html', '/assets/%2E%2E/%2E%2E/etc/passwd', '/assets/../../etc/passwd', '/index.html']) {
+    const refused = await fetch(server.url + path);
+    assert.equal(refused.status, 404, path);
+  }
+});
+
+test('time to first paint of the home page (median of cold loads)', async (t) => {
+  const paints = [];
+  const ready = [];
+  for (let i = 0; i < repeats; i += 1) {
+    const page = await signedInPage();
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('input[type=search]');
+    const timing = await page.evaluate(() => ({
+      paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+      ready: performance.getEntriesByName('search-ready')[0]?.startTime,
+    }));
+    paints.push(timing.paint);
+    ready.push(timing.ready);
+    await page.context().close();
+  }
+  figures.first_contentful_paint_ms = { median: median(paints), all: paints.map(Math.round) };
+  figures.search_box_ready_ms = { median: median(ready), all: ready.map(Math.round) };
+  // The bar of issue 21 is on the first paint; the search box needs the first API answer too,
+  // and is held to a looser guard.
+  figures.load_average = loadavg()[0];
+  checkBars(t, [['first contentful paint', median(paints), 500], ['search box ready', median(ready), 1000]]);
+});
+
+test('search as you type finds the expected experiment first, within the latency bar', async (t) => {
+  const page = await signedInPage();
+  await page.goto(`${server.url}/`);
+  const box = page.getByLabel('Search hypotheses, learnings, experiments and headlines');
+  await box.pressSequentially(searchPhrase, { delay: 15 });
+  const first = page.locator('ol.cards > li').first();
+  await first.locator('h3').filter({ hasText: expectedFirst }).waitFor({ timeout: 5000 });
+  await page.locator('ul.learnings').first().waitFor();
+  await shot(page, 'search');
+  await checkAccessibility(page, 'the search page');
+
+  const queries = ['free shipping', 'questions in headlines', 'countdown timer', 'personalised offer',
+    'evening push', 'teachers', 'climate change', 'discount subject line', 'video of a dog'];
+  const latencies = [];
+  for (const query of queries) {
+    await box.fill('');
+    await page.evaluate(() => performance.clearMarks());
+    await box.pressSequentially(query, { delay: 20 });
+    const latency = await page.waitForFunction((text) => {
+      const rendered = performance.getEntriesByName('search-rendered').find((m) => m.detail.text === text);
+      const typed = performance.getEntriesByName('search-input');
+      return rendered && typed.length ? rendered.startTime - typed[typed.length - 1].startTime : null;
+    }, query).then((handle) => handle.jsonValue());
+    latencies.push(latency);
+  }
+  figures.search_latency_ms = { median: median(latencies), all: latencies.map(Math.round), upworthy: upworthyLoaded };
+  checkBars(t, [['search as you type', median(latencies), 150]]);
+  await page.context().close();
+});
+
+test('filters narrow the search (channel)', async () => {
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/?q=${encodeURIComponent('subject line')}`);
+  await page.locator('ol.cards > li').first().waitFor();
+  await page.getByLabel('Channel').selectOption('sms');
+  await page.getByText(/results for/).waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll('ol.cards .chip')].some((c) => c.textContent === 'channel sms'));
+  const channels = await page.locator('ol.cards .chip').filter({ hasText: /^channel / }).allTextContents();
+  assert.ok(channels.length > 0);
+  assert.deepEqual([...new Set(channels)], ['channel sms']);
+  await page.context().close();
+});
+
+test('an experiment page shows its forest plot, variants, learnings and graph', async () => {
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/?q=${encodeURIComponent(searchPhrase)}`);
+  await page.locator('ol.cards > li').first().locator('h3 a').click();
+  await page.getByRole('heading', { level: 1, name: expectedFirst }).waitFor();
+  const plot = page.locator('.forest-plot canvas');
+  await plot.waitFor();
+  const box = await plot.boundingBox();
+  assert.ok(box.width > 200 && box.height > 50, 'the forest plot is drawn');
+  const rows = await page.locator('.forest-plot tbody tr').count();
+  assert.ok(rows >= 1, 'one row per result');
+  assert.match(await page.locator('.forest-plot tbody').innerText(), /%/);
+  await page.getByRole('heading', { name: 'Variants' }).waitFor();
+  assert.ok(await page.locator('section[aria-label=Variants] tbody tr').count() >= 2);
+  assert.ok(await page.locator('section[aria-label=Learnings] li').count() >= 1);
+  assert.ok(await page.evaluate(() => document.querySelector('.graph-canvas canvas') !== null), 'the graph is drawn');
+  await shot(page, 'experiment', true);
+  await page.locator('section[aria-label=Neighbourhood]').screenshot({ path: join(screenshots, 'experiment-graph.png') });
+  await checkAccessibility(page, 'the experiment page');
+  await page.context().close();
+});
+
+test('the plan form shows similar tests, patterns and a forecast per candidate', async () => {
+  assert.ok(await modelTrained, 'the forecast model was trained within 5 minutes');
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/plan`);
+  await page.getByLabel('Hypothesis').fill('Headlines that ask a question get more clicks');
+  if (upworthyLoaded) {
+    await page.locator('select[name=channel] option[value=upworthy_web]').waitFor({ state: 'attached' });
+    await page.getByLabel('Channel').selectOption('upworthy_web');
+    await page.getByLabel('Metric').selectOption('ctr');
+  }
+  const texts = ['Why Are So Many Teachers Quitting?', 'Teachers Are Quitting. Here Is What They Told Us.'];
+  const candidates = page.locator('fieldset.candidate');
+  for (let i = 0; i < texts.length; i += 1) {
+    await candidates.nth(i).getByLabel(/^Text/).fill(texts[i]);
+  }
+  await page.getByRole('button', { name: 'Show similar tests and forecast' }).click();
+  const forecast = page.locator('ol.forecast > li');
+  await forecast.first().waitFor({ timeout: 90000 });
+  assert.equal(await forecast.count(), 2);
+  const pBest = await page.locator('.p-best').allTextContents();
+  assert.equal(pBest.length, 2);
+  for (const text of pBest) assert.match(text, /^\d+%$/);
+  assert.ok(await page.locator('section[aria-label="Similar past tests"] ol.cards > li').count() >= 1);
+  await shot(page, 'plan');
+  await page.locator('section[aria-label=Forecast]').screenshot({ path: join(screenshots, 'plan-forecast.png') });
+  await checkAccessibility(page, 'the plan page');
+
+  // Save as a Hypothesis inspired by the first learning offered.
+  const learning = page.locator('input[name=inspired-by]').first();
+  const learningKey = await learning.getAttribute('value');
+  await learning.check();
+  await page.getByRole('button', { name: 'Save as hypothesis' }).click();
+  const saved = await page.getByText(/Saved as Hypothesis HYP-\d+/).textContent();
+  const key = saved.match(/HYP-\d+/)[0];
+  const edges = await api(server.url, 'GET', `/v1/nodes/Hypothesis/${key}/edges?direction=out&type=INSPIRED_BY`);
+  assert.deepEqual(edges.edges.map((e) => e.to), [`Learning/${learningKey}`]);
+  await page.context().close();
+});
+
+test('a 422 from a governance gate is shown as a readable message', async () => {
+  const page = await signedInPage();
+  // EXP-2046 is running and has no result: concluding it is refused.
+  await page.goto(`${server.url}/#/experiment/EXP-2046`);
+  await page.locator('select[name=status]').selectOption('concluded');
+  await page.locator('select[name=decision]').selectOption('ship');
+  await page.getByRole('button', { name: 'Save status' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  const text = await alert.innerText();
+  assert.match(text, /The status was not changed/);
+  assert.match(text, /HTTP 422/);
+  assert.match(text, /result/i, 'the server’s reason (no result) is shown');
+  assert.match(text, /nothing was written/);
+  const node = await api(server.url, 'GET', '/v1/nodes/Experiment/EXP-2046');
+  assert.equal(node.properties.status, 'running');
+  await alert.screenshot({ path: join(screenshots, 'governance-422.png') });
+  await page.context().close();
+});
+
+test('sign-in with a reader key: the UI hides what writes', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await checkAccessibility(page, 'the sign-in page');
+  await page.getByLabel('API key').fill('egk_not_a_key');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('That key was not accepted').waitFor();
+  await page.getByLabel('API key').fill(readerKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('signed in · reader').waitFor();
+  await page.goto(`${server.url}/#/experiment/EXP-2046`);
+  await page.getByRole('heading', { level: 1 }).filter({ hasText: 'countdown' }).waitFor();
+  await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Save status' }).count(), 0);
+  await page.goto(`${server.url}/#/plan`);
+  await page.getByLabel('Hypothesis').fill('Countdown timers raise conversion');
+  await page.getByRole('button', { name: 'Show similar tests and forecast' }).click();
+  await page.getByText('Sign in with a writer key to save the draft as a hypothesis.').waitFor({ timeout: 90000 });
+  assert.equal(await page.getByRole('button', { name: 'Save as hypothesis' }).count(), 0);
+  await context.close();
+});
+
+test('the graph explorer expands a node and the console shows rows, plans and errors', async () => {
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/explore?node=${encodeURIComponent('Experiment/EXP-2041')}`);
+  await page.locator('.graph-list li').first().waitFor({ state: 'attached' });
+  await page.getByText('Nodes as a list').click();
+  const before = await page.locator('.graph-list li').count();
+  await page.locator('.graph-list button', { hasText: /^Channel: Email/ }).first().click();
+  await page.waitForFunction((n) => document.querySelectorAll('.graph-list li').length > n, before);
+  await page.getByRole('button', { name: 'Run' }).click();
+  await page.locator('.query-output table tbody tr').first().waitFor();
+  await page.getByRole('button', { name: 'Explain' }).click();
+  await page.locator('ol.plan li').first().waitFor();
+  await page.locator('textarea[name=cypher]').fill('MATCH (e:Experiment)\nRETURN e.name LIMT 3');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByText('at line 2, column 15 (marked in the editor)').waitFor();
+  await shot(page, 'explore');
+  await checkAccessibility(page, 'the explorer');
+  await page.context().close();
+});
