@@ -158,6 +158,8 @@ void ApiServer::configure() {
   add_backup_routes(
       router, graph_,
       options_.backup_dir.empty() ? graph_.storage().path() + "/backups" : options_.backup_dir);
+  add_openapi_routes(router);
+  routes_ = router.routes();
 }
 
 Status ApiServer::bind() {

@@ -7,11 +7,13 @@
 #include <httplib.h>
 
 #include <string>
+#include <vector>
 
 #include "api/auth/api_keys.h"
 #include "api/http/concurrency_limit.h"
 #include "api/http/http_server.h"
 #include "api/metrics.h"
+#include "api/routes/router.h"
 #include "graph/graph_store.h"
 
 namespace expgraph::similarity {
@@ -64,6 +66,9 @@ class ApiServer {
   Status serve();
   void stop();
 
+  // Every route the server registered (method and label), for the OpenAPI coverage test.
+  const std::vector<RouteInfo>& routes() const { return routes_; }
+
  private:
   void configure();
 
@@ -75,6 +80,7 @@ class ApiServer {
   ConcurrencyLimit concurrency_;
   HttpServer server_;
   int port_ = 0;
+  std::vector<RouteInfo> routes_;
 };
 
 }  // namespace expgraph::api

@@ -40,9 +40,14 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       // Probes for load balancers and orchestrators: no key.
       {"GET /healthz", Access::kOpen},
       {"GET /readyz", Access::kOpen},
+      // The API page and its script hold no data; the page asks for a key to read the
+      // description.
+      {"GET /v1/docs", Access::kOpen},
+      {"GET /v1/docs/redoc.standalone.js", Access::kOpen},
       // Reads, including read-only queries and search sent with POST.
       {"GET /metrics", Access::kReader},
       {"GET /v1/ontology", Access::kReader},
+      {"GET /v1/openapi.json", Access::kReader},
       {"GET /v1/nodes/{type}", Access::kReader},
       {"GET /v1/nodes/{type}/{key}", Access::kReader},
       {"GET /v1/nodes/{type}/{key}/edges", Access::kReader},

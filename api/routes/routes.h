@@ -40,5 +40,7 @@ void add_admin_routes(Router& router, ApiKeyStore& keys);
 void add_backup_routes(Router& router, GraphStore& graph, const std::string& backup_dir);
 // /healthz, /readyz, /metrics, /v1/ontology
 void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics);
+// GET /v1/openapi.json (the OpenAPI description), GET /v1/docs (the API page) and its script
+void add_openapi_routes(Router& router);
 
 }  // namespace expgraph::api
