@@ -154,6 +154,7 @@ void ApiServer::configure() {
   add_search_routes(router, similarity_);
   add_insight_routes(router, graph_, similarity_);
   add_audit_routes(router, graph_);
+  add_change_routes(router, graph_, stopping_);
   if (keys_ != nullptr) add_admin_routes(router, *keys_);
   add_backup_routes(
       router, graph_,
@@ -190,6 +191,9 @@ Status ApiServer::serve() {
   return Status();
 }
 
-void ApiServer::stop() { server_.stop(); }
+void ApiServer::stop() {
+  stopping_ = true;
+  server_.stop();
+}
 
 }  // namespace expgraph::api

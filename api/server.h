@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,7 @@ class ApiServer {
   HttpServer server_;
   int port_ = 0;
   std::vector<RouteInfo> routes_;
+  std::atomic<bool> stopping_{false};  // ends the change feed's long polls at stop()
 };
 
 }  // namespace expgraph::api

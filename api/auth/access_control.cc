@@ -56,6 +56,7 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       {"GET /v1/paths", Access::kReader},
       {"GET /v1/export", Access::kReader},
       {"GET /v1/audit", Access::kReader},
+      {"GET /v1/changes", Access::kReader},
       {"POST /v1/query", Access::kReader},
       {"POST /v1/search", Access::kReader},
       // Insights only read the graph, although recommendations and forecasts are POSTs.

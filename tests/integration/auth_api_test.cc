@@ -101,6 +101,7 @@ TEST_F(AuthApiTest, EveryRouteNeedsItsRole) {
       {"GET /v1/paths", "GET", "/v1/paths?from=Team/T&to=Team/T", nullptr},
       {"GET /v1/export", "GET", "/v1/export", nullptr},
       {"GET /v1/audit", "GET", "/v1/audit", nullptr},
+      {"GET /v1/changes", "GET", "/v1/changes", nullptr},
       {"POST /v1/query", "POST", "/v1/query", {{"query", "MATCH (t:Team) RETURN t.name"}}},
       {"POST /v1/search", "POST", "/v1/search", {{"text", "growth"}}},
       {"POST /v1/recommendations/similar-tests",

@@ -184,6 +184,40 @@ class Client:
             send()
         return report  # type: ignore[return-value]
 
+    # --- the change feed ------------------------------------------------------------------
+
+    def changes(self, since: int = 0, *, types: Optional[Iterable[str]] = None,
+                limit: Optional[int] = None, wait: Optional[int] = None):
+        """Change-log records after sequence ``since`` (GET /v1/changes), oldest first.
+
+        Returns ``(records, next_since)``: pass ``next_since`` as the next ``since`` (it moves
+        past records the ``types`` filter skipped). ``wait`` (seconds, at most 30) holds an
+        empty answer until a change arrives.
+        """
+        params = _without_none({"since": since, "types": ",".join(types) if types else None,
+                                "limit": limit, "wait": wait})
+        timeout = max(self.timeout, (wait or 0) + 10)
+        with self._open("GET", "/v1/changes", params=params, timeout=timeout) as response:
+            try:
+                records = [json.loads(line) for line in response if line.strip()]
+            except OSError as error:
+                raise ConnectionFailed(f"GET /v1/changes: {error}") from error
+            next_since = int(response.headers.get("Expgraph-Next-Since", since))
+        if records:
+            next_since = max(next_since, records[-1]["sequence"])
+        return records, next_since
+
+    def follow(self, since: int = 0, *, types: Optional[Iterable[str]] = None,
+               wait: int = 25) -> Iterator[Dict[str, Any]]:
+        """Every change after ``since``, then each new one as it happens, without end.
+
+        Each record carries its ``sequence``: store the last one handled and pass it as
+        ``since`` after a restart to see every change exactly once.
+        """
+        while True:
+            records, since = self.changes(since, types=types, wait=wait)
+            yield from records
+
     # --- the API itself ------------------------------------------------------------------
 
     def openapi(self) -> Dict[str, Any]:
@@ -199,7 +233,7 @@ class Client:
 
     def _open(self, method: str, path: str, *, params: Optional[Mapping[str, Any]] = None,
               body: Any = None, data: Optional[bytes] = None,
-              content_type: str = "application/json"):
+              content_type: str = "application/json", timeout: Optional[float] = None):
         url = self.url + path
         if params:
             url += "?" + urllib.parse.urlencode(params, doseq=True)
@@ -212,7 +246,7 @@ class Client:
             headers["Authorization"] = "Bearer " + self.api_key
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
-            return urllib.request.urlopen(request, timeout=self.timeout)
+            return urllib.request.urlopen(request, timeout=timeout or self.timeout)
         except urllib.error.HTTPError as error:
             with error:
                 raise error_from_response(error.code, error.read(), error.headers) from None
