@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 import urllib.error
 import urllib.request
 
@@ -102,3 +103,19 @@ class LiveServer:
         if self.log:
             self.log.close()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class LiveServerTest(unittest.TestCase):
+    """A test case whose tests share one LiveServer with the demo graph (self.server), and
+    clients with its reader and writer keys (self.reader, self.writer)."""
+
+    @classmethod
+    def setUpClass(cls):
+        from expgraph import Client
+        cls.server = LiveServer()
+        cls.reader = Client(cls.server.url, api_key=cls.server.reader_key)
+        cls.writer = Client(cls.server.url, api_key=cls.server.writer_key)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()

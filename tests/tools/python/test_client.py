@@ -12,7 +12,7 @@ import os
 import types
 import unittest
 
-from live_server import SOURCE_DIR, LiveServer
+from live_server import SOURCE_DIR, LiveServer, LiveServerTest
 
 import expgraph
 from expgraph import Client
@@ -26,17 +26,7 @@ def demo_result(key: str) -> dict:
     return DEMO_NODES[("Result", key)]["properties"]
 
 
-class ClientTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = LiveServer()
-        cls.reader = Client(cls.server.url, api_key=cls.server.reader_key)
-        cls.writer = Client(cls.server.url, api_key=cls.server.writer_key)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
+class ClientTest(LiveServerTest):
     def test_query_returns_rows_keyed_by_column(self):
         rows = self.reader.query(
             "MATCH (e:Experiment {key: $key})-[:HAS_RESULT]->(r:Result) "
@@ -179,6 +169,24 @@ class ClientTest(unittest.TestCase):
         finally:
             copy.stop()
 
+    def test_change_feed(self):
+        records, next_since = self.reader.changes(0, limit=5)
+        self.assertEqual([record["sequence"] for record in records], [1, 2, 3, 4, 5])
+        self.assertEqual(next_since, 5)
+        # A type no change has: the whole log is examined and the feed says how far.
+        nothing, head = self.reader.changes(0, types=["DataSource"], limit=10000)
+        self.assertTrue(all(record["subject"]["node"].startswith("DataSource/")
+                            for record in nothing))
+        self.assertGreaterEqual(head, len(DEMO["nodes"]) + len(DEMO["edges"]))
+        self.writer.put_node("Segment", "py-feed", {"name": "Feed"})
+        follower = self.reader.follow(head, types=["Segment"], wait=5)
+        first = next(follower)
+        self.assertEqual(first["subject"], {"node": "Segment/py-feed"})
+        self.assertGreater(first["sequence"], head)
+        empty, same = self.reader.changes(first["sequence"], types=["Segment"], wait=1)
+        self.assertEqual(empty, [])
+        self.assertGreaterEqual(same, first["sequence"])
+
     def test_connection_failure_is_typed(self):
         with self.assertRaises(expgraph.ConnectionFailed) as failed:
             Client("http://127.0.0.1:9", timeout=2).query("RETURN 1 AS one")
@@ -193,18 +201,9 @@ except ImportError:
 
 
 @unittest.skipIf(pandas is None, "python3-pandas is not installed: query_df is not tested")
-class DataFrameTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = LiveServer()
-        cls.client = Client(cls.server.url, api_key=cls.server.reader_key)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
+class DataFrameTest(LiveServerTest):
     def test_query_df_keeps_columns_and_values(self):
-        frame = self.client.query_df(
+        frame = self.reader.query_df(
             "MATCH (e:Experiment)-[:HAS_RESULT]->(r:Result) "
             "RETURN e.key AS experiment, r.key AS result, r.lift AS lift ORDER BY result")
         self.assertEqual(list(frame.columns), ["experiment", "result", "lift"])
@@ -215,7 +214,7 @@ class DataFrameTest(unittest.TestCase):
             self.assertAlmostEqual(row.lift, expected[row.result])
 
     def test_query_df_with_no_rows_keeps_the_columns(self):
-        frame = self.client.query_df("MATCH (e:Experiment {key: 'none'}) RETURN e.key AS key")
+        frame = self.reader.query_df("MATCH (e:Experiment {key: 'none'}) RETURN e.key AS key")
         self.assertEqual(list(frame.columns), ["key"])
         self.assertEqual(len(frame), 0)
 

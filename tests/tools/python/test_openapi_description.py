@@ -14,7 +14,7 @@ import unittest
 import urllib.error
 import urllib.request
 
-from live_server import SOURCE_DIR, LiveServer
+from live_server import SOURCE_DIR, LiveServerTest
 
 from expgraph import Client, Unauthenticated
 
@@ -25,15 +25,11 @@ def validate(path: str) -> subprocess.CompletedProcess:
     return subprocess.run(["node", VALIDATOR, path], capture_output=True, text=True, timeout=120)
 
 
-class OpenApiDescriptionTest(unittest.TestCase):
+class OpenApiDescriptionTest(LiveServerTest):
     @classmethod
     def setUpClass(cls):
-        cls.server = LiveServer()
-        cls.document = Client(cls.server.url, api_key=cls.server.reader_key).openapi()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
+        super().setUpClass()
+        cls.document = cls.reader.openapi()
 
     def setUp(self):
         self.assertTrue(os.path.isdir(os.path.join(SOURCE_DIR, "api/openapi/node_modules")),
