@@ -1,12 +1,12 @@
 """The Python client (tools/python/expgraph) against a real expgraphd holding the demo graph:
-queries, search and insights, the streamed export, imports (chunked and atomic), a full
-export -> import round trip into a second server, and the typed errors with the server's codes.
+queries, search and insights, the change feed, the streamed export, imports (chunked and
+atomic), a full export -> import round trip into a second server, and the typed errors with the
+server's codes. The pandas calls are test_dataframe.py's.
 Expected values are read from tools/demo/demo-graph.json, not written here.
 """
 
 from __future__ import annotations
 
-import collections
 import json
 import os
 import types
@@ -192,53 +192,6 @@ class ClientTest(LiveServerTest):
             Client("http://127.0.0.1:9", timeout=2).query("RETURN 1 AS one")
         self.assertIsNone(failed.exception.status)
         self.assertEqual(failed.exception.code, "connection_failed")
-
-
-try:
-    import pandas
-except ImportError:
-    pandas = None
-
-
-@unittest.skipIf(pandas is None, "python3-pandas is not installed: query_df is not tested")
-class DataFrameTest(LiveServerTest):
-    def test_query_df_keeps_columns_and_values(self):
-        frame = self.reader.query_df(
-            "MATCH (e:Experiment)-[:HAS_RESULT]->(r:Result) "
-            "RETURN e.key AS experiment, r.key AS result, r.lift AS lift ORDER BY result")
-        self.assertEqual(list(frame.columns), ["experiment", "result", "lift"])
-        expected = {key: node["properties"]["lift"] for (kind, key), node in DEMO_NODES.items()
-                    if kind == "Result" and "lift" in node["properties"]}
-        self.assertEqual(len(frame), len(expected))
-        for row in frame.itertuples():
-            self.assertAlmostEqual(row.lift, expected[row.result])
-
-    def test_query_df_with_no_rows_keeps_the_columns(self):
-        frame = self.reader.query_df("MATCH (e:Experiment {key: 'none'}) RETURN e.key AS key")
-        self.assertEqual(list(frame.columns), ["key"])
-        self.assertEqual(len(frame), 0)
-
-    def test_readme_example_job_runs(self):
-        # The job in tools/python/README.md, run as a user would, against this server.
-        with open(os.path.join(SOURCE_DIR, "tools/python/README.md"), encoding="utf-8") as readme:
-            text = readme.read()
-        job = text.split("## An example job", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
-        output = collections.deque()
-        environment = {"EXPGRAPH_URL": self.server.url, "EXPGRAPH_API_KEY": self.server.reader_key}
-        old = {name: os.environ.get(name) for name in environment}
-        os.environ.update(environment)
-        try:
-            namespace = {"print": lambda *args, **kwargs: output.append(args)}
-            exec(compile(job, "tools/python/README.md", "exec"), namespace)
-        finally:
-            for name, value in old.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-        self.assertTrue(output)
-        pooled = namespace["pooled"]
-        self.assertIn("email", set(pooled.index))
 
 
 if __name__ == "__main__":
