@@ -155,13 +155,16 @@ void ApiServer::configure() {
   add_search_routes(router, similarity_);
   add_insight_routes(router, graph_, similarity_);
   add_audit_routes(router, graph_);
+  add_change_routes(router, graph_, stopping_);
   if (keys_ != nullptr) add_admin_routes(router, *keys_);
   add_backup_routes(
       router, graph_,
       options_.backup_dir.empty() ? graph_.storage().path() + "/backups" : options_.backup_dir);
+  add_openapi_routes(router);
   // Loaded first: it sets web_ui_missing_, which the routes take.
   std::shared_ptr<const StaticAssets> web_ui = load_web_ui();
   add_web_routes(router, std::move(web_ui), web_ui_missing_);
+  routes_ = router.routes();
 }
 
 std::shared_ptr<const StaticAssets> ApiServer::load_web_ui() {
@@ -206,6 +209,9 @@ Status ApiServer::serve() {
   return Status();
 }
 
-void ApiServer::stop() { server_.stop(); }
+void ApiServer::stop() {
+  stopping_ = true;
+  server_.stop();
+}
 
 }  // namespace expgraph::api

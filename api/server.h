@@ -6,14 +6,17 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/auth/api_keys.h"
 #include "api/http/concurrency_limit.h"
 #include "api/http/http_server.h"
 #include "api/http/static_assets.h"
 #include "api/metrics.h"
+#include "api/routes/router.h"
 #include "graph/graph_store.h"
 
 namespace expgraph::similarity {
@@ -70,6 +73,9 @@ class ApiServer {
   Status serve();
   void stop();
 
+  // Every route the server registered (method and label), for the OpenAPI coverage test.
+  const std::vector<RouteInfo>& routes() const { return routes_; }
+
  private:
   void configure();
   // The UI's files from options_.web_dir, or null with web_ui_missing_ saying why.
@@ -84,6 +90,8 @@ class ApiServer {
   HttpServer server_;
   int port_ = 0;
   std::string web_ui_missing_;
+  std::vector<RouteInfo> routes_;
+  std::atomic<bool> stopping_{false};  // ends the change feed's long polls at stop()
 };
 
 }  // namespace expgraph::api

@@ -43,9 +43,14 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       // The web UI's page and bundle: static files, no data; the page asks for a key itself.
       {"GET /", Access::kOpen},
       {"GET /assets/{file}", Access::kOpen},
+      // The API page and its script hold no data; the page asks for a key to read the
+      // description.
+      {"GET /v1/docs", Access::kOpen},
+      {"GET /v1/docs/redoc.standalone.js", Access::kOpen},
       // Reads, including read-only queries and search sent with POST.
       {"GET /metrics", Access::kReader},
       {"GET /v1/ontology", Access::kReader},
+      {"GET /v1/openapi.json", Access::kReader},
       {"GET /v1/nodes/{type}", Access::kReader},
       {"GET /v1/nodes/{type}/{key}", Access::kReader},
       {"GET /v1/nodes/{type}/{key}/edges", Access::kReader},
@@ -54,6 +59,7 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       {"GET /v1/paths", Access::kReader},
       {"GET /v1/export", Access::kReader},
       {"GET /v1/audit", Access::kReader},
+      {"GET /v1/changes", Access::kReader},
       {"POST /v1/query", Access::kReader},
       {"POST /v1/search", Access::kReader},
       // Insights only read the graph, although recommendations and forecasts are POSTs.

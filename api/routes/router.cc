@@ -35,6 +35,8 @@ void Router::del(const std::string& pattern, std::string label, Handler handler)
 }
 
 httplib::Server::Handler Router::wrap(std::string label, Handler handler) {
+  size_t space = label.find(' ');
+  routes_.push_back(RouteInfo{label.substr(0, space), label.substr(space + 1)});
   // The Router is a setup helper that may go away; handlers keep only the Metrics.
   Access access = required_access(label);
   ConcurrencyLimit* limit = label.find(" /v1/") != std::string::npos ? limit_ : nullptr;

@@ -2,6 +2,8 @@
 // pattern users read, e.g. "/v1/nodes/{type}/{key}") used by metrics and the request log.
 // Handlers return a Status; a non-ok one becomes the JSON error body. Before a handler runs, the
 // request's API key is checked against the role its label needs (api/auth/access_control.h).
+// The router also lists what it registered (routes()): the OpenAPI description is checked
+// against that list (api/openapi/), so the served routes are the one source of truth.
 // Thread-safe after setup.
 #pragma once
 
@@ -9,6 +11,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "api/auth/api_keys.h"
 #include "api/http/concurrency_limit.h"
@@ -19,6 +22,13 @@ namespace expgraph::api {
 
 // A handler fills the response on success, or returns the error to send.
 using Handler = std::function<Status(const httplib::Request&, httplib::Response&)>;
+
+// One registered route: its method ("GET") and label ("/v1/nodes/{type}/{key}").
+struct RouteInfo {
+  std::string method;
+  std::string path;
+  bool operator==(const RouteInfo&) const = default;
+};
 
 class Router {
  public:
@@ -38,6 +48,9 @@ class Router {
   void post(const std::string& pattern, std::string label, Handler handler);
   void del(const std::string& pattern, std::string label, Handler handler);
 
+  // Every route registered so far, in registration order.
+  const std::vector<RouteInfo>& routes() const { return routes_; }
+
  private:
   void add_get(const std::string& pattern, std::string label, Handler handler, bool streamed);
   httplib::Server::Handler wrap(std::string label, Handler handler);
@@ -46,6 +59,7 @@ class Router {
   Metrics& metrics_;
   const ApiKeyStore* keys_;
   ConcurrencyLimit* limit_;
+  std::vector<RouteInfo> routes_;
 };
 
 }  // namespace expgraph::api

@@ -1,6 +1,8 @@
 // The route groups of the HTTP API, each registered by one function in its own file.
 #pragma once
 
+#include <atomic>
+
 #include "api/auth/api_keys.h"
 #include "api/metrics.h"
 #include "api/routes/router.h"
@@ -34,11 +36,16 @@ void add_search_routes(Router& router, similarity::SimilarityIndex* similarity);
 void add_insight_routes(Router& router, GraphStore& graph, similarity::SimilarityIndex* similarity);
 // GET /v1/nodes/{type}/{key}/history, GET /v1/audit (the change log, read-only)
 void add_audit_routes(Router& router, GraphStore& graph);
+// GET /v1/changes (the change feed, JSON Lines, long polling); a wait ends when `stopping` is
+// set (it must outlive the server)
+void add_change_routes(Router& router, GraphStore& graph, const std::atomic<bool>& stopping);
 // POST/GET /v1/admin/keys, DELETE /v1/admin/keys/{name}
 void add_admin_routes(Router& router, ApiKeyStore& keys);
 // POST /v1/admin/backup: checkpoints into `backup_dir` (requested paths must stay inside it)
 void add_backup_routes(Router& router, GraphStore& graph, const std::string& backup_dir);
 // /healthz, /readyz, /metrics, /v1/ontology
 void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics);
+// GET /v1/openapi.json (the OpenAPI description), GET /v1/docs (the API page) and its script
+void add_openapi_routes(Router& router);
 
 }  // namespace expgraph::api

@@ -1,0 +1,36 @@
+# Writes a C++ source with a function returning a text file's bytes, so expgraphd ships
+# the OpenAPI description, the API page and Redoc's bundle inside its binary (no files to find
+# at run time, nothing from a CDN). Run by api/CMakeLists.txt at build time:
+#   cmake -DINPUT=FILE -DOUTPUT=FILE.cc -DSYMBOL=name -P embed_text.cmake
+# The text goes into raw string literals of at most 60000 bytes each (compilers need not
+# accept longer literals), joined by a constant array.
+file(READ "${INPUT}" content HEX)
+string(LENGTH "${content}" hex_length)
+math(EXPR size "${hex_length} / 2")
+file(READ "${INPUT}" text)
+string(LENGTH "${text}" text_length)
+if(NOT text_length EQUAL size)
+  message(FATAL_ERROR "${INPUT}: not plain text (NUL bytes?)")
+endif()
+string(FIND "${text}" ")embedded\"" clash)
+if(NOT clash EQUAL -1)
+  message(FATAL_ERROR "${INPUT} contains the raw string delimiter )embedded\"")
+endif()
+set(out "// Generated from ${INPUT} by api/openapi/embed_text.cmake; do not edit.\n")
+string(APPEND out "#include <string>\n\n")
+string(APPEND out "namespace expgraph::api::embedded {\n\nnamespace {\n")
+set(pieces "")
+set(offset 0)
+set(index 0)
+while(offset LESS text_length)
+  string(SUBSTRING "${text}" ${offset} 60000 piece)
+  string(APPEND out "constexpr char kPiece${index}[] = R\"embedded(${piece})embedded\";\n")
+  string(APPEND pieces "  text.append(kPiece${index}, sizeof(kPiece${index}) - 1);\n")
+  math(EXPR offset "${offset} + 60000")
+  math(EXPR index "${index} + 1")
+endwhile()
+string(APPEND out "}  // namespace\n\n")
+string(APPEND out "std::string ${SYMBOL}();\nstd::string ${SYMBOL}() {\n  std::string text;\n  text.reserve(${size});\n")
+string(APPEND out "${pieces}  return text;\n}\n")
+string(APPEND out "\n}  // namespace expgraph::api::embedded\n")
+file(WRITE "${OUTPUT}" "${out}")

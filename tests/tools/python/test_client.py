@@ -1,0 +1,198 @@
+"""The Python client (tools/python/expgraph) against a real expgraphd holding the demo graph:
+queries, search and insights, the change feed, the streamed export, imports (chunked and
+atomic), a full export -> import round trip into a second server, and the typed errors with the
+server's codes. The pandas calls are test_dataframe.py's.
+Expected values are read from tools/demo/demo-graph.json, not written here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import types
+import unittest
+
+from live_server import SOURCE_DIR, LiveServer, LiveServerTest
+
+import expgraph
+from expgraph import Client
+
+with open(os.path.join(SOURCE_DIR, "tools/demo/demo-graph.json"), encoding="utf-8") as _demo:
+    DEMO = json.load(_demo)
+DEMO_NODES = {(node["type"], node["key"]): node for node in DEMO["nodes"]}
+
+
+def demo_result(key: str) -> dict:
+    return DEMO_NODES[("Result", key)]["properties"]
+
+
+class ClientTest(LiveServerTest):
+    def test_query_returns_rows_keyed_by_column(self):
+        rows = self.reader.query(
+            "MATCH (e:Experiment {key: $key})-[:HAS_RESULT]->(r:Result) "
+            "RETURN r.key AS result, r.lift AS lift, r.ci_low AS ci_low, r.ci_high AS ci_high "
+            "ORDER BY result", {"key": "EXP-2041"})
+        self.assertTrue(rows)
+        for row in rows:
+            self.assertEqual(list(row), ["result", "lift", "ci_low", "ci_high"])
+            expected = demo_result(row["result"])
+            self.assertAlmostEqual(row["lift"], expected["lift"])
+            self.assertAlmostEqual(row["ci_low"], expected["ci_low"])
+            self.assertAlmostEqual(row["ci_high"], expected["ci_high"])
+        self.assertIn("EXP-2041-B-conversion", [row["result"] for row in rows])
+
+    def test_query_counts_match_the_demo_graph(self):
+        # Experiments: no other test here writes one.
+        rows = self.reader.query("MATCH (e:Experiment) RETURN count(*) AS experiments")
+        expected = sum(1 for kind, _ in DEMO_NODES if kind == "Experiment")
+        self.assertEqual(rows, [{"experiments": expected}])
+
+    def test_query_errors_carry_the_server_code(self):
+        with self.assertRaises(expgraph.BadRequest) as syntax:
+            self.reader.query("MATCH (e:Experiment RETURN e")
+        self.assertEqual(syntax.exception.status, 400)
+        self.assertEqual(syntax.exception.code, "invalid_argument")
+        self.assertTrue(syntax.exception.details)
+        with self.assertRaises(expgraph.Unprocessable) as write:
+            self.reader.query("CREATE (n:Channel {key: 'x'})")
+        self.assertEqual(write.exception.code, "read_only_query")
+        with self.assertRaises(expgraph.Unprocessable) as limit:
+            self.reader.query("MATCH (n) RETURN n.key", limit=1)
+        self.assertEqual(limit.exception.code, "row_limit_exceeded")
+
+    def test_auth_errors(self):
+        with self.assertRaises(expgraph.Unauthenticated) as unknown:
+            Client(self.server.url, api_key="egk_not-a-key-at-all").query("RETURN 1 AS one")
+        self.assertEqual(unknown.exception.status, 401)
+        self.assertEqual(unknown.exception.code, "unauthenticated")
+        with self.assertRaises(expgraph.PermissionDenied) as denied:
+            self.reader.put_node("Segment", "py-denied", {"name": "No"})
+        self.assertEqual(denied.exception.code, "permission_denied")
+        with self.assertRaises(expgraph.NotFound):
+            self.reader.get_node("Segment", "py-denied")
+
+    def test_nodes_and_ontology_violations(self):
+        written = self.writer.put_node("Segment", "py students 2024",
+                                       {"name": "Students", "definition": "Verified students"})
+        self.assertEqual(written["outcome"], "created")
+        node = self.reader.get_node("Segment", "py students 2024")
+        self.assertEqual(node["properties"]["name"], "Students")
+        with self.assertRaises(expgraph.OntologyViolation) as violation:
+            self.writer.put_node("Experiment", "EXP-2041", {"name": "x", "status": "planned"})
+        self.assertIsInstance(violation.exception, expgraph.Unprocessable)
+        self.assertEqual(violation.exception.status, 422)
+        self.assertIn("illegal status transition", " ".join(violation.exception.details))
+        # Refused, so unchanged.
+        self.assertEqual(self.reader.get_node("Experiment", "EXP-2041")["properties"]["status"],
+                         "concluded")
+
+    def test_search_finds_the_learning(self):
+        hits = self.reader.search("discount in the subject line", types=["Learning"], k=3)
+        self.assertTrue(hits)
+        self.assertEqual(hits[0]["node"]["type"], "Learning")
+        self.assertIn("EXP-2041-L1", [hit["node"]["key"] for hit in hits])
+        with self.assertRaises(expgraph.BadRequest) as bad:
+            self.reader.search("x", mode="telepathy")
+        self.assertEqual(bad.exception.code, "invalid_argument")
+
+    def test_similar_tests_patterns_forecast_and_stats(self):
+        recommendations = self.reader.similar_tests(
+            "a concrete discount in the subject line", channel="email", k=3)
+        self.assertTrue(recommendations)
+        self.assertIn("EXP-2041", [item["experiment"]["key"] for item in recommendations])
+        self.assertIsInstance(self.reader.patterns(min_tests=1, limit=5), list)
+        forecast = self.reader.forecast([{"name": "B", "text": "Take 25% off this weekend"}],
+                                        "a concrete discount in the subject line",
+                                        channel="email")
+        self.assertEqual([candidate["name"] for candidate in forecast["candidates"]], ["B"])
+        stats = self.reader.program_stats()
+        concluded = sum(1 for (kind, _), node in DEMO_NODES.items()
+                        if kind == "Experiment" and node["properties"].get("status") == "concluded")
+        self.assertEqual(stats["concluded"], concluded)
+        with self.assertRaises(expgraph.BadRequest):
+            self.reader.similar_tests()  # describes no draft test
+
+    def test_export_is_a_stream_of_import_records(self):
+        stream = self.reader.export(types=["Channel"])
+        self.assertIsInstance(stream, types.GeneratorType)
+        records = list(stream)
+        expected = sorted(key for kind, key in DEMO_NODES if kind == "Channel")
+        self.assertEqual(sorted(record["node"]["key"] for record in records), expected)
+        # Stopping early closes the connection and leaves the server serving.
+        first = next(iter(self.reader.export()))
+        self.assertIn(next(iter(first)), ("node", "edge"))
+        self.assertEqual(len(self.reader.query("RETURN 1 AS one")), 1)
+
+    def test_import_reports_and_is_idempotent(self):
+        records = [{"node": {"type": "Channel", "key": "py-fax", "properties": {"name": "Fax"}}},
+                   {"node": {"type": "NoSuchType", "key": "x"}},
+                   {"node": {"type": "Segment", "key": "py-faxers",
+                             "properties": {"name": "Fax users"}}},
+                   {"edge": {"type": "SUBSEGMENT_OF", "from": "Segment/py-faxers",
+                             "to": "Segment/all_customers"}}]
+        report = self.writer.import_jsonl(records)
+        self.assertEqual(report["lines"], 4)
+        self.assertEqual(report["nodes"]["created"], 2)
+        self.assertEqual(report["edges"]["created"], 1)
+        self.assertEqual(report["rejected"], 1)
+        self.assertEqual(report["rejections"][0]["line"], 2)
+        # Small pieces: line numbers stay those of the whole input, counts add up.
+        again = self.writer.import_jsonl(records, chunk_bytes=1)
+        self.assertEqual(again["lines"], 4)
+        self.assertEqual(again["nodes"]["unchanged"], 2)
+        self.assertEqual(again["edges"]["unchanged"], 1)
+        self.assertEqual([rejection["line"] for rejection in again["rejections"]], [2])
+        # Atomic: one bad line and nothing is written.
+        text = ('{"node": {"type": "Channel", "key": "py-telex", "properties": {"name": "T"}}}\n'
+                '{"node": {"type": "NoSuchType", "key": "y"}}\n')
+        with self.assertRaises(expgraph.OntologyViolation) as refused:
+            self.writer.import_jsonl(text, atomic=True)
+        self.assertIn("NoSuchType", refused.exception.message)
+        with self.assertRaises(expgraph.NotFound):
+            self.reader.get_node("Channel", "py-telex")
+
+    def test_export_then_import_round_trips_into_another_server(self):
+        copy = LiveServer(load_demo=False)
+        try:
+            target = Client(copy.url, api_key="python-tests-admin-key-5d1e7a")
+            report = target.import_jsonl(self.reader.export(), chunk_bytes=64 * 1024)
+            self.assertEqual(report["rejected"], 0, report["rejections"][:3])
+            count = "MATCH (n) RETURN n.key AS key ORDER BY key"
+            self.assertEqual(target.query(count), self.reader.query(count))
+            edges = "MATCH (a)-[r]->(b) RETURN a.key AS a, type(r) AS type, b.key AS b " \
+                    "ORDER BY a, type, b"
+            self.assertEqual(target.query(edges, limit=100000),
+                             self.reader.query(edges, limit=100000))
+            lift = ("MATCH (e:Experiment {key: 'EXP-2041'})-[:HAS_RESULT]->(r:Result) "
+                    "RETURN r.key AS key, r.lift AS lift ORDER BY key")
+            self.assertEqual(target.query(lift), self.reader.query(lift))
+        finally:
+            copy.stop()
+
+    def test_change_feed(self):
+        records, next_since = self.reader.changes(0, limit=5)
+        self.assertEqual([record["sequence"] for record in records], [1, 2, 3, 4, 5])
+        self.assertEqual(next_since, 5)
+        # A type no change has: the whole log is examined and the feed says how far.
+        nothing, head = self.reader.changes(0, types=["DataSource"], limit=10000)
+        self.assertTrue(all(record["subject"]["node"].startswith("DataSource/")
+                            for record in nothing))
+        self.assertGreaterEqual(head, len(DEMO["nodes"]) + len(DEMO["edges"]))
+        self.writer.put_node("Segment", "py-feed", {"name": "Feed"})
+        follower = self.reader.follow(head, types=["Segment"], wait=5)
+        first = next(follower)
+        self.assertEqual(first["subject"], {"node": "Segment/py-feed"})
+        self.assertGreater(first["sequence"], head)
+        empty, same = self.reader.changes(first["sequence"], types=["Segment"], wait=1)
+        self.assertEqual(empty, [])
+        self.assertGreaterEqual(same, first["sequence"])
+
+    def test_connection_failure_is_typed(self):
+        with self.assertRaises(expgraph.ConnectionFailed) as failed:
+            Client("http://127.0.0.1:9", timeout=2).query("RETURN 1 AS one")
+        self.assertIsNone(failed.exception.status)
+        self.assertEqual(failed.exception.code, "connection_failed")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

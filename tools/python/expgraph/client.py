@@ -1,0 +1,292 @@
+"""The expgraph HTTP client: one object per server, standard library only.
+
+Each method is one route of the HTTP API (GET /v1/openapi.json describes them all). Bodies of
+the insight routes are passed through as keyword arguments, so a field the server learns is
+usable without a new client. Errors raise expgraph.errors classes carrying the server's code.
+A Client holds no connection between calls and may be shared by threads.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any, Dict, IO, Iterable, Iterator, List, Mapping, Optional, Union
+
+from .errors import ConnectionFailed, error_from_response
+
+# Import bodies are sent in pieces of at most this many bytes (the server's default body limit
+# is 16 MiB); each piece ends on a line boundary and the server numbers lines across pieces.
+DEFAULT_IMPORT_CHUNK_BYTES = 8 << 20
+
+JsonLines = Union[str, bytes, Iterable[Mapping[str, Any]], IO[str], IO[bytes], os.PathLike]
+
+
+def _without_none(values: Mapping[str, Any]) -> Dict[str, Any]:
+    return {name: value for name, value in values.items() if value is not None}
+
+
+class Client:
+    """A client of one expgraphd.
+
+    ``url`` is the server's base URL (``http://127.0.0.1:8080``); ``api_key`` is sent as
+    ``Authorization: Bearer <key>`` (default: the EXPGRAPH_API_KEY environment variable; none
+    for a server started with ``--auth off``). ``timeout`` is in seconds, per request.
+    """
+
+    def __init__(self, url: str = "http://127.0.0.1:8080", api_key: Optional[str] = None,
+                 timeout: float = 60.0):
+        self.url = url.rstrip("/")
+        self.api_key = api_key if api_key is not None else os.environ.get("EXPGRAPH_API_KEY")
+        self.timeout = timeout
+
+    # --- queries -------------------------------------------------------------------------
+
+    def query(self, cypher: str, params: Optional[Mapping[str, Any]] = None, *,
+              limit: Optional[int] = None, timeout_ms: Optional[int] = None,
+              memory_limit_mb: Optional[int] = None) -> List[Dict[str, Any]]:
+        """Runs an openCypher read query; returns its rows as dicts keyed by column name."""
+        result = self.query_result(cypher, params, limit=limit, timeout_ms=timeout_ms,
+                                   memory_limit_mb=memory_limit_mb)
+        columns = result["columns"]
+        return [dict(zip(columns, row)) for row in result["rows"]]
+
+    def query_result(self, cypher: str, params: Optional[Mapping[str, Any]] = None, *,
+                     limit: Optional[int] = None, timeout_ms: Optional[int] = None,
+                     memory_limit_mb: Optional[int] = None) -> Dict[str, Any]:
+        """The server's whole answer to a query: ``{columns, rows, stats}`` (or the plan)."""
+        body = _without_none({"query": cypher, "params": dict(params) if params else None,
+                              "limit": limit, "timeout_ms": timeout_ms,
+                              "memory_limit_mb": memory_limit_mb})
+        return self._json("POST", "/v1/query", body=body)
+
+    def query_df(self, cypher: str, params: Optional[Mapping[str, Any]] = None, **limits: Any):
+        """Runs a query into a pandas DataFrame, one column per returned column, in order.
+
+        Needs pandas (``pip install './tools/python[pandas]'`` or Debian's python3-pandas).
+        """
+        try:
+            import pandas
+        except ImportError as error:
+            raise ImportError("Client.query_df needs pandas: pip install pandas, or install "
+                              "Debian's python3-pandas") from error
+        result = self.query_result(cypher, params, **limits)
+        return pandas.DataFrame(result["rows"], columns=result["columns"])
+
+    # --- search and insights -------------------------------------------------------------
+
+    def search(self, text: Optional[str] = None, *, types: Optional[List[str]] = None,
+               k: Optional[int] = None, mode: Optional[str] = None,
+               filter: Optional[Mapping[str, Any]] = None, **fields: Any) -> List[Dict[str, Any]]:
+        """Similar hypotheses, learnings, experiments and assets, best first (POST /v1/search)."""
+        body = _without_none({"text": text, "types": types, "k": k, "mode": mode,
+                              "filter": filter, **fields})
+        return self._json("POST", "/v1/search", body=body)["hits"]
+
+    def similar_tests(self, hypothesis: Optional[str] = None, **fields: Any) -> List[Dict[str, Any]]:
+        """Past tests like a draft one, best first (POST /v1/recommendations/similar-tests).
+
+        Fields: channel, segment, metric, campaign, asset_kinds, k, as_of (see the API page).
+        """
+        body = _without_none({"hypothesis": hypothesis, **fields})
+        return self._json("POST", "/v1/recommendations/similar-tests", body=body)["recommendations"]
+
+    def patterns(self, **filters: Any) -> List[Dict[str, Any]]:
+        """Features shared by concluded tests with their pooled lift (GET /v1/patterns).
+
+        Filters: channel, segment, metric, min_tests, limit.
+        """
+        return self._json("GET", "/v1/patterns", params=_without_none(filters))["patterns"]
+
+    def forecast(self, candidates: Iterable[Mapping[str, str]],
+                 hypothesis: Optional[str] = None, **fields: Any) -> Dict[str, Any]:
+        """Forecasts candidate variants ``[{"name", "text"}]`` of a draft test (POST /v1/forecast).
+
+        Returns the whole answer: per candidate p_best, p_beats, expected lift and intervals
+        when a model is trained, the meta-analytic estimate, and what they rest on.
+        """
+        body = _without_none({"hypothesis": hypothesis,
+                              "candidates": [dict(candidate) for candidate in candidates],
+                              **fields})
+        return self._json("POST", "/v1/forecast", body=body)
+
+    def program_stats(self, **filters: Any) -> Dict[str, Any]:
+        """Program metrics (GET /v1/stats/program); filters: from, to (YYYY-MM-DD), team."""
+        return self._json("GET", "/v1/stats/program", params=_without_none(filters))
+
+    # --- nodes ---------------------------------------------------------------------------
+
+    def get_node(self, type: str, key: str) -> Dict[str, Any]:
+        """A node: ``{type, key, properties, version, created_at, updated_at}``."""
+        return self._json("GET", self._node_path(type, key))
+
+    def put_node(self, type: str, key: str, properties: Mapping[str, Any]) -> Dict[str, Any]:
+        """Creates or replaces a node; the answer's ``outcome`` says which."""
+        return self._json("PUT", self._node_path(type, key), body={"properties": dict(properties)})
+
+    # --- bulk ----------------------------------------------------------------------------
+
+    def export(self, types: Optional[Iterable[str]] = None,
+               since: Optional[str] = None) -> Iterator[Dict[str, Any]]:
+        """The graph as import records (``{"node": ...}`` then ``{"edge": ...}``), streamed.
+
+        A generator: records are read from the connection as they are consumed, so a graph of
+        any size is followed in constant memory. ``since`` is a date or RFC 3339 datetime.
+        """
+        params = _without_none({"types": ",".join(types) if types else None, "since": since})
+        response = self._open("GET", "/v1/export", params=params)
+        try:
+            for line in response:
+                if line.strip():
+                    yield json.loads(line)
+        except OSError as error:
+            raise ConnectionFailed(f"the export stream broke: {error}") from error
+        finally:
+            response.close()
+
+    def import_jsonl(self, records: JsonLines, *, atomic: Optional[bool] = None,
+                     batch_size: Optional[int] = None,
+                     chunk_bytes: int = DEFAULT_IMPORT_CHUNK_BYTES) -> Dict[str, Any]:
+        """Imports JSON Lines (POST /v1/import) and returns the server's report.
+
+        ``records``: dicts (``{"node": {...}}`` or ``{"edge": {...}}``), JSON Lines text or
+        bytes, an open file, or a path. Bad lines are reported by line number and the rest
+        written; with ``atomic=True`` all lines are sent in one body and written all or
+        nothing. Larger inputs go in bodies of at most ``chunk_bytes``, the reports summed.
+        """
+        lines = _jsonl_lines(records)
+        params = _without_none({"atomic": None if atomic is None else str(bool(atomic)).lower(),
+                                "batch_size": batch_size})
+        if atomic:
+            chunk_bytes = 1 << 62
+        report: Optional[Dict[str, Any]] = None
+        first_line, line_number = 1, 0
+        chunk: List[bytes] = []
+        size = 0
+
+        def send() -> None:
+            nonlocal report, chunk, size, first_line
+            answer = self._json("POST", "/v1/import", params={**params, "first_line": first_line},
+                                data=b"".join(chunk), content_type="application/x-ndjson")
+            report = answer if report is None else _merge_reports(report, answer)
+            first_line, chunk, size = line_number + 1, [], 0
+
+        for line in lines:
+            if chunk and size + len(line) > chunk_bytes:
+                send()
+            line_number += 1
+            chunk.append(line)
+            size += len(line)
+        if chunk or report is None:
+            send()
+        return report  # type: ignore[return-value]
+
+    # --- the change feed ------------------------------------------------------------------
+
+    def changes(self, since: int = 0, *, types: Optional[Iterable[str]] = None,
+                limit: Optional[int] = None, wait: Optional[int] = None):
+        """Change-log records after sequence ``since`` (GET /v1/changes), oldest first.
+
+        Returns ``(records, next_since)``: pass ``next_since`` as the next ``since`` (it moves
+        past records the ``types`` filter skipped). ``wait`` (seconds, at most 30) holds an
+        empty answer until a change arrives.
+        """
+        params = _without_none({"since": since, "types": ",".join(types) if types else None,
+                                "limit": limit, "wait": wait})
+        timeout = max(self.timeout, (wait or 0) + 10)
+        with self._open("GET", "/v1/changes", params=params, timeout=timeout) as response:
+            try:
+                records = [json.loads(line) for line in response if line.strip()]
+            except OSError as error:
+                raise ConnectionFailed(f"GET /v1/changes: {error}") from error
+            next_since = int(response.headers.get("Expgraph-Next-Since", since))
+        if records:
+            next_since = max(next_since, records[-1]["sequence"])
+        return records, next_since
+
+    def follow(self, since: int = 0, *, types: Optional[Iterable[str]] = None,
+               wait: int = 25) -> Iterator[Dict[str, Any]]:
+        """Every change after ``since``, then each new one as it happens, without end.
+
+        Each record carries its ``sequence``: store the last one handled and pass it as
+        ``since`` after a restart to see every change exactly once.
+        """
+        while True:
+            records, since = self.changes(since, types=types, wait=wait)
+            yield from records
+
+    # --- the API itself ------------------------------------------------------------------
+
+    def openapi(self) -> Dict[str, Any]:
+        """The server's OpenAPI 3.1 description (GET /v1/openapi.json)."""
+        return self._json("GET", "/v1/openapi.json")
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    @staticmethod
+    def _node_path(type: str, key: str) -> str:
+        return "/v1/nodes/{}/{}".format(urllib.parse.quote(type, safe=""),
+                                        urllib.parse.quote(key, safe=""))
+
+    def _open(self, method: str, path: str, *, params: Optional[Mapping[str, Any]] = None,
+              body: Any = None, data: Optional[bytes] = None,
+              content_type: str = "application/json", timeout: Optional[float] = None):
+        url = self.url + path
+        if params:
+            url += "?" + urllib.parse.urlencode(params, doseq=True)
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+        if data is not None:
+            headers["Content-Type"] = content_type
+        if self.api_key:
+            headers["Authorization"] = "Bearer " + self.api_key
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            return urllib.request.urlopen(request, timeout=timeout or self.timeout)
+        except urllib.error.HTTPError as error:
+            with error:
+                raise error_from_response(error.code, error.read(), error.headers) from None
+        except (urllib.error.URLError, OSError) as error:
+            raise ConnectionFailed(f"{method} {url}: {getattr(error, 'reason', error)}") from error
+
+    def _json(self, method: str, path: str, **options: Any) -> Any:
+        with self._open(method, path, **options) as response:
+            try:
+                return json.loads(response.read())
+            except OSError as error:
+                raise ConnectionFailed(f"{method} {path}: {error}") from error
+
+
+def _jsonl_lines(records: JsonLines) -> Iterator[bytes]:
+    """Each record of ``records`` as one line of UTF-8 JSON, newline-terminated."""
+    if isinstance(records, (str, bytes)):
+        text = records.encode("utf-8") if isinstance(records, str) else records
+        source: Iterable[Any] = io.BytesIO(text)
+    elif isinstance(records, os.PathLike):
+        with open(records, "rb") as file:
+            yield from _jsonl_lines(file)
+        return
+    else:
+        source = records
+    for record in source:
+        if isinstance(record, Mapping):
+            yield (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+            continue
+        # Blank lines are sent too: the server counts them, so its line numbers stay the file's.
+        line = record.encode("utf-8") if isinstance(record, str) else record
+        yield line if line.endswith(b"\n") else line + b"\n"
+
+
+def _merge_reports(total: Dict[str, Any], part: Dict[str, Any]) -> Dict[str, Any]:
+    merged = dict(total)
+    merged["lines"] = total["lines"] + part["lines"]
+    merged["rejected"] = total["rejected"] + part["rejected"]
+    merged["rejections"] = total["rejections"] + part["rejections"]
+    for kind in ("nodes", "edges"):
+        merged[kind] = {outcome: total[kind].get(outcome, 0) + count
+                        for outcome, count in part[kind].items()}
+    return merged
