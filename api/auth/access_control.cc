@@ -66,6 +66,7 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       {"POST /v1/recommendations/similar-tests", Access::kReader},
       {"GET /v1/patterns", Access::kReader},
       {"POST /v1/forecast", Access::kReader},
+      {"GET /v1/models/forecast", Access::kReader},
       {"GET /v1/stats/program", Access::kReader},
       // Writes.
       {"PUT /v1/nodes/{type}/{key}", Access::kWriter},

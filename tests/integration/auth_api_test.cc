@@ -118,6 +118,7 @@ TEST_F(AuthApiTest, EveryRouteNeedsItsRole) {
        {{"hypothesis", "growth"}}},
       {"GET /v1/patterns", "GET", "/v1/patterns", nullptr},
       {"POST /v1/forecast", "POST", "/v1/forecast", {{"hypothesis", "growth"}}},
+      {"GET /v1/models/forecast", "GET", "/v1/models/forecast", nullptr},
       {"GET /v1/stats/program", "GET", "/v1/stats/program", nullptr},
       {"PUT /v1/nodes/{type}/{key}",
        "PUT",
