@@ -18,15 +18,20 @@
 
 namespace expgraph::insights {
 
-// The defaults are what bench_upworthy_forward_eval chose on the weeks before its evaluation
-// (docs/insights.md): liblinear, C = 0.001, the latest 5% of tests held out to calibrate.
+// The defaults are what bench_upworthy_forward_eval chose on validation windows before its
+// evaluation weeks (docs/insights.md): liblinear centred regression, C = 0.001, precision
+// weights, the latest 5% of tests held out to calibrate, intervals scaled by 1.15.
 struct ModelSettings {
+  ModelSettings() {
+    learner.learner = Learner::kCentredRegression;
+    learner.c = 0.001;
+  }
   FeatureOptions features;
   LearnerOptions learner;
   double calibration_share = 0.05;  // the latest tests held out to calibrate
   // Multiplies the conformal half-widths: > 1 when intervals fitted on the past under-cover
   // later tests (chosen on validation windows, never on the evaluated weeks).
-  double interval_scale = 1;
+  double interval_scale = 1.15;
   size_t min_tests = 20;            // concluded tests with >= 2 measured arms needed to train
 };
 

@@ -11,7 +11,9 @@ namespace {
 ExperimentCatalog catalog_of(const std::vector<std::string>& texts) {
   ExperimentCatalog c;
   for (size_t i = 0; i < texts.size(); ++i) {
-    c.add_asset({"a" + std::to_string(i), "headline", texts[i], {}});
+    std::string key = "a";  // not "a" + std::to_string(i): GCC 12's -Wrestrict false positive
+    key += std::to_string(i);
+    c.add_asset({key, "headline", texts[i], {}});
   }
   c.finish();
   return c;

@@ -21,6 +21,7 @@ std::vector<NamedFeature> headline(const std::string& text) {
 TEST(LearnedForecasterTest, LearnsTheWordThatRaisesTheRateAndExplainsIt) {
   const ExperimentCatalog c = synthetic_catalog();
   ModelSettings settings;
+  settings.learner.learner = Learner::kLogistic;
   auto model = train_forecast_model(c, "", settings);
   ASSERT_TRUE(model.ok()) << model.status().to_string();
   const auto p = predict_candidates(
@@ -123,7 +124,7 @@ TEST(LearnedForecasterTest, CentredRegressionLearnsTheWordAsALift) {
 
 TEST(LearnedForecasterTest, LiftsAgainstANamedControl) {
   const ExperimentCatalog c = synthetic_catalog();
-  auto model = train_forecast_model(c, "", ModelSettings{});
+  auto model = train_forecast_model(c, "", ModelSettings{});  // the server's default learner
   ASSERT_TRUE(model.ok()) << model.status().to_string();
   const std::vector<std::vector<NamedFeature>> candidates = {headline("Amazing tale of rivers"),
                                                              headline("Ancient tale of rivers")};
@@ -137,7 +138,8 @@ TEST(LearnedForecasterTest, LiftsAgainstANamedControl) {
   EXPECT_NEAR(by_control[0].lift, (1 + by_mean[0].lift) / (1 + by_mean[1].lift) - 1, 1e-12);
   EXPECT_GT(by_control[0].lift, by_mean[0].lift);
   // Its interval has the control's half-width, calibrated on held-out pairs.
-  const double half = (*model)->calibration.control_half_width(0.8);
+  const double half =
+      (*model)->settings.interval_scale * (*model)->calibration.control_half_width(0.8);
   EXPECT_GT(half, 0);
   EXPECT_NEAR(by_control[0].intervals[0].second.second - by_control[0].lift, half, 1e-12);
   // The probabilities do not depend on the control.
