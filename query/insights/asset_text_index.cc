@@ -51,13 +51,19 @@ std::vector<AssetMatch> AssetTextIndex::matches(const std::string& text, size_t 
     if (it != postings_.end()) words.push_back({&it->second, weight});
   }
   const double norm = std::sqrt(sum);
-  std::unordered_map<size_t, double> dot;
+  // Dense accumulation (one slot per asset, and the list of those touched): common words have
+  // thousands of postings, and a hash map there costs more than the rest of the forecast.
+  std::vector<double> dot(assets_, 0.0);
+  std::vector<size_t> touched;
   for (const auto& [postings, weight] : words) {
-    for (const Posting& p : *postings) dot[p.asset] += p.weight * weight / norm;
+    for (const Posting& p : *postings) {
+      if (dot[p.asset] == 0) touched.push_back(p.asset);
+      dot[p.asset] += p.weight * weight / norm;
+    }
   }
   std::vector<AssetMatch> out;
-  out.reserve(dot.size());
-  for (const auto& [asset, similarity] : dot) out.push_back({asset, std::min(1.0, similarity)});
+  out.reserve(touched.size());
+  for (size_t asset : touched) out.push_back({asset, std::min(1.0, dot[asset])});
   auto better = [](const AssetMatch& a, const AssetMatch& b) {
     return a.similarity != b.similarity ? a.similarity > b.similarity : a.asset < b.asset;
   };

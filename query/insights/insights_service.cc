@@ -15,7 +15,8 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kTextHits = 200;
-constexpr size_t kContributions = 5;  // per direction and candidate
+constexpr size_t kForecastTextHits = 30;  // at least; 3 x the draft's k when that is more
+constexpr size_t kContributions = 5;      // per direction and candidate
 constexpr size_t kClosestTests = 3;
 
 constexpr char kCombination[] =
@@ -163,12 +164,12 @@ Result<std::shared_ptr<const ExperimentCatalog>> InsightsService::catalog() {
 }
 
 Result<std::unordered_map<size_t, double>> InsightsService::text_scores(
-    const ExperimentCatalog& catalog, const DraftTest& draft) const {
+    const ExperimentCatalog& catalog, const DraftTest& draft, size_t k) const {
   std::unordered_map<size_t, double> scores;
   if (similarity_ == nullptr || draft.hypothesis.empty()) return scores;
   similarity::SearchRequest request;
   request.text = draft.hypothesis;
-  request.k = kTextHits;
+  request.k = k;
   auto hits = similarity_->search(request);
   if (!hits.ok()) return hits.status();
   std::map<std::string, size_t> index;
@@ -280,7 +281,9 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
   auto snapshot = catalog();
   if (!snapshot.ok()) return snapshot.status();
   const ExperimentCatalog& c = **snapshot;
-  auto text = text_scores(c, draft);
+  // The prior's similar tests need the best text hits only (the draft's k of them are kept):
+  // fewer hits than the similar-tests route asks for keep the route within its time budget.
+  auto text = text_scores(c, draft, std::max<size_t>(kForecastTextHits, 3 * draft.k));
   if (!text.ok()) return text.status();
   const std::vector<Recommendation> similar = recommend_similar_tests(c, draft, *text);
   const std::shared_ptr<const AssetTextIndex> asset_index = asset_text(*snapshot);

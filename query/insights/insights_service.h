@@ -62,8 +62,10 @@ class InsightsService {
   Result<std::shared_ptr<const ExperimentCatalog>> catalog();
 
  private:
+  // `k`: the text hits asked of the SimilarityIndex (each costs node and context reads).
   Result<std::unordered_map<size_t, double>> text_scores(const ExperimentCatalog& catalog,
-                                                         const DraftTest& draft) const;
+                                                         const DraftTest& draft,
+                                                         size_t k = 200) const;
   // The AssetTextIndex of `catalog` (built on first use for each snapshot).
   std::shared_ptr<const AssetTextIndex> asset_text(
       const std::shared_ptr<const ExperimentCatalog>& catalog);
