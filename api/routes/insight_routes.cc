@@ -2,8 +2,8 @@
 //   POST /v1/recommendations/similar-tests  {"hypothesis", "channel", "segment", "metric",
 //        "campaign", "asset_kinds": [...], "k", "as_of"}
 //   GET  /v1/patterns?channel=&segment=&metric=&min_tests=&limit=
-//   POST /v1/forecast  the similar-tests body plus "candidates": [{"name", "text"}],
-//        "min_tests", "min_similarity"
+//   POST /v1/forecast  the similar-tests body plus "candidates": [{"name", "text"}] (required,
+//        at least one), "control" (a candidate's name), "min_tests", "min_similarity"
 //   GET  /v1/models/forecast  the learned forecast model in use (cut-off, trained_at, figures)
 //   GET  /v1/stats/program?from=&to=&team=
 // Bodies are strict (unknown fields are 400); dates are YYYY-MM-DD.
@@ -137,7 +137,7 @@ Status forecast(insights::InsightsService& service, const httplib::Request& requ
   EXPGRAPH_RETURN_IF_ERROR(
       check_fields(*body,
                    {"hypothesis", "channel", "segment", "metric", "campaign", "asset_kinds", "k",
-                    "as_of", "candidates", "min_tests", "min_similarity"},
+                    "as_of", "candidates", "control", "min_tests", "min_similarity"},
                    "the body"));
   DraftTest draft;
   EXPGRAPH_RETURN_IF_ERROR(parse_draft(*body, draft));
@@ -149,6 +149,9 @@ Status forecast(insights::InsightsService& service, const httplib::Request& requ
   auto min_similarity = number_field(*body, "min_similarity", options.min_similarity, 0, 1);
   if (!min_similarity.ok()) return min_similarity.status();
   options.min_similarity = *min_similarity;
+  auto control = optional_string(*body, "control");
+  if (!control.ok()) return control.status();
+  options.control = control->value_or("");
   std::vector<insights::CandidateVariant> candidates;
   if (auto it = body->find("candidates"); it != body->end() && !it->is_null()) {
     if (!it->is_array() || it->size() > kMaxCandidates) {

@@ -8,9 +8,7 @@
 
 namespace expgraph::insights {
 
-namespace {
-
-std::vector<std::string> words_of(const std::string& text) {
+std::vector<std::string> text_words(const std::string& text) {
   std::vector<std::string> words;
   std::string current;
   for (char raw : text) {
@@ -25,6 +23,8 @@ std::vector<std::string> words_of(const std::string& text) {
   if (!current.empty()) words.push_back(std::move(current));
   return words;
 }
+
+namespace {
 
 // FNV-1a: stable across builds and platforms, so a stored model keeps its meaning.
 uint64_t fnv1a(const std::string& text) {
@@ -63,7 +63,7 @@ std::vector<NamedFeature> arm_feature_names(const std::vector<const AssetFacts*>
       continue;
     }
     has_text = true;
-    const std::vector<std::string> words = words_of(asset->text);
+    const std::vector<std::string> words = text_words(asset->text);
     word_count += words.size();
     char_count += asset->text.size();
     for (size_t i = 0; i < words.size(); ++i) {

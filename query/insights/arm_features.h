@@ -39,6 +39,9 @@ using SparseVector = std::vector<std::pair<uint32_t, float>>;
 
 TestContext test_context(const ExperimentFacts& experiment);
 
+// The lower-cased words of a text (letters, digits, apostrophes and non-ASCII bytes).
+std::vector<std::string> text_words(const std::string& text);
+
 // The named features of an arm made of `assets` in `context`.
 std::vector<NamedFeature> arm_feature_names(const std::vector<const AssetFacts*>& assets,
                                             const TestContext& context,

@@ -5,18 +5,38 @@ namespace expgraph::insights {
 using nlohmann::json;
 
 // The options are stored field by field under their C++ names.
-NLOHMANN_JSON_SERIALIZE_ENUM(Learner, {{Learner::kLogistic, "liblinear_logistic"},
-                                       {Learner::kBoostedTrees, "xgboost_rank_pairwise"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(Learner,
+                             {{Learner::kLogistic, "liblinear_logistic"},
+                              {Learner::kBoostedTrees, "xgboost_rank_pairwise"},
+                              {Learner::kCentredRegression, "liblinear_centred_regression"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FeatureOptions, words, bigrams, headline, kinds_and_tags,
                                    asset_keys, context_crosses, hash_bits)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LearnerOptions, learner, weight_by_certainty, c, copies, rounds,
-                                   depth, eta, min_child_weight, subsample, colsample, threads)
+// With defaults: a model stored before a field existed still decodes.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LearnerOptions, learner, weight_by_certainty, c, l1,
+                                                copies, rounds, depth, eta, min_child_weight,
+                                                subsample, colsample, threads)
+
+namespace {
+
+json widths_json(const std::vector<std::pair<double, double>>& widths) {
+  json out = json::object();
+  for (const auto& [level, width] : widths) {
+    out[std::to_string(static_cast<int>(std::lround(level * 100)))] = width;
+  }
+  return out;
+}
+
+std::vector<std::pair<double, double>> widths_of(const json& widths) {
+  std::vector<std::pair<double, double>> out;
+  for (const auto& [level, width] : widths.items()) {
+    out.push_back({std::stod(level) / 100, width.get<double>()});
+  }
+  return out;
+}
+
+}  // namespace
 
 json model_description(const ForecastModel& m) {
-  json widths = json::object();
-  for (const auto& [level, width] : m.calibration.half_widths) {
-    widths[std::to_string(static_cast<int>(std::lround(level * 100)))] = width;
-  }
   return {{"cutoff", m.cutoff.empty() ? json(nullptr) : json(m.cutoff)},
           {"trained_at", m.trained_at},
           {"learner", learner_name(m.settings.learner.learner)},
@@ -25,12 +45,14 @@ json model_description(const ForecastModel& m) {
           {"features", m.settings.features},
           {"learner_options", m.settings.learner},
           {"calibration_share", m.settings.calibration_share},
+          {"interval_scale", m.settings.interval_scale},
           {"min_tests", m.settings.min_tests},
           {"calibration",
            {{"temperature", m.calibration.temperature},
             {"slope", m.calibration.slope},
             {"arms", m.calibration.arms},
-            {"half_widths", std::move(widths)}}},
+            {"half_widths", widths_json(m.calibration.half_widths)},
+            {"control_half_widths", widths_json(m.calibration.control_half_widths)}}},
           {"validation",
            {{"tests", m.validation.tests},
             {"pairs", m.validation.pairs},
@@ -51,14 +73,16 @@ Result<std::unique_ptr<ForecastModel>> decode_forecast_model(const std::string& 
     m->settings.features = d.at("features").get<FeatureOptions>();
     m->settings.learner = d.at("learner_options").get<LearnerOptions>();
     m->settings.calibration_share = d.at("calibration_share");
+    m->settings.interval_scale = d.value("interval_scale", 1.0);
     m->settings.min_tests = d.at("min_tests");
     const json& c = d.at("calibration");
     m->calibration.temperature = c.at("temperature");
     m->calibration.slope = c.at("slope");
     m->calibration.arms = c.at("arms");
-    for (const auto& [level, width] : c.at("half_widths").items()) {
-      m->calibration.half_widths.push_back({std::stod(level) / 100, width.get<double>()});
-    }
+    m->calibration.half_widths = widths_of(c.at("half_widths"));
+    // A model stored before intervals against a control existed lacks them: it does not decode
+    // and is retrained.
+    m->calibration.control_half_widths = widths_of(c.at("control_half_widths"));
     const json& v = d.at("validation");
     m->validation.tests = v.at("tests");
     m->validation.pairs = v.at("pairs");

@@ -70,10 +70,17 @@ bool ForecastModelKeeper::refresh(std::shared_ptr<const ExperimentCatalog> catal
   const size_t available = trainable_tests(*catalog);
   if (model && available < model->experiments + options_.retrain_after) return false;
   if (!model && !last_error().empty() && available < options_.settings.min_tests) return false;
+  const std::string cutoff = cutoff_for(*catalog);
+  start(std::move(catalog), cutoff, true);
+  return true;
+}
+
+void ForecastModelKeeper::start(std::shared_ptr<const ExperimentCatalog> catalog,
+                                std::string cutoff, bool as_current) {
   if (trainer_.joinable()) trainer_.join();
   training_.store(true);
-  trainer_ = std::thread([this, catalog = std::move(catalog)] { train(catalog); });
-  return true;
+  trainer_ = std::thread([this, catalog = std::move(catalog), cutoff = std::move(cutoff),
+                          as_current] { train(catalog, cutoff, as_current); });
 }
 
 void ForecastModelKeeper::wait() {
@@ -81,44 +88,70 @@ void ForecastModelKeeper::wait() {
   if (trainer_.joinable()) trainer_.join();
 }
 
-void ForecastModelKeeper::train(std::shared_ptr<const ExperimentCatalog> catalog) {
-  auto trained = train_forecast_model(*catalog, cutoff_for(*catalog), options_.settings);
+void ForecastModelKeeper::keep(std::shared_ptr<const ForecastModel> model) {
+  if (!model || options_.kept_models == 0) return;
+  kept_[model->cutoff] = std::move(model);
+  while (kept_.size() > options_.kept_models) kept_.erase(kept_.begin());
+}
+
+void ForecastModelKeeper::train(std::shared_ptr<const ExperimentCatalog> catalog,
+                                const std::string& cutoff, bool as_current) {
+  auto trained = train_forecast_model(*catalog, cutoff, options_.settings);
   std::string error;
-  if (trained.ok()) {
+  if (trained.ok() && as_current) {
     const ForecastModel& m = **trained;
     const Status stored = put_derived_state(
         graph_,
         {{kDescriptionName, model_description(m).dump()}, {kRankingName, m.ranking->save()}});
     if (!stored.ok()) error = "the model was trained but not stored: " + stored.to_string();
-  } else {
+  } else if (!trained.ok()) {
     error = trained.status().to_string();
   }
   {
     std::lock_guard lock(mutex_);
-    if (trained.ok()) {
+    if (trained.ok() && as_current) {
+      keep(std::move(model_));  // it still answers forecasts as of dates before the new cut-off
       model_ = std::move(trained).value();
-      as_of_models_.clear();
+    } else if (trained.ok()) {
+      keep(std::move(trained).value());
     }
-    last_error_ = error;
+    if (as_current) {
+      last_error_ = error;
+    } else if (!error.empty() && failed_cutoffs_.size() < 64) {
+      failed_cutoffs_[cutoff] = error;
+    }
   }
   training_.store(false);
 }
 
-Result<std::shared_ptr<const ForecastModel>> ForecastModelKeeper::model_as_of(
-    const ExperimentCatalog& catalog, const std::string& as_of) {
-  std::shared_ptr<const ForecastModel> model = current();
-  if (as_of.empty() || (model && model->cutoff <= as_of)) return model;
+ForecastModelKeeper::AsOfModel ForecastModelKeeper::model_as_of(
+    std::shared_ptr<const ExperimentCatalog> catalog, const std::string& as_of) {
   {
     std::lock_guard lock(mutex_);
-    if (auto it = as_of_models_.find(as_of); it != as_of_models_.end()) return it->second;
+    if (as_of.empty()) return {model_, last_error_};
+    if (model_ && model_->cutoff <= as_of) return {model_, ""};
+    // The newest kept cut-off not after as_of.
+    auto it = kept_.upper_bound(as_of);
+    if (it != kept_.begin()) return {std::prev(it)->second, ""};
+    if (auto failed = failed_cutoffs_.find(as_of); failed != failed_cutoffs_.end()) {
+      return {nullptr, failed->second};
+    }
   }
-  auto trained = train_forecast_model(catalog, as_of, options_.settings);
-  if (!trained.ok()) return trained.status();
-  std::shared_ptr<const ForecastModel> past = std::move(trained).value();
+  std::lock_guard trainer_lock(trainer_mutex_);
+  if (!training_.load() && catalog) {
+    start(std::move(catalog), as_of, false);
+    return {nullptr, "no kept model has a cut-off on or before " + as_of + ": one cut off at " +
+                         as_of + " is training in the background; ask again in a few seconds"};
+  }
+  return {nullptr, "no kept model has a cut-off on or before " + as_of +
+                       " and another model is training; ask again in a few seconds"};
+}
+
+std::vector<std::string> ForecastModelKeeper::kept_cutoffs() const {
   std::lock_guard lock(mutex_);
-  if (as_of_models_.size() >= options_.as_of_cache) as_of_models_.erase(as_of_models_.begin());
-  as_of_models_[as_of] = past;
-  return past;
+  std::vector<std::string> out;
+  for (const auto& [cutoff, model] : kept_) out.push_back(cutoff);
+  return out;
 }
 
 }  // namespace expgraph::insights

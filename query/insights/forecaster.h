@@ -21,6 +21,9 @@ struct ForecastOptions {
   size_t min_tests = 3;         // distinct past experiments an estimate must rest on
   double min_similarity = 0.5;  // of an asset's text to a candidate's, to count as evidence
   std::string before;           // only past tests started before this date; "" = all
+  // The candidate named as the control: the learned model's expected lifts are against it.
+  // "" = against the set's mean. InsightsService::forecast checks that it names a candidate.
+  std::string control;
 };
 
 // A past asset that resembles a candidate's text.

@@ -1,7 +1,6 @@
 #include "query/insights/insights_service.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -16,7 +15,8 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kTextHits = 200;
-constexpr size_t kContributions = 5;  // per direction and candidate
+constexpr size_t kForecastTextHits = 30;  // at least; 3 x the draft's k when that is more
+constexpr size_t kContributions = 5;      // per direction and candidate
 constexpr size_t kClosestTests = 3;
 
 constexpr char kCombination[] =
@@ -24,7 +24,10 @@ constexpr char kCombination[] =
     "every concluded test started before its cut-off). The meta-analytic estimate in 'forecast' "
     "pools past arms with the same or near-identical assets; where it is 'ok' it is direct "
     "evidence and is reported beside the model's, against its own baseline arm. Without a "
-    "model, best_candidates ranks by the meta-analytic estimate.";
+    "model, best_candidates ranks by the meta-analytic estimate. A candidate has evidence when "
+    "past arms with near-identical text give it a meta-analytic number or the model has seen "
+    "some of its words in past tests; one without evidence ranks after every one with it and "
+    "is never among best_candidates, which is empty when no candidate has evidence.";
 
 // NaN and infinities are not JSON numbers: null.
 json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
@@ -69,15 +72,9 @@ json estimate_json(const ExperimentCatalog& catalog, const Estimate& e) {
   return out;
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 // The learned model's part of one candidate.
 json learned_candidate(const CandidatePrediction& p, const std::vector<std::string>& names,
-                       size_t self) {
+                       size_t self, const std::string& control) {
   json beats = json::object();
   for (size_t j = 0; j < names.size(); ++j) {
     if (j != self) beats[names[j]] = p.p_beats[j];
@@ -93,10 +90,16 @@ json learned_candidate(const CandidatePrediction& p, const std::vector<std::stri
     if (f.value > 0 && up.size() < kContributions) up.push_back(std::move(entry));
     if (f.value < 0 && down.size() < kContributions) down.push_back(std::move(entry));
   }
+  json lift = {{"lift", p.lift}, {"intervals", std::move(intervals)}};
+  if (control.empty()) {
+    lift["against"] = "set_mean";
+  } else {
+    lift["against"] = "control";
+    lift["control"] = control;
+  }
   return {{"p_best", p.p_best},
           {"p_beats", std::move(beats)},
-          {"expected_lift",
-           {{"lift", p.lift}, {"against", "set_mean"}, {"intervals", std::move(intervals)}}},
+          {"expected_lift", std::move(lift)},
           {"contributions", {{"up", std::move(up)}, {"down", std::move(down)}}}};
 }
 
@@ -161,12 +164,12 @@ Result<std::shared_ptr<const ExperimentCatalog>> InsightsService::catalog() {
 }
 
 Result<std::unordered_map<size_t, double>> InsightsService::text_scores(
-    const ExperimentCatalog& catalog, const DraftTest& draft) const {
+    const ExperimentCatalog& catalog, const DraftTest& draft, size_t k) const {
   std::unordered_map<size_t, double> scores;
   if (similarity_ == nullptr || draft.hypothesis.empty()) return scores;
   similarity::SearchRequest request;
   request.text = draft.hypothesis;
-  request.k = kTextHits;
+  request.k = k;
   auto hits = similarity_->search(request);
   if (!hits.ok()) return hits.status();
   std::map<std::string, size_t> index;
@@ -186,29 +189,14 @@ Result<std::unordered_map<size_t, double>> InsightsService::text_scores(
   return scores;
 }
 
-Result<std::vector<AssetMatch>> InsightsService::asset_matches(const ExperimentCatalog& catalog,
-                                                               const std::string& text) const {
-  std::vector<AssetMatch> matches;
-  if (text.empty()) return matches;
-  if (similarity_ == nullptr) {
-    const std::string wanted = lower(text);
-    for (size_t i = 0; i < catalog.assets.size(); ++i) {
-      if (lower(catalog.assets[i].text) == wanted) matches.push_back({i, 1.0});
-    }
-    return matches;
+std::shared_ptr<const AssetTextIndex> InsightsService::asset_text(
+    const std::shared_ptr<const ExperimentCatalog>& catalog) {
+  std::lock_guard lock(mutex_);
+  if (asset_text_catalog_ != catalog) {
+    asset_text_ = std::make_shared<const AssetTextIndex>(*catalog);
+    asset_text_catalog_ = catalog;
   }
-  similarity::SearchRequest request;
-  request.text = text;
-  request.types = {"Asset"};
-  request.k = kTextHits;
-  request.mode = similarity::SearchMode::kVector;  // cosine: a similarity with a meaning
-  auto hits = similarity_->search(request);
-  if (!hits.ok()) return hits.status();
-  for (const auto& hit : *hits) {
-    auto it = catalog.asset_index.find(hit.node.key);
-    if (it != catalog.asset_index.end()) matches.push_back({it->second, hit.score});
-  }
-  return matches;
+  return asset_text_;
 }
 
 Result<json> InsightsService::similar_tests(const DraftTest& draft) {
@@ -273,41 +261,56 @@ Result<json> InsightsService::patterns(const PatternFilter& filter, size_t limit
 Result<json> InsightsService::forecast(const DraftTest& draft,
                                        const std::vector<CandidateVariant>& candidates,
                                        const ForecastOptions& options) {
+  if (candidates.empty()) {
+    return Status::unprocessable(
+        "no_candidates",
+        "a forecast ranks candidate variants: give \"candidates\": [{\"name\", \"text\"}, ...]; "
+        "what similar past tests achieved is POST /v1/recommendations/similar-tests");
+  }
+  std::vector<std::string> names;
+  for (const CandidateVariant& candidate : candidates) names.push_back(candidate.name);
+  std::optional<size_t> control;
+  if (!options.control.empty()) {
+    auto it = std::find(names.begin(), names.end(), options.control);
+    if (it == names.end()) {
+      return Status::unprocessable("unknown_control",
+                                   "\"control\" names no candidate: \"" + options.control + "\"");
+    }
+    control = static_cast<size_t>(it - names.begin());
+  }
   auto snapshot = catalog();
   if (!snapshot.ok()) return snapshot.status();
   const ExperimentCatalog& c = **snapshot;
-  auto text = text_scores(c, draft);
+  // The prior's similar tests need the best text hits only (the draft's k of them are kept):
+  // fewer hits than the similar-tests route asks for keep the route within its time budget.
+  auto text = text_scores(c, draft, std::max<size_t>(kForecastTextHits, 3 * draft.k));
   if (!text.ok()) return text.status();
   const std::vector<Recommendation> similar = recommend_similar_tests(c, draft, *text);
-  std::vector<std::string> names;
+  const std::shared_ptr<const AssetTextIndex> asset_index = asset_text(*snapshot);
   std::vector<std::vector<AssetMatch>> matches;
   for (const CandidateVariant& candidate : candidates) {
-    auto found = asset_matches(c, candidate.text);
-    if (!found.ok()) return found.status();
-    names.push_back(candidate.name);
-    matches.push_back(std::move(found).value());
+    matches.push_back(asset_index->matches(candidate.text, kTextHits));
   }
   const Forecast f = insights::forecast(c, similar, names, matches, options);
 
-  // The learned model: never waits for a background training (catalog() started one if it was
-  // due); a past as_of may train one.
-  auto model = keeper_.model_as_of(c, draft.as_of);
+  // The learned model: never waits for a training. A retrain due since the last snapshot starts
+  // here if none ran; a past as_of gets the newest kept model cut off by then, or starts one.
+  keeper_.refresh(*snapshot);
+  const ForecastModelKeeper::AsOfModel chosen = keeper_.model_as_of(*snapshot, draft.as_of);
   json model_json;
   std::vector<CandidatePrediction> learned;
-  if (!model.ok()) {
-    model_json = {{"status", "insufficient_evidence"}, {"reason", model.status().to_string()}};
-  } else if (!*model) {
-    const std::string error = keeper_.last_error();
+  if (!chosen.model) {
     model_json = {{"status", keeper_.training() ? "training" : "insufficient_evidence"},
-                  {"reason", error.empty() ? json(nullptr) : json(error)}};
+                  {"reason", chosen.reason.empty() ? json(nullptr) : json(chosen.reason)}};
   } else {
-    const ForecastModel& m = **model;
+    const ForecastModel& m = *chosen.model;
     model_json = {{"status", "ok"},
                   {"cutoff", m.cutoff},
                   {"trained_at", m.trained_at},
                   {"learner", learner_name(m.settings.learner.learner)},
                   {"experiments", m.experiments},
                   {"pairs", m.pairs}};
+    if (!draft.as_of.empty()) model_json["as_of"] = draft.as_of;
     TestContext context;
     if (draft.channel) context.channels = {*draft.channel};
     if (draft.segment) context.segments = c.lineage(*draft.segment);
@@ -319,33 +322,62 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
       if (draft.asset_kinds.size() == 1) asset.kind = draft.asset_kinds.front();
       features.push_back(arm_feature_names({&asset}, context, m.settings.features));
     }
-    learned = predict_candidates(m, features, 2 * kContributions);
+    learned = predict_candidates(m, features, 2 * kContributions, control);
   }
+
+  // Evidence: past arms with near-identical text (a meta-analytic number), or words the model
+  // has seen in past tests. A candidate without it is ranked after every candidate with it and
+  // is never among best_candidates.
+  std::vector<bool> evidenced(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    evidenced[i] =
+        f.candidates[i].estimate.sufficient || (!learned.empty() && learned[i].known_words > 0);
+  }
+  // The ranking key: the model's P(best), else the meta-analytic log-lift (the prior's for a
+  // candidate without a number, as top_candidates does).
+  std::vector<double> key(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const Estimate& e = f.candidates[i].estimate;
+    key[i] = !learned.empty() ? learned[i].p_best
+             : e.sufficient   ? e.log_lift
+                              : (f.prior.sufficient ? f.prior.log_lift : 0.0);
+  }
+  std::vector<size_t> order(candidates.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (evidenced[a] != evidenced[b]) return static_cast<bool>(evidenced[a]);
+    return key[a] > key[b];
+  });
+  std::vector<size_t> rank(candidates.size());
+  for (size_t r = 0; r < order.size(); ++r) rank[order[r]] = r + 1;
 
   json rendered = json::array();
   for (size_t i = 0; i < f.candidates.size(); ++i) {
     const CandidateForecast& candidate = f.candidates[i];
     json estimate = estimate_json(c, candidate.estimate);
     if (candidate.raw_lift) estimate["unshrunk_lift"] = number(*candidate.raw_lift);
-    json entry = {{"name", candidate.name},
-                  {"forecast", std::move(estimate)},
-                  {"closest_tests", closest_tests(c, matches[i], draft.as_of)}};
-    if (!learned.empty()) entry.update(learned_candidate(learned[i], names, i));
+    json entry = {
+        {"name", candidate.name},
+        {"rank", rank[i]},
+        {"evidence",
+         {{"has_evidence", static_cast<bool>(evidenced[i])},
+          {"past_tests", candidate.estimate.tests},
+          {"known_words", learned.empty() ? json(nullptr) : json(learned[i].known_words)}}},
+        {"forecast", std::move(estimate)},
+        {"closest_tests", closest_tests(c, matches[i], draft.as_of)}};
+    if (!learned.empty()) entry.update(learned_candidate(learned[i], names, i, options.control));
     rendered.push_back(std::move(entry));
   }
+  // The top candidate(s) among those with evidence (ties all named); none without evidence.
   json ranked = json::array();
-  if (!learned.empty()) {
-    double top = 0;
-    for (const CandidatePrediction& p : learned) top = std::max(top, p.p_best);
-    for (size_t i = 0; i < learned.size(); ++i) {
-      if (learned[i].p_best == top) ranked.push_back(names[i]);
+  if (evidenced[order.front()]) {
+    for (size_t i : order) {
+      if (evidenced[i] && key[i] == key[order.front()]) ranked.push_back(names[i]);
     }
-  } else if (!candidates.empty()) {
-    for (size_t i : top_candidates(f)) ranked.push_back(f.candidates[i].name);
   }
   json tests = json::array();
   for (const Recommendation& r : similar) tests.push_back(c.experiments[r.experiment].key);
-  return json{{"prior", estimate_json(c, f.prior)},
+  json out = {{"prior", estimate_json(c, f.prior)},
               {"candidates", std::move(rendered)},
               {"best_candidates", std::move(ranked)},
               {"similar_tests", std::move(tests)},
@@ -353,6 +385,8 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
               {"model", std::move(model_json)},
               {"method", learned.empty() ? "meta_analysis" : "learned_model"},
               {"combination", kCombination}};
+  if (control) out["control"] = options.control;
+  return out;
 }
 
 Result<json> InsightsService::program(const ProgramFilter& filter) {

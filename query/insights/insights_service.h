@@ -1,7 +1,9 @@
 // InsightsService: what the insight routes call. Keeps a catalog snapshot of the graph (reloaded
 // when the graph's change-log sequence moves), asks the SimilarityIndex for text similarity
 // (exact text matching when there is none), keeps the learned forecast model (trained in the
-// background by a ForecastModelKeeper) and renders the answers as JSON.
+// background by a ForecastModelKeeper) and renders the answers as JSON. A forecast finds each
+// candidate's near-identical past assets in an AssetTextIndex built once per snapshot, not in
+// the SimilarityIndex (see asset_text_index.h).
 // Thread-safe: the snapshot is swapped under a mutex and shared read-only.
 #pragma once
 
@@ -11,6 +13,7 @@
 #include <unordered_map>
 
 #include "graph/graph_store.h"
+#include "query/insights/asset_text_index.h"
 #include "query/insights/experiment_catalog.h"
 #include "query/insights/forecast_model_keeper.h"
 #include "query/insights/forecaster.h"
@@ -59,16 +62,21 @@ class InsightsService {
   Result<std::shared_ptr<const ExperimentCatalog>> catalog();
 
  private:
+  // `k`: the text hits asked of the SimilarityIndex (each costs node and context reads).
   Result<std::unordered_map<size_t, double>> text_scores(const ExperimentCatalog& catalog,
-                                                         const DraftTest& draft) const;
-  Result<std::vector<AssetMatch>> asset_matches(const ExperimentCatalog& catalog,
-                                                const std::string& text) const;
+                                                         const DraftTest& draft,
+                                                         size_t k = 200) const;
+  // The AssetTextIndex of `catalog` (built on first use for each snapshot).
+  std::shared_ptr<const AssetTextIndex> asset_text(
+      const std::shared_ptr<const ExperimentCatalog>& catalog);
 
   GraphStore& graph_;
   const similarity::SimilarityIndex* similarity_;
   ForecastModelKeeper keeper_;
-  std::mutex mutex_;  // guards catalog_
+  std::mutex mutex_;  // guards catalog_, asset_text_, asset_text_catalog_
   std::shared_ptr<const ExperimentCatalog> catalog_;
+  std::shared_ptr<const AssetTextIndex> asset_text_;
+  std::shared_ptr<const ExperimentCatalog> asset_text_catalog_;  // what asset_text_ indexes
 };
 
 }  // namespace expgraph::insights

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ctime>
 #include <map>
+#include <set>
 
 #include "query/insights/pair_dataset.h"
 
@@ -96,13 +97,16 @@ Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCata
 
 std::vector<CandidatePrediction> predict_candidates(
     const ForecastModel& model, const std::vector<std::vector<NamedFeature>>& candidates,
-    size_t top) {
+    size_t top, std::optional<size_t> control) {
   const int bits = model.settings.features.hash_bits;
   std::vector<SparseVector> arms;
   for (const auto& named : candidates) arms.push_back(hash_features(named, bits));
   const std::vector<double> scores = model.ranking->scores(arms);
   const std::vector<double> best = best_probabilities(model.calibration, scores);
-  const std::vector<double> lifts = expected_lifts(model.calibration, scores);
+  const bool against_control = control && *control < candidates.size();
+  const std::vector<double> lifts =
+      against_control ? expected_lifts_against(model.calibration, scores, *control)
+                      : expected_lifts(model.calibration, scores);
   std::vector<CandidatePrediction> out(candidates.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
     CandidatePrediction& p = out[i];
@@ -113,14 +117,30 @@ std::vector<CandidatePrediction> predict_candidates(
       p.p_beats.push_back(i == j ? 0.5 : win_probability(model.calibration, scores[i], scores[j]));
     }
     for (double level : kIntervalLevels) {
-      const double half = model.calibration.half_width(level);
+      const double half = model.settings.interval_scale *
+                          (!against_control ? model.calibration.half_width(level)
+                           : i == *control  ? 0.0
+                                            : model.calibration.control_half_width(level));
       p.intervals.push_back({level, {lifts[i] - half, lifts[i] + half}});
     }
   }
-  if (top == 0 || candidates.empty()) return out;
+  if (candidates.empty()) return out;
+  const std::vector<Contributions> parts = model.ranking->contributions(arms);
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    std::set<uint32_t> known;
+    for (const auto& [index, value] : parts[i]) {
+      if (value != 0) known.insert(index);
+    }
+    std::set<uint32_t> counted;
+    for (const NamedFeature& f : candidates[i]) {
+      if (f.name.rfind("w:", 0) != 0 && f.name.rfind("b:", 0) != 0) continue;
+      const uint32_t index = feature_index(f.name, bits);
+      if (known.count(index) && counted.insert(index).second) ++out[i].known_words;
+    }
+  }
+  if (top == 0) return out;
   // A feature's part against the set: its contribution to this candidate minus its average
   // contribution over the set (features shared by every candidate cancel out).
-  const std::vector<Contributions> parts = model.ranking->contributions(arms);
   std::map<uint32_t, double> average;
   for (const Contributions& c : parts) {
     for (const auto& [index, value] : c) average[index] += value / candidates.size();

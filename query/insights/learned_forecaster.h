@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,12 +18,20 @@
 
 namespace expgraph::insights {
 
-// The defaults are what bench_upworthy_forward_eval chose on the weeks before its evaluation
-// (docs/insights.md): liblinear, C = 0.001, the latest 5% of tests held out to calibrate.
+// The defaults are what bench_upworthy_forward_eval chose on validation windows before its
+// evaluation weeks (docs/insights.md): liblinear centred regression, C = 0.001, precision
+// weights, the latest 5% of tests held out to calibrate, intervals scaled by 1.15.
 struct ModelSettings {
+  ModelSettings() {
+    learner.learner = Learner::kCentredRegression;
+    learner.c = 0.001;
+  }
   FeatureOptions features;
   LearnerOptions learner;
   double calibration_share = 0.05;  // the latest tests held out to calibrate
+  // Multiplies the conformal half-widths: > 1 when intervals fitted on the past under-cover
+  // later tests (chosen on validation windows, never on the evaluated weeks).
+  double interval_scale = 1.15;
   size_t min_tests = 20;            // concluded tests with >= 2 measured arms needed to train
 };
 
@@ -58,15 +67,19 @@ struct CandidatePrediction {
   double score = 0;
   double p_best = 0;
   std::vector<double> p_beats;  // by candidate index; the candidate's own entry is 0.5
-  double lift = 0;              // expected relative lift against the set's mean
+  double lift = 0;              // expected relative lift against the set's mean (or the control)
   std::vector<std::pair<double, std::pair<double, double>>> intervals;  // level -> (low, high)
   std::vector<FeatureContribution> contributions;  // largest |value| first, at most `top`
+  // Of its words and word pairs ("w:", "b:"), those the model has a weight for: 0 means the
+  // model has seen none of its text in past tests (only its shape: length, question, ...).
+  size_t known_words = 0;
 };
 
 // `candidates[i]`: candidate i's named features (arm_feature_names). `top` contributions each;
-// 0 skips them (faster).
+// 0 skips them (faster). With a `control` (a candidate's index), lifts and their intervals are
+// against it (its own lift is 0 with an empty interval), else against the set's mean.
 std::vector<CandidatePrediction> predict_candidates(
     const ForecastModel& model, const std::vector<std::vector<NamedFeature>>& candidates,
-    size_t top);
+    size_t top, std::optional<size_t> control = std::nullopt);
 
 }  // namespace expgraph::insights

@@ -32,23 +32,45 @@ double pair_log_loss(const std::vector<ScoredTest>& tests, double temperature) {
   return loss;
 }
 
-}  // namespace
+// Split-conformal half-widths: per level, the ceil((n + 1) level)-th smallest absolute error.
+std::vector<std::pair<double, double>> conformal_widths(std::vector<double> errors) {
+  std::sort(errors.begin(), errors.end());
+  std::vector<std::pair<double, double>> out;
+  for (double level : kIntervalLevels) {
+    double width = 0;
+    if (!errors.empty()) {
+      const double rank = std::ceil((static_cast<double>(errors.size()) + 1) * level);
+      width = errors[std::min(errors.size(), static_cast<size_t>(rank)) - 1];
+    }
+    out.push_back({level, width});
+  }
+  return out;
+}
 
-double LiftCalibration::half_width(double level) const {
+double width_for(const std::vector<std::pair<double, double>>& widths, double level) {
   double widest = 0;
-  for (const auto& [stored, width] : half_widths) {
+  for (const auto& [stored, width] : widths) {
     if (std::abs(stored - level) < 1e-9) return width;
     widest = std::max(widest, width);
   }
   return widest;
 }
 
+}  // namespace
+
+double LiftCalibration::half_width(double level) const { return width_for(half_widths, level); }
+
+double LiftCalibration::control_half_width(double level) const {
+  return width_for(control_half_widths, level);
+}
+
 LiftCalibration fit_calibration(const std::vector<ScoredTest>& tests) {
   LiftCalibration c;
-  // Temperature: a one-dimensional convex problem; golden-section search on [0, 4].
-  double lo = 0, hi = 4;
+  // Temperature: a one-dimensional convex problem; golden-section search on [0, 1000] (a
+  // centred regression's scores are lifts, a few hundredths apart, so it can be large).
+  double lo = 0, hi = 1000;
   const double ratio = (std::sqrt(5.0) - 1) / 2;
-  for (int step = 0; step < 60; ++step) {
+  for (int step = 0; step < 80; ++step) {
     const double a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo);
     if (pair_log_loss(tests, a) < pair_log_loss(tests, b)) {
       hi = b;
@@ -69,25 +91,24 @@ LiftCalibration fit_calibration(const std::vector<ScoredTest>& tests) {
     }
   }
   c.slope = xx > 0 ? xy / xx : 0;
-  std::vector<double> errors;
+  std::vector<double> errors, control_errors;
   for (const ScoredTest& t : tests) {
     const std::vector<double> predicted = expected_lifts(c, t.scores);
     const std::vector<double> realised = realised_lifts(t.rates);
     for (size_t i = 0; i < predicted.size(); ++i) {
       errors.push_back(std::abs(realised[i] - predicted[i]));
     }
-  }
-  std::sort(errors.begin(), errors.end());
-  c.arms = errors.size();
-  for (double level : kIntervalLevels) {
-    // Split-conformal: the ceil((n + 1) level)-th smallest error.
-    double width = 0;
-    if (!errors.empty()) {
-      const double rank = std::ceil((static_cast<double>(errors.size()) + 1) * level);
-      width = errors[std::min(errors.size(), static_cast<size_t>(rank)) - 1];
+    for (size_t j = 0; j < t.rates.size(); ++j) {
+      if (t.rates[j] <= 0) continue;
+      const std::vector<double> against = expected_lifts_against(c, t.scores, j);
+      for (size_t i = 0; i < t.rates.size(); ++i) {
+        if (i != j) control_errors.push_back(std::abs(t.rates[i] / t.rates[j] - 1 - against[i]));
+      }
     }
-    c.half_widths.push_back({level, width});
   }
+  c.arms = errors.size();
+  c.half_widths = conformal_widths(std::move(errors));
+  c.control_half_widths = conformal_widths(std::move(control_errors));
   return c;
 }
 
@@ -114,6 +135,14 @@ std::vector<double> expected_lifts(const LiftCalibration& calibration,
   const double centre = mean(scores);
   std::vector<double> lifts;
   for (double s : scores) lifts.push_back(calibration.slope * (s - centre));
+  return lifts;
+}
+
+std::vector<double> expected_lifts_against(const LiftCalibration& calibration,
+                                           const std::vector<double>& scores, size_t control) {
+  std::vector<double> lifts = expected_lifts(calibration, scores);
+  const double base = 1 + lifts[control];
+  for (double& lift : lifts) lift = base > 0 ? (1 + lift) / base - 1 : 0;
   return lifts;
 }
 

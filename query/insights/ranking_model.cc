@@ -37,9 +37,48 @@ SparseVector difference(const SparseVector& a, const SparseVector& b) {
 
 void silent(const char*) {}
 
-class LogisticModel final : public RankingModel {
+// Weights from liblinear's w (feature i + 1 has w[i]), times `sign`.
+std::map<uint32_t, double> weights_of(const model& trained, double sign) {
+  std::map<uint32_t, double> weights;
+  for (int i = 0; i < trained.nr_feature; ++i) {
+    if (trained.w[i] != 0) weights[static_cast<uint32_t>(i + 1)] = sign * trained.w[i];
+  }
+  return weights;
+}
+
+Result<std::map<uint32_t, double>> run_liblinear(std::vector<std::vector<feature_node>>& rows,
+                                                 std::vector<double>& targets, uint32_t max_index,
+                                                 int solver, double c, bool classification) {
+  std::vector<feature_node*> x;
+  for (auto& row : rows) x.push_back(row.data());
+  problem prob{};
+  prob.l = static_cast<int>(rows.size());
+  prob.n = static_cast<int>(max_index);
+  prob.y = targets.data();
+  prob.x = x.data();
+  prob.bias = -1;
+  parameter param{};
+  param.solver_type = solver;
+  param.eps = classification ? 0.01 : 0.001;
+  param.C = c;
+  param.p = 0;
+  if (const char* error = check_parameter(&prob, &param)) return Status::internal(error);
+  set_print_string_function(&silent);
+  model* trained = ::train(&prob, &param);
+  if (trained == nullptr) return Status::internal("liblinear did not train");
+  // A classifier's w is for the first label liblinear saw; it must be for +1 (first arm wins).
+  const double sign = classification && trained->label[0] != 1 ? -1.0 : 1.0;
+  std::map<uint32_t, double> weights = weights_of(*trained, sign);
+  free_and_destroy_model(&trained);
+  return weights;
+}
+
+// A linear scorer: score = w . x. Trained as a pairwise logistic model or as a centred
+// regression; both store their weights the same way, under their own format letter.
+class LinearModel final : public RankingModel {
  public:
-  explicit LogisticModel(std::map<uint32_t, double> weights) : weights_(std::move(weights)) {}
+  LinearModel(Learner learner, std::map<uint32_t, double> weights)
+      : learner_(learner), weights_(std::move(weights)) {}
 
   static Result<std::unique_ptr<RankingModel>> train(const std::vector<DatasetTest>& tests,
                                                      const std::vector<DatasetPair>& pairs,
@@ -79,34 +118,95 @@ class LogisticModel final : public RankingModel {
         labels[i] = -labels[i];
       }
     }
-    std::vector<feature_node*> x;
-    for (auto& row : rows) x.push_back(row.data());
-    problem prob{};
-    prob.l = static_cast<int>(rows.size());
-    prob.n = static_cast<int>(max_index);
-    prob.y = labels.data();
-    prob.x = x.data();
-    prob.bias = -1;
-    parameter param{};
-    param.solver_type = L2R_LR;
-    param.eps = 0.01;
-    param.C = options.c;
-    if (const char* error = check_parameter(&prob, &param)) return Status::internal(error);
-    set_print_string_function(&silent);
-    model* trained = ::train(&prob, &param);
-    if (trained == nullptr) return Status::internal("liblinear did not train");
-    // w is for the first label liblinear saw; it must be for +1 (the first arm wins).
-    const double sign = trained->label[0] == 1 ? 1.0 : -1.0;
-    std::map<uint32_t, double> weights;
-    for (int i = 0; i < trained->nr_feature; ++i) {
-      if (trained->w[i] != 0) weights[static_cast<uint32_t>(i + 1)] = sign * trained->w[i];
+    auto weights =
+        run_liblinear(rows, labels, max_index, options.l1 ? L1R_LR : L2R_LR, options.c, true);
+    if (!weights.ok()) return weights.status();
+    return std::unique_ptr<RankingModel>(
+        std::make_unique<LinearModel>(Learner::kLogistic, std::move(weights).value()));
+  }
+
+  static Result<std::unique_ptr<RankingModel>> train_centred(const std::vector<DatasetTest>& tests,
+                                                             const std::vector<DatasetPair>& pairs,
+                                                             const LearnerOptions& options) {
+    // Tests with at least one informative pair (rates and features differ).
+    std::vector<bool> usable(tests.size(), false);
+    for (const DatasetPair& p : pairs) usable[p.test] = true;
+    // Per arm: the realised lift against the test's mean rate and its sampling variance.
+    struct Target {
+      double lift = 0, variance = 0;
+    };
+    std::vector<std::vector<Target>> targets(tests.size());
+    double sum_square = 0, sum_variance = 0, arms = 0;
+    for (size_t t = 0; t < tests.size(); ++t) {
+      if (!usable[t]) continue;
+      double mean = 0;
+      for (const DatasetArm& a : tests[t].arms) mean += a.rate;
+      mean /= static_cast<double>(tests[t].arms.size());
+      if (mean <= 0) {
+        usable[t] = false;
+        continue;
+      }
+      for (const DatasetArm& a : tests[t].arms) {
+        Target target{a.rate / mean - 1, a.rate_variance / (mean * mean)};
+        sum_square += target.lift * target.lift;
+        sum_variance += target.variance;
+        ++arms;
+        targets[t].push_back(target);
+      }
     }
-    free_and_destroy_model(&trained);
-    return std::unique_ptr<RankingModel>(std::make_unique<LogisticModel>(std::move(weights)));
+    // Between-arm variance of true lifts by the method of moments (floored, so that the weights
+    // stay finite when the sampling noise explains everything).
+    const double mean_variance = arms > 0 ? sum_variance / arms : 0;
+    const double tau2 =
+        std::max(arms > 0 ? sum_square / arms - mean_variance : 0, 0.1 * mean_variance + 1e-12);
+    std::vector<std::vector<feature_node>> rows;
+    std::vector<double> values, weights;
+    uint32_t max_index = 1;
+    for (size_t t = 0; t < tests.size(); ++t) {
+      if (!usable[t]) continue;
+      const std::vector<DatasetArm>& test_arms = tests[t].arms;
+      std::map<uint32_t, double> centre;
+      for (const DatasetArm& a : test_arms) {
+        for (const auto& [index, value] : a.features) centre[index] += value / test_arms.size();
+      }
+      for (size_t i = 0; i < test_arms.size(); ++i) {
+        std::map<uint32_t, double> own;
+        for (const auto& [index, value] : test_arms[i].features) own[index] = value;
+        std::vector<feature_node> row;
+        for (const auto& [index, mean] : centre) {
+          auto it = own.find(index);
+          const double value = (it == own.end() ? 0.0 : it->second) - mean;
+          if (std::abs(value) < 1e-12) continue;
+          row.push_back({static_cast<int>(index), value});
+          max_index = std::max(max_index, index);
+        }
+        row.push_back({-1, 0});
+        rows.push_back(std::move(row));
+        values.push_back(targets[t][i].lift);
+        weights.push_back(options.weight_by_certainty ? 1 / (targets[t][i].variance + tau2) : 1);
+      }
+    }
+    if (rows.empty()) return Status::invalid_argument("no tests with differing arms to train on");
+    // Weighted least squares: scaling a row and its target by sqrt(weight) weights its squared
+    // error (liblinear 2.3 has no instance weights). Weights are normalised to mean 1 so that C
+    // keeps one meaning.
+    double total = 0;
+    for (double w : weights) total += w;
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const double scale = std::sqrt(weights[r] * static_cast<double>(rows.size()) / total);
+      for (feature_node& node : rows[r]) {
+        if (node.index != -1) node.value *= scale;
+      }
+      values[r] *= scale;
+    }
+    auto fitted = run_liblinear(rows, values, max_index, L2R_L2LOSS_SVR, options.c, false);
+    if (!fitted.ok()) return fitted.status();
+    return std::unique_ptr<RankingModel>(
+        std::make_unique<LinearModel>(Learner::kCentredRegression, std::move(fitted).value()));
   }
 
   std::string save() const override {
-    std::string bytes = "L";
+    std::string bytes = learner_ == Learner::kCentredRegression ? "R" : "L";
     for (const auto& [index, weight] : weights_) {
       bytes.append(reinterpret_cast<const char*>(&index), sizeof index);
       bytes.append(reinterpret_cast<const char*>(&weight), sizeof weight);
@@ -115,6 +215,7 @@ class LogisticModel final : public RankingModel {
   }
 
   static Result<std::unique_ptr<RankingModel>> load(const std::string& bytes) {
+    const Learner learner = bytes[0] == 'R' ? Learner::kCentredRegression : Learner::kLogistic;
     constexpr size_t kEntry = sizeof(uint32_t) + sizeof(double);
     if ((bytes.size() - 1) % kEntry != 0) return Status::invalid_argument("truncated model");
     std::map<uint32_t, double> weights;
@@ -125,10 +226,11 @@ class LogisticModel final : public RankingModel {
       std::memcpy(&weight, bytes.data() + at + sizeof index, sizeof weight);
       weights[index] = weight;
     }
-    return std::unique_ptr<RankingModel>(std::make_unique<LogisticModel>(std::move(weights)));
+    return std::unique_ptr<RankingModel>(
+        std::make_unique<LinearModel>(learner, std::move(weights)));
   }
 
-  Learner learner() const override { return Learner::kLogistic; }
+  Learner learner() const override { return learner_; }
 
   std::vector<double> scores(const std::vector<SparseVector>& arms) const override {
     std::vector<double> out;
@@ -154,6 +256,7 @@ class LogisticModel final : public RankingModel {
   }
 
  private:
+  Learner learner_;
   std::map<uint32_t, double> weights_;  // feature index -> weight
 };
 
@@ -353,18 +456,29 @@ Result<std::unique_ptr<RankingModel>> RankingModel::train(const std::vector<Data
   if (options.learner == Learner::kBoostedTrees) {
     return BoostedTreesModel::train(tests, pairs, options);
   }
-  return LogisticModel::train(tests, pairs, options);
+  if (options.learner == Learner::kCentredRegression) {
+    return LinearModel::train_centred(tests, pairs, options);
+  }
+  return LinearModel::train(tests, pairs, options);
 }
 
 Result<std::unique_ptr<RankingModel>> RankingModel::load(const std::string& bytes) {
   if (bytes.empty()) return Status::invalid_argument("empty model");
-  if (bytes[0] == 'L') return LogisticModel::load(bytes);
+  if (bytes[0] == 'L' || bytes[0] == 'R') return LinearModel::load(bytes);
   if (bytes[0] == 'X') return BoostedTreesModel::load(bytes);
   return Status::invalid_argument("unknown model format");
 }
 
 const char* learner_name(Learner learner) {
-  return learner == Learner::kBoostedTrees ? "xgboost rank:pairwise" : "liblinear logistic";
+  switch (learner) {
+    case Learner::kBoostedTrees:
+      return "xgboost rank:pairwise";
+    case Learner::kCentredRegression:
+      return "liblinear centred regression";
+    case Learner::kLogistic:
+      break;
+  }
+  return "liblinear logistic";
 }
 
 }  // namespace expgraph::insights

@@ -2,6 +2,10 @@
 // learner). It scores arms so that P(a beats b) = sigmoid(score a - score b):
 //  - kLogistic: liblinear L2-regularised logistic regression on the feature differences of the
 //    within-test pairs (no bias, so the model is antisymmetric);
+//  - kCentredRegression: liblinear L2-regularised least squares (L2R_L2LOSS_SVR, epsilon 0) of
+//    each arm's relative lift against its test's mean rate on its features centred on the test's
+//    mean, each arm weighted by its precision (random-effects weights 1 / (var + tau^2)): a
+//    listwise view where the score is the expected lift itself and test-level features cancel;
 //  - kBoostedTrees: XGBoost rank:pairwise with one group per experiment.
 // Used by learned_forecaster and tools/bench. Immutable once trained; scoring is thread-safe
 // (the XGBoost booster is guarded by a mutex).
@@ -18,12 +22,13 @@
 
 namespace expgraph::insights {
 
-enum class Learner { kLogistic, kBoostedTrees };
+enum class Learner { kLogistic, kBoostedTrees, kCentredRegression };
 
 struct LearnerOptions {
   Learner learner = Learner::kLogistic;
   bool weight_by_certainty = true;  // pairs (or groups) count by the certainty of their label
   double c = 0.001;                 // liblinear: inverse regularisation strength
+  bool l1 = false;                  // kLogistic: L1 (sparse) instead of L2 regularisation
   // liblinear has no instance weights: a pair is repeated round(certainty * copies) times (>= 1).
   int copies = 3;
   int rounds = 150, depth = 4;  // XGBoost

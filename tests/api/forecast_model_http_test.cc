@@ -63,6 +63,11 @@ class ForecastModelHttpTest : public ::testing::Test {
     return client.Get(path);
   }
 
+  httplib::Result post_forecast(const json& request) {
+    httplib::Client client("127.0.0.1", server_->port());
+    return client.Post("/v1/forecast", request.dump(), "application/json");
+  }
+
   // The model description once the background training has stored one (null after 60 s).
   json wait_for_model() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -121,11 +126,116 @@ TEST_F(ForecastModelHttpTest, TheForecastAnswersFromTheModel) {
   EXPECT_LE(interval[0].get<double>(), bold["expected_lift"]["lift"].get<double>());
   EXPECT_GE(interval[1].get<double>(), bold["expected_lift"]["lift"].get<double>());
   ASSERT_FALSE(bold["contributions"]["up"].empty()) << bold.dump(2);
-  EXPECT_EQ(bold["contributions"]["up"][0]["feature"], "w:amazing");
+  // "amazing" and "amazing story" always come together in training: either may lead.
+  const std::string top = bold["contributions"]["up"][0]["feature"];
+  EXPECT_TRUE(top == "w:amazing" || top == "b:amazing story") << top;
   EXPECT_FALSE(body["candidates"][0]["contributions"]["down"].empty());
   // The meta-analytic estimate stays beside the model's.
   EXPECT_TRUE(bold.contains("forecast"));
   EXPECT_TRUE(bold["closest_tests"].is_array());
+}
+
+TEST_F(ForecastModelHttpTest, ANamedControlIsWhatTheLiftIsAgainst) {
+  ASSERT_FALSE(wait_for_model().is_null());
+  const json candidates = {{{"name", "plain"}, {"text", "Ancient story about trains"}},
+                           {{"name", "bold"}, {"text", "Amazing story about trains"}}};
+  auto by_mean = post_forecast({{"metric", "ctr"}, {"candidates", candidates}});
+  auto by_control =
+      post_forecast({{"metric", "ctr"}, {"candidates", candidates}, {"control", "plain"}});
+  ASSERT_TRUE(by_mean && by_control);
+  ASSERT_EQ(by_control->status, 200) << by_control->body;
+  const json mean = json::parse(by_mean->body), control = json::parse(by_control->body);
+  EXPECT_EQ(control["control"], "plain");
+  const json& plain = control["candidates"][0]["expected_lift"];
+  const json& bold = control["candidates"][1]["expected_lift"];
+  EXPECT_EQ(bold["against"], "control");
+  EXPECT_EQ(bold["control"], "plain");
+  EXPECT_EQ(plain["lift"], 0.0);
+  const double bold_mean = mean["candidates"][1]["expected_lift"]["lift"];
+  const double plain_mean = mean["candidates"][0]["expected_lift"]["lift"];
+  EXPECT_NEAR(bold["lift"].get<double>(), (1 + bold_mean) / (1 + plain_mean) - 1, 1e-9);
+  EXPECT_LE(bold["intervals"]["80"][0].get<double>(), bold["lift"].get<double>());
+  EXPECT_GE(bold["intervals"]["95"][1].get<double>(), bold["intervals"]["80"][1].get<double>());
+  // A control that names no candidate: 422, nothing answered.
+  auto unknown =
+      post_forecast({{"metric", "ctr"}, {"candidates", candidates}, {"control", "neither"}});
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 422) << unknown->body;
+  EXPECT_NE(unknown->body.find("neither"), std::string::npos);
+}
+
+TEST_F(ForecastModelHttpTest, AForecastWithoutCandidatesIs422) {
+  for (const json& request :
+       {json{{"hypothesis", "headline test"}},
+        json{{"hypothesis", "headline test"}, {"candidates", json::array()}}}) {
+    auto response = post_forecast(request);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 422) << request.dump() << " " << response->body;
+    EXPECT_NE(response->body.find("no_candidates"), std::string::npos) << response->body;
+  }
+}
+
+TEST_F(ForecastModelHttpTest, ACandidateWithoutEvidenceNeverRanksAboveOneWithEvidence) {
+  ASSERT_FALSE(wait_for_model().is_null());
+  // "Zyxw qwvu" has no word the model has seen and no past arm like it; it is shorter, which
+  // alone may score it above "Ancient ..." (the length features are known): it still ranks last.
+  auto response = post_forecast({{"metric", "ctr"},
+                                 {"candidates",
+                                  {{{"name", "unknown"}, {"text", "Zyxw qwvu"}},
+                                   {{"name", "plain"}, {"text", "Ancient story about trains"}},
+                                   {{"name", "bold"}, {"text", "Amazing story about trains"}}}}});
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200) << response->body;
+  const json body = json::parse(response->body);
+  const json& unknown = body["candidates"][0];
+  EXPECT_EQ(unknown["evidence"]["has_evidence"], false) << unknown.dump(2);
+  EXPECT_EQ(unknown["evidence"]["known_words"], 0);
+  EXPECT_EQ(unknown["rank"], 3);
+  EXPECT_EQ(body["candidates"][2]["rank"], 1);
+  EXPECT_EQ(body["candidates"][1]["rank"], 2);
+  EXPECT_EQ(body["candidates"][1]["evidence"]["has_evidence"], true);
+  EXPECT_EQ(body["best_candidates"], json::array({"bold"}));
+
+  // No candidate with evidence: best_candidates is empty.
+  response = post_forecast(
+      {{"metric", "ctr"},
+       {"candidates",
+        {{{"name", "x"}, {"text", "Zyxw qwvu"}}, {{"name", "y"}, {"text", "Qqqq rrrr ssss"}}}}});
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200) << response->body;
+  const json none = json::parse(response->body);
+  EXPECT_EQ(none["best_candidates"], json::array()) << none.dump(2);
+  for (const json& c : none["candidates"]) EXPECT_EQ(c["evidence"]["has_evidence"], false);
+}
+
+TEST_F(ForecastModelHttpTest, AnAsOfBeforeTheCutoffTrainsInTheBackgroundNotInTheRequest) {
+  ASSERT_FALSE(wait_for_model().is_null());
+  const json request = {{"metric", "ctr"},
+                        {"as_of", "2024-03-25"},
+                        {"candidates",
+                         {{{"name", "plain"}, {"text", "Ancient story about trains"}},
+                          {{"name", "bold"}, {"text", "Amazing story about trains"}}}}};
+  auto first = post_forecast(request);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  const json answer = json::parse(first->body);
+  EXPECT_EQ(answer["model"]["status"], "training") << answer.dump(2);
+  EXPECT_NE(answer["model"]["reason"].get<std::string>().find("2024-03-25"), std::string::npos);
+  EXPECT_EQ(answer["method"], "meta_analysis");
+  // Once trained, the same request answers from a model cut off at as_of.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  json later;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto response = post_forecast(request);
+    ASSERT_TRUE(response);
+    later = json::parse(response->body);
+    if (later["model"]["status"] == "ok") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(later["model"]["status"], "ok") << later.dump(2);
+  EXPECT_EQ(later["model"]["cutoff"], "2024-03-25");
+  EXPECT_EQ(later["model"]["experiments"], 26);
+  EXPECT_EQ(later["best_candidates"], json::array({"bold"}));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // ForecastModelKeeper over a real GraphStore: a trained model is stored and a restart loads it
 // without retraining; reads are answered while a (deliberately slow) retrain runs; a forecast
-// as of a past date uses a model whose cut-off is not after it.
+// as of a past date uses a model whose cut-off is not after it, trained in the background.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -92,20 +92,62 @@ TEST_F(ForecastModelKeeperTest, ReadsAreAnsweredWhileARetrainRuns) {
   EXPECT_EQ(keeper.current()->experiments, 1500u);
 }
 
-TEST_F(ForecastModelKeeperTest, AForecastAsOfAPastDateUsesAModelCutOffByThen) {
-  const ExperimentCatalog catalog = synthetic_catalog();
+TEST_F(ForecastModelKeeperTest, AForecastAsOfAPastDateTrainsInTheBackgroundThenUsesThatModel) {
+  auto catalog = std::make_shared<const ExperimentCatalog>(synthetic_catalog());
   ForecastModelKeeper keeper(*graph_);
-  ASSERT_TRUE(keeper.refresh(std::make_shared<const ExperimentCatalog>(catalog)));
+  ASSERT_TRUE(keeper.refresh(catalog));
   keeper.wait();
   const std::string as_of = day(70);
-  auto past = keeper.model_as_of(catalog, as_of);
-  ASSERT_TRUE(past.ok()) << past.status().to_string();
-  ASSERT_NE(*past, nullptr);
-  EXPECT_LE((*past)->cutoff, as_of);
-  EXPECT_EQ((*past)->experiments, 70u);
-  auto now = keeper.model_as_of(catalog, "");
-  ASSERT_TRUE(now.ok());
-  EXPECT_EQ(*now, keeper.current());
+  // No kept model is cut off by then: the request is answered at once, without a model, and one
+  // cut off at as_of trains in the background.
+  const auto first = keeper.model_as_of(catalog, as_of);
+  EXPECT_EQ(first.model, nullptr);
+  EXPECT_NE(first.reason.find("training in the background"), std::string::npos) << first.reason;
+  keeper.wait();
+  const auto past = keeper.model_as_of(catalog, as_of);
+  ASSERT_NE(past.model, nullptr) << past.reason;
+  EXPECT_EQ(past.model->cutoff, as_of);
+  EXPECT_EQ(past.model->experiments, 70u);
+  // A later date before the current cut-off gets the newest kept model not after it.
+  const auto later = keeper.model_as_of(catalog, day(90));
+  EXPECT_EQ(later.model, past.model);
+  EXPECT_FALSE(keeper.training());
+  // The current model was not replaced, and is what a forecast without as_of gets.
+  EXPECT_EQ(keeper.model_as_of(catalog, "").model, keeper.current());
+  EXPECT_EQ(keeper.current()->experiments, 120u);
+  EXPECT_EQ(keeper.kept_cutoffs(), std::vector<std::string>{as_of});
+}
+
+TEST_F(ForecastModelKeeperTest, ARetrainKeepsThePreviousModelForEarlierDates) {
+  KeeperOptions options;
+  options.retrain_after = 10;
+  ForecastModelKeeper keeper(*graph_, options);
+  ASSERT_TRUE(keeper.refresh(std::make_shared<const ExperimentCatalog>(synthetic_catalog(40))));
+  keeper.wait();
+  const std::shared_ptr<const ForecastModel> first = keeper.current();
+  ASSERT_NE(first, nullptr) << keeper.last_error();
+  auto bigger = std::make_shared<const ExperimentCatalog>(synthetic_catalog(120));
+  ASSERT_TRUE(keeper.refresh(bigger));
+  keeper.wait();
+  ASSERT_NE(keeper.current(), first);
+  // A date between the two cut-offs: the previous model, without training.
+  const auto chosen = keeper.model_as_of(bigger, first->cutoff);
+  EXPECT_EQ(chosen.model, first);
+  EXPECT_FALSE(keeper.training());
+}
+
+TEST_F(ForecastModelKeeperTest, AnAsOfWithTooFewTestsSaysWhyAndIsNotRetried) {
+  auto catalog = std::make_shared<const ExperimentCatalog>(synthetic_catalog());
+  ForecastModelKeeper keeper(*graph_);
+  ASSERT_TRUE(keeper.refresh(catalog));
+  keeper.wait();
+  EXPECT_EQ(keeper.model_as_of(catalog, day(5)).model, nullptr);
+  keeper.wait();
+  const auto again = keeper.model_as_of(catalog, day(5));
+  EXPECT_EQ(again.model, nullptr);
+  EXPECT_NE(again.reason.find("at least"), std::string::npos) << again.reason;
+  EXPECT_FALSE(keeper.training());
+  EXPECT_EQ(keeper.last_error(), "");  // the model in use is unaffected
 }
 
 }  // namespace

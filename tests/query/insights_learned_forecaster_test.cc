@@ -21,6 +21,7 @@ std::vector<NamedFeature> headline(const std::string& text) {
 TEST(LearnedForecasterTest, LearnsTheWordThatRaisesTheRateAndExplainsIt) {
   const ExperimentCatalog c = synthetic_catalog();
   ModelSettings settings;
+  settings.learner.learner = Learner::kLogistic;
   auto model = train_forecast_model(c, "", settings);
   ASSERT_TRUE(model.ok()) << model.status().to_string();
   const auto p = predict_candidates(
@@ -83,7 +84,8 @@ TEST(LearnedForecasterTest, TooFewTestsIsInsufficientEvidenceWithTheNumberNeeded
 
 TEST(LearnedForecasterTest, SavedModelScoresTheSame) {
   const ExperimentCatalog c = synthetic_catalog();
-  for (Learner learner : {Learner::kLogistic, Learner::kBoostedTrees}) {
+  for (Learner learner :
+       {Learner::kLogistic, Learner::kBoostedTrees, Learner::kCentredRegression}) {
     ModelSettings settings;
     settings.learner.learner = learner;
     settings.learner.rounds = 20;
@@ -95,7 +97,64 @@ TEST(LearnedForecasterTest, SavedModelScoresTheSame) {
         hash_features(headline("amazing dogs"), settings.features.hash_bits),
         hash_features(headline("plain cats"), settings.features.hash_bits)};
     EXPECT_EQ((*loaded)->scores(arms), (*model)->ranking->scores(arms));
+    EXPECT_EQ((*loaded)->learner(), learner);
   }
+}
+
+TEST(LearnedForecasterTest, CentredRegressionLearnsTheWordAsALift) {
+  const ExperimentCatalog c = synthetic_catalog();
+  ModelSettings settings;
+  settings.learner.learner = Learner::kCentredRegression;
+  settings.learner.c = 1;
+  auto model = train_forecast_model(c, "", settings);
+  ASSERT_TRUE(model.ok()) << model.status().to_string();
+  const auto p = predict_candidates(
+      **model, {headline("Amazing tale of rivers"), headline("Ancient tale of rivers")}, 5);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_GT(p[0].p_best, 0.5);
+  EXPECT_GT(p[0].p_beats[1], 0.5);
+  // The true lifts against the pair's mean are +20% and -20% (6% and 4% around 5%).
+  EXPECT_GT(p[0].lift, 0.1);
+  EXPECT_LT(p[1].lift, -0.1);
+  ASSERT_FALSE(p[0].contributions.empty());
+  const std::string top = p[0].contributions.front().feature;
+  EXPECT_TRUE(top == "w:amazing" || top == "b:amazing tale") << top;
+  EXPECT_GT(p[0].contributions.front().value, 0);
+}
+
+TEST(LearnedForecasterTest, LiftsAgainstANamedControl) {
+  const ExperimentCatalog c = synthetic_catalog();
+  auto model = train_forecast_model(c, "", ModelSettings{});  // the server's default learner
+  ASSERT_TRUE(model.ok()) << model.status().to_string();
+  const std::vector<std::vector<NamedFeature>> candidates = {headline("Amazing tale of rivers"),
+                                                             headline("Ancient tale of rivers")};
+  const auto by_mean = predict_candidates(**model, candidates, 0);
+  const auto by_control = predict_candidates(**model, candidates, 0, size_t{1});
+  // Against the control "Ancient ...": its own lift is 0 with an empty interval, and the other's
+  // is (1 + its lift) / (1 + the control's) - 1 against the mean.
+  EXPECT_EQ(by_control[1].lift, 0);
+  EXPECT_EQ(by_control[1].intervals[0].second.first, 0);
+  EXPECT_EQ(by_control[1].intervals[0].second.second, 0);
+  EXPECT_NEAR(by_control[0].lift, (1 + by_mean[0].lift) / (1 + by_mean[1].lift) - 1, 1e-12);
+  EXPECT_GT(by_control[0].lift, by_mean[0].lift);
+  // Its interval has the control's half-width, calibrated on held-out pairs.
+  const double half =
+      (*model)->settings.interval_scale * (*model)->calibration.control_half_width(0.8);
+  EXPECT_GT(half, 0);
+  EXPECT_NEAR(by_control[0].intervals[0].second.second - by_control[0].lift, half, 1e-12);
+  // The probabilities do not depend on the control.
+  EXPECT_EQ(by_control[0].p_best, by_mean[0].p_best);
+}
+
+TEST(LearnedForecasterTest, KnownWordsCountOnlyWordsTheModelHasSeen) {
+  const ExperimentCatalog c = synthetic_catalog();
+  auto model = train_forecast_model(c, "", ModelSettings{});
+  ASSERT_TRUE(model.ok());
+  const auto p = predict_candidates(
+      **model, {headline("Amazing dogs"), headline("Zyxw qwvu"), headline("")}, 0);
+  EXPECT_GT(p[0].known_words, 0u);
+  EXPECT_EQ(p[1].known_words, 0u);
+  EXPECT_EQ(p[2].known_words, 0u);
 }
 
 }  // namespace

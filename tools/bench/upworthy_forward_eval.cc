@@ -3,8 +3,9 @@
 // loads the insights catalog, then walks the tests in start order. For every test from
 // --from (2014-06-01) on with at least two distinct headlines it
 //  - forecasts each package from the tests that started before it only (query/insights
-//    forecaster: DL random effects over past arms whose headline resembles the package's,
-//    EB-shrunk towards the prior of the most similar past tests) and checks whether the
+//    forecaster: DL random effects over past arms whose headline resembles the package's, found
+//    by the AssetTextIndex as the server does, EB-shrunk towards the prior of the most similar
+//    past tests) and checks whether the
 //    package ranked first has the highest CTR, against the random pick (|best| / n);
 //  - takes the strongest pattern mined from earlier tests (pooled CI excluding 0) whose feature
 //    splits the test's packages and checks whether its predicted side holds the best package,
@@ -17,8 +18,11 @@
 // baseline of issue 18 (trained once before --from). Last, the latency of InsightsService::
 // forecast with the server's default model. Usage:
 //   bench_upworthy_forward_eval [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE]
-//     [--validation-days N] [--retrain-days N] [--threads N]
-// (paths relative to the repository root by default).
+//     [--validation-days N] [--folds N] [--retrain-days N] [--threads N] [--with-trees]
+//     [--select-only | --latency-only]
+// (paths relative to the repository root by default). --select-only runs the model selection
+// alone (it reads no test from --from on); --latency-only times the forecast route alone.
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,6 +39,7 @@
 
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
+#include "query/insights/asset_text_index.h"
 #include "query/insights/experiment_catalog.h"
 #include "query/insights/forecaster.h"
 #include "query/insights/insights_service.h"
@@ -248,32 +253,62 @@ struct Candidate {
   ModelSettings settings;
 };
 
-std::vector<Candidate> model_candidates(int threads) {
+std::vector<Candidate> model_candidates(int threads, bool with_trees) {
   std::vector<Candidate> out;
-  // A liblinear candidate with inverse regularisation `c`, changed by `change`.
-  auto liblinear = [&out](std::string name, double c, auto change) {
+  // A liblinear candidate of `learner` with inverse regularisation `c`, changed by `change`.
+  auto linear = [&out](std::string name, Learner learner, double c, auto change) {
     Candidate k{std::move(name), {}};
+    k.settings.learner.learner = learner;
     k.settings.learner.c = c;
+    k.settings.interval_scale = 1;  // chosen after the learner, below
     change(k.settings);
     out.push_back(std::move(k));
   };
   auto as_is = [](ModelSettings&) {};
-  for (double c : {0.001, 0.003, 0.01, 0.03, 0.1}) {
-    liblinear("liblinear C=" + std::to_string(c).substr(0, 5), c, as_is);
+  auto c_text = [](double c) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", c);
+    return std::string(text);
+  };
+  // Pairwise logistic regression (pairs weighted by certainty), L2 and L1.
+  for (double c : {0.001, 0.003, 0.01, 0.03}) {
+    linear("pairwise logistic C=" + c_text(c), Learner::kLogistic, c, as_is);
   }
-  liblinear("liblinear C=0.003 without context crosses", 0.003,
-            [](ModelSettings& s) { s.features.context_crosses = false; });
-  liblinear("liblinear C=0.03, certainty x6", 0.03, [](ModelSettings& s) { s.learner.copies = 6; });
-  liblinear("liblinear C=0.03 + image ids", 0.03,
-            [](ModelSettings& s) { s.features.asset_keys = true; });
-  liblinear("liblinear C=0.03 unweighted pairs", 0.03,
-            [](ModelSettings& s) { s.learner.weight_by_certainty = false; });
-  // Depth 6 was measured too (validation log-loss 0.6766, 96 s to train): slower, no better.
-  Candidate trees{"xgboost rank:pairwise depth 3", {}};
-  trees.settings.learner.learner = Learner::kBoostedTrees;
-  trees.settings.learner.depth = 3;
-  trees.settings.learner.threads = threads;
-  out.push_back(trees);
+  for (double c : {0.03, 0.1, 0.3}) {
+    linear("pairwise logistic L1 C=" + c_text(c), Learner::kLogistic, c,
+           [](ModelSettings& s) { s.learner.l1 = true; });
+  }
+  // Centred regression of each arm's lift against its test's mean (precision-weighted).
+  for (double c : {0.0003, 0.001, 0.003, 0.01, 0.03, 0.1}) {
+    linear("centred regression C=" + c_text(c), Learner::kCentredRegression, c, as_is);
+  }
+  for (double c : {0.001, 0.003}) {
+    linear("centred regression C=" + c_text(c) + " unweighted", Learner::kCentredRegression, c,
+           [](ModelSettings& s) { s.learner.weight_by_certainty = false; });
+  }
+  // Feature groups, on the centred regression and the pairwise model.
+  for (Learner learner : {Learner::kCentredRegression, Learner::kLogistic}) {
+    const double c = 0.003;
+    const std::string name =
+        learner == Learner::kLogistic ? "pairwise logistic C=0.003" : "centred regression C=0.003";
+    linear(name + " without context crosses", learner, c,
+           [](ModelSettings& s) { s.features.context_crosses = false; });
+    linear(name + " without bigrams", learner, c,
+           [](ModelSettings& s) { s.features.bigrams = false; });
+    linear(name + " without headline features", learner, c,
+           [](ModelSettings& s) { s.features.headline = false; });
+    linear(name + " + image ids", learner, c,
+           [](ModelSettings& s) { s.features.asset_keys = true; });
+  }
+  if (with_trees) {
+    // Depth 6 was measured too (validation log-loss 0.6766, 96 s to train): slower, no better.
+    Candidate trees{"xgboost rank:pairwise depth 3", {}};
+    trees.settings.learner.learner = Learner::kBoostedTrees;
+    trees.settings.learner.depth = 3;
+    trees.settings.learner.threads = threads;
+    trees.settings.interval_scale = 1;
+    out.push_back(trees);
+  }
   return out;
 }
 
@@ -283,7 +318,9 @@ ModelSettings simple_baseline() {
   ModelSettings s;
   s.features.kinds_and_tags = false;
   s.features.context_crosses = false;
+  s.learner.learner = Learner::kLogistic;
   s.learner.weight_by_certainty = false;
+  s.interval_scale = 1;
   s.learner.c = 1;
   s.calibration_share = 0.1;
   return s;
@@ -304,11 +341,39 @@ ForecastScore validate(const ExperimentCatalog& c, const ModelSettings& settings
   return score;
 }
 
+// The validation coverage of the intervals at several interval scales (one model per fold,
+// rescored with each scale: the scale changes nothing else).
+std::vector<ForecastScore> validate_scales(const ExperimentCatalog& c,
+                                           const ModelSettings& settings, const std::string& from,
+                                           int days, int folds, const std::vector<double>& scales) {
+  std::vector<ForecastScore> scores(scales.size());
+  for (int fold = 1; fold <= folds; ++fold) {
+    const std::string start = add_days(from, -fold * days),
+                      end = add_days(from, -(fold - 1) * days);
+    auto model = train_forecast_model(c, start, settings);
+    if (!model.ok()) continue;
+    const std::vector<DatasetTest> tests = eligible_tests(c, start, end, settings.features);
+    for (size_t s = 0; s < scales.size(); ++s) {
+      (*model)->settings.interval_scale = scales[s];
+      score_tests(c, **model, tests, scores[s]);
+    }
+  }
+  return scores;
+}
+
 // Chooses the model on the weeks before `from`, then walks forward from it.
-void evaluate_models(const ExperimentCatalog& c, const std::string& from, int validation_days,
-                     int retrain_days, int threads) {
+struct EvalOptions {
+  std::string from = "2014-06-01";
+  int validation_days = 91, folds = 3, retrain_days = 28, threads = 2;
+  bool with_trees = false;   // XGBoost among the candidates (45-96 s per training)
+  bool select_only = false;  // stop after the choice: never touches the evaluation weeks
+};
+
+void evaluate_models(const ExperimentCatalog& c, const EvalOptions& o) {
   using Clock = std::chrono::steady_clock;
-  constexpr int kFolds = 2;
+  const std::string& from = o.from;
+  const int validation_days = o.validation_days, retrain_days = o.retrain_days;
+  const int kFolds = o.folds;
   std::printf(
       "\n== learned forecast ==\nmodel selection: %d rolling windows of %d days before %s (from "
       "%s), each scored by a model trained on the tests started before it; nothing is chosen on "
@@ -316,7 +381,7 @@ void evaluate_models(const ExperimentCatalog& c, const std::string& from, int va
       kFolds, validation_days, from.c_str(), add_days(from, -kFolds * validation_days).c_str());
   std::optional<Candidate> chosen;
   double chosen_loss = INFINITY;
-  for (const Candidate& k : model_candidates(threads)) {
+  for (const Candidate& k : model_candidates(o.threads, o.with_trees)) {
     const auto t0 = Clock::now();
     const ForecastScore score = validate(c, k.settings, from, validation_days, kFolds);
     std::printf(
@@ -349,8 +414,27 @@ void evaluate_models(const ExperimentCatalog& c, const std::string& from, int va
     }
   }
   chosen->settings.calibration_share = best_share;
-  std::printf("chosen on validation: %s, calibration share %.2f\n", chosen->name.c_str(),
-              best_share);
+  // Then the scale of the intervals, by the same criterion.
+  const std::vector<double> scales = {1.0, 1.05, 1.1, 1.15, 1.2, 1.3};
+  const std::vector<ForecastScore> scaled =
+      validate_scales(c, chosen->settings, from, validation_days, kFolds, scales);
+  double best_scale = 1, scale_gap = INFINITY;
+  for (size_t i = 0; i < scales.size(); ++i) {
+    const double gap =
+        std::abs(scaled[i].cover80.mean() - 0.8) + std::abs(scaled[i].cover95.mean() - 0.95);
+    std::printf("[validation interval scale %.2f] coverage 80%% %.4f, 95%% %.4f\n", scales[i],
+                scaled[i].cover80.mean(), scaled[i].cover95.mean());
+    if (gap < scale_gap) {
+      scale_gap = gap;
+      best_scale = scales[i];
+    }
+  }
+  chosen->settings.interval_scale = best_scale;
+  std::printf(
+      "chosen on validation (weeks before %s only): %s, calibration share %.2f, interval scale "
+      "%.2f\n",
+      from.c_str(), chosen->name.c_str(), best_share, best_scale);
+  if (o.select_only) return;
 
   // The simple baseline: trained once before `from`, never retrained.
   auto baseline = train_forecast_model(c, from, simple_baseline());
@@ -406,6 +490,31 @@ void evaluate_models(const ExperimentCatalog& c, const std::string& from, int va
 // What POST /v1/forecast does for a request (similar tests, text matches, meta-analysis and the
 // learned model with contributions), timed on the tests from `from` with the server's default
 // model trained on the whole archive. No as_of, so that every request uses the stored model.
+// CPU time of the calling thread, in ms: on a shared machine wall time mostly measures the
+// other tenants, CPU time what a request costs.
+double thread_cpu_ms() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return NAN;
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+double p90(std::vector<double> values) {
+  if (values.empty()) return NAN;
+  std::sort(values.begin(), values.end());
+  return values[values.size() * 9 / 10];
+}
+
+// What POST /v1/forecast does for a request (similar tests, text matches, meta-analysis and the
+// learned model with contributions), timed on the tests from `from` with the server's default
+// model trained on the whole archive. No as_of, so that every request uses the stored model.
+// Also timed alone: the hypothesis search the similar tests use (the SimilarityIndex, the one
+// part of the route outside query/insights).
 void time_service_forecasts(GraphStore& graph, const similarity::SimilarityIndex* index,
                             const ExperimentCatalog& c, const std::string& from) {
   using Clock = std::chrono::steady_clock;
@@ -415,7 +524,7 @@ void time_service_forecasts(GraphStore& graph, const similarity::SimilarityIndex
   service.model_keeper().wait();
   std::printf("\nserver default model trained on the whole archive in %.1f s (background)\n",
               std::chrono::duration<double>(Clock::now() - t0).count());
-  std::vector<double> latencies;
+  std::vector<double> wall, cpu, search_cpu, small_search_cpu;
   for (const DatasetTest& t : eligible_tests(c, from, "", FeatureOptions{})) {
     const ExperimentFacts& e = c.experiments[t.experiment];
     DraftTest draft;
@@ -427,47 +536,216 @@ void time_service_forecasts(GraphStore& graph, const similarity::SimilarityIndex
       candidates.push_back({e.arms[a.arm].key, headline_of(c, e.arms[a.arm])});
     }
     const auto start = Clock::now();
+    const double cpu_start = thread_cpu_ms();
     auto answer = service.forecast(draft, candidates, {});
-    latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    if (!answer.ok() || latencies.size() >= 200) break;
+    cpu.push_back(thread_cpu_ms() - cpu_start);
+    wall.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    if (index != nullptr && !draft.hypothesis.empty()) {
+      similarity::SearchRequest request;
+      request.text = draft.hypothesis;
+      request.k = 200;
+      const double search_start = thread_cpu_ms();
+      (void)index->search(request);
+      search_cpu.push_back(thread_cpu_ms() - search_start);
+      request.k = 30;
+      const double small_start = thread_cpu_ms();
+      (void)index->search(request);
+      small_search_cpu.push_back(thread_cpu_ms() - small_start);
+    }
+    if (!answer.ok() || wall.size() >= 200) break;
   }
-  std::sort(latencies.begin(), latencies.end());
-  if (latencies.empty()) return;
+  if (wall.empty()) return;
   std::printf(
-      "InsightsService::forecast (a POST /v1/forecast without HTTP), %zu requests: median "
-      "%.2f ms, p90 %.2f ms\n",
-      latencies.size(), latencies[latencies.size() / 2], latencies[latencies.size() * 9 / 10]);
+      "InsightsService::forecast (a POST /v1/forecast without HTTP), %zu requests: CPU time "
+      "median %.2f ms, p90 %.2f ms; wall time median %.2f ms, p90 %.2f ms; of it, the "
+      "hypothesis search of the similar tests (SimilarityIndex, hybrid, k 200) alone: CPU "
+      "median %.2f ms (with k 30: %.2f ms)\n",
+      wall.size(), median(cpu), p90(cpu), median(wall), p90(wall), median(search_cpu),
+      median(small_search_cpu));
+}
+
+// The meta-analytic forecast and the best single pattern, walked forward from `from` with
+// library defaults (nothing tuned). Returns the number of evaluated tests.
+size_t evaluate_old_forecasts(const ExperimentCatalog& c, const std::string& from) {
+  // Near-identical past headlines as the server finds them (the idf counts every headline's
+  // words, later ones too: text only, never an outcome).
+  const AssetTextIndex asset_text(c);
+  // Tests in start order; the per-test pattern studies do not depend on time.
+  std::vector<size_t> order;
+  for (size_t i = 0; i < c.experiments.size(); ++i) {
+    if (!c.experiments[i].started_at.empty()) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return c.experiments[a].started_at < c.experiments[b].started_at;
+  });
+  std::vector<std::map<std::string, PatternStudy>> studies(c.experiments.size());
+  for (size_t i : order) studies[i] = experiment_studies(c, i);
+
+  Tally forecast_all, forecast_covered, pattern_tally, sensitivity_covered;
+  size_t candidates_total = 0, candidates_with_match = 0;
+  size_t eligible = 0;
+  std::map<std::string, std::vector<PatternStudy>> past;  // feature -> studies so far
+  size_t next_past = 0;
+  for (size_t i : order) {
+    const ExperimentFacts& e = c.experiments[i];
+    // Everything that started strictly before this test is history.
+    while (next_past < order.size() && c.experiments[order[next_past]].started_at < e.started_at) {
+      for (const auto& [feature, study] : studies[order[next_past]]) {
+        past[feature].push_back(study);
+      }
+      ++next_past;
+    }
+    if (e.started_at < from) continue;
+    std::vector<size_t> arms;
+    std::set<std::string> headlines;
+    for (size_t a = 0; a < e.arms.size(); ++a) {
+      if (e.arms[a].rate()) {
+        arms.push_back(a);
+        headlines.insert(headline_of(c, e.arms[a]));
+      }
+    }
+    if (headlines.size() < 2) continue;
+    ++eligible;
+    const std::set<size_t> best = best_arms(e, arms);
+    const double chance = static_cast<double>(best.size()) / arms.size();
+
+    // Forecast: the library defaults, the test's own context, history only.
+    DraftTest draft;
+    draft.channel = e.channels.empty() ? std::nullopt : std::optional(e.channels.front());
+    draft.metric = e.primary_metric;
+    draft.as_of = e.started_at;
+    const auto similar = recommend_similar_tests(c, draft, {});
+    ForecastOptions options;
+    options.before = e.started_at;
+    std::vector<std::string> names;
+    std::vector<std::vector<AssetMatch>> matches;
+    std::map<std::string, std::vector<AssetMatch>> by_text;
+    for (size_t a : arms) {
+      const std::string text = headline_of(c, e.arms[a]);
+      names.push_back(e.arms[a].key);
+      auto cached = by_text.find(text);
+      if (cached == by_text.end()) {
+        cached = by_text.emplace(text, asset_text.matches(text, 200)).first;
+      }
+      matches.push_back(cached->second);
+    }
+    const Forecast f = forecast(c, similar, names, matches, options);
+    const std::vector<size_t> top = top_candidates(f);
+    double credit = 0;
+    for (size_t t : top) credit += best.count(arms[t]) ? 1.0 : 0.0;
+    credit /= static_cast<double>(top.size());
+    forecast_all.add(credit, chance);
+    bool covered = false;
+    for (const auto& candidate : f.candidates) covered = covered || candidate.estimate.sufficient;
+    if (covered) forecast_covered.add(credit, chance);
+    for (const auto& candidate : f.candidates) {
+      ++candidates_total;
+      candidates_with_match += candidate.estimate.tests > 0 ? 1 : 0;
+    }
+    // Sensitivity, reported beside the default and not used to choose it: one past test is
+    // enough evidence for a number.
+    ForecastOptions lenient = options;
+    lenient.min_tests = 1;
+    const Forecast g = forecast(c, similar, names, matches, lenient);
+    bool lenient_covered = false;
+    for (const auto& candidate : g.candidates) {
+      lenient_covered = lenient_covered || candidate.estimate.sufficient;
+    }
+    if (lenient_covered) {
+      const std::vector<size_t> lenient_top = top_candidates(g);
+      double lenient_credit = 0;
+      for (size_t t : lenient_top) lenient_credit += best.count(arms[t]) ? 1.0 : 0.0;
+      sensitivity_covered.add(lenient_credit / lenient_top.size(), chance);
+    }
+
+    // Patterns: the strongest earlier pattern that splits this test's packages.
+    std::map<size_t, std::vector<std::string>> features;
+    for (size_t a : arms) features[a] = arm_features(c, e.arms[a]);
+    std::optional<Pattern> chosen;
+    for (const auto& [feature, history] : past) {
+      if (history.size() < PatternFilter{}.min_tests) continue;
+      size_t with = 0;
+      for (size_t a : arms) {
+        with += std::binary_search(features[a].begin(), features[a].end(), feature) ? 1 : 0;
+      }
+      if (with == 0 || with == arms.size()) continue;
+      auto pattern = pool_pattern(c, feature, history);
+      if (!pattern || pattern->evidence < kZ95) continue;  // CI of the pooled effect holds 0
+      if (!chosen || pattern->evidence > chosen->evidence) chosen = std::move(pattern);
+    }
+    if (chosen) {
+      const bool feature_wins = chosen->meta.pooled > 0;
+      std::vector<size_t> predicted;
+      for (size_t a : arms) {
+        const bool has =
+            std::binary_search(features[a].begin(), features[a].end(), chosen->feature);
+        if (has == feature_wins) predicted.push_back(a);
+      }
+      double hit = 0;
+      for (size_t a : predicted) hit += best.count(a) ? 1.0 : 0.0;
+      pattern_tally.add(hit / predicted.size(), chance);
+    }
+  }
+  std::printf("tests from %s with >= 2 distinct headlines: %zu\n", from.c_str(), eligible);
+  forecast_all.print("forecast (all eligible tests; packages without evidence rank at the prior)");
+  forecast_covered.print("forecast (tests where >= 1 package had sufficient evidence)");
+  std::printf("packages with >= 1 earlier arm of a similar headline: %zu of %zu\n",
+              candidates_with_match, candidates_total);
+  sensitivity_covered.print("sensitivity, min_tests = 1 (tests where >= 1 package had evidence)");
+  pattern_tally.print("patterns (tests split by a significant earlier pattern)");
+  return eligible;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string csv_path = "../shared/data/upworthy/upworthy-packages-2013-2014.csv";
-  std::string from = "2014-06-01";
   std::string ontology_path = "ontology/marketing.json";
-  int validation_days = 91, retrain_days = 28, threads = 2;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  EvalOptions o;
+  bool latency_only = false;
+  const char* usage =
+      "usage: %s [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE] [--validation-days N] "
+      "[--folds N] [--retrain-days N] [--threads N] [--with-trees] [--select-only | "
+      "--latency-only]\n";
+  for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
+    if (flag == "--with-trees") {
+      o.with_trees = true;
+      continue;
+    }
+    if (flag == "--select-only") {
+      o.select_only = true;
+      continue;
+    }
+    if (flag == "--latency-only") {
+      latency_only = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, usage, argv[0]);
+      return 2;
+    }
+    const char* value = argv[++i];
     if (flag == "--csv") {
-      csv_path = argv[i + 1];
+      csv_path = value;
     } else if (flag == "--from") {
-      from = argv[i + 1];
+      o.from = value;
     } else if (flag == "--ontology") {
-      ontology_path = argv[i + 1];
+      ontology_path = value;
     } else if (flag == "--validation-days") {
-      validation_days = std::atoi(argv[i + 1]);
+      o.validation_days = std::atoi(value);
+    } else if (flag == "--folds") {
+      o.folds = std::atoi(value);
     } else if (flag == "--retrain-days") {
-      retrain_days = std::atoi(argv[i + 1]);
+      o.retrain_days = std::atoi(value);
     } else if (flag == "--threads") {
-      threads = std::atoi(argv[i + 1]);
+      o.threads = std::atoi(value);
     } else {
-      std::fprintf(stderr,
-                   "usage: %s [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE] "
-                   "[--validation-days N] [--retrain-days N] [--threads N]\n",
-                   argv[0]);
+      std::fprintf(stderr, usage, argv[0]);
       return 2;
     }
   }
+  const std::string& from = o.from;
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -503,148 +781,17 @@ int main(int argc, char** argv) {
     std::printf("imported %zu nodes, %zu edges, %zu experiments in %.1f s\n",
                 (*graph)->node_count(), (*graph)->edge_count(), c.experiments.size(), elapsed());
 
-    // Tests in start order; the per-test pattern studies do not depend on time.
-    std::vector<size_t> order;
-    for (size_t i = 0; i < c.experiments.size(); ++i) {
-      if (!c.experiments[i].started_at.empty()) order.push_back(i);
+    if (o.select_only) {
+      evaluate_models(c, o);
+    } else if (latency_only) {
+      time_service_forecasts(**graph, index->get(), c, from);
+    } else {
+      const size_t eligible = evaluate_old_forecasts(c, from);
+      evaluate_models(c, o);
+      time_service_forecasts(**graph, index->get(), c, from);
+      if (eligible == 0) exit_code = 1;
     }
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return c.experiments[a].started_at < c.experiments[b].started_at;
-    });
-    std::vector<std::map<std::string, PatternStudy>> studies(c.experiments.size());
-    for (size_t i : order) studies[i] = experiment_studies(c, i);
-
-    Tally forecast_all, forecast_covered, pattern_tally, sensitivity_covered;
-    size_t candidates_total = 0, candidates_with_match = 0;
-    size_t eligible = 0;
-    std::map<std::string, std::vector<PatternStudy>> past;  // feature -> studies so far
-    size_t next_past = 0;
-    for (size_t i : order) {
-      const ExperimentFacts& e = c.experiments[i];
-      // Everything that started strictly before this test is history.
-      while (next_past < order.size() &&
-             c.experiments[order[next_past]].started_at < e.started_at) {
-        for (const auto& [feature, study] : studies[order[next_past]]) {
-          past[feature].push_back(study);
-        }
-        ++next_past;
-      }
-      if (e.started_at < from) continue;
-      std::vector<size_t> arms;
-      std::set<std::string> headlines;
-      for (size_t a = 0; a < e.arms.size(); ++a) {
-        if (e.arms[a].rate()) {
-          arms.push_back(a);
-          headlines.insert(headline_of(c, e.arms[a]));
-        }
-      }
-      if (headlines.size() < 2) continue;
-      ++eligible;
-      const std::set<size_t> best = best_arms(e, arms);
-      const double chance = static_cast<double>(best.size()) / arms.size();
-
-      // Forecast: the library defaults, the test's own context, history only.
-      DraftTest draft;
-      draft.channel = e.channels.empty() ? std::nullopt : std::optional(e.channels.front());
-      draft.metric = e.primary_metric;
-      draft.as_of = e.started_at;
-      const auto similar = recommend_similar_tests(c, draft, {});
-      ForecastOptions options;
-      options.before = e.started_at;
-      std::vector<std::string> names;
-      std::vector<std::vector<AssetMatch>> matches;
-      std::map<std::string, std::vector<AssetMatch>> by_text;
-      for (size_t a : arms) {
-        const std::string text = headline_of(c, e.arms[a]);
-        names.push_back(e.arms[a].key);
-        auto cached = by_text.find(text);
-        if (cached == by_text.end()) {
-          similarity::SearchRequest request;
-          request.text = text.empty() ? std::string("(none)") : text;
-          request.types = {"Asset"};
-          request.k = 100;
-          request.mode = similarity::SearchMode::kVector;
-          std::vector<AssetMatch> found;
-          auto hits = (*index)->search(request);
-          if (hits.ok()) {
-            for (const auto& hit : *hits) {
-              auto it = c.asset_index.find(hit.node.key);
-              if (it != c.asset_index.end()) found.push_back({it->second, hit.score});
-            }
-          }
-          cached = by_text.emplace(text, std::move(found)).first;
-        }
-        matches.push_back(cached->second);
-      }
-      const Forecast f = forecast(c, similar, names, matches, options);
-      const std::vector<size_t> top = top_candidates(f);
-      double credit = 0;
-      for (size_t t : top) credit += best.count(arms[t]) ? 1.0 : 0.0;
-      credit /= static_cast<double>(top.size());
-      forecast_all.add(credit, chance);
-      bool covered = false;
-      for (const auto& candidate : f.candidates) covered = covered || candidate.estimate.sufficient;
-      if (covered) forecast_covered.add(credit, chance);
-      for (const auto& candidate : f.candidates) {
-        ++candidates_total;
-        candidates_with_match += candidate.estimate.tests > 0 ? 1 : 0;
-      }
-      // Sensitivity, reported beside the default and not used to choose it: one past test is
-      // enough evidence for a number.
-      ForecastOptions lenient = options;
-      lenient.min_tests = 1;
-      const Forecast g = forecast(c, similar, names, matches, lenient);
-      bool lenient_covered = false;
-      for (const auto& candidate : g.candidates) {
-        lenient_covered = lenient_covered || candidate.estimate.sufficient;
-      }
-      if (lenient_covered) {
-        const std::vector<size_t> lenient_top = top_candidates(g);
-        double lenient_credit = 0;
-        for (size_t t : lenient_top) lenient_credit += best.count(arms[t]) ? 1.0 : 0.0;
-        sensitivity_covered.add(lenient_credit / lenient_top.size(), chance);
-      }
-
-      // Patterns: the strongest earlier pattern that splits this test's packages.
-      std::map<size_t, std::vector<std::string>> features;
-      for (size_t a : arms) features[a] = arm_features(c, e.arms[a]);
-      std::optional<Pattern> chosen;
-      for (const auto& [feature, history] : past) {
-        if (history.size() < PatternFilter{}.min_tests) continue;
-        size_t with = 0;
-        for (size_t a : arms) {
-          with += std::binary_search(features[a].begin(), features[a].end(), feature) ? 1 : 0;
-        }
-        if (with == 0 || with == arms.size()) continue;
-        auto pattern = pool_pattern(c, feature, history);
-        if (!pattern || pattern->evidence < kZ95) continue;  // CI of the pooled effect holds 0
-        if (!chosen || pattern->evidence > chosen->evidence) chosen = std::move(pattern);
-      }
-      if (chosen) {
-        const bool feature_wins = chosen->meta.pooled > 0;
-        std::vector<size_t> predicted;
-        for (size_t a : arms) {
-          const bool has =
-              std::binary_search(features[a].begin(), features[a].end(), chosen->feature);
-          if (has == feature_wins) predicted.push_back(a);
-        }
-        double hit = 0;
-        for (size_t a : predicted) hit += best.count(a) ? 1.0 : 0.0;
-        pattern_tally.add(hit / predicted.size(), chance);
-      }
-    }
-    std::printf("tests from %s with >= 2 distinct headlines: %zu\n", from.c_str(), eligible);
-    forecast_all.print(
-        "forecast (all eligible tests; packages without evidence rank at the prior)");
-    forecast_covered.print("forecast (tests where >= 1 package had sufficient evidence)");
-    std::printf("packages with >= 1 earlier arm of a similar headline: %zu of %zu\n",
-                candidates_with_match, candidates_total);
-    sensitivity_covered.print("sensitivity, min_tests = 1 (tests where >= 1 package had evidence)");
-    pattern_tally.print("patterns (tests split by a significant earlier pattern)");
-    evaluate_models(c, from, validation_days, retrain_days, threads);
-    time_service_forecasts(**graph, index->get(), c, from);
     std::printf("total time %.1f s\n", elapsed());
-    if (eligible == 0) exit_code = 1;
   }
   std::filesystem::remove_all(dir);
   return exit_code;
