@@ -465,7 +465,13 @@ Result<json> InsightsService::program(const ProgramFilter& filter) {
               {"learning_share", optional(m.learning_share)},
               {"decisions_timed", m.decisions_timed},
               {"median_days_approval_to_decision", optional(m.median_days_to_decision)},
-              {"pattern_reuses", m.pattern_reuses}};
+              {"pattern_reuses", m.pattern_reuses},
+              {"unplaced",
+               {{"concluded", m.unplaced},
+                {"reason",
+                 "concluded experiments without decided_on or ended_at cannot be placed in time: "
+                 "they are not in 'concluded' or 'months', whatever from and to are"},
+                {"examples", m.unplaced_examples}}}};
 }
 
 }  // namespace expgraph::insights
