@@ -327,5 +327,27 @@ TEST_F(PlannerAnswersTest, FivePlannerDraftsGetOnContextOrExplicitAnswers) {
   }
 }
 
+TEST_F(PlannerAnswersTest, ProgramStatsAgreeWithCypherAndSayWhatTheyCannotPlace) {
+  Reply cypher = post("/v1/query", {{"query",
+                                     "MATCH (e:Experiment) WHERE e.status = 'concluded' "
+                                     "RETURN count(*) AS n"}});
+  ASSERT_EQ(cypher.status, 200) << cypher.text;
+  const int64_t concluded_in_graph = cypher.body["rows"][0][0].get<int64_t>();
+  Reply stats = get("/v1/stats/program");
+  ASSERT_EQ(stats.status, 200) << stats.text;
+  const json& unplaced = stats.body["unplaced"];
+  // VIS-1 has no ended_at or decided_on: counted apart, with the reason and its key.
+  EXPECT_EQ(unplaced["concluded"].get<int64_t>(), 1) << stats.text;
+  EXPECT_EQ(unplaced["examples"], json::array({"VIS-1"}));
+  EXPECT_FALSE(unplaced["reason"].get<std::string>().empty());
+  EXPECT_EQ(stats.body["concluded"].get<int64_t>() + unplaced["concluded"].get<int64_t>(),
+            concluded_in_graph);
+  // A date range leaves the unplaced ones unplaced.
+  Reply range = get("/v1/stats/program?from=2024-02-01&to=2024-02-29");
+  ASSERT_EQ(range.status, 200);
+  EXPECT_EQ(range.body["unplaced"]["concluded"].get<int64_t>(), 1);
+  EXPECT_EQ(range.body["concluded"].get<int64_t>(), 5);  // SUM-1..3, EXP-2042, EXP-2044
+}
+
 }  // namespace
 }  // namespace expgraph::testing

@@ -14,12 +14,13 @@
 //   that keeps hybrid hashing's same-story recall@10 within --max-recall-loss of no floor. On
 //   the second half, for every mode, the recall@10 without and with that floor (the search run
 //   with min_similarity, as the route does) and the share of random queries that find nothing.
-//   --floor F skips the choice and reports F.
+//   --floor F skips the choice and reports F; --floor-only 1 runs the floor study alone (no
+//   same-story and same-test tables), which takes a third of the time.
 // Usage, from the repository root (the defaults are relative to it):
 //   bench_upworthy_retrieval [--csv ../shared/data/upworthy/upworthy-packages-2013-2014.csv]
 //       [--word-vectors data/word-vectors/glove-100d.bin] [--ontology ontology/marketing.json]
 //       [--queries 2000] [--seed 1] [--random-queries 1000] [--max-recall-loss 0.015]
-//       [--floor F]
+//       [--floor F] [--floor-only 1]
 // The glove rows are left out (with a notice) when the word-vector file is missing.
 #include <unistd.h>
 
@@ -60,6 +61,7 @@ struct Flags {
   size_t random_queries = 1000;
   double max_recall_loss = 0.015;  // a margin under the 0.02 for the unseen half
   std::optional<double> floor;
+  bool floor_only = false;
 };
 
 bool parse(int argc, char** argv, Flags& flags) {
@@ -82,6 +84,8 @@ bool parse(int argc, char** argv, Flags& flags) {
       flags.max_recall_loss = std::stod(value);
     } else if (name == "--floor") {
       flags.floor = std::stod(value);
+    } else if (name == "--floor-only") {
+      flags.floor_only = value == "1";
     } else {
       return false;
     }
@@ -167,6 +171,7 @@ std::vector<std::string> random_word_queries(const std::vector<std::string>& voc
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows when redirected to a file
   Flags flags;
   if (!parse(argc, argv, flags)) {
     std::fprintf(stderr,
@@ -361,6 +366,7 @@ int main(int argc, char** argv) {
       open_kind = config.embedder;
     }
     for (const auto& [test, others] : same_story) {
+      if (flags.floor_only) break;
       // Deep enough to see ten other tests behind the query test's own headlines.
       auto hits = search(*index, tests[test].winner, config.mode, 40, story_scores[c]);
       if (!hits) return 1;
@@ -392,6 +398,7 @@ int main(int argc, char** argv) {
       random_closest[c].push_back(outcome->closest_similarity.value_or(0.0));
     }
     for (size_t query : candidates) {
+      if (flags.floor_only) break;
       const Document& document = documents[query];
       // The query's own node is usually among the first eleven.
       auto hits = search(*index, document.headline, config.mode, 11, test_scores[c]);
@@ -410,19 +417,21 @@ int main(int argc, char** argv) {
       if (found > 0) ++test_scores[c].any_hit;
     }
   }
-  std::printf(
-      "\nsame story (%zu queries: a test's winning headline; relevant: the other tests "
-      "showing the same image)\n",
-      same_story.size());
-  std::printf("%-16s %10s %10s %14s\n", "mode", "recall@10", "hit@10", "median query ms");
-  for (size_t c = 0; c < configs.size(); ++c) {
-    print_score(configs[c].name, story_scores[c], same_story.size());
-  }
-  std::printf("\nsame test (%zu queries: one headline; relevant: the test's other headlines)\n",
-              candidates.size());
-  std::printf("%-16s %10s %10s %14s\n", "mode", "recall@10", "hit@10", "median query ms");
-  for (size_t c = 0; c < configs.size(); ++c) {
-    print_score(configs[c].name, test_scores[c], candidates.size());
+  if (!flags.floor_only) {
+    std::printf(
+        "\nsame story (%zu queries: a test's winning headline; relevant: the other tests "
+        "showing the same image)\n",
+        same_story.size());
+    std::printf("%-16s %10s %10s %14s\n", "mode", "recall@10", "hit@10", "median query ms");
+    for (size_t c = 0; c < configs.size(); ++c) {
+      print_score(configs[c].name, story_scores[c], same_story.size());
+    }
+    std::printf("\nsame test (%zu queries: one headline; relevant: the test's other headlines)\n",
+                candidates.size());
+    std::printf("%-16s %10s %10s %14s\n", "mode", "recall@10", "hit@10", "median query ms");
+    for (size_t c = 0; c < configs.size(); ++c) {
+      print_score(configs[c].name, test_scores[c], candidates.size());
+    }
   }
 
   // Choose the floor on the first halves with the default configuration (hybrid hashing).
