@@ -350,21 +350,25 @@ int main(int argc, char** argv) {
   };
   std::unique_ptr<SimilarityIndex> index;
   EmbedderKind open_kind = EmbedderKind::kClient;
+  // Opens the index of `kind` unless it is the one open; false (printed) on error.
+  const auto use_embedder = [&](EmbedderKind kind) {
+    if (index && open_kind == kind) return true;
+    index.reset();
+    SimilarityIndexOptions options;
+    options.embedder = kind;
+    options.word_vectors_path = flags.word_vectors;
+    auto opened = SimilarityIndex::open(**graph, options);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "%s\n", opened.status().to_string().c_str());
+      return false;
+    }
+    index = std::move(opened).value();
+    open_kind = kind;
+    return true;
+  };
   for (size_t c = 0; c < configs.size(); ++c) {
     const Config& config = configs[c];
-    if (!index || open_kind != config.embedder) {
-      index.reset();
-      SimilarityIndexOptions options;
-      options.embedder = config.embedder;
-      options.word_vectors_path = flags.word_vectors;
-      auto opened = SimilarityIndex::open(**graph, options);
-      if (!opened.ok()) {
-        std::fprintf(stderr, "%s\n", opened.status().to_string().c_str());
-        return 1;
-      }
-      index = std::move(opened).value();
-      open_kind = config.embedder;
-    }
+    if (!use_embedder(config.embedder)) return 1;
     for (const auto& [test, others] : same_story) {
       if (flags.floor_only) break;
       // Deep enough to see ten other tests behind the query test's own headlines.
@@ -473,20 +477,9 @@ int main(int argc, char** argv) {
               story_tests.size() - story_half, random_queries.size() - random_half, chosen);
   std::printf("%-16s %14s %14s %16s %16s\n", "mode", "recall today", "recall floor",
               "nothing today", "nothing floor");
-  index.reset();
-  open_kind = EmbedderKind::kClient;
   for (size_t c = 0; c < configs.size(); ++c) {
     const Config& config = configs[c];
-    if (!index || open_kind != config.embedder) {
-      index.reset();
-      SimilarityIndexOptions options;
-      options.embedder = config.embedder;
-      options.word_vectors_path = flags.word_vectors;
-      auto opened = SimilarityIndex::open(**graph, options);
-      if (!opened.ok()) return 1;
-      index = std::move(opened).value();
-      open_kind = config.embedder;
-    }
+    if (!use_embedder(config.embedder)) return 1;
     double floored_recall = 0;
     for (size_t q = story_half; q < story_tests.size(); ++q) {
       auto outcome = study(*index, config.mode, tests[story_tests[q]].winner, 40, chosen);
