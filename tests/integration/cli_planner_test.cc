@@ -73,8 +73,8 @@ TEST_F(CliPlannerTest, SimilarPatternsForecastOntologyAsJson) {
   const std::string file = ::testing::TempDir() + "/cli_planner_candidates.tsv";
   std::ofstream(file) << "discount\tTake 20% off everything this weekend\n"
                       << "vague\tOur spring sale is on\n";
-  CliRun from_file = run(url() + " forecast 'subject lines' --channel email --candidates " +
-                         file + " --json");
+  CliRun from_file =
+      run(url() + " forecast 'subject lines' --channel email --candidates " + file + " --json");
   ASSERT_EQ(from_file.exit_code, 0) << from_file.output;
   json forecast = json::parse(from_file.output, nullptr, false);
   ASSERT_TRUE(forecast.is_object()) << from_file.output;
@@ -92,9 +92,9 @@ TEST_F(CliPlannerTest, SimilarPatternsForecastOntologyAsJson) {
 
 TEST_F(CliPlannerTest, ExitCodesAndMessages) {
   EXPECT_EQ(run(url() + " similar --help").exit_code, 0);
-  EXPECT_EQ(run(url() + " forecast 'x'").exit_code, 2);                     // no candidates
+  EXPECT_EQ(run(url() + " forecast 'x'").exit_code, 2);                       // no candidates
   EXPECT_EQ(run(url() + " forecast 'x' --candidate nameless").exit_code, 2);  // not NAME=TEXT
-  EXPECT_EQ(run(url() + " patterns --k 3").exit_code, 2);                   // not for patterns
+  EXPECT_EQ(run(url() + " patterns --k 3").exit_code, 2);                     // not for patterns
   EXPECT_EQ(run(url() + " similar x --k 0").exit_code, 2);
   // The server says no: an unknown channel is 422 with the closest key, and exit code 1.
   CliRun unknown = run(url() + " similar 'urgency' --channel e-mail");

@@ -299,7 +299,9 @@ TEST_F(PlannerAnswersTest, FivePlannerDraftsGetOnContextOrExplicitAnswers) {
       ASSERT_TRUE(r["summary"].is_string()) << name;
       EXPECT_FALSE(r["summary"].get<std::string>().empty());
       const double text = r["signals"]["text"].get<double>();
-      if (text > 0) EXPECT_GE(text, similar.body["text_match"]["min_similarity"].get<double>());
+      if (text > 0) {
+        EXPECT_GE(text, similar.body["text_match"]["min_similarity"].get<double>()) << name;
+      }
     }
     EXPECT_FALSE(recommendations.empty() && !similar.body.contains("text_match")) << name;
 
