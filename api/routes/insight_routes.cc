@@ -1,17 +1,20 @@
 // Insight routes: advice drawn from past tests (query/insights).
 //   POST /v1/recommendations/similar-tests  {"hypothesis", "channel", "segment", "metric",
 //        "campaign", "asset_kinds": [...], "k", "as_of"}
-//   GET  /v1/patterns?channel=&segment=&metric=&min_tests=&limit=
+//   GET  /v1/patterns?channel=&segment=&metric=&min_tests=&limit=&experiments=
 //   POST /v1/forecast  the similar-tests body plus "candidates": [{"name", "text"}] (required,
 //        at least one), "control" (a candidate's name), "min_tests", "min_similarity"
 //   GET  /v1/models/forecast  the learned forecast model in use (cut-off, trained_at, figures)
 //   GET  /v1/stats/program?from=&to=&team=
-// Bodies are strict (unknown fields are 400); dates are YYYY-MM-DD.
+// Bodies are strict (unknown fields are 400); dates are YYYY-MM-DD. A channel, segment or
+// metric that names no node is 422 `unknown_context_key` with the closest keys in "details".
 #include <memory>
 #include <regex>
+#include <tuple>
 
 #include "api/http/http_json.h"
 #include "api/routes/routes.h"
+#include "query/insights/context_keys.h"
 #include "query/insights/insights_service.h"
 
 namespace expgraph::api {
@@ -114,8 +117,24 @@ Status parse_draft(const json& body, DraftTest& draft) {
   return Status();
 }
 
-Status similar_tests(insights::InsightsService& service, const httplib::Request& request,
-                     httplib::Response& response) {
+// Each context key the request names must be a node of its type.
+Status check_context(const GraphStore& graph, const std::optional<std::string>& channel,
+                     const std::optional<std::string>& segment,
+                     const std::optional<std::string>& metric) {
+  const std::tuple<const char*, const char*, const std::optional<std::string>*> fields[] = {
+      {"channel", "Channel", &channel},
+      {"segment", "Segment", &segment},
+      {"metric", "Metric", &metric}};
+  for (const auto& [field, type, value] : fields) {
+    if (*value) {
+      EXPGRAPH_RETURN_IF_ERROR(insights::check_context_key(graph, field, type, **value));
+    }
+  }
+  return Status();
+}
+
+Status similar_tests(insights::InsightsService& service, const GraphStore& graph,
+                     const httplib::Request& request, httplib::Response& response) {
   auto body = parse_json_object(request.body);
   if (!body.ok()) return body.status();
   EXPGRAPH_RETURN_IF_ERROR(check_fields(
@@ -124,14 +143,15 @@ Status similar_tests(insights::InsightsService& service, const httplib::Request&
       "the body"));
   DraftTest draft;
   EXPGRAPH_RETURN_IF_ERROR(parse_draft(*body, draft));
+  EXPGRAPH_RETURN_IF_ERROR(check_context(graph, draft.channel, draft.segment, draft.metric));
   auto answer = service.similar_tests(draft);
   if (!answer.ok()) return answer.status();
   send_json(response, 200, *answer);
   return Status();
 }
 
-Status forecast(insights::InsightsService& service, const httplib::Request& request,
-                httplib::Response& response) {
+Status forecast(insights::InsightsService& service, const GraphStore& graph,
+                const httplib::Request& request, httplib::Response& response) {
   auto body = parse_json_object(request.body);
   if (!body.ok()) return body.status();
   EXPGRAPH_RETURN_IF_ERROR(
@@ -141,6 +161,7 @@ Status forecast(insights::InsightsService& service, const httplib::Request& requ
                    "the body"));
   DraftTest draft;
   EXPGRAPH_RETURN_IF_ERROR(parse_draft(*body, draft));
+  EXPGRAPH_RETURN_IF_ERROR(check_context(graph, draft.channel, draft.segment, draft.metric));
   insights::ForecastOptions options;
   options.before = draft.as_of;
   auto min_tests = count_field(*body, "min_tests", options.min_tests, 1000);
@@ -181,18 +202,22 @@ std::optional<std::string> parameter(const httplib::Request& request, const char
   return request.get_param_value(name);
 }
 
-Status patterns(insights::InsightsService& service, const httplib::Request& request,
-                httplib::Response& response) {
+Status patterns(insights::InsightsService& service, const GraphStore& graph,
+                const httplib::Request& request, httplib::Response& response) {
   insights::PatternFilter filter;
   filter.channel = parameter(request, "channel");
   filter.segment = parameter(request, "segment");
   filter.metric = parameter(request, "metric");
+  EXPGRAPH_RETURN_IF_ERROR(check_context(graph, filter.channel, filter.segment, filter.metric));
   auto min_tests = integer_parameter(request, "min_tests", 3, 1, 100000);
   if (!min_tests.ok()) return min_tests.status();
   filter.min_tests = static_cast<size_t>(*min_tests);
   auto limit = integer_parameter(request, "limit", 50, 1, 1000);
   if (!limit.ok()) return limit.status();
-  auto answer = service.patterns(filter, static_cast<size_t>(*limit));
+  auto experiments = integer_parameter(request, "experiments", 10, 0, 100000);
+  if (!experiments.ok()) return experiments.status();
+  auto answer =
+      service.patterns(filter, static_cast<size_t>(*limit), static_cast<size_t>(*experiments));
   if (!answer.ok()) return answer.status();
   send_json(response, 200, *answer);
   return Status();
@@ -226,15 +251,17 @@ void add_insight_routes(Router& router, GraphStore& graph,
   // here leaves the server answering with the meta-analytic forecast only.
   (void)service->start();
   router.post("/v1/recommendations/similar-tests", "/v1/recommendations/similar-tests",
-              [service](const auto& request, auto& response) {
-                return similar_tests(*service, request, response);
+              [service, &graph](const auto& request, auto& response) {
+                return similar_tests(*service, graph, request, response);
               });
-  router.get("/v1/patterns", "/v1/patterns", [service](const auto& request, auto& response) {
-    return patterns(*service, request, response);
-  });
-  router.post("/v1/forecast", "/v1/forecast", [service](const auto& request, auto& response) {
-    return forecast(*service, request, response);
-  });
+  router.get("/v1/patterns", "/v1/patterns",
+             [service, &graph](const auto& request, auto& response) {
+               return patterns(*service, graph, request, response);
+             });
+  router.post("/v1/forecast", "/v1/forecast",
+              [service, &graph](const auto& request, auto& response) {
+                return forecast(*service, graph, request, response);
+              });
   router.get("/v1/models/forecast", "/v1/models/forecast", [service](const auto&, auto& response) {
     send_json(response, 200, service->forecast_model());
     return Status();

@@ -1,8 +1,11 @@
 // POST /v1/search: similarity search over the text of hypotheses, learnings, experiments and
 // assets, filtered by graph context. Body (strict: unknown fields are 400):
 //   {"text": "...", "types": ["Learning"], "k": 10, "mode": "vector|lexical|hybrid",
-//    "filter": {"channel", "segment", "metric", "outcome", "since"}, "embedding": [...]}
-// Answer: {"hits": [{score, node: {type, key, properties}, context}], "mode", "embedder"}.
+//    "filter": {"channel", "segment", "metric", "outcome", "since"}, "embedding": [...],
+//    "min_similarity": 0.3}
+// Answer: {"hits": [{similarity, score, components, node: {type, key, properties}, context}],
+// "mode", "embedder", "min_similarity", "below_floor", "closest_similarity"}; with no hit at
+// or above the floor also "nothing_similar": true and a "message" naming the closest score.
 #include <cmath>
 
 #include "api/http/http_json.h"
@@ -46,8 +49,8 @@ Status parse_filter(const nlohmann::json& body, SearchRequest& request) {
 Result<SearchRequest> parse_search_request(const std::string& text) {
   auto body = parse_json_object(text);
   if (!body.ok()) return body.status();
-  EXPGRAPH_RETURN_IF_ERROR(
-      check_fields(*body, {"text", "types", "k", "mode", "filter", "embedding"}, "the body"));
+  EXPGRAPH_RETURN_IF_ERROR(check_fields(
+      *body, {"text", "types", "k", "mode", "filter", "embedding", "min_similarity"}, "the body"));
   SearchRequest request;
   auto query_text = optional_string(*body, "text", "the body");
   if (!query_text.ok()) return query_text.status();
@@ -80,6 +83,13 @@ Result<SearchRequest> parse_search_request(const std::string& text) {
     request.mode = *parsed;
   }
   EXPGRAPH_RETURN_IF_ERROR(parse_filter(*body, request));
+  request.min_similarity = similarity::kDefaultMinSimilarity;
+  if (auto it = body->find("min_similarity"); it != body->end() && !it->is_null()) {
+    if (!it->is_number() || !(it->get<double>() >= 0.0 && it->get<double>() <= 1.0)) {
+      return Status::invalid_argument("\"min_similarity\" must be a number from 0 to 1");
+    }
+    request.min_similarity = it->get<double>();
+  }
   if (auto it = body->find("embedding"); it != body->end() && !it->is_null()) {
     if (!it->is_array())
       return Status::invalid_argument("\"embedding\" must be an array of numbers");
@@ -114,14 +124,22 @@ Status run_search(similarity::SimilarityIndex* index, const httplib::Request& ht
   }
   auto request = parse_search_request(http_request.body);
   if (!request.ok()) return request.status();
-  auto hits = index->search(*request);
-  if (!hits.ok()) return hits.status();
+  auto outcome = index->search_with_floor(*request);
+  if (!outcome.ok()) return outcome.status();
   nlohmann::json rendered = nlohmann::json::array();
-  for (const auto& hit : *hits) rendered.push_back(hit.to_json());
-  send_json(response, 200,
-            {{"hits", std::move(rendered)},
-             {"mode", mode_name(request->mode)},
-             {"embedder", index->embedder_id()}});
+  for (const auto& hit : outcome->hits) rendered.push_back(hit.to_json());
+  nlohmann::json answer = {{"hits", std::move(rendered)},
+                           {"mode", mode_name(request->mode)},
+                           {"embedder", index->embedder_id()},
+                           {"min_similarity", *request->min_similarity},
+                           {"below_floor", outcome->below_floor},
+                           {"closest_similarity", outcome->closest_similarity
+                                                      ? nlohmann::json(*outcome->closest_similarity)
+                                                      : nlohmann::json()}};
+  if (outcome->hits.empty())
+    answer.update(
+        similarity::nothing_similar(outcome->closest_similarity, *request->min_similarity));
+  send_json(response, 200, answer);
   return Status();
 }
 

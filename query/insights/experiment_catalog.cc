@@ -6,6 +6,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "query/analytics/summary_effect.h"
+
 namespace expgraph::insights {
 
 namespace {
@@ -142,8 +144,9 @@ class CatalogLoader {
       e.arms.push_back(std::move(arm));
     }
     EXPGRAPH_RETURN_IF_ERROR(add_results(id, e, arm_of_variant));
-    std::sort(e.arms.begin(), e.arms.end(),
-              [](const ArmFacts& a, const ArmFacts& b) { return a.key < b.key; });
+    const auto by_key = [](const ArmFacts& a, const ArmFacts& b) { return a.key < b.key; };
+    std::sort(e.arms.begin(), e.arms.end(), by_key);
+    for (auto& [metric, arms] : e.arms_by_metric) std::sort(arms.begin(), arms.end(), by_key);
 
     for (NodeId learning : neighbors(id, Direction::kOut, "YIELDED")) {
       auto l = node(learning);
@@ -169,43 +172,75 @@ class CatalogLoader {
   Status add_results(NodeId experiment, ExperimentFacts& e,
                      const std::unordered_map<NodeId, size_t>& arm_of_variant) {
     for (NodeId result : neighbors(experiment, Direction::kOut, "HAS_RESULT")) {
-      if (!neighbors(result, Direction::kOut, "IN_SEGMENT").empty()) continue;
+      // A result for a segment is the experiment's own only when that is a segment the
+      // experiment TARGETS (the demo's results name it); others are breakdowns.
+      auto result_segments = keys_of(result, Direction::kOut, "IN_SEGMENT");
+      if (!result_segments.ok()) return result_segments.status();
+      bool breakdown = false;
+      for (const std::string& segment : *result_segments) {
+        breakdown = breakdown ||
+                    std::find(e.segments.begin(), e.segments.end(), segment) == e.segments.end();
+      }
+      if (breakdown) continue;
       auto metrics = keys_of(result, Direction::kOut, "ON_METRIC");
       if (!metrics.ok()) return metrics.status();
-      if (!e.primary_metric.empty() && (metrics->empty() || metrics->front() != e.primary_metric)) {
-        continue;
-      }
       auto variants = neighbors(result, Direction::kOut, "FOR_VARIANT");
       if (variants.empty()) continue;
       auto arm_index = arm_of_variant.find(variants.front());
       if (arm_index == arm_of_variant.end()) continue;
+      std::vector<ArmFacts>* arms = &e.arms;
+      if (!e.primary_metric.empty() && (metrics->empty() || metrics->front() != e.primary_metric)) {
+        if (metrics->empty()) continue;
+        auto [slot, added] = e.arms_by_metric.try_emplace(metrics->front());
+        if (added) {
+          // Copies of the arms without their primary-metric results.
+          for (const ArmFacts& arm : e.arms) {
+            ArmFacts bare;
+            bare.key = arm.key;
+            bare.name = arm.name;
+            bare.is_control = arm.is_control;
+            bare.assets = arm.assets;
+            slot->second.push_back(std::move(bare));
+          }
+        }
+        arms = &slot->second;
+      }
       auto r = graph_.get_node(result);
       if (!r.ok()) return r.status();
-      ArmFacts& arm = e.arms[arm_index->second];
-      const json& p = r->properties;
-      arm.has_result = true;
-      arm.result_key = r->key;
-      if (p.contains("users") && p["users"].is_number_integer())
-        arm.users = p["users"].get<int64_t>();
-      if (p.contains("conversions") && p["conversions"].is_number_integer())
-        arm.conversions = p["conversions"].get<int64_t>();
-      if (p.contains("sum") && p["sum"].is_number()) arm.sum = p["sum"].get<double>();
-      if (p.contains("sum_sq") && p["sum_sq"].is_number()) arm.sum_sq = p["sum_sq"].get<double>();
-      arm.lift = number_of(p, "lift");
-      arm.ci_low = number_of(p, "ci_low");
-      arm.ci_high = number_of(p, "ci_high");
-      arm.p_value = number_of(p, "p_value");
-      arm.log_lift = number_of(p, "log_lift");
-      arm.log_lift_se = number_of(p, "log_lift_se");
-      // Results written before log_lift was stored: ln(1 + lift), se from the CI half-width
-      // divided by (1 + lift) (the delta method backwards, at 95%).
-      if (!std::isfinite(arm.log_lift) && std::isfinite(arm.lift) && arm.lift > -1 &&
-          std::isfinite(arm.ci_low) && std::isfinite(arm.ci_high)) {
-        arm.log_lift = std::log1p(arm.lift);
-        arm.log_lift_se = (arm.ci_high - arm.ci_low) / (2 * 1.959964) / (1 + arm.lift);
-      }
+      read_result(*r, (*arms)[arm_index->second]);
     }
     return Status();
+  }
+
+  static void read_result(const NodeRecord& r, ArmFacts& arm) {
+    const json& p = r.properties;
+    arm.has_result = true;
+    arm.result_key = r.key;
+    if (p.contains("users") && p["users"].is_number_integer())
+      arm.users = p["users"].get<int64_t>();
+    if (p.contains("conversions") && p["conversions"].is_number_integer())
+      arm.conversions = p["conversions"].get<int64_t>();
+    if (p.contains("sum") && p["sum"].is_number()) arm.sum = p["sum"].get<double>();
+    if (p.contains("sum_sq") && p["sum_sq"].is_number()) arm.sum_sq = p["sum_sq"].get<double>();
+    arm.lift = number_of(p, "lift");
+    arm.ci_low = number_of(p, "ci_low");
+    arm.ci_high = number_of(p, "ci_high");
+    arm.p_value = number_of(p, "p_value");
+    arm.log_lift = number_of(p, "log_lift");
+    arm.log_lift_se = number_of(p, "log_lift_se");
+    // Results entered as summaries (lift, interval, p-value; no counts, or written before
+    // log_lift was stored): the effect derived from them, marked as derived. This is the one
+    // place Results are read, so similar tests, patterns and forecasts all see it.
+    if (!arm.has_effect()) {
+      const double level = number_of(p, "confidence_level");
+      if (auto effect = analytics::summary_effect(arm.lift, arm.ci_low, arm.ci_high, arm.p_value,
+                                                  std::isfinite(level) ? level : 0.95)) {
+        arm.log_lift = effect->log_lift;
+        arm.log_lift_se = effect->log_lift_se;
+        arm.derived = true;
+        arm.derived_from = analytics::summary_source_name(effect->source);
+      }
+    }
   }
 
   Status load_segment_parents() {
@@ -245,6 +280,12 @@ ArmFacts::ArmFacts()
 
 bool ArmFacts::has_effect() const {
   return std::isfinite(log_lift) && std::isfinite(log_lift_se) && log_lift_se > 0;
+}
+
+const std::vector<ArmFacts>* ExperimentFacts::arms_on(const std::string& metric) const {
+  if (metric.empty() || metric == primary_metric) return &arms;
+  auto it = arms_by_metric.find(metric);
+  return it == arms_by_metric.end() ? nullptr : &it->second;
 }
 
 std::optional<double> ArmFacts::rate() const {

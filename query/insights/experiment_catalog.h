@@ -22,7 +22,8 @@ struct AssetFacts {
   std::vector<std::string> tags;
 };
 
-// One arm and its Result on the experiment's primary metric for all users (no IN_SEGMENT).
+// One arm and its Result on the experiment's primary metric for its whole population (no
+// IN_SEGMENT, or IN_SEGMENT of a segment the experiment TARGETS).
 struct ArmFacts {
   std::string key;
   std::string name;
@@ -35,6 +36,11 @@ struct ArmFacts {
   std::optional<double> sum, sum_sq;
   // Stored statistics vs the arm's baseline, NaN when absent.
   double lift, ci_low, ci_high, p_value, log_lift, log_lift_se;
+  // log_lift and log_lift_se were derived here from the reported summary (lift with its
+  // interval, or with its p-value: analytics::summary_effect), not stored from counts;
+  // `derived_from` is "interval" or "p_value" then, "" otherwise.
+  bool derived = false;
+  std::string derived_from;
   ArmFacts();
   bool has_effect() const;  // a finite log_lift with se > 0
   // conversions / users or sum / users; nullopt without counts.
@@ -60,7 +66,13 @@ struct ExperimentFacts {
   std::vector<std::string> channels, segments, metrics, campaigns, teams, tags;
   std::vector<std::string> segment_lineage;  // the segments and all their ancestors
   std::string primary_metric;
-  std::vector<ArmFacts> arms;
+  std::vector<ArmFacts> arms;  // their results are on primary_metric
+  // The same arms (same order) with their results on each other metric measured for all
+  // users, so that advice about a metric shows the result on that metric.
+  std::map<std::string, std::vector<ArmFacts>> arms_by_metric;
+  // The arms with their results on `metric`: `arms` for the primary metric (or an empty
+  // name), nullptr when no result is on it.
+  const std::vector<ArmFacts>* arms_on(const std::string& metric) const;
   std::vector<LearningFacts> learnings;
   std::vector<std::string> hypotheses;
   std::string hypothesis_text;      // statements of the tested hypotheses, joined

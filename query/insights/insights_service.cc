@@ -7,6 +7,7 @@
 
 #include "query/insights/arm_features.h"
 #include "query/insights/forecast_model_codec.h"
+#include "query/insights/plain_summary.h"
 
 namespace expgraph::insights {
 
@@ -39,12 +40,24 @@ json experiment_ref(const ExperimentFacts& e) {
           {"started_at", e.started_at.empty() ? json(nullptr) : json(e.started_at)}};
 }
 
-json arm_result(const ExperimentFacts& e, std::optional<size_t> arm) {
-  if (!arm) return nullptr;
-  const ArmFacts& a = e.arms[*arm];
-  return {
-      {"variant", a.key},           {"result", a.result_key},       {"lift", number(a.lift)},
-      {"ci_low", number(a.ci_low)}, {"ci_high", number(a.ci_high)}, {"p_value", number(a.p_value)}};
+// The arm's result on `metric` (empty: the primary metric); "derived" says whether its
+// log-lift and SE were derived from a summary (lift with interval or p-value) or counted.
+json arm_result(const ExperimentFacts& e, std::optional<size_t> arm,
+                const std::string& metric = "") {
+  const std::vector<ArmFacts>* arms = e.arms_on(metric);
+  if (!arm || arms == nullptr || *arm >= arms->size()) return nullptr;
+  const ArmFacts& a = (*arms)[*arm];
+  return {{"variant", a.key},
+          {"result", a.result_key},
+          {"metric", metric.empty() ? e.primary_metric : metric},
+          {"lift", number(a.lift)},
+          {"ci_low", number(a.ci_low)},
+          {"ci_high", number(a.ci_high)},
+          {"p_value", number(a.p_value)},
+          {"log_lift", number(a.log_lift)},
+          {"log_lift_se", number(a.log_lift_se)},
+          {"derived", a.derived},
+          {"derived_from", a.derived ? json(a.derived_from) : json(nullptr)}};
 }
 
 json estimate_json(const ExperimentCatalog& catalog, const Estimate& e) {
@@ -163,30 +176,32 @@ Result<std::shared_ptr<const ExperimentCatalog>> InsightsService::catalog() {
   return catalog_;
 }
 
-Result<std::unordered_map<size_t, double>> InsightsService::text_scores(
-    const ExperimentCatalog& catalog, const DraftTest& draft, size_t k) const {
-  std::unordered_map<size_t, double> scores;
-  if (similarity_ == nullptr || draft.hypothesis.empty()) return scores;
+Result<TextScores> InsightsService::text_scores(const ExperimentCatalog& catalog,
+                                                const DraftTest& draft, size_t k) const {
+  TextScores out;
+  if (similarity_ == nullptr || draft.hypothesis.empty()) return out;
   similarity::SearchRequest request;
   request.text = draft.hypothesis;
   request.k = k;
-  auto hits = similarity_->search(request);
+  // The text signal is the hit's similarity on the search's [0, 1] scale, and hits below the
+  // search's default floor are no evidence of a similar test.
+  request.min_similarity = similarity::kDefaultMinSimilarity;
+  auto hits = similarity_->search_with_floor(request);
   if (!hits.ok()) return hits.status();
+  out.closest_similarity = hits->closest_similarity;
+  out.searched = true;
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < catalog.experiments.size(); ++i) index[catalog.experiments[i].key] = i;
-  double best = 0;
-  for (const auto& hit : *hits) best = std::max(best, hit.score);
-  if (best <= 0) return scores;
-  for (const auto& hit : *hits) {
+  for (const auto& hit : hits->hits) {
     if (!hit.context.is_object()) continue;
     const json experiment = hit.context.value("experiment", json());
     if (!experiment.is_object() || !experiment.value("key", json()).is_string()) continue;
     auto it = index.find(experiment["key"].get<std::string>());
     if (it == index.end()) continue;
-    double& score = scores[it->second];
-    score = std::max(score, hit.score / best);
+    double& score = out.scores[it->second];
+    score = std::max(score, hit.similarity);
   }
-  return scores;
+  return out;
 }
 
 std::shared_ptr<const AssetTextIndex> InsightsService::asset_text(
@@ -206,13 +221,29 @@ Result<json> InsightsService::similar_tests(const DraftTest& draft) {
   auto text = text_scores(c, draft);
   if (!text.ok()) return text.status();
   json out = json::array();
-  for (const Recommendation& r : recommend_similar_tests(c, draft, *text)) {
+  for (const Recommendation& r : recommend_similar_tests(c, draft, text->scores)) {
     const ExperimentFacts& e = c.experiments[r.experiment];
     json learnings = json::array();
     for (const LearningFacts& l : e.learnings) {
       learnings.push_back({{"key", l.key}, {"text", l.text}, {"outcome", l.outcome}});
     }
+    json result = arm_result(e, r.best_arm, r.result_metric);
+    std::string matched;
+    for (const std::string& signal : r.matched) matched += (matched.empty() ? "" : ", ") + signal;
+    const std::string name = e.name.empty() ? e.key : e.name;
+    std::string summary;
+    if (result.is_null()) {
+      summary = name + ": no result with an effect on " +
+                (r.result_metric.empty() ? std::string("its metric") : r.result_metric);
+    } else {
+      const ArmFacts& best = e.arms_on(r.result_metric)->at(*r.best_arm);
+      summary = test_result_sentence(
+          name, r.result_metric, best.lift, best.ci_low, best.ci_high, best.p_value,
+          best.derived ? std::optional<std::string>(best.derived_from) : std::nullopt);
+    }
+    summary += " (matched: " + matched + ")";
     out.push_back({{"experiment", experiment_ref(e)},
+                   {"summary", std::move(summary)},
                    {"score", r.score},
                    {"signals",
                     {{"text", r.text},
@@ -220,29 +251,58 @@ Result<json> InsightsService::similar_tests(const DraftTest& draft) {
                      {"outcome", r.outcome},
                      {"recency", r.recency}}},
                    {"matched", r.matched},
-                   {"result", arm_result(e, r.best_arm)},
+                   {"result", std::move(result)},
                    {"learnings", std::move(learnings)}});
   }
-  return json{{"recommendations", std::move(out)}};
+  json answer = {{"recommendations", std::move(out)}};
+  if (text->searched) {
+    json match = {{"min_similarity", similarity::kDefaultMinSimilarity},
+                  {"closest_similarity",
+                   text->closest_similarity ? json(*text->closest_similarity) : json(nullptr)},
+                  {"nothing_similar", text->scores.empty()}};
+    if (text->scores.empty()) {
+      match.update(
+          similarity::nothing_similar(text->closest_similarity, similarity::kDefaultMinSimilarity));
+    }
+    answer["text_match"] = std::move(match);
+  }
+  return answer;
 }
 
-Result<json> InsightsService::patterns(const PatternFilter& filter, size_t limit) {
+Result<json> InsightsService::patterns(const PatternFilter& filter, size_t limit,
+                                       size_t experiments_limit) {
   auto snapshot = catalog();
   if (!snapshot.ok()) return snapshot.status();
   const ExperimentCatalog& c = **snapshot;
+  PatternAnswer mined = mine_patterns_nearest(c, filter);
   json out = json::array();
-  for (const Pattern& p : mine_patterns(c, filter)) {
+  for (const Pattern& p : mined.patterns) {
     if (out.size() >= limit) break;
-    json experiments = json::array();
+    // The tests behind a pattern can number thousands: the most precise ones are listed, the
+    // rest counted.
+    std::vector<const PatternStudy*> studies;
+    size_t derived = 0;
     for (const PatternStudy& s : p.studies) {
+      studies.push_back(&s);
+      derived += s.derived ? 1 : 0;
+    }
+    std::stable_sort(studies.begin(), studies.end(),
+                     [](const PatternStudy* a, const PatternStudy* b) { return a->se < b->se; });
+    json experiments = json::array();
+    for (size_t i = 0; i < studies.size() && i < experiments_limit; ++i) {
+      const PatternStudy& s = *studies[i];
       experiments.push_back({{"key", c.experiments[s.experiment].key},
                              {"lift", number(std::expm1(s.effect))},
                              {"log_lift", s.effect},
-                             {"se", s.se}});
+                             {"se", s.se},
+                             {"derived", s.derived}});
     }
     out.push_back({{"feature", p.feature},
+                   {"summary", pattern_sentence(p.feature, p.studies.size(), p.lift.lift,
+                                                p.lift.ci_low, p.lift.ci_high, p.meta.i2)},
                    {"scope", p.scope},
                    {"tests", p.studies.size()},
+                   {"derived_tests", derived},
                    {"pooled_lift", number(p.lift.lift)},
                    {"ci_low", number(p.lift.ci_low)},
                    {"ci_high", number(p.lift.ci_high)},
@@ -253,9 +313,41 @@ Result<json> InsightsService::patterns(const PatternFilter& filter, size_t limit
                    {"win_rate", number(p.win_rate)},
                    {"evidence", number(p.evidence)},
                    {"reuses", p.reuses},
-                   {"experiments", std::move(experiments)}});
+                   {"experiments", std::move(experiments)},
+                   {"experiments_omitted",
+                    p.studies.size() - std::min(p.studies.size(), experiments_limit)}});
   }
-  return json{{"patterns", std::move(out)}};
+  const auto context_json = [](const PatternFilter& f) {
+    const auto or_null = [](const std::optional<std::string>& v) {
+      return v ? json(*v) : json(nullptr);
+    };
+    return json{{"channel", or_null(f.channel)},
+                {"segment", or_null(f.segment)},
+                {"metric", or_null(f.metric)}};
+  };
+  json answer = {{"patterns", std::move(out)},
+                 {"context", context_json(mined.context)},
+                 {"requested_context", context_json(filter)},
+                 {"fallback", mined.fallback.empty() ? json(nullptr) : json(mined.fallback)}};
+  if (mined.patterns.empty()) {
+    answer["status"] = "insufficient_evidence";
+    answer["message"] = "no feature has " + std::to_string(filter.min_tests) +
+                        " or more concluded tests in this context or any broader one";
+  } else if (!mined.fallback.empty()) {
+    std::string where;
+    if (mined.fallback == "parent_segment") {
+      where = "the parent segment \"" + mined.context.segment.value_or("") + "\"";
+    } else if (mined.fallback == "any_segment") {
+      where = "every segment";
+    } else {
+      where = "every segment and channel";
+    }
+    answer["status"] = "ok";
+    answer["message"] = "too few tests in the context asked for: these patterns come from " + where;
+  } else {
+    answer["status"] = "ok";
+  }
+  return answer;
 }
 
 Result<json> InsightsService::forecast(const DraftTest& draft,
@@ -285,7 +377,7 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
   // fewer hits than the similar-tests route asks for keep the route within its time budget.
   auto text = text_scores(c, draft, std::max<size_t>(kForecastTextHits, 3 * draft.k));
   if (!text.ok()) return text.status();
-  const std::vector<Recommendation> similar = recommend_similar_tests(c, draft, *text);
+  const std::vector<Recommendation> similar = recommend_similar_tests(c, draft, text->scores);
   const std::shared_ptr<const AssetTextIndex> asset_index = asset_text(*snapshot);
   std::vector<std::vector<AssetMatch>> matches;
   for (const CandidateVariant& candidate : candidates) {
@@ -407,7 +499,13 @@ Result<json> InsightsService::program(const ProgramFilter& filter) {
               {"learning_share", optional(m.learning_share)},
               {"decisions_timed", m.decisions_timed},
               {"median_days_approval_to_decision", optional(m.median_days_to_decision)},
-              {"pattern_reuses", m.pattern_reuses}};
+              {"pattern_reuses", m.pattern_reuses},
+              {"unplaced",
+               {{"concluded", m.unplaced},
+                {"reason",
+                 "concluded experiments without decided_on or ended_at cannot be placed in time: "
+                 "they are not in 'concluded' or 'months', whatever from and to are"},
+                {"examples", m.unplaced_examples}}}};
 }
 
 }  // namespace expgraph::insights

@@ -29,6 +29,14 @@ struct CandidateVariant {
   std::string text;  // the asset text (headline, subject line, ...)
 };
 
+// The text signal of a draft: experiment index -> the best similarity of a hit of it at or
+// above the search's default floor, and the closest similarity seen.
+struct TextScores {
+  std::unordered_map<size_t, double> scores;
+  std::optional<double> closest_similarity;
+  bool searched = false;  // false without a similarity index or a hypothesis
+};
+
 class InsightsService {
  public:
   // `similarity` may be null; both must outlive the service. The graph also keeps the stored
@@ -43,9 +51,13 @@ class InsightsService {
 
   // {"recommendations": [{experiment, score, signals, matched, result, learnings}]}
   Result<nlohmann::json> similar_tests(const DraftTest& draft);
-  // {"patterns": [{feature, scope, tests, pooled_lift, ci_low, ci_high, i2, tau2, win_rate,
-  //   evidence, reuses, experiments}]}, at most `limit`.
-  Result<nlohmann::json> patterns(const PatternFilter& filter, size_t limit);
+  // {"patterns": [{feature, summary, scope, tests, derived_tests, pooled_lift, ci_low, ci_high,
+  //   i2, tau2, win_rate, evidence, reuses, experiments, experiments_omitted}], "context",
+  //   "requested_context", "fallback", "status", "message"}: at most `limit` patterns, each
+  //   listing its `experiments_limit` most precise tests; from a broader context when the one
+  //   asked for has too few tests (mine_patterns_nearest).
+  Result<nlohmann::json> patterns(const PatternFilter& filter, size_t limit,
+                                  size_t experiments_limit = 10);
   // {"prior": estimate, "candidates": [{name, forecast, p_best, p_beats, expected_lift,
   //  contributions, closest_tests}], "best_candidates", "similar_tests", "model", "method"}
   Result<nlohmann::json> forecast(const DraftTest& draft,
@@ -63,9 +75,8 @@ class InsightsService {
 
  private:
   // `k`: the text hits asked of the SimilarityIndex (each costs node and context reads).
-  Result<std::unordered_map<size_t, double>> text_scores(const ExperimentCatalog& catalog,
-                                                         const DraftTest& draft,
-                                                         size_t k = 200) const;
+  Result<TextScores> text_scores(const ExperimentCatalog& catalog, const DraftTest& draft,
+                                 size_t k = 200) const;
   // The AssetTextIndex of `catalog` (built on first use for each snapshot).
   std::shared_ptr<const AssetTextIndex> asset_text(
       const std::shared_ptr<const ExperimentCatalog>& catalog);

@@ -61,6 +61,54 @@ std::optional<PatternStudy> contrast(size_t experiment, const ExperimentFacts& e
   return PatternStudy{experiment, c->log_lift, c->log_lift_se};
 }
 
+// The same contrast from the arms' effects against the control, for results entered as
+// summaries. A side is either the control arm(s) alone (effect 0: the reference the summaries
+// are measured against) or treatment arms with an effect, pooled by inverse variance; nullopt
+// for a side that mixes them (no counts to pool the control with) or when both are controls.
+// The two sides share the control, so the difference's SE treats them as independent, which
+// overstates it slightly (a conservative study).
+std::optional<PatternStudy> summary_contrast(size_t experiment, const ExperimentFacts& e,
+                                             const std::vector<size_t>& with,
+                                             const std::vector<size_t>& without) {
+  struct Side {
+    double effect = 0;
+    double variance = 0;
+  };
+  const auto side = [&](const std::vector<size_t>& arms) -> std::optional<Side> {
+    if (arms.empty()) return std::nullopt;
+    size_t controls = 0;
+    double weights = 0, weighted = 0;
+    for (size_t index : arms) {
+      const ArmFacts& arm = e.arms[index];
+      if (arm.is_control) {
+        ++controls;
+      } else if (arm.has_effect()) {
+        const double w = 1 / (arm.log_lift_se * arm.log_lift_se);
+        weights += w;
+        weighted += w * arm.log_lift;
+      } else {
+        return std::nullopt;
+      }
+    }
+    if (controls == arms.size()) return Side{};
+    if (controls > 0) return std::nullopt;
+    return Side{weighted / weights, 1 / weights};
+  };
+  auto a = side(with);
+  auto b = side(without);
+  if (!a || !b || (a->variance == 0 && b->variance == 0)) return std::nullopt;
+  return PatternStudy{experiment, a->effect - b->effect, std::sqrt(a->variance + b->variance),
+                      true};
+}
+
+// Counts when every arm has them, else the summaries.
+std::optional<PatternStudy> any_contrast(size_t experiment, const ExperimentFacts& e,
+                                         const std::vector<size_t>& with,
+                                         const std::vector<size_t>& without) {
+  if (auto study = contrast(experiment, e, with, without)) return study;
+  return summary_contrast(experiment, e, with, without);
+}
+
 }  // namespace
 
 std::vector<std::string> arm_features(const ExperimentCatalog& catalog, const ArmFacts& arm) {
@@ -84,7 +132,10 @@ std::map<std::string, PatternStudy> experiment_studies(const ExperimentCatalog& 
   std::vector<size_t> measured;
   std::map<std::string, std::vector<size_t>> arms_with;
   for (size_t i = 0; i < e.arms.size(); ++i) {
-    if (!e.arms[i].has_result || !e.arms[i].users) continue;
+    const ArmFacts& arm = e.arms[i];
+    // Counts, or a summary effect. A control counts even without a Result of its own: it is
+    // the reference the others' summaries are measured against.
+    if (!arm.is_control && (!arm.has_result || (!arm.users && !arm.has_effect()))) continue;
     measured.push_back(i);
     for (std::string& f : arm_features(catalog, e.arms[i])) arms_with[f].push_back(i);
   }
@@ -92,12 +143,12 @@ std::map<std::string, PatternStudy> experiment_studies(const ExperimentCatalog& 
     std::vector<size_t> without;
     std::set_difference(measured.begin(), measured.end(), with.begin(), with.end(),
                         std::back_inserter(without));
-    if (auto study = contrast(experiment, e, with, without)) studies[feature] = *study;
+    if (auto study = any_contrast(experiment, e, with, without)) studies[feature] = *study;
   }
   // Experiment features: the treatments against the control, when there is one.
   std::vector<size_t> control, treatment;
   for (size_t i : measured) (e.arms[i].is_control ? control : treatment).push_back(i);
-  if (auto study = contrast(experiment, e, treatment, control)) {
+  if (auto study = any_contrast(experiment, e, treatment, control)) {
     for (const std::string& segment : e.segment_lineage) studies["segment:" + segment] = *study;
     for (const std::string& channel : e.channels) studies["channel:" + channel] = *study;
   }
@@ -168,6 +219,35 @@ std::vector<Pattern> mine_patterns(const ExperimentCatalog& catalog, const Patte
     return a.studies.size() > b.studies.size();
   });
   return patterns;
+}
+
+PatternAnswer mine_patterns_nearest(const ExperimentCatalog& catalog, const PatternFilter& filter) {
+  PatternAnswer answer{mine_patterns(catalog, filter), filter, ""};
+  if (!answer.patterns.empty()) return answer;
+  std::vector<std::pair<PatternFilter, std::string>> broader;
+  if (filter.segment) {
+    const std::vector<std::string> lineage = catalog.lineage(*filter.segment);
+    for (size_t i = 1; i < lineage.size(); ++i) {  // [0] is the segment itself
+      PatternFilter parent = filter;
+      parent.segment = lineage[i];
+      broader.emplace_back(std::move(parent), "parent_segment");
+    }
+    PatternFilter any = filter;
+    any.segment.reset();
+    broader.emplace_back(std::move(any), "any_segment");
+  }
+  if (filter.channel) {
+    PatternFilter any = filter;
+    any.segment.reset();
+    any.channel.reset();
+    broader.emplace_back(std::move(any), "any_channel");
+  }
+  for (auto& [context, step] : broader) {
+    std::vector<Pattern> patterns = mine_patterns(catalog, context);
+    if (patterns.empty()) continue;
+    return PatternAnswer{std::move(patterns), std::move(context), step};
+  }
+  return answer;
 }
 
 }  // namespace expgraph::insights

@@ -31,6 +31,9 @@ struct PatternStudy {
   size_t experiment = 0;  // index into the catalog
   double effect = 0;      // log relative lift of the feature side
   double se = 0;
+  // From the arms' summaries (lift, interval or p-value against the control: the stored or
+  // derived log_lift), because some arm had no counts to pool.
+  bool derived = false;
 };
 
 struct Pattern {
@@ -58,6 +61,17 @@ bool pattern_scope_matches(const ExperimentCatalog& catalog, const ExperimentFac
 
 // Every feature with at least min_tests studies, by decreasing evidence.
 std::vector<Pattern> mine_patterns(const ExperimentCatalog& catalog, const PatternFilter& filter);
+
+// Patterns for the context asked for or, when it has none (too few tests), for the nearest
+// broader one: the segment's parent segments (nearest first), then any segment, then also any
+// channel. The metric is kept: a pattern on another metric answers another question.
+struct PatternAnswer {
+  std::vector<Pattern> patterns;
+  PatternFilter context;  // the filter the patterns come from
+  // "" when from the context asked for; else "parent_segment", "any_segment", "any_channel".
+  std::string fallback;
+};
+PatternAnswer mine_patterns_nearest(const ExperimentCatalog& catalog, const PatternFilter& filter);
 
 // Pools a feature's studies into a Pattern; nullopt when the meta-analysis fails.
 std::optional<Pattern> pool_pattern(const ExperimentCatalog& catalog, std::string feature,

@@ -9,6 +9,8 @@ namespace expgraph::insights {
 
 namespace {
 
+constexpr size_t kUnplacedExamples = 5;
+
 bool in_range(const std::string& date, const ProgramFilter& filter) {
   if (date.size() < 10) return false;
   const std::string day = date.substr(0, 10);
@@ -36,6 +38,9 @@ ProgramMetrics program_metrics(const ExperimentCatalog& catalog, const ProgramFi
       in_scope = true;
     }
     const std::string concluded = concluded_on(e);
+    if (e.status == "concluded" && concluded.size() < 10) {
+      if (metrics.unplaced++ < kUnplacedExamples) metrics.unplaced_examples.push_back(e.key);
+    }
     if (e.status == "concluded" && in_range(concluded, filter)) {
       in_scope = true;
       ++metrics.concluded;

@@ -37,6 +37,11 @@ struct ProgramMetrics {
   size_t decisions_timed = 0;  // concluded with a hypothesis approved_on and a decision date
   std::optional<double> median_days_to_decision;
   size_t pattern_reuses = 0;
+  // Experiments with status concluded that have no concluded date (decided_on, ended_at), so
+  // cannot be placed in [from, to]; `concluded` + `unplaced` is every concluded experiment of
+  // the team. Keys of the first few, for the answer to show.
+  size_t unplaced = 0;
+  std::vector<std::string> unplaced_examples;
 };
 
 // The concluded date of an experiment: decided_on, else ended_at, else "".

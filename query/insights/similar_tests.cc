@@ -51,11 +51,13 @@ std::string add_days(const std::string& date, int days) {
   return day ? format_date(*day + std::chrono::days(days)) : "";
 }
 
-std::optional<size_t> strongest_arm(const ExperimentFacts& e) {
+std::optional<size_t> strongest_arm(const ExperimentFacts& e) { return strongest_arm(e.arms); }
+
+std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms) {
   std::optional<size_t> best;
   double best_z = -1;
-  for (size_t i = 0; i < e.arms.size(); ++i) {
-    const ArmFacts& arm = e.arms[i];
+  for (size_t i = 0; i < arms.size(); ++i) {
+    const ArmFacts& arm = arms[i];
     if (arm.is_control || !arm.has_effect()) continue;
     const double z = std::fabs(arm.log_lift / arm.log_lift_se);
     if (z > best_z) {
@@ -126,9 +128,18 @@ std::vector<Recommendation> recommend_similar_tests(const ExperimentCatalog& cat
       r.matched.push_back("campaign");
     }
     if (r.text == 0 && r.proximity == 0) continue;
-    r.best_arm = strongest_arm(e);
+    // A draft about a metric is answered with the test's result on that metric.
+    r.result_metric = e.primary_metric;
+    const std::vector<ArmFacts>* arms = &e.arms;
+    if (draft.metric) {
+      if (const std::vector<ArmFacts>* on_metric = e.arms_on(*draft.metric)) {
+        arms = on_metric;
+        r.result_metric = *draft.metric;
+      }
+    }
+    r.best_arm = strongest_arm(*arms);
     if (r.best_arm) {
-      const ArmFacts& arm = e.arms[*r.best_arm];
+      const ArmFacts& arm = (*arms)[*r.best_arm];
       // |z| of 4 or more counts as the strongest evidence; 1.96 gives about one half.
       r.outcome = std::min(1.0, std::fabs(arm.log_lift / arm.log_lift_se) / 4.0);
     }

@@ -35,7 +35,10 @@ struct Recommendation {
   double score = 0;
   double text = 0, proximity = 0, outcome = 0, recency = 0;  // each in [0, 1]
   std::vector<std::string> matched;  // "text", "channel", "segment", "nested_segment", ...
-  std::optional<size_t> best_arm;    // the arm with the strongest evidence (max |z|)
+  std::optional<size_t> best_arm;    // the arm with the strongest evidence (max |z|)...
+  // ...on this metric: the draft's when the test has results on it, else the test's primary
+  // metric. best_arm indexes experiment.arms_on(result_metric).
+  std::string result_metric;
 };
 
 // Text scores: experiment index -> similarity in [0, 1]. Returns at most draft.k past tests
@@ -51,7 +54,9 @@ std::optional<int> days_between(const std::string& from, const std::string& to);
 // `date` (YYYY-MM-DD) moved by `days`; "" when it is not a date.
 std::string add_days(const std::string& date, int days);
 
-// The arm of an experiment with the largest |log_lift / se| among non-control arms.
+// The arm of an experiment with the largest |log_lift / se| among non-control arms (on its
+// primary metric, or among `arms`).
 std::optional<size_t> strongest_arm(const ExperimentFacts& experiment);
+std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms);
 
 }  // namespace expgraph::insights

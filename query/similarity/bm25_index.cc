@@ -99,4 +99,40 @@ std::vector<ScoredId> Bm25Index::search(std::string_view text, size_t k,
   return hits;
 }
 
+std::vector<double> Bm25Index::coverage(std::string_view text,
+                                        std::span<const uint64_t> ids) const {
+  std::vector<std::string> terms = tokenize(text, options_.tokenizer);
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  std::vector<double> covered(ids.size(), 0.0);
+
+  std::shared_lock lock(mutex_);
+  if (terms.empty() || documents_.empty()) return covered;
+  const double n_docs = static_cast<double>(documents_.size());
+  const double average_length = static_cast<double>(total_length_) / n_docs;
+  const double k1 = options_.k1;
+  const double b = options_.b;
+  double total_idf = 0;
+  for (const std::string& term : terms) {
+    auto posting = postings_.find(term);
+    const double n_term =
+        posting == postings_.end() ? 0.0 : static_cast<double>(posting->second.size());
+    const double idf = std::log(1.0 + (n_docs - n_term + 0.5) / (n_term + 0.5));
+    total_idf += idf;
+    if (posting == postings_.end()) continue;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      auto found = posting->second.find(ids[i]);
+      if (found == posting->second.end()) continue;
+      const double tf = static_cast<double>(found->second);
+      const double length = static_cast<double>(documents_.at(ids[i]).length);
+      const double saturated =
+          tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * length / average_length));
+      covered[i] += idf * std::min(1.0, saturated);
+    }
+  }
+  if (total_idf <= 0) return std::vector<double>(ids.size(), 0.0);
+  for (double& value : covered) value = std::min(1.0, value / total_idf);
+  return covered;
+}
+
 }  // namespace expgraph::similarity

@@ -41,6 +41,15 @@ class Bm25Index {
   std::vector<ScoredId> search(std::string_view text, size_t k,
                                std::optional<std::span<const uint64_t>> allow_ids = {}) const;
 
+  // How much of the query each of `ids` matches, in [0, 1] (0 for an unknown id): the share of
+  // the query's idf mass found in the document,
+  //   coverage(D) = sum_{t in q} idf(t) * min(1, bm25_tf(t, D)) / sum_{t in q} idf(t)
+  // where bm25_tf is BM25's saturated term frequency (1 for one occurrence in a document of
+  // average length). Query terms that occur in no document count with the largest idf, so a
+  // query whose distinctive words are nowhere in the corpus covers little of anything. This
+  // is BM25 with a fixed maximum, hence comparable across queries, unlike the raw score.
+  std::vector<double> coverage(std::string_view text, std::span<const uint64_t> ids) const;
+
   // The number of indexed documents.
   size_t size() const;
 

@@ -65,7 +65,16 @@ std::string document_text(const NodeType& type, const nlohmann::json& properties
 }
 
 nlohmann::json SearchHit::to_json() const {
-  return {{"score", score},
+  const auto or_null = [](const std::optional<double>& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json();
+  };
+  return {{"similarity", similarity},
+          {"score", score},
+          {"components",
+           {{"cosine", or_null(components.cosine)},
+            {"lexical", or_null(components.lexical)},
+            {"bm25", or_null(bm25)},
+            {"rrf", or_null(rrf)}}},
           {"node", {{"type", node.type}, {"key", node.key}, {"properties", node.properties}}},
           {"context", context}};
 }
@@ -315,6 +324,42 @@ Result<std::vector<uint64_t>> SimilarityIndex::allow_list(
 }
 
 Result<std::vector<SearchHit>> SimilarityIndex::search(const SearchRequest& request) const {
+  auto outcome = search_with_floor(request);
+  if (!outcome.ok()) return outcome.status();
+  return std::move(outcome->hits);
+}
+
+std::vector<SimilarityComponents> SimilarityIndex::components_of(
+    const std::vector<uint64_t>& ids, const SearchRequest& request,
+    std::span<const float> query) const {
+  std::vector<SimilarityComponents> components(ids.size());
+  if (!request.text.empty()) {
+    const std::vector<double> lexical = lexical_.coverage(request.text, ids);
+    for (size_t i = 0; i < ids.size(); ++i) components[i].lexical = lexical[i];
+  }
+  if (!query.empty() && !ids.empty()) {
+    // An exact scan of just these ids: the vector ranking may not have seen them all.
+    SearchFilter filter;
+    filter.allow_ids = std::span<const uint64_t>(ids);
+    auto cosines = vectors_.search(query, ids.size(), filter);
+    if (cosines.ok()) {
+      std::unordered_map<uint64_t, double> by_id;
+      for (const ScoredId& hit : *cosines) by_id[hit.id] = std::max(0.0, double{hit.score});
+      for (size_t i = 0; i < ids.size(); ++i) {
+        auto it = by_id.find(ids[i]);
+        // A text node always has a vector; one without (being replaced) is 0, not unknown.
+        components[i].cosine = it == by_id.end() ? 0.0 : it->second;
+      }
+    }
+  }
+  return components;
+}
+
+Result<SearchOutcome> SimilarityIndex::search_with_floor(const SearchRequest& request) const {
+  if (request.min_similarity &&
+      !(*request.min_similarity >= 0.0 && *request.min_similarity <= 1.0)) {
+    return Status::invalid_argument("\"min_similarity\" must be a number from 0 to 1");
+  }
   if (request.k < 1 || request.k > kMaxK) {
     return Status::invalid_argument("k must be from 1 to " + std::to_string(kMaxK));
   }
@@ -337,7 +382,7 @@ Result<std::vector<SearchHit>> SimilarityIndex::search(const SearchRequest& requ
     return Status::invalid_argument("\"text\" must not be empty");
   }
   std::vector<float> query;
-  if (wants_vector) {
+  if (wants_vector || (embedder_ && !request.text.empty()) || request.embedding) {
     if (request.embedding) {
       if (static_cast<int>(request.embedding->size()) != options_.dimension) {
         return Status::invalid_argument("\"embedding\" has " +
@@ -346,8 +391,11 @@ Result<std::vector<SearchHit>> SimilarityIndex::search(const SearchRequest& requ
       }
       query = *request.embedding;
     } else if (!embedder_) {
-      return Status::invalid_argument(
-          "this server uses the client embedder: vector and hybrid search need \"embedding\"");
+      if (wants_vector) {
+        return Status::invalid_argument(
+            "this server uses the client embedder: vector and hybrid search need "
+            "\"embedding\"");
+      }
     } else if (request.text.empty()) {
       return Status::invalid_argument("\"text\" must not be empty");
     } else {
@@ -364,13 +412,16 @@ Result<std::vector<SearchHit>> SimilarityIndex::search(const SearchRequest& requ
     auto list = allow_list(request, types);
     if (!list.ok()) return list.status();
     allowed = std::move(list).value();
-    if (allowed->empty()) return std::vector<SearchHit>();
+    if (allowed->empty()) return SearchOutcome();
   }
   std::optional<std::span<const uint64_t>> allow_span;
   if (allowed) allow_span = std::span<const uint64_t>(*allowed);
 
-  const size_t depth =
-      request.mode == SearchMode::kHybrid ? request.k * kHybridDepthFactor : request.k;
+  // With a floor, single-mode rankings go as deep as hybrid's, so that hits dropped for being
+  // below it can be replaced by later ones that are not.
+  const size_t depth = request.mode == SearchMode::kHybrid || request.min_similarity
+                           ? request.k * kHybridDepthFactor
+                           : request.k;
   std::vector<std::vector<ScoredId>> lists;
   if (wants_vector) {
     SearchFilter filter;
@@ -381,18 +432,37 @@ Result<std::vector<SearchHit>> SimilarityIndex::search(const SearchRequest& requ
   }
   if (wants_lexical) lists.push_back(lexical_.search(request.text, depth, allow_span));
 
-  std::vector<std::pair<uint64_t, double>> ranked;
+  std::vector<uint64_t> ranked;
+  std::vector<double> raw_scores;
   if (lists.size() == 1) {
-    for (const ScoredId& hit : lists.front()) ranked.emplace_back(hit.id, hit.score);
+    for (const ScoredId& hit : lists.front()) {
+      ranked.push_back(hit.id);
+      raw_scores.push_back(hit.score);
+    }
   } else {
-    for (const FusedHit& hit : reciprocal_rank_fusion(lists))
-      ranked.emplace_back(hit.id, hit.score);
+    for (const FusedHit& hit : reciprocal_rank_fusion(lists)) {
+      ranked.push_back(hit.id);
+      raw_scores.push_back(hit.score);
+    }
   }
+  std::unordered_map<uint64_t, double> bm25;
+  if (wants_lexical) {
+    for (const ScoredId& hit : lists.back()) bm25.emplace(hit.id, hit.score);
+  }
+  const std::vector<SimilarityComponents> components = components_of(ranked, request, query);
 
   SearchScope scope(graph_, request.filter);
-  std::vector<SearchHit> hits;
-  for (const auto& [id, score] : ranked) {
+  SearchOutcome outcome;
+  std::vector<SearchHit>& hits = outcome.hits;
+  for (size_t r = 0; r < ranked.size(); ++r) {
     if (hits.size() == request.k) break;
+    const uint64_t id = ranked[r];
+    const double similarity = combined_similarity(components[r]);
+    outcome.closest_similarity = std::max(outcome.closest_similarity.value_or(0.0), similarity);
+    if (request.min_similarity && similarity < *request.min_similarity) {
+      ++outcome.below_floor;
+      continue;
+    }
     auto record = graph_.get_node(id);
     if (!record.ok()) {
       // Deleted between ranking and reading: skip it.
@@ -406,9 +476,17 @@ Result<std::vector<SearchHit>> SimilarityIndex::search(const SearchRequest& requ
     if (!matched.ok()) return matched.status();
     auto context = scope.context(experiment);
     if (!context.ok()) return context.status();
-    hits.push_back(SearchHit{score, std::move(record).value(), std::move(context).value()});
+    SearchHit hit;
+    hit.similarity = similarity;
+    hit.components = components[r];
+    hit.score = raw_scores[r];
+    if (auto it = bm25.find(id); it != bm25.end()) hit.bm25 = it->second;
+    if (request.mode == SearchMode::kHybrid) hit.rrf = raw_scores[r];
+    hit.node = std::move(record).value();
+    hit.context = std::move(context).value();
+    hits.push_back(std::move(hit));
   }
-  return hits;
+  return outcome;
 }
 
 }  // namespace expgraph::similarity

@@ -22,6 +22,7 @@
 #include "query/similarity/bm25_index.h"
 #include "query/similarity/embedder.h"
 #include "query/similarity/search_scope.h"
+#include "query/similarity/similarity_scale.h"
 #include "query/similarity/vector_index.h"
 
 namespace expgraph::similarity {
@@ -57,15 +58,35 @@ struct SearchRequest {
   size_t k = 10;
   SearchMode mode = SearchMode::kHybrid;
   SearchFilterSpec filter;
+  // The relevance floor: hits whose similarity is below it are not returned. nullopt: no
+  // floor (the route applies kDefaultMinSimilarity when the client names none).
+  std::optional<double> min_similarity;
 };
 
 struct SearchHit {
-  double score = 0.0;  // cosine (vector), BM25 (lexical) or fused reciprocal rank (hybrid)
+  // In [0, 1], the same scale in every mode: combined_similarity(components).
+  double similarity = 0.0;
+  SimilarityComponents components;
+  // The mode's raw ranking score: cosine (vector), BM25 (lexical) or fused reciprocal rank
+  // (hybrid). Orders the hits; its scale depends on the mode and the corpus.
+  double score = 0.0;
+  std::optional<double> bm25;  // raw BM25 when the lexical ranking saw this hit
+  std::optional<double> rrf;   // the fused reciprocal rank (hybrid only)
   NodeRecord node;
   nlohmann::json context;  // see SearchScope::context
 
-  // {score, node: {type, key, properties}, context}
+  // {similarity, score, components: {cosine, lexical, bm25, rrf}, node: {type, key,
+  // properties}, context}; absent components are null.
   nlohmann::json to_json() const;
+};
+
+// A search's hits and what the floor held back.
+struct SearchOutcome {
+  std::vector<SearchHit> hits;
+  // Ranked candidates left out because their similarity was below the floor.
+  size_t below_floor = 0;
+  // The highest similarity of any ranked candidate, returned or not (nullopt: none ranked).
+  std::optional<double> closest_similarity;
 };
 
 class SimilarityIndex final : public WriteObserver {
@@ -84,6 +105,9 @@ class SimilarityIndex final : public WriteObserver {
   // unknown type or one without text properties, k outside 1..kMaxK, a bad date in `since`,
   // or a missing/wrong-sized query embedding with the client embedder.
   Result<std::vector<SearchHit>> search(const SearchRequest& request) const;
+  // The same, with what the floor held back. invalid_argument also on a min_similarity
+  // outside [0, 1].
+  Result<SearchOutcome> search_with_floor(const SearchRequest& request) const;
 
   // "hashing-v1-384", "client-768", ...: stored beside every vector.
   const std::string& embedder_id() const { return embedder_id_; }
@@ -111,6 +135,10 @@ class SimilarityIndex final : public WriteObserver {
                   std::unique_ptr<Embedder> embedder);
   Status load();
   Result<PendingUpdate> plan_change(const NodeChange& change, KvWriteBatch& batch) const;
+  // The components of each ranked id, in order. `query` is the query vector (empty: none).
+  std::vector<SimilarityComponents> components_of(const std::vector<uint64_t>& ids,
+                                                  const SearchRequest& request,
+                                                  std::span<const float> query) const;
   Result<std::vector<uint64_t>> allow_list(const SearchRequest& request,
                                            const std::vector<const NodeType*>& types) const;
 

@@ -131,9 +131,10 @@ TEST_F(InsightHttpTest, PatternsPoolTheNumberedHeadlines) {
   EXPECT_EQ((*number)["reuses"], 1);
   EXPECT_EQ((*number)["experiments"].size(), 3u);
 
+  // A channel that is no node of the graph is refused, not answered with nothing.
   response = get("/v1/patterns?channel=sms");
-  ASSERT_EQ(response->status, 200);
-  EXPECT_TRUE(json::parse(response->body)["patterns"].empty());
+  ASSERT_EQ(response->status, 422);
+  EXPECT_EQ(json::parse(response->body)["error"]["code"], "unknown_context_key");
 }
 
 TEST_F(InsightHttpTest, SimilarTestsExplainTheirMatch) {

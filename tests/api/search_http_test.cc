@@ -78,7 +78,9 @@ class SearchHttpTest : public ::testing::Test {
 };
 
 TEST_F(SearchHttpTest, ReturnsHitsWithNodeAndContext) {
-  auto response = post(json({{"text", "short subject lines"}, {"k", 2}}).dump());
+  // Floor off: the second hit is a weak one (the floor has its own tests).
+  auto response =
+      post(json({{"text", "short subject lines"}, {"k", 2}, {"min_similarity", 0}}).dump());
   ASSERT_TRUE(response);
   ASSERT_EQ(response->status, 200) << response->body;
   json body = json::parse(response->body);
@@ -89,13 +91,16 @@ TEST_F(SearchHttpTest, ReturnsHitsWithNodeAndContext) {
   EXPECT_EQ(first["node"]["type"], "Learning");
   EXPECT_EQ(first["node"]["key"], "L1");
   EXPECT_TRUE(first["score"].is_number());
+  EXPECT_GT(first["similarity"].get<double>(), body["hits"][1]["similarity"].get<double>());
   EXPECT_EQ(first["context"]["experiment"]["key"], "E1");
   EXPECT_EQ(first["context"]["channel"], "email");
 
-  // Filtered to the e-mail channel and to learnings: only L1 qualifies, however far it is.
+  // Filtered to the e-mail channel and to learnings: only L1 qualifies, however far it is
+  // (with the floor off; with it on, nothing similar).
   response = post(json({{"text", "free shipping"},
                         {"types", {"Learning"}},
                         {"mode", "vector"},
+                        {"min_similarity", 0},
                         {"filter", {{"channel", "email"}}}})
                       .dump());
   ASSERT_EQ(response->status, 200) << response->body;

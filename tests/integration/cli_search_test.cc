@@ -1,5 +1,5 @@
 // `expgraph search`: ranked hits on a terminal-less run with --json, filters by type, exit
-// codes (0 ok, 1 the server said no, 2 usage error) and --help.
+// codes (0 ok, 1 the server said no, 2 usage error, 3 unreachable) and --help.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -72,7 +72,7 @@ TEST_F(CliSearchTest, FindsLearningsAndReportsErrors) {
   EXPECT_EQ(run_cli(url + " search x --bogus").exit_code, 2);         // unknown flag
   EXPECT_EQ(run_cli(url + " search x --mode psychic").exit_code, 1);  // the server says 400
   EXPECT_EQ(run_cli(url + " search x --types Nope").exit_code, 1);
-  EXPECT_EQ(run_cli("--url http://127.0.0.1:1 search x").exit_code, 1);  // unreachable
+  EXPECT_EQ(run_cli("--url http://127.0.0.1:1 search x").exit_code, 3);  // unreachable
 }
 
 }  // namespace

@@ -78,5 +78,23 @@ TEST(Bm25Index, StopwordsDoNotMatch) {
   EXPECT_EQ(hits[0].id, 1u);
 }
 
+// Coverage on the same corpus: the share of the query's idf mass each document holds, term
+// frequency saturated as in BM25 and capped at 1 (d1 red: 2.2 / 1.975 > 1 -> 1; d2 hat:
+// 2.2 / 2.3125 = 0.9513514). "red hat": d1 0.5, d2 (1 + 0.9513514) / 2 = 0.9756757,
+// d3 0.4756757. "red unicorn": unicorn is in no document, idf ln(1 + 3.5 / 0.5) = ln 8, so
+// d1 covers ln 1.6 / (ln 1.6 + ln 8) = 0.1843553.
+TEST_F(Bm25HandComputed, CoverageIsTheShareOfTheQuerysIdfMass) {
+  const std::vector<uint64_t> ids = {1, 2, 3, 99};
+  const std::vector<double> red_hat = index_.coverage("red hat", ids);
+  ASSERT_EQ(red_hat.size(), 4u);
+  EXPECT_NEAR(red_hat[0], 0.5, 1e-9);
+  EXPECT_NEAR(red_hat[1], 0.9756757, 1e-6);
+  EXPECT_NEAR(red_hat[2], 0.4756757, 1e-6);
+  EXPECT_EQ(red_hat[3], 0.0);  // unknown id
+  EXPECT_NEAR(index_.coverage("red unicorn", ids)[0], 0.1843553, 1e-6);
+  EXPECT_NEAR(index_.coverage("red shoes", ids)[0], 1.0, 1e-9);
+  EXPECT_EQ(index_.coverage("the", ids)[0], 0.0);  // nothing but a stopword that d1 lacks
+}
+
 }  // namespace
 }  // namespace expgraph::similarity

@@ -5,7 +5,8 @@
 
 namespace expgraph::cli {
 
-CliClient::CliClient(const std::string& url) : client_(std::make_unique<httplib::Client>(url)) {
+CliClient::CliClient(const std::string& url)
+    : url_(url), client_(std::make_unique<httplib::Client>(url)) {
   client_->set_connection_timeout(5, 0);
   // Imports and big queries may take long; the server has its own limits.
   client_->set_read_timeout(600, 0);
@@ -19,6 +20,7 @@ CliClient::CliClient(const std::string& url) : client_(std::make_unique<httplib:
 
 Reply CliClient::convert(const httplib::Result& result) {
   Reply reply;
+  reply.url = url_;
   if (!result) {
     reply.transport_error = httplib::to_string(result.error());
     return reply;
@@ -58,8 +60,10 @@ Reply CliClient::post(const std::string& path, const std::string& body,
 
 int CliClient::report_failure(const Reply& reply) {
   if (reply.status == 0) {
-    std::fprintf(stderr, "expgraph: cannot reach the server: %s\n", reply.transport_error.c_str());
-    return kExitServerError;
+    std::fprintf(stderr,
+                 "expgraph: cannot reach the server at %s: %s (set --url or EXPGRAPH_URL)\n",
+                 reply.url.c_str(), reply.transport_error.c_str());
+    return kExitUnreachable;
   }
   nlohmann::json body = nlohmann::json::parse(reply.body, nullptr, false);
   if (body.is_object() && body.contains("error") && body["error"].is_object()) {

@@ -18,6 +18,11 @@ int run_get(CliClient& client, const Arguments& args);
 int run_stats(CliClient& client, const Arguments& args);
 int run_search(CliClient& client, const Arguments& args);
 int run_backup(CliClient& client, const Arguments& args);
+// The planner's commands (planner_commands.cc).
+int run_similar(CliClient& client, const Arguments& args);
+int run_patterns(CliClient& client, const Arguments& args);
+int run_forecast(CliClient& client, const Arguments& args);
+int run_ontology(CliClient& client, const Arguments& args);
 // Offline: ignores the client.
 int run_restore(CliClient& client, const Arguments& args);
 

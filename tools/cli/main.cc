@@ -18,10 +18,14 @@ constexpr const char* kUsage =
     "  get Type/key     print one node\n"
     "  stats            node and edge counts\n"
     "  search \"TEXT\"    similarity search over hypotheses, learnings, experiments, assets\n"
+    "  similar \"DRAFT\"  past tests like a draft hypothesis, with their results\n"
+    "  patterns         features that tend to win or lose, pooled over past tests\n"
+    "  forecast \"DRAFT\" which candidate to test: chance of being best, expected lift\n"
+    "  ontology         the node and edge types of the server's ontology\n"
     "  backup           an online backup taken by the server\n"
     "  restore DIR      copy a backup into an empty data directory (offline)\n"
     "'expgraph COMMAND --help' explains each. Exit codes: 0 ok, 1 the server said no,\n"
-    "2 usage error.\n";
+    "2 usage error, 3 the server could not be reached.\n";
 
 }  // namespace
 
@@ -51,9 +55,10 @@ int main(int argc, char** argv) {
   std::string command = argv[i];
   Arguments args(argv + i + 1, argv + argc);
   const std::map<std::string, int (*)(CliClient&, const Arguments&)> commands = {
-      {"import", run_import}, {"export", run_export},  {"query", run_query},
-      {"get", run_get},       {"stats", run_stats},    {"search", run_search},
-      {"backup", run_backup}, {"restore", run_restore}};
+      {"import", run_import},     {"export", run_export},     {"query", run_query},
+      {"get", run_get},           {"stats", run_stats},       {"search", run_search},
+      {"backup", run_backup},     {"restore", run_restore},   {"similar", run_similar},
+      {"patterns", run_patterns}, {"forecast", run_forecast}, {"ontology", run_ontology}};
   auto found = commands.find(command);
   if (found == commands.end()) {
     std::fprintf(stderr, "expgraph: unknown command \"%s\"\n%s", command.c_str(), kUsage);

@@ -15,12 +15,13 @@ namespace {
 constexpr const char* kSearchUsage =
     "usage: expgraph search \"TEXT\" [--types T1,T2] [--k N] [--mode vector|lexical|hybrid]\n"
     "                       [--channel KEY] [--segment KEY] [--metric KEY] [--outcome O]\n"
-    "                       [--since DATE] [--json]\n"
+    "                       [--since DATE] [--min-similarity X] [--json]\n"
     "  Finds the hypotheses, learnings, experiments and assets whose text is closest to TEXT.\n"
     "  --types   node types to search (default: all with text)\n"
     "  --k N     how many hits (default 10)\n"
     "  --mode    vector (embeddings), lexical (BM25) or hybrid (default: the server's)\n"
     "  --channel/--segment/--metric/--outcome/--since  keep hits linked to that context\n"
+    "  --min-similarity X  the relevance floor in [0, 1] (default: the server's, 0.30)\n"
     "  --json    print the server's JSON (default when stdout is not a terminal)\n";
 
 int usage_error(const std::string& message) {
@@ -69,6 +70,13 @@ int run_search(CliClient& client, const Arguments& args) {
       long k = std::strtol(args[++i].c_str(), &end, 10);
       if (*end != '\0' || k < 1) return usage_error("--k needs a positive integer");
       body["k"] = k;
+    } else if (arg == "--min-similarity" && has_value) {
+      char* end = nullptr;
+      const double floor = std::strtod(args[++i].c_str(), &end);
+      if (*end != '\0' || !(floor >= 0 && floor <= 1)) {
+        return usage_error("--min-similarity needs a number from 0 to 1");
+      }
+      body["min_similarity"] = floor;
     } else if (arg == "--mode" && has_value) {
       body["mode"] = args[++i];
     } else if ((arg == "--channel" || arg == "--segment" || arg == "--metric" ||
@@ -90,10 +98,15 @@ int run_search(CliClient& client, const Arguments& args) {
     std::printf("%s\n", result.dump(2).c_str());
     return kExitOk;
   }
+  if (result["hits"].empty() && result.value("nothing_similar", false)) {
+    std::printf("%s\n", result.value("message", "nothing similar found").c_str());
+    return kExitOk;
+  }
   size_t rank = 0;
   for (const auto& hit : result["hits"]) {
     const nlohmann::json& node = hit.value("node", nlohmann::json::object());
-    std::printf("%2zu. %.3f  %s/%s  %s\n", ++rank, hit.value("score", 0.0),
+    // The similarity in [0, 1], the same in every mode (the raw score is in --json).
+    std::printf("%2zu. %.2f  %s/%s  %s\n", ++rank, hit.value("similarity", 0.0),
                 node.value("type", "").c_str(), node.value("key", "").c_str(),
                 hit_text(node.value("properties", nlohmann::json::object())).c_str());
   }

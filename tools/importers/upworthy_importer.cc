@@ -140,16 +140,22 @@ Result<Package> parse_row(const CsvRow& row, const std::vector<size_t>& columns,
   return p;
 }
 
+// The last day of a YYYYWW test_week (its Sunday + 6 days), or nullopt.
+std::optional<std::string> week_end(int test_week) {
+  std::optional<std::string> start = week_start(test_week);
+  if (!start) return std::nullopt;
+  return support::date_from_days(support::days_from_civil(std::stoi(start->substr(0, 4)),
+                                                          std::stoi(start->substr(5, 2)),
+                                                          std::stoi(start->substr(8, 2))) +
+                                 6);
+}
+
 bool overlaps_randomisation_window(int first_week, int last_week) {
   std::optional<std::string> first = week_start(first_week);
-  std::optional<std::string> last = week_start(last_week);
+  std::optional<std::string> last = week_end(last_week);
   if (!first || !last) return false;
-  // Dates compare as strings in YYYY-MM-DD form. The last week covers its start + 6 days.
-  const int64_t last_day =
-      support::days_from_civil(std::stoi(last->substr(0, 4)), std::stoi(last->substr(5, 2)),
-                               std::stoi(last->substr(8, 2))) +
-      6;
-  return *first <= "2014-01-10" && support::date_from_days(last_day) >= "2013-06-25";
+  // Dates compare as strings in YYYY-MM-DD form.
+  return *first <= "2014-01-10" && *last >= "2013-06-25";
 }
 
 std::string headline_key(const std::string& headline) {
@@ -191,6 +197,9 @@ Status emit_test(const std::string& test_id, std::vector<Package>& arms, ItemEmi
       {"external_id", test_id},
       {"tags", json::array({"upworthy", "headline"})}};
   if (std::optional<std::string> start = week_start(first_week)) experiment["started_at"] = *start;
+  // The archive gives the weeks a test ran, not the day it stopped: it ended by the last day
+  // of its latest test_week, which is what program metrics count it concluded on.
+  if (std::optional<std::string> end = week_end(last_week)) experiment["ended_at"] = *end;
   json flags = json::array();
   if (flagged) flags.push_back(kRandomisationFlag);
   if (k < 2) flags.push_back("single_arm");

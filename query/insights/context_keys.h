@@ -1,0 +1,28 @@
+// Checks the context a planner names (channel, segment, metric of the similar-tests, patterns
+// and forecast requests): each must be the key of an existing node, and a misspelt one is
+// answered with the closest keys that do exist ("e-mail" -> "email"). Used by the insight routes
+// before any advice is computed, so an unknown key never silently matches nothing.
+// Thread-safe (reads only).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/graph_store.h"
+
+namespace expgraph::insights {
+
+// OK when `key` is a node of `type`; else 422 `unknown_context_key`, whose message names the
+// field and the closest keys, and whose details list them (at most 5). `field` is the request's
+// name for it ("channel").
+Status check_context_key(const GraphStore& graph, std::string_view field, std::string_view type,
+                         const std::string& key);
+
+// The at most `limit` of `keys` closest to `wanted`: by edit distance between their forms
+// lower-cased with everything but letters and digits removed, then by whether one contains the
+// other, then by key. Keys further than half the longer form's length are left out.
+std::vector<std::string> closest_keys(const std::string& wanted,
+                                      const std::vector<std::string>& keys, size_t limit);
+
+}  // namespace expgraph::insights

@@ -1,0 +1,83 @@
+#include "query/insights/plain_summary.h"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+namespace expgraph::insights {
+
+std::string percent(double lift) {
+  if (!std::isfinite(lift)) return "n/a";
+  const double value = lift * 100;
+  const double magnitude = std::fabs(value);
+  // Two significant digits, never fewer than the units.
+  const int decimals = magnitude >= 10 || magnitude == 0 ? 0 : magnitude >= 1 ? 1 : 2;
+  char text[32];
+  std::snprintf(text, sizeof text, "%+.*f%%", decimals, value);
+  return text;
+}
+
+std::string feature_label(const std::string& feature) {
+  static const std::map<std::string, std::string> kHeadline = {
+      {"number", "Headlines with a number"},
+      {"question", "Headlines phrased as a question"},
+      {"named_person", "Headlines naming a person"},
+      {"second_person", "Headlines that address the reader as \"you\""},
+      {"exclamation", "Headlines with an exclamation mark"}};
+  const size_t colon = feature.find(':');
+  if (colon == std::string::npos) return feature;
+  const std::string kind = feature.substr(0, colon);
+  const std::string value = feature.substr(colon + 1);
+  if (kind == "headline") {
+    auto it = kHeadline.find(value);
+    return it != kHeadline.end() ? it->second : "Headlines with feature " + value;
+  }
+  if (kind == "asset_kind") return "Arms with a " + value + " asset";
+  if (kind == "asset_tag") return "Arms with an asset tagged " + value;
+  if (kind == "segment") return "Treatments on segment " + value;
+  if (kind == "channel") return "Treatments on channel " + value;
+  return feature;
+}
+
+std::string pattern_sentence(const std::string& feature, size_t tests, double lift, double ci_low,
+                             double ci_high, double i2) {
+  const char* verdict = ci_low > 0 ? "won" : ci_high < 0 ? "lost" : "made no clear difference";
+  char heterogeneity[64];
+  if (std::isfinite(i2)) {
+    std::snprintf(heterogeneity, sizeof heterogeneity, "consistent across tests: %s (I² %.2f)",
+                  i2 < 0.5 ? "yes" : "no", i2);
+  } else {
+    std::snprintf(heterogeneity, sizeof heterogeneity, "consistency across tests unknown");
+  }
+  return feature_label(feature) + " " + verdict + " in " + std::to_string(tests) +
+         (tests == 1 ? " test: " : " tests: ") + percent(lift) + " (95% CI " + percent(ci_low) +
+         " to " + percent(ci_high) + "), " + heterogeneity;
+}
+
+std::string test_result_sentence(const std::string& name, const std::string& metric, double lift,
+                                 double ci_low, double ci_high, double p_value,
+                                 const std::optional<std::string>& derived_from) {
+  if (!std::isfinite(lift)) return name + ": no result on " + metric;
+  std::string out = name + ": " + percent(lift);
+  if (std::isfinite(ci_low) && std::isfinite(ci_high)) {
+    out += " (95% CI " + percent(ci_low) + " to " + percent(ci_high);
+    if (std::isfinite(p_value)) {
+      char p[32];
+      std::snprintf(p, sizeof p, ", p %.2g", p_value);
+      out += p;
+    }
+    out += ")";
+  } else if (std::isfinite(p_value)) {
+    char p[32];
+    std::snprintf(p, sizeof p, " (p %.2g)", p_value);
+    out += p;
+  }
+  out += " on " + metric;
+  if (std::isfinite(p_value)) out += p_value < 0.05 ? ", significant" : ", not significant";
+  if (derived_from)
+    out += ", effect derived from the reported " +
+           std::string(*derived_from == "p_value" ? "p-value" : "interval");
+  return out;
+}
+
+}  // namespace expgraph::insights

@@ -1,0 +1,31 @@
+// Plain-language sentences for insight answers: what a planner reads beside the full-precision
+// JSON ("Headlines phrased as a question lost in 810 tests: -12% (95% CI -14% to -10%),
+// consistent across tests: no (I² 0.80)"). Used by InsightsService and the CLI's tables.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace expgraph::insights {
+
+// "+12%", "-3.4%", "+0.52%": a relative lift in percent, with a sign, rounded to two
+// significant digits (at least the units); "n/a" for NaN.
+std::string percent(double lift);
+
+// "Headlines phrased as a question", "Arms with a video asset", "Tests on segment lapsed", ...
+// for a pattern feature ("headline:question", "asset_kind:video", "segment:lapsed").
+std::string feature_label(const std::string& feature);
+
+// "<label> won|lost|made no clear difference in N tests: +12% (95% CI +8% to +16%),
+// consistent across tests: yes|no (I² 0.12)"; the verdict follows the interval.
+std::string pattern_sentence(const std::string& feature, size_t tests, double lift, double ci_low,
+                             double ci_high, double i2);
+
+// "<name>: +12% (95% CI +8% to +16%, p 0.003) on conversion, significant|not significant
+// [, derived from the reported interval]"; "<name>: no result on <metric>" without a lift.
+std::string test_result_sentence(const std::string& name, const std::string& metric, double lift,
+                                 double ci_low, double ci_high, double p_value,
+                                 const std::optional<std::string>& derived_from);
+
+}  // namespace expgraph::insights
