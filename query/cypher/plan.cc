@@ -59,6 +59,7 @@ nlohmann::json steps_to_json(const Plan& plan, const std::vector<PlanStep>& step
         item["types"] = step.rel_type_names;
         if (!step.to_label_names.empty()) item["to_labels"] = step.to_label_names;
         if (step.to_bound) item["into"] = true;
+        if (step.rel_bound) item["bound_relationship"] = true;
         if (step.kind == StepKind::kVarLengthExpand) {
           item["min_hops"] = step.min_hops;
           item["max_hops"] = step.max_hops;

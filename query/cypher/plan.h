@@ -75,6 +75,7 @@ struct PlanStep {
   int rel_slot = -1;
   int to_slot = -1;
   bool to_bound = false;            // the far end is already bound: only check it
+  bool rel_bound = false;           // the relationship is already bound: only follow it
   std::vector<SymbolId> to_labels;  // every one must be the far node's type
   std::vector<std::string> to_label_names;
   std::vector<SymbolId> rel_types;  // alternatives; empty means any

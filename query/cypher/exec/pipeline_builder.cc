@@ -26,7 +26,8 @@ namespace {
 void written_slots(const std::vector<PlanStep>& steps, std::vector<int>& out) {
   for (const PlanStep& step : steps) {
     for (int slot :
-         {step.node_slot, step.rel_slot, step.path_slot, step.to_bound ? -1 : step.to_slot}) {
+         {step.node_slot, step.rel_bound ? -1 : step.rel_slot, step.path_slot,
+          step.to_bound ? -1 : step.to_slot}) {
       if (slot >= 0) out.push_back(slot);
     }
     written_slots(step.inner, out);
