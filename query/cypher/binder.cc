@@ -128,6 +128,7 @@ class Binder {
           if (with.where) {
             EXPGRAPH_RETURN_IF_ERROR(check_expr(*with.where, visible_after_projection_, false,
                                                 "WHERE"));
+            EXPGRAPH_RETURN_IF_ERROR(check_patterns_read_projection(*with.where));
           }
           break;
         }
@@ -363,6 +364,27 @@ class Binder {
     }
     scope_ = std::move(next);
     return Status();
+  }
+
+  // The planner carries earlier variables that a WITH's WHERE reads as hidden columns under
+  // other names; a pattern inside it reads its variables by name, so they must be projected.
+  Status check_patterns_read_projection(const Expr& expr) {
+    if (expr.is<PatternExpr>()) {
+      for (const std::string& name : expr.as<PatternExpr>().outer_variables) {
+        if (!scope_.contains(name)) {
+          return query_error("unsupported_construct",
+                             "a pattern in the WHERE of a WITH reads '" + name +
+                                 "', which the WITH does not project: project it (WITH " + name +
+                                 ", ...)",
+                             expr.position);
+        }
+      }
+    }
+    Status status;
+    for_each_child(expr, [&](const Expr& child) {
+      if (status.ok()) status = check_patterns_read_projection(child);
+    });
+    return status;
   }
 
   static std::vector<std::string> names_without_star(const Projection& projection) {

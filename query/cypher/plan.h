@@ -34,6 +34,7 @@ enum class StepKind {
   kNodeByIndex,      // (n:Type {p: v}) with p indexed: an index-prefix scan
   kLabelScan,        // (n:Type): every node of the type
   kAllNodesScan,     // (n): every node
+  kRelationshipEnds,  // ()-[r]-() with r bound earlier: the node before r from r's ends
   kExpand,           // one hop over the mirror
   kVarLengthExpand,  // *min..max hops, relationship-unique per path
   kBuildPath,        // p = (...): assembles a path value from bound slots

@@ -388,7 +388,30 @@ class Planner {
           next_anchor = anchor;
         }
       }
-      emit_anchor(*next, next_anchor, out);
+      // No bound node but a relationship bound earlier: start from its ends, not a scan.
+      bool from_relationship = false;
+      if (next_anchor.kind >= AnchorKind::kLabel) {
+        for (size_t i = 0; i < next->rel_names.size(); ++i) {
+          if (next->part->relationships[i].length || !bound(next->rel_names[i])) continue;
+          PlanStep ends;
+          ends.kind = StepKind::kRelationshipEnds;
+          ends.schema = schema_;
+          ends.rel_slot = schema().find(next->rel_names[i]);
+          ends.node_slot = schema().slot_of(next->node_names[i]);
+          ends.direction = graph_direction(next->part->relationships[i].direction, true);
+          out.push_back(std::move(ends));
+          const NodePattern& node = next->part->nodes[i];
+          if (!node.labels.empty()) {
+            ExprPtr variable = make_expr(node.position, VariableExpr{next->node_names[i]});
+            add_filter(own(make_expr(node.position, LabelsExpr{std::move(variable), node.labels})),
+                       out);
+          }
+          next_anchor.node = i;
+          from_relationship = true;
+          break;
+        }
+      }
+      if (!from_relationship) emit_anchor(*next, next_anchor, out);
       place_ready(conjuncts, out);
       for (size_t i = next_anchor.node; i < next->part->relationships.size(); ++i) {
         emit_expand(*next, i, true, match_relationships, out);

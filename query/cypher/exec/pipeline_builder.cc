@@ -13,6 +13,7 @@
 #include "query/cypher/exec/node_by_key.h"
 #include "query/cypher/exec/optional.h"
 #include "query/cypher/exec/projection.h"
+#include "query/cypher/exec/relationship_ends.h"
 #include "query/cypher/exec/skip_limit.h"
 #include "query/cypher/exec/sort.h"
 #include "query/cypher/exec/unwind.h"
@@ -91,6 +92,9 @@ Result<Operator*> PipelineBuilder::make(const PlanStep& step, std::span<const Pl
       break;
     case StepKind::kAllNodesScan:
       op = add<AllNodesScanOp>(ctx_, &step);
+      break;
+    case StepKind::kRelationshipEnds:
+      op = add<RelationshipEndsOp>(ctx_, &step);
       break;
     case StepKind::kExpand:
       op = add<ExpandOp>(ctx_, &step);
