@@ -1,5 +1,6 @@
 #include "query/cypher/aggregate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -27,6 +28,10 @@ Result<Aggregator> Aggregator::create(std::string_view function_name, bool disti
     kind = Kind::kStdev;
   } else if (name == "stdevp") {
     kind = Kind::kStdevP;
+  } else if (name == "percentilecont") {
+    kind = Kind::kPercentileCont;
+  } else if (name == "percentiledisc") {
+    kind = Kind::kPercentileDisc;
   } else {
     return Status::unprocessable("unknown_function",
                                  "unknown aggregate function '" + std::string(function_name) + "'");
@@ -40,8 +45,9 @@ Status Aggregator::add(const Value& value) {
     return Status::ok_status();
   }
   if (value.is_null()) return Status::ok_status();
-  bool numeric =
-      kind_ == Kind::kSum || kind_ == Kind::kAvg || kind_ == Kind::kStdev || kind_ == Kind::kStdevP;
+  bool numeric = kind_ == Kind::kSum || kind_ == Kind::kAvg || kind_ == Kind::kStdev ||
+                 kind_ == Kind::kStdevP || kind_ == Kind::kPercentileCont ||
+                 kind_ == Kind::kPercentileDisc;
   if (numeric && !value.is_number()) {
     return type_error("aggregate expects numbers but got " + std::string(type_name(value.type())));
   }
@@ -77,9 +83,23 @@ Status Aggregator::add(const Value& value) {
       if (best_.is_null() || order_compare(value, best_) > 0) best_ = value;
       break;
     case Kind::kCollect:
+    case Kind::kPercentileCont:
+    case Kind::kPercentileDisc:
       items_.push_back(value);
       break;
   }
+  return Status::ok_status();
+}
+
+Status Aggregator::set_percentile(const Value& percentile) {
+  if (percentile_ >= 0) return Status::ok_status();
+  if (!percentile.is_number() || !(percentile.as_number() >= 0.0) ||
+      percentile.as_number() > 1.0) {
+    return Status::unprocessable("invalid_arguments",
+                                 "the percentile must be a number from 0.0 to 1.0, got " +
+                                     percentile.debug_string());
+  }
+  percentile_ = percentile.as_number();
   return Status::ok_status();
 }
 
@@ -102,6 +122,26 @@ Value Aggregator::result() const {
       return best_;
     case Kind::kCollect:
       return Value::list(items_);
+    case Kind::kPercentileCont:
+    case Kind::kPercentileDisc: {
+      if (items_.empty()) return Value::null();
+      Value::List sorted = items_;
+      std::sort(sorted.begin(), sorted.end(), [](const Value& a, const Value& b) {
+        return a.as_number() < b.as_number();
+      });
+      double n = static_cast<double>(sorted.size());
+      if (kind_ == Kind::kPercentileDisc) {
+        // The smallest value with at least this share of the values at or below it.
+        double position = std::ceil(percentile_ * n) - 1;
+        return sorted[static_cast<size_t>(std::clamp(position, 0.0, n - 1))];
+      }
+      double position = percentile_ * (n - 1);
+      size_t below = static_cast<size_t>(std::floor(position));
+      size_t above = static_cast<size_t>(std::ceil(position));
+      double low = sorted[below].as_number();
+      double high = sorted[above].as_number();
+      return Value::floating(low + (high - low) * (position - static_cast<double>(below)));
+    }
   }
   return Value::null();
 }

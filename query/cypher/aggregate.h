@@ -17,7 +17,19 @@ namespace expgraph::cypher {
 
 class Aggregator {
  public:
-  enum class Kind { kCountStar, kCount, kSum, kAvg, kMin, kMax, kCollect, kStdev, kStdevP };
+  enum class Kind {
+    kCountStar,
+    kCount,
+    kSum,
+    kAvg,
+    kMin,
+    kMax,
+    kCollect,
+    kStdev,
+    kStdevP,
+    kPercentileCont,
+    kPercentileDisc,
+  };
 
   // The aggregator for `function_name` (case-insensitive, as is_aggregate_function accepts).
   // Fails with unknown_function for other names.
@@ -29,17 +41,26 @@ class Aggregator {
   // values equivalent to one already seen are skipped. Fails with type_error when sum/avg/stdev
   // see a non-number and integer_overflow when an integer sum overflows.
   Status add(const Value& value);
+  // percentileCont / percentileDisc: the percentile (a number from 0 to 1; invalid_arguments
+  // otherwise), given with each row; the first one given is used.
+  Status set_percentile(const Value& percentile);
 
   // The aggregate over everything added so far. Over no (non-null) input: count gives 0,
   // sum gives 0, collect gives [], stdev gives 0.0, and avg/min/max give null.
   // sum of integers stays an integer; any float makes it a float; avg is always a float.
   // min/max use the ORDER BY order (order_compare), so they are defined across types.
+  // percentileDisc gives the smallest value at or above the percentile (a value of the input);
+  // percentileCont interpolates between the two nearest values (a float). Null without input.
   Value result() const;
 
   Kind kind() const { return kind_; }
   // How many values it keeps (collect()'s items, DISTINCT's seen set): add() raises it when it
   // keeps the value it is given.
   size_t held_values() const { return seen_.size() + items_.size(); }
+  bool holds_input() const {
+    return kind_ == Kind::kCollect || kind_ == Kind::kPercentileCont ||
+           kind_ == Kind::kPercentileDisc;
+  }
 
  private:
   Aggregator(Kind kind, bool distinct) : kind_(kind), distinct_(distinct) {}
@@ -56,7 +77,8 @@ class Aggregator {
   double mean_ = 0;
   double m2_ = 0;
   Value best_;         // min / max so far (null until the first non-null value)
-  Value::List items_;  // collect
+  Value::List items_;  // collect; the numbers of a percentile
+  double percentile_ = -1;  // percentiles: not yet given
 };
 
 }  // namespace expgraph::cypher

@@ -48,6 +48,21 @@ std::string parameter_text(const std::string& name) {
 }
 
 void print(std::string& out, const Expr& expr);
+void print_pattern_part(std::string& out, const PatternPart& pattern);
+
+std::string_view quantifier_name(Quantifier quantifier) {
+  switch (quantifier) {
+    case Quantifier::kAll:
+      return "all";
+    case Quantifier::kAny:
+      return "any";
+    case Quantifier::kNone:
+      return "none";
+    case Quantifier::kSingle:
+      return "single";
+  }
+  return "any";
+}
 
 void print_list(std::string& out, const std::vector<ExprPtr>& items) {
   for (size_t i = 0; i < items.size(); ++i) {
@@ -161,6 +176,65 @@ void print(std::string& out, const Expr& expr) {
                      print(out, *e.otherwise);
                    }
                    out += " END";
+                 },
+                 [&](const ListComprehensionExpr& e) {
+                   out += '[';
+                   out += variable_text(e.variable);
+                   out += " IN ";
+                   print(out, *e.list);
+                   if (e.where) {
+                     out += " WHERE ";
+                     print(out, *e.where);
+                   }
+                   if (e.projection) {
+                     out += " | ";
+                     print(out, *e.projection);
+                   }
+                   out += ']';
+                 },
+                 [&](const QuantifierExpr& e) {
+                   out += quantifier_name(e.quantifier);
+                   out += '(';
+                   out += variable_text(e.variable);
+                   out += " IN ";
+                   print(out, *e.list);
+                   if (e.where) {
+                     out += " WHERE ";
+                     print(out, *e.where);
+                   }
+                   out += ')';
+                 },
+                 [&](const ReduceExpr& e) {
+                   out += "reduce(";
+                   out += variable_text(e.accumulator);
+                   out += " = ";
+                   print(out, *e.initial);
+                   out += ", ";
+                   out += variable_text(e.variable);
+                   out += " IN ";
+                   print(out, *e.list);
+                   out += " | ";
+                   print(out, *e.expression);
+                   out += ')';
+                 },
+                 [&](const PatternExpr& e) {
+                   bool subquery = e.mode == PatternMode::kExists || e.mode == PatternMode::kCount;
+                   if (subquery) out += e.mode == PatternMode::kExists ? "EXISTS { MATCH " : "COUNT { MATCH ";
+                   if (e.mode == PatternMode::kComprehension) out += '[';
+                   for (size_t i = 0; i < e.patterns.size(); ++i) {
+                     if (i > 0) out += ", ";
+                     print_pattern_part(out, e.patterns[i]);
+                   }
+                   if (e.where) {
+                     out += " WHERE ";
+                     print(out, *e.where);
+                   }
+                   if (e.projection) {
+                     out += " | ";
+                     print(out, *e.projection);
+                   }
+                   if (e.mode == PatternMode::kComprehension) out += ']';
+                   if (subquery) out += " }";
                  },
              },
              expr.node);
@@ -298,9 +372,122 @@ ExprPtr clone(const Expr& expr) {
                        copy.otherwise = clone_or_null(e.otherwise);
                        return copy;
                      },
+                     [](const ListComprehensionExpr& e) -> Expr::Node {
+                       return ListComprehensionExpr{e.variable, clone(*e.list),
+                                                    clone_or_null(e.where),
+                                                    clone_or_null(e.projection)};
+                     },
+                     [](const QuantifierExpr& e) -> Expr::Node {
+                       return QuantifierExpr{e.quantifier, e.variable, clone(*e.list),
+                                             clone_or_null(e.where)};
+                     },
+                     [](const ReduceExpr& e) -> Expr::Node {
+                       return ReduceExpr{e.accumulator, clone(*e.initial), e.variable,
+                                         clone(*e.list), clone(*e.expression)};
+                     },
+                     [](const PatternExpr& e) -> Expr::Node {
+                       PatternExpr copy;
+                       copy.mode = e.mode;
+                       for (const PatternPart& part : e.patterns) copy.patterns.push_back(clone(part));
+                       copy.where = clone_or_null(e.where);
+                       copy.projection = clone_or_null(e.projection);
+                       copy.outer_variables = e.outer_variables;
+                       return copy;
+                     },
                  },
                  expr.node);
   return std::make_unique<Expr>(Expr{expr.position, std::move(node)});
+}
+
+namespace {
+
+// Replaces sub-expressions of `slot` (owned) that print like an item by its column variable.
+void substitute_in(ExprPtr& slot, const std::vector<std::string>& texts,
+                   const std::vector<std::string>& names) {
+  std::string text = to_string(*slot);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (texts[i] == text) {
+      slot = make_expr(slot->position, VariableExpr{names[i]});
+      return;
+    }
+  }
+  auto each = [&](ExprPtr& child) {
+    if (child) substitute_in(child, texts, names);
+  };
+  std::visit(Overloaded{
+                 [](LiteralExpr&) {},
+                 [](ParameterExpr&) {},
+                 [](VariableExpr&) {},
+                 [](CountStarExpr&) {},
+                 [&](PropertyExpr& e) { each(e.object); },
+                 [&](LabelsExpr& e) { each(e.object); },
+                 [&](ListExpr& e) {
+                   for (ExprPtr& item : e.items) each(item);
+                 },
+                 [&](MapExpr& e) {
+                   for (auto& entry : e.entries) each(entry.second);
+                 },
+                 [&](IndexExpr& e) {
+                   each(e.container);
+                   each(e.index);
+                 },
+                 [&](SliceExpr& e) {
+                   each(e.list);
+                   each(e.from);
+                   each(e.to);
+                 },
+                 [&](UnaryExpr& e) { each(e.operand); },
+                 [&](BinaryExpr& e) {
+                   each(e.left);
+                   each(e.right);
+                 },
+                 [&](FunctionCallExpr& e) {
+                   for (ExprPtr& arg : e.args) each(arg);
+                 },
+                 [&](CaseExpr& e) {
+                   each(e.subject);
+                   for (auto& [when, then] : e.branches) {
+                     each(when);
+                     each(then);
+                   }
+                   each(e.otherwise);
+                 },
+                 [&](ListComprehensionExpr& e) { each(e.list); },
+                 [&](QuantifierExpr& e) { each(e.list); },
+                 [&](ReduceExpr& e) {
+                   each(e.initial);
+                   each(e.list);
+                 },
+                 [](PatternExpr&) {},
+             },
+             slot->node);
+}
+
+}  // namespace
+
+ExprPtr substitute_items(const Expr& expr, const std::vector<const Expr*>& items,
+                         const std::vector<std::string>& names) {
+  std::vector<std::string> texts;
+  for (const Expr* item : items) texts.push_back(to_string(*item));
+  ExprPtr copy = clone(expr);
+  substitute_in(copy, texts, names);
+  return copy;
+}
+
+PatternPart clone(const PatternPart& part) {
+  PatternPart copy;
+  copy.position = part.position;
+  copy.path_variable = part.path_variable;
+  for (const NodePattern& node : part.nodes) {
+    copy.nodes.push_back(NodePattern{node.position, node.variable, node.labels,
+                                     clone_or_null(node.properties)});
+  }
+  for (const RelationshipPattern& rel : part.relationships) {
+    copy.relationships.push_back(RelationshipPattern{rel.position, rel.variable, rel.types,
+                                                     rel.direction, rel.length,
+                                                     clone_or_null(rel.properties)});
+  }
+  return copy;
 }
 
 void for_each_child(const Expr& expr, const std::function<void(const Expr&)>& visit) {
@@ -343,6 +530,28 @@ void for_each_child(const Expr& expr, const std::function<void(const Expr&)>& vi
                      visit(*then);
                    }
                    maybe(e.otherwise);
+                 },
+                 [&](const ListComprehensionExpr& e) {
+                   visit(*e.list);
+                   maybe(e.where);
+                   maybe(e.projection);
+                 },
+                 [&](const QuantifierExpr& e) {
+                   visit(*e.list);
+                   maybe(e.where);
+                 },
+                 [&](const ReduceExpr& e) {
+                   visit(*e.initial);
+                   visit(*e.list);
+                   visit(*e.expression);
+                 },
+                 [&](const PatternExpr& e) {
+                   for (const PatternPart& part : e.patterns) {
+                     for (const NodePattern& node : part.nodes) maybe(node.properties);
+                     for (const RelationshipPattern& rel : part.relationships) maybe(rel.properties);
+                   }
+                   maybe(e.where);
+                   maybe(e.projection);
                  },
              },
              expr.node);
@@ -426,6 +635,13 @@ std::string to_string(const Expr& expr) {
 
 std::string to_string(const PatternPart& pattern) {
   std::string out;
+  print_pattern_part(out, pattern);
+  return out;
+}
+
+namespace {
+
+void print_pattern_part(std::string& out, const PatternPart& pattern) {
   if (!pattern.path_variable.empty()) {
     out += variable_text(pattern.path_variable);
     out += " = ";
@@ -436,8 +652,9 @@ std::string to_string(const PatternPart& pattern) {
     }
     print_node(out, pattern.nodes[i]);
   }
-  return out;
 }
+
+}  // namespace
 
 std::string to_string(const Clause& clause) {
   std::string out;

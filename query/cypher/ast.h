@@ -22,6 +22,48 @@ namespace expgraph::cypher {
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
+// --- Patterns -------------------------------------------------------------------------------
+
+// (variable:Label {key: value})
+struct NodePattern {
+  SourcePosition position;
+  std::string variable;             // empty when anonymous
+  std::vector<std::string> labels;  // all must hold
+  ExprPtr properties;               // MapExpr or ParameterExpr; null when absent
+};
+
+enum class Direction {
+  kOutgoing,  // (a)-[]->(b)
+  kIncoming,  // (a)<-[]-(b)
+  kBoth,      // (a)-[]-(b): either direction
+};
+
+// *, *2, *1..3, *..3, *2..: an absent min means 1, an absent max means unbounded; *2 sets both.
+struct VarLength {
+  std::optional<int64_t> min;
+  std::optional<int64_t> max;
+  int64_t min_hops() const { return min.value_or(1); }
+};
+
+// -[variable:T1|T2 *1..3 {key: value}]->
+struct RelationshipPattern {
+  SourcePosition position;
+  std::string variable;            // empty when anonymous
+  std::vector<std::string> types;  // alternatives; empty means any type
+  Direction direction = Direction::kBoth;
+  std::optional<VarLength> length;  // absent: exactly one hop
+  ExprPtr properties;               // MapExpr or ParameterExpr; null when absent
+};
+
+// [path =] (n0) -r0- (n1) -r1- ... : nodes.size() == relationships.size() + 1, and
+// relationships[i] connects nodes[i] to nodes[i + 1] (direction relative to that order).
+struct PatternPart {
+  SourcePosition position;
+  std::string path_variable;  // empty unless named (p = ...)
+  std::vector<NodePattern> nodes;
+  std::vector<RelationshipPattern> relationships;
+};
+
 // --- Expressions ----------------------------------------------------------------------------
 
 enum class UnaryOp { kNot, kNegate, kPlus, kIsNull, kIsNotNull };
@@ -115,6 +157,54 @@ struct CaseExpr {
   ExprPtr otherwise;  // may be null (then the result is null)
 };
 
+// [x IN list WHERE predicate | projection]: `where` and `projection` may be null. `variable`
+// is visible only inside `where` and `projection`.
+struct ListComprehensionExpr {
+  std::string variable;
+  ExprPtr list;
+  ExprPtr where;
+  ExprPtr projection;
+};
+
+enum class Quantifier { kAll, kAny, kNone, kSingle };
+
+// all / any / none / single(x IN list WHERE predicate).
+struct QuantifierExpr {
+  Quantifier quantifier = Quantifier::kAny;
+  std::string variable;
+  ExprPtr list;
+  ExprPtr where;
+};
+
+// reduce(accumulator = initial, variable IN list | expression).
+struct ReduceExpr {
+  std::string accumulator;
+  ExprPtr initial;
+  std::string variable;
+  ExprPtr list;
+  ExprPtr expression;
+};
+
+// What a pattern inside an expression evaluates to.
+enum class PatternMode {
+  kPredicate,      // (a)-->(b) in WHERE: true when it matches (null when an endpoint is null)
+  kExists,         // EXISTS { [MATCH] pattern [WHERE ...] }: true when it matches
+  kCount,          // COUNT { [MATCH] pattern [WHERE ...] }: the number of matches
+  kComprehension,  // [p = (a)-->(b) WHERE ... | projection]: a list, one item per match
+};
+
+// A pattern evaluated once per row against the graph. Variables of the pattern that the
+// enclosing scope binds are read from the row; the others are local to the expression.
+struct PatternExpr {
+  PatternMode mode = PatternMode::kPredicate;
+  std::vector<PatternPart> patterns;
+  ExprPtr where;       // may be null
+  ExprPtr projection;  // kComprehension only
+  // The pattern's variables that are bound outside it, in pattern order. Resolved by the binder
+  // (bind_query), the one writer, since only it knows the enclosing scope.
+  mutable std::vector<std::string> outer_variables;
+};
+
 enum class ExprKind {
   kLiteral,
   kParameter,
@@ -130,12 +220,17 @@ enum class ExprKind {
   kFunctionCall,
   kCountStar,
   kCase,
+  kListComprehension,
+  kQuantifier,
+  kReduce,
+  kPattern,
 };
 
 struct Expr {
   using Node = std::variant<LiteralExpr, ParameterExpr, VariableExpr, PropertyExpr, LabelsExpr,
                             ListExpr, MapExpr, IndexExpr, SliceExpr, UnaryExpr, BinaryExpr,
-                            FunctionCallExpr, CountStarExpr, CaseExpr>;
+                            FunctionCallExpr, CountStarExpr, CaseExpr, ListComprehensionExpr,
+                            QuantifierExpr, ReduceExpr, PatternExpr>;
   SourcePosition position;
   Node node;
 
@@ -165,50 +260,16 @@ ExprPtr make_expr(SourcePosition position, T node) {
 ExprPtr clone(const Expr& expr);
 // Whether the expression calls an aggregate (count(*), sum(...), ...) anywhere inside it.
 bool contains_aggregate(const Expr& expr);
-// Calls visit(child) for each direct sub-expression of `expr`, in source order.
+// Calls visit(child) for each direct sub-expression of `expr`, in source order (for a
+// comprehension, quantifier, reduce or pattern also the parts that see its local variables).
 void for_each_child(const Expr& expr, const std::function<void(const Expr&)>& visit);
 
-// --- Patterns -------------------------------------------------------------------------------
-
-// (variable:Label {key: value})
-struct NodePattern {
-  SourcePosition position;
-  std::string variable;             // empty when anonymous
-  std::vector<std::string> labels;  // all must hold
-  ExprPtr properties;               // MapExpr or ParameterExpr; null when absent
-};
-
-enum class Direction {
-  kOutgoing,  // (a)-[]->(b)
-  kIncoming,  // (a)<-[]-(b)
-  kBoth,      // (a)-[]-(b): either direction
-};
-
-// *, *2, *1..3, *..3, *2..: an absent min means 1, an absent max means unbounded; *2 sets both.
-struct VarLength {
-  std::optional<int64_t> min;
-  std::optional<int64_t> max;
-  int64_t min_hops() const { return min.value_or(1); }
-};
-
-// -[variable:T1|T2 *1..3 {key: value}]->
-struct RelationshipPattern {
-  SourcePosition position;
-  std::string variable;            // empty when anonymous
-  std::vector<std::string> types;  // alternatives; empty means any type
-  Direction direction = Direction::kBoth;
-  std::optional<VarLength> length;  // absent: exactly one hop
-  ExprPtr properties;               // MapExpr or ParameterExpr; null when absent
-};
-
-// [path =] (n0) -r0- (n1) -r1- ... : nodes.size() == relationships.size() + 1, and
-// relationships[i] connects nodes[i] to nodes[i + 1] (direction relative to that order).
-struct PatternPart {
-  SourcePosition position;
-  std::string path_variable;  // empty unless named (p = ...)
-  std::vector<NodePattern> nodes;
-  std::vector<RelationshipPattern> relationships;
-};
+PatternPart clone(const PatternPart& part);
+// A copy of `expr` where each sub-expression written like items[i] (compared as to_string
+// writes them) becomes the variable names[i]: how an ORDER BY key reads projected columns.
+// The local parts of comprehensions and patterns are left as they are.
+ExprPtr substitute_items(const Expr& expr, const std::vector<const Expr*>& items,
+                         const std::vector<std::string>& names);
 
 // --- Clauses --------------------------------------------------------------------------------
 

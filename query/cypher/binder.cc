@@ -1,5 +1,6 @@
 #include "query/cypher/binder.h"
 
+#include <algorithm>
 #include <map>
 
 #include "query/cypher/functions.h"
@@ -28,25 +29,72 @@ std::string_view kind_name(VarKind kind) {
 
 using Scope = std::map<std::string, VarKind, std::less<>>;
 
+bool is_aggregate_call(const Expr& expr) {
+  return expr.is<CountStarExpr>() ||
+         (expr.is<FunctionCallExpr>() && is_aggregate_function(expr.as<FunctionCallExpr>().name));
+}
+
+// The names a scoped expression (comprehension, quantifier, reduce, pattern) makes visible to
+// its inner parts.
+std::vector<std::string> local_names(const Expr& expr) {
+  if (expr.is<ListComprehensionExpr>()) return {expr.as<ListComprehensionExpr>().variable};
+  if (expr.is<QuantifierExpr>()) return {expr.as<QuantifierExpr>().variable};
+  if (expr.is<ReduceExpr>()) {
+    return {expr.as<ReduceExpr>().accumulator, expr.as<ReduceExpr>().variable};
+  }
+  std::vector<std::string> names;
+  if (expr.is<PatternExpr>()) {
+    for (const PatternPart& part : expr.as<PatternExpr>().patterns) {
+      if (!part.path_variable.empty()) names.push_back(part.path_variable);
+      for (const NodePattern& node : part.nodes) names.push_back(node.variable);
+      for (const RelationshipPattern& rel : part.relationships) names.push_back(rel.variable);
+    }
+  }
+  return names;
+}
+
+bool contains_pattern(const Expr& expr) {
+  if (expr.is<PatternExpr>()) return true;
+  bool found = false;
+  for_each_child(expr, [&found](const Expr& child) { found = found || contains_pattern(child); });
+  return found;
+}
+
+// A grouping key that an aggregating item may read inside its expression: a variable or a
+// property of one (`n`, `n.name`). openCypher rejects reusing a larger grouping expression
+// (`RETURN a.x + b.y, a.x + b.y + count(*)`) as ambiguous.
+bool is_simple_grouping_key(const Expr& expr) {
+  if (expr.is<VariableExpr>()) return true;
+  return expr.is<PropertyExpr>() && is_simple_grouping_key(*expr.as<PropertyExpr>().object);
+}
+
 // In a projection that aggregates, what an item reads outside its aggregates must be a grouping
 // key (an item without aggregates, compared as written) or built from one: otherwise no single
 // value of it belongs to the group, and openCypher rejects the query.
-Status check_grouped(const Expr& expr, const std::set<std::string>& grouping_keys) {
-  bool aggregate =
-      expr.is<CountStarExpr>() ||
-      (expr.is<FunctionCallExpr>() && is_aggregate_function(expr.as<FunctionCallExpr>().name));
-  if (aggregate || grouping_keys.contains(to_string(expr))) return Status();
+Status check_grouped(const Expr& expr, const std::set<std::string>& grouping_keys,
+                     const std::set<std::string>& locals = {}, bool top = true) {
+  if (is_aggregate_call(expr)) return Status();
+  if ((top || is_simple_grouping_key(expr)) && grouping_keys.contains(to_string(expr))) {
+    return Status();
+  }
   if (expr.is<VariableExpr>()) {
     const std::string& name = expr.as<VariableExpr>().name;
+    if (locals.contains(name)) return Status();
     return query_error("invalid_aggregation",
                        "'" + name +
                            "' is read next to an aggregate but is not a grouping key: "
-                           "project it (or the expression using it) as its own item",
+                           "project it (or the expression using it) as its own item; a grouping "
+                           "key used inside an aggregating item must be a variable or a property "
+                           "of one, else the expression is ambiguous",
                        expr.position);
+  }
+  std::set<std::string> inner = locals;
+  for (const std::string& name : local_names(expr)) {
+    if (!name.empty()) inner.insert(name);
   }
   Status status;
   for_each_child(expr, [&](const Expr& child) {
-    if (status.ok()) status = check_grouped(child, grouping_keys);
+    if (status.ok()) status = check_grouped(child, grouping_keys, inner, false);
   });
   return status;
 }
@@ -75,8 +123,12 @@ class Binder {
         case ClauseKind::kWith: {
           const auto& with = clause.as<WithClause>();
           EXPGRAPH_RETURN_IF_ERROR(bind_projection(with.projection, clause.position, true));
+          // Like ORDER BY, the WHERE of a WITH also sees the variables before it unless the
+          // projection aggregates or is DISTINCT.
           if (with.where) {
-            EXPGRAPH_RETURN_IF_ERROR(check_expr(*with.where, scope_, false, "WHERE"));
+            EXPGRAPH_RETURN_IF_ERROR(check_expr(*with.where, visible_after_projection_, false,
+                                                "WHERE"));
+            EXPGRAPH_RETURN_IF_ERROR(check_patterns_read_projection(*with.where));
           }
           break;
         }
@@ -90,11 +142,22 @@ class Binder {
   }
 
  private:
+  // Declares a pattern variable of this MATCH. A name bound by an earlier clause is matched
+  // again: a node or a relationship, or a value (from WITH, UNWIND or a function) that must be
+  // one at run time. Within one MATCH a relationship or path variable may appear only once.
   Status declare(const std::string& name, VarKind kind, SourcePosition position, Scope& scope) {
     if (name.empty()) return Status();
     auto it = scope.find(name);
     if (it == scope.end()) {
       scope.emplace(name, kind);
+      declared_here_.insert(name);
+      return Status();
+    }
+    bool earlier = !declared_here_.contains(name);
+    if (earlier && it->second == VarKind::kValue &&
+        (kind == VarKind::kNode || kind == VarKind::kRelationship)) {
+      it->second = kind;
+      declared_here_.insert(name);
       return Status();
     }
     if (it->second != kind) {
@@ -103,10 +166,57 @@ class Binder {
                              " and cannot be used as " + std::string(kind_name(kind)),
                          position);
     }
+    if (kind == VarKind::kRelationship && earlier) {
+      declared_here_.insert(name);
+      return Status();
+    }
+    if (kind == VarKind::kRelationshipList && earlier) {
+      return query_error("unsupported_construct",
+                         "a variable-length relationship list '" + name +
+                             "' bound by an earlier clause cannot be matched again",
+                         position);
+    }
     if (kind == VarKind::kRelationship || kind == VarKind::kRelationshipList ||
         kind == VarKind::kPath) {
       return query_error("variable_already_bound",
                          "relationship or path variable '" + name + "' is already bound", position);
+    }
+    return Status();
+  }
+
+  Status check_var_length(const RelationshipPattern& rel) {
+    if (!rel.length) return Status();
+    int64_t min = rel.length->min_hops();
+    // A maximum below the minimum (*2..1, *..0) is an empty range: it matches nothing.
+    if (min < 0) return query_error("invalid_var_length", "invalid var-length bounds", rel.position);
+    if (min > kMaxVarLengthHops || (rel.length->max && *rel.length->max > kMaxVarLengthHops)) {
+      return query_error("invalid_var_length",
+                         "var-length patterns may span at most " +
+                             std::to_string(kMaxVarLengthHops) + " hops",
+                         rel.position);
+    }
+    // Without an upper bound the pattern stops at the default depth, which would leave
+    // nothing to match above this minimum.
+    if (!rel.length->max && min > kDefaultMaxVarLengthHops) {
+      return query_error("invalid_var_length",
+                         "a var-length pattern without an upper bound stops at " +
+                             std::to_string(kDefaultMaxVarLengthHops) +
+                             " hops, below its minimum of " + std::to_string(min) +
+                             "; give an upper bound, e.g. *" + std::to_string(min) + ".." +
+                             std::to_string(kMaxVarLengthHops),
+                         rel.position);
+    }
+    return Status();
+  }
+
+  Status check_types(const RelationshipPattern& rel) {
+    for (const std::string& type : rel.types) {
+      if (ontology_.edge_type(type) == nullptr) {
+        return query_error(
+            "unknown_relationship_type",
+            "unknown relationship type '" + type + "': types are the ontology's edge types",
+            rel.position);
+      }
     }
     return Status();
   }
@@ -134,44 +244,15 @@ class Binder {
 
   Status bind_match(const MatchClause& match) {
     Scope inner = scope_;
+    declared_here_.clear();
     for (const PatternPart& part : match.patterns) {
       for (const NodePattern& node : part.nodes) {
         EXPGRAPH_RETURN_IF_ERROR(check_labels(node.labels, node.position));
         EXPGRAPH_RETURN_IF_ERROR(declare(node.variable, VarKind::kNode, node.position, inner));
       }
       for (const RelationshipPattern& rel : part.relationships) {
-        for (const std::string& type : rel.types) {
-          if (ontology_.edge_type(type) == nullptr) {
-            return query_error(
-                "unknown_relationship_type",
-                "unknown relationship type '" + type + "': types are the ontology's edge types",
-                rel.position);
-          }
-        }
-        if (rel.length) {
-          int64_t min = rel.length->min_hops();
-          if (min < 0 || (rel.length->max && *rel.length->max < min)) {
-            return query_error("invalid_var_length", "invalid var-length bounds", rel.position);
-          }
-          if (min > kMaxVarLengthHops ||
-              (rel.length->max && *rel.length->max > kMaxVarLengthHops)) {
-            return query_error("invalid_var_length",
-                               "var-length patterns may span at most " +
-                                   std::to_string(kMaxVarLengthHops) + " hops",
-                               rel.position);
-          }
-          // Without an upper bound the pattern stops at the default depth, which would leave
-          // nothing to match above this minimum.
-          if (!rel.length->max && min > kDefaultMaxVarLengthHops) {
-            return query_error("invalid_var_length",
-                               "a var-length pattern without an upper bound stops at " +
-                                   std::to_string(kDefaultMaxVarLengthHops) +
-                                   " hops, below its minimum of " + std::to_string(min) +
-                                   "; give an upper bound, e.g. *" + std::to_string(min) + ".." +
-                                   std::to_string(kMaxVarLengthHops),
-                               rel.position);
-          }
-        }
+        EXPGRAPH_RETURN_IF_ERROR(check_types(rel));
+        EXPGRAPH_RETURN_IF_ERROR(check_var_length(rel));
         EXPGRAPH_RETURN_IF_ERROR(
             declare(rel.variable, rel.length ? VarKind::kRelationshipList : VarKind::kRelationship,
                     rel.position, inner));
@@ -247,21 +328,35 @@ class Binder {
       }
     }
     // ORDER BY sees the projected names, and the earlier variables unless the projection
-    // aggregates or is DISTINCT (then only what was projected exists).
+    // aggregates or is DISTINCT (then only what was projected exists). A part of a key written
+    // like a projected item reads that column, so `RETURN a.name, count(*) ORDER BY
+    // a.name + 'C'` works; after an aggregation, new aggregates may appear in the keys.
     Scope order_scope = next;
     if (!aggregating && !projection.distinct) {
       for (const auto& [name, kind] : scope_) order_scope.emplace(name, kind);
     }
+    std::vector<const Expr*> item_exprs;
+    for (const ProjectionItem& item : projection.items) item_exprs.push_back(item.expr.get());
     for (const SortItem& item : projection.order_by) {
-      bool matches_item = false;
-      std::string text = to_string(*item.expr);
-      for (const ProjectionItem& projected : projection.items) {
-        if (to_string(*projected.expr) == text) matches_item = true;
-      }
-      if (!matches_item) {
+      ExprPtr key = substitute_items(*item.expr, item_exprs, names_without_star(projection));
+      if (contains_pattern(*item.expr)) {
+        // The planner substitutes the key again from the original, whose patterns must be
+        // resolved themselves (check_pattern records their outer variables).
+        if (aggregating) {
+          return query_error("unsupported_construct",
+                             "a pattern expression in ORDER BY after an aggregation; project it "
+                             "in a WITH first",
+                             item.expr->position);
+        }
         EXPGRAPH_RETURN_IF_ERROR(check_expr(*item.expr, order_scope, false, "ORDER BY"));
       }
+      if (aggregating) {
+        EXPGRAPH_RETURN_IF_ERROR(check_sort_key_after_aggregation(*key, order_scope));
+      } else {
+        EXPGRAPH_RETURN_IF_ERROR(check_expr(*key, order_scope, false, "ORDER BY"));
+      }
     }
+    visible_after_projection_ = order_scope;
     for (const Expr* count : {projection.skip.get(), projection.limit.get()}) {
       if (count != nullptr) {
         EXPGRAPH_RETURN_IF_ERROR(check_expr(*count, Scope(), false, "SKIP / LIMIT"));
@@ -269,6 +364,46 @@ class Binder {
     }
     scope_ = std::move(next);
     return Status();
+  }
+
+  // The planner carries earlier variables that a WITH's WHERE reads as hidden columns under
+  // other names; a pattern inside it reads its variables by name, so they must be projected.
+  Status check_patterns_read_projection(const Expr& expr) {
+    if (expr.is<PatternExpr>()) {
+      for (const std::string& name : expr.as<PatternExpr>().outer_variables) {
+        if (!scope_.contains(name)) {
+          return query_error("unsupported_construct",
+                             "a pattern in the WHERE of a WITH reads '" + name +
+                                 "', which the WITH does not project: project it (WITH " + name +
+                                 ", ...)",
+                             expr.position);
+        }
+      }
+    }
+    Status status;
+    for_each_child(expr, [&](const Expr& child) {
+      if (status.ok()) status = check_patterns_read_projection(child);
+    });
+    return status;
+  }
+
+  static std::vector<std::string> names_without_star(const Projection& projection) {
+    std::vector<std::string> names;
+    for (const ProjectionItem& item : projection.items) names.push_back(item.name);
+    return names;
+  }
+
+  // After an aggregation a sort key reads the output columns, outside its aggregates, and the
+  // variables before the projection inside them.
+  Status check_sort_key_after_aggregation(const Expr& key, const Scope& columns) {
+    if (is_aggregate_call(key)) return check_expr(key, scope_, true, "ORDER BY");
+    if (!contains_aggregate(key)) return check_expr(key, columns, false, "ORDER BY");
+    if (key.is<VariableExpr>()) return check_expr(key, columns, false, "ORDER BY");
+    Status status;
+    for_each_child(key, [&](const Expr& child) {
+      if (status.ok()) status = check_sort_key_after_aggregation(child, columns);
+    });
+    return status;
   }
 
   // Checks variables, functions and aggregate placement inside one expression.
@@ -330,8 +465,11 @@ class Binder {
         if (aggregate) {
           EXPGRAPH_RETURN_IF_ERROR(
               check_aggregate_placement(expr, aggregates_allowed, inside_aggregate, where));
-          if (call.args.size() != 1) {
-            return query_error("invalid_arguments", call.name + "() takes exactly one argument",
+          size_t wanted = aggregate_argument_count(call.name);
+          if (call.args.size() != wanted) {
+            return query_error("invalid_arguments",
+                               call.name + "() takes exactly " +
+                                   std::string(wanted == 1 ? "one argument" : "two arguments"),
                                expr.position);
           }
         } else if (call.distinct) {
@@ -354,7 +492,137 @@ class Binder {
         if (case_expr.otherwise) EXPGRAPH_RETURN_IF_ERROR(recurse(*case_expr.otherwise));
         return Status();
       }
+      case ExprKind::kListComprehension: {
+        const auto& comprehension = expr.as<ListComprehensionExpr>();
+        EXPGRAPH_RETURN_IF_ERROR(recurse(*comprehension.list));
+        Scope local = scope;
+        local[comprehension.variable] = VarKind::kValue;
+        for (const Expr* part : {comprehension.where.get(), comprehension.projection.get()}) {
+          if (part != nullptr) {
+            EXPGRAPH_RETURN_IF_ERROR(check_expr(*part, local, false, where, inside_aggregate));
+          }
+        }
+        return Status();
+      }
+      case ExprKind::kQuantifier: {
+        const auto& quantifier = expr.as<QuantifierExpr>();
+        EXPGRAPH_RETURN_IF_ERROR(recurse(*quantifier.list));
+        Scope local = scope;
+        local[quantifier.variable] = VarKind::kValue;
+        if (quantifier.where) {
+          EXPGRAPH_RETURN_IF_ERROR(
+              check_expr(*quantifier.where, local, false, where, inside_aggregate));
+        }
+        return Status();
+      }
+      case ExprKind::kReduce: {
+        const auto& reduce = expr.as<ReduceExpr>();
+        EXPGRAPH_RETURN_IF_ERROR(recurse(*reduce.initial));
+        EXPGRAPH_RETURN_IF_ERROR(recurse(*reduce.list));
+        Scope local = scope;
+        local[reduce.accumulator] = VarKind::kValue;
+        local[reduce.variable] = VarKind::kValue;
+        return check_expr(*reduce.expression, local, false, where, inside_aggregate);
+      }
+      case ExprKind::kPattern:
+        return check_pattern(expr, scope, where, inside_aggregate);
     }
+    return Status();
+  }
+
+  // A pattern inside an expression. A pattern predicate may only read variables bound outside
+  // it (openCypher); EXISTS { }, COUNT { } and pattern comprehensions may introduce their own.
+  Status check_pattern(const Expr& expr, const Scope& scope, std::string_view where,
+                       bool inside_aggregate) {
+    const auto& pattern = expr.as<PatternExpr>();
+    bool predicate = pattern.mode == PatternMode::kPredicate;
+    if (predicate && where != "WHERE") {
+      return query_error("unsupported_construct",
+                         "a pattern predicate is allowed only in WHERE; elsewhere write "
+                         "EXISTS { pattern } or a pattern comprehension [pattern | value]",
+                         expr.position);
+    }
+    Scope local = scope;
+    std::vector<std::string> outer;
+    std::set<std::string> declared;
+    auto bind = [&](const std::string& name, VarKind kind, SourcePosition position) -> Status {
+      if (name.empty()) return Status();
+      if (declared.contains(name)) {
+        if (kind != VarKind::kNode) {
+          return query_error("variable_already_bound",
+                             "relationship or path variable '" + name + "' is already bound",
+                             position);
+        }
+        if (local[name] != VarKind::kNode) {
+          return query_error("variable_type_conflict",
+                             "variable '" + name + "' is " + std::string(kind_name(local[name])) +
+                                 " and cannot be used as a node",
+                             position);
+        }
+        return Status();
+      }
+      auto it = scope.find(name);
+      if (it != scope.end()) {
+        bool fits = it->second == kind || it->second == VarKind::kValue;
+        if (kind == VarKind::kRelationshipList || kind == VarKind::kPath) {
+          return query_error("unsupported_construct",
+                             "'" + name + "' is already bound: a variable-length relationship or "
+                             "path inside a pattern expression must be new",
+                             position);
+        }
+        if (!fits) {
+          return query_error("variable_type_conflict",
+                             "variable '" + name + "' is " + std::string(kind_name(it->second)) +
+                                 " and cannot be used as " + std::string(kind_name(kind)),
+                             position);
+        }
+        if (std::find(outer.begin(), outer.end(), name) == outer.end()) outer.push_back(name);
+        return Status();
+      }
+      if (predicate) {
+        return query_error("unknown_variable",
+                           "variable '" + name +
+                               "' is not defined: a pattern predicate cannot introduce variables; "
+                               "use EXISTS { } or a pattern comprehension",
+                           position);
+      }
+      local[name] = kind;
+      declared.insert(name);
+      return Status();
+    };
+    for (const PatternPart& part : pattern.patterns) {
+      for (size_t i = 0; i < part.nodes.size(); ++i) {
+        const NodePattern& node = part.nodes[i];
+        EXPGRAPH_RETURN_IF_ERROR(check_labels(node.labels, node.position));
+        EXPGRAPH_RETURN_IF_ERROR(bind(node.variable, VarKind::kNode, node.position));
+      }
+      for (const RelationshipPattern& rel : part.relationships) {
+        EXPGRAPH_RETURN_IF_ERROR(check_types(rel));
+        EXPGRAPH_RETURN_IF_ERROR(check_var_length(rel));
+        EXPGRAPH_RETURN_IF_ERROR(bind(
+            rel.variable, rel.length ? VarKind::kRelationshipList : VarKind::kRelationship,
+            rel.position));
+      }
+      if (!part.path_variable.empty()) {
+        EXPGRAPH_RETURN_IF_ERROR(bind(part.path_variable, VarKind::kPath, part.position));
+      }
+    }
+    for (const PatternPart& part : pattern.patterns) {
+      for (const NodePattern& node : part.nodes) {
+        EXPGRAPH_RETURN_IF_ERROR(check_pattern_properties(node.properties.get(), local));
+      }
+      for (const RelationshipPattern& rel : part.relationships) {
+        EXPGRAPH_RETURN_IF_ERROR(check_pattern_properties(rel.properties.get(), local));
+      }
+    }
+    if (pattern.where) {
+      EXPGRAPH_RETURN_IF_ERROR(check_expr(*pattern.where, local, false, "WHERE", inside_aggregate));
+    }
+    if (pattern.projection) {
+      EXPGRAPH_RETURN_IF_ERROR(
+          check_expr(*pattern.projection, local, false, where, inside_aggregate));
+    }
+    pattern.outer_variables = std::move(outer);
     return Status();
   }
 
@@ -387,11 +655,35 @@ class Binder {
 
   const Ontology& ontology_;
   Scope scope_;
+  // The variables the current MATCH declared (rather than found bound by an earlier clause).
+  std::set<std::string> declared_here_;
+  // What the WHERE of a WITH sees: the ORDER BY scope of its projection.
+  Scope visible_after_projection_;
 };
 
 void collect_in(const Expr& expr, std::set<std::string>& out) {
   if (expr.is<VariableExpr>()) out.insert(expr.as<VariableExpr>().name);
-  for_each_child(expr, [&out](const Expr& child) { collect_in(child, out); });
+  std::vector<std::string> locals = local_names(expr);
+  if (locals.empty()) {
+    for_each_child(expr, [&out](const Expr& child) { collect_in(child, out); });
+    return;
+  }
+  // A scoped expression reads its free variables: what its parts read minus its own names
+  // (a pattern's outer variables are free although they appear among its names).
+  std::set<std::string> inner;
+  for_each_child(expr, [&inner](const Expr& child) { collect_in(child, inner); });
+  if (expr.is<ListComprehensionExpr>()) collect_in(*expr.as<ListComprehensionExpr>().list, out);
+  if (expr.is<QuantifierExpr>()) collect_in(*expr.as<QuantifierExpr>().list, out);
+  if (expr.is<ReduceExpr>()) {
+    collect_in(*expr.as<ReduceExpr>().initial, out);
+    collect_in(*expr.as<ReduceExpr>().list, out);
+  }
+  for (const std::string& name : locals) inner.erase(name);
+  out.insert(inner.begin(), inner.end());
+  if (expr.is<PatternExpr>()) {
+    const auto& outer = expr.as<PatternExpr>().outer_variables;
+    out.insert(outer.begin(), outer.end());
+  }
 }
 
 }  // namespace

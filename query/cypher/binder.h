@@ -19,7 +19,8 @@ namespace expgraph::cypher {
 inline constexpr int kDefaultMaxVarLengthHops = 10;
 inline constexpr int kMaxVarLengthHops = 20;
 
-// Ok when the query may be planned. Failures (422 unless noted), each with "line:L column:C"
+// Ok when the query may be planned. Records in each pattern expression which of its variables
+// the enclosing scope binds (PatternExpr::outer_variables). Failures (422 unless noted), each with "line:L column:C"
 // in details():
 //   unknown_label, unknown_relationship_type   not in the ontology
 //   unknown_variable                           used before being bound
@@ -29,7 +30,9 @@ inline constexpr int kMaxVarLengthHops = 20;
 //   duplicate_column, unsupported_construct, invalid_var_length
 Status bind_query(const Query& query, const Ontology& ontology);
 
-// The variables an expression reads (no comprehensions exist, so every one is free).
+// The variables an expression reads from its scope: a comprehension's own variable and a
+// pattern's new variables are left out, a pattern's outer variables (resolved by bind_query)
+// are included.
 void collect_variables(const Expr& expr, std::set<std::string>& out);
 
 // Cypher-style error with its position: the Status carries `reason` and "line:L column:C".

@@ -4,6 +4,7 @@
 #include "query/cypher/binder.h"
 #include "query/cypher/expression_ops.h"
 #include "query/cypher/functions.h"
+#include "query/cypher/pattern_matcher.h"
 #include "query/cypher/value_ops.h"
 
 namespace expgraph::cypher {
@@ -199,8 +200,184 @@ Result<Value> Evaluator::evaluate(const Expr& expr, const Scope& scope) {
       if (case_expr.otherwise) return evaluate(*case_expr.otherwise, scope);
       return Value::null();
     }
+    case ExprKind::kListComprehension:
+      return eval_list_comprehension(expr, scope);
+    case ExprKind::kQuantifier:
+      return eval_quantifier(expr, scope);
+    case ExprKind::kReduce:
+      return eval_reduce(expr, scope);
+    case ExprKind::kPattern:
+      return eval_pattern(expr, scope);
   }
   return Status::internal("unhandled expression kind");
+}
+
+namespace {
+
+// The list a comprehension, quantifier or reduce iterates: null gives null (nullopt here).
+Result<const Value::List*> iterated_list(const Value& list, std::string_view what) {
+  if (list.is_null()) return static_cast<const Value::List*>(nullptr);
+  if (!list.is_list()) {
+    return type_error(std::string(what) + " iterates a LIST, not " +
+                      std::string(type_name(list.type())));
+  }
+  return &list.as_list();
+}
+
+// A WHERE inside a comprehension or quantifier: a boolean or null.
+Result<Value> local_predicate(Evaluator& evaluator, const Expr& where, const Scope& scope) {
+  auto value = evaluator.eval_nested(where, scope);
+  if (!value.ok()) return value;
+  if (!value->is_null() && !value->is_bool()) {
+    return at_position(
+        type_error("a predicate must be a BOOLEAN, got " + std::string(type_name(value->type()))),
+        where.position);
+  }
+  return value;
+}
+
+}  // namespace
+
+Result<Value> Evaluator::eval_list_comprehension(const Expr& expr, const Scope& scope) {
+  const auto& comprehension = expr.as<ListComprehensionExpr>();
+  auto list_value = evaluate(*comprehension.list, scope);
+  if (!list_value.ok()) return list_value;
+  auto list = iterated_list(*list_value, "a list comprehension");
+  if (!list.ok()) return at_position(list.status(), expr.position);
+  if (*list == nullptr) return Value::null();
+  Schema local;
+  local.slot_of(comprehension.variable);
+  Row row(1);
+  Scope inner{&local, &row, &scope};
+  Value::List out;
+  for (const Value& item : **list) {
+    EXPGRAPH_RETURN_IF_ERROR(budget_.tick());
+    row[0] = item;
+    if (comprehension.where) {
+      auto keep = local_predicate(*this, *comprehension.where, inner);
+      if (!keep.ok()) return keep;
+      if (!is_true(*keep)) continue;
+    }
+    Value result = item;
+    if (comprehension.projection) {
+      auto projected = evaluate(*comprehension.projection, inner);
+      if (!projected.ok()) return projected;
+      result = std::move(projected).value();
+    }
+    // Charged as the list grows: its final size is known only at the end.
+    Status charged = budget_.build(value_bytes(result));
+    if (!charged.ok()) return at_position(std::move(charged), expr.position);
+    out.push_back(std::move(result));
+  }
+  return Value::list(std::move(out));
+}
+
+Result<Value> Evaluator::eval_quantifier(const Expr& expr, const Scope& scope) {
+  const auto& quantifier = expr.as<QuantifierExpr>();
+  auto list_value = evaluate(*quantifier.list, scope);
+  if (!list_value.ok()) return list_value;
+  auto list = iterated_list(*list_value, "a list predicate");
+  if (!list.ok()) return at_position(list.status(), expr.position);
+  if (*list == nullptr) return Value::null();
+  Schema local;
+  local.slot_of(quantifier.variable);
+  Row row(1);
+  Scope inner{&local, &row, &scope};
+  int64_t trues = 0;
+  bool saw_null = false;
+  for (const Value& item : **list) {
+    EXPGRAPH_RETURN_IF_ERROR(budget_.tick());
+    row[0] = item;
+    Value verdict = Value::boolean(true);  // no WHERE: every element qualifies
+    if (quantifier.where) {
+      auto value = local_predicate(*this, *quantifier.where, inner);
+      if (!value.ok()) return value;
+      verdict = std::move(value).value();
+    }
+    if (verdict.is_null()) {
+      saw_null = true;
+      continue;
+    }
+    bool holds = verdict.as_bool();
+    if (holds) ++trues;
+    // Decided early where openCypher's three-valued answer can no longer change.
+    if (quantifier.quantifier == Quantifier::kAll && !holds) return Value::boolean(false);
+    if (quantifier.quantifier == Quantifier::kAny && holds) return Value::boolean(true);
+    if (quantifier.quantifier == Quantifier::kNone && holds) return Value::boolean(false);
+    if (quantifier.quantifier == Quantifier::kSingle && trues > 1) return Value::boolean(false);
+  }
+  if (saw_null) return Value::null();
+  switch (quantifier.quantifier) {
+    case Quantifier::kAll:
+    case Quantifier::kNone:
+      return Value::boolean(true);
+    case Quantifier::kAny:
+      return Value::boolean(false);
+    case Quantifier::kSingle:
+      return Value::boolean(trues == 1);
+  }
+  return Value::null();
+}
+
+Result<Value> Evaluator::eval_reduce(const Expr& expr, const Scope& scope) {
+  const auto& reduce = expr.as<ReduceExpr>();
+  auto accumulator = evaluate(*reduce.initial, scope);
+  if (!accumulator.ok()) return accumulator;
+  auto list_value = evaluate(*reduce.list, scope);
+  if (!list_value.ok()) return list_value;
+  auto list = iterated_list(*list_value, "reduce()");
+  if (!list.ok()) return at_position(list.status(), expr.position);
+  if (*list == nullptr) return Value::null();
+  Schema local;
+  local.slot_of(reduce.accumulator);
+  local.slot_of(reduce.variable);
+  Row row(2);
+  row[0] = std::move(accumulator).value();
+  Scope inner{&local, &row, &scope};
+  for (const Value& item : **list) {
+    EXPGRAPH_RETURN_IF_ERROR(budget_.tick());
+    row[1] = item;
+    auto next = evaluate(*reduce.expression, inner);
+    if (!next.ok()) return next;
+    row[0] = std::move(next).value();
+    if (row[0].nesting() > kMaxJsonDepth) {
+      return at_position(Status::unprocessable("nesting_too_deep",
+                                               "reduce() built a value nesting deeper than " +
+                                                   std::to_string(kMaxJsonDepth) + " levels"),
+                         expr.position);
+    }
+  }
+  return row[0];
+}
+
+Result<Value> Evaluator::eval_pattern(const Expr& expr, const Scope& scope) {
+  const auto& pattern = expr.as<PatternExpr>();
+  PatternMatcher matcher(*this, pattern, scope);
+  int64_t matches = 0;
+  Value::List items;
+  auto on_match = [&](const Scope& match) -> Result<bool> {
+    ++matches;
+    if (pattern.mode != PatternMode::kComprehension) return pattern.mode == PatternMode::kCount;
+    auto value = evaluate(*pattern.projection, match);
+    if (!value.ok()) return value.status();
+    EXPGRAPH_RETURN_IF_ERROR(budget_.build(value_bytes(*value)));
+    items.push_back(std::move(value).value());
+    return true;
+  };
+  auto outcome = matcher.run(on_match);
+  if (!outcome.ok()) return at_position(outcome.status(), expr.position);
+  bool null_endpoint = *outcome == PatternMatcher::Outcome::kNullEndpoint;
+  switch (pattern.mode) {
+    case PatternMode::kPredicate:
+      return null_endpoint ? Value::null() : Value::boolean(matches > 0);
+    case PatternMode::kExists:
+      return Value::boolean(matches > 0);
+    case PatternMode::kCount:
+      return Value::integer(matches);
+    case PatternMode::kComprehension:
+      return null_endpoint ? Value::null() : Value::list(std::move(items));
+  }
+  return Value::null();
 }
 
 Result<Value> Evaluator::eval_function(const Expr& expr, const Scope& scope) {

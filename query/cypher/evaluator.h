@@ -39,14 +39,27 @@ class Evaluator {
   // A WHERE predicate: true only when the value is boolean true.
   Result<bool> predicate(const Expr& expr, const Scope& scope);
 
+  // A part of the expression being evaluated (a pattern's WHERE, a comprehension's
+  // projection), in a scope that adds local variables: what it builds counts with the rest.
+  Result<Value> eval_nested(const Expr& expr, const Scope& scope) {
+    return evaluate(expr, scope);
+  }
+
   void set_aggregates(const std::unordered_map<const Expr*, Value>* aggregates) {
     aggregates_ = aggregates;
   }
   GraphAccess& graph() { return graph_; }
+  QueryBudget& budget() { return budget_; }
 
  private:
   Result<Value> evaluate(const Expr& expr, const Scope& scope);
   Result<Value> eval_function(const Expr& expr, const Scope& scope);
+  // [x IN list WHERE ... | ...], any/all/none/single(...), reduce(...).
+  Result<Value> eval_list_comprehension(const Expr& expr, const Scope& scope);
+  Result<Value> eval_quantifier(const Expr& expr, const Scope& scope);
+  Result<Value> eval_reduce(const Expr& expr, const Scope& scope);
+  // A pattern predicate, EXISTS { }, COUNT { } or pattern comprehension (pattern_matcher.h).
+  Result<Value> eval_pattern(const Expr& expr, const Scope& scope);
 
   GraphAccess& graph_;
   const Value::Map& params_;

@@ -8,26 +8,17 @@
 #include <unordered_map>
 #include <vector>
 
+#include "query/cypher/function_registry.h"
 #include "query/cypher/value_ops.h"
 
 namespace expgraph::cypher {
 
+Status argument_type_error(std::string_view function, const Value& arg, std::string_view wanted) {
+  return type_error(std::string(function) + "() expects " + std::string(wanted) + " but got " +
+                    std::string(type_name(arg.type())));
+}
+
 namespace {
-
-using Args = std::span<const Value>;
-// What a call may use besides its arguments: the query's budget, charged before a function
-// builds a string or list, and the loader that keys() and properties() read entities with.
-struct CallContext {
-  QueryBudget& budget;
-  const PropertyLoader* loader;
-};
-using Function = Result<Value> (*)(Args args, const CallContext& context);
-
-struct FunctionDef {
-  size_t min_args;
-  size_t max_args;  // SIZE_MAX: variadic
-  Function function;
-};
 
 std::string lower_ascii(std::string_view text) {
   std::string out(text);
@@ -37,10 +28,6 @@ std::string lower_ascii(std::string_view text) {
   return out;
 }
 
-Status argument_type_error(std::string_view function, const Value& arg, std::string_view wanted) {
-  return type_error(std::string(function) + "() expects " + std::string(wanted) + " but got " +
-                    std::string(type_name(arg.type())));
-}
 
 // String functions walk valid UTF-8 in place: a table of offsets would take eight bytes for
 // each byte of text, outside the memory budget.
@@ -209,8 +196,14 @@ Result<Value> fn_to_string(Args args, const CallContext&) {
       return Value::string(format_float(arg.as_float()));
     case Value::Type::kBool:
       return Value::string(arg.as_bool() ? "true" : "false");
+    case Value::Type::kDate:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      return Value::string(temporal_text(arg));
     default:
-      return argument_type_error("toString", arg, "a STRING, INTEGER, FLOAT or BOOLEAN");
+      return argument_type_error("toString", arg,
+                                 "a STRING, INTEGER, FLOAT, BOOLEAN or temporal value");
   }
 }
 
@@ -294,21 +287,6 @@ Result<Value> fn_abs(Args args, const CallContext&) {
   }
   if (arg.is_float()) return Value::floating(std::fabs(arg.as_float()));
   return argument_type_error("abs", arg, "a number");
-}
-
-Result<Value> fn_round(Args args, const CallContext&) {
-  const Value& arg = args[0];
-  if (arg.is_null() || (args.size() > 1 && args[1].is_null())) return Value::null();
-  if (!arg.is_number()) return argument_type_error("round", arg, "a number");
-  double x = arg.as_number();
-  if (args.size() == 1) return Value::floating(std::round(x));  // halves round away from zero
-  Result<int64_t> digits = int_argument("round", args[1]);
-  if (!digits.ok()) return digits.status();
-  if (*digits < 0 || *digits > 15) {
-    return type_error("round() precision must be between 0 and 15");
-  }
-  double scale = std::pow(10.0, static_cast<double>(*digits));
-  return Value::floating(std::round(x * scale) / scale);
 }
 
 template <double (*kOp)(double)>
@@ -582,8 +560,9 @@ Result<Value> fn_range(Args args, const CallContext& context) {
   return Value::list(std::move(items));
 }
 
-const std::unordered_map<std::string, FunctionDef>& function_table() {
-  static const std::unordered_map<std::string, FunctionDef> table{
+const FunctionTable& function_table() {
+  static const FunctionTable table = [] {
+  FunctionTable table{
       {"id", {1, 1, fn_id}},
       {"labels", {1, 1, fn_labels}},
       {"type", {1, 1, fn_type}},
@@ -599,7 +578,6 @@ const std::unordered_map<std::string, FunctionDef>& function_table() {
       {"tofloat", {1, 1, fn_to_float}},
       {"toboolean", {1, 1, fn_to_boolean}},
       {"abs", {1, 1, fn_abs}},
-      {"round", {1, 2, fn_round}},
       {"ceil", {1, 1, fn_ceil}},
       {"floor", {1, 1, fn_floor}},
       {"sqrt", {1, 1, fn_sqrt}},
@@ -620,6 +598,11 @@ const std::unordered_map<std::string, FunctionDef>& function_table() {
       {"tail", {1, 1, fn_tail}},
       {"range", {2, 3, fn_range}},
   };
+  add_math_functions(table);
+  add_conversion_functions(table);
+  add_temporal_functions(table);
+  return table;
+  }();
   return table;
 }
 
@@ -628,7 +611,13 @@ const std::unordered_map<std::string, FunctionDef>& function_table() {
 bool is_aggregate_function(std::string_view name) {
   std::string lowered = lower_ascii(name);
   return lowered == "count" || lowered == "sum" || lowered == "avg" || lowered == "min" ||
-         lowered == "max" || lowered == "collect" || lowered == "stdev" || lowered == "stdevp";
+         lowered == "max" || lowered == "collect" || lowered == "stdev" || lowered == "stdevp" ||
+         lowered == "percentilecont" || lowered == "percentiledisc";
+}
+
+size_t aggregate_argument_count(std::string_view name) {
+  std::string lowered = lower_ascii(name);
+  return lowered == "percentilecont" || lowered == "percentiledisc" ? 2 : 1;
 }
 
 namespace {

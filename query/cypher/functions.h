@@ -19,10 +19,15 @@ class PropertyLoader {
   virtual ~PropertyLoader() = default;
   // The stored properties of `entity` (a node or relationship value).
   virtual Result<Value::Map> load_properties(const Value& entity) const = 0;
+  // The node with this id (null when it is gone): startNode() and endNode() use it.
+  virtual Value node_by_id(uint64_t id) const = 0;
 };
 
-// count, sum, avg, min, max, collect, stdev, stdevp (case-insensitive).
+// count, sum, avg, min, max, collect, stdev, stdevp, percentileCont, percentileDisc
+// (case-insensitive).
 bool is_aggregate_function(std::string_view name);
+// How many arguments an aggregate takes: 2 for percentileCont/Disc (value, percentile), else 1.
+size_t aggregate_argument_count(std::string_view name);
 // Ok when call_function() implements `name` and takes `arg_count` arguments; unknown_function
 // or invalid_arguments otherwise. The binder checks each call with it before a query runs.
 Status check_scalar_call(std::string_view name, size_t arg_count);
@@ -37,7 +42,11 @@ Status check_scalar_call(std::string_view name, size_t arg_count);
 //   nodes(path) relationships(path) size(list|string) length(path|list|string) coalesce(...)
 //   toString toInteger toFloat toBoolean abs round(x[, digits]) ceil floor sign sqrt
 //   toLower toUpper trim ltrim rtrim substring left right replace split reverse
-//   head last tail range(start, end[, step])
+//   head last tail range(start, end[, step]) exists(x) startNode endNode isEmpty nullIf
+//   e pi exp log log10 sin cos tan asin acos atan atan2 cot degrees radians haversin isNaN
+//   rand timestamp toStringOrNull toIntegerOrNull toFloatOrNull toBooleanOrNull
+//   toStringList toIntegerList toFloatList toBooleanList char_length character_length
+//   btrim and the temporal functions of temporal_functions.cc (date, datetime, duration, ...)
 // String functions count Unicode code points; toLower/toUpper change ASCII letters only.
 Result<Value> call_function(std::string_view name, std::span<const Value> args, QueryBudget& budget,
                             const PropertyLoader* loader = nullptr);

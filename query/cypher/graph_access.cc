@@ -13,10 +13,35 @@ Result<Value::Map> json_to_map(const nlohmann::json& properties) {
   return value->as_map();
 }
 
+// Properties the ontology declares `date` or `datetime` are stored as ISO-8601 strings and read
+// as temporal values, so that comparisons, arithmetic and components work on them. A stored
+// string that does not parse (written before the type was declared) stays a string.
+template <typename Type>
+void read_temporal_properties(const Type* type, Value::Map& properties) {
+  if (type == nullptr) return;
+  for (auto& [name, value] : properties) {
+    if (!value.is_string()) continue;
+    const PropertyDef* def = type->property(name);
+    if (def == nullptr) continue;
+    if (def->type == PropertyType::kDate) {
+      auto date = parse_date(value.as_string());
+      if (date.ok()) value = Value::date(*date);
+    } else if (def->type == PropertyType::kDateTime) {
+      auto datetime = parse_datetime(value.as_string());
+      if (datetime.ok()) value = Value::datetime(*datetime);
+    }
+  }
+}
+
 }  // namespace
 
 Value GraphAccess::node_value(NodeId id, SymbolId type) const {
   return Value::node(id, graph_.symbols().name(SymbolKind::kNodeType, type));
+}
+
+Value GraphAccess::node_by_id(uint64_t id) const {
+  auto type = graph_.topology().node_type(id);
+  return type ? node_value(id, *type) : Value::null();
 }
 
 Result<const GraphAccess::NodeData*> GraphAccess::node_data(uint64_t id) const {
@@ -31,6 +56,7 @@ Result<const GraphAccess::NodeData*> GraphAccess::node_data(uint64_t id) const {
   }
   auto properties = json_to_map(record->properties);
   if (!properties.ok()) return properties.status();
+  read_temporal_properties(graph_.ontology().node_type(record->type), *properties);
   auto data = std::make_unique<NodeData>(NodeData{record->key, std::move(properties).value()});
   return nodes_.emplace(id, std::move(data)).first->second.get();
 }
@@ -49,6 +75,7 @@ Result<const Value::Map*> GraphAccess::relationship_properties(const Relationshi
       if (document.is_discarded()) return Status::internal("corrupt edge properties");
       auto properties = json_to_map(document);
       if (!properties.ok()) return properties.status();
+      read_temporal_properties(graph_.ontology().edge_type(rel.type), *properties);
       *map = std::move(properties).value();
     }
   }

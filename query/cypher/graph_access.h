@@ -32,6 +32,8 @@ class GraphAccess : public PropertyLoader {
   Result<Value> property(const Value& entity, std::string_view name);
   // PropertyLoader: the stored properties of a node or relationship.
   Result<Value::Map> load_properties(const Value& entity) const override;
+  // PropertyLoader: the node with this id, typed from the mirror.
+  Value node_by_id(uint64_t id) const override;
   // {"type", "key", "properties"} for a node, {"type", "from", "to", "properties"} for a
   // relationship, {"nodes", "relationships"} for a path.
   nlohmann::json render(const Value& entity);

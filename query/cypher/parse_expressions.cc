@@ -10,14 +10,6 @@ namespace expgraph::cypher::parser_internal {
 
 namespace {
 
-std::string upper_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
 // The comparison operator a token stands for, if any.
 std::optional<BinaryOp> comparison_of(TokenKind kind) {
   switch (kind) {
@@ -289,28 +281,135 @@ ExprPtr Parser::parse_atom() {
 }
 
 ExprPtr Parser::parse_parenthesized() {
-  SourcePosition position = advance().position;
+  SourcePosition position = peek().position;
+  // (a)-->(b) in an expression is a pattern predicate, not arithmetic on (a).
+  if (std::optional<PatternPart> pattern = try_parse_relationship_pattern()) {
+    PatternExpr expr;
+    expr.mode = PatternMode::kPredicate;
+    expr.patterns.push_back(std::move(*pattern));
+    return make_expr(position, std::move(expr));
+  }
+  advance();
   ExprPtr inner = parse_expression();
   expect(TokenKind::kRightParen, "')'");
-  // (a)-->(b) in an expression is a pattern predicate, not arithmetic on (a).
-  bool node_like = inner->is<VariableExpr>() || inner->is<LabelsExpr>();
-  bool arrow_follows = (check(TokenKind::kMinus) &&
-                        (check(TokenKind::kLeftBracket, 1) ||
-                         (check(TokenKind::kMinus, 1) &&
-                          (check(TokenKind::kGreater, 2) || check(TokenKind::kLeftParen, 2))))) ||
-                       (check(TokenKind::kLess) && check(TokenKind::kMinus, 1) &&
-                        (check(TokenKind::kLeftBracket, 2) || check(TokenKind::kMinus, 2)));
-  if (node_like && arrow_follows) {
-    unsupported(position, "a pattern predicate", "match the pattern with MATCH or OPTIONAL MATCH");
-  }
   return inner;
+}
+
+std::optional<PatternPart> Parser::try_parse_relationship_pattern() {
+  // Only text that starts like a node pattern is tried: `()`, `(a)`, `(:L`, `(a:L`, `(a {`,
+  // optionally after `p =`. This keeps nested parentheses linear to parse.
+  size_t start = at_variable() && check(TokenKind::kEq, 1) ? 2 : 0;
+  if (!check(TokenKind::kLeftParen, start)) return std::nullopt;
+  bool node_like = check(TokenKind::kRightParen, start + 1) || check(TokenKind::kColon, start + 1);
+  if (check(TokenKind::kIdentifier, start + 1) && !is_reserved(peek(start + 1))) {
+    node_like = check(TokenKind::kRightParen, start + 2) || check(TokenKind::kColon, start + 2) ||
+                check(TokenKind::kLeftBrace, start + 2);
+  }
+  if (!node_like) return std::nullopt;
+  size_t saved_position = position_;
+  uint32_t saved_end = last_end_offset_;
+  try {
+    PatternPart part = parse_pattern_part();
+    if (!part.relationships.empty()) return part;
+  } catch (const ParseFailure& failure) {
+    // An unsupported pattern feature (a quantified path, a label alternative) is reported as
+    // such; anything else is not a pattern and is parsed again as an expression.
+    if (failure.status.error_code() == "unsupported_construct") throw;
+  }
+  position_ = saved_position;
+  last_end_offset_ = saved_end;
+  return std::nullopt;
+}
+
+ExprPtr Parser::parse_list_comprehension(SourcePosition position) {
+  ListComprehensionExpr expr;
+  expr.variable = expect_variable();
+  expect_keyword("IN");
+  expr.list = parse_expression();
+  if (accept_keyword("WHERE")) expr.where = parse_expression();
+  if (accept(TokenKind::kPipe)) expr.projection = parse_expression();
+  expect(TokenKind::kRightBracket, "']'");
+  return make_expr(position, std::move(expr));
+}
+
+ExprPtr Parser::parse_quantifier(SourcePosition position, Quantifier quantifier) {
+  expect(TokenKind::kLeftParen, "'('");
+  DepthGuard guard(*this);
+  QuantifierExpr expr;
+  expr.quantifier = quantifier;
+  expr.variable = expect_variable();
+  expect_keyword("IN");
+  expr.list = parse_expression();
+  if (accept_keyword("WHERE")) expr.where = parse_expression();
+  expect(TokenKind::kRightParen, "')'");
+  return make_expr(position, std::move(expr));
+}
+
+ExprPtr Parser::parse_reduce(SourcePosition position) {
+  expect(TokenKind::kLeftParen, "'('");
+  DepthGuard guard(*this);
+  ReduceExpr expr;
+  expr.accumulator = expect_variable("an accumulator name");
+  expect(TokenKind::kEq, "'='");
+  expr.initial = parse_expression();
+  expect(TokenKind::kComma, "','");
+  expr.variable = expect_variable();
+  expect_keyword("IN");
+  expr.list = parse_expression();
+  expect(TokenKind::kPipe, "'|'");
+  expr.expression = parse_expression();
+  expect(TokenKind::kRightParen, "')'");
+  return make_expr(position, std::move(expr));
+}
+
+ExprPtr Parser::parse_pattern_subquery(PatternMode mode) {
+  SourcePosition position = advance().position;
+  expect(TokenKind::kLeftBrace, "'{'");
+  DepthGuard guard(*this);
+  PatternExpr expr;
+  expr.mode = mode;
+  bool has_match = false;
+  if (check_keyword("OPTIONAL")) {
+    unsupported(peek().position, "OPTIONAL MATCH inside " +
+                                     std::string(mode == PatternMode::kExists ? "EXISTS" : "COUNT") +
+                                     " { }");
+  }
+  if (accept_keyword("MATCH")) has_match = true;
+  do {
+    expr.patterns.push_back(parse_pattern_part());
+  } while (accept(TokenKind::kComma));
+  if (accept_keyword("WHERE")) expr.where = parse_expression();
+  if (!check(TokenKind::kRightBrace)) {
+    if (has_match && (check_keyword("WITH") || check_keyword("RETURN") ||
+                      check_keyword("MATCH") || check_keyword("UNWIND") ||
+                      check_keyword("OPTIONAL") || check_keyword("CALL"))) {
+      unsupported(peek().position, "a subquery with more than one MATCH ... WHERE in { }",
+                  "write the pattern and its WHERE only: EXISTS { (a)-->(b) WHERE b.x > 1 }");
+    }
+    fail_expected("'}'");
+  }
+  advance();
+  return make_expr(position, std::move(expr));
 }
 
 ExprPtr Parser::parse_list_literal() {
   SourcePosition position = advance().position;
   DepthGuard guard(*this);
-  if (check(TokenKind::kIdentifier) && check_keyword("IN", 1)) {
-    unsupported(position, "a list comprehension");
+  if (check(TokenKind::kIdentifier) && !is_reserved(peek()) && check_keyword("IN", 1)) {
+    return parse_list_comprehension(position);
+  }
+  // [(a)-->(b) WHERE ... | expr] or [p = (a)-->(b) | expr]: a pattern comprehension.
+  if (check(TokenKind::kLeftParen) || (at_variable() && check(TokenKind::kEq, 1))) {
+    if (std::optional<PatternPart> pattern = try_parse_relationship_pattern()) {
+      PatternExpr expr;
+      expr.mode = PatternMode::kComprehension;
+      expr.patterns.push_back(std::move(*pattern));
+      if (accept_keyword("WHERE")) expr.where = parse_expression();
+      expect(TokenKind::kPipe, "'|'");
+      expr.projection = parse_expression();
+      expect(TokenKind::kRightBracket, "']'");
+      return make_expr(position, std::move(expr));
+    }
   }
   ListExpr list;
   if (!check(TokenKind::kRightBracket)) {
@@ -345,8 +444,11 @@ ExprPtr Parser::parse_name_atom() {
     if (accept_keyword("FALSE")) return make_expr(position, LiteralExpr{Value::boolean(false)});
     if (accept_keyword("NULL")) return make_expr(position, LiteralExpr{Value::null()});
     if (check_keyword("CASE")) return parse_case();
-    if ((check_keyword("EXISTS") || check_keyword("COUNT")) && check(TokenKind::kLeftBrace, 1)) {
-      unsupported(position, upper_ascii(token.text) + " { subquery }");
+    if (check_keyword("EXISTS") && check(TokenKind::kLeftBrace, 1)) {
+      return parse_pattern_subquery(PatternMode::kExists);
+    }
+    if (check_keyword("COUNT") && check(TokenKind::kLeftBrace, 1)) {
+      return parse_pattern_subquery(PatternMode::kCount);
     }
   }
   // name(...) or namespace.name(...): look past dotted names for the parenthesis.
@@ -371,17 +473,28 @@ ExprPtr Parser::parse_function_call(size_t name_tokens) {
     const Token& token = advance();
     name += token.kind == TokenKind::kDot ? "." : token.text;
   }
-  static constexpr std::array<std::string_view, 7> kListFunctions = {
-      "any", "all", "none", "single", "reduce", "filter", "extract"};
-  for (std::string_view list_function : kListFunctions) {
-    if (equals_ignore_case(name, list_function) && check(TokenKind::kIdentifier, 1) &&
-        check_keyword("IN", 2)) {
-      unsupported(position, "the list function " + name + "(... IN ...)");
+  // all/any/none/single(x IN ...) and reduce(acc = ..., x IN ... | ...) bind a variable.
+  bool binds_variable = check(TokenKind::kIdentifier, 1) && check_keyword("IN", 2);
+  static constexpr std::array<std::pair<std::string_view, Quantifier>, 4> kQuantifiers = {{
+      {"all", Quantifier::kAll},
+      {"any", Quantifier::kAny},
+      {"none", Quantifier::kNone},
+      {"single", Quantifier::kSingle},
+  }};
+  for (const auto& [quantifier_name, quantifier] : kQuantifiers) {
+    if (equals_ignore_case(name, quantifier_name) && binds_variable) {
+      return parse_quantifier(position, quantifier);
     }
   }
   if (equals_ignore_case(name, "reduce") && check(TokenKind::kIdentifier, 1) &&
       check(TokenKind::kEq, 2)) {
-    unsupported(position, "the list function reduce(... = ..., ... IN ... | ...)");
+    return parse_reduce(position);
+  }
+  for (std::string_view removed : {"filter", "extract"}) {
+    if (equals_ignore_case(name, removed) && binds_variable) {
+      unsupported(position, "the list function " + name + "(... IN ...)",
+                  "write a list comprehension [x IN list WHERE ... | ...]");
+    }
   }
   if (equals_ignore_case(name, "shortestPath") || equals_ignore_case(name, "allShortestPaths")) {
     unsupported(position, name);
@@ -401,6 +514,15 @@ ExprPtr Parser::parse_function_call(size_t name_tokens) {
     } while (accept(TokenKind::kComma));
   }
   expect(TokenKind::kRightParen, "')'");
+  // exists((a)-->(b)) is the older spelling of EXISTS { (a)-->(b) }.
+  if (equals_ignore_case(call.name, "exists") && !call.distinct && call.args.size() == 1 &&
+      call.args[0]->is<PatternExpr>() &&
+      call.args[0]->as<PatternExpr>().mode == PatternMode::kPredicate) {
+    ExprPtr pattern = std::move(call.args[0]);
+    pattern->as<PatternExpr>().mode = PatternMode::kExists;
+    pattern->position = position;
+    return pattern;
+  }
   return make_expr(position, std::move(call));
 }
 

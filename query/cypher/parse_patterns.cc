@@ -79,7 +79,7 @@ RelationshipPattern Parser::parse_relationship_pattern() {
       }
     }
     if (check(TokenKind::kStar)) {
-      SourcePosition star = advance().position;
+      advance();
       VarLength length;
       if (check(TokenKind::kInteger)) {
         length.min = parse_hop_count();
@@ -91,10 +91,7 @@ RelationshipPattern Parser::parse_relationship_pattern() {
       } else if (accept(TokenKind::kDotDot)) {
         if (check(TokenKind::kInteger)) length.max = parse_hop_count();
       }
-      if (length.min && length.max && *length.min > *length.max) {
-        fail_at(star, "variable-length minimum " + std::to_string(*length.min) +
-                          " exceeds maximum " + std::to_string(*length.max));
-      }
+      // A minimum above the maximum (*3..1) is an empty range: it matches nothing.
       rel.length = length;
     }
     rel.properties = parse_pattern_properties();

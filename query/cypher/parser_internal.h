@@ -182,6 +182,17 @@ class Parser {
   ExprPtr parse_name_atom();
   ExprPtr parse_function_call(size_t name_tokens);
   ExprPtr parse_case();
+  // [x IN list WHERE ... | ...] once `[ x IN` is seen; the '[' is consumed.
+  ExprPtr parse_list_comprehension(SourcePosition position);
+  // all/any/none/single(x IN list WHERE ...), the name already consumed.
+  ExprPtr parse_quantifier(SourcePosition position, Quantifier quantifier);
+  // reduce(acc = init, x IN list | expr), the name already consumed.
+  ExprPtr parse_reduce(SourcePosition position);
+  // EXISTS { ... } or COUNT { ... }, at the keyword.
+  ExprPtr parse_pattern_subquery(PatternMode mode);
+  // A pattern with at least one relationship at the current position, or nullopt (and the
+  // position unchanged) when the text there is not one: `(a)-->(b)` versus `(a + 1)`.
+  std::optional<PatternPart> try_parse_relationship_pattern();
 
   // --- Literals ---------------------------------------------------------------------------
 

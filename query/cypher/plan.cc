@@ -50,6 +50,12 @@ nlohmann::json steps_to_json(const Plan& plan, const std::vector<PlanStep>& step
         item["anchor"] = "all nodes";
         item["variable"] = name(step.node_slot);
         break;
+      case StepKind::kRelationshipEnds:
+        item["anchor"] = "bound relationship";
+        item["variable"] = name(step.node_slot);
+        item["relationship"] = name(step.rel_slot);
+        item["direction"] = direction_name(step.direction);
+        break;
       case StepKind::kExpand:
       case StepKind::kVarLengthExpand:
         item["from"] = name(step.from_slot);
@@ -59,6 +65,7 @@ nlohmann::json steps_to_json(const Plan& plan, const std::vector<PlanStep>& step
         item["types"] = step.rel_type_names;
         if (!step.to_label_names.empty()) item["to_labels"] = step.to_label_names;
         if (step.to_bound) item["into"] = true;
+        if (step.rel_bound) item["bound_relationship"] = true;
         if (step.kind == StepKind::kVarLengthExpand) {
           item["min_hops"] = step.min_hops;
           item["max_hops"] = step.max_hops;
@@ -141,6 +148,8 @@ std::string_view step_kind_name(StepKind kind) {
       return "LabelScan";
     case StepKind::kAllNodesScan:
       return "AllNodesScan";
+    case StepKind::kRelationshipEnds:
+      return "RelationshipEnds";
     case StepKind::kExpand:
       return "Expand";
     case StepKind::kVarLengthExpand:

@@ -34,6 +34,7 @@ enum class StepKind {
   kNodeByIndex,      // (n:Type {p: v}) with p indexed: an index-prefix scan
   kLabelScan,        // (n:Type): every node of the type
   kAllNodesScan,     // (n): every node
+  kRelationshipEnds,  // ()-[r]-() with r bound earlier: the node before r from r's ends
   kExpand,           // one hop over the mirror
   kVarLengthExpand,  // *min..max hops, relationship-unique per path
   kBuildPath,        // p = (...): assembles a path value from bound slots
@@ -75,6 +76,7 @@ struct PlanStep {
   int rel_slot = -1;
   int to_slot = -1;
   bool to_bound = false;            // the far end is already bound: only check it
+  bool rel_bound = false;           // the relationship is already bound: only follow it
   std::vector<SymbolId> to_labels;  // every one must be the far node's type
   std::vector<std::string> to_label_names;
   std::vector<SymbolId> rel_types;  // alternatives; empty means any

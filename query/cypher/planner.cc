@@ -44,64 +44,31 @@ void split_and(const Expr& expr, std::vector<const Expr*>& out) {
 }
 
 void collect_aggregates(const Expr& expr, std::vector<const Expr*>& out) {
-  if (expr.is<CountStarExpr>()) {
+  if (expr.is<CountStarExpr>() ||
+      (expr.is<FunctionCallExpr>() && is_aggregate_function(expr.as<FunctionCallExpr>().name))) {
     out.push_back(&expr);
     return;
   }
-  if (expr.is<FunctionCallExpr>() && is_aggregate_function(expr.as<FunctionCallExpr>().name)) {
-    out.push_back(&expr);
-    return;
-  }
-  switch (expr.kind()) {
-    case ExprKind::kProperty:
-      collect_aggregates(*expr.as<PropertyExpr>().object, out);
-      break;
-    case ExprKind::kLabels:
-      collect_aggregates(*expr.as<LabelsExpr>().object, out);
-      break;
-    case ExprKind::kList:
-      for (const ExprPtr& item : expr.as<ListExpr>().items) collect_aggregates(*item, out);
-      break;
-    case ExprKind::kMap:
-      for (const auto& [key, value] : expr.as<MapExpr>().entries) collect_aggregates(*value, out);
-      break;
-    case ExprKind::kIndex:
-      collect_aggregates(*expr.as<IndexExpr>().container, out);
-      collect_aggregates(*expr.as<IndexExpr>().index, out);
-      break;
-    case ExprKind::kSlice:
-      collect_aggregates(*expr.as<SliceExpr>().list, out);
-      if (expr.as<SliceExpr>().from) collect_aggregates(*expr.as<SliceExpr>().from, out);
-      if (expr.as<SliceExpr>().to) collect_aggregates(*expr.as<SliceExpr>().to, out);
-      break;
-    case ExprKind::kUnary:
-      collect_aggregates(*expr.as<UnaryExpr>().operand, out);
-      break;
-    case ExprKind::kBinary:
-      collect_aggregates(*expr.as<BinaryExpr>().left, out);
-      collect_aggregates(*expr.as<BinaryExpr>().right, out);
-      break;
-    case ExprKind::kFunctionCall:
-      for (const ExprPtr& arg : expr.as<FunctionCallExpr>().args) collect_aggregates(*arg, out);
-      break;
-    case ExprKind::kCase: {
-      const auto& case_expr = expr.as<CaseExpr>();
-      if (case_expr.subject) collect_aggregates(*case_expr.subject, out);
-      for (const auto& [when, then] : case_expr.branches) {
-        collect_aggregates(*when, out);
-        collect_aggregates(*then, out);
-      }
-      if (case_expr.otherwise) collect_aggregates(*case_expr.otherwise, out);
-      break;
-    }
-    default:
-      break;
-  }
+  for_each_child(expr, [&out](const Expr& child) { collect_aggregates(child, out); });
+}
+
+// `labels(x) IS NOT NULL` / `type(x) IS NOT NULL`: keeps a row whose value is a node (or a
+// relationship), drops null, and is a type_error for anything else. Guards a pattern variable
+// that an earlier clause bound to a value not known to be a node (or relationship).
+ExprPtr entity_check(const std::string& name, bool node, SourcePosition position) {
+  FunctionCallExpr call;
+  call.name = node ? "labels" : "type";
+  call.args.push_back(make_expr(position, VariableExpr{name}));
+  return make_expr(position,
+                   UnaryExpr{UnaryOp::kIsNotNull, make_expr(position, std::move(call))});
 }
 
 // Property types whose index entries match Cypher equality on a single scalar.
+// Dates and date-times are excluded: they are read as temporal values, which compare by time
+// (a string side is read as a date), while the index holds their text as written.
 bool index_usable(PropertyType type) {
-  return type != PropertyType::kStringList && type != PropertyType::kJson;
+  return type != PropertyType::kStringList && type != PropertyType::kJson &&
+         type != PropertyType::kDate && type != PropertyType::kDateTime;
 }
 
 expgraph::Direction graph_direction(cypher::Direction direction, bool forward) {
@@ -148,8 +115,7 @@ class Planner {
         }
         case ClauseKind::kWith: {
           const auto& with = clause.as<WithClause>();
-          plan_projection(with.projection);
-          if (with.where) add_filter(with.where.get(), plan_.steps);
+          plan_projection(with.projection, with.where.get());
           break;
         }
         case ClauseKind::kReturn:
@@ -336,6 +302,7 @@ class Planner {
     step.from_slot = schema().find(state.node_names[from]);
     step.to_bound = bound(state.node_names[to]);
     step.to_slot = schema().slot_of(state.node_names[to]);
+    step.rel_bound = !rel.length && bound(state.rel_names[rel_index]);
     step.rel_slot = schema().slot_of(state.rel_names[rel_index]);
     step.direction = graph_direction(rel.direction, forward);
     step.backward = !forward;
@@ -390,6 +357,23 @@ class Planner {
       states.push_back(std::move(state));
     }
 
+    // Variables bound by earlier clauses to values not known to be nodes (relationships) are
+    // checked before they are matched again.
+    std::set<std::string> checked;
+    for (const PartState& state : states) {
+      for (size_t i = 0; i < state.node_names.size(); ++i) {
+        const std::string& name = state.node_names[i];
+        if (bound(name) && !nodes_.contains(name) && checked.insert(name).second) {
+          add_filter(own(entity_check(name, true, state.part->nodes[i].position)), out);
+        }
+      }
+      for (size_t i = 0; i < state.rel_names.size(); ++i) {
+        const std::string& name = state.rel_names[i];
+        if (bound(name) && !relationships_.contains(name) && checked.insert(name).second) {
+          add_filter(own(entity_check(name, false, state.part->relationships[i].position)), out);
+        }
+      }
+    }
     place_ready(conjuncts, out);
     std::vector<UniqueRelationship> match_relationships;
     for (size_t remaining = states.size(); remaining > 0; --remaining) {
@@ -404,7 +388,30 @@ class Planner {
           next_anchor = anchor;
         }
       }
-      emit_anchor(*next, next_anchor, out);
+      // No bound node but a relationship bound earlier: start from its ends, not a scan.
+      bool from_relationship = false;
+      if (next_anchor.kind >= AnchorKind::kLabel) {
+        for (size_t i = 0; i < next->rel_names.size(); ++i) {
+          if (next->part->relationships[i].length || !bound(next->rel_names[i])) continue;
+          PlanStep ends;
+          ends.kind = StepKind::kRelationshipEnds;
+          ends.schema = schema_;
+          ends.rel_slot = schema().find(next->rel_names[i]);
+          ends.node_slot = schema().slot_of(next->node_names[i]);
+          ends.direction = graph_direction(next->part->relationships[i].direction, true);
+          out.push_back(std::move(ends));
+          const NodePattern& node = next->part->nodes[i];
+          if (!node.labels.empty()) {
+            ExprPtr variable = make_expr(node.position, VariableExpr{next->node_names[i]});
+            add_filter(own(make_expr(node.position, LabelsExpr{std::move(variable), node.labels})),
+                       out);
+          }
+          next_anchor.node = i;
+          from_relationship = true;
+          break;
+        }
+      }
+      if (!from_relationship) emit_anchor(*next, next_anchor, out);
       place_ready(conjuncts, out);
       for (size_t i = next_anchor.node; i < next->part->relationships.size(); ++i) {
         emit_expand(*next, i, true, match_relationships, out);
@@ -430,14 +437,23 @@ class Planner {
         place_ready(conjuncts, out);
       }
       next->done = true;
+      for (const std::string& name : next->node_names) nodes_.insert(name);
+      for (size_t i = 0; i < next->rel_names.size(); ++i) {
+        if (!next->part->relationships[i].length) relationships_.insert(next->rel_names[i]);
+      }
     }
     place_ready(conjuncts, out);
     return Status();
   }
 
-  // Plans WITH / RETURN; returns the column names.
-  std::vector<std::string> plan_projection(const Projection& projection) {
+  // Plans WITH / RETURN (and the WHERE of a WITH); returns the column names.
+  std::vector<std::string> plan_projection(const Projection& projection,
+                                           const Expr* where = nullptr) {
     int input = schema_;
+    std::set<std::string> input_nodes = std::move(nodes_);
+    std::set<std::string> input_relationships = std::move(relationships_);
+    nodes_.clear();
+    relationships_.clear();
     std::vector<const Expr*> items;
     std::vector<std::string> names;
     if (projection.star) {
@@ -457,6 +473,33 @@ class Planner {
       names.push_back(item.name);
       aggregating = aggregating || contains_aggregate(*item.expr);
     }
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (!items[i]->is<VariableExpr>()) continue;
+      const std::string& source = items[i]->as<VariableExpr>().name;
+      if (input_nodes.contains(source)) nodes_.insert(names[i]);
+      if (input_relationships.contains(source)) relationships_.insert(names[i]);
+    }
+    size_t visible_items = items.size();
+    // The WHERE of a WITH may read variables from before the projection (binder): they are
+    // carried as hidden columns, named so that no query can write them.
+    const Expr* filter = where;
+    if (where != nullptr && !aggregating && !projection.distinct) {
+      std::set<std::string> read;
+      collect_variables(*where, read);
+      std::vector<const Expr*> hidden;
+      std::vector<std::string> hidden_names;
+      for (const std::string& name : read) {
+        bool projected = std::find(names.begin(), names.end(), name) != names.end();
+        if (projected || schema().find(name) < 0) continue;
+        hidden.push_back(own(make_expr(where->position, VariableExpr{name})));
+        hidden_names.push_back(" with." + name);
+      }
+      if (!hidden.empty()) {
+        filter = own(substitute_items(*where, hidden, hidden_names));
+        items.insert(items.end(), hidden.begin(), hidden.end());
+        names.insert(names.end(), hidden_names.begin(), hidden_names.end());
+      }
+    }
     plan_.schemas.emplace_back();
     int output = static_cast<int>(plan_.schemas.size()) - 1;
     for (const std::string& name : names) plan_.schemas[output].slot_of(name);
@@ -472,16 +515,13 @@ class Planner {
       step.item_is_aggregate.push_back(aggregate);
       if (aggregate) collect_aggregates(*item, step.aggregates);
     }
-    // An ORDER BY key written like a projected expression reads that column.
+    // A part of an ORDER BY key written like a projected expression reads that column; after
+    // an aggregation, the aggregates left in the keys are computed per group as well.
+    std::vector<const Expr*> visible(items.begin(), items.begin() + visible_items);
+    std::vector<std::string> visible_names(names.begin(), names.begin() + visible_items);
     for (const SortItem& sort : projection.order_by) {
-      std::string text = to_string(*sort.expr);
-      const Expr* key = sort.expr.get();
-      for (size_t i = 0; i < items.size(); ++i) {
-        if (to_string(*items[i]) == text) {
-          key = own(make_expr(sort.expr->position, VariableExpr{names[i]}));
-          break;
-        }
-      }
+      const Expr* key = own(substitute_items(*sort.expr, visible, visible_names));
+      if (aggregating) collect_aggregates(*key, step.aggregates);
       step.sort_keys.push_back(key);
       step.descending.push_back(sort.descending);
     }
@@ -493,7 +533,7 @@ class Planner {
       distinct.kind = StepKind::kDistinct;
       distinct.schema = output;
       distinct.output_schema = output;
-      distinct.distinct_width = static_cast<int>(names.size());
+      distinct.distinct_width = static_cast<int>(visible_items);
       plan_.steps.push_back(std::move(distinct));
     }
     if (!projection.order_by.empty()) {
@@ -516,12 +556,18 @@ class Planner {
       count.value = expr;
       plan_.steps.push_back(std::move(count));
     }
+    if (filter != nullptr) add_filter(filter, plan_.steps);
+    names.resize(visible_items);
     return names;
   }
 
   const GraphStore& graph_;
   Plan plan_;
   int schema_ = 0;
+  // Variables of the current schema known to hold nodes (relationships): bound by a pattern,
+  // or passed on as they are by a projection. Others used as pattern endpoints get a check.
+  std::set<std::string> nodes_;
+  std::set<std::string> relationships_;
   int anonymous_count_ = 0;
 };
 

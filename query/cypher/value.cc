@@ -105,6 +105,18 @@ void append_debug(std::string& out, const Value& value) {
       out += '>';
       return;
     }
+    case Value::Type::kDate:
+      out += "date('" + temporal_text(value) + "')";
+      return;
+    case Value::Type::kLocalDateTime:
+      out += "localdatetime('" + temporal_text(value) + "')";
+      return;
+    case Value::Type::kDateTime:
+      out += "datetime('" + temporal_text(value) + "')";
+      return;
+    case Value::Type::kDuration:
+      out += "duration('" + temporal_text(value) + "')";
+      return;
   }
 }
 
@@ -250,8 +262,31 @@ bool operator==(const Value& a, const Value& b) {
       return a.as_relationship() == b.as_relationship();
     case Value::Type::kPath:
       return a.as_path() == b.as_path();
+    case Value::Type::kDate:
+      return a.as_date() == b.as_date();
+    case Value::Type::kLocalDateTime:
+      return a.as_local_datetime() == b.as_local_datetime();
+    case Value::Type::kDateTime:
+      return a.as_datetime() == b.as_datetime();
+    case Value::Type::kDuration:
+      return a.as_duration() == b.as_duration();
   }
   return false;
+}
+
+std::string temporal_text(const Value& value) {
+  switch (value.type()) {
+    case Value::Type::kDate:
+      return format_date(value.as_date());
+    case Value::Type::kLocalDateTime:
+      return format_local_datetime(value.as_local_datetime());
+    case Value::Type::kDateTime:
+      return format_datetime(value.as_datetime());
+    case Value::Type::kDuration:
+      return format_duration(value.as_duration());
+    default:
+      return "";
+  }
 }
 
 std::string Value::debug_string() const {
@@ -341,6 +376,14 @@ std::string_view type_name(Value::Type type) {
       return "RELATIONSHIP";
     case Value::Type::kPath:
       return "PATH";
+    case Value::Type::kDate:
+      return "DATE";
+    case Value::Type::kLocalDateTime:
+      return "LOCAL DATETIME";
+    case Value::Type::kDateTime:
+      return "DATETIME";
+    case Value::Type::kDuration:
+      return "DURATION";
   }
   return "UNKNOWN";
 }
@@ -394,6 +437,11 @@ nlohmann::json to_json(const Value& value, const EntityRenderer& render_entity) 
       for (const auto& [key, item] : value.as_map()) object[key] = to_json(item, render_entity);
       return object;
     }
+    case Value::Type::kDate:
+    case Value::Type::kLocalDateTime:
+    case Value::Type::kDateTime:
+    case Value::Type::kDuration:
+      return temporal_text(value);
     case Value::Type::kNode:
     case Value::Type::kRelationship:
     case Value::Type::kPath:

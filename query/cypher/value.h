@@ -1,5 +1,5 @@
 // Value: the runtime value of a Cypher expression (null, bool, integer, float, string, list, map,
-// node / relationship reference, path). Used by the parser for literals and by the executor for
+// node / relationship reference, path, date, local date-time, date-time, duration). Used by the parser for literals and by the executor for
 // every row. Immutable and cheap to copy: scalars are inline, strings/lists/maps/paths are
 // shared (a query copies its values often: a copied 100 MB string took 0.3 s).
 // Thread-safe to share between threads once built (no mutation after construction).
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ontology/status.h"
+#include "query/cypher/temporal.h"
 
 namespace expgraph::cypher {
 
@@ -47,7 +48,22 @@ struct PathValue {
 class Value {
  public:
   // Declaration order is the variant index order; do not reorder without updating value.cc.
-  enum class Type { kNull, kBool, kInt, kFloat, kString, kList, kMap, kNode, kRelationship, kPath };
+  enum class Type {
+    kNull,
+    kBool,
+    kInt,
+    kFloat,
+    kString,
+    kList,
+    kMap,
+    kNode,
+    kRelationship,
+    kPath,
+    kDate,
+    kLocalDateTime,
+    kDateTime,
+    kDuration,
+  };
   using List = std::vector<Value>;
   // Keys sorted: keys(), JSON output and map ordering are deterministic.
   using Map = std::map<std::string, Value, std::less<>>;
@@ -65,6 +81,10 @@ class Value {
   static Value node(uint64_t id, std::string type);
   static Value relationship(uint64_t src, uint64_t dst, std::string type);
   static Value path(PathValue path);
+  static Value date(DateValue date) { return Value(Storage(date)); }
+  static Value local_datetime(LocalDateTimeValue dt) { return Value(Storage(dt)); }
+  static Value datetime(DateTimeValue dt) { return Value(Storage(dt)); }
+  static Value duration(DurationValue duration) { return Value(Storage(duration)); }
 
   Type type() const { return static_cast<Type>(storage_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -78,6 +98,12 @@ class Value {
   bool is_node() const { return type() == Type::kNode; }
   bool is_relationship() const { return type() == Type::kRelationship; }
   bool is_path() const { return type() == Type::kPath; }
+  bool is_date() const { return type() == Type::kDate; }
+  bool is_local_datetime() const { return type() == Type::kLocalDateTime; }
+  bool is_datetime() const { return type() == Type::kDateTime; }
+  bool is_duration() const { return type() == Type::kDuration; }
+  // A date, local date-time or date-time (an instant on a calendar, unlike a duration).
+  bool is_temporal_instant() const { return is_date() || is_local_datetime() || is_datetime(); }
 
   // Accessors require the matching type (checked by std::get: a mismatch is a bug).
   bool as_bool() const { return std::get<bool>(storage_); }
@@ -93,6 +119,12 @@ class Value {
   const NodeRef& as_node() const { return std::get<NodeRef>(storage_); }
   const RelationshipRef& as_relationship() const { return std::get<RelationshipRef>(storage_); }
   const PathValue& as_path() const { return *std::get<std::shared_ptr<const PathValue>>(storage_); }
+  const DateValue& as_date() const { return std::get<DateValue>(storage_); }
+  const LocalDateTimeValue& as_local_datetime() const {
+    return std::get<LocalDateTimeValue>(storage_);
+  }
+  const DateTimeValue& as_datetime() const { return std::get<DateTimeValue>(storage_); }
+  const DurationValue& as_duration() const { return std::get<DurationValue>(storage_); }
 
   // How many lists and maps nest in this value: 0 for a scalar, 1 for [1, 2], 2 for [[1]].
   // Read in constant time (each list and map records its own when it is built), so the
@@ -111,13 +143,14 @@ class Value {
   using Storage =
       std::variant<std::monostate, bool, int64_t, double, std::shared_ptr<const std::string>,
                    std::shared_ptr<const List>, std::shared_ptr<const Map>, NodeRef,
-                   RelationshipRef, std::shared_ptr<const PathValue>>;
+                   RelationshipRef, std::shared_ptr<const PathValue>, DateValue,
+                   LocalDateTimeValue, DateTimeValue, DurationValue>;
   explicit Value(Storage storage) : storage_(std::move(storage)) {}
   Storage storage_;
 };
 
-// "NULL", "BOOLEAN", "INTEGER", "FLOAT", "STRING", "LIST", "MAP", "NODE", "RELATIONSHIP", "PATH":
-// the names used in type-error messages.
+// "NULL", "BOOLEAN", "INTEGER", "FLOAT", "STRING", "LIST", "MAP", "NODE", "RELATIONSHIP", "PATH",
+// "DATE", "LOCAL DATETIME", "DATETIME", "DURATION": the names used in type-error messages.
 std::string_view type_name(Value::Type type);
 
 // Cypher-style text of a float, as toString() gives it: 1.0, 0.5, 1.0E20, NaN, Infinity.
@@ -138,8 +171,11 @@ using EntityRenderer = std::function<nlohmann::json(const Value&)>;
 // Converts a value to JSON for responses. Without a renderer, a node is {"id": 12, "type":
 // "Experiment"}, a relationship {"src": 1, "dst": 2, "type": "TESTS"} and a path
 // {"nodes": [...], "relationships": [...]}. NaN and infinities, which JSON cannot carry, become
-// the strings "NaN", "Infinity" and "-Infinity".
+// the strings "NaN", "Infinity" and "-Infinity"; temporal values their ISO-8601 text.
 nlohmann::json to_json(const Value& value, const EntityRenderer& render_entity = {});
+
+// The ISO-8601 text of a temporal value (what toString() and JSON give); "" for other types.
+std::string temporal_text(const Value& value);
 
 // Converts a JSON query parameter to a value: objects become maps, arrays lists; integers that
 // do not fit in int64 and nesting deeper than 256 are rejected with invalid_argument.

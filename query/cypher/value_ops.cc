@@ -6,6 +6,8 @@
 #include <functional>
 #include <limits>
 
+#include "query/cypher/temporal_ops.h"
+
 namespace expgraph::cypher {
 
 namespace {
@@ -67,6 +69,7 @@ bool holds_result(CompareOp op, std::partial_ordering o) {
 std::optional<std::partial_ordering> comparable_order(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return std::nullopt;
   if (a.is_number() && b.is_number()) return compare_numbers(a, b);
+  if (involves_temporal(a, b)) return temporal_comparable_order(a, b);
   if (a.type() != b.type()) return std::nullopt;
   switch (a.type()) {
     case Type::kString:
@@ -101,17 +104,25 @@ int type_rank(const Value& v) {
       return 3;
     case Type::kPath:
       return 4;
-    case Type::kString:
+    case Type::kDateTime:
       return 5;
-    case Type::kBool:
+    case Type::kLocalDateTime:
       return 6;
+    case Type::kDate:
+      return 7;
+    case Type::kDuration:
+      return 8;
+    case Type::kString:
+      return 9;
+    case Type::kBool:
+      return 10;
     case Type::kInt:
     case Type::kFloat:
-      return 7;
+      return 11;
     case Type::kNull:
-      return 8;
+      return 12;
   }
-  return 9;
+  return 13;
 }
 
 int order_nodes(const NodeRef& a, const NodeRef& b) {
@@ -235,6 +246,7 @@ Result<Value> logical_not(const Value& a) {
 Value equals(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value::null();
   if (a.is_number() && b.is_number()) return Value::boolean(compare_numbers(a, b) == 0);
+  if (involves_temporal(a, b)) return Value::boolean(temporal_equals(a, b));
   if (a.type() != b.type()) return Value::boolean(false);
   switch (a.type()) {
     case Type::kList: {
@@ -344,6 +356,11 @@ int order_compare(const Value& a, const Value& b) {
       }
       return three_way(x.nodes.size(), y.nodes.size());
     }
+    case Type::kDate:
+    case Type::kLocalDateTime:
+    case Type::kDateTime:
+    case Type::kDuration:
+      return temporal_order_compare(a, b);
   }
   return 0;
 }
@@ -400,6 +417,12 @@ size_t hash_value(const Value& value) {
         hash_combine(seed, std::hash<uint64_t>{}(node.id));
       }
       break;
+    case Type::kDate:
+    case Type::kLocalDateTime:
+    case Type::kDateTime:
+    case Type::kDuration:
+      hash_combine(seed, temporal_hash(value));
+      break;
   }
   return seed;
 }
@@ -408,6 +431,9 @@ size_t hash_value(const Value& value) {
 
 Result<Value> add(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value::null();
+  if (!a.is_list() && !b.is_list()) {
+    if (auto temporal = temporal_add(a, b)) return *temporal;
+  }
   if (a.is_int() && b.is_int()) {
     int64_t sum;
     if (__builtin_add_overflow(a.as_int(), b.as_int(), &sum)) {
@@ -437,6 +463,9 @@ Result<Value> add(const Value& a, const Value& b) {
 }
 
 Result<Value> subtract(const Value& a, const Value& b) {
+  if (!a.is_null() && !b.is_null()) {
+    if (auto temporal = temporal_subtract(a, b)) return *temporal;
+  }
   return numeric(
       "subtract", a, b,
       [](int64_t x, int64_t y) -> Result<Value> {
@@ -448,6 +477,9 @@ Result<Value> subtract(const Value& a, const Value& b) {
 }
 
 Result<Value> multiply(const Value& a, const Value& b) {
+  if (!a.is_null() && !b.is_null()) {
+    if (auto temporal = temporal_multiply(a, b)) return *temporal;
+  }
   return numeric(
       "multiply", a, b,
       [](int64_t x, int64_t y) -> Result<Value> {
@@ -459,6 +491,9 @@ Result<Value> multiply(const Value& a, const Value& b) {
 }
 
 Result<Value> divide(const Value& a, const Value& b) {
+  if (!a.is_null() && !b.is_null()) {
+    if (auto temporal = temporal_divide(a, b)) return *temporal;
+  }
   return numeric(
       "divide", a, b,
       [](int64_t x, int64_t y) -> Result<Value> {
@@ -502,6 +537,11 @@ Result<Value> negate(const Value& a) {
     return Value::integer(-a.as_int());
   }
   if (a.is_float()) return Value::floating(-a.as_float());
+  if (a.is_duration()) {
+    auto negated = negate_duration(a.as_duration());
+    if (!negated.ok()) return negated.status();
+    return Value::duration(*negated);
+  }
   return type_error("cannot negate " + std::string(type_name(a.type())));
 }
 
@@ -542,6 +582,7 @@ Value contains(const Value& text, const Value& part) {
 
 Result<Value> map_property(const Value& map, std::string_view key) {
   if (map.is_null()) return Value::null();
+  if (map.is_temporal_instant() || map.is_duration()) return temporal_component(map, key);
   if (!map.is_map()) {
     return type_error("cannot read property '" + std::string(key) + "' of " +
                       std::string(type_name(map.type())));

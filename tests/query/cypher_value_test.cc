@@ -418,6 +418,7 @@ TEST(CypherValue, GraphEntityFunctions) {
       if (!entity.is_node()) return Status::not_found("no such entity");
       return Value::Map{{"name", Value::string("EXP-1")}, {"status", Value::string("running")}};
     }
+    Value node_by_id(uint64_t id) const override { return Value::node(id, "Experiment"); }
   } loader;
   std::vector<Value> args = {node};
   EXPECT_EQ(show(call_with_budget("keys", args, &loader)), "['name', 'status']");

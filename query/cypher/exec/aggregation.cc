@@ -36,11 +36,17 @@ Status AggregationOp::push(Row& row) {
       argument = std::move(value).value();
     }
     Aggregator& aggregator = group->aggregators[i];
+    if (aggregate.is<FunctionCallExpr>() && aggregate.as<FunctionCallExpr>().args.size() > 1) {
+      auto percentile = eval(*aggregate.as<FunctionCallExpr>().args[1], row);
+      if (!percentile.ok()) return percentile.status();
+      EXPGRAPH_RETURN_IF_ERROR(aggregator.set_percentile(*percentile));
+    }
     size_t held = aggregator.held_values();
     EXPGRAPH_RETURN_IF_ERROR(aggregator.add(argument));
-    // collect() holds its input (a row each, like a sort); DISTINCT holds what it has seen.
+    // collect() and the percentiles hold their input (a row each, like a sort); DISTINCT holds
+    // what it has seen.
     if (aggregator.held_values() > held) {
-      bool collect = aggregator.kind() == Aggregator::Kind::kCollect;
+      bool collect = aggregator.holds_input();
       EXPGRAPH_RETURN_IF_ERROR(holding_.hold(collect ? 1 : 0, value_bytes(argument)));
     }
   }

@@ -12,8 +12,12 @@ Status ExpandOp::push(Row& row) {
     if (!far_end_matches(row, hop.node)) continue;
     RelationshipRef rel = relationship(from_id, hop);
     if (used_elsewhere(row, rel)) continue;
+    if (step_->rel_bound) {
+      const Value& bound = row[step_->rel_slot];
+      if (!bound.is_relationship() || !(bound.as_relationship() == rel)) continue;
+    }
     if (!step_->to_bound) row[step_->to_slot] = type_node(hop.node);
-    row[step_->rel_slot] = Value::relationship(rel.src, rel.dst, rel.type);
+    if (!step_->rel_bound) row[step_->rel_slot] = Value::relationship(rel.src, rel.dst, rel.type);
     EXPGRAPH_RETURN_IF_ERROR(next_->push(row));
   }
   return Status();

@@ -13,6 +13,7 @@
 #include "query/cypher/exec/node_by_key.h"
 #include "query/cypher/exec/optional.h"
 #include "query/cypher/exec/projection.h"
+#include "query/cypher/exec/relationship_ends.h"
 #include "query/cypher/exec/skip_limit.h"
 #include "query/cypher/exec/sort.h"
 #include "query/cypher/exec/unwind.h"
@@ -26,7 +27,8 @@ namespace {
 void written_slots(const std::vector<PlanStep>& steps, std::vector<int>& out) {
   for (const PlanStep& step : steps) {
     for (int slot :
-         {step.node_slot, step.rel_slot, step.path_slot, step.to_bound ? -1 : step.to_slot}) {
+         {step.node_slot, step.rel_bound ? -1 : step.rel_slot, step.path_slot,
+          step.to_bound ? -1 : step.to_slot}) {
       if (slot >= 0) out.push_back(slot);
     }
     written_slots(step.inner, out);
@@ -90,6 +92,9 @@ Result<Operator*> PipelineBuilder::make(const PlanStep& step, std::span<const Pl
       break;
     case StepKind::kAllNodesScan:
       op = add<AllNodesScanOp>(ctx_, &step);
+      break;
+    case StepKind::kRelationshipEnds:
+      op = add<RelationshipEndsOp>(ctx_, &step);
       break;
     case StepKind::kExpand:
       op = add<ExpandOp>(ctx_, &step);

@@ -1,0 +1,136 @@
+// The openCypher temporal values the engine carries: dates, local date-times, date-times with a
+// fixed UTC offset, and durations; how they are read from ISO-8601 text, written back, compared,
+// added to, truncated and taken apart. Used by value.cc (the Value alternatives), value_ops.cc
+// (comparison and arithmetic), temporal_functions.cc (date(), duration.between(), ...) and
+// graph_access.cc (ontology date/datetime properties). Pure functions on plain structs;
+// thread-safe. Calendar arithmetic is proleptic Gregorian, times have nanosecond precision.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ontology/status.h"
+
+namespace expgraph::cypher {
+
+// A calendar date: days since 1970-01-01.
+struct DateValue {
+  int64_t days = 0;
+  friend bool operator==(const DateValue&, const DateValue&) = default;
+};
+
+// A date and a wall-clock time without a time zone: seconds since 1970-01-01T00:00 on that
+// clock, plus nanoseconds (0 to 999,999,999).
+struct LocalDateTimeValue {
+  int64_t seconds = 0;
+  int32_t nanos = 0;
+  friend bool operator==(const LocalDateTimeValue&, const LocalDateTimeValue&) = default;
+};
+
+// An instant with the UTC offset it was written in: `seconds` since the epoch in UTC. Two
+// date-times are equal when they are the same instant in the same offset; ordering is by instant.
+struct DateTimeValue {
+  int64_t seconds = 0;
+  int32_t nanos = 0;
+  int32_t offset_seconds = 0;
+  friend bool operator==(const DateTimeValue&, const DateTimeValue&) = default;
+};
+
+// An amount of time in three independent units, as openCypher keeps it: months (a year is 12),
+// days, and seconds with nanoseconds (0 to 999,999,999, so -0.5 s is -1 s + 500,000,000 ns).
+// A month has no fixed number of days nor a day of seconds (daylight saving), so the units are
+// not folded into each other.
+struct DurationValue {
+  int64_t months = 0;
+  int64_t days = 0;
+  int64_t seconds = 0;
+  int32_t nanos = 0;
+  friend bool operator==(const DurationValue&, const DurationValue&) = default;
+};
+
+// --- Calendar -------------------------------------------------------------------------------
+
+struct CivilDate {
+  int64_t year = 1970;
+  int month = 1;  // 1..12
+  int day = 1;    // 1..31
+};
+
+int64_t days_from_civil(const CivilDate& date);
+CivilDate civil_from_days(int64_t days);
+bool is_valid_civil(int64_t year, int month, int day);
+int days_in_month(int64_t year, int month);
+
+// --- Text -----------------------------------------------------------------------------------
+// Parsing fails with invalid_argument naming what was expected.
+
+// "2014-06-01", "20140601", "2014-06", "2014".
+Result<DateValue> parse_date(std::string_view text);
+// "2014-06-01T10:30", "2014-06-01T10:30:15.25", also with a space for the T.
+Result<LocalDateTimeValue> parse_local_datetime(std::string_view text);
+// A local date-time followed by "Z", "+01:00", "+0100" or "+01"; without an offset it is UTC.
+// Named zones ("[Europe/Paris]") are refused (not supported).
+Result<DateTimeValue> parse_datetime(std::string_view text);
+// "P1Y2M10DT2H30M15.5S", "P3W", "PT-1.5S": each number may be negative or have a fraction.
+Result<DurationValue> parse_duration(std::string_view text);
+
+std::string format_date(const DateValue& date);                  // 2014-06-01
+std::string format_local_datetime(const LocalDateTimeValue& dt);  // 2014-06-01T10:30:15.25
+std::string format_datetime(const DateTimeValue& dt);             // 2014-06-01T10:30Z, ...+01:00
+std::string format_duration(const DurationValue& duration);       // P1Y2M10DT2H30M15.5S
+
+// --- Arithmetic -----------------------------------------------------------------------------
+
+// Adds months (the day kept, or the month's last day), then days, then seconds. A date takes the
+// whole days of the seconds part only. integer_overflow when the result is out of range.
+Result<DateValue> add_duration(const DateValue& date, const DurationValue& duration);
+Result<LocalDateTimeValue> add_duration(const LocalDateTimeValue& dt,
+                                        const DurationValue& duration);
+Result<DateTimeValue> add_duration(const DateTimeValue& dt, const DurationValue& duration);
+
+Result<DurationValue> add_durations(const DurationValue& a, const DurationValue& b);
+Result<DurationValue> negate_duration(const DurationValue& duration);
+// Each unit scaled; a fraction of a month becomes days (at 30.436875 days a month) and a
+// fraction of a day seconds, as openCypher specifies. division_by_zero for / 0.
+Result<DurationValue> scale_duration(const DurationValue& duration, double factor);
+
+// Normalises seconds and nanoseconds so that nanos is in 0..999,999,999.
+DurationValue make_duration(int64_t months, int64_t days, int64_t seconds, int64_t nanos);
+
+// --- Between ---------------------------------------------------------------------------------
+// The wall-clock reading of a temporal value, for duration.between and truncation: a date is at
+// midnight, a date-time is read in its own offset.
+
+struct WallClock {
+  int64_t seconds = 0;  // since 1970-01-01T00:00 on the clock
+  int32_t nanos = 0;
+  bool has_time = true;
+};
+
+// duration.between(a, b): whole months, then days, then seconds, each with the sign of b - a.
+DurationValue duration_between(const WallClock& a, const WallClock& b);
+// duration.inMonths / inDays / inSeconds: the same difference in one unit only.
+DurationValue duration_in_months(const WallClock& a, const WallClock& b);
+DurationValue duration_in_days(const WallClock& a, const WallClock& b);
+DurationValue duration_in_seconds(const WallClock& a, const WallClock& b);
+
+// --- Truncation and components --------------------------------------------------------------
+
+// The wall clock truncated to `unit`: millennium, century, decade, year, quarter, month, week
+// (to Monday), day, hour, minute, second, millisecond, microsecond (case-insensitive).
+// invalid_argument for another unit, or a unit below a day when `date_only`.
+Result<WallClock> truncate_wall_clock(const WallClock& clock, std::string_view unit,
+                                      bool date_only);
+
+// A component of a date or wall clock: year, quarter, month, week, weekYear, day, ordinalDay,
+// dayOfWeek, dayOfQuarter, hour, minute, second, millisecond, microsecond, nanosecond.
+// nullopt for another name (or a time component of a date).
+std::optional<int64_t> clock_component(const WallClock& clock, std::string_view name);
+// A component of a duration: years, quarters, months, weeks, days, hours, minutes, seconds,
+// milliseconds, microseconds, nanoseconds and the ...Of... remainders (monthsOfYear,
+// minutesOfHour, secondsOfMinute, nanosecondsOfSecond, ...). nullopt for another name.
+std::optional<int64_t> duration_component(const DurationValue& duration, std::string_view name);
+
+}  // namespace expgraph::cypher

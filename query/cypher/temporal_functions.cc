@@ -1,0 +1,388 @@
+// The temporal functions: the constructors date(), localdatetime(), datetime() and duration()
+// (from nothing for now, from ISO-8601 strings, from maps and from other temporal values),
+// X.truncate(unit, value) and duration.between / inMonths / inDays / inSeconds.
+#include <chrono>
+#include <string>
+
+#include "query/cypher/function_registry.h"
+#include "query/cypher/temporal_ops.h"
+#include "query/cypher/value_ops.h"
+
+namespace expgraph::cypher {
+
+namespace {
+
+constexpr int64_t kSecondsPerDay = 86400;
+
+Status invalid_arguments(std::string message) {
+  return Status::unprocessable("invalid_arguments", std::move(message));
+}
+
+// Parse failures are the caller's bad argument: 422 invalid_arguments with the parser's words.
+template <typename T>
+Result<T> parsed(Result<T> result) {
+  if (result.ok() || result.status().code() != StatusCode::kInvalidArgument) return result;
+  return invalid_arguments(result.status().message());
+}
+
+WallClock now_utc() {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  int64_t nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
+  return WallClock{nanos / 1000000000, static_cast<int32_t>(nanos % 1000000000), true};
+}
+
+// The map's keys, each known; `allowed` lists them for the error message.
+Status check_keys(std::string_view function, const Value::Map& map,
+                  std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : map) {
+    bool known = false;
+    for (std::string_view name : allowed) known = known || key == name;
+    if (!known) {
+      std::string list;
+      for (std::string_view name : allowed) list += (list.empty() ? "" : ", ") + std::string(name);
+      return invalid_arguments(std::string(function) + "() does not take '" + key +
+                               "' in its map; it takes " + list);
+    }
+  }
+  return Status();
+}
+
+// An integer entry of a constructor map, or `fallback` when absent.
+Result<int64_t> int_entry(std::string_view function, const Value::Map& map, std::string_view key,
+                          int64_t fallback) {
+  auto it = map.find(key);
+  if (it == map.end() || it->second.is_null()) return fallback;
+  if (!it->second.is_int()) {
+    return type_error(std::string(function) + "() expects an INTEGER for '" + std::string(key) +
+                      "' but got " + std::string(type_name(it->second.type())));
+  }
+  return it->second.as_int();
+}
+
+// The wall clock a map describes: a base temporal under `base_key` (date, datetime, ...) or
+// year/month/day, then hour/minute/second/millisecond/microsecond/nanosecond.
+Result<WallClock> clock_from_map(std::string_view function, const Value::Map& map,
+                                 std::string_view base_key, bool with_time) {
+  WallClock base{0, 0, with_time};
+  CivilDate civil;
+  bool has_base = false;
+  if (auto it = map.find(base_key); it != map.end() && !it->second.is_null()) {
+    if (!it->second.is_temporal_instant()) {
+      return type_error(std::string(function) + "() expects a temporal value for '" +
+                        std::string(base_key) + "'");
+    }
+    base = wall_clock(it->second);
+    civil = civil_from_days(base.seconds >= 0 ? base.seconds / kSecondsPerDay
+                                              : (base.seconds - kSecondsPerDay + 1) / kSecondsPerDay);
+    has_base = true;
+  } else if (map.find("year") == map.end()) {
+    return invalid_arguments(std::string(function) + "() needs at least 'year' in its map");
+  }
+  auto year = int_entry(function, map, "year", civil.year);
+  auto month = int_entry(function, map, "month", has_base ? civil.month : 1);
+  auto day = int_entry(function, map, "day", has_base ? civil.day : 1);
+  for (const auto* part : {&year, &month, &day}) {
+    if (!part->ok()) return part->status();
+  }
+  if (*month < 1 || *month > 12 || *day < 1 ||
+      !is_valid_civil(*year, static_cast<int>(*month), static_cast<int>(*day))) {
+    return invalid_arguments(std::string(function) + "(): no such date " + std::to_string(*year) +
+                             "-" + std::to_string(*month) + "-" + std::to_string(*day));
+  }
+  int64_t days = days_from_civil({*year, static_cast<int>(*month), static_cast<int>(*day)});
+  int64_t of_day = 0;
+  int64_t nanos = 0;
+  if (with_time) {
+    int64_t base_of_day = has_base ? base.seconds - (base.seconds >= 0 ? base.seconds / kSecondsPerDay
+                                                                       : (base.seconds - kSecondsPerDay + 1) / kSecondsPerDay) * kSecondsPerDay
+                                   : 0;
+    auto hour = int_entry(function, map, "hour", base_of_day / 3600);
+    auto minute = int_entry(function, map, "minute", base_of_day / 60 % 60);
+    auto second = int_entry(function, map, "second", base_of_day % 60);
+    auto milli = int_entry(function, map, "millisecond", 0);
+    auto micro = int_entry(function, map, "microsecond", 0);
+    auto nano = int_entry(function, map, "nanosecond", has_base ? base.nanos : 0);
+    for (const auto* part : {&hour, &minute, &second, &milli, &micro, &nano}) {
+      if (!part->ok()) return part->status();
+    }
+    if (*hour < 0 || *hour > 23 || *minute < 0 || *minute > 59 || *second < 0 || *second > 59 ||
+        *milli < 0 || *milli > 999 || *micro < 0 || *micro > 999999 || *nano < 0 ||
+        *nano > 999999999) {
+      return invalid_arguments(std::string(function) + "(): a time component is out of range");
+    }
+    of_day = *hour * 3600 + *minute * 60 + *second;
+    bool explicit_sub_second = map.contains("millisecond") || map.contains("microsecond") ||
+                               map.contains("nanosecond");
+    nanos = explicit_sub_second ? *milli * 1000000 + *micro * 1000 + (map.contains("nanosecond") ? *nano : 0)
+                                : (has_base ? base.nanos : 0);
+    if (nanos > 999999999) {
+      return invalid_arguments(std::string(function) + "(): sub-second components add up to more than a second");
+    }
+  }
+  return WallClock{days * kSecondsPerDay + of_day, static_cast<int32_t>(nanos), with_time};
+}
+
+Result<int32_t> offset_from(const Value& timezone) {
+  if (!timezone.is_string()) return type_error("timezone must be a STRING such as '+01:00'");
+  auto probe = parse_datetime("1970-01-01T00:00" + timezone.as_string());
+  if (!probe.ok()) return invalid_arguments("invalid timezone '" + timezone.as_string() + "'");
+  return probe->offset_seconds;
+}
+
+// --- Constructors ------------------------------------------------------------------------------
+
+Result<Value> fn_date(Args args, const CallContext&) {
+  if (args.empty()) return Value::date(DateValue{now_utc().seconds / kSecondsPerDay});
+  const Value& arg = args[0];
+  if (arg.is_null()) return Value::null();
+  if (arg.is_string()) {
+    auto date = parsed(parse_date(arg.as_string()));
+    if (!date.ok()) return date.status();
+    return Value::date(*date);
+  }
+  if (arg.is_temporal_instant()) {
+    WallClock clock = wall_clock(arg);
+    int64_t days = clock.seconds >= 0 ? clock.seconds / kSecondsPerDay
+                                      : (clock.seconds - kSecondsPerDay + 1) / kSecondsPerDay;
+    return Value::date(DateValue{days});
+  }
+  if (arg.is_map()) {
+    EXPGRAPH_RETURN_IF_ERROR(check_keys("date", arg.as_map(), {"year", "month", "day", "date"}));
+    auto clock = clock_from_map("date", arg.as_map(), "date", false);
+    if (!clock.ok()) return clock.status();
+    return Value::date(DateValue{clock->seconds / kSecondsPerDay});
+  }
+  return argument_type_error("date", arg, "a STRING, MAP or temporal value");
+}
+
+Result<Value> fn_local_datetime(Args args, const CallContext&) {
+  if (args.empty()) {
+    WallClock now = now_utc();
+    return Value::local_datetime(LocalDateTimeValue{now.seconds, now.nanos});
+  }
+  const Value& arg = args[0];
+  if (arg.is_null()) return Value::null();
+  if (arg.is_string()) {
+    auto dt = parsed(parse_local_datetime(arg.as_string()));
+    if (!dt.ok()) return dt.status();
+    return Value::local_datetime(*dt);
+  }
+  if (arg.is_temporal_instant()) {
+    WallClock clock = wall_clock(arg);
+    return Value::local_datetime(LocalDateTimeValue{clock.seconds, clock.nanos});
+  }
+  if (arg.is_map()) {
+    EXPGRAPH_RETURN_IF_ERROR(check_keys("localdatetime", arg.as_map(),
+                                        {"year", "month", "day", "hour", "minute", "second",
+                                         "millisecond", "microsecond", "nanosecond", "datetime",
+                                         "date"}));
+    const char* base = arg.as_map().contains("datetime") ? "datetime" : "date";
+    auto clock = clock_from_map("localdatetime", arg.as_map(), base, true);
+    if (!clock.ok()) return clock.status();
+    return Value::local_datetime(LocalDateTimeValue{clock->seconds, clock->nanos});
+  }
+  return argument_type_error("localdatetime", arg, "a STRING, MAP or temporal value");
+}
+
+Result<Value> fn_datetime(Args args, const CallContext&) {
+  if (args.empty()) {
+    WallClock now = now_utc();
+    return Value::datetime(DateTimeValue{now.seconds, now.nanos, 0});
+  }
+  const Value& arg = args[0];
+  if (arg.is_null()) return Value::null();
+  if (arg.is_string()) {
+    auto dt = parsed(parse_datetime(arg.as_string()));
+    if (!dt.ok()) return dt.status();
+    return Value::datetime(*dt);
+  }
+  if (arg.is_datetime()) return arg;
+  if (arg.is_temporal_instant()) {
+    WallClock clock = wall_clock(arg);  // a date or local date-time is read as UTC
+    return Value::datetime(DateTimeValue{clock.seconds, clock.nanos, 0});
+  }
+  if (!arg.is_map()) return argument_type_error("datetime", arg, "a STRING, MAP or temporal value");
+  const Value::Map& map = arg.as_map();
+  EXPGRAPH_RETURN_IF_ERROR(check_keys("datetime", map,
+                                      {"year", "month", "day", "hour", "minute", "second",
+                                       "millisecond", "microsecond", "nanosecond", "timezone",
+                                       "datetime", "date", "epochSeconds", "epochMillis"}));
+  if (map.contains("epochSeconds") || map.contains("epochMillis")) {
+    auto seconds = int_entry("datetime", map, "epochSeconds", 0);
+    auto millis = int_entry("datetime", map, "epochMillis", 0);
+    auto nanos = int_entry("datetime", map, "nanosecond", 0);
+    for (const auto* part : {&seconds, &millis, &nanos}) {
+      if (!part->ok()) return part->status();
+    }
+    DurationValue total = make_duration(0, 0, *seconds + *millis / 1000,
+                                        (*millis % 1000) * 1000000 + *nanos);
+    return Value::datetime(DateTimeValue{total.seconds, total.nanos, 0});
+  }
+  int32_t offset = 0;
+  const char* base = map.contains("datetime") ? "datetime" : "date";
+  if (auto it = map.find(base); it != map.end() && it->second.is_datetime()) {
+    offset = it->second.as_datetime().offset_seconds;
+  }
+  if (auto it = map.find("timezone"); it != map.end() && !it->second.is_null()) {
+    auto parsed_offset = offset_from(it->second);
+    if (!parsed_offset.ok()) return parsed_offset.status();
+    offset = *parsed_offset;
+  }
+  auto clock = clock_from_map("datetime", map, base, true);
+  if (!clock.ok()) return clock.status();
+  return Value::datetime(DateTimeValue{clock->seconds - offset, clock->nanos, offset});
+}
+
+Result<Value> fn_duration(Args args, const CallContext&) {
+  const Value& arg = args[0];
+  if (arg.is_null()) return Value::null();
+  if (arg.is_duration()) return arg;
+  if (arg.is_string()) {
+    auto duration = parsed(parse_duration(arg.as_string()));
+    if (!duration.ok()) return duration.status();
+    return Value::duration(*duration);
+  }
+  if (!arg.is_map()) return argument_type_error("duration", arg, "a STRING or MAP");
+  const Value::Map& map = arg.as_map();
+  EXPGRAPH_RETURN_IF_ERROR(check_keys("duration", map,
+                                      {"years", "quarters", "months", "weeks", "days", "hours",
+                                       "minutes", "seconds", "milliseconds", "microseconds",
+                                       "nanoseconds"}));
+  // Summed as months, days and seconds; fractions cascade to the smaller units.
+  DurationValue total;
+  struct Unit {
+    const char* key;
+    double months, days, seconds;
+  };
+  static constexpr Unit kUnits[] = {
+      {"years", 12, 0, 0},     {"quarters", 3, 0, 0},   {"months", 1, 0, 0},
+      {"weeks", 0, 7, 0},      {"days", 0, 1, 0},       {"hours", 0, 0, 3600},
+      {"minutes", 0, 0, 60},   {"seconds", 0, 0, 1},    {"milliseconds", 0, 0, 1e-3},
+      {"microseconds", 0, 0, 1e-6}, {"nanoseconds", 0, 0, 1e-9},
+  };
+  for (const Unit& unit : kUnits) {
+    auto it = map.find(unit.key);
+    if (it == map.end() || it->second.is_null()) continue;
+    if (!it->second.is_number()) {
+      return type_error(std::string("duration() expects a number for '") + unit.key + "'");
+    }
+    DurationValue part;
+    if (it->second.is_int()) {
+      // Integers stay exact (a float would round large second counts).
+      int64_t n = it->second.as_int();
+      if (unit.months != 0) part.months = n * static_cast<int64_t>(unit.months);
+      if (unit.days != 0) part.days = n * static_cast<int64_t>(unit.days);
+      if (unit.seconds >= 1) part.seconds = n * static_cast<int64_t>(unit.seconds);
+      if (unit.seconds > 0 && unit.seconds < 1) {
+        int64_t per_second = static_cast<int64_t>(1 / unit.seconds + 0.5);
+        part = make_duration(0, 0, n / per_second, (n % per_second) * (1000000000 / per_second));
+      }
+    } else {
+      auto scaled = scale_duration(
+          DurationValue{static_cast<int64_t>(unit.months), static_cast<int64_t>(unit.days),
+                        static_cast<int64_t>(unit.seconds),
+                        static_cast<int32_t>(unit.seconds < 1 ? unit.seconds * 1e9 : 0)},
+          it->second.as_float());
+      if (!scaled.ok()) return scaled.status();
+      part = *scaled;
+    }
+    auto sum = add_durations(total, part);
+    if (!sum.ok()) return sum.status();
+    total = *sum;
+  }
+  return Value::duration(total);
+}
+
+// --- Truncation ----------------------------------------------------------------------------------
+
+enum class Target { kDate, kLocalDateTime, kDateTime };
+
+Result<Value> truncate(std::string_view function, Target target, Args args) {
+  if (args[0].is_null() || args[1].is_null()) return Value::null();
+  if (!args[0].is_string()) return argument_type_error(function, args[0], "a unit STRING");
+  if (!args[1].is_temporal_instant()) {
+    return argument_type_error(function, args[1], "a DATE, LOCAL DATETIME or DATETIME");
+  }
+  if (args.size() > 2 && !(args[2].is_map() && args[2].as_map().empty()) && !args[2].is_null()) {
+    return invalid_arguments(std::string(function) +
+                             "(): adjusting components after truncation is not supported");
+  }
+  auto clock = truncate_wall_clock(wall_clock(args[1]), args[0].as_string(),
+                                   target == Target::kDate);
+  if (!clock.ok()) return invalid_arguments(clock.status().message());
+  switch (target) {
+    case Target::kDate:
+      return Value::date(DateValue{clock->seconds / kSecondsPerDay -
+                                   (clock->seconds % kSecondsPerDay < 0 ? 1 : 0)});
+    case Target::kLocalDateTime:
+      return Value::local_datetime(LocalDateTimeValue{clock->seconds, clock->nanos});
+    case Target::kDateTime: {
+      int32_t offset = args[1].is_datetime() ? args[1].as_datetime().offset_seconds : 0;
+      return Value::datetime(DateTimeValue{clock->seconds - offset, clock->nanos, offset});
+    }
+  }
+  return Value::null();
+}
+
+Result<Value> fn_date_truncate(Args args, const CallContext&) {
+  return truncate("date.truncate", Target::kDate, args);
+}
+Result<Value> fn_local_datetime_truncate(Args args, const CallContext&) {
+  return truncate("localdatetime.truncate", Target::kLocalDateTime, args);
+}
+Result<Value> fn_datetime_truncate(Args args, const CallContext&) {
+  return truncate("datetime.truncate", Target::kDateTime, args);
+}
+
+// --- Differences ----------------------------------------------------------------------------------
+
+using Difference = DurationValue (*)(const WallClock&, const WallClock&);
+
+Result<Value> difference(std::string_view function, Args args, Difference compute) {
+  if (args[0].is_null() || args[1].is_null()) return Value::null();
+  for (const Value& arg : args) {
+    if (!arg.is_temporal_instant()) {
+      return argument_type_error(function, arg, "a DATE, LOCAL DATETIME or DATETIME");
+    }
+  }
+  WallClock from = wall_clock(args[0]);
+  WallClock to = wall_clock(args[1]);
+  // Two date-times are compared as instants, both read in the first one's offset.
+  if (args[0].is_datetime() && args[1].is_datetime()) {
+    to.seconds = args[1].as_datetime().seconds + args[0].as_datetime().offset_seconds;
+  }
+  return Value::duration(compute(from, to));
+}
+
+Result<Value> fn_between(Args args, const CallContext&) {
+  return difference("duration.between", args, duration_between);
+}
+Result<Value> fn_in_months(Args args, const CallContext&) {
+  return difference("duration.inMonths", args, duration_in_months);
+}
+Result<Value> fn_in_days(Args args, const CallContext&) {
+  return difference("duration.inDays", args, duration_in_days);
+}
+Result<Value> fn_in_seconds(Args args, const CallContext&) {
+  return difference("duration.inSeconds", args, duration_in_seconds);
+}
+
+}  // namespace
+
+void add_temporal_functions(FunctionTable& table) {
+  table.insert({
+      {"date", {0, 1, fn_date}},
+      {"localdatetime", {0, 1, fn_local_datetime}},
+      {"datetime", {0, 1, fn_datetime}},
+      {"duration", {1, 1, fn_duration}},
+      {"date.truncate", {2, 3, fn_date_truncate}},
+      {"localdatetime.truncate", {2, 3, fn_local_datetime_truncate}},
+      {"datetime.truncate", {2, 3, fn_datetime_truncate}},
+      {"duration.between", {2, 2, fn_between}},
+      {"duration.inmonths", {2, 2, fn_in_months}},
+      {"duration.indays", {2, 2, fn_in_days}},
+      {"duration.inseconds", {2, 2, fn_in_seconds}},
+  });
+}
+
+}  // namespace expgraph::cypher

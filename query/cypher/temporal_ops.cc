@@ -1,0 +1,226 @@
+#include "query/cypher/temporal_ops.h"
+
+#include <functional>
+#include <string>
+
+#include "query/cypher/value_ops.h"
+
+namespace expgraph::cypher {
+
+namespace {
+
+constexpr int64_t kSecondsPerDay = 86400;
+constexpr int64_t kNanosPerSecond = 1000000000;
+
+bool is_temporal(const Value& v) { return v.is_temporal_instant() || v.is_duration(); }
+
+// The string read as the temporal type of `like`, when it reads as one.
+std::optional<Value> coerce_string(const Value& like, const Value& text) {
+  if (!text.is_string()) return std::nullopt;
+  const std::string& s = text.as_string();
+  if (like.is_date()) {
+    auto date = parse_date(s);
+    if (date.ok()) return Value::date(*date);
+  } else if (like.is_local_datetime()) {
+    auto dt = parse_local_datetime(s);
+    if (dt.ok()) return Value::local_datetime(*dt);
+  } else if (like.is_datetime()) {
+    auto dt = parse_datetime(s);
+    if (dt.ok()) return Value::datetime(*dt);
+  }
+  return std::nullopt;
+}
+
+// Nanoseconds on the value's time line: days for dates, the wall clock for local date-times,
+// the UTC instant for date-times.
+__int128 time_line(const Value& v) {
+  if (v.is_date()) return v.as_date().days;
+  if (v.is_local_datetime()) {
+    return static_cast<__int128>(v.as_local_datetime().seconds) * kNanosPerSecond +
+           v.as_local_datetime().nanos;
+  }
+  return static_cast<__int128>(v.as_datetime().seconds) * kNanosPerSecond +
+         v.as_datetime().nanos;
+}
+
+// Both sides as one temporal instant type, reading a string side as the other's type.
+std::optional<std::pair<Value, Value>> aligned(const Value& a, const Value& b) {
+  if (a.is_temporal_instant() && a.type() == b.type()) return std::pair{a, b};
+  if (a.is_temporal_instant()) {
+    if (auto other = coerce_string(a, b)) return std::pair{a, *other};
+  }
+  if (b.is_temporal_instant()) {
+    if (auto other = coerce_string(b, a)) return std::pair{*other, b};
+  }
+  return std::nullopt;
+}
+
+template <typename T>
+int three(const T& x, const T& y) {
+  return x < y ? -1 : (y < x ? 1 : 0);
+}
+
+Status component_error(const Value& value, std::string_view key) {
+  return type_error(std::string(type_name(value.type())) + " has no component '" +
+                    std::string(key) + "'");
+}
+
+std::string offset_text(int32_t offset) {
+  if (offset == 0) return "Z";
+  std::string text = format_datetime(DateTimeValue{0, 0, offset});
+  return text.substr(text.size() - 6);  // "+01:00"
+}
+
+}  // namespace
+
+bool involves_temporal(const Value& a, const Value& b) { return is_temporal(a) || is_temporal(b); }
+
+std::optional<std::partial_ordering> temporal_comparable_order(const Value& a, const Value& b) {
+  auto pair = aligned(a, b);
+  if (!pair) return std::nullopt;
+  return time_line(pair->first) <=> time_line(pair->second);
+}
+
+bool temporal_equals(const Value& a, const Value& b) {
+  if (a.is_duration() && b.is_duration()) return a.as_duration() == b.as_duration();
+  auto pair = aligned(a, b);
+  return pair && time_line(pair->first) == time_line(pair->second);
+}
+
+int temporal_order_compare(const Value& a, const Value& b) {
+  if (a.is_duration()) {
+    const DurationValue& x = a.as_duration();
+    const DurationValue& y = b.as_duration();
+    if (int c = three(x.months, y.months); c != 0) return c;
+    if (int c = three(x.days, y.days); c != 0) return c;
+    if (int c = three(x.seconds, y.seconds); c != 0) return c;
+    return three(x.nanos, y.nanos);
+  }
+  if (int c = three(time_line(a), time_line(b)); c != 0) return c;
+  if (a.is_datetime()) return three(a.as_datetime().offset_seconds, b.as_datetime().offset_seconds);
+  return 0;
+}
+
+size_t temporal_hash(const Value& value) {
+  if (value.is_duration()) {
+    const DurationValue& d = value.as_duration();
+    return std::hash<int64_t>{}(d.months) ^ (std::hash<int64_t>{}(d.days) << 1) ^
+           (std::hash<int64_t>{}(d.seconds) << 2) ^ (std::hash<int32_t>{}(d.nanos) << 3);
+  }
+  __int128 t = time_line(value);
+  return std::hash<int64_t>{}(static_cast<int64_t>(t)) ^
+         std::hash<int64_t>{}(static_cast<int64_t>(t >> 64));
+}
+
+namespace {
+
+Result<Value> shift(const Value& instant, const DurationValue& duration) {
+  if (instant.is_date()) {
+    auto moved = add_duration(instant.as_date(), duration);
+    if (!moved.ok()) return moved.status();
+    return Value::date(*moved);
+  }
+  if (instant.is_local_datetime()) {
+    auto moved = add_duration(instant.as_local_datetime(), duration);
+    if (!moved.ok()) return moved.status();
+    return Value::local_datetime(*moved);
+  }
+  auto moved = add_duration(instant.as_datetime(), duration);
+  if (!moved.ok()) return moved.status();
+  return Value::datetime(*moved);
+}
+
+Status operands_error(std::string_view verb, const Value& a, const Value& b) {
+  return type_error("cannot " + std::string(verb) + " " + std::string(type_name(a.type())) +
+                    " and " + std::string(type_name(b.type())));
+}
+
+}  // namespace
+
+std::optional<Result<Value>> temporal_add(const Value& a, const Value& b) {
+  if (!involves_temporal(a, b)) return std::nullopt;
+  // Joined with a string as its ISO-8601 text, as numbers are.
+  if (a.is_string()) return Result<Value>(Value::string(a.as_string() + temporal_text(b)));
+  if (b.is_string()) return Result<Value>(Value::string(temporal_text(a) + b.as_string()));
+  if (a.is_duration() && b.is_duration()) {
+    auto sum = add_durations(a.as_duration(), b.as_duration());
+    if (!sum.ok()) return Result<Value>(sum.status());
+    return Result<Value>(Value::duration(*sum));
+  }
+  if (a.is_temporal_instant() && b.is_duration()) return shift(a, b.as_duration());
+  if (a.is_duration() && b.is_temporal_instant()) return shift(b, a.as_duration());
+  return Result<Value>(operands_error("add", a, b));
+}
+
+std::optional<Result<Value>> temporal_subtract(const Value& a, const Value& b) {
+  if (!involves_temporal(a, b)) return std::nullopt;
+  if (b.is_duration() && (a.is_duration() || a.is_temporal_instant())) {
+    auto negated = negate_duration(b.as_duration());
+    if (!negated.ok()) return Result<Value>(negated.status());
+    if (a.is_duration()) {
+      auto sum = add_durations(a.as_duration(), *negated);
+      if (!sum.ok()) return Result<Value>(sum.status());
+      return Result<Value>(Value::duration(*sum));
+    }
+    return shift(a, *negated);
+  }
+  if (a.is_temporal_instant() && b.is_temporal_instant()) {
+    return Result<Value>(type_error(
+        "cannot subtract " + std::string(type_name(b.type())) + " from " +
+        std::string(type_name(a.type())) + ": use duration.between(a, b)"));
+  }
+  return Result<Value>(operands_error("subtract", a, b));
+}
+
+std::optional<Result<Value>> temporal_multiply(const Value& a, const Value& b) {
+  if (!involves_temporal(a, b)) return std::nullopt;
+  const Value& duration = a.is_duration() ? a : b;
+  const Value& factor = a.is_duration() ? b : a;
+  if (!duration.is_duration() || !factor.is_number()) {
+    return Result<Value>(operands_error("multiply", a, b));
+  }
+  auto scaled = scale_duration(duration.as_duration(), factor.as_number());
+  if (!scaled.ok()) return Result<Value>(scaled.status());
+  return Result<Value>(Value::duration(*scaled));
+}
+
+std::optional<Result<Value>> temporal_divide(const Value& a, const Value& b) {
+  if (!involves_temporal(a, b)) return std::nullopt;
+  if (!a.is_duration() || !b.is_number()) return Result<Value>(operands_error("divide", a, b));
+  if (b.as_number() == 0) {
+    return Result<Value>(
+        Status::unprocessable("division_by_zero", "a duration divided by zero"));
+  }
+  auto scaled = scale_duration(a.as_duration(), 1.0 / b.as_number());
+  if (!scaled.ok()) return Result<Value>(scaled.status());
+  return Result<Value>(Value::duration(*scaled));
+}
+
+WallClock wall_clock(const Value& value) {
+  if (value.is_date()) return WallClock{value.as_date().days * kSecondsPerDay, 0, false};
+  if (value.is_local_datetime()) {
+    return WallClock{value.as_local_datetime().seconds, value.as_local_datetime().nanos, true};
+  }
+  const DateTimeValue& dt = value.as_datetime();
+  return WallClock{dt.seconds + dt.offset_seconds, dt.nanos, true};
+}
+
+Result<Value> temporal_component(const Value& value, std::string_view key) {
+  if (value.is_duration()) {
+    auto component = duration_component(value.as_duration(), key);
+    if (!component) return component_error(value, key);
+    return Value::integer(*component);
+  }
+  if (value.is_datetime()) {
+    const DateTimeValue& dt = value.as_datetime();
+    if (key == "timezone" || key == "offset") return Value::string(offset_text(dt.offset_seconds));
+    if (key == "offsetSeconds") return Value::integer(dt.offset_seconds);
+    if (key == "epochSeconds") return Value::integer(dt.seconds);
+    if (key == "epochMillis") return Value::integer(dt.seconds * 1000 + dt.nanos / 1000000);
+  }
+  auto component = clock_component(wall_clock(value), key);
+  if (!component) return component_error(value, key);
+  return Value::integer(*component);
+}
+
+}  // namespace expgraph::cypher
