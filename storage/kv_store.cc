@@ -95,6 +95,12 @@ void KvWriteBatch::erase(Column column, std::string_view key) {
   pending_->add(column, false, key, std::string_view());
 }
 
+void KvWriteBatch::reserve(size_t bytes) {
+  std::string& data = pending_->data;
+  if (data.capacity() - data.size() >= bytes) return;
+  data.reserve(std::max(data.size() + bytes, 2 * data.capacity()));
+}
+
 size_t KvWriteBatch::operation_count() const { return pending_->operations.size(); }
 
 size_t KvWriteBatch::byte_size() const { return pending_->data.size(); }
@@ -226,6 +232,10 @@ Status KvStore::write(KvWriteBatch& batch) {
                          : rocks_batch.Delete(handle(operation.column), pending.key(operation));
     if (!status.ok()) return from_rocksdb(status, "batch");
   }
+  // RocksDB's batch holds every byte now: the batch's own copy goes before the write, which
+  // adds a third (the memtable's), so a large write holds its bytes twice, not three times.
+  ordered = {};
+  *batch.pending_ = KvWriteBatch::Pending();
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
   write_options.disableWAL = false;

@@ -40,6 +40,9 @@ class KvWriteBatch {
 
   void put(Column column, std::string_view key, std::string_view value);
   void erase(Column column, std::string_view key);
+  // Makes room for `bytes` more of keys and values, so that a large value about to be put does
+  // not make the batch's buffer double; small requests keep the buffer's amortised growth.
+  void reserve(size_t bytes);
   size_t operation_count() const;
   size_t byte_size() const;
 
@@ -94,7 +97,8 @@ class KvStore {
   KvStore& operator=(const KvStore&) = delete;
 
   Result<std::optional<std::string>> get(Column column, std::string_view key) const;
-  // Commits every operation of the batch atomically, WAL first.
+  // Commits every operation of the batch atomically, WAL first. Consumes the batch: its
+  // buffer is released once RocksDB holds a copy, so do not reuse it after the call.
   Status write(KvWriteBatch& batch);
   // A scan over the keys that start with `prefix` (all keys when empty).
   KvIterator scan(Column column, std::string_view prefix) const;
