@@ -4,9 +4,21 @@
 
 namespace expgraph {
 
+namespace {
+
+// Encodings from this size on are trimmed to their size (encode_properties).
+constexpr size_t kShrinkBytes = 1 << 20;
+
+}  // namespace
+
 std::string encode_properties(const nlohmann::json& properties) {
   std::string bytes;
   msgpack::append_json(bytes, properties);
+  // The encoder's buffer doubles as it grows: a large value may leave it nearly twice its size
+  // for as long as the write holds it. One copy now returns the slack.
+  if (bytes.size() >= kShrinkBytes && bytes.capacity() > bytes.size() + bytes.size() / 4) {
+    bytes.shrink_to_fit();
+  }
   return bytes;
 }
 

@@ -106,6 +106,8 @@ class GraphStore::WritePlan {
   void add_node_operations(KvWriteBatch& batch, const PlannedNode& node);
   void add_edge_operations(KvWriteBatch& batch, const EdgeIdentity& identity,
                            const PlannedEdge& edge);
+  // Adds the record in log_buffer_ to the batch under `sequence`.
+  void put_log_record(KvWriteBatch& batch, uint64_t sequence);
   std::vector<NodeChange> node_changes() const;
   void apply_to_mirror();
   uint64_t take_sequence() { return store_.next_sequence_++; }
@@ -124,7 +126,9 @@ class GraphStore::WritePlan {
   std::vector<PlannedNode*> written_;  // parallel to the request's nodes
   std::map<EdgeIdentity, PlannedEdge> edges_;
   std::map<std::tuple<NodeId, SymbolId, bool>, long> degree_delta_;
-  std::string log_buffer_;      // reused for each change-log record
+  // Reused for each change-log record, up to this size (a larger one is moved to the batch).
+  static constexpr size_t kReusedLogBufferBytes = 64 * 1024;
+  std::string log_buffer_;
   std::string out_key_buffer_;  // reused for each edge's key
   WriteSummary summary_;
   NodeId first_node_id_ = 0;

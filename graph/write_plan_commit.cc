@@ -95,14 +95,12 @@ void GraphStore::WritePlan::add_node_operations(KvWriteBatch& batch, const Plann
   std::string before_properties, after_properties;
   if (node.before) before_properties = encode_properties(node.before->properties);
   if (node.after) after_properties = encode_properties(node.after->properties);
-  // Room for both records at once: a large node would otherwise make the batch double twice.
-  batch.reserve(2 * after_properties.size() + before_properties.size() + 4096);
   NodeState before{node.before ? &*node.before : nullptr, before_properties};
   NodeState after{node.after ? &*node.after : nullptr, after_properties};
   ChangeContext context{now_, request_.actor};
   if (node.after) {
-    batch.put(Column::kNodes, keys::node_key(node.id),
-              encode_node_record(*node.after, after_properties));
+    batch.put_owned(Column::kNodes, keys::node_key(node.id),
+                    encode_node_record(*node.after, after_properties));
     if (!node.before) {
       std::string id;
       keys::append_u64(id, node.id);
@@ -117,7 +115,7 @@ void GraphStore::WritePlan::add_node_operations(KvWriteBatch& batch, const Plann
     return;
   }
   uint64_t sequence = take_sequence();
-  batch.put(Column::kLog, keys::log_key(sequence), log_buffer_);
+  put_log_record(batch, sequence);
   batch.put(Column::kHistory, keys::history_key(node.type_id, any.key, sequence), "");
 }
 
@@ -140,7 +138,17 @@ void GraphStore::WritePlan::add_edge_operations(KvWriteBatch& batch, const EdgeI
     encode_edge_change(log_buffer_, context, "delete_edge", *edge.type, *edge.from, *edge.to,
                        before, after);
   }
-  batch.put(Column::kLog, keys::log_key(take_sequence()), log_buffer_);
+  put_log_record(batch, take_sequence());
+}
+
+void GraphStore::WritePlan::put_log_record(KvWriteBatch& batch, uint64_t sequence) {
+  if (log_buffer_.size() < kReusedLogBufferBytes) {
+    batch.put(Column::kLog, keys::log_key(sequence), log_buffer_);
+  } else {
+    // A large record is handed to the batch rather than copied; the next one starts afresh.
+    batch.put_owned(Column::kLog, keys::log_key(sequence), std::move(log_buffer_));
+    log_buffer_ = std::string();
+  }
 }
 
 std::vector<NodeChange> GraphStore::WritePlan::node_changes() const {

@@ -39,10 +39,10 @@ class KvWriteBatch {
   KvWriteBatch& operator=(KvWriteBatch&&) noexcept;
 
   void put(Column column, std::string_view key, std::string_view value);
+  // put() of a value the caller gives up: a large one is kept as it is, not copied, and freed
+  // as soon as the write has copied it into RocksDB's batch.
+  void put_owned(Column column, std::string_view key, std::string&& value);
   void erase(Column column, std::string_view key);
-  // Makes room for `bytes` more of keys and values, so that a large value about to be put does
-  // not make the batch's buffer double; small requests keep the buffer's amortised growth.
-  void reserve(size_t bytes);
   size_t operation_count() const;
   size_t byte_size() const;
 
