@@ -49,7 +49,7 @@ std::string large_node_body(size_t description_bytes) {
          R"("}})";
 }
 
-class RequestMemoryTest : public ::testing::Test {
+class LargeRequestMemoryTest : public ::testing::Test {
  protected:
   // Starts the server and writes one small node, so that the first large request does not
   // pay for RocksDB's and the allocator's first allocations.
@@ -72,7 +72,7 @@ class RequestMemoryTest : public ::testing::Test {
 };
 
 // One 16 MiB PUT costs at most kPutGrowth times its body.
-TEST_F(RequestMemoryTest, ALargePutCostsASmallMultipleOfItsBody) {
+TEST_F(LargeRequestMemoryTest, ALargePutCostsASmallMultipleOfItsBody) {
   start();
   std::string body = large_node_body(kDescriptionBytes);
   reset_peak(server_->pid());
@@ -91,7 +91,7 @@ TEST_F(RequestMemoryTest, ALargePutCostsASmallMultipleOfItsBody) {
 // Eight 16 MiB PUTs at once: --max-body-memory (64 MiB by default, four such bodies) admits
 // four at a time, the others get 429 with Retry-After, and the peak stays within four
 // requests' cost. Before the budget existed all eight were held at once (a peak of +1.2 GB).
-TEST_F(RequestMemoryTest, ConcurrentLargePutsStayWithinTheBodyBudget) {
+TEST_F(LargeRequestMemoryTest, ConcurrentLargePutsStayWithinTheBodyBudget) {
   start();
   std::string body = large_node_body(kDescriptionBytes);
   reset_peak(server_->pid());
