@@ -35,36 +35,6 @@ std::optional<std::string> history_key_of(const GraphStore& graph, const ChangeR
 
 }  // namespace
 
-nlohmann::json ChangeRecord::to_json() const {
-  return nlohmann::json{{"sequence", sequence}, {"at", format_timestamp(at_ms)},
-                        {"actor", actor},       {"op", op},
-                        {"subject", subject},   {"before", before},
-                        {"after", after}};
-}
-
-Result<ChangeRecord> decode_change_record(uint64_t sequence, std::string_view bytes) {
-  nlohmann::json document = nlohmann::json::from_msgpack(bytes, true, false);
-  if (document.is_discarded() || !document.is_object()) {
-    return Status::internal("change-log record " + std::to_string(sequence) + " is corrupt");
-  }
-  ChangeRecord record;
-  record.sequence = sequence;
-  auto at = document.find("at");
-  if (at != document.end() && at->is_number_integer()) record.at_ms = at->get<int64_t>();
-  auto text = [&](const char* name) {
-    auto found = document.find(name);
-    return found != document.end() && found->is_string() ? found->get<std::string>()
-                                                         : std::string();
-  };
-  record.actor = text("actor");
-  record.op = text("op");
-  record.subject = document.value("subject", nlohmann::json::object());
-  if (!record.subject.is_object()) record.subject = nlohmann::json::object();
-  record.before = document.value("before", nlohmann::json());
-  record.after = document.value("after", nlohmann::json());
-  return record;
-}
-
 Result<std::vector<ChangeRecord>> node_history(const GraphStore& graph, const NodeRef& ref,
                                                size_t limit, uint64_t after_sequence) {
   auto type = graph.symbols().find(SymbolKind::kNodeType, ref.type);

@@ -9,26 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "graph/change_record.h"
 #include "graph/graph_store.h"
 
 namespace expgraph {
-
-// One change-log record: who changed what, when, and the state before and after.
-struct ChangeRecord {
-  uint64_t sequence = 0;
-  int64_t at_ms = 0;
-  std::string actor;
-  std::string op;          // put_node, delete_node, put_edge, delete_edge
-  nlohmann::json subject;  // {"node": "T/k"} or {"edge": T, "from": "T/k", "to": "T/k"}
-  nlohmann::json before;   // null when created
-  nlohmann::json after;    // null when deleted
-
-  // {sequence, at (RFC 3339), actor, op, subject, before, after}
-  nlohmann::json to_json() const;
-};
-
-// Decodes a `log` value (MessagePack); internal when the bytes are not a change record.
-Result<ChangeRecord> decode_change_record(uint64_t sequence, std::string_view bytes);
 
 // The log records of one node, oldest first, including those of earlier incarnations of the
 // same type/key (deleted and re-created); at most `limit`, starting after `after_sequence`.

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstdio>
 
+#include "graph/value_codec.h"
+
 namespace expgraph {
 
 Result<std::unique_ptr<GraphExporter>> GraphExporter::create(const GraphStore& graph,
@@ -141,9 +143,9 @@ Result<bool> GraphExporter::next_line(std::string& out) {
     if (iterator_->value().empty()) {
       out += "{}";  // most edges have no properties: no object built and dumped
     } else {
-      nlohmann::json properties = nlohmann::json::from_msgpack(iterator_->value(), true, false);
-      if (properties.is_discarded()) return Status::internal("corrupt edge properties");
-      out += properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      auto properties = decode_edge_properties(iterator_->value());
+      if (!properties.ok()) return properties.status();
+      out += properties->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     out += ",\"to\":";
     append_json_string(out, (*to)->ref);

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "graph/change_log.h"
+#include "graph/value_codec.h"
+#include "graph/write_plan.h"
 
 namespace expgraph {
 
@@ -109,32 +111,6 @@ bool property_matches(const nlohmann::json& properties, const std::string& name,
 }
 
 }  // namespace
-
-std::string encode_node_record(const NodeRecord& record) {
-  nlohmann::json document{{"t", record.type},          {"k", record.key},
-                          {"p", record.properties},    {"v", record.version},
-                          {"c", record.created_at_ms}, {"u", record.updated_at_ms}};
-  std::string bytes;
-  nlohmann::json::to_msgpack(document, bytes);
-  return bytes;
-}
-
-Result<NodeRecord> decode_node_record(NodeId id, std::string_view bytes) {
-  nlohmann::json document =
-      nlohmann::json::from_msgpack(bytes.begin(), bytes.end(), true, /*allow_exceptions=*/false);
-  if (document.is_discarded() || !document.is_object()) {
-    return Status::internal("corrupt node record " + std::to_string(id));
-  }
-  NodeRecord record;
-  record.id = id;
-  record.type = document.value("t", "");
-  record.key = document.value("k", "");
-  record.properties = document.value("p", nlohmann::json::object());
-  record.version = document.value("v", uint64_t{0});
-  record.created_at_ms = document.value("c", int64_t{0});
-  record.updated_at_ms = document.value("u", int64_t{0});
-  return record;
-}
 
 GraphStore::~GraphStore() = default;
 
@@ -282,10 +258,9 @@ Result<std::vector<EdgeRecord>> GraphStore::edges_of(const NodeRef& ref, Directi
     edge.to_id = outgoing ? other->id : node->id;
     edge.from = outgoing ? node->ref() : other->ref();
     edge.to = outgoing ? other->ref() : node->ref();
-    if (!properties.empty()) {
-      edge.properties = nlohmann::json::from_msgpack(properties, true, false);
-      if (edge.properties.is_discarded()) return Status::internal("corrupt edge properties");
-    }
+    auto decoded = decode_edge_properties(properties);
+    if (!decoded.ok()) return decoded.status();
+    edge.properties = std::move(decoded).value();
     edges.push_back(std::move(edge));
     return Status();
   };
@@ -404,6 +379,31 @@ Result<NodePage> GraphStore::list_nodes(std::string_view type_name,
   EXPGRAPH_RETURN_IF_ERROR(it.status());
   if (more) page.next_cursor = encode_cursor(last_position);
   return page;
+}
+
+Result<WriteSummary> GraphStore::write(const WriteRequest& request) {
+  return write(request, nullptr);
+}
+
+Result<WriteSummary> GraphStore::write(WriteRequest&& request) { return write(request, &request); }
+
+Result<WriteSummary> GraphStore::write(const WriteRequest& request, WriteRequest* movable) {
+  size_t items = request.nodes.size() + request.edges.size() + request.node_deletes.size() +
+                 request.edge_deletes.size();
+  if (items > options_.max_request_items) {
+    return Status::too_large("a write may hold at most " +
+                             std::to_string(options_.max_request_items) + " items, this one has " +
+                             std::to_string(items));
+  }
+  std::lock_guard lock(write_mutex_);
+  WritePlan plan(*this, request, movable);
+  plan.remember_counters();
+  Status planned = plan.plan();
+  if (!planned.ok()) {
+    plan.restore_counters();
+    return planned;
+  }
+  return plan.commit();
 }
 
 }  // namespace expgraph

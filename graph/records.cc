@@ -77,13 +77,20 @@ Result<NodeRef> parse_node_ref(std::string_view text) {
   return ref;
 }
 
-nlohmann::json NodeRecord::to_json() const {
-  return nlohmann::json{{"type", type},
-                        {"key", key},
-                        {"properties", properties},
-                        {"version", version},
-                        {"created_at", format_timestamp(created_at_ms)},
-                        {"updated_at", format_timestamp(updated_at_ms)}};
+nlohmann::json NodeRecord::to_json() const& {
+  NodeRecord copy = *this;
+  return std::move(copy).to_json();
+}
+
+nlohmann::json NodeRecord::to_json() && {
+  nlohmann::json document = nlohmann::json::object();
+  document["type"] = std::move(type);
+  document["key"] = std::move(key);
+  document["properties"] = std::move(properties);
+  document["version"] = version;
+  document["created_at"] = format_timestamp(created_at_ms);
+  document["updated_at"] = format_timestamp(updated_at_ms);
+  return document;
 }
 
 nlohmann::json EdgeRecord::to_json() const {

@@ -43,7 +43,9 @@ struct NodeRecord {
 
   NodeRef ref() const { return NodeRef{type, key}; }
   // {type, key, properties, version, created_at, updated_at} with RFC 3339 timestamps.
-  nlohmann::json to_json() const;
+  nlohmann::json to_json() const&;
+  // The same, with the properties moved into it rather than copied.
+  nlohmann::json to_json() &&;
 };
 
 struct EdgeRecord {

@@ -1,5 +1,6 @@
 #include "ontology/json_text.h"
 
+#include <algorithm>
 #include <string>
 
 namespace expgraph {
@@ -9,32 +10,6 @@ namespace {
 Status too_deep() {
   return Status::invalid_argument("JSON nests deeper than " + std::to_string(kMaxJsonDepth) +
                                   " levels (the limit)");
-}
-
-// The deepest nesting of arrays and objects in `text`, or kMaxJsonDepth + 1 as soon as it is
-// deeper. Brackets inside strings are skipped. On malformed text the count may be off, but
-// never below the depth nlohmann reaches before it stops at the error: up to there the text
-// is a valid prefix, read the same way.
-bool nests_too_deep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t at = 0; at < text.size(); ++at) {
-    char c = text[at];
-    if (in_string) {
-      if (c == '\\') {
-        ++at;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
 }
 
 bool value_too_deep(const nlohmann::json& value, int depth) {
@@ -48,8 +23,33 @@ bool value_too_deep(const nlohmann::json& value, int depth) {
 
 }  // namespace
 
+JsonBrackets scan_json_brackets(std::string_view text, int max_depth) {
+  JsonBrackets found;
+  int depth = 0;
+  bool in_string = false;
+  for (size_t at = 0; at < text.size(); ++at) {
+    char c = text[at];
+    if (in_string) {
+      if (c == '\\') {
+        ++at;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      found.depth = std::max(found.depth, ++depth);
+      if (depth > max_depth) return found;
+    } else if ((c == ']' || c == '}') && --depth <= 0) {
+      found.end = at + 1;
+      return found;
+    }
+  }
+  return found;
+}
+
 Result<nlohmann::json> parse_json_text(std::string_view text) {
-  if (nests_too_deep(text)) return too_deep();
+  if (scan_json_brackets(text).depth > kMaxJsonDepth) return too_deep();
   nlohmann::json document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!document.is_discarded()) return document;
   // Parse again with exceptions only to get the position and reason for the message. Not only

@@ -17,6 +17,24 @@ namespace expgraph {
 // a thread's stack; real data nests a handful of levels.
 inline constexpr int kMaxJsonDepth = 256;
 
+// What scan_json_brackets found in a text.
+struct JsonBrackets {
+  // The offset just past the bracket that closes the first array or object of the text;
+  // 0 when the text ends (or nests deeper than the scan's limit) before it closes.
+  size_t end = 0;
+  // The deepest nesting of arrays and objects seen: at most the scan's limit + 1, where it
+  // stops.
+  int depth = 0;
+};
+
+// Counts the brackets at the start of `text` without parsing it: strings are skipped (escapes
+// honoured), nothing else is checked, and the scan stops where the first array or object
+// closes or as soon as the nesting passes `max_depth`. Used by parse_json_text to refuse a
+// deep text before building anything, and by the JSONL fast path to find a value's extent.
+// On malformed text the depth may be off, but never below the depth a parser reaches before
+// it stops at the error: up to there the text is a valid prefix, read the same way.
+JsonBrackets scan_json_brackets(std::string_view text, int max_depth = kMaxJsonDepth);
+
 // Parses `text` as one JSON value. invalid_argument when it is malformed (the reason and
 // position in the details) or nests deeper than kMaxJsonDepth; the depth is checked on the
 // text before any value is built. Expects valid UTF-8 (callers check it to word the error).

@@ -58,14 +58,21 @@ struct KvWriteBatch::Pending {
   // Column handles are bound at commit time, so a batch can be built without the store. Keys
   // and values are appended to one buffer rather than held as strings of their own: a bulk
   // import puts several operations per item, and two allocations per operation showed up in
-  // its profile.
+  // its profile. Large values given up by the caller are the exception: they are kept as they
+  // came (no copy, and no doubling of the shared buffer) and freed one by one as
+  // KvStore::write copies them into RocksDB's batch.
+  static constexpr size_t kOwnedValueBytes = 64 * 1024;
+  static constexpr size_t kInBuffer = static_cast<size_t>(-1);
   struct Operation {
     Column column;
     bool is_put;
     size_t key_offset, key_size, value_offset, value_size;
+    size_t owned = kInBuffer;  // index in `owned_values`, or the value is in `data`
   };
   std::vector<Operation> operations;
   std::string data;
+  std::vector<std::string> owned_values;
+  size_t owned_bytes = 0;
 
   void add(Column column, bool is_put, std::string_view key, std::string_view value) {
     Operation operation{column,      is_put, data.size(), key.size(), data.size() + key.size(),
@@ -74,10 +81,19 @@ struct KvWriteBatch::Pending {
     data.append(value);
     operations.push_back(operation);
   }
+  void add_owned(Column column, std::string_view key, std::string&& value) {
+    Operation operation{column, true,         data.size(),        key.size(),
+                        0,      value.size(), owned_values.size()};
+    data.append(key);
+    owned_bytes += value.size();
+    owned_values.push_back(std::move(value));
+    operations.push_back(operation);
+  }
   rocksdb::Slice key(const Operation& operation) const {
     return rocksdb::Slice(data.data() + operation.key_offset, operation.key_size);
   }
   rocksdb::Slice value(const Operation& operation) const {
+    if (operation.owned != kInBuffer) return rocksdb::Slice(owned_values[operation.owned]);
     return rocksdb::Slice(data.data() + operation.value_offset, operation.value_size);
   }
 };
@@ -95,9 +111,17 @@ void KvWriteBatch::erase(Column column, std::string_view key) {
   pending_->add(column, false, key, std::string_view());
 }
 
+void KvWriteBatch::put_owned(Column column, std::string_view key, std::string&& value) {
+  if (value.size() < Pending::kOwnedValueBytes) {
+    pending_->add(column, true, key, value);
+  } else {
+    pending_->add_owned(column, key, std::move(value));
+  }
+}
+
 size_t KvWriteBatch::operation_count() const { return pending_->operations.size(); }
 
-size_t KvWriteBatch::byte_size() const { return pending_->data.size(); }
+size_t KvWriteBatch::byte_size() const { return pending_->data.size() + pending_->owned_bytes; }
 
 KvIterator::KvIterator(std::unique_ptr<rocksdb::Iterator> iterator, std::string prefix,
                        std::unique_ptr<internal::ScanBound> upper_bound)
@@ -199,7 +223,7 @@ Result<std::optional<std::string>> KvStore::get(Column column, std::string_view 
 }
 
 Status KvStore::write(KvWriteBatch& batch) {
-  const KvWriteBatch::Pending& pending = *batch.pending_;
+  KvWriteBatch::Pending& pending = *batch.pending_;
   // The operations go to RocksDB sorted by column family and key. A memtable insert starts its
   // skip-list search from where the previous insert into that memtable ended, so inserts in
   // key order cost a few comparisons each, while the random order of a graph write (an edge's
@@ -217,7 +241,8 @@ Status KvStore::write(KvWriteBatch& batch) {
                      return pending.key(*a).compare(pending.key(*b)) < 0;
                    });
   // RocksDB's batch holds each operation's header, key and value: reserving spares regrowth.
-  rocksdb::WriteBatch rocks_batch(pending.data.size() + 24 * pending.operations.size() + 64);
+  rocksdb::WriteBatch rocks_batch(pending.data.size() + pending.owned_bytes +
+                                  24 * pending.operations.size() + 64);
   for (const Operation* operation_pointer : ordered) {
     const Operation& operation = *operation_pointer;
     rocksdb::Status status =
@@ -225,7 +250,15 @@ Status KvStore::write(KvWriteBatch& batch) {
                                            pending.value(operation))
                          : rocks_batch.Delete(handle(operation.column), pending.key(operation));
     if (!status.ok()) return from_rocksdb(status, "batch");
+    // A large value is in RocksDB's batch now: its own copy goes at once, so that the batch's
+    // bytes are held about once while it is built, not twice.
+    if (operation.owned != KvWriteBatch::Pending::kInBuffer) {
+      std::string().swap(pending.owned_values[operation.owned]);
+    }
   }
+  // The rest goes before the write, which makes the memtable's copy.
+  ordered = {};
+  pending = KvWriteBatch::Pending();
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
   write_options.disableWAL = false;

@@ -39,6 +39,9 @@ class KvWriteBatch {
   KvWriteBatch& operator=(KvWriteBatch&&) noexcept;
 
   void put(Column column, std::string_view key, std::string_view value);
+  // put() of a value the caller gives up: a large one is kept as it is, not copied, and freed
+  // as soon as the write has copied it into RocksDB's batch.
+  void put_owned(Column column, std::string_view key, std::string&& value);
   void erase(Column column, std::string_view key);
   size_t operation_count() const;
   size_t byte_size() const;
@@ -94,7 +97,8 @@ class KvStore {
   KvStore& operator=(const KvStore&) = delete;
 
   Result<std::optional<std::string>> get(Column column, std::string_view key) const;
-  // Commits every operation of the batch atomically, WAL first.
+  // Commits every operation of the batch atomically, WAL first. Consumes the batch: its
+  // buffer is released once RocksDB holds a copy, so do not reuse it after the call.
   Status write(KvWriteBatch& batch);
   // A scan over the keys that start with `prefix` (all keys when empty).
   KvIterator scan(Column column, std::string_view prefix) const;

@@ -42,7 +42,11 @@ Result<std::optional<std::vector<float>>> embedding_from_json(const nlohmann::js
   return std::optional<std::vector<float>>(std::move(embedding));
 }
 
-Result<NodeWrite> node_write_from_json(const nlohmann::json& item, const std::string& what) {
+namespace {
+
+// Both overloads: `movable` is `item` when its properties may be moved out, else null.
+Result<NodeWrite> node_write(const nlohmann::json& item, nlohmann::json* movable,
+                             const std::string& what) {
   if (!item.is_object()) return Status::invalid_argument(what + " must be a JSON object");
   EXPGRAPH_RETURN_IF_ERROR(check_fields(item, {"type", "key", "properties", "embedding"}, what));
   auto type = string_field(item, "type", what);
@@ -51,7 +55,9 @@ Result<NodeWrite> node_write_from_json(const nlohmann::json& item, const std::st
   if (!key.ok()) return key.status();
   Status key_status = validate_external_key(*key);
   if (!key_status.ok()) return key_status.prepend(what);
-  auto properties = properties_from_json(item, what);
+  // Moving the properties out leaves the other members, the embedding's included, in place.
+  auto properties = movable != nullptr ? properties_from_json(std::move(*movable), what)
+                                       : properties_from_json(item, what);
   if (!properties.ok()) return properties.status();
   auto embedding = embedding_from_json(item, what);
   if (!embedding.ok()) return embedding.status();
@@ -63,7 +69,8 @@ Result<NodeWrite> node_write_from_json(const nlohmann::json& item, const std::st
   return node;
 }
 
-Result<EdgeWrite> edge_write_from_json(const nlohmann::json& item, const std::string& what) {
+Result<EdgeWrite> edge_write(const nlohmann::json& item, nlohmann::json* movable,
+                             const std::string& what) {
   if (!item.is_object()) return Status::invalid_argument(what + " must be a JSON object");
   EXPGRAPH_RETURN_IF_ERROR(check_fields(item, {"type", "from", "to", "properties"}, what));
   auto type = string_field(item, "type", what);
@@ -77,10 +84,29 @@ Result<EdgeWrite> edge_write_from_json(const nlohmann::json& item, const std::st
     if (!parsed.ok()) return Status(parsed.status()).prepend(what);
     *ref = std::move(parsed).value();
   }
-  auto properties = properties_from_json(item, what);
+  auto properties = movable != nullptr ? properties_from_json(std::move(*movable), what)
+                                       : properties_from_json(item, what);
   if (!properties.ok()) return properties.status();
   edge.properties = std::move(properties).value();
   return edge;
+}
+
+}  // namespace
+
+Result<NodeWrite> node_write_from_json(const nlohmann::json& item, const std::string& what) {
+  return node_write(item, nullptr, what);
+}
+
+Result<NodeWrite> node_write_from_json(nlohmann::json&& item, const std::string& what) {
+  return node_write(item, &item, what);
+}
+
+Result<EdgeWrite> edge_write_from_json(const nlohmann::json& item, const std::string& what) {
+  return edge_write(item, nullptr, what);
+}
+
+Result<EdgeWrite> edge_write_from_json(nlohmann::json&& item, const std::string& what) {
+  return edge_write(item, &item, what);
 }
 
 nlohmann::json outcome_counts(const std::vector<WriteOutcome>& outcomes) {

@@ -11,9 +11,12 @@
 
 namespace expgraph::api {
 
-// `what` names the item in error messages ("nodes[3]").
+// `what` names the item in error messages ("nodes[3]"). The overloads for an item no longer
+// needed move its properties out instead of copying them.
 Result<NodeWrite> node_write_from_json(const nlohmann::json& item, const std::string& what);
+Result<NodeWrite> node_write_from_json(nlohmann::json&& item, const std::string& what);
 Result<EdgeWrite> edge_write_from_json(const nlohmann::json& item, const std::string& what);
+Result<EdgeWrite> edge_write_from_json(nlohmann::json&& item, const std::string& what);
 // The properties member of a body: an object, or {} when absent; 400 otherwise. The overload
 // for a body no longer needed moves the member out instead of copying it.
 Result<nlohmann::json> properties_from_json(const nlohmann::json& body, const std::string& what);

@@ -292,7 +292,8 @@ class Importer {
     WriteRequest request;
     request.actor = options_.actor;
     for (ImportLine& line : lines) move_to_request(request, line);
-    auto summary = graph_.write(request);
+    // Nothing is retried: the write may move the property values out of the request.
+    auto summary = graph_.write(std::move(request));
     if (!summary.ok()) return summary.status();
     record(*summary);
     return Status();

@@ -50,34 +50,15 @@ class PlainScanner {
     return false;
   }
 
-  // The text of an object, from its '{' to the matching '}', skipping over strings; its
+  // The text of an object, from its '{' to the matching '}' (scan_json_brackets); its
   // content is checked by nlohmann afterwards. False when it nests deeper than `max_depth`.
   bool object_text(std::string_view& out, int max_depth) {
     if (!peek('{')) return false;
-    size_t begin = at_;
-    int depth = 0;
-    bool in_string = false;
-    for (; at_ < text_.size(); ++at_) {
-      char c = text_[at_];
-      if (in_string) {
-        if (c == '\\') {
-          ++at_;
-        } else if (c == '"') {
-          in_string = false;
-        }
-      } else if (c == '"') {
-        in_string = true;
-      } else if (c == '{' || c == '[') {
-        if (++depth > max_depth) return false;
-      } else if (c == '}' || c == ']') {
-        if (--depth == 0) {
-          ++at_;
-          out = text_.substr(begin, at_ - begin);
-          return true;
-        }
-      }
-    }
-    return false;
+    JsonBrackets brackets = scan_json_brackets(text_.substr(at_), max_depth);
+    if (brackets.end == 0) return false;
+    out = text_.substr(at_, brackets.end);
+    at_ += brackets.end;
+    return true;
   }
 
   bool at_end() {

@@ -21,6 +21,12 @@ void send_error(httplib::Response& response, const Status& status);
 // Parses a request body as a JSON object (with parse_json_text): 400 on malformed JSON, invalid
 // UTF-8 or nesting deeper than kMaxJsonDepth.
 Result<nlohmann::json> parse_json_object(const std::string& body);
+// parse_json_object of the request's body, which is then released (also on error): a handler
+// that has the document needs the text no more, and a large body would otherwise be held
+// twice, as text and as document, until the answer is sent. httplib hands handlers the request
+// as const&, but the object is its own per-request local, and nothing reads the body after the
+// handler (the request logger reads the method, path and response).
+Result<nlohmann::json> take_json_body(const httplib::Request& request);
 // 400 unless every key of `object` is one of `allowed`.
 Status check_fields(const nlohmann::json& object, std::initializer_list<std::string_view> allowed,
                     std::string_view what);

@@ -9,7 +9,7 @@ namespace expgraph::api {
 namespace {
 
 Status post_batch(GraphStore& graph, const httplib::Request& request, httplib::Response& response) {
-  auto body = parse_json_object(request.body);
+  auto body = take_json_body(request);
   if (!body.ok()) return body.status();
   EXPGRAPH_RETURN_IF_ERROR(check_fields(*body, {"nodes", "edges"}, "the batch"));
   WriteRequest write;
@@ -23,17 +23,18 @@ Status post_batch(GraphStore& graph, const httplib::Request& request, httplib::R
     for (size_t i = 0; i < list->size(); ++i) {
       std::string what = std::string(field) + "[" + std::to_string(i) + "]";
       if (std::string_view(field) == "nodes") {
-        auto node = node_write_from_json((*list)[i], what);
+        // Moved out of the parsed body, which is not needed after: no item is copied.
+        auto node = node_write_from_json(std::move((*list)[i]), what);
         if (!node.ok()) return node.status();
         write.nodes.push_back(std::move(node).value());
       } else {
-        auto edge = edge_write_from_json((*list)[i], what);
+        auto edge = edge_write_from_json(std::move((*list)[i]), what);
         if (!edge.ok()) return edge.status();
         write.edges.push_back(std::move(edge).value());
       }
     }
   }
-  auto summary = graph.write(write);
+  auto summary = graph.write(std::move(write));
   if (!summary.ok()) return summary.status();
   send_json(response, 200,
             {{"nodes", outcome_counts(summary->nodes)},

@@ -9,9 +9,9 @@ namespace expgraph::api {
 namespace {
 
 Result<EdgeWrite> edge_from_body(const httplib::Request& request) {
-  auto body = parse_json_object(request.body);
+  auto body = take_json_body(request);
   if (!body.ok()) return body.status();
-  return edge_write_from_json(*body, "the edge");
+  return edge_write_from_json(std::move(*body), "the edge");
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ Result<NodeRef> path_node(const httplib::Request& request) {
 Status put_node(GraphStore& graph, const httplib::Request& request, httplib::Response& response) {
   auto ref = path_node(request);
   if (!ref.ok()) return ref.status();
-  auto body = parse_json_object(request.body);
+  auto body = take_json_body(request);
   if (!body.ok()) return body.status();
   EXPGRAPH_RETURN_IF_ERROR(check_fields(*body, {"properties", "embedding"}, "the body"));
   auto embedding = embedding_from_json(*body, "the body");
@@ -39,10 +39,12 @@ Status put_node(GraphStore& graph, const httplib::Request& request, httplib::Res
   written.properties = std::move(properties).value();
   written.embedding = std::move(embedding).value();
   write.nodes.push_back(std::move(written));
-  auto summary = graph.write(write);
+  // The write moves the properties out of the request, and the answer out of the record the
+  // write committed: a large value is neither copied nor read back.
+  auto summary = graph.write(std::move(write));
   if (!summary.ok()) return summary.status();
   WriteOutcome outcome = summary->nodes[0];
-  nlohmann::json result = summary->node_records[0].to_json();
+  nlohmann::json result = std::move(summary->node_records[0]).to_json();
   result["outcome"] = write_outcome_name(outcome);
   send_json(response, outcome == WriteOutcome::kCreated ? 201 : 200, result);
   return Status();

@@ -35,6 +35,7 @@ class ServerProcess {
 
   bool running() const { return pid_ > 0; }
   int port() const { return port_; }
+  // The running server's process id (-1 when none): tests read its /proc status.
   pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return data_dir_; }
   // What the current (or last) server process wrote to stderr.

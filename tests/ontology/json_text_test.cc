@@ -89,5 +89,25 @@ TEST(JsonTextTest, BuiltValuesAreCheckedAgainstTheSameLimit) {
   EXPECT_TRUE(check_json_depth(nlohmann::json("scalar")).ok());
 }
 
+// The scanner both parse_json_text and the JSONL fast path use: the first array or object's
+// extent and its depth, strings skipped, stopping past the limit.
+TEST(JsonTextTest, ScanFindsTheFirstValuesExtentAndDepth) {
+  std::string text = R"({"a": ["}", {"b": "\"]"}]} {"next": 1})";
+  JsonBrackets brackets = scan_json_brackets(text);
+  EXPECT_EQ(text.substr(0, brackets.end), R"({"a": ["}", {"b": "\"]"}]})");
+  EXPECT_EQ(brackets.depth, 3);
+
+  EXPECT_EQ(scan_json_brackets("[[1]]").end, 5u);
+  EXPECT_EQ(scan_json_brackets("[[1]]").depth, 2);
+  EXPECT_EQ(scan_json_brackets("7").end, 0u);  // no array or object
+  EXPECT_EQ(scan_json_brackets("7").depth, 0);
+  EXPECT_EQ(scan_json_brackets(R"({"a": [1)").end, 0u);  // ends before it closes
+
+  JsonBrackets deep = scan_json_brackets(nested(10), 4);
+  EXPECT_EQ(deep.end, 0u);
+  EXPECT_EQ(deep.depth, 5);  // stopped one past the limit
+  EXPECT_EQ(scan_json_brackets(std::string(1000000, '[')).depth, kMaxJsonDepth + 1);
+}
+
 }  // namespace
 }  // namespace expgraph

@@ -120,6 +120,26 @@ TEST_F(KvStoreTest, BatchIsAppliedAsAWholeInOrder) {
   EXPECT_TRUE(store_->write(empty).ok());
 }
 
+// Values handed over with put_owned, large (kept as they came) and small (copied into the
+// batch's buffer), keep their place in the batch's order; write() consumes the batch.
+TEST_F(KvStoreTest, OwnedValuesCommitInOrderWithTheOthers) {
+  std::string large(200 * 1024, 'L');
+  KvWriteBatch batch;
+  batch.put(Column::kLog, "seq", "first");
+  batch.put_owned(Column::kLog, "seq", std::string(large));  // later operations win
+  batch.put_owned(Column::kNodes, "small", std::string("s"));
+  batch.put(Column::kNodes, "big", "replaced");
+  batch.put_owned(Column::kNodes, "big", std::string(large) + "!");
+  EXPECT_EQ(batch.operation_count(), 5u);
+  EXPECT_EQ(batch.byte_size(), 3u + 5 + 3 + large.size() + 5 + 1 + 3 + 8 + 3 + large.size() + 1);
+  ASSERT_TRUE(store_->write(batch).ok());
+  EXPECT_EQ(get(*store_, Column::kLog, "seq"), large);
+  EXPECT_EQ(get(*store_, Column::kNodes, "small"), "s");
+  EXPECT_EQ(get(*store_, Column::kNodes, "big"), large + "!");
+  EXPECT_EQ(batch.operation_count(), 0u);
+  EXPECT_EQ(batch.byte_size(), 0u);
+}
+
 TEST_F(KvStoreTest, ScanStaysInsideThePrefixInKeyOrder) {
   using namespace std::string_literals;
   KvWriteBatch batch;
