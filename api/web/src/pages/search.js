@@ -20,6 +20,14 @@ async function nodeOptions(type) {
   return answer.nodes.map((node) => [node.key, node.properties.name || node.key]);
 }
 
+// The server leaves out hits below its relevance floor; say how close the closest one came.
+function nothingFound(answer, text) {
+  if (!answer.nothing_similar || typeof answer.closest_similarity !== 'number') {
+    return `Nothing found for “${text}”.`;
+  }
+  return `Nothing similar found for “${text}” (closest similarity ${answer.closest_similarity.toFixed(2)}).`;
+}
+
 function select(name, label, options, anyText) {
   const control = h(
     'select',
@@ -207,7 +215,7 @@ export async function searchPage(root, params) {
       const hits = groupHits(answer.hits).slice(0, resultCount);
       const empty = { learnings: new Map(), arms: new Map() };
       fill(results, hits.map((hit) => card(hit, text, empty)));
-      fill(status, hits.length ? `${hits.length} results for “${text}”` : `Nothing found for “${text}”.`);
+      fill(status, hits.length ? `${hits.length} results for “${text}”` : nothingFound(answer, text));
       performance.mark('search-rendered', { detail: { text, first: hits[0]?.context?.experiment?.key } });
       if (!hits.length) results.appendChild(notice('Try fewer words or remove a filter.'));
       // Learnings and arms follow in a second step, so the cards appear at once.
