@@ -48,6 +48,18 @@ std::string parameter_text(const std::string& name) {
 }
 
 void print(std::string& out, const Expr& expr);
+
+// "x IN list [WHERE predicate]", shared by list comprehensions and quantifiers.
+void print_in_where(std::string& out, const std::string& variable, const Expr& list,
+                    const Expr* where) {
+  out += variable_text(variable);
+  out += " IN ";
+  print(out, list);
+  if (where != nullptr) {
+    out += " WHERE ";
+    print(out, *where);
+  }
+}
 void print_pattern_part(std::string& out, const PatternPart& pattern);
 
 std::string_view quantifier_name(Quantifier quantifier) {
@@ -179,13 +191,7 @@ void print(std::string& out, const Expr& expr) {
                  },
                  [&](const ListComprehensionExpr& e) {
                    out += '[';
-                   out += variable_text(e.variable);
-                   out += " IN ";
-                   print(out, *e.list);
-                   if (e.where) {
-                     out += " WHERE ";
-                     print(out, *e.where);
-                   }
+                   print_in_where(out, e.variable, *e.list, e.where.get());
                    if (e.projection) {
                      out += " | ";
                      print(out, *e.projection);
@@ -195,13 +201,7 @@ void print(std::string& out, const Expr& expr) {
                  [&](const QuantifierExpr& e) {
                    out += quantifier_name(e.quantifier);
                    out += '(';
-                   out += variable_text(e.variable);
-                   out += " IN ";
-                   print(out, *e.list);
-                   if (e.where) {
-                     out += " WHERE ";
-                     print(out, *e.where);
-                   }
+                   print_in_where(out, e.variable, *e.list, e.where.get());
                    out += ')';
                  },
                  [&](const ReduceExpr& e) {

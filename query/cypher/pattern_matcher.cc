@@ -4,23 +4,12 @@
 #include <string>
 
 #include "query/cypher/binder.h"
+#include "query/cypher/plan.h"
 #include "query/cypher/value_ops.h"
 
 namespace expgraph::cypher {
 
 namespace {
-
-expgraph::Direction traversal_direction(cypher::Direction direction, bool forward) {
-  switch (direction) {
-    case cypher::Direction::kOutgoing:
-      return forward ? expgraph::Direction::kOut : expgraph::Direction::kIn;
-    case cypher::Direction::kIncoming:
-      return forward ? expgraph::Direction::kIn : expgraph::Direction::kOut;
-    case cypher::Direction::kBoth:
-      return expgraph::Direction::kBoth;
-  }
-  return expgraph::Direction::kBoth;
-}
 
 const Value* lookup(const Scope& scope, const std::string& name) {
   for (const Scope* s = &scope; s != nullptr; s = s->parent) {
@@ -280,7 +269,7 @@ Result<bool> PatternMatcher::relationship_fits(const RelationshipPattern& rel,
 std::vector<TopologyMirror::Neighbor> PatternMatcher::hops(NodeId from,
                                                            const RelationshipPattern& rel,
                                                            bool forward) const {
-  expgraph::Direction direction = traversal_direction(rel.direction, forward);
+  expgraph::Direction direction = graph_direction(rel.direction, forward);
   std::vector<SymbolId> types;
   for (const std::string& name : rel.types) {
     auto type = graph_.graph().symbols().find(SymbolKind::kEdgeType, name);

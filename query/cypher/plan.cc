@@ -2,6 +2,18 @@
 
 namespace expgraph::cypher {
 
+expgraph::Direction graph_direction(cypher::Direction direction, bool forward) {
+  switch (direction) {
+    case cypher::Direction::kOutgoing:
+      return forward ? expgraph::Direction::kOut : expgraph::Direction::kIn;
+    case cypher::Direction::kIncoming:
+      return forward ? expgraph::Direction::kIn : expgraph::Direction::kOut;
+    case cypher::Direction::kBoth:
+      return expgraph::Direction::kBoth;
+  }
+  return expgraph::Direction::kBoth;
+}
+
 namespace {
 
 std::string_view direction_name(expgraph::Direction direction) {

@@ -125,4 +125,8 @@ struct Plan {
 // {"plan": [...], "columns": [...]}: what EXPLAIN returns.
 nlohmann::json plan_to_json(const Plan& plan);
 
+// The graph direction in which a pattern relationship of `direction` is followed, walking the
+// pattern forward (left to right) or backward.
+expgraph::Direction graph_direction(cypher::Direction direction, bool forward);
+
 }  // namespace expgraph::cypher

@@ -71,18 +71,6 @@ bool index_usable(PropertyType type) {
          type != PropertyType::kDate && type != PropertyType::kDateTime;
 }
 
-expgraph::Direction graph_direction(cypher::Direction direction, bool forward) {
-  switch (direction) {
-    case cypher::Direction::kOutgoing:
-      return forward ? expgraph::Direction::kOut : expgraph::Direction::kIn;
-    case cypher::Direction::kIncoming:
-      return forward ? expgraph::Direction::kIn : expgraph::Direction::kOut;
-    case cypher::Direction::kBoth:
-      return expgraph::Direction::kBoth;
-  }
-  return expgraph::Direction::kBoth;
-}
-
 class Planner {
  public:
   explicit Planner(const GraphStore& graph) : graph_(graph) { plan_.schemas.emplace_back(); }
