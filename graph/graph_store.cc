@@ -233,6 +233,16 @@ Result<NodeRecord> GraphStore::get_node(const NodeRef& ref) const {
   return get_node(**id);
 }
 
+Result<std::optional<nlohmann::json>> GraphStore::edge_properties(NodeId from, SymbolId type,
+                                                                  NodeId to) const {
+  auto bytes = store_->get(Column::kOut, keys::adjacency_key(from, type, to));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::optional<nlohmann::json>();
+  auto decoded = decode_edge_properties(**bytes);
+  if (!decoded.ok()) return decoded.status();
+  return std::optional<nlohmann::json>(std::move(decoded).value());
+}
+
 Result<std::vector<EdgeRecord>> GraphStore::edges_of(const NodeRef& ref, Direction direction,
                                                      const std::optional<std::string>& edge_type,
                                                      size_t limit) const {

@@ -68,6 +68,10 @@ class GraphStore {
   Result<std::vector<EdgeRecord>> edges_of(const NodeRef& ref, Direction direction,
                                            const std::optional<std::string>& edge_type,
                                            size_t limit) const;
+  // The properties of the edge from -[type]-> to ({} when it has none), nullopt when there is
+  // no such edge. One storage read; the bytes are decoded by value_codec, their one home.
+  Result<std::optional<nlohmann::json>> edge_properties(NodeId from, SymbolId type,
+                                                        NodeId to) const;
   // Nodes of a type, in key order or (with an indexed filter) index order, one page at a time.
   Result<NodePage> list_nodes(std::string_view type, const std::vector<PropertyFilter>& filters,
                               size_t limit, std::string_view cursor) const;

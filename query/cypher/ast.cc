@@ -396,7 +396,7 @@ ExprPtr clone(const Expr& expr) {
                      },
                  },
                  expr.node);
-  return std::make_unique<Expr>(Expr{expr.position, std::move(node)});
+  return std::make_unique<Expr>(Expr{{expr.position, std::move(node)}});
 }
 
 namespace {

@@ -20,6 +20,30 @@
 namespace expgraph::cypher {
 
 struct Expr;
+
+// A syntax-tree node that is one of several alternatives, with where it began in the text.
+// `Kind` enumerates the alternatives in the same order, for switch statements.
+template <typename Kind, typename... Alternatives>
+struct TaggedNode {
+  using Node = std::variant<Alternatives...>;
+  SourcePosition position;
+  Node node;
+
+  Kind kind() const { return static_cast<Kind>(node.index()); }
+  template <typename T>
+  const T& as() const {
+    return std::get<T>(node);
+  }
+  template <typename T>
+  T& as() {
+    return std::get<T>(node);
+  }
+  template <typename T>
+  bool is() const {
+    return std::holds_alternative<T>(node);
+  }
+};
+
 using ExprPtr = std::unique_ptr<Expr>;
 
 // --- Patterns -------------------------------------------------------------------------------
@@ -226,34 +250,15 @@ enum class ExprKind {
   kPattern,
 };
 
-struct Expr {
-  using Node = std::variant<LiteralExpr, ParameterExpr, VariableExpr, PropertyExpr, LabelsExpr,
-                            ListExpr, MapExpr, IndexExpr, SliceExpr, UnaryExpr, BinaryExpr,
-                            FunctionCallExpr, CountStarExpr, CaseExpr, ListComprehensionExpr,
-                            QuantifierExpr, ReduceExpr, PatternExpr>;
-  SourcePosition position;
-  Node node;
-
-  // The variant alternative, as an enum for switch statements (same order as Node).
-  ExprKind kind() const { return static_cast<ExprKind>(node.index()); }
-  template <typename T>
-  const T& as() const {
-    return std::get<T>(node);
-  }
-  template <typename T>
-  T& as() {
-    return std::get<T>(node);
-  }
-  template <typename T>
-  bool is() const {
-    return std::holds_alternative<T>(node);
-  }
-};
+struct Expr : TaggedNode<ExprKind, LiteralExpr, ParameterExpr, VariableExpr, PropertyExpr,
+                         LabelsExpr, ListExpr, MapExpr, IndexExpr, SliceExpr, UnaryExpr, BinaryExpr,
+                         FunctionCallExpr, CountStarExpr, CaseExpr, ListComprehensionExpr,
+                         QuantifierExpr, ReduceExpr, PatternExpr> {};
 
 // Builds an expression node at `position`.
 template <typename T>
 ExprPtr make_expr(SourcePosition position, T node) {
-  return std::make_unique<Expr>(Expr{position, Expr::Node(std::move(node))});
+  return std::make_unique<Expr>(Expr{{position, Expr::Node(std::move(node))}});
 }
 
 // A deep copy (the planner may need the same expression in two operators).
@@ -319,25 +324,7 @@ struct ReturnClause {
 
 enum class ClauseKind { kMatch, kUnwind, kWith, kReturn };
 
-struct Clause {
-  using Node = std::variant<MatchClause, UnwindClause, WithClause, ReturnClause>;
-  SourcePosition position;
-  Node node;
-
-  ClauseKind kind() const { return static_cast<ClauseKind>(node.index()); }
-  template <typename T>
-  const T& as() const {
-    return std::get<T>(node);
-  }
-  template <typename T>
-  T& as() {
-    return std::get<T>(node);
-  }
-  template <typename T>
-  bool is() const {
-    return std::holds_alternative<T>(node);
-  }
-};
+struct Clause : TaggedNode<ClauseKind, MatchClause, UnwindClause, WithClause, ReturnClause> {};
 
 // A whole query. The parser guarantees at least one clause and that the last clause, and only
 // the last, is a RETURN.

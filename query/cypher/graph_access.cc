@@ -68,12 +68,10 @@ Result<const Value::Map*> GraphAccess::relationship_properties(const Relationshi
   auto type = graph_.symbols().find(SymbolKind::kEdgeType, rel.type);
   auto map = std::make_unique<Value::Map>();
   if (type) {
-    auto bytes = graph_.storage().get(Column::kOut, keys::adjacency_key(rel.src, *type, rel.dst));
-    if (!bytes.ok()) return bytes.status();
-    if (bytes->has_value() && !(*bytes)->empty()) {
-      nlohmann::json document = nlohmann::json::from_msgpack(**bytes, true, false);
-      if (document.is_discarded()) return Status::internal("corrupt edge properties");
-      auto properties = json_to_map(document);
+    auto document = graph_.edge_properties(rel.src, *type, rel.dst);
+    if (!document.ok()) return document.status();
+    if (document->has_value() && !(*document)->empty()) {
+      auto properties = json_to_map(**document);
       if (!properties.ok()) return properties.status();
       read_temporal_properties(graph_.ontology().edge_type(rel.type), *properties);
       *map = std::move(properties).value();

@@ -16,26 +16,26 @@ constexpr std::array<std::string_view, 5> kWriteClauses = {"CREATE", "MERGE", "S
 Clause Parser::parse_clause() {
   const Token& start = peek();
   SourcePosition position = start.position;
-  if (accept_keyword("MATCH")) return Clause{position, parse_match(false)};
+  if (accept_keyword("MATCH")) return Clause{{position, parse_match(false)}};
   if (check_keyword("OPTIONAL")) {
     advance();
     expect_keyword("MATCH");
-    return Clause{position, parse_match(true)};
+    return Clause{{position, parse_match(true)}};
   }
   if (accept_keyword("UNWIND")) {
     UnwindClause unwind;
     unwind.list = parse_expression();
     expect_keyword("AS");
     unwind.variable = expect_variable();
-    return Clause{position, std::move(unwind)};
+    return Clause{{position, std::move(unwind)}};
   }
   if (accept_keyword("WITH")) {
     WithClause with;
     with.projection = parse_projection(true);
     if (accept_keyword("WHERE")) with.where = parse_expression();
-    return Clause{position, std::move(with)};
+    return Clause{{position, std::move(with)}};
   }
-  if (accept_keyword("RETURN")) return Clause{position, ReturnClause{parse_projection(false)}};
+  if (accept_keyword("RETURN")) return Clause{{position, ReturnClause{parse_projection(false)}}};
   reject_other_clause();
   fail_expected("a clause (MATCH, OPTIONAL MATCH, UNWIND, WITH or RETURN)");
 }

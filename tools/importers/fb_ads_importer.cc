@@ -19,11 +19,11 @@
 #include "tools/importers/import_support.h"
 #include "tools/importers/importer.h"
 #include "tools/importers/item_emitter.h"
+#include "tools/importers/shared_metrics.h"
 
 namespace expgraph {
 namespace {
 
-using import_internal::ItemEmitter;
 using import_internal::ref;
 using json = nlohmann::json;
 namespace support = import_internal;
@@ -98,7 +98,7 @@ Result<Ad> parse_row(const CsvRow& row, const std::vector<size_t>& c) {
 }
 
 // Emits the audience segment of an ad and its parents; returns its key.
-Result<std::string> emit_audience(const Ad& ad, ItemEmitter& out) {
+Result<std::string> emit_audience(const Ad& ad, support::ItemEmitter& out) {
   const std::string all = "fbads-all";
   EXPGRAPH_RETURN_IF_ERROR(out.node("Segment", all,
                                     {{"name", "Facebook ad audiences (all)"},
@@ -141,7 +141,7 @@ Result<std::string> emit_audience(const Ad& ad, ItemEmitter& out) {
   return audience;
 }
 
-Status emit_shared_nodes(ItemEmitter& out) {
+Status emit_shared_nodes(support::ItemEmitter& out) {
   EXPGRAPH_RETURN_IF_ERROR(out.node(
       "DataSource", "kag-fb-ads",
       {{"name", "Facebook ad campaigns (sales conversion optimisation sample)"},
@@ -152,27 +152,16 @@ Status emit_shared_nodes(ItemEmitter& out) {
         "spend, total and approved conversions. Observational: no control arm."}}));
   EXPGRAPH_RETURN_IF_ERROR(
       out.node("Channel", "paid_social", {{"name", "Paid social"}, {"category", "paid"}}));
-  EXPGRAPH_RETURN_IF_ERROR(out.node("Metric", "ctr",
-                                    {{"name", "Click-through rate"},
-                                     {"direction", "increase"},
-                                     {"kind", "binary"},
-                                     {"definition", "Share of recipients or viewers who click"}}));
-  EXPGRAPH_RETURN_IF_ERROR(
-      out.node("Metric", "approved_conversion",
-               {{"name", "Approved conversions per impression"},
-                {"direction", "increase"},
-                {"kind", "binary"},
-                {"definition",
-                 "Approved_Conversion / Impressions: conversions the advertiser confirmed "
-                 "(e.g. a purchase) per impression. Per impression, not per click, because "
-                 "conversions after a view can outnumber clicks."}}));
-  return out.node("Metric", "total_conversion",
-                  {{"name", "Conversions per impression"},
-                   {"direction", "increase"},
-                   {"kind", "binary"},
-                   {"definition",
-                    "Total_Conversion / Impressions: every reported conversion (enquiries "
-                    "included, confirmed or not) per impression."}});
+  EXPGRAPH_RETURN_IF_ERROR(support::emit_click_through_metric(out));
+  EXPGRAPH_RETURN_IF_ERROR(support::emit_increasing_metric(
+      out, "approved_conversion", "Approved conversions per impression", "binary",
+      "Approved_Conversion / Impressions: conversions the advertiser confirmed "
+      "(e.g. a purchase) per impression. Per impression, not per click, because "
+      "conversions after a view can outnumber clicks."));
+  return support::emit_increasing_metric(
+      out, "total_conversion", "Conversions per impression", "binary",
+      "Total_Conversion / Impressions: every reported conversion (enquiries included, confirmed "
+      "or not) per impression.");
 }
 
 }  // namespace
@@ -214,7 +203,7 @@ Result<ImportStats> import_fb_ads(std::istream& csv, const ItemSink& sink) {
     campaigns[value.xyz_campaign_id][value.fb_campaign_id][value.ad_id] = value;
   }
 
-  ItemEmitter out(sink, &stats);
+  support::ItemEmitter out(sink, &stats);
   EXPGRAPH_RETURN_IF_ERROR(emit_shared_nodes(out));
   for (const auto& [campaign_id, ad_sets] : campaigns) {
     size_t ad_count = 0;

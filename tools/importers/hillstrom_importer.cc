@@ -19,17 +19,15 @@
 #include "tools/importers/import_support.h"
 #include "tools/importers/importer.h"
 #include "tools/importers/item_emitter.h"
+#include "tools/importers/shared_metrics.h"
 
 namespace expgraph {
 namespace {
 
-using import_internal::ItemEmitter;
 using import_internal::ref;
 using json = nlohmann::json;
 namespace support = import_internal;
 
-constexpr double kAlpha = 0.05;
-constexpr double kPower = 0.8;
 const std::string kExperimentKey = "hillstrom-2008";
 const std::string kExperimentRef = "Experiment/hillstrom-2008";
 const std::string kSourceRef = "DataSource/hillstrom-2008";
@@ -182,7 +180,7 @@ std::vector<std::string> segments_of(const Row& row, std::map<std::string, Segme
   return keys;
 }
 
-Status emit_shared_nodes(ItemEmitter& out, const std::array<ArmStats, 3>& overall) {
+Status emit_shared_nodes(support::ItemEmitter& out, const std::array<ArmStats, 3>& overall) {
   EXPGRAPH_RETURN_IF_ERROR(out.node(
       "DataSource", "hillstrom-2008",
       {{"name", "MineThatData E-Mail Analytics and Data Mining Challenge (Hillstrom, 2008)"},
@@ -196,20 +194,12 @@ Status emit_shared_nodes(ItemEmitter& out, const std::array<ArmStats, 3>& overal
         "how much they spent afterwards."}}));
   EXPGRAPH_RETURN_IF_ERROR(
       out.node("Channel", "email", {{"name", "Email"}, {"category", "owned"}}));
-  EXPGRAPH_RETURN_IF_ERROR(out.node("Metric", "visit",
-                                    {{"name", "Site visit"},
-                                     {"direction", "increase"},
-                                     {"kind", "binary"},
-                                     {"definition",
-                                      "Share of exposed users who visit the web site in the "
-                                      "experiment's measurement window"}}));
-  EXPGRAPH_RETURN_IF_ERROR(out.node("Metric", "conversion",
-                                    {{"name", "Conversion"},
-                                     {"direction", "increase"},
-                                     {"kind", "binary"},
-                                     {"definition",
-                                      "Share of exposed users who purchase in the experiment's "
-                                      "measurement window"}}));
+  EXPGRAPH_RETURN_IF_ERROR(support::emit_increasing_metric(
+      out, "visit", "Site visit", "binary",
+      "Share of exposed users who visit the web site in the experiment's measurement window"));
+  EXPGRAPH_RETURN_IF_ERROR(support::emit_increasing_metric(
+      out, "conversion", "Conversion", "binary",
+      "Share of exposed users who purchase in the experiment's measurement window"));
   EXPGRAPH_RETURN_IF_ERROR(
       out.node("Metric", "spend",
                {{"name", "Spend per user"},
@@ -234,8 +224,8 @@ Status emit_shared_nodes(ItemEmitter& out, const std::array<ArmStats, 3>& overal
        {"status", "concluded"},
        {"kind", "ab"},
        {"lift_baseline", "control"},
-       {"alpha", kAlpha},
-       {"power", kPower},
+       {"alpha", support::kAlpha},
+       {"power", support::kPower},
        {"tags", json::array({"email", "merchandise", "hillstrom"})}}));
   EXPGRAPH_RETURN_IF_ERROR(out.edge("RUNS_ON", kExperimentRef, "Channel/email"));
   EXPGRAPH_RETURN_IF_ERROR(
@@ -284,11 +274,11 @@ Result<analytics::Comparison> compare(const ArmStats& control, const ArmStats& t
                                       MetricKind kind) {
   if (kind == MetricKind::kSpend) {
     return analytics::compare_means({control.users, control.spend, control.spend_sq},
-                                    {treatment.users, treatment.spend, treatment.spend_sq}, kAlpha,
-                                    kPower);
+                                    {treatment.users, treatment.spend, treatment.spend_sq},
+                                    support::kAlpha, support::kPower);
   }
-  return analytics::compare_proportions(counts(control, kind), counts(treatment, kind), kAlpha,
-                                        kPower);
+  return analytics::compare_proportions(counts(control, kind), counts(treatment, kind),
+                                        support::kAlpha, support::kPower);
 }
 
 std::string arm_figures(const ArmStats& arm, MetricKind kind) {
@@ -311,8 +301,8 @@ std::string effect_figures(const analytics::Comparison& c) {
   return text + support::p_value_text(c.p_value);
 }
 
-Status emit_results(const std::string& segment_key, const SegmentInfo& segment, ItemEmitter& out,
-                    ImportStats* stats) {
+Status emit_results(const std::string& segment_key, const SegmentInfo& segment,
+                    support::ItemEmitter& out, ImportStats* stats) {
   const bool everyone = segment_key == kAllSegmentKey;
   const std::string suffix = segment_key.substr(std::string("hillstrom-").size());
   for (const MetricSpec& metric : kMetrics) {
@@ -338,7 +328,7 @@ Status emit_results(const std::string& segment_key, const SegmentInfo& segment, 
           i == kControl ? Result<analytics::Comparison>(Status::invalid_argument("control"))
                         : compare(control, arm, metric.kind);
       if (comparison.ok()) {
-        support::add_comparison(result, *comparison, kAlpha);
+        support::add_comparison(result, *comparison, support::kAlpha);
         result["method"] =
             metric.kind == MetricKind::kSpend
                 ? "Welch z-test on mean spend per customer (large sample), delta-method CI on the "
@@ -371,7 +361,7 @@ Status emit_results(const std::string& segment_key, const SegmentInfo& segment, 
 
 // One learning per binary metric: which e-mail, if any, moved it against no e-mail.
 Status emit_learning(const std::string& segment_key, const SegmentInfo& segment,
-                     const MetricSpec& metric, size_t segment_count, ItemEmitter& out) {
+                     const MetricSpec& metric, size_t segment_count, support::ItemEmitter& out) {
   const ArmStats& control = segment.arms[kControl];
   std::array<std::optional<analytics::Comparison>, 3> vs_control;
   for (size_t i = 1; i < kArms.size(); ++i) {
@@ -499,7 +489,7 @@ Result<ImportStats> import_hillstrom(std::istream& csv, const ItemSink& sink) {
   }
   if (segments.empty()) return Status::invalid_argument("hillstrom: no valid row");
 
-  ItemEmitter out(sink, &stats);
+  support::ItemEmitter out(sink, &stats);
   EXPGRAPH_RETURN_IF_ERROR(emit_shared_nodes(out, segments.at(kAllSegmentKey).arms));
   // Segments: "all" first, the others under it.
   std::vector<std::string> order = {kAllSegmentKey};

@@ -13,6 +13,10 @@
 
 namespace expgraph::import_internal {
 
+// The significance level and power every importer analyses its tests at (two-sided tests).
+constexpr double kAlpha = 0.05;
+constexpr double kPower = 0.8;
+
 // 64-bit FNV-1a of the bytes as 16 lower-case hex digits: stable across runs and platforms
 // (std::hash is not), so keys derived from text survive a re-import.
 std::string stable_hash_hex(std::string_view text);

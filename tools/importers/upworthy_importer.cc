@@ -26,17 +26,15 @@
 #include "tools/importers/import_support.h"
 #include "tools/importers/importer.h"
 #include "tools/importers/item_emitter.h"
+#include "tools/importers/shared_metrics.h"
 
 namespace expgraph {
 namespace {
 
-using import_internal::ItemEmitter;
 using import_internal::ref;
 using json = nlohmann::json;
 namespace support = import_internal;
 
-constexpr double kAlpha = 0.05;
-constexpr double kPower = 0.8;
 constexpr char kRandomisationFlag[] = "randomisation_issue";
 const char* const kMethod =
     "two-proportion z-test (unpooled), delta-method CI on the ratio; baseline: the test's other "
@@ -65,7 +63,7 @@ const std::string kSourceRef = "DataSource/upworthy-archive";
 const std::string kChannelRef = "Channel/upworthy_web";
 const std::string kMetricRef = "Metric/ctr";
 
-Status emit_shared_nodes(ItemEmitter& out) {
+Status emit_shared_nodes(support::ItemEmitter& out) {
   EXPGRAPH_RETURN_IF_ERROR(out.node(
       "DataSource", "upworthy-archive",
       {{"name", "Upworthy Research Archive (exploratory packages, 2013-2014)"},
@@ -85,11 +83,7 @@ Status emit_shared_nodes(ItemEmitter& out) {
                                     {{"name", "Upworthy web site"},
                                      {"category", "owned"},
                                      {"description", "Headline packages shown on upworthy.com"}}));
-  return out.node("Metric", "ctr",
-                  {{"name", "Click-through rate"},
-                   {"direction", "increase"},
-                   {"kind", "binary"},
-                   {"definition", "Share of recipients or viewers who click"}});
+  return support::emit_click_through_metric(out);
 }
 
 // The first day of a YYYYWW test_week, or nullopt.
@@ -162,7 +156,7 @@ std::string headline_key(const std::string& headline) {
   return "upworthy-headline-" + support::stable_hash_hex(headline);
 }
 
-Status emit_test(const std::string& test_id, std::vector<Package>& arms, ItemEmitter& out,
+Status emit_test(const std::string& test_id, std::vector<Package>& arms, support::ItemEmitter& out,
                  ImportStats* stats) {
   std::sort(arms.begin(), arms.end(),
             [](const Package& a, const Package& b) { return a.sort_key() < b.sort_key(); });
@@ -192,8 +186,8 @@ Status emit_test(const std::string& test_id, std::vector<Package>& arms, ItemEmi
       {"status", "concluded"},
       {"kind", k <= 2 ? "ab" : "multivariate"},
       {"lift_baseline", "mean_of_arms"},
-      {"alpha", kAlpha},
-      {"power", kPower},
+      {"alpha", support::kAlpha},
+      {"power", support::kPower},
       {"external_id", test_id},
       {"tags", json::array({"upworthy", "headline"})}};
   if (std::optional<std::string> start = week_start(first_week)) experiment["started_at"] = *start;
@@ -219,7 +213,7 @@ Status emit_test(const std::string& test_id, std::vector<Package>& arms, ItemEmi
     const analytics::ArmCounts others{total.users - arm.users, total.conversions - arm.conversions};
     if (others.users <= 0) continue;
     Result<analytics::Comparison> comparison =
-        analytics::compare_proportions(others, arm, kAlpha, kPower);
+        analytics::compare_proportions(others, arm, support::kAlpha, support::kPower);
     if (!comparison.ok()) return comparison.status();
     comparisons[i] = *comparison;
   }
@@ -271,7 +265,7 @@ Status emit_test(const std::string& test_id, std::vector<Package>& arms, ItemEmi
                    {"users", p.impressions},
                    {"conversions", p.clicks}};
     if (comparisons[i]) {
-      support::add_comparison(result, *comparisons[i], kAlpha);
+      support::add_comparison(result, *comparisons[i], support::kAlpha);
       result["method"] = kMethod;
     } else {
       support::set_finite(result, "rate", static_cast<double>(p.clicks) / p.impressions);
@@ -293,7 +287,7 @@ Status emit_test(const std::string& test_id, std::vector<Package>& arms, ItemEmi
   }
   const Package& b = arms[best];
   const analytics::Comparison& c = *comparisons[best];
-  const double threshold = kAlpha / static_cast<double>(k);
+  const double threshold = support::kAlpha / static_cast<double>(k);
   const bool won = c.p_value < threshold && c.difference > 0;
   size_t same_headline = 0;
   for (const Package& p : arms) same_headline += p.headline == b.headline ? 1 : 0;
@@ -379,7 +373,7 @@ Result<ImportStats> import_upworthy(std::istream& csv, const ItemSink& sink) {
     tests[test_id].push_back(std::move(*package));
   }
 
-  ItemEmitter out(sink, &stats);
+  support::ItemEmitter out(sink, &stats);
   EXPGRAPH_RETURN_IF_ERROR(emit_shared_nodes(out));
   for (auto& [test_id, arms] : tests) {
     EXPGRAPH_RETURN_IF_ERROR(emit_test(test_id, arms, out, &stats));
