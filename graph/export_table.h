@@ -4,12 +4,11 @@
 // export routes' table listing and by the CLI's GraphML keys. Pure functions; thread-safe.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ontology/ontology.h"
 

@@ -117,8 +117,8 @@ Status GraphExporter::append_edge_row(std::string& out, const std::string& to_re
     properties = std::move(decoded).value();
   }
   append_csv_row(out, *options_.csv_table,
-                 {from.substr(0, from_slash), from.substr(from_slash + 1),
-                  to.substr(0, to_slash), to.substr(to_slash + 1)},
+                 {from.substr(0, from_slash), from.substr(from_slash + 1), to.substr(0, to_slash),
+                  to.substr(to_slash + 1)},
                  properties);
   return Status();
 }

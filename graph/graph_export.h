@@ -60,7 +60,7 @@ class GraphExporter {
 
   const GraphStore& graph_;
   ExportOptions options_;
-  std::set<SymbolId> type_ids_;  // exported node type symbols; empty: all
+  std::set<SymbolId> type_ids_;            // exported node type symbols; empty: all
   std::optional<SymbolId> table_type_id_;  // csv_table's node or edge type symbol, once written
   bool header_written_ = false;
   bool finished_ = false;  // set when no scan is needed after the header

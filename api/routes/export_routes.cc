@@ -74,8 +74,8 @@ void add_export_routes(Router& router, GraphStore& graph) {
         const std::string type = request.matches[2].str();
         auto table = export_table(graph.ontology(), type, is_edge);
         if (!table) {
-          return Status::not_found(std::string("no ") + (is_edge ? "edge" : "node") +
-                                   " type \"" + type +
+          return Status::not_found(std::string("no ") + (is_edge ? "edge" : "node") + " type \"" +
+                                   type +
                                    "\" in the ontology; GET /v1/export/csv lists the tables");
         }
         auto since = datetime_parameter(request, "since");

@@ -82,8 +82,8 @@ std::string test_result_sentence(const std::string& name, const std::string& met
 }
 
 std::string candidate_sentence(const CandidateFacts& f) {
-  std::string out = f.name + " (rank " + std::to_string(f.rank) + " of " +
-                    std::to_string(f.candidates) + "): ";
+  std::string out =
+      f.name + " (rank " + std::to_string(f.rank) + " of " + std::to_string(f.candidates) + "): ";
   if (!f.has_evidence) {
     return out +
            "no evidence (no past test used similar text and the model knows none of its "
@@ -98,8 +98,8 @@ std::string candidate_sentence(const CandidateFacts& f) {
   if (f.expected_lift) {
     std::string expected = "expected " + percent(*f.expected_lift);
     if (f.expected_low && f.expected_high) {
-      expected += " (90% interval " + percent(*f.expected_low) + " to " +
-                  percent(*f.expected_high) + ")";
+      expected +=
+          " (90% interval " + percent(*f.expected_low) + " to " + percent(*f.expected_high) + ")";
     }
     if (!f.against.empty()) expected += " against " + f.against;
     parts.push_back(std::move(expected));

@@ -49,8 +49,11 @@ TEST(ExportTableTest, CellsAreQuotedOnlyWhenTheyMustBe) {
   ASSERT_TRUE(table);
   std::string row;
   append_csv_row(row, *table, {"k1"},
-                 {{"name", "say \"hi\", then\nleave"}, {"size", 3}, {"tags", {"a", "b"}},
-                  {"ok", false}, {"undeclared", 1}});
+                 {{"name", "say \"hi\", then\nleave"},
+                  {"size", 3},
+                  {"tags", {"a", "b"}},
+                  {"ok", false},
+                  {"undeclared", 1}});
   EXPECT_EQ(row, "k1,\"say \"\"hi\"\", then\nleave\",3,\"[\"\"a\"\",\"\"b\"\"]\",false\n");
   row.clear();
   append_csv_row(row, *table, {"k2"}, {{"name", " padded "}, {"size", nullptr}});

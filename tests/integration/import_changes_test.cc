@@ -30,14 +30,14 @@ class ImportChangesTest : public ApiTest {
 };
 
 TEST_F(ImportChangesTest, AnUpdateListsTheNodeAndItsChangedProperties) {
-  Reply first = import("", channel_line("chg-mail", {{"name", "Mail"}, {"description", "old"},
-                                                      {"category", "owned"}}));
+  Reply first = import(
+      "",
+      channel_line("chg-mail", {{"name", "Mail"}, {"description", "old"}, {"category", "owned"}}));
   ASSERT_EQ(first.status, 200) << first.text;
   EXPECT_TRUE(first.body["changes"].empty());  // a created node is not a change
 
-  Reply second =
-      import("", channel_line("chg-mail", {{"name", "Mail"}, {"description", "new"}}) +
-                     channel_line("chg-other", {{"name", "Other"}}));
+  Reply second = import("", channel_line("chg-mail", {{"name", "Mail"}, {"description", "new"}}) +
+                                channel_line("chg-other", {{"name", "Other"}}));
   ASSERT_EQ(second.status, 200) << second.text;
   EXPECT_EQ(second.body["nodes"]["updated"], 1);
   EXPECT_EQ(second.body["nodes"]["created"], 1);
@@ -65,12 +65,12 @@ TEST_F(ImportChangesTest, OverwriteFalseKeepsStoredNodes) {
   EXPECT_EQ(get("/v1/nodes/Channel/keep-new").body["properties"]["name"], "New");
 
   // Atomic imports keep them too; a bad value is 400 and writes nothing.
-  Reply atomic = import("?overwrite=false&atomic=true",
-                        channel_line("keep-mail", {{"name", "Again"}}));
+  Reply atomic =
+      import("?overwrite=false&atomic=true", channel_line("keep-mail", {{"name", "Again"}}));
   ASSERT_EQ(atomic.status, 200) << atomic.text;
   EXPECT_EQ(atomic.body["nodes"]["kept"], 1);
-  EXPECT_TRUE(is_error(import("?overwrite=maybe", channel_line("keep-mail", {{"name", "X"}})),
-                       400, "invalid_argument"));
+  EXPECT_TRUE(is_error(import("?overwrite=maybe", channel_line("keep-mail", {{"name", "X"}})), 400,
+                       "invalid_argument"));
   EXPECT_EQ(get("/v1/nodes/Channel/keep-mail").body["properties"]["name"], "Kept");
 }
 

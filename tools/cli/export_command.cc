@@ -86,12 +86,9 @@ int run_export(CliClient& client, const Arguments& args) {
   if (format == "graphml") return export_graphml(client, request, path);
 
   std::ofstream file;
-  if (!request.output.empty()) file.open(request.output, std::ios::binary);
-  std::ostream& out = request.output.empty() ? std::cout : file;
-  if (!out) {
-    std::fprintf(stderr, "expgraph export: cannot write %s\n", request.output.c_str());
-    return kExitUsage;
-  }
+  std::ostream* opened = open_output(request.output, file);
+  if (opened == nullptr) return kExitUsage;
+  std::ostream& out = *opened;
   return stream_export_lines(client, path, [&](const std::string& line) {
     out << line << '\n';
     return static_cast<bool>(out);

@@ -6,9 +6,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <unordered_set>
-
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 
 #include "tools/cli/commands.h"
 
@@ -83,10 +82,18 @@ std::string xml_escape(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
       default:
         if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
           out += c;
@@ -129,6 +136,16 @@ std::map<std::string, std::string> property_keys(const json& tables, const std::
 }
 
 }  // namespace
+
+std::ostream* open_output(const std::string& path, std::ofstream& file) {
+  if (path.empty()) return &std::cout;
+  file.open(path, std::ios::binary);
+  if (!file) {
+    std::fprintf(stderr, "expgraph export: cannot write %s\n", path.c_str());
+    return nullptr;
+  }
+  return &file;
+}
 
 int stream_export_lines(CliClient& client, const std::string& path,
                         const std::function<bool(const std::string&)>& line_handler) {
@@ -182,12 +199,12 @@ int export_csv_folder(CliClient& client, const ExportRequest& request) {
       return kExitUsage;
     }
     RecordCounter counter;
-    Reply reply = client.get_streamed(table.value("url", "") + since,
-                                      [&](const char* data, size_t size) {
-                                        counter.add(data, size);
-                                        out.write(data, static_cast<std::streamsize>(size));
-                                        return static_cast<bool>(out);
-                                      });
+    Reply reply =
+        client.get_streamed(table.value("url", "") + since, [&](const char* data, size_t size) {
+          counter.add(data, size);
+          out.write(data, static_cast<std::streamsize>(size));
+          return static_cast<bool>(out);
+        });
     if (!reply.ok()) return CliClient::report_failure(reply);
     if (!out) {
       std::fprintf(stderr, "expgraph export: cannot write %s\n", (folder / file).c_str());
@@ -202,9 +219,10 @@ int export_csv_folder(CliClient& client, const ExportRequest& request) {
   for (const auto& [file, rows] : written) {
     if (rows > 0) std::printf("  %-40s %zu %s\n", file.c_str(), rows, rows == 1 ? "row" : "rows");
   }
-  std::printf("each file has a header row; pandas.read_csv(\"%s/nodes/Experiment.csv\") or DuckDB "
-              "read_csv loads it\n",
-              folder.c_str());
+  std::printf(
+      "each file has a header row; pandas.read_csv(\"%s/nodes/Experiment.csv\") or DuckDB "
+      "read_csv loads it\n",
+      folder.c_str());
   return kExitOk;
 }
 
@@ -221,12 +239,9 @@ int export_graphml(CliClient& client, const ExportRequest& request, const std::s
   const std::map<std::string, std::string> edge_keys = property_keys(*tables, "edge");
 
   std::ofstream file;
-  if (!request.output.empty()) file.open(request.output, std::ios::binary);
-  std::ostream& out = request.output.empty() ? std::cout : file;
-  if (!out) {
-    std::fprintf(stderr, "expgraph export: cannot write %s\n", request.output.c_str());
-    return kExitUsage;
-  }
+  std::ostream* opened = open_output(request.output, file);
+  if (opened == nullptr) return kExitUsage;
+  std::ostream& out = *opened;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
          "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
@@ -280,8 +295,7 @@ int export_graphml(CliClient& client, const ExportRequest& request, const std::s
       }
       out << "    <edge source=\"" << xml_escape(from) << "\" target=\"" << xml_escape(to)
           << "\">\n"
-          << "      <data key=\"edge_type\">" << xml_escape(edge.value("type", ""))
-          << "</data>\n";
+          << "      <data key=\"edge_type\">" << xml_escape(edge.value("type", "")) << "</data>\n";
       write_data(edge["properties"], "e.", edge_keys);
       out << "    </edge>\n";
       return static_cast<bool>(out);
@@ -292,8 +306,7 @@ int export_graphml(CliClient& client, const ExportRequest& request, const std::s
   out << "  </graph>\n</graphml>\n";
   out.flush();
   if (edges_left_out > 0) {
-    std::fprintf(stderr,
-                 "expgraph export: %zu edges left out: an end of each was not exported\n",
+    std::fprintf(stderr, "expgraph export: %zu edges left out: an end of each was not exported\n",
                  edges_left_out);
   }
   return out ? kExitOk : kExitUsage;

@@ -3,6 +3,7 @@
 // properties. Used by run_export (export_command.cc). Not thread-safe.
 #pragma once
 
+#include <fstream>
 #include <functional>
 #include <set>
 #include <string>
@@ -16,6 +17,10 @@ struct ExportRequest {
   std::string since;            // date or datetime; empty: everything
   std::string output;           // a path; empty: the format's default
 };
+
+// `path` opened for writing into `file`, or stdout when `path` is empty; null (after printing
+// the error) when the file cannot be opened.
+std::ostream* open_output(const std::string& path, std::ofstream& file);
 
 // Calls `line_handler` for each line of GET `path` (JSON Lines) as it streams in; an exit code.
 int stream_export_lines(CliClient& client, const std::string& path,
