@@ -17,6 +17,12 @@ Result<std::unique_ptr<GraphExporter>> GraphExporter::create(const GraphStore& g
     }
     exporter->type_ids_.insert(*graph.symbols().find(SymbolKind::kNodeType, type));
   }
+  if (const auto& table = exporter->options_.csv_table) {
+    exporter->type_ids_.clear();
+    // A type no write has used has no symbol yet: its table is the header alone.
+    exporter->table_type_id_ = graph.symbols().find(
+        table->is_edge ? SymbolKind::kEdgeType : SymbolKind::kNodeType, table->type);
+  }
   return exporter;
 }
 
@@ -96,12 +102,58 @@ Result<const GraphExporter::Endpoint*> GraphExporter::endpoint(NodeId id) {
   return &slot;
 }
 
+void GraphExporter::append_node_row(std::string& out, const NodeRecord& node) const {
+  append_csv_row(out, *options_.csv_table, {node.key}, node.properties);
+}
+
+Status GraphExporter::append_edge_row(std::string& out, const std::string& to_ref) {
+  // References are "Type/key"; neither a type nor a key holds a '/'.
+  const std::string_view from(from_ref_), to(to_ref);
+  const size_t from_slash = from.find('/'), to_slash = to.find('/');
+  nlohmann::json properties = nlohmann::json::object();
+  if (!iterator_->value().empty()) {
+    auto decoded = decode_edge_properties(iterator_->value());
+    if (!decoded.ok()) return decoded.status();
+    properties = std::move(decoded).value();
+  }
+  append_csv_row(out, *options_.csv_table,
+                 {from.substr(0, from_slash), from.substr(from_slash + 1), to.substr(0, to_slash),
+                  to.substr(to_slash + 1)},
+                 properties);
+  return Status();
+}
+
 Result<bool> GraphExporter::next_line(std::string& out) {
   const KvStore& store = graph_.storage();
+  const bool csv = options_.csv_table.has_value();
+  if (finished_) return false;
+  if (csv && !header_written_) {
+    append_csv_header(out, *options_.csv_table);
+    header_written_ = true;
+    // A type never written has no rows; an edge table skips the node phase.
+    if (!table_type_id_) {
+      finished_ = true;
+    } else if (options_.csv_table->is_edge) {
+      in_edges_phase_ = true;
+      iterator_.emplace(store.scan(Column::kOut, ""));
+    }
+    return true;
+  }
   if (!in_edges_phase_) {
     if (!iterator_) iterator_.emplace(store.scan(Column::kNodes, ""));
     for (; iterator_->valid(); iterator_->next()) {
-      auto node = decode_node_record(keys::node_id_from_key(iterator_->key()), iterator_->value());
+      const NodeId id = keys::node_id_from_key(iterator_->key());
+      if (csv) {
+        // One type of many: the mirror's type spares decoding the other types' records.
+        if (graph_.topology().node_type(id) != table_type_id_) continue;
+        auto node = decode_node_record(id, iterator_->value());
+        if (!node.ok()) return node.status();
+        if (node->type != options_.csv_table->type || !node_selected(*node)) continue;
+        append_node_row(out, *node);
+        iterator_->next();
+        return true;
+      }
+      auto node = decode_node_record(id, iterator_->value());
       if (!node.ok()) return node.status();
       auto type = graph_.symbols().find(SymbolKind::kNodeType, node->type);
       if (!type_ids_.empty() && (!type || !type_ids_.contains(*type))) continue;
@@ -114,11 +166,13 @@ Result<bool> GraphExporter::next_line(std::string& out) {
       return true;
     }
     EXPGRAPH_RETURN_IF_ERROR(iterator_->status());
+    if (csv) return false;  // a node table has no edge phase
     in_edges_phase_ = true;
     iterator_.emplace(store.scan(Column::kOut, ""));
   }
   for (; iterator_->valid(); iterator_->next()) {
     keys::AdjacencyKey edge = keys::decode_adjacency_key(iterator_->key());
+    if (csv && edge.edge_type != *table_type_id_) continue;
     const TopologyMirror& mirror = graph_.topology();
     auto from_type = mirror.node_type(edge.first);
     auto to_type = mirror.node_type(edge.second);
@@ -135,6 +189,11 @@ Result<bool> GraphExporter::next_line(std::string& out) {
     auto to = endpoint(edge.second);
     if (!to.ok()) return to.status();
     if (!from_selected && !(*to)->selected) continue;
+    if (csv) {
+      EXPGRAPH_RETURN_IF_ERROR(append_edge_row(out, (*to)->ref));
+      iterator_->next();
+      return true;
+    }
     // The same bytes as dumping {"edge": {...}} (keys in nlohmann's sorted order), written
     // piece by piece: building the object cost more than the rest of the line.
     out += "{\"edge\":{\"from\":";

@@ -1,6 +1,7 @@
 // GraphExporter: the whole graph (or the nodes of some types, or those changed since a time) as
-// JSON Lines in the import format, produced one line at a time so that memory stays constant
-// however large the graph. Used by the export route. Reads a consistent RocksDB view per column
+// JSON Lines in the import format, or one node or edge type as a CSV table (export_table.h),
+// produced one line at a time so that memory stays constant however large the graph. Used by
+// the export routes. Reads a consistent RocksDB view per column
 // family scan; not thread-safe (one exporter per request).
 #pragma once
 
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/export_table.h"
 #include "graph/graph_store.h"
 
 namespace expgraph {
@@ -17,6 +19,9 @@ namespace expgraph {
 struct ExportOptions {
   std::set<std::string> types;  // node types to export; empty: all
   int64_t since_ms = 0;         // only nodes updated at or after this time (0: all)
+  // When set: this table as CSV, its header first, instead of import lines (`types` does not
+  // apply; `since` does, as for import lines).
+  std::optional<ExportTable> csv_table;
   // Slots of the endpoint cache (rounded up to a power of two); 0: one per node, up to 1M.
   // Tests set it small to make ids share slots.
   size_t endpoint_cache_slots = 0;
@@ -49,9 +54,16 @@ class GraphExporter {
   // of each target (they were most of an export's CPU) while keeping the memory bounded.
   Result<const Endpoint*> endpoint(NodeId id);
 
+  // The CSV rows of a node table (`node`) or of the current edge of an edge table.
+  void append_node_row(std::string& out, const NodeRecord& node) const;
+  Status append_edge_row(std::string& out, const std::string& to_ref);
+
   const GraphStore& graph_;
   ExportOptions options_;
-  std::set<SymbolId> type_ids_;  // exported node type symbols; empty: all
+  std::set<SymbolId> type_ids_;            // exported node type symbols; empty: all
+  std::optional<SymbolId> table_type_id_;  // csv_table's node or edge type symbol, once written
+  bool header_written_ = false;
+  bool finished_ = false;  // set when no scan is needed after the header
   std::optional<KvIterator> iterator_;
   bool in_edges_phase_ = false;
   std::string from_ref_;                  // the current edge's source reference (reused buffer)

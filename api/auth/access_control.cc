@@ -58,6 +58,8 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       {"GET /v1/nodes/{type}/{key}/history", Access::kReader},
       {"GET /v1/paths", Access::kReader},
       {"GET /v1/export", Access::kReader},
+      {"GET /v1/export/csv", Access::kReader},
+      {"GET /v1/export/csv/{kind}/{type}.csv", Access::kReader},
       {"GET /v1/audit", Access::kReader},
       {"GET /v1/changes", Access::kReader},
       {"POST /v1/query", Access::kReader},

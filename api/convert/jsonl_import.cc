@@ -6,11 +6,13 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <unordered_map>
 
 #include "api/convert/graph_json.h"
 #include "api/convert/jsonl_line.h"
+#include "api/convert/property_changes.h"
 
 namespace expgraph::api {
 
@@ -115,13 +117,66 @@ class Importer {
  public:
   Importer(GraphStore& graph, const ImportOptions& options) : graph_(graph), options_(options) {}
 
+  WriteRequest new_request() const {
+    WriteRequest request;
+    request.actor = options_.actor;
+    return request;
+  }
+
+  // The stored properties of the node of each node line of `batch`, in line order (nullopt:
+  // not stored), read before the batch is written so that the report can say what it changed.
+  // With keep_existing the lines of stored nodes are taken out of `batch` first and counted
+  // as kept. Run on the writing thread, after the earlier batches were written: "stored" means
+  // stored when the batch is written (a node created by an earlier batch counts).
+  Result<std::vector<std::optional<nlohmann::json>>> take_stored(std::vector<ImportLine>& batch) {
+    std::vector<std::optional<nlohmann::json>> stored;
+    size_t remaining = 0;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      ImportLine& line = batch[i];
+      std::optional<nlohmann::json> properties;
+      if (line.is_node) {
+        // An unknown type or bad key is rejected by the write, with its reason.
+        auto id = graph_.find_node_id(NodeRef{line.node.type, line.node.key});
+        if (id.ok() && id->has_value()) {
+          if (options_.keep_existing) {
+            ++report_.kept;
+            continue;
+          }
+          auto record = graph_.get_node(**id);
+          if (!record.ok() && record.status().code() == StatusCode::kInternal) {
+            return record.status();
+          }
+          if (record.ok()) properties = std::move(record->properties);
+        }
+        stored.push_back(std::move(properties));
+      }
+      if (remaining != i) batch[remaining] = std::move(line);
+      ++remaining;
+    }
+    batch.resize(remaining);
+    return stored;
+  }
+
   void reject(size_t line, const Status& status) {
     write_rejections_.add(line, status, options_.max_reported_rejections);
   }
 
-  void record(const WriteSummary& summary) {
+  // `stored`: the stored properties of the summary's nodes before the write (take_stored),
+  // from which each updated node's changes are listed.
+  void record(const WriteSummary& summary, std::span<const std::optional<nlohmann::json>> stored) {
     report_.node_outcomes.insert(report_.node_outcomes.end(), summary.nodes.begin(),
                                  summary.nodes.end());
+    for (size_t i = 0; i < summary.nodes.size() && i < stored.size(); ++i) {
+      if (summary.nodes[i] != WriteOutcome::kUpdated || !stored[i]) continue;
+      if (report_.changes.size() >= options_.max_reported_changes) {
+        ++report_.changes_omitted;
+        continue;
+      }
+      const NodeRecord& after = summary.node_records[i];
+      nlohmann::json change = property_changes(*stored[i], after.properties);
+      change["node"] = after.ref().to_string();
+      report_.changes.push_back(std::move(change));
+    }
     report_.edge_outcomes.insert(report_.edge_outcomes.end(), summary.edges.begin(),
                                  summary.edges.end());
   }
@@ -130,15 +185,16 @@ class Importer {
   // bad ones are rejected. Internal errors (I/O) stop the import.
   Status flush(std::vector<ImportLine>& batch) {
     for (const auto& [line, status] : take_forward_edges(batch, graph_)) reject(line, status);
+    auto stored = take_stored(batch);
+    if (!stored.ok()) return stored.status();
     if (batch.empty()) return Status();
     // The lines are moved into the request (copying each item's strings and properties showed
     // on the writing thread, the import's bottleneck) and moved back if it must be retried.
-    WriteRequest request;
-    request.actor = options_.actor;
+    WriteRequest request = new_request();
     for (ImportLine& line : batch) move_to_request(request, line);
     auto summary = graph_.write(request);
     if (summary.ok()) {
-      record(*summary);
+      record(*summary, *stored);
     } else if (summary.status().code() == StatusCode::kInternal) {
       return summary.status();
     } else {
@@ -150,13 +206,15 @@ class Importer {
           line.edge = std::move(request.edges[edge_index++]);
         }
       }
+      size_t node_line = 0;
       for (const ImportLine& line : batch) {
-        WriteRequest single;
-        single.actor = options_.actor;
+        WriteRequest single = new_request();
         add_to_request(single, line);
         auto one = graph_.write(single);
+        std::span<const std::optional<nlohmann::json>> line_stored;
+        if (line.is_node) line_stored = std::span(*stored).subspan(node_line++, 1);
         if (one.ok()) {
-          record(*one);
+          record(*one, line_stored);
         } else if (one.status().code() == StatusCode::kInternal) {
           return one.status();
         } else {
@@ -289,13 +347,14 @@ class Importer {
     if (!forward.empty()) {
       return forward[0].second.prepend("line " + std::to_string(forward[0].first));
     }
-    WriteRequest request;
-    request.actor = options_.actor;
+    auto stored = take_stored(lines);
+    if (!stored.ok()) return stored.status();
+    WriteRequest request = new_request();
     for (ImportLine& line : lines) move_to_request(request, line);
     // Nothing is retried: the write may move the property values out of the request.
     auto summary = graph_.write(std::move(request));
     if (!summary.ok()) return summary.status();
-    record(*summary);
+    record(*summary, *stored);
     return Status();
   }
 
@@ -320,9 +379,14 @@ class Importer {
 }  // namespace
 
 nlohmann::json ImportReport::to_json() const {
+  nlohmann::json nodes = outcome_counts(node_outcomes);
+  if (keep_existing) nodes["kept"] = kept;
   return {{"lines", lines},
-          {"nodes", outcome_counts(node_outcomes)},
+          {"nodes", std::move(nodes)},
           {"edges", outcome_counts(edge_outcomes)},
+          {"overwrite", !keep_existing},
+          {"changes", changes},
+          {"changes_omitted", changes_omitted},
           {"rejected", rejected},
           {"rejections", rejections}};
 }
@@ -330,7 +394,9 @@ nlohmann::json ImportReport::to_json() const {
 Result<ImportReport> import_jsonl(GraphStore& graph, std::string_view body,
                                   const ImportOptions& options) {
   Importer importer(graph, options);
-  return importer.run(body);
+  auto report = importer.run(body);
+  if (report.ok()) report->keep_existing = options.keep_existing;
+  return report;
 }
 
 }  // namespace expgraph::api

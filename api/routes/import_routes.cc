@@ -1,6 +1,7 @@
 // POST /v1/import: JSON Lines of nodes and edges. Large files are sent in several bodies
 // (the CLI splits them on line boundaries under the body limit); `first_line` keeps the
-// reported line numbers those of the whole file.
+// reported line numbers those of the whole file. `overwrite=false` keeps the nodes already
+// stored; the report lists what the import changed in the others.
 #include "api/auth/access_control.h"
 #include "api/http/http_json.h"
 #include "api/convert/jsonl_import.h"
@@ -8,18 +9,32 @@
 
 namespace expgraph::api {
 
+namespace {
+
+// A "true" or "false" query parameter; `fallback` when absent.
+Result<bool> true_or_false(const httplib::Request& request, const std::string& name,
+                           bool fallback) {
+  if (!request.has_param(name)) return fallback;
+  const std::string value = request.get_param_value(name);
+  if (value != "true" && value != "false") {
+    return Status::invalid_argument(name + " must be true or false");
+  }
+  return value == "true";
+}
+
+}  // namespace
+
 void add_import_routes(Router& router, GraphStore& graph) {
   router.post("/v1/import", "/v1/import",
               [&graph](const httplib::Request& request, httplib::Response& response) -> Status {
                 ImportOptions options;
                 options.actor = current_actor();
-                if (request.has_param("atomic")) {
-                  std::string atomic = request.get_param_value("atomic");
-                  if (atomic != "true" && atomic != "false") {
-                    return Status::invalid_argument("atomic must be true or false");
-                  }
-                  options.atomic = atomic == "true";
-                }
+                auto atomic = true_or_false(request, "atomic", false);
+                if (!atomic.ok()) return atomic.status();
+                options.atomic = *atomic;
+                auto overwrite = true_or_false(request, "overwrite", true);
+                if (!overwrite.ok()) return overwrite.status();
+                options.keep_existing = !*overwrite;
                 auto batch_size = integer_parameter(
                     request, "batch_size", static_cast<int64_t>(options.batch_size), 1, 100000);
                 if (!batch_size.ok()) return batch_size.status();

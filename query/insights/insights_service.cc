@@ -116,6 +116,36 @@ json learned_candidate(const CandidatePrediction& p, const std::vector<std::stri
           {"contributions", {{"up", std::move(up)}, {"down", std::move(down)}}}};
 }
 
+// What candidate_sentence says of one forecast candidate: the meta-analytic estimate and,
+// when a model answered (`learned`), its prediction with the 90% interval.
+CandidateFacts candidate_facts(const CandidateForecast& candidate,
+                               const CandidatePrediction* learned, size_t rank, size_t count,
+                               bool has_evidence, const std::string& control) {
+  CandidateFacts facts;
+  facts.name = candidate.name;
+  facts.rank = rank;
+  facts.candidates = count;
+  facts.has_evidence = has_evidence;
+  const Estimate& e = candidate.estimate;
+  facts.past_tests = e.tests;
+  if (e.sufficient) {
+    facts.lift = e.lift;
+    facts.ci_low = e.ci_low;
+    facts.ci_high = e.ci_high;
+  }
+  if (learned != nullptr) {
+    facts.p_best = learned->p_best;
+    facts.expected_lift = learned->lift;
+    for (const auto& [level, range] : learned->intervals) {
+      if (std::lround(level * 100) != 90) continue;
+      facts.expected_low = range.first;
+      facts.expected_high = range.second;
+    }
+    facts.against = control.empty() ? "the set mean" : "control " + control;
+  }
+  return facts;
+}
+
 // The past tests whose assets most resemble the candidate's text: the evidence nearest to it.
 json closest_tests(const ExperimentCatalog& c, const std::vector<AssetMatch>& matches,
                    const std::string& as_of) {
@@ -458,6 +488,9 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
         {"forecast", std::move(estimate)},
         {"closest_tests", closest_tests(c, matches[i], draft.as_of)}};
     if (!learned.empty()) entry.update(learned_candidate(learned[i], names, i, options.control));
+    entry["summary"] = candidate_sentence(
+        candidate_facts(candidate, learned.empty() ? nullptr : &learned[i], rank[i],
+                        candidates.size(), evidenced[i], options.control));
     rendered.push_back(std::move(entry));
   }
   // The top candidate(s) among those with evidence (ties all named); none without evidence.

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <vector>
 
 namespace expgraph::insights {
 
@@ -77,6 +78,41 @@ std::string test_result_sentence(const std::string& name, const std::string& met
   if (derived_from)
     out += ", effect derived from the reported " +
            std::string(*derived_from == "p_value" ? "p-value" : "interval");
+  return out;
+}
+
+std::string candidate_sentence(const CandidateFacts& f) {
+  std::string out =
+      f.name + " (rank " + std::to_string(f.rank) + " of " + std::to_string(f.candidates) + "): ";
+  if (!f.has_evidence) {
+    return out +
+           "no evidence (no past test used similar text and the model knows none of its "
+           "words), ranked after every candidate with evidence";
+  }
+  std::vector<std::string> parts;
+  if (f.p_best) {
+    char chance[48];
+    std::snprintf(chance, sizeof chance, "%.0f%% chance to be best", *f.p_best * 100);
+    parts.push_back(chance);
+  }
+  if (f.expected_lift) {
+    std::string expected = "expected " + percent(*f.expected_lift);
+    if (f.expected_low && f.expected_high) {
+      expected +=
+          " (90% interval " + percent(*f.expected_low) + " to " + percent(*f.expected_high) + ")";
+    }
+    if (!f.against.empty()) expected += " against " + f.against;
+    parts.push_back(std::move(expected));
+  }
+  if (f.lift && f.ci_low && f.ci_high) {
+    parts.push_back("past arms with similar text: " + percent(*f.lift) + " (95% CI " +
+                    percent(*f.ci_low) + " to " + percent(*f.ci_high) + ") in " +
+                    std::to_string(f.past_tests) + (f.past_tests == 1 ? " test" : " tests"));
+  } else {
+    parts.push_back("too few past arms with similar text for an estimate of its own (" +
+                    std::to_string(f.past_tests) + (f.past_tests == 1 ? " test)" : " tests)"));
+  }
+  for (size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : "; ") + parts[i];
   return out;
 }
 

@@ -28,4 +28,25 @@ std::string test_result_sentence(const std::string& name, const std::string& met
                                  double ci_low, double ci_high, double p_value,
                                  const std::optional<std::string>& derived_from);
 
+// What a forecast knows of one candidate variant, for its sentence.
+struct CandidateFacts {
+  std::string name;
+  size_t rank = 0;        // 1 = first
+  size_t candidates = 0;  // how many were ranked
+  bool has_evidence = false;
+  // The meta-analytic estimate from past arms with similar text, when there is one.
+  std::optional<double> lift, ci_low, ci_high;
+  size_t past_tests = 0;
+  // The learned model's prediction, when a model answered.
+  std::optional<double> p_best;
+  std::optional<double> expected_lift, expected_low, expected_high;  // 90% interval
+  std::string against;  // "the set mean" or "control <name>"
+};
+
+// "Countdown timer (rank 1 of 3): 62% chance to be best; expected +3.1% (90% interval -1.0% to
+// +7.2%) against the set mean; past arms with similar text: +4.0% (95% CI +1.0% to +7.0%) in 5
+// tests", or "... : no evidence (no past test used similar text and the model knows none of its
+// words), ranked after every candidate with evidence".
+std::string candidate_sentence(const CandidateFacts& facts);
+
 }  // namespace expgraph::insights

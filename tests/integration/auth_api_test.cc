@@ -108,6 +108,8 @@ TEST_F(AuthApiTest, EveryRouteNeedsItsRole) {
       {"GET /v1/nodes/{type}/{key}/history", "GET", "/v1/nodes/Team/T/history", nullptr},
       {"GET /v1/paths", "GET", "/v1/paths?from=Team/T&to=Team/T", nullptr},
       {"GET /v1/export", "GET", "/v1/export", nullptr},
+      {"GET /v1/export/csv", "GET", "/v1/export/csv", nullptr},
+      {"GET /v1/export/csv/{kind}/{type}.csv", "GET", "/v1/export/csv/nodes/Team.csv", nullptr},
       {"GET /v1/audit", "GET", "/v1/audit", nullptr},
       {"GET /v1/changes", "GET", "/v1/changes", nullptr},
       {"POST /v1/query", "POST", "/v1/query", {{"query", "MATCH (t:Team) RETURN t.name"}}},

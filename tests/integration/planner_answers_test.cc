@@ -328,7 +328,32 @@ TEST_F(PlannerAnswersTest, FivePlannerDraftsGetOnContextOrExplicitAnswers) {
     Reply search = post("/v1/search", {{"text", draft["hypothesis"]}});
     ASSERT_EQ(search.status, 200) << name;
     EXPECT_TRUE(!search.body["hits"].empty() || search.body["nothing_similar"] == true) << name;
+
+    // Every forecast candidate speaks plainly too: its rank and what its number rests on, or
+    // that it has no evidence.
+    json forecast_body = body;
+    forecast_body["candidates"] = {{{"name", "urgent"}, {"text", "Last chance: ends tonight"}},
+                                   {{"name", "unknown"}, {"text", "Zyxwv qwertz plonk"}}};
+    Reply forecast = post("/v1/forecast", forecast_body);
+    ASSERT_EQ(forecast.status, 200) << name << forecast.text;
+    for (const json& c : forecast.body["candidates"]) {
+      ASSERT_TRUE(c["summary"].is_string()) << name << forecast.text;
+      const std::string summary = c["summary"];
+      EXPECT_EQ(summary.rfind(c["name"].get<std::string>() + " (rank " +
+                                  std::to_string(c["rank"].get<size_t>()) + " of 2)",
+                              0),
+                0u)
+          << summary;
+      EXPECT_EQ(summary.find("no evidence") != std::string::npos,
+                !c["evidence"]["has_evidence"].get<bool>())
+          << summary;
+    }
   }
+  // The patterns answer stays small however many tests are behind it (it was 311 KB for five
+  // patterns when every test was listed inline).
+  Reply five = get("/v1/patterns?limit=5&min_tests=2");
+  ASSERT_EQ(five.status, 200) << five.text;
+  EXPECT_LT(five.text.size(), 20000u) << five.text.size();
 }
 
 TEST_F(PlannerAnswersTest, ProgramStatsAgreeWithCypherAndSayWhatTheyCannotPlace) {

@@ -15,7 +15,10 @@
 //   the second half, for every mode, the recall@10 without and with that floor (the search run
 //   with min_similarity, as the route does) and the share of random queries that find nothing.
 //   --floor F skips the choice and reports F; --floor-only 1 runs the floor study alone (no
-//   same-story and same-test tables), which takes a third of the time.
+//   same-story and same-test tables), which takes a third of the time. Candidate scales
+//   (other combinations of the components, and a discount for hits sharing one word with the
+//   query) are compared on the choosing half the same way, each at its own floor, and the best
+//   one is replayed on the reporting half.
 // Usage, from the repository root (the defaults are relative to it):
 //   bench_upworthy_retrieval [--csv ../shared/data/upworthy/upworthy-packages-2013-2014.csv]
 //       [--word-vectors data/word-vectors/glove-100d.bin] [--ontology ontology/marketing.json]
@@ -26,10 +29,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -129,11 +134,72 @@ struct Config {
   SearchMode mode;
 };
 
+// What a candidate scale sees of a hit: its components and how many distinct words (stopwords
+// left out) the query and the hit's text share.
+struct HitFeatures {
+  SimilarityComponents components;
+  size_t shared_words = 0;
+};
+
 // One ranked hit of a same-story query, as the floor study replays it.
 struct StoryHit {
   std::string test;
   double similarity = 0;
+  HitFeatures features;
 };
+
+size_t shared_words(const std::string& query, const std::string& text) {
+  std::set<std::string> words;
+  for (std::string& token : tokenize(query, {.remove_stopwords = true})) words.insert(token);
+  std::set<std::string> shared;
+  for (std::string& token : tokenize(text, {.remove_stopwords = true})) {
+    if (words.contains(token)) shared.insert(token);
+  }
+  return shared.size();
+}
+
+// A candidate similarity scale for the floor study: a function of a hit's components.
+struct CandidateScale {
+  std::string name;
+  std::function<double(const HitFeatures&)> similarity;
+};
+
+// The scales compared on the choosing half: the weighted means of cosine and lexical
+// coverage (0.50 is combined_similarity), their geometric mean, minimum and maximum, and the
+// mean discounted when the hit shares a single word with the query (one shared word is what a
+// query of random words finds most often).
+std::vector<CandidateScale> candidate_scales() {
+  std::vector<CandidateScale> scales;
+  const auto part = [](const std::optional<double>& v) {
+    return std::clamp(v.value_or(0.0), 0.0, 1.0);
+  };
+  for (double w : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+    char name[48];
+    std::snprintf(name, sizeof name, "%.2f cos + %.2f lex", w, 1 - w);
+    scales.push_back({name, [w, part](const HitFeatures& f) {
+                        return w * part(f.components.cosine) + (1 - w) * part(f.components.lexical);
+                      }});
+  }
+  scales.push_back({"sqrt(cos * lex)", [part](const HitFeatures& f) {
+                      return std::sqrt(part(f.components.cosine) * part(f.components.lexical));
+                    }});
+  scales.push_back({"min(cos, lex)", [part](const HitFeatures& f) {
+                      return std::min(part(f.components.cosine), part(f.components.lexical));
+                    }});
+  scales.push_back({"max(cos, lex)", [part](const HitFeatures& f) {
+                      return std::max(part(f.components.cosine), part(f.components.lexical));
+                    }});
+  for (double discount : {0.9, 0.8, 0.7}) {
+    char name[48];
+    std::snprintf(name, sizeof name, "mean, 1 word x%.1f", discount);
+    scales.push_back({name, [discount, part](const HitFeatures& f) {
+                        const double mean =
+                            (part(f.components.cosine) + part(f.components.lexical)) / 2;
+                        return f.shared_words >= 2 ? mean : mean * discount;
+                      }});
+  }
+  return scales;
+}
 
 // recall@10 of one same-story query from its ranked hits, keeping those at or above `floor`.
 double story_recall(const std::vector<StoryHit>& hits, const std::string& test,
@@ -333,6 +399,8 @@ int main(int argc, char** argv) {
   // order), the closest similarity of each random query, and the reporting half run floored.
   std::vector<std::vector<std::vector<StoryHit>>> story_hits(configs.size());
   std::vector<std::vector<double>> random_closest(configs.size());
+  // The components of each random query's hits, for the candidate scales.
+  std::vector<std::vector<std::vector<HitFeatures>>> random_hits(configs.size());
   const auto study = [&](SimilarityIndex& index, SearchMode mode, const std::string& text, size_t k,
                          std::optional<double> floor) -> std::optional<SearchOutcome> {
     SearchRequest request;
@@ -393,13 +461,24 @@ int main(int argc, char** argv) {
       if (!outcome) return 1;
       std::vector<StoryHit>& replay = story_hits[c].emplace_back();
       for (const SearchHit& hit : outcome->hits) {
-        replay.push_back({documents[index_of.at(hit.node.key)].test, hit.similarity});
+        replay.push_back(
+            {documents[index_of.at(hit.node.key)].test,
+             hit.similarity,
+             {hit.components,
+              shared_words(tests[test].winner, documents[index_of.at(hit.node.key)].headline)}});
       }
     }
     for (const std::string& text : random_queries) {
-      auto outcome = study(*index, config.mode, text, 10, 0.0);
+      // As deep as the floored search looks for ten hits (twice k), so that the closest
+      // similarity seen is the one the floor decides on.
+      auto outcome = study(*index, config.mode, text, 20, 0.0);
       if (!outcome) return 1;
       random_closest[c].push_back(outcome->closest_similarity.value_or(0.0));
+      std::vector<HitFeatures>& seen = random_hits[c].emplace_back();
+      for (const SearchHit& hit : outcome->hits) {
+        seen.push_back(
+            {hit.components, shared_words(text, documents[index_of.at(hit.node.key)].headline)});
+      }
     }
     for (size_t query : candidates) {
       if (flags.floor_only) break;
@@ -471,6 +550,64 @@ int main(int argc, char** argv) {
   }
   if (flags.floor) chosen = *flags.floor;
   std::printf("floor %s: %.2f\n", flags.floor ? "given" : "chosen", chosen);
+
+  // The candidate scales, each with the highest floor that keeps the choosing half's recall
+  // loss within --max-recall-loss, ranked by the share of random queries left with nothing
+  // (choosing halves only; the best one is then replayed on the reporting halves).
+  std::printf("\ncandidate scales (%s, choosing half; floor within %.3f recall loss)\n",
+              configs[chooser].name.c_str(), flags.max_recall_loss);
+  std::printf("%-20s %6s %14s %22s\n", "scale", "floor", "story recall", "random: nothing");
+  const auto rescored = [&](const CandidateScale& scale, size_t q) {
+    std::vector<StoryHit> hits = story_hits[chooser][q];
+    for (StoryHit& hit : hits) hit.similarity = scale.similarity(hit.features);
+    return hits;
+  };
+  const auto scale_recall = [&](const CandidateScale& scale, size_t from, size_t to, double floor) {
+    double sum = 0;
+    for (size_t q = from; q < to; ++q) {
+      sum += story_recall(rescored(scale, q), story_tests[q], same_story.at(story_tests[q]), floor);
+    }
+    return to > from ? sum / static_cast<double>(to - from) : 0.0;
+  };
+  const auto scale_nothing = [&](const CandidateScale& scale, size_t from, size_t to,
+                                 double floor) {
+    size_t nothing = 0;
+    for (size_t q = from; q < to; ++q) {
+      double closest = 0;
+      for (const HitFeatures& hit : random_hits[chooser][q]) {
+        closest = std::max(closest, scale.similarity(hit));
+      }
+      nothing += closest < floor ? 1 : 0;
+    }
+    return to > from ? static_cast<double>(nothing) / static_cast<double>(to - from) : 0.0;
+  };
+  const std::vector<CandidateScale> scales = candidate_scales();
+  size_t best_scale = 0;
+  double best_floor = 0, best_nothing = -1;
+  for (size_t i = 0; i < scales.size(); ++i) {
+    double floor = 0;
+    for (int step = 0; step <= 100; ++step) {
+      if (unfloored - scale_recall(scales[i], 0, story_half, step / 100.0) <=
+          flags.max_recall_loss) {
+        floor = step / 100.0;
+      }
+    }
+    const double nothing = scale_nothing(scales[i], 0, random_half, floor);
+    std::printf("%-20s %6.2f %14.3f %22.3f\n", scales[i].name.c_str(), floor,
+                scale_recall(scales[i], 0, story_half, floor), nothing);
+    if (nothing > best_nothing) {
+      best_nothing = nothing;
+      best_scale = i;
+      best_floor = floor;
+    }
+  }
+  std::printf(
+      "best on the choosing half: %s, floor %.2f; replayed on the reporting half: "
+      "recall %.3f (no floor %.3f), random nothing %.3f\n",
+      scales[best_scale].name.c_str(), best_floor,
+      scale_recall(scales[best_scale], story_half, story_tests.size(), best_floor),
+      half_recall(chooser, story_half, story_tests.size(), 0.0),
+      scale_nothing(scales[best_scale], random_half, random_queries.size(), best_floor));
 
   // Report on the second halves: the floored search run for real (min_similarity = floor).
   std::printf("\nreporting half (%zu same-story, %zu random queries), floor %.2f\n",

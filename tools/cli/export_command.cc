@@ -1,78 +1,46 @@
-// expgraph export: pulls GET /v1/export (JSON Lines) and writes it as JSON Lines, GraphML
-// (Boost.Graph's writer) or CSV (nodes.csv and edges.csv in a directory).
-// GCC 12 reports a false -Wmaybe-uninitialized inside Boost's edge iterator (an optional it
-// never reads unset) when write_graphml is instantiated here.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/graphml.hpp>
-
+// expgraph export: pulls the graph from the server and writes it as JSON Lines (the import
+// format, GET /v1/export), a folder of CSV tables (GET /v1/export/csv) or GraphML
+// (export_formats.h).
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
+#include <sstream>
 
 #include "tools/cli/commands.h"
+#include "tools/cli/export_formats.h"
 
 namespace expgraph::cli {
 
 namespace {
 
 constexpr const char* kExportUsage =
-    "usage: expgraph export [--format jsonl|graphml|csv] [--types A,B] [--since DATE]\n"
+    "usage: expgraph export [--format jsonl|csv|graphml] [--types A,B] [--since DATE]\n"
     "                       [--output PATH]\n"
     "  jsonl    (default) the import format, to PATH or stdout: export then import reproduces\n"
     "           the graph\n"
-    "  graphml  one GraphML document (node attributes type, key, properties as JSON)\n"
-    "  csv      PATH is a directory that gets nodes.csv and edges.csv\n";
+    "  csv      a folder with one CSV file per node type (nodes/Experiment.csv: key and one\n"
+    "           column per property) and per edge type (edges/TESTS.csv: from_type, from_key,\n"
+    "           to_type, to_key and the edge's properties), each with a header row, for\n"
+    "           pandas.read_csv or DuckDB; PATH is the folder (default: a new folder\n"
+    "           expgraph-export-YYYYMMDD-HHMMSS in the current directory)\n"
+    "  graphml  one GraphML document to PATH or stdout, a <key> per property with its type\n"
+    "  --types  node types to export (csv: node or edge types, one file each)\n"
+    "  --since  only what changed at or after this date or RFC 3339 datetime\n";
 
-struct GraphmlVertex {
-  std::string id, type, key, properties;
-};
-struct GraphmlEdge {
-  std::string type, properties;
-};
-using GraphmlGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS,
-                                           GraphmlVertex, GraphmlEdge>;
-
-std::string csv_field(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
+std::set<std::string> split_types(const std::string& list) {
+  std::set<std::string> types;
+  std::stringstream stream(list);
+  for (std::string type; std::getline(stream, type, ',');) {
+    if (!type.empty()) types.insert(type);
   }
-  return out + "\"";
-}
-
-// Calls `line_handler` for each line of the export as it streams in.
-int stream_export(CliClient& client, const std::string& path,
-                  const std::function<bool(const std::string&)>& line_handler) {
-  std::string pending;
-  bool ok = true;
-  Reply reply = client.get_streamed(path, [&](const char* data, size_t size) {
-    pending.append(data, size);
-    size_t begin = 0;
-    for (size_t end; (end = pending.find('\n', begin)) != std::string::npos; begin = end + 1) {
-      if (!line_handler(pending.substr(begin, end - begin))) {
-        ok = false;
-        return false;
-      }
-    }
-    pending.erase(0, begin);
-    return true;
-  });
-  if (!reply.ok()) return CliClient::report_failure(reply);
-  if (!ok || !pending.empty()) {
-    std::fprintf(stderr, "expgraph export: the export ended early or was malformed\n");
-    return kExitServerError;
-  }
-  return kExitOk;
+  return types;
 }
 
 }  // namespace
 
 int run_export(CliClient& client, const Arguments& args) {
-  std::string format = "jsonl", output, query;
+  std::string format = "jsonl", types;
+  ExportRequest request;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {
@@ -88,96 +56,43 @@ int run_export(CliClient& client, const Arguments& args) {
     if (arg == "--format") {
       format = value;
     } else if (arg == "--output") {
-      output = value;
-    } else if (arg == "--types" || arg == "--since") {
-      query += (query.empty() ? "?" : "&") + arg.substr(2) + "=" + url_encode(value);
+      request.output = value;
+    } else if (arg == "--types") {
+      types = value;
+      request.types = split_types(value);
+    } else if (arg == "--since") {
+      request.since = value;
     } else {
       std::fprintf(stderr, "expgraph export: unknown option \"%s\"\n%s", arg.c_str(), kExportUsage);
       return kExitUsage;
     }
   }
-  if (format != "jsonl" && format != "graphml" && format != "csv") {
+  if (format == "csv") return export_csv_folder(client, request);
+  if (format != "jsonl" && format != "graphml") {
     std::fprintf(stderr, "expgraph export: unknown format \"%s\"\n%s", format.c_str(),
                  kExportUsage);
     return kExitUsage;
   }
-  if (format == "csv" && output.empty()) {
-    std::fprintf(stderr, "expgraph export: --format csv needs --output DIR\n");
-    return kExitUsage;
+  std::string query;
+  if (!types.empty()) {
+    query += "?types=";
+    query += url_encode(types);
   }
-  std::string path = "/v1/export" + query;
-
-  if (format == "jsonl") {
-    std::ofstream file;
-    if (!output.empty()) file.open(output, std::ios::binary);
-    std::ostream& out = output.empty() ? std::cout : file;
-    if (!out) {
-      std::fprintf(stderr, "expgraph export: cannot write %s\n", output.c_str());
-      return kExitUsage;
-    }
-    return stream_export(client, path, [&](const std::string& line) {
-      out << line << '\n';
-      return static_cast<bool>(out);
-    });
+  if (!request.since.empty()) {
+    query += query.empty() ? "?since=" : "&since=";
+    query += url_encode(request.since);
   }
+  const std::string path = "/v1/export" + query;
+  if (format == "graphml") return export_graphml(client, request, path);
 
-  if (format == "csv") {
-    std::filesystem::create_directories(output);
-    std::ofstream nodes(output + "/nodes.csv"), edges(output + "/edges.csv");
-    nodes << "type,key,properties\n";
-    edges << "type,from,to,properties\n";
-    return stream_export(client, path, [&](const std::string& line) {
-      nlohmann::json item = nlohmann::json::parse(line, nullptr, false);
-      if (item.contains("node")) {
-        const auto& node = item["node"];
-        nodes << csv_field(node["type"]) << ',' << csv_field(node["key"]) << ','
-              << csv_field(node["properties"].dump()) << '\n';
-      } else if (item.contains("edge")) {
-        const auto& edge = item["edge"];
-        edges << csv_field(edge["type"]) << ',' << csv_field(edge["from"]) << ','
-              << csv_field(edge["to"]) << ',' << csv_field(edge["properties"].dump()) << '\n';
-      } else {
-        return false;
-      }
-      return static_cast<bool>(nodes) && static_cast<bool>(edges);
-    });
-  }
-
-  // GraphML needs the whole graph before writing: built in memory on the client.
-  GraphmlGraph graph;
-  std::map<std::string, GraphmlGraph::vertex_descriptor> vertices;
-  int status = stream_export(client, path, [&](const std::string& line) {
-    nlohmann::json item = nlohmann::json::parse(line, nullptr, false);
-    if (item.contains("node")) {
-      const auto& node = item["node"];
-      std::string id = node["type"].get<std::string>() + "/" + node["key"].get<std::string>();
-      vertices[id] = boost::add_vertex(
-          GraphmlVertex{id, node["type"], node["key"], node["properties"].dump()}, graph);
-      return true;
-    }
-    if (item.contains("edge")) {
-      const auto& edge = item["edge"];
-      auto from = vertices.find(edge["from"].get<std::string>());
-      auto to = vertices.find(edge["to"].get<std::string>());
-      if (from == vertices.end() || to == vertices.end()) return false;
-      boost::add_edge(from->second, to->second, GraphmlEdge{edge["type"], edge["properties"].dump()},
-                      graph);
-      return true;
-    }
-    return false;
-  });
-  if (status != kExitOk) return status;
-  boost::dynamic_properties properties;
-  properties.property("type", boost::get(&GraphmlVertex::type, graph));
-  properties.property("key", boost::get(&GraphmlVertex::key, graph));
-  properties.property("properties", boost::get(&GraphmlVertex::properties, graph));
-  properties.property("edge_type", boost::get(&GraphmlEdge::type, graph));
-  properties.property("edge_properties", boost::get(&GraphmlEdge::properties, graph));
   std::ofstream file;
-  if (!output.empty()) file.open(output);
-  std::ostream& out = output.empty() ? std::cout : file;
-  boost::write_graphml(out, graph, boost::get(&GraphmlVertex::id, graph), properties, true);
-  return out ? kExitOk : kExitUsage;
+  std::ostream* opened = open_output(request.output, file);
+  if (opened == nullptr) return kExitUsage;
+  std::ostream& out = *opened;
+  return stream_export_lines(client, path, [&](const std::string& line) {
+    out << line << '\n';
+    return static_cast<bool>(out);
+  });
 }
 
 }  // namespace expgraph::cli

@@ -19,10 +19,11 @@ namespace {
 
 constexpr size_t kChunkBytes = size_t{4} << 20;  // well under the server's 16 MiB default
 constexpr size_t kRejectionsShown = 20;
+constexpr size_t kChangesShown = 20;
 
 constexpr const char* kImportUsage =
     "usage: expgraph import FILE [--format jsonl|upworthy|hillstrom|fb-ads] [--atomic]\n"
-    "                            [--batch-size N]\n"
+    "                            [--batch-size N] [--no-overwrite]\n"
     "  FILE            JSON Lines, one {\"node\": {...}} or {\"edge\": {...}} per line ('-': "
     "stdin),\n"
     "                  or with --format a public data set's CSV converted on the fly:\n"
@@ -30,14 +31,19 @@ constexpr const char* kImportUsage =
     "                  fb-ads (KAG_conversion_data.csv); see docs/importers.md\n"
     "  --atomic        all or nothing (the file must fit in one request body)\n"
     "  --batch-size N  lines per write batch on the server (default 10000)\n"
+    "  --no-overwrite  keep the nodes already stored as they are (reported as kept); without\n"
+    "                  it, every existing node the import changes is listed with its changes\n"
     "Exit code 0 when every line was accepted, 1 when the server rejected any.\n";
 
 struct ImportTotals {
   size_t lines = 0;
   size_t rejected = 0;
+  size_t kept = 0;  // existing nodes left as they were (--no-overwrite)
   nlohmann::json nodes{{"created", 0}, {"updated", 0}, {"unchanged", 0}};
   nlohmann::json edges{{"created", 0}, {"updated", 0}, {"unchanged", 0}};
   nlohmann::json rejections = nlohmann::json::array();
+  nlohmann::json changes = nlohmann::json::array();  // existing nodes changed, the first ones
+  size_t changes_omitted = 0;
 
   void add(const nlohmann::json& report) {
     lines += report.value("lines", size_t{0});
@@ -49,6 +55,43 @@ struct ImportTotals {
     for (const auto& rejection : report["rejections"]) {
       if (rejections.size() < kRejectionsShown) rejections.push_back(rejection);
     }
+    kept += report["nodes"].value("kept", size_t{0});
+    changes_omitted += report.value("changes_omitted", size_t{0});
+    for (const auto& change : report.value("changes", nlohmann::json::array())) {
+      if (changes.size() < kChangesShown) {
+        changes.push_back(change);
+      } else {
+        ++changes_omitted;
+      }
+    }
+  }
+
+  // "Metric/conversion: definition "old" -> "new"; unit null -> "%"" per changed node.
+  void print_changes() const {
+    if (changes.empty()) return;
+    std::printf("existing nodes changed (old -> new):\n");
+    for (const auto& change : changes) {
+      std::string line = "  ";
+      line += change.value("node", "");
+      line += ":";
+      const char* separator = " ";
+      for (const auto& [name, values] : change["changed"].items()) {
+        line += separator;
+        line += name;
+        line += " ";
+        line += values["old"].dump();
+        line += " -> ";
+        line += values["new"].dump();
+        separator = "; ";
+      }
+      if (change.contains("properties_omitted")) {
+        line += "; and ";
+        line += change["properties_omitted"].dump();
+        line += " more properties";
+      }
+      std::printf("%s\n", line.c_str());
+    }
+    if (changes_omitted > 0) std::printf("  ... and %zu more changed nodes\n", changes_omitted);
   }
 
   void print() const {
@@ -58,6 +101,8 @@ struct ImportTotals {
         lines, nodes["created"].get<size_t>(), nodes["updated"].get<size_t>(),
         nodes["unchanged"].get<size_t>(), edges["created"].get<size_t>(),
         edges["updated"].get<size_t>(), edges["unchanged"].get<size_t>(), rejected);
+    if (kept > 0) std::printf("existing nodes kept as they were (--no-overwrite): %zu\n", kept);
+    print_changes();
     for (const auto& rejection : rejections) {
       std::printf("  line %zu: %s: %s\n", rejection.value("line", size_t{0}),
                   rejection.value("code", "").c_str(), rejection.value("message", "").c_str());
@@ -68,6 +113,12 @@ struct ImportTotals {
   }
 };
 
+struct SendOptions {
+  bool atomic = false;
+  size_t batch_size = 10000;
+  bool overwrite = true;  // false: existing nodes are kept (--no-overwrite)
+};
+
 // Sends JSONL text in chunks; `first_line` is the file line number of the chunk's first line.
 // Chunks go out on a worker thread, one request at a time and in order, so that reading or
 // converting the next chunk overlaps with the server importing this one (the CLI and the
@@ -75,8 +126,8 @@ struct ImportTotals {
 // in the queue, which bounds memory to three chunks.
 class ChunkSender {
  public:
-  ChunkSender(CliClient& client, bool atomic, size_t batch_size)
-      : client_(client), atomic_(atomic), batch_size_(batch_size), worker_([this] { work(); }) {}
+  ChunkSender(CliClient& client, const SendOptions& options)
+      : client_(client), options_(options), worker_([this] { work(); }) {}
   ~ChunkSender() {
     {
       std::lock_guard lock(mutex_);
@@ -136,8 +187,9 @@ class ChunkSender {
   // The server's report for one chunk; nullopt (after printing the error) when refused.
   std::optional<nlohmann::json> post(const std::string& chunk, size_t first_line) {
     std::string path = "/v1/import?first_line=" + std::to_string(first_line) +
-                       "&batch_size=" + std::to_string(batch_size_) +
-                       (atomic_ ? "&atomic=true" : "");
+                       "&batch_size=" + std::to_string(options_.batch_size) +
+                       (options_.atomic ? "&atomic=true" : "") +
+                       (options_.overwrite ? "" : "&overwrite=false");
     Reply reply = client_.post(path, chunk, "application/x-ndjson");
     if (!reply.ok()) {
       CliClient::report_failure(reply);
@@ -152,8 +204,7 @@ class ChunkSender {
   }
 
   CliClient& client_;
-  bool atomic_;
-  size_t batch_size_;
+  const SendOptions options_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::optional<std::pair<std::string, size_t>> queued_;
@@ -164,9 +215,10 @@ class ChunkSender {
   std::thread worker_;  // last: starts once the members above exist
 };
 
-int import_jsonl_stream(CliClient& client, std::istream& input, size_t total_bytes, bool atomic,
-                        size_t batch_size) {
-  ChunkSender sender(client, atomic, batch_size);
+int import_jsonl_stream(CliClient& client, std::istream& input, size_t total_bytes,
+                        const SendOptions& options) {
+  const bool atomic = options.atomic;
+  ChunkSender sender(client, options);
   Progress progress("import", total_bytes);
   std::string chunk, line;
   size_t line_number = 0, chunk_first_line = 1, bytes_read = 0;
@@ -195,8 +247,8 @@ int import_jsonl_stream(CliClient& client, std::istream& input, size_t total_byt
 
 // Converts a data set with its importer and sends the items as JSONL chunks.
 int import_converted(CliClient& client, const Importer& importer, std::istream& input,
-                     size_t batch_size) {
-  ChunkSender sender(client, /*atomic=*/false, batch_size);
+                     const SendOptions& options) {
+  ChunkSender sender(client, options);
   Progress progress("import", 0);
   std::string chunk;
   size_t items = 0, chunk_first_line = 1;
@@ -236,8 +288,9 @@ int import_converted(CliClient& client, const Importer& importer, std::istream& 
 
 int run_import(CliClient& client, const Arguments& args) {
   std::string file, format = "jsonl";
-  bool atomic = false;
-  size_t batch_size = 10000;
+  SendOptions options;
+  bool& atomic = options.atomic;
+  size_t& batch_size = options.batch_size;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {
@@ -245,6 +298,8 @@ int run_import(CliClient& client, const Arguments& args) {
       return kExitOk;
     } else if (arg == "--atomic") {
       atomic = true;
+    } else if (arg == "--no-overwrite") {
+      options.overwrite = false;
     } else if ((arg == "--format" || arg == "--batch-size") && i + 1 < args.size()) {
       if (arg == "--format") {
         format = args[++i];
@@ -289,11 +344,11 @@ int run_import(CliClient& client, const Arguments& args) {
     }
   }
   std::istream& input = file == "-" ? std::cin : file_input;
-  if (importer) return import_converted(client, *importer, input, batch_size);
-  if (file == "-") return import_jsonl_stream(client, std::cin, 0, atomic, batch_size);
+  if (importer) return import_converted(client, *importer, input, options);
+  if (file == "-") return import_jsonl_stream(client, std::cin, 0, options);
   std::error_code error;
   size_t size = std::filesystem::file_size(file, error);
-  return import_jsonl_stream(client, file_input, error ? 0 : size, atomic, batch_size);
+  return import_jsonl_stream(client, file_input, error ? 0 : size, options);
 }
 
 }  // namespace expgraph::cli

@@ -336,6 +336,9 @@ int run_forecast(CliClient& client, const Arguments& args) {
   }
   std::printf("best: %s (method %s)\n", best.empty() ? "none" : best.c_str(),
               answer->value("method", "").c_str());
+  for (const json& c : (*answer)["candidates"]) {
+    if (c.contains("summary")) std::printf("  %s\n", c["summary"].get<std::string>().c_str());
+  }
   return kExitOk;
 }
 

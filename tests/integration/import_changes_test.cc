@@ -1,0 +1,128 @@
+// Imports do not overwrite silently (issue 19, item 9): POST /v1/import lists each existing
+// node it changed with the properties changed (old -> new, bounded), `overwrite=false` keeps
+// stored nodes as they are, and `expgraph import` prints both (--no-overwrite).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "integration/http_client.h"
+
+// GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& in these tests.
+#pragma GCC diagnostic ignored "-Wrestrict"
+
+namespace expgraph::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string channel_line(const std::string& key, const json& properties) {
+  return json{{"node", {{"type", "Channel"}, {"key", key}, {"properties", properties}}}}.dump() +
+         "\n";
+}
+
+class ImportChangesTest : public ApiTest {
+ protected:
+  Reply import(const std::string& query, const std::string& body) {
+    return call(client(), "POST", "/v1/import" + query, body);
+  }
+};
+
+TEST_F(ImportChangesTest, AnUpdateListsTheNodeAndItsChangedProperties) {
+  Reply first = import(
+      "",
+      channel_line("chg-mail", {{"name", "Mail"}, {"description", "old"}, {"category", "owned"}}));
+  ASSERT_EQ(first.status, 200) << first.text;
+  EXPECT_TRUE(first.body["changes"].empty());  // a created node is not a change
+
+  Reply second = import("", channel_line("chg-mail", {{"name", "Mail"}, {"description", "new"}}) +
+                                channel_line("chg-other", {{"name", "Other"}}));
+  ASSERT_EQ(second.status, 200) << second.text;
+  EXPECT_EQ(second.body["nodes"]["updated"], 1);
+  EXPECT_EQ(second.body["nodes"]["created"], 1);
+  EXPECT_EQ(second.body["overwrite"], true);
+  ASSERT_EQ(second.body["changes"].size(), 1u) << second.text;
+  const json& change = second.body["changes"][0];
+  EXPECT_EQ(change["node"], "Channel/chg-mail");
+  EXPECT_EQ(change["changed"]["description"], (json{{"old", "old"}, {"new", "new"}}));
+  EXPECT_EQ(change["changed"]["category"], (json{{"old", "owned"}, {"new", nullptr}}));
+  EXPECT_FALSE(change["changed"].contains("name"));  // unchanged properties are not listed
+  EXPECT_EQ(second.body["changes_omitted"], 0);
+}
+
+TEST_F(ImportChangesTest, OverwriteFalseKeepsStoredNodes) {
+  ASSERT_EQ(import("", channel_line("keep-mail", {{"name", "Kept"}})).status, 200);
+  Reply kept = import("?overwrite=false", channel_line("keep-mail", {{"name", "Replaced"}}) +
+                                              channel_line("keep-new", {{"name", "New"}}));
+  ASSERT_EQ(kept.status, 200) << kept.text;
+  EXPECT_EQ(kept.body["nodes"]["kept"], 1);
+  EXPECT_EQ(kept.body["nodes"]["created"], 1);
+  EXPECT_EQ(kept.body["nodes"]["updated"], 0);
+  EXPECT_EQ(kept.body["overwrite"], false);
+  EXPECT_TRUE(kept.body["changes"].empty());
+  EXPECT_EQ(get("/v1/nodes/Channel/keep-mail").body["properties"]["name"], "Kept");
+  EXPECT_EQ(get("/v1/nodes/Channel/keep-new").body["properties"]["name"], "New");
+
+  // Atomic imports keep them too; a bad value is 400 and writes nothing.
+  Reply atomic =
+      import("?overwrite=false&atomic=true", channel_line("keep-mail", {{"name", "Again"}}));
+  ASSERT_EQ(atomic.status, 200) << atomic.text;
+  EXPECT_EQ(atomic.body["nodes"]["kept"], 1);
+  EXPECT_TRUE(is_error(import("?overwrite=maybe", channel_line("keep-mail", {{"name", "X"}})), 400,
+                       "invalid_argument"));
+  EXPECT_EQ(get("/v1/nodes/Channel/keep-mail").body["properties"]["name"], "Kept");
+}
+
+TEST_F(ImportChangesTest, TheListOfChangesIsBounded) {
+  std::string lines, changed;
+  for (int i = 0; i < 120; ++i) {
+    const std::string key = "bound-" + std::to_string(i);
+    lines += channel_line(key, {{"name", "n"}, {"description", "short"}});
+    changed += channel_line(key, {{"name", "n"}, {"description", std::string(300, 'x')}});
+  }
+  ASSERT_EQ(import("", lines).status, 200);
+  Reply reply = import("?batch_size=7", changed);
+  ASSERT_EQ(reply.status, 200) << reply.text.substr(0, 500);
+  EXPECT_EQ(reply.body["nodes"]["updated"], 120);
+  ASSERT_EQ(reply.body["changes"].size(), 100u);
+  EXPECT_EQ(reply.body["changes_omitted"], 20);
+  const std::string shown = reply.body["changes"][0]["changed"]["description"]["new"];
+  EXPECT_EQ(shown, std::string(200, 'x') + "...");
+  EXPECT_LT(reply.text.size(), 32000u);  // 100 changes of about 270 bytes: values cut
+}
+
+// Runs the CLI; its stdout and stderr.
+std::string run_cli(const std::string& arguments, int& exit_code) {
+  std::string command = std::string(EXPGRAPH_CLI_BINARY) + " " + arguments + " 2>&1";
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return output;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) output.append(buffer, n);
+  const int status = pclose(pipe);
+  exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return output;
+}
+
+TEST_F(ImportChangesTest, CliListsChangesAndKeepsWithNoOverwrite) {
+  const std::string url = "--url http://127.0.0.1:" + std::to_string(server().port());
+  const std::string file = server().data_dir() + "/../cli-changes.jsonl";
+  ASSERT_EQ(import("", channel_line("cli-chg", {{"name", "Before"}})).status, 200);
+  std::ofstream(file) << channel_line("cli-chg", {{"name", "After"}});
+  int exit_code = -1;
+  std::string output = run_cli(url + " import --no-overwrite " + file, exit_code);
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_NE(output.find("kept as they were (--no-overwrite): 1"), std::string::npos) << output;
+  EXPECT_EQ(get("/v1/nodes/Channel/cli-chg").body["properties"]["name"], "Before");
+
+  output = run_cli(url + " import " + file, exit_code);
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_NE(output.find("Channel/cli-chg: name \"Before\" -> \"After\""), std::string::npos)
+      << output;
+  EXPECT_EQ(get("/v1/nodes/Channel/cli-chg").body["properties"]["name"], "After");
+  std::remove(file.c_str());
+}
+
+}  // namespace
+}  // namespace expgraph::testing

@@ -1,0 +1,47 @@
+// candidate_sentence: a forecast candidate in plain words, with hand-written expected sentences.
+#include <gtest/gtest.h>
+
+#include "query/insights/plain_summary.h"
+
+namespace expgraph::insights {
+namespace {
+
+TEST(CandidateSentenceTest, ModelAndPastArms) {
+  CandidateFacts facts;
+  facts.name = "Countdown timer";
+  facts.rank = 1;
+  facts.candidates = 3;
+  facts.has_evidence = true;
+  facts.p_best = 0.62;
+  facts.expected_lift = 0.031;
+  facts.expected_low = -0.01;
+  facts.expected_high = 0.072;
+  facts.against = "the set mean";
+  facts.lift = 0.04;
+  facts.ci_low = 0.01;
+  facts.ci_high = 0.07;
+  facts.past_tests = 5;
+  EXPECT_EQ(candidate_sentence(facts),
+            "Countdown timer (rank 1 of 3): 62% chance to be best; expected +3.1% (90% interval "
+            "-1.0% to +7.2%) against the set mean; past arms with similar text: +4.0% (95% CI "
+            "+1.0% to +7.0%) in 5 tests");
+}
+
+TEST(CandidateSentenceTest, WithoutAModelOrEnoughPastArms) {
+  CandidateFacts facts;
+  facts.name = "Plain";
+  facts.rank = 2;
+  facts.candidates = 2;
+  facts.has_evidence = true;
+  facts.past_tests = 1;
+  EXPECT_EQ(candidate_sentence(facts),
+            "Plain (rank 2 of 2): too few past arms with similar text for an estimate of its own "
+            "(1 test)");
+  facts.has_evidence = false;
+  EXPECT_EQ(candidate_sentence(facts),
+            "Plain (rank 2 of 2): no evidence (no past test used similar text and the model knows "
+            "none of its words), ranked after every candidate with evidence");
+}
+
+}  // namespace
+}  // namespace expgraph::insights
