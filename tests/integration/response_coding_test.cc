@@ -48,8 +48,8 @@ TEST_F(ResponseCodingTest, BrowsersGetGzipRatherThanBrotli) {
     ASSERT_EQ(plain->status, 200) << plain->body;
     ASSERT_GT(plain->body.size(), 2000u) << "large enough for httplib to compress";
     EXPECT_FALSE(plain->has_header("Content-Encoding"));
-    for (const char* accepted :
-         {"gzip, deflate, br", "br, gzip", "br;q=1.0, gzip;q=0.8", " BR ,\tgzip ", "gzip, br, zstd"}) {
+    for (const char* accepted : {"gzip, deflate, br", "br, gzip", "br;q=1.0, gzip;q=0.8",
+                                 " BR ,\tgzip ", "gzip, br, zstd"}) {
       auto sent = ask(method, accepted, false);
       ASSERT_TRUE(sent) << accepted;
       EXPECT_EQ(sent->status, 200) << accepted;
