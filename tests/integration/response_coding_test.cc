@@ -19,7 +19,9 @@ class ResponseCodingTest : public ::testing::Test {
     if (!started) ADD_FAILURE() << started.message();
   }
   static void TearDownTestSuite() {
-    if (server_ && server_->running()) EXPECT_TRUE(server_->stop());
+    if (server_ && server_->running()) {
+      EXPECT_TRUE(server_->stop());
+    }
     server_.reset();
   }
   void SetUp() override { ASSERT_TRUE(server_ && server_->running()); }
@@ -34,6 +36,13 @@ class ResponseCodingTest : public ::testing::Test {
     return client.Post("/v1/query", headers,
                        R"({"query": "UNWIND range(1, 300) AS n RETURN n, 'some text' AS t"})",
                        "application/json");
+  }
+
+  // The answer without its timing (a query's stats.elapsed_ms differs from run to run).
+  static nlohmann::json content(const std::string& body) {
+    nlohmann::json parsed = nlohmann::json::parse(body);
+    parsed.erase("stats");
+    return parsed;
   }
 
   static std::unique_ptr<ServerProcess> server_;
@@ -57,7 +66,7 @@ TEST_F(ResponseCodingTest, BrowsersGetGzipRatherThanBrotli) {
       EXPECT_LT(sent->body.size(), plain->body.size()) << accepted;
       auto decoded = ask(method, accepted, true);
       ASSERT_TRUE(decoded) << accepted;
-      EXPECT_EQ(decoded->body, plain->body) << method << " " << accepted;
+      EXPECT_EQ(content(decoded->body), content(plain->body)) << method << " " << accepted;
     }
   }
 }
@@ -71,7 +80,7 @@ TEST_F(ResponseCodingTest, OnlyBrotliAcceptedMeansUncompressed) {
       ASSERT_TRUE(sent) << accepted;
       EXPECT_EQ(sent->status, 200);
       EXPECT_FALSE(sent->has_header("Content-Encoding")) << method << " " << accepted;
-      EXPECT_EQ(sent->body, plain->body) << method << " " << accepted;
+      EXPECT_EQ(content(sent->body), content(plain->body)) << method << " " << accepted;
     }
   }
 }
