@@ -328,6 +328,7 @@ Result<json> InsightsService::patterns(const PatternFilter& filter, size_t limit
                              {"derived", s.derived}});
     }
     out.push_back({{"feature", p.feature},
+                   {"label", feature_label(p.feature)},
                    {"summary", pattern_sentence(p.feature, p.studies.size(), p.lift.lift,
                                                 p.lift.ci_low, p.lift.ci_high, p.meta.i2)},
                    {"scope", p.scope},
@@ -518,11 +519,22 @@ Result<json> InsightsService::program(const ProgramFilter& filter) {
   auto snapshot = catalog();
   if (!snapshot.ok()) return snapshot.status();
   const ProgramMetrics m = program_metrics(**snapshot, filter);
+  auto optional = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+  auto share = [](size_t part, size_t whole) {
+    return whole > 0 ? json(static_cast<double>(part) / whole) : json(nullptr);
+  };
   json months = json::array();
   for (const MonthActivity& a : m.months) {
-    months.push_back({{"month", a.month}, {"started", a.started}, {"concluded", a.concluded}});
+    months.push_back({{"month", a.month},
+                      {"started", a.started},
+                      {"concluded", a.concluded},
+                      {"wins", a.wins},
+                      {"win_rate", share(a.wins, a.concluded)},
+                      {"with_learning", a.with_learning},
+                      {"learning_share", share(a.with_learning, a.concluded)},
+                      {"decisions_timed", a.decisions_timed},
+                      {"median_days_approval_to_decision", optional(a.median_days_to_decision)}});
   }
-  auto optional = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
   return json{{"months", std::move(months)},
               {"started", m.started},
               {"concluded", m.concluded},

@@ -18,10 +18,17 @@ struct ProgramFilter {
   std::optional<std::string> team;  // experiments OWNED_BY this Team key
 };
 
+// One month: experiments started in it, and the ones concluded in it with how they ended (the
+// figures of ProgramMetrics for that month's concluded experiments), so a page can chart the
+// win rate, the learning share and the days to a decision over time.
 struct MonthActivity {
   std::string month;  // YYYY-MM
   size_t started = 0;
   size_t concluded = 0;
+  size_t wins = 0;
+  size_t with_learning = 0;
+  size_t decisions_timed = 0;
+  std::optional<double> median_days_to_decision;
 };
 
 struct ProgramMetrics {

@@ -1,9 +1,10 @@
 // End-to-end tests of the web UI in Debian's headless Chromium (driven by playwright-core)
 // against a real expgraphd with the demo graph and the Upworthy archive: search, the experiment
-// page's forest plot, the plan form's forecast, a reader key without write buttons, a 422 from a
-// governance gate shown readably, accessibility (axe-core: no serious or critical violation),
-// time to first paint and search-as-you-type latency (medians of repeats, printed and checked
-// against the bars of issue 21). Screenshots go to EXPGRAPH_SCREENSHOT_DIR.
+// page's forest plot, the plan form's forecast, the patterns and program pages, a reader key
+// without write buttons, a 422 from a governance gate shown readably, accessibility (axe-core:
+// no serious or critical violation), time to first paint and search-as-you-type latency
+// (medians of repeats, printed and checked against the bars of issue 21). Screenshots go to
+// EXPGRAPH_SCREENSHOT_DIR.
 // Run by ctest (tests/browser/CMakeLists.txt), which sets the paths below.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -163,18 +164,34 @@ test('search as you type finds the expected experiment first, within the latency
   const queries = ['free shipping', 'questions in headlines', 'countdown timer', 'personalised offer',
     'evening push', 'teachers', 'climate change', 'discount subject line', 'video of a dog'];
   const latencies = [];
+  // Where the time goes: from the last keystroke to the request (the debounce), the request
+  // (server and loopback: the browser's resource timing of the POST), and from its answer to
+  // the cards drawn (the page).
+  const parts = { until_request: [], request: [], drawing: [] };
   for (const query of queries) {
     await box.fill('');
-    await page.evaluate(() => performance.clearMarks());
+    await page.evaluate(() => { performance.clearMarks(); performance.clearResourceTimings(); });
     await box.pressSequentially(query, { delay: 20 });
-    const latency = await page.waitForFunction((text) => {
+    const timing = await page.waitForFunction((text) => {
       const rendered = performance.getEntriesByName('search-rendered').find((m) => m.detail.text === text);
       const typed = performance.getEntriesByName('search-input');
-      return rendered && typed.length ? rendered.startTime - typed[typed.length - 1].startTime : null;
+      const requests = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/v1/search'));
+      if (!rendered || !typed.length || !requests.length) return null;
+      const lastKey = typed[typed.length - 1].startTime;
+      const request = requests[requests.length - 1];
+      return {
+        latency: rendered.startTime - lastKey,
+        until_request: request.startTime - lastKey,
+        request: request.responseEnd - request.startTime,
+        drawing: rendered.startTime - request.responseEnd,
+      };
     }, query).then((handle) => handle.jsonValue());
-    latencies.push(latency);
+    latencies.push(timing.latency);
+    for (const name of Object.keys(parts)) parts[name].push(timing[name]);
   }
   figures.search_latency_ms = { median: median(latencies), all: latencies.map(Math.round), upworthy: upworthyLoaded };
+  figures.search_latency_parts_ms = Object.fromEntries(Object.entries(parts).map(([name, values]) =>
+    [name, { median: Math.round(median(values)), all: values.map(Math.round) }]));
   checkBars(t, [['search as you type', median(latencies), 150]]);
   await page.context().close();
 });
@@ -251,6 +268,91 @@ test('the plan form shows similar tests, patterns and a forecast per candidate',
   const key = saved.match(/HYP-\d+/)[0];
   const edges = await api(server.url, 'GET', `/v1/nodes/Hypothesis/${key}/edges?direction=out&type=INSPIRED_BY`);
   assert.deepEqual(edges.edges.map((e) => e.to), [`Learning/${learningKey}`]);
+  await page.context().close();
+});
+
+test('the patterns page draws mined patterns as a forest plot and opens the tests behind one', async () => {
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/patterns`);
+  const rows = page.locator('.forest-plot tbody tr');
+  await rows.first().waitFor();
+  // The page shows what the API mines, in its order: labels, pooled lifts, tests.
+  const mined = await api(server.url, 'GET', '/v1/patterns?limit=20&experiments=20&min_tests=3');
+  assert.ok(mined.patterns.length >= 1, 'the data has patterns');
+  assert.equal(await rows.count(), mined.patterns.length);
+  const firstRow = await rows.first().locator('th, td').allInnerTexts();
+  assert.equal(firstRow[0], mined.patterns[0].label);
+  assert.match(firstRow[1], /%$/);
+  assert.match(firstRow[4], /^\d+%$|^—$/, 'I²');
+  assert.equal(firstRow[6], `${mined.patterns[0].tests} tests`);
+  const plot = await page.locator('.forest-plot canvas').first().boundingBox();
+  assert.ok(plot.width > 200 && plot.height > 50, 'the forest plot is drawn');
+  await shot(page, 'patterns', true);
+  await checkAccessibility(page, 'the patterns page');
+
+  // A filter narrows the context and goes into the address.
+  if (upworthyLoaded) {
+    await page.locator('select[name=channel] option[value=upworthy_web]').waitFor({ state: 'attached' });
+    await page.getByLabel('Channel').selectOption('upworthy_web');
+    await page.getByText(/patterns? in channel upworthy_web/).waitFor();
+    assert.match(page.url(), /#\/patterns\?channel=upworthy_web/);
+    const filtered = await api(server.url, 'GET', '/v1/patterns?limit=20&experiments=20&min_tests=3&channel=upworthy_web');
+    assert.equal(await rows.count(), filtered.patterns.length);
+    assert.equal(await rows.first().locator('th').innerText(), filtered.patterns[0].label);
+  }
+
+  // The tests behind the first pattern: a forest plot of its listed tests, each a link.
+  await rows.first().getByRole('button', { name: /^Open the \d+ tests behind/ }).click();
+  const panel = page.locator('section[aria-label="Tests behind the pattern"]');
+  await panel.locator('.forest-plot tbody tr').first().waitFor();
+  const shown = await api(server.url, 'GET', `/v1/patterns?limit=20&experiments=20&min_tests=3${upworthyLoaded ? '&channel=upworthy_web' : ''}`);
+  const pattern = shown.patterns[0];
+  assert.equal(await panel.locator('.forest-plot tbody tr').count(), pattern.experiments.length);
+  assert.ok((await panel.locator('h2').innerText()).includes(pattern.label));
+  await panel.screenshot({ path: join(screenshots, 'pattern-tests.png') });
+  await checkAccessibility(page, 'the tests behind a pattern');
+  const link = panel.locator('.forest-plot tbody tr').first().locator('a');
+  assert.equal(await link.getAttribute('href'), `#/experiment/${encodeURIComponent(pattern.experiments[0].key)}`);
+  await link.click();
+  await page.getByRole('heading', { name: 'Results' }).waitFor();
+  await page.context().close();
+});
+
+test('the program page charts learning velocity, filtered by team and dates', async () => {
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/program`);
+  const figuresList = page.getByRole('list', { name: 'Program figures' });
+  await figuresList.waitFor();
+  const all = await api(server.url, 'GET', '/v1/stats/program');
+  const concludedFigure = () => figuresList.locator('li', { hasText: 'experiments concluded' }).locator('.value').innerText();
+  assert.equal(await concludedFigure(), String(all.concluded));
+  assert.equal(await figuresList.locator('li', { hasText: 'experiments started' }).locator('.value').innerText(), String(all.started));
+  // Two charts (counts; win rate and learning share), and the days chart or why there is none.
+  assert.ok(await page.locator('.month-chart canvas').count() >= 2);
+  assert.equal(await page.locator('figure.month-figure').first().locator('tbody tr').count(), all.months.length);
+  if (all.decisions_timed === 0) await page.getByText(/nothing to chart/).waitFor();
+  await shot(page, 'program', true);
+  await checkAccessibility(page, 'the program page');
+
+  // By team: the demo's CRM team.
+  await page.getByLabel('Team').selectOption('crm');
+  const crm = await api(server.url, 'GET', '/v1/stats/program?team=crm');
+  await page.waitForFunction((n) => [...document.querySelectorAll('.figures li')].some((li) =>
+    li.textContent.includes('experiments concluded') && li.querySelector('.value').textContent === String(n)), crm.concluded);
+  assert.ok(crm.concluded < all.concluded || !upworthyLoaded);
+  assert.match(page.url(), /#\/program\?team=crm/);
+  // And a date range.
+  await page.getByLabel('From').fill('2024-02-01');
+  await page.getByLabel('To').fill('2024-03-31');
+  const range = await api(server.url, 'GET', '/v1/stats/program?team=crm&from=2024-02-01&to=2024-03-31');
+  await page.waitForFunction((months) => {
+    const rows = document.querySelectorAll('figure.month-figure:first-of-type tbody tr');
+    return rows.length === months.length && [...rows].every((row, i) => row.querySelector('th').textContent === months[i]);
+  }, range.months.map((m) => m.month));
+  assert.equal(await concludedFigure(), String(range.concluded));
+  // From after to: the server's refusal, readably.
+  await page.getByLabel('From').fill('2024-05-01');
+  await page.getByRole('alert').filter({ hasText: 'from must not be after to' }).waitFor();
   await page.context().close();
 });
 

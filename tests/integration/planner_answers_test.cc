@@ -229,6 +229,8 @@ TEST_F(PlannerAnswersTest, SummaryResultsAreDerivedAndCount) {
     found = true;
     EXPECT_GE(p["tests"].get<int>(), 3);
     EXPECT_GE(p["derived_tests"].get<int>(), 3);
+    // The label the web UI's patterns page shows (plain_summary.h's feature_label).
+    EXPECT_EQ(p["label"], "Treatments on segment lapsed");
   }
   EXPECT_TRUE(found) << patterns.text;
 }
@@ -376,6 +378,42 @@ TEST_F(PlannerAnswersTest, ProgramStatsAgreeWithCypherAndSayWhatTheyCannotPlace)
   ASSERT_EQ(range.status, 200);
   EXPECT_EQ(range.body["unplaced"]["concluded"].get<int64_t>(), 1);
   EXPECT_EQ(range.body["concluded"].get<int64_t>(), 5);  // SUM-1..3, EXP-2042, EXP-2044
+}
+
+TEST_F(PlannerAnswersTest, ProgramStatsPerMonthAddUpToTheTotals) {
+  // The web UI's program page charts these per month; a team filter narrows them.
+  for (const char* path : {"/v1/stats/program", "/v1/stats/program?team=crm"}) {
+    Reply stats = get(path);
+    ASSERT_EQ(stats.status, 200) << stats.text;
+    int64_t concluded = 0, wins = 0, with_learning = 0, timed = 0;
+    for (const json& month : stats.body["months"]) {
+      const int64_t n = month["concluded"].get<int64_t>();
+      concluded += n;
+      wins += month["wins"].get<int64_t>();
+      with_learning += month["with_learning"].get<int64_t>();
+      timed += month["decisions_timed"].get<int64_t>();
+      if (n == 0) {
+        EXPECT_TRUE(month["win_rate"].is_null()) << month;
+        EXPECT_TRUE(month["learning_share"].is_null()) << month;
+      } else {
+        EXPECT_DOUBLE_EQ(month["win_rate"].get<double>(),
+                         static_cast<double>(month["wins"].get<int64_t>()) / n);
+        EXPECT_DOUBLE_EQ(month["learning_share"].get<double>(),
+                         static_cast<double>(month["with_learning"].get<int64_t>()) / n);
+      }
+      EXPECT_EQ(month["median_days_approval_to_decision"].is_null(),
+                month["decisions_timed"].get<int64_t>() == 0)
+          << month;
+    }
+    EXPECT_EQ(concluded, stats.body["concluded"].get<int64_t>()) << path;
+    EXPECT_EQ(wins, stats.body["wins"].get<int64_t>()) << path;
+    EXPECT_EQ(with_learning, stats.body["with_learning"].get<int64_t>()) << path;
+    EXPECT_EQ(timed, stats.body["decisions_timed"].get<int64_t>()) << path;
+    EXPECT_GT(concluded, 0) << path;
+  }
+  Reply crm = get("/v1/stats/program?team=crm");
+  Reply all = get("/v1/stats/program");
+  EXPECT_LT(crm.body["concluded"].get<int64_t>(), all.body["concluded"].get<int64_t>());
 }
 
 }  // namespace

@@ -63,6 +63,38 @@ TEST(ProgramMetricsTest, CountsPerMonthWinsLearningsAndDaysToDecision) {
   EXPECT_EQ(m.months[2].concluded, 2u);
 }
 
+TEST(ProgramMetricsTest, EachMonthHasTheFiguresOfTheExperimentsConcludedInIt) {
+  const ExperimentCatalog c = program_catalog();
+  ProgramFilter filter;
+  filter.team = "growth";
+  const ProgramMetrics m = program_metrics(c, filter);
+  ASSERT_EQ(m.months.size(), 3u);
+  const MonthActivity& january = m.months[0];  // started only
+  EXPECT_EQ(january.wins, 0u);
+  EXPECT_EQ(january.decisions_timed, 0u);
+  EXPECT_FALSE(january.median_days_to_decision.has_value());
+  const MonthActivity& february = m.months[1];  // A: ship, a learning, 40 days
+  EXPECT_EQ(february.wins, 1u);
+  EXPECT_EQ(february.with_learning, 1u);
+  EXPECT_EQ(february.decisions_timed, 1u);
+  EXPECT_NEAR(*february.median_days_to_decision, 40.0, 1e-12);
+  const MonthActivity& march = m.months[2];  // B: won learning, 60 days; C: abandon, nothing
+  EXPECT_EQ(march.wins, 1u);
+  EXPECT_EQ(march.with_learning, 1u);
+  EXPECT_EQ(march.decisions_timed, 1u);
+  EXPECT_NEAR(*march.median_days_to_decision, 60.0, 1e-12);
+  // The months add up to the totals.
+  size_t wins = 0, with_learning = 0, timed = 0;
+  for (const MonthActivity& month : m.months) {
+    wins += month.wins;
+    with_learning += month.with_learning;
+    timed += month.decisions_timed;
+  }
+  EXPECT_EQ(wins, m.wins);
+  EXPECT_EQ(with_learning, m.with_learning);
+  EXPECT_EQ(timed, m.decisions_timed);
+}
+
 TEST(ProgramMetricsTest, DateRangeAndNoTeamFilter) {
   const ExperimentCatalog c = program_catalog();
   ProgramFilter filter;

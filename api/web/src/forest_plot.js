@@ -13,8 +13,14 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, PointEleme
 
 const colours = { won: '#1a7f37', lost: '#c62828', inconclusive: '#6b7280', unknown: '#6b7280' };
 
-// rows: [{label, lift, ci_low, ci_high}]; returns the element holding the chart and its table.
-export function forestPlot(rows, { title = 'Lift by arm', caption } = {}) {
+// rows: [{label, lift, ci_low, ci_high, labelCell?}]; returns the element holding the chart and
+// its table (whose row headers are `labelCell`, e.g. a link, else the label).
+// `labelHeader` names the rows' column in the table ('arm', 'pattern', 'test'); `columns` adds
+// columns after the outcome: [{header, cell: (row) => text or element}]; `onRowClick(row)` is
+// called when a row of the chart is clicked (the table's cells are the keyboard way).
+export function forestPlot(rows, {
+  title = 'Lift by arm', caption, labelHeader = 'arm', columns = [], onRowClick,
+} = {}) {
   const usable = rows.filter((row) => row.lift !== null && row.lift !== undefined);
   const canvas = h('canvas', { role: 'img', 'aria-label': `${title}: forest plot; the table below has the numbers` });
   const wrapper = h('div', { class: 'forest-plot' }, h('div', { class: 'chart-box' }, canvas));
@@ -64,6 +70,9 @@ export function forestPlot(rows, { title = 'Lift by arm', caption } = {}) {
         },
         y: { type: 'category', labels, grid: { display: false } },
       },
+      onClick: onRowClick ? (event, elements) => {
+        if (elements.length) onRowClick(usable[elements[0].index]);
+      } : undefined,
       plugins: {
         legend: { display: false },
         tooltip: {
@@ -81,11 +90,13 @@ export function forestPlot(rows, { title = 'Lift by arm', caption } = {}) {
   wrapper.appendChild(
     h('table', { class: 'numbers' },
       h('caption', {}, caption || title),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'arm'), h('th', { scope: 'col' }, 'lift'),
-        h('th', { scope: 'col' }, '95% interval'), h('th', { scope: 'col' }, 'outcome'))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, labelHeader), h('th', { scope: 'col' }, 'lift'),
+        h('th', { scope: 'col' }, '95% interval'), h('th', { scope: 'col' }, 'outcome'),
+        columns.map((column) => h('th', { scope: 'col' }, column.header)))),
       h('tbody', {}, rows.map((row) =>
-        h('tr', {}, h('th', { scope: 'row' }, row.label), h('td', {}, percent(row.lift)),
+        h('tr', {}, h('th', { scope: 'row' }, row.labelCell || row.label), h('td', {}, percent(row.lift)),
           h('td', {}, interval(row.ci_low, row.ci_high)),
-          h('td', {}, h('span', { class: `badge ${outcomeOf(row)}` }, outcomeOf(row))))))));
+          h('td', {}, h('span', { class: `badge ${outcomeOf(row)}` }, outcomeOf(row))),
+          columns.map((column) => h('td', {}, column.cell(row))))))));
   return wrapper;
 }

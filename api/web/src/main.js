@@ -1,5 +1,6 @@
 // The web UI's entry: finds out whether the server wants a key and what the tab's key may do,
-// then routes by the address's hash (#/, #/experiment/KEY, #/plan, #/explore, #/signin).
+// then routes by the address's hash (#/, #/experiment/KEY, #/plan, #/patterns, #/program,
+// #/explore, #/signin).
 import './style.css';
 import { probeSession, storedKey, storeKey } from './api.js';
 import { fill, h } from './dom.js';
@@ -45,7 +46,13 @@ async function route() {
       const { experimentPage } = await import('./pages/experiment.js');
       await experimentPage(main, decodeURIComponent(path.slice('/experiment/'.length)));
     } else if (path === '/plan') await planPage(main);
-    else if (path === '/explore') {
+    else if (path === '/patterns') {
+      const { patternsPage } = await import('./pages/patterns.js');
+      await patternsPage(main, params);
+    } else if (path === '/program') {
+      const { programPage } = await import('./pages/program.js');
+      await programPage(main, params);
+    } else if (path === '/explore') {
       const { explorePage } = await import('./pages/explore.js');
       await explorePage(main, params);
     }

@@ -8,17 +8,9 @@ import { field, fill, h, uid } from '../dom.js';
 import { date, interval, percent, probability } from '../format.js';
 import { liftBar } from '../lift_bar.js';
 import { errorBox, notice } from '../messages.js';
+import { nodeOptions, optionSelect } from '../node_options.js';
 import { can } from '../session.js';
 
-async function options(type) {
-  const answer = await get(`/v1/nodes/${type}?limit=200`);
-  return answer.nodes.map((node) => [node.key, node.properties.name || node.key]);
-}
-
-function select(name, choices, anyText) {
-  return h('select', { name }, h('option', { value: '' }, anyText),
-    choices.map(([value, text]) => h('option', { value }, text)));
-}
 
 function candidateRow(index, name = '', text = '') {
   // Optional: without candidates the plan shows similar tests and patterns only.
@@ -106,9 +98,9 @@ function forecastCards(answer) {
 export async function planPage(root) {
   const hypothesis = h('textarea', { name: 'hypothesis', rows: 3, required: true,
     placeholder: 'e.g. Questions in headlines get more clicks' });
-  const channel = select('channel', [], 'Any channel');
-  const segment = select('segment', [], 'Any segment');
-  const metric = select('metric', [], 'Any metric');
+  const channel = optionSelect('channel', [], 'Any channel');
+  const segment = optionSelect('segment', [], 'Any segment');
+  const metric = optionSelect('metric', [], 'Any metric');
   const candidates = h('div', { class: 'candidates' }, candidateRow(0), candidateRow(1));
   const addCandidate = h('button', { type: 'button', class: 'secondary',
     onclick: () => candidates.appendChild(candidateRow(candidates.children.length)) }, 'Add a candidate');
@@ -122,7 +114,7 @@ export async function planPage(root) {
     h('p', { class: 'lead' }, 'Describe the draft: the past tests it resembles, the patterns of its context and a forecast for each candidate appear below.'),
     form, output);
 
-  Promise.all(['Channel', 'Segment', 'Metric'].map(options)).then(([channels, segments, metrics]) => {
+  Promise.all(['Channel', 'Segment', 'Metric'].map(nodeOptions)).then(([channels, segments, metrics]) => {
     for (const [control, choices] of [[channel, channels], [segment, segments], [metric, metrics]]) {
       for (const [value, text] of choices) control.appendChild(h('option', { value }, text));
     }

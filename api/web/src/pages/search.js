@@ -8,17 +8,12 @@ import { debounce, field, fill, h } from '../dom.js';
 import { pValue } from '../format.js';
 import { liftBar } from '../lift_bar.js';
 import { errorBox, notice } from '../messages.js';
+import { nodeOptions } from '../node_options.js';
 
 const searchTypes = ['Experiment', 'Hypothesis', 'Learning', 'Asset'];
 const outcomes = ['won', 'lost', 'inconclusive'];
 const debounceMs = 50;
 const resultCount = 10;
-
-// Options of a select from the nodes of a type (key -> name), loaded once per page view.
-async function nodeOptions(type) {
-  const answer = await get(`/v1/nodes/${type}?limit=200`);
-  return answer.nodes.map((node) => [node.key, node.properties.name || node.key]);
-}
 
 // The server leaves out hits below its relevance floor; say how close the closest one came.
 function nothingFound(answer, text) {
