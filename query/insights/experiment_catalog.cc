@@ -300,6 +300,18 @@ const AssetFacts* ExperimentCatalog::asset(const std::string& key) const {
   return it == asset_index.end() ? nullptr : &assets[it->second];
 }
 
+std::optional<size_t> ExperimentCatalog::experiment_of(const std::string& key) const {
+  if (!experiment_index.empty() || experiments.empty()) {
+    auto it = experiment_index.find(key);
+    if (it == experiment_index.end()) return std::nullopt;
+    return it->second;
+  }
+  for (size_t e = 0; e < experiments.size(); ++e) {
+    if (experiments[e].key == key) return e;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> ExperimentCatalog::lineage(const std::string& segment) const {
   std::vector<std::string> out{segment};
   std::set<std::string> seen{segment};
@@ -321,8 +333,10 @@ size_t ExperimentCatalog::add_asset(AssetFacts asset) {
 
 void ExperimentCatalog::finish() {
   asset_uses.assign(assets.size(), {});
+  experiment_index.clear();
   for (size_t e = 0; e < experiments.size(); ++e) {
     ExperimentFacts& experiment = experiments[e];
+    experiment_index.emplace(experiment.key, e);
     for (size_t a = 0; a < experiment.arms.size(); ++a) {
       for (size_t asset : experiment.arms[a].assets) asset_uses[asset].emplace_back(e, a);
     }

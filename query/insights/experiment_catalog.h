@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "graph/graph_store.h"
@@ -91,13 +92,20 @@ struct ExperimentCatalog {
   size_t inspired_by_edges = 0;
   uint64_t sequence = 0;  // the graph's last_sequence when loaded
 
+  // experiment key -> index in `experiments`, rebuilt by finish().
+  std::unordered_map<std::string, size_t> experiment_index;
+
   // The asset with this key, or nullptr.
   const AssetFacts* asset(const std::string& key) const;
+  // The index of the experiment with this key (nullopt: none). Uses experiment_index when
+  // finish() built it, else a scan.
+  std::optional<size_t> experiment_of(const std::string& key) const;
   // The segment and its ancestors (SUBSEGMENT_OF, transitively), cycles tolerated.
   std::vector<std::string> lineage(const std::string& segment) const;
   // Adds an asset (or returns the existing index) and records nothing else.
   size_t add_asset(AssetFacts asset);
-  // Rebuilds asset_uses and each experiment's segment_lineage from the other fields.
+  // Rebuilds asset_uses, experiment_index and each experiment's segment_lineage from the other
+  // fields.
   void finish();
 };
 

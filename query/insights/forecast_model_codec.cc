@@ -8,13 +8,15 @@ using nlohmann::json;
 NLOHMANN_JSON_SERIALIZE_ENUM(Learner,
                              {{Learner::kLogistic, "liblinear_logistic"},
                               {Learner::kBoostedTrees, "xgboost_rank_pairwise"},
-                              {Learner::kCentredRegression, "liblinear_centred_regression"}})
+                              {Learner::kCentredRegression, "liblinear_centred_regression"},
+                              {Learner::kBlend, "liblinear_blend"}})
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FeatureOptions, words, bigrams, headline, kinds_and_tags,
                                    asset_keys, context_crosses, hash_bits)
 // With defaults: a model stored before a field existed still decodes.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LearnerOptions, learner, weight_by_certainty, c, l1,
-                                                copies, rounds, depth, eta, min_child_weight,
-                                                subsample, colsample, threads)
+                                                copies, pairwise_c, blend, pairwise_weighted,
+                                                rounds, depth, eta, min_child_weight, subsample,
+                                                colsample, threads)
 
 namespace {
 

@@ -67,7 +67,12 @@ bool ForecastModelKeeper::refresh(std::shared_ptr<const ExperimentCatalog> catal
   std::lock_guard trainer_lock(trainer_mutex_);
   if (training_.load()) return false;
   const std::shared_ptr<const ForecastModel> model = current();
-  const size_t available = trainable_tests(*catalog);
+  if (counted_catalog_.owner_before(catalog) || catalog.owner_before(counted_catalog_) ||
+      counted_catalog_.expired()) {
+    counted_tests_ = trainable_tests(*catalog);
+    counted_catalog_ = catalog;
+  }
+  const size_t available = counted_tests_;
   if (model && available < model->experiments + options_.retrain_after) return false;
   if (!model && !last_error().empty() && available < options_.settings.min_tests) return false;
   const std::string cutoff = cutoff_for(*catalog);

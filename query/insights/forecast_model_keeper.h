@@ -86,6 +86,10 @@ class ForecastModelKeeper {
   std::atomic<bool> training_{false};
   std::thread trainer_;       // started and joined by refresh() / wait() / the destructor only
   std::mutex trainer_mutex_;  // serialises refresh() and wait() around trainer_
+  // refresh()'s count of trainable tests for the last catalog it saw (under trainer_mutex_):
+  // every request refreshes, and a catalog snapshot serves many requests.
+  std::weak_ptr<const ExperimentCatalog> counted_catalog_;
+  size_t counted_tests_ = 0;
 };
 
 }  // namespace expgraph::insights

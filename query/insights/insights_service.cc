@@ -207,12 +207,14 @@ Result<std::shared_ptr<const ExperimentCatalog>> InsightsService::catalog() {
 }
 
 Result<TextScores> InsightsService::text_scores(const ExperimentCatalog& catalog,
-                                                const DraftTest& draft, size_t k) const {
+                                                const DraftTest& draft, size_t k,
+                                                similarity::SearchMode mode) const {
   TextScores out;
   if (similarity_ == nullptr || draft.hypothesis.empty()) return out;
   similarity::SearchRequest request;
   request.text = draft.hypothesis;
   request.k = k;
+  request.mode = mode;
   // The text signal is the hit's similarity on the search's [0, 1] scale, and hits below the
   // search's default floor are no evidence of a similar test.
   request.min_similarity = similarity::kDefaultMinSimilarity;
@@ -220,15 +222,15 @@ Result<TextScores> InsightsService::text_scores(const ExperimentCatalog& catalog
   if (!hits.ok()) return hits.status();
   out.closest_similarity = hits->closest_similarity;
   out.searched = true;
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < catalog.experiments.size(); ++i) index[catalog.experiments[i].key] = i;
   for (const auto& hit : hits->hits) {
     if (!hit.context.is_object()) continue;
-    const json experiment = hit.context.value("experiment", json());
-    if (!experiment.is_object() || !experiment.value("key", json()).is_string()) continue;
-    auto it = index.find(experiment["key"].get<std::string>());
-    if (it == index.end()) continue;
-    double& score = out.scores[it->second];
+    auto experiment = hit.context.find("experiment");
+    if (experiment == hit.context.end() || !experiment->is_object()) continue;
+    auto key = experiment->find("key");
+    if (key == experiment->end() || !key->is_string()) continue;
+    const std::optional<size_t> found = catalog.experiment_of(key->get_ref<const std::string&>());
+    if (!found) continue;
+    double& score = out.scores[*found];
     score = std::max(score, hit.similarity);
   }
   return out;
@@ -404,9 +406,22 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
   auto snapshot = catalog();
   if (!snapshot.ok()) return snapshot.status();
   const ExperimentCatalog& c = **snapshot;
+  // The learned model: never waits for a training. A retrain due since the last snapshot starts
+  // here if none ran; a past as_of gets the newest kept model cut off by then, or starts one.
+  keeper_.refresh(*snapshot);
+  const ForecastModelKeeper::AsOfModel chosen = keeper_.model_as_of(*snapshot, draft.as_of);
   // The prior's similar tests need the best text hits only (the draft's k of them are kept):
   // fewer hits than the similar-tests route asks for keep the route within its time budget.
-  auto text = text_scores(c, draft, std::max<size_t>(kForecastTextHits, 3 * draft.k));
+  // When the model answers, the prior is only reported beside it, and the hypothesis search
+  // takes the vector path alone: the hybrid search's BM25 walks the whole posting list of every
+  // common word of the hypothesis, most of the route's time at the archive's size
+  // (docs/insights.md). With the client embedder a vector search needs the client's embedding,
+  // which a draft does not carry: the hybrid search then stays.
+  const bool vector_path = chosen.model != nullptr && similarity_ != nullptr &&
+                           similarity_->embedder_id().rfind("client", 0) != 0;
+  auto text =
+      text_scores(c, draft, std::max<size_t>(kForecastTextHits, 3 * draft.k),
+                  vector_path ? similarity::SearchMode::kVector : similarity::SearchMode::kHybrid);
   if (!text.ok()) return text.status();
   const std::vector<Recommendation> similar = recommend_similar_tests(c, draft, text->scores);
   const std::shared_ptr<const AssetTextIndex> asset_index = asset_text(*snapshot);
@@ -416,10 +431,6 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
   }
   const Forecast f = insights::forecast(c, similar, names, matches, options);
 
-  // The learned model: never waits for a training. A retrain due since the last snapshot starts
-  // here if none ran; a past as_of gets the newest kept model cut off by then, or starts one.
-  keeper_.refresh(*snapshot);
-  const ForecastModelKeeper::AsOfModel chosen = keeper_.model_as_of(*snapshot, draft.as_of);
   json model_json;
   std::vector<CandidatePrediction> learned;
   if (!chosen.model) {

@@ -75,8 +75,9 @@ class InsightsService {
 
  private:
   // `k`: the text hits asked of the SimilarityIndex (each costs node and context reads).
-  Result<TextScores> text_scores(const ExperimentCatalog& catalog, const DraftTest& draft,
-                                 size_t k = 200) const;
+  Result<TextScores> text_scores(
+      const ExperimentCatalog& catalog, const DraftTest& draft, size_t k = 200,
+      similarity::SearchMode mode = similarity::SearchMode::kHybrid) const;
   // The AssetTextIndex of `catalog` (built on first use for each snapshot).
   std::shared_ptr<const AssetTextIndex> asset_text(
       const std::shared_ptr<const ExperimentCatalog>& catalog);

@@ -83,6 +83,18 @@ class LinearModel final : public RankingModel {
   static Result<std::unique_ptr<RankingModel>> train(const std::vector<DatasetTest>& tests,
                                                      const std::vector<DatasetPair>& pairs,
                                                      const LearnerOptions& options) {
+    auto weights = logistic_weights(tests, pairs, options.c, options.l1,
+                                    options.weight_by_certainty, options.copies);
+    if (!weights.ok()) return weights.status();
+    return std::unique_ptr<RankingModel>(
+        std::make_unique<LinearModel>(Learner::kLogistic, std::move(weights).value()));
+  }
+
+  // The pairwise logistic model's weights.
+  static Result<std::map<uint32_t, double>> logistic_weights(const std::vector<DatasetTest>& tests,
+                                                             const std::vector<DatasetPair>& pairs,
+                                                             double c, bool l1, bool weighted,
+                                                             int copies_per_pair) {
     std::vector<std::vector<feature_node>> rows;
     std::vector<double> labels;
     uint32_t max_index = 1;
@@ -97,9 +109,8 @@ class LinearModel final : public RankingModel {
       }
       row.push_back({-1, 0});
       const int copies =
-          options.weight_by_certainty
-              ? std::max(1, static_cast<int>(std::lround(pair.certainty * options.copies)))
-              : 1;
+          weighted ? std::max(1, static_cast<int>(std::lround(pair.certainty * copies_per_pair)))
+                   : 1;
       for (int c = 0; c < copies; ++c) {
         rows.push_back(row);
         labels.push_back(pair.first_wins ? 1 : -1);
@@ -118,16 +129,67 @@ class LinearModel final : public RankingModel {
         labels[i] = -labels[i];
       }
     }
-    auto weights =
-        run_liblinear(rows, labels, max_index, options.l1 ? L1R_LR : L2R_LR, options.c, true);
-    if (!weights.ok()) return weights.status();
-    return std::unique_ptr<RankingModel>(
-        std::make_unique<LinearModel>(Learner::kLogistic, std::move(weights).value()));
+    return run_liblinear(rows, labels, max_index, l1 ? L1R_LR : L2R_LR, c, true);
   }
 
   static Result<std::unique_ptr<RankingModel>> train_centred(const std::vector<DatasetTest>& tests,
                                                              const std::vector<DatasetPair>& pairs,
                                                              const LearnerOptions& options) {
+    auto weights = centred_weights(tests, pairs, options);
+    if (!weights.ok()) return weights.status();
+    return std::unique_ptr<RankingModel>(
+        std::make_unique<LinearModel>(Learner::kCentredRegression, std::move(weights).value()));
+  }
+
+  static Result<std::unique_ptr<RankingModel>> train_blend(const std::vector<DatasetTest>& tests,
+                                                           const std::vector<DatasetPair>& pairs,
+                                                           const LearnerOptions& options) {
+    auto logistic = logistic_weights(tests, pairs, options.pairwise_c, false,
+                                     options.pairwise_weighted, options.copies);
+    if (!logistic.ok()) return logistic.status();
+    auto centred = centred_weights(tests, pairs, options);
+    if (!centred.ok()) return centred.status();
+    const double logistic_spread = within_test_spread(tests, *logistic);
+    const double centred_spread = within_test_spread(tests, *centred);
+    std::map<uint32_t, double> weights;
+    const double share = std::clamp(options.blend, 0.0, 1.0);
+    if (logistic_spread > 0) {
+      for (const auto& [index, w] : *logistic) weights[index] += share * w / logistic_spread;
+    }
+    if (centred_spread > 0) {
+      for (const auto& [index, w] : *centred) weights[index] += (1 - share) * w / centred_spread;
+    }
+    return std::unique_ptr<RankingModel>(
+        std::make_unique<LinearModel>(Learner::kBlend, std::move(weights)));
+  }
+
+  // The root mean square of the training arms' scores around their test's mean score: the
+  // scale on which a model ranks arms within a test.
+  static double within_test_spread(const std::vector<DatasetTest>& tests,
+                                   const std::map<uint32_t, double>& weights) {
+    double sum = 0, count = 0;
+    for (const DatasetTest& t : tests) {
+      std::vector<double> scores;
+      for (const DatasetArm& a : t.arms) {
+        double score = 0;
+        for (const auto& [index, value] : a.features) {
+          auto it = weights.find(index);
+          if (it != weights.end()) score += it->second * value;
+        }
+        scores.push_back(score);
+      }
+      double mean = 0;
+      for (double x : scores) mean += x / static_cast<double>(scores.size());
+      for (double x : scores) sum += (x - mean) * (x - mean);
+      count += static_cast<double>(scores.size());
+    }
+    return count > 0 ? std::sqrt(sum / count) : 0;
+  }
+
+  // The centred regression's weights.
+  static Result<std::map<uint32_t, double>> centred_weights(const std::vector<DatasetTest>& tests,
+                                                            const std::vector<DatasetPair>& pairs,
+                                                            const LearnerOptions& options) {
     // Tests with at least one informative pair (rates and features differ).
     std::vector<bool> usable(tests.size(), false);
     for (const DatasetPair& p : pairs) usable[p.test] = true;
@@ -199,14 +261,13 @@ class LinearModel final : public RankingModel {
       }
       values[r] *= scale;
     }
-    auto fitted = run_liblinear(rows, values, max_index, L2R_L2LOSS_SVR, options.c, false);
-    if (!fitted.ok()) return fitted.status();
-    return std::unique_ptr<RankingModel>(
-        std::make_unique<LinearModel>(Learner::kCentredRegression, std::move(fitted).value()));
+    return run_liblinear(rows, values, max_index, L2R_L2LOSS_SVR, options.c, false);
   }
 
   std::string save() const override {
-    std::string bytes = learner_ == Learner::kCentredRegression ? "R" : "L";
+    std::string bytes = learner_ == Learner::kCentredRegression ? "R"
+                        : learner_ == Learner::kBlend           ? "E"
+                                                                : "L";
     for (const auto& [index, weight] : weights_) {
       bytes.append(reinterpret_cast<const char*>(&index), sizeof index);
       bytes.append(reinterpret_cast<const char*>(&weight), sizeof weight);
@@ -215,7 +276,9 @@ class LinearModel final : public RankingModel {
   }
 
   static Result<std::unique_ptr<RankingModel>> load(const std::string& bytes) {
-    const Learner learner = bytes[0] == 'R' ? Learner::kCentredRegression : Learner::kLogistic;
+    const Learner learner = bytes[0] == 'R'   ? Learner::kCentredRegression
+                            : bytes[0] == 'E' ? Learner::kBlend
+                                              : Learner::kLogistic;
     constexpr size_t kEntry = sizeof(uint32_t) + sizeof(double);
     if ((bytes.size() - 1) % kEntry != 0) return Status::invalid_argument("truncated model");
     std::map<uint32_t, double> weights;
@@ -459,12 +522,13 @@ Result<std::unique_ptr<RankingModel>> RankingModel::train(const std::vector<Data
   if (options.learner == Learner::kCentredRegression) {
     return LinearModel::train_centred(tests, pairs, options);
   }
+  if (options.learner == Learner::kBlend) return LinearModel::train_blend(tests, pairs, options);
   return LinearModel::train(tests, pairs, options);
 }
 
 Result<std::unique_ptr<RankingModel>> RankingModel::load(const std::string& bytes) {
   if (bytes.empty()) return Status::invalid_argument("empty model");
-  if (bytes[0] == 'L' || bytes[0] == 'R') return LinearModel::load(bytes);
+  if (bytes[0] == 'L' || bytes[0] == 'R' || bytes[0] == 'E') return LinearModel::load(bytes);
   if (bytes[0] == 'X') return BoostedTreesModel::load(bytes);
   return Status::invalid_argument("unknown model format");
 }
@@ -475,6 +539,8 @@ const char* learner_name(Learner learner) {
       return "xgboost rank:pairwise";
     case Learner::kCentredRegression:
       return "liblinear centred regression";
+    case Learner::kBlend:
+      return "liblinear blend (pairwise logistic + centred regression)";
     case Learner::kLogistic:
       break;
   }

@@ -6,7 +6,11 @@
 //    each arm's relative lift against its test's mean rate on its features centred on the test's
 //    mean, each arm weighted by its precision (random-effects weights 1 / (var + tau^2)): a
 //    listwise view where the score is the expected lift itself and test-level features cancel;
-//  - kBoostedTrees: XGBoost rank:pairwise with one group per experiment.
+//  - kBoostedTrees: XGBoost rank:pairwise with one group per experiment;
+//  - kBlend: the average of a kLogistic model (inverse regularisation `pairwise_c`) and a
+//    kCentredRegression model (`c`), each first divided by the spread of its within-test scores
+//    on the training arms so that neither dominates by scale; `blend` is the logistic model's
+//    share. Still one linear scorer (the averaged weights), so contributions stay exact.
 // Used by learned_forecaster and tools/bench. Immutable once trained; scoring is thread-safe
 // (the XGBoost booster is guarded by a mutex).
 #pragma once
@@ -22,7 +26,7 @@
 
 namespace expgraph::insights {
 
-enum class Learner { kLogistic, kBoostedTrees, kCentredRegression };
+enum class Learner { kLogistic, kBoostedTrees, kCentredRegression, kBlend };
 
 struct LearnerOptions {
   Learner learner = Learner::kLogistic;
@@ -31,6 +35,9 @@ struct LearnerOptions {
   bool l1 = false;                  // kLogistic: L1 (sparse) instead of L2 regularisation
   // liblinear has no instance weights: a pair is repeated round(certainty * copies) times (>= 1).
   int copies = 3;
+  double pairwise_c = 0.1;  // kBlend: C of its logistic part (`c` is its regression part's)
+  double blend = 0.5;       // kBlend: the logistic part's share of the standardised average
+  bool pairwise_weighted = true;  // kBlend: its logistic part repeats pairs by certainty
   int rounds = 150, depth = 4;  // XGBoost
   double eta = 0.1, min_child_weight = 1, subsample = 0.8, colsample = 0.5;
   int threads = 1;

@@ -85,7 +85,7 @@ TEST(LearnedForecasterTest, TooFewTestsIsInsufficientEvidenceWithTheNumberNeeded
 TEST(LearnedForecasterTest, SavedModelScoresTheSame) {
   const ExperimentCatalog c = synthetic_catalog();
   for (Learner learner :
-       {Learner::kLogistic, Learner::kBoostedTrees, Learner::kCentredRegression}) {
+       {Learner::kLogistic, Learner::kBoostedTrees, Learner::kCentredRegression, Learner::kBlend}) {
     ModelSettings settings;
     settings.learner.learner = learner;
     settings.learner.rounds = 20;
@@ -120,6 +120,26 @@ TEST(LearnedForecasterTest, CentredRegressionLearnsTheWordAsALift) {
   const std::string top = p[0].contributions.front().feature;
   EXPECT_TRUE(top == "w:amazing" || top == "b:amazing tale") << top;
   EXPECT_GT(p[0].contributions.front().value, 0);
+}
+
+TEST(LearnedForecasterTest, BlendLearnsTheWordFromBothParts) {
+  const ExperimentCatalog c = synthetic_catalog();
+  ModelSettings settings;  // the server's default: the blend
+  ASSERT_EQ(settings.learner.learner, Learner::kBlend);
+  for (double share : {0.0, 0.3, 1.0}) {  // regression only, the default mix, logistic only
+    settings.learner.blend = share;
+    auto model = train_forecast_model(c, "", settings);
+    ASSERT_TRUE(model.ok()) << model.status().to_string();
+    const auto p = predict_candidates(
+        **model, {headline("Amazing tale of rivers"), headline("Ancient tale of rivers")}, 5);
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_GT(p[0].p_beats[1], 0.5) << "share " << share;
+    EXPECT_GT(p[0].lift, 0) << "share " << share;
+    ASSERT_FALSE(p[0].contributions.empty());
+    const std::string top = p[0].contributions.front().feature;
+    EXPECT_TRUE(top == "w:amazing" || top == "b:amazing tale") << top << ", share " << share;
+    EXPECT_GT(p[0].contributions.front().value, 0);
+  }
 }
 
 TEST(LearnedForecasterTest, LiftsAgainstANamedControl) {

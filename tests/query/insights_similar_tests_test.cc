@@ -80,11 +80,46 @@ TEST(SimilarTestsTest, TextSimilarityCanOutrankContext) {
   EXPECT_EQ(recommend_similar_tests(c, draft, text).size(), 1u);
 }
 
+TEST(SimilarTestsTest, KeepsTheBestKWithTiesByKeyAndTheirOwnSignals) {
+  const ExperimentCatalog c = context_catalog();
+  DraftTest draft;
+  draft.channel = "email";
+  draft.as_of = "2025-01-01";
+  // full, nested and channel_only share the channel only; full also has an outcome, so it
+  // leads; nested and channel_only tie and are ordered by key.
+  const auto all = recommend_similar_tests(c, draft, {});
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(c.experiments[all[0].experiment].key, "full");
+  EXPECT_EQ(c.experiments[all[1].experiment].key, "channel_only");
+  EXPECT_EQ(c.experiments[all[2].experiment].key, "nested");
+  draft.k = 2;
+  const auto kept = recommend_similar_tests(c, draft, {});
+  ASSERT_EQ(kept.size(), 2u);
+  for (size_t i = 0; i < kept.size(); ++i) {
+    EXPECT_EQ(kept[i].experiment, all[i].experiment);
+    EXPECT_EQ(kept[i].score, all[i].score);
+    EXPECT_EQ(kept[i].matched, std::vector<std::string>{"channel"});
+    EXPECT_EQ(kept[i].result_metric, c.experiments[kept[i].experiment].primary_metric);
+  }
+}
+
+TEST(SimilarTestsTest, FindsAnExperimentByKey) {
+  ExperimentCatalog c = context_catalog();
+  ASSERT_TRUE(c.experiment_of("nested").has_value());
+  EXPECT_EQ(c.experiments[*c.experiment_of("nested")].key, "nested");
+  EXPECT_FALSE(c.experiment_of("absent").has_value());
+  c.experiment_index.clear();  // a catalog finish() has not indexed: found by a scan
+  ASSERT_TRUE(c.experiment_of("future").has_value());
+  EXPECT_EQ(c.experiments[*c.experiment_of("future")].key, "future");
+}
+
 TEST(SimilarTestsTest, DaysBetweenDates) {
   EXPECT_EQ(days_between("2024-02-28", "2024-03-01"), 2);  // leap year
   EXPECT_EQ(days_between("2024-03-01", "2024-02-28"), -2);
   EXPECT_FALSE(days_between("2024-13-01", "2024-03-01").has_value());
   EXPECT_FALSE(days_between("", "2024-03-01").has_value());
+  EXPECT_EQ(days_between("2024-03-01T10:00:00Z", "2024-03-02"), 1);  // a time after the date
+  EXPECT_EQ(days_between("2024-3-1 and more", "2024-03-02"), 1);     // read as sscanf reads it
 }
 
 }  // namespace

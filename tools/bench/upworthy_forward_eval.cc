@@ -19,13 +19,14 @@
 // forecast with the server's default model. Usage:
 //   bench_upworthy_forward_eval [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE]
 //     [--validation-days N] [--folds N] [--retrain-days N] [--threads N] [--with-trees]
-//     [--select-only | --latency-only]
+//     [--only NAME,NAME] [--select-only | --latency-only]
 // (paths relative to the repository root by default). --select-only runs the model selection
 // alone (it reads no test from --from on); --latency-only times the forecast route alone.
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -35,6 +36,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "graph/graph_store.h"
@@ -300,6 +302,34 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees) {
     linear(name + " + image ids", learner, c,
            [](ModelSettings& s) { s.features.asset_keys = true; });
   }
+  // Less regularised pairwise logistic models, as the simple baseline is (C = 1, unweighted).
+  for (double c : {0.1, 0.3, 1.0}) {
+    linear("pairwise logistic C=" + c_text(c), Learner::kLogistic, c, as_is);
+    linear("pairwise logistic C=" + c_text(c) + " unweighted", Learner::kLogistic, c,
+           [](ModelSettings& s) { s.learner.weight_by_certainty = false; });
+  }
+  // The simple baseline's own features and learner, as a candidate.
+  linear("pairwise logistic C=1 unweighted, baseline features", Learner::kLogistic, 1,
+         [](ModelSettings& s) {
+           s.features.kinds_and_tags = false;
+           s.features.context_crosses = false;
+           s.learner.weight_by_certainty = false;
+         });
+  // Blends: a pairwise logistic model and the centred regression, each standardised by its
+  // within-test spread, averaged (share = the logistic part's).
+  for (double pc : {0.1, 0.3, 1.0}) {
+    for (bool weighted : {false, true}) {
+      for (double share : {0.3, 0.5, 0.7}) {
+        linear("blend logistic C=" + c_text(pc) + (weighted ? " weighted" : " unweighted") +
+                   " share " + c_text(share) + " + centred regression C=0.001",
+               Learner::kBlend, 0.001, [=](ModelSettings& s) {
+                 s.learner.pairwise_c = pc;
+                 s.learner.pairwise_weighted = weighted;
+                 s.learner.blend = share;
+               });
+      }
+    }
+  }
   if (with_trees) {
     // Depth 6 was measured too (validation log-loss 0.6766, 96 s to train): slower, no better.
     Candidate trees{"xgboost rank:pairwise depth 3", {}};
@@ -367,6 +397,8 @@ struct EvalOptions {
   int validation_days = 91, folds = 3, retrain_days = 28, threads = 2;
   bool with_trees = false;   // XGBoost among the candidates (45-96 s per training)
   bool select_only = false;  // stop after the choice: never touches the evaluation weeks
+  // Candidates whose name contains one of these (empty: all); to try variants quickly.
+  std::vector<std::string> only;
 };
 
 void evaluate_models(const ExperimentCatalog& c, const EvalOptions& o) {
@@ -381,16 +413,40 @@ void evaluate_models(const ExperimentCatalog& c, const EvalOptions& o) {
       kFolds, validation_days, from.c_str(), add_days(from, -kFolds * validation_days).c_str());
   std::optional<Candidate> chosen;
   double chosen_loss = INFINITY;
-  for (const Candidate& k : model_candidates(o.threads, o.with_trees)) {
-    const auto t0 = Clock::now();
-    const ForecastScore score = validate(c, k.settings, from, validation_days, kFolds);
+  std::vector<Candidate> candidates;
+  for (Candidate& k : model_candidates(o.threads, o.with_trees)) {
+    bool wanted = o.only.empty();
+    for (const std::string& part : o.only)
+      wanted = wanted || k.name.find(part) != std::string::npos;
+    if (wanted) candidates.push_back(std::move(k));
+  }
+  // The candidates are validated by o.threads workers (training is single-threaded but for
+  // XGBoost, which uses o.threads itself and so runs alone); printed in their order.
+  std::vector<ForecastScore> scores(candidates.size());
+  std::vector<double> seconds(candidates.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < candidates.size(); i = next++) {
+      const auto t0 = Clock::now();
+      scores[i] = validate(c, candidates[i].settings, from, validation_days, kFolds);
+      seconds[i] = std::chrono::duration<double>(Clock::now() - t0).count();
+    }
+  };
+  {
+    std::vector<std::thread> workers;
+    for (int w = 1; w < std::max(1, o.threads); ++w) workers.emplace_back(work);
+    work();
+    for (std::thread& t : workers) t.join();
+  }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const Candidate& k = candidates[i];
+    const ForecastScore& score = scores[i];
     std::printf(
         "[validation %s] %.1f s; %.0f tests; top-1 %.4f vs random %.4f; accuracy all %.4f, "
         "significant %.4f; log-loss %.4f vs %.4f; coverage 80%% %.4f, 95%% %.4f\n",
-        k.name.c_str(), std::chrono::duration<double>(Clock::now() - t0).count(), score.top1.count,
-        score.top1.mean(), score.chance.mean(), score.accuracy_all.mean(),
-        score.accuracy_significant.mean(), score.log_loss.mean(), score.base_log_loss.mean(),
-        score.cover80.mean(), score.cover95.mean());
+        k.name.c_str(), seconds[i], score.top1.count, score.top1.mean(), score.chance.mean(),
+        score.accuracy_all.mean(), score.accuracy_significant.mean(), score.log_loss.mean(),
+        score.base_log_loss.mean(), score.cover80.mean(), score.cover95.mean());
     if (score.log_loss.mean() < chosen_loss) {
       chosen_loss = score.log_loss.mean();
       chosen = k;
@@ -524,7 +580,7 @@ void time_service_forecasts(GraphStore& graph, const similarity::SimilarityIndex
   service.model_keeper().wait();
   std::printf("\nserver default model trained on the whole archive in %.1f s (background)\n",
               std::chrono::duration<double>(Clock::now() - t0).count());
-  std::vector<double> wall, cpu, search_cpu, small_search_cpu;
+  std::vector<double> wall, cpu, search_cpu, small_search_cpu, vector_search_cpu;
   for (const DatasetTest& t : eligible_tests(c, from, "", FeatureOptions{})) {
     const ExperimentFacts& e = c.experiments[t.experiment];
     DraftTest draft;
@@ -551,6 +607,12 @@ void time_service_forecasts(GraphStore& graph, const similarity::SimilarityIndex
       const double small_start = thread_cpu_ms();
       (void)index->search(request);
       small_search_cpu.push_back(thread_cpu_ms() - small_start);
+      // The path the route takes when the learned model answers: vector search with the floor.
+      request.mode = similarity::SearchMode::kVector;
+      request.min_similarity = similarity::kDefaultMinSimilarity;
+      const double vector_start = thread_cpu_ms();
+      (void)index->search_with_floor(request);
+      vector_search_cpu.push_back(thread_cpu_ms() - vector_start);
     }
     if (!answer.ok() || wall.size() >= 200) break;
   }
@@ -559,9 +621,10 @@ void time_service_forecasts(GraphStore& graph, const similarity::SimilarityIndex
       "InsightsService::forecast (a POST /v1/forecast without HTTP), %zu requests: CPU time "
       "median %.2f ms, p90 %.2f ms; wall time median %.2f ms, p90 %.2f ms; of it, the "
       "hypothesis search of the similar tests (SimilarityIndex, hybrid, k 200) alone: CPU "
-      "median %.2f ms (with k 30: %.2f ms)\n",
+      "median %.2f ms (with k 30: %.2f ms; vector path with the floor, k 30, as the route "
+      "searches when the model answers: %.2f ms)\n",
       wall.size(), median(cpu), p90(cpu), median(wall), p90(wall), median(search_cpu),
-      median(small_search_cpu));
+      median(small_search_cpu), median(vector_search_cpu));
 }
 
 // The meta-analytic forecast and the best single pattern, walked forward from `from` with
@@ -705,8 +768,8 @@ int main(int argc, char** argv) {
   bool latency_only = false;
   const char* usage =
       "usage: %s [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE] [--validation-days N] "
-      "[--folds N] [--retrain-days N] [--threads N] [--with-trees] [--select-only | "
-      "--latency-only]\n";
+      "[--folds N] [--retrain-days N] [--threads N] [--with-trees] [--only A,B] "
+      "[--select-only | --latency-only]\n";
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--with-trees") {
@@ -740,6 +803,14 @@ int main(int argc, char** argv) {
       o.retrain_days = std::atoi(value);
     } else if (flag == "--threads") {
       o.threads = std::atoi(value);
+    } else if (flag == "--only") {
+      // Comma-separated parts of candidate names.
+      std::string list = value;
+      for (size_t at = 0; at <= list.size();) {
+        const size_t comma = std::min(list.find(',', at), list.size());
+        if (comma > at) o.only.push_back(list.substr(at, comma - at));
+        at = comma + 1;
+      }
     } else {
       std::fprintf(stderr, usage, argv[0]);
       return 2;
