@@ -1,4 +1,4 @@
-// LabelScan: the anchor for every node of one label, read from the topology mirror in id order.
+// LabelScan: the anchor for every node of one label, read from the label's external keys.
 // Built by PipelineBuilder for StepKind::kLabelScan.
 #pragma once
 
