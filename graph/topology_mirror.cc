@@ -9,34 +9,59 @@ TopologyMirror::TopologyMirror() = default;
 void TopologyMirror::add_node(NodeId id, SymbolId type) {
   std::unique_lock lock(mutex_);
   while (boost::num_vertices(graph_) <= id) boost::add_vertex(graph_);
-  if (graph_[id].type == 0) ++node_count_;
-  graph_[id].type = type;
+  SymbolId& current = graph_[id].type;
+  if (current == 0) {
+    ++node_count_;
+  } else {
+    --nodes_by_type_[current];
+  }
+  ++nodes_by_type_[type];
+  current = type;
 }
 
 void TopologyMirror::remove_node(NodeId id) {
   std::unique_lock lock(mutex_);
   if (!alive(id)) return;
+  uncount_edges_of(id);
   boost::clear_vertex(id, graph_);
+  --nodes_by_type_[graph_[id].type];
   graph_[id].type = 0;
   --node_count_;
+}
+
+void TopologyMirror::uncount_edges_of(NodeId id) {
+  for (auto [it, end] = boost::out_edges(id, graph_); it != end; ++it) {
+    --edges_by_type_[graph_[*it].type];
+  }
+  for (auto [it, end] = boost::in_edges(id, graph_); it != end; ++it) {
+    // A self-loop is among both the out- and the in-edges: count it off once.
+    if (boost::source(*it, graph_) != id) --edges_by_type_[graph_[*it].type];
+  }
 }
 
 void TopologyMirror::add_edge(NodeId from, SymbolId edge_type, NodeId to) {
   std::unique_lock lock(mutex_);
   if (!alive(from) || !alive(to)) return;
   boost::add_edge(from, to, EdgeData{edge_type}, graph_);
+  ++edges_by_type_[edge_type];
 }
 
 void TopologyMirror::remove_edge(NodeId from, SymbolId edge_type, NodeId to) {
   std::unique_lock lock(mutex_);
   if (!alive(from) || !alive(to)) return;
   // remove_edge(u, v) would drop parallel edges of every type; only this type goes.
+  // Counted first: Boost may call the removal predicate more than once per edge.
+  size_t removed = 0;
+  for (auto [it, end] = boost::out_edges(from, graph_); it != end; ++it) {
+    removed += boost::target(*it, graph_) == to && graph_[*it].type == edge_type;
+  }
   boost::remove_out_edge_if(
       from,
       [&](const Graph::edge_descriptor& edge) {
         return boost::target(edge, graph_) == to && graph_[edge].type == edge_type;
       },
       graph_);
+  edges_by_type_[edge_type] -= removed;
 }
 
 bool TopologyMirror::has_node(NodeId id) const {
@@ -114,6 +139,38 @@ size_t TopologyMirror::node_count() const {
 size_t TopologyMirror::edge_count() const {
   std::shared_lock lock(mutex_);
   return boost::num_edges(graph_);
+}
+
+size_t TopologyMirror::node_count(SymbolId type) const {
+  std::shared_lock lock(mutex_);
+  auto it = nodes_by_type_.find(type);
+  return it == nodes_by_type_.end() ? 0 : it->second;
+}
+
+size_t TopologyMirror::edge_count(SymbolId edge_type) const {
+  std::shared_lock lock(mutex_);
+  auto it = edges_by_type_.find(edge_type);
+  return it == edges_by_type_.end() ? 0 : it->second;
+}
+
+NodeId TopologyMirror::nodes_of_type(SymbolId type, NodeId from, size_t limit,
+                                     std::vector<NodeId>& out) const {
+  std::shared_lock lock(mutex_);
+  const NodeId end = boost::num_vertices(graph_);
+  NodeId id = from;
+  for (size_t found = 0; id < end && found < limit; ++id) {
+    SymbolId node_type = graph_[id].type;
+    if (node_type != 0 && (type == 0 || node_type == type)) {
+      out.push_back(id);
+      ++found;
+    }
+  }
+  return id;
+}
+
+NodeId TopologyMirror::id_end() const {
+  std::shared_lock lock(mutex_);
+  return boost::num_vertices(graph_);
 }
 
 }  // namespace expgraph

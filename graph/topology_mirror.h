@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <shared_mutex>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/graph/adjacency_list.hpp>
@@ -56,6 +57,17 @@ class TopologyMirror {
   size_t degree(NodeId id, Direction direction, SymbolId edge_type) const;
   size_t node_count() const;
   size_t edge_count() const;
+  // How many live nodes have this type, and how many edges this edge type, kept up to date by
+  // every add and remove (so a count(*) costs a hash lookup, not a scan). Rebuilt with the
+  // mirror at open, hence always equal to what a scan of the mirror finds.
+  size_t node_count(SymbolId type) const;
+  size_t edge_count(SymbolId edge_type) const;
+  // Appends to `out` the ids of up to `limit` live nodes of `type` (any type when 0) with id
+  // >= `from`, in id order; returns the id to continue from (past the end when done). Scans
+  // copy ids out in chunks so that no lock is held while their rows are processed.
+  NodeId nodes_of_type(SymbolId type, NodeId from, size_t limit, std::vector<NodeId>& out) const;
+  // One past the highest node id the mirror has seen (the end of nodes_of_type's range).
+  NodeId id_end() const;
 
   // Runs `reader(graph)` under the shared lock, for traversal algorithms that need the
   // Boost graph itself. The graph must not escape the call.
@@ -67,10 +79,14 @@ class TopologyMirror {
 
  private:
   bool alive(NodeId id) const { return id < boost::num_vertices(graph_) && graph_[id].type != 0; }
+  // Takes the edges incident to `id` off the per-type edge counts (before clear_vertex).
+  void uncount_edges_of(NodeId id);
 
   mutable std::shared_mutex mutex_;
   Graph graph_;
   size_t node_count_ = 0;
+  std::unordered_map<SymbolId, size_t> nodes_by_type_;  // live nodes per node type
+  std::unordered_map<SymbolId, size_t> edges_by_type_;  // edges per edge type
 };
 
 }  // namespace expgraph

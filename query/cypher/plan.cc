@@ -117,6 +117,14 @@ nlohmann::json steps_to_json(const Plan& plan, const std::vector<PlanStep>& step
         }
         break;
       }
+      case StepKind::kStoreCount:
+        item["columns"] = step.item_names;
+        if (step.count_edges) {
+          item["edges"] = step.rel_type_names.empty() ? "any type" : step.rel_type_names[0];
+        } else {
+          item["nodes"] = step.label.empty() ? "any label" : step.label;
+        }
+        break;
       case StepKind::kDistinct:
         break;
       case StepKind::kSort: {
@@ -178,6 +186,8 @@ std::string_view step_kind_name(StepKind kind) {
       return "Projection";
     case StepKind::kAggregation:
       return "Aggregation";
+    case StepKind::kStoreCount:
+      return "StoreCount";
     case StepKind::kDistinct:
       return "Distinct";
     case StepKind::kSort:

@@ -43,6 +43,7 @@ enum class StepKind {
   kUnwind,
   kProjection,
   kAggregation,
+  kStoreCount,  // count(*) of a label or an edge type, from the mirror's counts: no scan
   kDistinct,
   kSort,
   kSkip,
@@ -111,6 +112,12 @@ struct PlanStep {
   std::vector<const Expr*> sort_keys;
   std::vector<bool> descending;
   int distinct_width = 0;  // kDistinct: how many leading slots make a row distinct
+
+  // kStoreCount: an Aggregation whose items are all plain counts of the rows that a scan
+  // (and at most one expansion) would have produced; it keeps the Aggregation's output fields.
+  // Counts nodes of `label_id` (every node when 0) or, with `count_edges`, edges of
+  // `rel_types` (one type, or every edge when empty).
+  bool count_edges = false;
 };
 
 struct Plan {

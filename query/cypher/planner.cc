@@ -111,11 +111,82 @@ class Planner {
           break;
       }
     }
+    fold_store_count(plan_.steps);
     return std::move(plan_);
   }
 
  private:
   Schema& schema() { return plan_.schemas[schema_]; }
+
+  // Whether every item of an Aggregation is count(*) or count(v) (not DISTINCT) of a variable
+  // that the steps before it bind and never leave null: then each item is the number of rows
+  // reaching the Aggregation.
+  static bool counts_rows_only(const PlanStep& aggregation, const Schema& schema,
+                               std::initializer_list<int> bound_slots) {
+    if (aggregation.items.empty() || !aggregation.sort_keys.empty()) return false;
+    for (size_t i = 0; i < aggregation.items.size(); ++i) {
+      const Expr& item = *aggregation.items[i];
+      if (!aggregation.item_is_aggregate[i]) return false;
+      if (item.is<CountStarExpr>()) continue;
+      if (!item.is<FunctionCallExpr>()) return false;
+      const auto& call = item.as<FunctionCallExpr>();
+      if (call.name != "count" || call.distinct || call.args.size() != 1 ||
+          !call.args[0]->is<VariableExpr>()) {
+        return false;
+      }
+      int slot = schema.find(call.args[0]->as<VariableExpr>().name);
+      if (std::find(bound_slots.begin(), bound_slots.end(), slot) == bound_slots.end() ||
+          slot < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The rule-based choice between a scan and the store's counts: a query that starts with
+  // `MATCH (n:Label)` or `MATCH (n)` or `MATCH ()-[r:TYPE]->()` (one direction, no labels, no
+  // properties, no WHERE: nothing between the steps) straight into an aggregation of plain
+  // counts reads the count the topology mirror keeps instead of producing every row.
+  void fold_store_count(std::vector<PlanStep>& steps) {
+    if (steps.size() < 2) return;
+    const PlanStep& scan = steps[0];
+    if (scan.kind != StepKind::kLabelScan && scan.kind != StepKind::kAllNodesScan) return;
+    if (steps[1].kind == StepKind::kAggregation) {
+      const PlanStep& aggregation = steps[1];
+      if (!counts_rows_only(aggregation, plan_.schemas[aggregation.schema], {scan.node_slot})) {
+        return;
+      }
+      PlanStep count = aggregation;
+      count.kind = StepKind::kStoreCount;
+      count.label = scan.label;
+      count.label_id = scan.kind == StepKind::kLabelScan ? scan.label_id : 0;
+      steps.erase(steps.begin(), steps.begin() + 2);
+      steps.insert(steps.begin(), std::move(count));
+      return;
+    }
+    if (steps.size() < 3 || scan.kind != StepKind::kAllNodesScan) return;
+    const PlanStep& expand = steps[1];
+    const PlanStep& aggregation = steps[2];
+    // Each edge is produced once when expanding every node in one direction (a self-loop too);
+    // both directions would produce it twice, except self-loops.
+    if (expand.kind != StepKind::kExpand || aggregation.kind != StepKind::kAggregation ||
+        expand.to_bound || expand.rel_bound || !expand.to_labels.empty() ||
+        expand.rel_types.size() > 1 || expand.direction == expgraph::Direction::kBoth ||
+        !expand.unique_against.empty()) {
+      return;
+    }
+    if (!counts_rows_only(aggregation, plan_.schemas[aggregation.schema],
+                          {scan.node_slot, expand.rel_slot, expand.to_slot})) {
+      return;
+    }
+    PlanStep count = aggregation;
+    count.kind = StepKind::kStoreCount;
+    count.count_edges = true;
+    count.rel_types = expand.rel_types;
+    count.rel_type_names = expand.rel_type_names;
+    steps.erase(steps.begin(), steps.begin() + 3);
+    steps.insert(steps.begin(), std::move(count));
+  }
   bool bound(const std::string& name) { return schema().find(name) >= 0; }
 
   const Expr* own(ExprPtr expr) {

@@ -134,6 +134,45 @@ TEST(TopologyMirrorTest, RemovingANodeRemovesItsEdgesBothWays) {
   EXPECT_EQ(mirror.node_count(), 4u);
 }
 
+// The per-label and per-edge-type counts that StoreCount reads must follow every change,
+// including the edges a removed node takes with it (a self-loop counted once).
+TEST(TopologyMirrorTest, CountsPerTypeFollowEveryChange) {
+  TopologyMirror mirror;
+  mirror.add_node(1, kTypeA);
+  mirror.add_node(2, kTypeA);
+  mirror.add_node(3, kTypeB);
+  mirror.add_edge(1, kTests, 2);
+  mirror.add_edge(1, kTests, 3);
+  mirror.add_edge(2, kOwnedBy, 3);
+  mirror.add_edge(2, kTests, 2);  // self-loop
+  EXPECT_EQ(mirror.node_count(kTypeA), 2u);
+  EXPECT_EQ(mirror.node_count(kTypeB), 1u);
+  EXPECT_EQ(mirror.node_count(99), 0u);
+  EXPECT_EQ(mirror.edge_count(kTests), 3u);
+  EXPECT_EQ(mirror.edge_count(kOwnedBy), 1u);
+
+  mirror.remove_edge(1, kTests, 3);
+  mirror.remove_edge(1, kOwnedBy, 3);  // no such edge: nothing changes
+  EXPECT_EQ(mirror.edge_count(kTests), 2u);
+  EXPECT_EQ(mirror.edge_count(kOwnedBy), 1u);
+
+  mirror.remove_node(2);  // takes 1-TESTS->2, the self-loop and 2-OWNED_BY->3
+  EXPECT_EQ(mirror.node_count(kTypeA), 1u);
+  EXPECT_EQ(mirror.edge_count(kTests), 0u);
+  EXPECT_EQ(mirror.edge_count(kOwnedBy), 0u);
+  EXPECT_EQ(mirror.edge_count(), 0u);
+
+  std::vector<NodeId> ids;
+  EXPECT_EQ(mirror.nodes_of_type(kTypeA, 0, 10, ids), mirror.id_end());
+  EXPECT_EQ(ids, std::vector<NodeId>({1}));
+  ids.clear();
+  mirror.add_node(4, kTypeB);
+  NodeId next = mirror.nodes_of_type(0, 0, 2, ids);  // any type, two at a time
+  EXPECT_EQ(ids, std::vector<NodeId>({1, 3}));
+  mirror.nodes_of_type(0, next, 2, ids);
+  EXPECT_EQ(ids, std::vector<NodeId>({1, 3, 4}));
+}
+
 TEST(TopologyMirrorTest, ReadGivesTheBoostGraph) {
   TopologyMirror mirror;
   mirror.add_node(1, kTypeA);

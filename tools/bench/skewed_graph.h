@@ -144,13 +144,19 @@ class SkewedGraph {
 
   // Calls `sink(request)` with WriteRequests of at most `batch` items: every node first, then
   // the edges, so each edge's ends exist when it is written. Stops when sink returns false.
+  // Node n gets the properties `node_properties(n)` (a JSON object; none by default).
   template <typename Sink>
   bool for_each_write_request(size_t batch, Sink&& sink) const {
+    return for_each_write_request(batch, sink,
+                                  [](uint32_t) { return nlohmann::json::object(); });
+  }
+  template <typename Sink, typename NodeProperties>
+  bool for_each_write_request(size_t batch, Sink&& sink, NodeProperties&& node_properties) const {
     WriteRequest request;
     request.actor = "bench-loader";
     for (uint32_t n = 0; n < options_.nodes; ++n) {
       request.nodes.push_back(
-          NodeWrite{kNodeTypeName, skewed_node_key(n), nlohmann::json::object()});
+          NodeWrite{kNodeTypeName, skewed_node_key(n), node_properties(n)});
       if (request.nodes.size() == batch) {
         if (!sink(request)) return false;
         request.nodes.clear();

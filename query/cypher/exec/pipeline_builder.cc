@@ -16,6 +16,7 @@
 #include "query/cypher/exec/relationship_ends.h"
 #include "query/cypher/exec/skip_limit.h"
 #include "query/cypher/exec/sort.h"
+#include "query/cypher/exec/store_count.h"
 #include "query/cypher/exec/unwind.h"
 #include "query/cypher/exec/var_length_expand.h"
 
@@ -127,6 +128,9 @@ Result<Operator*> PipelineBuilder::make(const PlanStep& step, std::span<const Pl
       break;
     case StepKind::kAggregation:
       op = add<AggregationOp>(ctx_, &step);
+      break;
+    case StepKind::kStoreCount:
+      op = add<StoreCountOp>(ctx_, &step);
       break;
     case StepKind::kDistinct:
       op = add<DistinctOp>(ctx_, &step);
