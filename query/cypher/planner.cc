@@ -385,6 +385,7 @@ class Planner {
           ends.kind = StepKind::kRelationshipEnds;
           ends.schema = schema_;
           ends.rel_slot = schema().find(next->rel_names[i]);
+          ends.rel_bound = true;  // only read: an OPTIONAL MATCH that finds nothing keeps it
           ends.node_slot = schema().slot_of(next->node_names[i]);
           ends.direction = graph_direction(next->part->relationships[i].direction, true);
           out.push_back(std::move(ends));
