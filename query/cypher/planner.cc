@@ -472,6 +472,9 @@ class Planner {
     // The WHERE of a WITH may read variables from before the projection (binder): they are
     // carried as hidden columns, named so that no query can write them.
     const Expr* filter = where;
+    if (where != nullptr && (aggregating || projection.distinct)) {
+      filter = own(where_reading_columns(projection, *where));
+    }
     if (where != nullptr && !aggregating && !projection.distinct) {
       std::set<std::string> read;
       collect_variables(*where, read);
