@@ -465,6 +465,22 @@ void substitute_in(ExprPtr& slot, const std::vector<std::string>& texts,
 
 }  // namespace
 
+ExprPtr where_reading_columns(const Projection& projection, const Expr& where) {
+  bool aggregating = false;
+  for (const ProjectionItem& item : projection.items) {
+    aggregating = aggregating || contains_aggregate(*item.expr);
+  }
+  if (!aggregating && !projection.distinct) return nullptr;
+  std::vector<const Expr*> items;
+  std::vector<std::string> names;
+  for (const ProjectionItem& item : projection.items) {
+    if (contains_aggregate(*item.expr)) continue;
+    items.push_back(item.expr.get());
+    names.push_back(item.name);
+  }
+  return substitute_items(where, items, names);
+}
+
 ExprPtr substitute_items(const Expr& expr, const std::vector<const Expr*>& items,
                          const std::vector<std::string>& names) {
   std::vector<std::string> texts;

@@ -341,6 +341,12 @@ struct Query {
 std::string to_string(const Expr& expr);
 std::string to_string(const PatternPart& pattern);
 std::string to_string(const Clause& clause);
+// The WHERE of a WITH that is DISTINCT or aggregates, with each part written like one of its
+// grouping items (those without aggregates) reading that item's column, as an ORDER BY key
+// does: `WITH DISTINCT a.name AS name WHERE a.name = 'B'`. Null when the WITH does neither
+// (then the WHERE reads the variables before it directly).
+ExprPtr where_reading_columns(const Projection& projection, const Expr& where);
+
 std::string to_string(const Query& query);     // clauses separated by a single space
 std::string_view binary_op_name(BinaryOp op);  // "AND", "=", "STARTS WITH", "+", ...
 std::string_view unary_op_name(UnaryOp op);    // "NOT", "-", "+", "IS NULL", "IS NOT NULL"

@@ -9,7 +9,9 @@ namespace expgraph::cypher {
 
 namespace {
 
-enum class VarKind { kNode, kRelationship, kRelationshipList, kPath, kValue };
+// kValue may hold a node or relationship at run time (`WITH coalesce(a, b) AS x`); kPlainValue
+// never can (`WITH [n] AS users`, `WITH 1 AS x`), so matching it as a node is refused up front.
+enum class VarKind { kNode, kRelationship, kRelationshipList, kPath, kValue, kPlainValue };
 
 std::string_view kind_name(VarKind kind) {
   switch (kind) {
@@ -23,8 +25,31 @@ std::string_view kind_name(VarKind kind) {
       return "a path";
     case VarKind::kValue:
       return "a value";
+    case VarKind::kPlainValue:
+      return "a value that is not a node or relationship";
   }
   return "a value";
+}
+
+// True when the expression can never evaluate to a node or relationship: a non-null literal, a
+// list or map literal, an operator (none yields an entity: `[n] + [m]` is a list) or a
+// comprehension. Properties, indexes, CASE and function calls may (`{a: n}.a`, `head(ns)`).
+bool is_plain_value(const Expr& expr) {
+  switch (expr.kind()) {
+    case ExprKind::kLiteral:
+      return !expr.as<LiteralExpr>().value.is_null();
+    case ExprKind::kList:
+    case ExprKind::kMap:
+    case ExprKind::kUnary:
+    case ExprKind::kBinary:
+    case ExprKind::kLabels:
+    case ExprKind::kListComprehension:
+    case ExprKind::kQuantifier:
+    case ExprKind::kCountStar:
+      return true;
+    default:
+      return false;
+  }
 }
 
 using Scope = std::map<std::string, VarKind, std::less<>>;
@@ -126,8 +151,11 @@ class Binder {
           // Like ORDER BY, the WHERE of a WITH also sees the variables before it unless the
           // projection aggregates or is DISTINCT.
           if (with.where) {
-            EXPGRAPH_RETURN_IF_ERROR(check_expr(*with.where, visible_after_projection_, false,
-                                                "WHERE"));
+            // After DISTINCT or an aggregation, a part written like a grouping item reads its
+            // column, as in ORDER BY: `WITH DISTINCT a.name AS name WHERE a.name = 'B'`.
+            ExprPtr where = where_reading_columns(with.projection, *with.where);
+            EXPGRAPH_RETURN_IF_ERROR(check_expr(where ? *where : *with.where,
+                                                visible_after_projection_, false, "WHERE"));
             EXPGRAPH_RETURN_IF_ERROR(check_patterns_read_projection(*with.where));
           }
           break;
@@ -305,7 +333,7 @@ class Binder {
         }
       }
       names.push_back(item.name);
-      VarKind kind = VarKind::kValue;
+      VarKind kind = is_plain_value(*item.expr) ? VarKind::kPlainValue : VarKind::kValue;
       if (is_variable) {
         auto it = scope_.find(item.expr->as<VariableExpr>().name);
         if (it != scope_.end()) kind = it->second;
@@ -351,6 +379,9 @@ class Binder {
         EXPGRAPH_RETURN_IF_ERROR(check_expr(*item.expr, order_scope, false, "ORDER BY"));
       }
       if (aggregating) {
+        if (contains_aggregate(*item.expr) && !is_aggregate_call(*item.expr)) {
+          EXPGRAPH_RETURN_IF_ERROR(check_unambiguous_sort_key(*item.expr, item_exprs));
+        }
         EXPGRAPH_RETURN_IF_ERROR(check_sort_key_after_aggregation(*key, order_scope));
       } else {
         EXPGRAPH_RETURN_IF_ERROR(check_expr(*key, order_scope, false, "ORDER BY"));
@@ -393,6 +424,30 @@ class Binder {
     return names;
   }
 
+  // A sort key that holds an aggregate may read a projected grouping expression next to it only
+  // when that expression is a variable or a property of one, as in a projection (check_grouped):
+  // `RETURN me.age + you.age, count(*) ORDER BY me.age + you.age + count(*)` is ambiguous.
+  static Status check_unambiguous_sort_key(const Expr& expr, const std::vector<const Expr*>& items) {
+    if (is_aggregate_call(expr)) return Status();
+    if (!is_simple_grouping_key(expr) && !contains_aggregate(expr)) {
+      std::string text = to_string(expr);
+      for (const Expr* item : items) {
+        if (!contains_aggregate(*item) && to_string(*item) == text) {
+          return query_error("invalid_aggregation",
+                             "ORDER BY reads the grouping expression '" + text +
+                                 "' next to an aggregate: only a variable or a property of one "
+                                 "may be, else the expression is ambiguous; sort by its alias",
+                             expr.position);
+        }
+      }
+    }
+    Status status;
+    for_each_child(expr, [&](const Expr& child) {
+      if (status.ok()) status = check_unambiguous_sort_key(child, items);
+    });
+    return status;
+  }
+
   // After an aggregation a sort key reads the output columns, outside its aggregates, and the
   // variables before the projection inside them.
   Status check_sort_key_after_aggregation(const Expr& key, const Scope& columns) {
@@ -424,8 +479,22 @@ class Binder {
         }
         return Status();
       }
-      case ExprKind::kProperty:
-        return recurse(*expr.as<PropertyExpr>().object);
+      case ExprKind::kProperty: {
+        const Expr& object = *expr.as<PropertyExpr>().object;
+        if (object.is<VariableExpr>()) {
+          auto it = scope.find(object.as<VariableExpr>().name);
+          if (it != scope.end() &&
+              (it->second == VarKind::kPath || it->second == VarKind::kRelationshipList)) {
+            return query_error("type_error",
+                               "'" + to_string(expr) + "' reads a property of " +
+                                   std::string(kind_name(it->second)) +
+                                   ", which has none (use nodes(), relationships() or a list "
+                                   "comprehension)",
+                               expr.position);
+          }
+        }
+        return recurse(object);
+      }
       case ExprKind::kLabels:
         EXPGRAPH_RETURN_IF_ERROR(check_labels_or_types(expr.as<LabelsExpr>(), expr.position));
         return recurse(*expr.as<LabelsExpr>().object);

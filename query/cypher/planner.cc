@@ -456,6 +456,7 @@ class Planner {
           ends.kind = StepKind::kRelationshipEnds;
           ends.schema = schema_;
           ends.rel_slot = schema().find(next->rel_names[i]);
+          ends.rel_bound = true;  // only read: an OPTIONAL MATCH that finds nothing keeps it
           ends.node_slot = schema().slot_of(next->node_names[i]);
           ends.direction = graph_direction(next->part->relationships[i].direction, true);
           out.push_back(std::move(ends));
@@ -542,6 +543,9 @@ class Planner {
     // The WHERE of a WITH may read variables from before the projection (binder): they are
     // carried as hidden columns, named so that no query can write them.
     const Expr* filter = where;
+    if (where != nullptr && (aggregating || projection.distinct)) {
+      filter = own(where_reading_columns(projection, *where));
+    }
     if (where != nullptr && !aggregating && !projection.distinct) {
       std::set<std::string> read;
       collect_variables(*where, read);

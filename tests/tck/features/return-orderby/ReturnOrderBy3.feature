@@ -1,0 +1,53 @@
+#
+# Copyright (c) "Neo4j"
+# Neo4j Sweden AB [https://neo4j.com]
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+#
+# Attribution Notice under the terms of the Apache License 2.0
+#
+# This work was created by the collective efforts of the openCypher community.
+# Without limiting the terms of Section 6, any Derivative Work that is not
+# approved by the public consensus process of the openCypher Implementers Group
+# should not be described as “Cypher” (and Cypher® is a registered trademark of
+# Neo4j Inc.) or as "openCypher". Extensions by implementers or prototypes or
+# proposals for change that have been documented or implemented should only be
+# described as "implementation extensions to Cypher" or as "proposed changes to
+# Cypher that are not yet approved by the openCypher community".
+#
+
+#encoding: utf-8
+
+Feature: ReturnOrderBy3 - Order by multiple expressions (order obey priority of expressions)
+
+  Scenario: [1] Sort on aggregate function and normal property
+    Given an empty graph
+    And having executed:
+      """
+      CREATE ({division: 'Sweden'})
+      CREATE ({division: 'Germany'})
+      CREATE ({division: 'England'})
+      CREATE ({division: 'Sweden'})
+      """
+    When executing query:
+      """
+      MATCH (n)
+      RETURN n.division, count(*)
+      ORDER BY count(*) DESC, n.division ASC
+      """
+    Then the result should be, in order:
+      | n.division | count(*) |
+      | 'Sweden'   | 2        |
+      | 'England'  | 1        |
+      | 'Germany'  | 1        |
+    And no side effects
