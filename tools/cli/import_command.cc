@@ -21,13 +21,15 @@ constexpr size_t kChunkBytes = size_t{4} << 20;  // well under the server's 16 M
 constexpr size_t kRejectionsShown = 20;
 
 constexpr const char* kImportUsage =
-    "usage: expgraph import FILE [--format jsonl|upworthy|hillstrom|fb-ads] [--atomic]\n"
-    "                            [--batch-size N]\n"
+    "usage: expgraph import FILE [--format jsonl|upworthy|hillstrom|fb-ads|growthbook]\n"
+    "                            [--atomic] [--batch-size N]\n"
     "  FILE            JSON Lines, one {\"node\": {...}} or {\"edge\": {...}} per line ('-': "
     "stdin),\n"
     "                  or with --format a public data set's CSV converted on the fly:\n"
     "                  upworthy (upworthy-packages-2013-2014.csv), hillstrom (hillstrom.csv),\n"
-    "                  fb-ads (KAG_conversion_data.csv); see docs/importers.md\n"
+    "                  fb-ads (KAG_conversion_data.csv); or GrowthBook's REST API answers:\n"
+    "                  growthbook (GET /api/v1/experiments and .../{id}/results as JSON or\n"
+    "                  JSON Lines); see docs/importers.md\n"
     "  --atomic        all or nothing (the file must fit in one request body)\n"
     "  --batch-size N  lines per write batch on the server (default 10000)\n"
     "Exit code 0 when every line was accepted, 1 when the server rejected any.\n";

@@ -1,0 +1,170 @@
+// Write latency with webhooks whose receivers hang or fail, against the same server without
+// webhooks, in one run: the receivers run in this process on loopback, the writes are PUTs of
+// new Learnings (each raises learning.created for every webhook) from one kept-alive client.
+// Phases: none (no webhook), hanging (K webhooks to a receiver that never answers), failing (K
+// webhooks to a receiver that answers 500 at once, retried every 10 ms and up), none again.
+// Usage: bench_webhook_write_latency URL [writes=2000] [webhooks=4]; tools/bench/
+// webhook_write_latency.sh starts a server and runs it.
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+// A loopback receiver: hangs on every request until stopped, or answers 500 at once.
+class Receiver {
+ public:
+  explicit Receiver(bool hang) : hang_(hang) {
+    server_.Post("/hook", [this](const httplib::Request&, httplib::Response& response) {
+      ++requests_;
+      if (hang_) {
+        std::unique_lock lock(mutex_);
+        stopped_.wait(lock, [this] { return stopping_; });
+      }
+      response.status = 500;
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~Receiver() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    stopped_.notify_all();
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  long requests() const { return requests_; }
+
+ private:
+  bool hang_;
+  httplib::Server server_;
+  std::mutex mutex_;
+  std::condition_variable stopped_;
+  bool stopping_ = false;
+  std::atomic<long> requests_{0};
+  int port_ = 0;
+  std::thread thread_;
+};
+
+struct Summary {
+  double p50, p90, p99, max, mean;
+};
+
+Summary summarise(std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  auto at = [&](double q) { return ms[static_cast<size_t>(q * (ms.size() - 1))]; };
+  double sum = 0;
+  for (double m : ms) sum += m;
+  return {at(0.5), at(0.9), at(0.99), ms.back(), sum / ms.size()};
+}
+
+std::vector<std::string> register_hooks(httplib::Client& client, const std::string& url, int count,
+                                        int retry_base_ms) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < count; ++i) {
+    json body = {{"url", url},
+                 {"events", {"learning.created", "experiment.concluded"}},
+                 {"secret", "bench-secret-0123456789"},
+                 {"max_attempts", 20},
+                 {"retry_base_ms", retry_base_ms}};
+    auto result = client.Post("/v1/admin/webhooks", body.dump(), "application/json");
+    if (!result || result->status != 201) {
+      std::fprintf(stderr, "cannot register a webhook: %s\n", result ? result->body.c_str() : "no answer");
+      std::exit(1);
+    }
+    ids.push_back(json::parse(result->body)["id"]);
+  }
+  return ids;
+}
+
+void remove_hooks(httplib::Client& client, const std::vector<std::string>& ids) {
+  for (const std::string& id : ids) client.Delete("/v1/admin/webhooks/" + id);
+}
+
+long pending(httplib::Client& client) {
+  auto result = client.Get("/v1/admin/webhooks");
+  if (!result || result->status != 200) return -1;
+  long total = 0;
+  for (const json& hook : json::parse(result->body)["webhooks"]) total += hook.value("pending", 0L);
+  return total;
+}
+
+std::vector<double> write_learnings(httplib::Client& client, const std::string& phase, int writes) {
+  std::vector<double> ms;
+  ms.reserve(writes);
+  for (int i = 0; i < writes; ++i) {
+    json body = {{"properties",
+                  {{"text", "Bench learning " + phase + " " + std::to_string(i) +
+                                ": shorter forms lift completion"}}}};
+    auto start = Clock::now();
+    auto result = client.Put("/v1/nodes/Learning/bench-" + phase + "-" + std::to_string(i),
+                             body.dump(), "application/json");
+    double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    if (!result || result->status != 201) {
+      std::fprintf(stderr, "write failed: %s\n", result ? result->body.c_str() : "no answer");
+      std::exit(1);
+    }
+    ms.push_back(elapsed);
+  }
+  return ms;
+}
+
+void report(const char* phase, const std::vector<double>& ms, long queued) {
+  Summary s = summarise(ms);
+  std::printf("%-8s writes %5zu  p50 %6.3f ms  p90 %6.3f ms  p99 %6.3f ms  max %7.3f ms  mean %6.3f ms",
+              phase, ms.size(), s.p50, s.p90, s.p99, s.max, s.mean);
+  if (queued >= 0) std::printf("  (deliveries queued after: %ld)", queued);
+  std::printf("\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: bench_webhook_write_latency URL [writes=2000] [webhooks=4]\n");
+    return 2;
+  }
+  const std::string url = argv[1];
+  const int writes = argc > 2 ? std::atoi(argv[2]) : 2000;
+  const int hooks = argc > 3 ? std::atoi(argv[3]) : 4;
+  httplib::Client client(url);
+  client.set_read_timeout(30, 0);
+  client.set_keep_alive(true);
+
+  write_learnings(client, "warmup", 200);
+  report("none", write_learnings(client, "none1", writes), -1);
+  {
+    Receiver hanging(/*hang=*/true);
+    auto ids = register_hooks(client, hanging.url(), hooks, 100);
+    auto ms = write_learnings(client, "hanging", writes);
+    report("hanging", ms, pending(client));
+    std::printf("         hanging receiver got %ld requests (held open)\n", hanging.requests());
+    remove_hooks(client, ids);
+  }
+  {
+    Receiver failing(/*hang=*/false);
+    auto ids = register_hooks(client, failing.url(), hooks, 10);
+    auto ms = write_learnings(client, "failing", writes);
+    report("failing", ms, pending(client));
+    std::printf("         failing receiver answered 500 to %ld requests\n", failing.requests());
+    remove_hooks(client, ids);
+  }
+  report("none", write_learnings(client, "none2", writes), -1);
+  return 0;
+}
