@@ -25,6 +25,15 @@ std::string text_of(const json& object, const char* name) {
   return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
+// The array `name` of `object`, or an empty one: a reference that outlives the call (json's
+// value() would return a copy, and pointers into it would dangle).
+const json& array_of(const json& object, const char* name) {
+  static const json kEmpty = json::array();
+  if (!object.is_object()) return kEmpty;
+  auto found = object.find(name);
+  return found != object.end() && found->is_array() ? *found : kEmpty;
+}
+
 std::optional<double> number_of(const json& object, const char* name) {
   auto found = object.find(name);
   if (found == object.end() || !found->is_number()) return std::nullopt;
@@ -520,7 +529,7 @@ class ExperimentMapper {
     std::string control_name = variations_.front().name;
     for (const json& row : variations) {
       if (row.is_object() && text_of(row, "variationId") == variations_.front().id) {
-        const json* analysis = pick_analysis(row.value("analyses", json::array()), engine);
+        const json* analysis = pick_analysis(array_of(row, "analyses"), engine);
         if (analysis) control_mean = number_of(*analysis, "mean");
       }
     }
@@ -536,7 +545,7 @@ class ExperimentMapper {
         continue;
       }
       const bool is_control = info == &variations_.front();
-      const json* analysis = pick_analysis(row.value("analyses", json::array()), engine);
+      const json* analysis = pick_analysis(array_of(row, "analyses"), engine);
       std::string missing;
       for (const char* field : {"numerator", "denominator", "mean", "stddev"}) {
         if (analysis == nullptr || !number_of(*analysis, field)) {
