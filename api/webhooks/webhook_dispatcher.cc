@@ -62,7 +62,7 @@ Result<std::unique_ptr<WebhookDispatcher>> WebhookDispatcher::open(GraphStore& g
     }
   }
   std::unique_ptr<WebhookDispatcher> dispatcher(new WebhookDispatcher(graph, cursor));
-  dispatcher->stored_cursor_ = cursor;
+  if (stored->has_value()) dispatcher->stored_cursor_ = cursor;
   KvIterator it = store.scan(Column::kMeta, kWebhookKeyPrefix);
   for (; it.valid(); it.next()) {
     auto hook = Webhook::from_stored_json(json::parse(it.value(), nullptr, false));

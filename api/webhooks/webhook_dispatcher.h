@@ -24,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -103,7 +104,9 @@ class WebhookDispatcher {
   std::condition_variable changed_;
   std::map<std::string, HookState> hooks_;
   uint64_t position_;            // the last sequence read into the queues
-  uint64_t stored_cursor_ = 0;   // the cursor last written to `meta`
+  // The cursor in `meta`; none until one is written (open() starts at the log's head then, which
+  // a restart must not do once a webhook exists).
+  std::optional<uint64_t> stored_cursor_;
   size_t pending_total_ = 0;
   bool stopping_ = false;
   std::set<httplib::Client*> in_flight_;  // cut off by stop()

@@ -133,6 +133,18 @@ void report(const char* phase, const std::vector<double>& ms, long queued) {
   std::printf("\n");
 }
 
+// Writes with `hooks` webhooks to a receiver that hangs (retried from 100 ms) or answers 500 at
+// once (retried from 10 ms), then removes them.
+void webhook_phase(httplib::Client& client, bool hang, int hooks, int writes) {
+  const char* phase = hang ? "hanging" : "failing";
+  Receiver receiver(hang);
+  auto ids = register_hooks(client, receiver.url(), hooks, hang ? 100 : 10);
+  auto ms = write_learnings(client, phase, writes);
+  report(phase, ms, pending(client));
+  std::printf("         the %s receiver got %ld requests\n", phase, receiver.requests());
+  remove_hooks(client, ids);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -149,22 +161,8 @@ int main(int argc, char** argv) {
 
   write_learnings(client, "warmup", 200);
   report("none", write_learnings(client, "none1", writes), -1);
-  {
-    Receiver hanging(/*hang=*/true);
-    auto ids = register_hooks(client, hanging.url(), hooks, 100);
-    auto ms = write_learnings(client, "hanging", writes);
-    report("hanging", ms, pending(client));
-    std::printf("         hanging receiver got %ld requests (held open)\n", hanging.requests());
-    remove_hooks(client, ids);
-  }
-  {
-    Receiver failing(/*hang=*/false);
-    auto ids = register_hooks(client, failing.url(), hooks, 10);
-    auto ms = write_learnings(client, "failing", writes);
-    report("failing", ms, pending(client));
-    std::printf("         failing receiver answered 500 to %ld requests\n", failing.requests());
-    remove_hooks(client, ids);
-  }
+  webhook_phase(client, /*hang=*/true, hooks, writes);
+  webhook_phase(client, /*hang=*/false, hooks, writes);
   report("none", write_learnings(client, "none2", writes), -1);
   return 0;
 }
