@@ -1,7 +1,8 @@
 // Write latency with webhooks whose receivers hang or fail, against the same server without
 // webhooks, in one run: the receivers run in this process on loopback, the writes are PUTs of
 // new Learnings (each raises learning.created for every webhook) from one kept-alive client.
-// Phases: none (no webhook), hanging (K webhooks to a receiver that never answers), failing (K
+// Phases: none (no webhook), healthy (K webhooks to a receiver that answers 200 at once: the cost
+// of webhooks as such), hanging (K webhooks to a receiver that never answers), failing (K
 // webhooks to a receiver that answers 500 at once, retried every 10 ms and up), none again.
 // Usage: bench_webhook_write_latency URL [writes=2000] [webhooks=4]; tools/bench/
 // webhook_write_latency.sh starts a server and runs it.
@@ -24,17 +25,20 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-// A loopback receiver: hangs on every request until stopped, or answers 500 at once.
+enum class Behaviour { kHealthy, kHanging, kFailing };
+
+// A loopback receiver: answers 200 at once, hangs on every request until stopped, or answers
+// 500 at once.
 class Receiver {
  public:
-  explicit Receiver(bool hang) : hang_(hang) {
+  explicit Receiver(Behaviour behaviour) : behaviour_(behaviour) {
     server_.Post("/hook", [this](const httplib::Request&, httplib::Response& response) {
       ++requests_;
-      if (hang_) {
+      if (behaviour_ == Behaviour::kHanging) {
         std::unique_lock lock(mutex_);
         stopped_.wait(lock, [this] { return stopping_; });
       }
-      response.status = 500;
+      response.status = behaviour_ == Behaviour::kHealthy ? 200 : 500;
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -52,7 +56,7 @@ class Receiver {
   long requests() const { return requests_; }
 
  private:
-  bool hang_;
+  Behaviour behaviour_;
   httplib::Server server_;
   std::mutex mutex_;
   std::condition_variable stopped_;
@@ -101,7 +105,8 @@ long pending(httplib::Client& client) {
   auto result = client.Get("/v1/admin/webhooks");
   if (!result || result->status != 200) return -1;
   long total = 0;
-  for (const json& hook : json::parse(result->body)["webhooks"]) total += hook.value("pending", 0L);
+  const json answer = json::parse(result->body);
+  for (const json& hook : answer["webhooks"]) total += hook.value("pending", 0L);
   return total;
 }
 
@@ -133,12 +138,15 @@ void report(const char* phase, const std::vector<double>& ms, long queued) {
   std::printf("\n");
 }
 
-// Writes with `hooks` webhooks to a receiver that hangs (retried from 100 ms) or answers 500 at
-// once (retried from 10 ms), then removes them.
-void webhook_phase(httplib::Client& client, bool hang, int hooks, int writes) {
-  const char* phase = hang ? "hanging" : "failing";
-  Receiver receiver(hang);
-  auto ids = register_hooks(client, receiver.url(), hooks, hang ? 100 : 10);
+// Writes with `hooks` webhooks to a receiver that behaves so (retried from 10 ms, from 100 ms
+// when it hangs), then removes them.
+void webhook_phase(httplib::Client& client, Behaviour behaviour, int hooks, int writes) {
+  const char* phase = behaviour == Behaviour::kHealthy   ? "healthy"
+                      : behaviour == Behaviour::kHanging ? "hanging"
+                                                         : "failing";
+  Receiver receiver(behaviour);
+  auto ids = register_hooks(client, receiver.url(), hooks,
+                            behaviour == Behaviour::kHanging ? 100 : 10);
   auto ms = write_learnings(client, phase, writes);
   report(phase, ms, pending(client));
   std::printf("         the %s receiver got %ld requests\n", phase, receiver.requests());
@@ -158,11 +166,14 @@ int main(int argc, char** argv) {
   httplib::Client client(url);
   client.set_read_timeout(30, 0);
   client.set_keep_alive(true);
+  // Without it the body waits for the server's delayed ACK of the head (about 40 ms a write).
+  client.set_tcp_nodelay(true);
 
   write_learnings(client, "warmup", 200);
   report("none", write_learnings(client, "none1", writes), -1);
-  webhook_phase(client, /*hang=*/true, hooks, writes);
-  webhook_phase(client, /*hang=*/false, hooks, writes);
+  webhook_phase(client, Behaviour::kHealthy, hooks, writes);
+  webhook_phase(client, Behaviour::kHanging, hooks, writes);
+  webhook_phase(client, Behaviour::kFailing, hooks, writes);
   report("none", write_learnings(client, "none2", writes), -1);
   return 0;
 }
