@@ -157,6 +157,14 @@ void ApiServer::configure() {
   add_audit_routes(router, graph_);
   add_change_routes(router, graph_, stopping_);
   if (keys_ != nullptr) add_admin_routes(router, *keys_);
+  auto webhooks = WebhookDispatcher::open(graph_);
+  if (webhooks.ok()) {
+    webhooks_ = std::move(webhooks).value();
+    add_webhook_routes(router, *webhooks_);
+  } else {
+    webhooks_error_ = webhooks.status();
+    webhooks_error_.prepend("webhooks");
+  }
   add_backup_routes(
       router, graph_,
       options_.backup_dir.empty() ? graph_.storage().path() + "/backups" : options_.backup_dir);
@@ -182,6 +190,7 @@ std::shared_ptr<const StaticAssets> ApiServer::load_web_ui() {
 }
 
 Status ApiServer::bind() {
+  if (!webhooks_error_.ok()) return webhooks_error_;
   if (!server_.is_valid()) {
     return Status::invalid_argument("cannot load the TLS certificate " + options_.tls_cert_file +
                                     " or key " + options_.tls_key_file +
@@ -203,7 +212,9 @@ Status ApiServer::bind() {
 
 Status ApiServer::serve() {
   server_.start_workers(static_cast<size_t>(options_.threads));
+  if (webhooks_) webhooks_->start();
   bool listened = server_.listen_after_bind();
+  if (webhooks_) webhooks_->stop();
   server_.stop_workers();
   if (!listened) return Status::internal("the HTTP server stopped with an error");
   return Status();
@@ -211,6 +222,7 @@ Status ApiServer::serve() {
 
 void ApiServer::stop() {
   stopping_ = true;
+  if (webhooks_) webhooks_->stop();
   server_.stop();
 }
 

@@ -17,6 +17,7 @@
 #include "api/http/static_assets.h"
 #include "api/metrics.h"
 #include "api/routes/router.h"
+#include "api/webhooks/webhook_dispatcher.h"
 #include "graph/graph_store.h"
 
 namespace expgraph::similarity {
@@ -64,12 +65,12 @@ class ApiServer {
   ~ApiServer();
 
   // Binds the listening socket; after this, port() is the real port. Also reports a TLS
-  // certificate or key that could not be loaded.
+  // certificate or key that could not be loaded, and stored webhooks that could not be read.
   Status bind();
   int port() const { return port_; }
   // Why the web UI is not served (empty when it is): for the start-up message.
   const std::string& web_ui_missing() const { return web_ui_missing_; }
-  // Serves until stop() is called. bind() must have succeeded.
+  // Serves until stop() is called, delivering webhooks meanwhile. bind() must have succeeded.
   Status serve();
   void stop();
 
@@ -91,6 +92,10 @@ class ApiServer {
   int port_ = 0;
   std::string web_ui_missing_;
   std::vector<RouteInfo> routes_;
+  // Webhook deliveries (api/webhooks/); null, with the reason in webhooks_error_, when the
+  // stored registrations cannot be read.
+  std::unique_ptr<WebhookDispatcher> webhooks_;
+  Status webhooks_error_;
   std::atomic<bool> stopping_{false};  // ends the change feed's long polls at stop()
 };
 

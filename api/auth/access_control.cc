@@ -82,6 +82,10 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       {"GET /v1/admin/keys", Access::kAdmin},
       {"DELETE /v1/admin/keys/{name}", Access::kAdmin},
       {"POST /v1/admin/backup", Access::kAdmin},
+      {"POST /v1/admin/webhooks", Access::kAdmin},
+      {"GET /v1/admin/webhooks", Access::kAdmin},
+      {"GET /v1/admin/webhooks/{id}/deliveries", Access::kAdmin},
+      {"DELETE /v1/admin/webhooks/{id}", Access::kAdmin},
   };
   return kTable;
 }

@@ -11,6 +11,8 @@
 
 namespace expgraph::api {
 
+class WebhookDispatcher;
+
 // Path pieces shared by the route patterns.
 inline constexpr const char* kTypePattern = "([A-Za-z_][A-Za-z0-9_]*)";
 inline constexpr const char* kKeyPattern = "([^/]+)";
@@ -41,6 +43,9 @@ void add_audit_routes(Router& router, GraphStore& graph);
 void add_change_routes(Router& router, GraphStore& graph, const std::atomic<bool>& stopping);
 // POST/GET /v1/admin/keys, DELETE /v1/admin/keys/{name}
 void add_admin_routes(Router& router, ApiKeyStore& keys);
+// POST/GET /v1/admin/webhooks, GET /v1/admin/webhooks/{id}/deliveries,
+// DELETE /v1/admin/webhooks/{id}
+void add_webhook_routes(Router& router, WebhookDispatcher& webhooks);
 // POST /v1/admin/backup: checkpoints into `backup_dir` (requested paths must stay inside it)
 void add_backup_routes(Router& router, GraphStore& graph, const std::string& backup_dir);
 // /healthz, /readyz, /metrics, /v1/ontology

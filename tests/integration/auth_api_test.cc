@@ -91,6 +91,12 @@ TEST_F(AuthApiTest, EveryRouteNeedsItsRole) {
   ASSERT_EQ(call(admin, "PUT", "/v1/nodes/Team/T", json{{"properties", {{"name", "t"}}}}).status,
             201);
   json edge = {{"type", "OWNED_BY"}, {"from", "Experiment/E"}, {"to", "Team/T"}};
+  json webhook = {{"url", "http://127.0.0.1:9/hook"},
+                  {"events", {"learning.created"}},
+                  {"secret", "table-secret-0123456789"}};
+  Reply made = call(admin, "POST", "/v1/admin/webhooks", webhook);
+  ASSERT_EQ(made.status, 201) << made.text;
+  const std::string webhook_path = "/v1/admin/webhooks/" + made.body["id"].get<std::string>();
   const std::vector<RouteCase> cases = {
       {"GET /healthz", "GET", "/healthz", nullptr},
       {"GET /readyz", "GET", "/readyz", nullptr},
@@ -146,6 +152,10 @@ TEST_F(AuthApiTest, EveryRouteNeedsItsRole) {
       {"DELETE /v1/admin/keys/{name}", "DELETE", "/v1/admin/keys/made-in-table", nullptr},
       // Each call makes a new backup directory under the data dir's backups/.
       {"POST /v1/admin/backup", "POST", "/v1/admin/backup", nullptr},
+      {"POST /v1/admin/webhooks", "POST", "/v1/admin/webhooks", webhook},
+      {"GET /v1/admin/webhooks", "GET", "/v1/admin/webhooks", nullptr},
+      {"GET /v1/admin/webhooks/{id}/deliveries", "GET", webhook_path + "/deliveries", nullptr},
+      {"DELETE /v1/admin/webhooks/{id}", "DELETE", webhook_path, nullptr},
   };
 
   // The test covers the whole table, and the table names every route tested.

@@ -187,8 +187,10 @@ TEST(ImporterRegistryTest, FindsConvertersByName) {
   EXPECT_TRUE(find_importer("upworthy").has_value());
   EXPECT_TRUE(find_importer("hillstrom").has_value());
   EXPECT_TRUE(find_importer("fb-ads").has_value());
+  EXPECT_TRUE(find_importer("growthbook").has_value());
   EXPECT_FALSE(find_importer("fb_ads").has_value());
-  EXPECT_EQ(importer_names(), (std::vector<std::string>{"upworthy", "hillstrom", "fb-ads"}));
+  EXPECT_EQ(importer_names(),
+            (std::vector<std::string>{"upworthy", "hillstrom", "fb-ads", "growthbook"}));
   ImportItem node{true, {{"type", "Metric"}, {"key", "ctr"}, {"properties", {{"name", "CTR"}}}}};
   EXPECT_EQ(node.to_jsonl().dump(),
             R"({"node":{"key":"ctr","properties":{"name":"CTR"},"type":"Metric"}})");

@@ -22,13 +22,15 @@ constexpr size_t kRejectionsShown = 20;
 constexpr size_t kChangesShown = 20;
 
 constexpr const char* kImportUsage =
-    "usage: expgraph import FILE [--format jsonl|upworthy|hillstrom|fb-ads] [--atomic]\n"
-    "                            [--batch-size N] [--no-overwrite]\n"
+    "usage: expgraph import FILE [--format jsonl|upworthy|hillstrom|fb-ads|growthbook]\n"
+    "                            [--atomic] [--batch-size N] [--no-overwrite]\n"
     "  FILE            JSON Lines, one {\"node\": {...}} or {\"edge\": {...}} per line ('-': "
     "stdin),\n"
     "                  or with --format a public data set's CSV converted on the fly:\n"
     "                  upworthy (upworthy-packages-2013-2014.csv), hillstrom (hillstrom.csv),\n"
-    "                  fb-ads (KAG_conversion_data.csv); see docs/importers.md\n"
+    "                  fb-ads (KAG_conversion_data.csv); or GrowthBook's REST API answers:\n"
+    "                  growthbook (GET /api/v1/experiments and .../{id}/results as JSON or\n"
+    "                  JSON Lines); see docs/importers.md\n"
     "  --atomic        all or nothing (the file must fit in one request body)\n"
     "  --batch-size N  lines per write batch on the server (default 10000)\n"
     "  --no-overwrite  keep the nodes already stored as they are (reported as kept); without\n"

@@ -12,7 +12,7 @@ constexpr const char* kUsage =
     "                                             or the EXPGRAPH_URL environment variable)\n"
     "  the API key, when the server wants one, comes from EXPGRAPH_API_KEY\n"
     "commands:\n"
-    "  import FILE      import JSON Lines of nodes and edges, or a public data set\n"
+    "  import FILE      import JSON Lines of nodes and edges, a public data set or GrowthBook\n"
     "  export           the graph as JSON Lines, GraphML or CSV\n"
     "  query 'CYPHER'   run a read-only openCypher query\n"
     "  get Type/key     print one node\n"

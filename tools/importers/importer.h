@@ -1,4 +1,5 @@
-// Converters from the public data sets in ../shared/data (CSV) to expgraph graph items, the
+// Converters from the public data sets in ../shared/data (CSV), and from other experimentation
+// tools' exports, to expgraph graph items, the
 // lines of the JSONL import (`POST /v1/import`). Used by the `expgraph import` CLI and by tests.
 // Each converter is a pure function of its input stream: thread-safe, deterministic.
 #pragma once
@@ -49,9 +50,15 @@ Result<ImportStats> import_hillstrom(std::istream& csv, const ItemSink& sink);
 // campaigns/KAG_conversion_data.csv: Facebook campaigns, ad sets and ads (rates, no lifts).
 Result<ImportStats> import_fb_ads(std::istream& csv, const ItemSink& sink);
 
+// GrowthBook's REST API answers as JSON (the experiment list, results answers, or JSON Lines of
+// them): experiments, variants, metrics, results, learnings (query/interchange/growthbook_import.h).
+// rows_read counts experiments and results documents, rows_skipped the experiments and metric
+// rows left out, each with a warning.
+Result<ImportStats> import_growthbook(std::istream& json, const ItemSink& sink);
+
 using Importer = std::function<Result<ImportStats>(std::istream&, const ItemSink&)>;
 
-// "upworthy" | "hillstrom" | "fb-ads" -> the converter; nullopt for an unknown name.
+// "upworthy" | "hillstrom" | "fb-ads" | "growthbook" -> the converter; nullopt for an unknown name.
 std::optional<Importer> find_importer(std::string_view name);
 // The names find_importer accepts, in a stable order (for help texts and errors).
 std::vector<std::string> importer_names();
