@@ -295,6 +295,40 @@ void SimilarityIndex::committed(const std::vector<NodeChange>& /*changes*/) {
   pending_.clear();
 }
 
+void SimilarityIndex::replicated(const std::vector<NodeChange>& changes,
+                                 const std::vector<KvOperation>& operations) {
+  for (const KvOperation& operation : operations) {
+    if (operation.column != Column::kVectors) continue;
+    NodeId id = keys::node_id_from_key(operation.key);
+    if (!operation.is_put) {
+      vectors_.remove(id);
+      continue;
+    }
+    auto stored = decode_stored_vector(operation.value);
+    // A vector of another embedder or size is not searchable here, as at load().
+    if (stored.ok() && stored->embedder_id == embedder_id_ &&
+        static_cast<int>(stored->values.size()) == options_.dimension) {
+      (void)vectors_.upsert(id, stored->values);
+    } else {
+      vectors_.remove(id);
+    }
+  }
+  for (const NodeChange& change : changes) {
+    if (change.type == nullptr || change.type->text_properties.empty()) continue;
+    std::string text =
+        change.after != nullptr ? document_text(*change.type, change.after->properties) : "";
+    if (!text.empty()) {
+      lexical_.upsert(change.id, text);
+      std::unique_lock lock(documents_mutex_);
+      documents_[change.id] = change.type;
+    } else {
+      lexical_.remove(change.id);
+      std::unique_lock lock(documents_mutex_);
+      documents_.erase(change.id);
+    }
+  }
+}
+
 Result<std::vector<uint64_t>> SimilarityIndex::allow_list(
     const SearchRequest& request, const std::vector<const NodeType*>& types) const {
   std::vector<std::pair<NodeId, const NodeType*>> candidates;
