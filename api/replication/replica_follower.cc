@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "api/replication/stream_format.h"
 
@@ -103,8 +104,8 @@ Status ReplicaFollower::follow_once() {
         if (status_code == 200) {
           status_.set_connected(true);
           if (response.has_header("Expgraph-Latest-Sequence")) {
-            status_.heard_primary(
-                std::stoull(response.get_header_value("Expgraph-Latest-Sequence")));
+            status_.heard_primary(std::strtoull(
+                response.get_header_value("Expgraph-Latest-Sequence").c_str(), nullptr, 10));
           }
         }
         return true;

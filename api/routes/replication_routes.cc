@@ -7,6 +7,9 @@
 //                                           longer reaches back to SEQ (bootstrap again).
 // Both need the admin role: the data includes the API keys' hashes. A replica answers 421 with
 // its primary's address: sequences are the primary's, so replicas do not chain.
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -121,12 +124,15 @@ Status checkpoint(GraphStore& graph, httplib::Response& response) {
   return Status();
 }
 
-// One replica's stream: the WAL cursor and when to end.
+// One replica's stream: the WAL cursor, when to end, and the batches read before the stream
+// started with the last sequence read before them.
 struct UpdateStream {
   GraphStore& graph;
   const std::atomic<bool>& stopping;
   std::unique_ptr<UpdateCursor> cursor;
   std::chrono::steady_clock::time_point end;
+  std::vector<ReplicatedBatch> pending;
+  uint64_t pending_latest = 0;
 };
 
 Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
@@ -141,6 +147,7 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
   if (!seconds.ok()) return seconds.status();
   auto cursor = graph.storage().read_updates(static_cast<uint64_t>(*since));
   if (!cursor.ok()) return cursor.status();
+  uint64_t first_latest = graph.storage().latest_sequence();
   // The first read answers 410 now, with a status, rather than cutting the stream later.
   auto first = (*cursor)->next(kMaxBatchGroupBytes);
   if (!first.ok()) {
@@ -153,15 +160,18 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
   }
   auto stream = std::make_shared<UpdateStream>(UpdateStream{
       graph, stopping, std::move(cursor).value(),
-      std::chrono::steady_clock::now() + std::chrono::seconds(*seconds)});
-  auto pending = std::make_shared<std::vector<ReplicatedBatch>>(std::move(first).value());
-  response.set_header("Expgraph-Latest-Sequence",
-                      std::to_string(graph.storage().latest_sequence()));
+      std::chrono::steady_clock::now() + std::chrono::seconds(*seconds), std::move(first).value(),
+      first_latest});
+  response.set_header("Expgraph-Latest-Sequence", std::to_string(first_latest));
   response.set_chunked_content_provider(
-      "application/octet-stream", [stream, pending](size_t, httplib::DataSink& sink) {
+      "application/octet-stream", [stream](size_t, httplib::DataSink& sink) {
         auto heartbeat_due = std::chrono::steady_clock::now() + kHeartbeatInterval;
-        std::vector<ReplicatedBatch> batches = std::move(*pending);
-        pending->clear();
+        std::vector<ReplicatedBatch> batches = std::move(stream->pending);
+        stream->pending.clear();
+        // The heartbeat after a group of batches carries the last sequence read before the
+        // group: the replica is caught up with it once the group is applied, even when writes
+        // went on meanwhile (a later one would never be reached under a steady load).
+        uint64_t latest = stream->pending_latest;
         // Waits for new batches until the heartbeat is due.
         while (batches.empty()) {
           if (stream->stopping.load(std::memory_order_relaxed) ||
@@ -170,7 +180,8 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
             return true;
           }
           if (std::chrono::steady_clock::now() >= heartbeat_due) break;
-          if (stream->graph.storage().latest_sequence() > stream->cursor->position()) {
+          latest = stream->graph.storage().latest_sequence();
+          if (latest > stream->cursor->position()) {
             auto next = stream->cursor->next(kMaxBatchGroupBytes);
             if (!next.ok()) return false;  // the replica reconnects and gets the status then
             batches = std::move(next).value();
@@ -179,7 +190,8 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
         }
         std::string frames;
         for (const ReplicatedBatch& batch : batches) replication::append_batch_frame(frames, batch);
-        replication::append_heartbeat_frame(frames, stream->graph.storage().latest_sequence());
+        if (batches.empty()) latest = stream->graph.storage().latest_sequence();
+        replication::append_heartbeat_frame(frames, latest);
         return sink.write(frames.data(), frames.size());
       });
   return Status();
