@@ -129,6 +129,15 @@ Status ReplicaFollower::follow_once() {
     std::fprintf(stderr, "expgraphd: replication: %s\n", error_body.c_str());
     return Status();
   }
+  if (status_code == 409) {
+    // The primary has fewer writes than this replica applied: it lost some (a power loss
+    // without --sync-writes) or was restored from an older backup. This copy is not a prefix of
+    // the primary any more.
+    status_.set_needs_restart("the primary is behind this replica (" + error_body +
+                              "): restart this replica on an empty --data directory");
+    std::fprintf(stderr, "expgraphd: replication: %s\n", error_body.c_str());
+    return Status();
+  }
   if (status_code != 0 && status_code != 200) {
     return Status::internal("the primary answered " + std::to_string(status_code) + ": " +
                             error_body);

@@ -3,8 +3,9 @@
 // GraphStore::apply_replicated, which commits it with the applied sequence, so that a replica
 // killed at any instant resumes after the last batch it applied, never applying one twice. A
 // lost connection or an unreachable primary is retried with backoff (100 ms doubling to 5 s); a
-// 410 (the primary's kept WAL no longer reaches back) stops following and makes the replica not
-// ready until it is restarted on an empty directory. Thread-safe: start() and stop() from the
+// 410 (the primary's kept WAL no longer reaches back) or a 409 (the primary is behind this
+// replica) stops following and makes the replica not ready until it is restarted on an empty
+// directory. Thread-safe: start() and stop() from the
 // thread that owns it.
 #pragma once
 
