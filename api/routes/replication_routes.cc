@@ -192,7 +192,9 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
         for (const ReplicatedBatch& batch : batches) replication::append_batch_frame(frames, batch);
         if (batches.empty()) latest = stream->graph.storage().latest_sequence();
         replication::append_heartbeat_frame(frames, latest);
-        return sink.write(frames.data(), frames.size());
+        // Asking whether the stream is writable sends what was written (ConnectionStream
+        // buffers a response until it is complete otherwise).
+        return sink.write(frames.data(), frames.size()) && sink.is_writable();
       });
   return Status();
 }
