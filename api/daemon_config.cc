@@ -85,6 +85,27 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     } else {
       return Status::invalid_argument("--auth must be \"on\" or \"off\", got \"" + value + "\"");
     }
+  } else if (name == "replica-of") {
+    if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) {
+      return Status::invalid_argument("--replica-of must be the primary's http:// or https:// "
+                                      "URL, got \"" + value + "\"");
+    }
+    config.replica_of = value;
+    while (!config.replica_of.empty() && config.replica_of.back() == '/') {
+      config.replica_of.pop_back();
+    }
+  } else if (name == "replica-max-lag-ms") {
+    auto lag = parse_integer("--replica-max-lag-ms", value, 1, int64_t{1} << 40);
+    if (!lag.ok()) return lag.status();
+    config.replica_max_lag_ms = *lag;
+  } else if (name == "wal-ttl-seconds") {
+    auto seconds = parse_integer("--wal-ttl-seconds", value, 0, int64_t{1} << 40);
+    if (!seconds.ok()) return seconds.status();
+    config.wal_ttl_seconds = static_cast<uint64_t>(*seconds);
+  } else if (name == "wal-size-limit-mb") {
+    auto megabytes = parse_integer("--wal-size-limit-mb", value, 0, int64_t{1} << 30);
+    if (!megabytes.ok()) return megabytes.status();
+    config.wal_size_limit_mb = static_cast<uint64_t>(*megabytes);
   } else if (name == "quiet") {
     config.server.log_requests = value != "true";
   } else {
@@ -118,7 +139,11 @@ bool is_known_flag(const std::string& name) {
                             "backup-dir",
                             "web-dir",
                             "tls-cert",
-                            "tls-key"}) {
+                            "tls-key",
+                            "replica-of",
+                            "replica-max-lag-ms",
+                            "wal-ttl-seconds",
+                            "wal-size-limit-mb"}) {
     if (name == known) return true;
   }
   return false;
@@ -151,6 +176,8 @@ std::string daemon_usage() {
          "                 [--word-vectors FILE] [--auth on|off]\n"
          "                 [--max-concurrent-requests N] [--backup-dir DIR]\n"
          "                 [--tls-cert FILE --tls-key FILE] [--web-dir DIR] [--config FILE]\n"
+         "                 [--replica-of URL] [--replica-max-lag-ms N]\n"
+         "                 [--wal-ttl-seconds N] [--wal-size-limit-mb N]\n"
          "  --data DIR          RocksDB directory (default ./data)\n"
          "  --port N            TCP port (default 8080; 0 picks a free one)\n"
          "  --bind ADDRESS      address to listen on (default 127.0.0.1)\n"
@@ -177,6 +204,13 @@ std::string daemon_usage() {
          "  --sync-writes       fsync the WAL on every write (survives power loss)\n"
          "  --quiet             no per-request log lines\n"
          "  --auth on|off       require API keys (default on; see README \"Authentication\")\n"
+         "  --replica-of URL    run as a read replica of the primary at URL: bootstrap from its\n"
+         "                      checkpoint when --data is empty, then follow its writes;\n"
+         "                      writes answer 421 (EXPGRAPH_PRIMARY_KEY: an admin key of the\n"
+         "                      primary; see docs/scale-out.md)\n"
+         "  --replica-max-lag-ms N  a replica staler than this is not ready (default 30000)\n"
+         "  --wal-ttl-seconds N WAL kept for replicas to catch up from (default 3600)\n"
+         "  --wal-size-limit-mb N  and at most this much of it (default 512; 0 and 0: none)\n"
          "  --config FILE       JSON object of the same settings, e.g. {\"port\": 8080}\n";
 }
 

@@ -22,6 +22,13 @@ struct DaemonConfig {
   std::optional<std::string> web_dir;
   // --embedder hashing|glove|client, --embedding-dimension N, --word-vectors FILE
   similarity::SimilarityIndexOptions similarity;
+  // --replica-of URL: run as a read replica of the primary at URL (docs/scale-out.md).
+  std::string replica_of;
+  // --replica-max-lag-ms N: /readyz answers 503 while the replica is staler than this.
+  int64_t replica_max_lag_ms = 30000;
+  // --wal-ttl-seconds N, --wal-size-limit-mb N: WAL kept for replicas (KvStoreOptions).
+  uint64_t wal_ttl_seconds = 3600;
+  uint64_t wal_size_limit_mb = 512;
 };
 
 // Parses argv (without the program name). Unknown flags and bad values are errors.

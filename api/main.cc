@@ -1,6 +1,7 @@
 // expgraphd: opens the graph under --data with the ontology, then serves the HTTP API until
 // SIGTERM or SIGINT, on which it stops accepting, finishes requests in flight and closes
-// RocksDB cleanly.
+// RocksDB cleanly. With --replica-of it is a read replica (docs/scale-out.md): it bootstraps
+// from the primary when --data is empty, runs the primary's ontology and follows its writes.
 #include <malloc.h>
 
 #include <csignal>
@@ -11,6 +12,8 @@
 
 #include "api/auth/api_keys.h"
 #include "api/daemon_config.h"
+#include "api/replication/replica_bootstrap.h"
+#include "api/replication/replica_follower.h"
 #include "api/server.h"
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
@@ -74,9 +77,32 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  const bool replica = !config->replica_of.empty();
+  const char* primary_key = std::getenv("EXPGRAPH_PRIMARY_KEY");
+  std::optional<replication::ReplicaStart> replica_start;
+  if (replica) {
+    auto started = replication::prepare_replica(config->replica_of, config->data_dir,
+                                                primary_key != nullptr ? primary_key : "");
+    if (!started.ok()) {
+      std::fprintf(stderr, "expgraphd: replica of %s: %s\n", config->replica_of.c_str(),
+                   started.status().message().c_str());
+      return 1;
+    }
+    replica_start = std::move(started).value();
+    if (replica_start->bootstrapped) {
+      std::fprintf(stderr, "expgraphd: bootstrapped from %s: %llu bytes, sequence %llu\n",
+                   config->replica_of.c_str(),
+                   static_cast<unsigned long long>(replica_start->checkpoint_bytes),
+                   static_cast<unsigned long long>(replica_start->applied_sequence));
+    }
+  }
+
   std::string ontology_path =
       config->ontology_path.empty() ? default_ontology_path() : config->ontology_path;
-  auto ontology = Ontology::load_file(ontology_path);
+  // A replica runs the primary's ontology, from its copy of the data.
+  auto ontology = replica ? Ontology::from_json(nlohmann::json::parse(
+                                replica_start->ontology_document, nullptr, false))
+                          : Ontology::load_file(ontology_path);
   if (!ontology.ok()) {
     std::fprintf(stderr, "expgraphd: ontology %s: %s\n", ontology_path.c_str(),
                  ontology.status().message().c_str());
@@ -87,6 +113,9 @@ int main(int argc, char** argv) {
   }
   GraphStoreOptions graph_options;
   graph_options.storage.sync_writes = config->sync_writes;
+  graph_options.storage.wal_ttl_seconds = config->wal_ttl_seconds;
+  graph_options.storage.wal_size_limit_mb = config->wal_size_limit_mb;
+  graph_options.storage.replica = replica;
   std::error_code ignored;
   std::filesystem::create_directories(config->data_dir, ignored);
   auto graph = GraphStore::open(config->data_dir,
@@ -114,7 +143,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "expgraphd: API keys: %s\n", keys.status().message().c_str());
     return 1;
   }
-  if (config->server.auth) {
+  // A replica's keys are the primary's, replicated.
+  if (config->server.auth && !replica) {
     auto generated = api::bootstrap_admin_key(**keys, std::getenv("EXPGRAPH_ADMIN_KEY"));
     if (!generated.ok()) {
       std::fprintf(stderr, "expgraphd: %s\n", generated.status().message().c_str());
@@ -127,10 +157,19 @@ int main(int argc, char** argv) {
                    "  %s\n",
                    (*generated)->c_str());
     }
-  } else {
+  } else if (!config->server.auth) {
     std::fprintf(stderr,
                  "expgraphd: authentication is off (--auth off): every request is allowed, as "
                  "\"anonymous\"\n");
+  }
+  std::unique_ptr<replication::ReplicaStatus> replica_status;
+  std::unique_ptr<replication::ReplicaFollower> follower;
+  if (replica) {
+    replica_status = std::make_unique<replication::ReplicaStatus>(
+        config->replica_of, replica_start->applied_sequence, config->replica_max_lag_ms);
+    follower = std::make_unique<replication::ReplicaFollower>(
+        **graph, *replica_status, keys->get(), primary_key != nullptr ? primary_key : "");
+    config->server.replica = replica_status.get();
   }
   config->server.web_dir = config->web_dir.value_or(default_web_dir());
   api::ApiServer server(**graph, config->server, similarity->get(), keys->get());
@@ -163,7 +202,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "expgraphd: no web UI: %s\n", server.web_ui_missing().c_str());
   }
   std::fflush(stderr);
+  if (follower) follower->start();
   Status served = server.serve();
+  // The follower stops before the graph closes, after its batch in progress.
+  if (follower) follower->stop();
   // serve() also returns when listening failed; wake the waiter so it can be joined.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();

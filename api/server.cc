@@ -5,6 +5,8 @@
 
 #include "api/auth/access_control.h"
 #include "api/http/http_json.h"
+#include "api/replication/replica_status.h"
+#include "api/replication/write_redirect.h"
 #include "api/routes/router.h"
 #include "api/routes/routes.h"
 #include "api/routes/web_routes.h"
@@ -82,11 +84,17 @@ void ApiServer::configure() {
   auto note_request_start = [](const httplib::Request&, httplib::Response&) {
     request_start = std::chrono::steady_clock::now();
   };
-  server_.set_pre_routing_handler(
-      [note_request_start](const httplib::Request& request, httplib::Response& response) {
-        note_request_start(request, response);
-        return httplib::Server::HandlerResponse::Unhandled;
-      });
+  server_.set_pre_routing_handler([note_request_start, replica = options_.replica](
+                                       const httplib::Request& request,
+                                       httplib::Response& response) {
+    note_request_start(request, response);
+    // A read replica sends writes to its primary (api/replication/write_redirect.h).
+    if (replica != nullptr && replication::changes_data(request.method, request.path)) {
+      (void)replication::misdirected(*replica, response);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   // Failures httplib produces itself (no route, body over the limit, bad request line)
   // still get the JSON error body.
   httplib::Server::HandlerWithResponse json_errors([this](const httplib::Request& request,
@@ -143,8 +151,24 @@ void ApiServer::configure() {
   metrics_.add_gauge("expgraph_edges", "Edges in the graph.",
                      [this] { return static_cast<double>(graph_.edge_count()); });
 
+  if (const replication::ReplicaStatus* replica = options_.replica) {
+    metrics_.add_gauge("expgraph_replica_applied_sequence",
+                       "The primary's sequence this replica has applied through.",
+                       [replica] { return static_cast<double>(replica->applied_sequence()); });
+    metrics_.add_gauge("expgraph_replica_lag_sequences",
+                       "Sequence numbers (write operations) the primary has and this replica "
+                       "has not applied yet.",
+                       [replica] { return static_cast<double>(replica->lag_sequences()); });
+    metrics_.add_gauge("expgraph_replica_lag_milliseconds",
+                       "How stale this replica may be: time since it was last caught up.",
+                       [replica] { return static_cast<double>(replica->lag_ms()); });
+    metrics_.add_gauge("expgraph_replica_applied_batches",
+                       "Write batches applied since this replica started.",
+                       [replica] { return static_cast<double>(replica->applied_batches()); });
+  }
+
   Router router(server_, metrics_, options_.auth ? keys_ : nullptr, &concurrency_);
-  add_system_routes(router, graph_, metrics_);
+  add_system_routes(router, graph_, metrics_, options_.replica);
   add_node_routes(router, graph_);
   add_edge_routes(router, graph_);
   add_batch_routes(router, graph_);
@@ -156,6 +180,7 @@ void ApiServer::configure() {
   add_insight_routes(router, graph_, similarity_);
   add_audit_routes(router, graph_);
   add_change_routes(router, graph_, stopping_);
+  add_replication_routes(router, graph_, stopping_, options_.replica);
   if (keys_ != nullptr) add_admin_routes(router, *keys_);
   auto webhooks = WebhookDispatcher::open(graph_);
   if (webhooks.ok()) {

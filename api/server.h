@@ -23,6 +23,9 @@
 namespace expgraph::similarity {
 class SimilarityIndex;
 }
+namespace expgraph::replication {
+class ReplicaStatus;
+}
 
 namespace expgraph::api {
 
@@ -53,6 +56,9 @@ struct ServerOptions {
   std::string tls_key_file;
   // The web UI's bundle (index.html and assets/), served at / and /assets/; empty: no UI.
   std::string web_dir;
+  // Set on a read replica (expgraphd --replica-of): writes answer 421 with the primary's
+  // address, /readyz and /metrics report its progress. Must outlive the server.
+  const replication::ReplicaStatus* replica = nullptr;
 };
 
 class ApiServer {

@@ -14,7 +14,6 @@ namespace expgraph {
 namespace {
 
 // meta keys
-constexpr std::string_view kOntologyKey = "ontology/current";
 constexpr std::string_view kOntologyVersionKey = "ontology/version";
 
 Result<uint64_t> read_counter(const KvStore& store, std::string_view key, uint64_t fallback) {
@@ -192,6 +191,10 @@ Status GraphStore::rebuild_mirror() {
     mirror_.add_edge(edge.first, edge.edge_type, edge.second);
   }
   return edges.status();
+}
+
+Result<std::optional<std::string>> GraphStore::stored_ontology(const KvStore& store) {
+  return store.get(Column::kMeta, kOntologyKey);
 }
 
 uint64_t GraphStore::last_sequence() const {

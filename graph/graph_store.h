@@ -88,6 +88,21 @@ class GraphStore {
   // The sequence number of the last change-log record committed.
   uint64_t last_sequence() const;
 
+  // On a read replica (options.storage.replica): applies one batch of the primary's write
+  // stream atomically with the applied sequence, then brings the mirror, the key index, the
+  // counters and the observers in step from its operations (graph/replicated_apply.cc).
+  // invalid_argument when the batch does not decode; storage errors. What it touched outside
+  // the graph is reported so that the caller can refresh its own copies.
+  struct ReplicatedApply {
+    size_t node_changes = 0;
+    bool keys_changed = false;      // `meta` auth/key/...: API keys
+    bool ontology_changed = false;  // `meta` ontology/current: restart to take it
+  };
+  Result<ReplicatedApply> apply_replicated(const ReplicatedBatch& batch);
+  // The ontology document stored in `store` (`meta` ontology/current), nullopt when none: a
+  // replica runs the primary's ontology, read from its copy of the data.
+  static Result<std::optional<std::string>> stored_ontology(const KvStore& store);
+
  private:
   class WritePlan;
   // Both write()s: `movable` is `request` when its values may be moved out, else null.
@@ -96,6 +111,8 @@ class GraphStore {
   // `meta` keys of the counters that open() reads and every WritePlan writes.
   static constexpr std::string_view kNextNodeIdKey = "counter/next_node_id";
   static constexpr std::string_view kNextSequenceKey = "counter/next_sequence";
+  // The ontology in force (store_ontology), read by replicas (stored_ontology).
+  static constexpr std::string_view kOntologyKey = "ontology/current";
 
   GraphStore() = default;
   Status load_counters();

@@ -31,6 +31,17 @@ class WriteObserver {
   virtual Status prepare(const std::vector<NodeChange>& changes, KvWriteBatch& batch) = 0;
   // Called under the store's write lock after the batch is durable.
   virtual void committed(const std::vector<NodeChange>& changes) = 0;
+  // On a read replica, under the store's write lock, after a batch of the primary's write
+  // stream is durable: `operations` are the batch's, including what this observer's prepare()
+  // added on the primary, so an observer brings its in-memory state in step from them (no new
+  // writes). The default runs prepare() into a discarded batch and then committed(), which
+  // suits an observer whose in-memory state depends only on the node changes.
+  virtual void replicated(const std::vector<NodeChange>& changes,
+                          const std::vector<KvOperation>& operations) {
+    (void)operations;
+    KvWriteBatch discarded;
+    if (prepare(changes, discarded).ok()) committed(changes);
+  }
 };
 
 }  // namespace expgraph

@@ -163,6 +163,10 @@ Result<std::unique_ptr<KvStore>> KvStore::open(const std::string& path,
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   db_options.max_open_files = 512;
+  // Flushed WAL files are moved to archive/ and kept this long or this much, for the read
+  // replicas' update stream (updates_since reads them).
+  db_options.WAL_ttl_seconds = options.wal_ttl_seconds;
+  db_options.WAL_size_limit_MB = options.wal_size_limit_mb;
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -223,6 +227,12 @@ Result<std::optional<std::string>> KvStore::get(Column column, std::string_view 
 }
 
 Status KvStore::write(KvWriteBatch& batch) {
+  if (options_.replica) {
+    batch = KvWriteBatch();
+    return Status(StatusCode::kConflict,
+                  "this server is a read replica: writes go to the primary", {},
+                  "read_only_replica");
+  }
   KvWriteBatch::Pending& pending = *batch.pending_;
   // The operations go to RocksDB sorted by column family and key. A memtable insert starts its
   // skip-list search from where the previous insert into that memtable ended, so inserts in

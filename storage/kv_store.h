@@ -85,6 +85,59 @@ struct KvStoreOptions {
   // acknowledged, which survives a killed process (kill -9); fsync also survives power loss.
   bool sync_writes = false;
   size_t block_cache_bytes = size_t{256} << 20;
+  // How long and how much WAL is kept after its memtables are flushed, so that read replicas
+  // can read the write stream from it (updates_since); a replica further behind must bootstrap
+  // again. RocksDB's WAL_ttl_seconds and WAL_size_limit_MB (0 and 0: nothing kept).
+  uint64_t wal_ttl_seconds = 3600;
+  uint64_t wal_size_limit_mb = 512;
+  // A read replica's store: write() refuses (conflict, reason read_only_replica); only
+  // apply_replicated() changes it, so it stays a prefix of the primary's.
+  bool replica = false;
+};
+
+// One write batch of the primary's stream: its RocksDB representation and the sequence number
+// of its first operation (each operation takes one sequence number).
+struct ReplicatedBatch {
+  uint64_t sequence = 0;
+  uint64_t count = 0;  // operations in the batch
+  std::string data;    // rocksdb::WriteBatch::Data()
+  uint64_t last_sequence() const { return sequence + count - 1; }
+};
+
+// One operation of a replicated batch, decoded.
+struct KvOperation {
+  Column column = Column::kMeta;
+  bool is_put = true;
+  std::string key;
+  std::string value;  // empty for a delete
+};
+
+class KvStore;
+
+// Follows the write stream (the WAL, through DB::GetUpdatesSince) from a position, one call at a
+// time, keeping RocksDB's log iterator between calls so that a follower that is caught up costs
+// a read of the new records, not a new scan of the current log file. Not thread-safe: one
+// follower uses it; the store must outlive it.
+class UpdateCursor {
+ public:
+  ~UpdateCursor();
+  // The batches committed after position(), oldest first, until about `max_bytes` of them (at
+  // least one when there is any); empty when there is none yet. Errors: not_found with reason
+  // "updates_gone" when the kept WAL no longer reaches back to position() + 1;
+  // invalid_argument when the position falls inside a batch.
+  Result<std::vector<ReplicatedBatch>> next(size_t max_bytes);
+  // The last sequence returned (or the start position).
+  uint64_t position() const { return position_; }
+
+ private:
+  friend class KvStore;
+  UpdateCursor(const KvStore& store, uint64_t position);
+  Status reopen();
+
+  const KvStore& store_;
+  uint64_t position_;
+  struct Log;
+  std::unique_ptr<Log> log_;
 };
 
 class KvStore {
@@ -110,9 +163,27 @@ class KvStore {
   // Flushes memtables to SST files (used before a clean shutdown).
   Status flush();
 
+  // Replication (storage/kv_store_replication.cc, docs/scale-out.md).
+  // The sequence number of the last operation committed.
+  uint64_t latest_sequence() const;
+  // A reader of the write stream positioned after sequence `after`. Errors: conflict with
+  // reason "replica_ahead" when `after` is beyond latest_sequence().
+  Result<std::unique_ptr<UpdateCursor>> read_updates(uint64_t after) const;
+  // The operations of a replicated batch, in order. invalid_argument when `data` is not a
+  // batch of puts and deletes on this store's column families.
+  Result<std::vector<KvOperation>> decode_batch(std::string_view data) const;
+  // Commits a replicated batch and the replica's applied sequence (`meta`
+  // "replication/applied_sequence" = batch.last_sequence()) in one atomic write.
+  Status apply_replicated(const ReplicatedBatch& batch);
+  // Records the applied sequence alone (at bootstrap: the checkpoint's latest_sequence()).
+  Status set_applied_sequence(uint64_t sequence);
+  // The primary sequence this replica has applied through; nullopt when it is no replica.
+  Result<std::optional<uint64_t>> applied_sequence() const;
+
   const std::string& path() const { return path_; }
 
  private:
+  friend class UpdateCursor;
   KvStore() = default;
   rocksdb::ColumnFamilyHandle* handle(Column column) const;
 

@@ -86,6 +86,9 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       {"GET /v1/admin/webhooks", Access::kAdmin},
       {"GET /v1/admin/webhooks/{id}/deliveries", Access::kAdmin},
       {"DELETE /v1/admin/webhooks/{id}", Access::kAdmin},
+      // Read replicas' bootstrap and update stream: all the data, API key hashes included.
+      {"GET /v1/replication/checkpoint", Access::kAdmin},
+      {"GET /v1/replication/updates", Access::kAdmin},
   };
   return kTable;
 }

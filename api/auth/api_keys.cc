@@ -84,7 +84,13 @@ Result<std::string> generate_api_key() {
 
 Result<std::unique_ptr<ApiKeyStore>> ApiKeyStore::open(KvStore& store) {
   std::unique_ptr<ApiKeyStore> keys(new ApiKeyStore(store));
-  KvIterator it = store.scan(Column::kMeta, kKeyPrefix);
+  EXPGRAPH_RETURN_IF_ERROR(keys->reload());
+  return keys;
+}
+
+Status ApiKeyStore::reload() {
+  std::map<std::string, Entry> entries;
+  KvIterator it = store_.scan(Column::kMeta, kKeyPrefix);
   for (; it.valid(); it.next()) {
     nlohmann::json document = nlohmann::json::parse(it.value(), nullptr, false);
     std::string name(it.key().substr(kKeyPrefix.size()));
@@ -97,10 +103,12 @@ Result<std::unique_ptr<ApiKeyStore>> ApiKeyStore::open(KvStore& store) {
     }
     Entry entry{{name, *role, document.value("created_at", int64_t{0})},
                 document["sha256"].get<std::string>()};
-    keys->entries_.emplace(name, std::move(entry));
+    entries.emplace(name, std::move(entry));
   }
   EXPGRAPH_RETURN_IF_ERROR(it.status());
-  return keys;
+  std::unique_lock lock(mutex_);
+  entries_ = std::move(entries);
+  return Status();
 }
 
 Status ApiKeyStore::store_entry(const Entry& entry) {

@@ -61,6 +61,8 @@ class ApiKeyStore {
   // time, and every stored hash is compared, so the timing does not tell which prefix matched.
   std::optional<Principal> authenticate(std::string_view clear_key) const;
   bool empty() const;
+  // Reads the stored keys again (a read replica, after the primary's key changes arrived).
+  Status reload();
 
  private:
   struct Entry {

@@ -175,6 +175,11 @@ ssize_t ConnectionStream::read(char* ptr, size_t size) {
   return static_cast<ssize_t>(n);
 }
 
+bool ConnectionStream::is_writable() const {
+  // The stream is not const to its owner; httplib's interface makes this query const.
+  return output_.empty() || const_cast<ConnectionStream*>(this)->flush();
+}
+
 ssize_t ConnectionStream::write(const char* ptr, size_t size) {
   output_.append(ptr, size);
   if (output_.size() >= kFlushThresholdBytes && !flush()) return -1;

@@ -61,7 +61,10 @@ class ConnectionStream final : public httplib::Stream {
   void send_now(std::string_view data);
 
   bool is_readable() const override;
-  bool is_writable() const override { return true; }  // failures surface in flush()
+  // httplib asks before each piece of a streamed response (a content provider): what was
+  // written so far goes out then, so that a long-lived stream (the replication update stream)
+  // reaches the client as it is produced. A response written in one go is still sent whole.
+  bool is_writable() const override;
   ssize_t read(char* ptr, size_t size) override;
   ssize_t write(const char* ptr, size_t size) override;
   void get_remote_ip_and_port(std::string& ip, int& port) const override;

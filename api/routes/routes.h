@@ -9,6 +9,10 @@
 #include "graph/graph_store.h"
 #include "query/similarity/similarity_index.h"
 
+namespace expgraph::replication {
+class ReplicaStatus;
+}
+
 namespace expgraph::api {
 
 class WebhookDispatcher;
@@ -48,8 +52,14 @@ void add_admin_routes(Router& router, ApiKeyStore& keys);
 void add_webhook_routes(Router& router, WebhookDispatcher& webhooks);
 // POST /v1/admin/backup: checkpoints into `backup_dir` (requested paths must stay inside it)
 void add_backup_routes(Router& router, GraphStore& graph, const std::string& backup_dir);
-// /healthz, /readyz, /metrics, /v1/ontology
-void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics);
+// /healthz, /readyz, /metrics, /v1/ontology; `replica` (null on a primary) adds the replica's
+// progress to /readyz, which answers 503 while it is too far behind
+void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics,
+                       const replication::ReplicaStatus* replica = nullptr);
+// GET /v1/replication/checkpoint and /v1/replication/updates (the primary's side of read
+// replicas); on a replica (`replica` not null) both answer 421 with the primary's address
+void add_replication_routes(Router& router, GraphStore& graph, const std::atomic<bool>& stopping,
+                            const replication::ReplicaStatus* replica);
 // GET /v1/openapi.json (the OpenAPI description), GET /v1/docs (the API page) and its script
 void add_openapi_routes(Router& router);
 

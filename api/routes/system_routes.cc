@@ -1,20 +1,34 @@
 // Operational routes: liveness, readiness, Prometheus metrics and the ontology in force.
 #include "api/http/http_json.h"
+#include "api/replication/replica_status.h"
 #include "api/routes/routes.h"
 
 namespace expgraph::api {
 
-void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics) {
+void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics,
+                       const replication::ReplicaStatus* replica) {
   router.get("/healthz", "/healthz", [](const httplib::Request&, httplib::Response& response) {
     send_json(response, 200, {{"status", "ok"}});
     return Status();
   });
   // The server only starts listening once the graph is open and the mirror rebuilt.
-  router.get("/readyz", "/readyz", [&graph](const httplib::Request&, httplib::Response& response) {
-    send_json(response, 200,
-              {{"status", "ready"}, {"nodes", graph.node_count()}, {"edges", graph.edge_count()}});
-    return Status();
-  });
+  // A replica is ready while it is caught up within its --replica-max-lag-ms.
+  router.get("/readyz", "/readyz",
+             [&graph, replica](const httplib::Request&, httplib::Response& response) {
+               nlohmann::json body = {{"status", "ready"},
+                                      {"nodes", graph.node_count()},
+                                      {"edges", graph.edge_count()}};
+               int code = 200;
+               if (replica != nullptr) {
+                 body["replication"] = replica->to_json();
+                 if (!replica->ready()) {
+                   body["status"] = "not_ready";
+                   code = 503;
+                 }
+               }
+               send_json(response, code, body);
+               return Status();
+             });
   router.get("/metrics", "/metrics",
              [&metrics](const httplib::Request&, httplib::Response& response) {
                response.set_content(metrics.render(), "text/plain; version=0.0.4");

@@ -35,6 +35,22 @@ std::vector<const NodeType*> text_types(const Ontology& ontology) {
   return types;
 }
 
+// Makes node `id` a document with `text` in the lexical index and the documents map, or (no
+// text) no document at all: after a commit on the primary and after a replicated batch alike.
+void index_document(Bm25Index& lexical, std::shared_mutex& documents_mutex,
+                    std::unordered_map<NodeId, const NodeType*>& documents, NodeId id,
+                    const NodeType* type, const std::optional<std::string>& text) {
+  if (text) {
+    lexical.upsert(id, *text);
+    std::unique_lock lock(documents_mutex);
+    documents[id] = type;
+  } else {
+    lexical.remove(id);
+    std::unique_lock lock(documents_mutex);
+    documents.erase(id);
+  }
+}
+
 }  // namespace
 
 std::optional<EmbedderKind> parse_embedder_kind(std::string_view name) {
@@ -282,17 +298,36 @@ void SimilarityIndex::committed(const std::vector<NodeChange>& /*changes*/) {
       case VectorAction::kKeep:
         break;
     }
-    if (update.text) {
-      lexical_.upsert(update.id, *update.text);
-      std::unique_lock lock(documents_mutex_);
-      documents_[update.id] = update.type;
-    } else {
-      lexical_.remove(update.id);
-      std::unique_lock lock(documents_mutex_);
-      documents_.erase(update.id);
-    }
+    index_document(lexical_, documents_mutex_, documents_, update.id, update.type, update.text);
   }
   pending_.clear();
+}
+
+void SimilarityIndex::replicated(const std::vector<NodeChange>& changes,
+                                 const std::vector<KvOperation>& operations) {
+  for (const KvOperation& operation : operations) {
+    if (operation.column != Column::kVectors) continue;
+    NodeId id = keys::node_id_from_key(operation.key);
+    if (!operation.is_put) {
+      vectors_.remove(id);
+      continue;
+    }
+    auto stored = decode_stored_vector(operation.value);
+    // A vector of another embedder or size is not searchable here, as at load().
+    if (stored.ok() && stored->embedder_id == embedder_id_ &&
+        static_cast<int>(stored->values.size()) == options_.dimension) {
+      (void)vectors_.upsert(id, stored->values);
+    } else {
+      vectors_.remove(id);
+    }
+  }
+  for (const NodeChange& change : changes) {
+    if (change.type == nullptr || change.type->text_properties.empty()) continue;
+    std::optional<std::string> text;
+    if (change.after != nullptr) text = document_text(*change.type, change.after->properties);
+    if (text && text->empty()) text.reset();
+    index_document(lexical_, documents_mutex_, documents_, change.id, change.type, text);
+  }
 }
 
 Result<std::vector<uint64_t>> SimilarityIndex::allow_list(

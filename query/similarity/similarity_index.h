@@ -119,6 +119,10 @@ class SimilarityIndex final : public WriteObserver {
   Status prepare(const std::vector<NodeChange>& changes, KvWriteBatch& batch) override;
   // ...and the in-memory indexes after the commit.
   void committed(const std::vector<NodeChange>& changes) override;
+  // On a replica: the vectors the primary stored in the batch and the nodes' texts, into the
+  // in-memory indexes, as load() reads them at open; nothing is embedded again.
+  void replicated(const std::vector<NodeChange>& changes,
+                  const std::vector<KvOperation>& operations) override;
 
  private:
   // What prepare() decided for one node, applied by committed().

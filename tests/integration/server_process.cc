@@ -148,7 +148,7 @@ httplib::Client ServerProcess::client() const {
 }
 
 ::testing::AssertionResult ServerProcess::start_once(bool& port_taken) {
-  port_ = pick_free_port();
+  if (!keep_port_ || port_ == 0) port_ = pick_free_port();
   if (port_ == 0) return ::testing::AssertionFailure() << "no free loopback port";
   log_path_ = root_dir_ + "/server-" + std::to_string(++starts_) + ".log";
   std::vector<std::string> args{"--data", data_dir_,   "--port", std::to_string(port_),

@@ -32,6 +32,9 @@ class ServerProcess {
   void kill();
   // stop() then start() on the same data directory.
   ::testing::AssertionResult restart();
+  // Later starts reuse the current port instead of picking a free one, so that clients holding
+  // its address (a read replica's --replica-of) find the restarted server there.
+  void keep_port() { keep_port_ = true; }
 
   bool running() const { return pid_ > 0; }
   int port() const { return port_; }
@@ -55,6 +58,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   int port_ = 0;
   int starts_ = 0;
+  bool keep_port_ = false;
 };
 
 // The outcome of running expgraphd to completion (for command-line tests).

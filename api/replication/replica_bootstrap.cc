@@ -1,0 +1,116 @@
+#include "api/replication/replica_bootstrap.h"
+
+#include <httplib.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "api/replication/stream_format.h"
+#include "graph/graph_store.h"
+#include "storage/kv_store.h"
+
+namespace expgraph::replication {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+Status download_checkpoint(const std::string& primary_url, const std::string& api_key,
+                           const fs::path& directory, uint64_t& bytes) {
+  httplib::Client client(primary_url);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(60, 0);
+  httplib::Headers headers;
+  if (!api_key.empty()) headers.emplace("Authorization", "Bearer " + api_key);
+  ArchiveWriter writer(directory.string());
+  int status_code = 0;
+  std::string error_body;
+  Status written;
+  auto result = client.Get(
+      "/v1/replication/checkpoint", headers,
+      [&](const httplib::Response& response) {
+        status_code = response.status;
+        return true;
+      },
+      [&](const char* data, size_t size) {
+        if (status_code != 200) {
+          if (error_body.size() < 65536) error_body.append(data, size);
+          return true;
+        }
+        written = writer.feed(std::string_view(data, size));
+        return written.ok();
+      });
+  if (!written.ok()) return written.prepend("checkpoint from " + primary_url);
+  if (!result) {
+    return Status::internal("cannot fetch the checkpoint from " + primary_url + ": " +
+                            httplib::to_string(result.error()));
+  }
+  if (status_code != 200) {
+    return Status::internal("the primary " + primary_url + " answered " +
+                            std::to_string(status_code) + " to the checkpoint request: " +
+                            error_body);
+  }
+  if (!writer.complete()) return Status::internal("the checkpoint archive ended early");
+  bytes = writer.bytes_written();
+  return Status();
+}
+
+// Records the checkpoint's last sequence as the applied one: the first open of the copy, before
+// any other write, sees exactly the primary's sequence the files hold through.
+Result<uint64_t> mark_applied(const fs::path& directory) {
+  auto store = KvStore::open(directory.string());
+  if (!store.ok()) return Status(store.status()).prepend("the downloaded checkpoint");
+  uint64_t sequence = (*store)->latest_sequence();
+  EXPGRAPH_RETURN_IF_ERROR((*store)->set_applied_sequence(sequence));
+  return sequence;
+}
+
+bool empty_or_absent(const fs::path& directory) {
+  std::error_code error;
+  if (!fs::exists(directory, error)) return true;
+  return fs::is_directory(directory, error) && fs::is_empty(directory, error);
+}
+
+}  // namespace
+
+Result<ReplicaStart> prepare_replica(const std::string& primary_url, const std::string& data_dir,
+                                     const std::string& api_key) {
+  ReplicaStart start;
+  fs::path data = fs::absolute(data_dir).lexically_normal();
+  if (data.filename().empty()) data = data.parent_path();
+  if (empty_or_absent(data)) {
+    fs::path staging = data;
+    staging += ".bootstrap";
+    std::error_code error;
+    fs::remove_all(staging, error);  // a bootstrap killed half-way
+    fs::create_directories(staging, error);
+    if (error) return Status::internal("cannot create " + staging.string() + ": " + error.message());
+    EXPGRAPH_RETURN_IF_ERROR(
+        download_checkpoint(primary_url, api_key, staging, start.checkpoint_bytes));
+    auto applied = mark_applied(staging);
+    if (!applied.ok()) return applied.status();
+    fs::remove(data, error);  // empty: rename() cannot replace a directory otherwise
+    fs::rename(staging, data, error);
+    if (error) return Status::internal("cannot move the checkpoint into " + data.string() + ": " +
+                                       error.message());
+    start.bootstrapped = true;
+  }
+  // Opened plainly (not as a replica) only to read; nothing is written.
+  auto store = KvStore::open(data.string());
+  if (!store.ok()) return store.status();
+  auto applied = (*store)->applied_sequence();
+  if (!applied.ok()) return applied.status();
+  if (!applied->has_value()) {
+    return Status::conflict(data.string() +
+                            " holds a database that is not a replica's: empty it to bootstrap "
+                            "from the primary, or start without --replica-of");
+  }
+  start.applied_sequence = **applied;
+  auto ontology = GraphStore::stored_ontology(**store);
+  if (!ontology.ok()) return ontology.status();
+  if (!ontology->has_value()) return Status::internal("the replica's data holds no ontology");
+  start.ontology_document = std::move(**ontology);
+  return start;
+}
+
+}  // namespace expgraph::replication

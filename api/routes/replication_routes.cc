@@ -1,0 +1,219 @@
+// The primary's side of read replicas (docs/scale-out.md):
+//   GET /v1/replication/checkpoint          a consistent copy of the database's files, streamed
+//                                           as a checkpoint archive (api/replication/stream_format.h)
+//   GET /v1/replication/updates?since=SEQ   the write batches committed after SEQ, as RocksDB's
+//                                           WAL gives them, streamed for up to max_seconds with a
+//                                           heartbeat every second; 410 when the kept WAL no
+//                                           longer reaches back to SEQ (bootstrap again).
+// Both need the admin role: the data includes the API keys' hashes. A replica answers 421 with
+// its primary's address: sequences are the primary's, so replicas do not chain.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "api/http/http_json.h"
+#include "api/replication/stream_format.h"
+#include "api/replication/write_redirect.h"
+#include "api/routes/routes.h"
+
+namespace expgraph::api {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kChunkBytes = 256 * 1024;
+constexpr size_t kMaxBatchGroupBytes = 4 << 20;
+constexpr int64_t kDefaultStreamSeconds = 300;
+constexpr int64_t kMaxStreamSeconds = 3600;
+constexpr auto kHeartbeatInterval = std::chrono::seconds(1);
+// How often a caught-up stream looks for new writes: a read of an atomic counter, so cheap, and
+// short against the lag it adds.
+constexpr auto kPollInterval = std::chrono::milliseconds(2);
+
+// A checkpoint being streamed: its files, read one after another, and the directory removed
+// when the stream ends (also when the client goes away).
+struct CheckpointStream {
+  fs::path directory;
+  std::vector<std::pair<std::string, uint64_t>> files;
+  uint64_t sequence = 0;
+  size_t next_file = 0;
+  std::ifstream current;
+  bool header_sent = false;
+  bool ended = false;
+
+  ~CheckpointStream() {
+    std::error_code ignored;
+    fs::remove_all(directory, ignored);
+  }
+
+  // The next piece of the archive into `out`; false at the end.
+  Status fill(std::string& out) {
+    while (out.size() < kChunkBytes) {
+      if (next_file == files.size()) {
+        if (ended) return Status();
+        replication::append_archive_end(out, sequence);
+        ended = true;
+        return Status();
+      }
+      const auto& [name, size] = files[next_file];
+      if (!header_sent) {
+        replication::append_file_header(out, name, size);
+        current.open(directory / name, std::ios::binary);
+        if (!current) return Status::internal("cannot read checkpoint file " + name);
+        header_sent = true;
+      }
+      size_t start = out.size();
+      out.resize(start + kChunkBytes);
+      current.read(out.data() + start, static_cast<std::streamsize>(kChunkBytes));
+      out.resize(start + static_cast<size_t>(current.gcount()));
+      if (current.eof()) {
+        current.close();
+        header_sent = false;
+        ++next_file;
+      } else if (!current) {
+        return Status::internal("cannot read checkpoint file " + name);
+      }
+    }
+    return Status();
+  }
+};
+
+Result<std::shared_ptr<CheckpointStream>> make_checkpoint(GraphStore& graph) {
+  static std::atomic<uint64_t> counter{0};
+  auto stream = std::make_shared<CheckpointStream>();
+  fs::path root = fs::path(graph.storage().path()) / "replication-checkpoints";
+  std::error_code error;
+  fs::create_directories(root, error);
+  if (error) return Status::internal("cannot create " + root.string() + ": " + error.message());
+  stream->directory = root / ("checkpoint-" + std::to_string(::getpid()) + "-" +
+                              std::to_string(counter.fetch_add(1)));
+  EXPGRAPH_RETURN_IF_ERROR(
+      graph.storage().checkpoint(stream->directory.string(), &stream->sequence));
+  for (const auto& entry : fs::directory_iterator(stream->directory, error)) {
+    if (!entry.is_regular_file()) continue;
+    stream->files.emplace_back(entry.path().filename().string(), entry.file_size());
+  }
+  if (error) return Status::internal("cannot list the checkpoint: " + error.message());
+  // CURRENT last: a replica that stops reading early has no openable database.
+  std::sort(stream->files.begin(), stream->files.end(), [](const auto& a, const auto& b) {
+    return (a.first == "CURRENT") < (b.first == "CURRENT") ||
+           ((a.first == "CURRENT") == (b.first == "CURRENT") && a.first < b.first);
+  });
+  return stream;
+}
+
+Status checkpoint(GraphStore& graph, httplib::Response& response) {
+  auto stream = make_checkpoint(graph);
+  if (!stream.ok()) return stream.status();
+  std::shared_ptr<CheckpointStream> state = std::move(stream).value();
+  response.set_header("Expgraph-Checkpoint-Sequence", std::to_string(state->sequence));
+  response.set_chunked_content_provider(
+      "application/octet-stream", [state](size_t, httplib::DataSink& sink) {
+        std::string chunk;
+        if (!state->fill(chunk).ok()) return false;  // the client sees a truncated archive
+        if (!chunk.empty() && !sink.write(chunk.data(), chunk.size())) return false;
+        if (state->ended && state->next_file == state->files.size()) sink.done();
+        return true;
+      });
+  return Status();
+}
+
+// One replica's stream: the WAL cursor, when to end, and the batches read before the stream
+// started with the last sequence read before them.
+struct UpdateStream {
+  GraphStore& graph;
+  const std::atomic<bool>& stopping;
+  std::unique_ptr<UpdateCursor> cursor;
+  std::chrono::steady_clock::time_point end;
+  std::vector<ReplicatedBatch> pending;
+  uint64_t pending_latest = 0;
+};
+
+Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
+               const httplib::Request& request, httplib::Response& response) {
+  if (!request.has_param("since")) {
+    return Status::invalid_argument("since (the last sequence the replica applied) is required");
+  }
+  auto since = integer_parameter(request, "since", 0, 0, INT64_MAX);
+  if (!since.ok()) return since.status();
+  auto seconds =
+      integer_parameter(request, "max_seconds", kDefaultStreamSeconds, 1, kMaxStreamSeconds);
+  if (!seconds.ok()) return seconds.status();
+  auto cursor = graph.storage().read_updates(static_cast<uint64_t>(*since));
+  if (!cursor.ok()) return cursor.status();
+  uint64_t first_latest = graph.storage().latest_sequence();
+  // The first read answers 410 now, with a status, rather than cutting the stream later.
+  auto first = (*cursor)->next(kMaxBatchGroupBytes);
+  if (!first.ok()) {
+    if (first.status().error_code() == "updates_gone") {
+      send_error(response, first.status());
+      response.status = 410;
+      return Status();
+    }
+    return first.status();
+  }
+  auto stream = std::make_shared<UpdateStream>(UpdateStream{
+      graph, stopping, std::move(cursor).value(),
+      std::chrono::steady_clock::now() + std::chrono::seconds(*seconds), std::move(first).value(),
+      first_latest});
+  response.set_header("Expgraph-Latest-Sequence", std::to_string(first_latest));
+  response.set_chunked_content_provider(
+      "application/octet-stream", [stream](size_t, httplib::DataSink& sink) {
+        auto heartbeat_due = std::chrono::steady_clock::now() + kHeartbeatInterval;
+        std::vector<ReplicatedBatch> batches = std::move(stream->pending);
+        stream->pending.clear();
+        // The heartbeat after a group of batches carries the last sequence read before the
+        // group: the replica is caught up with it once the group is applied, even when writes
+        // went on meanwhile (a later one would never be reached under a steady load).
+        uint64_t latest = stream->pending_latest;
+        // Waits for new batches until the heartbeat is due.
+        while (batches.empty()) {
+          if (stream->stopping.load(std::memory_order_relaxed) ||
+              std::chrono::steady_clock::now() >= stream->end) {
+            sink.done();
+            return true;
+          }
+          if (std::chrono::steady_clock::now() >= heartbeat_due) break;
+          latest = stream->graph.storage().latest_sequence();
+          if (latest > stream->cursor->position()) {
+            auto next = stream->cursor->next(kMaxBatchGroupBytes);
+            if (!next.ok()) return false;  // the replica reconnects and gets the status then
+            batches = std::move(next).value();
+          }
+          if (batches.empty()) std::this_thread::sleep_for(kPollInterval);
+        }
+        std::string frames;
+        for (const ReplicatedBatch& batch : batches) replication::append_batch_frame(frames, batch);
+        if (batches.empty()) latest = stream->graph.storage().latest_sequence();
+        replication::append_heartbeat_frame(frames, latest);
+        // Asking whether the stream is writable sends what was written (ConnectionStream
+        // buffers a response until it is complete otherwise).
+        return sink.write(frames.data(), frames.size()) && sink.is_writable();
+      });
+  return Status();
+}
+
+}  // namespace
+
+void add_replication_routes(Router& router, GraphStore& graph, const std::atomic<bool>& stopping,
+                            const replication::ReplicaStatus* replica) {
+  router.get_streamed("/v1/replication/checkpoint", "/v1/replication/checkpoint",
+                      [&graph, replica](const httplib::Request&, httplib::Response& response) {
+                        if (replica != nullptr) return replication::misdirected(*replica, response);
+                        return checkpoint(graph, response);
+                      });
+  router.get_streamed(
+      "/v1/replication/updates", "/v1/replication/updates",
+      [&graph, &stopping, replica](const httplib::Request& request, httplib::Response& response) {
+        if (replica != nullptr) return replication::misdirected(*replica, response);
+        return updates(graph, stopping, request, response);
+      });
+}
+
+}  // namespace expgraph::api

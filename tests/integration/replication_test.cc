@@ -1,0 +1,359 @@
+// Read replicas on loopback (docs/scale-out.md): a primary and two `expgraphd --replica-of`
+// processes. Every acknowledged write on the primary becomes visible on both replicas; once
+// quiet, their export, change log, search and Cypher answers equal the primary's; writes to a
+// replica answer 421 with the primary's address. Faults: a replica killed with kill -9 under a
+// write load resumes from its applied sequence (the change-log sequences stay the primary's, so
+// nothing was missed or applied twice); a primary killed with kill -9 leaves the replicas
+// serving reads, and they catch up once it is back.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <tuple>
+
+#include "integration/http_client.h"
+
+// GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& in these tests.
+#pragma GCC diagnostic ignored "-Wrestrict"
+
+namespace expgraph::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+std::string url_of(const ServerProcess& server) {
+  return "http://127.0.0.1:" + std::to_string(server.port());
+}
+
+std::unique_ptr<ServerProcess> start_replica(const ServerProcess& primary) {
+  auto replica = std::make_unique<ServerProcess>(
+      std::vector<std::string>{"--replica-of", url_of(primary), "--wal-ttl-seconds", "600"});
+  ::testing::AssertionResult started = replica->start();
+  EXPECT_TRUE(started) << started.message();
+  return replica;
+}
+
+// The export's lines as a set: the same graph exports the same lines.
+std::multiset<std::string> export_lines(httplib::Client& client) {
+  Reply reply = call(client, "GET", "/v1/export");
+  std::multiset<std::string> lines;
+  if (reply.status != 200) {
+    lines.insert("<status " + std::to_string(reply.status) + ">");
+    return lines;
+  }
+  std::istringstream stream(reply.text);
+  for (std::string line; std::getline(stream, line);) lines.insert(line);
+  return lines;
+}
+
+// The change log's sequences, in order, with each record's subject and operation.
+std::vector<std::string> change_log(httplib::Client& client) {
+  std::vector<std::string> records;
+  uint64_t since = 0;
+  while (true) {
+    Reply reply =
+        call(client, "GET", "/v1/changes?limit=10000&since=" + std::to_string(since));
+    if (reply.status != 200) return {"<status " + std::to_string(reply.status) + ">"};
+    std::istringstream stream(reply.text);
+    size_t read = 0;
+    for (std::string line; std::getline(stream, line);) {
+      json record = json::parse(line);
+      since = record["sequence"].get<uint64_t>();
+      records.push_back(std::to_string(since) + " " + record["op"].get<std::string>() + " " +
+                        record["subject"].dump());
+      ++read;
+    }
+    if (read == 0) return records;
+  }
+}
+
+// Waits (up to `timeout`) until the replica's export equals the primary's; true when it does.
+bool converges(httplib::Client& primary, httplib::Client& replica,
+               milliseconds timeout = milliseconds(20000)) {
+  auto deadline = steady_clock::now() + timeout;
+  std::multiset<std::string> expected = export_lines(primary);
+  while (steady_clock::now() < deadline) {
+    if (export_lines(replica) == expected) return true;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return false;
+}
+
+// Waits until GET `path` answers 200 on the client.
+bool becomes_visible(httplib::Client& client, const std::string& path,
+                     milliseconds timeout = milliseconds(10000)) {
+  auto deadline = steady_clock::now() + timeout;
+  while (steady_clock::now() < deadline) {
+    if (call(client, "GET", path).status == 200) return true;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  return false;
+}
+
+// The keys of a search's hits, best first (the scores are sums of floats, whose last bits may
+// depend on the order the index saw its documents in).
+std::vector<std::string> hit_keys(const Reply& search) {
+  std::vector<std::string> keys;
+  for (const json& hit : search.body["hits"]) keys.push_back(hit["node"]["key"]);
+  return keys;
+}
+
+json learning(const std::string& text) { return {{"properties", {{"text", text}}}}; }
+
+TEST(ReplicationTest, TwoReplicasFollowThePrimaryAndRefuseWrites) {
+  ServerProcess primary;
+  ASSERT_TRUE(primary.start());
+  httplib::Client writer = primary.client();
+  // Some data before the replicas exist: it reaches them through the checkpoint.
+  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Team/growth", json{{"properties", {{"name", "G"}}}})
+                .status,
+            201);
+  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/L-0",
+                 learning("shorter subject lines lift email opens"))
+                .status,
+            201);
+
+  auto first = start_replica(primary);
+  auto second = start_replica(primary);
+  ASSERT_TRUE(first->running() && second->running());
+  httplib::Client replicas[] = {first->client(), second->client()};
+
+  // Every acknowledged write becomes visible on both replicas.
+  for (int i = 1; i <= 20; ++i) {
+    std::string key = "L-" + std::to_string(i);
+    Reply put = call(writer, "PUT", "/v1/nodes/Learning/" + key,
+                     learning("finding " + std::to_string(i) + " urgency in push copy helps"));
+    ASSERT_EQ(put.status, 201) << put.text;
+    for (httplib::Client& replica : replicas) {
+      EXPECT_TRUE(becomes_visible(replica, "/v1/nodes/Learning/" + key)) << key;
+    }
+  }
+  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Experiment/E-1",
+                 json{{"properties", {{"name", "push urgency"}}}})
+                .status,
+            201);
+  ASSERT_EQ(call(writer, "POST", "/v1/edges",
+                 json{{"type", "YIELDED"}, {"from", "Experiment/E-1"}, {"to", "Learning/L-1"}})
+                .status,
+            201);
+  ASSERT_EQ(call(writer, "POST", "/v1/edges",
+                 json{{"type", "OWNED_BY"}, {"from", "Experiment/E-1"}, {"to", "Team/growth"}})
+                .status,
+            201);
+  // A changed text, a deleted node (taking its edge) and a deleted edge.
+  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/L-2", learning("rewritten: emoji hurt")).status,
+            200);
+  ASSERT_EQ(call(writer, "DELETE", "/v1/nodes/Learning/L-1").status, 200);
+  ASSERT_EQ(call(writer, "DELETE", "/v1/edges",
+                 json{{"type", "OWNED_BY"}, {"from", "Experiment/E-1"}, {"to", "Team/growth"}})
+                .status,
+            200);
+
+  std::this_thread::sleep_for(milliseconds(1000));  // a quiet second
+  std::multiset<std::string> exported = export_lines(writer);
+  std::vector<std::string> log = change_log(writer);
+  ASSERT_GT(log.size(), 25u);
+  json cypher = {{"query",
+                  "MATCH (l:Learning) OPTIONAL MATCH (e:Experiment)-[:YIELDED]->(l) "
+                  "RETURN l.text AS text, e.name AS experiment ORDER BY text"}};
+  Reply cypher_primary = call(writer, "POST", "/v1/query", cypher);
+  ASSERT_EQ(cypher_primary.status, 200) << cypher_primary.text;
+  json search = {{"text", "urgency push copy"}, {"k", 5}};
+  Reply search_primary = call(writer, "POST", "/v1/search", search);
+  ASSERT_EQ(search_primary.status, 200) << search_primary.text;
+  Counts counts = graph_counts(writer);
+
+  for (httplib::Client& replica : replicas) {
+    EXPECT_TRUE(converges(writer, replica));
+    EXPECT_EQ(export_lines(replica), exported);
+    EXPECT_EQ(change_log(replica), log);
+    EXPECT_EQ(graph_counts(replica), counts);
+    EXPECT_EQ(call(replica, "GET", "/v1/nodes/Learning/L-1").status, 404);
+    EXPECT_EQ(call(replica, "GET", "/v1/nodes/Learning/L-2").body["properties"]["text"],
+              "rewritten: emoji hurt");
+    Reply cypher_replica = call(replica, "POST", "/v1/query", cypher);
+    ASSERT_EQ(cypher_replica.status, 200);
+    EXPECT_EQ(cypher_replica.body["rows"], cypher_primary.body["rows"]);
+    Reply search_replica = call(replica, "POST", "/v1/search", search);
+    ASSERT_EQ(search_replica.status, 200);
+    EXPECT_EQ(hit_keys(search_replica), hit_keys(search_primary));
+    EXPECT_FALSE(hit_keys(search_replica).empty());
+
+    // Writes go to the primary.
+    for (auto [method, path, body] :
+         std::vector<std::tuple<std::string, std::string, json>>{
+             {"PUT", "/v1/nodes/Team/x", json{{"properties", {{"name", "x"}}}}},
+             {"DELETE", "/v1/nodes/Team/growth", json()},
+             {"POST", "/v1/edges",
+              json{{"type", "OWNED_BY"}, {"from", "Experiment/E-1"}, {"to", "Team/growth"}}},
+             {"POST", "/v1/admin/keys", json{{"name", "k"}, {"role", "reader"}}},
+             {"GET", "/v1/replication/updates?since=0", json()},
+             {"GET", "/v1/replication/checkpoint", json()}}) {
+      Reply refused =
+          body.is_null() ? call(replica, method, path) : call(replica, method, path, body);
+      EXPECT_TRUE(is_error(refused, 421, "read_replica")) << method << " " << path << refused.text;
+    }
+    auto raw = replica.Put("/v1/nodes/Team/x", R"({"properties": {"name": "x"}})",
+                           "application/json");
+    ASSERT_TRUE(raw);
+    EXPECT_EQ(raw->status, 421);
+    EXPECT_EQ(raw->get_header_value("Expgraph-Primary"), url_of(primary));
+    EXPECT_EQ(call(replica, "GET", "/v1/nodes/Team/x").status, 404);
+
+    Reply ready = call(replica, "GET", "/readyz");
+    ASSERT_EQ(ready.status, 200) << ready.text;
+    EXPECT_EQ(ready.body["replication"]["primary"], url_of(primary));
+    EXPECT_EQ(ready.body["replication"]["lag_ms"], 0);
+    EXPECT_EQ(ready.body["replication"]["lag_sequences"], 0);
+    EXPECT_GT(ready.body["replication"]["applied_sequence"].get<uint64_t>(), 0u);
+    Reply metrics = call(replica, "GET", "/metrics");
+    EXPECT_NE(metrics.text.find("expgraph_replica_applied_sequence "), std::string::npos);
+    EXPECT_NE(metrics.text.find("expgraph_replica_lag_milliseconds 0"), std::string::npos);
+  }
+  EXPECT_TRUE(first->stop());
+  EXPECT_TRUE(second->stop());
+  EXPECT_TRUE(primary.stop());
+}
+
+// Acknowledged node keys of a writer that PUTs Learnings until stopped.
+struct WriteLoad {
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::vector<std::string> acked;
+  std::thread thread;
+
+  void start(const ServerProcess& primary, const std::string& prefix) {
+    thread = std::thread([this, &primary, prefix] {
+      httplib::Client client = primary.client();
+      client.set_connection_timeout(0, 300000);
+      client.set_read_timeout(2, 0);
+      for (int i = 0; !stop; ++i) {
+        std::string key = prefix + std::to_string(i);
+        Reply put = call(client, "PUT", "/v1/nodes/Learning/" + key,
+                         learning("load " + key + " social proof near the button"));
+        if (put.status == 201) {
+          std::lock_guard lock(mutex);
+          acked.push_back(key);
+        } else {
+          std::this_thread::sleep_for(milliseconds(20));  // the primary is down
+        }
+      }
+    });
+  }
+  void finish() {
+    stop = true;
+    if (thread.joinable()) thread.join();
+  }
+};
+
+int rounds() {
+  const char* text = std::getenv("EXPGRAPH_REPLICA_KILL_ROUNDS");
+  return text != nullptr ? std::max(1, std::atoi(text)) : 10;
+}
+
+TEST(ReplicationTest, ReplicaKilledUnderLoadResumesWithoutGapsOrRepeats) {
+  ServerProcess primary;
+  ASSERT_TRUE(primary.start());
+  auto replica = start_replica(primary);
+  ASSERT_TRUE(replica->running());
+  WriteLoad load;
+  load.start(primary, "K-");
+  std::mt19937 random(23);
+  for (int round = 0; round < rounds(); ++round) {
+    std::this_thread::sleep_for(milliseconds(100 + random() % 300));
+    replica->kill();
+    std::this_thread::sleep_for(milliseconds(random() % 200));
+    ASSERT_TRUE(replica->start()) << "round " << round;
+    EXPECT_NE(replica->stderr_text().find("expgraphd: serving"), std::string::npos);
+    // It resumed on its data: no second bootstrap.
+    EXPECT_EQ(replica->stderr_text().find("bootstrapped"), std::string::npos) << round;
+  }
+  load.finish();
+  httplib::Client writer = primary.client();
+  httplib::Client reader = replica->client();
+  ASSERT_TRUE(converges(writer, reader));
+  // Sequences are given by the primary inside each batch: the replica's log equal to the
+  // primary's, record for record, shows every batch applied once and in order.
+  EXPECT_EQ(change_log(reader), change_log(writer));
+  std::lock_guard lock(load.mutex);
+  ASSERT_GT(load.acked.size(), 20u);
+  for (const std::string& key : load.acked) {
+    ASSERT_EQ(call(reader, "GET", "/v1/nodes/Learning/" + key).status, 200) << key;
+  }
+  EXPECT_TRUE(replica->stop());
+  EXPECT_TRUE(primary.stop());
+}
+
+TEST(ReplicationTest, PrimaryKilledReplicasKeepServingThenCatchUp) {
+  ServerProcess primary;
+  ASSERT_TRUE(primary.start());
+  primary.keep_port();  // the replicas know it by its address
+  auto first = start_replica(primary);
+  auto second = start_replica(primary);
+  WriteLoad load;
+  load.start(primary, "P-");
+  std::this_thread::sleep_for(milliseconds(500));
+  primary.kill();
+  // The primary is down (its port closed): the replicas answer reads, and say they are cut off.
+  std::this_thread::sleep_for(milliseconds(1500));
+  for (auto* replica : {first.get(), second.get()}) {
+    httplib::Client reader = replica->client();
+    EXPECT_EQ(call(reader, "GET", "/v1/nodes/Learning/P-0").status, 200);
+    Reply query = call(reader, "POST", "/v1/query",
+                       json{{"query", "MATCH (l:Learning) RETURN count(l) AS n"}});
+    EXPECT_EQ(query.status, 200) << query.text;
+    Reply ready = call(reader, "GET", "/readyz");
+    EXPECT_EQ(ready.body["replication"]["connected"], false) << ready.text;
+  }
+  ASSERT_TRUE(primary.start());
+  std::this_thread::sleep_for(milliseconds(500));
+  load.finish();
+  httplib::Client writer = primary.client();
+  for (auto* replica : {first.get(), second.get()}) {
+    httplib::Client reader = replica->client();
+    EXPECT_TRUE(converges(writer, reader));
+    EXPECT_EQ(change_log(reader), change_log(writer));
+    Reply ready = call(reader, "GET", "/readyz");
+    EXPECT_EQ(ready.body["replication"]["connected"], true) << ready.text;
+  }
+  std::lock_guard lock(load.mutex);
+  httplib::Client reader = first->client();
+  for (const std::string& key : load.acked) {
+    ASSERT_EQ(call(reader, "GET", "/v1/nodes/Learning/" + key).status, 200) << key;
+  }
+  EXPECT_TRUE(first->stop());
+  EXPECT_TRUE(second->stop());
+  EXPECT_TRUE(primary.stop());
+}
+
+TEST(ReplicationTest, BadStreamRequestsAndFlags) {
+  ServerProcess primary;
+  ASSERT_TRUE(primary.start());
+  httplib::Client client = primary.client();
+  EXPECT_TRUE(is_error(call(client, "GET", "/v1/replication/updates"), 400, "invalid_argument"));
+  EXPECT_TRUE(
+      is_error(call(client, "GET", "/v1/replication/updates?since=x"), 400, "invalid_argument"));
+  EXPECT_TRUE(is_error(call(client, "GET", "/v1/replication/updates?since=999999999"), 409,
+                       "replica_ahead"));
+  ProcessOutcome bad = run_server_to_exit({"--replica-of", "ftp://x", "--data", "/nonexistent"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("--replica-of"), std::string::npos);
+  // A replica pointed at a directory holding a primary's database refuses to start.
+  EXPECT_TRUE(primary.stop());
+  ProcessOutcome foreign = run_server_to_exit(
+      {"--replica-of", url_of(primary), "--data", primary.data_dir(), "--port", "0"});
+  EXPECT_EQ(foreign.exit_code, 1);
+  EXPECT_NE(foreign.output.find("not a replica's"), std::string::npos) << foreign.output;
+}
+
+}  // namespace
+}  // namespace expgraph::testing
