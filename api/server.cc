@@ -237,9 +237,12 @@ Status ApiServer::bind() {
 
 Status ApiServer::serve() {
   server_.start_workers(static_cast<size_t>(options_.threads));
-  if (webhooks_) webhooks_->start();
+  // Only the primary delivers: a read replica holds the same registrations (they replicate)
+  // and would send every event a second time, and its store refuses the delivery marks.
+  const bool delivers_webhooks = webhooks_ && options_.replica == nullptr;
+  if (delivers_webhooks) webhooks_->start();
   bool listened = server_.listen_after_bind();
-  if (webhooks_) webhooks_->stop();
+  if (delivers_webhooks) webhooks_->stop();
   server_.stop_workers();
   if (!listened) return Status::internal("the HTTP server stopped with an error");
   return Status();
