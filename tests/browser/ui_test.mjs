@@ -327,10 +327,14 @@ test('the program page charts learning velocity, filtered by team and dates', as
   const concludedFigure = () => figuresList.locator('li', { hasText: 'experiments concluded' }).locator('.value').innerText();
   assert.equal(await concludedFigure(), String(all.concluded));
   assert.equal(await figuresList.locator('li', { hasText: 'experiments started' }).locator('.value').innerText(), String(all.started));
-  // Two charts (counts; win rate and learning share), and the days chart or why there is none.
-  assert.ok(await page.locator('.month-chart canvas').count() >= 2);
+  // Three charts: counts; win rate and learning share; days from approval to decision (the
+  // demo's hypotheses carry approved_on, so the concluded demo experiments are timed).
+  assert.ok(all.decisions_timed >= 5, `decisions timed: ${all.decisions_timed}`);
+  assert.equal(await page.locator('.month-chart canvas').count(), 3);
   assert.equal(await page.locator('figure.month-figure').first().locator('tbody tr').count(), all.months.length);
-  if (all.decisions_timed === 0) await page.getByText(/nothing to chart/).waitFor();
+  const daysFigure = await figuresList.locator('li', { hasText: 'median days from approval to decision' }).locator('.value').innerText();
+  assert.equal(daysFigure, `${Math.round(all.median_days_approval_to_decision * 10) / 10} d`);
+  assert.equal(await page.getByText(/nothing to chart/).count(), 0);
   await shot(page, 'program', true);
   await checkAccessibility(page, 'the program page');
 
@@ -342,8 +346,8 @@ test('the program page charts learning velocity, filtered by team and dates', as
   assert.ok(crm.concluded < all.concluded || !upworthyLoaded);
   assert.match(page.url(), /#\/program\?team=crm/);
   // And a date range.
-  await page.getByLabel('From').fill('2024-02-01');
-  await page.getByLabel('To').fill('2024-03-31');
+  await page.getByLabel('From', { exact: true }).fill('2024-02-01');
+  await page.getByLabel('To', { exact: true }).fill('2024-03-31');
   const range = await api(server.url, 'GET', '/v1/stats/program?team=crm&from=2024-02-01&to=2024-03-31');
   await page.waitForFunction((months) => {
     const rows = document.querySelectorAll('figure.month-figure:first-of-type tbody tr');
@@ -351,7 +355,7 @@ test('the program page charts learning velocity, filtered by team and dates', as
   }, range.months.map((m) => m.month));
   assert.equal(await concludedFigure(), String(range.concluded));
   // From after to: the server's refusal, readably.
-  await page.getByLabel('From').fill('2024-05-01');
+  await page.getByLabel('From', { exact: true }).fill('2024-05-01');
   await page.getByRole('alert').filter({ hasText: 'from must not be after to' }).waitFor();
   await page.context().close();
 });
