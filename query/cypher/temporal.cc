@@ -244,6 +244,29 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+
+// A duration given in fractional units (a parsed "P1.5M", a scaled duration): whole units are
+// kept exact and each fraction cascades to the next smaller unit (a month as its average length
+// in days, as openCypher does). Seconds are floored so that the nanoseconds are non-negative.
+struct SplitDuration {
+  long double months, days, seconds;
+  int64_t nanos;
+  bool within(long double limit_months, long double limit_days, long double limit_seconds) const {
+    return std::fabs(months) <= limit_months && std::fabs(days) <= limit_days &&
+           std::fabs(seconds) <= limit_seconds;
+  }
+};
+
+SplitDuration split_fractions(long double months, long double days, long double seconds) {
+  long double whole_months = std::trunc(months);
+  days += (months - whole_months) * kDaysPerMonth;
+  long double whole_days = std::trunc(days);
+  seconds += (days - whole_days) * kSecondsPerDay;
+  long double whole_seconds = std::floor(seconds);
+  return {whole_months, whole_days, whole_seconds,
+          static_cast<int64_t>(std::llround((seconds - whole_seconds) * 1e9L))};
+}
+
 }  // namespace
 
 // --- Calendar (the days-from-civil algorithms of H. Hinnant, public domain) -----------------
@@ -374,19 +397,10 @@ Result<DurationValue> parse_duration(std::string_view text) {
     }
   }
   if (!any) return invalid("duration", text);
-  // Whole units are kept exact; fractions cascade to the smaller units.
-  long double whole_months = std::trunc(months);
-  days += (months - whole_months) * kDaysPerMonth;
-  long double whole_days = std::trunc(days);
-  seconds += (days - whole_days) * kSecondsPerDay;
-  long double whole_seconds = std::trunc(seconds);
-  if (std::fabs(whole_months) > 1e15L || std::fabs(whole_days) > 1e15L ||
-      std::fabs(whole_seconds) > 1e17L) {
-    return invalid("duration (out of range)", text);
-  }
-  return make_duration(static_cast<int64_t>(whole_months), static_cast<int64_t>(whole_days),
-                       static_cast<int64_t>(whole_seconds),
-                       static_cast<int64_t>(std::llround((seconds - whole_seconds) * 1e9L)));
+  SplitDuration split = split_fractions(months, days, seconds);
+  if (!split.within(1e15L, 1e15L, 1e17L)) return invalid("duration (out of range)", text);
+  return make_duration(static_cast<int64_t>(split.months), static_cast<int64_t>(split.days),
+                       static_cast<int64_t>(split.seconds), split.nanos);
 }
 
 std::string format_date(const DateValue& date) {
@@ -490,18 +504,12 @@ Result<DurationValue> scale_duration(const DurationValue& duration, double facto
   long double days = static_cast<long double>(duration.days) * factor;
   long double seconds =
       (static_cast<long double>(duration.seconds) + duration.nanos / 1e9L) * factor;
-  long double whole_months = std::trunc(months);
-  days += (months - whole_months) * kDaysPerMonth;
-  long double whole_days = std::trunc(days);
-  seconds += (days - whole_days) * kSecondsPerDay;
-  long double whole_seconds = std::floor(seconds);
-  if (std::fabs(whole_months) > 9e18L || std::fabs(whole_days) > 9e18L ||
-      std::fabs(whole_seconds) > 9e18L) {
+  SplitDuration split = split_fractions(months, days, seconds);
+  if (!split.within(9e18L, 9e18L, 9e18L)) {
     return Status::unprocessable("integer_overflow", "duration overflow");
   }
-  return make_duration(static_cast<int64_t>(whole_months), static_cast<int64_t>(whole_days),
-                       static_cast<int64_t>(whole_seconds),
-                       static_cast<int64_t>(std::llround((seconds - whole_seconds) * 1e9L)));
+  return make_duration(static_cast<int64_t>(split.months), static_cast<int64_t>(split.days),
+                       static_cast<int64_t>(split.seconds), split.nanos);
 }
 
 // --- Between ---------------------------------------------------------------------------------
