@@ -106,7 +106,17 @@ struct HttpServer::Connection {
 
 HttpServer::HttpServer()
     : budget_(std::make_unique<BodyBudget>(limits_.max_body_memory)),
-      epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {}
+      epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {
+  // Debian's httplib sets SO_REUSEPORT on the listening socket, so a second server started on
+  // a port in use binds too and the kernel splits new connections between the two: a stray or
+  // second expgraphd would silently answer half the requests from other data. SO_REUSEADDR
+  // alone still allows binding again at once after a restart (connections in TIME_WAIT), and
+  // makes a port in use an error at start-up.
+  set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+}
 
 HttpServer::~HttpServer() {
   stop_workers();

@@ -1,4 +1,5 @@
-// expgraphd's command line, run as a process: --help, unknown flags, a bad ontology file.
+// expgraphd's command line, run as a process: --help, unknown flags, a bad ontology file, a
+// port in use.
 #include <filesystem>
 #include <fstream>
 
@@ -82,6 +83,24 @@ TEST_F(DaemonCliTest, MissingOntologyFileExitsNonZero) {
   EXPECT_NE(outcome.exit_code, 0) << outcome.output;
   EXPECT_NE(outcome.exit_code, -1) << "it hung: " << outcome.output;
   EXPECT_NE(outcome.output.find(path), std::string::npos) << outcome.output;
+}
+
+// A second server on a port in use must refuse to start: with SO_REUSEPORT (httplib's default
+// on Debian) it would bind too and silently take half of the first server's connections.
+TEST_F(DaemonCliTest, APortInUseIsAnErrorAtStartUp) {
+  ServerProcess first;
+  ASSERT_TRUE(first.start());
+  ProcessOutcome outcome = run_server_to_exit(
+      {"--data", data_dir(), "--port", std::to_string(first.port()), "--bind", "127.0.0.1"});
+  EXPECT_NE(outcome.exit_code, 0) << outcome.output;
+  EXPECT_NE(outcome.exit_code, -1) << "it served beside the first: " << outcome.output;
+  EXPECT_NE(outcome.output.find("in use"), std::string::npos) << outcome.output;
+  // The first server still answers every request alone.
+  for (int i = 0; i < 20; ++i) {
+    auto reply = first.client().Get("/healthz");
+    ASSERT_TRUE(reply) << i;
+    EXPECT_EQ(reply->status, 200);
+  }
 }
 
 }  // namespace
