@@ -68,6 +68,9 @@ Result<std::unique_ptr<UpdateCursor>> KvStore::read_updates(uint64_t after) cons
 
 struct UpdateCursor::Log {
   std::unique_ptr<rocksdb::TransactionLogIterator> iterator;
+  // Whether the iterator ever stood on a batch. One that did not has no log file open, and
+  // RocksDB's Next() on it is undefined (an assertion in Debian's build aborts the process).
+  bool positioned = false;
 };
 
 UpdateCursor::UpdateCursor(const KvStore& store, uint64_t position)
@@ -76,8 +79,24 @@ UpdateCursor::~UpdateCursor() = default;
 
 Status UpdateCursor::reopen() {
   log_->iterator.reset();
+  log_->positioned = false;
   rocksdb::Status opened = store_.db_->GetUpdatesSince(position_ + 1, &log_->iterator);
-  if (opened.ok()) return Status();
+  if (opened.ok()) {
+    if (log_->iterator->Valid()) {
+      log_->positioned = true;
+      return Status();
+    }
+    rocksdb::Status status = log_->iterator->status();
+    log_->iterator.reset();
+    // next() asks only when the database is past position_: a new iterator that stands on
+    // nothing means the WAL files that held position_ + 1 were deleted (none are kept).
+    if (status.ok() || status.IsNotFound() || status.IsCorruption()) {
+      return gone("the write-ahead log no longer holds sequence " +
+                  std::to_string(position_ + 1) +
+                  (status.ok() ? std::string() : ": " + status.ToString()));
+    }
+    return Status::internal("read the write-ahead log: " + status.ToString());
+  }
   log_->iterator.reset();
   if (opened.IsNotFound()) {
     return gone("the write-ahead log no longer reaches back to sequence " +
@@ -93,7 +112,7 @@ Result<std::vector<ReplicatedBatch>> UpdateCursor::next(size_t max_bytes) {
   if (iterator != nullptr && !iterator->Valid()) {
     // At the end of what it read: within its last log file it reads on from there; once the
     // database has moved to a newer file it asks for a new iterator (TryAgain).
-    iterator->Next();
+    if (log_->positioned) iterator->Next();
     if (!iterator->Valid()) iterator = nullptr;
   }
   if (iterator == nullptr) {
