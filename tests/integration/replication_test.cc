@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <cstdlib>
@@ -535,6 +536,7 @@ TEST(ReplicationTest, ReplicaKilledWhileBootstrappingAgainRecovers) {
   ASSERT_TRUE(converges(writer, reader));
   std::mt19937 random(410);
   int next = 10;
+  std::string logs;
   replica->kill();
   for (int round = 0; round < 4; ++round) {
     ASSERT_NO_FATAL_FAILURE(write_and_flush(writer, "X-", next, 150));
@@ -543,9 +545,18 @@ TEST(ReplicationTest, ReplicaKilledWhileBootstrappingAgainRecovers) {
     // At whatever instant: downloading, swapping, reopening or following again.
     std::this_thread::sleep_for(milliseconds(random() % 400));
     replica->kill();
+    logs += replica->stderr_text();
   }
   ASSERT_TRUE(replica->start());
   EXPECT_TRUE(converges(writer, reader, milliseconds(60000))) << replica->stderr_text();
+  logs += replica->stderr_text();
+  // The kills did fall into re-bootstraps (which step each one hit is left to chance).
+  EXPECT_GE(count_of(logs, "no longer keeps the writes"), 1u) << logs;
+  std::printf("re-bootstraps begun %zu, copies downloaded %zu, swapped in %zu, partial downloads "
+              "removed %zu\n",
+              count_of(logs, "no longer keeps the writes"), count_of(logs, "fresh checkpoint from"),
+              count_of(logs, "replaced by the fresh checkpoint"),
+              count_of(logs, "removed an unfinished"));
   EXPECT_EQ(change_log(reader), change_log(writer));
   EXPECT_TRUE(eventually([&] { return call(reader, "GET", "/readyz").status == 200; }));
   for (const char* suffix : {".rebootstrap", ".next", ".previous", ".next-after-conflict"}) {
