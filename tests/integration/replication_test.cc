@@ -490,6 +490,11 @@ TEST(ReplicationTest, ReplicaBehindTheKeptWalBootstrapsAgainWhileServing) {
   EXPECT_EQ(log.find("bootstrapped from"), std::string::npos) << log;  // not a first bootstrap
 
   // Reads kept answering from one whole state or the other.
+  std::printf("reads answered %d (not 200: %d), refused %d, longest refusal %lld ms, "
+              "rebootstrapping seen on /readyz: %s\n",
+              probe.answered.load(), probe.not_ok.load(), probe.refused.load(),
+              static_cast<long long>(probe.longest_refusal_ms.load()),
+              probe.saw_rebootstrapping.load() ? "yes" : "no");
   EXPECT_GT(probe.answered.load(), 0);
   EXPECT_EQ(probe.not_ok.load(), 0) << probe.last_bad;
   EXPECT_LT(probe.longest_refusal_ms.load(), 5000);
