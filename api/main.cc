@@ -190,8 +190,10 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
                    swap.removed_partial.c_str());
     }
     if (swap.swapped) {
-      std::fprintf(stderr, "expgraphd: replica data replaced by the fresh checkpoint (sequence "
-                   "%llu)\n", static_cast<unsigned long long>(replica_start->applied_sequence));
+      std::fprintf(stderr,
+                   "expgraphd: replica data replaced by the fresh checkpoint (sequence "
+                   "%llu)\n",
+                   static_cast<unsigned long long>(replica_start->applied_sequence));
     }
     if (!swap.kept_old_data.empty()) {
       std::fprintf(stderr,
@@ -229,9 +231,8 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
   graph_options.storage.replica = replica;
   std::error_code ignored;
   std::filesystem::create_directories(config.data_dir, ignored);
-  auto graph = GraphStore::open(config.data_dir,
-                                std::make_shared<Ontology>(std::move(ontology).value()),
-                                graph_options);
+  auto graph = GraphStore::open(
+      config.data_dir, std::make_shared<Ontology>(std::move(ontology).value()), graph_options);
   if (!graph.ok()) {
     std::fprintf(stderr, "expgraphd: %s\n", graph.status().message().c_str());
     return RoundEnd::kFailed;
@@ -286,8 +287,8 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
     follow.data_dir = config.data_dir;
     follow.rebootstrap_on_conflict = config.replica_rebootstrap_on_conflict;
     follow.request_reopen = [&control] { control.reopen(); };
-    follower = std::make_unique<replication::ReplicaFollower>(**graph, *replica_status,
-                                                              keys->get(), std::move(follow));
+    follower = std::make_unique<replication::ReplicaFollower>(**graph, *replica_status, keys->get(),
+                                                              std::move(follow));
     config.server.replica = replica_status.get();
   }
   config.server.web_dir = config.web_dir.value_or(default_web_dir());
@@ -306,12 +307,12 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
   config.server.port = server.port();
   std::fprintf(stderr, "expgraphd: serving %s (%zu nodes, %zu edges) on %s://%s:%d\n",
                config.data_dir.c_str(), (*graph)->node_count(), (*graph)->edge_count(),
-               config.server.tls_cert_file.empty() ? "http" : "https",
-               config.server.bind.c_str(), server.port());
+               config.server.tls_cert_file.empty() ? "http" : "https", config.server.bind.c_str(),
+               server.port());
   if (server.web_ui_missing().empty()) {
     std::fprintf(stderr, "expgraphd: web UI at %s://%s:%d/\n",
-                 config.server.tls_cert_file.empty() ? "http" : "https",
-                 config.server.bind.c_str(), server.port());
+                 config.server.tls_cert_file.empty() ? "http" : "https", config.server.bind.c_str(),
+                 server.port());
   } else {
     std::fprintf(stderr, "expgraphd: no web UI: %s\n", server.web_ui_missing().c_str());
   }

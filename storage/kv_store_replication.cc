@@ -91,8 +91,7 @@ Status UpdateCursor::reopen() {
     // next() asks only when the database is past position_: a new iterator that stands on
     // nothing means the WAL files that held position_ + 1 were deleted (none are kept).
     if (status.ok() || status.IsNotFound() || status.IsCorruption()) {
-      return gone("the write-ahead log no longer holds sequence " +
-                  std::to_string(position_ + 1) +
+      return gone("the write-ahead log no longer holds sequence " + std::to_string(position_ + 1) +
                   (status.ok() ? std::string() : ": " + status.ToString()));
     }
     return Status::internal("read the write-ahead log: " + status.ToString());

@@ -105,9 +105,8 @@ Result<FreshCopy> download_fresh_copy(const std::string& primary_url, const std:
                             error.message());
   }
   FreshCopy copy;
-  Status downloaded =
-      download_checkpoint(primary_url, api_key, directories.downloading, copy.checkpoint_bytes,
-                          &cancel);
+  Status downloaded = download_checkpoint(primary_url, api_key, directories.downloading,
+                                          copy.checkpoint_bytes, &cancel);
   Result<uint64_t> applied =
       downloaded.ok() ? mark_applied(directories.downloading) : Result<uint64_t>(downloaded);
   if (!applied.ok()) {

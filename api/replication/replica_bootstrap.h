@@ -22,7 +22,7 @@ struct ReplicaStart {
   std::string ontology_document;  // the primary's ontology (the replica runs it)
   bool bootstrapped = false;      // a checkpoint was downloaded now
   uint64_t checkpoint_bytes = 0;
-  SwapOutcome swap;               // what an earlier re-bootstrap left and this start finished
+  SwapOutcome swap;  // what an earlier re-bootstrap left and this start finished
 };
 
 // `api_key` (may be empty) is sent as the Bearer key; the checkpoint needs the admin role.

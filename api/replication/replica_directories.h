@@ -32,9 +32,9 @@ struct ReplicaDirectories {
 
 // What finish_swap did, for the log.
 struct SwapOutcome {
-  bool swapped = false;        // a fresh copy is now at DIR
-  std::string kept_old_data;   // set when the old data was kept (a 409 re-bootstrap)
-  std::string removed_partial; // set when a partial download was removed
+  bool swapped = false;         // a fresh copy is now at DIR
+  std::string kept_old_data;    // set when the old data was kept (a 409 re-bootstrap)
+  std::string removed_partial;  // set when a partial download was removed
 };
 
 // Moves a complete fresh copy (DIR.next or DIR.next-after-conflict) into DIR, and finishes or

@@ -22,8 +22,8 @@ constexpr int kReadTimeoutSeconds = 5;
 
 }  // namespace
 
-ReplicaFollower::ReplicaFollower(GraphStore& graph, ReplicaStatus& status,
-                                 api::ApiKeyStore* keys, FollowerOptions options)
+ReplicaFollower::ReplicaFollower(GraphStore& graph, ReplicaStatus& status, api::ApiKeyStore* keys,
+                                 FollowerOptions options)
     : graph_(graph), status_(status), keys_(keys), options_(std::move(options)) {}
 
 ReplicaFollower::~ReplicaFollower() { stop(); }
@@ -100,9 +100,10 @@ bool ReplicaFollower::bootstrap_again() {
     }
     if (stopping_.load()) return false;
     status_.set_error("fetching a fresh checkpoint: " + copy.status().message());
-    std::fprintf(stderr, "expgraphd: replication: fetching a fresh checkpoint: %s (retrying in "
-                 "%lld ms)\n", copy.status().message().c_str(),
-                 static_cast<long long>(backoff.count()));
+    std::fprintf(stderr,
+                 "expgraphd: replication: fetching a fresh checkpoint: %s (retrying in "
+                 "%lld ms)\n",
+                 copy.status().message().c_str(), static_cast<long long>(backoff.count()));
     if (!pause(backoff)) return false;
     backoff = std::min(backoff * 2, kMaxBackoff);
   }
@@ -126,7 +127,8 @@ Status ReplicaFollower::apply(ReplicatedBatch&& batch) {
   if (applied->ontology_changed) {
     // The ontology is loaded when the data is opened: reopen (the data is kept).
     status_.begin_rebootstrap("the primary's ontology changed: reopening to load it");
-    std::fprintf(stderr, "expgraphd: replication: the primary's ontology changed at sequence "
+    std::fprintf(stderr,
+                 "expgraphd: replication: the primary's ontology changed at sequence "
                  "%llu: reopening the data to load it\n",
                  static_cast<unsigned long long>(batch.last_sequence()));
     next_ = Next::kReopen;
@@ -203,8 +205,7 @@ Status ReplicaFollower::follow_once() {
       return Status();
     }
     status_.set_needs_restart(
-        "the primary is behind this replica (applied through sequence " +
-        std::to_string(applied) +
+        "the primary is behind this replica (applied through sequence " + std::to_string(applied) +
         "): it lost writes or is another database. Stopped following; this replica keeps its "
         "data, which holds writes the primary lacks. Promote it, or restart it with "
         "--replica-rebootstrap-on-conflict (or on an empty --data) to copy the primary again. " +

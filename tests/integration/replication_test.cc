@@ -9,16 +9,18 @@
 // replica ahead of its primary (409) stops and keeps its data, or with
 // --replica-rebootstrap-on-conflict sets it aside and bootstraps again.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <functional>
-#include <optional>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -427,9 +429,9 @@ struct ReadProbe {
           continue;
         }
         if (refusing_since) {
-          int64_t ms = std::chrono::duration_cast<milliseconds>(steady_clock::now() -
-                                                                *refusing_since)
-                           .count();
+          int64_t ms =
+              std::chrono::duration_cast<milliseconds>(steady_clock::now() - *refusing_since)
+                  .count();
           longest_refusal_ms = std::max<int64_t>(longest_refusal_ms.load(), ms);
           refusing_since.reset();
         }
@@ -486,15 +488,16 @@ TEST(ReplicationTest, ReplicaBehindTheKeptWalBootstrapsAgainWhileServing) {
   std::string log = replica->stderr_text();
   EXPECT_NE(log.find("no longer keeps the writes"), std::string::npos) << log;
   EXPECT_NE(log.find("fresh checkpoint from"), std::string::npos) << log;
-  EXPECT_EQ(count_of(log, "expgraphd: serving"), 2u) << log;  // opened, then reopened
+  EXPECT_EQ(count_of(log, "expgraphd: serving"), 2u) << log;           // opened, then reopened
   EXPECT_EQ(log.find("bootstrapped from"), std::string::npos) << log;  // not a first bootstrap
 
   // Reads kept answering from one whole state or the other.
-  std::printf("reads answered %d (not 200: %d), refused %d, longest refusal %lld ms, "
-              "rebootstrapping seen on /readyz: %s\n",
-              probe.answered.load(), probe.not_ok.load(), probe.refused.load(),
-              static_cast<long long>(probe.longest_refusal_ms.load()),
-              probe.saw_rebootstrapping.load() ? "yes" : "no");
+  std::printf(
+      "reads answered %d (not 200: %d), refused %d, longest refusal %lld ms, "
+      "rebootstrapping seen on /readyz: %s\n",
+      probe.answered.load(), probe.not_ok.load(), probe.refused.load(),
+      static_cast<long long>(probe.longest_refusal_ms.load()),
+      probe.saw_rebootstrapping.load() ? "yes" : "no");
   EXPECT_GT(probe.answered.load(), 0);
   EXPECT_EQ(probe.not_ok.load(), 0) << probe.last_bad;
   EXPECT_LT(probe.longest_refusal_ms.load(), 5000);
@@ -507,8 +510,8 @@ TEST(ReplicationTest, ReplicaBehindTheKeptWalBootstrapsAgainWhileServing) {
   // The derived state was rebuilt on the new data: search finds a node written while away.
   Reply search = call(reader, "POST", "/v1/search", json{{"text", "away W-250"}, {"k", 3}});
   ASSERT_EQ(search.status, 200) << search.text;
-  EXPECT_EQ(hit_keys(search), hit_keys(call(writer, "POST", "/v1/search",
-                                            json{{"text", "away W-250"}, {"k", 3}})));
+  EXPECT_EQ(hit_keys(search),
+            hit_keys(call(writer, "POST", "/v1/search", json{{"text", "away W-250"}, {"k", 3}})));
   Reply ready = call(reader, "GET", "/readyz");
   ASSERT_TRUE(eventually([&] {
     ready = call(reader, "GET", "/readyz");
@@ -557,11 +560,11 @@ TEST(ReplicationTest, ReplicaKilledWhileBootstrappingAgainRecovers) {
   logs += replica->stderr_text();
   // The kills did fall into re-bootstraps (which step each one hit is left to chance).
   EXPECT_GE(count_of(logs, "no longer keeps the writes"), 1u) << logs;
-  std::printf("re-bootstraps begun %zu, copies downloaded %zu, swapped in %zu, partial downloads "
-              "removed %zu\n",
-              count_of(logs, "no longer keeps the writes"), count_of(logs, "fresh checkpoint from"),
-              count_of(logs, "replaced by the fresh checkpoint"),
-              count_of(logs, "removed an unfinished"));
+  std::printf(
+      "re-bootstraps begun %zu, copies downloaded %zu, swapped in %zu, partial downloads "
+      "removed %zu\n",
+      count_of(logs, "no longer keeps the writes"), count_of(logs, "fresh checkpoint from"),
+      count_of(logs, "replaced by the fresh checkpoint"), count_of(logs, "removed an unfinished"));
   EXPECT_EQ(change_log(reader), change_log(writer));
   EXPECT_TRUE(eventually([&] { return call(reader, "GET", "/readyz").status == 200; }));
   for (const char* suffix : {".rebootstrap", ".next", ".previous", ".next-after-conflict"}) {
@@ -603,8 +606,8 @@ TEST(ReplicationTest, ReplicaAheadOfItsPrimaryKeepsItsDataUnlessToldToDiscardIt)
   Reply ready;
   EXPECT_TRUE(eventually([&] {
     ready = call(keeping_reader, "GET", "/readyz");
-    return ready.status == 503 && ready.body.value("reason", "").find("behind this replica") !=
-                                      std::string::npos;
+    return ready.status == 503 &&
+           ready.body.value("reason", "").find("behind this replica") != std::string::npos;
   })) << ready.text;
   EXPECT_EQ(ready.body["replication"]["needs_restart"], true);
   EXPECT_EQ(call(keeping_reader, "GET", "/v1/nodes/Learning/C-7").status, 200);
@@ -631,6 +634,45 @@ TEST(ReplicationTest, ReplicaAheadOfItsPrimaryKeepsItsDataUnlessToldToDiscardIt)
   EXPECT_TRUE(keeping->stop());
   EXPECT_TRUE(discarding->stop());
   EXPECT_TRUE(primary.stop());
+}
+
+// The primary restarted with a wider ontology: the batch that stores it makes the replica reopen
+// its data (the ontology is loaded at open), after which it serves the new type.
+TEST(ReplicationTest, ReplicaReopensOnAnOntologyChange) {
+  std::string root =
+      std::filesystem::temp_directory_path() / ("expgraph-ontology-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root);
+  std::string path = root + "/ontology.json";
+  json ontology =
+      json::parse(read_file(std::string(EXPGRAPH_SOURCE_DIR) + "/ontology/marketing.json"));
+  std::ofstream(path) << ontology.dump();
+  ServerProcess primary({"--ontology", path});
+  ASSERT_TRUE(primary.start());
+  primary.keep_port();
+  auto replica = start_replica(primary);
+  httplib::Client writer = primary.client();
+  httplib::Client reader = replica->client();
+  ASSERT_TRUE(converges(writer, reader));
+
+  ASSERT_TRUE(primary.stop());
+  ontology["node_types"].push_back(
+      {{"name", "Vendor"},
+       {"description", "An agency that runs tests for us."},
+       {"properties", json::array({{{"name", "name"}, {"type", "string"}, {"required", true}}})}});
+  std::ofstream(path, std::ios::trunc) << ontology.dump();
+  ASSERT_TRUE(primary.start()) << primary.stderr_text();
+  ASSERT_EQ(
+      call(writer, "PUT", "/v1/nodes/Vendor/acme", json{{"properties", {{"name", "Acme"}}}}).status,
+      201);
+  EXPECT_TRUE(becomes_visible(reader, "/v1/nodes/Vendor/acme", milliseconds(30000)))
+      << replica->stderr_text();
+  EXPECT_NE(call(reader, "GET", "/v1/ontology").text.find("\"Vendor\""), std::string::npos);
+  EXPECT_NE(replica->stderr_text().find("ontology changed"), std::string::npos);
+  EXPECT_TRUE(eventually([&] { return call(reader, "GET", "/readyz").status == 200; }));
+  EXPECT_TRUE(converges(writer, reader));
+  EXPECT_TRUE(replica->stop());
+  EXPECT_TRUE(primary.stop());
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace
