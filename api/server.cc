@@ -168,7 +168,8 @@ void ApiServer::configure() {
                        "--replica-rebootstrap-on-conflict).",
                        [replica] { return static_cast<double>(replica->bootstraps()); });
     metrics_.add_gauge("expgraph_replica_rebootstrapping",
-                       "1 while this replica fetches a fresh checkpoint (serving its old data).",
+                       "1 while this replica fetches a fresh checkpoint or is about to reopen its data "
+                       "(serving its old data meanwhile).",
                        [replica] { return replica->rebootstrapping() ? 1.0 : 0.0; });
     metrics_.add_gauge("expgraph_replica_applied_batches",
                        "Write batches applied since this replica started.",

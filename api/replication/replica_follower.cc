@@ -126,7 +126,7 @@ Status ReplicaFollower::apply(ReplicatedBatch&& batch) {
   }
   if (applied->ontology_changed) {
     // The ontology is loaded when the data is opened: reopen (the data is kept).
-    status_.begin_rebootstrap("the primary's ontology changed: reopening to load it");
+    status_.begin_rebootstrap("reopening: the primary's ontology changed");
     std::fprintf(stderr,
                  "expgraphd: replication: the primary's ontology changed at sequence "
                  "%llu: reopening the data to load it\n",
@@ -181,7 +181,7 @@ Status ReplicaFollower::follow_once() {
                       " (its --wal-ttl-seconds / --wal-size-limit-mb): fetching a fresh "
                       "checkpoint; reads are served from the old data meanwhile";
     std::fprintf(stderr, "expgraphd: replication: %s. %s\n", why.c_str(), error_body.c_str());
-    status_.begin_rebootstrap(std::move(why));
+    status_.begin_rebootstrap("bootstrapping again: " + why);
     next_ = Next::kBootstrapAgain;
     return Status();
   }
@@ -200,7 +200,7 @@ Status ReplicaFollower::follow_once() {
                    "expgraphd: replication: WARNING: %s. This replica holds writes the primary "
                    "does not have; they will not be served after the swap. %s\n",
                    why.c_str(), error_body.c_str());
-      status_.begin_rebootstrap(std::move(why));
+      status_.begin_rebootstrap("bootstrapping again: " + why);
       next_ = Next::kBootstrapAgainDiscarding;
       return Status();
     }

@@ -45,7 +45,7 @@ std::string ReplicaStatus::not_ready_reason() const {
 void ReplicaStatus::begin_rebootstrap(std::string why) {
   {
     std::lock_guard lock(error_mutex_);
-    reason_ = "bootstrapping again: " + why;
+    reason_ = why;
     last_error_ = why;
   }
   rebootstrapping_.store(true);

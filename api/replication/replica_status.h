@@ -48,9 +48,9 @@ class ReplicaStatus {
   void set_error(std::string error);
   void set_needs_restart(std::string why);
   bool needs_restart() const { return needs_restart_.load(); }
-  // A fresh checkpoint is being fetched (the primary answered 410, or 409 with
-  // --replica-rebootstrap-on-conflict): reads keep being served from the old data, reported
-  // not ready for `why`.
+  // The data is about to be replaced by a fresh checkpoint (the primary answered 410, or 409
+  // with --replica-rebootstrap-on-conflict) or reopened (a new ontology): reads keep being
+  // served from the old data until then, reported not ready for `why`.
   void begin_rebootstrap(std::string why);
   // A checkpoint was downloaded (at start or while bootstrapping again).
   void bootstrapped() { bootstraps_.fetch_add(1); }
