@@ -27,6 +27,8 @@
 #include "ontology/ontology.h"
 #include "query/insights/result_stats_enricher.h"
 #include "query/similarity/similarity_index.h"
+#include "storage/kv_store.h"
+#include "storage/replica_promotion.h"
 
 namespace {
 
@@ -95,6 +97,31 @@ class ServingControl {
   std::atomic<bool> reopen_{false};
 };
 
+// expgraphd --promote --data DIR: the replica must be stopped (RocksDB's lock refuses otherwise).
+int promote(const expgraph::api::DaemonConfig& config) {
+  using namespace expgraph;
+  if (!config.replica_of.empty()) {
+    std::fprintf(stderr, "expgraphd: --promote makes a primary: drop --replica-of\n");
+    return 2;
+  }
+  auto store = KvStore::open(config.data_dir);
+  if (!store.ok()) {
+    std::fprintf(stderr, "expgraphd: --promote: %s\n", store.status().message().c_str());
+    return 1;
+  }
+  auto applied = promote_replica_data(**store);
+  if (!applied.ok()) {
+    std::fprintf(stderr, "expgraphd: --promote: %s\n", applied.status().message().c_str());
+    return 1;
+  }
+  std::fprintf(stderr,
+               "expgraphd: promoted %s: it holds the old primary's writes through its sequence "
+               "%llu and no longer opens as a replica's data; start expgraphd on it without "
+               "--replica-of\n",
+               config.data_dir.c_str(), static_cast<unsigned long long>(*applied));
+  return 0;
+}
+
 enum class RoundEnd { kStopped, kReopen, kFailed };
 
 // One opening of the data and serving until stopped or asked to reopen. `replica_status` is
@@ -116,6 +143,8 @@ int main(int argc, char** argv) {
     std::fputs(api::daemon_usage().c_str(), stdout);
     return 0;
   }
+
+  if (config->promote) return promote(*config);
 
   // glibc raises its mmap threshold to the largest block freed so far (up to 32 MiB), after
   // which request bodies and the values built from them come from the arenas, which keep their

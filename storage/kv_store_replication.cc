@@ -6,6 +6,7 @@
 
 #include "storage/key_codec.h"
 #include "storage/kv_store.h"
+#include "storage/replica_promotion.h"
 
 namespace expgraph {
 
@@ -204,6 +205,19 @@ Result<std::optional<uint64_t>> KvStore::applied_sequence() const {
   if (!value->has_value()) return std::optional<uint64_t>();
   if ((*value)->size() != 8) return Status::internal("corrupt replication/applied_sequence");
   return std::optional<uint64_t>(keys::read_u64(**value, 0));
+}
+
+Result<uint64_t> promote_replica_data(KvStore& store) {
+  auto applied = store.applied_sequence();
+  if (!applied.ok()) return applied.status();
+  if (!applied->has_value()) {
+    return Status::conflict(store.path() + " holds no read replica's data (nothing to promote)");
+  }
+  KvWriteBatch batch;
+  batch.erase(Column::kMeta, kAppliedSequenceKey);
+  EXPGRAPH_RETURN_IF_ERROR(store.write(batch));
+  EXPGRAPH_RETURN_IF_ERROR(store.flush());  // durable before the operator acts on it
+  return **applied;
 }
 
 }  // namespace expgraph

@@ -636,6 +636,40 @@ TEST(ReplicationTest, ReplicaAheadOfItsPrimaryKeepsItsDataUnlessToldToDiscardIt)
   EXPECT_TRUE(primary.stop());
 }
 
+// expgraphd --promote on a stopped replica's data: it no longer opens as a replica's (so it
+// cannot follow a primary again after taking writes of its own), and says what it holds.
+TEST(ReplicationTest, PromoteTurnsAStoppedReplicasDataIntoAPrimarys) {
+  ServerProcess primary;
+  ASSERT_TRUE(primary.start());
+  httplib::Client writer = primary.client();
+  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/M-0", learning("promote me")).status, 201);
+  auto replica = start_replica(primary);
+  httplib::Client reader = replica->client();
+  ASSERT_TRUE(converges(writer, reader));
+  uint64_t applied = call(reader, "GET", "/readyz").body["replication"]["applied_sequence"];
+
+  // While it runs, RocksDB's lock refuses; with --replica-of the flag makes no sense.
+  EXPECT_EQ(run_server_to_exit({"--promote", "--data", replica->data_dir()}).exit_code, 1);
+  EXPECT_EQ(run_server_to_exit({"--promote", "--replica-of", url_of(primary), "--data",
+                                replica->data_dir()})
+                .exit_code,
+            2);
+  ASSERT_TRUE(replica->stop());
+  ProcessOutcome promoted = run_server_to_exit({"--promote", "--data", replica->data_dir()});
+  EXPECT_EQ(promoted.exit_code, 0) << promoted.output;
+  EXPECT_NE(promoted.output.find("sequence " + std::to_string(applied)), std::string::npos)
+      << promoted.output;
+  // Done once: the data is a primary's now.
+  ProcessOutcome again = run_server_to_exit({"--promote", "--data", replica->data_dir()});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.output.find("no read replica's data"), std::string::npos) << again.output;
+  ProcessOutcome follow = run_server_to_exit(
+      {"--replica-of", url_of(primary), "--data", replica->data_dir(), "--port", "0"});
+  EXPECT_EQ(follow.exit_code, 1);
+  EXPECT_NE(follow.output.find("not a replica's"), std::string::npos) << follow.output;
+  EXPECT_TRUE(primary.stop());
+}
+
 // The primary restarted with a wider ontology: the batch that stores it makes the replica reopen
 // its data (the ontology is loaded at open), after which it serves the new type.
 TEST(ReplicationTest, ReplicaReopensOnAnOntologyChange) {
