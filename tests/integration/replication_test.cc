@@ -291,7 +291,11 @@ TEST(ReplicationTest, ReplicaKilledUnderLoadResumesWithoutGapsOrRepeats) {
   load.finish();
   httplib::Client writer = primary.client();
   httplib::Client reader = replica->client();
-  ASSERT_TRUE(converges(writer, reader));
+  ASSERT_TRUE(converges(writer, reader))
+      << call(reader, "GET", "/readyz").text << "\n"
+      << replica->stderr_text().substr(replica->stderr_text().size() > 4000
+                                           ? replica->stderr_text().size() - 4000
+                                           : 0);
   // Sequences are given by the primary inside each batch: the replica's log equal to the
   // primary's, record for record, shows every batch applied once and in order.
   EXPECT_EQ(change_log(reader), change_log(writer));
