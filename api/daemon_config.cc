@@ -98,6 +98,10 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     auto lag = parse_integer("--replica-max-lag-ms", value, 1, int64_t{1} << 40);
     if (!lag.ok()) return lag.status();
     config.replica_max_lag_ms = *lag;
+  } else if (name == "promote") {
+    config.promote = value == "true";
+  } else if (name == "replica-rebootstrap-on-conflict") {
+    config.replica_rebootstrap_on_conflict = value == "true";
   } else if (name == "wal-ttl-seconds") {
     auto seconds = parse_integer("--wal-ttl-seconds", value, 0, int64_t{1} << 40);
     if (!seconds.ok()) return seconds.status();
@@ -115,7 +119,8 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
 }
 
 bool is_switch(const std::string& name) {
-  return name == "sync-writes" || name == "quiet" || name == "help";
+  return name == "sync-writes" || name == "quiet" || name == "help" ||
+         name == "replica-rebootstrap-on-conflict" || name == "promote";
 }
 
 bool is_known_flag(const std::string& name) {
@@ -142,6 +147,8 @@ bool is_known_flag(const std::string& name) {
                             "tls-key",
                             "replica-of",
                             "replica-max-lag-ms",
+                            "replica-rebootstrap-on-conflict",
+                            "promote",
                             "wal-ttl-seconds",
                             "wal-size-limit-mb"}) {
     if (name == known) return true;
@@ -177,6 +184,7 @@ std::string daemon_usage() {
          "                 [--max-concurrent-requests N] [--backup-dir DIR]\n"
          "                 [--tls-cert FILE --tls-key FILE] [--web-dir DIR] [--config FILE]\n"
          "                 [--replica-of URL] [--replica-max-lag-ms N]\n"
+         "                 [--replica-rebootstrap-on-conflict] [--promote]\n"
          "                 [--wal-ttl-seconds N] [--wal-size-limit-mb N]\n"
          "  --data DIR          RocksDB directory (default ./data)\n"
          "  --port N            TCP port (default 8080; 0 picks a free one)\n"
@@ -209,6 +217,11 @@ std::string daemon_usage() {
          "                      writes answer 421 (EXPGRAPH_PRIMARY_KEY: an admin key of the\n"
          "                      primary; see docs/scale-out.md)\n"
          "  --replica-max-lag-ms N  a replica staler than this is not ready (default 30000)\n"
+         "  --replica-rebootstrap-on-conflict  when the primary is behind this replica (409),\n"
+         "                      set its data aside as DATA.conflict-* and bootstrap again\n"
+         "                      (default: stop following, keep the data, not ready)\n"
+         "  --promote           make the stopped replica's --data a primary's and exit; then\n"
+         "                      start expgraphd on it without --replica-of\n"
          "  --wal-ttl-seconds N WAL kept for replicas to catch up from (default 3600)\n"
          "  --wal-size-limit-mb N  and at most this much of it (default 512; 0 and 0: none)\n"
          "  --config FILE       JSON object of the same settings, e.g. {\"port\": 8080}\n";

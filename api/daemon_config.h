@@ -26,6 +26,13 @@ struct DaemonConfig {
   std::string replica_of;
   // --replica-max-lag-ms N: /readyz answers 503 while the replica is staler than this.
   int64_t replica_max_lag_ms = 30000;
+  // --replica-rebootstrap-on-conflict: when the primary is behind this replica (409), set the
+  // replica's data aside (kept, not deleted) and bootstrap again from the primary; without it
+  // the replica stops following and keeps its data (docs/scale-out.md, "Bootstrapping again").
+  bool replica_rebootstrap_on_conflict = false;
+  // --promote: turn a stopped replica's --data into a primary's (it no longer opens as a
+  // replica's) and exit; then start expgraphd on it without --replica-of.
+  bool promote = false;
   // --wal-ttl-seconds N, --wal-size-limit-mb N: WAL kept for replicas (KvStoreOptions).
   uint64_t wal_ttl_seconds = 3600;
   uint64_t wal_size_limit_mb = 512;

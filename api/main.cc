@@ -2,23 +2,33 @@
 // SIGTERM or SIGINT, on which it stops accepting, finishes requests in flight and closes
 // RocksDB cleanly. With --replica-of it is a read replica (docs/scale-out.md): it bootstraps
 // from the primary when --data is empty, runs the primary's ontology and follows its writes.
+// A replica reopens its data while running (a fresh checkpoint to swap in after falling behind
+// the primary's kept WAL, or a new ontology): the serving loop below stops the server (requests
+// in flight finish on the old data), closes everything, swaps the directories and opens them
+// again exactly as at start.
 #include <malloc.h>
 
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "api/auth/api_keys.h"
 #include "api/daemon_config.h"
 #include "api/replication/replica_bootstrap.h"
+#include "api/replication/replica_directories.h"
 #include "api/replication/replica_follower.h"
+#include "api/replication/replica_status.h"
 #include "api/server.h"
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
 #include "query/insights/result_stats_enricher.h"
 #include "query/similarity/similarity_index.h"
+#include "storage/kv_store.h"
+#include "storage/replica_promotion.h"
 
 namespace {
 
@@ -47,6 +57,79 @@ pthread_t stop_signal_waiter;
 
 void forward_stop_signal(int signal_number) { pthread_kill(stop_signal_waiter, signal_number); }
 
+// Stops the server of the current round from another thread: a stop signal ends the process, a
+// reopen request (from the replica's follower) ends only the round. httplib ignores a stop that
+// comes before it listens, so the stop is repeated until the round's serve() has returned.
+class ServingControl {
+ public:
+  // The round's server is about to serve; false when a stop came first (do not serve).
+  bool serving(expgraph::api::ApiServer* server) {
+    std::lock_guard lock(mutex_);
+    if (shutting_down_.load() || reopen_.load()) return false;
+    server_ = server;
+    return true;
+  }
+  void served() {
+    std::lock_guard lock(mutex_);
+    server_ = nullptr;
+    changed_.notify_all();
+  }
+  void shut_down() { stop_round(shutting_down_); }
+  void reopen() { stop_round(reopen_); }
+  bool shutting_down() const { return shutting_down_.load(); }
+  // Whether the round ended for a reopen; clears the request.
+  bool take_reopen() { return reopen_.exchange(false); }
+
+ private:
+  void stop_round(std::atomic<bool>& why) {
+    std::unique_lock lock(mutex_);
+    why = true;
+    while (server_ != nullptr) {
+      server_->stop();
+      changed_.wait_for(lock, std::chrono::milliseconds(10));
+    }
+  }
+
+  std::mutex mutex_;  // guards server_
+  std::condition_variable changed_;
+  expgraph::api::ApiServer* server_ = nullptr;
+  std::atomic<bool> shutting_down_{false};
+  std::atomic<bool> reopen_{false};
+};
+
+// expgraphd --promote --data DIR: the replica must be stopped (RocksDB's lock refuses otherwise).
+int promote(const expgraph::api::DaemonConfig& config) {
+  using namespace expgraph;
+  if (!config.replica_of.empty()) {
+    std::fprintf(stderr, "expgraphd: --promote makes a primary: drop --replica-of\n");
+    return 2;
+  }
+  auto store = KvStore::open(config.data_dir);
+  if (!store.ok()) {
+    std::fprintf(stderr, "expgraphd: --promote: %s\n", store.status().message().c_str());
+    return 1;
+  }
+  auto applied = promote_replica_data(**store);
+  if (!applied.ok()) {
+    std::fprintf(stderr, "expgraphd: --promote: %s\n", applied.status().message().c_str());
+    return 1;
+  }
+  std::fprintf(stderr,
+               "expgraphd: promoted %s: it holds the old primary's writes through its sequence "
+               "%llu and no longer opens as a replica's data; start expgraphd on it without "
+               "--replica-of\n",
+               config.data_dir.c_str(), static_cast<unsigned long long>(*applied));
+  return 0;
+}
+
+enum class RoundEnd { kStopped, kReopen, kFailed };
+
+// One opening of the data and serving until stopped or asked to reopen. `replica_status` is
+// made at the first round of a replica and kept across rounds.
+RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& control,
+                     std::unique_ptr<expgraph::replication::ReplicaStatus>& replica_status,
+                     bool first_round);
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,6 +143,8 @@ int main(int argc, char** argv) {
     std::fputs(api::daemon_usage().c_str(), stdout);
     return 0;
   }
+
+  if (config->promote) return promote(*config);
 
   // glibc raises its mmap threshold to the largest block freed so far (up to 32 MiB), after
   // which request bodies and the values built from them come from the arenas, which keep their
@@ -77,28 +162,85 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  const bool replica = !config->replica_of.empty();
+  ServingControl control;
+  std::thread signal_waiter([&control, stop_signals] {
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    if (!control.shutting_down()) {
+      std::fprintf(stderr, "expgraphd: signal %d, shutting down\n", received);
+    }
+    control.shut_down();
+  });
+  stop_signal_waiter = signal_waiter.native_handle();
+  struct sigaction forward = {};
+  forward.sa_handler = forward_stop_signal;
+  sigemptyset(&forward.sa_mask);
+  sigaction(SIGTERM, &forward, nullptr);
+  sigaction(SIGINT, &forward, nullptr);
+
+  std::unique_ptr<replication::ReplicaStatus> replica_status;
+  RoundEnd end = RoundEnd::kReopen;
+  for (bool first_round = true; end == RoundEnd::kReopen; first_round = false) {
+    end = serve_round(*config, control, replica_status, first_round);
+    if (end == RoundEnd::kReopen) {
+      std::fprintf(stderr, "expgraphd: data closed; opening it again\n");
+    }
+  }
+  // Wake the waiter (no signal came when serving ended otherwise) so it can be joined.
+  control.shut_down();
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  if (end == RoundEnd::kFailed) return 1;
+  std::fprintf(stderr, "expgraphd: stopped cleanly\n");
+  return 0;
+}
+
+namespace {
+
+RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& control,
+                     std::unique_ptr<expgraph::replication::ReplicaStatus>& replica_status,
+                     bool first_round) {
+  using namespace expgraph;
+  const bool replica = !config.replica_of.empty();
   const char* primary_key = std::getenv("EXPGRAPH_PRIMARY_KEY");
   std::optional<replication::ReplicaStart> replica_start;
   if (replica) {
-    auto started = replication::prepare_replica(config->replica_of, config->data_dir,
+    auto started = replication::prepare_replica(config.replica_of, config.data_dir,
                                                 primary_key != nullptr ? primary_key : "");
     if (!started.ok()) {
-      std::fprintf(stderr, "expgraphd: replica of %s: %s\n", config->replica_of.c_str(),
+      std::fprintf(stderr, "expgraphd: replica of %s: %s\n", config.replica_of.c_str(),
                    started.status().message().c_str());
-      return 1;
+      return RoundEnd::kFailed;
     }
     replica_start = std::move(started).value();
+    const replication::SwapOutcome& swap = replica_start->swap;
+    if (!swap.removed_partial.empty()) {
+      std::fprintf(stderr, "expgraphd: removed an unfinished checkpoint download %s\n",
+                   swap.removed_partial.c_str());
+    }
+    if (swap.swapped) {
+      std::fprintf(stderr,
+                   "expgraphd: replica data replaced by the fresh checkpoint (sequence "
+                   "%llu)\n",
+                   static_cast<unsigned long long>(replica_start->applied_sequence));
+    }
+    if (!swap.kept_old_data.empty()) {
+      std::fprintf(stderr,
+                   "expgraphd: WARNING: the replica's previous data, which holds writes the "
+                   "primary does not have, is kept in %s (open it with expgraphd --data to read "
+                   "them; remove it when not needed)\n",
+                   swap.kept_old_data.c_str());
+    }
     if (replica_start->bootstrapped) {
       std::fprintf(stderr, "expgraphd: bootstrapped from %s: %llu bytes, sequence %llu\n",
-                   config->replica_of.c_str(),
+                   config.replica_of.c_str(),
                    static_cast<unsigned long long>(replica_start->checkpoint_bytes),
                    static_cast<unsigned long long>(replica_start->applied_sequence));
     }
   }
 
   std::string ontology_path =
-      config->ontology_path.empty() ? default_ontology_path() : config->ontology_path;
+      config.ontology_path.empty() ? default_ontology_path() : config.ontology_path;
   // A replica runs the primary's ontology, from its copy of the data.
   auto ontology = replica ? Ontology::from_json(nlohmann::json::parse(
                                 replica_start->ontology_document, nullptr, false))
@@ -109,29 +251,28 @@ int main(int argc, char** argv) {
     for (const std::string& detail : ontology.status().details()) {
       std::fprintf(stderr, "  - %s\n", detail.c_str());
     }
-    return 1;
+    return RoundEnd::kFailed;
   }
   GraphStoreOptions graph_options;
-  graph_options.storage.sync_writes = config->sync_writes;
-  graph_options.storage.wal_ttl_seconds = config->wal_ttl_seconds;
-  graph_options.storage.wal_size_limit_mb = config->wal_size_limit_mb;
+  graph_options.storage.sync_writes = config.sync_writes;
+  graph_options.storage.wal_ttl_seconds = config.wal_ttl_seconds;
+  graph_options.storage.wal_size_limit_mb = config.wal_size_limit_mb;
   graph_options.storage.replica = replica;
   std::error_code ignored;
-  std::filesystem::create_directories(config->data_dir, ignored);
-  auto graph = GraphStore::open(config->data_dir,
-                                std::make_shared<Ontology>(std::move(ontology).value()),
-                                graph_options);
+  std::filesystem::create_directories(config.data_dir, ignored);
+  auto graph = GraphStore::open(
+      config.data_dir, std::make_shared<Ontology>(std::move(ontology).value()), graph_options);
   if (!graph.ok()) {
     std::fprintf(stderr, "expgraphd: %s\n", graph.status().message().c_str());
-    return 1;
+    return RoundEnd::kFailed;
   }
 
   // Registered before serving, so that every write reaches the vectors in its own batch.
-  auto similarity = similarity::SimilarityIndex::open(**graph, config->similarity);
+  auto similarity = similarity::SimilarityIndex::open(**graph, config.similarity);
   if (!similarity.ok()) {
     std::fprintf(stderr, "expgraphd: similarity index: %s\n",
                  similarity.status().message().c_str());
-    return 1;
+    return RoundEnd::kFailed;
   }
   (*graph)->add_observer(similarity->get());
   // Result statistics are derived from raw counts on every write path (PUT, batch, import).
@@ -141,14 +282,14 @@ int main(int argc, char** argv) {
   auto keys = api::ApiKeyStore::open((*graph)->storage());
   if (!keys.ok()) {
     std::fprintf(stderr, "expgraphd: API keys: %s\n", keys.status().message().c_str());
-    return 1;
+    return RoundEnd::kFailed;
   }
   // A replica's keys are the primary's, replicated.
-  if (config->server.auth && !replica) {
+  if (config.server.auth && !replica) {
     auto generated = api::bootstrap_admin_key(**keys, std::getenv("EXPGRAPH_ADMIN_KEY"));
     if (!generated.ok()) {
       std::fprintf(stderr, "expgraphd: %s\n", generated.status().message().c_str());
-      return 1;
+      return RoundEnd::kFailed;
     }
     // Shown once: only its hash is stored.
     if (generated->has_value()) {
@@ -157,62 +298,67 @@ int main(int argc, char** argv) {
                    "  %s\n",
                    (*generated)->c_str());
     }
-  } else if (!config->server.auth) {
+  } else if (!config.server.auth) {
     std::fprintf(stderr,
                  "expgraphd: authentication is off (--auth off): every request is allowed, as "
                  "\"anonymous\"\n");
   }
-  std::unique_ptr<replication::ReplicaStatus> replica_status;
   std::unique_ptr<replication::ReplicaFollower> follower;
   if (replica) {
-    replica_status = std::make_unique<replication::ReplicaStatus>(
-        config->replica_of, replica_start->applied_sequence, config->replica_max_lag_ms);
-    follower = std::make_unique<replication::ReplicaFollower>(
-        **graph, *replica_status, keys->get(), primary_key != nullptr ? primary_key : "");
-    config->server.replica = replica_status.get();
+    if (!replica_status) {
+      replica_status = std::make_unique<replication::ReplicaStatus>(
+          config.replica_of, replica_start->applied_sequence, config.replica_max_lag_ms);
+    }
+    replica_status->reopened(replica_start->applied_sequence);
+    if (replica_start->bootstrapped) replica_status->bootstrapped();
+    replication::FollowerOptions follow;
+    follow.api_key = primary_key != nullptr ? primary_key : "";
+    follow.data_dir = config.data_dir;
+    follow.rebootstrap_on_conflict = config.replica_rebootstrap_on_conflict;
+    follow.request_reopen = [&control] { control.reopen(); };
+    follower = std::make_unique<replication::ReplicaFollower>(**graph, *replica_status, keys->get(),
+                                                              std::move(follow));
+    config.server.replica = replica_status.get();
   }
-  config->server.web_dir = config->web_dir.value_or(default_web_dir());
-  api::ApiServer server(**graph, config->server, similarity->get(), keys->get());
+  config.server.web_dir = config.web_dir.value_or(default_web_dir());
+  api::ApiServer server(**graph, config.server, similarity->get(), keys->get());
   Status bound = server.bind();
+  // Reopened: the port was closed a moment ago; another process may hold it briefly.
+  for (int attempt = 0; !bound.ok() && !first_round && attempt < 50; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    bound = server.bind();
+  }
   if (!bound.ok()) {
     std::fprintf(stderr, "expgraphd: %s\n", bound.message().c_str());
-    return 1;
+    return RoundEnd::kFailed;
   }
-  std::thread signal_waiter([&server, stop_signals] {
-    int received = 0;
-    sigwait(&stop_signals, &received);
-    std::fprintf(stderr, "expgraphd: signal %d, shutting down\n", received);
-    server.stop();
-  });
-  stop_signal_waiter = signal_waiter.native_handle();
-  struct sigaction forward = {};
-  forward.sa_handler = forward_stop_signal;
-  sigemptyset(&forward.sa_mask);
-  sigaction(SIGTERM, &forward, nullptr);
-  sigaction(SIGINT, &forward, nullptr);
+  // Later rounds listen where this one does (also when --port 0 chose it).
+  config.server.port = server.port();
   std::fprintf(stderr, "expgraphd: serving %s (%zu nodes, %zu edges) on %s://%s:%d\n",
-               config->data_dir.c_str(), (*graph)->node_count(), (*graph)->edge_count(),
-               config->server.tls_cert_file.empty() ? "http" : "https",
-               config->server.bind.c_str(), server.port());
+               config.data_dir.c_str(), (*graph)->node_count(), (*graph)->edge_count(),
+               config.server.tls_cert_file.empty() ? "http" : "https", config.server.bind.c_str(),
+               server.port());
   if (server.web_ui_missing().empty()) {
     std::fprintf(stderr, "expgraphd: web UI at %s://%s:%d/\n",
-                 config->server.tls_cert_file.empty() ? "http" : "https",
-                 config->server.bind.c_str(), server.port());
+                 config.server.tls_cert_file.empty() ? "http" : "https", config.server.bind.c_str(),
+                 server.port());
   } else {
     std::fprintf(stderr, "expgraphd: no web UI: %s\n", server.web_ui_missing().c_str());
   }
   std::fflush(stderr);
+  if (!control.serving(&server)) return RoundEnd::kStopped;  // a signal while opening
   if (follower) follower->start();
   Status served = server.serve();
-  // The follower stops before the graph closes, after its batch in progress.
+  control.served();
+  // The follower stops before the graph closes, after its batch in progress (or its download).
+  // Requests in flight have finished: serve() returns after its workers are joined.
   if (follower) follower->stop();
-  // serve() also returns when listening failed; wake the waiter so it can be joined.
-  pthread_kill(signal_waiter.native_handle(), SIGTERM);
-  signal_waiter.join();
   if (!served.ok()) {
     std::fprintf(stderr, "expgraphd: %s\n", served.message().c_str());
-    return 1;
+    return RoundEnd::kFailed;
   }
-  std::fprintf(stderr, "expgraphd: stopped cleanly\n");
-  return 0;
+  if (control.take_reopen() && !control.shutting_down()) return RoundEnd::kReopen;
+  return RoundEnd::kStopped;
 }
+
+}  // namespace

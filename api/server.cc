@@ -162,6 +162,15 @@ void ApiServer::configure() {
     metrics_.add_gauge("expgraph_replica_lag_milliseconds",
                        "How stale this replica may be: time since it was last caught up.",
                        [replica] { return static_cast<double>(replica->lag_ms()); });
+    metrics_.add_gauge("expgraph_replica_bootstraps",
+                       "Checkpoints this replica process downloaded from the primary: its first "
+                       "bootstrap and each bootstrap again after a 410 (or a 409 with "
+                       "--replica-rebootstrap-on-conflict).",
+                       [replica] { return static_cast<double>(replica->bootstraps()); });
+    metrics_.add_gauge("expgraph_replica_rebootstrapping",
+                       "1 while this replica fetches a fresh checkpoint or is about to reopen its data "
+                       "(serving its old data meanwhile).",
+                       [replica] { return replica->rebootstrapping() ? 1.0 : 0.0; });
     metrics_.add_gauge("expgraph_replica_applied_batches",
                        "Write batches applied since this replica started.",
                        [replica] { return static_cast<double>(replica->applied_batches()); });

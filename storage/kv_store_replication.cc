@@ -6,6 +6,7 @@
 
 #include "storage/key_codec.h"
 #include "storage/kv_store.h"
+#include "storage/replica_promotion.h"
 
 namespace expgraph {
 
@@ -68,6 +69,9 @@ Result<std::unique_ptr<UpdateCursor>> KvStore::read_updates(uint64_t after) cons
 
 struct UpdateCursor::Log {
   std::unique_ptr<rocksdb::TransactionLogIterator> iterator;
+  // Whether the iterator ever stood on a batch. One that did not has no log file open, and
+  // RocksDB's Next() on it is undefined (an assertion in Debian's build aborts the process).
+  bool positioned = false;
 };
 
 UpdateCursor::UpdateCursor(const KvStore& store, uint64_t position)
@@ -76,8 +80,23 @@ UpdateCursor::~UpdateCursor() = default;
 
 Status UpdateCursor::reopen() {
   log_->iterator.reset();
+  log_->positioned = false;
   rocksdb::Status opened = store_.db_->GetUpdatesSince(position_ + 1, &log_->iterator);
-  if (opened.ok()) return Status();
+  if (opened.ok()) {
+    if (log_->iterator->Valid()) {
+      log_->positioned = true;
+      return Status();
+    }
+    rocksdb::Status status = log_->iterator->status();
+    log_->iterator.reset();
+    // next() asks only when the database is past position_: a new iterator that stands on
+    // nothing means the WAL files that held position_ + 1 were deleted (none are kept).
+    if (status.ok() || status.IsNotFound() || status.IsCorruption()) {
+      return gone("the write-ahead log no longer holds sequence " + std::to_string(position_ + 1) +
+                  (status.ok() ? std::string() : ": " + status.ToString()));
+    }
+    return Status::internal("read the write-ahead log: " + status.ToString());
+  }
   log_->iterator.reset();
   if (opened.IsNotFound()) {
     return gone("the write-ahead log no longer reaches back to sequence " +
@@ -93,7 +112,7 @@ Result<std::vector<ReplicatedBatch>> UpdateCursor::next(size_t max_bytes) {
   if (iterator != nullptr && !iterator->Valid()) {
     // At the end of what it read: within its last log file it reads on from there; once the
     // database has moved to a newer file it asks for a new iterator (TryAgain).
-    iterator->Next();
+    if (log_->positioned) iterator->Next();
     if (!iterator->Valid()) iterator = nullptr;
   }
   if (iterator == nullptr) {
@@ -186,6 +205,19 @@ Result<std::optional<uint64_t>> KvStore::applied_sequence() const {
   if (!value->has_value()) return std::optional<uint64_t>();
   if ((*value)->size() != 8) return Status::internal("corrupt replication/applied_sequence");
   return std::optional<uint64_t>(keys::read_u64(**value, 0));
+}
+
+Result<uint64_t> promote_replica_data(KvStore& store) {
+  auto applied = store.applied_sequence();
+  if (!applied.ok()) return applied.status();
+  if (!applied->has_value()) {
+    return Status::conflict(store.path() + " holds no read replica's data (nothing to promote)");
+  }
+  KvWriteBatch batch;
+  batch.erase(Column::kMeta, kAppliedSequenceKey);
+  EXPGRAPH_RETURN_IF_ERROR(store.write(batch));
+  EXPGRAPH_RETURN_IF_ERROR(store.flush());  // durable before the operator acts on it
+  return **applied;
 }
 
 }  // namespace expgraph

@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 
 #include "api/replication/stream_format.h"
@@ -16,7 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 Status download_checkpoint(const std::string& primary_url, const std::string& api_key,
-                           const fs::path& directory, uint64_t& bytes) {
+                           const fs::path& directory, uint64_t& bytes,
+                           const std::atomic<bool>* cancel = nullptr) {
   httplib::Client client(primary_url);
   client.set_connection_timeout(5, 0);
   client.set_read_timeout(60, 0);
@@ -33,6 +35,10 @@ Status download_checkpoint(const std::string& primary_url, const std::string& ap
         return true;
       },
       [&](const char* data, size_t size) {
+        if (cancel != nullptr && cancel->load()) {
+          written = Status::internal("the download was cancelled (shutting down)");
+          return false;
+        }
         if (status_code != 200) {
           if (error_body.size() < 65536) error_body.append(data, size);
           return true;
@@ -65,6 +71,20 @@ Result<uint64_t> mark_applied(const fs::path& directory) {
   return sequence;
 }
 
+// Marks a downloaded copy complete, in one rename.
+Status finish_download(const ReplicaDirectories& directories, bool replaces_conflicting_data) {
+  const fs::path& target =
+      replaces_conflicting_data ? directories.next_after_conflict : directories.next;
+  std::error_code error;
+  fs::remove_all(target, error);  // a completed copy never swapped in (not possible: defensive)
+  fs::rename(directories.downloading, target, error);
+  if (error) {
+    return Status::internal("cannot rename " + directories.downloading.string() + " to " +
+                            target.string() + ": " + error.message());
+  }
+  return Status();
+}
+
 bool empty_or_absent(const fs::path& directory) {
   std::error_code error;
   if (!fs::exists(directory, error)) return true;
@@ -73,11 +93,40 @@ bool empty_or_absent(const fs::path& directory) {
 
 }  // namespace
 
+Result<FreshCopy> download_fresh_copy(const std::string& primary_url, const std::string& data_dir,
+                                      const std::string& api_key, bool replaces_conflicting_data,
+                                      const std::atomic<bool>& cancel) {
+  ReplicaDirectories directories(data_dir);
+  std::error_code error;
+  fs::remove_all(directories.downloading, error);  // an attempt that failed half-way
+  fs::create_directories(directories.downloading, error);
+  if (error) {
+    return Status::internal("cannot create " + directories.downloading.string() + ": " +
+                            error.message());
+  }
+  FreshCopy copy;
+  Status downloaded = download_checkpoint(primary_url, api_key, directories.downloading,
+                                          copy.checkpoint_bytes, &cancel);
+  Result<uint64_t> applied =
+      downloaded.ok() ? mark_applied(directories.downloading) : Result<uint64_t>(downloaded);
+  if (!applied.ok()) {
+    fs::remove_all(directories.downloading, error);
+    return applied.status();
+  }
+  copy.applied_sequence = *applied;
+  // Complete: from here a restart swaps it in rather than downloading again.
+  EXPGRAPH_RETURN_IF_ERROR(finish_download(directories, replaces_conflicting_data));
+  return copy;
+}
+
 Result<ReplicaStart> prepare_replica(const std::string& primary_url, const std::string& data_dir,
                                      const std::string& api_key) {
   ReplicaStart start;
-  fs::path data = fs::absolute(data_dir).lexically_normal();
-  if (data.filename().empty()) data = data.parent_path();
+  // A re-bootstrap interrupted by a crash, or waiting for this start: finish it first.
+  auto swapped = finish_swap(data_dir);
+  if (!swapped.ok()) return swapped.status();
+  start.swap = std::move(swapped).value();
+  fs::path data = ReplicaDirectories(data_dir).data;
   if (empty_or_absent(data)) {
     fs::path staging = data;
     staging += ".bootstrap";

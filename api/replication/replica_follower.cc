@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "api/replication/replica_bootstrap.h"
 #include "api/replication/stream_format.h"
 
 namespace expgraph::replication {
@@ -21,14 +22,15 @@ constexpr int kReadTimeoutSeconds = 5;
 
 }  // namespace
 
-ReplicaFollower::ReplicaFollower(GraphStore& graph, ReplicaStatus& status,
-                                 api::ApiKeyStore* keys, std::string api_key)
-    : graph_(graph), status_(status), keys_(keys), api_key_(std::move(api_key)) {}
+ReplicaFollower::ReplicaFollower(GraphStore& graph, ReplicaStatus& status, api::ApiKeyStore* keys,
+                                 FollowerOptions options)
+    : graph_(graph), status_(status), keys_(keys), options_(std::move(options)) {}
 
 ReplicaFollower::~ReplicaFollower() { stop(); }
 
 void ReplicaFollower::start() {
   stopping_ = false;
+  next_ = Next::kFollow;
   thread_ = std::thread([this] { run(); });
 }
 
@@ -47,8 +49,19 @@ void ReplicaFollower::run() {
     uint64_t applied_before = status_.applied_sequence();
     Status ended = follow_once();
     status_.set_connected(false);
-    if (stopping_.load()) break;
-    if (status_.needs_restart()) break;
+    if (stopping_.load() || next_ == Next::kStop) break;
+    if (next_ != Next::kFollow && !options_.request_reopen) {
+      status_.set_needs_restart(status_.not_ready_reason() + " (restart this replica)");
+      break;
+    }
+    if (next_ == Next::kReopen) {
+      options_.request_reopen();
+      return;
+    }
+    if (next_ == Next::kBootstrapAgain || next_ == Next::kBootstrapAgainDiscarding) {
+      if (bootstrap_again()) options_.request_reopen();
+      return;
+    }
     if (!ended.ok()) {
       status_.set_error(ended.message());
       std::fprintf(stderr, "expgraphd: replication: %s (retrying in %lld ms)\n",
@@ -56,10 +69,45 @@ void ReplicaFollower::run() {
     }
     // A stream that made progress restarts the backoff; a failing one backs off further.
     if (status_.applied_sequence() > applied_before || ended.ok()) backoff = kFirstBackoff;
-    std::unique_lock lock(wake_mutex_);
-    wake_.wait_for(lock, backoff, [this] { return stopping_.load(); });
+    if (!pause(backoff)) break;
     if (!ended.ok()) backoff = std::min(backoff * 2, kMaxBackoff);
   }
+}
+
+bool ReplicaFollower::pause(std::chrono::milliseconds delay) {
+  std::unique_lock lock(wake_mutex_);
+  wake_.wait_for(lock, delay, [this] { return stopping_.load(); });
+  return !stopping_.load();
+}
+
+bool ReplicaFollower::bootstrap_again() {
+  const bool discarding = next_ == Next::kBootstrapAgainDiscarding;
+  auto backoff = kFirstBackoff;
+  while (!stopping_.load()) {
+    auto started = std::chrono::steady_clock::now();
+    auto copy = download_fresh_copy(status_.primary_url(), options_.data_dir, options_.api_key,
+                                    discarding, stopping_);
+    if (copy.ok()) {
+      status_.bootstrapped();
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      std::fprintf(stderr,
+                   "expgraphd: replication: fresh checkpoint from %s downloaded in %.1f s: "
+                   "%llu bytes, sequence %llu; reopening on it\n",
+                   status_.primary_url().c_str(), took.count(),
+                   static_cast<unsigned long long>(copy->checkpoint_bytes),
+                   static_cast<unsigned long long>(copy->applied_sequence));
+      return true;
+    }
+    if (stopping_.load()) return false;
+    status_.set_error("fetching a fresh checkpoint: " + copy.status().message());
+    std::fprintf(stderr,
+                 "expgraphd: replication: fetching a fresh checkpoint: %s (retrying in "
+                 "%lld ms)\n",
+                 copy.status().message().c_str(), static_cast<long long>(backoff.count()));
+    if (!pause(backoff)) return false;
+    backoff = std::min(backoff * 2, kMaxBackoff);
+  }
+  return false;
 }
 
 Status ReplicaFollower::apply(ReplicatedBatch&& batch) {
@@ -77,8 +125,13 @@ Status ReplicaFollower::apply(ReplicatedBatch&& batch) {
     if (!reloaded.ok()) status_.set_error("reloading API keys: " + reloaded.message());
   }
   if (applied->ontology_changed) {
-    status_.set_needs_restart(
-        "the primary's ontology changed: restart this replica to load it (its data is kept)");
+    // The ontology is loaded when the data is opened: reopen (the data is kept).
+    status_.begin_rebootstrap("reopening: the primary's ontology changed");
+    std::fprintf(stderr,
+                 "expgraphd: replication: the primary's ontology changed at sequence "
+                 "%llu: reopening the data to load it\n",
+                 static_cast<unsigned long long>(batch.last_sequence()));
+    next_ = Next::kReopen;
   }
   return Status();
 }
@@ -88,7 +141,9 @@ Status ReplicaFollower::follow_once() {
   client.set_connection_timeout(2, 0);
   client.set_read_timeout(kReadTimeoutSeconds, 0);
   httplib::Headers headers;
-  if (!api_key_.empty()) headers.emplace("Authorization", "Bearer " + api_key_);
+  if (!options_.api_key.empty()) {
+    headers.emplace("Authorization", "Bearer " + options_.api_key);
+  }
   std::string path =
       "/v1/replication/updates?since=" + std::to_string(status_.applied_sequence());
   int status_code = 0;
@@ -117,25 +172,46 @@ Status ReplicaFollower::follow_once() {
           return true;
         }
         stream_error = reader.feed(std::string_view(data, size));
-        return stream_error.ok() && !status_.needs_restart();
+        return stream_error.ok() && next_ == Next::kFollow;
       });
   if (!stream_error.ok()) return stream_error;
   if (status_code == 410) {
-    status_.set_needs_restart(
-        "the primary no longer keeps the writes after sequence " +
-        std::to_string(status_.applied_sequence()) +
-        " (raise its --wal-ttl-seconds / --wal-size-limit-mb): restart this replica on an empty "
-        "--data directory to bootstrap again. " + error_body);
-    std::fprintf(stderr, "expgraphd: replication: %s\n", error_body.c_str());
+    std::string why = "the primary no longer keeps the writes after sequence " +
+                      std::to_string(status_.applied_sequence()) +
+                      " (its --wal-ttl-seconds / --wal-size-limit-mb): fetching a fresh "
+                      "checkpoint; reads are served from the old data meanwhile";
+    std::fprintf(stderr, "expgraphd: replication: %s. %s\n", why.c_str(), error_body.c_str());
+    status_.begin_rebootstrap("bootstrapping again: " + why);
+    next_ = Next::kBootstrapAgain;
     return Status();
   }
   if (status_code == 409) {
     // The primary has fewer writes than this replica applied: it lost some (a power loss
-    // without --sync-writes) or was restored from an older backup. This copy is not a prefix of
-    // the primary any more.
-    status_.set_needs_restart("the primary is behind this replica (" + error_body +
-                              "): restart this replica on an empty --data directory");
-    std::fprintf(stderr, "expgraphd: replication: %s\n", error_body.c_str());
+    // without --sync-writes) or was restored from an older backup, or it is another database.
+    // This copy holds writes the primary does not have, which a fresh checkpoint would drop.
+    uint64_t applied = status_.applied_sequence();
+    if (options_.rebootstrap_on_conflict) {
+      std::string why = "the primary is behind this replica (applied through sequence " +
+                        std::to_string(applied) +
+                        "): --replica-rebootstrap-on-conflict: fetching a fresh checkpoint; "
+                        "the current data will be kept aside as " +
+                        options_.data_dir + ".conflict-*, not deleted";
+      std::fprintf(stderr,
+                   "expgraphd: replication: WARNING: %s. This replica holds writes the primary "
+                   "does not have; they will not be served after the swap. %s\n",
+                   why.c_str(), error_body.c_str());
+      status_.begin_rebootstrap("bootstrapping again: " + why);
+      next_ = Next::kBootstrapAgainDiscarding;
+      return Status();
+    }
+    status_.set_needs_restart(
+        "the primary is behind this replica (applied through sequence " + std::to_string(applied) +
+        "): it lost writes or is another database. Stopped following; this replica keeps its "
+        "data, which holds writes the primary lacks. Promote it, or restart it with "
+        "--replica-rebootstrap-on-conflict (or on an empty --data) to copy the primary again. " +
+        error_body);
+    std::fprintf(stderr, "expgraphd: replication: %s\n", status_.not_ready_reason().c_str());
+    next_ = Next::kStop;
     return Status();
   }
   if (status_code != 0 && status_code != 200) {

@@ -2,15 +2,21 @@
 // (GET /v1/replication/updates?since=APPLIED) and applies each batch in order through
 // GraphStore::apply_replicated, which commits it with the applied sequence, so that a replica
 // killed at any instant resumes after the last batch it applied, never applying one twice. A
-// lost connection or an unreachable primary is retried with backoff (100 ms doubling to 5 s); a
-// 410 (the primary's kept WAL no longer reaches back) or a 409 (the primary is behind this
-// replica) stops following and makes the replica not ready until it is restarted on an empty
-// directory. Thread-safe: start() and stop() from the
-// thread that owns it.
+// lost connection or an unreachable primary is retried with backoff (100 ms doubling to 5 s).
+// A 410 (the primary's kept WAL no longer reaches back) makes it bootstrap again: it downloads a
+// fresh checkpoint beside the data (download_fresh_copy) while the server keeps answering reads
+// from the old data, reported not ready, then asks expgraphd to reopen, which swaps the copy in
+// and rebuilds every derived state as at start. A 409 (the primary is behind this replica: the
+// replica holds writes the primary lacks) does the same only with
+// --replica-rebootstrap-on-conflict, keeping the old data aside; otherwise it stops following,
+// keeps the data and reports not ready. A batch that changes the ontology also asks for a
+// reopen (the ontology is loaded at open). Thread-safe: start() and stop() from the thread that
+// owns it.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -21,11 +27,20 @@
 
 namespace expgraph::replication {
 
+struct FollowerOptions {
+  std::string api_key;   // the primary's admin key (may be empty)
+  std::string data_dir;  // where a fresh copy is downloaded beside (DIR.next)
+  bool rebootstrap_on_conflict = false;
+  // Called once, from the follower's thread, when the data must be reopened: a fresh copy waits
+  // at DIR.next, or the ontology changed. It should stop the server; the follower then ends.
+  std::function<void()> request_reopen;
+};
+
 class ReplicaFollower {
  public:
   // `keys` (may be null) is reloaded when the primary's API keys change. All must outlive it.
   ReplicaFollower(GraphStore& graph, ReplicaStatus& status, api::ApiKeyStore* keys,
-                  std::string api_key);
+                  FollowerOptions options);
   ~ReplicaFollower();  // stops
 
   void start();
@@ -37,11 +52,19 @@ class ReplicaFollower {
   // One connection: streams and applies until it ends; the error that ended it.
   Status follow_once();
   Status apply(ReplicatedBatch&& batch);
+  // Downloads a fresh copy, retrying with backoff; true once it waits at DIR.next.
+  bool bootstrap_again();
+  // Sleeps for `delay` unless stop() comes first; false when stopping.
+  bool pause(std::chrono::milliseconds delay);
+
+  // What follow_once found that ends following this data.
+  enum class Next { kFollow, kBootstrapAgain, kBootstrapAgainDiscarding, kReopen, kStop };
 
   GraphStore& graph_;
   ReplicaStatus& status_;
   api::ApiKeyStore* keys_;
-  const std::string api_key_;
+  const FollowerOptions options_;
+  Next next_ = Next::kFollow;  // only the follower's thread reads and writes it
   std::atomic<bool> stopping_{false};
   std::mutex wake_mutex_;  // with wake_, interrupts the backoff sleep at stop()
   std::condition_variable wake_;

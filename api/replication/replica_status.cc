@@ -25,7 +25,39 @@ int64_t ReplicaStatus::lag_ms() const {
   return now_ms() - caught_up_at_ms_.load();
 }
 
-bool ReplicaStatus::ready() const { return !needs_restart_.load() && lag_ms() <= max_lag_ms_; }
+bool ReplicaStatus::ready() const {
+  return !needs_restart_.load() && !rebootstrapping_.load() && lag_ms() <= max_lag_ms_;
+}
+
+std::string ReplicaStatus::not_ready_reason() const {
+  if (needs_restart_.load() || rebootstrapping_.load()) {
+    std::lock_guard lock(error_mutex_);
+    return reason_;
+  }
+  int64_t lag = lag_ms();
+  if (lag > max_lag_ms_) {
+    return "behind the primary by " + std::to_string(lag) + " ms (more than --replica-max-lag-ms " +
+           std::to_string(max_lag_ms_) + ")" + (connected() ? "" : ", not connected to it");
+  }
+  return "";
+}
+
+void ReplicaStatus::begin_rebootstrap(std::string why) {
+  {
+    std::lock_guard lock(error_mutex_);
+    reason_ = why;
+    last_error_ = why;
+  }
+  rebootstrapping_.store(true);
+}
+
+void ReplicaStatus::reopened(uint64_t applied_sequence) {
+  applied_.store(applied_sequence);
+  rebootstrapping_.store(false);
+  needs_restart_.store(false);
+  std::lock_guard lock(error_mutex_);
+  reason_.clear();
+}
 
 void ReplicaStatus::note_caught_up() {
   if (applied_.load() >= primary_.load()) caught_up_at_ms_.store(now_ms());
@@ -50,8 +82,12 @@ void ReplicaStatus::set_error(std::string error) {
 }
 
 void ReplicaStatus::set_needs_restart(std::string why) {
+  {
+    std::lock_guard lock(error_mutex_);
+    reason_ = why;
+    last_error_ = std::move(why);
+  }
   needs_restart_.store(true);
-  set_error(std::move(why));
 }
 
 nlohmann::json ReplicaStatus::to_json() const {
@@ -69,7 +105,10 @@ nlohmann::json ReplicaStatus::to_json() const {
           {"max_lag_ms", max_lag_ms_},
           {"connected", connected()},
           {"applied_batches", applied_batches()},
+          {"bootstraps", bootstraps()},
+          {"rebootstrapping", rebootstrapping()},
           {"needs_restart", needs_restart()},
+          {"reason", not_ready_reason()},
           {"last_error", error}};
 }
 

@@ -1,6 +1,7 @@
 // ReplicaStatus: what a read replica knows of its progress, written by its ReplicaFollower and
-// read by /readyz, /metrics and the 421 answers of write routes. Thread-safe: atomics, and a
-// mutex for the last error's text.
+// read by /readyz, /metrics and the 421 answers of write routes. It lives as long as the
+// process, across the reopenings of a re-bootstrap (its counters count them). Thread-safe:
+// atomics, and a mutex for the texts.
 #pragma once
 
 #include <atomic>
@@ -29,10 +30,15 @@ class ReplicaStatus {
   int64_t lag_ms() const;
   bool connected() const { return connected_.load(); }
   uint64_t applied_batches() const { return applied_batches_.load(); }
-  // Ready: caught up within max_lag_ms, and the stream not lost for good (410).
+  // Ready: caught up within max_lag_ms, not bootstrapping again, not stopped (needs_restart).
   bool ready() const;
+  // Why it is not ready ("" when it is): for /readyz.
+  std::string not_ready_reason() const;
+  // Checkpoints downloaded by this process: the first bootstrap and each re-bootstrap.
+  uint64_t bootstraps() const { return bootstraps_.load(); }
+  bool rebootstrapping() const { return rebootstrapping_.load(); }
   // {role, primary, applied_sequence, primary_sequence, lag_sequences, lag_ms, connected,
-  //  applied_batches, last_error, needs_restart}
+  //  applied_batches, bootstraps, rebootstrapping, last_error, needs_restart, reason}
   nlohmann::json to_json() const;
 
   // Called by the follower.
@@ -42,6 +48,14 @@ class ReplicaStatus {
   void set_error(std::string error);
   void set_needs_restart(std::string why);
   bool needs_restart() const { return needs_restart_.load(); }
+  // The data is about to be replaced by a fresh checkpoint (the primary answered 410, or 409
+  // with --replica-rebootstrap-on-conflict) or reopened (a new ontology): reads keep being
+  // served from the old data until then, reported not ready for `why`.
+  void begin_rebootstrap(std::string why);
+  // A checkpoint was downloaded (at start or while bootstrapping again).
+  void bootstrapped() { bootstraps_.fetch_add(1); }
+  // The data was reopened (after a swap or to load a new ontology) at `applied_sequence`.
+  void reopened(uint64_t applied_sequence);
 
  private:
   int64_t now_ms() const;
@@ -55,9 +69,12 @@ class ReplicaStatus {
   std::atomic<int64_t> caught_up_at_ms_;  // since start_
   std::atomic<bool> connected_{false};
   std::atomic<bool> needs_restart_{false};
+  std::atomic<bool> rebootstrapping_{false};
+  std::atomic<uint64_t> bootstraps_{0};
   std::atomic<uint64_t> applied_batches_{0};
-  mutable std::mutex error_mutex_;  // guards last_error_
+  mutable std::mutex error_mutex_;  // guards last_error_ and reason_
   std::string last_error_;
+  std::string reason_;  // why it bootstraps again or needs a restart
 };
 
 }  // namespace expgraph::replication

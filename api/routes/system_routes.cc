@@ -23,6 +23,7 @@ void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics,
                  body["replication"] = replica->to_json();
                  if (!replica->ready()) {
                    body["status"] = "not_ready";
+                   body["reason"] = replica->not_ready_reason();
                    code = 503;
                  }
                }

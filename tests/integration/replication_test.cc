@@ -4,14 +4,23 @@
 // replica answer 421 with the primary's address. Faults: a replica killed with kill -9 under a
 // write load resumes from its applied sequence (the change-log sequences stay the primary's, so
 // nothing was missed or applied twice); a primary killed with kill -9 leaves the replicas
-// serving reads, and they catch up once it is back.
+// serving reads, and they catch up once it is back. A replica behind the primary's kept WAL
+// (410) bootstraps again by itself while serving its old data, also when killed during it; a
+// replica ahead of its primary (409) stops and keeps its data, or with
+// --replica-rebootstrap-on-conflict sets it aside and bootstraps again.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -34,9 +43,11 @@ std::string url_of(const ServerProcess& server) {
   return "http://127.0.0.1:" + std::to_string(server.port());
 }
 
-std::unique_ptr<ServerProcess> start_replica(const ServerProcess& primary) {
-  auto replica = std::make_unique<ServerProcess>(
-      std::vector<std::string>{"--replica-of", url_of(primary), "--wal-ttl-seconds", "600"});
+std::unique_ptr<ServerProcess> start_replica(const ServerProcess& primary,
+                                             std::vector<std::string> extra_args = {}) {
+  std::vector<std::string> args{"--replica-of", url_of(primary), "--wal-ttl-seconds", "600"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  auto replica = std::make_unique<ServerProcess>(std::move(args));
   ::testing::AssertionResult started = replica->start();
   EXPECT_TRUE(started) << started.message();
   return replica;
@@ -280,7 +291,11 @@ TEST(ReplicationTest, ReplicaKilledUnderLoadResumesWithoutGapsOrRepeats) {
   load.finish();
   httplib::Client writer = primary.client();
   httplib::Client reader = replica->client();
-  ASSERT_TRUE(converges(writer, reader));
+  ASSERT_TRUE(converges(writer, reader))
+      << call(reader, "GET", "/readyz").text << "\n"
+      << replica->stderr_text().substr(replica->stderr_text().size() > 4000
+                                           ? replica->stderr_text().size() - 4000
+                                           : 0);
   // Sequences are given by the primary inside each batch: the replica's log equal to the
   // primary's, record for record, shows every batch applied once and in order.
   EXPECT_EQ(change_log(reader), change_log(writer));
@@ -353,6 +368,349 @@ TEST(ReplicationTest, BadStreamRequestsAndFlags) {
       {"--replica-of", url_of(primary), "--data", primary.data_dir(), "--port", "0"});
   EXPECT_EQ(foreign.exit_code, 1);
   EXPECT_NE(foreign.output.find("not a replica's"), std::string::npos) << foreign.output;
+}
+
+// A primary that keeps no WAL beyond what its memtables need: after a flush, a replica that was
+// away cannot resume from its position (410).
+std::vector<std::string> primary_keeping_no_wal() {
+  return {"--wal-ttl-seconds", "0", "--wal-size-limit-mb", "0"};
+}
+
+// Writes `count` Learnings from `first` on, with a backup (which flushes the memtables, after
+// which the WAL files holding them are deleted) every 50.
+void write_and_flush(httplib::Client& writer, const std::string& prefix, int first, int count) {
+  for (int i = first; i < first + count; ++i) {
+    std::string key = prefix + std::to_string(i);
+    Reply put = call(writer, "PUT", "/v1/nodes/Learning/" + key,
+                     learning("away " + key + " price anchoring on the plan page"));
+    ASSERT_EQ(put.status, 201) << put.text;
+    if ((i - first) % 50 == 49) {
+      Reply backup = call(writer, "POST", "/v1/admin/backup",
+                          json{{"path", prefix + "flush-" + std::to_string(i)}});
+      ASSERT_EQ(backup.status, 201) << backup.text;
+    }
+  }
+}
+
+bool eventually(const std::function<bool()>& condition,
+                milliseconds timeout = milliseconds(30000)) {
+  auto deadline = steady_clock::now() + timeout;
+  while (steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return condition();
+}
+
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+// Reads a node that exists before and after a re-bootstrap, until stopped: every answer must be
+// 200 (the old data or the new, never a half-open state). The reopening closes the port for a
+// moment: connection failures are counted apart, with the longest run of them.
+struct ReadProbe {
+  std::atomic<bool> stop{false};
+  std::atomic<int> answered{0}, not_ok{0}, refused{0};
+  std::atomic<int64_t> longest_refusal_ms{0};
+  std::atomic<bool> saw_rebootstrapping{false};
+  std::string last_bad;
+  std::thread thread;
+
+  void start(const ServerProcess& replica, const std::string& path) {
+    thread = std::thread([this, &replica, path] {
+      httplib::Client client = replica.client();
+      client.set_connection_timeout(0, 200000);
+      std::optional<steady_clock::time_point> refusing_since;
+      for (int i = 0; !stop; ++i) {
+        auto response = i % 4 == 3 ? client.Get("/readyz") : client.Get(path);
+        if (!response) {
+          if (!refusing_since) refusing_since = steady_clock::now();
+          ++refused;
+          std::this_thread::sleep_for(milliseconds(5));
+          continue;
+        }
+        if (refusing_since) {
+          int64_t ms =
+              std::chrono::duration_cast<milliseconds>(steady_clock::now() - *refusing_since)
+                  .count();
+          longest_refusal_ms = std::max<int64_t>(longest_refusal_ms.load(), ms);
+          refusing_since.reset();
+        }
+        if (i % 4 == 3) {
+          if (response->status == 503 &&
+              response->body.find("bootstrapping again") != std::string::npos) {
+            saw_rebootstrapping = true;
+          }
+          continue;
+        }
+        ++answered;
+        if (response->status != 200) {
+          ++not_ok;
+          last_bad = std::to_string(response->status) + " " + response->body;
+        }
+      }
+    });
+  }
+  void finish() {
+    stop = true;
+    if (thread.joinable()) thread.join();
+  }
+};
+
+TEST(ReplicationTest, ReplicaBehindTheKeptWalBootstrapsAgainWhileServing) {
+  ServerProcess primary(primary_keeping_no_wal());
+  ASSERT_TRUE(primary.start());
+  httplib::Client writer = primary.client();
+  ASSERT_NO_FATAL_FAILURE(write_and_flush(writer, "W-", 0, 10));
+  auto replica = start_replica(primary);
+  ASSERT_TRUE(replica->running());
+  replica->keep_port();  // `reader` talks to it across its restarts
+  httplib::Client reader = replica->client();
+  ASSERT_TRUE(converges(writer, reader));
+  ASSERT_TRUE(replica->stop());
+
+  // While the replica is away: many writes, a changed and a deleted node, and flushes that
+  // delete the WAL files holding them.
+  ASSERT_NO_FATAL_FAILURE(write_and_flush(writer, "W-", 10, 300));
+  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/W-4", learning("rewritten while away")).status,
+            200);
+  ASSERT_EQ(call(writer, "DELETE", "/v1/nodes/Learning/W-3").status, 200);
+  ASSERT_EQ(call(writer, "POST", "/v1/admin/backup", json{{"path", "last-flush"}}).status, 201);
+
+  ASSERT_TRUE(replica->start());
+  ReadProbe probe;
+  probe.start(*replica, "/v1/nodes/Learning/W-0");
+  // It hears 410, fetches a fresh checkpoint while serving the old data, and swaps it in.
+  EXPECT_TRUE(eventually([&] {
+    return replica->stderr_text().find("replaced by the fresh checkpoint") != std::string::npos;
+  })) << replica->stderr_text();
+  EXPECT_TRUE(converges(writer, reader));
+  probe.finish();
+  std::string log = replica->stderr_text();
+  EXPECT_NE(log.find("no longer keeps the writes"), std::string::npos) << log;
+  EXPECT_NE(log.find("fresh checkpoint from"), std::string::npos) << log;
+  EXPECT_EQ(count_of(log, "expgraphd: serving"), 2u) << log;           // opened, then reopened
+  EXPECT_EQ(log.find("bootstrapped from"), std::string::npos) << log;  // not a first bootstrap
+
+  // Reads kept answering from one whole state or the other.
+  std::printf(
+      "reads answered %d (not 200: %d), refused %d, longest refusal %lld ms, "
+      "rebootstrapping seen on /readyz: %s\n",
+      probe.answered.load(), probe.not_ok.load(), probe.refused.load(),
+      static_cast<long long>(probe.longest_refusal_ms.load()),
+      probe.saw_rebootstrapping.load() ? "yes" : "no");
+  EXPECT_GT(probe.answered.load(), 0);
+  EXPECT_EQ(probe.not_ok.load(), 0) << probe.last_bad;
+  EXPECT_LT(probe.longest_refusal_ms.load(), 5000);
+
+  EXPECT_EQ(export_lines(reader), export_lines(writer));
+  EXPECT_EQ(change_log(reader), change_log(writer));
+  EXPECT_EQ(call(reader, "GET", "/v1/nodes/Learning/W-3").status, 404);
+  EXPECT_EQ(call(reader, "GET", "/v1/nodes/Learning/W-4").body["properties"]["text"],
+            "rewritten while away");
+  // The derived state was rebuilt on the new data: search finds a node written while away.
+  Reply search = call(reader, "POST", "/v1/search", json{{"text", "away W-250"}, {"k", 3}});
+  ASSERT_EQ(search.status, 200) << search.text;
+  EXPECT_EQ(hit_keys(search),
+            hit_keys(call(writer, "POST", "/v1/search", json{{"text", "away W-250"}, {"k", 3}})));
+  Reply ready = call(reader, "GET", "/readyz");
+  ASSERT_TRUE(eventually([&] {
+    ready = call(reader, "GET", "/readyz");
+    return ready.status == 200;
+  })) << ready.text;
+  EXPECT_EQ(ready.body["replication"]["bootstraps"], 1);
+  EXPECT_EQ(ready.body["replication"]["rebootstrapping"], false);
+  EXPECT_NE(call(reader, "GET", "/metrics").text.find("expgraph_replica_bootstraps 1"),
+            std::string::npos);
+  // Nothing is left beside the data directory.
+  for (const char* suffix : {".rebootstrap", ".next", ".previous", ".next-after-conflict"}) {
+    EXPECT_FALSE(std::filesystem::exists(replica->data_dir() + suffix)) << suffix;
+  }
+  // Still following: a new write arrives.
+  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/W-after", learning("after")).status, 201);
+  EXPECT_TRUE(becomes_visible(reader, "/v1/nodes/Learning/W-after"));
+  EXPECT_TRUE(replica->stop());
+  EXPECT_TRUE(primary.stop());
+}
+
+TEST(ReplicationTest, ReplicaKilledWhileBootstrappingAgainRecovers) {
+  ServerProcess primary(primary_keeping_no_wal());
+  ASSERT_TRUE(primary.start());
+  httplib::Client writer = primary.client();
+  ASSERT_NO_FATAL_FAILURE(write_and_flush(writer, "X-", 0, 10));
+  auto replica = start_replica(primary);
+  ASSERT_TRUE(replica->running());
+  replica->keep_port();  // `reader` talks to it across its restarts
+  httplib::Client reader = replica->client();
+  ASSERT_TRUE(converges(writer, reader));
+  std::mt19937 random(410);
+  int next = 10;
+  std::string logs;
+  replica->kill();
+  for (int round = 0; round < 4; ++round) {
+    ASSERT_NO_FATAL_FAILURE(write_and_flush(writer, "X-", next, 150));
+    next += 150;
+    ASSERT_TRUE(replica->start()) << "round " << round;
+    // At whatever instant: downloading, swapping, reopening or following again.
+    std::this_thread::sleep_for(milliseconds(random() % 400));
+    replica->kill();
+    logs += replica->stderr_text();
+  }
+  ASSERT_TRUE(replica->start());
+  EXPECT_TRUE(converges(writer, reader, milliseconds(60000))) << replica->stderr_text();
+  logs += replica->stderr_text();
+  // The kills did fall into re-bootstraps (which step each one hit is left to chance).
+  EXPECT_GE(count_of(logs, "no longer keeps the writes"), 1u) << logs;
+  std::printf(
+      "re-bootstraps begun %zu, copies downloaded %zu, swapped in %zu, partial downloads "
+      "removed %zu\n",
+      count_of(logs, "no longer keeps the writes"), count_of(logs, "fresh checkpoint from"),
+      count_of(logs, "replaced by the fresh checkpoint"), count_of(logs, "removed an unfinished"));
+  EXPECT_EQ(change_log(reader), change_log(writer));
+  EXPECT_TRUE(eventually([&] { return call(reader, "GET", "/readyz").status == 200; }));
+  for (const char* suffix : {".rebootstrap", ".next", ".previous", ".next-after-conflict"}) {
+    EXPECT_FALSE(std::filesystem::exists(replica->data_dir() + suffix)) << suffix;
+  }
+  EXPECT_TRUE(replica->stop());
+  EXPECT_TRUE(primary.stop());
+}
+
+TEST(ReplicationTest, ReplicaAheadOfItsPrimaryKeepsItsDataUnlessToldToDiscardIt) {
+  ServerProcess primary;
+  ASSERT_TRUE(primary.start());
+  primary.keep_port();
+  httplib::Client writer = primary.client();
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/C-" + std::to_string(i),
+                   learning("before the reset " + std::to_string(i)))
+                  .status,
+              201);
+  }
+  auto keeping = start_replica(primary);
+  auto discarding = start_replica(primary, {"--replica-rebootstrap-on-conflict"});
+  httplib::Client keeping_reader = keeping->client();
+  httplib::Client discarding_reader = discarding->client();
+  ASSERT_TRUE(converges(writer, keeping_reader));
+  ASSERT_TRUE(converges(writer, discarding_reader));
+
+  // The primary comes back with fewer writes than the replicas applied (as if restored from an
+  // older backup): here, an empty database at the same address.
+  ASSERT_TRUE(primary.stop());
+  std::filesystem::remove_all(primary.data_dir());
+  std::filesystem::create_directories(primary.data_dir());
+  ASSERT_TRUE(primary.start());
+  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Team/after-reset", json{{"properties", {{"name", "A"}}}})
+                .status,
+            201);
+
+  // Without the flag: it stops following, says why, and keeps serving what it has.
+  Reply ready;
+  EXPECT_TRUE(eventually([&] {
+    ready = call(keeping_reader, "GET", "/readyz");
+    return ready.status == 503 &&
+           ready.body.value("reason", "").find("behind this replica") != std::string::npos;
+  })) << ready.text;
+  EXPECT_EQ(ready.body["replication"]["needs_restart"], true);
+  EXPECT_EQ(call(keeping_reader, "GET", "/v1/nodes/Learning/C-7").status, 200);
+  EXPECT_EQ(call(keeping_reader, "GET", "/v1/nodes/Team/after-reset").status, 404);
+
+  // With it: the old data is set aside, loudly, and the replica copies the primary again.
+  EXPECT_TRUE(converges(writer, discarding_reader, milliseconds(30000)))
+      << discarding->stderr_text();
+  EXPECT_EQ(call(discarding_reader, "GET", "/v1/nodes/Learning/C-7").status, 404);
+  std::string log = discarding->stderr_text();
+  EXPECT_NE(log.find("WARNING"), std::string::npos) << log;
+  std::filesystem::path data = discarding->data_dir();
+  int kept = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(data.parent_path())) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind(data.filename().string() + ".conflict-", 0) == 0) {
+      ++kept;
+      EXPECT_TRUE(std::filesystem::exists(entry.path() / "CURRENT")) << name;
+      EXPECT_NE(log.find(entry.path().string()), std::string::npos) << log;
+    }
+  }
+  EXPECT_EQ(kept, 1);
+  EXPECT_TRUE(eventually([&] { return call(discarding_reader, "GET", "/readyz").status == 200; }));
+  EXPECT_TRUE(keeping->stop());
+  EXPECT_TRUE(discarding->stop());
+  EXPECT_TRUE(primary.stop());
+}
+
+// expgraphd --promote on a stopped replica's data: it no longer opens as a replica's (so it
+// cannot follow a primary again after taking writes of its own), and says what it holds.
+TEST(ReplicationTest, PromoteTurnsAStoppedReplicasDataIntoAPrimarys) {
+  ServerProcess primary;
+  ASSERT_TRUE(primary.start());
+  httplib::Client writer = primary.client();
+  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/M-0", learning("promote me")).status, 201);
+  auto replica = start_replica(primary);
+  httplib::Client reader = replica->client();
+  ASSERT_TRUE(converges(writer, reader));
+  uint64_t applied = call(reader, "GET", "/readyz").body["replication"]["applied_sequence"];
+
+  // While it runs, RocksDB's lock refuses; with --replica-of the flag makes no sense.
+  EXPECT_EQ(run_server_to_exit({"--promote", "--data", replica->data_dir()}).exit_code, 1);
+  EXPECT_EQ(run_server_to_exit({"--promote", "--replica-of", url_of(primary), "--data",
+                                replica->data_dir()})
+                .exit_code,
+            2);
+  ASSERT_TRUE(replica->stop());
+  ProcessOutcome promoted = run_server_to_exit({"--promote", "--data", replica->data_dir()});
+  EXPECT_EQ(promoted.exit_code, 0) << promoted.output;
+  EXPECT_NE(promoted.output.find("sequence " + std::to_string(applied)), std::string::npos)
+      << promoted.output;
+  // Done once: the data is a primary's now.
+  ProcessOutcome again = run_server_to_exit({"--promote", "--data", replica->data_dir()});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.output.find("no read replica's data"), std::string::npos) << again.output;
+  ProcessOutcome follow = run_server_to_exit(
+      {"--replica-of", url_of(primary), "--data", replica->data_dir(), "--port", "0"});
+  EXPECT_EQ(follow.exit_code, 1);
+  EXPECT_NE(follow.output.find("not a replica's"), std::string::npos) << follow.output;
+  EXPECT_TRUE(primary.stop());
+}
+
+// The primary restarted with a wider ontology: the batch that stores it makes the replica reopen
+// its data (the ontology is loaded at open), after which it serves the new type.
+TEST(ReplicationTest, ReplicaReopensOnAnOntologyChange) {
+  std::string root =
+      std::filesystem::temp_directory_path() / ("expgraph-ontology-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root);
+  std::string path = root + "/ontology.json";
+  json ontology =
+      json::parse(read_file(std::string(EXPGRAPH_SOURCE_DIR) + "/ontology/marketing.json"));
+  std::ofstream(path) << ontology.dump();
+  ServerProcess primary({"--ontology", path});
+  ASSERT_TRUE(primary.start());
+  primary.keep_port();
+  auto replica = start_replica(primary);
+  httplib::Client writer = primary.client();
+  httplib::Client reader = replica->client();
+  ASSERT_TRUE(converges(writer, reader));
+
+  ASSERT_TRUE(primary.stop());
+  ontology["node_types"].push_back(
+      {{"name", "Vendor"},
+       {"description", "An agency that runs tests for us."},
+       {"properties", json::array({{{"name", "name"}, {"type", "string"}, {"required", true}}})}});
+  std::ofstream(path, std::ios::trunc) << ontology.dump();
+  ASSERT_TRUE(primary.start()) << primary.stderr_text();
+  ASSERT_EQ(
+      call(writer, "PUT", "/v1/nodes/Vendor/acme", json{{"properties", {{"name", "Acme"}}}}).status,
+      201);
+  EXPECT_TRUE(becomes_visible(reader, "/v1/nodes/Vendor/acme", milliseconds(30000)))
+      << replica->stderr_text();
+  EXPECT_NE(call(reader, "GET", "/v1/ontology").text.find("\"Vendor\""), std::string::npos);
+  EXPECT_NE(replica->stderr_text().find("ontology changed"), std::string::npos);
+  EXPECT_TRUE(eventually([&] { return call(reader, "GET", "/readyz").status == 200; }));
+  EXPECT_TRUE(converges(writer, reader));
+  EXPECT_TRUE(replica->stop());
+  EXPECT_TRUE(primary.stop());
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace

@@ -1,0 +1,50 @@
+// The directories beside a read replica's --data DIR while it bootstraps again, and the swap
+// that moves a fresh copy into place. Each step is one rename, ordered so that a kill -9 at any
+// instant leaves either the old database or the new one whole at DIR (or whole beside it, to be
+// moved in at the next start), never a mix:
+//   DIR.rebootstrap            a checkpoint being downloaded (partial: removed at start)
+//   DIR.next                   a complete copy, its applied sequence recorded, waiting for the swap
+//   DIR.next-after-conflict    the same, replacing data the primary lacks (409): the old data is
+//                              kept as DIR.conflict-UNIXTIME instead of removed
+//   DIR.previous               the old database during the swap (removed once the new one is in)
+// Used by expgraphd (main.cc) and the follower (replica_follower.cc). Not thread-safe: the swap
+// runs while nothing has the database open.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "ontology/status.h"
+
+namespace expgraph::replication {
+
+struct ReplicaDirectories {
+  explicit ReplicaDirectories(const std::string& data_dir);
+
+  std::filesystem::path data;
+  std::filesystem::path downloading;          // DIR.rebootstrap
+  std::filesystem::path next;                 // DIR.next
+  std::filesystem::path next_after_conflict;  // DIR.next-after-conflict
+  std::filesystem::path previous;             // DIR.previous
+  // Where data the primary lacks is kept: DIR.conflict-UNIXTIME.
+  std::filesystem::path conflict_keep() const;
+};
+
+// What finish_swap did, for the log.
+struct SwapOutcome {
+  bool swapped = false;         // a fresh copy is now at DIR
+  std::string kept_old_data;    // set when the old data was kept (a 409 re-bootstrap)
+  std::string removed_partial;  // set when a partial download was removed
+};
+
+// Moves a complete fresh copy (DIR.next or DIR.next-after-conflict) into DIR, and finishes or
+// undoes whatever an interrupted swap left. Idempotent: with nothing pending it does nothing.
+// Entries of the old DIR that are not RocksDB's (backups/, word-vectors/, ...) move into the new
+// one. Call it only while no store is open on DIR (at start, and between closing and reopening).
+Result<SwapOutcome> finish_swap(const std::string& data_dir);
+
+// Whether `name` is one of RocksDB's own files or folders in a database directory (the rest of a
+// data directory is the operator's and survives a re-bootstrap).
+bool is_database_entry(const std::string& name);
+
+}  // namespace expgraph::replication
