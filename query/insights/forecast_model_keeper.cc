@@ -101,7 +101,9 @@ void ForecastModelKeeper::keep(std::shared_ptr<const ForecastModel> model) {
 
 void ForecastModelKeeper::train(std::shared_ptr<const ExperimentCatalog> catalog,
                                 const std::string& cutoff, bool as_current) {
-  auto trained = train_forecast_model(*catalog, cutoff, options_.settings);
+  // A model for an earlier as_of sees only the results known by then; the current one sees
+  // every concluded test.
+  auto trained = train_forecast_model(*catalog, cutoff, options_.settings, !as_current);
   std::string error;
   if (trained.ok() && as_current) {
     const ForecastModel& m = **trained;

@@ -57,10 +57,14 @@ struct ForecastModel {
   LiftCalibration calibration;
 };
 
-// Errors: unprocessable("insufficient_evidence") with fewer than settings.min_tests tests.
+// Trains on the experiments started before `cutoff` ("" = all). With `known_by_cutoff`, only
+// those that had also ended before it (results known then): what a model trained on that day
+// could have seen, for forecasts about the past (as_of) and the forward evaluation. Errors:
+// unprocessable("insufficient_evidence") with fewer than settings.min_tests tests.
 Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCatalog& catalog,
                                                             const std::string& cutoff,
-                                                            const ModelSettings& settings);
+                                                            const ModelSettings& settings,
+                                                            bool known_by_cutoff = false);
 
 struct FeatureContribution {
   std::string feature;
