@@ -20,22 +20,26 @@ namespace expgraph::insights {
 
 // The defaults are what bench_upworthy_forward_eval chose on validation windows before its
 // evaluation weeks (docs/insights.md): the liblinear blend of a pairwise logistic model (C = 0.1,
-// pairs repeated by certainty, share 0.3) and the centred regression (C = 0.001, precision
-// weights), the latest 5% of tests held out to calibrate, intervals scaled by 1.10.
+// pairs repeated by certainty, share 0.15) and the centred regression (C = 0.001, precision
+// weights), with the embedder's vector of the text x 3 among the features (used when the
+// keeper has an embedder: the glove one), the latest 5% of tests held out to calibrate,
+// intervals scaled by 1.15.
 struct ModelSettings {
   ModelSettings() {
     learner.learner = Learner::kBlend;
     learner.c = 0.001;
     learner.pairwise_c = 0.1;
     learner.pairwise_weighted = true;
-    learner.blend = 0.3;
+    learner.blend = 0.15;
+    features.embedding = true;
+    features.embedding_scale = 3;
   }
   FeatureOptions features;
   LearnerOptions learner;
   double calibration_share = 0.05;  // the latest tests held out to calibrate
   // Multiplies the conformal half-widths: > 1 when intervals fitted on the past under-cover
   // later tests (chosen on validation windows, never on the evaluated weeks).
-  double interval_scale = 1.10;
+  double interval_scale = 1.15;
   size_t min_tests = 20;            // concluded tests with >= 2 measured arms needed to train
 };
 

@@ -50,6 +50,7 @@
 #include "query/insights/pattern_miner.h"
 #include "query/insights/similar_tests.h"
 #include "query/similarity/glove_embedder.h"
+#include "query/similarity/hashing_embedder.h"
 #include "query/similarity/similarity_index.h"
 #include "tools/bench/forecast_scoring.h"
 #include "tools/importers/importer.h"
@@ -257,7 +258,8 @@ struct Candidate {
 };
 
 std::vector<Candidate> model_candidates(int threads, bool with_trees,
-                                        const similarity::Embedder* embedder) {
+                                        const similarity::Embedder* embedder,
+                                        const similarity::Embedder* hashing) {
   std::vector<Candidate> out;
   // A liblinear candidate of `learner` with inverse regularisation `c`, changed by `change`.
   auto linear = [&out](std::string name, Learner learner, double c, auto change) {
@@ -265,6 +267,7 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees,
     k.settings.learner.learner = learner;
     k.settings.learner.c = c;
     k.settings.interval_scale = 1;  // chosen after the learner, below
+    k.settings.features.embedding = false;  // only the candidates that say so
     change(k.settings);
     out.push_back(std::move(k));
   };
@@ -332,28 +335,56 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees,
       }
     }
   }
-  // The embedder's vector of the text (--word-vectors: the glove embedder) as dense features,
-  // on the chosen blend and on the centred regression, at three scales.
-  if (embedder != nullptr) {
-    auto with_vectors = [embedder](double scale) {
-      return [embedder, scale](ModelSettings& s) {
-        s.features.embedding = true;
-        s.features.embedding_scale = scale;
-        s.features.embedder = embedder;
-        s.features.embedder_id = embedder->id();
-      };
+  // The embedder's vector of the text as dense features: the glove embedder (--word-vectors)
+  // on the blend and the centred regression at several scales, and the built-in hashing
+  // embedder on the blend.
+  auto with_vectors = [](const similarity::Embedder* e, double scale) {
+    return [e, scale](ModelSettings& s) {
+      s.features.embedding = true;
+      s.features.embedding_scale = scale;
+      s.features.embedder = e;
+      s.features.embedder_id = e->id();
     };
-    for (double scale : {1.0, 3.0, 10.0}) {
+  };
+  auto blend_with = [&](const std::string& name, const similarity::Embedder* e, double scale,
+                        double share, double regression_c) {
+    linear("blend logistic C=0.1 weighted share " + c_text(share) + " + centred regression C=" +
+               c_text(regression_c) + " + " + name + " x" + c_text(scale),
+           Learner::kBlend, regression_c, [=](ModelSettings& s) {
+             s.learner.pairwise_c = 0.1;
+             s.learner.pairwise_weighted = true;
+             s.learner.blend = share;
+             with_vectors(e, scale)(s);
+           });
+  };
+  if (embedder != nullptr) {
+    for (double scale : {1.0, 2.0, 3.0, 5.0, 10.0}) {
       linear("centred regression C=0.001 + glove x" + c_text(scale),
-             Learner::kCentredRegression, 0.001, with_vectors(scale));
-      linear("blend logistic C=0.1 weighted share 0.3 + centred regression C=0.001 + glove x" +
-                 c_text(scale),
-             Learner::kBlend, 0.001, [=](ModelSettings& s) {
-               s.learner.pairwise_c = 0.1;
-               s.learner.pairwise_weighted = true;
-               s.learner.blend = 0.3;
-               with_vectors(scale)(s);
-             });
+             Learner::kCentredRegression, 0.001, with_vectors(embedder, scale));
+      blend_with("glove", embedder, scale, 0.3, 0.001);
+    }
+    linear("centred regression C=0.003 + glove x3", Learner::kCentredRegression, 0.003,
+           with_vectors(embedder, 3));
+    blend_with("glove", embedder, 3, 0.15, 0.001);
+    blend_with("glove", embedder, 3, 0.5, 0.001);
+    blend_with("glove", embedder, 3, 0.3, 0.003);
+    blend_with("glove", embedder, 3, 0.3, 0.0003);
+  }
+  if (hashing != nullptr) {
+    for (double scale : {1.0, 3.0}) blend_with("hashing", hashing, scale, 0.3, 0.001);
+  }
+  if (with_trees && embedder != nullptr) {
+    for (bool ndcg : {false, true}) {
+      Candidate trees{std::string(ndcg ? "xgboost rank:ndcg" : "xgboost rank:pairwise") +
+                          " depth 3 + glove x3",
+                      {}};
+      trees.settings.learner.learner = Learner::kBoostedTrees;
+      trees.settings.learner.ndcg = ndcg;
+      trees.settings.learner.depth = 3;
+      trees.settings.learner.threads = threads;
+      trees.settings.interval_scale = 1;
+      with_vectors(embedder, 3)(trees.settings);
+      out.push_back(trees);
     }
   }
   if (with_trees) {
@@ -377,6 +408,7 @@ ModelSettings simple_baseline() {
   ModelSettings s;
   s.features.kinds_and_tags = false;
   s.features.context_crosses = false;
+  s.features.embedding = false;
   s.learner.learner = Learner::kLogistic;
   s.learner.weight_by_certainty = false;
   s.interval_scale = 1;
@@ -494,6 +526,7 @@ struct EvalOptions {
   Retraining validation_retraining{0, 0};
   bool with_trees = false;   // XGBoost among the candidates (45-96 s per training)
   const similarity::Embedder* embedder = nullptr;  // --word-vectors: glove features tried
+  const similarity::Embedder* hashing = nullptr;   // the hashing embedder's features, tried too
   bool select_only = false;  // stop after the choice: never touches the evaluation weeks
   // Candidates whose name contains one of these (empty: all); to try variants quickly.
   std::vector<std::string> only;
@@ -512,7 +545,7 @@ void evaluate_models(const ExperimentCatalog& c, const EvalOptions& o) {
   std::optional<Candidate> chosen;
   double chosen_loss = INFINITY;
   std::vector<Candidate> candidates;
-  for (Candidate& k : model_candidates(o.threads, o.with_trees, o.embedder)) {
+  for (Candidate& k : model_candidates(o.threads, o.with_trees, o.embedder, o.hashing)) {
     bool wanted = o.only.empty();
     for (const std::string& part : o.only)
       wanted = wanted || k.name.find(part) != std::string::npos;
@@ -931,6 +964,8 @@ int main(int argc, char** argv) {
     glove.emplace(std::move(loaded).value());
     o.embedder = &*glove;
   }
+  auto hashing = similarity::HashingEmbedder::create();
+  if (hashing.ok()) o.hashing = &*hashing;
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -951,7 +986,14 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "open: %s\n", graph.status().to_string().c_str());
       return 1;
     }
-    auto index = similarity::SimilarityIndex::open(**graph);
+    // With --word-vectors the index uses the glove embedder, as tools/run's server does, so
+    // the latency below is the route's with the model's vector features.
+    similarity::SimilarityIndexOptions index_options;
+    if (!word_vectors.empty()) {
+      index_options.embedder = similarity::EmbedderKind::kGlove;
+      index_options.word_vectors_path = word_vectors;
+    }
+    auto index = similarity::SimilarityIndex::open(**graph, index_options);
     if (!index.ok()) return 1;
     (*graph)->add_observer(index->get());
     Status imported = import_archive(csv_path, **graph);
