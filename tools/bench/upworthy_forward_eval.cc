@@ -13,7 +13,8 @@
 // Nothing of those two is tuned: every option is the library default. Then the learned forecast
 // (query/insights/learned_forecaster): learners and parameters are chosen on rolling windows
 // before --from only; the chosen model walks forward from --from, retrained every
-// --retrain-days on the tests started before each window, and is scored (top-1, pairwise
+// --retrain-days, or as the server does when --retrain-after more tests have ended, each model
+// on the tests that started and ended before its cut-off, and is scored (top-1, pairwise
 // accuracy, log-loss, Brier, interval coverage, 95% CIs clustered by test) beside the simple
 // baseline of issue 18 (trained once before --from). Last, the latency of InsightsService::
 // forecast with the server's default model. Usage:
