@@ -48,22 +48,26 @@ TEST(LearnedForecasterTest, LearnsTheWordThatRaisesTheRateAndExplainsIt) {
 
 TEST(LearnedForecasterTest, BoostedTreesLearnTheWordToo) {
   const ExperimentCatalog c = synthetic_catalog();
-  ModelSettings settings;
-  settings.learner.learner = Learner::kBoostedTrees;
-  settings.learner.rounds = 40;
-  settings.learner.subsample = 1;
-  settings.learner.colsample = 1;
-  auto model = train_forecast_model(c, "", settings);
-  ASSERT_TRUE(model.ok()) << model.status().to_string();
-  // Trees split on one of the equally informative words or word pairs ("amazing", "amazing
-  // story", "ancient", ...): the candidates carry all of them.
-  const auto p = predict_candidates(
-      **model, {headline("Amazing story of rivers"), headline("Ancient story of rivers")}, 3);
-  EXPECT_GT(p[0].p_best, 0.5);
-  // The trees may split on either word; whichever they use must push the right way.
-  ASSERT_FALSE(p[0].contributions.empty() && p[1].contributions.empty());
-  for (const FeatureContribution& f : p[0].contributions) EXPECT_GT(f.value, 0) << f.feature;
-  for (const FeatureContribution& f : p[1].contributions) EXPECT_LT(f.value, 0) << f.feature;
+  for (bool ndcg : {false, true}) {  // rank:pairwise, rank:ndcg
+    ModelSettings settings;
+    settings.learner.learner = Learner::kBoostedTrees;
+    settings.learner.ndcg = ndcg;
+    settings.learner.rounds = 40;
+    settings.learner.subsample = 1;
+    settings.learner.colsample = 1;
+    auto model = train_forecast_model(c, "", settings);
+    ASSERT_TRUE(model.ok()) << model.status().to_string();
+    // Trees split on one of the equally informative words or word pairs ("amazing", "amazing
+    // story", "ancient", ...): the candidates carry all of them.
+    const auto p = predict_candidates(
+        **model, {headline("Amazing story of rivers"), headline("Ancient story of rivers")}, 3);
+    EXPECT_GT(p[0].p_best, 0.5) << "ndcg " << ndcg;
+    EXPECT_GT(p[0].p_beats[1], 0.5) << "ndcg " << ndcg;
+    // The trees may split on either word; whichever they use must push the right way.
+    ASSERT_FALSE(p[0].contributions.empty() && p[1].contributions.empty());
+    for (const FeatureContribution& f : p[0].contributions) EXPECT_GT(f.value, 0) << f.feature;
+    for (const FeatureContribution& f : p[1].contributions) EXPECT_LT(f.value, 0) << f.feature;
+  }
 }
 
 TEST(LearnedForecasterTest, TestsStartedAfterTheCutoffNeverTrainIt) {
@@ -140,22 +144,6 @@ TEST(LearnedForecasterTest, LearnsAnEffectCarriedByTheEmbeddingAlone) {
   for (const NamedFeature& f : arm_feature_names({&amazing}, {}, without)) {
     EXPECT_NE(f.name.rfind("e:", 0), 0u) << f.name;
   }
-}
-
-TEST(LearnedForecasterTest, BoostedTreesWithTheNdcgObjectiveLearnTheWord) {
-  const ExperimentCatalog c = synthetic_catalog();
-  ModelSettings settings;
-  settings.learner.learner = Learner::kBoostedTrees;
-  settings.learner.ndcg = true;
-  settings.learner.rounds = 40;
-  settings.learner.subsample = 1;
-  settings.learner.colsample = 1;
-  auto model = train_forecast_model(c, "", settings);
-  ASSERT_TRUE(model.ok()) << model.status().to_string();
-  const auto p = predict_candidates(
-      **model, {headline("Amazing story of rivers"), headline("Ancient story of rivers")}, 3);
-  EXPECT_GT(p[0].p_best, 0.5);
-  EXPECT_GT(p[0].p_beats[1], 0.5);
 }
 
 TEST(LearnedForecasterTest, TooFewTestsIsInsufficientEvidenceWithTheNumberNeeded) {
