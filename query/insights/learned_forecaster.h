@@ -40,7 +40,7 @@ struct ModelSettings {
   // Multiplies the conformal half-widths: > 1 when intervals fitted on the past under-cover
   // later tests (chosen on validation windows, never on the evaluated weeks).
   double interval_scale = 1.15;
-  size_t min_tests = 20;            // concluded tests with >= 2 measured arms needed to train
+  size_t min_tests = 20;  // concluded tests with >= 2 measured arms needed to train
 };
 
 // How the first fit did on the held-out (latest) tests. The log-loss uses the temperature fitted

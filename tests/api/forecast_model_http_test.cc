@@ -107,10 +107,9 @@ TEST_F(ForecastModelHttpTest, TheModelIsTrainedInTheBackgroundAndDescribed) {
 // the embedder's id, and answers. Skipped when tools/fetch-word-vectors has not been run.
 TEST_F(ForecastModelHttpTest, WithTheGloveEmbedderTheModelIsRetrainedWithTheTextVector) {
   const char* env = std::getenv("EXPGRAPH_WORD_VECTORS");
-  const std::string vectors = env != nullptr && *env != 0
-                                  ? env
-                                  : std::string(EXPGRAPH_SOURCE_DIR) +
-                                        "/data/word-vectors/glove-100d.bin";
+  const std::string vectors = env != nullptr && *env != 0 ? env
+                                                          : std::string(EXPGRAPH_SOURCE_DIR) +
+                                                                "/data/word-vectors/glove-100d.bin";
   if (!std::filesystem::exists(vectors)) GTEST_SKIP() << "no word vectors at " << vectors;
   ASSERT_FALSE(wait_for_model().is_null());
   EXPECT_FALSE(wait_for_model()["features"]["embedding"].get<bool>());

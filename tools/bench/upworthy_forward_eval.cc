@@ -267,7 +267,7 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees,
     Candidate k{std::move(name), {}};
     k.settings.learner.learner = learner;
     k.settings.learner.c = c;
-    k.settings.interval_scale = 1;  // chosen after the learner, below
+    k.settings.interval_scale = 1;          // chosen after the learner, below
     k.settings.features.embedding = false;  // only the candidates that say so
     change(k.settings);
     out.push_back(std::move(k));
@@ -360,8 +360,8 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees,
   };
   if (embedder != nullptr) {
     for (double scale : {1.0, 2.0, 3.0, 5.0, 10.0}) {
-      linear("centred regression C=0.001 + glove x" + c_text(scale),
-             Learner::kCentredRegression, 0.001, with_vectors(embedder, scale));
+      linear("centred regression C=0.001 + glove x" + c_text(scale), Learner::kCentredRegression,
+             0.001, with_vectors(embedder, scale));
       blend_with("glove", embedder, scale, 0.3, 0.001);
     }
     linear("centred regression C=0.003 + glove x3", Learner::kCentredRegression, 0.003,
@@ -376,9 +376,9 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees,
   }
   if (with_trees && embedder != nullptr) {
     for (bool ndcg : {false, true}) {
-      Candidate trees{std::string(ndcg ? "xgboost rank:ndcg" : "xgboost rank:pairwise") +
-                          " depth 3 + glove x3",
-                      {}};
+      Candidate trees{
+          std::string(ndcg ? "xgboost rank:ndcg" : "xgboost rank:pairwise") + " depth 3 + glove x3",
+          {}};
       trees.settings.learner.learner = Learner::kBoostedTrees;
       trees.settings.learner.ndcg = ndcg;
       trees.settings.learner.depth = 3;
@@ -456,9 +456,8 @@ Status walk_forward(const ExperimentCatalog& c, const ModelSettings& settings,
     if (!model) {
       next = start;
     } else if (retraining.after_tests > 0) {
-      if (started > cutoff &&
-          collect_tests(c, "", started, counting, started).size() >=
-              model->experiments + retraining.after_tests) {
+      if (started > cutoff && collect_tests(c, "", started, counting, started).size() >=
+                                  model->experiments + retraining.after_tests) {
         next = started;
       }
     } else if (retraining.days > 0 && started >= add_days(cutoff, retraining.days)) {
@@ -468,8 +467,8 @@ Status walk_forward(const ExperimentCatalog& c, const ModelSettings& settings,
     if (!next.empty()) {
       const auto t0 = Clock::now();
       auto trained = train_forecast_model(c, next, settings, /*known_by_cutoff=*/true);
-      stats.slowest_training =
-          std::max(stats.slowest_training, std::chrono::duration<double>(Clock::now() - t0).count());
+      stats.slowest_training = std::max(stats.slowest_training,
+                                        std::chrono::duration<double>(Clock::now() - t0).count());
       if (!trained.ok()) return trained.status();
       model = std::move(trained).value();
       cutoff = next;
@@ -522,10 +521,10 @@ std::vector<ForecastScore> validate_scales(const ExperimentCatalog& c,
 struct EvalOptions {
   std::string from = "2014-06-01";
   int validation_days = 91, folds = 3, threads = 2;
-  Retraining retraining;            // of the walk forward from `from`
+  Retraining retraining;  // of the walk forward from `from`
   // Of the candidates' validation: one model per window (0 days, fast) unless asked.
   Retraining validation_retraining{0, 0};
-  bool with_trees = false;   // XGBoost among the candidates (45-96 s per training)
+  bool with_trees = false;  // XGBoost among the candidates (45-96 s per training)
   const similarity::Embedder* embedder = nullptr;  // --word-vectors: glove features tried
   const similarity::Embedder* hashing = nullptr;   // the hashing embedder's features, tried too
   bool select_only = false;  // stop after the choice: never touches the evaluation weeks
