@@ -53,6 +53,7 @@ std::vector<NamedFeature> arm_feature_names(const std::vector<const AssetFacts*>
   std::vector<NamedFeature> crossable;
   size_t word_count = 0, char_count = 0;
   bool has_text = false;
+  std::string all_text;
   for (const AssetFacts* asset : assets) {
     if (options.kinds_and_tags) {
       if (!asset->kind.empty()) crossable.push_back({"kind:" + asset->kind});
@@ -63,6 +64,8 @@ std::vector<NamedFeature> arm_feature_names(const std::vector<const AssetFacts*>
       continue;
     }
     has_text = true;
+    if (!all_text.empty()) all_text += ' ';
+    all_text += asset->text;
     const std::vector<std::string> words = text_words(asset->text);
     word_count += words.size();
     char_count += asset->text.size();
@@ -80,6 +83,18 @@ std::vector<NamedFeature> arm_feature_names(const std::vector<const AssetFacts*>
     // Scaled so that a typical headline's values are near 1, like the binary features.
     crossable.push_back({"h:words", static_cast<double>(word_count) / 15.0});
     crossable.push_back({"h:chars", static_cast<double>(char_count) / 80.0});
+  }
+  if (options.embedding && options.embedder != nullptr && has_text) {
+    // Dense, and not crossed with the context: 100-odd values per context would outnumber the
+    // tests that could support them.
+    auto vector = options.embedder->embed(all_text);
+    if (vector.ok()) {
+      for (size_t i = 0; i < vector->size(); ++i) {
+        if ((*vector)[i] != 0) {
+          features.push_back({"e:" + std::to_string(i), options.embedding_scale * (*vector)[i]});
+        }
+      }
+    }
   }
   if (options.context_crosses) {
     std::vector<std::string> scopes;

@@ -1,7 +1,8 @@
 // The features the forecast model sees for one arm: hashed word unigrams and bigrams of its
 // assets' text, the pattern miner's headline features plus length, asset kinds and tags, and the
 // test's context (channel, segment lineage, metric) crossed with the non-word features so that
-// the model can learn an effect that holds on one channel and not another.
+// the model can learn an effect that holds on one channel and not another; optionally the
+// configured embedder's vector of the text (dense features "e:<i>").
 // Used by pair_dataset (training) and learned_forecaster (serving). Pure, thread-safe.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "query/insights/experiment_catalog.h"
+#include "query/similarity/embedder.h"
 
 namespace expgraph::insights {
 
@@ -22,6 +24,15 @@ struct FeatureOptions {
   bool asset_keys = false;      // "asset:<key>" of assets without text (an image id)
   bool context_crosses = true;  // "<context>|<feature>" for the non-word features
   int hash_bits = 18;           // the feature space has 2^hash_bits dimensions
+  // "e:<i>" = embedding_scale x the i-th value of the embedder's vector of the arm's text (the
+  // vector has L2 norm 1, so each value is small beside the binary features; the scale keeps
+  // the regularisation from erasing them). A model trained with it records `embedder_id` and
+  // is only used with that embedder.
+  bool embedding = false;
+  double embedding_scale = 3;
+  std::string embedder_id;
+  // Not stored: the embedder itself, set by whoever trains or serves (null: no "e:" features).
+  const similarity::Embedder* embedder = nullptr;
 };
 
 struct NamedFeature {

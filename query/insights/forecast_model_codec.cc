@@ -10,13 +10,15 @@ NLOHMANN_JSON_SERIALIZE_ENUM(Learner,
                               {Learner::kBoostedTrees, "xgboost_rank_pairwise"},
                               {Learner::kCentredRegression, "liblinear_centred_regression"},
                               {Learner::kBlend, "liblinear_blend"}})
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FeatureOptions, words, bigrams, headline, kinds_and_tags,
-                                   asset_keys, context_crosses, hash_bits)
+// With defaults: a model stored before the embedding features existed still decodes.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FeatureOptions, words, bigrams, headline,
+                                                kinds_and_tags, asset_keys, context_crosses,
+                                                hash_bits, embedding, embedding_scale, embedder_id)
 // With defaults: a model stored before a field existed still decodes.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LearnerOptions, learner, weight_by_certainty, c, l1,
                                                 copies, pairwise_c, blend, pairwise_weighted,
                                                 rounds, depth, eta, min_child_weight, subsample,
-                                                colsample, threads)
+                                                colsample, threads, ndcg)
 
 namespace {
 

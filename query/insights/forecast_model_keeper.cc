@@ -25,10 +25,20 @@ size_t trainable_tests(const ExperimentCatalog& catalog) {
   return count;
 }
 
+// The options with the embedder resolved into the feature options: the embedding features
+// are on only when asked for and an embedder is there, and then name it.
+KeeperOptions with_embedder(KeeperOptions options) {
+  FeatureOptions& f = options.settings.features;
+  f.embedding = f.embedding && options.embedder != nullptr;
+  f.embedder = f.embedding ? options.embedder : nullptr;
+  f.embedder_id = f.embedding ? options.embedder->id() : "";
+  return options;
+}
+
 }  // namespace
 
 ForecastModelKeeper::ForecastModelKeeper(GraphStore& graph, KeeperOptions options)
-    : graph_(graph), options_(std::move(options)) {}
+    : graph_(graph), options_(with_embedder(std::move(options))) {}
 
 ForecastModelKeeper::~ForecastModelKeeper() { wait(); }
 
@@ -40,6 +50,13 @@ Status ForecastModelKeeper::load() {
   if (!description->has_value() || !ranking->has_value()) return Status();
   auto model = decode_forecast_model(**description, **ranking);
   if (!model.ok()) return Status();
+  // A model whose features the server can no longer compute the same way is retrained.
+  const FeatureOptions& wanted = options_.settings.features;
+  FeatureOptions& stored = (*model)->settings.features;
+  if (stored.embedding != wanted.embedding || stored.embedder_id != wanted.embedder_id) {
+    return Status();
+  }
+  stored.embedder = wanted.embedder;
   std::lock_guard lock(mutex_);
   model_ = std::move(model).value();
   return Status();
@@ -101,7 +118,9 @@ void ForecastModelKeeper::keep(std::shared_ptr<const ForecastModel> model) {
 
 void ForecastModelKeeper::train(std::shared_ptr<const ExperimentCatalog> catalog,
                                 const std::string& cutoff, bool as_current) {
-  auto trained = train_forecast_model(*catalog, cutoff, options_.settings);
+  // A model for an earlier as_of sees only the results known by then; the current one sees
+  // every concluded test.
+  auto trained = train_forecast_model(*catalog, cutoff, options_.settings, !as_current);
   std::string error;
   if (trained.ok() && as_current) {
     const ForecastModel& m = **trained;

@@ -21,6 +21,7 @@
 #include "graph/graph_store.h"
 #include "query/insights/experiment_catalog.h"
 #include "query/insights/learned_forecaster.h"
+#include "query/similarity/embedder.h"
 
 namespace expgraph::insights {
 
@@ -28,6 +29,10 @@ struct KeeperOptions {
   ModelSettings settings;
   size_t retrain_after = 50;  // newly concluded tests that trigger a background retrain
   size_t kept_models = 4;     // earlier models kept for forecasts as of past dates
+  // The embedder whose vectors of the text are features when settings.features.embedding is
+  // on (it must outlive the keeper); without one the models train without them. A stored
+  // model made with another embedder (or with none, when one is given now) is retrained.
+  const similarity::Embedder* embedder = nullptr;
 };
 
 class ForecastModelKeeper {

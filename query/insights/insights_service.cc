@@ -176,7 +176,25 @@ json closest_tests(const ExperimentCatalog& c, const std::vector<AssetMatch>& ma
   return out;
 }
 
+// The glove embedder's vectors made the forecast better on the validation windows of
+// bench_upworthy_forward_eval; the hashing embedder's repeat the hashed words the model already
+// has (docs/insights.md), so its vectors are not used.
+KeeperOptions with_index_embedder(KeeperOptions options,
+                                  const similarity::SimilarityIndex* similarity) {
+  if (options.embedder == nullptr && similarity != nullptr &&
+      similarity->embedder_id().rfind("glove", 0) == 0) {
+    options.embedder = similarity->embedder();
+  }
+  return options;
+}
+
 }  // namespace
+
+InsightsService::InsightsService(GraphStore& graph, const similarity::SimilarityIndex* similarity,
+                                 KeeperOptions model_options)
+    : graph_(graph),
+      similarity_(similarity),
+      keeper_(graph, with_index_embedder(std::move(model_options), similarity)) {}
 
 Status InsightsService::start() {
   EXPGRAPH_RETURN_IF_ERROR(keeper_.load());

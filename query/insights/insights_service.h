@@ -41,9 +41,10 @@ class InsightsService {
  public:
   // `similarity` may be null; both must outlive the service. The graph also keeps the stored
   // forecast model.
+  // The forecast model uses the similarity index's embedder for its vector features when it
+  // is the glove embedder and `model_options` names none (see docs/insights.md).
   InsightsService(GraphStore& graph, const similarity::SimilarityIndex* similarity,
-                  KeeperOptions model_options = {})
-      : graph_(graph), similarity_(similarity), keeper_(graph, std::move(model_options)) {}
+                  KeeperOptions model_options = {});
 
   // Loads the stored forecast model, or starts training one in the background when there is
   // none. Errors: storage errors.

@@ -61,8 +61,10 @@ std::string now_utc() {
 
 Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCatalog& catalog,
                                                             const std::string& cutoff,
-                                                            const ModelSettings& settings) {
-  std::vector<DatasetTest> tests = collect_tests(catalog, "", cutoff, settings.features);
+                                                            const ModelSettings& settings,
+                                                            bool known_by_cutoff) {
+  std::vector<DatasetTest> tests =
+      collect_tests(catalog, "", cutoff, settings.features, known_by_cutoff ? cutoff : "");
   if (tests.size() < std::max<size_t>(settings.min_tests, 2)) {
     return Status::unprocessable(
         "insufficient_evidence",

@@ -20,23 +20,27 @@ namespace expgraph::insights {
 
 // The defaults are what bench_upworthy_forward_eval chose on validation windows before its
 // evaluation weeks (docs/insights.md): the liblinear blend of a pairwise logistic model (C = 0.1,
-// pairs repeated by certainty, share 0.3) and the centred regression (C = 0.001, precision
-// weights), the latest 5% of tests held out to calibrate, intervals scaled by 1.10.
+// pairs repeated by certainty, share 0.15) and the centred regression (C = 0.001, precision
+// weights), with the embedder's vector of the text x 3 among the features (used when the
+// keeper has an embedder: the glove one), the latest 5% of tests held out to calibrate,
+// intervals scaled by 1.15.
 struct ModelSettings {
   ModelSettings() {
     learner.learner = Learner::kBlend;
     learner.c = 0.001;
     learner.pairwise_c = 0.1;
     learner.pairwise_weighted = true;
-    learner.blend = 0.3;
+    learner.blend = 0.15;
+    features.embedding = true;
+    features.embedding_scale = 3;
   }
   FeatureOptions features;
   LearnerOptions learner;
   double calibration_share = 0.05;  // the latest tests held out to calibrate
   // Multiplies the conformal half-widths: > 1 when intervals fitted on the past under-cover
   // later tests (chosen on validation windows, never on the evaluated weeks).
-  double interval_scale = 1.10;
-  size_t min_tests = 20;            // concluded tests with >= 2 measured arms needed to train
+  double interval_scale = 1.15;
+  size_t min_tests = 20;  // concluded tests with >= 2 measured arms needed to train
 };
 
 // How the first fit did on the held-out (latest) tests. The log-loss uses the temperature fitted
@@ -57,10 +61,14 @@ struct ForecastModel {
   LiftCalibration calibration;
 };
 
-// Errors: unprocessable("insufficient_evidence") with fewer than settings.min_tests tests.
+// Trains on the experiments started before `cutoff` ("" = all). With `known_by_cutoff`, only
+// those that had also ended before it (results known then): what a model trained on that day
+// could have seen, for forecasts about the past (as_of) and the forward evaluation. Errors:
+// unprocessable("insufficient_evidence") with fewer than settings.min_tests tests.
 Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCatalog& catalog,
                                                             const std::string& cutoff,
-                                                            const ModelSettings& settings);
+                                                            const ModelSettings& settings,
+                                                            bool known_by_cutoff = false);
 
 struct FeatureContribution {
   std::string feature;

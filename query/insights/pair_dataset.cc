@@ -27,13 +27,15 @@ std::optional<DatasetArm> measured_arm(const ArmFacts& arm) {
 }  // namespace
 
 std::vector<DatasetTest> collect_tests(const ExperimentCatalog& catalog, const std::string& from,
-                                       const std::string& before, const FeatureOptions& options) {
+                                       const std::string& before, const FeatureOptions& options,
+                                       const std::string& ended_before) {
   std::vector<DatasetTest> tests;
   for (size_t i = 0; i < catalog.experiments.size(); ++i) {
     const ExperimentFacts& e = catalog.experiments[i];
     if (!e.is_past() || e.started_at.empty()) continue;
     if (!from.empty() && e.started_at < from) continue;
     if (!before.empty() && e.started_at >= before) continue;
+    if (!ended_before.empty() && !e.ended_at.empty() && e.ended_at >= ended_before) continue;
     DatasetTest test;
     test.experiment = i;
     for (size_t a = 0; a < e.arms.size(); ++a) {

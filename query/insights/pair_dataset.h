@@ -33,9 +33,12 @@ struct DatasetPair {
 };
 
 // Concluded (or stopped) experiments started in [from, before) ("" = unbounded) with at least
-// two arms measured on the primary metric, in start order.
+// two arms measured on the primary metric, in start order. With `ended_before` set, also only
+// those whose results were known by then: an experiment with an `ended_at` on or after it is
+// left out (one started before a cut-off may end after it).
 std::vector<DatasetTest> collect_tests(const ExperimentCatalog& catalog, const std::string& from,
-                                       const std::string& before, const FeatureOptions& options);
+                                       const std::string& before, const FeatureOptions& options,
+                                       const std::string& ended_before = "");
 
 // Every within-test pair of arms with different rates and different features.
 std::vector<DatasetPair> make_pairs(const std::vector<DatasetTest>& tests);

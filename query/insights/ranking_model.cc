@@ -396,7 +396,7 @@ class BoostedTreesModel final : public RankingModel {
       return xgboost_error("XGBoosterCreate");
     }
     const std::map<std::string, std::string> params = {
-        {"objective", "rank:pairwise"},
+        {"objective", options.ndcg ? "rank:ndcg" : "rank:pairwise"},
         {"tree_method", "hist"},
         {"eta", std::to_string(options.eta)},
         {"max_depth", std::to_string(options.depth)},

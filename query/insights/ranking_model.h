@@ -6,7 +6,7 @@
 //    each arm's relative lift against its test's mean rate on its features centred on the test's
 //    mean, each arm weighted by its precision (random-effects weights 1 / (var + tau^2)): a
 //    listwise view where the score is the expected lift itself and test-level features cancel;
-//  - kBoostedTrees: XGBoost rank:pairwise with one group per experiment;
+//  - kBoostedTrees: XGBoost rank:pairwise (or rank:ndcg) with one group per experiment;
 //  - kBlend: the average of a kLogistic model (inverse regularisation `pairwise_c`) and a
 //    kCentredRegression model (`c`), each first divided by the spread of its within-test scores
 //    on the training arms so that neither dominates by scale; `blend` is the logistic model's
@@ -35,10 +35,11 @@ struct LearnerOptions {
   bool l1 = false;                  // kLogistic: L1 (sparse) instead of L2 regularisation
   // liblinear has no instance weights: a pair is repeated round(certainty * copies) times (>= 1).
   int copies = 3;
-  double pairwise_c = 0.1;  // kBlend: C of its logistic part (`c` is its regression part's)
-  double blend = 0.5;       // kBlend: the logistic part's share of the standardised average
+  double pairwise_c = 0.1;        // kBlend: C of its logistic part (`c` is its regression part's)
+  double blend = 0.5;             // kBlend: the logistic part's share of the standardised average
   bool pairwise_weighted = true;  // kBlend: its logistic part repeats pairs by certainty
-  int rounds = 150, depth = 4;  // XGBoost
+  int rounds = 150, depth = 4;    // XGBoost
+  bool ndcg = false;              // XGBoost: rank:ndcg instead of rank:pairwise
   double eta = 0.1, min_child_weight = 1, subsample = 0.8, colsample = 0.5;
   int threads = 1;
 };

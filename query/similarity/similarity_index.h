@@ -111,6 +111,8 @@ class SimilarityIndex final : public WriteObserver {
 
   // "hashing-v1-384", "client-768", ...: stored beside every vector.
   const std::string& embedder_id() const { return embedder_id_; }
+  // The embedder of the index's vectors (null with the client embedder); thread-safe to use.
+  const Embedder* embedder() const { return embedder_.get(); }
   int dimension() const { return options_.dimension; }
   size_t vector_count() const { return vectors_.size(); }
   size_t document_count() const;

@@ -6,10 +6,13 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "graph/graph_store.h"
+#include "query/similarity/similarity_index.h"
 #include "test_support/temp_dir.h"
 #include "tests/api/in_process_server.h"
 #include "tests/api/measured_arm.h"
@@ -84,6 +87,7 @@ class ForecastModelHttpTest : public ::testing::Test {
 
   expgraph::testing::TempDir dir_;
   std::unique_ptr<GraphStore> graph_;
+  std::unique_ptr<similarity::SimilarityIndex> index_;  // declared before the server it outlives
   std::unique_ptr<expgraph::testing::InProcessServer> server_;
 };
 
@@ -96,6 +100,48 @@ TEST_F(ForecastModelHttpTest, TheModelIsTrainedInTheBackgroundAndDescribed) {
   EXPECT_TRUE(model["trained_at"].is_string());
   EXPECT_TRUE(model["validation"].contains("pairwise_accuracy"));
   EXPECT_TRUE(model["calibration"]["half_widths"].contains("80"));
+}
+
+// With the glove embedder the model also sees the text's vector: the model stored without it
+// (by the first server, which had no similarity index) is retrained at start, described with
+// the embedder's id, and answers. Skipped when tools/fetch-word-vectors has not been run.
+TEST_F(ForecastModelHttpTest, WithTheGloveEmbedderTheModelIsRetrainedWithTheTextVector) {
+  const char* env = std::getenv("EXPGRAPH_WORD_VECTORS");
+  const std::string vectors = env != nullptr && *env != 0 ? env
+                                                          : std::string(EXPGRAPH_SOURCE_DIR) +
+                                                                "/data/word-vectors/glove-100d.bin";
+  if (!std::filesystem::exists(vectors)) GTEST_SKIP() << "no word vectors at " << vectors;
+  ASSERT_FALSE(wait_for_model().is_null());
+  EXPECT_FALSE(wait_for_model()["features"]["embedding"].get<bool>());
+  server_.reset();
+  similarity::SimilarityIndexOptions options;
+  options.embedder = similarity::EmbedderKind::kGlove;
+  options.word_vectors_path = vectors;
+  auto index = similarity::SimilarityIndex::open(*graph_, options);
+  ASSERT_TRUE(index.ok()) << index.status().to_string();
+  index_ = std::move(index).value();  // nothing is written from here: no observer needed
+  server_ = std::make_unique<expgraph::testing::InProcessServer>(*graph_, index_.get());
+  ASSERT_TRUE(server_->started());
+  json model;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    model = wait_for_model();
+    if (!model.is_null() && model["features"]["embedding"].get<bool>()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(model["features"]["embedding"].get<bool>()) << model.dump(2);
+  EXPECT_EQ(model["features"]["embedder_id"].get<std::string>().rfind("glove", 0), 0u);
+  const json request = {{"hypothesis", "headline test"},
+                        {"metric", "ctr"},
+                        {"candidates",
+                         {{{"name", "plain"}, {"text", "Ancient story about trains"}},
+                          {{"name", "bold"}, {"text", "Amazing story about trains"}}}}};
+  auto response = post_forecast(request);
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200) << response->body;
+  const json body = json::parse(response->body);
+  EXPECT_EQ(body["best_candidates"], json::array({"bold"}));
+  EXPECT_GT(body["candidates"][1]["p_beats"]["plain"].get<double>(), 0.5);
 }
 
 TEST_F(ForecastModelHttpTest, TheForecastAnswersFromTheModel) {

@@ -57,6 +57,56 @@ TEST_F(ForecastModelKeeperTest, ARestartLoadsTheStoredModelInsteadOfRetraining) 
   EXPECT_FALSE(keeper.training());
 }
 
+// A stand-in embedder: one dimension flags "amazing" in the text.
+class FlagEmbedder final : public similarity::Embedder {
+ public:
+  std::string id() const override { return "flag-2"; }
+  int dimension() const override { return 2; }
+  Result<std::vector<float>> embed(std::string_view text) const override {
+    if (text.find("Amazing") != std::string_view::npos) return std::vector<float>{1, 0};
+    return std::vector<float>{0, 1};
+  }
+};
+
+TEST_F(ForecastModelKeeperTest, AStoredModelOfAnotherEmbedderIsRetrainedAndTheRightOneLoaded) {
+  auto catalog = std::make_shared<const ExperimentCatalog>(synthetic_catalog());
+  {
+    ForecastModelKeeper keeper(*graph_);  // no embedder: no vector features
+    ASSERT_TRUE(keeper.refresh(catalog));
+    keeper.wait();
+    ASSERT_NE(keeper.current(), nullptr) << keeper.last_error();
+    EXPECT_FALSE(keeper.current()->settings.features.embedding);
+  }
+  const FlagEmbedder embedder;
+  KeeperOptions options;
+  options.embedder = &embedder;
+  std::string trained_at;
+  {
+    ForecastModelKeeper keeper(*graph_, options);
+    ASSERT_TRUE(keeper.load().ok());
+    EXPECT_EQ(keeper.current(), nullptr);  // stored without the embedder's features
+    ASSERT_TRUE(keeper.refresh(catalog));
+    keeper.wait();
+    ASSERT_NE(keeper.current(), nullptr) << keeper.last_error();
+    const FeatureOptions& f = keeper.current()->settings.features;
+    EXPECT_TRUE(f.embedding);
+    EXPECT_EQ(f.embedder_id, "flag-2");
+    trained_at = keeper.current()->trained_at;
+  }
+  ForecastModelKeeper keeper(*graph_, options);
+  ASSERT_TRUE(keeper.load().ok());
+  ASSERT_NE(keeper.current(), nullptr);
+  EXPECT_EQ(keeper.current()->trained_at, trained_at);
+  // The loaded model computes its vector features with the embedder it was given.
+  AssetFacts amazing{"x", "headline", "Amazing tale", {}};
+  bool has_vector = false;
+  for (const NamedFeature& f :
+       arm_feature_names({&amazing}, {}, keeper.current()->settings.features)) {
+    has_vector = has_vector || f.name == "e:0";
+  }
+  EXPECT_TRUE(has_vector);
+}
+
 TEST_F(ForecastModelKeeperTest, ReadsAreAnsweredWhileARetrainRuns) {
   KeeperOptions options;
   options.retrain_after = 10;

@@ -2,10 +2,13 @@
 // truly raises the rate, and the model must find it; tests after the cut-off never train it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "insights_fixture.h"
 #include "learned_forecast_fixture.h"
 #include "query/insights/learned_forecaster.h"
 #include "query/insights/pair_dataset.h"
+#include "query/similarity/embedder.h"
 
 namespace expgraph::insights {
 namespace {
@@ -45,22 +48,26 @@ TEST(LearnedForecasterTest, LearnsTheWordThatRaisesTheRateAndExplainsIt) {
 
 TEST(LearnedForecasterTest, BoostedTreesLearnTheWordToo) {
   const ExperimentCatalog c = synthetic_catalog();
-  ModelSettings settings;
-  settings.learner.learner = Learner::kBoostedTrees;
-  settings.learner.rounds = 40;
-  settings.learner.subsample = 1;
-  settings.learner.colsample = 1;
-  auto model = train_forecast_model(c, "", settings);
-  ASSERT_TRUE(model.ok()) << model.status().to_string();
-  // Trees split on one of the equally informative words or word pairs ("amazing", "amazing
-  // story", "ancient", ...): the candidates carry all of them.
-  const auto p = predict_candidates(
-      **model, {headline("Amazing story of rivers"), headline("Ancient story of rivers")}, 3);
-  EXPECT_GT(p[0].p_best, 0.5);
-  // The trees may split on either word; whichever they use must push the right way.
-  ASSERT_FALSE(p[0].contributions.empty() && p[1].contributions.empty());
-  for (const FeatureContribution& f : p[0].contributions) EXPECT_GT(f.value, 0) << f.feature;
-  for (const FeatureContribution& f : p[1].contributions) EXPECT_LT(f.value, 0) << f.feature;
+  for (bool ndcg : {false, true}) {  // rank:pairwise, rank:ndcg
+    ModelSettings settings;
+    settings.learner.learner = Learner::kBoostedTrees;
+    settings.learner.ndcg = ndcg;
+    settings.learner.rounds = 40;
+    settings.learner.subsample = 1;
+    settings.learner.colsample = 1;
+    auto model = train_forecast_model(c, "", settings);
+    ASSERT_TRUE(model.ok()) << model.status().to_string();
+    // Trees split on one of the equally informative words or word pairs ("amazing", "amazing
+    // story", "ancient", ...): the candidates carry all of them.
+    const auto p = predict_candidates(
+        **model, {headline("Amazing story of rivers"), headline("Ancient story of rivers")}, 3);
+    EXPECT_GT(p[0].p_best, 0.5) << "ndcg " << ndcg;
+    EXPECT_GT(p[0].p_beats[1], 0.5) << "ndcg " << ndcg;
+    // The trees may split on either word; whichever they use must push the right way.
+    ASSERT_FALSE(p[0].contributions.empty() && p[1].contributions.empty());
+    for (const FeatureContribution& f : p[0].contributions) EXPECT_GT(f.value, 0) << f.feature;
+    for (const FeatureContribution& f : p[1].contributions) EXPECT_LT(f.value, 0) << f.feature;
+  }
 }
 
 TEST(LearnedForecasterTest, TestsStartedAfterTheCutoffNeverTrainIt) {
@@ -73,6 +80,70 @@ TEST(LearnedForecasterTest, TestsStartedAfterTheCutoffNeverTrainIt) {
   ASSERT_TRUE(model.ok());
   EXPECT_EQ((*model)->cutoff, cutoff);
   EXPECT_EQ((*model)->experiments, 60u);
+}
+
+TEST(LearnedForecasterTest, AsOfCutoffKeepsOnlyResultsKnownByThen) {
+  ExperimentCatalog c = synthetic_catalog();
+  // Each test runs for five days: those started in the five days before the cut-off ended
+  // after it, so a model trained on that day could not have seen their results.
+  for (size_t i = 0; i < c.experiments.size(); ++i) {
+    c.experiments[i].ended_at = day(static_cast<int>(i) + 5);
+  }
+  const std::string cutoff = day(60);
+  const auto known = collect_tests(c, "", cutoff, FeatureOptions{}, cutoff);
+  EXPECT_EQ(known.size(), 55u);
+  for (const DatasetTest& t : known) EXPECT_LT(c.experiments[t.experiment].ended_at, cutoff);
+  auto started = train_forecast_model(c, cutoff, ModelSettings{});
+  auto ended = train_forecast_model(c, cutoff, ModelSettings{}, /*known_by_cutoff=*/true);
+  ASSERT_TRUE(started.ok() && ended.ok());
+  EXPECT_EQ((*started)->experiments, 60u);
+  EXPECT_EQ((*ended)->experiments, 55u);
+}
+
+// A stand-in for the configured embedder: dimension 0 for texts with "amazing", 1 otherwise, so
+// the planted effect is visible to the model only through the embedding.
+class WordFlagEmbedder final : public similarity::Embedder {
+ public:
+  std::string id() const override { return "word-flag-2"; }
+  int dimension() const override { return 2; }
+  Result<std::vector<float>> embed(std::string_view text) const override {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    if (lower.find("amazing") != std::string::npos) return std::vector<float>{1, 0};
+    return std::vector<float>{0, 1};
+  }
+};
+
+TEST(LearnedForecasterTest, LearnsAnEffectCarriedByTheEmbeddingAlone) {
+  const ExperimentCatalog c = synthetic_catalog();
+  const WordFlagEmbedder embedder;
+  ModelSettings settings;  // the server's default learner, the text seen only as a vector
+  settings.features.words = settings.features.bigrams = settings.features.headline = false;
+  settings.features.embedding = true;
+  settings.features.embedder = &embedder;
+  settings.features.embedder_id = embedder.id();
+  auto model = train_forecast_model(c, "", settings);
+  ASSERT_TRUE(model.ok()) << model.status().to_string();
+  AssetFacts amazing{"x", "headline", "Amazing tale of rivers", {}};
+  AssetFacts ancient{"y", "headline", "Ancient tale of rivers", {}};
+  const auto p = predict_candidates(**model,
+                                    {arm_feature_names({&amazing}, {}, settings.features),
+                                     arm_feature_names({&ancient}, {}, settings.features)},
+                                    5);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_GT(p[0].p_beats[1], 0.5);
+  EXPECT_GT(p[0].p_best, 0.5);
+  EXPECT_GT(p[0].lift, 0);
+  ASSERT_FALSE(p[0].contributions.empty());
+  EXPECT_EQ(p[0].contributions.front().feature.rfind("e:", 0), 0u)
+      << p[0].contributions.front().feature;
+  EXPECT_GT(p[0].contributions.front().value, 0);
+  // Without an embedder the option adds nothing (a model is served only with its embedder).
+  FeatureOptions without = settings.features;
+  without.embedder = nullptr;
+  for (const NamedFeature& f : arm_feature_names({&amazing}, {}, without)) {
+    EXPECT_NE(f.name.rfind("e:", 0), 0u) << f.name;
+  }
 }
 
 TEST(LearnedForecasterTest, TooFewTestsIsInsufficientEvidenceWithTheNumberNeeded) {

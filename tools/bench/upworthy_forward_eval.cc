@@ -13,13 +13,14 @@
 // Nothing of those two is tuned: every option is the library default. Then the learned forecast
 // (query/insights/learned_forecaster): learners and parameters are chosen on rolling windows
 // before --from only; the chosen model walks forward from --from, retrained every
-// --retrain-days on the tests started before each window, and is scored (top-1, pairwise
+// --retrain-days, or as the server does when --retrain-after more tests have ended, each model
+// on the tests that started and ended before its cut-off, and is scored (top-1, pairwise
 // accuracy, log-loss, Brier, interval coverage, 95% CIs clustered by test) beside the simple
 // baseline of issue 18 (trained once before --from). Last, the latency of InsightsService::
 // forecast with the server's default model. Usage:
 //   bench_upworthy_forward_eval [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE]
-//     [--validation-days N] [--folds N] [--retrain-days N] [--threads N] [--with-trees]
-//     [--only NAME,NAME] [--select-only | --latency-only]
+//     [--validation-days N] [--folds N] [--retrain-days N | --retrain-after N] [--threads N]
+//     [--with-trees] [--word-vectors FILE] [--only NAME,NAME] [--select-only | --latency-only]
 // (paths relative to the repository root by default). --select-only runs the model selection
 // alone (it reads no test from --from on); --latency-only times the forecast route alone.
 #include <time.h>
@@ -49,6 +50,8 @@
 #include "query/insights/pair_dataset.h"
 #include "query/insights/pattern_miner.h"
 #include "query/insights/similar_tests.h"
+#include "query/similarity/glove_embedder.h"
+#include "query/similarity/hashing_embedder.h"
 #include "query/similarity/similarity_index.h"
 #include "tools/bench/forecast_scoring.h"
 #include "tools/importers/importer.h"
@@ -255,14 +258,17 @@ struct Candidate {
   ModelSettings settings;
 };
 
-std::vector<Candidate> model_candidates(int threads, bool with_trees) {
+std::vector<Candidate> model_candidates(int threads, bool with_trees,
+                                        const similarity::Embedder* embedder,
+                                        const similarity::Embedder* hashing) {
   std::vector<Candidate> out;
   // A liblinear candidate of `learner` with inverse regularisation `c`, changed by `change`.
   auto linear = [&out](std::string name, Learner learner, double c, auto change) {
     Candidate k{std::move(name), {}};
     k.settings.learner.learner = learner;
     k.settings.learner.c = c;
-    k.settings.interval_scale = 1;  // chosen after the learner, below
+    k.settings.interval_scale = 1;          // chosen after the learner, below
+    k.settings.features.embedding = false;  // only the candidates that say so
     change(k.settings);
     out.push_back(std::move(k));
   };
@@ -330,14 +336,69 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees) {
       }
     }
   }
+  // The embedder's vector of the text as dense features: the glove embedder (--word-vectors)
+  // on the blend and the centred regression at several scales, and the built-in hashing
+  // embedder on the blend.
+  auto with_vectors = [](const similarity::Embedder* e, double scale) {
+    return [e, scale](ModelSettings& s) {
+      s.features.embedding = true;
+      s.features.embedding_scale = scale;
+      s.features.embedder = e;
+      s.features.embedder_id = e->id();
+    };
+  };
+  auto blend_with = [&](const std::string& name, const similarity::Embedder* e, double scale,
+                        double share, double regression_c) {
+    linear("blend logistic C=0.1 weighted share " + c_text(share) + " + centred regression C=" +
+               c_text(regression_c) + " + " + name + " x" + c_text(scale),
+           Learner::kBlend, regression_c, [=](ModelSettings& s) {
+             s.learner.pairwise_c = 0.1;
+             s.learner.pairwise_weighted = true;
+             s.learner.blend = share;
+             with_vectors(e, scale)(s);
+           });
+  };
+  if (embedder != nullptr) {
+    for (double scale : {1.0, 2.0, 3.0, 5.0, 10.0}) {
+      linear("centred regression C=0.001 + glove x" + c_text(scale), Learner::kCentredRegression,
+             0.001, with_vectors(embedder, scale));
+      blend_with("glove", embedder, scale, 0.3, 0.001);
+    }
+    linear("centred regression C=0.003 + glove x3", Learner::kCentredRegression, 0.003,
+           with_vectors(embedder, 3));
+    blend_with("glove", embedder, 3, 0.15, 0.001);
+    blend_with("glove", embedder, 3, 0.5, 0.001);
+    blend_with("glove", embedder, 3, 0.3, 0.003);
+    blend_with("glove", embedder, 3, 0.3, 0.0003);
+  }
+  if (hashing != nullptr) {
+    for (double scale : {1.0, 3.0}) blend_with("hashing", hashing, scale, 0.3, 0.001);
+  }
+  if (with_trees && embedder != nullptr) {
+    for (bool ndcg : {false, true}) {
+      Candidate trees{
+          std::string(ndcg ? "xgboost rank:ndcg" : "xgboost rank:pairwise") + " depth 3 + glove x3",
+          {}};
+      trees.settings.learner.learner = Learner::kBoostedTrees;
+      trees.settings.learner.ndcg = ndcg;
+      trees.settings.learner.depth = 3;
+      trees.settings.learner.threads = threads;
+      trees.settings.interval_scale = 1;
+      with_vectors(embedder, 3)(trees.settings);
+      out.push_back(trees);
+    }
+  }
   if (with_trees) {
     // Depth 6 was measured too (validation log-loss 0.6766, 96 s to train): slower, no better.
-    Candidate trees{"xgboost rank:pairwise depth 3", {}};
-    trees.settings.learner.learner = Learner::kBoostedTrees;
-    trees.settings.learner.depth = 3;
-    trees.settings.learner.threads = threads;
-    trees.settings.interval_scale = 1;
-    out.push_back(trees);
+    for (bool ndcg : {false, true}) {
+      Candidate trees{ndcg ? "xgboost rank:ndcg depth 3" : "xgboost rank:pairwise depth 3", {}};
+      trees.settings.learner.learner = Learner::kBoostedTrees;
+      trees.settings.learner.ndcg = ndcg;
+      trees.settings.learner.depth = 3;
+      trees.settings.learner.threads = threads;
+      trees.settings.interval_scale = 1;
+      out.push_back(trees);
+    }
   }
   return out;
 }
@@ -348,6 +409,7 @@ ModelSettings simple_baseline() {
   ModelSettings s;
   s.features.kinds_and_tags = false;
   s.features.context_crosses = false;
+  s.features.embedding = false;
   s.learner.learner = Learner::kLogistic;
   s.learner.weight_by_certainty = false;
   s.interval_scale = 1;
@@ -356,17 +418,81 @@ ModelSettings simple_baseline() {
   return s;
 }
 
-// Rolling-origin validation over `folds` windows of `days` just before `from`: for each, a model
-// trained on the tests started before the window scores the tests in it; the scores are pooled.
+// When the walk forward trains a new model: every `days` days (cut-offs start, start + days,
+// ...), or, with `after_tests` > 0, as the server does (ForecastModelKeeper::retrain_after): at
+// the start of the first test by which `after_tests` more tests have ended than the model was
+// trained on.
+struct Retraining {
+  int days = 28;
+  size_t after_tests = 0;
+  std::string describe() const {
+    return after_tests > 0 ? "when " + std::to_string(after_tests) +
+                                 " more tests have ended (as the server does)"
+                           : "every " + std::to_string(days) + " days";
+  }
+};
+
+struct WalkStats {
+  size_t retrains = 0;
+  double slowest_training = 0;
+  std::vector<double> latencies;  // ms per test, prediction with contributions
+};
+
+// Forecasts the eligible tests started in [start, end) ("" = no end) in start order, each with
+// a model trained only on tests that had started and ended before its cut-off, the cut-off
+// never after the test's own start; scores them into `score`.
+Status walk_forward(const ExperimentCatalog& c, const ModelSettings& settings,
+                    const std::string& start, const std::string& end, const Retraining& retraining,
+                    ForecastScore& score, WalkStats& stats, size_t top = 0) {
+  using Clock = std::chrono::steady_clock;
+  FeatureOptions counting;  // features do not matter to count the tests a model would see
+  counting.words = counting.bigrams = counting.headline = counting.kinds_and_tags = false;
+  counting.context_crosses = false;
+  std::unique_ptr<ForecastModel> model;
+  std::string cutoff;
+  for (const DatasetTest& t : eligible_tests(c, start, end, settings.features)) {
+    const std::string& started = c.experiments[t.experiment].started_at;
+    std::string next;
+    if (!model) {
+      next = start;
+    } else if (retraining.after_tests > 0) {
+      if (started > cutoff && collect_tests(c, "", started, counting, started).size() >=
+                                  model->experiments + retraining.after_tests) {
+        next = started;
+      }
+    } else if (retraining.days > 0 && started >= add_days(cutoff, retraining.days)) {
+      next = cutoff;
+      while (started >= add_days(next, retraining.days)) next = add_days(next, retraining.days);
+    }
+    if (!next.empty()) {
+      const auto t0 = Clock::now();
+      auto trained = train_forecast_model(c, next, settings, /*known_by_cutoff=*/true);
+      stats.slowest_training = std::max(stats.slowest_training,
+                                        std::chrono::duration<double>(Clock::now() - t0).count());
+      if (!trained.ok()) return trained.status();
+      model = std::move(trained).value();
+      cutoff = next;
+      ++stats.retrains;
+    }
+    const auto t0 = Clock::now();
+    const auto p = predict_candidates(*model, test_candidates(c, t, settings.features), top);
+    stats.latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    score_test(t, p, score);
+  }
+  return Status();
+}
+
+// Rolling-origin validation over `folds` windows of `days` just before `from`: each window is
+// walked forward from its first day (the first model trained on the tests that ended before
+// it, retrained as `retraining` says); the scores are pooled.
 ForecastScore validate(const ExperimentCatalog& c, const ModelSettings& settings,
-                       const std::string& from, int days, int folds) {
+                       const std::string& from, int days, int folds, const Retraining& retraining) {
   ForecastScore score;
   for (int fold = 1; fold <= folds; ++fold) {
     const std::string start = add_days(from, -fold * days),
                       end = add_days(from, -(fold - 1) * days);
-    auto model = train_forecast_model(c, start, settings);
-    if (model.ok())
-      score_tests(c, **model, eligible_tests(c, start, end, settings.features), score);
+    WalkStats ignored;
+    (void)walk_forward(c, settings, start, end, retraining, score, ignored);
   }
   return score;
 }
@@ -380,7 +506,7 @@ std::vector<ForecastScore> validate_scales(const ExperimentCatalog& c,
   for (int fold = 1; fold <= folds; ++fold) {
     const std::string start = add_days(from, -fold * days),
                       end = add_days(from, -(fold - 1) * days);
-    auto model = train_forecast_model(c, start, settings);
+    auto model = train_forecast_model(c, start, settings, /*known_by_cutoff=*/true);
     if (!model.ok()) continue;
     const std::vector<DatasetTest> tests = eligible_tests(c, start, end, settings.features);
     for (size_t s = 0; s < scales.size(); ++s) {
@@ -394,8 +520,13 @@ std::vector<ForecastScore> validate_scales(const ExperimentCatalog& c,
 // Chooses the model on the weeks before `from`, then walks forward from it.
 struct EvalOptions {
   std::string from = "2014-06-01";
-  int validation_days = 91, folds = 3, retrain_days = 28, threads = 2;
-  bool with_trees = false;   // XGBoost among the candidates (45-96 s per training)
+  int validation_days = 91, folds = 3, threads = 2;
+  Retraining retraining;  // of the walk forward from `from`
+  // Of the candidates' validation: one model per window (0 days, fast) unless asked.
+  Retraining validation_retraining{0, 0};
+  bool with_trees = false;  // XGBoost among the candidates (45-96 s per training)
+  const similarity::Embedder* embedder = nullptr;  // --word-vectors: glove features tried
+  const similarity::Embedder* hashing = nullptr;   // the hashing embedder's features, tried too
   bool select_only = false;  // stop after the choice: never touches the evaluation weeks
   // Candidates whose name contains one of these (empty: all); to try variants quickly.
   std::vector<std::string> only;
@@ -404,7 +535,7 @@ struct EvalOptions {
 void evaluate_models(const ExperimentCatalog& c, const EvalOptions& o) {
   using Clock = std::chrono::steady_clock;
   const std::string& from = o.from;
-  const int validation_days = o.validation_days, retrain_days = o.retrain_days;
+  const int validation_days = o.validation_days;
   const int kFolds = o.folds;
   std::printf(
       "\n== learned forecast ==\nmodel selection: %d rolling windows of %d days before %s (from "
@@ -414,7 +545,7 @@ void evaluate_models(const ExperimentCatalog& c, const EvalOptions& o) {
   std::optional<Candidate> chosen;
   double chosen_loss = INFINITY;
   std::vector<Candidate> candidates;
-  for (Candidate& k : model_candidates(o.threads, o.with_trees)) {
+  for (Candidate& k : model_candidates(o.threads, o.with_trees, o.embedder, o.hashing)) {
     bool wanted = o.only.empty();
     for (const std::string& part : o.only)
       wanted = wanted || k.name.find(part) != std::string::npos;
@@ -428,7 +559,8 @@ void evaluate_models(const ExperimentCatalog& c, const EvalOptions& o) {
   auto work = [&] {
     for (size_t i = next++; i < candidates.size(); i = next++) {
       const auto t0 = Clock::now();
-      scores[i] = validate(c, candidates[i].settings, from, validation_days, kFolds);
+      scores[i] = validate(c, candidates[i].settings, from, validation_days, kFolds,
+                           o.validation_retraining);
       seconds[i] = std::chrono::duration<double>(Clock::now() - t0).count();
     }
   };
@@ -460,7 +592,8 @@ void evaluate_models(const ExperimentCatalog& c, const EvalOptions& o) {
   for (double share : {0.05, 0.1, 0.25, 0.4}) {
     ModelSettings settings = chosen->settings;
     settings.calibration_share = share;
-    const ForecastScore score = validate(c, settings, from, validation_days, kFolds);
+    const ForecastScore score =
+        validate(c, settings, from, validation_days, kFolds, o.validation_retraining);
     const double gap = std::abs(score.cover80.mean() - 0.8) + std::abs(score.cover95.mean() - 0.95);
     std::printf("[validation calibration share %.2f] coverage 80%% %.4f, 95%% %.4f\n", share,
                 score.cover80.mean(), score.cover95.mean());
@@ -490,48 +623,47 @@ void evaluate_models(const ExperimentCatalog& c, const EvalOptions& o) {
       "chosen on validation (weeks before %s only): %s, calibration share %.2f, interval scale "
       "%.2f\n",
       from.c_str(), chosen->name.c_str(), best_share, best_scale);
+
+  // How often to retrain matters only through what the newer tests teach: the validation
+  // windows walked forward with the evaluation's retraining, beside one model per window.
+  if (o.retraining.days > 0 || o.retraining.after_tests > 0) {
+    const ForecastScore walked =
+        validate(c, chosen->settings, from, validation_days, kFolds, o.retraining);
+    std::printf(
+        "[validation of the choice, retrained %s] top-1 %.4f vs random %.4f; accuracy all "
+        "%.4f, significant %.4f; log-loss %.4f; coverage 80%% %.4f, 95%% %.4f\n",
+        o.retraining.describe().c_str(), walked.top1.mean(), walked.chance.mean(),
+        walked.accuracy_all.mean(), walked.accuracy_significant.mean(), walked.log_loss.mean(),
+        walked.cover80.mean(), walked.cover95.mean());
+  }
   if (o.select_only) return;
 
   // The simple baseline: trained once before `from`, never retrained.
-  auto baseline = train_forecast_model(c, from, simple_baseline());
+  auto baseline = train_forecast_model(c, from, simple_baseline(), /*known_by_cutoff=*/true);
   ForecastScore model_score, baseline_score;
-  std::unique_ptr<ForecastModel> model;
+  WalkStats stats;
+  const Status walked =
+      walk_forward(c, chosen->settings, from, "", o.retraining, model_score, stats, 5);
+  if (!walked.ok()) {
+    std::printf("walk-forward failed: %s\n", walked.to_string().c_str());
+    return;
+  }
   const std::vector<DatasetTest> evaluated = eligible_tests(c, from, "", chosen->settings.features);
-  std::string cutoff;
-  size_t retrains = 0;
-  double slowest_training = 0;
-  std::vector<double> latencies;
-  for (const DatasetTest& t : evaluated) {
-    const std::string& started = c.experiments[t.experiment].started_at;
-    // Retrain every retrain_days, on the tests started before the window's first day.
-    if (!model || started >= add_days(cutoff, retrain_days)) {
-      cutoff = cutoff.empty() ? from : cutoff;
-      while (started >= add_days(cutoff, retrain_days)) cutoff = add_days(cutoff, retrain_days);
-      const auto t0 = Clock::now();
-      auto trained = train_forecast_model(c, cutoff, chosen->settings);
-      slowest_training =
-          std::max(slowest_training, std::chrono::duration<double>(Clock::now() - t0).count());
-      if (!trained.ok()) return;
-      model = std::move(trained).value();
-      ++retrains;
-    }
-    const auto t0 = Clock::now();
-    const auto p = predict_candidates(*model, test_candidates(c, t, chosen->settings.features), 5);
-    latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    score_test(t, p, model_score);
-    if (baseline.ok()) {
+  if (baseline.ok()) {
+    for (const DatasetTest& t : evaluated) {
       score_test(
           t, predict_candidates(**baseline, test_candidates(c, t, simple_baseline().features), 0),
           baseline_score);
     }
   }
+  std::vector<double>& latencies = stats.latencies;
   std::sort(latencies.begin(), latencies.end());
   std::printf(
-      "walk-forward from %s: %zu tests, retrained %zu times (every %d days, on tests "
-      "started before each window), slowest training %.1f s; prediction with "
-      "contributions: median %.2f ms per test\n",
-      from.c_str(), evaluated.size(), retrains, retrain_days, slowest_training,
-      latencies.empty() ? 0.0 : latencies[latencies.size() / 2]);
+      "walk-forward from %s: %zu tests, %zu models (retrained %s, each on the tests started "
+      "and ended before its cut-off, never after the test's start), slowest training %.1f s; "
+      "prediction with contributions: median %.2f ms per test\n",
+      from.c_str(), evaluated.size(), stats.retrains, o.retraining.describe().c_str(),
+      stats.slowest_training, latencies.empty() ? 0.0 : latencies[latencies.size() / 2]);
   model_score.print("learned: " + chosen->name);
   baseline_score.print("simple baseline (trained once before " + from + ")");
   const auto t0 = Clock::now();
@@ -766,10 +898,11 @@ int main(int argc, char** argv) {
   std::string ontology_path = "ontology/marketing.json";
   EvalOptions o;
   bool latency_only = false;
+  std::string word_vectors;
   const char* usage =
       "usage: %s [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE] [--validation-days N] "
-      "[--folds N] [--retrain-days N] [--threads N] [--with-trees] [--only A,B] "
-      "[--select-only | --latency-only]\n";
+      "[--folds N] [--retrain-days N | --retrain-after N] [--threads N] [--with-trees] "
+      "[--word-vectors FILE] [--only A,B] [--select-only | --latency-only]\n";
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--with-trees") {
@@ -800,7 +933,11 @@ int main(int argc, char** argv) {
     } else if (flag == "--folds") {
       o.folds = std::atoi(value);
     } else if (flag == "--retrain-days") {
-      o.retrain_days = std::atoi(value);
+      o.retraining = {std::atoi(value), 0};
+    } else if (flag == "--retrain-after") {
+      o.retraining = {0, static_cast<size_t>(std::max(1, std::atoi(value)))};
+    } else if (flag == "--word-vectors") {
+      word_vectors = value;
     } else if (flag == "--threads") {
       o.threads = std::atoi(value);
     } else if (flag == "--only") {
@@ -817,6 +954,18 @@ int main(int argc, char** argv) {
     }
   }
   const std::string& from = o.from;
+  std::optional<similarity::GloveEmbedder> glove;
+  if (!word_vectors.empty()) {
+    auto loaded = similarity::GloveEmbedder::load(word_vectors);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "word vectors: %s\n", loaded.status().to_string().c_str());
+      return 1;
+    }
+    glove.emplace(std::move(loaded).value());
+    o.embedder = &*glove;
+  }
+  auto hashing = similarity::HashingEmbedder::create();
+  if (hashing.ok()) o.hashing = &*hashing;
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -837,7 +986,14 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "open: %s\n", graph.status().to_string().c_str());
       return 1;
     }
-    auto index = similarity::SimilarityIndex::open(**graph);
+    // With --word-vectors the index uses the glove embedder, as tools/run's server does, so
+    // the latency below is the route's with the model's vector features.
+    similarity::SimilarityIndexOptions index_options;
+    if (!word_vectors.empty()) {
+      index_options.embedder = similarity::EmbedderKind::kGlove;
+      index_options.word_vectors_path = word_vectors;
+    }
+    auto index = similarity::SimilarityIndex::open(**graph, index_options);
     if (!index.ok()) return 1;
     (*graph)->add_observer(index->get());
     Status imported = import_archive(csv_path, **graph);
