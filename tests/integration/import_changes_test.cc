@@ -82,10 +82,14 @@ TEST_F(ImportChangesTest, ConcurrentImportsWithOverwriteFalseCreateEachNodeOnce)
   // first creates it and the other keeps it: no node is updated, none listed as changed. (With
   // "is it stored?" read before the write, both read "not stored" and the later one
   // overwrote: reported as updated.)
+  // The second import lists the nodes in reverse order, so that the two meet in the middle
+  // however far apart they start; one node per write makes the window between a check and its
+  // write as frequent as it can be.
   constexpr int kNodes = 400;
-  auto lines = [&](const std::string& name) {
+  auto lines = [&](const std::string& name, bool reversed) {
     std::string body;
-    for (int i = 0; i < kNodes; ++i) {
+    for (int n = 0; n < kNodes; ++n) {
+      const int i = reversed ? kNodes - 1 - n : n;
       body += channel_line("race-" + std::to_string(i), {{"name", name}});
     }
     return body;
@@ -93,9 +97,9 @@ TEST_F(ImportChangesTest, ConcurrentImportsWithOverwriteFalseCreateEachNodeOnce)
   Reply replies[2];
   auto run = [&](int which, std::string body) {
     httplib::Client own = server().client();
-    replies[which] = call(own, "POST", "/v1/import?overwrite=false&batch_size=2", body);
+    replies[which] = call(own, "POST", "/v1/import?overwrite=false&batch_size=1", body);
   };
-  std::thread first(run, 0, lines("First")), second(run, 1, lines("Second"));
+  std::thread first(run, 0, lines("First", false)), second(run, 1, lines("Second", true));
   first.join();
   second.join();
   int created = 0, kept = 0;
