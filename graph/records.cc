@@ -106,6 +106,7 @@ std::string_view write_outcome_name(WriteOutcome outcome) {
     case WriteOutcome::kUpdated: return "updated";
     case WriteOutcome::kUnchanged: return "unchanged";
     case WriteOutcome::kDeleted: return "deleted";
+    case WriteOutcome::kKept: return "kept";
   }
   return "unchanged";
 }

@@ -82,9 +82,15 @@ struct WriteRequest {
   std::vector<NodeRef> node_deletes;  // a deleted node takes its edges with it
   std::vector<EdgeWrite> edge_deletes;
   std::string actor = "anonymous";  // who asked, recorded in the change log
+  // A node write naming a node stored before this request leaves it as stored (outcome
+  // kKept) instead of replacing its properties. Decided while the write is planned, under the
+  // store's write lock, so no concurrent write can slip between "is it stored?" and the write
+  // (the import's overwrite=false). A node created earlier in the same request is written.
+  bool keep_existing = false;
 };
 
-enum class WriteOutcome { kCreated, kUpdated, kUnchanged, kDeleted };
+// kKept: a node write left out because the node was stored (WriteRequest::keep_existing).
+enum class WriteOutcome { kCreated, kUpdated, kUnchanged, kDeleted, kKept };
 std::string_view write_outcome_name(WriteOutcome outcome);
 
 struct WriteSummary {
@@ -95,6 +101,10 @@ struct WriteSummary {
   // these, never from a read after it: a concurrent write may change or delete the node as
   // soon as this one commits.
   std::vector<NodeRecord> node_records;
+  // Parallel to WriteRequest::nodes: for each node this write updated (kUpdated), its
+  // properties as stored before the request, read under the write lock like the rest of the
+  // plan (so the change a report lists is the change this write made); nullopt otherwise.
+  std::vector<std::optional<nlohmann::json>> previous_properties;
   size_t nodes_deleted = 0;
   size_t edges_deleted = 0;  // including the edges of deleted nodes
   uint64_t last_sequence = 0;  // change-log sequence of the last record written (0: none)

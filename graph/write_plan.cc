@@ -164,6 +164,13 @@ Status GraphStore::WritePlan::plan_node(const NodeWrite& write, size_t index) {
   if (node.touched && !node.after) {
     return Status::conflict("the node is deleted earlier in the same request");
   }
+  if (request_.keep_existing && node.before) {
+    // Stored before this request: left as it is (its record is still handed back, as stored,
+    // or as an earlier line of this request left it).
+    summary_.nodes[index] = WriteOutcome::kKept;
+    written_[index] = &node;
+    return Status();
+  }
   // The plan keeps its own properties: moved out of a request its caller gave up, else copied.
   nlohmann::json properties =
       movable_ != nullptr ? std::move(movable_->nodes[index].properties) : write.properties;

@@ -41,12 +41,17 @@ Result<WriteSummary> GraphStore::WritePlan::commit() {
 }
 
 // The summary, with the final record of each node written moved into it (the plan ends
-// with the write, and the observers have seen the records by then).
+// with the write, and the observers have seen the records by then), and the stored properties
+// of each node it updated.
 WriteSummary GraphStore::WritePlan::hand_over_records() {
   std::vector<NodeRecord>& records = summary_.node_records;
   records.reserve(written_.size());
+  summary_.previous_properties.resize(written_.size());
   for (size_t i = 0; i < written_.size(); ++i) {
     PlannedNode& node = *written_[i];
+    if (summary_.nodes[i] == WriteOutcome::kUpdated && node.before) {
+      summary_.previous_properties[i] = node.before->properties;
+    }
     if (node.handed_over) {
       records.push_back(records[*node.handed_over]);
     } else if (node.after) {

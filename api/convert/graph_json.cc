@@ -112,8 +112,9 @@ Result<EdgeWrite> edge_write_from_json(nlohmann::json&& item, const std::string&
 nlohmann::json outcome_counts(const std::vector<WriteOutcome>& outcomes) {
   nlohmann::json counts{{"created", 0}, {"updated", 0}, {"unchanged", 0}};
   for (WriteOutcome outcome : outcomes) {
-    counts[std::string(write_outcome_name(outcome))] =
-        counts[std::string(write_outcome_name(outcome))].get<int>() + 1;
+    // "kept" (and "deleted") appear only when some write had that outcome.
+    const std::string name(write_outcome_name(outcome));
+    counts[name] = counts.value(name, 0) + 1;
   }
   return counts;
 }

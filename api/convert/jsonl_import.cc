@@ -6,7 +6,6 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <span>
 #include <thread>
 #include <unordered_map>
 
@@ -120,60 +119,32 @@ class Importer {
   WriteRequest new_request() const {
     WriteRequest request;
     request.actor = options_.actor;
+    // "Keep existing" is decided by the write itself, under the store's write lock: a check
+    // made here, before the write, would let a concurrent write slip in between.
+    request.keep_existing = options_.keep_existing;
     return request;
-  }
-
-  // The stored properties of the node of each node line of `batch`, in line order (nullopt:
-  // not stored), read before the batch is written so that the report can say what it changed.
-  // With keep_existing the lines of stored nodes are taken out of `batch` first and counted
-  // as kept. Run on the writing thread, after the earlier batches were written: "stored" means
-  // stored when the batch is written (a node created by an earlier batch counts).
-  Result<std::vector<std::optional<nlohmann::json>>> take_stored(std::vector<ImportLine>& batch) {
-    std::vector<std::optional<nlohmann::json>> stored;
-    size_t remaining = 0;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      ImportLine& line = batch[i];
-      std::optional<nlohmann::json> properties;
-      if (line.is_node) {
-        // An unknown type or bad key is rejected by the write, with its reason.
-        auto id = graph_.find_node_id(NodeRef{line.node.type, line.node.key});
-        if (id.ok() && id->has_value()) {
-          if (options_.keep_existing) {
-            ++report_.kept;
-            continue;
-          }
-          auto record = graph_.get_node(**id);
-          if (!record.ok() && record.status().code() == StatusCode::kInternal) {
-            return record.status();
-          }
-          if (record.ok()) properties = std::move(record->properties);
-        }
-        stored.push_back(std::move(properties));
-      }
-      if (remaining != i) batch[remaining] = std::move(line);
-      ++remaining;
-    }
-    batch.resize(remaining);
-    return stored;
   }
 
   void reject(size_t line, const Status& status) {
     write_rejections_.add(line, status, options_.max_reported_rejections);
   }
 
-  // `stored`: the stored properties of the summary's nodes before the write (take_stored),
-  // from which each updated node's changes are listed.
-  void record(const WriteSummary& summary, std::span<const std::optional<nlohmann::json>> stored) {
+  // Records a write's outcomes, and each node it updated with the properties it changed (from
+  // the stored properties the write itself read under its lock: a read before the write could
+  // see another state than the one the write replaced).
+  void record(const WriteSummary& summary) {
     report_.node_outcomes.insert(report_.node_outcomes.end(), summary.nodes.begin(),
                                  summary.nodes.end());
-    for (size_t i = 0; i < summary.nodes.size() && i < stored.size(); ++i) {
-      if (summary.nodes[i] != WriteOutcome::kUpdated || !stored[i]) continue;
+    report_.kept += std::count(summary.nodes.begin(), summary.nodes.end(), WriteOutcome::kKept);
+    for (size_t i = 0; i < summary.nodes.size() && i < summary.previous_properties.size(); ++i) {
+      const std::optional<nlohmann::json>& before = summary.previous_properties[i];
+      if (summary.nodes[i] != WriteOutcome::kUpdated || !before) continue;
       if (report_.changes.size() >= options_.max_reported_changes) {
         ++report_.changes_omitted;
         continue;
       }
       const NodeRecord& after = summary.node_records[i];
-      nlohmann::json change = property_changes(*stored[i], after.properties);
+      nlohmann::json change = property_changes(*before, after.properties);
       change["node"] = after.ref().to_string();
       report_.changes.push_back(std::move(change));
     }
@@ -185,8 +156,6 @@ class Importer {
   // bad ones are rejected. Internal errors (I/O) stop the import.
   Status flush(std::vector<ImportLine>& batch) {
     for (const auto& [line, status] : take_forward_edges(batch, graph_)) reject(line, status);
-    auto stored = take_stored(batch);
-    if (!stored.ok()) return stored.status();
     if (batch.empty()) return Status();
     // The lines are moved into the request (copying each item's strings and properties showed
     // on the writing thread, the import's bottleneck) and moved back if it must be retried.
@@ -194,7 +163,7 @@ class Importer {
     for (ImportLine& line : batch) move_to_request(request, line);
     auto summary = graph_.write(request);
     if (summary.ok()) {
-      record(*summary, *stored);
+      record(*summary);
     } else if (summary.status().code() == StatusCode::kInternal) {
       return summary.status();
     } else {
@@ -206,15 +175,12 @@ class Importer {
           line.edge = std::move(request.edges[edge_index++]);
         }
       }
-      size_t node_line = 0;
       for (const ImportLine& line : batch) {
         WriteRequest single = new_request();
         add_to_request(single, line);
         auto one = graph_.write(single);
-        std::span<const std::optional<nlohmann::json>> line_stored;
-        if (line.is_node) line_stored = std::span(*stored).subspan(node_line++, 1);
         if (one.ok()) {
-          record(*one, line_stored);
+          record(*one);
         } else if (one.status().code() == StatusCode::kInternal) {
           return one.status();
         } else {
@@ -347,14 +313,12 @@ class Importer {
     if (!forward.empty()) {
       return forward[0].second.prepend("line " + std::to_string(forward[0].first));
     }
-    auto stored = take_stored(lines);
-    if (!stored.ok()) return stored.status();
     WriteRequest request = new_request();
     for (ImportLine& line : lines) move_to_request(request, line);
     // Nothing is retried: the write may move the property values out of the request.
     auto summary = graph_.write(std::move(request));
     if (!summary.ok()) return summary.status();
-    record(*summary, *stored);
+    record(*summary);
     return Status();
   }
 

@@ -23,8 +23,9 @@ struct ImportOptions {
   size_t first_line_number = 1;       // for bodies that continue a larger file
   size_t max_reported_rejections = 1000;
   size_t max_reported_changes = 100;  // changed nodes listed; the rest are counted
-  // A node line naming a node stored when its batch is written leaves it as it is (not atomic
-  // with the write: a node a concurrent request creates meanwhile may still be overwritten).
+  // A node line naming a node stored when its batch is written leaves it as it is. The write
+  // itself decides (WriteRequest::keep_existing, under the store's write lock), so a node a
+  // concurrent request creates before the batch commits is kept too, never overwritten.
   bool keep_existing = false;
   std::string actor = "import";
 };
@@ -39,7 +40,7 @@ struct ImportReport {
   // capped at max_reported_changes (nodes) and kMaxPropertiesPerChange (properties) each.
   nlohmann::json changes = nlohmann::json::array();
   size_t changes_omitted = 0;
-  size_t kept = 0;             // node lines of stored nodes left out (keep_existing)
+  size_t kept = 0;             // node lines of stored nodes left as they were (keep_existing)
   bool keep_existing = false;  // reported so that the counts are read right
 
   nlohmann::json to_json() const;

@@ -2,7 +2,7 @@
 // assets, filtered by graph context. Body (strict: unknown fields are 400):
 //   {"text": "...", "types": ["Learning"], "k": 10, "mode": "vector|lexical|hybrid",
 //    "filter": {"channel", "segment", "metric", "outcome", "since"}, "embedding": [...],
-//    "min_similarity": 0.3}
+//    "min_similarity": 0.1}
 // Answer: {"hits": [{similarity, score, components, node: {type, key, properties}, context}],
 // "mode", "embedder", "min_similarity", "below_floor", "closest_similarity"}; with no hit at
 // or above the floor also "nothing_similar": true and a "message" naming the closest score.

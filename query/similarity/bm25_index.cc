@@ -101,13 +101,22 @@ std::vector<ScoredId> Bm25Index::search(std::string_view text, size_t k,
 
 std::vector<double> Bm25Index::coverage(std::string_view text,
                                         std::span<const uint64_t> ids) const {
+  return match(text, ids).coverage;
+}
+
+Bm25Index::QueryMatch Bm25Index::match(std::string_view text,
+                                       std::span<const uint64_t> ids) const {
   std::vector<std::string> terms = tokenize(text, options_.tokenizer);
   std::sort(terms.begin(), terms.end());
   terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-  std::vector<double> covered(ids.size(), 0.0);
+  QueryMatch result;
+  result.query_terms = terms.size();
+  result.coverage.assign(ids.size(), 0.0);
+  result.shared_terms.assign(ids.size(), 0);
+  std::vector<double>& covered = result.coverage;
 
   std::shared_lock lock(mutex_);
-  if (terms.empty() || documents_.empty()) return covered;
+  if (terms.empty() || documents_.empty()) return result;
   const double n_docs = static_cast<double>(documents_.size());
   const double average_length = static_cast<double>(total_length_) / n_docs;
   const double k1 = options_.k1;
@@ -128,11 +137,15 @@ std::vector<double> Bm25Index::coverage(std::string_view text,
       const double saturated =
           tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * length / average_length));
       covered[i] += idf * std::min(1.0, saturated);
+      ++result.shared_terms[i];
     }
   }
-  if (total_idf <= 0) return std::vector<double>(ids.size(), 0.0);
+  if (total_idf <= 0) {
+    covered.assign(ids.size(), 0.0);
+    return result;
+  }
   for (double& value : covered) value = std::min(1.0, value / total_idf);
-  return covered;
+  return result;
 }
 
 }  // namespace expgraph::similarity

@@ -50,6 +50,15 @@ class Bm25Index {
   // is BM25 with a fixed maximum, hence comparable across queries, unlike the raw score.
   std::vector<double> coverage(std::string_view text, std::span<const uint64_t> ids) const;
 
+  // coverage() with what the similarity scale also needs: how many distinct terms the query
+  // has, and how many of them each document holds.
+  struct QueryMatch {
+    size_t query_terms = 0;
+    std::vector<double> coverage;         // parallel to ids, as coverage() returns it
+    std::vector<uint32_t> shared_terms;   // parallel to ids
+  };
+  QueryMatch match(std::string_view text, std::span<const uint64_t> ids) const;
+
   // The number of indexed documents.
   size_t size() const;
 

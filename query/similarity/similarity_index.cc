@@ -89,6 +89,8 @@ nlohmann::json SearchHit::to_json() const {
           {"components",
            {{"cosine", or_null(components.cosine)},
             {"lexical", or_null(components.lexical)},
+            {"shared_words", components.shared_words},
+            {"query_words", components.query_words},
             {"bm25", or_null(bm25)},
             {"rrf", or_null(rrf)}}},
           {"node", {{"type", node.type}, {"key", node.key}, {"properties", node.properties}}},
@@ -101,6 +103,7 @@ SimilarityIndex::SimilarityIndex(GraphStore& graph, SimilarityIndexOptions optio
       options_(std::move(options)),
       embedder_(std::move(embedder)),
       embedder_id_(embedder_ ? embedder_->id() : "client-" + std::to_string(options_.dimension)),
+      scale_{.cosine_offset = cosine_offset_for(embedder_id_)},
       vectors_(options_.dimension, options_.vector_index),
       lexical_(options_.bm25) {}
 
@@ -369,8 +372,12 @@ std::vector<SimilarityComponents> SimilarityIndex::components_of(
     std::span<const float> query) const {
   std::vector<SimilarityComponents> components(ids.size());
   if (!request.text.empty()) {
-    const std::vector<double> lexical = lexical_.coverage(request.text, ids);
-    for (size_t i = 0; i < ids.size(); ++i) components[i].lexical = lexical[i];
+    const Bm25Index::QueryMatch match = lexical_.match(request.text, ids);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      components[i].lexical = match.coverage[i];
+      components[i].query_words = match.query_terms;
+      components[i].shared_words = match.shared_terms[i];
+    }
   }
   if (!query.empty() && !ids.empty()) {
     // An exact scan of just these ids: the vector ranking may not have seen them all.
@@ -492,7 +499,7 @@ Result<SearchOutcome> SimilarityIndex::search_with_floor(const SearchRequest& re
   for (size_t r = 0; r < ranked.size(); ++r) {
     if (hits.size() == request.k) break;
     const uint64_t id = ranked[r];
-    const double similarity = combined_similarity(components[r]);
+    const double similarity = combined_similarity(components[r], scale_);
     outcome.closest_similarity = std::max(outcome.closest_similarity.value_or(0.0), similarity);
     if (request.min_similarity && similarity < *request.min_similarity) {
       ++outcome.below_floor;

@@ -64,7 +64,8 @@ struct SearchRequest {
 };
 
 struct SearchHit {
-  // In [0, 1], the same scale in every mode: combined_similarity(components).
+  // In [0, 1], the same scale in every mode: combined_similarity(components) with the
+  // embedder's calibration.
   double similarity = 0.0;
   SimilarityComponents components;
   // The mode's raw ranking score: cosine (vector), BM25 (lexical) or fused reciprocal rank
@@ -75,8 +76,8 @@ struct SearchHit {
   NodeRecord node;
   nlohmann::json context;  // see SearchScope::context
 
-  // {similarity, score, components: {cosine, lexical, bm25, rrf}, node: {type, key,
-  // properties}, context}; absent components are null.
+  // {similarity, score, components: {cosine, lexical, shared_words, query_words, bm25, rrf},
+  // node: {type, key, properties}, context}; absent components are null.
   nlohmann::json to_json() const;
 };
 
@@ -152,6 +153,7 @@ class SimilarityIndex final : public WriteObserver {
   const SimilarityIndexOptions options_;
   std::unique_ptr<Embedder> embedder_;  // null with the client embedder
   std::string embedder_id_;
+  SimilarityScale scale_;  // with the embedder's cosine calibration
   VectorIndex vectors_;
   Bm25Index lexical_;
 

@@ -21,7 +21,7 @@ constexpr const char* kSearchUsage =
     "  --k N     how many hits (default 10)\n"
     "  --mode    vector (embeddings), lexical (BM25) or hybrid (default: the server's)\n"
     "  --channel/--segment/--metric/--outcome/--since  keep hits linked to that context\n"
-    "  --min-similarity X  the relevance floor in [0, 1] (default: the server's, 0.30)\n"
+    "  --min-similarity X  the relevance floor in [0, 1] (default: the server's, 0.10)\n"
     "  --json    print the server's JSON (default when stdout is not a terminal)\n";
 
 int usage_error(const std::string& message) {
