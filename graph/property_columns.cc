@@ -1,5 +1,7 @@
 #include "graph/property_columns.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <unordered_map>
 
@@ -9,20 +11,20 @@ namespace expgraph {
 
 namespace {
 
-// Heap bytes a value holds beyond its own sizeof (an estimate: allocator overhead included
-// roughly), so that the memory bound tracks what strings and nested values really cost.
-size_t heap_bytes(const nlohmann::json& value) {
-  constexpr size_t kAllocation = 16;
+constexpr size_t kAllocation = 16;  // malloc's bookkeeping per block, roughly
+
+// Heap bytes a JSON value holds beyond its own sizeof (an estimate), so that the memory bound
+// tracks what nested values really cost.
+size_t json_heap_bytes(const nlohmann::json& value) {
   switch (value.type()) {
-    case nlohmann::json::value_t::string: {
-      const auto& text = value.get_ref<const std::string&>();
-      return sizeof(std::string) + kAllocation + (text.capacity() > 15 ? text.capacity() + 1 : 0);
-    }
+    case nlohmann::json::value_t::string:
+      return sizeof(std::string) + kAllocation +
+             value.get_ref<const std::string&>().capacity() + 1;
     case nlohmann::json::value_t::array:
     case nlohmann::json::value_t::object: {
       size_t bytes = 64 + kAllocation;
       for (const auto& [name, element] : value.items()) {
-        bytes += sizeof(nlohmann::json) + heap_bytes(element) + name.size();
+        bytes += sizeof(nlohmann::json) + json_heap_bytes(element) + name.size();
       }
       return bytes;
     }
@@ -31,13 +33,14 @@ size_t heap_bytes(const nlohmann::json& value) {
   }
 }
 
-size_t key_bytes(const std::string& key) {
-  return key.capacity() > 15 ? key.capacity() + 1 + 16 : 0;
+// A shared string's bytes: the string and its control block, in one allocation.
+size_t string_bytes(const std::string& text) {
+  return 48 + kAllocation + (text.capacity() > 15 ? text.capacity() + 1 + kAllocation : 0);
 }
 
-const nlohmann::json& null_value() {
-  static const nlohmann::json null;
-  return null;
+const PropertyColumns::Cell& absent_cell() {
+  static const PropertyColumns::Cell absent;
+  return absent;
 }
 
 // One build or write's changes to a table: chunks are copied the first time a row of theirs
@@ -56,16 +59,15 @@ class TableWriter {
     const NodeId slot = id & (PropertyColumns::kChunkSize - 1);
     clear_row(chunk, slot);
     chunk.present[slot] = true;
-    chunk.keys[slot] = key;
-    bytes_ += key_bytes(chunk.keys[slot]);
+    chunk.keys[slot] = std::make_shared<const std::string>(key);
+    bytes_ += string_bytes(key);
     ++node_count_;
     if (!properties.is_object()) return;
     for (const auto& [name, value] : properties.items()) {
       if (value.is_null()) continue;
       const int column = column_for(name);
       if (chunk.columns.size() <= static_cast<size_t>(column)) widen(chunk);
-      chunk.columns[column][slot] = value;
-      bytes_ += heap_bytes(value);
+      chunk.columns[column][slot] = make_cell(value);
     }
   }
 
@@ -78,8 +80,44 @@ class TableWriter {
   }
 
  private:
-  static constexpr size_t kColumnBytes =
-      sizeof(std::vector<nlohmann::json>) + PropertyColumns::kChunkSize * sizeof(nlohmann::json);
+  static constexpr size_t kColumnBytes = sizeof(std::vector<PropertyColumns::Cell>) +
+                                         PropertyColumns::kChunkSize * sizeof(PropertyColumns::Cell);
+
+  // Equal short strings written by one build or write share one copy (group-like columns:
+  // status, channel, segment).
+  PropertyColumns::Cell make_cell(const nlohmann::json& value) {
+    switch (value.type()) {
+      case nlohmann::json::value_t::boolean:
+        return value.get<bool>();
+      case nlohmann::json::value_t::number_integer:
+        return value.get<int64_t>();
+      case nlohmann::json::value_t::number_unsigned:
+        if (value.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)) {
+          return static_cast<int64_t>(value.get<uint64_t>());
+        }
+        break;
+      case nlohmann::json::value_t::number_float:
+        return value.get<double>();
+      case nlohmann::json::value_t::string: {
+        // Charged to every cell that holds it, shared or not, and taken off when the cell is
+        // cleared: an upper bound that stays right however the table changes.
+        const std::string& text = value.get_ref<const std::string&>();
+        bytes_ += string_bytes(text);
+        if (text.size() <= kSharedStringBytes) {
+          auto found = strings_.find(text);
+          if (found != strings_.end()) return found->second;
+        }
+        auto shared = std::make_shared<const std::string>(text);
+        if (text.size() <= kSharedStringBytes) strings_.emplace(*shared, shared);
+        return shared;
+      }
+      default:
+        break;
+    }
+    bytes_ += sizeof(nlohmann::json) + kAllocation + json_heap_bytes(value);
+    return std::make_shared<const nlohmann::json>(value);
+  }
+  static constexpr size_t kSharedStringBytes = 64;
 
   PropertyColumns::Chunk& writable(size_t index) {
     auto copied = copied_.find(index);
@@ -109,11 +147,15 @@ class TableWriter {
   void clear_row(PropertyColumns::Chunk& chunk, NodeId slot) {
     if (!chunk.present[slot]) return;
     chunk.present[slot] = false;
-    bytes_ -= key_bytes(chunk.keys[slot]);
-    chunk.keys[slot] = std::string();
+    bytes_ -= std::min(bytes_, string_bytes(*chunk.keys[slot]));
+    chunk.keys[slot].reset();
     for (auto& column : chunk.columns) {
-      bytes_ -= heap_bytes(column[slot]);
-      column[slot] = nullptr;
+      if (auto* text = std::get_if<std::shared_ptr<const std::string>>(&column[slot])) {
+        bytes_ -= std::min(bytes_, string_bytes(**text));
+      } else if (auto* json = std::get_if<std::shared_ptr<const nlohmann::json>>(&column[slot])) {
+        bytes_ -= std::min(bytes_, sizeof(nlohmann::json) + kAllocation + json_heap_bytes(**json));
+      }
+      column[slot] = std::monostate();
     }
     --node_count_;
   }
@@ -133,13 +175,26 @@ class TableWriter {
   size_t& node_count_;
   size_t& bytes_;
   std::unordered_map<size_t, PropertyColumns::Chunk*> copied_;
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> strings_;
 };
 
 }  // namespace
 
-const nlohmann::json& PropertyColumns::Table::value(const Chunk& chunk, NodeId id, int column) {
-  if (column < 0 || static_cast<size_t>(column) >= chunk.columns.size()) return null_value();
+const PropertyColumns::Cell& PropertyColumns::Table::value(const Chunk& chunk, NodeId id,
+                                                           int column) {
+  if (column < 0 || static_cast<size_t>(column) >= chunk.columns.size()) return absent_cell();
   return chunk.columns[column][id & (kChunkSize - 1)];
+}
+
+nlohmann::json PropertyColumns::cell_json(const Cell& cell) {
+  switch (cell.index()) {
+    case 1: return std::get<bool>(cell);
+    case 2: return std::get<int64_t>(cell);
+    case 3: return std::get<double>(cell);
+    case 4: return *std::get<std::shared_ptr<const std::string>>(cell);
+    case 5: return *std::get<std::shared_ptr<const nlohmann::json>>(cell);
+    default: return nullptr;
+  }
 }
 
 PropertyColumns::PropertyColumns(const KvStore& store, const TopologyMirror& mirror,

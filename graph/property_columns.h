@@ -24,6 +24,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
 #include "graph/topology_mirror.h"
@@ -35,6 +36,14 @@ namespace expgraph {
 
 class PropertyColumns : public WriteObserver {
  public:
+  // One property value of one node: absent (monostate), a scalar, a string (shared, so that a
+  // reader makes a value of it without a copy, and equal strings written together share one),
+  // or a list or map as JSON. Integers beyond int64 stay JSON, as they were stored.
+  using Cell = std::variant<std::monostate, bool, int64_t, double,
+                            std::shared_ptr<const std::string>,
+                            std::shared_ptr<const nlohmann::json>>;
+  // The cell as JSON (null when absent), as the property was stored.
+  static nlohmann::json cell_json(const Cell& cell);
   // Node ids are grouped in chunks of kChunkSize consecutive ids; a write copies the chunks
   // of the nodes it changes, so a small chunk keeps a one-node write cheap.
   static constexpr unsigned kChunkShift = 8;
@@ -43,10 +52,10 @@ class PropertyColumns : public WriteObserver {
   // The stored properties of up to kChunkSize nodes of one type with consecutive ids.
   struct Chunk {
     std::array<bool, kChunkSize> present{};
-    std::array<std::string, kChunkSize> keys;
-    // By column, then by id & (kChunkSize - 1); a null is an absent property (stored records
-    // hold no nulls). A chunk built before a column existed has fewer columns.
-    std::vector<std::vector<nlohmann::json>> columns;
+    std::array<std::shared_ptr<const std::string>, kChunkSize> keys;  // null when not present
+    // By column, then by id & (kChunkSize - 1). A chunk built before a column existed has
+    // fewer columns.
+    std::vector<std::vector<Cell>> columns;
   };
 
   // One node type's properties at one moment. Immutable once published.
@@ -66,9 +75,9 @@ class PropertyColumns : public WriteObserver {
       return chunk->present[id & (kChunkSize - 1)] ? chunk : nullptr;
     }
     bool contains(NodeId id) const { return chunk_of(id) != nullptr; }
-    // The node's value in `column`: null when the property is absent. `id` must be contained.
-    static const nlohmann::json& value(const Chunk& chunk, NodeId id, int column);
-    static const std::string& key(const Chunk& chunk, NodeId id) {
+    // The node's value in `column` (monostate when absent). `id` must be contained.
+    static const Cell& value(const Chunk& chunk, NodeId id, int column);
+    static const std::shared_ptr<const std::string>& key(const Chunk& chunk, NodeId id) {
       return chunk.keys[id & (kChunkSize - 1)];
     }
     // Calls visit(id, chunk) for every node of the table in id order, until it returns false.

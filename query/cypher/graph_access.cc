@@ -36,31 +36,31 @@ void read_temporal_properties(const Type* type, Value::Map& properties) {
 
 }  // namespace
 
-Result<Value> GraphAccess::cell_value(const nlohmann::json& cell,
+Result<Value> GraphAccess::cell_value(const PropertyColumns::Cell& cell,
                                       std::optional<PropertyType> declared) {
-  switch (cell.type()) {
-    case nlohmann::json::value_t::null:
+  switch (cell.index()) {
+    case 0:
       return Value::null();
-    case nlohmann::json::value_t::boolean:
-      return Value::boolean(cell.get<bool>());
-    case nlohmann::json::value_t::number_integer:
-      return Value::integer(cell.get<int64_t>());
-    case nlohmann::json::value_t::number_float:
-      return Value::floating(cell.get<double>());
-    case nlohmann::json::value_t::string: {
-      const std::string& text = cell.get_ref<const std::string&>();
+    case 1:
+      return Value::boolean(std::get<bool>(cell));
+    case 2:
+      return Value::integer(std::get<int64_t>(cell));
+    case 3:
+      return Value::floating(std::get<double>(cell));
+    case 4: {
+      const auto& text = std::get<std::shared_ptr<const std::string>>(cell);
       // As read_temporal_properties: a string that does not parse stays a string.
       if (declared == PropertyType::kDate) {
-        auto date = parse_date(text);
+        auto date = parse_date(*text);
         if (date.ok()) return Value::date(*date);
       } else if (declared == PropertyType::kDateTime) {
-        auto datetime = parse_datetime(text);
+        auto datetime = parse_datetime(*text);
         if (datetime.ok()) return Value::datetime(*datetime);
       }
-      return Value::string(text);
+      return Value::shared_string(text);  // no copy of the string
     }
     default:
-      return from_json(cell);
+      return from_json(*std::get<std::shared_ptr<const nlohmann::json>>(cell));
   }
 }
 
@@ -122,12 +122,12 @@ Result<const GraphAccess::NodeData*> GraphAccess::node_data(uint64_t id) const {
     const PropertyColumns::Chunk* chunk = entry.table ? entry.table->chunk_of(id) : nullptr;
     if (chunk != nullptr) {
       auto data = std::make_unique<NodeData>();
-      data->key = PropertyColumns::Table::key(*chunk, id);
+      data->key = *PropertyColumns::Table::key(*chunk, id);
       const std::vector<std::string>& names = entry.table->column_names();
       for (size_t column = 0; column < names.size(); ++column) {
-        const nlohmann::json& cell =
+        const PropertyColumns::Cell& cell =
             PropertyColumns::Table::value(*chunk, id, static_cast<int>(column));
-        if (cell.is_null()) continue;
+        if (cell.index() == 0) continue;
         std::optional<PropertyType> declared;
         if (entry.definition != nullptr) {
           if (const PropertyDef* def = entry.definition->property(names[column])) {
@@ -191,7 +191,7 @@ Result<Value> GraphAccess::property(const Value& entity, std::string_view name) 
     if (read.table != nullptr) {
       if (const PropertyColumns::Chunk* chunk = read.table->chunk_of(node.id)) {
         if (read.column == kKeyColumn) {
-          return Value::string(PropertyColumns::Table::key(*chunk, node.id));
+          return Value::shared_string(PropertyColumns::Table::key(*chunk, node.id));
         }
         return cell_value(PropertyColumns::Table::value(*chunk, node.id, read.column),
                           read.declared);

@@ -81,7 +81,8 @@ class GraphAccess : public PropertyLoader {
   const ColumnRead& column_read(const std::string& type_name, std::string_view property) const;
   // A cell of a column as a query value (a declared date or datetime string as a temporal).
   // Errors: a value that is not a query value (as from_json).
-  static Result<Value> cell_value(const nlohmann::json& cell, std::optional<PropertyType> declared);
+  static Result<Value> cell_value(const PropertyColumns::Cell& cell,
+                                  std::optional<PropertyType> declared);
 
   GraphStore& graph_;
   // Caches, filled on first access (mutable: load_properties is const in PropertyLoader).

@@ -28,10 +28,10 @@ class PropertyColumnsTest : public GraphStoreTest {
   static std::vector<std::string> rows(const PropertyColumns::Table& table) {
     std::vector<std::string> out;
     table.for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
-      std::string row = PropertyColumns::Table::key(chunk, id);
+      std::string row = *PropertyColumns::Table::key(chunk, id);
       for (const std::string& name : table.column_names()) {
-        const nlohmann::json& value =
-            PropertyColumns::Table::value(chunk, id, table.column(name));
+        const nlohmann::json value = PropertyColumns::cell_json(
+            PropertyColumns::Table::value(chunk, id, table.column(name)));
         if (!value.is_null()) row += " " + name + "=" + value.dump();
       }
       out.push_back(row);
@@ -90,7 +90,7 @@ TEST_F(PropertyColumnsTest, ManyNodesAcrossChunks) {
   EXPECT_EQ((*table)->node_count(), 700u);
   int64_t sum = 0;
   (*table)->for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
-    sum += PropertyColumns::Table::value(chunk, id, (*table)->column("users")).get<int64_t>();
+    sum += std::get<int64_t>(PropertyColumns::Table::value(chunk, id, (*table)->column("users")));
     return true;
   });
   EXPECT_EQ(sum, 699 * 700 / 2);
