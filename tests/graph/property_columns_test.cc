@@ -99,7 +99,7 @@ TEST_F(PropertyColumnsTest, ManyNodesAcrossChunks) {
 TEST_F(PropertyColumnsTest, ATypeBeyondTheMemoryBoundIsRefused) {
   store_.reset();
   GraphStoreOptions options;
-  options.column_cache_bytes = 20000;  // less than one chunk
+  options.column_cache_bytes = 4000;  // less than one chunk
   auto opened = GraphStore::open(dir_.sub("small"), marketing_ontology(), options);
   ASSERT_TRUE(opened.ok());
   store_ = std::move(opened).value();
