@@ -110,6 +110,10 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     auto megabytes = parse_integer("--wal-size-limit-mb", value, 0, int64_t{1} << 30);
     if (!megabytes.ok()) return megabytes.status();
     config.wal_size_limit_mb = static_cast<uint64_t>(*megabytes);
+  } else if (name == "column-cache-mb") {
+    auto megabytes = parse_integer("--column-cache-mb", value, 0, int64_t{1} << 30);
+    if (!megabytes.ok()) return megabytes.status();
+    config.column_cache_mb = static_cast<uint64_t>(*megabytes);
   } else if (name == "quiet") {
     config.server.log_requests = value != "true";
   } else {
@@ -150,7 +154,8 @@ bool is_known_flag(const std::string& name) {
                             "replica-rebootstrap-on-conflict",
                             "promote",
                             "wal-ttl-seconds",
-                            "wal-size-limit-mb"}) {
+                            "wal-size-limit-mb",
+                            "column-cache-mb"}) {
     if (name == known) return true;
   }
   return false;
@@ -186,6 +191,7 @@ std::string daemon_usage() {
          "                 [--replica-of URL] [--replica-max-lag-ms N]\n"
          "                 [--replica-rebootstrap-on-conflict] [--promote]\n"
          "                 [--wal-ttl-seconds N] [--wal-size-limit-mb N]\n"
+         "                 [--column-cache-mb N]\n"
          "  --data DIR          RocksDB directory (default ./data)\n"
          "  --port N            TCP port (default 8080; 0 picks a free one)\n"
          "  --bind ADDRESS      address to listen on (default 127.0.0.1)\n"
@@ -224,6 +230,9 @@ std::string daemon_usage() {
          "                      start expgraphd on it without --replica-of\n"
          "  --wal-ttl-seconds N WAL kept for replicas to catch up from (default 3600)\n"
          "  --wal-size-limit-mb N  and at most this much of it (default 512; 0 and 0: none)\n"
+         "  --column-cache-mb N memory for the in-memory property columns that label scans\n"
+         "                      read (default 512; a type that does not fit, or 0: scans read\n"
+         "                      storage; see docs/cypher.md)\n"
          "  --config FILE       JSON object of the same settings, e.g. {\"port\": 8080}\n";
 }
 

@@ -36,6 +36,9 @@ struct DaemonConfig {
   // --wal-ttl-seconds N, --wal-size-limit-mb N: WAL kept for replicas (KvStoreOptions).
   uint64_t wal_ttl_seconds = 3600;
   uint64_t wal_size_limit_mb = 512;
+  // --column-cache-mb N: memory for the property columns that label scans read
+  // (GraphStoreOptions::column_cache_bytes; 0: every scan reads storage).
+  uint64_t column_cache_mb = 512;
 };
 
 // Parses argv (without the program name). Unknown flags and bad values are errors.

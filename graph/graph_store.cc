@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "graph/change_log.h"
+#include "graph/property_columns.h"
 #include "graph/value_codec.h"
 #include "graph/write_plan.h"
 
@@ -143,6 +144,10 @@ Result<std::unique_ptr<GraphStore>> GraphStore::open(const std::string& director
   EXPGRAPH_RETURN_IF_ERROR(graph->load_counters());
   EXPGRAPH_RETURN_IF_ERROR(graph->rebuild_mirror());
   EXPGRAPH_RETURN_IF_ERROR(backfill_history(*graph));
+  // Empty until a query scans a type; the first observer, so it follows every write.
+  graph->columns_ = std::make_unique<PropertyColumns>(*graph->store_, graph->mirror_,
+                                                      graph->symbols_, options.column_cache_bytes);
+  graph->observers_.push_back(graph->columns_.get());
   return graph;
 }
 

@@ -23,9 +23,15 @@
 
 namespace expgraph {
 
+class PropertyColumns;  // graph/property_columns.h
+
 struct GraphStoreOptions {
   KvStoreOptions storage;
   size_t max_request_items = 200000;  // nodes + edges + deletes in one WriteRequest
+  // Memory for the columnar copy of node properties that whole-type scans read
+  // (graph/property_columns.h); a node type that does not fit is read from storage instead.
+  // 0 turns the copy off.
+  size_t column_cache_bytes = size_t{512} << 20;
 };
 
 // One `prop:value` condition of a node listing; the value is converted to the property's type.
@@ -52,6 +58,8 @@ class GraphStore {
   const SymbolTable& symbols() const { return symbols_; }
   KvStore& storage() { return *store_; }
   const KvStore& storage() const { return *store_; }
+  // The in-memory columns of node properties, kept in step with every write like the mirror.
+  const PropertyColumns& columns() const { return *columns_; }
 
   // Validates and commits a whole request atomically: all of it or, on any error, none of it.
   Result<WriteSummary> write(const WriteRequest& request);
@@ -128,6 +136,7 @@ class GraphStore {
   SymbolTable symbols_;
   TopologyMirror mirror_;
   NodeKeyIndex key_index_;  // kept in step with the `keys` column family, like the mirror
+  std::unique_ptr<PropertyColumns> columns_;  // the first of observers_
   std::vector<WriteObserver*> observers_;
   std::vector<const NodeEnricher*> enrichers_;
 

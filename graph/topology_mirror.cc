@@ -168,9 +168,4 @@ NodeId TopologyMirror::nodes_of_type(SymbolId type, NodeId from, size_t limit,
   return id;
 }
 
-NodeId TopologyMirror::id_end() const {
-  std::shared_lock lock(mutex_);
-  return boost::num_vertices(graph_);
-}
-
 }  // namespace expgraph

@@ -63,11 +63,10 @@ class TopologyMirror {
   size_t node_count(SymbolId type) const;
   size_t edge_count(SymbolId edge_type) const;
   // Appends to `out` the ids of up to `limit` live nodes of `type` (any type when 0) with id
-  // >= `from`, in id order; returns the id to continue from (past the end when done). Scans
-  // copy ids out in chunks so that no lock is held while their rows are processed.
+  // >= `from`, in id order; returns the id to continue from. Nothing appended: no more nodes.
+  // Callers copy ids out in chunks so that no lock is held while they read the nodes' records
+  // (PropertyColumns builds a type's columns so).
   NodeId nodes_of_type(SymbolId type, NodeId from, size_t limit, std::vector<NodeId>& out) const;
-  // One past the highest node id the mirror has seen (the end of nodes_of_type's range).
-  NodeId id_end() const;
 
   // Runs `reader(graph)` under the shared lock, for traversal algorithms that need the
   // Boost graph itself. The graph must not escape the call.

@@ -64,6 +64,86 @@ Result<NodeRecord> decode_node_record(NodeId id, std::string_view bytes) {
   return record;
 }
 
+namespace {
+
+// Passes the events of the record's "p" map on to the visitor, and its "k" string as the key;
+// the other entries (type, version, timestamps) are skipped.
+class NodeRecordEvents : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  explicit NodeRecordEvents(NodeRecordVisitor& visitor) : visitor_(visitor) {}
+
+  bool null() override { return forwarding() ? visitor_.null() : true; }
+  bool boolean(bool value) override { return forwarding() ? visitor_.boolean(value) : true; }
+  bool number_integer(number_integer_t value) override {
+    return forwarding() ? visitor_.number_integer(value) : true;
+  }
+  bool number_unsigned(number_unsigned_t value) override {
+    return forwarding() ? visitor_.number_unsigned(value) : true;
+  }
+  bool number_float(number_float_t value, const string_t& text) override {
+    return forwarding() ? visitor_.number_float(value, text) : true;
+  }
+  bool string(string_t& value) override {
+    if (forwarding()) return visitor_.string(value);
+    if (depth_ == 1 && entry_ == "k") visitor_.node_key(value);
+    if (depth_ == 1 && entry_ == "t") visitor_.node_type(value);
+    return true;
+  }
+  bool binary(binary_t& value) override { return forwarding() ? visitor_.binary(value) : true; }
+  bool start_object(std::size_t size) override {
+    if (depth_ == 0) saw_record_ = true;
+    if (!forwarding() && depth_ == 1 && entry_ == "p") properties_depth_ = depth_ + 1;
+    ++depth_;
+    return forwarding() ? visitor_.start_object(size) : true;
+  }
+  bool key(string_t& name) override {
+    if (forwarding()) return visitor_.key(name);
+    if (depth_ == 1) entry_ = name;
+    return true;
+  }
+  bool end_object() override {
+    bool ok = forwarding() ? visitor_.end_object() : true;
+    if (depth_ == properties_depth_) properties_depth_ = 0;
+    --depth_;
+    return ok;
+  }
+  bool start_array(std::size_t size) override {
+    ++depth_;
+    return forwarding() ? visitor_.start_array(size) : true;
+  }
+  bool end_array() override {
+    bool ok = forwarding() ? visitor_.end_array() : true;
+    --depth_;
+    return ok;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+  bool saw_record() const { return saw_record_; }
+
+ private:
+  bool forwarding() const { return properties_depth_ != 0 && depth_ >= properties_depth_; }
+
+  NodeRecordVisitor& visitor_;
+  int depth_ = 0;
+  int properties_depth_ = 0;  // the depth inside the "p" map, 0 when not in it
+  std::string entry_;         // the record entry being read
+  bool saw_record_ = false;
+};
+
+}  // namespace
+
+Status visit_node_record(NodeId id, std::string_view bytes, NodeRecordVisitor& visitor) {
+  NodeRecordEvents events(visitor);
+  const bool parsed = nlohmann::json::sax_parse(bytes.begin(), bytes.end(), &events,
+                                                nlohmann::json::input_format_t::msgpack);
+  if (!parsed || !events.saw_record()) {
+    return Status::internal("corrupt node record " + std::to_string(id));
+  }
+  return Status();
+}
+
 std::string encode_edge_properties(const nlohmann::json& properties) {
   std::string bytes;
   if (properties.empty()) return bytes;

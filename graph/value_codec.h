@@ -30,6 +30,19 @@ std::string encode_node_record(const NodeRecord& record);
 // internal when `bytes` are not a node record.
 Result<NodeRecord> decode_node_record(NodeId id, std::string_view bytes);
 
+// Receives a node record's type, external key and properties, the properties as nlohmann's
+// SAX events (the property map's start_object to its end_object), so that a reader with
+// values of its own (the Cypher engine) converts them without a JSON document in between.
+class NodeRecordVisitor : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  virtual void node_type(std::string_view type) = 0;
+  virtual void node_key(std::string_view key) = 0;
+};
+// Streams the type, key and properties of node record `bytes` to `visitor` (no property
+// events for a record without properties). internal when `bytes` are not a node record or the
+// visitor stops.
+Status visit_node_record(NodeId id, std::string_view bytes, NodeRecordVisitor& visitor);
+
 // An edge's properties (null entries already removed by the caller): no bytes for {}.
 std::string encode_edge_properties(const nlohmann::json& properties);
 // {} for no bytes; internal when `bytes` are not a MessagePack map.

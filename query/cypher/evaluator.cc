@@ -85,6 +85,17 @@ Result<Value> Evaluator::evaluate(const Expr& expr, const Scope& scope) {
     }
     case ExprKind::kProperty: {
       const auto& property = expr.as<PropertyExpr>();
+      if (property.object->kind() == ExprKind::kVariable) {
+        // `n.p`, the common case: read the variable's value in place rather than copy it.
+        const std::string& name = property.object->as<VariableExpr>().name;
+        for (const Scope* s = &scope; s != nullptr; s = s->parent) {
+          int slot = s->schema->find(name);
+          if (slot < 0 || slot >= static_cast<int>(s->row->size())) continue;
+          const Value& object = (*s->row)[slot];
+          if (object.is_null()) return Value::null();
+          return graph_.property(object, property.key);
+        }
+      }
       auto object = evaluate(*property.object, scope);
       if (!object.ok()) return object;
       if (object->is_null()) return Value::null();

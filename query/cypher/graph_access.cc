@@ -1,5 +1,6 @@
 #include "query/cypher/graph_access.h"
 
+#include "query/cypher/node_record_values.h"
 #include "query/cypher/value_ops.h"
 
 namespace expgraph::cypher {
@@ -35,6 +36,75 @@ void read_temporal_properties(const Type* type, Value::Map& properties) {
 
 }  // namespace
 
+Result<Value> GraphAccess::cell_value(const PropertyColumns::Cell& cell,
+                                      std::optional<PropertyType> declared) {
+  switch (cell.index()) {
+    case 0:
+      return Value::null();
+    case 1:
+      return Value::boolean(std::get<bool>(cell));
+    case 2:
+      return Value::integer(std::get<int64_t>(cell));
+    case 3:
+      return Value::floating(std::get<double>(cell));
+    case 4: {
+      const auto& text = std::get<std::shared_ptr<const std::string>>(cell);
+      // As read_temporal_properties: a string that does not parse stays a string.
+      if (declared == PropertyType::kDate) {
+        auto date = parse_date(*text);
+        if (date.ok()) return Value::date(*date);
+      } else if (declared == PropertyType::kDateTime) {
+        auto datetime = parse_datetime(*text);
+        if (datetime.ok()) return Value::datetime(*datetime);
+      }
+      return Value::shared_string(text);  // no copy of the string
+    }
+    default:
+      return from_json(*std::get<std::shared_ptr<const nlohmann::json>>(cell));
+  }
+}
+
+const GraphAccess::TypeTable& GraphAccess::type_table(const std::string& type_name) const {
+  auto it = tables_.find(type_name);
+  if (it != tables_.end()) return it->second;
+  TypeTable entry;
+  entry.definition = graph_.ontology().node_type(type_name);
+  if (auto type = graph_.symbols().find(SymbolKind::kNodeType, type_name)) {
+    entry.table = graph_.columns().table(*type);
+  }
+  return tables_.emplace(type_name, std::move(entry)).first->second;
+}
+
+const GraphAccess::ColumnRead& GraphAccess::column_read(const std::string& type_name,
+                                                        std::string_view property) const {
+  for (const auto& read : column_reads_) {
+    if (read->property == property && read->type == type_name) return *read;
+  }
+  const TypeTable& entry = type_table(type_name);
+  auto read = std::make_unique<ColumnRead>();
+  read->type = type_name;
+  read->property = std::string(property);
+  read->table = entry.table.get();
+  if (read->table != nullptr) {
+    read->column = property == "key" ? kKeyColumn : read->table->column(property);
+  }
+  if (entry.definition != nullptr) {
+    if (const PropertyDef* def = entry.definition->property(property)) read->declared = def->type;
+  }
+  column_reads_.push_back(std::move(read));
+  return *column_reads_.back();
+}
+
+Result<std::shared_ptr<const PropertyColumns::Table>> GraphAccess::scan_table(SymbolId type) {
+  const std::string& type_name = graph_.symbols().name(SymbolKind::kNodeType, type);
+  auto it = tables_.find(type_name);
+  if (it != tables_.end()) return it->second.table;
+  auto table = graph_.columns().table_or_build(type);
+  if (!table.ok()) return table.status();
+  TypeTable entry{*table, graph_.ontology().node_type(type_name)};
+  return tables_.emplace(type_name, std::move(entry)).first->second.table;
+}
+
 Value GraphAccess::node_value(NodeId id, SymbolId type) const {
   return Value::node(id, graph_.symbols().name(SymbolKind::kNodeType, type));
 }
@@ -47,17 +117,43 @@ Value GraphAccess::node_by_id(uint64_t id) const {
 Result<const GraphAccess::NodeData*> GraphAccess::node_data(uint64_t id) const {
   auto it = nodes_.find(id);
   if (it != nodes_.end()) return it->second.get();
-  auto record = graph_.get_node(id);
-  if (!record.ok()) {
-    if (record.status().code() != StatusCode::kNotFound) return record.status();
+  if (auto type = graph_.topology().node_type(id)) {
+    const TypeTable& entry = type_table(graph_.symbols().name(SymbolKind::kNodeType, *type));
+    const PropertyColumns::Chunk* chunk = entry.table ? entry.table->chunk_of(id) : nullptr;
+    if (chunk != nullptr) {
+      auto data = std::make_unique<NodeData>();
+      data->key = *PropertyColumns::Table::key(*chunk, id);
+      const std::vector<std::string>& names = entry.table->column_names();
+      for (size_t column = 0; column < names.size(); ++column) {
+        const PropertyColumns::Cell& cell =
+            PropertyColumns::Table::value(*chunk, id, static_cast<int>(column));
+        if (cell.index() == 0) continue;
+        std::optional<PropertyType> declared;
+        if (entry.definition != nullptr) {
+          if (const PropertyDef* def = entry.definition->property(names[column])) {
+            declared = def->type;
+          }
+        }
+        auto value = cell_value(cell, declared);
+        if (!value.ok()) return value.status();
+        data->properties.emplace(names[column], std::move(value).value());
+      }
+      return nodes_.emplace(id, std::move(data)).first->second.get();
+    }
+  }
+  auto bytes = graph_.storage().get(Column::kNodes, keys::node_key(id));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
     // Deleted while the query ran: it reads as a node without properties.
     auto empty = std::make_unique<NodeData>();
     return nodes_.emplace(id, std::move(empty)).first->second.get();
   }
-  auto properties = json_to_map(record->properties);
-  if (!properties.ok()) return properties.status();
-  read_temporal_properties(graph_.ontology().node_type(record->type), *properties);
-  auto data = std::make_unique<NodeData>(NodeData{record->key, std::move(properties).value()});
+  // Straight from MessagePack into values: no JSON document in between.
+  auto record = read_node_record(id, **bytes);
+  if (!record.ok()) return record.status();
+  read_temporal_properties(graph_.ontology().node_type(record->type), record->properties);
+  auto data = std::make_unique<NodeData>(NodeData{std::move(record->key),
+                                                  std::move(record->properties)});
   return nodes_.emplace(id, std::move(data)).first->second.get();
 }
 
@@ -89,6 +185,18 @@ Result<std::string> GraphAccess::node_key(uint64_t id) {
 Result<Value> GraphAccess::property(const Value& entity, std::string_view name) {
   const Value::Map* properties = nullptr;
   if (entity.is_node()) {
+    // The columns first: one cell, no record decoded.
+    const NodeRef& node = entity.as_node();
+    const ColumnRead& read = column_read(node.type, name);
+    if (read.table != nullptr) {
+      if (const PropertyColumns::Chunk* chunk = read.table->chunk_of(node.id)) {
+        if (read.column == kKeyColumn) {
+          return Value::shared_string(PropertyColumns::Table::key(*chunk, node.id));
+        }
+        return cell_value(PropertyColumns::Table::value(*chunk, node.id, read.column),
+                          read.declared);
+      }
+    }
     auto data = node_data(entity.as_node().id);
     if (!data.ok()) return data.status();
     if (name == "key") return Value::string((*data)->key);

@@ -1,17 +1,26 @@
 // GraphAccess: how one query reads the graph beyond the topology mirror. Node keys and
-// properties are fetched from RocksDB lazily, the first time a query touches them, and cached
-// for the rest of the query; relationship properties likewise. Also renders nodes and
+// properties come from the store's property columns when the node's type has a table there
+// (graph/property_columns.h), else from RocksDB, lazily, the first time a query touches them,
+// cached for the rest of the query; relationship properties likewise. Also renders nodes and
 // relationships for the response. One instance per query: not thread-safe.
+//
+// Each node type's table is taken once per query, the first time the query reads the type, and
+// held to its end: the query reads every node of the type as of one moment, each write entirely
+// or not at all. A node missing from that snapshot (created since) is read from RocksDB.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "graph/graph_store.h"
+#include "graph/property_columns.h"
 #include "query/cypher/functions.h"
 #include "query/cypher/value.h"
 
@@ -27,6 +36,10 @@ class GraphAccess : public PropertyLoader {
   Value node_value(NodeId id, SymbolId type) const;
   // The node's external key.
   Result<std::string> node_key(uint64_t id);
+  // The property table a label scan of `type` reads, built on first use; null when the type is
+  // not cached (too large, or the query already read the type without a table). Errors:
+  // storage errors of the build.
+  Result<std::shared_ptr<const PropertyColumns::Table>> scan_table(SymbolId type);
   // `entity.name` for a node or relationship: the stored property, or null when absent.
   // On nodes, `key` is the external key (a pseudo-property every node has).
   Result<Value> property(const Value& entity, std::string_view name);
@@ -45,13 +58,38 @@ class GraphAccess : public PropertyLoader {
   };
   using RelationshipKey = std::tuple<uint64_t, std::string, uint64_t>;
 
+  // A node type's table for this query, with what reading its columns needs.
+  struct TypeTable {
+    std::shared_ptr<const PropertyColumns::Table> table;  // null: read from storage
+    const NodeType* definition = nullptr;
+  };
+  // One resolved `type.property` read: the table, its column (-1: absent, kKeyColumn: the key)
+  // and the declared type (for date and datetime strings).
+  struct ColumnRead {
+    std::string type;
+    std::string property;
+    const PropertyColumns::Table* table = nullptr;
+    int column = -1;
+    std::optional<PropertyType> declared;
+  };
+  static constexpr int kKeyColumn = -2;
+
   Result<const NodeData*> node_data(uint64_t id) const;
   Result<const Value::Map*> relationship_properties(const RelationshipRef& rel) const;
+  // This query's table of a node type (taken on first use; null table when not cached).
+  const TypeTable& type_table(const std::string& type_name) const;
+  const ColumnRead& column_read(const std::string& type_name, std::string_view property) const;
+  // A cell of a column as a query value (a declared date or datetime string as a temporal).
+  // Errors: a value that is not a query value (as from_json).
+  static Result<Value> cell_value(const PropertyColumns::Cell& cell,
+                                  std::optional<PropertyType> declared);
 
   GraphStore& graph_;
   // Caches, filled on first access (mutable: load_properties is const in PropertyLoader).
   mutable std::unordered_map<uint64_t, std::unique_ptr<NodeData>> nodes_;
   mutable std::map<RelationshipKey, std::unique_ptr<Value::Map>> relationships_;
+  mutable std::unordered_map<std::string, TypeTable> tables_;  // by node type name
+  mutable std::vector<std::unique_ptr<ColumnRead>> column_reads_;  // few: a linear search
 };
 
 }  // namespace expgraph::cypher

@@ -76,6 +76,11 @@ class Value {
   static Value string(std::string s) {
     return Value(Storage(std::make_shared<const std::string>(std::move(s))));
   }
+  // A string value sharing `s` (not null): no copy, for strings kept elsewhere (the property
+  // columns).
+  static Value shared_string(std::shared_ptr<const std::string> s) {
+    return Value(Storage(std::move(s)));
+  }
   static Value list(List items);
   static Value map(Map entries);
   static Value node(uint64_t id, std::string type);

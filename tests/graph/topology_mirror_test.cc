@@ -163,7 +163,9 @@ TEST(TopologyMirrorTest, CountsPerTypeFollowEveryChange) {
   EXPECT_EQ(mirror.edge_count(), 0u);
 
   std::vector<NodeId> ids;
-  EXPECT_EQ(mirror.nodes_of_type(kTypeA, 0, 10, ids), mirror.id_end());
+  NodeId end = mirror.nodes_of_type(kTypeA, 0, 10, ids);
+  EXPECT_EQ(ids, std::vector<NodeId>({1}));
+  EXPECT_EQ(mirror.nodes_of_type(kTypeA, end, 10, ids), end);  // nothing more
   EXPECT_EQ(ids, std::vector<NodeId>({1}));
   ids.clear();
   mirror.add_node(4, kTypeB);

@@ -7,21 +7,21 @@ namespace expgraph::cypher::exec {
 
 Status AggregationOp::push(Row& row) {
   EXPGRAPH_RETURN_IF_ERROR(ctx_.tick());
-  Value::List key;
+  row_key_.clear();
   for (size_t i = 0; i < step_->items.size(); ++i) {
     if (step_->item_is_aggregate[i]) continue;
     auto value = eval(*step_->items[i], row);
     if (!value.ok()) return value.status();
-    key.push_back(std::move(value).value());
+    row_key_.push_back(std::move(value).value());
   }
-  Value group_key = Value::list(std::move(key));
-  auto it = index_.find(group_key);
+  auto it = index_.find(row_key_);
   Group* group = nullptr;
   if (it == index_.end()) {
+    Value group_key = Value::list(row_key_);
     EXPGRAPH_RETURN_IF_ERROR(holding_.hold(1, value_bytes(group_key) + row_bytes(row)));
     auto created = new_group(group_key, row);
     if (!created.ok()) return created.status();
-    index_.emplace(group_key, groups_.size());
+    index_.emplace(row_key_, groups_.size());
     groups_.push_back(std::move(created).value());
     group = &groups_.back();
   } else {

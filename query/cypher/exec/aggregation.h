@@ -27,11 +27,31 @@ class AggregationOp : public Operator {
     std::vector<Aggregator> aggregators;
   };
 
+  // The index is keyed by the grouping values themselves, so that a row of a known group is
+  // looked up from a reused list without making a list value (an allocation per row).
+  struct KeyHash {
+    size_t operator()(const Value::List& key) const {
+      size_t hash = key.size();
+      for (const Value& value : key) hash = hash * 1000003 ^ hash_value(value);
+      return hash;
+    }
+  };
+  struct KeyEquivalent {
+    bool operator()(const Value::List& a, const Value::List& b) const {
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (!equivalent(a[i], b[i])) return false;
+      }
+      return true;
+    }
+  };
+
   Result<Group> new_group(const Value& key, const Row& row);
 
   Holding holding_{ctx_.budget};
   std::vector<Group> groups_;  // in first-seen order
-  std::unordered_map<Value, size_t, ValueHash, ValueEquivalent> index_;
+  std::unordered_map<Value::List, size_t, KeyHash, KeyEquivalent> index_;
+  Value::List row_key_;  // the grouping values of the row being added
 };
 
 }  // namespace expgraph::cypher::exec

@@ -1,5 +1,6 @@
 #include "query/cypher/exec/pipeline_builder.h"
 
+#include <cctype>
 #include <string>
 
 #include "query/cypher/exec/aggregation.h"
@@ -79,6 +80,32 @@ Result<std::optional<int64_t>> PipelineBuilder::sort_keep(std::span<const PlanSt
   return std::optional<int64_t>(keep);
 }
 
+LabelScanUse PipelineBuilder::label_scan_use(std::span<const PlanStep> after) {
+  for (const PlanStep& step : after) {
+    switch (step.kind) {
+      case StepKind::kSort:
+        return {.whole = true, .any_order = true};
+      case StepKind::kAggregation: {
+        // collect() lists its rows in the order they arrive.
+        bool collects = false;
+        for (const Expr* aggregate : step.aggregates) {
+          if (!aggregate->is<FunctionCallExpr>()) continue;
+          std::string name = aggregate->as<FunctionCallExpr>().name;
+          for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          collects = collects || name == "collect";
+        }
+        return {.whole = true, .any_order = !collects};
+      }
+      case StepKind::kSkip:
+      case StepKind::kLimit:
+        return {.whole = false, .any_order = false};
+      default:
+        break;
+    }
+  }
+  return {.whole = true, .any_order = false};
+}
+
 Result<Operator*> PipelineBuilder::make(const PlanStep& step, std::span<const PlanStep> after) {
   Operator* op = nullptr;
   switch (step.kind) {
@@ -89,7 +116,7 @@ Result<Operator*> PipelineBuilder::make(const PlanStep& step, std::span<const Pl
       op = add<NodeByIndexOp>(ctx_, &step);
       break;
     case StepKind::kLabelScan:
-      op = add<LabelScanOp>(ctx_, &step);
+      op = add<LabelScanOp>(ctx_, &step, label_scan_use(after));
       break;
     case StepKind::kAllNodesScan:
       op = add<AllNodesScanOp>(ctx_, &step);

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "query/cypher/exec/label_scan.h"
 #include "query/cypher/exec/operator.h"
 
 namespace expgraph::cypher::exec {
@@ -36,6 +37,8 @@ class PipelineBuilder {
   // How many rows a sort followed by `after` may pass on: SKIP s LIMIT k lets s + k through,
   // LIMIT k lets k; nullopt without a LIMIT (or when s + k overflows).
   Result<std::optional<int64_t>> sort_keep(std::span<const PlanStep> after);
+  // How a label scan followed by `after` may read its label (exec/label_scan.h).
+  static LabelScanUse label_scan_use(std::span<const PlanStep> after);
   // The operator for `step`; `after` are the steps that follow it in its chain.
   Result<Operator*> make(const PlanStep& step, std::span<const PlanStep> after);
 

@@ -14,6 +14,11 @@ SortOp::SortOp(Context& context, const PlanStep* step, std::optional<int64_t> ke
 
 Status SortOp::push(Row& row) {
   EXPGRAPH_RETURN_IF_ERROR(ctx_.tick());
+  if (keep_ && static_cast<int64_t>(rows_.size()) >= *keep_ &&
+      (rows_.empty() || !keys_before(row, rows_.front()))) {
+    ++arrivals_;
+    return Status();
+  }
   Entry entry{row, arrivals_++, row_bytes(row)};
   if (!keep_ || static_cast<int64_t>(rows_.size()) < *keep_) {
     EXPGRAPH_RETURN_IF_ERROR(holding_.hold(1, entry.bytes));
@@ -41,6 +46,15 @@ Status SortOp::finish() {
   rows_.clear();
   holding_.release_all();
   return next_->finish();
+}
+
+bool SortOp::keys_before(const Row& row, const Entry& entry) const {
+  const std::vector<bool>& descending = step_->descending;
+  for (size_t i = 0; i < descending.size(); ++i) {
+    int order = order_compare(row[start_ + i], entry.row[start_ + i]);
+    if (order != 0) return descending[i] ? order > 0 : order < 0;
+  }
+  return false;
 }
 
 bool SortOp::RanksBefore::operator()(const Entry& a, const Entry& b) const {

@@ -34,6 +34,10 @@ class SortOp : public Operator {
     bool operator()(const Entry& a, const Entry& b) const;
   };
 
+  // Whether a new row ranks before `entry`: on the sort keys alone, as it arrives after every
+  // row held. Lets a full top-k turn a row away without copying it.
+  bool keys_before(const Row& row, const Entry& entry) const;
+
   std::optional<int64_t> keep_;  // LIMIT (plus SKIP) after the sort: the rows it may pass on
   size_t start_;                 // where the sort keys begin in a row
   RanksBefore ranks_before_{this};

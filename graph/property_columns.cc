@@ -1,0 +1,343 @@
+#include "graph/property_columns.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <unordered_map>
+
+#include "graph/value_codec.h"
+
+namespace expgraph {
+
+namespace {
+
+constexpr size_t kAllocation = 16;  // malloc's bookkeeping per block, roughly
+
+// Heap bytes a JSON value holds beyond its own sizeof (an estimate), so that the memory bound
+// tracks what nested values really cost.
+size_t json_heap_bytes(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::string:
+      return sizeof(std::string) + kAllocation +
+             value.get_ref<const std::string&>().capacity() + 1;
+    case nlohmann::json::value_t::array:
+    case nlohmann::json::value_t::object: {
+      size_t bytes = 64 + kAllocation;
+      for (const auto& [name, element] : value.items()) {
+        bytes += sizeof(nlohmann::json) + json_heap_bytes(element) + name.size();
+      }
+      return bytes;
+    }
+    default:
+      return 0;
+  }
+}
+
+// A shared string's bytes: the string and its control block, in one allocation.
+size_t string_bytes(const std::string& text) {
+  return 48 + kAllocation + (text.capacity() > 15 ? text.capacity() + 1 + kAllocation : 0);
+}
+
+const PropertyColumns::Cell& absent_cell() {
+  static const PropertyColumns::Cell absent;
+  return absent;
+}
+
+// One build or write's changes to a table: chunks are copied the first time a row of theirs
+// changes, and written in place after that (nobody else sees them until published).
+class TableWriter {
+ public:
+  TableWriter(std::vector<std::string>& names, std::unordered_map<std::string, int>& column_of,
+              std::vector<std::shared_ptr<const PropertyColumns::Chunk>>& chunks,
+              size_t& node_count, size_t& bytes)
+      : names_(names), column_of_(column_of), chunks_(chunks), node_count_(node_count),
+        bytes_(bytes) {}
+
+  // Sets node `id`'s key and properties (an object), replacing what it had.
+  void set(NodeId id, const std::string& key, const nlohmann::json& properties) {
+    PropertyColumns::Chunk& chunk = writable(id >> PropertyColumns::kChunkShift);
+    const NodeId slot = id & (PropertyColumns::kChunkSize - 1);
+    clear_row(chunk, slot);
+    chunk.present[slot] = true;
+    chunk.keys[slot] = std::make_shared<const std::string>(key);
+    bytes_ += string_bytes(key);
+    ++node_count_;
+    if (!properties.is_object()) return;
+    for (const auto& [name, value] : properties.items()) {
+      if (value.is_null()) continue;
+      const int column = column_for(name);
+      if (chunk.columns.size() <= static_cast<size_t>(column)) widen(chunk);
+      chunk.columns[column][slot] = make_cell(value);
+    }
+  }
+
+  void remove(NodeId id) {
+    const size_t index = id >> PropertyColumns::kChunkShift;
+    if (index >= chunks_.size() || !chunks_[index]) return;
+    const NodeId slot = id & (PropertyColumns::kChunkSize - 1);
+    if (!chunks_[index]->present[slot]) return;
+    clear_row(writable(index), slot);
+  }
+
+ private:
+  static constexpr size_t kColumnBytes = sizeof(std::vector<PropertyColumns::Cell>) +
+                                         PropertyColumns::kChunkSize * sizeof(PropertyColumns::Cell);
+
+  // Equal short strings written by one build or write share one copy (group-like columns:
+  // status, channel, segment).
+  PropertyColumns::Cell make_cell(const nlohmann::json& value) {
+    switch (value.type()) {
+      case nlohmann::json::value_t::boolean:
+        return value.get<bool>();
+      case nlohmann::json::value_t::number_integer:
+        return value.get<int64_t>();
+      case nlohmann::json::value_t::number_unsigned:
+        if (value.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)) {
+          return static_cast<int64_t>(value.get<uint64_t>());
+        }
+        break;
+      case nlohmann::json::value_t::number_float:
+        return value.get<double>();
+      case nlohmann::json::value_t::string: {
+        // Charged to every cell that holds it, shared or not, and taken off when the cell is
+        // cleared: an upper bound that stays right however the table changes.
+        const std::string& text = value.get_ref<const std::string&>();
+        bytes_ += string_bytes(text);
+        if (text.size() <= kSharedStringBytes) {
+          auto found = strings_.find(text);
+          if (found != strings_.end()) return found->second;
+        }
+        auto shared = std::make_shared<const std::string>(text);
+        if (text.size() <= kSharedStringBytes) strings_.emplace(*shared, shared);
+        return shared;
+      }
+      default:
+        break;
+    }
+    bytes_ += sizeof(nlohmann::json) + kAllocation + json_heap_bytes(value);
+    return std::make_shared<const nlohmann::json>(value);
+  }
+  static constexpr size_t kSharedStringBytes = 64;
+
+  PropertyColumns::Chunk& writable(size_t index) {
+    auto copied = copied_.find(index);
+    if (copied != copied_.end()) return *copied->second;
+    if (index >= chunks_.size()) chunks_.resize(index + 1);
+    std::shared_ptr<PropertyColumns::Chunk> chunk;
+    if (chunks_[index]) {
+      chunk = std::make_shared<PropertyColumns::Chunk>(*chunks_[index]);
+    } else {
+      chunk = std::make_shared<PropertyColumns::Chunk>();
+      bytes_ += sizeof(PropertyColumns::Chunk);
+    }
+    widen(*chunk);
+    chunks_[index] = chunk;
+    copied_.emplace(index, chunk.get());
+    return *chunk;
+  }
+
+  // Gives `chunk` every column the table has.
+  void widen(PropertyColumns::Chunk& chunk) {
+    while (chunk.columns.size() < names_.size()) {
+      chunk.columns.emplace_back(PropertyColumns::kChunkSize);
+      bytes_ += kColumnBytes;
+    }
+  }
+
+  void clear_row(PropertyColumns::Chunk& chunk, NodeId slot) {
+    if (!chunk.present[slot]) return;
+    chunk.present[slot] = false;
+    bytes_ -= std::min(bytes_, string_bytes(*chunk.keys[slot]));
+    chunk.keys[slot].reset();
+    for (auto& column : chunk.columns) {
+      if (auto* text = std::get_if<std::shared_ptr<const std::string>>(&column[slot])) {
+        bytes_ -= std::min(bytes_, string_bytes(**text));
+      } else if (auto* json = std::get_if<std::shared_ptr<const nlohmann::json>>(&column[slot])) {
+        bytes_ -= std::min(bytes_, sizeof(nlohmann::json) + kAllocation + json_heap_bytes(**json));
+      }
+      column[slot] = std::monostate();
+    }
+    --node_count_;
+  }
+
+  int column_for(const std::string& name) {
+    auto it = column_of_.find(name);
+    if (it != column_of_.end()) return it->second;
+    const int column = static_cast<int>(names_.size());
+    names_.push_back(name);
+    column_of_.emplace(name, column);
+    return column;
+  }
+
+  std::vector<std::string>& names_;
+  std::unordered_map<std::string, int>& column_of_;
+  std::vector<std::shared_ptr<const PropertyColumns::Chunk>>& chunks_;
+  size_t& node_count_;
+  size_t& bytes_;
+  std::unordered_map<size_t, PropertyColumns::Chunk*> copied_;
+  std::unordered_map<std::string, std::shared_ptr<const std::string>> strings_;
+};
+
+}  // namespace
+
+const PropertyColumns::Cell& PropertyColumns::Table::value(const Chunk& chunk, NodeId id,
+                                                           int column) {
+  if (column < 0 || static_cast<size_t>(column) >= chunk.columns.size()) return absent_cell();
+  return chunk.columns[column][id & (kChunkSize - 1)];
+}
+
+nlohmann::json PropertyColumns::cell_json(const Cell& cell) {
+  switch (cell.index()) {
+    case 1: return std::get<bool>(cell);
+    case 2: return std::get<int64_t>(cell);
+    case 3: return std::get<double>(cell);
+    case 4: return *std::get<std::shared_ptr<const std::string>>(cell);
+    case 5: return *std::get<std::shared_ptr<const nlohmann::json>>(cell);
+    default: return nullptr;
+  }
+}
+
+PropertyColumns::PropertyColumns(const KvStore& store, const TopologyMirror& mirror,
+                                 const SymbolTable& symbols, size_t max_bytes)
+    : store_(store), mirror_(mirror), symbols_(symbols), max_bytes_(max_bytes) {}
+
+std::shared_ptr<const PropertyColumns::Table> PropertyColumns::table(SymbolId type) const {
+  std::lock_guard lock(tables_mutex_);
+  auto it = tables_.find(type);
+  return it == tables_.end() ? nullptr : it->second;
+}
+
+Result<std::shared_ptr<const PropertyColumns::Table>> PropertyColumns::table_or_build(
+    SymbolId type) const {
+  if (auto current = table(type)) return current;
+  if (max_bytes_ == 0 || refused(type)) return std::shared_ptr<const Table>();
+  std::lock_guard update(update_mutex_);
+  if (auto current = table(type)) return current;  // built by another query meanwhile
+  if (refused(type)) return std::shared_ptr<const Table>();
+  auto built = build(type);
+  if (!built.ok()) return built.status();
+  if (*built == nullptr) {
+    std::lock_guard lock(tables_mutex_);
+    refused_.insert(type);
+    return std::shared_ptr<const Table>();
+  }
+  std::shared_ptr<const Table> table = std::move(built).value();
+  publish(type, table);
+  return table;
+}
+
+// Reads every node of the type in id order with one iterator (the mirror gives the ids, in
+// id order, which is the `nodes` key order), so that a type whose nodes are dense in the id
+// range costs a sequential read rather than a point read per node.
+Result<std::shared_ptr<PropertyColumns::Table>> PropertyColumns::build(SymbolId type) const {
+  auto table = std::make_shared<Table>();
+  TableWriter writer(table->names_, table->column_of_, table->chunks_,
+                     table->node_count_, table->bytes_);
+  size_t budget = max_bytes_;
+  {
+    std::lock_guard lock(tables_mutex_);
+    budget = total_bytes_ >= max_bytes_ ? 0 : max_bytes_ - total_bytes_;
+  }
+  KvIterator it = store_.scan(Column::kNodes, "");
+  std::vector<NodeId> ids;
+  NodeId from = 0;
+  for (;;) {
+    ids.clear();
+    from = mirror_.nodes_of_type(type, from, 4096, ids);
+    if (ids.empty()) break;
+    for (NodeId id : ids) {
+      const std::string key = keys::node_key(id);
+      // A few steps forward are cheaper than a seek when the type's ids are close together.
+      for (int step = 0; step < 4 && it.valid() && it.key() < key; ++step) it.next();
+      if (it.valid() && it.key() < key) it.seek(key);
+      if (!it.valid() || it.key() != key) continue;  // deleted since the mirror listed it
+      auto record = decode_node_record(id, it.value());
+      if (!record.ok()) return record.status();
+      writer.set(id, record->key, record->properties);
+      if (table->bytes_ > budget) return std::shared_ptr<Table>();
+    }
+  }
+  EXPGRAPH_RETURN_IF_ERROR(it.status());
+  return table;
+}
+
+void PropertyColumns::publish(SymbolId type, std::shared_ptr<const Table> table) const {
+  std::lock_guard lock(tables_mutex_);
+  auto it = tables_.find(type);
+  if (it != tables_.end()) {
+    total_bytes_ -= it->second->bytes_;
+    tables_.erase(it);
+  }
+  if (table) {
+    total_bytes_ += table->bytes_;
+    tables_.emplace(type, std::move(table));
+  }
+}
+
+size_t PropertyColumns::memory_bytes() const {
+  std::lock_guard lock(tables_mutex_);
+  return total_bytes_;
+}
+
+bool PropertyColumns::refused(SymbolId type) const {
+  std::lock_guard lock(tables_mutex_);
+  return refused_.count(type) != 0;
+}
+
+Status PropertyColumns::prepare(const std::vector<NodeChange>&, KvWriteBatch&) {
+  return Status();  // nothing stored: the tables are rebuilt from the nodes after a restart
+}
+
+void PropertyColumns::committed(const std::vector<NodeChange>& changes) {
+  std::lock_guard update(update_mutex_);
+  // Copies of the current tables of the types this request touches, written in place and
+  // published together at the end.
+  std::unordered_map<SymbolId, std::shared_ptr<Table>> next;
+  std::unordered_map<SymbolId, std::unique_ptr<TableWriter>> writers;
+  auto writer_for = [&](const std::string& type_name) -> TableWriter* {
+    auto type = symbols_.find(SymbolKind::kNodeType, type_name);
+    if (!type) return nullptr;
+    auto found = writers.find(*type);
+    if (found != writers.end()) return found->second.get();
+    auto current = table(*type);
+    if (!current) return nullptr;  // not built: nothing to keep in step
+    auto copy = std::make_shared<Table>(*current);
+    Table& t = *copy;
+    next.emplace(*type, std::move(copy));
+    return writers
+        .emplace(*type, std::make_unique<TableWriter>(t.names_, t.column_of_, t.chunks_,
+                                                      t.node_count_, t.bytes_))
+        .first->second.get();
+  };
+  for (const NodeChange& change : changes) {
+    // A node keeps its type for life; a change of type is still applied as a move.
+    if (change.before != nullptr &&
+        (change.after == nullptr || change.after->type != change.before->type)) {
+      if (TableWriter* writer = writer_for(change.before->type)) writer->remove(change.id);
+    }
+    if (change.after != nullptr) {
+      if (TableWriter* writer = writer_for(change.after->type)) {
+        writer->set(change.id, change.after->key, change.after->properties);
+      }
+    }
+  }
+  writers.clear();
+  for (auto& [type, table] : next) {
+    size_t others = 0;
+    {
+      std::lock_guard lock(tables_mutex_);
+      auto current = tables_.find(type);
+      others = total_bytes_ - (current == tables_.end() ? 0 : current->second->bytes_);
+    }
+    if (others + table->bytes_ > max_bytes_) {
+      // Grown past the bound: the type goes back to storage reads, for good (until restart).
+      publish(type, nullptr);
+      std::lock_guard lock(tables_mutex_);
+      refused_.insert(type);
+    } else {
+      publish(type, std::move(table));
+    }
+  }
+}
+
+}  // namespace expgraph

@@ -1,0 +1,148 @@
+// PropertyColumns: an in-memory columnar copy of node properties, one table per node type, so
+// that a query scanning every node of a type (group-by, filter + ORDER BY + LIMIT) reads
+// memory instead of a RocksDB read and a record decode per node. Derived state like the
+// topology mirror: built lazily, the first time a query scans the type (never at open), kept in
+// step by every committed write and every replicated batch (it is GraphStore's first
+// observer), dropped on restart. Memory is bounded (GraphStoreOptions::column_cache_bytes); a
+// type whose table would not fit is never cached and queries read it from storage.
+//
+// Readers get a Table: an immutable snapshot, shared and never changed, that stays valid for
+// as long as the reader holds it. A write publishes a new Table that shares every unchanged
+// chunk with the old one (copy on write), all the nodes of a request at once, so a query that
+// holds a table sees each request entirely or not at all.
+// Used by GraphStore (owner) and query/cypher (scans and property reads).
+// Thread-safe: readers take a short lock to copy a table pointer; builds and writes are
+// serialised by `update_mutex_`.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <variant>
+#include <vector>
+
+#include "graph/topology_mirror.h"
+#include "graph/write_observer.h"
+#include "storage/kv_store.h"
+#include "storage/symbol_table.h"
+
+namespace expgraph {
+
+class PropertyColumns : public WriteObserver {
+ public:
+  // One property value of one node: absent (monostate), a scalar, a string (shared, so that a
+  // reader makes a value of it without a copy, and equal strings written together share one),
+  // or a list or map as JSON. Integers beyond int64 stay JSON, as they were stored.
+  using Cell = std::variant<std::monostate, bool, int64_t, double,
+                            std::shared_ptr<const std::string>,
+                            std::shared_ptr<const nlohmann::json>>;
+  // The cell as JSON (null when absent), as the property was stored.
+  static nlohmann::json cell_json(const Cell& cell);
+  // Node ids are grouped in chunks of kChunkSize consecutive ids; a write copies the chunks
+  // of the nodes it changes, so a small chunk keeps a one-node write cheap.
+  static constexpr unsigned kChunkShift = 8;
+  static constexpr NodeId kChunkSize = NodeId{1} << kChunkShift;
+
+  // The stored properties of up to kChunkSize nodes of one type with consecutive ids.
+  struct Chunk {
+    std::array<bool, kChunkSize> present{};
+    std::array<std::shared_ptr<const std::string>, kChunkSize> keys;  // null when not present
+    // By column, then by id & (kChunkSize - 1). A chunk built before a column existed has
+    // fewer columns.
+    std::vector<std::vector<Cell>> columns;
+  };
+
+  // One node type's properties at one moment. Immutable once published.
+  class Table {
+   public:
+    // The column of a property name, -1 when no node of the type has had it.
+    int column(std::string_view property) const {
+      auto it = column_of_.find(std::string(property));
+      return it == column_of_.end() ? -1 : it->second;
+    }
+    const std::vector<std::string>& column_names() const { return names_; }
+    // The chunk holding `id` when the node is in this table, else null.
+    const Chunk* chunk_of(NodeId id) const {
+      const size_t index = id >> kChunkShift;
+      if (index >= chunks_.size() || !chunks_[index]) return nullptr;
+      const Chunk* chunk = chunks_[index].get();
+      return chunk->present[id & (kChunkSize - 1)] ? chunk : nullptr;
+    }
+    bool contains(NodeId id) const { return chunk_of(id) != nullptr; }
+    // The node's value in `column` (monostate when absent). `id` must be contained.
+    static const Cell& value(const Chunk& chunk, NodeId id, int column);
+    static const std::shared_ptr<const std::string>& key(const Chunk& chunk, NodeId id) {
+      return chunk.keys[id & (kChunkSize - 1)];
+    }
+    // Calls visit(id, chunk) for every node of the table in id order, until it returns false.
+    template <typename Visit>
+    void for_each_node(Visit&& visit) const {
+      for (size_t index = 0; index < chunks_.size(); ++index) {
+        const Chunk* chunk = chunks_[index].get();
+        if (chunk == nullptr) continue;
+        for (NodeId slot = 0; slot < kChunkSize; ++slot) {
+          if (chunk->present[slot] && !visit((NodeId{index} << kChunkShift) | slot, *chunk)) {
+            return;
+          }
+        }
+      }
+    }
+    size_t node_count() const { return node_count_; }
+    size_t memory_bytes() const { return bytes_; }
+
+   private:
+    friend class PropertyColumns;
+    std::vector<std::shared_ptr<const Chunk>> chunks_;  // by id >> kChunkShift
+    std::vector<std::string> names_;
+    std::unordered_map<std::string, int> column_of_;
+    size_t node_count_ = 0;
+    size_t bytes_ = 0;  // an estimate of the chunks' heap use
+  };
+
+  // `max_bytes` bounds the tables' total size (0: no tables at all). The store, mirror and
+  // symbols must outlive this.
+  PropertyColumns(const KvStore& store, const TopologyMirror& mirror, const SymbolTable& symbols,
+                  size_t max_bytes);
+
+  // The current table of a node type, null when it is not built (or does not fit).
+  std::shared_ptr<const Table> table(SymbolId type) const;
+  // The current table of a node type, built from storage first when needed (a read of every
+  // node of the type); null when it does not fit in memory. Errors: storage errors.
+  Result<std::shared_ptr<const Table>> table_or_build(SymbolId type) const;
+
+  // The tables' total estimated size in bytes, and whether a type was refused for its size.
+  size_t memory_bytes() const;
+  bool refused(SymbolId type) const;
+
+  // WriteObserver: the tables follow each committed request, all of its nodes at once.
+  Status prepare(const std::vector<NodeChange>& changes, KvWriteBatch& batch) override;
+  void committed(const std::vector<NodeChange>& changes) override;
+
+ private:
+  Result<std::shared_ptr<Table>> build(SymbolId type) const;
+  // Publishes `table` as the type's current one (null: drop it) and updates the total.
+  void publish(SymbolId type, std::shared_ptr<const Table> table) const;
+
+  const KvStore& store_;
+  const TopologyMirror& mirror_;
+  const SymbolTable& symbols_;
+  const size_t max_bytes_;
+
+  // Held while a table is built or a write is applied: a build reads storage under it, and the
+  // write that committed meanwhile waits and is applied after it (applying a change twice
+  // leaves the same table, so a write the build already read is harmless).
+  mutable std::mutex update_mutex_;
+  // Guards the two maps below; held only to copy or swap a pointer.
+  mutable std::mutex tables_mutex_;
+  mutable std::unordered_map<SymbolId, std::shared_ptr<const Table>> tables_;
+  mutable std::unordered_set<SymbolId> refused_;  // too large for max_bytes_
+  mutable size_t total_bytes_ = 0;
+};
+
+}  // namespace expgraph
