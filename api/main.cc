@@ -258,7 +258,7 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
   graph_options.storage.wal_ttl_seconds = config.wal_ttl_seconds;
   graph_options.storage.wal_size_limit_mb = config.wal_size_limit_mb;
   graph_options.storage.replica = replica;
-  graph_options.column_cache_bytes = static_cast<size_t>(config->column_cache_mb) << 20;
+  graph_options.column_cache_bytes = static_cast<size_t>(config.column_cache_mb) << 20;
   std::error_code ignored;
   std::filesystem::create_directories(config.data_dir, ignored);
   auto graph = GraphStore::open(

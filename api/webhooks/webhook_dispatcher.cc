@@ -24,6 +24,10 @@ constexpr size_t kReadBatch = 256;
 // Timeouts of one delivery: a receiver that hangs holds one worker for at most about these.
 constexpr time_t kConnectTimeoutSeconds = 2;
 constexpr time_t kReadTimeoutSeconds = 5;
+// How long a clean stop waits for deliveries already sent to be answered before it cuts them
+// off: a receiver that took the event usually answers at once, and a delivery cut after the
+// receiver took it is sent again after the restart.
+constexpr auto kStopGrace = std::chrono::seconds(2);
 // The longest wait between two attempts, whatever the backoff says.
 constexpr int64_t kMaxBackoffMs = 10 * 60 * 1000;
 
@@ -89,8 +93,10 @@ void WebhookDispatcher::start(size_t workers) {
 void WebhookDispatcher::stop() {
   std::lock_guard stop_lock(stop_mutex_);
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     stopping_ = true;
+    changed_.notify_all();
+    changed_.wait_for(lock, kStopGrace, [this] { return in_flight_.empty(); });
     for (httplib::Client* client : in_flight_) client->stop();
   }
   changed_.notify_all();
@@ -307,6 +313,7 @@ WebhookDispatcher::Attempt WebhookDispatcher::send(const Webhook& hook, const Pe
     std::lock_guard lock(mutex_);
     in_flight_.erase(&client);
   }
+  changed_.notify_all();  // stop() may be waiting for the last answer
   if (!result) {
     attempt.error = "no answer: " + httplib::to_string(result.error());
   } else {

@@ -49,7 +49,7 @@ class WebhookDispatcher {
   ~WebhookDispatcher();
 
   // Starts the reader and `workers` delivery threads; stop() (or the destructor) ends them,
-  // cutting off requests in flight.
+  // giving requests in flight up to two seconds to be answered before cutting them off.
   void start(size_t workers = 4);
   void stop();
 
@@ -90,7 +90,7 @@ class WebhookDispatcher {
   // Reads log records after position_ into the queues while there is room; false when there
   // was nothing to read.
   bool read_some();
-  // One POST of `pending` to `hook`; stop() cuts it off.
+  // One POST of `pending` to `hook`; stop() cuts it off after its grace period.
   Attempt send(const Webhook& hook, const Pending& pending);
   // The oldest sequence some webhook has not finished, minus one (or position_): where a
   // restart resumes reading. Requires mutex_.
