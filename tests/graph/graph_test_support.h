@@ -64,6 +64,23 @@ inline size_t count_keys(const KvStore& store, Column column, std::string_view p
   return count;
 }
 
+// A read replica of `primary` as it is now: a checkpoint in `dir`, marked as applied through
+// its last sequence (returned in `position`), opened in replica mode.
+inline Result<std::unique_ptr<GraphStore>> open_replica_of(GraphStore& primary,
+                                                           const std::string& dir,
+                                                           uint64_t& position) {
+  EXPGRAPH_RETURN_IF_ERROR(primary.storage().checkpoint(dir));
+  {
+    auto copy = KvStore::open(dir);
+    if (!copy.ok()) return copy.status();
+    position = (*copy)->latest_sequence();
+    EXPGRAPH_RETURN_IF_ERROR((*copy)->set_applied_sequence(position));
+  }
+  GraphStoreOptions options;
+  options.storage.replica = true;
+  return GraphStore::open(dir, marketing_ontology(), options);
+}
+
 class GraphStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -124,18 +124,9 @@ TEST_F(PropertyColumnsTest, EmptyAfterARestartAndRebuiltFromStorage) {
 
 TEST_F(PropertyColumnsTest, AReplicaTableFollowsTheAppliedBatches) {
   write({{node("Experiment", "E1", {{"name", "one"}}), node("Experiment", "E2", {{"name", "two"}})}});
-  ASSERT_TRUE(store_->storage().checkpoint(dir_.sub("replica")).ok());
   uint64_t position = 0;
-  {
-    auto copy = KvStore::open(dir_.sub("replica"));
-    ASSERT_TRUE(copy.ok());
-    position = (*copy)->latest_sequence();
-    ASSERT_TRUE((*copy)->set_applied_sequence(position).ok());
-  }
-  GraphStoreOptions options;
-  options.storage.replica = true;
-  auto replica = GraphStore::open(dir_.sub("replica"), marketing_ontology(), options);
-  ASSERT_TRUE(replica.ok());
+  auto replica = open_replica_of(*store_, dir_.sub("replica"), position);
+  ASSERT_TRUE(replica.ok()) << replica.status().to_string();
   const SymbolId experiment = type_id("Experiment");
   ASSERT_TRUE((*replica)->columns().table_or_build(experiment).ok());
 

@@ -32,16 +32,7 @@ class ReplicatedApplyTest : public GraphStoreTest {
  protected:
   // A replica of the store as it is now.
   void make_replica() {
-    ASSERT_TRUE(store_->storage().checkpoint(dir_.sub("replica")).ok());
-    {
-      auto copy = KvStore::open(dir_.sub("replica"));
-      ASSERT_TRUE(copy.ok());
-      position_ = (*copy)->latest_sequence();
-      ASSERT_TRUE((*copy)->set_applied_sequence(position_).ok());
-    }
-    GraphStoreOptions options;
-    options.storage.replica = true;
-    auto opened = GraphStore::open(dir_.sub("replica"), marketing_ontology(), options);
+    auto opened = open_replica_of(*store_, dir_.sub("replica"), position_);
     ASSERT_TRUE(opened.ok()) << opened.status().to_string();
     replica_ = std::move(opened).value();
     replica_->add_observer(&observer_);

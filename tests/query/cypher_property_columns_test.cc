@@ -142,18 +142,9 @@ TEST_F(CypherPropertyColumnsTest, SameAnswersThroughWritesDeletesAndARestart) {
 
 TEST_F(CypherPropertyColumnsTest, AReplicaAnswersAsThePrimary) {
   write(initial_graph());
-  ASSERT_TRUE(cached_->storage().checkpoint(dir_.sub("replica")).ok());
   uint64_t position = 0;
-  {
-    auto copy = KvStore::open(dir_.sub("replica"));
-    ASSERT_TRUE(copy.ok());
-    position = (*copy)->latest_sequence();
-    ASSERT_TRUE((*copy)->set_applied_sequence(position).ok());
-  }
-  GraphStoreOptions options;
-  options.storage.replica = true;
-  auto replica = GraphStore::open(dir_.sub("replica"), marketing_ontology(), options);
-  ASSERT_TRUE(replica.ok());
+  auto replica = open_replica_of(*cached_, dir_.sub("replica"), position);
+  ASSERT_TRUE(replica.ok()) << replica.status().to_string();
   expect_same_answers(**replica, "replica, first scan");
 
   WriteRequest changes;
