@@ -70,6 +70,8 @@ class GraphStore::WritePlan {
     const NodeRef* ref = nullptr;  // its key in nodes_
     // Where hand_over_records moved `after` to, for a node the request writes twice.
     std::optional<size_t> handed_over;
+    // Where hand_over_records moved `before`'s properties to, likewise.
+    std::optional<size_t> previous_handed_over;
   };
   struct PlannedEdge {
     // The names the change log needs: the type's name and the endpoints' references point into

@@ -42,7 +42,7 @@ Result<WriteSummary> GraphStore::WritePlan::commit() {
 
 // The summary, with the final record of each node written moved into it (the plan ends
 // with the write, and the observers have seen the records by then), and the stored properties
-// of each node it updated.
+// of each node it updated, moved too: a copy would hold a large document's old value twice.
 WriteSummary GraphStore::WritePlan::hand_over_records() {
   std::vector<NodeRecord>& records = summary_.node_records;
   records.reserve(written_.size());
@@ -50,7 +50,12 @@ WriteSummary GraphStore::WritePlan::hand_over_records() {
   for (size_t i = 0; i < written_.size(); ++i) {
     PlannedNode& node = *written_[i];
     if (summary_.nodes[i] == WriteOutcome::kUpdated && node.before) {
-      summary_.previous_properties[i] = node.before->properties;
+      if (node.previous_handed_over) {
+        summary_.previous_properties[i] = summary_.previous_properties[*node.previous_handed_over];
+      } else {
+        summary_.previous_properties[i] = std::move(node.before->properties);
+        node.previous_handed_over = i;
+      }
     }
     if (node.handed_over) {
       records.push_back(records[*node.handed_over]);

@@ -41,6 +41,14 @@ std::unique_ptr<KvStore> open(const std::string& path, KvStoreOptions options = 
   return store.ok() ? std::move(store).value() : nullptr;
 }
 
+// A store that keeps no WAL for replicas: a flush makes the positions before it gone.
+std::unique_ptr<KvStore> open_without_kept_wal(const std::string& path) {
+  KvStoreOptions options;
+  options.wal_ttl_seconds = 0;
+  options.wal_size_limit_mb = 0;
+  return open(path, options);
+}
+
 TEST(KvStoreReplicationTest, TheStreamGivesEachBatchOnceInOrderAndDecodes) {
   testing::TempDir dir;
   auto store = open(dir.sub("db"));
@@ -144,10 +152,7 @@ TEST(KvStoreReplicationTest, AReplicaFromACheckpointAppliesTheStreamAndRefusesWr
 
 TEST(KvStoreReplicationTest, WithoutKeptWalAnOldPositionIsGone) {
   testing::TempDir dir;
-  KvStoreOptions options;
-  options.wal_ttl_seconds = 0;
-  options.wal_size_limit_mb = 0;
-  auto store = open(dir.sub("db"), options);
+  auto store = open_without_kept_wal(dir.sub("db"));
   write(*store, {{"a", "1"}});
   ASSERT_TRUE(store->flush().ok());
   write(*store, {{"b", "2"}});
@@ -176,10 +181,7 @@ TEST(KvStoreReplicationTest, WithoutKeptWalAnOldPositionIsGone) {
 // aborted the process in Debian's build, which keeps RocksDB's assertions.)
 TEST(KvStoreReplicationTest, AGonePositionStaysGoneOnTheSameCursor) {
   testing::TempDir dir;
-  KvStoreOptions options;
-  options.wal_ttl_seconds = 0;
-  options.wal_size_limit_mb = 0;
-  auto store = open(dir.sub("db"), options);
+  auto store = open_without_kept_wal(dir.sub("db"));
   write(*store, {{"a", "1"}});
   write(*store, {{"b", "2"}});
   ASSERT_TRUE(store->flush().ok());
