@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "query/insights/headline_features.h"
 
@@ -34,6 +35,33 @@ uint64_t fnv1a(const std::string& text) {
     hash *= 1099511628211ULL;
   }
   return hash;
+}
+
+// The punctuation a headline uses, by class, and how many sentences it has (scaled like the
+// length features: a typical headline's value is near 1).
+std::vector<NamedFeature> punctuation_features(const std::string& text) {
+  std::set<std::string> marks;
+  double sentences = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ':') marks.insert("p:colon");
+    if (c == '"' || text.compare(i, 3, "\u201c") == 0) marks.insert("p:quote");
+    if (c == '\'' && (i == 0 || text[i - 1] == ' ')) marks.insert("p:quote");
+    if (text.compare(i, 3, "...") == 0 || text.compare(i, 3, "\u2026") == 0) {
+      marks.insert("p:ellipsis");
+    }
+    if (text.compare(i, 3, " - ") == 0 || text.compare(i, 3, "\u2014") == 0 ||
+        text.compare(i, 3, "\u2013") == 0) {
+      marks.insert("p:dash");
+    }
+    if ((c == '.' || c == '!' || c == '?') && i + 1 < text.size() && text[i + 1] == ' ') {
+      ++sentences;
+    }
+  }
+  std::vector<NamedFeature> out;
+  for (const std::string& m : marks) out.push_back({m});
+  out.push_back({"p:sentences", sentences / 2});
+  return out;
 }
 
 }  // namespace
@@ -75,6 +103,15 @@ std::vector<NamedFeature> arm_feature_names(const std::vector<const AssetFacts*>
         features.push_back({"b:" + words[i] + " " + words[i + 1]});
       }
     }
+    if (options.positions && !words.empty()) {
+      // Where a word stands changes what it does ("Watch" opening a headline, "..." ending it).
+      features.push_back({"first:" + words.front()});
+      if (words.size() >= 2) features.push_back({"first2:" + words[0] + " " + words[1]});
+      features.push_back({"last:" + words.back()});
+    }
+    if (options.punctuation) {
+      for (const NamedFeature& f : punctuation_features(asset->text)) crossable.push_back(f);
+    }
     if (options.headline) {
       for (const std::string& f : headline_features(asset->text)) crossable.push_back({"h:" + f});
     }
@@ -112,6 +149,37 @@ std::vector<NamedFeature> arm_feature_names(const std::vector<const AssetFacts*>
   return features;
 }
 
+void add_set_features(const FeatureOptions& options,
+                      std::vector<std::vector<NamedFeature>>& candidates) {
+  if (!options.set_features || candidates.size() < 2) return;
+  std::vector<std::set<std::string>> words(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    for (const NamedFeature& f : candidates[i]) {
+      if (f.name.rfind("w:", 0) == 0) words[i].insert(f.name);
+    }
+  }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (words[i].empty()) continue;
+    double overlap = 0;
+    std::set<std::string> unique = words[i];
+    for (size_t j = 0; j < candidates.size(); ++j) {
+      if (j == i) continue;
+      size_t shared = 0;
+      for (const std::string& w : words[j]) {
+        shared += words[i].count(w);
+        unique.erase(w);
+      }
+      const size_t either = words[i].size() + words[j].size() - shared;
+      overlap += either > 0 ? static_cast<double>(shared) / static_cast<double>(either) : 0.0;
+    }
+    // Scaled so that typical values are near 1, like the binary features.
+    candidates[i].push_back(
+        {"set:overlap", 3 * overlap / static_cast<double>(candidates.size() - 1)});
+    candidates[i].push_back(
+        {"set:unique", static_cast<double>(unique.size()) / static_cast<double>(words[i].size())});
+  }
+}
+
 uint32_t feature_index(const std::string& name, int hash_bits) {
   const uint64_t size = uint64_t{1} << hash_bits;
   return static_cast<uint32_t>(1 + fnv1a(name) % (size - 1));
@@ -125,12 +193,12 @@ SparseVector hash_features(const std::vector<NamedFeature>& features, int hash_b
   return {merged.begin(), merged.end()};
 }
 
-SparseVector arm_vector(const ExperimentCatalog& catalog, const ExperimentFacts& experiment,
-                        const ArmFacts& arm, const FeatureOptions& options) {
+std::vector<NamedFeature> catalog_arm_features(const ExperimentCatalog& catalog,
+                                               const ExperimentFacts& experiment,
+                                               const ArmFacts& arm, const FeatureOptions& options) {
   std::vector<const AssetFacts*> assets;
   for (size_t a : arm.assets) assets.push_back(&catalog.assets[a]);
-  return hash_features(arm_feature_names(assets, test_context(experiment), options),
-                       options.hash_bits);
+  return arm_feature_names(assets, test_context(experiment), options);
 }
 
 }  // namespace expgraph::insights

@@ -23,6 +23,11 @@ struct FeatureOptions {
   bool kinds_and_tags = true;   // "kind:<kind>", "tag:<tag>"
   bool asset_keys = false;      // "asset:<key>" of assets without text (an image id)
   bool context_crosses = true;  // "<context>|<feature>" for the non-word features
+  bool positions = false;       // "first:<word>", "first2:<word> <word>", "last:<word>"
+  bool punctuation = false;     // "p:<mark>" per mark class used, "p:sentences" (scaled count)
+  // "set:overlap" (mean word overlap with the other candidates of the same test) and
+  // "set:unique" (share of its words no other candidate has): how it stands among its rivals.
+  bool set_features = false;
   int hash_bits = 18;           // the feature space has 2^hash_bits dimensions
   // "e:<i>" = embedding_scale x the i-th value of the embedder's vector of the arm's text (the
   // vector has L2 norm 1, so each value is small beside the binary features; the scale keeps
@@ -58,14 +63,20 @@ std::vector<NamedFeature> arm_feature_names(const std::vector<const AssetFacts*>
                                             const TestContext& context,
                                             const FeatureOptions& options);
 
+// With options.set_features, adds to each candidate of one test (or forecast request) the
+// features that compare it with the others, from their "w:" features.
+void add_set_features(const FeatureOptions& options,
+                      std::vector<std::vector<NamedFeature>>& candidates);
+
 // The index a feature name hashes to (never 0: liblinear indexes from 1).
 uint32_t feature_index(const std::string& name, int hash_bits);
 
 // Hashes named features into a sparse vector (colliding values add up).
 SparseVector hash_features(const std::vector<NamedFeature>& features, int hash_bits);
 
-// Both steps for an arm of the catalog.
-SparseVector arm_vector(const ExperimentCatalog& catalog, const ExperimentFacts& experiment,
-                        const ArmFacts& arm, const FeatureOptions& options);
+// The named features of an arm of the catalog.
+std::vector<NamedFeature> catalog_arm_features(const ExperimentCatalog& catalog,
+                                               const ExperimentFacts& experiment,
+                                               const ArmFacts& arm, const FeatureOptions& options);
 
 }  // namespace expgraph::insights

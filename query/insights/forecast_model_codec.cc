@@ -13,7 +13,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(Learner,
 // With defaults: a model stored before the embedding features existed still decodes.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FeatureOptions, words, bigrams, headline,
                                                 kinds_and_tags, asset_keys, context_crosses,
-                                                hash_bits, embedding, embedding_scale, embedder_id)
+                                                hash_bits, embedding, embedding_scale, embedder_id,
+                                                positions, punctuation, set_features)
 // With defaults: a model stored before a field existed still decodes.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LearnerOptions, learner, weight_by_certainty, c, l1,
                                                 copies, pairwise_c, blend, pairwise_weighted,
@@ -100,6 +101,10 @@ Result<std::unique_ptr<ForecastModel>> decode_forecast_model(const std::string& 
   } catch (const json::exception& e) {
     return Status::invalid_argument(std::string("not a stored forecast model: ") + e.what());
   }
+}
+
+bool same_features(const FeatureOptions& a, const FeatureOptions& b) {
+  return json(a) == json(b);
 }
 
 }  // namespace expgraph::insights

@@ -20,4 +20,7 @@ nlohmann::json model_description(const ForecastModel& model);
 Result<std::unique_ptr<ForecastModel>> decode_forecast_model(const std::string& description,
                                                              const std::string& ranking);
 
+// Whether two feature options compute the same features (every stored field equal).
+bool same_features(const FeatureOptions& a, const FeatureOptions& b);
+
 }  // namespace expgraph::insights

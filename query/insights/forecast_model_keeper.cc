@@ -50,12 +50,11 @@ Status ForecastModelKeeper::load() {
   if (!description->has_value() || !ranking->has_value()) return Status();
   auto model = decode_forecast_model(**description, **ranking);
   if (!model.ok()) return Status();
-  // A model whose features the server can no longer compute the same way is retrained.
+  // A model whose features differ from the server's (another embedder, or features added
+  // since it was stored) is retrained.
   const FeatureOptions& wanted = options_.settings.features;
   FeatureOptions& stored = (*model)->settings.features;
-  if (stored.embedding != wanted.embedding || stored.embedder_id != wanted.embedder_id) {
-    return Status();
-  }
+  if (!same_features(stored, wanted)) return Status();
   stored.embedder = wanted.embedder;
   std::lock_guard lock(mutex_);
   model_ = std::move(model).value();

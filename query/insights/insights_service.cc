@@ -474,6 +474,7 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
       if (draft.asset_kinds.size() == 1) asset.kind = draft.asset_kinds.front();
       features.push_back(arm_feature_names({&asset}, context, m.settings.features));
     }
+    add_set_features(m.settings.features, features);
     learned = predict_candidates(m, features, 2 * kContributions, control);
   }
 

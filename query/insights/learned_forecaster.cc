@@ -12,6 +12,8 @@ namespace expgraph::insights {
 
 namespace {
 
+constexpr size_t kMinCalibrationTests = 30;
+
 ScoredTest score_test(const RankingModel& model, const DatasetTest& test) {
   std::vector<SparseVector> arms;
   ScoredTest scored;
@@ -72,9 +74,13 @@ Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCata
             " concluded tests with two or more measured arms started before the cut-off; " +
             std::to_string(tests.size()) + " found");
   }
-  // Fit on the earlier tests, calibrate on the later ones (tests are in start order).
+  // Fit on the earlier tests, calibrate on the later ones (tests are in start order). A young
+  // program's share is a handful of tests whose pairs the first fit may order perfectly, which
+  // would fit a huge temperature (overconfident probabilities): at least kMinCalibrationTests
+  // are held out, but never more than half.
   const size_t held_out = std::max<size_t>(
-      1, static_cast<size_t>(std::lround(settings.calibration_share * tests.size())));
+      1, std::max(static_cast<size_t>(std::lround(settings.calibration_share * tests.size())),
+                  std::min(kMinCalibrationTests, tests.size() / 2)));
   const std::vector<DatasetTest> fit(tests.begin(), tests.end() - held_out);
   auto first = RankingModel::train(fit, make_pairs(fit), settings.learner);
   if (!first.ok()) return first.status();

@@ -22,8 +22,8 @@ namespace expgraph::insights {
 // evaluation weeks (docs/insights.md): the liblinear blend of a pairwise logistic model (C = 0.1,
 // pairs repeated by certainty, share 0.15) and the centred regression (C = 0.001, precision
 // weights), with the embedder's vector of the text x 3 among the features (used when the
-// keeper has an embedder: the glove one), the latest 5% of tests held out to calibrate,
-// intervals scaled by 1.15.
+// keeper has an embedder: the glove one) and the word positions, punctuation and set features,
+// the latest 5% of tests (at least 30) held out to calibrate, intervals scaled by 1.15.
 struct ModelSettings {
   ModelSettings() {
     learner.learner = Learner::kBlend;
@@ -33,6 +33,9 @@ struct ModelSettings {
     learner.blend = 0.15;
     features.embedding = true;
     features.embedding_scale = 3;
+    features.positions = true;
+    features.punctuation = true;
+    features.set_features = true;
   }
   FeatureOptions features;
   LearnerOptions learner;

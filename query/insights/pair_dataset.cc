@@ -38,12 +38,17 @@ std::vector<DatasetTest> collect_tests(const ExperimentCatalog& catalog, const s
     if (!ended_before.empty() && !e.ended_at.empty() && e.ended_at >= ended_before) continue;
     DatasetTest test;
     test.experiment = i;
+    std::vector<std::vector<NamedFeature>> names;
     for (size_t a = 0; a < e.arms.size(); ++a) {
       std::optional<DatasetArm> arm = measured_arm(e.arms[a]);
       if (!arm) continue;
       arm->arm = a;
-      arm->features = arm_vector(catalog, e, e.arms[a], options);
+      names.push_back(catalog_arm_features(catalog, e, e.arms[a], options));
       test.arms.push_back(std::move(*arm));
+    }
+    add_set_features(options, names);
+    for (size_t a = 0; a < test.arms.size(); ++a) {
+      test.arms[a].features = hash_features(names[a], options.hash_bits);
     }
     if (test.arms.size() >= 2) tests.push_back(std::move(test));
   }

@@ -107,6 +107,25 @@ TEST_F(ForecastModelKeeperTest, AStoredModelOfAnotherEmbedderIsRetrainedAndTheRi
   EXPECT_TRUE(has_vector);
 }
 
+TEST_F(ForecastModelKeeperTest, AStoredModelWithOtherFeaturesIsRetrained) {
+  auto catalog = std::make_shared<const ExperimentCatalog>(synthetic_catalog());
+  {
+    KeeperOptions older;  // as stored before the position features existed
+    older.settings.features.positions = false;
+    ForecastModelKeeper keeper(*graph_, older);
+    ASSERT_TRUE(keeper.refresh(catalog));
+    keeper.wait();
+    ASSERT_NE(keeper.current(), nullptr) << keeper.last_error();
+  }
+  ForecastModelKeeper keeper(*graph_);
+  ASSERT_TRUE(keeper.load().ok());
+  EXPECT_EQ(keeper.current(), nullptr);
+  ASSERT_TRUE(keeper.refresh(catalog));
+  keeper.wait();
+  ASSERT_NE(keeper.current(), nullptr) << keeper.last_error();
+  EXPECT_TRUE(keeper.current()->settings.features.positions);
+}
+
 TEST_F(ForecastModelKeeperTest, ReadsAreAnsweredWhileARetrainRuns) {
   KeeperOptions options;
   options.retrain_after = 10;

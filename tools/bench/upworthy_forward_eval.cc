@@ -180,11 +180,8 @@ std::vector<std::vector<NamedFeature>> test_candidates(const ExperimentCatalog& 
                                                        const FeatureOptions& f) {
   const ExperimentFacts& e = c.experiments[t.experiment];
   std::vector<std::vector<NamedFeature>> out;
-  for (const DatasetArm& a : t.arms) {
-    std::vector<const AssetFacts*> assets;
-    for (size_t asset : e.arms[a.arm].assets) assets.push_back(&c.assets[asset]);
-    out.push_back(arm_feature_names(assets, test_context(e), f));
-  }
+  for (const DatasetArm& a : t.arms) out.push_back(catalog_arm_features(c, e, e.arms[a.arm], f));
+  add_set_features(f, out);
   return out;
 }
 
@@ -370,6 +367,32 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees,
     blend_with("glove", embedder, 3, 0.5, 0.001);
     blend_with("glove", embedder, 3, 0.3, 0.003);
     blend_with("glove", embedder, 3, 0.3, 0.0003);
+    // Where words stand, the punctuation used and how each candidate stands among its rivals,
+    // on the blend with vectors x3, alone and together; the three together at other blends.
+    auto shape = [=](int which, double share) {
+      return [=](ModelSettings& s) {
+        s.learner.pairwise_c = 0.1;
+        s.learner.pairwise_weighted = true;
+        s.learner.blend = share;
+        s.features.positions = (which & 1) != 0;
+        s.features.punctuation = (which & 2) != 0;
+        s.features.set_features = (which & 4) != 0;
+        with_vectors(embedder, 3)(s);
+      };
+    };
+    for (int which : {1, 2, 4, 3, 7}) {
+      linear(std::string("blend logistic C=0.1 weighted share 0.15 + centred regression C=0.001 + "
+                         "glove x3") +
+                 (which & 1 ? " + positions" : "") + (which & 2 ? " + punctuation" : "") +
+                 (which & 4 ? " + set features" : ""),
+             Learner::kBlend, 0.001, shape(which, 0.15));
+    }
+    for (const auto& [share, regression_c] :
+         std::vector<std::pair<double, double>>{{0.3, 0.001}, {0.15, 0.003}, {0.15, 0.0003}}) {
+      linear("blend logistic C=0.1 weighted share " + c_text(share) + " + centred regression C=" +
+                 c_text(regression_c) + " + glove x3 + positions + punctuation + set features",
+             Learner::kBlend, regression_c, shape(7, share));
+    }
   }
   if (hashing != nullptr) {
     for (double scale : {1.0, 3.0}) blend_with("hashing", hashing, scale, 0.3, 0.001);
