@@ -265,7 +265,10 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees,
     k.settings.learner.learner = learner;
     k.settings.learner.c = c;
     k.settings.interval_scale = 1;          // chosen after the learner, below
-    k.settings.features.embedding = false;  // only the candidates that say so
+    // The feature groups on by default in FeatureOptions (words, bigrams, headline features,
+    // kinds and tags, context crosses); the others (vectors, positions, punctuation, set
+    // features) only in the candidates that say so.
+    k.settings.features = FeatureOptions{};
     change(k.settings);
     out.push_back(std::move(k));
   };
@@ -402,6 +405,7 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees,
       Candidate trees{
           std::string(ndcg ? "xgboost rank:ndcg" : "xgboost rank:pairwise") + " depth 3 + glove x3",
           {}};
+      trees.settings.features = FeatureOptions{};
       trees.settings.learner.learner = Learner::kBoostedTrees;
       trees.settings.learner.ndcg = ndcg;
       trees.settings.learner.depth = 3;
@@ -415,6 +419,7 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees,
     // Depth 6 was measured too (validation log-loss 0.6766, 96 s to train): slower, no better.
     for (bool ndcg : {false, true}) {
       Candidate trees{ndcg ? "xgboost rank:ndcg depth 3" : "xgboost rank:pairwise depth 3", {}};
+      trees.settings.features = FeatureOptions{};
       trees.settings.learner.learner = Learner::kBoostedTrees;
       trees.settings.learner.ndcg = ndcg;
       trees.settings.learner.depth = 3;
@@ -430,6 +435,7 @@ std::vector<Candidate> model_candidates(int threads, bool with_trees,
 // and bigrams plus seven headline features, unweighted pairs.
 ModelSettings simple_baseline() {
   ModelSettings s;
+  s.features = FeatureOptions{};
   s.features.kinds_and_tags = false;
   s.features.context_crosses = false;
   s.features.embedding = false;
