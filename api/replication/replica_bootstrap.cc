@@ -104,12 +104,10 @@ Result<uint64_t> replica_applied_sequence(KvStore& store, const fs::path& data) 
 Status check_before_swap(const ReplicaDirectories& directories) {
   auto pending = directories.pending();
   if (!pending.ok()) return pending.status();
-  std::error_code error;
-  const bool database = fs::exists(directories.data / "CURRENT", error);
-  if (error) {
-    return Status::internal("cannot check " + directories.data.string() + ": " + error.message());
-  }
-  if (pending->empty() || !database) return Status();
+  if (pending->empty()) return Status();
+  auto database = holds_database(directories.data);
+  if (!database.ok()) return database.status();
+  if (!*database) return Status();
   // Opened plainly (not as a replica) only to read; nothing is written.
   auto store = KvStore::open(directories.data.string());
   if (!store.ok()) return store.status();

@@ -158,14 +158,16 @@ Result<fs::path> ReplicaDirectories::conflict_keep() const {
 }
 
 Result<std::vector<fs::path>> ReplicaDirectories::pending() const {
-  std::vector<fs::path> present;
+  std::vector<fs::path> sides;
   for (const fs::path* side : {&downloading, &next, &next_after_conflict, &previous}) {
     auto found = present(*side);
     if (!found.ok()) return found.status();
-    if (*found) present.push_back(*side);
+    if (*found) sides.push_back(*side);
   }
-  return present;
+  return sides;
 }
+
+Result<bool> holds_database(const fs::path& directory) { return present(directory / "CURRENT"); }
 
 bool is_database_entry(const std::string& name) {
   for (const char* exact : {"CURRENT", "IDENTITY", "LOCK", "LOG", "archive"}) {
@@ -233,18 +235,20 @@ Status check_nothing_pending(const std::string& data_dir) {
   auto pending = located->pending();
   if (!pending.ok()) return pending.status();
   if (pending->empty()) return Status();
-  std::string names;
-  for (const fs::path& side : *pending) names += (names.empty() ? "" : ", ") + side.string();
-  auto database = present(located->data / "CURRENT");
+  std::string message;
+  for (const fs::path& side : *pending) {
+    if (!message.empty()) message += ", ";
+    message += side.string();
+  }
+  auto database = holds_database(located->data);
   if (!database.ok()) return database.status();
-  std::string remedy =
-      "finish it by starting the replica once as before (with --replica-of: it moves the "
-      "complete copy in, or removes a partial one), stop it and promote again";
+  message +=
+      " beside the data directory: a re-bootstrap of this replica did not finish; finish it by "
+      "starting the replica once as before (with --replica-of: it moves the complete copy in, or "
+      "removes a partial one), stop it and promote again";
   // Without a database at DIR, the replica's data is beside it: removing them would lose it.
-  if (*database) remedy += ", or remove them to promote the data at " + located->data.string() +
-                           " as it is";
-  return Status::conflict(names + " beside the data directory: a re-bootstrap of this replica "
-                          "did not finish; " + remedy);
+  if (*database) message += ", or remove them to promote the data at " + located->data.string();
+  return Status::conflict(std::move(message));
 }
 
 }  // namespace expgraph::replication

@@ -57,6 +57,10 @@ Result<SwapOutcome> finish_swap(const std::string& data_dir);
 // unfinished the replica's whole data may be DIR.previous rather than DIR.
 Status check_nothing_pending(const std::string& data_dir);
 
+// Whether `directory` holds a RocksDB database (its CURRENT file); an error when that cannot be
+// checked.
+Result<bool> holds_database(const std::filesystem::path& directory);
+
 // Whether `name` is one of RocksDB's own files or folders in a database directory (the rest of a
 // data directory is the operator's and survives a re-bootstrap).
 bool is_database_entry(const std::string& name);
