@@ -113,10 +113,11 @@ Status check_before_swap(const ReplicaDirectories& directories) {
   if (!store.ok()) return store.status();
   auto applied = replica_applied_sequence(**store, directories.data);
   if (applied.ok()) return Status();
-  return Status(applied.status().code(),
-                applied.status().message() + " (nothing was changed: what a re-bootstrap left "
-                "beside it, " + pending->front().string() + " and the like, was not swapped in; "
-                "remove that too when emptying it)");
+  std::string message = applied.status().message();
+  message += " (nothing was changed: what a re-bootstrap left beside it, ";
+  message += pending->front().string();
+  message += " and the like, was not swapped in; remove that too when emptying it)";
+  return Status(applied.status().code(), std::move(message));
 }
 
 bool empty_or_absent(const fs::path& directory) {

@@ -96,8 +96,8 @@ Status copy_over(const fs::path& from, const fs::path& to) {
     fs::copy(from / name, partial, fs::copy_options::recursive | fs::copy_options::copy_symlinks,
              error);
     if (error) {
-      return Status::internal("cannot copy " + (from / name).string() + " to " +
-                              partial.string() + ": " + error.message());
+      return Status::internal("cannot copy " + (from / name).string() + " to " + partial.string() +
+                              ": " + error.message());
     }
     EXPGRAPH_RETURN_IF_ERROR(rename_durably(partial, to / name));
   }
