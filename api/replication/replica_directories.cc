@@ -52,16 +52,20 @@ Status remove_tree(const fs::path& path) {
   return Status();
 }
 
-// The names of the operator's entries (backups/, word-vectors/, ...) in a data directory.
-Result<std::vector<std::string>> operator_entries(const fs::path& folder) {
+// The names of the operator's entries (backups/, word-vectors/, ...) in the data directory `from`
+// that `to` lacks.
+Result<std::vector<std::string>> entries_to_bring(const fs::path& from, const fs::path& to) {
   std::vector<std::string> names;
   std::error_code error;
-  fs::directory_iterator entry(folder, error);
+  fs::directory_iterator entry(from, error);
   for (; !error && entry != fs::directory_iterator(); entry.increment(error)) {
     std::string name = entry->path().filename().string();
-    if (!is_database_entry(name)) names.push_back(std::move(name));
+    if (is_database_entry(name)) continue;
+    auto taken = present(to / name);
+    if (!taken.ok()) return taken.status();
+    if (!*taken) names.push_back(std::move(name));
   }
-  if (error) return Status::internal("cannot list " + folder.string() + ": " + error.message());
+  if (error) return Status::internal("cannot list " + from.string() + ": " + error.message());
   return names;
 }
 
@@ -69,12 +73,10 @@ Result<std::vector<std::string>> operator_entries(const fs::path& folder) {
 // entries win. Each entry is one rename, so a crash midway leaves the rest in the old directory,
 // which the next finish_swap carries over before removing it.
 Status carry_over(const fs::path& old_data, const fs::path& data) {
-  auto names = operator_entries(old_data);
+  auto names = entries_to_bring(old_data, data);
   if (!names.ok()) return names.status();
   for (const std::string& name : *names) {
-    auto taken = present(data / name);
-    if (!taken.ok()) return taken.status();
-    if (!*taken) EXPGRAPH_RETURN_IF_ERROR(rename_durably(old_data / name, data / name));
+    EXPGRAPH_RETURN_IF_ERROR(rename_durably(old_data / name, data / name));
   }
   return Status();
 }
@@ -83,12 +85,9 @@ Status carry_over(const fs::path& old_data, const fs::path& data) {
 // Each is copied under a temporary name and renamed, so a crash midway leaves no half copy under
 // the real name, and the next call copies what is missing again.
 Status copy_over(const fs::path& from, const fs::path& to) {
-  auto names = operator_entries(from);
+  auto names = entries_to_bring(from, to);
   if (!names.ok()) return names.status();
   for (const std::string& name : *names) {
-    auto taken = present(to / name);
-    if (!taken.ok()) return taken.status();
-    if (*taken) continue;
     const fs::path partial = to / (name + ".copying");
     EXPGRAPH_RETURN_IF_ERROR(remove_tree(partial));  // left by a crash during the copy
     std::error_code error;

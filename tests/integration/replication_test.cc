@@ -641,16 +641,27 @@ TEST(ReplicationTest, ReplicaAheadOfItsPrimaryKeepsItsDataUnlessToldToDiscardIt)
   EXPECT_TRUE(primary.stop());
 }
 
+// A running replica of `primary` that holds a first write (Learning/M-0): the one to promote in
+// the failover tests. nullptr when it did not catch up.
+std::unique_ptr<ServerProcess> caught_up_replica(const ServerProcess& primary) {
+  httplib::Client writer = primary.client();
+  if (call(writer, "PUT", "/v1/nodes/Learning/M-0", learning("promote me")).status != 201) {
+    return nullptr;
+  }
+  auto replica = start_replica(primary);
+  httplib::Client reader = replica->client();
+  if (!converges(writer, reader)) return nullptr;
+  return replica;
+}
+
 // expgraphd --promote on a stopped replica's data: it no longer opens as a replica's (so it
 // cannot follow a primary again after taking writes of its own), and says what it holds.
 TEST(ReplicationTest, PromoteTurnsAStoppedReplicasDataIntoAPrimarys) {
   ServerProcess primary;
   ASSERT_TRUE(primary.start());
-  httplib::Client writer = primary.client();
-  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/M-0", learning("promote me")).status, 201);
-  auto replica = start_replica(primary);
+  auto replica = caught_up_replica(primary);
+  ASSERT_NE(replica, nullptr);
   httplib::Client reader = replica->client();
-  ASSERT_TRUE(converges(writer, reader));
   uint64_t applied = call(reader, "GET", "/readyz").body["replication"]["applied_sequence"];
 
   // While it runs, RocksDB's lock refuses; with --replica-of the flag makes no sense.
@@ -684,11 +695,8 @@ TEST(ReplicationTest, PromotionAndAPendingSwapNeverMeet) {
   namespace fs = std::filesystem;
   ServerProcess primary;
   ASSERT_TRUE(primary.start());
-  httplib::Client writer = primary.client();
-  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/M-0", learning("promote me")).status, 201);
-  auto replica = start_replica(primary);
-  httplib::Client reader = replica->client();
-  ASSERT_TRUE(converges(writer, reader));
+  auto replica = caught_up_replica(primary);
+  ASSERT_NE(replica, nullptr);
   ASSERT_TRUE(replica->stop());
   const std::string data = replica->data_dir();
 
