@@ -34,17 +34,21 @@ namespace {
 
 // The default ontology: beside the binary's source tree when run from a build, or installed.
 std::string default_ontology_path() {
+  std::error_code unreadable;  // skipped, not thrown out of serve_round
   for (const char* candidate :
        {"ontology/marketing.json", EXPGRAPH_SOURCE_ONTOLOGY, "/usr/share/expgraph/marketing.json"}) {
-    if (std::filesystem::exists(candidate)) return candidate;
+    if (std::filesystem::exists(candidate, unreadable)) return candidate;
   }
   return "ontology/marketing.json";
 }
 
 // The web UI's bundle: the one the build made (api/web/CMakeLists.txt), or an installed one.
 std::string default_web_dir() {
+  std::error_code unreadable;  // skipped, not thrown out of serve_round
   for (const char* candidate : {EXPGRAPH_BUILD_WEB_DIR, "/usr/share/expgraph/web"}) {
-    if (std::filesystem::exists(std::string(candidate) + "/index.html")) return candidate;
+    if (std::filesystem::exists(std::string(candidate) + "/index.html", unreadable)) {
+      return candidate;
+    }
   }
   return EXPGRAPH_BUILD_WEB_DIR;
 }
@@ -103,6 +107,14 @@ int promote(const expgraph::api::DaemonConfig& config) {
   if (!config.replica_of.empty()) {
     std::fprintf(stderr, "expgraphd: --promote makes a primary: drop --replica-of\n");
     return 2;
+  }
+  // Refused, changing nothing, while a re-bootstrap's leftovers are beside the data: a later
+  // --replica-of start would swap them in over the promoted data (docs/scale-out.md).
+  Status pending = replication::check_nothing_pending(config.data_dir);
+  if (!pending.ok()) {
+    std::fprintf(stderr, "expgraphd: --promote refused, nothing changed: %s\n",
+                 pending.message().c_str());
+    return 1;
   }
   auto store = KvStore::open(config.data_dir);
   if (!store.ok()) {

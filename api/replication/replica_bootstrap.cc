@@ -85,6 +85,41 @@ Status finish_download(const ReplicaDirectories& directories, bool replaces_conf
   return Status();
 }
 
+// The primary's sequence a replica's data holds through; conflict when `store` (at `data`) is not
+// a replica's: a primary's, or a promoted replica's.
+Result<uint64_t> replica_applied_sequence(KvStore& store, const fs::path& data) {
+  auto applied = store.applied_sequence();
+  if (!applied.ok()) return applied.status();
+  if (!applied->has_value()) {
+    return Status::conflict(data.string() +
+                            " holds a database that is not a replica's: empty it to bootstrap "
+                            "from the primary, or start without --replica-of");
+  }
+  return **applied;
+}
+
+// A swap replaces DIR's database, so DIR must be a replica's before one is finished: a replica
+// killed between a download and its reopen, then promoted and written to as a primary, keeps
+// those writes (refused, untouched) instead of losing them to the copy left pending.
+Status check_before_swap(const ReplicaDirectories& directories) {
+  auto pending = directories.pending();
+  if (!pending.ok()) return pending.status();
+  if (pending->empty()) return Status();
+  auto database = holds_database(directories.data);
+  if (!database.ok()) return database.status();
+  if (!*database) return Status();
+  // Opened plainly (not as a replica) only to read; nothing is written.
+  auto store = KvStore::open(directories.data.string());
+  if (!store.ok()) return store.status();
+  auto applied = replica_applied_sequence(**store, directories.data);
+  if (applied.ok()) return Status();
+  std::string message = applied.status().message();
+  message += " (nothing was changed: what a re-bootstrap left beside it, ";
+  message += pending->front().string();
+  message += " and the like, was not swapped in; remove that too when emptying it)";
+  return Status(applied.status().code(), std::move(message));
+}
+
 bool empty_or_absent(const fs::path& directory) {
   std::error_code error;
   if (!fs::exists(directory, error)) return true;
@@ -96,7 +131,9 @@ bool empty_or_absent(const fs::path& directory) {
 Result<FreshCopy> download_fresh_copy(const std::string& primary_url, const std::string& data_dir,
                                       const std::string& api_key, bool replaces_conflicting_data,
                                       const std::atomic<bool>& cancel) {
-  ReplicaDirectories directories(data_dir);
+  auto located = ReplicaDirectories::of(data_dir);
+  if (!located.ok()) return located.status();
+  const ReplicaDirectories& directories = *located;
   std::error_code error;
   fs::remove_all(directories.downloading, error);  // an attempt that failed half-way
   fs::create_directories(directories.downloading, error);
@@ -122,11 +159,14 @@ Result<FreshCopy> download_fresh_copy(const std::string& primary_url, const std:
 Result<ReplicaStart> prepare_replica(const std::string& primary_url, const std::string& data_dir,
                                      const std::string& api_key) {
   ReplicaStart start;
+  auto directories = ReplicaDirectories::of(data_dir);
+  if (!directories.ok()) return directories.status();
+  EXPGRAPH_RETURN_IF_ERROR(check_before_swap(*directories));
   // A re-bootstrap interrupted by a crash, or waiting for this start: finish it first.
   auto swapped = finish_swap(data_dir);
   if (!swapped.ok()) return swapped.status();
   start.swap = std::move(swapped).value();
-  fs::path data = ReplicaDirectories(data_dir).data;
+  const fs::path& data = directories->data;
   if (empty_or_absent(data)) {
     fs::path staging = data;
     staging += ".bootstrap";
@@ -147,14 +187,9 @@ Result<ReplicaStart> prepare_replica(const std::string& primary_url, const std::
   // Opened plainly (not as a replica) only to read; nothing is written.
   auto store = KvStore::open(data.string());
   if (!store.ok()) return store.status();
-  auto applied = (*store)->applied_sequence();
+  auto applied = replica_applied_sequence(**store, data);
   if (!applied.ok()) return applied.status();
-  if (!applied->has_value()) {
-    return Status::conflict(data.string() +
-                            " holds a database that is not a replica's: empty it to bootstrap "
-                            "from the primary, or start without --replica-of");
-  }
-  start.applied_sequence = **applied;
+  start.applied_sequence = *applied;
   auto ontology = GraphStore::stored_ontology(**store);
   if (!ontology.ok()) return ontology.status();
   if (!ontology->has_value()) return Status::internal("the replica's data holds no ontology");

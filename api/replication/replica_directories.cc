@@ -37,18 +37,84 @@ Status rename_durably(const fs::path& from, const fs::path& to) {
   return Status();
 }
 
-// Moves the operator's entries (backups/, word-vectors/, ...) of the old data directory into the
-// new one; the new one's entries win. Each entry is one rename, so a crash midway leaves the
-// rest in the old directory, which the next finish_swap carries over before removing it.
-Status carry_over(const fs::path& old_data, const fs::path& data) {
+// fs::exists(path, error) answers false on an error as well: here an error is not an absence.
+Result<bool> present(const fs::path& path) {
   std::error_code error;
-  for (const fs::directory_entry& entry : fs::directory_iterator(old_data, error)) {
-    std::string name = entry.path().filename().string();
-    if (is_database_entry(name) || fs::exists(data / name, error)) continue;
-    EXPGRAPH_RETURN_IF_ERROR(rename_durably(entry.path(), data / name));
-  }
-  if (error) return Status::internal("cannot list " + old_data.string() + ": " + error.message());
+  bool found = fs::exists(path, error);
+  if (error) return Status::internal("cannot check " + path.string() + ": " + error.message());
+  return found;
+}
+
+Status remove_tree(const fs::path& path) {
+  std::error_code error;
+  fs::remove_all(path, error);
+  if (error) return Status::internal("cannot remove " + path.string() + ": " + error.message());
   return Status();
+}
+
+// The names of the operator's entries (backups/, word-vectors/, ...) in the data directory `from`
+// that `to` lacks.
+Result<std::vector<std::string>> entries_to_bring(const fs::path& from, const fs::path& to) {
+  std::vector<std::string> names;
+  std::error_code error;
+  fs::directory_iterator entry(from, error);
+  for (; !error && entry != fs::directory_iterator(); entry.increment(error)) {
+    std::string name = entry->path().filename().string();
+    if (is_database_entry(name)) continue;
+    auto taken = present(to / name);
+    if (!taken.ok()) return taken.status();
+    if (!*taken) names.push_back(std::move(name));
+  }
+  if (error) return Status::internal("cannot list " + from.string() + ": " + error.message());
+  return names;
+}
+
+// Moves the operator's entries of the old data directory into the new one; the new one's
+// entries win. Each entry is one rename, so a crash midway leaves the rest in the old directory,
+// which the next finish_swap carries over before removing it.
+Status carry_over(const fs::path& old_data, const fs::path& data) {
+  auto names = entries_to_bring(old_data, data);
+  if (!names.ok()) return names.status();
+  for (const std::string& name : *names) {
+    EXPGRAPH_RETURN_IF_ERROR(rename_durably(old_data / name, data / name));
+  }
+  return Status();
+}
+
+// Copies the operator's entries of `from` into `to`, leaving `from` whole; `to`'s entries win.
+// Each is copied under a temporary name and renamed, so a crash midway leaves no half copy under
+// the real name, and the next call copies what is missing again.
+Status copy_over(const fs::path& from, const fs::path& to) {
+  auto names = entries_to_bring(from, to);
+  if (!names.ok()) return names.status();
+  for (const std::string& name : *names) {
+    const fs::path partial = to / (name + ".copying");
+    EXPGRAPH_RETURN_IF_ERROR(remove_tree(partial));  // left by a crash during the copy
+    std::error_code error;
+    // A symbolic link is copied as a link (word-vectors/ may point at a shared file).
+    fs::copy(from / name, partial, fs::copy_options::recursive | fs::copy_options::copy_symlinks,
+             error);
+    if (error) {
+      return Status::internal("cannot copy " + (from / name).string() + " to " + partial.string() +
+                              ": " + error.message());
+    }
+    EXPGRAPH_RETURN_IF_ERROR(rename_durably(partial, to / name));
+  }
+  return Status();
+}
+
+// Ends a swap whose old database went to DIR.previous: its operator's entries move into DIR and
+// it is removed. With DIR absent (a swap stopped between its two renames) it goes back to DIR
+// instead, and a copy still pending is swapped in afresh.
+Status clear_previous(const ReplicaDirectories& directories) {
+  auto previous = present(directories.previous);
+  if (!previous.ok()) return previous.status();
+  if (!*previous) return Status();
+  auto data = present(directories.data);
+  if (!data.ok()) return data.status();
+  if (!*data) return rename_durably(directories.previous, directories.data);
+  EXPGRAPH_RETURN_IF_ERROR(carry_over(directories.previous, directories.data));
+  return remove_tree(directories.previous);
 }
 
 bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
@@ -60,25 +126,47 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 
 }  // namespace
 
-ReplicaDirectories::ReplicaDirectories(const std::string& data_dir) {
-  data = fs::absolute(data_dir).lexically_normal();
+Result<ReplicaDirectories> ReplicaDirectories::of(const std::string& data_dir) {
+  std::error_code error;
+  fs::path data = fs::absolute(data_dir, error).lexically_normal();
+  if (error) {
+    return Status::internal("cannot resolve the data directory " + data_dir + ": " +
+                            error.message());
+  }
   if (data.filename().empty()) data = data.parent_path();
-  downloading = with_suffix(data, ".rebootstrap");
-  next = with_suffix(data, ".next");
-  next_after_conflict = with_suffix(data, ".next-after-conflict");
-  previous = with_suffix(data, ".previous");
+  ReplicaDirectories directories;
+  directories.data = data;
+  directories.downloading = with_suffix(data, ".rebootstrap");
+  directories.next = with_suffix(data, ".next");
+  directories.next_after_conflict = with_suffix(data, ".next-after-conflict");
+  directories.previous = with_suffix(data, ".previous");
+  return directories;
 }
 
-fs::path ReplicaDirectories::conflict_keep() const {
+Result<fs::path> ReplicaDirectories::conflict_keep() const {
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
   fs::path keep = with_suffix(data, ".conflict-" + std::to_string(seconds));
-  for (int extra = 1; fs::exists(keep); ++extra) {
+  for (int extra = 1;; ++extra) {
+    auto taken = present(keep);
+    if (!taken.ok()) return taken.status();
+    if (!*taken) return keep;
     keep = with_suffix(data, ".conflict-" + std::to_string(seconds) + "-" + std::to_string(extra));
   }
-  return keep;
 }
+
+Result<std::vector<fs::path>> ReplicaDirectories::pending() const {
+  std::vector<fs::path> sides;
+  for (const fs::path* side : {&downloading, &next, &next_after_conflict, &previous}) {
+    auto found = present(*side);
+    if (!found.ok()) return found.status();
+    if (*found) sides.push_back(*side);
+  }
+  return sides;
+}
+
+Result<bool> holds_database(const fs::path& directory) { return present(directory / "CURRENT"); }
 
 bool is_database_entry(const std::string& name) {
   for (const char* exact : {"CURRENT", "IDENTITY", "LOCK", "LOG", "archive"}) {
@@ -94,63 +182,72 @@ bool is_database_entry(const std::string& name) {
 }
 
 Result<SwapOutcome> finish_swap(const std::string& data_dir) {
-  ReplicaDirectories directories(data_dir);
+  auto located = ReplicaDirectories::of(data_dir);
+  if (!located.ok()) return located.status();
+  const ReplicaDirectories& directories = *located;
   SwapOutcome outcome;
-  std::error_code error;
-  if (fs::exists(directories.downloading, error)) {
-    fs::remove_all(directories.downloading, error);
-    if (error) {
-      return Status::internal("cannot remove " + directories.downloading.string() + ": " +
-                              error.message());
-    }
+  auto downloading = present(directories.downloading);
+  if (!downloading.ok()) return downloading.status();
+  if (*downloading) {
+    EXPGRAPH_RETURN_IF_ERROR(remove_tree(directories.downloading));
     outcome.removed_partial = directories.downloading.string();
   }
   // A previous swap that got as far as moving its copy in, but not as far as clearing the old
   // data: finish it first, so that DIR.previous is free for this one.
-  const bool data_exists = fs::exists(directories.data, error);
-  if (fs::exists(directories.previous, error) && data_exists) {
-    EXPGRAPH_RETURN_IF_ERROR(carry_over(directories.previous, directories.data));
-    fs::remove_all(directories.previous, error);
-    if (error) {
-      return Status::internal("cannot remove " + directories.previous.string() + ": " +
-                              error.message());
-    }
-  }
-  const bool conflict = fs::exists(directories.next_after_conflict, error);
-  const fs::path pending = conflict ? directories.next_after_conflict : directories.next;
-  if (conflict || fs::exists(directories.next, error)) {
+  EXPGRAPH_RETURN_IF_ERROR(clear_previous(directories));
+  auto conflict = present(directories.next_after_conflict);
+  if (!conflict.ok()) return conflict.status();
+  auto plain = present(directories.next);
+  if (!plain.ok()) return plain.status();
+  const fs::path& pending = *conflict ? directories.next_after_conflict : directories.next;
+  if (*conflict || *plain) {
     // Only one download is ever completed at a time; a stale plain copy beside a conflict one
     // cannot be newer than it.
-    if (conflict) fs::remove_all(directories.next, error);
-    fs::path old_data;
-    if (fs::exists(directories.data, error)) {
-      old_data = conflict ? directories.conflict_keep() : directories.previous;
-      EXPGRAPH_RETURN_IF_ERROR(rename_durably(directories.data, old_data));
+    if (*conflict) EXPGRAPH_RETURN_IF_ERROR(remove_tree(directories.next));
+    auto data_exists = present(directories.data);
+    if (!data_exists.ok()) return data_exists.status();
+    fs::path old_data = directories.previous;
+    if (*data_exists && *conflict) {
+      // The old data is kept whole (its backups/ included): it holds writes the primary does not
+      // have. So the operator's entries are copied, not moved, and before the renames: a crash
+      // leaves them in the pending copy (a half-copied one under a temporary name), which the
+      // next start completes, never in a directory it no longer looks at.
+      EXPGRAPH_RETURN_IF_ERROR(copy_over(directories.data, pending));
+      auto keep = directories.conflict_keep();
+      if (!keep.ok()) return keep.status();
+      old_data = *keep;
+      outcome.kept_old_data = old_data.string();
     }
+    if (*data_exists) EXPGRAPH_RETURN_IF_ERROR(rename_durably(directories.data, old_data));
     // From here until the next rename DIR is absent: a crash leaves the copy at DIR.next and the
     // old data beside it, and the next start moves the copy in.
     EXPGRAPH_RETURN_IF_ERROR(rename_durably(pending, directories.data));
     outcome.swapped = true;
-    if (conflict && !old_data.empty()) {
-      // Kept whole (its backups/ included): it holds writes the primary does not have.
-      outcome.kept_old_data = old_data.string();
-    }
   }
-  if (fs::exists(directories.previous, error)) {
-    if (!fs::exists(directories.data, error)) {
-      // Never left so by finish_swap (the copy moves in before the old data is removed), but a
-      // database beside an absent DIR is the one to use.
-      EXPGRAPH_RETURN_IF_ERROR(rename_durably(directories.previous, directories.data));
-    } else {
-      EXPGRAPH_RETURN_IF_ERROR(carry_over(directories.previous, directories.data));
-      fs::remove_all(directories.previous, error);
-      if (error) {
-        return Status::internal("cannot remove " + directories.previous.string() + ": " +
-                                error.message());
-      }
-    }
-  }
+  EXPGRAPH_RETURN_IF_ERROR(clear_previous(directories));
   return outcome;
+}
+
+Status check_nothing_pending(const std::string& data_dir) {
+  auto located = ReplicaDirectories::of(data_dir);
+  if (!located.ok()) return located.status();
+  auto pending = located->pending();
+  if (!pending.ok()) return pending.status();
+  if (pending->empty()) return Status();
+  std::string message;
+  for (const fs::path& side : *pending) {
+    if (!message.empty()) message += ", ";
+    message += side.string();
+  }
+  auto database = holds_database(located->data);
+  if (!database.ok()) return database.status();
+  message +=
+      " beside the data directory: a re-bootstrap of this replica did not finish; finish it by "
+      "starting the replica once as before (with --replica-of: it moves the complete copy in, or "
+      "removes a partial one), stop it and promote again";
+  // Without a database at DIR, the replica's data is beside it: removing them would lose it.
+  if (*database) message += ", or remove them to promote the data at " + located->data.string();
+  return Status::conflict(std::move(message));
 }
 
 }  // namespace expgraph::replication

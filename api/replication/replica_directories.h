@@ -13,21 +13,27 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "ontology/status.h"
 
 namespace expgraph::replication {
 
 struct ReplicaDirectories {
-  explicit ReplicaDirectories(const std::string& data_dir);
+  // The paths for --data `data_dir` (made absolute); internal when that fails (the working
+  // directory unreadable).
+  static Result<ReplicaDirectories> of(const std::string& data_dir);
 
   std::filesystem::path data;
   std::filesystem::path downloading;          // DIR.rebootstrap
   std::filesystem::path next;                 // DIR.next
   std::filesystem::path next_after_conflict;  // DIR.next-after-conflict
   std::filesystem::path previous;             // DIR.previous
-  // Where data the primary lacks is kept: DIR.conflict-UNIXTIME.
-  std::filesystem::path conflict_keep() const;
+  // Where data the primary lacks is kept: DIR.conflict-UNIXTIME (-N added when taken).
+  Result<std::filesystem::path> conflict_keep() const;
+  // The side directories above (not DIR.conflict-*) that exist now: what a re-bootstrap left
+  // for finish_swap. An error, not "absent", when one cannot be checked.
+  Result<std::vector<std::filesystem::path>> pending() const;
 };
 
 // What finish_swap did, for the log.
@@ -40,8 +46,20 @@ struct SwapOutcome {
 // Moves a complete fresh copy (DIR.next or DIR.next-after-conflict) into DIR, and finishes or
 // undoes whatever an interrupted swap left. Idempotent: with nothing pending it does nothing.
 // Entries of the old DIR that are not RocksDB's (backups/, word-vectors/, ...) move into the new
-// one. Call it only while no store is open on DIR (at start, and between closing and reopening).
+// one; after a conflict they are copied instead, so that DIR.conflict-UNIXTIME stays whole.
+// Call it only while no store is open on DIR (at start, and between closing and reopening), and
+// only on a replica's DIR: it replaces DIR's database.
 Result<SwapOutcome> finish_swap(const std::string& data_dir);
+
+// ok when no re-bootstrap left anything beside DIR (pending() is empty); otherwise a conflict
+// naming what is there and what to do. expgraphd --promote checks it first: a copy left pending
+// would replace the promoted data at a later --replica-of start, and while the swap is
+// unfinished the replica's whole data may be DIR.previous rather than DIR.
+Status check_nothing_pending(const std::string& data_dir);
+
+// Whether `directory` holds a RocksDB database (its CURRENT file); an error when that cannot be
+// checked.
+Result<bool> holds_database(const std::filesystem::path& directory);
 
 // Whether `name` is one of RocksDB's own files or folders in a database directory (the rest of a
 // data directory is the operator's and survives a re-bootstrap).

@@ -1,8 +1,9 @@
 // finish_swap from every state a kill -9 can leave during a replica's re-bootstrap
 // (api/replication/replica_directories.h): DIR ends up holding the old database or the new one
-// whole, never a mix; the operator's entries (backups/) follow the new one; data the primary
-// lacks (a 409 re-bootstrap) is kept, never removed. Databases are stood in for by folders
-// whose CURRENT file names them.
+// whole, never a mix; the operator's entries (backups/, word-vectors/) follow the new one; data
+// the primary lacks (a 409 re-bootstrap) is kept whole, never removed. A side directory that
+// cannot be checked is an error, not an absence; --promote's check names what is pending.
+// Databases are stood in for by folders whose CURRENT file names them.
 #include "api/replication/replica_directories.h"
 
 #include <gtest/gtest.h>
@@ -40,7 +41,7 @@ void make_database(const fs::path& directory, const std::string& label) {
 
 class ReplicaDirectoriesTest : public ::testing::Test {
  protected:
-  ReplicaDirectoriesTest() : dirs_(temp_.sub("data")) {}
+  ReplicaDirectoriesTest() : dirs_(ReplicaDirectories::of(temp_.sub("data")).value()) {}
 
   // The old database with the operator's folders inside.
   void make_old(const fs::path& where) {
@@ -139,6 +140,80 @@ TEST_F(ReplicaDirectoriesTest, AConflictSwapKeepsTheOldDataWhole) {
   EXPECT_EQ(read_text(kept / "backups" / "b1" / "CURRENT"), "backup");
   EXPECT_EQ(read_text(dirs_.data / "CURRENT"), "new");
   expect_no_side_directories();
+}
+
+// The default --word-vectors is ./data/word-vectors/glove-100d.bin: without its copy in the new
+// DIR, a replica with --embedder glove could not open the data it swapped in.
+TEST_F(ReplicaDirectoriesTest, AConflictSwapCopiesTheOperatorsEntriesIntoTheNewData) {
+  make_old(dirs_.data);
+  fs::create_symlink("word-vectors/glove.bin", dirs_.data / "vectors-link");
+  make_database(dirs_.next_after_conflict, "new");
+  SwapOutcome outcome = finish();
+  ASSERT_FALSE(outcome.kept_old_data.empty());
+  expect_new_with_operator_entries();
+  EXPECT_TRUE(fs::is_symlink(dirs_.data / "vectors-link"));  // copied as a link
+  EXPECT_EQ(read_text(dirs_.data / "vectors-link"), "vectors");
+  EXPECT_FALSE(fs::exists(dirs_.data / "word-vectors.copying"));
+  // Copied, not moved: the kept data is still whole.
+  fs::path kept = outcome.kept_old_data;
+  EXPECT_EQ(read_text(kept / "word-vectors" / "glove.bin"), "vectors");
+  EXPECT_EQ(read_text(kept / "backups" / "b1" / "CURRENT"), "backup");
+  EXPECT_EQ(read_text(kept / "CURRENT"), "old");
+}
+
+TEST_F(ReplicaDirectoriesTest, KilledWhileCopyingTheOperatorsEntriesForAConflictSwap) {
+  make_old(dirs_.data);
+  make_database(dirs_.next_after_conflict, "new");
+  // backups/ was copied; word-vectors/ was being copied (under its temporary name).
+  fs::copy(dirs_.data / "backups", dirs_.next_after_conflict / "backups",
+           fs::copy_options::recursive);
+  write_file(dirs_.next_after_conflict / "word-vectors.copying" / "glove.bin", "vec");
+  SwapOutcome outcome = finish();
+  EXPECT_TRUE(outcome.swapped);
+  expect_new_with_operator_entries();
+  EXPECT_FALSE(fs::exists(dirs_.data / "word-vectors.copying"));
+  EXPECT_EQ(read_text(fs::path(outcome.kept_old_data) / "word-vectors" / "glove.bin"), "vectors");
+}
+
+// A symbolic link to itself: checking it fails (ELOOP), which must not read as "absent".
+TEST_F(ReplicaDirectoriesTest, ASideDirectoryThatCannotBeCheckedIsAnErrorNamingIt) {
+  make_old(dirs_.data);
+  fs::create_symlink(dirs_.next, dirs_.next);
+  auto outcome = finish_swap(dirs_.data.string());
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_NE(outcome.status().message().find(dirs_.next.string()), std::string::npos)
+      << outcome.status().to_string();
+  EXPECT_EQ(read_text(dirs_.data / "CURRENT"), "old");  // nothing changed
+  Status promotable = check_nothing_pending(dirs_.data.string());
+  EXPECT_FALSE(promotable.ok());
+  EXPECT_NE(promotable.message().find(dirs_.next.string()), std::string::npos)
+      << promotable.to_string();
+}
+
+TEST_F(ReplicaDirectoriesTest, PromotionWaitsForWhatARebootstrapLeft) {
+  make_old(dirs_.data);
+  EXPECT_TRUE(check_nothing_pending(dirs_.data.string()).ok());
+  for (const fs::path& side :
+       {dirs_.downloading, dirs_.next, dirs_.next_after_conflict, dirs_.previous}) {
+    make_database(side, "side");
+    Status status = check_nothing_pending(dirs_.data.string());
+    EXPECT_EQ(status.code(), StatusCode::kConflict) << side;
+    EXPECT_NE(status.message().find(side.string()), std::string::npos) << status.to_string();
+    EXPECT_NE(status.message().find("remove them"), std::string::npos) << status.to_string();
+    fs::remove_all(side);
+  }
+  // DIR absent, its data in DIR.previous (a swap stopped between its renames): removing the side
+  // directories would lose it, so only finishing the swap is offered.
+  fs::rename(dirs_.data, dirs_.previous);
+  make_database(dirs_.next, "new");
+  Status status = check_nothing_pending(dirs_.data.string());
+  EXPECT_EQ(status.code(), StatusCode::kConflict);
+  EXPECT_EQ(status.message().find("remove them"), std::string::npos) << status.to_string();
+  EXPECT_NE(status.message().find("--replica-of"), std::string::npos) << status.to_string();
+  // Not a pending re-bootstrap: data kept after a conflict.
+  finish();
+  fs::create_directories(dirs_.data.string() + ".conflict-1700000000");
+  EXPECT_TRUE(check_nothing_pending(dirs_.data.string()).ok());
 }
 
 TEST(ReplicaDirectoryNamesTest, RocksDbEntriesAreTold) {

@@ -7,7 +7,8 @@
 // serving reads, and they catch up once it is back. A replica behind the primary's kept WAL
 // (410) bootstraps again by itself while serving its old data, also when killed during it; a
 // replica ahead of its primary (409) stops and keeps its data, or with
-// --replica-rebootstrap-on-conflict sets it aside and bootstraps again.
+// --replica-rebootstrap-on-conflict sets it aside and bootstraps again. --promote and
+// --replica-of refuse a directory whose re-bootstrap did not finish, or was promoted.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -640,16 +641,27 @@ TEST(ReplicationTest, ReplicaAheadOfItsPrimaryKeepsItsDataUnlessToldToDiscardIt)
   EXPECT_TRUE(primary.stop());
 }
 
+// A running replica of `primary` that holds a first write (Learning/M-0): the one to promote in
+// the failover tests. nullptr when it did not catch up.
+std::unique_ptr<ServerProcess> caught_up_replica(const ServerProcess& primary) {
+  httplib::Client writer = primary.client();
+  if (call(writer, "PUT", "/v1/nodes/Learning/M-0", learning("promote me")).status != 201) {
+    return nullptr;
+  }
+  auto replica = start_replica(primary);
+  httplib::Client reader = replica->client();
+  if (!converges(writer, reader)) return nullptr;
+  return replica;
+}
+
 // expgraphd --promote on a stopped replica's data: it no longer opens as a replica's (so it
 // cannot follow a primary again after taking writes of its own), and says what it holds.
 TEST(ReplicationTest, PromoteTurnsAStoppedReplicasDataIntoAPrimarys) {
   ServerProcess primary;
   ASSERT_TRUE(primary.start());
-  httplib::Client writer = primary.client();
-  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/M-0", learning("promote me")).status, 201);
-  auto replica = start_replica(primary);
+  auto replica = caught_up_replica(primary);
+  ASSERT_NE(replica, nullptr);
   httplib::Client reader = replica->client();
-  ASSERT_TRUE(converges(writer, reader));
   uint64_t applied = call(reader, "GET", "/readyz").body["replication"]["applied_sequence"];
 
   // While it runs, RocksDB's lock refuses; with --replica-of the flag makes no sense.
@@ -671,6 +683,59 @@ TEST(ReplicationTest, PromoteTurnsAStoppedReplicasDataIntoAPrimarys) {
       {"--replica-of", url_of(primary), "--data", replica->data_dir(), "--port", "0"});
   EXPECT_EQ(follow.exit_code, 1);
   EXPECT_NE(follow.output.find("not a replica's"), std::string::npos) << follow.output;
+  EXPECT_TRUE(primary.stop());
+}
+
+// A replica killed after a re-bootstrap's download but before its reopen leaves the copy beside
+// its data (DIR.next, or the other side directories at other instants). --promote refuses while
+// any is there, changing nothing; and a promoted directory that has one anyway (promoted by an
+// older expgraphd, which did not look) is refused by --replica-of before the copy could replace
+// the writes it took as a primary.
+TEST(ReplicationTest, PromotionAndAPendingSwapNeverMeet) {
+  namespace fs = std::filesystem;
+  ServerProcess primary;
+  ASSERT_TRUE(primary.start());
+  auto replica = caught_up_replica(primary);
+  ASSERT_NE(replica, nullptr);
+  ASSERT_TRUE(replica->stop());
+  const std::string data = replica->data_dir();
+
+  // A copy of the replica's data stands in for a downloaded one (a replica's, as that is).
+  for (const char* suffix : {".rebootstrap", ".next-after-conflict", ".previous", ".next"}) {
+    fs::copy(data, data + suffix, fs::copy_options::recursive);
+    ProcessOutcome refused = run_server_to_exit({"--promote", "--data", data});
+    EXPECT_EQ(refused.exit_code, 1) << suffix << ": " << refused.output;
+    EXPECT_NE(refused.output.find("refused, nothing changed"), std::string::npos) << refused.output;
+    EXPECT_NE(refused.output.find(data + suffix), std::string::npos) << refused.output;
+    if (std::string(suffix) != ".next") fs::remove_all(data + suffix);
+  }
+  fs::rename(data + ".next", data + ".held");
+  // Nothing changed: the data is still a replica's, which --promote now turns into a primary's.
+  ProcessOutcome promoted = run_server_to_exit({"--promote", "--data", data});
+  ASSERT_EQ(promoted.exit_code, 0) << promoted.output;
+
+  // The promoted data, with the copy beside it, serves as a primary and takes a write.
+  ServerProcess new_primary;
+  fs::rename(data, new_primary.data_dir());
+  fs::rename(data + ".held", new_primary.data_dir() + ".next");
+  ASSERT_TRUE(new_primary.start());
+  new_primary.keep_port();  // `new_writer` talks to it across its restart
+  httplib::Client new_writer = new_primary.client();
+  ASSERT_EQ(call(new_writer, "PUT", "/v1/nodes/Learning/M-1", learning("after promotion")).status,
+            201);
+  ASSERT_TRUE(new_primary.stop());
+  ProcessOutcome follow = run_server_to_exit(
+      {"--replica-of", url_of(primary), "--data", new_primary.data_dir(), "--port", "0"});
+  EXPECT_EQ(follow.exit_code, 1) << follow.output;
+  EXPECT_NE(follow.output.find("not a replica's"), std::string::npos) << follow.output;
+  EXPECT_NE(follow.output.find("not swapped in"), std::string::npos) << follow.output;
+  EXPECT_TRUE(fs::exists(new_primary.data_dir() + ".next"));
+  EXPECT_FALSE(fs::exists(new_primary.data_dir() + ".previous"));
+  // Its data untouched: the write it took as a primary is there.
+  ASSERT_TRUE(new_primary.start());
+  EXPECT_EQ(call(new_writer, "GET", "/v1/nodes/Learning/M-1").status, 200);
+  EXPECT_EQ(call(new_writer, "GET", "/v1/nodes/Learning/M-0").status, 200);
+  EXPECT_TRUE(new_primary.stop());
   EXPECT_TRUE(primary.stop());
 }
 
