@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <vector>
 
 #include "api/replication/stream_format.h"
 #include "graph/graph_store.h"
@@ -126,6 +127,31 @@ bool empty_or_absent(const fs::path& directory) {
   return fs::is_directory(directory, error) && fs::is_empty(directory, error);
 }
 
+// Moves a downloaded checkpoint's files from `staging` into `data`, which holds the operator's
+// entries and no database, CURRENT last: until CURRENT is in place `data` holds no database, so
+// a kill half-way means a fresh bootstrap at the next start (RocksDB ignores and removes the
+// files of the abandoned attempt that the new checkpoint does not reuse).
+Status move_checkpoint_beside_entries(const fs::path& staging, const fs::path& data) {
+  std::error_code error;
+  std::vector<fs::path> entries;
+  for (fs::directory_iterator it(staging, error), end; !error && it != end; it.increment(error)) {
+    if (it->path().filename() != "CURRENT") entries.push_back(it->path());
+  }
+  if (error) return Status::internal("cannot list " + staging.string() + ": " + error.message());
+  entries.push_back(staging / "CURRENT");
+  for (const fs::path& entry : entries) {
+    const fs::path target = data / entry.filename();
+    if (fs::is_directory(target, error)) fs::remove_all(target, error);  // a killed attempt's
+    fs::rename(entry, target, error);
+    if (error) {
+      return Status::internal("cannot move " + entry.string() + " into " + data.string() + ": " +
+                              error.message());
+    }
+  }
+  fs::remove_all(staging, error);
+  return Status();
+}
+
 }  // namespace
 
 Result<FreshCopy> download_fresh_copy(const std::string& primary_url, const std::string& data_dir,
@@ -167,7 +193,11 @@ Result<ReplicaStart> prepare_replica(const std::string& primary_url, const std::
   if (!swapped.ok()) return swapped.status();
   start.swap = std::move(swapped).value();
   const fs::path& data = directories->data;
-  if (empty_or_absent(data)) {
+  auto has_database = holds_database(data);
+  if (!has_database.ok()) return has_database.status();
+  // No database yet: DIR is absent, empty, or holds only the operator's entries (the default
+  // --data ./data with word-vectors/ fetched into it).
+  if (!*has_database) {
     fs::path staging = data;
     staging += ".bootstrap";
     std::error_code error;
@@ -178,10 +208,14 @@ Result<ReplicaStart> prepare_replica(const std::string& primary_url, const std::
         download_checkpoint(primary_url, api_key, staging, start.checkpoint_bytes));
     auto applied = mark_applied(staging);
     if (!applied.ok()) return applied.status();
-    fs::remove(data, error);  // empty: rename() cannot replace a directory otherwise
-    fs::rename(staging, data, error);
-    if (error) return Status::internal("cannot move the checkpoint into " + data.string() + ": " +
-                                       error.message());
+    if (empty_or_absent(data)) {
+      fs::remove(data, error);  // empty: rename() cannot replace a directory otherwise
+      fs::rename(staging, data, error);
+      if (error) return Status::internal("cannot move the checkpoint into " + data.string() + ": " +
+                                         error.message());
+    } else {
+      EXPGRAPH_RETURN_IF_ERROR(move_checkpoint_beside_entries(staging, data));
+    }
     start.bootstrapped = true;
   }
   // Opened plainly (not as a replica) only to read; nothing is written.

@@ -656,6 +656,36 @@ std::unique_ptr<ServerProcess> caught_up_replica(const ServerProcess& primary) {
 
 // expgraphd --promote on a stopped replica's data: it no longer opens as a replica's (so it
 // cannot follow a primary again after taking writes of its own), and says what it holds.
+// The default layout on a replica's machine: --data ./data already holds word-vectors/ (fetched
+// there by tools/fetch-word-vectors) but no database. The first bootstrap puts the checkpoint
+// beside it instead of refusing the directory.
+TEST(ReplicationTest, AFirstBootstrapIntoADirectoryWithOnlyTheOperatorsEntries) {
+  ServerProcess primary;
+  ASSERT_TRUE(primary.start());
+  httplib::Client writer = primary.client();
+  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/beside-entries", learning("kept")).status,
+            201);
+  ServerProcess replica({"--replica-of", url_of(primary), "--wal-ttl-seconds", "600"});
+  const std::filesystem::path probe =
+      std::filesystem::path(replica.data_dir()) / "word-vectors" / "probe.bin";
+  std::filesystem::create_directories(probe.parent_path());
+  std::ofstream(probe) << "operator's file";
+  ::testing::AssertionResult started = replica.start();
+  ASSERT_TRUE(started) << started.message();
+  httplib::Client reader = replica.client();
+  EXPECT_TRUE(converges(writer, reader));
+  EXPECT_EQ(call(reader, "GET", "/readyz").body["replication"]["bootstraps"], 1);
+  EXPECT_TRUE(std::filesystem::exists(probe));
+  EXPECT_FALSE(std::filesystem::exists(replica.data_dir() + ".bootstrap"));
+  // Restarted, it follows from what it holds (no second bootstrap).
+  ASSERT_TRUE(replica.restart());
+  httplib::Client restarted = replica.client();
+  EXPECT_TRUE(converges(writer, restarted));
+  EXPECT_EQ(call(restarted, "GET", "/readyz").body["replication"]["bootstraps"], 0);
+  EXPECT_TRUE(std::filesystem::exists(probe));
+  EXPECT_TRUE(primary.stop());
+}
+
 TEST(ReplicationTest, PromoteTurnsAStoppedReplicasDataIntoAPrimarys) {
   ServerProcess primary;
   ASSERT_TRUE(primary.start());
