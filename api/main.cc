@@ -258,7 +258,8 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
                                 replica_start->ontology_document, nullptr, false))
                           : Ontology::load_file(ontology_path);
   if (!ontology.ok()) {
-    std::fprintf(stderr, "expgraphd: ontology %s: %s\n", ontology_path.c_str(),
+    const std::string source = replica ? "of the primary, in " + config.data_dir : ontology_path;
+    std::fprintf(stderr, "expgraphd: ontology %s: %s\n", source.c_str(),
                  ontology.status().message().c_str());
     for (const std::string& detail : ontology.status().details()) {
       std::fprintf(stderr, "  - %s\n", detail.c_str());
