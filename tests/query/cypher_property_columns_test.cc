@@ -189,8 +189,9 @@ TEST_F(CypherPropertyColumnsTest, ATableBuildKeepsTheQueryTimeLimit) {
   WriteRequest many;
   const std::vector<std::string> statuses = {"planned", "running", "stopped"};
   for (int i = 0; i < 10000; ++i) {
-    many.nodes.push_back(node("Experiment", std::string("E") + std::to_string(i),
-                              {{"name", "n"}, {"status", statuses[i % 3]}}));
+    std::string key = "E";
+    key += std::to_string(i);
+    many.nodes.push_back(node("Experiment", key, {{"name", "n"}, {"status", statuses[i % 3]}}));
   }
   write(many);
   const SymbolId experiment = *cached_->symbols().find(SymbolKind::kNodeType, "Experiment");
