@@ -33,6 +33,24 @@ class PropertyColumnsTest : public GraphStoreTest {
     auto written = store_->write(request);
     ASSERT_TRUE(written.ok()) << written.status().to_string();
   }
+  // Results R0 .. R<count - 1>, with users = their number, in one request.
+  void write_results(int count) {
+    WriteRequest request;
+    for (int i = 0; i < count; ++i) {
+      request.nodes.push_back(
+          node("Result", std::string("R") + std::to_string(i), {{"name", "r"}, {"users", i}}));
+    }
+    write(request);
+  }
+  // The sum of the `users` column (an integer on every node).
+  static int64_t sum_of_users(const PropertyColumns::Table& table) {
+    int64_t sum = 0;
+    table.for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
+      sum += std::get<int64_t>(PropertyColumns::Table::value(chunk, id, table.column("users")));
+      return true;
+    });
+    return sum;
+  }
   void build_ok(const std::string& type) {
     auto table = store_->columns().table_or_build(type_id(type));
     ASSERT_TRUE(table.ok()) << table.status().to_string();
@@ -102,11 +120,7 @@ TEST_F(PropertyColumnsTest, ManyNodesAcrossChunks) {
   auto table = store_->columns().table_or_build(type_id("Result"));
   ASSERT_TRUE(table.ok() && *table != nullptr);
   EXPECT_EQ((*table)->node_count(), 700u);
-  int64_t sum = 0;
-  (*table)->for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
-    sum += std::get<int64_t>(PropertyColumns::Table::value(chunk, id, (*table)->column("users")));
-    return true;
-  });
+  const int64_t sum = sum_of_users(**table);
   EXPECT_EQ(sum, 699 * 700 / 2);
 }
 
@@ -209,12 +223,7 @@ TEST_F(PropertyColumnsTest, AWriteTheTablesCannotFollowDropsThemAndStillSucceeds
 }
 
 TEST_F(PropertyColumnsTest, ABuildStoppedByItsCheckPublishesNothing) {
-  WriteRequest request;
-  for (int i = 0; i < 1000; ++i) {
-    request.nodes.push_back(
-        node("Result", std::string("R") + std::to_string(i), {{"name", "r"}, {"users", i}}));
-  }
-  write(request);
+  write_results(1000);
   const SymbolId result = type_id("Result");
   int checks = 0;
   auto stopped = store_->columns().table_or_build(
@@ -231,21 +240,12 @@ TEST_F(PropertyColumnsTest, ABuildStoppedByItsCheckPublishesNothing) {
   auto table = store_->columns().table_or_build(result);
   ASSERT_TRUE(table.ok() && *table != nullptr);
   EXPECT_EQ((*table)->node_count(), 1000u);
-  int64_t sum = 0;
-  (*table)->for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
-    sum += std::get<int64_t>(PropertyColumns::Table::value(chunk, id, (*table)->column("users")));
-    return true;
-  });
+  const int64_t sum = sum_of_users(**table);
   EXPECT_EQ(sum, 999 * 1000 / 2 + 5000);
 }
 
 TEST_F(PropertyColumnsTest, WritesGoOnDuringABuildAndAreInTheTableItPublishes) {
-  WriteRequest request;
-  for (int i = 0; i < 1000; ++i) {
-    request.nodes.push_back(
-        node("Result", std::string("R") + std::to_string(i), {{"name", "r"}, {"users", i}}));
-  }
-  write(request);
+  write_results(1000);
   const SymbolId result = type_id("Result");
   // Halfway through the build, a write from another thread: it changes a node the build has
   // read, deletes one it has not, and creates one the build's list of ids does not have.
