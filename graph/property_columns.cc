@@ -225,7 +225,7 @@ Result<std::shared_ptr<const PropertyColumns::Table>> PropertyColumns::table_or_
   changed_while_building_.clear();
   if (!built.ok()) return built.status();
   if (building_lost_) return std::shared_ptr<const Table>();  // read from storage this time
-  if (*built != nullptr) EXPGRAPH_RETURN_IF_ERROR(replay(**built, std::move(changed)));
+  if (*built != nullptr) EXPGRAPH_RETURN_IF_ERROR(replay(type, **built, std::move(changed)));
   size_t others = 0;
   {
     std::lock_guard lock(tables_mutex_);
@@ -241,7 +241,8 @@ Result<std::shared_ptr<const PropertyColumns::Table>> PropertyColumns::table_or_
   return table;
 }
 
-Status PropertyColumns::replay(Table& table, std::vector<NodeId> changed) const {
+Status PropertyColumns::replay(SymbolId type, Table& table, std::vector<NodeId> changed) const {
+  const std::string& type_name = symbols_.name(SymbolKind::kNodeType, type);
   std::sort(changed.begin(), changed.end());
   changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
   TableWriter writer(table.names_, table.column_of_, table.chunks_, table.node_count_,
@@ -255,7 +256,11 @@ Status PropertyColumns::replay(Table& table, std::vector<NodeId> changed) const 
     }
     auto record = decode_node_record(id, **stored);
     if (!record.ok()) return record.status();
-    writer.set(id, record->key, record->properties);
+    if (record->type == type_name) {
+      writer.set(id, record->key, record->properties);
+    } else {
+      writer.remove(id);  // moved to another type
+    }
   }
   return Status();
 }

@@ -150,9 +150,10 @@ class PropertyColumns : public WriteObserver {
 
  private:
   Result<std::shared_ptr<Table>> build(SymbolId type, const BuildCheck& check) const;
-  // Brings a table built from an older state of storage up to date with the nodes `changed`
-  // since (read again from storage). Called under update_mutex_. Errors: storage errors.
-  Status replay(Table& table, std::vector<NodeId> changed) const;
+  // Brings `type`'s table built from an older state of storage up to date with the nodes
+  // `changed` since (read again from storage). Called under update_mutex_. Errors: storage
+  // errors.
+  Status replay(SymbolId type, Table& table, std::vector<NodeId> changed) const;
   // committed()'s work; may throw (allocations).
   void apply(const std::vector<NodeChange>& changes);
   // Adds the ids of `changes` of the type being built to changed_while_building_.
