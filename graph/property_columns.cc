@@ -389,7 +389,7 @@ void PropertyColumns::drop_tables_of(const std::vector<NodeChange>& changes,
 
 void PropertyColumns::apply(const std::vector<NodeChange>& changes) {
   // Copies of the current tables of the types this request touches, written in place and
-  // published together at the end.
+  // published at the end, one type after the other.
   std::unordered_map<SymbolId, std::shared_ptr<Table>> next;
   std::unordered_map<SymbolId, std::unique_ptr<TableWriter>> writers;
   auto writer_for = [&](const std::string& type_name) -> TableWriter* {

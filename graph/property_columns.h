@@ -139,7 +139,7 @@ class PropertyColumns : public WriteObserver {
   size_t memory_bytes() const;
   bool refused(SymbolId type) const;
 
-  // WriteObserver: the tables follow each committed request, all of its nodes at once.
+  // WriteObserver: the tables follow each committed request, each type's nodes of it at once.
   Status prepare(const std::vector<NodeChange>& changes, KvWriteBatch& batch) override;
   // Never throws: see the header comment.
   void committed(const std::vector<NodeChange>& changes) override;
@@ -178,7 +178,9 @@ class PropertyColumns : public WriteObserver {
   // yet applied when the build publishes is applied to the published table after it.
   mutable std::mutex update_mutex_;
   mutable std::optional<SymbolId> building_;            // guarded by update_mutex_
-  mutable std::vector<NodeId> changed_while_building_;  // guarded by update_mutex_
+  // Guarded by update_mutex_. 8 bytes a change, outside max_bytes_ (a long build during a bulk
+  // import holds one id per node written).
+  mutable std::vector<NodeId> changed_while_building_;
   // A write could not record its changes (out of memory): the build must not publish.
   mutable bool building_lost_ = false;          // guarded by update_mutex_
   mutable std::function<void()> update_fault_;  // guarded by update_mutex_; tests only
