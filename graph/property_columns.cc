@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <exception>
 #include <limits>
 #include <unordered_map>
 
+#include "graph/shared_strings.h"
 #include "graph/value_codec.h"
 
 namespace expgraph {
@@ -67,7 +70,7 @@ class TableWriter {
       if (value.is_null()) continue;
       const int column = column_for(name);
       if (chunk.columns.size() <= static_cast<size_t>(column)) widen(chunk);
-      chunk.columns[column][slot] = make_cell(value);
+      chunk.columns[column][slot] = make_cell(value, column);
     }
   }
 
@@ -80,12 +83,13 @@ class TableWriter {
   }
 
  private:
-  static constexpr size_t kColumnBytes = sizeof(std::vector<PropertyColumns::Cell>) +
-                                         PropertyColumns::kChunkSize * sizeof(PropertyColumns::Cell);
+  static constexpr size_t kColumnBytes =
+      sizeof(std::vector<PropertyColumns::Cell>) +
+      PropertyColumns::kChunkSize * sizeof(PropertyColumns::Cell);
 
-  // Equal short strings written by one build or write share one copy (group-like columns:
-  // status, channel, segment).
-  PropertyColumns::Cell make_cell(const nlohmann::json& value) {
+  // Equal short strings of a column written by one build or write share one copy (group-like
+  // columns: status, channel, segment).
+  PropertyColumns::Cell make_cell(const nlohmann::json& value, int column) {
     switch (value.type()) {
       case nlohmann::json::value_t::boolean:
         return value.get<bool>();
@@ -103,13 +107,8 @@ class TableWriter {
         // cleared: an upper bound that stays right however the table changes.
         const std::string& text = value.get_ref<const std::string&>();
         bytes_ += string_bytes(text);
-        if (text.size() <= kSharedStringBytes) {
-          auto found = strings_.find(text);
-          if (found != strings_.end()) return found->second;
-        }
-        auto shared = std::make_shared<const std::string>(text);
-        if (text.size() <= kSharedStringBytes) strings_.emplace(*shared, shared);
-        return shared;
+        if (strings_.size() <= static_cast<size_t>(column)) strings_.resize(column + 1);
+        return strings_[column].get(text);
       }
       default:
         break;
@@ -117,7 +116,6 @@ class TableWriter {
     bytes_ += sizeof(nlohmann::json) + kAllocation + json_heap_bytes(value);
     return std::make_shared<const nlohmann::json>(value);
   }
-  static constexpr size_t kSharedStringBytes = 64;
 
   PropertyColumns::Chunk& writable(size_t index) {
     auto copied = copied_.find(index);
@@ -175,7 +173,7 @@ class TableWriter {
   size_t& node_count_;
   size_t& bytes_;
   std::unordered_map<size_t, PropertyColumns::Chunk*> copied_;
-  std::unordered_map<std::string, std::shared_ptr<const std::string>> strings_;
+  std::vector<SharedStrings> strings_;  // by column
 };
 
 }  // namespace
@@ -208,15 +206,32 @@ std::shared_ptr<const PropertyColumns::Table> PropertyColumns::table(SymbolId ty
 }
 
 Result<std::shared_ptr<const PropertyColumns::Table>> PropertyColumns::table_or_build(
-    SymbolId type) const {
+    SymbolId type, const BuildCheck& check) const {
   if (auto current = table(type)) return current;
   if (max_bytes_ == 0 || refused(type)) return std::shared_ptr<const Table>();
-  std::lock_guard update(update_mutex_);
+  std::lock_guard one_build(build_mutex_);
   if (auto current = table(type)) return current;  // built by another query meanwhile
   if (refused(type)) return std::shared_ptr<const Table>();
-  auto built = build(type);
+  {
+    std::lock_guard update(update_mutex_);
+    building_ = type;
+    changed_while_building_.clear();
+    building_lost_ = false;
+  }
+  auto built = build(type, check);  // writes go on meanwhile, recording what they change
+  std::lock_guard update(update_mutex_);
+  building_.reset();
+  std::vector<NodeId> changed = std::move(changed_while_building_);
+  changed_while_building_.clear();
   if (!built.ok()) return built.status();
-  if (*built == nullptr) {
+  if (building_lost_) return std::shared_ptr<const Table>();  // read from storage this time
+  if (*built != nullptr) EXPGRAPH_RETURN_IF_ERROR(replay(type, **built, std::move(changed)));
+  size_t others = 0;
+  {
+    std::lock_guard lock(tables_mutex_);
+    others = total_bytes_;
+  }
+  if (*built == nullptr || others + (*built)->bytes_ > max_bytes_) {
     std::lock_guard lock(tables_mutex_);
     refused_.insert(type);
     return std::shared_ptr<const Table>();
@@ -226,13 +241,38 @@ Result<std::shared_ptr<const PropertyColumns::Table>> PropertyColumns::table_or_
   return table;
 }
 
+Status PropertyColumns::replay(SymbolId type, Table& table, std::vector<NodeId> changed) const {
+  const std::string& type_name = symbols_.name(SymbolKind::kNodeType, type);
+  std::sort(changed.begin(), changed.end());
+  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  TableWriter writer(table.names_, table.column_of_, table.chunks_, table.node_count_,
+                     table.bytes_);
+  for (NodeId id : changed) {
+    auto stored = store_.get(Column::kNodes, keys::node_key(id));
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) {
+      writer.remove(id);
+      continue;
+    }
+    auto record = decode_node_record(id, **stored);
+    if (!record.ok()) return record.status();
+    if (record->type == type_name) {
+      writer.set(id, record->key, record->properties);
+    } else {
+      writer.remove(id);  // moved to another type
+    }
+  }
+  return Status();
+}
+
 // Reads every node of the type in id order with one iterator (the mirror gives the ids, in
 // id order, which is the `nodes` key order), so that a type whose nodes are dense in the id
 // range costs a sequential read rather than a point read per node.
-Result<std::shared_ptr<PropertyColumns::Table>> PropertyColumns::build(SymbolId type) const {
+Result<std::shared_ptr<PropertyColumns::Table>> PropertyColumns::build(
+    SymbolId type, const BuildCheck& check) const {
   auto table = std::make_shared<Table>();
-  TableWriter writer(table->names_, table->column_of_, table->chunks_,
-                     table->node_count_, table->bytes_);
+  TableWriter writer(table->names_, table->column_of_, table->chunks_, table->node_count_,
+                     table->bytes_);
   size_t budget = max_bytes_;
   {
     std::lock_guard lock(tables_mutex_);
@@ -246,6 +286,7 @@ Result<std::shared_ptr<PropertyColumns::Table>> PropertyColumns::build(SymbolId 
     from = mirror_.nodes_of_type(type, from, 4096, ids);
     if (ids.empty()) break;
     for (NodeId id : ids) {
+      if (check) EXPGRAPH_RETURN_IF_ERROR(check());
       const std::string key = keys::node_key(id);
       // A few steps forward are cheaper than a seek when the type's ids are close together.
       for (int step = 0; step < 4 && it.valid() && it.key() < key; ++step) it.next();
@@ -288,10 +329,67 @@ Status PropertyColumns::prepare(const std::vector<NodeChange>&, KvWriteBatch&) {
   return Status();  // nothing stored: the tables are rebuilt from the nodes after a restart
 }
 
+void PropertyColumns::set_update_fault_for_testing(std::function<void()> fault) const {
+  std::lock_guard update(update_mutex_);
+  update_fault_ = std::move(fault);
+}
+
+// Runs after the write is durable: an exception from here would fail a write that happened and
+// skip the observers after this one (the similarity index), so none leaves.
 void PropertyColumns::committed(const std::vector<NodeChange>& changes) {
   std::lock_guard update(update_mutex_);
+  try {
+    if (building_) record_changes_of_building(changes);
+    apply(changes);
+  } catch (const std::exception& error) {
+    drop_tables_of(changes, error.what());
+  } catch (...) {
+    drop_tables_of(changes, "unknown exception");
+  }
+}
+
+void PropertyColumns::record_changes_of_building(const std::vector<NodeChange>& changes) {
+  for (const NodeChange& change : changes) {
+    for (const NodeRecord* record : {change.before, change.after}) {
+      if (record == nullptr) continue;
+      if (symbols_.find(SymbolKind::kNodeType, record->type) == building_) {
+        changed_while_building_.push_back(change.id);
+        break;
+      }
+    }
+  }
+}
+
+void PropertyColumns::drop_tables_of(const std::vector<NodeChange>& changes,
+                                     const char* why) noexcept {
+  // Erasing from the maps frees and never allocates; the symbol lookups hash a view.
+  auto drop = [&](const NodeRecord* record) {
+    if (record == nullptr) return;
+    auto type = symbols_.find(SymbolKind::kNodeType, record->type);
+    if (!type) return;
+    std::lock_guard lock(tables_mutex_);
+    auto it = tables_.find(*type);
+    if (it == tables_.end()) return;
+    total_bytes_ -= std::min(total_bytes_, it->second->bytes_);
+    tables_.erase(it);
+  };
+  for (const NodeChange& change : changes) {
+    drop(change.before);
+    drop(change.after);
+  }
+  if (building_) building_lost_ = true;  // the changes may not all be recorded
+  if (!update_failure_logged_.exchange(true)) {
+    std::fprintf(stderr,
+                 "expgraphd: property columns: %s while following a write; the tables of its "
+                 "node types are dropped and read from storage until a scan builds them again "
+                 "(logged once)\n",
+                 why);
+  }
+}
+
+void PropertyColumns::apply(const std::vector<NodeChange>& changes) {
   // Copies of the current tables of the types this request touches, written in place and
-  // published together at the end.
+  // published at the end, one type after the other.
   std::unordered_map<SymbolId, std::shared_ptr<Table>> next;
   std::unordered_map<SymbolId, std::unique_ptr<TableWriter>> writers;
   auto writer_for = [&](const std::string& type_name) -> TableWriter* {
@@ -323,6 +421,7 @@ void PropertyColumns::committed(const std::vector<NodeChange>& changes) {
   }
   writers.clear();
   for (auto& [type, table] : next) {
+    if (update_fault_) update_fault_();
     size_t others = 0;
     {
       std::lock_guard lock(tables_mutex_);

@@ -4,22 +4,34 @@
 // topology mirror: built lazily, the first time a query scans the type (never at open), kept in
 // step by every committed write and every replicated batch (it is GraphStore's first
 // observer), dropped on restart. Memory is bounded (GraphStoreOptions::column_cache_bytes); a
-// type whose table would not fit is never cached and queries read it from storage.
+// type whose table would not fit is never cached and queries read it from storage. The bound
+// counts the current tables only: the chunks of older tables that running queries still hold
+// (replaced by writes since) are not counted, so while writes stream in the real use can be a
+// multiple of it.
 //
 // Readers get a Table: an immutable snapshot, shared and never changed, that stays valid for
 // as long as the reader holds it. A write publishes a new Table that shares every unchanged
-// chunk with the old one (copy on write), all the nodes of a request at once, so a query that
-// holds a table sees each request entirely or not at all.
+// chunk with the old one (copy on write), all the request's nodes of that type at once, so a
+// reader that holds one type's table sees each request's nodes of that type entirely or not at
+// all. The types a request touches are published one after the other, not together: a reader
+// that takes two types' tables may see a request in one and not yet in the other.
+// Following a write never fails the write: if it cannot (out of memory), the tables of the
+// types the write touched are dropped, and those types are read from storage until a scan
+// builds them again.
 // Used by GraphStore (owner) and query/cypher (scans and property reads).
-// Thread-safe: readers take a short lock to copy a table pointer; builds and writes are
+// Thread-safe: readers take a short lock to copy a table pointer; builds are serialised by
+// `build_mutex_` and read storage without blocking writes; applying a write and publishing are
 // serialised by `update_mutex_`.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -112,20 +124,43 @@ class PropertyColumns : public WriteObserver {
 
   // The current table of a node type, null when it is not built (or does not fit).
   std::shared_ptr<const Table> table(SymbolId type) const;
+  // Called about once per node read while a table is built; a status other than ok stops the
+  // build (a query's deadline, say).
+  using BuildCheck = std::function<Status()>;
+
   // The current table of a node type, built from storage first when needed (a read of every
-  // node of the type); null when it does not fit in memory. Errors: storage errors.
-  Result<std::shared_ptr<const Table>> table_or_build(SymbolId type) const;
+  // node of the type); null when it does not fit in memory. A build stopped by `check` publishes
+  // nothing and returns its status (a build holds up other builds, so it must not outlast the
+  // query that asked). Writes go on during a build. Errors: storage errors, and `check`'s.
+  Result<std::shared_ptr<const Table>> table_or_build(SymbolId type,
+                                                      const BuildCheck& check = {}) const;
 
   // The tables' total estimated size in bytes, and whether a type was refused for its size.
   size_t memory_bytes() const;
   bool refused(SymbolId type) const;
 
-  // WriteObserver: the tables follow each committed request, all of its nodes at once.
+  // WriteObserver: the tables follow each committed request, each type's nodes of it at once.
   Status prepare(const std::vector<NodeChange>& changes, KvWriteBatch& batch) override;
+  // Never throws: see the header comment.
   void committed(const std::vector<NodeChange>& changes) override;
 
+  // Tests only: `fault` is called before each table a write publishes, so that a test can throw
+  // what an allocation failure would (std::bad_alloc). Empty: no fault.
+  void set_update_fault_for_testing(std::function<void()> fault) const;
+
  private:
-  Result<std::shared_ptr<Table>> build(SymbolId type) const;
+  Result<std::shared_ptr<Table>> build(SymbolId type, const BuildCheck& check) const;
+  // Brings `type`'s table built from an older state of storage up to date with the nodes
+  // `changed` since (read again from storage). Called under update_mutex_. Errors: storage
+  // errors.
+  Status replay(SymbolId type, Table& table, std::vector<NodeId> changed) const;
+  // committed()'s work; may throw (allocations).
+  void apply(const std::vector<NodeChange>& changes);
+  // Adds the ids of `changes` of the type being built to changed_while_building_.
+  void record_changes_of_building(const std::vector<NodeChange>& changes);
+  // After apply() threw: drops the tables of every type `changes` touch, so that their reads go
+  // to storage (correct), and logs the first time. Allocates nothing.
+  void drop_tables_of(const std::vector<NodeChange>& changes, const char* why) noexcept;
   // Publishes `table` as the type's current one (null: drop it) and updates the total.
   void publish(SymbolId type, std::shared_ptr<const Table> table) const;
 
@@ -134,10 +169,22 @@ class PropertyColumns : public WriteObserver {
   const SymbolTable& symbols_;
   const size_t max_bytes_;
 
-  // Held while a table is built or a write is applied: a build reads storage under it, and the
-  // write that committed meanwhile waits and is applied after it (applying a change twice
-  // leaves the same table, so a write the build already read is harmless).
+  // Held for a whole build, so that one type is read at a time. Taken before update_mutex_.
+  mutable std::mutex build_mutex_;
+  // Held while a write is applied, and at a build's start and end. A build reads storage without
+  // it: the writes committed meanwhile record the ids they change in `changed_while_building_`,
+  // and the build reads those nodes again before it publishes (applying a change twice leaves
+  // the same table, so a write the build already read is harmless). A write committed but not
+  // yet applied when the build publishes is applied to the published table after it.
   mutable std::mutex update_mutex_;
+  mutable std::optional<SymbolId> building_;            // guarded by update_mutex_
+  // Guarded by update_mutex_. 8 bytes a change, outside max_bytes_ (a long build during a bulk
+  // import holds one id per node written).
+  mutable std::vector<NodeId> changed_while_building_;
+  // A write could not record its changes (out of memory): the build must not publish.
+  mutable bool building_lost_ = false;          // guarded by update_mutex_
+  mutable std::function<void()> update_fault_;  // guarded by update_mutex_; tests only
+  std::atomic<bool> update_failure_logged_{false};
   // Guards the two maps below; held only to copy or swap a pointer.
   mutable std::mutex tables_mutex_;
   mutable std::unordered_map<SymbolId, std::shared_ptr<const Table>> tables_;

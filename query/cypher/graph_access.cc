@@ -95,11 +95,12 @@ const GraphAccess::ColumnRead& GraphAccess::column_read(const std::string& type_
   return *column_reads_.back();
 }
 
-Result<std::shared_ptr<const PropertyColumns::Table>> GraphAccess::scan_table(SymbolId type) {
+Result<std::shared_ptr<const PropertyColumns::Table>> GraphAccess::scan_table(
+    SymbolId type, const PropertyColumns::BuildCheck& check) {
   const std::string& type_name = graph_.symbols().name(SymbolKind::kNodeType, type);
   auto it = tables_.find(type_name);
   if (it != tables_.end()) return it->second.table;
-  auto table = graph_.columns().table_or_build(type);
+  auto table = graph_.columns().table_or_build(type, check);
   if (!table.ok()) return table.status();
   TypeTable entry{*table, graph_.ontology().node_type(type_name)};
   return tables_.emplace(type_name, std::move(entry)).first->second.table;

@@ -5,8 +5,10 @@
 // relationships for the response. One instance per query: not thread-safe.
 //
 // Each node type's table is taken once per query, the first time the query reads the type, and
-// held to its end: the query reads every node of the type as of one moment, each write entirely
-// or not at all. A node missing from that snapshot (created since) is read from RocksDB.
+// held to its end: the query reads every node of the type as of one moment, each write's nodes
+// of that type entirely or not at all. Tables of different types are taken at different moments,
+// so a write that touched two types may be seen in one and not the other. A node missing from
+// its type's snapshot (created since) is read from RocksDB.
 #pragma once
 
 #include <map>
@@ -37,9 +39,11 @@ class GraphAccess : public PropertyLoader {
   // The node's external key.
   Result<std::string> node_key(uint64_t id);
   // The property table a label scan of `type` reads, built on first use; null when the type is
-  // not cached (too large, or the query already read the type without a table). Errors:
-  // storage errors of the build.
-  Result<std::shared_ptr<const PropertyColumns::Table>> scan_table(SymbolId type);
+  // not cached (too large, or the query already read the type without a table). `check` is
+  // the query's deadline, called while the table is built. Errors: storage errors of the
+  // build, and `check`'s (query_timeout: the build is abandoned).
+  Result<std::shared_ptr<const PropertyColumns::Table>> scan_table(
+      SymbolId type, const PropertyColumns::BuildCheck& check);
   // `entity.name` for a node or relationship: the stored property, or null when absent.
   // On nodes, `key` is the external key (a pseudo-property every node has).
   Result<Value> property(const Value& entity, std::string_view name);

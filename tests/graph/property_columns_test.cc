@@ -1,11 +1,20 @@
 // PropertyColumns (graph/property_columns.h): a type's table is built on the first scan from
 // the stored records, follows creates, updates (properties added, changed, removed) and deletes
 // written afterwards, leaves a table a reader holds unchanged (a snapshot), refuses a type that
-// does not fit the memory bound, starts empty after a restart and follows a replica's applies.
+// does not fit the memory bound, starts empty after a restart and follows a replica's applies;
+// a write it cannot follow drops the tables (the write and later observers go on), a build its
+// check stops publishes nothing, writes go on during a build and are in the table it publishes,
+// and equal short strings of a column share one copy.
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <new>
+#include <set>
 
 #include "graph/graph_test_support.h"
 #include "graph/property_columns.h"
+#include "graph/shared_strings.h"
 
 namespace expgraph::testing {
 namespace {
@@ -23,6 +32,29 @@ class PropertyColumnsTest : public GraphStoreTest {
   void write(WriteRequest request) {
     auto written = store_->write(request);
     ASSERT_TRUE(written.ok()) << written.status().to_string();
+  }
+  // Results R0 .. R<count - 1>, with users = their number, in one request.
+  void write_results(int count) {
+    WriteRequest request;
+    for (int i = 0; i < count; ++i) {
+      request.nodes.push_back(
+          node("Result", std::string("R") + std::to_string(i), {{"name", "r"}, {"users", i}}));
+    }
+    write(request);
+  }
+  // The sum of the `users` column (an integer on every node).
+  static int64_t sum_of_users(const PropertyColumns::Table& table) {
+    int64_t sum = 0;
+    table.for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
+      sum += std::get<int64_t>(PropertyColumns::Table::value(chunk, id, table.column("users")));
+      return true;
+    });
+    return sum;
+  }
+  void build_ok(const std::string& type) {
+    auto table = store_->columns().table_or_build(type_id(type));
+    ASSERT_TRUE(table.ok()) << table.status().to_string();
+    ASSERT_NE(*table, nullptr) << type;
   }
   // "key:property=value" for every node of the table and every column it has, in id order.
   static std::vector<std::string> rows(const PropertyColumns::Table& table) {
@@ -88,11 +120,7 @@ TEST_F(PropertyColumnsTest, ManyNodesAcrossChunks) {
   auto table = store_->columns().table_or_build(type_id("Result"));
   ASSERT_TRUE(table.ok() && *table != nullptr);
   EXPECT_EQ((*table)->node_count(), 700u);
-  int64_t sum = 0;
-  (*table)->for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
-    sum += std::get<int64_t>(PropertyColumns::Table::value(chunk, id, (*table)->column("users")));
-    return true;
-  });
+  const int64_t sum = sum_of_users(**table);
   EXPECT_EQ(sum, 699 * 700 / 2);
 }
 
@@ -146,6 +174,148 @@ TEST_F(PropertyColumnsTest, AReplicaTableFollowsTheAppliedBatches) {
   ASSERT_NE(table, nullptr);
   EXPECT_EQ(rows(*table),
             (std::vector<std::string>{"E1 name=\"one\" status=\"running\"", "E3 name=\"three\""}));
+}
+
+// An observer registered after the columns: counts the node changes it is told of.
+class CountingObserver : public WriteObserver {
+ public:
+  Status prepare(const std::vector<NodeChange>&, KvWriteBatch&) override { return Status(); }
+  void committed(const std::vector<NodeChange>& changes) override { seen += changes.size(); }
+  size_t seen = 0;
+};
+
+TEST_F(PropertyColumnsTest, AWriteTheTablesCannotFollowDropsThemAndStillSucceeds) {
+  write({{node("Experiment", "E1", {{"name", "one"}}),
+          node("Result", "R1", {{"name", "r"}, {"users", 1}}),
+          node("Team", "T1", {{"name", "growth"}})}});
+  build_ok("Experiment");
+  build_ok("Result");
+  build_ok("Team");
+  const size_t team_bytes = store_->columns().table(type_id("Team"))->memory_bytes();
+  CountingObserver later;
+  store_->add_observer(&later);
+  // The second table the write publishes fails: the first is already out.
+  int publishes = 0;
+  store_->columns().set_update_fault_for_testing([&] {
+    if (++publishes == 2) throw std::bad_alloc();
+  });
+
+  write({{node("Experiment", "E1", {{"name", "renamed"}}),
+          node("Result", "R1", {{"name", "r"}, {"users", 2}})}});
+  EXPECT_EQ(publishes, 2);
+  EXPECT_EQ(later.seen, 2u);  // the observers after the columns were told
+  // Both types the write touched go back to storage, the untouched one keeps its table.
+  EXPECT_EQ(store_->columns().table(type_id("Experiment")), nullptr);
+  EXPECT_EQ(store_->columns().table(type_id("Result")), nullptr);
+  EXPECT_NE(store_->columns().table(type_id("Team")), nullptr);
+  EXPECT_EQ(store_->columns().memory_bytes(), team_bytes);
+  EXPECT_FALSE(store_->columns().refused(type_id("Experiment")));
+  EXPECT_EQ(get(ref("Experiment", "E1")).properties["name"], "renamed");
+
+  // Built again by the next scan, with the write's values.
+  store_->columns().set_update_fault_for_testing({});
+  auto experiments = store_->columns().table_or_build(type_id("Experiment"));
+  ASSERT_TRUE(experiments.ok() && *experiments != nullptr);
+  EXPECT_EQ(rows(**experiments), (std::vector<std::string>{"E1 name=\"renamed\""}));
+  auto results = store_->columns().table_or_build(type_id("Result"));
+  ASSERT_TRUE(results.ok() && *results != nullptr);
+  EXPECT_EQ(rows(**results), (std::vector<std::string>{"R1 name=\"r\" users=2"}));
+}
+
+TEST_F(PropertyColumnsTest, ABuildStoppedByItsCheckPublishesNothing) {
+  write_results(1000);
+  const SymbolId result = type_id("Result");
+  int checks = 0;
+  auto stopped = store_->columns().table_or_build(
+      result, [&] { return ++checks > 300 ? Status::overloaded("out of time") : Status(); });
+  ASSERT_FALSE(stopped.ok());
+  EXPECT_EQ(stopped.status().code(), StatusCode::kOverloaded);
+  EXPECT_EQ(checks, 301);  // stopped at once, not at the end of the type
+  EXPECT_EQ(store_->columns().table(result), nullptr);
+  EXPECT_FALSE(store_->columns().refused(result));
+  EXPECT_EQ(store_->columns().memory_bytes(), 0u);
+
+  // Writes go on, and a build without a limit sees them.
+  write({{node("Result", "R0", {{"name", "r"}, {"users", 5000}})}});
+  auto table = store_->columns().table_or_build(result);
+  ASSERT_TRUE(table.ok() && *table != nullptr);
+  EXPECT_EQ((*table)->node_count(), 1000u);
+  const int64_t sum = sum_of_users(**table);
+  EXPECT_EQ(sum, 999 * 1000 / 2 + 5000);
+}
+
+TEST_F(PropertyColumnsTest, WritesGoOnDuringABuildAndAreInTheTableItPublishes) {
+  write_results(1000);
+  const SymbolId result = type_id("Result");
+  // Halfway through the build, a write from another thread: it changes a node the build has
+  // read, deletes one it has not, and creates one the build's list of ids does not have.
+  int checks = 0;
+  bool written_during_build = false;
+  Status written_status;
+  std::future<void> writing;  // out here: waited for only once the build is over
+  auto built = store_->columns().table_or_build(result, [&] {
+    if (++checks != 500) return Status();
+    writing = std::async(std::launch::async, [&] {
+      WriteRequest changes;
+      changes.nodes = {node("Result", "R0", {{"name", "changed"}, {"users", 5000}}),
+                       node("Result", "R1000", {{"name", "new"}, {"users", 1000}})};
+      changes.node_deletes = {ref("Result", "R999")};
+      auto written = store_->write(changes);
+      written_status = written.status();
+    });
+    // Were the build holding up writes, this would time out (and the write finish later).
+    written_during_build = writing.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    return Status();
+  });
+  ASSERT_TRUE(writing.valid());  // the build called its check halfway
+  writing.wait();
+  EXPECT_TRUE(written_during_build);
+  EXPECT_TRUE(written_status.ok()) << written_status.to_string();
+  ASSERT_TRUE(built.ok()) << built.status().to_string();
+  ASSERT_NE(*built, nullptr);
+  EXPECT_EQ(store_->columns().table(result), *built);
+  const std::vector<std::string> published = rows(**built);
+  EXPECT_EQ(published.size(), 1000u);
+  EXPECT_EQ(published.front(), "R0 name=\"changed\" users=5000");
+  EXPECT_EQ(published.back(), "R1000 name=\"new\" users=1000");
+  EXPECT_EQ(std::count(published.begin(), published.end(), "R999 name=\"r\" users=999"), 0);
+
+  // The same as a table built from storage now.
+  reopen();
+  auto rebuilt = store_->columns().table_or_build(result);
+  ASSERT_TRUE(rebuilt.ok() && *rebuilt != nullptr);
+  EXPECT_EQ(rows(**rebuilt), published);
+}
+
+TEST_F(PropertyColumnsTest, EqualShortStringsOfAColumnShareOneCopy) {
+  // `status` takes three values, `name` one per node: far more than a pool remembers.
+  const int count = static_cast<int>(SharedStrings::kMaxDistinct) + 500;
+  const std::vector<std::string> statuses = {"planned", "running", "stopped"};
+  WriteRequest request;
+  for (int i = 0; i < count; ++i) {
+    request.nodes.push_back(
+        node("Experiment", std::string("E") + std::to_string(i),
+             {{"name", std::string("name ") + std::to_string(i)}, {"status", statuses[i % 3]}}));
+  }
+  write(request);
+  auto table = store_->columns().table_or_build(type_id("Experiment"));
+  ASSERT_TRUE(table.ok() && *table != nullptr);
+  const int status = (*table)->column("status");
+  const int name = (*table)->column("name");
+  std::set<const std::string*> status_copies;
+  std::set<std::string> names;
+  (*table)->for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
+    status_copies.insert(std::get<std::shared_ptr<const std::string>>(
+                             PropertyColumns::Table::value(chunk, id, status))
+                             .get());
+    names.insert(*std::get<std::shared_ptr<const std::string>>(
+        PropertyColumns::Table::value(chunk, id, name)));
+    return true;
+  });
+  EXPECT_EQ(status_copies.size(), 3u);
+  EXPECT_EQ(names.size(), static_cast<size_t>(count));  // every distinct name, each right
+  EXPECT_TRUE(names.count("name 0") &&
+              names.count(std::string("name ") + std::to_string(count - 1)));
 }
 
 }  // namespace

@@ -2,9 +2,12 @@
 // read every node from RocksDB: two stores take the same writes, one with the columns and one
 // without (column_cache_bytes = 0), and every query must return the same rows after each step:
 // the first scan, property changes and removals, creates, deletes, a restart, and on a read
-// replica whose table follows the primary's batches.
+// replica whose table follows the primary's batches. A write the columns fail to follow still
+// succeeds and later queries read its values from storage; a table build keeps the query's time
+// limit.
 #include <gtest/gtest.h>
 
+#include <new>
 #include <string>
 #include <vector>
 
@@ -161,6 +164,52 @@ TEST_F(CypherPropertyColumnsTest, AReplicaAnswersAsThePrimary) {
     ASSERT_TRUE((*replica)->apply_replicated(batch).ok());
   }
   expect_same_answers(**replica, "replica, after applies");
+}
+
+TEST_F(CypherPropertyColumnsTest, AfterAFailedUpdateQueriesAnswerFromStorage) {
+  write(initial_graph());
+  expect_same_answers(*cached_, "first scan");
+  const SymbolId experiment = *cached_->symbols().find(SymbolKind::kNodeType, "Experiment");
+  // What an allocation failure while the columns follow the write would throw.
+  cached_->columns().set_update_fault_for_testing([] { throw std::bad_alloc(); });
+  WriteRequest changes;
+  changes.nodes = {node("Experiment", "E1", {{"name", "one, renamed"}, {"status", "stopped"}}),
+                   node("Experiment", "E7", {{"name", "seven"}, {"status", "running"}})};
+  write(changes);  // succeeds: the write is durable whatever the columns do
+  EXPECT_EQ(cached_->columns().table(experiment), nullptr);
+  // Read from storage, with the write's values, before any scan builds the table again.
+  EXPECT_EQ(answer(*cached_, "MATCH (e:Experiment {key: 'E1'}) RETURN e.name AS n"),
+            nlohmann::json::parse(R"([["one, renamed"]])"));
+  EXPECT_EQ(cached_->columns().table(experiment), nullptr);
+  expect_same_answers(*cached_, "after a failed update");
+}
+
+TEST_F(CypherPropertyColumnsTest, ATableBuildKeepsTheQueryTimeLimit) {
+  // Enough nodes that the build takes well over a millisecond.
+  WriteRequest many;
+  const std::vector<std::string> statuses = {"planned", "running", "stopped"};
+  for (int i = 0; i < 10000; ++i) {
+    std::string key = "E";
+    key += std::to_string(i);
+    many.nodes.push_back(node("Experiment", key, {{"name", "n"}, {"status", statuses[i % 3]}}));
+  }
+  write(many);
+  const SymbolId experiment = *cached_->symbols().find(SymbolKind::kNodeType, "Experiment");
+  const std::string query = "MATCH (e:Experiment) RETURN e.status AS s, count(*) AS c ORDER BY s";
+  QueryLimits tiny;
+  tiny.timeout_ms = 1;
+  auto timed_out = cypher::run_query(*cached_, query, {}, tiny);
+  ASSERT_FALSE(timed_out.ok());
+  EXPECT_EQ(timed_out.status().error_code(), "query_timeout");
+  // The build was abandoned, not finished for nobody while writes waited.
+  EXPECT_EQ(cached_->columns().table(experiment), nullptr);
+  EXPECT_EQ(cached_->columns().memory_bytes(), 0u);
+
+  write({{node("Experiment", "E0", {{"name", "n"}, {"status", "stopped"}})}});
+  EXPECT_EQ(answer(*cached_, query),
+            nlohmann::json::parse(R"([["planned", 3333], ["running", 3333], ["stopped", 3334]])"));
+  EXPECT_EQ(answer(*cached_, query), answer(*plain_, query));
+  EXPECT_NE(cached_->columns().table(experiment), nullptr);
 }
 
 }  // namespace

@@ -3,15 +3,17 @@
 namespace expgraph::cypher::exec {
 
 Status LabelScanOp::push(Row& row) {
+  // A table build reads the whole label and holds up other builds: it keeps the query's deadline.
+  const PropertyColumns::BuildCheck deadline = [this] { return ctx_.tick(); };
   if (!use_.any_order) {
     if (use_.whole) {
       // Built now so that the rows' property reads find it; the order stays the keys'.
-      auto table = ctx_.access.scan_table(step_->label_id);
+      auto table = ctx_.access.scan_table(step_->label_id, deadline);
       if (!table.ok()) return table.status();
     }
     return scan_keys(row);
   }
-  auto table = ctx_.access.scan_table(step_->label_id);
+  auto table = ctx_.access.scan_table(step_->label_id, deadline);
   if (!table.ok()) return table.status();
   if (*table == nullptr) return scan_keys(row);
   const std::string& label = step_->label;
