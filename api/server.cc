@@ -10,6 +10,7 @@
 #include "api/routes/router.h"
 #include "api/routes/routes.h"
 #include "api/routes/web_routes.h"
+#include "graph/property_columns.h"
 
 namespace expgraph::api {
 
@@ -150,6 +151,14 @@ void ApiServer::configure() {
                      [this] { return static_cast<double>(graph_.node_count()); });
   metrics_.add_gauge("expgraph_edges", "Edges in the graph.",
                      [this] { return static_cast<double>(graph_.edge_count()); });
+  metrics_.add_gauge(
+      "expgraph_column_cache_bytes",
+      "Estimated bytes of the property-column tables of Cypher label scans (--column-cache-mb).",
+      [this] { return static_cast<double>(graph_.columns().memory_bytes()); });
+  metrics_.add_gauge(
+      "expgraph_column_cache_refused_types",
+      "Node types whose table did not fit in --column-cache-mb (their scans read storage).",
+      [this] { return static_cast<double>(graph_.columns().refused_types()); });
 
   if (const replication::ReplicaStatus* replica = options_.replica) {
     metrics_.add_gauge("expgraph_replica_applied_sequence",

@@ -320,6 +320,11 @@ size_t PropertyColumns::memory_bytes() const {
   return total_bytes_;
 }
 
+size_t PropertyColumns::refused_types() const {
+  std::lock_guard lock(tables_mutex_);
+  return refused_.size();
+}
+
 bool PropertyColumns::refused(SymbolId type) const {
   std::lock_guard lock(tables_mutex_);
   return refused_.count(type) != 0;

@@ -135,9 +135,11 @@ class PropertyColumns : public WriteObserver {
   Result<std::shared_ptr<const Table>> table_or_build(SymbolId type,
                                                       const BuildCheck& check = {}) const;
 
-  // The tables' total estimated size in bytes, and whether a type was refused for its size.
+  // The tables' total estimated size in bytes, whether a type was refused for its size, and how
+  // many were.
   size_t memory_bytes() const;
   bool refused(SymbolId type) const;
+  size_t refused_types() const;
 
   // WriteObserver: the tables follow each committed request, each type's nodes of it at once.
   Status prepare(const std::vector<NodeChange>& changes, KvWriteBatch& batch) override;

@@ -24,6 +24,22 @@ double sample(const std::string& exposition, const std::string& series) {
   return -1;
 }
 
+TEST_F(SystemApiTest, MetricsShowTheColumnTablesOnceAScanBuildsThem) {
+  ASSERT_EQ(put("/v1/nodes/Segment/c-1", {{"properties", {{"name", "loyal"}}}}).status, 201);
+  auto metrics = [this] {
+    auto result = client().Get("/metrics");
+    return result && result->status == 200 ? result->body : std::string();
+  };
+  // Present from the start (-1: no such series); 0 unless an earlier test of the suite's server
+  // scanned a label.
+  EXPECT_GE(sample(metrics(), "expgraph_column_cache_bytes"), 0);
+  // A label scan that reads a property builds the Segment table.
+  Reply scan = post("/v1/query", {{"query", "MATCH (s:Segment) RETURN s.name ORDER BY s.name"}});
+  ASSERT_EQ(scan.status, 200) << scan.text;
+  EXPECT_GT(sample(metrics(), "expgraph_column_cache_bytes"), 0);
+  EXPECT_EQ(sample(metrics(), "expgraph_column_cache_refused_types"), 0);
+}
+
 TEST_F(SystemApiTest, HealthAndReadiness) {
   Reply health = get("/healthz");
   ASSERT_EQ(health.status, 200);
