@@ -42,6 +42,20 @@ struct ClusteredMean {
   }
 };
 
+// The difference a - b of two clustered means over the same tests in the same order (two
+// forecasters scored on one walk), as a clustered mean itself: its CI is the paired one, much
+// narrower than the two CIs side by side when the forecasters agree on most tests. Empty when
+// the two were not scored on the same tests.
+inline ClusteredMean paired_difference(const ClusteredMean& a, const ClusteredMean& b) {
+  ClusteredMean d;
+  if (a.sums.size() != b.sums.size()) return d;
+  for (size_t i = 0; i < a.sums.size(); ++i) {
+    if (a.counts[i] != b.counts[i]) return ClusteredMean();
+    d.add_test(a.sums[i] - b.sums[i], a.counts[i]);
+  }
+  return d;
+}
+
 // The figures of one forecaster over the evaluated tests.
 struct ForecastScore {
   ClusteredMean top1, chance, top1_minus_chance;  // per test

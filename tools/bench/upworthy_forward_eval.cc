@@ -695,6 +695,17 @@ void evaluate_models(const ExperimentCatalog& c, const EvalOptions& o) {
       stats.slowest_training, latencies.empty() ? 0.0 : latencies[latencies.size() / 2]);
   model_score.print("learned: " + chosen->name);
   baseline_score.print("simple baseline (trained once before " + from + ")");
+  const bench::ClusteredMean top1 = bench::paired_difference(model_score.top1, baseline_score.top1);
+  const bench::ClusteredMean significant = bench::paired_difference(
+      model_score.accuracy_significant, baseline_score.accuracy_significant);
+  const bench::ClusteredMean log_loss =
+      bench::paired_difference(baseline_score.log_loss, model_score.log_loss);
+  if (top1.count > 0 && significant.count > 0 && log_loss.count > 0) {
+    std::printf(
+        "[learned minus simple baseline, paired over the same tests] top-1 %s; significant-pair "
+        "accuracy %s; log-loss reduction %s\n",
+        top1.text().c_str(), significant.text().c_str(), log_loss.text().c_str());
+  }
   const auto t0 = Clock::now();
   auto whole = train_forecast_model(c, "", chosen->settings);
   if (whole.ok()) {
