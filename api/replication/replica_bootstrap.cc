@@ -141,8 +141,7 @@ Status move_checkpoint_beside_entries(const fs::path& staging, const fs::path& d
   entries.push_back(staging / "CURRENT");
   for (const fs::path& entry : entries) {
     const fs::path target = data / entry.filename();
-    if (fs::is_directory(target, error)) fs::remove_all(target, error);  // a killed attempt's
-    fs::rename(entry, target, error);
+    fs::rename(entry, target, error);  // replaces a file a killed attempt left
     if (error) {
       return Status::internal("cannot move " + entry.string() + " into " + data.string() + ": " +
                               error.message());

@@ -38,15 +38,13 @@ std::vector<DatasetTest> collect_tests(const ExperimentCatalog& catalog, const s
     if (!ended_before.empty() && !e.ended_at.empty() && e.ended_at >= ended_before) continue;
     DatasetTest test;
     test.experiment = i;
-    std::vector<std::vector<NamedFeature>> names;
     for (size_t a = 0; a < e.arms.size(); ++a) {
       std::optional<DatasetArm> arm = measured_arm(e.arms[a]);
       if (!arm) continue;
       arm->arm = a;
-      names.push_back(catalog_arm_features(catalog, e, e.arms[a], options));
       test.arms.push_back(std::move(*arm));
     }
-    add_set_features(options, names);
+    const std::vector<std::vector<NamedFeature>> names = test_arm_features(catalog, test, options);
     for (size_t a = 0; a < test.arms.size(); ++a) {
       test.arms[a].features = hash_features(names[a], options.hash_bits);
     }
@@ -57,6 +55,18 @@ std::vector<DatasetTest> collect_tests(const ExperimentCatalog& catalog, const s
            catalog.experiments[b.experiment].started_at;
   });
   return tests;
+}
+
+std::vector<std::vector<NamedFeature>> test_arm_features(const ExperimentCatalog& catalog,
+                                                         const DatasetTest& test,
+                                                         const FeatureOptions& options) {
+  const ExperimentFacts& e = catalog.experiments[test.experiment];
+  std::vector<std::vector<NamedFeature>> names;
+  for (const DatasetArm& a : test.arms) {
+    names.push_back(catalog_arm_features(catalog, e, e.arms[a.arm], options));
+  }
+  add_set_features(options, names);
+  return names;
 }
 
 double difference_z(const DatasetArm& a, const DatasetArm& b) {

@@ -40,6 +40,12 @@ std::vector<DatasetTest> collect_tests(const ExperimentCatalog& catalog, const s
                                        const std::string& before, const FeatureOptions& options,
                                        const std::string& ended_before = "");
 
+// The named features of `test`'s arms (before hashing), the set features among them included:
+// what a model trains on and what the walk-forward evaluation scores.
+std::vector<std::vector<NamedFeature>> test_arm_features(const ExperimentCatalog& catalog,
+                                                         const DatasetTest& test,
+                                                         const FeatureOptions& options);
+
 // Every within-test pair of arms with different rates and different features.
 std::vector<DatasetPair> make_pairs(const std::vector<DatasetTest>& tests);
 
