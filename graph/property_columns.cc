@@ -46,50 +46,100 @@ const PropertyColumns::Cell& absent_cell() {
   return absent;
 }
 
-// One build or write's changes to a table: chunks are copied the first time a row of theirs
-// changes, and written in place after that (nobody else sees them until published).
-class TableWriter {
+}  // namespace
+
+// One build or write's changes to a table: blocks and chunks are copied the first time a row of
+// theirs changes, and written in place after that (nobody else sees them until published).
+// finish() trims the copied chunks, frees the emptied ones and counts their bytes.
+class PropertyColumns::TableWriter {
  public:
-  TableWriter(std::vector<std::string>& names, std::unordered_map<std::string, int>& column_of,
-              std::vector<std::shared_ptr<const PropertyColumns::Chunk>>& chunks,
-              size_t& node_count, size_t& bytes)
-      : names_(names), column_of_(column_of), chunks_(chunks), node_count_(node_count),
-        bytes_(bytes) {}
+  explicit TableWriter(Table& table) : table_(table) {}
 
   // Sets node `id`'s key and properties (an object), replacing what it had.
   void set(NodeId id, const std::string& key, const nlohmann::json& properties) {
-    PropertyColumns::Chunk& chunk = writable(id >> PropertyColumns::kChunkShift);
-    const NodeId slot = id & (PropertyColumns::kChunkSize - 1);
-    clear_row(chunk, slot);
-    chunk.present[slot] = true;
-    chunk.keys[slot] = std::make_shared<const std::string>(key);
-    bytes_ += string_bytes(key);
-    ++node_count_;
+    Chunk& chunk = writable(id >> kChunkShift);
+    size_t row = chunk.row(id);
+    if (chunk.has(id)) {
+      clear_row(chunk, row);
+    } else {
+      insert_row(chunk, id, row);
+    }
+    chunk.keys[row] = std::make_shared<const std::string>(key);
+    table_.bytes_ += string_bytes(key);
     if (!properties.is_object()) return;
     for (const auto& [name, value] : properties.items()) {
       if (value.is_null()) continue;
-      const int column = column_for(name);
-      if (chunk.columns.size() <= static_cast<size_t>(column)) widen(chunk);
-      chunk.columns[column][slot] = make_cell(value, column);
+      const size_t column = column_for(name);
+      if (chunk.columns.size() <= column) {
+        table_.bytes_ += (table_.names_.size() - chunk.columns.size()) * sizeof(std::vector<Cell>);
+        chunk.columns.resize(table_.names_.size());
+      }
+      std::vector<Cell>& cells = chunk.columns[column];
+      if (cells.empty()) {
+        cells.resize(chunk.keys.size());
+        table_.bytes_ += kAllocation + cells.size() * sizeof(Cell);
+      }
+      cells[row] = make_cell(value, column);
     }
   }
 
   void remove(NodeId id) {
-    const size_t index = id >> PropertyColumns::kChunkShift;
-    if (index >= chunks_.size() || !chunks_[index]) return;
-    const NodeId slot = id & (PropertyColumns::kChunkSize - 1);
-    if (!chunks_[index]->present[slot]) return;
-    clear_row(writable(index), slot);
+    const Chunk* current = table_.chunk_of(id);
+    if (current == nullptr) return;
+    Chunk& chunk = writable(id >> kChunkShift);
+    const size_t row = chunk.row(id);
+    clear_row(chunk, row);
+    table_.bytes_ -= std::min(table_.bytes_, row_bytes(chunk));
+    chunk.keys.erase(chunk.keys.begin() + static_cast<std::ptrdiff_t>(row));
+    for (std::vector<Cell>& cells : chunk.columns) {
+      if (!cells.empty()) cells.erase(cells.begin() + static_cast<std::ptrdiff_t>(row));
+    }
+    const NodeId slot = id & (kChunkSize - 1);
+    chunk.present[slot >> 6] &= ~(uint64_t{1} << (slot & 63));
+    count_rows(chunk);
+    --table_.node_count_;
+  }
+
+  // Trims the chunks this writer copied (a build grows them row by row, so that their arrays
+  // cost what the table's bytes say), frees the emptied ones and the columns left without a
+  // value. May throw (allocations), like every other member.
+  void finish() {
+    for (auto& [index, chunk] : copied_) {
+      if (chunk->keys.empty()) {
+        writable_block(index >> kBlockShift).chunks[index & (kBlockSize - 1)].reset();
+        table_.bytes_ -= std::min(table_.bytes_, kEmptyChunkBytes +
+                                                     chunk->columns.size() * sizeof(std::vector<Cell>));
+        continue;
+      }
+      chunk->keys.shrink_to_fit();
+      for (std::vector<Cell>& cells : chunk->columns) {
+        bool any = false;
+        for (const Cell& cell : cells) any = any || cell.index() != 0;
+        if (!any && !cells.empty()) {
+          table_.bytes_ -= std::min(table_.bytes_, kAllocation + cells.size() * sizeof(Cell));
+          cells.clear();
+        }
+        cells.shrink_to_fit();
+      }
+    }
+    copied_.clear();
   }
 
  private:
-  static constexpr size_t kColumnBytes =
-      sizeof(std::vector<PropertyColumns::Cell>) +
-      PropertyColumns::kChunkSize * sizeof(PropertyColumns::Cell);
+  // A chunk's arrays are counted as rows and columns change: its fixed part, and per row a key
+  // and a cell in each column some row has (its strings and JSON values are counted per cell).
+  static constexpr size_t kEmptyChunkBytes = sizeof(Chunk) + 2 * kAllocation;
+  static size_t row_bytes(const Chunk& chunk) {
+    size_t bytes = sizeof(std::shared_ptr<const std::string>);
+    for (const std::vector<Cell>& cells : chunk.columns) {
+      if (!cells.empty()) bytes += sizeof(Cell);
+    }
+    return bytes;
+  }
 
   // Equal short strings of a column written by one build or write share one copy (group-like
   // columns: status, channel, segment).
-  PropertyColumns::Cell make_cell(const nlohmann::json& value, int column) {
+  Cell make_cell(const nlohmann::json& value, size_t column) {
     switch (value.type()) {
       case nlohmann::json::value_t::boolean:
         return value.get<bool>();
@@ -106,82 +156,110 @@ class TableWriter {
         // Charged to every cell that holds it, shared or not, and taken off when the cell is
         // cleared: an upper bound that stays right however the table changes.
         const std::string& text = value.get_ref<const std::string&>();
-        bytes_ += string_bytes(text);
-        if (strings_.size() <= static_cast<size_t>(column)) strings_.resize(column + 1);
+        table_.bytes_ += string_bytes(text);
+        if (strings_.size() <= column) strings_.resize(column + 1);
         return strings_[column].get(text);
       }
       default:
         break;
     }
-    bytes_ += sizeof(nlohmann::json) + kAllocation + json_heap_bytes(value);
+    table_.bytes_ += sizeof(nlohmann::json) + kAllocation + json_heap_bytes(value);
     return std::make_shared<const nlohmann::json>(value);
   }
 
-  PropertyColumns::Chunk& writable(size_t index) {
+  Block& writable_block(size_t index) {
+    auto copied = copied_blocks_.find(index);
+    if (copied != copied_blocks_.end()) return *copied->second;
+    if (index >= table_.blocks_.size()) table_.blocks_.resize(index + 1);
+    std::shared_ptr<Block> block;
+    if (table_.blocks_[index]) {
+      block = std::make_shared<Block>(*table_.blocks_[index]);
+    } else {
+      block = std::make_shared<Block>();
+      table_.bytes_ += sizeof(Block) + kAllocation;
+    }
+    table_.blocks_[index] = block;
+    copied_blocks_.emplace(index, block.get());
+    return *block;
+  }
+
+  // The chunk of index `index` (id >> kChunkShift), copied into this writer's table.
+  Chunk& writable(size_t index) {
     auto copied = copied_.find(index);
     if (copied != copied_.end()) return *copied->second;
-    if (index >= chunks_.size()) chunks_.resize(index + 1);
-    std::shared_ptr<PropertyColumns::Chunk> chunk;
-    if (chunks_[index]) {
-      chunk = std::make_shared<PropertyColumns::Chunk>(*chunks_[index]);
+    std::shared_ptr<const Chunk>& slot =
+        writable_block(index >> kBlockShift).chunks[index & (kBlockSize - 1)];
+    std::shared_ptr<Chunk> chunk;
+    if (slot) {
+      chunk = std::make_shared<Chunk>(*slot);
     } else {
-      chunk = std::make_shared<PropertyColumns::Chunk>();
-      bytes_ += sizeof(PropertyColumns::Chunk);
+      chunk = std::make_shared<Chunk>();
+      table_.bytes_ += kEmptyChunkBytes;
     }
-    widen(*chunk);
-    chunks_[index] = chunk;
+    slot = chunk;
     copied_.emplace(index, chunk.get());
     return *chunk;
   }
 
-  // Gives `chunk` every column the table has.
-  void widen(PropertyColumns::Chunk& chunk) {
-    while (chunk.columns.size() < names_.size()) {
-      chunk.columns.emplace_back(PropertyColumns::kChunkSize);
-      bytes_ += kColumnBytes;
+  // Makes room for `id` at `row` (its rank among the chunk's ids).
+  void insert_row(Chunk& chunk, NodeId id, size_t row) {
+    chunk.keys.insert(chunk.keys.begin() + static_cast<std::ptrdiff_t>(row), nullptr);
+    for (std::vector<Cell>& cells : chunk.columns) {
+      if (!cells.empty()) cells.insert(cells.begin() + static_cast<std::ptrdiff_t>(row), Cell());
+    }
+    const NodeId slot = id & (kChunkSize - 1);
+    chunk.present[slot >> 6] |= uint64_t{1} << (slot & 63);
+    count_rows(chunk);
+    table_.bytes_ += row_bytes(chunk);
+    ++table_.node_count_;
+  }
+
+  static void count_rows(Chunk& chunk) {
+    uint16_t rows = 0;
+    for (size_t w = 0; w < Chunk::kWords; ++w) {
+      chunk.rows_before[w] = rows;
+      rows = static_cast<uint16_t>(rows + __builtin_popcountll(chunk.present[w]));
     }
   }
 
-  void clear_row(PropertyColumns::Chunk& chunk, NodeId slot) {
-    if (!chunk.present[slot]) return;
-    chunk.present[slot] = false;
-    bytes_ -= std::min(bytes_, string_bytes(*chunk.keys[slot]));
-    chunk.keys[slot].reset();
-    for (auto& column : chunk.columns) {
-      if (auto* text = std::get_if<std::shared_ptr<const std::string>>(&column[slot])) {
-        bytes_ -= std::min(bytes_, string_bytes(**text));
-      } else if (auto* json = std::get_if<std::shared_ptr<const nlohmann::json>>(&column[slot])) {
-        bytes_ -= std::min(bytes_, sizeof(nlohmann::json) + kAllocation + json_heap_bytes(**json));
+  // Empties a row's key and cells, taking their strings' and values' bytes off.
+  void clear_row(Chunk& chunk, size_t row) {
+    if (chunk.keys[row]) {
+      table_.bytes_ -= std::min(table_.bytes_, string_bytes(*chunk.keys[row]));
+      chunk.keys[row].reset();
+    }
+    for (std::vector<Cell>& cells : chunk.columns) {
+      if (cells.empty()) continue;
+      if (auto* text = std::get_if<std::shared_ptr<const std::string>>(&cells[row])) {
+        table_.bytes_ -= std::min(table_.bytes_, string_bytes(**text));
+      } else if (auto* json = std::get_if<std::shared_ptr<const nlohmann::json>>(&cells[row])) {
+        table_.bytes_ -= std::min(
+            table_.bytes_, sizeof(nlohmann::json) + kAllocation + json_heap_bytes(**json));
       }
-      column[slot] = std::monostate();
+      cells[row] = std::monostate();
     }
-    --node_count_;
   }
 
-  int column_for(const std::string& name) {
-    auto it = column_of_.find(name);
-    if (it != column_of_.end()) return it->second;
-    const int column = static_cast<int>(names_.size());
-    names_.push_back(name);
-    column_of_.emplace(name, column);
-    return column;
+  size_t column_for(const std::string& name) {
+    auto it = table_.column_of_.find(name);
+    if (it != table_.column_of_.end()) return static_cast<size_t>(it->second);
+    const int column = static_cast<int>(table_.names_.size());
+    table_.names_.push_back(name);
+    table_.column_of_.emplace(name, column);
+    return static_cast<size_t>(column);
   }
 
-  std::vector<std::string>& names_;
-  std::unordered_map<std::string, int>& column_of_;
-  std::vector<std::shared_ptr<const PropertyColumns::Chunk>>& chunks_;
-  size_t& node_count_;
-  size_t& bytes_;
-  std::unordered_map<size_t, PropertyColumns::Chunk*> copied_;
-  std::vector<SharedStrings> strings_;  // by column
+  Table& table_;
+  std::unordered_map<size_t, Block*> copied_blocks_;  // by block index
+  std::unordered_map<size_t, Chunk*> copied_;         // by chunk index
+  std::vector<SharedStrings> strings_;                // by column
 };
-
-}  // namespace
 
 const PropertyColumns::Cell& PropertyColumns::Table::value(const Chunk& chunk, NodeId id,
                                                            int column) {
   if (column < 0 || static_cast<size_t>(column) >= chunk.columns.size()) return absent_cell();
-  return chunk.columns[column][id & (kChunkSize - 1)];
+  const std::vector<Cell>& cells = chunk.columns[column];
+  return cells.empty() ? absent_cell() : cells[chunk.row(id)];
 }
 
 nlohmann::json PropertyColumns::cell_json(const Cell& cell) {
@@ -245,8 +323,7 @@ Status PropertyColumns::replay(SymbolId type, Table& table, std::vector<NodeId> 
   const std::string& type_name = symbols_.name(SymbolKind::kNodeType, type);
   std::sort(changed.begin(), changed.end());
   changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
-  TableWriter writer(table.names_, table.column_of_, table.chunks_, table.node_count_,
-                     table.bytes_);
+  TableWriter writer(table);
   for (NodeId id : changed) {
     auto stored = store_.get(Column::kNodes, keys::node_key(id));
     if (!stored.ok()) return stored.status();
@@ -262,6 +339,7 @@ Status PropertyColumns::replay(SymbolId type, Table& table, std::vector<NodeId> 
       writer.remove(id);  // moved to another type
     }
   }
+  writer.finish();
   return Status();
 }
 
@@ -271,8 +349,7 @@ Status PropertyColumns::replay(SymbolId type, Table& table, std::vector<NodeId> 
 Result<std::shared_ptr<PropertyColumns::Table>> PropertyColumns::build(
     SymbolId type, const BuildCheck& check) const {
   auto table = std::make_shared<Table>();
-  TableWriter writer(table->names_, table->column_of_, table->chunks_, table->node_count_,
-                     table->bytes_);
+  TableWriter writer(*table);
   size_t budget = max_bytes_;
   {
     std::lock_guard lock(tables_mutex_);
@@ -299,6 +376,7 @@ Result<std::shared_ptr<PropertyColumns::Table>> PropertyColumns::build(
     }
   }
   EXPGRAPH_RETURN_IF_ERROR(it.status());
+  writer.finish();
   return table;
 }
 
@@ -408,8 +486,7 @@ void PropertyColumns::apply(const std::vector<NodeChange>& changes) {
     Table& t = *copy;
     next.emplace(*type, std::move(copy));
     return writers
-        .emplace(*type, std::make_unique<TableWriter>(t.names_, t.column_of_, t.chunks_,
-                                                      t.node_count_, t.bytes_))
+        .emplace(*type, std::make_unique<TableWriter>(t))
         .first->second.get();
   };
   for (const NodeChange& change : changes) {
@@ -424,6 +501,7 @@ void PropertyColumns::apply(const std::vector<NodeChange>& changes) {
       }
     }
   }
+  for (auto& [type, writer] : writers) writer->finish();
   writers.clear();
   for (auto& [type, table] : next) {
     if (update_fault_) update_fault_();

@@ -57,17 +57,44 @@ class PropertyColumns : public WriteObserver {
   // The cell as JSON (null when absent), as the property was stored.
   static nlohmann::json cell_json(const Cell& cell);
   // Node ids are grouped in chunks of kChunkSize consecutive ids; a write copies the chunks
-  // of the nodes it changes, so a small chunk keeps a one-node write cheap.
+  // of the nodes it changes, so a small chunk keeps a one-node write cheap. A chunk holds rows
+  // for its type's nodes only, so a type whose ids are interleaved with other types' (every
+  // import writes an experiment's variants, assets and results together) costs memory for its
+  // own nodes, not for the id range it spans. Chunks sit in blocks of kBlockSize, so that a
+  // write copies one block's pointers rather than a directory as long as the id range.
   static constexpr unsigned kChunkShift = 8;
   static constexpr NodeId kChunkSize = NodeId{1} << kChunkShift;
+  static constexpr unsigned kBlockShift = 8;  // chunks per block: 256, i.e. 65,536 ids
+  static constexpr size_t kBlockSize = size_t{1} << kBlockShift;
+  class TableWriter;  // a build's or a write's changes to a table (property_columns.cc)
 
-  // The stored properties of up to kChunkSize nodes of one type with consecutive ids.
+  // The stored properties of the nodes of one type among kChunkSize consecutive ids, one row
+  // per node in id order.
   struct Chunk {
-    std::array<bool, kChunkSize> present{};
-    std::array<std::shared_ptr<const std::string>, kChunkSize> keys;  // null when not present
-    // By column, then by id & (kChunkSize - 1). A chunk built before a column existed has
-    // fewer columns.
+    static constexpr size_t kWords = kChunkSize / 64;
+    // Bit `id & (kChunkSize - 1)`: the id is a node of the table.
+    std::array<uint64_t, kWords> present{};
+    // The rows of the ids before each word of `present` (so that an id's row costs a popcount).
+    std::array<uint16_t, kWords> rows_before{};
+    std::vector<std::shared_ptr<const std::string>> keys;  // by row
+    // By column, then by row. A column no row of the chunk has is empty; any other has a cell
+    // per row. A chunk built before a column existed has fewer columns.
     std::vector<std::vector<Cell>> columns;
+
+    bool has(NodeId id) const {
+      const NodeId slot = id & (kChunkSize - 1);
+      return (present[slot >> 6] >> (slot & 63)) & 1;
+    }
+    // The row of `id` if present, else the row it would be inserted at.
+    size_t row(NodeId id) const {
+      const NodeId slot = id & (kChunkSize - 1);
+      const uint64_t below = (uint64_t{1} << (slot & 63)) - 1;
+      return rows_before[slot >> 6] +
+             static_cast<size_t>(__builtin_popcountll(present[slot >> 6] & below));
+    }
+  };
+  struct Block {
+    std::array<std::shared_ptr<const Chunk>, kBlockSize> chunks;
   };
 
   // One node type's properties at one moment. Immutable once published.
@@ -81,26 +108,36 @@ class PropertyColumns : public WriteObserver {
     const std::vector<std::string>& column_names() const { return names_; }
     // The chunk holding `id` when the node is in this table, else null.
     const Chunk* chunk_of(NodeId id) const {
-      const size_t index = id >> kChunkShift;
-      if (index >= chunks_.size() || !chunks_[index]) return nullptr;
-      const Chunk* chunk = chunks_[index].get();
-      return chunk->present[id & (kChunkSize - 1)] ? chunk : nullptr;
+      const Chunk* chunk = chunk_at(id >> kChunkShift);
+      return chunk != nullptr && chunk->has(id) ? chunk : nullptr;
+    }
+    // The chunk of ids [index << kChunkShift, (index + 1) << kChunkShift), null when none of
+    // them is in the table. A reader going through ids in order can keep it for the next id.
+    const Chunk* chunk_at(size_t index) const {
+      const size_t block = index >> kBlockShift;
+      if (block >= blocks_.size() || !blocks_[block]) return nullptr;
+      return blocks_[block]->chunks[index & (kBlockSize - 1)].get();
     }
     bool contains(NodeId id) const { return chunk_of(id) != nullptr; }
     // The node's value in `column` (monostate when absent). `id` must be contained.
     static const Cell& value(const Chunk& chunk, NodeId id, int column);
     static const std::shared_ptr<const std::string>& key(const Chunk& chunk, NodeId id) {
-      return chunk.keys[id & (kChunkSize - 1)];
+      return chunk.keys[chunk.row(id)];
     }
     // Calls visit(id, chunk) for every node of the table in id order, until it returns false.
     template <typename Visit>
     void for_each_node(Visit&& visit) const {
-      for (size_t index = 0; index < chunks_.size(); ++index) {
-        const Chunk* chunk = chunks_[index].get();
-        if (chunk == nullptr) continue;
-        for (NodeId slot = 0; slot < kChunkSize; ++slot) {
-          if (chunk->present[slot] && !visit((NodeId{index} << kChunkShift) | slot, *chunk)) {
-            return;
+      for (size_t b = 0; b < blocks_.size(); ++b) {
+        if (!blocks_[b]) continue;
+        for (size_t c = 0; c < kBlockSize; ++c) {
+          const Chunk* chunk = blocks_[b]->chunks[c].get();
+          if (chunk == nullptr) continue;
+          const NodeId first = ((NodeId{b} << kBlockShift) | c) << kChunkShift;
+          for (size_t w = 0; w < Chunk::kWords; ++w) {
+            for (uint64_t bits = chunk->present[w]; bits != 0; bits &= bits - 1) {
+              const NodeId id = first + w * 64 + static_cast<NodeId>(__builtin_ctzll(bits));
+              if (!visit(id, *chunk)) return;
+            }
           }
         }
       }
@@ -110,11 +147,12 @@ class PropertyColumns : public WriteObserver {
 
    private:
     friend class PropertyColumns;
-    std::vector<std::shared_ptr<const Chunk>> chunks_;  // by id >> kChunkShift
+    friend class TableWriter;
+    std::vector<std::shared_ptr<const Block>> blocks_;  // by id >> (kChunkShift + kBlockShift)
     std::vector<std::string> names_;
     std::unordered_map<std::string, int> column_of_;
     size_t node_count_ = 0;
-    size_t bytes_ = 0;  // an estimate of the chunks' heap use
+    size_t bytes_ = 0;  // an estimate of the blocks' and chunks' heap use
   };
 
   // `max_bytes` bounds the tables' total size (0: no tables at all). The store, mirror and

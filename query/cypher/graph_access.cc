@@ -190,7 +190,13 @@ Result<Value> GraphAccess::property(const Value& entity, std::string_view name) 
     const NodeRef& node = entity.as_node();
     const ColumnRead& read = column_read(node.type, name);
     if (read.table != nullptr) {
-      if (const PropertyColumns::Chunk* chunk = read.table->chunk_of(node.id)) {
+      const size_t index = node.id >> PropertyColumns::kChunkShift;
+      if (index != read.chunk_index) {
+        read.chunk = read.table->chunk_at(index);
+        read.chunk_index = index;
+      }
+      if (const PropertyColumns::Chunk* chunk =
+              read.chunk != nullptr && read.chunk->has(node.id) ? read.chunk : nullptr) {
         if (read.column == kKeyColumn) {
           return Value::shared_string(PropertyColumns::Table::key(*chunk, node.id));
         }

@@ -75,6 +75,9 @@ class GraphAccess : public PropertyLoader {
     const PropertyColumns::Table* table = nullptr;
     int column = -1;
     std::optional<PropertyType> declared;
+    // The chunk of the last id read (scans read ids in order, so the next is likely in it).
+    mutable size_t chunk_index = SIZE_MAX;
+    mutable const PropertyColumns::Chunk* chunk = nullptr;
   };
   static constexpr int kKeyColumn = -2;
 
