@@ -64,6 +64,14 @@ Result<Value> GraphAccess::cell_value(const PropertyColumns::Cell& cell,
   }
 }
 
+Result<Value> GraphAccess::read_cell(const ColumnRead& read, const PropertyColumns::Chunk& chunk,
+                                     NodeId id) {
+  if (read.column == kKeyColumn) {
+    return Value::shared_string(PropertyColumns::Table::key(chunk, id));
+  }
+  return cell_value(PropertyColumns::Table::value(chunk, id, read.column), read.declared);
+}
+
 const GraphAccess::TypeTable& GraphAccess::type_table(const std::string& type_name) const {
   auto it = tables_.find(type_name);
   if (it != tables_.end()) return it->second;
@@ -195,13 +203,8 @@ Result<Value> GraphAccess::property(const Value& entity, std::string_view name) 
         read.chunk = read.table->chunk_at(index);
         read.chunk_index = index;
       }
-      if (const PropertyColumns::Chunk* chunk =
-              read.chunk != nullptr && read.chunk->has(node.id) ? read.chunk : nullptr) {
-        if (read.column == kKeyColumn) {
-          return Value::shared_string(PropertyColumns::Table::key(*chunk, node.id));
-        }
-        return cell_value(PropertyColumns::Table::value(*chunk, node.id, read.column),
-                          read.declared);
+      if (read.chunk != nullptr && read.chunk->has(node.id)) {
+        return read_cell(read, *read.chunk, node.id);
       }
     }
     auto data = node_data(entity.as_node().id);

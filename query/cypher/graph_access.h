@@ -55,18 +55,6 @@ class GraphAccess : public PropertyLoader {
   // relationship, {"nodes", "relationships"} for a path.
   nlohmann::json render(const Value& entity);
 
- private:
-  struct NodeData {
-    std::string key;
-    Value::Map properties;
-  };
-  using RelationshipKey = std::tuple<uint64_t, std::string, uint64_t>;
-
-  // A node type's table for this query, with what reading its columns needs.
-  struct TypeTable {
-    std::shared_ptr<const PropertyColumns::Table> table;  // null: read from storage
-    const NodeType* definition = nullptr;
-  };
   // One resolved `type.property` read: the table, its column (-1: absent, kKeyColumn: the key)
   // and the declared type (for date and datetime strings).
   struct ColumnRead {
@@ -81,11 +69,29 @@ class GraphAccess : public PropertyLoader {
   };
   static constexpr int kKeyColumn = -2;
 
+  // The read of `type_name.property` for this query (resolved once, then kept): what property()
+  // uses, and what a scan reading whole columns uses, so that both give the same values.
+  const ColumnRead& column_read(const std::string& type_name, std::string_view property) const;
+  // The value `read` gives for node `id` of `chunk` (a chunk of read.table holding the node).
+  static Result<Value> read_cell(const ColumnRead& read, const PropertyColumns::Chunk& chunk,
+                                 NodeId id);
+
+ private:
+  struct NodeData {
+    std::string key;
+    Value::Map properties;
+  };
+  using RelationshipKey = std::tuple<uint64_t, std::string, uint64_t>;
+
+  // A node type's table for this query, with what reading its columns needs.
+  struct TypeTable {
+    std::shared_ptr<const PropertyColumns::Table> table;  // null: read from storage
+    const NodeType* definition = nullptr;
+  };
   Result<const NodeData*> node_data(uint64_t id) const;
   Result<const Value::Map*> relationship_properties(const RelationshipRef& rel) const;
   // This query's table of a node type (taken on first use; null table when not cached).
   const TypeTable& type_table(const std::string& type_name) const;
-  const ColumnRead& column_read(const std::string& type_name, std::string_view property) const;
   // A cell of a column as a query value (a declared date or datetime string as a temporal).
   // Errors: a value that is not a query value (as from_json).
   static Result<Value> cell_value(const PropertyColumns::Cell& cell,

@@ -14,19 +14,8 @@ Status AggregationOp::push(Row& row) {
     if (!value.ok()) return value.status();
     row_key_.push_back(std::move(value).value());
   }
-  auto it = index_.find(row_key_);
   Group* group = nullptr;
-  if (it == index_.end()) {
-    Value group_key = Value::list(row_key_);
-    EXPGRAPH_RETURN_IF_ERROR(holding_.hold(1, value_bytes(group_key) + row_bytes(row)));
-    auto created = new_group(group_key, row);
-    if (!created.ok()) return created.status();
-    index_.emplace(row_key_, groups_.size());
-    groups_.push_back(std::move(created).value());
-    group = &groups_.back();
-  } else {
-    group = &groups_[it->second];
-  }
+  EXPGRAPH_RETURN_IF_ERROR(find_or_add_group(row, group));
   for (size_t i = 0; i < step_->aggregates.size(); ++i) {
     const Expr& aggregate = *step_->aggregates[i];
     Value argument;
@@ -41,14 +30,47 @@ Status AggregationOp::push(Row& row) {
       if (!percentile.ok()) return percentile.status();
       EXPGRAPH_RETURN_IF_ERROR(aggregator.set_percentile(*percentile));
     }
-    size_t held = aggregator.held_values();
-    EXPGRAPH_RETURN_IF_ERROR(aggregator.add(argument));
-    // collect() and the percentiles hold their input (a row each, like a sort); DISTINCT holds
-    // what it has seen.
-    if (aggregator.held_values() > held) {
-      bool collect = aggregator.holds_input();
-      EXPGRAPH_RETURN_IF_ERROR(holding_.hold(collect ? 1 : 0, value_bytes(argument)));
-    }
+    EXPGRAPH_RETURN_IF_ERROR(add_to(aggregator, argument));
+  }
+  return Status();
+}
+
+Status AggregationOp::push_values(Value::List& key, std::vector<Value>& arguments) {
+  row_key_.swap(key);
+  Group* group = nullptr;
+  Status found = find_or_add_group(empty_row_, group);
+  row_key_.swap(key);
+  EXPGRAPH_RETURN_IF_ERROR(found);
+  for (size_t i = 0; i < step_->aggregates.size(); ++i) {
+    EXPGRAPH_RETURN_IF_ERROR(add_to(group->aggregators[i], arguments[i]));
+  }
+  return Status();
+}
+
+Status AggregationOp::find_or_add_group(const Row& row, Group*& group) {
+  auto it = index_.find(row_key_);
+  if (it != index_.end()) {
+    group = &groups_[it->second];
+    return Status();
+  }
+  Value group_key = Value::list(row_key_);
+  EXPGRAPH_RETURN_IF_ERROR(holding_.hold(1, value_bytes(group_key) + row_bytes(row)));
+  auto created = new_group(group_key, row);
+  if (!created.ok()) return created.status();
+  index_.emplace(row_key_, groups_.size());
+  groups_.push_back(std::move(created).value());
+  group = &groups_.back();
+  return Status();
+}
+
+Status AggregationOp::add_to(Aggregator& aggregator, const Value& argument) {
+  size_t held = aggregator.held_values();
+  EXPGRAPH_RETURN_IF_ERROR(aggregator.add(argument));
+  // collect() and the percentiles hold their input (a row each, like a sort); DISTINCT holds
+  // what it has seen.
+  if (aggregator.held_values() > held) {
+    bool collect = aggregator.holds_input();
+    EXPGRAPH_RETURN_IF_ERROR(holding_.hold(collect ? 1 : 0, value_bytes(argument)));
   }
   return Status();
 }

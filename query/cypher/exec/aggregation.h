@@ -19,6 +19,12 @@ class AggregationOp : public Operator {
   using Operator::Operator;
   Status push(Row& row) override;
   Status finish() override;
+  // A row given by its grouping values (in item order) and each aggregate's argument (in
+  // `step->aggregates` order; ignored for count(*)), for a producer that reads them without
+  // making rows (LabelScanOp over property columns). Only for aggregates of one argument
+  // whose items read no variable but through the grouping values and aggregates: groups keep
+  // an empty representative row. Leaves `key` and `arguments` as they were.
+  Status push_values(Value::List& key, std::vector<Value>& arguments);
 
  private:
   struct Group {
@@ -47,11 +53,15 @@ class AggregationOp : public Operator {
   };
 
   Result<Group> new_group(const Value& key, const Row& row);
+  // The group of row_key_, created (with `row` as its representative) when new.
+  Status find_or_add_group(const Row& row, Group*& group);
+  Status add_to(Aggregator& aggregator, const Value& argument);
 
   Holding holding_{ctx_.budget};
   std::vector<Group> groups_;  // in first-seen order
   std::unordered_map<Value::List, size_t, KeyHash, KeyEquivalent> index_;
   Value::List row_key_;  // the grouping values of the row being added
+  const Row empty_row_ = Row(schema().width());  // push_values' groups' representative
 };
 
 }  // namespace expgraph::cypher::exec

@@ -1,5 +1,7 @@
 #include "query/cypher/exec/label_scan.h"
 
+#include "query/cypher/exec/aggregation.h"
+
 namespace expgraph::cypher::exec {
 
 Status LabelScanOp::push(Row& row) {
@@ -16,6 +18,7 @@ Status LabelScanOp::push(Row& row) {
   auto table = ctx_.access.scan_table(step_->label_id, deadline);
   if (!table.ok()) return table.status();
   if (*table == nullptr) return scan_keys(row);
+  if (use_.columnar_aggregation) return aggregate_columns(**table);
   const std::string& label = step_->label;
   Status status;
   (*table)->for_each_node([&](NodeId id, const PropertyColumns::Chunk&) {
@@ -23,6 +26,48 @@ Status LabelScanOp::push(Row& row) {
     if (!status.ok() || stopped()) return false;
     row[step_->node_slot] = Value::node(id, label);
     status = next_->push(row);
+    return status.ok();
+  });
+  return status;
+}
+
+Status LabelScanOp::aggregate_columns(const PropertyColumns::Table& table) {
+  auto* aggregation = dynamic_cast<AggregationOp*>(next_);
+  if (aggregation == nullptr) return Status::internal("a columnar scan without its aggregation");
+  // The same reads property() makes, resolved once.
+  std::vector<const GraphAccess::ColumnRead*> key_reads, argument_reads;
+  for (const std::string& property : use_.key_properties) {
+    key_reads.push_back(&ctx_.access.column_read(step_->label, property));
+  }
+  for (const std::string& property : use_.argument_properties) {
+    argument_reads.push_back(property.empty() ? nullptr
+                                              : &ctx_.access.column_read(step_->label, property));
+  }
+  Value::List key(key_reads.size());
+  std::vector<Value> arguments(argument_reads.size());
+  Status status;
+  auto read = [&](const GraphAccess::ColumnRead* column, const PropertyColumns::Chunk& chunk,
+                  NodeId id, Value& out) {
+    if (column == nullptr) return true;  // count(*): no argument
+    auto value = column->table == &table ? GraphAccess::read_cell(*column, chunk, id)
+                                         : Result<Value>(Status::internal("another table"));
+    if (!value.ok()) {
+      status = value.status();
+      return false;
+    }
+    out = std::move(value).value();
+    return true;
+  };
+  table.for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
+    status = ctx_.tick();
+    if (!status.ok() || stopped()) return false;
+    for (size_t i = 0; i < key_reads.size(); ++i) {
+      if (!read(key_reads[i], chunk, id, key[i])) return false;
+    }
+    for (size_t i = 0; i < argument_reads.size(); ++i) {
+      if (!read(argument_reads[i], chunk, id, arguments[i])) return false;
+    }
+    status = aggregation->push_values(key, arguments);
     return status.ok();
   });
   return status;

@@ -2,8 +2,13 @@
 // column family), unless nothing downstream can tell the order: then it reads the label's
 // table in the store's property columns (graph/property_columns.h) in id order, building the
 // table first when the scan reads the whole label. Either way the rows' property reads come
-// from the table when the query has one. Built by PipelineBuilder for StepKind::kLabelScan.
+// from the table when the query has one; a plain aggregation of the scanned node's properties
+// reads the table's cells without making rows. Built by PipelineBuilder for
+// StepKind::kLabelScan.
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "query/cypher/exec/operator.h"
 
@@ -17,6 +22,14 @@ struct LabelScanUse {
   // Row order is invisible: an aggregation without collect(), or a sort (rows equal in every
   // sort key then come in id order rather than key order).
   bool any_order = false;
+  // The scan feeds an aggregation that reads the scanned node's properties only, and plainly:
+  // grouping items `n.p`, aggregates count(*) or count / sum / min / max / avg of `n.p` (no
+  // DISTINCT), each item a whole grouping key or aggregate. Then, over the label's table, the
+  // scan hands the aggregation the cells' values without making rows (PipelineBuilder::
+  // columnar_aggregation).
+  bool columnar_aggregation = false;
+  std::vector<std::string> key_properties;       // the grouping items', in item order
+  std::vector<std::string> argument_properties;  // per aggregate ("" for count(*))
 };
 
 class LabelScanOp : public Operator {
@@ -27,6 +40,8 @@ class LabelScanOp : public Operator {
 
  private:
   Status scan_keys(Row& row);
+  // use_.columnar_aggregation over `table`: the aggregation gets each node's values directly.
+  Status aggregate_columns(const PropertyColumns::Table& table);
 
   const LabelScanUse use_;
 };

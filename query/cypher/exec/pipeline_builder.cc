@@ -1,5 +1,6 @@
 #include "query/cypher/exec/pipeline_builder.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -106,6 +107,61 @@ LabelScanUse PipelineBuilder::label_scan_use(std::span<const PlanStep> after) {
   return {.whole = true, .any_order = false};
 }
 
+void PipelineBuilder::columnar_aggregation(const PlanStep& scan, std::span<const PlanStep> after,
+                                           LabelScanUse& use) const {
+  if (!use.any_order || after.empty() || after.front().kind != StepKind::kAggregation) return;
+  const PlanStep& aggregation = after.front();
+  const Schema& schema = ctx_.plan.schemas[aggregation.schema];
+  // `n.p` of the scanned node: p, else nullopt.
+  auto scanned_property = [&](const Expr& expr) -> std::optional<std::string> {
+    if (!expr.is<PropertyExpr>()) return std::nullopt;
+    const PropertyExpr& property = expr.as<PropertyExpr>();
+    if (!property.object->is<VariableExpr>() ||
+        schema.find(property.object->as<VariableExpr>().name) != scan.node_slot) {
+      return std::nullopt;
+    }
+    return property.key;
+  };
+  std::vector<std::string> keys, arguments;
+  size_t aggregate_items = 0;
+  for (size_t i = 0; i < aggregation.items.size(); ++i) {
+    const Expr* item = aggregation.items[i];
+    if (!aggregation.item_is_aggregate[i]) {
+      auto property = scanned_property(*item);
+      if (!property) return;
+      keys.push_back(*property);
+      continue;
+    }
+    // The item must be one aggregate, whole (not count(*) + 1).
+    if (std::find(aggregation.aggregates.begin(), aggregation.aggregates.end(), item) ==
+        aggregation.aggregates.end()) {
+      return;
+    }
+    ++aggregate_items;
+  }
+  if (aggregate_items != aggregation.aggregates.size()) return;
+  for (const Expr* aggregate : aggregation.aggregates) {
+    if (aggregate->is<CountStarExpr>()) {
+      arguments.emplace_back();
+      continue;
+    }
+    if (!aggregate->is<FunctionCallExpr>()) return;
+    const FunctionCallExpr& call = aggregate->as<FunctionCallExpr>();
+    std::string name = call.name;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (call.distinct || call.args.size() != 1 ||
+        (name != "count" && name != "sum" && name != "min" && name != "max" && name != "avg")) {
+      return;
+    }
+    auto property = scanned_property(*call.args[0]);
+    if (!property) return;
+    arguments.push_back(*property);
+  }
+  use.columnar_aggregation = true;
+  use.key_properties = std::move(keys);
+  use.argument_properties = std::move(arguments);
+}
+
 Result<Operator*> PipelineBuilder::make(const PlanStep& step, std::span<const PlanStep> after) {
   Operator* op = nullptr;
   switch (step.kind) {
@@ -115,9 +171,12 @@ Result<Operator*> PipelineBuilder::make(const PlanStep& step, std::span<const Pl
     case StepKind::kNodeByIndex:
       op = add<NodeByIndexOp>(ctx_, &step);
       break;
-    case StepKind::kLabelScan:
-      op = add<LabelScanOp>(ctx_, &step, label_scan_use(after));
+    case StepKind::kLabelScan: {
+      LabelScanUse use = label_scan_use(after);
+      columnar_aggregation(step, after, use);
+      op = add<LabelScanOp>(ctx_, &step, std::move(use));
       break;
+    }
     case StepKind::kAllNodesScan:
       op = add<AllNodesScanOp>(ctx_, &step);
       break;

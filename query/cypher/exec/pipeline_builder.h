@@ -39,6 +39,10 @@ class PipelineBuilder {
   Result<std::optional<int64_t>> sort_keep(std::span<const PlanStep> after);
   // How a label scan followed by `after` may read its label (exec/label_scan.h).
   static LabelScanUse label_scan_use(std::span<const PlanStep> after);
+  // Sets use.columnar_aggregation (and its properties) when `after` starts with an aggregation
+  // that reads only `scan`'s node, as LabelScanUse says.
+  void columnar_aggregation(const PlanStep& scan, std::span<const PlanStep> after,
+                            LabelScanUse& use) const;
   // The operator for `step`; `after` are the steps that follow it in its chain.
   Result<Operator*> make(const PlanStep& step, std::span<const PlanStep> after);
 
