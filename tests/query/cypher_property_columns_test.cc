@@ -49,6 +49,20 @@ const std::vector<std::string> kQueries = {
     "MATCH (e:Experiment) RETURN e.status AS s, size(collect(e.key)) AS c ORDER BY s",
     "MATCH (e:Experiment) WHERE e.planned_sample_size > 200 RETURN e.status AS s, count(*) AS c "
     "ORDER BY s",
+    // WHEREs whose leading comparisons the scan checks on the cells before making rows: with a
+    // literal on either side, a parameter ($min = 600), nulls, mixed types, and one after a
+    // conjunct it cannot check.
+    "MATCH (e:Experiment) WHERE e.status = 'running' AND e.planned_sample_size > 600 "
+    "RETURN e.key AS k ORDER BY k",
+    "MATCH (e:Experiment) WHERE 600 >= e.planned_sample_size AND e.name <> 'four' "
+    "RETURN e.key AS k ORDER BY k",
+    "MATCH (e:Experiment) WHERE e.planned_sample_size >= $min RETURN e.key AS k ORDER BY k",
+    "MATCH (e:Experiment) WHERE e.started_at < '2024-03-01' OR e.status = 'planned' "
+    "RETURN e.key AS k ORDER BY k",
+    "MATCH (e:Experiment) WHERE e.name > 5 AND e.status = 'running' RETURN e.key AS k ORDER BY k",
+    "MATCH (e:Experiment) WHERE e.key STARTS WITH 'E' AND e.status <> 'planned' "
+    "RETURN e.key AS k ORDER BY k",
+    "MATCH (e:Experiment) WHERE e.missing = 1 AND e.status = 'running' RETURN e.key AS k",
 };
 
 class CypherPropertyColumnsTest : public ::testing::Test {
@@ -79,7 +93,8 @@ class CypherPropertyColumnsTest : public ::testing::Test {
   }
 
   static nlohmann::json answer(GraphStore& store, const std::string& query) {
-    auto result = cypher::run_query(store, query, {}, QueryLimits());
+    const cypher::Value::Map params = {{"min", cypher::Value::integer(600)}};
+    auto result = cypher::run_query(store, query, params, QueryLimits());
     if (!result.ok()) return "ERROR " + result.status().to_string();
     return result->to_json()["rows"];
   }

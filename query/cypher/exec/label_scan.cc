@@ -1,6 +1,7 @@
 #include "query/cypher/exec/label_scan.h"
 
 #include "query/cypher/exec/aggregation.h"
+#include "query/cypher/expression_ops.h"
 
 namespace expgraph::cypher::exec {
 
@@ -20,10 +21,12 @@ Status LabelScanOp::push(Row& row) {
   if (*table == nullptr) return scan_keys(row);
   if (use_.columnar_aggregation) return aggregate_columns(**table);
   const std::string& label = step_->label;
+  const std::vector<Check> checks = prefilter_checks(**table, row);
   Status status;
-  (*table)->for_each_node([&](NodeId id, const PropertyColumns::Chunk&) {
+  (*table)->for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
     status = ctx_.tick();
     if (!status.ok() || stopped()) return false;
+    if (!checks.empty() && !may_pass(checks, chunk, id)) return true;
     row[step_->node_slot] = Value::node(id, label);
     status = next_->push(row);
     return status.ok();
@@ -71,6 +74,35 @@ Status LabelScanOp::aggregate_columns(const PropertyColumns::Table& table) {
     return status.ok();
   });
   return status;
+}
+
+std::vector<LabelScanOp::Check> LabelScanOp::prefilter_checks(
+    const PropertyColumns::Table& table, const Row& row) {
+  std::vector<Check> checks;
+  for (const LabelScanUse::Comparison& comparison : use_.prefilter) {
+    const GraphAccess::ColumnRead& read = ctx_.access.column_read(step_->label, comparison.property);
+    auto constant = eval(*comparison.constant, row);
+    // The leading run ends at a comparison the scan cannot make as the filter would (a
+    // parameter that is missing is the filter's error to report).
+    if (read.table != &table || !constant.ok()) break;
+    checks.push_back({&read, comparison.op, std::move(constant).value(),
+                      comparison.constant_on_left});
+  }
+  return checks;
+}
+
+bool LabelScanOp::may_pass(const std::vector<Check>& checks, const PropertyColumns::Chunk& chunk,
+                           NodeId id) {
+  for (const Check& check : checks) {
+    auto value = GraphAccess::read_cell(*check.read, chunk, id);
+    if (!value.ok()) return true;  // the filter reports it
+    auto result = check.constant_on_left ? apply_binary(check.op, check.constant, *value)
+                                         : apply_binary(check.op, *value, check.constant);
+    if (!result.ok()) return true;
+    if (result->is_bool() && !result->as_bool()) return false;
+    // true or null: the next conjunct decides (null AND false is false too).
+  }
+  return true;
 }
 
 Status LabelScanOp::scan_keys(Row& row) {

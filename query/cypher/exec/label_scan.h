@@ -30,6 +30,18 @@ struct LabelScanUse {
   bool columnar_aggregation = false;
   std::vector<std::string> key_properties;       // the grouping items', in item order
   std::vector<std::string> argument_properties;  // per aggregate ("" for count(*))
+  // The leading conjuncts of the WHERE right after the scan that compare a property of the
+  // scanned node with a literal or a parameter (`n.p = 'x'`, `5 < n.q`), in evaluation order.
+  // Over the label's table the scan drops a node for which one of them is false before making
+  // its row: the filter would short-circuit to false there too (it still checks every row the
+  // scan passes on). PipelineBuilder::scan_prefilter.
+  struct Comparison {
+    std::string property;
+    BinaryOp op = BinaryOp::kEq;
+    const Expr* constant = nullptr;
+    bool constant_on_left = false;
+  };
+  std::vector<Comparison> prefilter;
 };
 
 class LabelScanOp : public Operator {
@@ -42,6 +54,17 @@ class LabelScanOp : public Operator {
   Status scan_keys(Row& row);
   // use_.columnar_aggregation over `table`: the aggregation gets each node's values directly.
   Status aggregate_columns(const PropertyColumns::Table& table);
+  // use_.prefilter, resolved against `table`: each comparison's column and constant.
+  struct Check {
+    const GraphAccess::ColumnRead* read;
+    BinaryOp op;
+    Value constant;
+    bool constant_on_left;
+  };
+  std::vector<Check> prefilter_checks(const PropertyColumns::Table& table, const Row& row);
+  // False when a check is false for the node (the filter after the scan would drop it).
+  static bool may_pass(const std::vector<Check>& checks, const PropertyColumns::Chunk& chunk,
+                       NodeId id);
 
   const LabelScanUse use_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 
 #include "query/cypher/exec/aggregation.h"
@@ -36,6 +37,27 @@ void written_slots(const std::vector<PlanStep>& steps, std::vector<int>& out) {
     }
     written_slots(step.inner, out);
   }
+}
+
+// `n.p` of the node in `slot` (a property read of a variable of `schema`): p, else nullopt.
+std::optional<std::string> property_of_slot(const Expr& expr, const Schema& schema, int slot) {
+  if (!expr.is<PropertyExpr>()) return std::nullopt;
+  const PropertyExpr& property = expr.as<PropertyExpr>();
+  if (!property.object->is<VariableExpr>() ||
+      schema.find(property.object->as<VariableExpr>().name) != slot) {
+    return std::nullopt;
+  }
+  return property.key;
+}
+
+// The conjuncts of `predicate` in the order the evaluator reaches them (A AND B AND C).
+void conjuncts_in_order(const Expr& predicate, std::vector<const Expr*>& out) {
+  if (predicate.is<BinaryExpr>() && predicate.as<BinaryExpr>().op == BinaryOp::kAnd) {
+    conjuncts_in_order(*predicate.as<BinaryExpr>().left, out);
+    conjuncts_in_order(*predicate.as<BinaryExpr>().right, out);
+    return;
+  }
+  out.push_back(&predicate);
 }
 
 }  // namespace
@@ -112,15 +134,8 @@ void PipelineBuilder::columnar_aggregation(const PlanStep& scan, std::span<const
   if (!use.any_order || after.empty() || after.front().kind != StepKind::kAggregation) return;
   const PlanStep& aggregation = after.front();
   const Schema& schema = ctx_.plan.schemas[aggregation.schema];
-  // `n.p` of the scanned node: p, else nullopt.
-  auto scanned_property = [&](const Expr& expr) -> std::optional<std::string> {
-    if (!expr.is<PropertyExpr>()) return std::nullopt;
-    const PropertyExpr& property = expr.as<PropertyExpr>();
-    if (!property.object->is<VariableExpr>() ||
-        schema.find(property.object->as<VariableExpr>().name) != scan.node_slot) {
-      return std::nullopt;
-    }
-    return property.key;
+  auto scanned_property = [&](const Expr& expr) {
+    return property_of_slot(expr, schema, scan.node_slot);
   };
   std::vector<std::string> keys, arguments;
   size_t aggregate_items = 0;
@@ -162,6 +177,49 @@ void PipelineBuilder::columnar_aggregation(const PlanStep& scan, std::span<const
   use.argument_properties = std::move(arguments);
 }
 
+void PipelineBuilder::scan_prefilter(const PlanStep& scan, std::span<const PlanStep> after,
+                                     LabelScanUse& use) const {
+  if (after.empty() || after.front().kind != StepKind::kFilter) return;
+  const PlanStep& filter = after.front();
+  if (filter.predicate == nullptr) return;
+  const Schema& schema = ctx_.plan.schemas[filter.schema];
+  std::vector<const Expr*> conjuncts;
+  conjuncts_in_order(*filter.predicate, conjuncts);
+  for (const Expr* conjunct : conjuncts) {
+    // Only the leading run: a conjunct before one the scan checks may raise an error the
+    // filter must report, which a dropped row would hide.
+    if (!conjunct->is<BinaryExpr>()) return;
+    const BinaryExpr& binary = conjunct->as<BinaryExpr>();
+    switch (binary.op) {
+      case BinaryOp::kEq:
+      case BinaryOp::kNotEq:
+      case BinaryOp::kLess:
+      case BinaryOp::kLessEq:
+      case BinaryOp::kGreater:
+      case BinaryOp::kGreaterEq:
+        break;
+      default:
+        return;
+    }
+    auto is_constant = [](const Expr& e) { return e.is<LiteralExpr>() || e.is<ParameterExpr>(); };
+    LabelScanUse::Comparison comparison;
+    comparison.op = binary.op;
+    if (auto property = property_of_slot(*binary.left, schema, scan.node_slot);
+        property && is_constant(*binary.right)) {
+      comparison.property = *property;
+      comparison.constant = binary.right.get();
+    } else if (auto property = property_of_slot(*binary.right, schema, scan.node_slot);
+               property && is_constant(*binary.left)) {
+      comparison.property = *property;
+      comparison.constant = binary.left.get();
+      comparison.constant_on_left = true;
+    } else {
+      return;
+    }
+    use.prefilter.push_back(std::move(comparison));
+  }
+}
+
 Result<Operator*> PipelineBuilder::make(const PlanStep& step, std::span<const PlanStep> after) {
   Operator* op = nullptr;
   switch (step.kind) {
@@ -174,6 +232,7 @@ Result<Operator*> PipelineBuilder::make(const PlanStep& step, std::span<const Pl
     case StepKind::kLabelScan: {
       LabelScanUse use = label_scan_use(after);
       columnar_aggregation(step, after, use);
+      scan_prefilter(step, after, use);
       op = add<LabelScanOp>(ctx_, &step, std::move(use));
       break;
     }

@@ -43,6 +43,9 @@ class PipelineBuilder {
   // that reads only `scan`'s node, as LabelScanUse says.
   void columnar_aggregation(const PlanStep& scan, std::span<const PlanStep> after,
                             LabelScanUse& use) const;
+  // Sets use.prefilter from the WHERE that follows `scan`, as LabelScanUse says.
+  void scan_prefilter(const PlanStep& scan, std::span<const PlanStep> after,
+                      LabelScanUse& use) const;
   // The operator for `step`; `after` are the steps that follow it in its chain.
   Result<Operator*> make(const PlanStep& step, std::span<const PlanStep> after);
 
