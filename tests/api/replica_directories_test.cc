@@ -342,8 +342,8 @@ TEST_F(ReplicaDirectoriesTest, AFinishedDownloadThatCannotBeRenamedIsAnErrorAndS
   EXPECT_EQ(read_text(dirs_.data / "CURRENT"), "old");
 }
 
-// A stale DIR.next that cannot be removed is the error to report: the rename after it would fail
-// only with "Directory not empty", which names neither the cause nor the folder to fix.
+// A stale DIR.next that cannot be removed is the error to report: the rename after it fails too,
+// but its message ("cannot rename ...: Directory not empty") hides the cause and the folder to fix.
 TEST_F(ReplicaDirectoriesTest, AStaleCopyThatCannotBeRemovedIsNamedAsTheCause) {
   make_database(dirs_.downloading, "new");
   make_database(dirs_.next, "stale");
