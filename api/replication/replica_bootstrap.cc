@@ -72,16 +72,18 @@ Result<uint64_t> mark_applied(const fs::path& directory) {
   return sequence;
 }
 
-// Marks a downloaded copy complete, in one rename.
-Status finish_download(const ReplicaDirectories& directories, bool replaces_conflicting_data) {
-  const fs::path& target =
-      replaces_conflicting_data ? directories.next_after_conflict : directories.next;
+// An empty `directory` for a download. What a killed attempt left there must be gone first: its
+// files would otherwise mix with the new checkpoint's.
+Status recreate_directory(const fs::path& directory) {
   std::error_code error;
-  fs::remove_all(target, error);  // a completed copy never swapped in (not possible: defensive)
-  fs::rename(directories.downloading, target, error);
+  fs::remove_all(directory, error);
   if (error) {
-    return Status::internal("cannot rename " + directories.downloading.string() + " to " +
-                            target.string() + ": " + error.message());
+    return Status::internal("cannot remove " + directory.string() +
+                            " (left by an earlier attempt): " + error.message());
+  }
+  fs::create_directories(directory, error);
+  if (error) {
+    return Status::internal("cannot create " + directory.string() + ": " + error.message());
   }
   return Status();
 }
@@ -121,12 +123,6 @@ Status check_before_swap(const ReplicaDirectories& directories) {
   return Status(applied.status().code(), std::move(message));
 }
 
-bool empty_or_absent(const fs::path& directory) {
-  std::error_code error;
-  if (!fs::exists(directory, error)) return true;
-  return fs::is_directory(directory, error) && fs::is_empty(directory, error);
-}
-
 // Moves a downloaded checkpoint's files from `staging` into `data`, which holds the operator's
 // entries and no database, CURRENT last: until CURRENT is in place `data` holds no database, so
 // a kill half-way means a fresh bootstrap at the next start (RocksDB ignores and removes the
@@ -147,7 +143,12 @@ Status move_checkpoint_beside_entries(const fs::path& staging, const fs::path& d
                               error.message());
     }
   }
+  // Every file is in `data` now: the start may go on, but a staging folder left behind is named.
   fs::remove_all(staging, error);
+  if (error) {
+    return Status::internal("the checkpoint is in " + data.string() + ", but " + staging.string() +
+                            " cannot be removed: " + error.message());
+  }
   return Status();
 }
 
@@ -159,20 +160,17 @@ Result<FreshCopy> download_fresh_copy(const std::string& primary_url, const std:
   auto located = ReplicaDirectories::of(data_dir);
   if (!located.ok()) return located.status();
   const ReplicaDirectories& directories = *located;
-  std::error_code error;
-  fs::remove_all(directories.downloading, error);  // an attempt that failed half-way
-  fs::create_directories(directories.downloading, error);
-  if (error) {
-    return Status::internal("cannot create " + directories.downloading.string() + ": " +
-                            error.message());
-  }
+  EXPGRAPH_RETURN_IF_ERROR(recreate_directory(directories.downloading));
   FreshCopy copy;
   Status downloaded = download_checkpoint(primary_url, api_key, directories.downloading,
                                           copy.checkpoint_bytes, &cancel);
   Result<uint64_t> applied =
       downloaded.ok() ? mark_applied(directories.downloading) : Result<uint64_t>(downloaded);
   if (!applied.ok()) {
-    fs::remove_all(directories.downloading, error);
+    // Best effort: the download's error is the one to report, and what stays is removed by the
+    // next attempt (or by finish_swap at the next start).
+    std::error_code ignored;
+    fs::remove_all(directories.downloading, ignored);
     return applied.status();
   }
   copy.applied_sequence = *applied;
@@ -199,16 +197,20 @@ Result<ReplicaStart> prepare_replica(const std::string& primary_url, const std::
   if (!*has_database) {
     fs::path staging = data;
     staging += ".bootstrap";
-    std::error_code error;
-    fs::remove_all(staging, error);  // a bootstrap killed half-way
-    fs::create_directories(staging, error);
-    if (error) return Status::internal("cannot create " + staging.string() + ": " + error.message());
+    EXPGRAPH_RETURN_IF_ERROR(recreate_directory(staging));  // a bootstrap killed half-way
     EXPGRAPH_RETURN_IF_ERROR(
         download_checkpoint(primary_url, api_key, staging, start.checkpoint_bytes));
     auto applied = mark_applied(staging);
     if (!applied.ok()) return applied.status();
-    if (empty_or_absent(data)) {
+    auto empty = empty_or_absent(data);
+    if (!empty.ok()) return empty.status();
+    if (*empty) {
+      std::error_code error;
       fs::remove(data, error);  // empty: rename() cannot replace a directory otherwise
+      if (error) {
+        return Status::internal("cannot remove the empty " + data.string() + ": " +
+                                error.message());
+      }
       fs::rename(staging, data, error);
       if (error) return Status::internal("cannot move the checkpoint into " + data.string() + ": " +
                                          error.message());

@@ -166,7 +166,36 @@ Result<std::vector<fs::path>> ReplicaDirectories::pending() const {
   return sides;
 }
 
+Status finish_download(const ReplicaDirectories& directories, bool replaces_conflicting_data) {
+  const fs::path& target =
+      replaces_conflicting_data ? directories.next_after_conflict : directories.next;
+  // A completed copy never swapped in (not possible: defensive). Checked on its own: a stale copy
+  // left half-removed would only make the rename fail with "not empty", hiding the cause.
+  EXPGRAPH_RETURN_IF_ERROR(remove_tree(target));
+  std::error_code error;
+  fs::rename(directories.downloading, target, error);
+  if (error) {
+    return Status::internal("cannot rename " + directories.downloading.string() + " to " +
+                            target.string() + ": " + error.message());
+  }
+  return Status();
+}
+
 Result<bool> holds_database(const fs::path& directory) { return present(directory / "CURRENT"); }
+
+Result<bool> empty_or_absent(const fs::path& directory) {
+  auto found = present(directory);
+  if (!found.ok()) return found.status();
+  if (!*found) return true;
+  std::error_code error;
+  bool folder = fs::is_directory(directory, error);
+  if (error) return Status::internal("cannot check " + directory.string() + ": " + error.message());
+  if (!folder) return false;
+  // is_empty answers false on an error: a folder that cannot be listed is neither empty nor not.
+  bool empty = fs::is_empty(directory, error);
+  if (error) return Status::internal("cannot list " + directory.string() + ": " + error.message());
+  return empty;
+}
 
 bool is_database_entry(const std::string& name) {
   for (const char* exact : {"CURRENT", "IDENTITY", "LOCK", "LOG", "archive"}) {

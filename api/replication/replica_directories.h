@@ -7,8 +7,8 @@
 //   DIR.next-after-conflict    the same, replacing data the primary lacks (409): the old data is
 //                              kept as DIR.conflict-UNIXTIME instead of removed
 //   DIR.previous               the old database during the swap (removed once the new one is in)
-// Used by expgraphd (main.cc) and the follower (replica_follower.cc). Not thread-safe: the swap
-// runs while nothing has the database open.
+// Used by expgraphd (main.cc), the bootstrap (replica_bootstrap.cc) and the follower
+// (replica_follower.cc). Not thread-safe: the swap runs while nothing has the database open.
 #pragma once
 
 #include <filesystem>
@@ -57,9 +57,19 @@ Result<SwapOutcome> finish_swap(const std::string& data_dir);
 // unfinished the replica's whole data may be DIR.previous rather than DIR.
 Status check_nothing_pending(const std::string& data_dir);
 
+// Marks the complete copy downloaded into DIR.rebootstrap ready for finish_swap, in one rename to
+// DIR.next (DIR.next-after-conflict when `replaces_conflicting_data`). An error naming the step
+// when a stale copy there cannot be removed or the rename fails; DIR.rebootstrap is then kept.
+Status finish_download(const ReplicaDirectories& directories, bool replaces_conflicting_data);
+
 // Whether `directory` holds a RocksDB database (its CURRENT file); an error when that cannot be
 // checked.
 Result<bool> holds_database(const std::filesystem::path& directory);
+
+// Whether `directory` is absent or an empty folder (a first bootstrap may then take its place;
+// a file or a folder with entries is not). An error, never "absent" or "empty", when it cannot be
+// checked or listed: a replica must not bootstrap over a directory it cannot read.
+Result<bool> empty_or_absent(const std::filesystem::path& directory);
 
 // Whether `name` is one of RocksDB's own files or folders in a database directory (the rest of a
 // data directory is the operator's and survives a re-bootstrap).

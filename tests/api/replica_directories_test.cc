@@ -3,13 +3,22 @@
 // whole, never a mix; the operator's entries (backups/, word-vectors/) follow the new one; data
 // the primary lacks (a 409 re-bootstrap) is kept whole, never removed. A side directory that
 // cannot be checked is an error, not an absence; --promote's check names what is pending.
+// The steps of a download (replica_bootstrap.cc) that touch these directories: a complete copy
+// renamed to DIR.next, a first bootstrap's check of DIR; a file system error in either is an
+// error naming it, never an empty or absent DIR nor a silently skipped step.
 // Databases are stood in for by folders whose CURRENT file names them.
 #include "api/replication/replica_directories.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "test_support/temp_dir.h"
@@ -37,6 +46,90 @@ void make_database(const fs::path& directory, const std::string& label) {
   write_file(directory / "000012.sst", label + " table");
   write_file(directory / "000013.log", label + " wal");
   write_file(directory / ("MANIFEST-" + label), label);
+}
+
+bool set_immutable(const fs::path& path, bool immutable) {
+  int descriptor = ::open(path.c_str(), O_RDONLY | O_DIRECTORY);
+  if (descriptor < 0) return false;
+  int flags = 0;
+  bool done = ::ioctl(descriptor, FS_IOC_GETFLAGS, &flags) == 0;
+  if (done) {
+    flags = immutable ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
+    done = ::ioctl(descriptor, FS_IOC_SETFLAGS, &flags) == 0;
+  }
+  ::close(descriptor);
+  return done;
+}
+
+// While it lives, nothing in `folder` can be added, removed or renamed. A user the kernel checks
+// loses the write permission; root writes regardless, so for root the folder is made immutable
+// instead (frozen() is false on a file system without that flag).
+class FrozenFolder {
+ public:
+  explicit FrozenFolder(fs::path folder) : folder_(std::move(folder)) {
+    if (::geteuid() != 0) {
+      std::error_code error;
+      fs::permissions(folder_, fs::perms::owner_read | fs::perms::owner_exec, error);
+      frozen_ = !error;
+    } else {
+      frozen_ = set_immutable(folder_, true);
+    }
+  }
+  ~FrozenFolder() {
+    if (!frozen_) return;
+    std::error_code ignored;  // the TempDir's removal reports nothing either
+    if (::geteuid() != 0) {
+      fs::permissions(folder_, fs::perms::owner_all, ignored);
+    } else {
+      set_immutable(folder_, false);
+    }
+  }
+  FrozenFolder(const FrozenFolder&) = delete;
+  FrozenFolder& operator=(const FrozenFolder&) = delete;
+  bool frozen() const { return frozen_; }
+
+ private:
+  fs::path folder_;
+  bool frozen_ = false;
+};
+
+// While it lives, `folder` cannot be listed, though it can still be checked (stat). A user the
+// kernel checks gets mode 000 on it; root reads any mode, so for root no file descriptor is left
+// to open it with (RLIMIT_NOFILE 0): the listing fails just the same, with EMFILE.
+class UnlistableFolder {
+ public:
+  explicit UnlistableFolder(fs::path folder) : folder_(std::move(folder)) {
+    if (::geteuid() != 0) {
+      std::error_code error;
+      fs::permissions(folder_, fs::perms::none, error);
+      unlistable_ = !error;
+    } else if (::getrlimit(RLIMIT_NOFILE, &saved_) == 0) {
+      rlimit none = saved_;
+      none.rlim_cur = 0;
+      unlistable_ = ::setrlimit(RLIMIT_NOFILE, &none) == 0;
+    }
+  }
+  ~UnlistableFolder() {
+    if (!unlistable_) return;
+    std::error_code ignored;
+    if (::geteuid() != 0) {
+      fs::permissions(folder_, fs::perms::owner_all, ignored);
+    } else {
+      ::setrlimit(RLIMIT_NOFILE, &saved_);
+    }
+  }
+  UnlistableFolder(const UnlistableFolder&) = delete;
+  UnlistableFolder& operator=(const UnlistableFolder&) = delete;
+  bool unlistable() const { return unlistable_; }
+
+ private:
+  fs::path folder_;
+  rlimit saved_{};
+  bool unlistable_ = false;
+};
+
+bool mentions(const Status& status, const std::string& text) {
+  return status.message().find(text) != std::string::npos;
 }
 
 class ReplicaDirectoriesTest : public ::testing::Test {
@@ -214,6 +307,96 @@ TEST_F(ReplicaDirectoriesTest, PromotionWaitsForWhatARebootstrapLeft) {
   finish();
   fs::create_directories(dirs_.data.string() + ".conflict-1700000000");
   EXPECT_TRUE(check_nothing_pending(dirs_.data.string()).ok());
+}
+
+TEST_F(ReplicaDirectoriesTest, AFinishedDownloadWaitsAsNextOrNextAfterConflict) {
+  make_database(dirs_.downloading, "new");
+  make_database(dirs_.next, "stale");  // replaced, not mixed in
+  Status finished = finish_download(dirs_, false);
+  ASSERT_TRUE(finished.ok()) << finished.to_string();
+  EXPECT_EQ(read_text(dirs_.next / "CURRENT"), "new");
+  EXPECT_FALSE(fs::exists(dirs_.next / "MANIFEST-stale"));
+  EXPECT_FALSE(fs::exists(dirs_.downloading));
+  make_database(dirs_.downloading, "newer");
+  finished = finish_download(dirs_, true);
+  ASSERT_TRUE(finished.ok()) << finished.to_string();
+  EXPECT_EQ(read_text(dirs_.next_after_conflict / "CURRENT"), "newer");
+  EXPECT_FALSE(fs::exists(dirs_.downloading));
+}
+
+// The follower logs the error and tries again; the complete copy stays where it was.
+TEST_F(ReplicaDirectoriesTest, AFinishedDownloadThatCannotBeRenamedIsAnErrorAndStays) {
+  make_old(dirs_.data);
+  make_database(dirs_.downloading, "new");
+  Status finished;
+  {
+    FrozenFolder frozen(dirs_.data.parent_path());
+    if (!frozen.frozen()) GTEST_SKIP() << "cannot make the folder immutable on this file system";
+    finished = finish_download(dirs_, false);
+  }
+  EXPECT_FALSE(finished.ok());
+  EXPECT_TRUE(mentions(finished, "cannot rename " + dirs_.downloading.string()))
+      << finished.to_string();
+  EXPECT_EQ(read_text(dirs_.downloading / "CURRENT"), "new");
+  EXPECT_FALSE(fs::exists(dirs_.next));
+  EXPECT_EQ(read_text(dirs_.data / "CURRENT"), "old");
+}
+
+// A stale DIR.next that cannot be removed is the error to report: the rename after it fails too,
+// but its message ("cannot rename ...: Directory not empty") hides the cause and the folder to fix.
+TEST_F(ReplicaDirectoriesTest, AStaleCopyThatCannotBeRemovedIsNamedAsTheCause) {
+  make_database(dirs_.downloading, "new");
+  make_database(dirs_.next, "stale");
+  Status finished;
+  {
+    FrozenFolder frozen(dirs_.next);
+    if (!frozen.frozen()) GTEST_SKIP() << "cannot make the folder immutable on this file system";
+    finished = finish_download(dirs_, false);
+  }
+  EXPECT_FALSE(finished.ok());
+  EXPECT_TRUE(mentions(finished, "cannot remove " + dirs_.next.string())) << finished.to_string();
+  EXPECT_EQ(read_text(dirs_.downloading / "CURRENT"), "new");
+  EXPECT_EQ(read_text(dirs_.next / "CURRENT"), "stale");
+}
+
+// A first bootstrap renames its copy into an absent or empty DIR, and moves its files in beside
+// the operator's entries otherwise.
+TEST_F(ReplicaDirectoriesTest, EmptyOrAbsentTellsAFreeDataDirectory) {
+  EXPECT_TRUE(empty_or_absent(dirs_.data).value());
+  fs::create_directories(dirs_.data);
+  EXPECT_TRUE(empty_or_absent(dirs_.data).value());
+  write_file(dirs_.data / "word-vectors" / "glove.bin", "vectors");
+  EXPECT_FALSE(empty_or_absent(dirs_.data).value());
+  write_file(dirs_.next, "a file");
+  EXPECT_FALSE(empty_or_absent(dirs_.next).value());
+}
+
+// A symbolic link to itself: checking it fails (ELOOP), which must not read as "absent" (the
+// bootstrap would remove the link and put its copy in its place).
+TEST_F(ReplicaDirectoriesTest, ADataDirectoryThatCannotBeCheckedIsNotAbsent) {
+  fs::create_symlink(dirs_.data, dirs_.data);
+  auto empty = empty_or_absent(dirs_.data);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_TRUE(mentions(empty.status(), dirs_.data.string())) << empty.status().to_string();
+  EXPECT_TRUE(fs::is_symlink(dirs_.data));
+}
+
+// A folder that cannot be listed is neither empty nor known to hold only the operator's entries:
+// the first bootstrap stops with an error naming it instead of putting its copy there.
+TEST_F(ReplicaDirectoriesTest, ADataDirectoryThatCannotBeListedIsAnError) {
+  for (bool with_entries : {false, true}) {
+    if (with_entries) write_file(dirs_.data / "word-vectors" / "glove.bin", "vectors");
+    fs::create_directories(dirs_.data);
+    std::optional<Result<bool>> empty;
+    {
+      UnlistableFolder unlistable(dirs_.data);
+      ASSERT_TRUE(unlistable.unlistable());
+      empty = empty_or_absent(dirs_.data);
+    }
+    ASSERT_FALSE(empty->ok()) << "with entries: " << with_entries;
+    EXPECT_TRUE(mentions(empty->status(), "cannot list " + dirs_.data.string()))
+        << empty->status().to_string();
+  }
 }
 
 TEST(ReplicaDirectoryNamesTest, RocksDbEntriesAreTold) {
