@@ -42,6 +42,9 @@ const std::vector<std::string> kQueries = {
     "sum(e.planned_sample_size) AS total",
     "MATCH (e:Experiment) RETURN e.name AS n, e.status AS s, e.missing AS m, count(*) AS c "
     "ORDER BY n, s",
+    "MATCH (e:Experiment) RETURN e.planned_sample_size AS p, count(*) AS c, min(e.key) AS k "
+    "ORDER BY p",
+    "MATCH (e:Experiment) RETURN e.missing AS m, count(*) AS c",
     // ... and those it must leave to rows (DISTINCT, an expression around an aggregate or a
     // grouping key, collect(), a filter first).
     "MATCH (e:Experiment) RETURN e.status AS s, count(DISTINCT e.name) AS c ORDER BY s",

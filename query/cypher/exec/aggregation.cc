@@ -35,14 +35,18 @@ Status AggregationOp::push(Row& row) {
   return Status();
 }
 
-Status AggregationOp::push_values(Value::List& key, std::vector<Value>& arguments) {
+Result<size_t> AggregationOp::group_index(Value::List& key) {
   row_key_.swap(key);
   Group* group = nullptr;
   Status found = find_or_add_group(empty_row_, group);
   row_key_.swap(key);
-  EXPGRAPH_RETURN_IF_ERROR(found);
+  if (!found.ok()) return found;
+  return static_cast<size_t>(group - groups_.data());
+}
+
+Status AggregationOp::push_values(size_t group, std::vector<Value>& arguments) {
   for (size_t i = 0; i < step_->aggregates.size(); ++i) {
-    EXPGRAPH_RETURN_IF_ERROR(add_to(group->aggregators[i], arguments[i]));
+    EXPGRAPH_RETURN_IF_ERROR(add_to(groups_[group].aggregators[i], arguments[i]));
   }
   return Status();
 }

@@ -19,12 +19,15 @@ class AggregationOp : public Operator {
   using Operator::Operator;
   Status push(Row& row) override;
   Status finish() override;
-  // A row given by its grouping values (in item order) and each aggregate's argument (in
-  // `step->aggregates` order; ignored for count(*)), for a producer that reads them without
-  // making rows (LabelScanOp over property columns). Only for aggregates of one argument
-  // whose items read no variable but through the grouping values and aggregates: groups keep
-  // an empty representative row. Leaves `key` and `arguments` as they were.
-  Status push_values(Value::List& key, std::vector<Value>& arguments);
+  // For a producer that reads rows' values without making rows (LabelScanOp over property
+  // columns), only for aggregates of one argument whose items read no variable but through
+  // the grouping values and aggregates (groups keep an empty representative row):
+  // the group of the grouping values `key` (in item order), created when new, as an index that
+  // stays valid until finish(); `key` is left as it was.
+  Result<size_t> group_index(Value::List& key);
+  // A row of `group` with each aggregate's argument (in `step->aggregates` order; ignored for
+  // count(*)).
+  Status push_values(size_t group, std::vector<Value>& arguments);
 
  private:
   struct Group {

@@ -48,6 +48,7 @@ Status LabelScanOp::aggregate_columns(const PropertyColumns::Table& table) {
   }
   Value::List key(key_reads.size());
   std::vector<Value> arguments(argument_reads.size());
+  size_t cached_group = 0;
   Status status;
   auto read = [&](const GraphAccess::ColumnRead* column, const PropertyColumns::Chunk& chunk,
                   NodeId id, Value& out) {
@@ -61,19 +62,57 @@ Status LabelScanOp::aggregate_columns(const PropertyColumns::Table& table) {
     out = std::move(value).value();
     return true;
   };
+  CellGroups cell_groups;
+  const GraphAccess::ColumnRead* single_key =
+      key_reads.size() == 1 && key_reads[0]->column != GraphAccess::kKeyColumn &&
+              key_reads[0]->table == &table
+          ? key_reads[0]
+          : nullptr;
   table.for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
     status = ctx_.tick();
     if (!status.ok() || stopped()) return false;
-    for (size_t i = 0; i < key_reads.size(); ++i) {
-      if (!read(key_reads[i], chunk, id, key[i])) return false;
+    size_t* cached = nullptr;
+    if (single_key != nullptr) {
+      cached = cell_groups.slot(PropertyColumns::Table::value(chunk, id, single_key->column));
+    }
+    if (cached == nullptr || *cached == CellGroups::kNone) {
+      for (size_t i = 0; i < key_reads.size(); ++i) {
+        if (!read(key_reads[i], chunk, id, key[i])) return false;
+      }
+      auto group = aggregation->group_index(key);
+      if (!group.ok()) {
+        status = group.status();
+        return false;
+      }
+      if (cached != nullptr) *cached = *group;
+      cached_group = *group;
+    } else {
+      cached_group = *cached;
     }
     for (size_t i = 0; i < argument_reads.size(); ++i) {
       if (!read(argument_reads[i], chunk, id, arguments[i])) return false;
     }
-    status = aggregation->push_values(key, arguments);
+    status = aggregation->push_values(cached_group, arguments);
     return status.ok();
   });
   return status;
+}
+
+size_t* LabelScanOp::CellGroups::slot(const PropertyColumns::Cell& cell) {
+  switch (cell.index()) {
+    case 0:
+      return &absent;
+    case 1:
+      return &booleans[std::get<bool>(cell) ? 1 : 0];
+    case 2:
+      return &integers.try_emplace(std::get<int64_t>(cell), kNone).first->second;
+    case 4:
+      return &strings
+                  .try_emplace(std::get<std::shared_ptr<const std::string>>(cell).get(), kNone)
+                  .first->second;
+    default:
+      return nullptr;  // floats, lists, maps: by value
+  }
 }
 
 std::vector<LabelScanOp::Check> LabelScanOp::prefilter_checks(

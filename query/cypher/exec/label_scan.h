@@ -7,7 +7,10 @@
 // StepKind::kLabelScan.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "query/cypher/exec/operator.h"
@@ -54,6 +57,19 @@ class LabelScanOp : public Operator {
   Status scan_keys(Row& row);
   // use_.columnar_aggregation over `table`: the aggregation gets each node's values directly.
   Status aggregate_columns(const PropertyColumns::Table& table);
+  // With one grouping key, the group of a cell seen before, found from the cell itself (a
+  // shared string's address, an integer, a boolean, absent) rather than by making and hashing
+  // its value again: equal cells make equal values, so they belong to the same group. A string
+  // equal to another at a different address just takes the value path once more.
+  struct CellGroups {
+    static constexpr size_t kNone = SIZE_MAX;
+    // The group index slot of `cell` (kNone until known), null for cells looked up by value.
+    size_t* slot(const PropertyColumns::Cell& cell);
+    size_t absent = kNone;
+    std::array<size_t, 2> booleans = {kNone, kNone};
+    std::unordered_map<int64_t, size_t> integers;
+    std::unordered_map<const std::string*, size_t> strings;
+  };
   // use_.prefilter, resolved against `table`: each comparison's column and constant.
   struct Check {
     const GraphAccess::ColumnRead* read;
