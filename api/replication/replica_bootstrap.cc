@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <vector>
 
@@ -143,11 +144,13 @@ Status move_checkpoint_beside_entries(const fs::path& staging, const fs::path& d
                               error.message());
     }
   }
-  // Every file is in `data` now: the start may go on, but a staging folder left behind is named.
+  // Every file is in `data` now: the start goes on (failing it would only make the next start
+  // succeed), and a staging folder left behind is named for the operator to remove.
   fs::remove_all(staging, error);
   if (error) {
-    return Status::internal("the checkpoint is in " + data.string() + ", but " + staging.string() +
-                            " cannot be removed: " + error.message());
+    std::fprintf(stderr, "expgraphd: the checkpoint is in %s, but %s cannot be removed (%s): "
+                 "remove it by hand\n", data.string().c_str(), staging.string().c_str(),
+                 error.message().c_str());
   }
   return Status();
 }
