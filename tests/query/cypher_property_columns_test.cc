@@ -66,6 +66,9 @@ const std::vector<std::string> kQueries = {
     "MATCH (e:Experiment) WHERE e.key STARTS WITH 'E' AND e.status <> 'planned' "
     "RETURN e.key AS k ORDER BY k",
     "MATCH (e:Experiment) WHERE e.missing = 1 AND e.status = 'running' RETURN e.key AS k",
+    "MATCH (e:Experiment) WHERE e.started_at <> '2024-05-01' RETURN e.key AS k ORDER BY k",
+    "MATCH (e:Experiment) WHERE e.planned_sample_size <> 500 AND e.status <> 'running' "
+    "RETURN e.key AS k ORDER BY k",
 };
 
 class CypherPropertyColumnsTest : public ::testing::Test {

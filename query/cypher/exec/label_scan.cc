@@ -130,9 +130,52 @@ std::vector<LabelScanOp::Check> LabelScanOp::prefilter_checks(
   return checks;
 }
 
+namespace {
+
+// `left op right` for two integers or, for = and <>, two strings: what apply_binary answers for
+// them.
+template <typename T>
+bool compare(BinaryOp op, const T& left, const T& right) {
+  switch (op) {
+    case BinaryOp::kEq: return left == right;
+    case BinaryOp::kNotEq: return left != right;
+    case BinaryOp::kLess: return left < right;
+    case BinaryOp::kLessEq: return left <= right;
+    case BinaryOp::kGreater: return left > right;
+    default: return left >= right;  // kGreaterEq: the prefilter holds comparisons only
+  }
+}
+
+}  // namespace
+
+std::optional<bool> LabelScanOp::compare_cell(const Check& check,
+                                              const PropertyColumns::Chunk& chunk, NodeId id) {
+  if (check.read->column < 0) return std::nullopt;  // the key, or a column the table lacks
+  const PropertyColumns::Cell& cell =
+      PropertyColumns::Table::value(chunk, id, check.read->column);
+  if (const int64_t* number = std::get_if<int64_t>(&cell); number && check.constant.is_int()) {
+    const int64_t constant = check.constant.as_int();
+    return check.constant_on_left ? compare(check.op, constant, *number)
+                                  : compare(check.op, *number, constant);
+  }
+  // A declared date or datetime string is compared as a temporal value: not here.
+  const auto* text = std::get_if<std::shared_ptr<const std::string>>(&cell);
+  const std::optional<PropertyType>& declared = check.read->declared;
+  if (text && check.constant.is_string() && declared != PropertyType::kDate &&
+      declared != PropertyType::kDateTime &&
+      (check.op == BinaryOp::kEq || check.op == BinaryOp::kNotEq)) {
+    return compare(check.op, **text, check.constant.as_string());
+  }
+  return std::nullopt;
+}
+
 bool LabelScanOp::may_pass(const std::vector<Check>& checks, const PropertyColumns::Chunk& chunk,
                            NodeId id) {
   for (const Check& check : checks) {
+    if (std::optional<bool> direct = compare_cell(check, chunk, id)) {
+      if (!*direct) return false;
+      continue;
+    }
     auto value = GraphAccess::read_cell(*check.read, chunk, id);
     if (!value.ok()) return true;  // the filter reports it
     auto result = check.constant_on_left ? apply_binary(check.op, check.constant, *value)

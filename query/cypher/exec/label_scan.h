@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -33,8 +34,8 @@ struct LabelScanUse {
   bool columnar_aggregation = false;
   std::vector<std::string> key_properties;       // the grouping items', in item order
   std::vector<std::string> argument_properties;  // per aggregate ("" for count(*))
-  // The leading conjuncts of the WHERE right after the scan that compare a property of the
-  // scanned node with a literal or a parameter (`n.p = 'x'`, `5 < n.q`), in evaluation order.
+  // The leading conjuncts of the WHERE right after the scan (its filter steps) that compare a
+  // property of the scanned node with a literal or a parameter (`n.p = 'x'`, `5 < n.q`), in evaluation order.
   // Over the label's table the scan drops a node for which one of them is false before making
   // its row: the filter would short-circuit to false there too (it still checks every row the
   // scan passes on). PipelineBuilder::scan_prefilter.
@@ -78,6 +79,10 @@ class LabelScanOp : public Operator {
     bool constant_on_left;
   };
   std::vector<Check> prefilter_checks(const PropertyColumns::Table& table, const Row& row);
+  // The check on the cell itself, without a query value, for integers and string equality;
+  // nullopt for everything else.
+  static std::optional<bool> compare_cell(const Check& check, const PropertyColumns::Chunk& chunk,
+                                          NodeId id);
   // False when a check is false for the node (the filter after the scan would drop it).
   static bool may_pass(const std::vector<Check>& checks, const PropertyColumns::Chunk& chunk,
                        NodeId id);

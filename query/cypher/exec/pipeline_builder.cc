@@ -179,13 +179,17 @@ void PipelineBuilder::columnar_aggregation(const PlanStep& scan, std::span<const
 
 void PipelineBuilder::scan_prefilter(const PlanStep& scan, std::span<const PlanStep> after,
                                      LabelScanUse& use) const {
-  if (after.empty() || after.front().kind != StepKind::kFilter) return;
-  const PlanStep& filter = after.front();
-  if (filter.predicate == nullptr) return;
-  const Schema& schema = ctx_.plan.schemas[filter.schema];
-  std::vector<const Expr*> conjuncts;
-  conjuncts_in_order(*filter.predicate, conjuncts);
-  for (const Expr* conjunct : conjuncts) {
+  // The planner makes a filter step per conjunct, in the WHERE's order: the steps right after
+  // the scan, their conjuncts in order, are the AND the rows go through.
+  std::vector<std::pair<const Expr*, const Schema*>> conjuncts;
+  for (const PlanStep& filter : after) {
+    if (filter.kind != StepKind::kFilter || filter.predicate == nullptr) break;
+    std::vector<const Expr*> parts;
+    conjuncts_in_order(*filter.predicate, parts);
+    for (const Expr* part : parts) conjuncts.emplace_back(part, &ctx_.plan.schemas[filter.schema]);
+  }
+  for (const auto& [conjunct, schema_of] : conjuncts) {
+    const Schema& schema = *schema_of;
     // Only the leading run: a conjunct before one the scan checks may raise an error the
     // filter must report, which a dropped row would hide.
     if (!conjunct->is<BinaryExpr>()) return;
