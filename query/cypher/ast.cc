@@ -322,6 +322,15 @@ void print_projection(std::string& out, const Projection& projection) {
 
 }  // namespace
 
+void split_and(const Expr& expr, std::vector<const Expr*>& out) {
+  if (expr.is<BinaryExpr>() && expr.as<BinaryExpr>().op == BinaryOp::kAnd) {
+    split_and(*expr.as<BinaryExpr>().left, out);
+    split_and(*expr.as<BinaryExpr>().right, out);
+    return;
+  }
+  out.push_back(&expr);
+}
+
 ExprPtr clone(const Expr& expr) {
   auto clone_all = [](const std::vector<ExprPtr>& items) {
     std::vector<ExprPtr> copies;

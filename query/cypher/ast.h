@@ -263,6 +263,9 @@ ExprPtr make_expr(SourcePosition position, T node) {
 
 // A deep copy (the planner may need the same expression in two operators).
 ExprPtr clone(const Expr& expr);
+// The conjuncts of `expr` (A AND B AND C gives A, B, C; anything else gives itself), appended in
+// the order the evaluator reaches them.
+void split_and(const Expr& expr, std::vector<const Expr*>& out);
 // Whether the expression calls an aggregate (count(*), sum(...), ...) anywhere inside it.
 bool contains_aggregate(const Expr& expr);
 // Calls visit(child) for each direct sub-expression of `expr`, in source order (for a

@@ -18,8 +18,6 @@ Status argument_type_error(std::string_view function, const Value& arg, std::str
                     std::string(type_name(arg.type())));
 }
 
-namespace {
-
 std::string lower_ascii(std::string_view text) {
   std::string out(text);
   for (char& c : out) {
@@ -27,6 +25,8 @@ std::string lower_ascii(std::string_view text) {
   }
   return out;
 }
+
+namespace {
 
 
 // String functions walk valid UTF-8 in place: a table of offsets would take eight bytes for

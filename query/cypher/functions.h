@@ -23,6 +23,8 @@ class PropertyLoader {
   virtual Value node_by_id(uint64_t id) const = 0;
 };
 
+// `text` with A-Z lowered: function names are case-insensitive.
+std::string lower_ascii(std::string_view text);
 // count, sum, avg, min, max, collect, stdev, stdevp, percentileCont, percentileDisc
 // (case-insensitive).
 bool is_aggregate_function(std::string_view name);

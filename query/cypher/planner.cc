@@ -34,15 +34,6 @@ struct PartState {
   bool done = false;
 };
 
-void split_and(const Expr& expr, std::vector<const Expr*>& out) {
-  if (expr.is<BinaryExpr>() && expr.as<BinaryExpr>().op == BinaryOp::kAnd) {
-    split_and(*expr.as<BinaryExpr>().left, out);
-    split_and(*expr.as<BinaryExpr>().right, out);
-    return;
-  }
-  out.push_back(&expr);
-}
-
 void collect_aggregates(const Expr& expr, std::vector<const Expr*>& out) {
   if (expr.is<CountStarExpr>() ||
       (expr.is<FunctionCallExpr>() && is_aggregate_function(expr.as<FunctionCallExpr>().name))) {

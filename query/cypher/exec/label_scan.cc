@@ -46,15 +46,22 @@ Status LabelScanOp::aggregate_columns(const PropertyColumns::Table& table) {
     argument_reads.push_back(property.empty() ? nullptr
                                               : &ctx_.access.column_read(step_->label, property));
   }
+  // The query's reads of the label resolve to the table it scans (GraphAccess keeps one per
+  // label per query).
+  for (const auto* reads : {&key_reads, &argument_reads}) {
+    for (const GraphAccess::ColumnRead* read : *reads) {
+      if (read != nullptr && read->table != &table) {
+        return Status::internal("a column read of another table than the scan's");
+      }
+    }
+  }
   Value::List key(key_reads.size());
   std::vector<Value> arguments(argument_reads.size());
-  size_t cached_group = 0;
   Status status;
   auto read = [&](const GraphAccess::ColumnRead* column, const PropertyColumns::Chunk& chunk,
                   NodeId id, Value& out) {
     if (column == nullptr) return true;  // count(*): no argument
-    auto value = column->table == &table ? GraphAccess::read_cell(*column, chunk, id)
-                                         : Result<Value>(Status::internal("another table"));
+    auto value = GraphAccess::read_cell(*column, chunk, id);
     if (!value.ok()) {
       status = value.status();
       return false;
@@ -64,10 +71,8 @@ Status LabelScanOp::aggregate_columns(const PropertyColumns::Table& table) {
   };
   CellGroups cell_groups;
   const GraphAccess::ColumnRead* single_key =
-      key_reads.size() == 1 && key_reads[0]->column != GraphAccess::kKeyColumn &&
-              key_reads[0]->table == &table
-          ? key_reads[0]
-          : nullptr;
+      key_reads.size() == 1 && key_reads[0]->column != GraphAccess::kKeyColumn ? key_reads[0]
+                                                                                : nullptr;
   table.for_each_node([&](NodeId id, const PropertyColumns::Chunk& chunk) {
     status = ctx_.tick();
     if (!status.ok() || stopped()) return false;
@@ -75,24 +80,23 @@ Status LabelScanOp::aggregate_columns(const PropertyColumns::Table& table) {
     if (single_key != nullptr) {
       cached = cell_groups.slot(PropertyColumns::Table::value(chunk, id, single_key->column));
     }
-    if (cached == nullptr || *cached == CellGroups::kNone) {
+    size_t group = cached != nullptr ? *cached : CellGroups::kNone;
+    if (group == CellGroups::kNone) {
       for (size_t i = 0; i < key_reads.size(); ++i) {
         if (!read(key_reads[i], chunk, id, key[i])) return false;
       }
-      auto group = aggregation->group_index(key);
-      if (!group.ok()) {
-        status = group.status();
+      auto found = aggregation->group_index(key);
+      if (!found.ok()) {
+        status = found.status();
         return false;
       }
-      if (cached != nullptr) *cached = *group;
-      cached_group = *group;
-    } else {
-      cached_group = *cached;
+      group = *found;
+      if (cached != nullptr) *cached = group;
     }
     for (size_t i = 0; i < argument_reads.size(); ++i) {
       if (!read(argument_reads[i], chunk, id, arguments[i])) return false;
     }
-    status = aggregation->push_values(cached_group, arguments);
+    status = aggregation->push_values(group, arguments);
     return status.ok();
   });
   return status;

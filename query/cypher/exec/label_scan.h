@@ -3,8 +3,8 @@
 // table in the store's property columns (graph/property_columns.h) in id order, building the
 // table first when the scan reads the whole label. Either way the rows' property reads come
 // from the table when the query has one; a plain aggregation of the scanned node's properties
-// reads the table's cells without making rows. Built by PipelineBuilder for
-// StepKind::kLabelScan.
+// reads the table's cells without making rows, and a WHERE's leading comparisons are checked
+// on the cells before a row is made. Built by PipelineBuilder for StepKind::kLabelScan.
 #pragma once
 
 #include <array>
@@ -35,10 +35,10 @@ struct LabelScanUse {
   std::vector<std::string> key_properties;       // the grouping items', in item order
   std::vector<std::string> argument_properties;  // per aggregate ("" for count(*))
   // The leading conjuncts of the WHERE right after the scan (its filter steps) that compare a
-  // property of the scanned node with a literal or a parameter (`n.p = 'x'`, `5 < n.q`), in evaluation order.
-  // Over the label's table the scan drops a node for which one of them is false before making
-  // its row: the filter would short-circuit to false there too (it still checks every row the
-  // scan passes on). PipelineBuilder::scan_prefilter.
+  // property of the scanned node with a literal or a parameter (`n.p = 'x'`, `5 < n.q`), in
+  // evaluation order. Over the label's table the scan drops a node for which one of them is
+  // false before making its row: the filter would short-circuit to false there too (it still
+  // checks every row the scan passes on). PipelineBuilder::scan_prefilter.
   struct Comparison {
     std::string property;
     BinaryOp op = BinaryOp::kEq;

@@ -1,7 +1,6 @@
 #include "query/cypher/exec/pipeline_builder.h"
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <string>
 
@@ -22,6 +21,7 @@
 #include "query/cypher/exec/store_count.h"
 #include "query/cypher/exec/unwind.h"
 #include "query/cypher/exec/var_length_expand.h"
+#include "query/cypher/functions.h"
 
 namespace expgraph::cypher::exec {
 
@@ -48,16 +48,6 @@ std::optional<std::string> property_of_slot(const Expr& expr, const Schema& sche
     return std::nullopt;
   }
   return property.key;
-}
-
-// The conjuncts of `predicate` in the order the evaluator reaches them (A AND B AND C).
-void conjuncts_in_order(const Expr& predicate, std::vector<const Expr*>& out) {
-  if (predicate.is<BinaryExpr>() && predicate.as<BinaryExpr>().op == BinaryOp::kAnd) {
-    conjuncts_in_order(*predicate.as<BinaryExpr>().left, out);
-    conjuncts_in_order(*predicate.as<BinaryExpr>().right, out);
-    return;
-  }
-  out.push_back(&predicate);
 }
 
 }  // namespace
@@ -113,9 +103,7 @@ LabelScanUse PipelineBuilder::label_scan_use(std::span<const PlanStep> after) {
         bool collects = false;
         for (const Expr* aggregate : step.aggregates) {
           if (!aggregate->is<FunctionCallExpr>()) continue;
-          std::string name = aggregate->as<FunctionCallExpr>().name;
-          for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          collects = collects || name == "collect";
+          collects = collects || lower_ascii(aggregate->as<FunctionCallExpr>().name) == "collect";
         }
         return {.whole = true, .any_order = !collects};
       }
@@ -162,8 +150,7 @@ void PipelineBuilder::columnar_aggregation(const PlanStep& scan, std::span<const
     }
     if (!aggregate->is<FunctionCallExpr>()) return;
     const FunctionCallExpr& call = aggregate->as<FunctionCallExpr>();
-    std::string name = call.name;
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string name = lower_ascii(call.name);
     if (call.distinct || call.args.size() != 1 ||
         (name != "count" && name != "sum" && name != "min" && name != "max" && name != "avg")) {
       return;
@@ -185,7 +172,7 @@ void PipelineBuilder::scan_prefilter(const PlanStep& scan, std::span<const PlanS
   for (const PlanStep& filter : after) {
     if (filter.kind != StepKind::kFilter || filter.predicate == nullptr) break;
     std::vector<const Expr*> parts;
-    conjuncts_in_order(*filter.predicate, parts);
+    split_and(*filter.predicate, parts);
     for (const Expr* part : parts) conjuncts.emplace_back(part, &ctx_.plan.schemas[filter.schema]);
   }
   for (const auto& [conjunct, schema_of] : conjuncts) {
