@@ -92,7 +92,11 @@ class PropertyColumns::TableWriter {
     table_.bytes_ -= std::min(table_.bytes_, row_bytes(chunk));
     chunk.keys.erase(chunk.keys.begin() + static_cast<std::ptrdiff_t>(row));
     for (std::vector<Cell>& cells : chunk.columns) {
-      if (!cells.empty()) cells.erase(cells.begin() + static_cast<std::ptrdiff_t>(row));
+      if (cells.empty()) continue;
+      cells.erase(cells.begin() + static_cast<std::ptrdiff_t>(row));
+      // The chunk's last row of a column: the column's array goes, and its charge with it
+      // (finish() only looks at the columns that still have rows).
+      if (cells.empty()) table_.bytes_ -= std::min(table_.bytes_, kAllocation);
     }
     const NodeId slot = id & (kChunkSize - 1);
     chunk.present[slot >> 6] &= ~(uint64_t{1} << (slot & 63));
@@ -120,6 +124,15 @@ class PropertyColumns::TableWriter {
           cells.clear();
         }
         cells.shrink_to_fit();
+      }
+      // Column slots past the chunk's last column with rows (a passing node's properties)
+      // go too; a reader takes a missing slot for an absent value.
+      const size_t slots = chunk->columns.size();
+      while (!chunk->columns.empty() && chunk->columns.back().empty()) chunk->columns.pop_back();
+      if (chunk->columns.size() < slots) {
+        table_.bytes_ -= std::min(table_.bytes_,
+                                  (slots - chunk->columns.size()) * sizeof(std::vector<Cell>));
+        chunk->columns.shrink_to_fit();
       }
     }
     copied_.clear();
