@@ -193,6 +193,22 @@ SparseVector hash_features(const std::vector<NamedFeature>& features, int hash_b
   return {merged.begin(), merged.end()};
 }
 
+std::string explained_feature(const std::string& name) {
+  if (name.rfind("e:", 0) == 0) return "e:text";
+  // A crossed name is "channel=", "segment=" or "metric=", a node key, '|' and one of the
+  // crossable features (headline, punctuation, kind, tag); a key may hold a '|' itself, so the
+  // feature starts at the first "|h:", "|p:", "|kind:" or "|tag:".
+  if (name.rfind("channel=", 0) != 0 && name.rfind("segment=", 0) != 0 &&
+      name.rfind("metric=", 0) != 0) {
+    return name;
+  }
+  size_t start = std::string::npos;
+  for (const char* marker : {"|h:", "|p:", "|kind:", "|tag:"}) {
+    start = std::min(start, name.find(marker));
+  }
+  return start == std::string::npos ? name : name.substr(start + 1);
+}
+
 std::vector<NamedFeature> catalog_arm_features(const ExperimentCatalog& catalog,
                                                const ExperimentFacts& experiment,
                                                const ArmFacts& arm, const FeatureOptions& options) {

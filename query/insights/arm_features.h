@@ -74,6 +74,12 @@ uint32_t feature_index(const std::string& name, int hash_bits);
 // Hashes named features into a sparse vector (colliding values add up).
 SparseVector hash_features(const std::vector<NamedFeature>& features, int hash_bits);
 
+// The feature a contribution to a forecast is reported under, so that people read one entry per
+// idea: the embedder's values "e:<i>" (meaningless one by one) together as "e:text", and a
+// context-crossed feature "<scope>|<feature>" with its plain <feature>. Its words for people:
+// plain_summary's model_feature_label.
+std::string explained_feature(const std::string& name);
+
 // The named features of an arm of the catalog.
 std::vector<NamedFeature> catalog_arm_features(const ExperimentCatalog& catalog,
                                                const ExperimentFacts& experiment,

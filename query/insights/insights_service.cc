@@ -99,7 +99,7 @@ json learned_candidate(const CandidatePrediction& p, const std::vector<std::stri
   }
   json up = json::array(), down = json::array();
   for (const FeatureContribution& f : p.contributions) {
-    json entry = {{"feature", f.feature}, {"value", f.value}};
+    json entry = {{"feature", f.feature}, {"label", f.label}, {"value", f.value}};
     if (f.value > 0 && up.size() < kContributions) up.push_back(std::move(entry));
     if (f.value < 0 && down.size() < kContributions) down.push_back(std::move(entry));
   }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "query/insights/pair_dataset.h"
+#include "query/insights/plain_summary.h"
 
 namespace expgraph::insights {
 
@@ -157,11 +158,18 @@ std::vector<CandidatePrediction> predict_candidates(
     std::map<uint32_t, double> own(parts[i].begin(), parts[i].end());
     std::map<uint32_t, std::string> names;
     for (const NamedFeature& f : candidates[i]) names.emplace(feature_index(f.name, bits), f.name);
-    std::vector<FeatureContribution> list;
+    // Parts add up, so the entries a reader sees as one idea are summed into one.
+    std::map<std::string, double> explained;
     for (const auto& [index, name] : names) {
       auto it = own.find(index);
       const double value = (it == own.end() ? 0.0 : it->second) - average[index];
-      if (value != 0) list.push_back({name, value * model.calibration.temperature});
+      if (value != 0) explained[explained_feature(name)] += value;
+    }
+    std::vector<FeatureContribution> list;
+    for (const auto& [name, value] : explained) {
+      if (value != 0) {
+        list.push_back({name, model_feature_label(name), value * model.calibration.temperature});
+      }
     }
     std::sort(list.begin(), list.end(),
               [](const auto& a, const auto& b) { return std::abs(a.value) > std::abs(b.value); });

@@ -74,8 +74,9 @@ Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCata
                                                             bool known_by_cutoff = false);
 
 struct FeatureContribution {
-  std::string feature;
-  double value = 0;  // its part of the candidate's score, against the set's average
+  std::string feature;  // explained_feature: the word vectors as one, crosses with their feature
+  std::string label;    // model_feature_label: what it means, in words
+  double value = 0;     // its part of the candidate's score, against the set's average
 };
 
 struct CandidatePrediction {

@@ -40,6 +40,29 @@ std::string feature_label(const std::string& feature) {
   return feature;
 }
 
+std::string model_feature_label(const std::string& explained) {
+  if (explained == "e:text") return "The text's meaning (word vectors)";
+  if (explained == "h:words") return "Length in words";
+  if (explained == "h:chars") return "Length in characters";
+  if (explained == "p:sentences") return "Number of sentences";
+  if (explained == "set:overlap") return "Words shared with the other candidates";
+  if (explained == "set:unique") return "Words no other candidate uses";
+  const size_t colon = explained.find(':');
+  if (colon == std::string::npos) return explained;
+  const std::string kind = explained.substr(0, colon), rest = explained.substr(colon + 1);
+  const std::string quoted = "\"" + rest + "\"";
+  if (kind == "w") return "Word " + quoted;
+  if (kind == "b") return "Words " + quoted;
+  if (kind == "first" || kind == "first2") return "Opens with " + quoted;
+  if (kind == "last") return "Ends with " + quoted;
+  if (kind == "kind") return "Asset kind " + quoted;
+  if (kind == "tag") return "Asset tag " + quoted;
+  if (kind == "asset") return "Asset " + quoted;
+  if (kind == "p") return "Punctuation: " + rest;
+  if (kind == "h") return feature_label("headline:" + rest);  // the patterns' words
+  return explained;
+}
+
 std::string pattern_sentence(const std::string& feature, size_t tests, double lift, double ci_low,
                              double ci_high, double i2) {
   const char* verdict = ci_low > 0 ? "won" : ci_high < 0 ? "lost" : "made no clear difference";

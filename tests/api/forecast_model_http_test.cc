@@ -178,6 +178,9 @@ TEST_F(ForecastModelHttpTest, TheForecastAnswersFromTheModel) {
   EXPECT_TRUE(top == "w:amazing" || top == "b:amazing story" || top == "first:amazing" ||
               top == "first2:amazing story")
       << top;
+  // Each entry says what it means, for the people reading it.
+  const std::string label = bold["contributions"]["up"][0]["label"];
+  EXPECT_NE(label.find("amazing"), std::string::npos) << label;
   EXPECT_FALSE(body["candidates"][0]["contributions"]["down"].empty());
   // The meta-analytic estimate stays beside the model's.
   EXPECT_TRUE(bold.contains("forecast"));

@@ -86,5 +86,14 @@ TEST(ArmFeaturesTest, SetFeaturesCompareEachCandidateWithTheOthers) {
   EXPECT_FALSE(value_of(alone[0], "set:overlap"));
 }
 
+TEST(ArmFeaturesTest, ExplainedFeatures) {
+  EXPECT_EQ(explained_feature("e:17"), "e:text");
+  EXPECT_EQ(explained_feature("channel=web|h:number"), "h:number");
+  EXPECT_EQ(explained_feature("segment=a|b|tag:x|y"), "tag:x|y");  // a '|' in the key and tag
+  EXPECT_EQ(explained_feature("metric=ctr|p:colon"), "p:colon");
+  EXPECT_EQ(explained_feature("w:channel=x"), "w:channel=x");  // not a cross
+  EXPECT_EQ(explained_feature("b:why you"), "b:why you");
+}
+
 }  // namespace
 }  // namespace expgraph::insights

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "insights_fixture.h"
 #include "learned_forecast_fixture.h"
@@ -143,9 +144,13 @@ TEST(LearnedForecasterTest, LearnsAnEffectCarriedByTheEmbeddingAlone) {
   EXPECT_GT(p[0].p_beats[1], 0.5);
   EXPECT_GT(p[0].p_best, 0.5);
   EXPECT_GT(p[0].lift, 0);
+  // The vector's values are reported as one entry: one by one they mean nothing to a reader.
   ASSERT_FALSE(p[0].contributions.empty());
-  EXPECT_EQ(p[0].contributions.front().feature.rfind("e:", 0), 0u)
-      << p[0].contributions.front().feature;
+  EXPECT_EQ(p[0].contributions.front().feature, "e:text");
+  for (const FeatureContribution& f : p[0].contributions) {
+    EXPECT_TRUE(f.feature == "e:text" || f.feature.rfind("e:", 0) != 0) << f.feature;
+  }
+  EXPECT_EQ(p[0].contributions.front().label, "The text's meaning (word vectors)");
   EXPECT_GT(p[0].contributions.front().value, 0);
   // Without an embedder the option adds nothing (a model is served only with its embedder).
   FeatureOptions without = settings.features;
@@ -153,6 +158,46 @@ TEST(LearnedForecasterTest, LearnsAnEffectCarriedByTheEmbeddingAlone) {
   for (const NamedFeature& f : arm_feature_names({&amazing}, {}, without)) {
     EXPECT_NE(f.name.rfind("e:", 0), 0u) << f.name;
   }
+}
+
+TEST(LearnedForecasterTest, AFeatureAndItsChannelCrossAreExplainedAsOne) {
+  // The winning headlines also end with "!", on a channel whose key holds a '|': the model
+  // weighs "h:exclamation" and its cross with the channel; a reader sees one entry for both.
+  ExperimentCatalog c = synthetic_catalog();
+  for (AssetFacts& asset : c.assets) {
+    if (asset.text.rfind("Amazing", 0) == 0) asset.text += "!";
+  }
+  for (ExperimentFacts& e : c.experiments) e.channels = {"web|news"};
+  ModelSettings settings;
+  settings.learner.learner = Learner::kLogistic;
+  auto model = train_forecast_model(c, "", settings);
+  ASSERT_TRUE(model.ok()) << model.status().to_string();
+  TestContext context;
+  context.channels = {"web|news"};
+  AssetFacts loud{"x", "headline", "Amazing tale of rivers!", {}};
+  AssetFacts quiet{"y", "headline", "Ancient tale of rivers", {}};
+  const auto p = predict_candidates(**model,
+                                    {arm_feature_names({&loud}, context, settings.features),
+                                     arm_feature_names({&quiet}, context, settings.features)},
+                                    50);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_GT(p[0].p_best, 0.5);
+  std::set<std::string> seen;
+  bool exclamation = false;
+  for (const FeatureContribution& f : p[0].contributions) {
+    EXPECT_TRUE(seen.insert(f.feature).second) << f.feature << " twice";
+    EXPECT_EQ(f.feature.find("channel="), std::string::npos) << f.feature;
+    EXPECT_FALSE(f.label.empty()) << f.feature;
+    if (f.feature == "h:exclamation") {
+      exclamation = true;
+      EXPECT_EQ(f.label, "Headlines with an exclamation mark");
+      EXPECT_GT(f.value, 0);
+    }
+    if (f.feature == "w:amazing") {
+      EXPECT_EQ(f.label, "Word \"amazing\"");
+    }
+  }
+  EXPECT_TRUE(exclamation);
 }
 
 TEST(LearnedForecasterTest, TooFewTestsIsInsufficientEvidenceWithTheNumberNeeded) {

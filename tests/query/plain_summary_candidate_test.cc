@@ -43,5 +43,19 @@ TEST(CandidateSentenceTest, WithoutAModelOrEnoughPastArms) {
             "none of its words), ranked after every candidate with evidence");
 }
 
+TEST(ModelFeatureLabelTest, SaysWhatEachKindOfFeatureMeans) {
+  EXPECT_EQ(model_feature_label("w:you"), "Word \"you\"");
+  EXPECT_EQ(model_feature_label("b:why you"), "Words \"why you\"");
+  EXPECT_EQ(model_feature_label("first2:here's why"), "Opens with \"here's why\"");
+  EXPECT_EQ(model_feature_label("last:video"), "Ends with \"video\"");
+  EXPECT_EQ(model_feature_label("h:number"), "Headlines with a number");  // as the patterns say
+  EXPECT_EQ(model_feature_label("h:words"), "Length in words");
+  EXPECT_EQ(model_feature_label("p:quote"), "Punctuation: quote");
+  EXPECT_EQ(model_feature_label("kind:image"), "Asset kind \"image\"");
+  EXPECT_EQ(model_feature_label("set:unique"), "Words no other candidate uses");
+  EXPECT_EQ(model_feature_label("e:text"), "The text's meaning (word vectors)");
+  EXPECT_EQ(model_feature_label("unknown"), "unknown");
+}
+
 }  // namespace
 }  // namespace expgraph::insights
