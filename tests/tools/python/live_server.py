@@ -37,7 +37,8 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, load_demo: bool = True):
+    def __init__(self, load_demo: bool = True, extra_args: tuple = ()):
+        self.extra_args = list(extra_args)
         self.root = tempfile.mkdtemp(prefix="expgraph-python-")
         self.data = os.path.join(self.root, "data")
         self.port = 0
@@ -62,7 +63,7 @@ class LiveServer:
             environment = dict(os.environ, EXPGRAPH_ADMIN_KEY=ADMIN_KEY)
             self.process = subprocess.Popen(
                 [SERVER_BINARY, "--data", self.data, "--port", str(self.port), "--bind",
-                 "127.0.0.1", "--auth", "on", "--quiet", "--threads", "8"],
+                 "127.0.0.1", "--auth", "on", "--quiet", "--threads", "8", *self.extra_args],
                 stdout=self.log, stderr=subprocess.STDOUT, env=environment)
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and self.process.poll() is None:
