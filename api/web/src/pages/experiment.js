@@ -106,10 +106,17 @@ export async function experimentPage(root, key) {
   const context = ['RUNS_ON', 'TARGETS', 'MEASURES', 'PART_OF'].flatMap((type) =>
     out(id, type).map((node) => `${node.type} ${node.properties.name || node.key}`));
 
+  // A test measured per segment has a result per arm, metric and segment: when its results are
+  // in more than one segment, the segment is part of each row's name, else the rows would read
+  // alike.
+  const segmentOf = (result) => out(nodeId(result), 'IN_SEGMENT')[0];
+  const perSegment = new Set(results.map((result) => segmentOf(result)?.key)).size > 1;
   const rows = results.map((result) => {
     const variant = out(nodeId(result), 'FOR_VARIANT')[0];
     const metric = out(nodeId(result), 'ON_METRIC')[0];
-    const label = `${variant ? variant.properties.name || variant.key : result.key}${metric ? ` · ${metric.key}` : ''}`;
+    const segment = perSegment ? segmentOf(result) : null;
+    const label = [variant ? variant.properties.name || variant.key : result.key, metric && metric.key,
+      segment ? `segment ${segment.properties.name || segment.key}` : null].filter(Boolean).join(' · ');
     return { label, ...result.properties };
   });
 

@@ -94,7 +94,8 @@ function card(hit, query, extra) {
         h('strong', {}, 'Why it matched: '),
         `the ${hit.node.type.toLowerCase()}’s text “${matchedText.length > 160 ? `${matchedText.slice(0, 157)}…` : matchedText}”`,
         words.length ? ` shares ${words.map((w) => `“${w}”`).join(', ')}` : ' is close in meaning',
-        h('span', { class: 'muted' }, ` · score ${hit.score.toFixed(3)}`))),
+        // The score only orders the hits (it is no probability and no percentage).
+        h('span', { class: 'muted' }, ` · ranking score ${hit.score.toFixed(3)}`))),
   );
 }
 
@@ -210,7 +211,7 @@ export async function searchPage(root, params) {
       const hits = groupHits(answer.hits).slice(0, resultCount);
       const empty = { learnings: new Map(), arms: new Map() };
       fill(results, hits.map((hit) => card(hit, text, empty)));
-      fill(status, hits.length ? `${hits.length} results for “${text}”` : nothingFound(answer, text));
+      fill(status, hits.length ? `${hits.length} result${hits.length === 1 ? '' : 's'} for “${text}”` : nothingFound(answer, text));
       performance.mark('search-rendered', { detail: { text, first: hits[0]?.context?.experiment?.key } });
       if (!hits.length) results.appendChild(notice('Try fewer words or remove a filter.'));
       // Learnings and arms follow in a second step, so the cards appear at once.
