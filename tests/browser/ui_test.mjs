@@ -448,6 +448,39 @@ test('stored text with markup shows as text on the search and experiment pages',
   await page.context().close();
 });
 
+// An experiment with many arms, each with a result: 241 nodes two hops out (like the 239 around
+// the Hillstrom test), which the graph drew for seconds while the page waited.
+const wideTest = (arms) => ({
+  nodes: [{ type: 'Experiment', key: 'EXP-WIDE-1', properties: { name: 'Many-armed subject line test', status: 'running', kind: 'multivariate' } },
+    ...Array.from({ length: arms }, (_, i) => [
+      { type: 'Variant', key: `EXP-WIDE-1-${i}`, properties: { name: `Arm ${i}`, is_control: i === 0 } },
+      { type: 'Result', key: `EXP-WIDE-1-${i}-r`, properties: { name: `Arm ${i} on conversion`, lift: (i % 9 - 4) / 100, ci_low: (i % 9 - 6) / 100, ci_high: (i % 9 - 2) / 100 } },
+    ]).flat()],
+  edges: Array.from({ length: arms }, (_, i) => [
+    { type: 'HAS_VARIANT', from: 'Experiment/EXP-WIDE-1', to: `Variant/EXP-WIDE-1-${i}` },
+    { type: 'HAS_RESULT', from: 'Experiment/EXP-WIDE-1', to: `Result/EXP-WIDE-1-${i}-r` },
+    { type: 'FOR_VARIANT', from: `Result/EXP-WIDE-1-${i}-r`, to: `Variant/EXP-WIDE-1-${i}` },
+    { type: 'ON_METRIC', from: `Result/EXP-WIDE-1-${i}-r`, to: 'Metric/conversion' },
+  ]).flat(),
+});
+
+test('an experiment with a large neighbourhood draws its nearest 100 nodes, after its results', async () => {
+  await api(server.url, 'POST', '/v1/batch', wideTest(120));
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/experiment/EXP-WIDE-1`);
+  await page.locator('.forest-plot tbody tr').first().waitFor();
+  assert.equal(await page.locator('.forest-plot tbody tr').count(), 120);
+  const note = page.locator('section[aria-label=Neighbourhood] p.muted');
+  await note.filter({ hasText: 'the 100 nearest of 242 nodes' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.graph-list li').length > 0);
+  assert.equal(await page.locator('.graph-list li').count(), 100);
+  // The experiment and every node one hop out are among them.
+  const listed = await page.locator('.graph-list li').allTextContents();
+  assert.ok(listed.includes('Experiment: Many-armed subject line test'));
+  assert.equal(listed.filter((text) => text.startsWith('Result: ')).length + listed.filter((text) => text.startsWith('Variant: ')).length, 99);
+  await page.context().close();
+});
+
 test('a search address opened from the search page runs that search', async () => {
   const page = await signedInPage();
   await page.goto(`${server.url}/`);
