@@ -254,6 +254,12 @@ test('the plan form shows similar tests, patterns and a forecast per candidate',
   const pBest = await page.locator('.p-best').allTextContents();
   assert.equal(pBest.length, 2);
   for (const text of pBest) assert.match(text, /^\d+%$/);
+  // The numbers say what they are, and the features are words, not the model's codes.
+  const card = await forecast.first().innerText();
+  assert.match(card, /chance to be the best of these 2/);
+  assert.match(card, /expected lift against the mean of these candidates/);
+  assert.match(card, /pushed (up|down) by /);
+  assert.doesNotMatch(card, /\b(w|b|h|p|e|first2?|last|kind|tag):\S|\|/, 'feature codes shown');
   assert.ok(await page.locator('section[aria-label="Similar past tests"] ol.cards > li').count() >= 1);
   await shot(page, 'plan');
   await page.locator('section[aria-label=Forecast]').screenshot({ path: join(screenshots, 'plan-forecast.png') });

@@ -1,7 +1,7 @@
 // Search (the home page): "Have we tested something like this?" Searches as you type (debounced)
 // over hypotheses, learnings, experiments and assets (POST /v1/search), filtered by node type,
 // channel, segment (subsegments included, server side), metric, outcome and start date. One card
-// per experiment: its result as a lift bar around zero, the best arm, its learnings and why it
+// per experiment: its result as a lift bar around zero, the arm it is for, its learnings and why it
 // matched. Marks `search-input` and `search-rendered` (performance marks) for the browser tests.
 import { get, nodePath, post } from '../api.js';
 import { debounce, field, fill, h } from '../dom.js';
@@ -82,8 +82,9 @@ function card(hit, query, extra) {
       h('div', { class: 'result-row' },
         liftBar(context.result),
         context.result
+          // The server summarises a test by its first result with a lift, not its best one.
           ? h('span', { class: 'muted' }, pValue(context.result.p_value),
-            arm ? ` · best arm: ${arm}` : '')
+            arm ? ` · lift of ${arm}` : '')
           : null),
       learnings.length
         ? h('ul', { class: 'learnings', 'aria-label': 'Learnings' },
