@@ -6,7 +6,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import { h } from './dom.js';
-import { interval, outcomeOf, percent } from './format.js';
+import { interval, outcomeOf, percent, shorten } from './format.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, PointElement,
   ScatterController, Tooltip);
@@ -91,9 +91,7 @@ export function forestPlot(rows, {
           // narrow screen the axis does not take the plot's width and cut the names' starts.
           ticks: {
             callback(value) {
-              const label = this.getLabelForValue(value);
-              const room = Math.max(12, Math.floor(this.chart.width / 16));
-              return label.length > room ? `${label.slice(0, room - 1)}…` : label;
+              return shorten(this.getLabelForValue(value), Math.max(12, Math.floor(this.chart.width / 16)));
             },
           },
         },

@@ -3,6 +3,7 @@
 // the keyboard list that goes with the canvas.
 import cytoscape from 'cytoscape';
 import { h } from './dom.js';
+import { shorten } from './format.js';
 
 const typeColours = {
   Experiment: '#2563eb', Hypothesis: '#7c3aed', Variant: '#0891b2', Result: '#16a34a',
@@ -25,7 +26,7 @@ export function nodeId(node) {
 export function nodeLabel(node) {
   const p = node.properties || {};
   const text = p.name || p.statement || p.text || node.key;
-  return text.length > 38 ? `${text.slice(0, 36)}…` : text;
+  return shorten(text, 38);
 }
 
 // graph: {nodes: [{type, key, properties}], edges: [{from, to, type}]}
