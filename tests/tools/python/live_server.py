@@ -7,6 +7,7 @@ that ctest sets (tests/tools/python/CMakeLists.txt).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -104,6 +105,23 @@ class LiveServer:
         if self.log:
             self.log.close()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def user_environment(server: LiveServer):
+    """EXPGRAPH_URL and EXPGRAPH_API_KEY set to ``server`` and its reader key, as a user running
+    the README's examples has them; restored afterwards."""
+    values = {"EXPGRAPH_URL": server.url, "EXPGRAPH_API_KEY": server.reader_key}
+    old = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in old.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 class LiveServerTest(unittest.TestCase):

@@ -17,7 +17,7 @@ import types
 import unittest
 import urllib.parse
 
-from live_server import ADMIN_KEY, SOURCE_DIR, LiveServer, LiveServerTest
+from live_server import ADMIN_KEY, SOURCE_DIR, LiveServer, LiveServerTest, user_environment
 
 import expgraph
 from expgraph import Client
@@ -225,17 +225,9 @@ class ClientTest(LiveServerTest):
         with open(os.path.join(SOURCE_DIR, "tools/python/README.md"), encoding="utf-8") as readme:
             example = readme.read().split("```python\n", 1)[1].split("```", 1)[0]
         printed = []
-        old = {name: os.environ.get(name) for name in ("EXPGRAPH_URL", "EXPGRAPH_API_KEY")}
-        os.environ.update(EXPGRAPH_URL=self.server.url, EXPGRAPH_API_KEY=self.server.reader_key)
-        try:
+        with user_environment(self.server):
             exec(compile(example, "tools/python/README.md", "exec"),
                  {"print": lambda *args: printed.append(args)})
-        finally:
-            for name, value in old.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         self.assertEqual(printed, [("row_limit_exceeded",)])
 
     def test_connection_failure_is_typed(self):
