@@ -202,7 +202,7 @@ test('filters narrow the search (channel)', async () => {
   await page.goto(`${server.url}/#/?q=${encodeURIComponent('personalised offer for lapsed buyers')}`);
   await page.locator('ol.cards > li').first().waitFor();
   await page.getByLabel('Channel').selectOption('sms');
-  await page.getByText(/results for/).waitFor();
+  await page.getByText(/results? for/).waitFor();
   await page.waitForFunction(() => [...document.querySelectorAll('ol.cards .chip')].some((c) => c.textContent === 'channel sms'));
   const channels = await page.locator('ol.cards .chip').filter({ hasText: /^channel / }).allTextContents();
   assert.ok(channels.length > 0);
@@ -254,6 +254,12 @@ test('the plan form shows similar tests, patterns and a forecast per candidate',
   const pBest = await page.locator('.p-best').allTextContents();
   assert.equal(pBest.length, 2);
   for (const text of pBest) assert.match(text, /^\d+%$/);
+  // The numbers say what they are, and the features are words, not the model's codes.
+  const card = await forecast.first().innerText();
+  assert.match(card, /chance to be the best of these 2/);
+  assert.match(card, /expected lift against the mean of these candidates/);
+  assert.match(card, /pushed (up|down) by /);
+  assert.doesNotMatch(card, /\b(w|b|h|p|e|first2?|last|kind|tag):\S|\|/, 'feature codes shown');
   assert.ok(await page.locator('section[aria-label="Similar past tests"] ol.cards > li').count() >= 1);
   await shot(page, 'plan');
   await page.locator('section[aria-label=Forecast]').screenshot({ path: join(screenshots, 'plan-forecast.png') });
@@ -378,6 +384,139 @@ test('a 422 from a governance gate is shown as a readable message', async () => 
   assert.equal(node.properties.status, 'running');
   await alert.screenshot({ path: join(screenshots, 'governance-422.png') });
   await page.context().close();
+});
+
+// An experiment measured per segment (as the Hillstrom import writes them): one treatment on
+// one metric in two segments, so only the segment tells its results apart. Its name and its
+// learning hold markup, which must show as text.
+const markupName = '<img src=x onerror="window.__injected=1">Segmented <b>offer</b> test';
+const markupLearning = '<svg onload="window.__injected=2"></svg>Segmented offers won with smb';
+const segmentedTest = {
+  nodes: [
+    { type: 'Experiment', key: 'EXP-SEG-1', properties: { name: markupName, status: 'running', kind: 'ab' } },
+    { type: 'Variant', key: 'EXP-SEG-1-A', properties: { name: 'Control', is_control: true } },
+    { type: 'Variant', key: 'EXP-SEG-1-B', properties: { name: 'Offer', is_control: false } },
+    ...[['smb', 0.12, 0.02, 0.22], ['enterprise', -0.08, -0.15, -0.01]].map(([segment, lift, low, high]) => ({
+      type: 'Result', key: `EXP-SEG-1-B-${segment}`,
+      properties: { name: `Offer vs control on conversion in ${segment}`, lift, ci_low: low, ci_high: high, p_value: 0.01 } })),
+    { type: 'Learning', key: 'EXP-SEG-1-L1', properties: { text: markupLearning, outcome: 'won' } },
+  ],
+  edges: [
+    { type: 'HAS_VARIANT', from: 'Experiment/EXP-SEG-1', to: 'Variant/EXP-SEG-1-A' },
+    { type: 'HAS_VARIANT', from: 'Experiment/EXP-SEG-1', to: 'Variant/EXP-SEG-1-B' },
+    { type: 'RUNS_ON', from: 'Experiment/EXP-SEG-1', to: 'Channel/email' },
+    { type: 'YIELDED', from: 'Experiment/EXP-SEG-1', to: 'Learning/EXP-SEG-1-L1' },
+    ...['smb', 'enterprise'].flatMap((segment) => [
+      { type: 'HAS_RESULT', from: 'Experiment/EXP-SEG-1', to: `Result/EXP-SEG-1-B-${segment}` },
+      { type: 'FOR_VARIANT', from: `Result/EXP-SEG-1-B-${segment}`, to: 'Variant/EXP-SEG-1-B' },
+      { type: 'ON_METRIC', from: `Result/EXP-SEG-1-B-${segment}`, to: 'Metric/conversion' },
+      { type: 'IN_SEGMENT', from: `Result/EXP-SEG-1-B-${segment}`, to: `Segment/${segment}` },
+    ]),
+  ],
+};
+let segmentedLoaded = null;
+const loadSegmentedTest = () => (segmentedLoaded ??= api(server.url, 'POST', '/v1/batch', segmentedTest));
+
+test('an experiment measured per segment has a row per arm, metric and segment, each point on its row', async () => {
+  await loadSegmentedTest();
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/experiment/EXP-SEG-1`);
+  const rows = page.locator('.forest-plot tbody tr th');
+  await rows.first().waitFor();
+  const names = await rows.allInnerTexts();
+  assert.equal(names.length, 2);
+  assert.equal(new Set(names).size, 2, `rows that read alike: ${names}`);
+  for (const name of names) assert.match(name, /^Offer · conversion · segment /);
+  // The estimate of each row is drawn on that row, not on the first row of the same name.
+  const drawn = await page.evaluate(() => {
+    const chart = document.querySelector('.forest-plot').chart;
+    return { labels: chart.data.labels, bars: chart.getDatasetMeta(0).data.map((bar) => bar.y),
+      points: chart.getDatasetMeta(1).data.map((point) => point.y) };
+  });
+  assert.equal(new Set(drawn.labels).size, 2);
+  drawn.points.forEach((y, i) => assert.ok(Math.abs(y - drawn.bars[i]) < 1, `point ${i} at ${y}, its row at ${drawn.bars[i]}`));
+  await page.context().close();
+});
+
+test('stored text with markup shows as text on the search and experiment pages', async () => {
+  await loadSegmentedTest();
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/?q=${encodeURIComponent('segmented offers won with smb')}`);
+  await page.locator('ol.cards h3', { hasText: 'Segmented' }).first().waitFor();
+  assert.equal(await page.locator('ol.cards h3', { hasText: 'Segmented' }).first().textContent(), markupName);
+  await page.locator('ul.learnings li', { hasText: 'Segmented offers' }).first().waitFor();
+  await page.goto(`${server.url}/#/experiment/EXP-SEG-1`);
+  await page.getByRole('heading', { level: 1 }).filter({ hasText: 'Segmented' }).waitFor();
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), markupName);
+  assert.ok((await page.locator('section[aria-label=Learnings] li').textContent()).includes(markupLearning));
+  assert.equal(await page.locator('main img, main b, main svg[onload]').count(), 0, 'no element made from the stored text');
+  assert.equal(await page.evaluate(() => window.__injected), undefined, 'no stored handler ran');
+  await page.context().close();
+});
+
+// An experiment with many arms, each with a result: 241 nodes two hops out (like the 239 around
+// the Hillstrom test), which the graph drew for seconds while the page waited.
+const wideTest = (arms) => ({
+  nodes: [{ type: 'Experiment', key: 'EXP-WIDE-1', properties: { name: 'Many-armed subject line test', status: 'running', kind: 'multivariate' } },
+    ...Array.from({ length: arms }, (_, i) => [
+      { type: 'Variant', key: `EXP-WIDE-1-${i}`, properties: { name: `Arm ${i}`, is_control: i === 0 } },
+      { type: 'Result', key: `EXP-WIDE-1-${i}-r`, properties: { name: `Arm ${i} on conversion`, lift: (i % 9 - 4) / 100, ci_low: (i % 9 - 6) / 100, ci_high: (i % 9 - 2) / 100 } },
+    ]).flat()],
+  edges: Array.from({ length: arms }, (_, i) => [
+    { type: 'HAS_VARIANT', from: 'Experiment/EXP-WIDE-1', to: `Variant/EXP-WIDE-1-${i}` },
+    { type: 'HAS_RESULT', from: 'Experiment/EXP-WIDE-1', to: `Result/EXP-WIDE-1-${i}-r` },
+    { type: 'FOR_VARIANT', from: `Result/EXP-WIDE-1-${i}-r`, to: `Variant/EXP-WIDE-1-${i}` },
+    { type: 'ON_METRIC', from: `Result/EXP-WIDE-1-${i}-r`, to: 'Metric/conversion' },
+  ]).flat(),
+});
+
+test('an experiment with a large neighbourhood draws its nearest 100 nodes, after its results', async () => {
+  await api(server.url, 'POST', '/v1/batch', wideTest(120));
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/experiment/EXP-WIDE-1`);
+  await page.locator('.forest-plot tbody tr').first().waitFor();
+  assert.equal(await page.locator('.forest-plot tbody tr').count(), 120);
+  const note = page.locator('section[aria-label=Neighbourhood] p.muted');
+  await note.filter({ hasText: 'the 100 nearest of 242 nodes' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.graph-list li').length > 0);
+  assert.equal(await page.locator('.graph-list li').count(), 100);
+  // The experiment and every node one hop out are among them.
+  const listed = await page.locator('.graph-list li').allTextContents();
+  assert.ok(listed.includes('Experiment: Many-armed subject line test'));
+  assert.equal(listed.filter((text) => text.startsWith('Result: ')).length + listed.filter((text) => text.startsWith('Variant: ')).length, 99);
+  await page.context().close();
+});
+
+test('a search address opened from the search page runs that search', async () => {
+  const page = await signedInPage();
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('Search hypotheses, learnings, experiments and headlines').waitFor();
+  // A link or a pasted address while the search page is open.
+  await page.evaluate((phrase) => { location.hash = `#/?q=${encodeURIComponent(phrase)}`; }, searchPhrase);
+  await page.locator('ol.cards > li').first().locator('h3').filter({ hasText: expectedFirst }).waitFor({ timeout: 5000 });
+  assert.equal(await page.getByLabel('Search hypotheses, learnings, experiments and headlines').inputValue(), searchPhrase);
+  await page.context().close();
+});
+
+test('every page fits a phone-sized screen without sideways scrolling', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+  await context.addInitScript((value) => sessionStorage.setItem('expgraph.key', value), adminKey);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => { throw error; });
+  const pages = [[`/?q=${encodeURIComponent(searchPhrase)}`, 'ol.cards > li'], ['/experiment/EXP-2041', '.forest-plot tbody tr'],
+    ['/plan', 'fieldset.candidate'], ['/patterns', '.forest-plot tbody tr'], ['/program', '.month-chart canvas'],
+    ['/explore', '.graph-list li']];
+  for (const [path, ready] of pages) {
+    await page.goto(`${server.url}/#${path}`);
+    await page.locator(ready).first().waitFor({ state: 'attached' });
+    const fit = await page.evaluate(() => {
+      const last = [...document.querySelectorAll('#nav a, #session')].map((e) => e.getBoundingClientRect().right);
+      return { page: document.documentElement.scrollWidth, header: Math.max(...last), width: window.innerWidth };
+    });
+    assert.ok(fit.page <= fit.width, `${path}: the page is ${fit.page} px wide on a ${fit.width} px screen`);
+    assert.ok(fit.header <= fit.width, `${path}: the header runs to ${fit.header} px`);
+  }
+  await context.close();
 });
 
 test('sign-in with a reader key: the UI hides what writes', async () => {

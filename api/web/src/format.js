@@ -21,6 +21,15 @@ export function pValue(value) {
   return value < 0.001 ? 'p < 0.001' : `p = ${value.toFixed(3)}`;
 }
 
+// `text` in at most `room` characters, the middle left out: names that differ only at their end
+// ("Upworthy headline test 53e0…", "… segment Hillstrom: purchased via Web") stay apart.
+export function shorten(text, room) {
+  const value = String(text);
+  if (value.length <= room) return value;
+  const head = Math.ceil((room - 1) * 0.45);
+  return `${value.slice(0, head)}…${value.slice(value.length - (room - 1 - head))}`;
+}
+
 export function date(value) {
   if (!value) return '';
   return String(value).slice(0, 10);

@@ -101,9 +101,8 @@ async function start() {
   if (!(routedEarly && found && currentPath() === '/')) route();
 }
 
-window.addEventListener('hashchange', () => {
-  // The search page rewrites its own address as you type; that is no new page.
-  if (location.hash.startsWith('#/?') && main.querySelector('section.search')) return;
-  route();
-});
+// The search page rewrites its own address as you type with history.replaceState, which fires
+// no hashchange; so every hashchange is a navigation (a link, the address bar, Back), and a
+// search address opened from the search page runs that search.
+window.addEventListener('hashchange', () => route());
 start();

@@ -7,6 +7,7 @@ that ctest sets (tests/tools/python/CMakeLists.txt).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -37,7 +38,8 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, load_demo: bool = True):
+    def __init__(self, load_demo: bool = True, extra_args: tuple = ()):
+        self.extra_args = list(extra_args)
         self.root = tempfile.mkdtemp(prefix="expgraph-python-")
         self.data = os.path.join(self.root, "data")
         self.port = 0
@@ -62,7 +64,7 @@ class LiveServer:
             environment = dict(os.environ, EXPGRAPH_ADMIN_KEY=ADMIN_KEY)
             self.process = subprocess.Popen(
                 [SERVER_BINARY, "--data", self.data, "--port", str(self.port), "--bind",
-                 "127.0.0.1", "--auth", "on", "--quiet", "--threads", "8"],
+                 "127.0.0.1", "--auth", "on", "--quiet", "--threads", "8", *self.extra_args],
                 stdout=self.log, stderr=subprocess.STDOUT, env=environment)
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and self.process.poll() is None:
@@ -103,6 +105,23 @@ class LiveServer:
         if self.log:
             self.log.close()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def user_environment(server: LiveServer):
+    """EXPGRAPH_URL and EXPGRAPH_API_KEY set to ``server`` and its reader key, as a user running
+    the README's examples has them; restored afterwards."""
+    values = {"EXPGRAPH_URL": server.url, "EXPGRAPH_API_KEY": server.reader_key}
+    old = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in old.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 class LiveServerTest(unittest.TestCase):

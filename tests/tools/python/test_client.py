@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import tempfile
+import threading
+import time
 import types
 import unittest
+import urllib.parse
 
-from live_server import SOURCE_DIR, LiveServer, LiveServerTest
+from live_server import ADMIN_KEY, SOURCE_DIR, LiveServer, LiveServerTest, user_environment
 
 import expgraph
 from expgraph import Client
@@ -187,11 +192,92 @@ class ClientTest(LiveServerTest):
         self.assertEqual(empty, [])
         self.assertGreaterEqual(same, first["sequence"])
 
+    def test_program_stats_takes_a_date_range_and_a_team(self):
+        # "from" is a Python keyword: the argument is from_, sent as the server's "from".
+        query = {"from": "2024-02-01", "to": "2024-03-31", "team": "crm"}
+        expected = self.server.request("GET", "/v1/stats/program?" + urllib.parse.urlencode(query))
+        stats = self.reader.program_stats(from_="2024-02-01", to="2024-03-31", team="crm")
+        self.assertEqual(stats, expected)
+        self.assertNotEqual(stats["started"], self.reader.program_stats()["started"])
+        self.assertEqual(self.reader.program_stats(**query), expected)
+        with self.assertRaises(expgraph.BadRequest) as reversed_range:
+            self.reader.program_stats(from_="2024-05-01", to="2024-03-31")
+        self.assertIn("from must not be after to", reversed_range.exception.message)
+
+    def test_import_reads_a_path_given_as_a_str(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:
+            file.write('{"node": {"type": "Channel", "key": "py-path", '
+                       '"properties": {"name": "From a path"}}}\n')
+        try:
+            report = self.writer.import_jsonl(file.name)
+        finally:
+            os.unlink(file.name)
+        self.assertEqual(report["rejected"], 0, report["rejections"])
+        self.assertEqual(report["nodes"]["created"], 1)
+        self.assertEqual(self.reader.get_node("Channel", "py-path")["properties"]["name"],
+                         "From a path")
+        # A missing file says so before anything is sent.
+        with self.assertRaises(FileNotFoundError):
+            self.writer.import_jsonl(file.name)
+
+    def test_readme_error_example_runs_as_written(self):
+        # The first example of tools/python/README.md, as a user would paste it.
+        with open(os.path.join(SOURCE_DIR, "tools/python/README.md"), encoding="utf-8") as readme:
+            example = readme.read().split("```python\n", 1)[1].split("```", 1)[0]
+        printed = []
+        with user_environment(self.server):
+            exec(compile(example, "tools/python/README.md", "exec"),
+                 {"print": lambda *args: printed.append(args)})
+        self.assertEqual(printed, [("row_limit_exceeded",)])
+
     def test_connection_failure_is_typed(self):
         with self.assertRaises(expgraph.ConnectionFailed) as failed:
             Client("http://127.0.0.1:9", timeout=2).query("RETURN 1 AS one")
         self.assertIsNone(failed.exception.status)
         self.assertEqual(failed.exception.code, "connection_failed")
+
+    def test_no_answer_in_time_is_a_timeout(self):
+        # A listener that takes the connection and never answers.
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(1)
+            client = Client(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.5)
+            with self.assertRaises(expgraph.Timeout) as late:
+                client.query("RETURN 1 AS one")
+        self.assertIsInstance(late.exception, expgraph.ConnectionFailed)
+        self.assertEqual(late.exception.code, "timeout")
+        self.assertIn("no answer in time", late.exception.message)
+
+
+class RetryTest(unittest.TestCase):
+    """A server that takes one /v1 request at a time: while a long poll holds that slot, others
+    are refused with 429 and Retry-After, and the client sends them again after the wait."""
+
+    def test_refused_requests_are_sent_again_after_the_wait(self):
+        server = LiveServer(load_demo=False, extra_args=("--max-concurrent-requests", "1"))
+        try:
+            holder = Client(server.url, api_key=ADMIN_KEY)
+            head = holder.changes(0, limit=1)[1]
+            poll = threading.Thread(target=lambda: holder.changes(head + 1000, wait=5))
+            poll.start()
+            impatient = Client(server.url, api_key=ADMIN_KEY, retries=0)
+            refused = None
+            deadline = time.monotonic() + 2.0
+            while refused is None and time.monotonic() < deadline:
+                try:
+                    impatient.query("RETURN 1 AS one")
+                except expgraph.Overloaded as error:
+                    refused = error
+            self.assertIsNotNone(refused, "the long poll did not take the only slot")
+            self.assertEqual(refused.code, "overloaded")
+            self.assertEqual(refused.retry_after, 1.0)
+            started = time.monotonic()
+            patient = Client(server.url, api_key=ADMIN_KEY, retries=10)
+            self.assertEqual(patient.query("RETURN 1 AS one"), [{"one": 1}])
+            self.assertGreater(time.monotonic() - started, 0.9, "it waited as asked")
+            poll.join()
+        finally:
+            server.stop()
 
 
 if __name__ == "__main__":

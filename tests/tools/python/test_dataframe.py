@@ -11,7 +11,7 @@ import os
 import sys
 import unittest
 
-from live_server import SOURCE_DIR, LiveServerTest
+from live_server import SOURCE_DIR, LiveServerTest, user_environment
 
 with open(os.path.join(SOURCE_DIR, "tools/demo/demo-graph.json"), encoding="utf-8") as _demo:
     DEMO_NODES = {(node["type"], node["key"]): node for node in json.load(_demo)["nodes"]}
@@ -40,18 +40,9 @@ class DataFrameTest(LiveServerTest):
             text = readme.read()
         job = text.split("## An example job", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
         output = collections.deque()
-        environment = {"EXPGRAPH_URL": self.server.url, "EXPGRAPH_API_KEY": self.server.reader_key}
-        old = {name: os.environ.get(name) for name in environment}
-        os.environ.update(environment)
-        try:
-            namespace = {"print": lambda *args, **kwargs: output.append(args)}
+        namespace = {"print": lambda *args, **kwargs: output.append(args)}
+        with user_environment(self.server):
             exec(compile(job, "tools/python/README.md", "exec"), namespace)
-        finally:
-            for name, value in old.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         self.assertTrue(output)
         pooled = namespace["pooled"]
         self.assertIn("email", set(pooled.index))

@@ -11,16 +11,24 @@ from __future__ import annotations
 import io
 import json
 import os
+import pathlib
+import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any, Dict, IO, Iterable, Iterator, List, Mapping, Optional, Union
 
-from .errors import ConnectionFailed, error_from_response
+from .errors import ConnectionFailed, ExpgraphError, Timeout, error_from_response
 
 # Import bodies are sent in pieces of at most this many bytes (the server's default body limit
 # is 16 MiB); each piece ends on a line boundary and the server numbers lines across pieces.
 DEFAULT_IMPORT_CHUNK_BYTES = 8 << 20
+
+# The server refuses a request it has not started on (too many at once, too many bodies held)
+# with 429 or 503 and Retry-After; such a request changed nothing and is sent again, after the
+# wait the server asked for, at most this long.
+MAX_RETRY_WAIT_SECONDS = 30.0
 
 JsonLines = Union[str, bytes, Iterable[Mapping[str, Any]], IO[str], IO[bytes], os.PathLike]
 
@@ -34,14 +42,18 @@ class Client:
 
     ``url`` is the server's base URL (``http://127.0.0.1:8080``); ``api_key`` is sent as
     ``Authorization: Bearer <key>`` (default: the EXPGRAPH_API_KEY environment variable; none
-    for a server started with ``--auth off``). ``timeout`` is in seconds, per request.
+    for a server started with ``--auth off``). ``timeout`` is in seconds, per request; no
+    answer in time raises ``Timeout``. ``retries``: how many times a request the server refused
+    unstarted (429 or 503 with ``Retry-After``, e.g. too many requests at once) is sent again
+    after the wait it asks for; then ``Overloaded`` (or ``ServerError``) is raised.
     """
 
     def __init__(self, url: str = "http://127.0.0.1:8080", api_key: Optional[str] = None,
-                 timeout: float = 60.0):
+                 timeout: float = 60.0, retries: int = 2):
         self.url = url.rstrip("/")
         self.api_key = api_key if api_key is not None else os.environ.get("EXPGRAPH_API_KEY")
         self.timeout = timeout
+        self.retries = retries
 
     # --- queries -------------------------------------------------------------------------
 
@@ -113,9 +125,13 @@ class Client:
                               **fields})
         return self._json("POST", "/v1/forecast", body=body)
 
-    def program_stats(self, **filters: Any) -> Dict[str, Any]:
-        """Program metrics (GET /v1/stats/program); filters: from, to (YYYY-MM-DD), team."""
-        return self._json("GET", "/v1/stats/program", params=_without_none(filters))
+    def program_stats(self, *, from_: Optional[str] = None, to: Optional[str] = None,
+                      team: Optional[str] = None, **filters: Any) -> Dict[str, Any]:
+        """Program metrics (GET /v1/stats/program) from ``from_`` to ``to`` (YYYY-MM-DD) of
+        ``team``'s experiments. ``from`` is a Python keyword: the argument is ``from_``
+        (``**{"from": ...}`` works too)."""
+        params = _without_none({"from": from_, "to": to, "team": team, **filters})
+        return self._json("GET", "/v1/stats/program", params=params)
 
     # --- nodes ---------------------------------------------------------------------------
 
@@ -143,7 +159,7 @@ class Client:
                 if line.strip():
                     yield json.loads(line)
         except OSError as error:
-            raise ConnectionFailed(f"the export stream broke: {error}") from error
+            raise _connection_error("the export stream broke", error) from error
         finally:
             response.close()
 
@@ -153,7 +169,8 @@ class Client:
         """Imports JSON Lines (POST /v1/import) and returns the server's report.
 
         ``records``: dicts (``{"node": {...}}`` or ``{"edge": {...}}``), JSON Lines text or
-        bytes, an open file, or a path. Bad lines are reported by line number and the rest
+        bytes, an open file, or a path (a ``str`` of one line that is not a JSON object is
+        taken as a path: ``import_jsonl("export.jsonl")`` reads that file). Bad lines are reported by line number and the rest
         written; with ``atomic=True`` all lines are sent in one body and written all or
         nothing. Larger inputs go in bodies of at most ``chunk_bytes``, the reports summed.
         """
@@ -201,7 +218,7 @@ class Client:
             try:
                 records = [json.loads(line) for line in response if line.strip()]
             except OSError as error:
-                raise ConnectionFailed(f"GET /v1/changes: {error}") from error
+                raise _connection_error("GET /v1/changes", error) from error
             next_since = int(response.headers.get("Expgraph-Next-Since", since))
         if records:
             next_since = max(next_since, records[-1]["sequence"])
@@ -245,24 +262,53 @@ class Client:
         if self.api_key:
             headers["Authorization"] = "Bearer " + self.api_key
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
-        try:
-            return urllib.request.urlopen(request, timeout=timeout or self.timeout)
-        except urllib.error.HTTPError as error:
-            with error:
-                raise error_from_response(error.code, error.read(), error.headers) from None
-        except (urllib.error.URLError, OSError) as error:
-            raise ConnectionFailed(f"{method} {url}: {getattr(error, 'reason', error)}") from error
+        for attempt in range(self.retries + 1):
+            try:
+                return urllib.request.urlopen(request, timeout=timeout or self.timeout)
+            except urllib.error.HTTPError as http_error:
+                with http_error:
+                    error = error_from_response(http_error.code, http_error.read(),
+                                                http_error.headers)
+            except (urllib.error.URLError, OSError) as failure:
+                raise _connection_error(f"{method} {url}", failure) from failure
+            if not _refused_unstarted(error) or attempt == self.retries:
+                raise error
+            time.sleep(min(error.retry_after, MAX_RETRY_WAIT_SECONDS))
+        raise AssertionError("unreachable")
 
     def _json(self, method: str, path: str, **options: Any) -> Any:
         with self._open(method, path, **options) as response:
             try:
                 return json.loads(response.read())
             except OSError as error:
-                raise ConnectionFailed(f"{method} {path}: {error}") from error
+                raise _connection_error(f"{method} {path}", error) from error
+
+
+def _refused_unstarted(error: ExpgraphError) -> bool:
+    """Whether the server refused the request before acting on it and said when to retry."""
+    return error.status in (429, 503) and error.retry_after is not None
+
+
+def _connection_error(what: str, error: BaseException) -> ConnectionFailed:
+    """``Timeout`` when ``error`` is a time-out (urllib wraps some in URLError), else
+    ``ConnectionFailed``."""
+    reason = getattr(error, "reason", error)
+    if isinstance(reason, (socket.timeout, TimeoutError)):
+        return Timeout(f"{what}: no answer in time ({reason})")
+    return ConnectionFailed(f"{what}: {reason}")
+
+
+def _names_a_file(text: str) -> bool:
+    """Whether a str given as records is a file's path rather than JSON Lines: a record
+    starts with "{", and a path is one line that does not."""
+    stripped = text.strip()
+    return bool(stripped) and "\n" not in stripped and not stripped.startswith("{")
 
 
 def _jsonl_lines(records: JsonLines) -> Iterator[bytes]:
     """Each record of ``records`` as one line of UTF-8 JSON, newline-terminated."""
+    if isinstance(records, str) and _names_a_file(records):
+        records = pathlib.Path(records)
     if isinstance(records, (str, bytes)):
         text = records.encode("utf-8") if isinstance(records, str) else records
         source: Iterable[Any] = io.BytesIO(text)

@@ -33,6 +33,13 @@ class ConnectionFailed(ExpgraphError):
         super().__init__(None, "connection_failed", message)
 
 
+class Timeout(ConnectionFailed):
+    """No answer within the client's ``timeout`` (seconds, per request)."""
+
+    def __init__(self, message: str):
+        ExpgraphError.__init__(self, None, "timeout", message)
+
+
 class BadRequest(ExpgraphError):
     """400: malformed JSON, an unknown field, a bad parameter, a Cypher syntax error."""
 

@@ -35,6 +35,21 @@ function indexGraph(graph) {
   return (from, type) => (out.get(`${from}|${type}`) || []).filter(Boolean);
 }
 
+// The graph shows at most this many nodes: beyond it a drawing takes seconds and reads as a
+// blur (the Hillstrom test's two hops are 239 nodes and 895 edges); the explorer has the rest.
+const graphNodeLimit = 100;
+
+// `graph` cut to the root, the nodes one hop out, then two hops out, up to `limit` nodes, with
+// the edges between the nodes kept.
+function nearestPart(graph, rootId, limit) {
+  if (graph.nodes.length <= limit) return graph;
+  const oneHop = new Set(graph.edges.filter((edge) => edge.from === rootId).map((edge) => edge.to));
+  const rank = (node) => (nodeId(node) === rootId ? 0 : oneHop.has(nodeId(node)) ? 1 : 2);
+  const kept = [...graph.nodes].sort((a, b) => rank(a) - rank(b)).slice(0, limit);
+  const ids = new Set(kept.map(nodeId));
+  return { ...graph, nodes: kept, edges: graph.edges.filter((edge) => ids.has(edge.from) && ids.has(edge.to)) };
+}
+
 function timeline(versions) {
   let previousStatus = null;
   return h('ol', { class: 'timeline' }, versions.map((version) => {
@@ -106,10 +121,17 @@ export async function experimentPage(root, key) {
   const context = ['RUNS_ON', 'TARGETS', 'MEASURES', 'PART_OF'].flatMap((type) =>
     out(id, type).map((node) => `${node.type} ${node.properties.name || node.key}`));
 
+  // A test measured per segment has a result per arm, metric and segment: when its results are
+  // in more than one segment, the segment is part of each row's name, else the rows would read
+  // alike.
+  const segmentOf = (result) => out(nodeId(result), 'IN_SEGMENT')[0];
+  const perSegment = new Set(results.map((result) => segmentOf(result)?.key)).size > 1;
   const rows = results.map((result) => {
     const variant = out(nodeId(result), 'FOR_VARIANT')[0];
     const metric = out(nodeId(result), 'ON_METRIC')[0];
-    const label = `${variant ? variant.properties.name || variant.key : result.key}${metric ? ` · ${metric.key}` : ''}`;
+    const segment = perSegment ? segmentOf(result) : null;
+    const label = [variant ? variant.properties.name || variant.key : result.key, metric && metric.key,
+      segment ? `segment ${segment.properties.name || segment.key}` : null].filter(Boolean).join(' · ');
     return { label, ...result.properties };
   });
 
@@ -125,6 +147,7 @@ export async function experimentPage(root, key) {
         : h('span', { class: 'muted' }, variant.properties.description || '—')));
   });
 
+  const drawn = nearestPart(graph, id, graphNodeLimit);
   const graphPanel = graphView({
     label: `Neighbourhood of ${p.name || key}`,
     onSelect: (node) => {
@@ -170,7 +193,12 @@ export async function experimentPage(root, key) {
         : notice('No data source recorded.')),
       section('Timeline', timeline(history.versions || [])),
       section('Neighbourhood', graphPanel,
-        h('p', { class: 'muted' }, 'Two hops out; tap a node to open it. ',
+        h('p', { class: 'muted' }, drawn.nodes.length < graph.nodes.length
+          ? `Two hops out: the ${drawn.nodes.length} nearest of ${graph.nodes.length} nodes; tap a node to open it. `
+          : 'Two hops out; tap a node to open it. ',
           h('a', { href: `#/explore?node=${encodeURIComponent(id)}` }, 'Explore from here')))));
-  graphPanel.add(graph, id);
+  // The graph is laid out after the page is painted, so the results show without waiting for it.
+  requestAnimationFrame(() => setTimeout(() => {
+    if (graphPanel.isConnected) graphPanel.add(drawn, id);
+  }));
 }

@@ -148,7 +148,8 @@ export async function patternsPage(root, params) {
           labelHeader: 'pattern',
           columns: [
             { header: 'I²', cell: (row) => i2Text(row.pattern.i2) },
-            { header: 'prediction interval', cell: (row) => interval(row.pattern.prediction_low, row.pattern.prediction_high) },
+            // Where a new test's lift would fall (95%), which I² widens beyond the pooled interval.
+            { header: '95% range for a new test', cell: (row) => interval(row.pattern.prediction_low, row.pattern.prediction_high) },
             { header: 'tests', cell: (row) => h('button', { type: 'button', class: 'link', 'aria-label': `Open the ${row.pattern.tests} tests behind ${row.label}`, onclick: () => open(row.pattern) }, `${row.pattern.tests} tests`) },
           ],
           onRowClick: (row) => open(row.pattern),

@@ -5,6 +5,7 @@
 // INSPIRED_BY to the learnings ticked in the similar tests, in one all-or-nothing batch.
 import { get, post } from '../api.js';
 import { field, fill, h, uid } from '../dom.js';
+import { featureList } from '../feature_words.js';
 import { date, interval, percent, probability } from '../format.js';
 import { liftBar } from '../lift_bar.js';
 import { errorBox, notice } from '../messages.js';
@@ -20,19 +21,25 @@ function candidateRow(index, name = '', text = '') {
     field('Name', nameInput), field('Text (headline, subject line, copy)', textInput));
 }
 
+// The similar-test signals (each 0 to 1; docs/insights.md, "Similar tests") by what they
+// measure.
+const signalNames = { text: 'text', proximity: 'same context', outcome: 'clear result', recency: 'recent' };
+
 function similarTests(answer, chosen) {
   const list = answer.recommendations || [];
   if (!list.length) return notice('No similar past test: nothing in the library matches this draft yet.');
   return h('ol', { class: 'cards' }, list.map((item) => {
     const signals = Object.entries(item.signals || {})
-      .map(([name, value]) => `${name} ${value.toFixed(2)}`).join(' · ');
+      .map(([name, value]) => `${signalNames[name] || name} ${value.toFixed(2)}`).join(' · ');
     return h('li', { class: 'card' },
       h('article', { 'aria-label': item.experiment.name },
         h('header', {}, h('h3', {}, h('a', { href: `#/experiment/${encodeURIComponent(item.experiment.key)}` }, item.experiment.name)),
           h('span', { class: `badge ${item.experiment.status}` }, item.experiment.status)),
         h('p', { class: 'chips' }, (item.matched || []).map((m) => h('span', { class: 'chip' }, `matched ${m}`)),
-          h('span', { class: 'muted' }, ` started ${date(item.experiment.started_at)} · score ${item.score.toFixed(2)} (${signals})`)),
-        liftBar(item.result),
+          h('span', { class: 'muted' }, ` started ${date(item.experiment.started_at)} · match ${item.score.toFixed(2)} of 1 (${signals})`)),
+        item.summary ? h('p', { class: 'summary' }, item.summary) : null,
+        h('div', { class: 'result-row' }, liftBar(item.result),
+          item.result?.metric ? h('span', { class: 'muted' }, `on ${item.result.metric}`) : null),
         (item.learnings || []).length
           ? h('ul', { class: 'learnings' }, item.learnings.map((learning) => {
             const box = h('input', { type: 'checkbox', name: 'inspired-by', value: learning.key, id: uid('learning') });
@@ -57,40 +64,55 @@ function patternList(answer) {
       h('td', {}, String(pattern.tests ?? (pattern.experiments || []).length))))));
 }
 
+// What a closest past test's arm did: `won` is null when the arm has no measured rate.
+function armOutcome(won) {
+  if (won === true) return 'won its test';
+  if (won === false) return 'did not win its test';
+  return 'no measured result';
+}
+
+// The expected lift is against the mean of the candidates, or against the control when the
+// draft names one (docs/insights.md, "Learned forecast").
+function againstText(expected) {
+  return expected.against === 'control' ? `against the control (${expected.control})` : 'against the mean of these candidates';
+}
+
 function forecastCards(answer) {
   const candidates = answer.candidates || [];
   const best = new Set(answer.best_candidates || []);
   const model = answer.model || {};
   const intro = model.status === 'ok'
-    ? `From the learned model (trained ${date(model.trained_at)} on ${model.experiments} tests before ${model.cutoff}).`
+    ? `From the learned model (trained ${date(model.trained_at)} on ${model.experiments} tests before ${model.cutoff}). A chance to be best is among these ${candidates.length} candidates only; an interval holds that share of the lifts of future tests like the past ones.`
     : `No learned model yet (${model.reason || model.status || 'not trained'}); the meta-analytic estimate stands alone.`;
   return [
     h('p', { class: 'muted' }, intro),
     h('ol', { class: 'cards forecast' }, candidates.map((candidate) => {
       const expected = candidate.expected_lift;
       const meta = candidate.forecast || {};
-      const up = (candidate.contributions?.up || []).slice(0, 3).map((c) => c.feature);
-      const down = (candidate.contributions?.down || []).slice(0, 3).map((c) => c.feature);
+      const up = featureList(candidate.contributions?.up);
+      const down = featureList(candidate.contributions?.down);
       return h('li', { class: `card${best.has(candidate.name) ? ' best' : ''}` },
         h('article', { 'aria-label': `Forecast for ${candidate.name}` },
           h('header', {}, h('h3', {}, candidate.name), best.has(candidate.name) ? h('span', { class: 'badge won' }, 'most likely best') : null),
+          // The server's sentence says why a candidate without evidence ranks last.
+          candidate.evidence?.has_evidence === false && candidate.summary ? h('p', { class: 'summary' }, candidate.summary) : null,
           h('dl', { class: 'facts' },
-            h('dt', {}, 'probability of being best'),
+            h('dt', {}, `chance to be the best of these ${candidates.length}`),
             h('dd', { class: 'p-best' }, candidate.p_best === undefined || candidate.p_best === null
               ? 'no learned model yet' : probability(candidate.p_best)),
-            expected ? [h('dt', {}, 'expected lift vs the set'),
-              h('dd', {}, `${percent(expected.lift)} · 80% ${interval(...expected.intervals['80'])} · 95% ${interval(...expected.intervals['95'])}`)] : null,
-            h('dt', {}, 'meta-analysis of matching past arms'),
+            expected ? [h('dt', {}, `expected lift ${againstText(expected)}`),
+              h('dd', {}, `${percent(expected.lift)}; 80% interval ${interval(...expected.intervals['80'])}, 95% interval ${interval(...expected.intervals['95'])}`)] : null,
+            h('dt', {}, 'past arms with similar text (meta-analysis)'),
             h('dd', {}, meta.status === 'ok'
-              ? `${percent(meta.lift)} ${interval(meta.ci_low, meta.ci_high)} from ${meta.tests} tests`
-              : `not enough evidence (${meta.status || 'none'})`)),
+              ? `${percent(meta.lift)} against their own baselines, 95% interval ${interval(meta.ci_low, meta.ci_high)}, from ${meta.tests} tests`
+              : `too few for an estimate (${meta.tests ?? 0} test${meta.tests === 1 ? '' : 's'})`)),
           expected ? liftBar({ lift: expected.lift, ci_low: expected.intervals['95'][0], ci_high: expected.intervals['95'][1] }) : null,
           up.length || down.length ? h('p', { class: 'muted' }, up.length ? `pushed up by ${up.join(', ')}` : '',
             up.length && down.length ? '; ' : '', down.length ? `pushed down by ${down.join(', ')}` : '') : null,
           (candidate.closest_tests || []).length ? h('details', {}, h('summary', {}, 'Closest past tests'),
             h('ul', {}, candidate.closest_tests.slice(0, 5).map((test) => h('li', {},
               h('a', { href: `#/experiment/${encodeURIComponent(test.experiment.key)}` }, `“${test.text}”`),
-              ` ${test.won ? 'won' : 'did not win'} · similarity ${test.similarity.toFixed(2)}`)))) : null));
+              ` ${armOutcome(test.won)} · text similarity ${test.similarity.toFixed(2)} (of 1)`)))) : null));
     })),
   ];
 }

@@ -1,7 +1,7 @@
 // Search (the home page): "Have we tested something like this?" Searches as you type (debounced)
 // over hypotheses, learnings, experiments and assets (POST /v1/search), filtered by node type,
 // channel, segment (subsegments included, server side), metric, outcome and start date. One card
-// per experiment: its result as a lift bar around zero, the best arm, its learnings and why it
+// per experiment: its result as a lift bar around zero, the arm it is for, its learnings and why it
 // matched. Marks `search-input` and `search-rendered` (performance marks) for the browser tests.
 import { get, nodePath, post } from '../api.js';
 import { debounce, field, fill, h } from '../dom.js';
@@ -82,8 +82,9 @@ function card(hit, query, extra) {
       h('div', { class: 'result-row' },
         liftBar(context.result),
         context.result
+          // The server summarises a test by its first result with a lift, not its best one.
           ? h('span', { class: 'muted' }, pValue(context.result.p_value),
-            arm ? ` · best arm: ${arm}` : '')
+            arm ? ` · lift of ${arm}` : '')
           : null),
       learnings.length
         ? h('ul', { class: 'learnings', 'aria-label': 'Learnings' },
@@ -94,7 +95,8 @@ function card(hit, query, extra) {
         h('strong', {}, 'Why it matched: '),
         `the ${hit.node.type.toLowerCase()}’s text “${matchedText.length > 160 ? `${matchedText.slice(0, 157)}…` : matchedText}”`,
         words.length ? ` shares ${words.map((w) => `“${w}”`).join(', ')}` : ' is close in meaning',
-        h('span', { class: 'muted' }, ` · score ${hit.score.toFixed(3)}`))),
+        // The score only orders the hits (it is no probability and no percentage).
+        h('span', { class: 'muted' }, ` · ranking score ${hit.score.toFixed(3)}`))),
   );
 }
 
@@ -210,7 +212,7 @@ export async function searchPage(root, params) {
       const hits = groupHits(answer.hits).slice(0, resultCount);
       const empty = { learnings: new Map(), arms: new Map() };
       fill(results, hits.map((hit) => card(hit, text, empty)));
-      fill(status, hits.length ? `${hits.length} results for “${text}”` : nothingFound(answer, text));
+      fill(status, hits.length ? `${hits.length} result${hits.length === 1 ? '' : 's'} for “${text}”` : nothingFound(answer, text));
       performance.mark('search-rendered', { detail: { text, first: hits[0]?.context?.experiment?.key } });
       if (!hits.length) results.appendChild(notice('Try fewer words or remove a filter.'));
       // Learnings and arms follow in a second step, so the cards appear at once.
