@@ -41,25 +41,37 @@ std::string feature_label(const std::string& feature) {
 }
 
 std::string model_feature_label(const std::string& explained) {
-  if (explained == "e:text") return "The text's meaning (word vectors)";
-  if (explained == "h:words") return "Length in words";
-  if (explained == "h:chars") return "Length in characters";
-  if (explained == "p:sentences") return "Number of sentences";
-  if (explained == "set:overlap") return "Words shared with the other candidates";
-  if (explained == "set:unique") return "Words no other candidate uses";
+  static const std::map<std::string, std::string> kNamed = {
+      {"e:text", "its meaning as a whole (word vectors)"},
+      {"h:number", "a number"},
+      {"h:question", "a question"},
+      {"h:named_person", "a person's name"},
+      {"h:second_person", "addressing the reader as \"you\""},
+      {"h:exclamation", "an exclamation mark"},
+      {"h:words", "its length in words"},
+      {"h:chars", "its length in characters"},
+      {"p:colon", "a colon"},
+      {"p:quote", "a quotation"},
+      {"p:ellipsis", "an ellipsis"},
+      {"p:dash", "a dash"},
+      {"p:sentences", "its number of sentences"},
+      {"set:overlap", "the words it shares with the other candidates"},
+      {"set:unique", "its words no other candidate uses"}};
+  auto named = kNamed.find(explained);
+  if (named != kNamed.end()) return named->second;
   const size_t colon = explained.find(':');
   if (colon == std::string::npos) return explained;
   const std::string kind = explained.substr(0, colon), rest = explained.substr(colon + 1);
   const std::string quoted = "\"" + rest + "\"";
-  if (kind == "w") return "Word " + quoted;
-  if (kind == "b") return "Words " + quoted;
-  if (kind == "first" || kind == "first2") return "Opens with " + quoted;
-  if (kind == "last") return "Ends with " + quoted;
-  if (kind == "kind") return "Asset kind " + quoted;
-  if (kind == "tag") return "Asset tag " + quoted;
-  if (kind == "asset") return "Asset " + quoted;
-  if (kind == "p") return "Punctuation: " + rest;
-  if (kind == "h") return feature_label("headline:" + rest);  // the patterns' words
+  if (kind == "w") return "the word " + quoted;
+  if (kind == "b") return "the words " + quoted;
+  if (kind == "first" || kind == "first2") return "opening with " + quoted;
+  if (kind == "last") return "ending with " + quoted;
+  if (kind == "kind") return "an asset of kind " + rest;
+  if (kind == "tag") return "an asset tagged " + rest;
+  if (kind == "asset") return "the asset " + quoted;
+  if (kind == "h") return "the headline feature " + rest;
+  if (kind == "p") return "the punctuation " + rest;
   return explained;
 }
 

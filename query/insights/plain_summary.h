@@ -17,9 +17,9 @@ std::string percent(double lift);
 // for a pattern feature ("headline:question", "asset_kind:video", "segment:lapsed").
 std::string feature_label(const std::string& feature);
 
-// What a feature of the forecast model means, for a forecast's contributions: "Word \"you\"",
-// "Opens with \"why\"", "Headlines with a number", "The text's meaning (word vectors)", ...
-// for an explained_feature (arm_features.h).
+// What a feature of the forecast model means, as a phrase that reads in a list ("pushed up by
+// the word \"why\", a question, its meaning as a whole (word vectors)"), for an
+// explained_feature (arm_features.h).
 std::string model_feature_label(const std::string& explained);
 
 // "<label> won|lost|made no clear difference in N tests: +12% (95% CI +8% to +16%),

@@ -150,7 +150,7 @@ TEST(LearnedForecasterTest, LearnsAnEffectCarriedByTheEmbeddingAlone) {
   for (const FeatureContribution& f : p[0].contributions) {
     EXPECT_TRUE(f.feature == "e:text" || f.feature.rfind("e:", 0) != 0) << f.feature;
   }
-  EXPECT_EQ(p[0].contributions.front().label, "The text's meaning (word vectors)");
+  EXPECT_EQ(p[0].contributions.front().label, "its meaning as a whole (word vectors)");
   EXPECT_GT(p[0].contributions.front().value, 0);
   // Without an embedder the option adds nothing (a model is served only with its embedder).
   FeatureOptions without = settings.features;
@@ -190,11 +190,11 @@ TEST(LearnedForecasterTest, AFeatureAndItsChannelCrossAreExplainedAsOne) {
     EXPECT_FALSE(f.label.empty()) << f.feature;
     if (f.feature == "h:exclamation") {
       exclamation = true;
-      EXPECT_EQ(f.label, "Headlines with an exclamation mark");
+      EXPECT_EQ(f.label, "an exclamation mark");
       EXPECT_GT(f.value, 0);
     }
     if (f.feature == "w:amazing") {
-      EXPECT_EQ(f.label, "Word \"amazing\"");
+      EXPECT_EQ(f.label, "the word \"amazing\"");
     }
   }
   EXPECT_TRUE(exclamation);

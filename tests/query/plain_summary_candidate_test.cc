@@ -44,16 +44,17 @@ TEST(CandidateSentenceTest, WithoutAModelOrEnoughPastArms) {
 }
 
 TEST(ModelFeatureLabelTest, SaysWhatEachKindOfFeatureMeans) {
-  EXPECT_EQ(model_feature_label("w:you"), "Word \"you\"");
-  EXPECT_EQ(model_feature_label("b:why you"), "Words \"why you\"");
-  EXPECT_EQ(model_feature_label("first2:here's why"), "Opens with \"here's why\"");
-  EXPECT_EQ(model_feature_label("last:video"), "Ends with \"video\"");
-  EXPECT_EQ(model_feature_label("h:number"), "Headlines with a number");  // as the patterns say
-  EXPECT_EQ(model_feature_label("h:words"), "Length in words");
-  EXPECT_EQ(model_feature_label("p:quote"), "Punctuation: quote");
-  EXPECT_EQ(model_feature_label("kind:image"), "Asset kind \"image\"");
-  EXPECT_EQ(model_feature_label("set:unique"), "Words no other candidate uses");
-  EXPECT_EQ(model_feature_label("e:text"), "The text's meaning (word vectors)");
+  EXPECT_EQ(model_feature_label("w:you"), "the word \"you\"");
+  EXPECT_EQ(model_feature_label("b:why you"), "the words \"why you\"");
+  EXPECT_EQ(model_feature_label("first2:here's why"), "opening with \"here's why\"");
+  EXPECT_EQ(model_feature_label("last:video"), "ending with \"video\"");
+  EXPECT_EQ(model_feature_label("h:number"), "a number");
+  EXPECT_EQ(model_feature_label("h:words"), "its length in words");
+  EXPECT_EQ(model_feature_label("h:new_one"), "the headline feature new_one");
+  EXPECT_EQ(model_feature_label("p:quote"), "a quotation");
+  EXPECT_EQ(model_feature_label("kind:image"), "an asset of kind image");
+  EXPECT_EQ(model_feature_label("set:unique"), "its words no other candidate uses");
+  EXPECT_EQ(model_feature_label("e:text"), "its meaning as a whole (word vectors)");
   EXPECT_EQ(model_feature_label("unknown"), "unknown");
 }
 

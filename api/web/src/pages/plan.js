@@ -5,7 +5,7 @@
 // INSPIRED_BY to the learnings ticked in the similar tests, in one all-or-nothing batch.
 import { get, post } from '../api.js';
 import { field, fill, h, uid } from '../dom.js';
-import { featureList } from '../feature_words.js';
+import { featureList } from '../contribution_labels.js';
 import { date, interval, percent, probability } from '../format.js';
 import { liftBar } from '../lift_bar.js';
 import { errorBox, notice } from '../messages.js';
