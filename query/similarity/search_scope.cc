@@ -1,6 +1,7 @@
 #include "query/similarity/search_scope.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace expgraph::similarity {
 
@@ -26,6 +27,7 @@ SearchScope::SearchScope(const GraphStore& graph, SearchFilterSpec filter)
   measures_ = edge("MEASURES");
   subsegment_of_ = edge("SUBSEGMENT_OF");
   has_result_ = edge("HAS_RESULT");
+  on_metric_ = edge("ON_METRIC");
 
   // A filter naming a node that does not exist (or an I/O error resolving it) matches nothing.
   auto resolve = [this](const char* type, const std::optional<std::string>& key) -> NodeId {
@@ -229,21 +231,35 @@ Result<nlohmann::json> SearchScope::context(NodeId experiment) {
     if (key->has_value()) context[field] = **key;
   }
   if (has_result_) {
+    // The experiment's best arm summarises it: of its results with a lift, those on the metric
+    // shown (the filter's, else the first measured) when any is, and of those the largest lift
+    // (ties: the first created).
+    std::optional<NodeRecord> best;
+    bool best_on_metric = false;
     auto results = graph_.topology().neighbors(experiment, Direction::kOut, has_result_);
     std::sort(results.begin(), results.end(),
               [](const auto& a, const auto& b) { return a.node < b.node; });
-    // The first result that carries a lift summarises the experiment.
     for (const auto& result : results) {
       auto node = graph_.get_node(result.node);
       if (!node.ok()) return node.status();
-      if (!node->properties.contains("lift")) continue;
-      nlohmann::json summary = {{"key", node->key}};
+      auto lift = node->properties.find("lift");
+      if (lift == node->properties.end() || !lift->is_number()) continue;
+      const bool on_metric =
+          metric && first_neighbor(result.node, Direction::kOut, on_metric_) == metric;
+      if (!best || (on_metric && !best_on_metric) ||
+          (on_metric == best_on_metric &&
+           lift->get<double>() > best->properties["lift"].get<double>())) {
+        best = std::move(*node);
+        best_on_metric = on_metric;
+      }
+    }
+    if (best) {
+      nlohmann::json summary = {{"key", best->key}};
       for (const char* name : {"lift", "ci_low", "ci_high", "p_value"}) {
-        auto it = node->properties.find(name);
-        summary[name] = it == node->properties.end() ? nlohmann::json() : *it;
+        auto it = best->properties.find(name);
+        summary[name] = it == best->properties.end() ? nlohmann::json() : *it;
       }
       context["result"] = std::move(summary);
-      break;
     }
   }
   return context;

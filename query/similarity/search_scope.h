@@ -51,7 +51,7 @@ class SearchScope {
   const SearchFilterSpec filter_;
   // Edge type symbols (nullopt when the ontology has no such edge type).
   std::optional<SymbolId> yielded_, tests_, uses_asset_, has_variant_, runs_on_, targets_,
-      measures_, subsegment_of_, has_result_;
+      measures_, subsegment_of_, has_result_, on_metric_;
   // Filter keys resolved to node ids; `unresolvable_` when a named node does not exist.
   bool unresolvable_ = false;
   NodeId channel_ = 0;

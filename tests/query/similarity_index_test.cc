@@ -4,6 +4,8 @@
 #include "query/similarity/similarity_index.h"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <unistd.h>
 
 #include <filesystem>
@@ -120,6 +122,35 @@ TEST_F(SimilarityIndexTest, ExactAndNearDuplicateTextRankFirst) {
   json rendered = (*hits)[0].to_json();
   EXPECT_EQ(rendered["node"]["type"], "Learning");
   EXPECT_TRUE(rendered["context"]["experiment"].is_null());
+}
+
+TEST_F(SimilarityIndexTest, AHitIsSummarisedByItsExperimentsBestArmOnTheMetricShown) {
+  // Four results, created in this order: 0.02 on ctr, 0.09 on revenue, 0.05 on ctr, none.
+  // The experiment measures ctr, so its best arm on ctr (0.05) summarises it, not the first
+  // result (0.02) nor the largest lift on another metric (0.09).
+  WriteRequest request;
+  request.nodes.push_back({"Metric", "ctr", {{"name", "Click-through"}}});
+  request.nodes.push_back({"Metric", "revenue", {{"name", "Revenue"}}});
+  request.nodes.push_back({"Experiment", "E1", {{"name", "Banner test"}, {"status", "concluded"}}});
+  request.nodes.push_back({"Learning", "L1", {{"text", "Animated banners distract buyers"}}});
+  request.edges.push_back({"YIELDED", {"Experiment", "E1"}, {"Learning", "L1"}, json::object()});
+  request.edges.push_back({"MEASURES", {"Experiment", "E1"}, {"Metric", "ctr"}, json::object()});
+  const std::vector<std::pair<std::string, double>> results = {
+      {"ctr", 0.02}, {"revenue", 0.09}, {"ctr", 0.05}, {"ctr", NAN}};
+  for (size_t i = 0; i < results.size(); ++i) {
+    const std::string key = "R" + std::to_string(i);
+    json properties = {{"name", "arm " + std::to_string(i)}};
+    if (!std::isnan(results[i].second)) properties["lift"] = results[i].second;
+    request.nodes.push_back({"Result", key, properties});
+    request.edges.push_back({"HAS_RESULT", {"Experiment", "E1"}, {"Result", key}, json::object()});
+    request.edges.push_back(
+        {"ON_METRIC", {"Result", key}, {"Metric", results[i].first}, json::object()});
+  }
+  write(request);
+  auto hits = index_->search(query("animated banners", SearchMode::kHybrid, 1));
+  ASSERT_TRUE(hits.ok() && hits->size() == 1u);
+  EXPECT_EQ((*hits)[0].context["result"]["key"], "R2") << (*hits)[0].context.dump();
+  EXPECT_DOUBLE_EQ((*hits)[0].context["result"]["lift"].get<double>(), 0.05);
 }
 
 TEST_F(SimilarityIndexTest, LexicalAndHybridModes) {
