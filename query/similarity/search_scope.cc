@@ -232,10 +232,13 @@ Result<nlohmann::json> SearchScope::context(NodeId experiment) {
   }
   if (has_result_) {
     // The experiment's best arm summarises it: of its results with a lift, those on the metric
-    // shown (the filter's, else the first measured) when any is, and of those the largest lift
-    // (ties: the first created).
+    // shown (the filter's, else the first measured) when any is, and of those the best lift
+    // for its metric's direction (the largest, the smallest for a metric whose direction is
+    // "decrease"; ties: the first created).
     std::optional<NodeRecord> best;
     bool best_on_metric = false;
+    double best_gain = 0;
+    std::unordered_map<NodeId, double> direction_of;  // by metric: +1, or -1 for "decrease"
     auto results = graph_.topology().neighbors(experiment, Direction::kOut, has_result_);
     std::sort(results.begin(), results.end(),
               [](const auto& a, const auto& b) { return a.node < b.node; });
@@ -244,13 +247,25 @@ Result<nlohmann::json> SearchScope::context(NodeId experiment) {
       if (!node.ok()) return node.status();
       auto lift = node->properties.find("lift");
       if (lift == node->properties.end() || !lift->is_number()) continue;
-      const bool on_metric =
-          metric && first_neighbor(result.node, Direction::kOut, on_metric_) == metric;
+      const std::optional<NodeId> its_metric =
+          first_neighbor(result.node, Direction::kOut, on_metric_);
+      double direction = 1;
+      if (its_metric) {
+        auto known = direction_of.find(*its_metric);
+        if (known == direction_of.end()) {
+          auto text = string_property(*its_metric, "direction");
+          if (!text.ok()) return text.status();
+          known = direction_of.emplace(*its_metric, *text == "decrease" ? -1.0 : 1.0).first;
+        }
+        direction = known->second;
+      }
+      const bool on_metric = metric && its_metric == metric;
+      const double gain = direction * lift->get<double>();
       if (!best || (on_metric && !best_on_metric) ||
-          (on_metric == best_on_metric &&
-           lift->get<double>() > best->properties["lift"].get<double>())) {
+          (on_metric == best_on_metric && gain > best_gain)) {
         best = std::move(*node);
         best_on_metric = on_metric;
+        best_gain = gain;
       }
     }
     if (best) {

@@ -151,6 +151,24 @@ TEST_F(SimilarityIndexTest, AHitIsSummarisedByItsExperimentsBestArmOnTheMetricSh
   ASSERT_TRUE(hits.ok() && hits->size() == 1u);
   EXPECT_EQ((*hits)[0].context["result"]["key"], "R2") << (*hits)[0].context.dump();
   EXPECT_DOUBLE_EQ((*hits)[0].context["result"]["lift"].get<double>(), 0.05);
+
+  // On a metric whose direction is "decrease", the best arm is the one that lowered it most.
+  WriteRequest bounce;
+  bounce.nodes.push_back({"Metric", "bounce", {{"name", "Bounce rate"}, {"direction", "decrease"}}});
+  bounce.nodes.push_back({"Experiment", "E2", {{"name", "Hero test"}, {"status", "concluded"}}});
+  bounce.nodes.push_back({"Learning", "L2", {{"text", "Shorter hero copy keeps visitors"}}});
+  bounce.edges.push_back({"YIELDED", {"Experiment", "E2"}, {"Learning", "L2"}, json::object()});
+  bounce.edges.push_back({"MEASURES", {"Experiment", "E2"}, {"Metric", "bounce"}, json::object()});
+  for (const auto& [key, lift] : std::vector<std::pair<std::string, double>>{
+           {"B0", -0.03}, {"B1", -0.10}, {"B2", 0.04}}) {
+    bounce.nodes.push_back({"Result", key, {{"name", key}, {"lift", lift}}});
+    bounce.edges.push_back({"HAS_RESULT", {"Experiment", "E2"}, {"Result", key}, json::object()});
+    bounce.edges.push_back({"ON_METRIC", {"Result", key}, {"Metric", "bounce"}, json::object()});
+  }
+  write(bounce);
+  hits = index_->search(query("shorter hero copy", SearchMode::kHybrid, 1));
+  ASSERT_TRUE(hits.ok() && hits->size() == 1u);
+  EXPECT_EQ((*hits)[0].context["result"]["key"], "B1") << (*hits)[0].context.dump();
 }
 
 TEST_F(SimilarityIndexTest, LexicalAndHybridModes) {
