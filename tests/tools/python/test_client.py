@@ -96,6 +96,13 @@ class ClientTest(LiveServerTest):
         self.assertTrue(hits)
         self.assertEqual(hits[0]["node"]["type"], "Learning")
         self.assertIn("EXP-2041-L1", [hit["node"]["key"] for hit in hits])
+        self.assertFalse(hits.nothing_similar)
+        self.assertEqual(hits.answer["mode"], "hybrid")
+        # Nothing near: an empty list that says so and how close the closest text came.
+        far = self.reader.search("zqxj vbnm plokij", types=["Learning"], k=3)
+        self.assertEqual(far, [])
+        self.assertTrue(far.nothing_similar)
+        self.assertIn("below the floor", far.answer["message"])
         with self.assertRaises(expgraph.BadRequest) as bad:
             self.reader.search("x", mode="telepathy")
         self.assertEqual(bad.exception.code, "invalid_argument")
@@ -105,6 +112,11 @@ class ClientTest(LiveServerTest):
             "a concrete discount in the subject line", channel="email", k=3)
         self.assertTrue(recommendations)
         self.assertIn("EXP-2041", [item["experiment"]["key"] for item in recommendations])
+        self.assertFalse(recommendations.nothing_similar)
+        self.assertGreater(recommendations.closest_similarity, 0.1)
+        unrelated = self.reader.similar_tests("zqxj vbnm plokij", k=3)
+        self.assertEqual(unrelated, [])
+        self.assertTrue(unrelated.nothing_similar)
         self.assertIsInstance(self.reader.patterns(min_tests=1, limit=5), list)
         forecast = self.reader.forecast([{"name": "B", "text": "Take 25% off this weekend"}],
                                         "a concrete discount in the subject line",

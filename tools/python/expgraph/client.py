@@ -37,6 +37,33 @@ def _without_none(values: Mapping[str, Any]) -> Dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None}
 
 
+class Hits(list):
+    """The hits of a search or similar-tests answer, best first: a plain list, with the rest
+    of the answer beside it in ``answer`` (without the list itself), so that a job can tell
+    "nothing similar" apart from a failed search and see how close the closest text came:
+    ``nothing_similar`` and ``closest_similarity`` read it for both routes."""
+
+    def __init__(self, items: Iterable[Any], answer: Mapping[str, Any]):
+        super().__init__(items)
+        self.answer: Dict[str, Any] = dict(answer)
+
+    @property
+    def nothing_similar(self) -> bool:
+        return bool(self._matching().get("nothing_similar", False))
+
+    @property
+    def closest_similarity(self) -> Optional[float]:
+        return self._matching().get("closest_similarity")
+
+    def _matching(self) -> Mapping[str, Any]:
+        # /v1/search answers these at the top; similar-tests under "text_match".
+        return self.answer.get("text_match", self.answer)
+
+
+def _hits(answer: Mapping[str, Any], field: str) -> Hits:
+    return Hits(answer[field], {name: value for name, value in answer.items() if name != field})
+
+
 class Client:
     """A client of one expgraphd.
 
@@ -92,19 +119,25 @@ class Client:
 
     def search(self, text: Optional[str] = None, *, types: Optional[List[str]] = None,
                k: Optional[int] = None, mode: Optional[str] = None,
-               filter: Optional[Mapping[str, Any]] = None, **fields: Any) -> List[Dict[str, Any]]:
-        """Similar hypotheses, learnings, experiments and assets, best first (POST /v1/search)."""
+               filter: Optional[Mapping[str, Any]] = None, **fields: Any) -> Hits:
+        """Similar hypotheses, learnings, experiments and assets, best first (POST /v1/search).
+
+        A list of hits; ``.nothing_similar``, ``.closest_similarity`` and ``.answer`` (the
+        rest of the answer: mode, embedder, min_similarity, message) beside it.
+        """
         body = _without_none({"text": text, "types": types, "k": k, "mode": mode,
                               "filter": filter, **fields})
-        return self._json("POST", "/v1/search", body=body)["hits"]
+        return _hits(self._json("POST", "/v1/search", body=body), "hits")
 
-    def similar_tests(self, hypothesis: Optional[str] = None, **fields: Any) -> List[Dict[str, Any]]:
+    def similar_tests(self, hypothesis: Optional[str] = None, **fields: Any) -> Hits:
         """Past tests like a draft one, best first (POST /v1/recommendations/similar-tests).
 
         Fields: channel, segment, metric, campaign, asset_kinds, k, as_of (see the API page).
+        A list of tests; ``.nothing_similar``, ``.closest_similarity`` and ``.answer`` beside it.
         """
         body = _without_none({"hypothesis": hypothesis, **fields})
-        return self._json("POST", "/v1/recommendations/similar-tests", body=body)["recommendations"]
+        return _hits(self._json("POST", "/v1/recommendations/similar-tests", body=body),
+                     "recommendations")
 
     def patterns(self, **filters: Any) -> List[Dict[str, Any]]:
         """Features shared by concluded tests with their pooled lift (GET /v1/patterns).
