@@ -59,6 +59,7 @@ class CatalogLoader {
       cursor = page->next_cursor;
     } while (!cursor.empty());
     EXPGRAPH_RETURN_IF_ERROR(load_segment_parents());
+    EXPGRAPH_RETURN_IF_ERROR(load_metric_directions());
     catalog_.finish();
     return std::move(catalog_);
   }
@@ -243,6 +244,21 @@ class CatalogLoader {
     }
   }
 
+  Status load_metric_directions() {
+    std::string cursor;
+    do {
+      auto page = graph_.list_nodes("Metric", {}, 1000, cursor);
+      if (!page.ok()) return page.status();
+      for (const NodeRecord& record : page->nodes) {
+        if (text_of(record.properties, "direction") == "decrease") {
+          catalog_.decreasing_metrics.insert(record.key);
+        }
+      }
+      cursor = page->next_cursor;
+    } while (!cursor.empty());
+    return Status();
+  }
+
   Status load_segment_parents() {
     std::string cursor;
     do {
@@ -345,6 +361,7 @@ void ExperimentCatalog::finish() {
       for (std::string& s : lineage(segment)) lineage_set.insert(std::move(s));
     }
     experiment.segment_lineage.assign(lineage_set.begin(), lineage_set.end());
+    experiment.lower_is_better = lower_is_better(experiment.primary_metric);
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -67,6 +68,9 @@ struct ExperimentFacts {
   std::vector<std::string> channels, segments, metrics, campaigns, teams, tags;
   std::vector<std::string> segment_lineage;  // the segments and all their ancestors
   std::string primary_metric;
+  // The primary metric's direction is "decrease" (churn, cost, unsubscribes): the arm with the
+  // lower rate is the better one. Set by finish() from ExperimentCatalog::decreasing_metrics.
+  bool lower_is_better = false;
   std::vector<ArmFacts> arms;  // their results are on primary_metric
   // The same arms (same order) with their results on each other metric measured for all
   // users, so that advice about a metric shows the result on that metric.
@@ -89,6 +93,8 @@ struct ExperimentCatalog {
   // asset index -> (experiment index, arm index) of every arm that used it.
   std::vector<std::vector<std::pair<size_t, size_t>>> asset_uses;
   std::map<std::string, std::vector<std::string>> segment_parents;  // SUBSEGMENT_OF
+  // Keys of the metrics whose direction is "decrease": lower is better.
+  std::set<std::string> decreasing_metrics;
   size_t inspired_by_edges = 0;
   uint64_t sequence = 0;  // the graph's last_sequence when loaded
 
@@ -102,10 +108,14 @@ struct ExperimentCatalog {
   std::optional<size_t> experiment_of(const std::string& key) const;
   // The segment and its ancestors (SUBSEGMENT_OF, transitively), cycles tolerated.
   std::vector<std::string> lineage(const std::string& segment) const;
+  // Whether a lower value of `metric` is the better one (its direction is "decrease").
+  bool lower_is_better(const std::string& metric) const {
+    return decreasing_metrics.count(metric) > 0;
+  }
   // Adds an asset (or returns the existing index) and records nothing else.
   size_t add_asset(AssetFacts asset);
-  // Rebuilds asset_uses, experiment_index and each experiment's segment_lineage from the other
-  // fields.
+  // Rebuilds asset_uses, experiment_index and each experiment's segment_lineage and
+  // lower_is_better from the other fields.
   void finish();
 };
 

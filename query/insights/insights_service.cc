@@ -161,9 +161,12 @@ json closest_tests(const ExperimentCatalog& c, const std::vector<AssetMatch>& ma
       if (out.size() >= kClosestTests) return out;
       if (!e.is_past() || (!as_of.empty() && e.started_at >= as_of)) continue;
       if (!seen.insert(experiment).second) continue;
+      // The arm that won: the highest rate, the lowest where lower is better.
       std::optional<double> best;
       for (const ArmFacts& a : e.arms) {
-        if (auto rate = a.rate()) best = std::max(best.value_or(*rate), *rate);
+        if (auto rate = a.rate()) {
+          best = !best ? *rate : e.lower_is_better ? std::min(*best, *rate) : std::max(*best, *rate);
+        }
       }
       const std::optional<double> rate = e.arms[arm].rate();
       out.push_back({{"experiment", experiment_ref(e)},
@@ -476,6 +479,7 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
     }
     add_set_features(m.settings.features, features);
     learned = predict_candidates(m, features, 2 * kContributions, control);
+    if (draft.metric && c.lower_is_better(*draft.metric)) express_for_lower_is_better(learned);
   }
 
   // Evidence: past arms with near-identical text (a meta-analytic number), or words the model
@@ -487,13 +491,15 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
         f.candidates[i].estimate.sufficient || (!learned.empty() && learned[i].known_words > 0);
   }
   // The ranking key: the model's P(best), else the meta-analytic log-lift (the prior's for a
-  // candidate without a number, as top_candidates does).
+  // candidate without a number, as top_candidates does), negated on a metric where lower is
+  // better.
+  const double better = draft.metric && c.lower_is_better(*draft.metric) ? -1.0 : 1.0;
   std::vector<double> key(candidates.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
     const Estimate& e = f.candidates[i].estimate;
     key[i] = !learned.empty() ? learned[i].p_best
-             : e.sufficient   ? e.log_lift
-                              : (f.prior.sufficient ? f.prior.log_lift : 0.0);
+             : e.sufficient   ? better * e.log_lift
+                              : better * (f.prior.sufficient ? f.prior.log_lift : 0.0);
   }
   std::vector<size_t> order(candidates.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;

@@ -179,4 +179,18 @@ std::vector<CandidatePrediction> predict_candidates(
   return out;
 }
 
+void express_for_lower_is_better(std::vector<CandidatePrediction>& predictions) {
+  // A reciprocal lift at or below -100% would be an unbounded rise: interval ends are held
+  // above -99% first (a rise of at most 99 times), which only the widest intervals reach.
+  const auto metric_lift = [](double reciprocal_lift) {
+    return 1 / (1 + std::max(reciprocal_lift, -0.99)) - 1;
+  };
+  for (CandidatePrediction& p : predictions) {
+    p.lift = metric_lift(p.lift);
+    for (auto& [level, range] : p.intervals) {
+      range = {metric_lift(range.second), metric_lift(range.first)};
+    }
+  }
+}
+
 }  // namespace expgraph::insights

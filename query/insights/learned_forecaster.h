@@ -98,4 +98,10 @@ std::vector<CandidatePrediction> predict_candidates(
     const ForecastModel& model, const std::vector<std::vector<NamedFeature>>& candidates,
     size_t top, std::optional<size_t> control = std::nullopt);
 
+// For a draft measured on a metric where lower is better: the model learns and predicts lifts of
+// the reciprocal rate there (pair_dataset), so each candidate's lift and interval ends become
+// lifts of the metric itself, 1 / (1 + lift) - 1 (the ends swap). p_best and p_beats already
+// mean "better" and stay.
+void express_for_lower_is_better(std::vector<CandidatePrediction>& predictions);
+
 }  // namespace expgraph::insights

@@ -9,8 +9,11 @@ namespace {
 
 constexpr double kZ95 = 1.959963984540054;
 
-// The arm's rate and the variance of its estimate, when it was measured.
-std::optional<DatasetArm> measured_arm(const ArmFacts& arm) {
+// The arm's rate and the variance of its estimate, when it was measured. On a metric where
+// lower is better the rate is the reciprocal of the measured one, so that for every test the
+// higher rate is the better arm and lifts keep their scale (10% -> 9% churn is +11%); its
+// variance follows by the delta method, and an arm measured at 0 has no reciprocal.
+std::optional<DatasetArm> measured_arm(const ArmFacts& arm, bool lower_is_better) {
   const std::optional<double> rate = arm.rate();
   if (!rate || !arm.users || *arm.users <= 0) return std::nullopt;
   const double n = static_cast<double>(*arm.users);
@@ -20,6 +23,11 @@ std::optional<DatasetArm> measured_arm(const ArmFacts& arm) {
     out.rate_variance = *rate * (1 - *rate) / n;
   } else if (arm.sum_sq) {
     out.rate_variance = std::max(0.0, *arm.sum_sq / n - *rate * *rate) / n;
+  }
+  if (lower_is_better) {
+    if (!(out.rate > 0)) return std::nullopt;
+    out.rate_variance /= std::pow(out.rate, 4);
+    out.rate = 1 / out.rate;
   }
   return out;
 }
@@ -39,7 +47,7 @@ std::vector<DatasetTest> collect_tests(const ExperimentCatalog& catalog, const s
     DatasetTest test;
     test.experiment = i;
     for (size_t a = 0; a < e.arms.size(); ++a) {
-      std::optional<DatasetArm> arm = measured_arm(e.arms[a]);
+      std::optional<DatasetArm> arm = measured_arm(e.arms[a], e.lower_is_better);
       if (!arm) continue;
       arm->arm = a;
       test.arms.push_back(std::move(*arm));

@@ -14,7 +14,9 @@ namespace expgraph::insights {
 
 struct DatasetArm {
   size_t arm = 0;            // index into the experiment's arms
-  double rate = 0;           // conversions / users (or mean) on the primary metric
+  // conversions / users (or mean) on the primary metric; its reciprocal when lower is better
+  // there (ExperimentFacts::lower_is_better), so that the higher rate is always the better arm
+  double rate = 0;
   double rate_variance = 0;  // of the rate's estimate
   SparseVector features;
 };

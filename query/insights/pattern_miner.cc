@@ -102,11 +102,15 @@ std::optional<PatternStudy> summary_contrast(size_t experiment, const Experiment
 }
 
 // Counts when every arm has them, else the summaries.
+// On a metric where lower is better the effect is negated (the log of the reciprocal ratio), so
+// that a positive effect is a gain whatever the test measured and studies pool across metrics.
 std::optional<PatternStudy> any_contrast(size_t experiment, const ExperimentFacts& e,
                                          const std::vector<size_t>& with,
                                          const std::vector<size_t>& without) {
-  if (auto study = contrast(experiment, e, with, without)) return study;
-  return summary_contrast(experiment, e, with, without);
+  std::optional<PatternStudy> study = contrast(experiment, e, with, without);
+  if (!study) study = summary_contrast(experiment, e, with, without);
+  if (study && e.lower_is_better) study->effect = -study->effect;
+  return study;
 }
 
 }  // namespace

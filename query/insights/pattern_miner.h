@@ -29,7 +29,7 @@ struct PatternFilter {
 // One experiment's evidence about one feature.
 struct PatternStudy {
   size_t experiment = 0;  // index into the catalog
-  double effect = 0;      // log relative lift of the feature side
+  double effect = 0;      // log relative lift of the feature side (negated where lower is better)
   double se = 0;
   // From the arms' summaries (lift, interval or p-value against the control: the stored or
   // derived log_lift), because some arm had no counts to pool.

@@ -45,6 +45,23 @@ ExperimentCatalog headline_catalog() {
   return c;
 }
 
+TEST(PatternMinerTest, OnAMetricWhereLowerIsBetterAFallIsTheWin) {
+  // The same tests measured on unsubscribes: the numbered arms' 120/1000 against 100/1000 is a
+  // rise of 20%, a loss; the pattern's effect is the gain, ln(0.10 / 0.12), won by no test.
+  ExperimentCatalog c = headline_catalog();
+  for (ExperimentFacts& e : c.experiments) e.primary_metric = "unsubscribe";
+  c.decreasing_metrics = {"unsubscribe"};
+  c.finish();
+  const Pattern* number = nullptr;
+  const auto patterns = mine_patterns(c, PatternFilter{});
+  for (const Pattern& p : patterns) {
+    if (p.feature == "headline:number") number = &p;
+  }
+  ASSERT_NE(number, nullptr);
+  EXPECT_NEAR(number->lift.lift, 1.0 / 1.2 - 1, 1e-9);
+  EXPECT_EQ(number->win_rate, 0.0);
+}
+
 TEST(PatternMinerTest, PoolsWithinTestContrastsOfAHeadlineFeature) {
   const ExperimentCatalog c = headline_catalog();
   PatternFilter filter;
