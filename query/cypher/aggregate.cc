@@ -45,14 +45,29 @@ Status Aggregator::add(const Value& value) {
     return Status::ok_status();
   }
   if (value.is_null()) return Status::ok_status();
-  bool numeric = kind_ == Kind::kSum || kind_ == Kind::kAvg || kind_ == Kind::kStdev ||
-                 kind_ == Kind::kStdevP || kind_ == Kind::kPercentileCont ||
-                 kind_ == Kind::kPercentileDisc;
-  if (numeric && !value.is_number()) {
-    return type_error("aggregate expects numbers but got " + std::string(type_name(value.type())));
+  const bool sums = kind_ == Kind::kSum || kind_ == Kind::kAvg;
+  const bool numeric = sums || kind_ == Kind::kStdev || kind_ == Kind::kStdevP ||
+                       kind_ == Kind::kPercentileCont || kind_ == Kind::kPercentileDisc;
+  if (sums && value.is_duration()) {
+    if (count_ > 0 && !saw_duration_)
+      return type_error("sum() and avg() got numbers and a DURATION");
+  } else if (numeric && saw_duration_) {
+    return type_error("sum() and avg() got durations and a " +
+                      std::string(type_name(value.type())));
+  } else if (numeric && !value.is_number()) {
+    return type_error(std::string(sums ? "sum() and avg() expect numbers or durations"
+                                       : "aggregate expects numbers") +
+                      " but got " + std::string(type_name(value.type())));
   }
   if (distinct_ && !seen_.insert(value).second) return Status::ok_status();
   ++count_;
+  if (value.is_duration() && sums) {
+    saw_duration_ = true;
+    auto sum = add_durations(duration_sum_, value.as_duration());
+    if (!sum.ok()) return sum.status();
+    duration_sum_ = *sum;
+    return Status::ok_status();
+  }
   switch (kind_) {
     case Kind::kCountStar:
     case Kind::kCount:
@@ -93,11 +108,10 @@ Status Aggregator::add(const Value& value) {
 
 Status Aggregator::set_percentile(const Value& percentile) {
   if (percentile_ >= 0) return Status::ok_status();
-  if (!percentile.is_number() || !(percentile.as_number() >= 0.0) ||
-      percentile.as_number() > 1.0) {
-    return Status::unprocessable("invalid_arguments",
-                                 "the percentile must be a number from 0.0 to 1.0, got " +
-                                     percentile.debug_string());
+  if (!percentile.is_number() || !(percentile.as_number() >= 0.0) || percentile.as_number() > 1.0) {
+    return Status::unprocessable(
+        "invalid_arguments",
+        "the percentile must be a number from 0.0 to 1.0, got " + percentile.debug_string());
   }
   percentile_ = percentile.as_number();
   return Status::ok_status();
@@ -109,10 +123,16 @@ Value Aggregator::result() const {
     case Kind::kCount:
       return Value::integer(count_);
     case Kind::kSum:
+      if (saw_duration_) return Value::duration(duration_sum_);
       if (saw_float_) return Value::floating(static_cast<double>(int_sum_) + float_sum_);
       return Value::integer(int_sum_);
-    case Kind::kAvg:
-      return count_ == 0 ? Value::null() : Value::floating(mean_);
+    case Kind::kAvg: {
+      if (count_ == 0) return Value::null();
+      if (!saw_duration_) return Value::floating(mean_);
+      // Dividing by a count of at least 1 cannot overflow the sum that fitted.
+      auto mean = scale_duration(duration_sum_, 1.0 / static_cast<double>(count_));
+      return mean.ok() ? Value::duration(*mean) : Value::null();
+    }
     case Kind::kStdev:
       return Value::floating(count_ < 2 ? 0.0 : std::sqrt(m2_ / static_cast<double>(count_ - 1)));
     case Kind::kStdevP:
@@ -126,9 +146,8 @@ Value Aggregator::result() const {
     case Kind::kPercentileDisc: {
       if (items_.empty()) return Value::null();
       Value::List sorted = items_;
-      std::sort(sorted.begin(), sorted.end(), [](const Value& a, const Value& b) {
-        return a.as_number() < b.as_number();
-      });
+      std::sort(sorted.begin(), sorted.end(),
+                [](const Value& a, const Value& b) { return a.as_number() < b.as_number(); });
       double n = static_cast<double>(sorted.size());
       if (kind_ == Kind::kPercentileDisc) {
         // The smallest value with at least this share of the values at or below it.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "query/cypher/function_registry.h"
+#include "query/cypher/unicode_case.h"
 #include "query/cypher/value_ops.h"
 
 namespace expgraph::cypher {
@@ -321,24 +322,26 @@ Result<Value> fn_sign(Args args, const CallContext&) {
 
 // --- Strings --------------------------------------------------------------------------------
 
-template <char (*kMap)(char)>
-Result<Value> map_ascii(const char* name, Args args, const CallContext& context) {
+template <std::string (*kMap)(std::string_view)>
+Result<Value> map_case(const char* name, Args args, const CallContext& context) {
   if (args[0].is_null()) return Value::null();
   if (!args[0].is_string()) return argument_type_error(name, args[0], "a STRING");
-  EXPGRAPH_RETURN_IF_ERROR(context.budget.build(string_bytes(args[0].as_string().size())));
-  std::string out = args[0].as_string();
-  for (char& c : out) c = kMap(c);
+  const std::string& text = args[0].as_string();
+  EXPGRAPH_RETURN_IF_ERROR(context.budget.build(string_bytes(text.size())));
+  std::string out = kMap(text);
+  // A few letters take more UTF-8 bytes in their other case (U+023A 'Ⱥ' two, its lower case
+  // three): that growth, at most half the text's size, is charged once known.
+  if (out.size() > text.size()) {
+    EXPGRAPH_RETURN_IF_ERROR(context.budget.build(out.size() - text.size()));
+  }
   return Value::string(std::move(out));
 }
 
-char lower_char(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-char upper_char(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-
 Result<Value> fn_to_lower(Args args, const CallContext& context) {
-  return map_ascii<lower_char>("toLower", args, context);
+  return map_case<unicode_lower>("toLower", args, context);
 }
 Result<Value> fn_to_upper(Args args, const CallContext& context) {
-  return map_ascii<upper_char>("toUpper", args, context);
+  return map_case<unicode_upper>("toUpper", args, context);
 }
 
 Result<Value> trim_impl(const char* name, Args args, const CallContext& context, bool left,

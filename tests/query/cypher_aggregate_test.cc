@@ -49,6 +49,24 @@ TEST(CypherAggregate, SumAndAvg) {
   EXPECT_EQ(aggregate("avg", {I(1), I(1), I(4)}, true), "2.5");
 }
 
+TEST(CypherAggregate, SumAndAvgOfDurations) {
+  auto duration = [](int64_t months, int64_t days, int64_t seconds) {
+    return Value::duration(DurationValue{months, days, seconds, 0});
+  };
+  // Months, days and seconds are summed apart, as duration + duration adds them.
+  EXPECT_EQ(aggregate("sum", {duration(1, 10, 0), N, duration(1, 30, 3600)}),
+            aggregate("max", {duration(2, 40, 3600)}));
+  // avg is the sum divided by the count, as duration / n divides it.
+  EXPECT_EQ(aggregate("avg", {duration(0, 41, 0), duration(0, 60, 0)}),
+            aggregate("max", {duration(0, 50, 43200)}));
+  EXPECT_EQ(aggregate("avg", {duration(0, 1, 0), duration(0, 1, 0)}, true),
+            aggregate("max", {duration(0, 1, 0)}));
+  // Durations and numbers do not mix, in either order.
+  EXPECT_EQ(aggregate("sum", {duration(0, 1, 0), I(1)}), "ERROR type_error");
+  EXPECT_EQ(aggregate("avg", {F(1.5), duration(0, 1, 0)}), "ERROR type_error");
+  EXPECT_EQ(aggregate("stdev", {duration(0, 1, 0)}), "ERROR type_error");
+}
+
 TEST(CypherAggregate, MinMaxUseTheOrderByOrder) {
   EXPECT_EQ(aggregate("min", {I(3), N, F(1.5), I(2)}), "1.5");
   EXPECT_EQ(aggregate("max", {I(3), N, F(3.5), I(2)}), "3.5");

@@ -382,7 +382,13 @@ TEST(CypherValue, Maths) {
 
 TEST(CypherValue, StringAndListFunctions) {
   EXPECT_EQ(call("toLower", {S("AbC")}), "'abc'");
-  EXPECT_EQ(call("toUpper", {S("abc\xC3\xA9")}), "'ABC\xC3\xA9'");  // ASCII letters only
+  EXPECT_EQ(call("toUpper", {S("abc\xC3\xA9")}), "'ABC\xC3\x89'");  // é -> É
+  // ÄΣЖ -> äσж
+  EXPECT_EQ(call("toLower", {S("\xC3\x84\xCE\xA3\xD0\x96")}), "'\xC3\xA4\xCF\x83\xD0\xB6'");
+  // U+023A 'Ⱥ' (two bytes) lowers to U+2C65 (three); a byte that is not UTF-8 stays as it is.
+  EXPECT_EQ(call("toLower", {S("\xC8\xBA")}), "'\xE2\xB1\xA5'");
+  const std::string invalid = std::string("a\xFF") + "b";
+  EXPECT_EQ(call("toUpper", {S(invalid)}), "'A\xFF" + std::string("B'"));
   EXPECT_EQ(call("trim", {S("  a b \n")}), "'a b'");
   EXPECT_EQ(call("ltrim", {S("  a ")}), "'a '");
   EXPECT_EQ(call("rtrim", {S("  a ")}), "'  a'");
