@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -549,8 +550,10 @@ Result<Value> fn_range(Args args, const CallContext& context) {
   if (step == 0) return type_error("range() step must not be 0");
   // Element count in 128-bit arithmetic: end - start may overflow int64.
   __int128 span = static_cast<__int128>(end) - start;
+  // A step pointing away from the end gives nothing; span / step alone would truncate toward
+  // zero and give one element when the step is longer than the span.
+  if ((span > 0 && step < 0) || (span < 0 && step > 0)) return Value::list({});
   __int128 count = (span / step) + 1;
-  if (count <= 0) return Value::list({});
   // Charged before anything is built, so range(1, 1000000000) fails at once.
   EXPGRAPH_RETURN_IF_ERROR(context.budget.build(
       count >= UINT64_MAX / sizeof(Value) ? UINT64_MAX : list_bytes(static_cast<uint64_t>(count))));
@@ -656,10 +659,16 @@ Status check_scalar_call(std::string_view name, size_t arg_count) {
 }
 
 Result<Value> call_function(std::string_view name, std::span<const Value> args, QueryBudget& budget,
-                            const PropertyLoader* loader) {
+                            const PropertyLoader* loader, std::optional<int64_t> statement_nanos) {
   auto def = find_function(name, args.size());
   if (!def.ok()) return def.status();
-  return (*def)->function(args, CallContext{budget, loader});
+  const int64_t now = statement_nanos.value_or(statement_clock_now());
+  return (*def)->function(args, CallContext{budget, loader, now});
+}
+
+int64_t statement_clock_now() {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
 }
 
 }  // namespace expgraph::cypher

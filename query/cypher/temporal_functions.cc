@@ -1,7 +1,6 @@
 // The temporal functions: the constructors date(), localdatetime(), datetime() and duration()
 // (from nothing for now, from ISO-8601 strings, from maps and from other temporal values),
 // X.truncate(unit, value) and duration.between / inMonths / inDays / inSeconds.
-#include <chrono>
 #include <string>
 
 #include "query/cypher/function_registry.h"
@@ -25,9 +24,9 @@ Result<T> parsed(Result<T> result) {
   return invalid_arguments(result.status().message());
 }
 
-WallClock now_utc() {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  int64_t nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
+// The statement's clock: one instant for every call of the statement.
+WallClock now_utc(const CallContext& context) {
+  const int64_t nanos = context.statement_nanos;
   return WallClock{nanos / 1000000000, static_cast<int32_t>(nanos % 1000000000), true};
 }
 
@@ -131,8 +130,8 @@ Result<int32_t> offset_from(const Value& timezone) {
 
 // --- Constructors ------------------------------------------------------------------------------
 
-Result<Value> fn_date(Args args, const CallContext&) {
-  if (args.empty()) return Value::date(DateValue{now_utc().seconds / kSecondsPerDay});
+Result<Value> fn_date(Args args, const CallContext& context) {
+  if (args.empty()) return Value::date(DateValue{now_utc(context).seconds / kSecondsPerDay});
   const Value& arg = args[0];
   if (arg.is_null()) return Value::null();
   if (arg.is_string()) {
@@ -155,9 +154,9 @@ Result<Value> fn_date(Args args, const CallContext&) {
   return argument_type_error("date", arg, "a STRING, MAP or temporal value");
 }
 
-Result<Value> fn_local_datetime(Args args, const CallContext&) {
+Result<Value> fn_local_datetime(Args args, const CallContext& context) {
   if (args.empty()) {
-    WallClock now = now_utc();
+    WallClock now = now_utc(context);
     return Value::local_datetime(LocalDateTimeValue{now.seconds, now.nanos});
   }
   const Value& arg = args[0];
@@ -184,9 +183,9 @@ Result<Value> fn_local_datetime(Args args, const CallContext&) {
   return argument_type_error("localdatetime", arg, "a STRING, MAP or temporal value");
 }
 
-Result<Value> fn_datetime(Args args, const CallContext&) {
+Result<Value> fn_datetime(Args args, const CallContext& context) {
   if (args.empty()) {
-    WallClock now = now_utc();
+    WallClock now = now_utc(context);
     return Value::datetime(DateTimeValue{now.seconds, now.nanos, 0});
   }
   const Value& arg = args[0];

@@ -376,6 +376,12 @@ TEST(CypherValue, Maths) {
   EXPECT_EQ(call("range", {I(1), I(5), I(2)}), "[1, 3, 5]");
   EXPECT_EQ(call("range", {I(5), I(1), I(-2)}), "[5, 3, 1]");
   EXPECT_EQ(call("range", {I(1), I(0)}), "[]");
+  // A step pointing away from the end gives no elements, even when it is longer than the span
+  // (the TCK's List11 [2] and [3]).
+  EXPECT_EQ(call("range", {I(0), I(1), I(-123)}), "[]");
+  EXPECT_EQ(call("range", {I(0), I(-1), I(2)}), "[]");
+  EXPECT_EQ(call("range", {I(0), I(1), I(2)}), "[0]");
+  EXPECT_EQ(call("range", {I(0), I(-1), I(-2)}), "[0]");
   EXPECT_EQ(call("range", {I(0), I(kMax)}), "ERROR query_memory_limit");
   EXPECT_EQ(call("range", {I(0), I(1), I(0)}), "ERROR type_error");
 }
