@@ -79,10 +79,16 @@ Status Aggregator::add(const Value& value) {
         }
       } else {
         saw_float_ = true;
-        float_sum_ += value.as_float();
+        add_float(value.as_float());
       }
       break;
     case Kind::kAvg:
+      if (value.is_int()) {
+        avg_int_sum_ += value.as_int();
+      } else {
+        add_float(value.as_float());
+      }
+      break;
     case Kind::kStdev:
     case Kind::kStdevP: {
       double x = value.as_number();
@@ -106,6 +112,21 @@ Status Aggregator::add(const Value& value) {
   return Status::ok_status();
 }
 
+void Aggregator::add_float(double x) {
+  const double sum = float_sum_ + x;
+  if (std::abs(float_sum_) >= std::abs(x)) {
+    float_error_ += (float_sum_ - sum) + x;
+  } else {
+    float_error_ += (x - sum) + float_sum_;
+  }
+  float_sum_ = sum;
+}
+
+double Aggregator::float_total() const {
+  // Past an infinity or a NaN the error term means nothing (inf - inf is NaN).
+  return std::isfinite(float_sum_) ? float_sum_ + float_error_ : float_sum_;
+}
+
 Status Aggregator::set_percentile(const Value& percentile) {
   if (percentile_ >= 0) return Status::ok_status();
   if (!percentile.is_number() || !(percentile.as_number() >= 0.0) || percentile.as_number() > 1.0) {
@@ -124,11 +145,16 @@ Value Aggregator::result() const {
       return Value::integer(count_);
     case Kind::kSum:
       if (saw_duration_) return Value::duration(duration_sum_);
-      if (saw_float_) return Value::floating(static_cast<double>(int_sum_) + float_sum_);
+      if (saw_float_) return Value::floating(static_cast<double>(int_sum_) + float_total());
       return Value::integer(int_sum_);
     case Kind::kAvg: {
       if (count_ == 0) return Value::null();
-      if (!saw_duration_) return Value::floating(mean_);
+      if (!saw_duration_) {
+        // The exact integer sum and the compensated float sum, divided once: the same mean
+        // whatever the order of the inputs.
+        const long double total = static_cast<long double>(avg_int_sum_) + float_total();
+        return Value::floating(static_cast<double>(total / static_cast<long double>(count_)));
+      }
       // Dividing by a count of at least 1 cannot overflow the sum that fitted.
       auto mean = scale_duration(duration_sum_, 1.0 / static_cast<double>(count_));
       return mean.ok() ? Value::duration(*mean) : Value::null();

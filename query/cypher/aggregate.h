@@ -72,14 +72,24 @@ class Aggregator {
   bool distinct_;
   std::unordered_set<Value, ValueHash, ValueEquivalent> seen_;  // only with DISTINCT
   int64_t count_ = 0;
+  // The floats' compensated sum so far: float_sum_ plus what rounding lost of it.
+  double float_total() const;
+  // Adds a float to float_sum_ by Neumaier's compensated summation, so that sums and averages
+  // do not drift with the number and order of their inputs (a label scan reads nodes in key
+  // order or in id order).
+  void add_float(double x);
+
   // sum: integers are summed exactly until a float appears.
   int64_t int_sum_ = 0;
   double float_sum_ = 0;
+  double float_error_ = 0;
   bool saw_float_ = false;
+  // avg: integers summed exactly (no overflow below 2^64 of them), floats as for sum.
+  __int128 avg_int_sum_ = 0;
   // sum / avg of durations (openCypher allows them besides numbers, not mixed with them).
   bool saw_duration_ = false;
   DurationValue duration_sum_;
-  // avg / stdev: Welford's running mean and sum of squared deviations (stable for long inputs).
+  // stdev: Welford's running mean and sum of squared deviations (stable for long inputs).
   double mean_ = 0;
   double m2_ = 0;
   Value best_;              // min / max so far (null until the first non-null value)
