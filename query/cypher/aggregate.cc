@@ -49,8 +49,9 @@ Status Aggregator::add(const Value& value) {
   const bool numeric = sums || kind_ == Kind::kStdev || kind_ == Kind::kStdevP ||
                        kind_ == Kind::kPercentileCont || kind_ == Kind::kPercentileDisc;
   if (sums && value.is_duration()) {
-    if (count_ > 0 && !saw_duration_)
+    if (count_ > 0 && !saw_duration_) {
       return type_error("sum() and avg() got numbers and a DURATION");
+    }
   } else if (numeric && saw_duration_) {
     return type_error("sum() and avg() got durations and a " +
                       std::string(type_name(value.type())));
@@ -129,10 +130,11 @@ double Aggregator::float_total() const {
 
 Status Aggregator::set_percentile(const Value& percentile) {
   if (percentile_ >= 0) return Status::ok_status();
-  if (!percentile.is_number() || !(percentile.as_number() >= 0.0) || percentile.as_number() > 1.0) {
-    return Status::unprocessable(
-        "invalid_arguments",
-        "the percentile must be a number from 0.0 to 1.0, got " + percentile.debug_string());
+  if (!percentile.is_number() || !(percentile.as_number() >= 0.0) ||
+      percentile.as_number() > 1.0) {
+    return Status::unprocessable("invalid_arguments",
+                                 "the percentile must be a number from 0.0 to 1.0, got " +
+                                     percentile.debug_string());
   }
   percentile_ = percentile.as_number();
   return Status::ok_status();
@@ -172,8 +174,9 @@ Value Aggregator::result() const {
     case Kind::kPercentileDisc: {
       if (items_.empty()) return Value::null();
       Value::List sorted = items_;
-      std::sort(sorted.begin(), sorted.end(),
-                [](const Value& a, const Value& b) { return a.as_number() < b.as_number(); });
+      std::sort(sorted.begin(), sorted.end(), [](const Value& a, const Value& b) {
+        return a.as_number() < b.as_number();
+      });
       double n = static_cast<double>(sorted.size());
       if (kind_ == Kind::kPercentileDisc) {
         // The smallest value with at least this share of the values at or below it.

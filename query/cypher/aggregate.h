@@ -68,10 +68,6 @@ class Aggregator {
  private:
   Aggregator(Kind kind, bool distinct) : kind_(kind), distinct_(distinct) {}
 
-  Kind kind_;
-  bool distinct_;
-  std::unordered_set<Value, ValueHash, ValueEquivalent> seen_;  // only with DISTINCT
-  int64_t count_ = 0;
   // The floats' compensated sum so far: float_sum_ plus what rounding lost of it.
   double float_total() const;
   // Adds a float to float_sum_ by Neumaier's compensated summation, so that sums and averages
@@ -79,6 +75,10 @@ class Aggregator {
   // order or in id order).
   void add_float(double x);
 
+  Kind kind_;
+  bool distinct_;
+  std::unordered_set<Value, ValueHash, ValueEquivalent> seen_;  // only with DISTINCT
+  int64_t count_ = 0;
   // sum: integers are summed exactly until a float appears.
   int64_t int_sum_ = 0;
   double float_sum_ = 0;
