@@ -140,6 +140,9 @@ Result<WallClock> clock_from_map(std::string_view function, const Value::Map& ma
     base = wall_clock(it->second);
     civil = civil_from_days(base.seconds >= 0 ? base.seconds / kSecondsPerDay
                                               : (base.seconds - kSecondsPerDay + 1) / kSecondsPerDay);
+    // {date: x} selects x's date only: the time comes from the map's keys (or is midnight),
+    // as openCypher's TCK (Temporal3) has it; {datetime: x} takes x's time too.
+    if (base_key == "date") base = WallClock{days_from_civil(civil) * kSecondsPerDay, 0, with_time};
     has_base = true;
   } else if (map.find("year") == map.end()) {
     return invalid_arguments(std::string(function) + "() needs at least 'year' in its map");
@@ -300,7 +303,8 @@ Result<Value> fn_datetime(Args args, const CallContext& context) {
   }
   int32_t offset = 0;
   const char* base = map.contains("datetime") ? "datetime" : "date";
-  if (auto it = map.find(base); it != map.end() && it->second.is_datetime()) {
+  // Only a date-time selected whole brings its offset; {date: x} takes x's date alone.
+  if (auto it = map.find("datetime"); it != map.end() && it->second.is_datetime()) {
     offset = it->second.as_datetime().offset_seconds;
   }
   if (auto it = map.find("timezone"); it != map.end() && !it->second.is_null()) {
