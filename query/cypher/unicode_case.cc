@@ -70,6 +70,13 @@ std::string map_case(std::string_view text, bool upper) {
         code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
       }
     }
+    // An overlong form, a surrogate or a code point past U+10FFFF is not UTF-8 either: its bytes
+    // stay as they are rather than being written back in another form.
+    const size_t shortest = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (shortest != length || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) {
+      out.push_back(text[i++]);
+      continue;
+    }
     append_utf8(out, map_code_point(code, upper, locale));
     i += length;
   }

@@ -395,6 +395,9 @@ TEST(CypherValue, StringAndListFunctions) {
   EXPECT_EQ(call("toLower", {S("\xC8\xBA")}), "'\xE2\xB1\xA5'");
   const std::string invalid = std::string("a\xFF") + "b";
   EXPECT_EQ(call("toUpper", {S(invalid)}), "'A\xFF" + std::string("B'"));
+  // An overlong 'A' (C1 81) is not UTF-8: it stays, and is not mapped or re-encoded.
+  const std::string overlong = std::string("\xC1\x81") + "a";
+  EXPECT_EQ(call("toUpper", {S(overlong)}), "'\xC1\x81" + std::string("A'"));
   EXPECT_EQ(call("trim", {S("  a b \n")}), "'a b'");
   EXPECT_EQ(call("ltrim", {S("  a ")}), "'a '");
   EXPECT_EQ(call("rtrim", {S("  a ")}), "'  a'");
