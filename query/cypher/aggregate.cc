@@ -45,14 +45,30 @@ Status Aggregator::add(const Value& value) {
     return Status::ok_status();
   }
   if (value.is_null()) return Status::ok_status();
-  bool numeric = kind_ == Kind::kSum || kind_ == Kind::kAvg || kind_ == Kind::kStdev ||
-                 kind_ == Kind::kStdevP || kind_ == Kind::kPercentileCont ||
-                 kind_ == Kind::kPercentileDisc;
-  if (numeric && !value.is_number()) {
-    return type_error("aggregate expects numbers but got " + std::string(type_name(value.type())));
+  const bool sums = kind_ == Kind::kSum || kind_ == Kind::kAvg;
+  const bool numeric = sums || kind_ == Kind::kStdev || kind_ == Kind::kStdevP ||
+                       kind_ == Kind::kPercentileCont || kind_ == Kind::kPercentileDisc;
+  if (sums && value.is_duration()) {
+    if (count_ > 0 && !saw_duration_) {
+      return type_error("sum() and avg() got numbers and a DURATION");
+    }
+  } else if (numeric && saw_duration_) {
+    return type_error("sum() and avg() got durations and a " +
+                      std::string(type_name(value.type())));
+  } else if (numeric && !value.is_number()) {
+    return type_error(std::string(sums ? "sum() and avg() expect numbers or durations"
+                                       : "aggregate expects numbers") +
+                      " but got " + std::string(type_name(value.type())));
   }
   if (distinct_ && !seen_.insert(value).second) return Status::ok_status();
   ++count_;
+  if (value.is_duration() && sums) {
+    saw_duration_ = true;
+    auto sum = add_durations(duration_sum_, value.as_duration());
+    if (!sum.ok()) return sum.status();
+    duration_sum_ = *sum;
+    return Status::ok_status();
+  }
   switch (kind_) {
     case Kind::kCountStar:
     case Kind::kCount:
@@ -64,10 +80,16 @@ Status Aggregator::add(const Value& value) {
         }
       } else {
         saw_float_ = true;
-        float_sum_ += value.as_float();
+        add_float(value.as_float());
       }
       break;
     case Kind::kAvg:
+      if (value.is_int()) {
+        avg_int_sum_ += value.as_int();
+      } else {
+        add_float(value.as_float());
+      }
+      break;
     case Kind::kStdev:
     case Kind::kStdevP: {
       double x = value.as_number();
@@ -91,6 +113,21 @@ Status Aggregator::add(const Value& value) {
   return Status::ok_status();
 }
 
+void Aggregator::add_float(double x) {
+  const double sum = float_sum_ + x;
+  if (std::abs(float_sum_) >= std::abs(x)) {
+    float_error_ += (float_sum_ - sum) + x;
+  } else {
+    float_error_ += (x - sum) + float_sum_;
+  }
+  float_sum_ = sum;
+}
+
+double Aggregator::float_total() const {
+  // Past an infinity or a NaN the error term means nothing (inf - inf is NaN).
+  return std::isfinite(float_sum_) ? float_sum_ + float_error_ : float_sum_;
+}
+
 Status Aggregator::set_percentile(const Value& percentile) {
   if (percentile_ >= 0) return Status::ok_status();
   if (!percentile.is_number() || !(percentile.as_number() >= 0.0) ||
@@ -109,10 +146,21 @@ Value Aggregator::result() const {
     case Kind::kCount:
       return Value::integer(count_);
     case Kind::kSum:
-      if (saw_float_) return Value::floating(static_cast<double>(int_sum_) + float_sum_);
+      if (saw_duration_) return Value::duration(duration_sum_);
+      if (saw_float_) return Value::floating(static_cast<double>(int_sum_) + float_total());
       return Value::integer(int_sum_);
-    case Kind::kAvg:
-      return count_ == 0 ? Value::null() : Value::floating(mean_);
+    case Kind::kAvg: {
+      if (count_ == 0) return Value::null();
+      if (!saw_duration_) {
+        // The exact integer sum and the compensated float sum, divided once: the same mean
+        // whatever the order of the inputs.
+        const long double total = static_cast<long double>(avg_int_sum_) + float_total();
+        return Value::floating(static_cast<double>(total / static_cast<long double>(count_)));
+      }
+      // Dividing by a count of at least 1 cannot overflow the sum that fitted.
+      auto mean = scale_duration(duration_sum_, 1.0 / static_cast<double>(count_));
+      return mean.ok() ? Value::duration(*mean) : Value::null();
+    }
     case Kind::kStdev:
       return Value::floating(count_ < 2 ? 0.0 : std::sqrt(m2_ / static_cast<double>(count_ - 1)));
     case Kind::kStdevP:

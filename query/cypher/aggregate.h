@@ -38,8 +38,9 @@ class Aggregator {
   static Aggregator count_star() { return Aggregator(Kind::kCountStar, false); }
 
   // Feeds one row's argument value. Nulls are skipped (except by count(*)); with DISTINCT,
-  // values equivalent to one already seen are skipped. Fails with type_error when sum/avg/stdev
-  // see a non-number and integer_overflow when an integer sum overflows.
+  // values equivalent to one already seen are skipped. Fails with type_error when sum/avg see
+  // something other than numbers or durations (or both kinds), or stdev/percentiles a
+  // non-number, and integer_overflow when an integer or duration sum overflows.
   Status add(const Value& value);
   // percentileCont / percentileDisc: the percentile (a number from 0 to 1; invalid_arguments
   // otherwise), given with each row; the first one given is used.
@@ -48,6 +49,8 @@ class Aggregator {
   // The aggregate over everything added so far. Over no (non-null) input: count gives 0,
   // sum gives 0, collect gives [], stdev gives 0.0, and avg/min/max give null.
   // sum of integers stays an integer; any float makes it a float; avg is always a float.
+  // sum of durations is a duration (months, days and seconds summed apart, as duration +
+  // duration), avg of durations that sum divided by the count (as duration / n).
   // min/max use the ORDER BY order (order_compare), so they are defined across types.
   // percentileDisc gives the smallest value at or above the percentile (a value of the input);
   // percentileCont interpolates between the two nearest values (a float). Null without input.
@@ -65,6 +68,13 @@ class Aggregator {
  private:
   Aggregator(Kind kind, bool distinct) : kind_(kind), distinct_(distinct) {}
 
+  // The floats' compensated sum so far: float_sum_ plus what rounding lost of it.
+  double float_total() const;
+  // Adds a float to float_sum_ by Neumaier's compensated summation, so that sums and averages
+  // do not drift with the number and order of their inputs (a label scan reads nodes in key
+  // order or in id order).
+  void add_float(double x);
+
   Kind kind_;
   bool distinct_;
   std::unordered_set<Value, ValueHash, ValueEquivalent> seen_;  // only with DISTINCT
@@ -72,12 +82,18 @@ class Aggregator {
   // sum: integers are summed exactly until a float appears.
   int64_t int_sum_ = 0;
   double float_sum_ = 0;
+  double float_error_ = 0;
   bool saw_float_ = false;
-  // avg / stdev: Welford's running mean and sum of squared deviations (stable for long inputs).
+  // avg: integers summed exactly (no overflow below 2^64 of them), floats as for sum.
+  __int128 avg_int_sum_ = 0;
+  // sum / avg of durations (openCypher allows them besides numbers, not mixed with them).
+  bool saw_duration_ = false;
+  DurationValue duration_sum_;
+  // stdev: Welford's running mean and sum of squared deviations (stable for long inputs).
   double mean_ = 0;
   double m2_ = 0;
-  Value best_;         // min / max so far (null until the first non-null value)
-  Value::List items_;  // collect; the numbers of a percentile
+  Value best_;              // min / max so far (null until the first non-null value)
+  Value::List items_;       // collect; the numbers of a percentile
   double percentile_ = -1;  // percentiles: not yet given
 };
 

@@ -410,7 +410,7 @@ Result<Value> Evaluator::eval_function(const Expr& expr, const Scope& scope) {
     if (!value.ok()) return value;
     args.push_back(std::move(value).value());
   }
-  auto result = call_function(call.name, args, budget_, &graph_);
+  auto result = call_function(call.name, args, budget_, &graph_, statement_nanos_);
   if (!result.ok()) return at_position(result.status(), expr.position);
   return result;
 }

@@ -30,7 +30,7 @@ struct Scope {
 class Evaluator {
  public:
   Evaluator(GraphAccess& graph, const Value::Map& params, QueryBudget& budget)
-      : graph_(graph), params_(params), budget_(budget) {}
+      : graph_(graph), params_(params), budget_(budget), statement_nanos_(statement_clock_now()) {}
 
   // The value of `expr` in `scope`. Aggregate calls read `aggregates` (set by the
   // aggregation operator); elsewhere they are an error. The values built on the way count
@@ -64,6 +64,8 @@ class Evaluator {
   GraphAccess& graph_;
   const Value::Map& params_;
   QueryBudget& budget_;
+  // The statement's clock, read once as the query starts: date(), datetime(), timestamp().
+  const int64_t statement_nanos_;
   const std::unordered_map<const Expr*, Value>* aggregates_ = nullptr;
 };
 

@@ -18,10 +18,12 @@ namespace expgraph::cypher {
 
 using Args = std::span<const Value>;
 // What a call may use besides its arguments: the query's budget, charged before a function
-// builds a string or list, and the loader that keys(), properties(), startNode() read with.
+// builds a string or list, the loader that keys(), properties(), startNode() read with, and
+// the statement's clock (nanoseconds since the Unix epoch) that date() and the like read.
 struct CallContext {
   QueryBudget& budget;
   const PropertyLoader* loader;
+  int64_t statement_nanos;
 };
 using Function = Result<Value> (*)(Args args, const CallContext& context);
 

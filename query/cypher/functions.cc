@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "query/cypher/function_registry.h"
+#include "query/cypher/unicode_case.h"
 #include "query/cypher/value_ops.h"
 
 namespace expgraph::cypher {
@@ -321,24 +323,26 @@ Result<Value> fn_sign(Args args, const CallContext&) {
 
 // --- Strings --------------------------------------------------------------------------------
 
-template <char (*kMap)(char)>
-Result<Value> map_ascii(const char* name, Args args, const CallContext& context) {
+template <std::string (*kMap)(std::string_view)>
+Result<Value> map_case(const char* name, Args args, const CallContext& context) {
   if (args[0].is_null()) return Value::null();
   if (!args[0].is_string()) return argument_type_error(name, args[0], "a STRING");
-  EXPGRAPH_RETURN_IF_ERROR(context.budget.build(string_bytes(args[0].as_string().size())));
-  std::string out = args[0].as_string();
-  for (char& c : out) c = kMap(c);
+  const std::string& text = args[0].as_string();
+  EXPGRAPH_RETURN_IF_ERROR(context.budget.build(string_bytes(text.size())));
+  std::string out = kMap(text);
+  // A few letters take more UTF-8 bytes in their other case (U+023A 'Ⱥ' two, its lower case
+  // three): that growth, at most half the text's size, is charged once known.
+  if (out.size() > text.size()) {
+    EXPGRAPH_RETURN_IF_ERROR(context.budget.build(out.size() - text.size()));
+  }
   return Value::string(std::move(out));
 }
 
-char lower_char(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-char upper_char(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-
 Result<Value> fn_to_lower(Args args, const CallContext& context) {
-  return map_ascii<lower_char>("toLower", args, context);
+  return map_case<unicode_lower>("toLower", args, context);
 }
 Result<Value> fn_to_upper(Args args, const CallContext& context) {
-  return map_ascii<upper_char>("toUpper", args, context);
+  return map_case<unicode_upper>("toUpper", args, context);
 }
 
 Result<Value> trim_impl(const char* name, Args args, const CallContext& context, bool left,
@@ -546,8 +550,10 @@ Result<Value> fn_range(Args args, const CallContext& context) {
   if (step == 0) return type_error("range() step must not be 0");
   // Element count in 128-bit arithmetic: end - start may overflow int64.
   __int128 span = static_cast<__int128>(end) - start;
+  // A step pointing away from the end gives nothing; span / step alone would truncate toward
+  // zero and give one element when the step is longer than the span.
+  if ((span > 0 && step < 0) || (span < 0 && step > 0)) return Value::list({});
   __int128 count = (span / step) + 1;
-  if (count <= 0) return Value::list({});
   // Charged before anything is built, so range(1, 1000000000) fails at once.
   EXPGRAPH_RETURN_IF_ERROR(context.budget.build(
       count >= UINT64_MAX / sizeof(Value) ? UINT64_MAX : list_bytes(static_cast<uint64_t>(count))));
@@ -653,10 +659,16 @@ Status check_scalar_call(std::string_view name, size_t arg_count) {
 }
 
 Result<Value> call_function(std::string_view name, std::span<const Value> args, QueryBudget& budget,
-                            const PropertyLoader* loader) {
+                            const PropertyLoader* loader, std::optional<int64_t> statement_nanos) {
   auto def = find_function(name, args.size());
   if (!def.ok()) return def.status();
-  return (*def)->function(args, CallContext{budget, loader});
+  const int64_t now = statement_nanos.value_or(statement_clock_now());
+  return (*def)->function(args, CallContext{budget, loader, now});
+}
+
+int64_t statement_clock_now() {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
 }
 
 }  // namespace expgraph::cypher

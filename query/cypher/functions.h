@@ -3,6 +3,8 @@
 // executor when it evaluates a FunctionCallExpr that is not an aggregate. Thread-safe.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -49,8 +51,16 @@ Status check_scalar_call(std::string_view name, size_t arg_count);
 //   rand timestamp toStringOrNull toIntegerOrNull toFloatOrNull toBooleanOrNull
 //   toStringList toIntegerList toFloatList toBooleanList char_length character_length
 //   btrim and the temporal functions of temporal_functions.cc (date, datetime, duration, ...)
-// String functions count Unicode code points; toLower/toUpper change ASCII letters only.
+// String functions count Unicode code points; toLower/toUpper map each letter to its other
+// case by Unicode's simple one-to-one mapping (unicode_case.h).
+// `statement_nanos` is the statement's clock (statement_clock_now() when the statement began):
+// date(), localdatetime(), datetime() and timestamp() without arguments read it, so every call
+// in one statement gives the same instant, as openCypher specifies; without it they read the
+// system clock at each call.
 Result<Value> call_function(std::string_view name, std::span<const Value> args, QueryBudget& budget,
-                            const PropertyLoader* loader = nullptr);
+                            const PropertyLoader* loader = nullptr,
+                            std::optional<int64_t> statement_nanos = std::nullopt);
+// Now, in nanoseconds since the Unix epoch (UTC): what a statement's clock is set to.
+int64_t statement_clock_now();
 
 }  // namespace expgraph::cypher

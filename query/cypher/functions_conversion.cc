@@ -13,7 +13,7 @@ namespace {
 // Calls the strict conversion `name` and turns a type_error into null, as the ...OrNull
 // functions promise.
 Result<Value> or_null(std::string_view name, Args args, const CallContext& context) {
-  auto result = call_function(name, args, context.budget, context.loader);
+  auto result = call_function(name, args, context.budget, context.loader, context.statement_nanos);
   if (!result.ok() && result.status().error_code() == "type_error") return Value::null();
   return result;
 }
@@ -84,7 +84,7 @@ Result<Value> fn_null_if(Args args, const CallContext&) {
 Result<Value> fn_char_length(Args args, const CallContext& context) {
   if (args[0].is_null()) return Value::null();
   if (!args[0].is_string()) return argument_type_error("char_length", args[0], "a STRING");
-  return call_function("size", args, context.budget, context.loader);
+  return call_function("size", args, context.budget, context.loader, context.statement_nanos);
 }
 
 // btrim(s[, characters]): trim(s), or without the given characters at both ends.
@@ -93,7 +93,9 @@ Result<Value> fn_btrim(Args args, const CallContext& context) {
     if (arg.is_null()) return Value::null();
     if (!arg.is_string()) return argument_type_error("btrim", arg, "STRINGs");
   }
-  if (args.size() == 1) return call_function("trim", args, context.budget, context.loader);
+  if (args.size() == 1) {
+    return call_function("trim", args, context.budget, context.loader, context.statement_nanos);
+  }
   std::string_view text = args[0].as_string();
   const std::string& characters = args[1].as_string();
   size_t first = text.find_first_not_of(characters);

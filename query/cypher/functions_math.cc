@@ -1,6 +1,5 @@
 // The numeric functions beyond abs/ceil/floor/sqrt/sign (functions.cc): round with precision and
 // mode, logarithms, trigonometry, constants, rand() and isNaN(). Null in, null out.
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cmath>
@@ -120,10 +119,9 @@ Result<Value> fn_is_nan(Args args, const CallContext&) {
   return Value::boolean(std::isnan(*x));
 }
 
-// Milliseconds since the Unix epoch, read at each call.
-Result<Value> fn_timestamp(Args, const CallContext&) {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return Value::integer(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+// Milliseconds since the Unix epoch, of the statement's clock (the same in the whole statement).
+Result<Value> fn_timestamp(Args, const CallContext& context) {
+  return Value::integer(context.statement_nanos / 1000000);
 }
 
 }  // namespace

@@ -611,8 +611,12 @@ std::optional<int64_t> clock_component(const WallClock& clock, std::string_view 
 std::optional<int64_t> duration_component(const DurationValue& duration, std::string_view name) {
   std::string key = lower(name);
   __int128 nanos = static_cast<__int128>(duration.seconds) * kNanosPerSecond + duration.nanos;
-  int64_t seconds = static_cast<int64_t>(nanos / kNanosPerSecond);  // toward zero
-  int64_t nanos_of_second = static_cast<int64_t>(nanos % kNanosPerSecond);
+  // As openCypher (and Neo4j) split a duration's time: whole seconds rounded down and a
+  // fraction of 0 to 999,999,999 ns, so PT-0.9S is -1 second and 100,000,000 ns.
+  __int128 whole = nanos / kNanosPerSecond;
+  if (nanos % kNanosPerSecond < 0) --whole;
+  int64_t seconds = static_cast<int64_t>(whole);
+  int64_t nanos_of_second = static_cast<int64_t>(nanos - whole * kNanosPerSecond);
   if (key == "years") return duration.months / 12;
   if (key == "quarters") return duration.months / 3;
   if (key == "months") return duration.months;

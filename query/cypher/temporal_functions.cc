@@ -1,7 +1,7 @@
 // The temporal functions: the constructors date(), localdatetime(), datetime() and duration()
 // (from nothing for now, from ISO-8601 strings, from maps and from other temporal values),
 // X.truncate(unit, value) and duration.between / inMonths / inDays / inSeconds.
-#include <chrono>
+#include <optional>
 #include <string>
 
 #include "query/cypher/function_registry.h"
@@ -25,9 +25,9 @@ Result<T> parsed(Result<T> result) {
   return invalid_arguments(result.status().message());
 }
 
-WallClock now_utc() {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  int64_t nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
+// The statement's clock: one instant for every call of the statement.
+WallClock now_utc(const CallContext& context) {
+  const int64_t nanos = context.statement_nanos;
   return WallClock{nanos / 1000000000, static_cast<int32_t>(nanos % 1000000000), true};
 }
 
@@ -59,8 +59,74 @@ Result<int64_t> int_entry(std::string_view function, const Value::Map& map, std:
   return it->second.as_int();
 }
 
-// The wall clock a map describes: a base temporal under `base_key` (date, datetime, ...) or
-// year/month/day, then hour/minute/second/millisecond/microsecond/nanosecond.
+// Monday 1 to Sunday 7 of a day counted from 1970-01-01 (a Thursday).
+int64_t iso_weekday(int64_t days) { return ((days % 7 + 7 + 3) % 7) + 1; }
+
+// The Monday of ISO week 1 of `year`: the week that holds January 4th.
+int64_t first_iso_monday(int64_t year) {
+  const int64_t january_4 = days_from_civil({year, 1, 4});
+  return january_4 - (iso_weekday(january_4) - 1);
+}
+
+// The day (counted from 1970-01-01) that a map names by {year, quarter[, dayOfQuarter]},
+// {year, week[, dayOfWeek]} (an ISO week of the week-based year) or {year, ordinalDay}, as
+// openCypher's constructors take them; nullopt when the map uses none of these keys.
+Result<std::optional<int64_t>> day_from_calendar_keys(std::string_view function,
+                                                      const Value::Map& map) {
+  const int by_quarter = map.contains("quarter") || map.contains("dayOfQuarter");
+  const int by_week = map.contains("week") || map.contains("dayOfWeek");
+  const int by_ordinal = map.contains("ordinalDay");
+  if (by_quarter + by_week + by_ordinal == 0) return std::optional<int64_t>();
+  const std::string name(function);
+  if (by_quarter + by_week + by_ordinal > 1 || map.contains("month") || map.contains("day") ||
+      !map.contains("year")) {
+    return invalid_arguments(name +
+                             "() takes year with quarter and dayOfQuarter, with week and "
+                             "dayOfWeek, or with ordinalDay, without month or day");
+  }
+  auto year = int_entry(function, map, "year", 0);
+  if (!year.ok()) return year.status();
+  // [first, end): the days the unit spans, then the day's number within it (from 1).
+  int64_t first = 0, end = 0;
+  Result<int64_t> number = int64_t{0};
+  if (by_quarter) {
+    auto quarter = int_entry(function, map, "quarter", 1);
+    if (!quarter.ok()) return quarter.status();
+    if (*quarter < 1 || *quarter > 4) {
+      return invalid_arguments(name + "(): no quarter " + std::to_string(*quarter));
+    }
+    const int month = static_cast<int>(*quarter - 1) * 3 + 1;
+    first = days_from_civil({*year, month, 1});
+    end = *quarter == 4 ? days_from_civil({*year + 1, 1, 1})
+                        : days_from_civil({*year, month + 3, 1});
+    number = int_entry(function, map, "dayOfQuarter", 1);
+  } else if (by_week) {
+    auto week = int_entry(function, map, "week", 1);
+    if (!week.ok()) return week.status();
+    const int64_t weeks = (first_iso_monday(*year + 1) - first_iso_monday(*year)) / 7;
+    if (*week < 1 || *week > weeks) {
+      return invalid_arguments(name + "(): " + std::to_string(*year) + " has no week " +
+                               std::to_string(*week));
+    }
+    first = first_iso_monday(*year) + (*week - 1) * 7;
+    end = first + 7;
+    number = int_entry(function, map, "dayOfWeek", 1);
+  } else {
+    first = days_from_civil({*year, 1, 1});
+    end = days_from_civil({*year + 1, 1, 1});
+    number = int_entry(function, map, "ordinalDay", 1);
+  }
+  if (!number.ok()) return number.status();
+  if (*number < 1 || *number > end - first) {
+    return invalid_arguments(name + "(): no such day " + std::to_string(*number) + " in the " +
+                             (by_quarter ? "quarter" : by_week ? "week" : "year"));
+  }
+  return std::optional<int64_t>(first + *number - 1);
+}
+
+// The wall clock a map describes: a base temporal under `base_key` (date, datetime, ...),
+// year/month/day, or the calendar keys of day_from_calendar_keys, then
+// hour/minute/second/millisecond/microsecond/nanosecond.
 Result<WallClock> clock_from_map(std::string_view function, const Value::Map& map,
                                  std::string_view base_key, bool with_time) {
   WallClock base{0, 0, with_time};
@@ -74,22 +140,35 @@ Result<WallClock> clock_from_map(std::string_view function, const Value::Map& ma
     base = wall_clock(it->second);
     civil = civil_from_days(base.seconds >= 0 ? base.seconds / kSecondsPerDay
                                               : (base.seconds - kSecondsPerDay + 1) / kSecondsPerDay);
+    // {date: x} selects x's date only: the time comes from the map's keys (or is midnight),
+    // as openCypher's TCK (Temporal3) has it; {datetime: x} takes x's time too.
+    if (base_key == "date") base = WallClock{days_from_civil(civil) * kSecondsPerDay, 0, with_time};
     has_base = true;
   } else if (map.find("year") == map.end()) {
     return invalid_arguments(std::string(function) + "() needs at least 'year' in its map");
   }
-  auto year = int_entry(function, map, "year", civil.year);
-  auto month = int_entry(function, map, "month", has_base ? civil.month : 1);
-  auto day = int_entry(function, map, "day", has_base ? civil.day : 1);
-  for (const auto* part : {&year, &month, &day}) {
-    if (!part->ok()) return part->status();
+  auto calendar_day = day_from_calendar_keys(function, map);
+  if (!calendar_day.ok()) return calendar_day.status();
+  if (*calendar_day && has_base) {
+    return invalid_arguments(std::string(function) +
+                             "(): quarter, week and ordinalDay take a year, not '" +
+                             std::string(base_key) + "'");
   }
-  if (*month < 1 || *month > 12 || *day < 1 ||
-      !is_valid_civil(*year, static_cast<int>(*month), static_cast<int>(*day))) {
-    return invalid_arguments(std::string(function) + "(): no such date " + std::to_string(*year) +
-                             "-" + std::to_string(*month) + "-" + std::to_string(*day));
+  int64_t days = calendar_day->value_or(0);
+  if (!*calendar_day) {
+    auto year = int_entry(function, map, "year", civil.year);
+    auto month = int_entry(function, map, "month", has_base ? civil.month : 1);
+    auto day = int_entry(function, map, "day", has_base ? civil.day : 1);
+    for (const auto* part : {&year, &month, &day}) {
+      if (!part->ok()) return part->status();
+    }
+    if (*month < 1 || *month > 12 || *day < 1 ||
+        !is_valid_civil(*year, static_cast<int>(*month), static_cast<int>(*day))) {
+      return invalid_arguments(std::string(function) + "(): no such date " + std::to_string(*year) +
+                               "-" + std::to_string(*month) + "-" + std::to_string(*day));
+    }
+    days = days_from_civil({*year, static_cast<int>(*month), static_cast<int>(*day)});
   }
-  int64_t days = days_from_civil({*year, static_cast<int>(*month), static_cast<int>(*day)});
   int64_t of_day = 0;
   int64_t nanos = 0;
   if (with_time) {
@@ -131,8 +210,8 @@ Result<int32_t> offset_from(const Value& timezone) {
 
 // --- Constructors ------------------------------------------------------------------------------
 
-Result<Value> fn_date(Args args, const CallContext&) {
-  if (args.empty()) return Value::date(DateValue{now_utc().seconds / kSecondsPerDay});
+Result<Value> fn_date(Args args, const CallContext& context) {
+  if (args.empty()) return Value::date(DateValue{now_utc(context).seconds / kSecondsPerDay});
   const Value& arg = args[0];
   if (arg.is_null()) return Value::null();
   if (arg.is_string()) {
@@ -147,7 +226,9 @@ Result<Value> fn_date(Args args, const CallContext&) {
     return Value::date(DateValue{days});
   }
   if (arg.is_map()) {
-    EXPGRAPH_RETURN_IF_ERROR(check_keys("date", arg.as_map(), {"year", "month", "day", "date"}));
+    EXPGRAPH_RETURN_IF_ERROR(check_keys("date", arg.as_map(),
+                                        {"year", "month", "day", "quarter", "dayOfQuarter", "week",
+                                         "dayOfWeek", "ordinalDay", "date"}));
     auto clock = clock_from_map("date", arg.as_map(), "date", false);
     if (!clock.ok()) return clock.status();
     return Value::date(DateValue{clock->seconds / kSecondsPerDay});
@@ -155,9 +236,9 @@ Result<Value> fn_date(Args args, const CallContext&) {
   return argument_type_error("date", arg, "a STRING, MAP or temporal value");
 }
 
-Result<Value> fn_local_datetime(Args args, const CallContext&) {
+Result<Value> fn_local_datetime(Args args, const CallContext& context) {
   if (args.empty()) {
-    WallClock now = now_utc();
+    WallClock now = now_utc(context);
     return Value::local_datetime(LocalDateTimeValue{now.seconds, now.nanos});
   }
   const Value& arg = args[0];
@@ -173,7 +254,8 @@ Result<Value> fn_local_datetime(Args args, const CallContext&) {
   }
   if (arg.is_map()) {
     EXPGRAPH_RETURN_IF_ERROR(check_keys("localdatetime", arg.as_map(),
-                                        {"year", "month", "day", "hour", "minute", "second",
+                                        {"year", "month", "day", "quarter", "dayOfQuarter", "week",
+                                         "dayOfWeek", "ordinalDay", "hour", "minute", "second",
                                          "millisecond", "microsecond", "nanosecond", "datetime",
                                          "date"}));
     const char* base = arg.as_map().contains("datetime") ? "datetime" : "date";
@@ -184,9 +266,9 @@ Result<Value> fn_local_datetime(Args args, const CallContext&) {
   return argument_type_error("localdatetime", arg, "a STRING, MAP or temporal value");
 }
 
-Result<Value> fn_datetime(Args args, const CallContext&) {
+Result<Value> fn_datetime(Args args, const CallContext& context) {
   if (args.empty()) {
-    WallClock now = now_utc();
+    WallClock now = now_utc(context);
     return Value::datetime(DateTimeValue{now.seconds, now.nanos, 0});
   }
   const Value& arg = args[0];
@@ -204,7 +286,8 @@ Result<Value> fn_datetime(Args args, const CallContext&) {
   if (!arg.is_map()) return argument_type_error("datetime", arg, "a STRING, MAP or temporal value");
   const Value::Map& map = arg.as_map();
   EXPGRAPH_RETURN_IF_ERROR(check_keys("datetime", map,
-                                      {"year", "month", "day", "hour", "minute", "second",
+                                      {"year", "month", "day", "quarter", "dayOfQuarter", "week",
+                                       "dayOfWeek", "ordinalDay", "hour", "minute", "second",
                                        "millisecond", "microsecond", "nanosecond", "timezone",
                                        "datetime", "date", "epochSeconds", "epochMillis"}));
   if (map.contains("epochSeconds") || map.contains("epochMillis")) {
@@ -220,7 +303,8 @@ Result<Value> fn_datetime(Args args, const CallContext&) {
   }
   int32_t offset = 0;
   const char* base = map.contains("datetime") ? "datetime" : "date";
-  if (auto it = map.find(base); it != map.end() && it->second.is_datetime()) {
+  // Only a date-time selected whole brings its offset; {date: x} takes x's date alone.
+  if (auto it = map.find("datetime"); it != map.end() && it->second.is_datetime()) {
     offset = it->second.as_datetime().offset_seconds;
   }
   if (auto it = map.find("timezone"); it != map.end() && !it->second.is_null()) {

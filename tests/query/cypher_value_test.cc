@@ -376,13 +376,28 @@ TEST(CypherValue, Maths) {
   EXPECT_EQ(call("range", {I(1), I(5), I(2)}), "[1, 3, 5]");
   EXPECT_EQ(call("range", {I(5), I(1), I(-2)}), "[5, 3, 1]");
   EXPECT_EQ(call("range", {I(1), I(0)}), "[]");
+  // A step pointing away from the end gives no elements, even when it is longer than the span
+  // (the TCK's List11 [2] and [3]).
+  EXPECT_EQ(call("range", {I(0), I(1), I(-123)}), "[]");
+  EXPECT_EQ(call("range", {I(0), I(-1), I(2)}), "[]");
+  EXPECT_EQ(call("range", {I(0), I(1), I(2)}), "[0]");
+  EXPECT_EQ(call("range", {I(0), I(-1), I(-2)}), "[0]");
   EXPECT_EQ(call("range", {I(0), I(kMax)}), "ERROR query_memory_limit");
   EXPECT_EQ(call("range", {I(0), I(1), I(0)}), "ERROR type_error");
 }
 
 TEST(CypherValue, StringAndListFunctions) {
   EXPECT_EQ(call("toLower", {S("AbC")}), "'abc'");
-  EXPECT_EQ(call("toUpper", {S("abc\xC3\xA9")}), "'ABC\xC3\xA9'");  // ASCII letters only
+  EXPECT_EQ(call("toUpper", {S("abc\xC3\xA9")}), "'ABC\xC3\x89'");  // é -> É
+  // ÄΣЖ -> äσж
+  EXPECT_EQ(call("toLower", {S("\xC3\x84\xCE\xA3\xD0\x96")}), "'\xC3\xA4\xCF\x83\xD0\xB6'");
+  // U+023A 'Ⱥ' (two bytes) lowers to U+2C65 (three); a byte that is not UTF-8 stays as it is.
+  EXPECT_EQ(call("toLower", {S("\xC8\xBA")}), "'\xE2\xB1\xA5'");
+  const std::string invalid = std::string("a\xFF") + "b";
+  EXPECT_EQ(call("toUpper", {S(invalid)}), "'A\xFF" + std::string("B'"));
+  // An overlong 'A' (C1 81) is not UTF-8: it stays, and is not mapped or re-encoded.
+  const std::string overlong = std::string("\xC1\x81") + "a";
+  EXPECT_EQ(call("toUpper", {S(overlong)}), "'\xC1\x81" + std::string("A'"));
   EXPECT_EQ(call("trim", {S("  a b \n")}), "'a b'");
   EXPECT_EQ(call("ltrim", {S("  a ")}), "'a '");
   EXPECT_EQ(call("rtrim", {S("  a ")}), "'  a'");
