@@ -116,6 +116,12 @@ Result<std::string> resolve_backup_path(const std::string& root, const std::stri
   if (fs::exists(candidate, error)) {
     return Status::conflict("backup path " + candidate.string() + " already exists");
   }
+  // RocksDB builds a checkpoint in "<path>.tmp" and removes whatever is there first: an earlier
+  // backup named so would be deleted without a word.
+  if (fs::exists(candidate.string() + ".tmp", error)) {
+    return Status::conflict("backup path " + candidate.string() + ".tmp already exists, and " +
+                            "taking " + candidate.string() + " would replace it");
+  }
   return candidate.string();
 }
 
