@@ -99,7 +99,9 @@ Result<std::string> resolve_backup_path(const std::string& root, const std::stri
     // A name from the time; backups in the same second get "-2", "-3", ...
     std::string stamp = "backup-" + utc_timestamp("%Y%m%dT%H%M%SZ");
     name = stamp;
-    for (int suffix = 2; fs::exists(canonical_root / name, error); ++suffix) {
+    for (int suffix = 2; fs::exists(canonical_root / name, error) ||
+                         fs::exists(canonical_root / (name + ".tmp"), error);
+         ++suffix) {
       name = stamp + "-" + std::to_string(suffix);
     }
   }
