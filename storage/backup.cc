@@ -99,7 +99,9 @@ Result<std::string> resolve_backup_path(const std::string& root, const std::stri
     // A name from the time; backups in the same second get "-2", "-3", ...
     std::string stamp = "backup-" + utc_timestamp("%Y%m%dT%H%M%SZ");
     name = stamp;
-    for (int suffix = 2; fs::exists(canonical_root / name, error); ++suffix) {
+    for (int suffix = 2; fs::exists(canonical_root / name, error) ||
+                         fs::exists(canonical_root / (name + ".tmp"), error);
+         ++suffix) {
       name = stamp + "-" + std::to_string(suffix);
     }
   }
@@ -115,6 +117,12 @@ Result<std::string> resolve_backup_path(const std::string& root, const std::stri
   }
   if (fs::exists(candidate, error)) {
     return Status::conflict("backup path " + candidate.string() + " already exists");
+  }
+  // RocksDB builds a checkpoint in "<path>.tmp" and removes whatever is there first: an earlier
+  // backup named so would be deleted without a word.
+  if (fs::exists(candidate.string() + ".tmp", error)) {
+    return Status::conflict("backup path " + candidate.string() + ".tmp already exists, and " +
+                            "taking " + candidate.string() + " would replace it");
   }
   return candidate.string();
 }

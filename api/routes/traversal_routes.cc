@@ -1,5 +1,8 @@
 // Traversal routes: k-hop neighbourhoods and shortest paths over the topology mirror.
 // Properties are read from storage only for the nodes returned.
+#include <chrono>
+#include <thread>
+
 #include "api/http/http_json.h"
 #include "api/routes/routes.h"
 #include "query/traversal.h"
@@ -51,7 +54,8 @@ nlohmann::json edges_json(const GraphStore& graph, const std::vector<TraversedEd
 
 Status neighborhood(const GraphStore& graph, const httplib::Request& request,
                     httplib::Response& response) {
-  auto start = node_id_of(graph, NodeRef{request.matches[1].str(), request.matches[2].str()});
+  const NodeRef start_ref{request.matches[1].str(), request.matches[2].str()};
+  auto start = node_id_of(graph, start_ref);
   if (!start.ok()) return start.status();
   auto hops = integer_parameter(request, "hops", 1, 1, kMaxHops);
   if (!hops.ok()) return hops.status();
@@ -77,12 +81,21 @@ Status neighborhood(const GraphStore& graph, const httplib::Request& request,
   std::map<NodeId, std::string> refs;
   for (size_t i = 0; i < found.nodes.size(); ++i) {
     auto node = graph.get_node(found.nodes[i]);
+    // The walk read the mirror; a node deleted since (with its edges) is left out rather than
+    // failing the answer with "no node with id N".
+    if (!node.ok() && node.status().code() == StatusCode::kNotFound) {
+      if (i == 0) return Status::not_found("node " + start_ref.to_string() + " does not exist");
+      continue;
+    }
     if (!node.ok()) return node.status();
     refs[node->id] = node->ref().to_string();
     nlohmann::json item = node->to_json();
     item["depth"] = found.depth[i];
     nodes.push_back(std::move(item));
   }
+  std::erase_if(found.edges, [&refs](const TraversedEdge& edge) {
+    return !refs.contains(edge.from) || !refs.contains(edge.to);
+  });
   send_json(response, 200,
             {{"nodes", std::move(nodes)},
              {"edges", edges_json(graph, found.edges, refs)},
@@ -111,23 +124,48 @@ Status path(const GraphStore& graph, const httplib::Request& request, httplib::R
   auto filter = traversal_filter(graph, request);
   if (!filter.ok()) return filter.status();
 
-  auto found = shortest_path(graph.topology(), ids[0], ids[1], static_cast<int>(*max_hops), *filter);
-  if (!found) {
-    send_json(response, 200, {{"found", false}, {"nodes", nlohmann::json::array()},
-                              {"edges", nlohmann::json::array()}});
-    return Status();
-  }
-  std::vector<NodeId> order{ids[0]};
-  for (const TraversedEdge& edge : *found) {
-    order.push_back(edge.from == order.back() ? edge.to : edge.from);
-  }
-  nlohmann::json nodes = nlohmann::json::array();
+  // The search reads the mirror and the nodes are read after it: a node of the path deleted in
+  // between means the path is gone, so the search runs again rather than failing with "no node
+  // with id N". A delete is committed to storage before the mirror forgets the node, so the
+  // next try waits a moment; a path whose nodes keep vanishing is 429 path_changed, retry shortly.
+  std::optional<std::vector<TraversedEdge>> found;
+  nlohmann::json nodes;
   std::map<NodeId, std::string> refs;
-  for (NodeId id : order) {
-    auto node = graph.get_node(id);
-    if (!node.ok()) return node.status();
-    refs[id] = node->ref().to_string();
-    nodes.push_back(node->to_json());
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    found = shortest_path(graph.topology(), ids[0], ids[1], static_cast<int>(*max_hops), *filter);
+    if (!found) {
+      send_json(response, 200,
+                {{"found", false},
+                 {"nodes", nlohmann::json::array()},
+                 {"edges", nlohmann::json::array()}});
+      return Status();
+    }
+    std::vector<NodeId> order{ids[0]};
+    for (const TraversedEdge& edge : *found) {
+      order.push_back(edge.from == order.back() ? edge.to : edge.from);
+    }
+    nodes = nlohmann::json::array();
+    refs.clear();
+    Status read;
+    for (NodeId id : order) {
+      auto node = graph.get_node(id);
+      if (!node.ok()) {
+        read = node.status();
+        break;
+      }
+      refs[id] = node->ref().to_string();
+      nodes.push_back(node->to_json());
+    }
+    if (read.ok()) break;
+    if (read.code() != StatusCode::kNotFound) return read;
+    if (attempt == kAttempts) {
+      response.set_header("Retry-After", "1");
+      return Status(StatusCode::kOverloaded,
+                    "the nodes of the path were being deleted while it was read; retry shortly", {},
+                    "path_changed");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(attempt));
   }
   send_json(response, 200,
             {{"found", true},

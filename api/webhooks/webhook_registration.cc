@@ -1,6 +1,8 @@
 #include "api/webhooks/webhook_registration.h"
 
 #include <algorithm>
+#include <charconv>
+#include <string_view>
 
 #include "api/webhooks/webhook_events.h"
 #include "graph/records.h"
@@ -17,6 +19,52 @@ constexpr size_t kMaximumUrlLength = 2048;
 constexpr int kMaximumAttempts = 20;
 constexpr int64_t kMinimumRetryBaseMs = 10;
 constexpr int64_t kMaximumRetryBaseMs = 3600 * 1000;
+
+// A URL's host and port as the HTTP client reads them: a name or IPv4 address, or an IPv6
+// address in brackets, then optionally ":" and a port from 1 to 65535. The client converts the
+// port with std::stoi, which throws on one that overflows an int: stored unchecked, such a URL
+// took the server down at its first delivery, and again at every start.
+Status check_authority(const std::string& authority, const std::string& url) {
+  std::string_view host = authority;
+  std::string_view port;
+  if (host.starts_with('[')) {
+    size_t close = host.find(']');
+    if (close == std::string_view::npos) {
+      return Status::invalid_argument("url \"" + url + "\" has an IPv6 address without its ']'");
+    }
+    port = host.substr(close + 1);
+    host = host.substr(1, close - 1);
+    if (!port.empty() && !port.starts_with(':')) {
+      return Status::invalid_argument("url \"" + url + "\" has text after its IPv6 address");
+    }
+    if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) {
+      return Status::invalid_argument("url \"" + url + "\" has an invalid IPv6 address");
+    }
+  } else {
+    size_t colon = host.find(':');
+    if (colon != std::string_view::npos) {
+      port = host.substr(colon);
+      host = host.substr(0, colon);
+    }
+    const bool valid_name = !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '.' || c == '-' || c == '_';
+    });
+    if (!valid_name) {
+      return Status::invalid_argument("url \"" + url +
+                                      "\" needs a host name or address (letters, digits, . - _)");
+    }
+  }
+  if (port.empty()) return Status();
+  port.remove_prefix(1);  // the ':'
+  int value = 0;
+  auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || port.size() > 5 || error != std::errc() || end != port.data() + port.size() ||
+      value < 1 || value > 65535) {
+    return Status::invalid_argument("url \"" + url + "\" needs a port from 1 to 65535");
+  }
+  return Status();
+}
 
 }  // namespace
 
@@ -109,11 +157,21 @@ Result<SplitUrl> split_webhook_url(const std::string& url) {
     return Status::invalid_argument("url \"" + url +
                                     "\" needs a host (and no user information)");
   }
+  EXPGRAPH_RETURN_IF_ERROR(check_authority(authority, url));
   SplitUrl split;
   split.origin = scheme + "://" + authority;
   split.path = path_start == std::string::npos ? "/" : url.substr(path_start);
   if (split.path.find('#') != std::string::npos) split.path.erase(split.path.find('#'));
   if (split.path.empty() || split.path[0] == '?') split.path.insert(0, "/");
+  // The path goes into the request line as it is: a space, a control character or a line
+  // break would end that line early and put the rest of the URL into the request's headers.
+  for (char c : split.path) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      return Status::invalid_argument("url \"" + url +
+                                      "\" holds a space or a control character in its path; "
+                                      "percent-encode it");
+    }
+  }
   return split;
 }
 

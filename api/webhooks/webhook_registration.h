@@ -63,7 +63,8 @@ struct Webhook {
 Result<Webhook> webhook_from_request(const nlohmann::json& body);
 
 // A URL split for the HTTP client: "http://host:port" and the path with its query ("/" when
-// none). invalid_argument when it is not an absolute http or https URL.
+// none). invalid_argument when it is not an absolute http or https URL with a host, an optional
+// port from 1 to 65535, and a path free of spaces and control characters.
 struct SplitUrl {
   std::string origin;
   std::string path;

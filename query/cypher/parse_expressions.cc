@@ -308,16 +308,22 @@ std::optional<PatternPart> Parser::try_parse_relationship_pattern() {
   if (!node_like) return std::nullopt;
   size_t saved_position = position_;
   uint32_t saved_end = last_end_offset_;
+  int saved_pattern_nodes = pattern_nodes_;
   try {
     PatternPart part = parse_pattern_part();
     if (!part.relationships.empty()) return part;
   } catch (const ParseFailure& failure) {
-    // An unsupported pattern feature (a quantified path, a label alternative) is reported as
-    // such; anything else is not a pattern and is parsed again as an expression.
-    if (failure.status.error_code() == "unsupported_construct") throw;
+    // An unsupported pattern feature (a quantified path, a label alternative) or too many
+    // patterns is reported as such; anything else is not a pattern and is parsed again as an
+    // expression.
+    if (failure.status.error_code() == "unsupported_construct" ||
+        failure.status.error_code() == "too_many_patterns") {
+      throw;
+    }
   }
   position_ = saved_position;
   last_end_offset_ = saved_end;
+  pattern_nodes_ = saved_pattern_nodes;
   return std::nullopt;
 }
 

@@ -38,6 +38,13 @@ ExprPtr Parser::parse_pattern_properties() {
 NodePattern Parser::parse_node_pattern() {
   NodePattern node;
   node.position = peek().position;
+  if (++pattern_nodes_ > kMaxPatternNodes) {
+    Status status = Status::unprocessable(
+        "too_many_patterns", "a query may hold at most " + std::to_string(kMaxPatternNodes) +
+                                 " node patterns (" + position_text(node.position) + ")");
+    status.add_detail(position_detail(node.position));
+    throw ParseFailure{std::move(status)};
+  }
   expect(TokenKind::kLeftParen, "'('");
   if (check(TokenKind::kLeftParen)) {
     unsupported(node.position, "a parenthesized path pattern ((a)-->(b))",

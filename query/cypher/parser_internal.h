@@ -204,6 +204,7 @@ class Parser {
   size_t position_ = 0;
   uint32_t last_end_offset_ = 0;
   int depth_ = 0;
+  int pattern_nodes_ = 0;  // node patterns parsed so far, against kMaxPatternNodes
 };
 
 }  // namespace expgraph::cypher::parser_internal

@@ -184,6 +184,23 @@ TEST(BackupTest, PathsMustStayInsideTheBackupDirectory) {
   ASSERT_TRUE(server.stop());
 }
 
+// RocksDB builds a checkpoint in "<path>.tmp" after removing what is there: a backup named "x"
+// taken after one named "x.tmp" answered 201 and deleted the earlier backup.
+TEST(BackupTest, ABackupNeverReplacesAnotherNamedAfterItsWorkingDirectory) {
+  ServerProcess plain;
+  ASSERT_TRUE(plain.start());
+  httplib::Client client = plain.client();
+  Reply first = call(client, "POST", "/v1/admin/backup", json{{"path", "nightly.tmp"}});
+  ASSERT_EQ(first.status, 201) << first.text;
+  const std::string earlier = plain.data_dir() + "/backups/nightly.tmp";
+  ASSERT_TRUE(fs::exists(earlier + "/CURRENT"));
+  Reply second = call(client, "POST", "/v1/admin/backup", json{{"path", "nightly"}});
+  EXPECT_TRUE(is_error(second, 409, "conflict")) << second.text;
+  EXPECT_TRUE(fs::exists(earlier + "/CURRENT")) << "the earlier backup was removed";
+  EXPECT_FALSE(fs::exists(plain.data_dir() + "/backups/nightly"));
+  ASSERT_TRUE(plain.stop());
+}
+
 // Issue 16, item 8: a name no file system takes was a 500 (internal) instead of a 400.
 TEST(BackupTest, UnusablePathsAre400) {
   ServerProcess server;

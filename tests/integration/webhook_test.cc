@@ -318,6 +318,51 @@ TEST(WebhookTest, AHangingReceiverDoesNotHoldUpWritesOrOtherReceivers) {
   hanging.release();
 }
 
+// A URL the HTTP client cannot use is refused when registered: a port past an int made the
+// client's std::stoi throw on the delivery thread, which ended the server at the first event
+// (and at every start after, the delivery being resumed); a line break in the path would have
+// gone into the request line.
+TEST(WebhookTest, UrlsTheClientCannotUseAre400AndTheServerStaysUp) {
+  ServerProcess server;
+  ASSERT_TRUE(server.start());
+  httplib::Client client = server.client();
+  auto register_url = [&](const std::string& url) {
+    return call(client, "POST", "/v1/admin/webhooks",
+                json{{"url", url}, {"events", {"learning.created"}}, {"secret", kSecret}});
+  };
+  const std::vector<std::string> refused = {"http://127.0.0.1:99999999999/hook",
+                                            "http://127.0.0.1:65536/hook",
+                                            "http://127.0.0.1:0/hook",
+                                            "http://127.0.0.1:-1/hook",
+                                            "http://127.0.0.1:abc/hook",
+                                            "http://127.0.0.1:/hook",
+                                            "http://:80/hook",
+                                            "http://[::1/hook",
+                                            "http://[::1]x/hook",
+                                            "http://%00/hook",
+                                            "http://127.0.0.1:9/hook\r\nX-Injected: yes",
+                                            "http://127.0.0.1:9/a b",
+                                            std::string("http://127.0.0.1:9/hook\0x", 25)};
+  for (const std::string& url : refused) {
+    EXPECT_TRUE(is_error(register_url(url), 400, "invalid_argument")) << url;
+  }
+  EXPECT_EQ(call(client, "GET", "/v1/admin/webhooks").body["webhooks"].size(), 0u);
+
+  // An event after the refusals: nothing is registered, so nothing is delivered or crashes.
+  ASSERT_EQ(call(client, "PUT", "/v1/nodes/Learning/after-refusals",
+                 json{{"properties", {{"name", "n"}, {"text", "t"}}}})
+                .status,
+            201);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(call(client, "GET", "/healthz").status, 200) << server.stderr_text();
+
+  // Hosts and ports the client does take are still accepted.
+  for (const char* url : {"http://127.0.0.1:65535/hook", "http://[::1]:9/hook?a=b",
+                          "https://hooks.example.com/expgraph", "http://localhost"}) {
+    EXPECT_EQ(register_url(url).status, 201) << url;
+  }
+}
+
 TEST(WebhookTest, BadRegistrationsAre400AndChangeNothing) {
   ServerProcess server;
   ASSERT_TRUE(server.start());

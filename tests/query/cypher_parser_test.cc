@@ -568,13 +568,17 @@ TEST(CypherParser, NestingDepthIsCapped) {
   std::string properties = "RETURN m";
   for (int i = 0; i < 100000; ++i) properties += ".a";
   EXPECT_EQ(failure(properties).error_code(), "nesting_too_deep");
-  // Wide is fine: a long flat list and a long pattern are not deep.
+  // Wide is fine: a long flat list and a long pattern are not deep. A pattern is bounded by
+  // its own limit, kMaxPatternNodes node patterns (planning it is not under the query budget).
   std::string wide = "RETURN [1";
   for (int i = 0; i < 50000; ++i) wide += ", 1";
   EXPECT_TRUE(parse_cypher(wide + "]").ok());
   std::string path = "MATCH (a)";
-  for (int i = 0; i < 5000; ++i) path += "-->()";
+  for (int i = 1; i < kMaxPatternNodes; ++i) path += "-->()";
   EXPECT_TRUE(parse_cypher(path + " RETURN a").ok());
+  EXPECT_EQ(failure(path + "-->() RETURN a").error_code(), "too_many_patterns");
+  for (int i = 0; i < 5000; ++i) path += "-->()";
+  EXPECT_EQ(failure(path + " RETURN a").error_code(), "too_many_patterns");
 }
 
 // --- Robustness -----------------------------------------------------------------------------
