@@ -265,10 +265,13 @@ Result<std::vector<EdgeRecord>> GraphStore::edges_of(const NodeRef& ref, Directi
     type_filter = *symbols_.find(SymbolKind::kEdgeType, *edge_type);
   }
   std::vector<EdgeRecord> edges;
-  // One edge with its properties (MessagePack, empty when none) and its other end.
+  // One edge with its properties (MessagePack, empty when none) and its other end. An end
+  // deleted since the scan or the mirror saw the edge (a delete takes its edges with it) is
+  // left out, as the edge would be by a read a moment later.
   auto add = [&](bool outgoing, SymbolId type, NodeId other_id,
                  std::string_view properties) -> Status {
     auto other = get_node(other_id);
+    if (!other.ok() && other.status().code() == StatusCode::kNotFound) return Status();
     if (!other.ok()) return other.status();
     EdgeRecord edge;
     edge.type = symbols_.name(SymbolKind::kEdgeType, type);
@@ -358,6 +361,11 @@ Result<NodePage> GraphStore::list_nodes(std::string_view type_name,
     }
     ++examined;
     auto record = get_node(id);
+    if (!record.ok() && record.status().code() == StatusCode::kNotFound) {
+      // Deleted since the scan saw its key: not in the listing, as a moment later.
+      last_position = std::string(position);
+      return Status();
+    }
     if (!record.ok()) return record.status();
     for (const auto& [name, wanted] : conditions) {
       if (!property_matches(record->properties, name, wanted)) {

@@ -2,7 +2,9 @@
 // neighbours: every answer is 200 and self-consistent. The routes walk the topology mirror and
 // read the nodes found afterwards; a neighbour deleted in between turned about one read in
 // fifty into 404 "no node with id N" (an internal id) for a node that was there all along.
-// Now a vanished neighbour is left out of a neighbourhood, and a path is searched again.
+// Now a vanished neighbour is left out of a neighbourhood, and a path is searched again. A
+// node's edges and a type's listing had the same race (in graph/graph_store: the far end of an
+// edge, a listed key's record) and leave out what vanished too.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -57,8 +59,12 @@ TEST(TraversalDeleteRaceTest, ReadsOfAnExistingNodeAreAnsweredWhileItsNeighbours
       }
     });
   }
+  // The hub's edges and the Segment listing read the store the same way (an edge's far end, a
+  // listed key's record) and must leave out what vanished in between too.
   for (const std::string path : {"/v1/nodes/Experiment/hub/neighborhood?hops=2",
-                                 "/v1/paths?from=Experiment/hub&to=Segment/root"}) {
+                                 "/v1/paths?from=Experiment/hub&to=Segment/root",
+                                 "/v1/nodes/Experiment/hub/edges?direction=out",
+                                 "/v1/nodes/Segment?limit=100"}) {
     clients.emplace_back([&, path] {
       httplib::Client client = server.client();
       while (!stop) {
@@ -70,6 +76,7 @@ TEST(TraversalDeleteRaceTest, ReadsOfAnExistingNodeAreAnsweredWhileItsNeighbours
           fail("GET " + path + " answered " + std::to_string(reply.status) + ": " + reply.text);
           continue;
         }
+        if (!reply.body.contains("nodes") || !reply.body.contains("edges")) continue;
         // Every edge returned joins two nodes returned.
         std::set<std::string> nodes;
         for (const json& node : reply.body["nodes"]) {
