@@ -353,10 +353,17 @@ Result<Value> fn_duration(Args args, const CallContext&) {
     DurationValue part;
     if (it->second.is_int()) {
       // Integers stay exact (a float would round large second counts).
+      // A product past int64 is an error, not a wrapped value ({years: 2^63 - 1} was P-1Y).
       int64_t n = it->second.as_int();
-      if (unit.months != 0) part.months = n * static_cast<int64_t>(unit.months);
-      if (unit.days != 0) part.days = n * static_cast<int64_t>(unit.days);
-      if (unit.seconds >= 1) part.seconds = n * static_cast<int64_t>(unit.seconds);
+      const auto times = [n](double factor, int64_t& out) {
+        return !__builtin_mul_overflow(n, static_cast<int64_t>(factor), &out);
+      };
+      if ((unit.months != 0 && !times(unit.months, part.months)) ||
+          (unit.days != 0 && !times(unit.days, part.days)) ||
+          (unit.seconds >= 1 && !times(unit.seconds, part.seconds))) {
+        return Status::unprocessable("integer_overflow", std::string("duration(): '") + unit.key +
+                                                             "' is out of range");
+      }
       if (unit.seconds > 0 && unit.seconds < 1) {
         int64_t per_second = static_cast<int64_t>(1 / unit.seconds + 0.5);
         part = make_duration(0, 0, n / per_second, (n % per_second) * (1000000000 / per_second));
