@@ -49,15 +49,8 @@ class CatalogLoader {
 
   Result<ExperimentCatalog> load() {
     catalog_.sequence = graph_.last_sequence();
-    std::string cursor;
-    do {
-      auto page = graph_.list_nodes("Experiment", {}, 1000, cursor);
-      if (!page.ok()) return page.status();
-      for (const NodeRecord& record : page->nodes) {
-        EXPGRAPH_RETURN_IF_ERROR(add_experiment(record));
-      }
-      cursor = page->next_cursor;
-    } while (!cursor.empty());
+    EXPGRAPH_RETURN_IF_ERROR(for_each_node(
+        "Experiment", [this](const NodeRecord& record) { return add_experiment(record); }));
     EXPGRAPH_RETURN_IF_ERROR(load_segment_parents());
     EXPGRAPH_RETURN_IF_ERROR(load_metric_directions());
     catalog_.finish();
@@ -244,43 +237,39 @@ class CatalogLoader {
     }
   }
 
-  Status load_metric_directions() {
+  // Calls `visit` with every node of `type`, page by page.
+  template <typename Visit>
+  Status for_each_node(const char* type, Visit visit) {
     std::string cursor;
     do {
-      auto page = graph_.list_nodes("Metric", {}, 1000, cursor);
+      auto page = graph_.list_nodes(type, {}, 1000, cursor);
       if (!page.ok()) return page.status();
-      for (const NodeRecord& record : page->nodes) {
-        if (text_of(record.properties, "direction") == "decrease") {
-          catalog_.decreasing_metrics.insert(record.key);
-        }
-      }
+      for (const NodeRecord& record : page->nodes) EXPGRAPH_RETURN_IF_ERROR(visit(record));
       cursor = page->next_cursor;
     } while (!cursor.empty());
     return Status();
   }
 
+  Status load_metric_directions() {
+    return for_each_node("Metric", [this](const NodeRecord& metric) {
+      if (text_of(metric.properties, "direction") == "decrease") {
+        catalog_.decreasing_metrics.insert(metric.key);
+      }
+      return Status();
+    });
+  }
+
   Status load_segment_parents() {
-    std::string cursor;
-    do {
-      auto page = graph_.list_nodes("Segment", {}, 1000, cursor);
-      if (!page.ok()) return page.status();
-      for (const NodeRecord& segment : page->nodes) {
-        auto parents = keys_of(segment.id, Direction::kOut, "SUBSEGMENT_OF");
-        if (!parents.ok()) return parents.status();
-        if (!parents->empty()) catalog_.segment_parents[segment.key] = std::move(parents).value();
-      }
-      cursor = page->next_cursor;
-    } while (!cursor.empty());
-    std::string hypotheses;
-    do {
-      auto page = graph_.list_nodes("Hypothesis", {}, 1000, hypotheses);
-      if (!page.ok()) return page.status();
-      for (const NodeRecord& h : page->nodes) {
-        catalog_.inspired_by_edges += neighbors(h.id, Direction::kOut, "INSPIRED_BY").size();
-      }
-      hypotheses = page->next_cursor;
-    } while (!hypotheses.empty());
-    return Status();
+    EXPGRAPH_RETURN_IF_ERROR(for_each_node("Segment", [this](const NodeRecord& segment) {
+      auto parents = keys_of(segment.id, Direction::kOut, "SUBSEGMENT_OF");
+      if (!parents.ok()) return parents.status();
+      if (!parents->empty()) catalog_.segment_parents[segment.key] = std::move(parents).value();
+      return Status();
+    }));
+    return for_each_node("Hypothesis", [this](const NodeRecord& hypothesis) {
+      catalog_.inspired_by_edges += neighbors(hypothesis.id, Direction::kOut, "INSPIRED_BY").size();
+      return Status();
+    });
   }
 
   const GraphStore& graph_;
