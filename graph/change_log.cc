@@ -62,14 +62,15 @@ Result<std::vector<ChangeRecord>> node_history(const GraphStore& graph, const No
 }
 
 Result<ChangePage> list_changes(const GraphStore& graph, const ChangeFilter& filter, size_t limit,
-                                uint64_t after_sequence, size_t max_scanned) {
+                                uint64_t after_sequence, size_t max_scanned, size_t max_bytes) {
   ChangePage page;
   KvIterator it = graph.storage().scan(Column::kLog, "");
   it.seek(keys::log_key(after_sequence + 1));
   size_t scanned = 0;
   uint64_t last = after_sequence;
   for (; it.valid(); it.next()) {
-    if (page.changes.size() >= limit || scanned >= max_scanned) {
+    if (page.changes.size() >= limit || scanned >= max_scanned ||
+        (!page.changes.empty() && page.bytes >= max_bytes)) {
       page.next_cursor = last;  // more records remain beyond this page
       break;
     }
@@ -77,7 +78,10 @@ Result<ChangePage> list_changes(const GraphStore& graph, const ChangeFilter& fil
     last = keys::log_key_sequence(it.key());
     auto record = decode_change_record(last, it.value());
     if (!record.ok()) return record.status();
-    if (matches(*record, filter)) page.changes.push_back(std::move(record).value());
+    if (matches(*record, filter)) {
+      page.bytes += it.value().size();
+      page.changes.push_back(std::move(record).value());
+    }
   }
   EXPGRAPH_RETURN_IF_ERROR(it.status());
   return page;

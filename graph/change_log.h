@@ -30,13 +30,19 @@ struct ChangeFilter {
 struct ChangePage {
   std::vector<ChangeRecord> changes;
   uint64_t next_cursor = 0;  // the sequence to continue after; 0 when the log is exhausted
+  size_t bytes = 0;          // the stored size of the records in `changes`
 };
+
+// A page of the log holds at most this many bytes of records (as stored), and at least one
+// record: a count limit alone let one reader request of 10,000 large writes answer 144 MiB.
+inline constexpr size_t kMaxChangePageBytes = size_t{16} << 20;
 
 // Log records in sequence order after `after_sequence` that match `filter`, at most `limit`.
 // A page also ends after `max_scanned` records examined, so a rare filter costs bounded time per
-// call; the cursor then continues the scan.
+// call, and once its records reach `max_bytes`; the cursor then continues the scan.
 Result<ChangePage> list_changes(const GraphStore& graph, const ChangeFilter& filter, size_t limit,
-                                uint64_t after_sequence, size_t max_scanned = 100000);
+                                uint64_t after_sequence, size_t max_scanned = 100000,
+                                size_t max_bytes = kMaxChangePageBytes);
 
 // Fills the `history` column family from the log for databases written before it existed
 // (GraphStore::open calls it once; a marker in `meta` records that it ran).

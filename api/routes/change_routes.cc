@@ -52,12 +52,15 @@ Result<FeedPage> read_feed(const GraphStore& graph, uint64_t since,
   FeedPage page;
   page.next_since = since;
   size_t scanned = 0;
-  while (page.records.size() < limit && scanned < kMaxScanned) {
+  size_t bytes = 0;  // of the records examined, as stored: a page holds about kMaxChangePageBytes
+  while (page.records.size() < limit && scanned < kMaxScanned && bytes < kMaxChangePageBytes) {
     // Read before the scan: a scan that reaches the end has seen at least this far.
     uint64_t head = graph.last_sequence();
     size_t batch = std::min(limit, kMaxScanned - scanned);
-    auto changes = list_changes(graph, ChangeFilter{}, batch, page.next_since);
+    auto changes = list_changes(graph, ChangeFilter{}, batch, page.next_since, kMaxScanned,
+                                kMaxChangePageBytes - bytes);
     if (!changes.ok()) return changes.status();
+    bytes += changes->bytes;
     for (ChangeRecord& record : changes->changes) {
       ++scanned;
       page.next_since = record.sequence;

@@ -117,6 +117,29 @@ TEST_F(ChangeLogTest, EdgeRecordsNameTheEdgeAndCarryItsProperties) {
   EXPECT_TRUE(deleted.after.is_null());
 }
 
+TEST_F(ChangeLogTest, APageOfLargeRecordsEndsAtItsByteBudget) {
+  // Four writes of about 600 KB each; a page of 1 MiB holds two (the second passes the budget),
+  // the cursor goes on, and a budget smaller than one record still returns that record.
+  const std::string big(600 * 1024, 'x');
+  for (int i = 0; i < 4; ++i) {
+    write_as("alice", {node("Team", "T" + std::to_string(i), {{"name", big}})});
+  }
+  const size_t budget = size_t{1} << 20;
+  auto first = list_changes(*store_, {}, 100, 0, 100000, budget);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->changes.size(), 2u);
+  EXPECT_GE(first->bytes, budget);
+  EXPECT_EQ(first->next_cursor, first->changes.back().sequence);
+  auto rest = list_changes(*store_, {}, 100, first->next_cursor, 100000, budget);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->changes.size(), 2u);
+  EXPECT_EQ(rest->changes.front().subject["node"], "Team/T2");
+  auto tiny = list_changes(*store_, {}, 100, 0, 100000, 1);
+  ASSERT_TRUE(tiny.ok());
+  EXPECT_EQ(tiny->changes.size(), 1u);
+  EXPECT_NE(tiny->next_cursor, 0u);
+}
+
 TEST_F(ChangeLogTest, ListChangesFiltersAndPages) {
   write_as("alice", {node("Team", "T1", {{"name", "t"}}), node("Campaign", "C", {{"name", "c"}})});
   write_as("bob", {node("Experiment", "E", {{"name", "e"}})},
