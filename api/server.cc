@@ -194,7 +194,7 @@ void ApiServer::configure() {
   add_import_routes(router, graph_);
   add_export_routes(router, graph_);
   add_query_routes(router, graph_);
-  add_search_routes(router, similarity_);
+  add_search_routes(router, graph_, similarity_);
   add_insight_routes(router, graph_, similarity_);
   add_audit_routes(router, graph_);
   add_change_routes(router, graph_, stopping_);

@@ -10,7 +10,6 @@
 // metric that names no node is 422 `unknown_context_key` with the closest keys in "details".
 #include <memory>
 #include <regex>
-#include <tuple>
 
 #include "api/http/http_json.h"
 #include "api/routes/routes.h"
@@ -117,21 +116,6 @@ Status parse_draft(const json& body, DraftTest& draft) {
   return Status();
 }
 
-// Each context key the request names must be a node of its type.
-Status check_context(const GraphStore& graph, const std::optional<std::string>& channel,
-                     const std::optional<std::string>& segment,
-                     const std::optional<std::string>& metric) {
-  const std::tuple<const char*, const char*, const std::optional<std::string>*> fields[] = {
-      {"channel", "Channel", &channel},
-      {"segment", "Segment", &segment},
-      {"metric", "Metric", &metric}};
-  for (const auto& [field, type, value] : fields) {
-    if (*value) {
-      EXPGRAPH_RETURN_IF_ERROR(insights::check_context_key(graph, field, type, **value));
-    }
-  }
-  return Status();
-}
 
 Status similar_tests(insights::InsightsService& service, const GraphStore& graph,
                      const httplib::Request& request, httplib::Response& response) {
@@ -143,7 +127,7 @@ Status similar_tests(insights::InsightsService& service, const GraphStore& graph
       "the body"));
   DraftTest draft;
   EXPGRAPH_RETURN_IF_ERROR(parse_draft(*body, draft));
-  EXPGRAPH_RETURN_IF_ERROR(check_context(graph, draft.channel, draft.segment, draft.metric));
+  EXPGRAPH_RETURN_IF_ERROR(insights::check_context_keys(graph, draft.channel, draft.segment, draft.metric));
   auto answer = service.similar_tests(draft);
   if (!answer.ok()) return answer.status();
   send_json(response, 200, *answer);
@@ -161,7 +145,7 @@ Status forecast(insights::InsightsService& service, const GraphStore& graph,
                    "the body"));
   DraftTest draft;
   EXPGRAPH_RETURN_IF_ERROR(parse_draft(*body, draft));
-  EXPGRAPH_RETURN_IF_ERROR(check_context(graph, draft.channel, draft.segment, draft.metric));
+  EXPGRAPH_RETURN_IF_ERROR(insights::check_context_keys(graph, draft.channel, draft.segment, draft.metric));
   insights::ForecastOptions options;
   options.before = draft.as_of;
   auto min_tests = count_field(*body, "min_tests", options.min_tests, 1000);
@@ -208,7 +192,7 @@ Status patterns(insights::InsightsService& service, const GraphStore& graph,
   filter.channel = parameter(request, "channel");
   filter.segment = parameter(request, "segment");
   filter.metric = parameter(request, "metric");
-  EXPGRAPH_RETURN_IF_ERROR(check_context(graph, filter.channel, filter.segment, filter.metric));
+  EXPGRAPH_RETURN_IF_ERROR(insights::check_context_keys(graph, filter.channel, filter.segment, filter.metric));
   auto min_tests = integer_parameter(request, "min_tests", 3, 1, 100000);
   if (!min_tests.ok()) return min_tests.status();
   filter.min_tests = static_cast<size_t>(*min_tests);

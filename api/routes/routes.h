@@ -35,8 +35,10 @@ void add_export_routes(Router& router, GraphStore& graph);
 void add_traversal_routes(Router& router, GraphStore& graph);
 // POST /v1/query (openCypher read queries and EXPLAIN)
 void add_query_routes(Router& router, GraphStore& graph);
-// POST /v1/search (similarity search); `similarity` may be null (search disabled)
-void add_search_routes(Router& router, similarity::SimilarityIndex* similarity);
+// POST /v1/search (similarity search); `similarity` may be null (search disabled); a filter's
+// channel, segment and metric must name nodes of `graph`
+void add_search_routes(Router& router, const GraphStore& graph,
+                       similarity::SimilarityIndex* similarity);
 // POST /v1/recommendations/similar-tests, GET /v1/patterns, POST /v1/forecast,
 // GET /v1/stats/program; `similarity` may be null (text signals then use exact matches only)
 void add_insight_routes(Router& router, GraphStore& graph, similarity::SimilarityIndex* similarity);

@@ -10,6 +10,7 @@
 
 #include "api/http/http_json.h"
 #include "api/routes/routes.h"
+#include "query/insights/context_keys.h"
 
 namespace expgraph::api {
 
@@ -117,13 +118,17 @@ std::string_view mode_name(similarity::SearchMode mode) {
   return "hybrid";
 }
 
-Status run_search(similarity::SimilarityIndex* index, const httplib::Request& http_request,
-                  httplib::Response& response) {
+Status run_search(const GraphStore& graph, similarity::SimilarityIndex* index,
+                  const httplib::Request& http_request, httplib::Response& response) {
   if (index == nullptr) {
     return Status::unprocessable("search_disabled", "similarity search is not enabled");
   }
   auto request = parse_search_request(http_request.body);
   if (!request.ok()) return request.status();
+  // A filter naming no node would match nothing: 422 with the closest keys, as the insights.
+  EXPGRAPH_RETURN_IF_ERROR(insights::check_context_keys(graph, request->filter.channel,
+                                                        request->filter.segment,
+                                                        request->filter.metric, "filter."));
   auto outcome = index->search_with_floor(*request);
   if (!outcome.ok()) return outcome.status();
   nlohmann::json rendered = nlohmann::json::array();
@@ -145,9 +150,11 @@ Status run_search(similarity::SimilarityIndex* index, const httplib::Request& ht
 
 }  // namespace
 
-void add_search_routes(Router& router, similarity::SimilarityIndex* similarity) {
-  router.post("/v1/search", "/v1/search", [similarity](const auto& request, auto& response) {
-    return run_search(similarity, request, response);
+void add_search_routes(Router& router, const GraphStore& graph,
+                       similarity::SimilarityIndex* similarity) {
+  router.post("/v1/search", "/v1/search", [&graph, similarity](const auto& request,
+                                                               auto& response) {
+    return run_search(graph, similarity, request, response);
   });
 }
 

@@ -90,4 +90,20 @@ Status check_context_key(const GraphStore& graph, std::string_view field, std::s
                 "unknown_context_key");
 }
 
+Status check_context_keys(const GraphStore& graph, const std::optional<std::string>& channel,
+                          const std::optional<std::string>& segment,
+                          const std::optional<std::string>& metric, std::string_view prefix) {
+  const std::tuple<const char*, const char*, const std::optional<std::string>*> fields[] = {
+      {"channel", "Channel", &channel},
+      {"segment", "Segment", &segment},
+      {"metric", "Metric", &metric}};
+  for (const auto& [field, type, value] : fields) {
+    if (!*value) continue;
+    std::string name(prefix);
+    name += field;
+    EXPGRAPH_RETURN_IF_ERROR(check_context_key(graph, name, type, **value));
+  }
+  return Status();
+}
+
 }  // namespace expgraph::insights

@@ -1,10 +1,12 @@
 // Checks the context a planner names (channel, segment, metric of the similar-tests, patterns
 // and forecast requests): each must be the key of an existing node, and a misspelt one is
 // answered with the closest keys that do exist ("e-mail" -> "email"). Used by the insight routes
-// before any advice is computed, so an unknown key never silently matches nothing.
+// and the search route's filter before any advice or hit is computed, so an unknown key never
+// silently matches nothing.
 // Thread-safe (reads only).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +20,12 @@ namespace expgraph::insights {
 // name for it ("channel").
 Status check_context_key(const GraphStore& graph, std::string_view field, std::string_view type,
                          const std::string& key);
+
+// check_context_key for each of the channel, segment and metric a request names; `prefix` goes
+// before the field's name in the error ("filter." for a search's filter).
+Status check_context_keys(const GraphStore& graph, const std::optional<std::string>& channel,
+                          const std::optional<std::string>& segment,
+                          const std::optional<std::string>& metric, std::string_view prefix = "");
 
 // The at most `limit` of `keys` closest to `wanted`: by edit distance between their forms
 // lower-cased with everything but letters and digits removed, then by whether one contains the

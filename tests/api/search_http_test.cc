@@ -107,6 +107,17 @@ TEST_F(SearchHttpTest, ReturnsHitsWithNodeAndContext) {
   body = json::parse(response->body);
   ASSERT_EQ(body["hits"].size(), 1u);
   EXPECT_EQ(body["hits"][0]["node"]["key"], "L1");
+
+  // A filter naming no channel is 422 with the closest keys (it answered 200 with no hits, as
+  // if nothing matched), as the insight routes answer.
+  response = post(json({{"text", "free shipping"}, {"filter", {{"channel", "e-mail"}}}}).dump());
+  ASSERT_EQ(response->status, 422) << response->body;
+  body = json::parse(response->body);
+  EXPECT_EQ(body["error"]["code"], "unknown_context_key");
+  EXPECT_NE(body["error"]["message"].get<std::string>().find("\"filter.channel\""),
+            std::string::npos)
+      << response->body;
+  EXPECT_EQ(body["error"]["details"], json::array({"email"}));
 }
 
 TEST_F(SearchHttpTest, NodeWrittenOverHttpIsSearchableAtOnce) {
