@@ -39,7 +39,7 @@ class ForecastModelHttpTest : public ::testing::Test {
   void write_tests() {
     static constexpr const char* kTopics[] = {"dogs", "cats", "rain", "money", "music"};
     WriteRequest r;
-    r.nodes.push_back({"Metric", "ctr", {{"name", "Click-through"}}});
+    r.nodes.push_back({"Metric", metric_, {{"name", metric_}, {"direction", direction_}}});
     for (int i = 0; i < 30; ++i) {
       const std::string e = "T" + std::to_string(10 + i);
       r.nodes.push_back({"Experiment",
@@ -48,18 +48,23 @@ class ForecastModelHttpTest : public ::testing::Test {
                           {"status", "concluded"},
                           {"started_at", "2024-03-" + std::to_string(10 + i % 19)}}});
       r.edges.push_back(
-          {"MEASURES", ref("Experiment", e), ref("Metric", "ctr"), {{"role", "primary"}}});
+          {"MEASURES", ref("Experiment", e), ref("Metric", metric_), {{"role", "primary"}}});
       for (const auto& [arm, opening, clicks] :
            {std::tuple{"a", "Amazing", 150}, std::tuple{"b", "Ancient", 100}}) {
         const std::string variant = e + "-" + arm;
         const std::string text = std::string(opening) + " story about " + kTopics[i % 5];
         r.nodes.push_back({"Asset", variant, {{"kind", "headline"}, {"text", text}}});
-        add_measured_arm(r, e, variant, variant, {{"users", 2000}, {"conversions", clicks}});
+        add_measured_arm(r, e, variant, variant, {{"users", 2000}, {"conversions", clicks}},
+                         metric_);
       }
     }
     auto written = graph_->write(r);
     ASSERT_TRUE(written.ok()) << written.status().to_string();
   }
+
+  // The tests' primary metric and its direction (ForecastOnChurnHttpTest: lower is better).
+  std::string metric_ = "ctr";
+  std::string direction_ = "increase";
 
   httplib::Result get(const std::string& path) {
     httplib::Client client("127.0.0.1", server_->port());
@@ -288,6 +293,44 @@ TEST_F(ForecastModelHttpTest, AnAsOfBeforeTheCutoffTrainsInTheBackgroundNotInThe
   EXPECT_EQ(later["model"]["cutoff"], "2024-03-25");
   EXPECT_EQ(later["model"]["experiments"], 26);
   EXPECT_EQ(later["best_candidates"], json::array({"bold"}));
+}
+
+// The same tests measured on churn, a metric whose direction is decrease: the "Amazing" arms'
+// higher rate makes them the worse ones.
+class ForecastOnChurnHttpTest : public ForecastModelHttpTest {
+ protected:
+  ForecastOnChurnHttpTest() {
+    metric_ = "churn";
+    direction_ = "decrease";
+  }
+};
+
+TEST_F(ForecastOnChurnHttpTest, TheLowerRateIsTheBetterCandidateAndLiftsAreOfTheMetric) {
+  ASSERT_FALSE(wait_for_model().is_null());
+  auto response = post_forecast({{"metric", "churn"},
+                                 {"candidates",
+                                  {{{"name", "plain"}, {"text", "Ancient story about trains"}},
+                                   {{"name", "bold"}, {"text", "Amazing story about trains"}}}}});
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200) << response->body;
+  const json body = json::parse(response->body);
+  EXPECT_EQ(body["method"], "learned_model");
+  EXPECT_EQ(body["best_candidates"], json::array({"plain"}));
+  const json& plain = body["candidates"][0];
+  const json& bold = body["candidates"][1];
+  EXPECT_GT(plain["p_best"].get<double>(), 0.5);
+  EXPECT_GT(plain["p_beats"]["bold"].get<double>(), 0.5);
+  // Lifts of churn itself: the better candidate lowers it, each inside its own intervals.
+  EXPECT_LT(plain["expected_lift"]["lift"].get<double>(), 0.0);
+  EXPECT_GT(bold["expected_lift"]["lift"].get<double>(), 0.0);
+  for (const json& candidate : {plain, bold}) {
+    const double lift = candidate["expected_lift"]["lift"];
+    for (const char* level : {"80", "95"}) {
+      const json& range = candidate["expected_lift"]["intervals"][level];
+      EXPECT_LE(range[0].get<double>(), lift) << level;
+      EXPECT_GE(range[1].get<double>(), lift) << level;
+    }
+  }
 }
 
 }  // namespace
