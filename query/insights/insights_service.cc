@@ -451,6 +451,7 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
     matches.push_back(asset_index->matches(candidate.text, kTextHits));
   }
   const Forecast f = insights::forecast(c, similar, names, matches, options);
+  const bool lower_is_better = draft.metric && c.lower_is_better(*draft.metric);
 
   json model_json;
   std::vector<CandidatePrediction> learned;
@@ -479,7 +480,7 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
     }
     add_set_features(m.settings.features, features);
     learned = predict_candidates(m, features, 2 * kContributions, control);
-    if (draft.metric && c.lower_is_better(*draft.metric)) express_for_lower_is_better(learned);
+    if (lower_is_better) express_for_lower_is_better(learned);
   }
 
   // Evidence: past arms with near-identical text (a meta-analytic number), or words the model
@@ -493,7 +494,7 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
   // The ranking key: the model's P(best), else the meta-analytic log-lift (the prior's for a
   // candidate without a number, as top_candidates does), negated on a metric where lower is
   // better.
-  const double better = draft.metric && c.lower_is_better(*draft.metric) ? -1.0 : 1.0;
+  const double better = lower_is_better ? -1.0 : 1.0;
   std::vector<double> key(candidates.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
     const Estimate& e = f.candidates[i].estimate;

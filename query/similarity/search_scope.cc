@@ -174,6 +174,15 @@ Result<std::optional<std::string>> SearchScope::string_property(NodeId node, con
   return std::optional<std::string>(it->get<std::string>());
 }
 
+Result<double> SearchScope::metric_direction(std::optional<NodeId> metric) {
+  if (!metric) return 1.0;
+  auto known = metric_directions_.find(*metric);
+  if (known != metric_directions_.end()) return known->second;
+  auto direction = string_property(*metric, "direction");
+  if (!direction.ok()) return direction.status();
+  return metric_directions_.emplace(*metric, *direction == "decrease" ? -1.0 : 1.0).first->second;
+}
+
 std::optional<NodeId> SearchScope::first_neighbor(NodeId node, Direction direction,
                                                   std::optional<SymbolId> edge_type) const {
   if (!edge_type) return std::nullopt;
@@ -238,7 +247,6 @@ Result<nlohmann::json> SearchScope::context(NodeId experiment) {
     std::optional<NodeRecord> best;
     bool best_on_metric = false;
     double best_gain = 0;
-    std::unordered_map<NodeId, double> direction_of;  // by metric: +1, or -1 for "decrease"
     auto results = graph_.topology().neighbors(experiment, Direction::kOut, has_result_);
     std::sort(results.begin(), results.end(),
               [](const auto& a, const auto& b) { return a.node < b.node; });
@@ -249,18 +257,10 @@ Result<nlohmann::json> SearchScope::context(NodeId experiment) {
       if (lift == node->properties.end() || !lift->is_number()) continue;
       const std::optional<NodeId> its_metric =
           first_neighbor(result.node, Direction::kOut, on_metric_);
-      double direction = 1;
-      if (its_metric) {
-        auto known = direction_of.find(*its_metric);
-        if (known == direction_of.end()) {
-          auto text = string_property(*its_metric, "direction");
-          if (!text.ok()) return text.status();
-          known = direction_of.emplace(*its_metric, *text == "decrease" ? -1.0 : 1.0).first;
-        }
-        direction = known->second;
-      }
+      auto direction = metric_direction(its_metric);
+      if (!direction.ok()) return direction.status();
       const bool on_metric = metric && its_metric == metric;
-      const double gain = direction * lift->get<double>();
+      const double gain = *direction * lift->get<double>();
       if (!best || (on_metric && !best_on_metric) ||
           (on_metric == best_on_metric && gain > best_gain)) {
         best = std::move(*node);

@@ -43,6 +43,9 @@ class SearchScope {
  private:
   Result<bool> experiment_matches(NodeId experiment);
   Result<std::optional<std::string>> string_property(NodeId node, const char* property);
+  // +1, or -1 for a Metric whose direction is "decrease" (lower is better); +1 without one.
+  // Remembered for the scope's search: an experiment's results share a few metrics.
+  Result<double> metric_direction(std::optional<NodeId> metric);
   std::optional<NodeId> first_neighbor(NodeId node, Direction direction,
                                        std::optional<SymbolId> edge_type) const;
   Result<std::optional<std::string>> key_of(std::optional<NodeId> node);
@@ -58,6 +61,7 @@ class SearchScope {
   NodeId metric_ = 0;
   std::vector<NodeId> segments_;  // the segment and its subsegments, sorted
   std::unordered_map<NodeId, bool> experiment_verdicts_;
+  std::unordered_map<NodeId, double> metric_directions_;  // metric_direction's, by metric
 };
 
 }  // namespace expgraph::similarity

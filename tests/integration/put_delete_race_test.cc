@@ -5,10 +5,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "integration/failure_log.h"
 #include "integration/http_client.h"
 
 namespace expgraph::testing {
@@ -22,12 +22,7 @@ TEST(PutDeleteRaceTest, EveryPutIsAnsweredWithWhatItWrote) {
   const std::string path = "/v1/nodes/Segment/raced";
   std::atomic<bool> stop{false};
   std::atomic<int> puts{0}, deletes{0};
-  std::mutex failures_mutex;
-  std::vector<std::string> failures;  // at most a few, with the reply
-  auto fail = [&](const std::string& what) {
-    std::lock_guard lock(failures_mutex);
-    if (failures.size() < 5) failures.push_back(what);
-  };
+  FailureLog failures;
 
   std::vector<std::thread> clients;
   for (int writer = 0; writer < 2; ++writer) {
@@ -38,15 +33,15 @@ TEST(PutDeleteRaceTest, EveryPutIsAnsweredWithWhatItWrote) {
         Reply reply = call(client, "PUT", path, json{{"properties", {{"name", name}}}});
         ++puts;
         if (reply.status != 200 && reply.status != 201) {
-          fail("PUT answered " + std::to_string(reply.status) + ": " + reply.text);
+          failures.fail("PUT answered " + std::to_string(reply.status) + ": " + reply.text);
           continue;
         }
         const json& node = reply.body;
         std::string expected_outcome = reply.status == 201 ? "created" : "updated";
         if (node["type"] != "Segment" || node["key"] != "raced" ||
             node["properties"] != json{{"name", name}} || node["outcome"] != expected_outcome) {
-          fail("PUT of \"" + name + "\" answered " + std::to_string(reply.status) + " " +
-               reply.text);
+          failures.fail("PUT of \"" + name + "\" answered " + std::to_string(reply.status) + " " +
+                        reply.text);
         }
       }
     });
@@ -59,7 +54,7 @@ TEST(PutDeleteRaceTest, EveryPutIsAnsweredWithWhatItWrote) {
         if (reply.status == 200) {
           ++deletes;
         } else if (reply.status != 404) {
-          fail("DELETE answered " + std::to_string(reply.status) + ": " + reply.text);
+          failures.fail("DELETE answered " + std::to_string(reply.status) + ": " + reply.text);
         }
       }
     });
@@ -68,7 +63,7 @@ TEST(PutDeleteRaceTest, EveryPutIsAnsweredWithWhatItWrote) {
   stop = true;
   for (std::thread& client : clients) client.join();
 
-  for (const std::string& failure : failures) ADD_FAILURE() << failure;
+  failures.report();
   // The race was run: both sides got through many times.
   EXPECT_GE(puts.load(), 50);
   EXPECT_GE(deletes.load(), 10);

@@ -9,11 +9,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
 
+#include "integration/failure_log.h"
 #include "integration/http_client.h"
 
 namespace expgraph::testing {
@@ -34,12 +34,7 @@ TEST(TraversalDeleteRaceTest, ReadsOfAnExistingNodeAreAnsweredWhileItsNeighbours
 
   std::atomic<bool> stop{false};
   std::atomic<int> reads{0}, deletes{0};
-  std::mutex failures_mutex;
-  std::vector<std::string> failures;  // at most a few, with the reply
-  auto fail = [&](const std::string& what) {
-    std::lock_guard lock(failures_mutex);
-    if (failures.size() < 5) failures.push_back(what);
-  };
+  FailureLog failures;
 
   std::vector<std::thread> clients;
   // Each writer adds a segment between the hub and the root, then deletes it: the only paths
@@ -54,17 +49,17 @@ TEST(TraversalDeleteRaceTest, ReadsOfAnExistingNodeAreAnsweredWhileItsNeighbours
             {"edges",
              {{{"type", "TARGETS"}, {"from", "Experiment/hub"}, {"to", "Segment/" + key}},
               {{"type", "SUBSEGMENT_OF"}, {"from", "Segment/" + key}, {"to", "Segment/root"}}}}};
-        if (call(client, "POST", "/v1/batch", batch).status != 200) fail("batch refused");
+        if (call(client, "POST", "/v1/batch", batch).status != 200) failures.fail("batch refused");
         if (call(client, "DELETE", "/v1/nodes/Segment/" + key).status == 200) ++deletes;
       }
     });
   }
   // The hub's edges and the Segment listing read the store the same way (an edge's far end, a
   // listed key's record) and must leave out what vanished in between too.
-  for (const std::string path : {"/v1/nodes/Experiment/hub/neighborhood?hops=2",
-                                 "/v1/paths?from=Experiment/hub&to=Segment/root",
-                                 "/v1/nodes/Experiment/hub/edges?direction=out",
-                                 "/v1/nodes/Segment?limit=100"}) {
+  for (const std::string path :
+       {"/v1/nodes/Experiment/hub/neighborhood?hops=2",
+        "/v1/paths?from=Experiment/hub&to=Segment/root",
+        "/v1/nodes/Experiment/hub/edges?direction=out", "/v1/nodes/Segment?limit=100"}) {
     clients.emplace_back([&, path] {
       httplib::Client client = server.client();
       while (!stop) {
@@ -73,7 +68,8 @@ TEST(TraversalDeleteRaceTest, ReadsOfAnExistingNodeAreAnsweredWhileItsNeighbours
         // A path whose nodes kept vanishing over several tries may say so (and to retry).
         if (reply.status == 429 && reply.body["error"]["code"] == "path_changed") continue;
         if (reply.status != 200) {
-          fail("GET " + path + " answered " + std::to_string(reply.status) + ": " + reply.text);
+          failures.fail("GET " + path + " answered " + std::to_string(reply.status) + ": " +
+                        reply.text);
           continue;
         }
         if (!reply.body.contains("nodes") || !reply.body.contains("edges")) continue;
@@ -84,7 +80,8 @@ TEST(TraversalDeleteRaceTest, ReadsOfAnExistingNodeAreAnsweredWhileItsNeighbours
         }
         for (const json& edge : reply.body["edges"]) {
           if (!nodes.contains(edge["from"]) || !nodes.contains(edge["to"])) {
-            fail("GET " + path + " returned an edge to a node it did not return: " + reply.text);
+            failures.fail("GET " + path +
+                          " returned an edge to a node it did not return: " + reply.text);
           }
         }
       }
@@ -94,7 +91,7 @@ TEST(TraversalDeleteRaceTest, ReadsOfAnExistingNodeAreAnsweredWhileItsNeighbours
   stop = true;
   for (std::thread& client : clients) client.join();
 
-  for (const std::string& failure : failures) ADD_FAILURE() << failure;
+  failures.report();
   // The race was run: reads and deletes got through many times.
   EXPECT_GE(reads.load(), 100);
   EXPECT_GE(deletes.load(), 20);
