@@ -24,9 +24,11 @@ Estimate pool(const ExperimentCatalog& catalog, std::vector<EvidenceArm> evidenc
   std::set<size_t> tests;
   std::vector<analytics::Study> studies;
   for (const EvidenceArm& arm : evidence) {
-    const ArmFacts& facts = catalog.experiments[arm.experiment].arms[arm.arm];
+    const ExperimentFacts& experiment = catalog.experiments[arm.experiment];
+    const ArmFacts& facts = experiment.arms[arm.arm];
     tests.insert(arm.experiment);
-    studies.push_back({facts.log_lift, facts.log_lift_se, arm.weight});
+    const double direction = experiment.lower_is_better == options.lower_is_better ? 1.0 : -1.0;
+    studies.push_back({direction * facts.log_lift, facts.log_lift_se, arm.weight});
   }
   estimate.tests = tests.size();
   estimate.evidence = std::move(evidence);

@@ -24,6 +24,11 @@ struct ForecastOptions {
   // The candidate named as the control: the learned model's expected lifts are against it.
   // "" = against the set's mean. InsightsService::forecast checks that it names a candidate.
   std::string control;
+  // The draft's metric is one where lower is better. Every pooled past lift is expressed in
+  // the draft's direction: a past arm measured on a metric of the other direction counts with
+  // its log-lift negated (its ratio inverted, 1 / (1 + lift) - 1), so that a past fall in churn
+  // and a past rise in clicks both count as a gain for a draft on clicks.
+  bool lower_is_better = false;
 };
 
 // A past asset that resembles a candidate's text.

@@ -450,8 +450,10 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
   for (const CandidateVariant& candidate : candidates) {
     matches.push_back(asset_index->matches(candidate.text, kTextHits));
   }
-  const Forecast f = insights::forecast(c, similar, names, matches, options);
   const bool lower_is_better = draft.metric && c.lower_is_better(*draft.metric);
+  ForecastOptions pooling = options;
+  pooling.lower_is_better = lower_is_better;
+  const Forecast f = insights::forecast(c, similar, names, matches, pooling);
 
   json model_json;
   std::vector<CandidatePrediction> learned;

@@ -90,5 +90,23 @@ TEST(ForecasterTest, WithoutAPriorTheCandidateIsNotShrunk) {
   EXPECT_EQ(f.candidates[0].estimate.shrinkage, 1.0);
 }
 
+// C0 measured churn (lower is better) and fell by the same log-ratio as C1 and C2 rose in
+// clicks: the three agree that the headline helps, and pooled in one direction they say so.
+TEST(ForecasterTest, PastLiftsArePooledInTheDraftMetricsDirection) {
+  ExperimentCatalog c = forecast_catalog();
+  c.experiments[3].lower_is_better = true;
+  c.experiments[3].arms[0].log_lift = -0.1;
+  ForecastOptions on_clicks;
+  const Forecast up = forecast(c, {}, {"known"}, {{{0, 1.0}}}, on_clicks);
+  ASSERT_TRUE(up.candidates[0].estimate.sufficient);
+  EXPECT_NEAR(up.candidates[0].estimate.lift, std::expm1(0.1), 1e-9);
+  // A draft on a metric where lower is better: the clicks tests' rises count as falls.
+  ForecastOptions on_churn;
+  on_churn.lower_is_better = true;
+  const Forecast down = forecast(c, {}, {"known"}, {{{0, 1.0}}}, on_churn);
+  ASSERT_TRUE(down.candidates[0].estimate.sufficient);
+  EXPECT_NEAR(down.candidates[0].estimate.lift, std::expm1(-0.1), 1e-9);
+}
+
 }  // namespace
 }  // namespace expgraph::insights
