@@ -27,7 +27,9 @@ std::vector<std::string> text_words(const std::string& text) {
 
 namespace {
 
-// FNV-1a: stable across builds and platforms, so a stored model keeps its meaning.
+// FNV-1a: stable across builds and platforms, so a stored model keeps its meaning. Its offset
+// basis is not FNV's standard 14695981039346656037 (a digit short): the hashing is as good, and
+// it stays, because every stored model's feature indexes were computed with it.
 uint64_t fnv1a(const std::string& text) {
   uint64_t hash = 1469598103934665603ULL;
   for (unsigned char c : text) {
