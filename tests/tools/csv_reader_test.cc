@@ -56,6 +56,18 @@ TEST(CsvReaderTest, HeaderMapsColumnNames) {
   EXPECT_NE(missing.status().message().find("'x', 'y'"), std::string::npos);
 }
 
+// R's write.csv and pandas' to_csv put row labels in an unnamed first column.
+TEST(CsvReaderTest, AnUnnamedFirstColumnHoldsRowLabels) {
+  std::istringstream in("\"\",id,name\n1,a,x\n2,b,y\n");
+  Result<CsvReader> reader = CsvReader::open(in);
+  ASSERT_TRUE(reader.ok()) << reader.status().to_string();
+  EXPECT_EQ(reader->column("id"), 1u);
+  EXPECT_EQ(reader->column("name"), 2u);
+  EXPECT_FALSE(reader->column("").has_value());
+  EXPECT_EQ(read_all(",id\n1,a\n").size(), 1u);
+  EXPECT_EQ(first_error(",\n").message(), "line 1: column 2 has no name");
+}
+
 TEST(CsvReaderTest, QuotedFieldsHoldSeparatorsQuotesAndNewlines) {
   std::vector<CsvRow> rows = read_all(
       "a,b,c\n"

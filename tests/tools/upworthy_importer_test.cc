@@ -72,6 +72,29 @@ TEST(UpworthyImporterTest, ExperimentsDatesAndFlags) {
       out->has_edge("SOURCED_FROM", "Experiment/upworthy-t2", "DataSource/upworthy-archive"));
 }
 
+// The archive's later releases: an unnamed first column (R's row numbers), more columns, and the
+// authors' per-test `problem` mark, which decides the flag where the file has it: t1 falls in
+// the date window but is marked 0, t2 is outside it and marked 1.
+TEST(UpworthyImporterTest, TheArchivesOwnProblemColumnDecidesTheFlag) {
+  const std::string release =
+      ",created_at,updated_at,clickability_test_id,excerpt,headline,lede,slug,eyecatcher_id,"
+      "impressions,clicks,significance,first_place,winner,share_text,square,test_week,problem\n"
+      "1,2014-01-06 10:00:00,2014-01-07,t1,,Headline A,,a,img1,2000,40,0,TRUE,TRUE,,,201401,0\n"
+      "2,2014-01-06 10:00:00,2014-01-07,t1,,Headline B,,a,img1,2000,30,0,FALSE,FALSE,,,201401,0\n"
+      "3,2014-07-28 10:00:00,2014-07-29,t2,,Headline C,,c,img2,1000,30,0,TRUE,TRUE,,,201430,1\n"
+      "4,2014-07-28 10:00:00,2014-07-29,t2,,Headline D,,c,img2,1000,10,0,FALSE,FALSE,,,201430,1\n";
+  Result<Collected> out = collect_text(import_upworthy, release);
+  ASSERT_TRUE(out.ok()) << out.status().to_string();
+  EXPECT_EQ(out->stats.rows_skipped, 0u);
+  EXPECT_FALSE(out->node("Experiment/upworthy-t1").contains("flags"));
+  EXPECT_EQ(out->node("Experiment/upworthy-t2")["flags"],
+            nlohmann::json::array({"randomisation_issue"}));
+  EXPECT_EQ(out->node("Learning/upworthy-t1-best-package")["confidence"], "medium");
+  const nlohmann::json& t2 = out->node("Learning/upworthy-t2-best-package");
+  EXPECT_EQ(t2["confidence"], "low");
+  EXPECT_NE(t2["evidence"].get<std::string>().find("mark this test"), std::string::npos);
+}
+
 TEST(UpworthyImporterTest, VariantsAreOrderedByContentAndShareAssets) {
   Result<Collected> out = collect_text(import_upworthy, kFixture);
   ASSERT_TRUE(out.ok());

@@ -35,6 +35,9 @@ Result<CsvReader> CsvReader::open(std::istream& in, CsvOptions options) {
   if (!*read) return Status::invalid_argument("csv: empty input, expected a header row");
   for (size_t i = 0; i < row.fields.size(); ++i) {
     std::string& name = row.fields[i];
+    // An unnamed first column holds row labels (R's write.csv and pandas' to_csv write one, as
+    // in the Upworthy archive's releases): kept out of the names. Elsewhere it is a broken header.
+    if (name.empty() && i == 0 && row.fields.size() > 1) continue;
     if (name.empty()) return error_at(row.line, "column " + std::to_string(i + 1) + " has no name");
     if (!reader.columns_.emplace(name, i).second) {
       return error_at(row.line, "duplicate column name '" + name + "'");

@@ -10,7 +10,8 @@
 //   97.5% of packages, against 5.5% for ISO weeks, so started_at is the Sunday that starts the
 //   earliest test_week of the test.
 // - The archive's authors found randomisation problems in tests between 2013-06-25 and
-//   2014-01-10; a test whose weeks overlap that window keeps its data and gets a flag.
+//   2014-01-10; a test whose weeks overlap that window keeps its data and gets a flag. Releases
+//   with their per-test `problem` column (0/1) are flagged by it instead.
 // - The per-test Learning names the package with the highest CTR and calls it "won" only when
 //   its p-value beats alpha / k (Bonferroni over the k packages, since the best one is picked
 //   after seeing the data); otherwise "inconclusive".
@@ -51,6 +52,7 @@ struct Package {
   int64_t clicks = 0;
   bool winner = false;
   bool first_place = false;
+  int problem = -1;  // the archive's `problem` column: 1 or 0, -1 when absent or empty
 
   // Order of the arms inside a test: by content, so keys do not depend on the file's row order.
   auto sort_key() const {
@@ -78,7 +80,8 @@ Status emit_shared_nodes(support::ItemEmitter& out) {
         "Headline A/B tests run by Upworthy: packages (headline, image, excerpt) randomly shown "
         "to visitors, with impressions and clicks per package. The archive's authors report "
         "randomisation problems for tests between 2013-06-25 and 2014-01-10 (flagged "
-        "randomisation_issue here)."}}));
+        "randomisation_issue here; by the archive's per-test `problem` column where the file "
+        "has it)."}}));
   EXPGRAPH_RETURN_IF_ERROR(out.node("Channel", "upworthy_web",
                                     {{"name", "Upworthy web site"},
                                      {"category", "owned"},
@@ -92,10 +95,15 @@ std::optional<std::string> week_start(int test_week) {
   return support::sunday_week_start(test_week / 100, test_week % 100);
 }
 
+// The columns a release may or may not have.
+struct OptionalColumns {
+  std::optional<size_t> lede, excerpt, winner, first_place, problem;
+};
+
+bool true_text(const std::string& text) { return text == "true" || text == "1" || text == "TRUE"; }
+
 Result<Package> parse_row(const CsvRow& row, const std::vector<size_t>& columns,
-                          const std::optional<size_t>& lede, const std::optional<size_t>& excerpt,
-                          const std::optional<size_t>& winner,
-                          const std::optional<size_t>& first_place) {
+                          const OptionalColumns& optional) {
   const auto& f = row.fields;
   Package p;
   p.test_id = f[columns[0]];
@@ -124,12 +132,12 @@ Result<Package> parse_row(const CsvRow& row, const std::vector<size_t>& columns,
   }
   p.impressions = *impressions;
   p.clicks = *clicks;
-  if (lede) p.lede = f[*lede];
-  if (excerpt) p.excerpt = f[*excerpt];
-  if (winner) p.winner = f[*winner] == "true" || f[*winner] == "1" || f[*winner] == "TRUE";
-  if (first_place) {
-    p.first_place =
-        f[*first_place] == "true" || f[*first_place] == "1" || f[*first_place] == "TRUE";
+  if (optional.lede) p.lede = f[*optional.lede];
+  if (optional.excerpt) p.excerpt = f[*optional.excerpt];
+  if (optional.winner) p.winner = true_text(f[*optional.winner]);
+  if (optional.first_place) p.first_place = true_text(f[*optional.first_place]);
+  if (optional.problem && !f[*optional.problem].empty()) {
+    p.problem = true_text(f[*optional.problem]) ? 1 : 0;
   }
   return p;
 }
@@ -170,7 +178,15 @@ Status emit_test(const std::string& test_id, std::vector<Package>& arms, support
     if (first_week < 0 || p.test_week < first_week) first_week = p.test_week;
     last_week = std::max(last_week, p.test_week);
   }
-  const bool flagged = first_week >= 0 && overlaps_randomisation_window(first_week, last_week);
+  // The archive's own per-test mark where the file has it, else its published date window.
+  bool marked = false, has_mark = false;
+  for (const Package& p : arms) {
+    has_mark = has_mark || p.problem >= 0;
+    marked = marked || p.problem == 1;
+  }
+  const bool flagged = has_mark ? marked
+                                : first_week >= 0 &&
+                                      overlaps_randomisation_window(first_week, last_week);
 
   const std::string experiment_key = "upworthy-" + test_id;
   const std::string experiment_ref = ref("Experiment", experiment_key);
@@ -323,9 +339,10 @@ Status emit_test(const std::string& test_id, std::vector<Package>& arms, support
               "threshold " +
               threshold_text + ".";
   if (flagged) {
-    evidence +=
-        " Caveat: the test falls in the 2013-06-25 to 2014-01-10 window in which the "
-        "archive's authors found randomisation problems.";
+    evidence += has_mark ? " Caveat: the archive's authors mark this test as likely to have a "
+                           "randomisation problem."
+                         : " Caveat: the test falls in the 2013-06-25 to 2014-01-10 window in "
+                           "which the archive's authors found randomisation problems.";
   }
   const std::string learning_key = experiment_key + "-best-package";
   EXPGRAPH_RETURN_IF_ERROR(out.node(
@@ -348,10 +365,9 @@ Result<ImportStats> import_upworthy(std::istream& csv, const ItemSink& sink) {
   Result<std::vector<size_t>> columns = reader->require_columns(
       {"clickability_test_id", "test_week", "headline", "eyecatcher_id", "impressions", "clicks"});
   if (!columns.ok()) return columns.status();
-  const std::optional<size_t> lede = reader->column("lede");
-  const std::optional<size_t> excerpt = reader->column("excerpt");
-  const std::optional<size_t> winner = reader->column("winner");
-  const std::optional<size_t> first_place = reader->column("first_place");
+  const OptionalColumns optional{reader->column("lede"), reader->column("excerpt"),
+                                 reader->column("winner"), reader->column("first_place"),
+                                 reader->column("problem")};
 
   ImportStats stats;
   // Rows of a test may be anywhere in the file: group them all before emitting (15k rows).
@@ -362,7 +378,7 @@ Result<ImportStats> import_upworthy(std::istream& csv, const ItemSink& sink) {
     if (!more.ok()) return more.status();
     if (!*more) break;
     ++stats.rows_read;
-    Result<Package> package = parse_row(row, *columns, lede, excerpt, winner, first_place);
+    Result<Package> package = parse_row(row, *columns, optional);
     if (!package.ok()) {
       ++stats.rows_skipped;
       stats.warnings.push_back("line " + std::to_string(row.line) + ": skipped, " +
