@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "query/analytics/summary_effect.h"
+#include "query/insights/count_effects.h"
 
 namespace expgraph::insights {
 
@@ -138,6 +139,8 @@ class CatalogLoader {
       e.arms.push_back(std::move(arm));
     }
     EXPGRAPH_RETURN_IF_ERROR(add_results(id, e, arm_of_variant));
+    derive_effects_from_counts(e.arms);
+    for (auto& [metric, arms] : e.arms_by_metric) derive_effects_from_counts(arms);
     const auto by_key = [](const ArmFacts& a, const ArmFacts& b) { return a.key < b.key; };
     std::sort(e.arms.begin(), e.arms.end(), by_key);
     for (auto& [metric, arms] : e.arms_by_metric) std::sort(arms.begin(), arms.end(), by_key);

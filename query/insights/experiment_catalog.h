@@ -38,9 +38,10 @@ struct ArmFacts {
   std::optional<double> sum, sum_sq;
   // Stored statistics vs the arm's baseline, NaN when absent.
   double lift, ci_low, ci_high, p_value, log_lift, log_lift_se;
-  // log_lift and log_lift_se were derived here from the reported summary (lift with its
-  // interval, or with its p-value: analytics::summary_effect), not stored from counts;
-  // `derived_from` is "interval" or "p_value" then, "" otherwise.
+  // The statistics were derived here, not stored: from the reported summary (lift with its
+  // interval, or with its p-value: analytics::summary_effect; `derived_from` "interval" or
+  // "p_value"), or from the arms' counts alone (count_effects.h: "control_counts" or
+  // "other_arms_counts"); `derived_from` is "" otherwise.
   bool derived = false;
   std::string derived_from;
   ArmFacts();

@@ -90,6 +90,15 @@ std::string pattern_sentence(const std::string& feature, size_t tests, double li
          " to " + percent(ci_high) + "), " + heterogeneity;
 }
 
+std::string derived_effect_phrase(const std::string& derived_from) {
+  if (derived_from == "p_value") return "effect derived from the reported p-value";
+  if (derived_from == "control_counts") return "effect computed from the arms' counts";
+  if (derived_from == "other_arms_counts") {
+    return "effect computed from the counts against the other arms pooled (no control)";
+  }
+  return "effect derived from the reported interval";
+}
+
 std::string test_result_sentence(const std::string& name, const std::string& metric, double lift,
                                  double ci_low, double ci_high, double p_value,
                                  const std::optional<std::string>& derived_from) {
@@ -110,9 +119,7 @@ std::string test_result_sentence(const std::string& name, const std::string& met
   }
   out += " on " + metric;
   if (std::isfinite(p_value)) out += p_value < 0.05 ? ", significant" : ", not significant";
-  if (derived_from)
-    out += ", effect derived from the reported " +
-           std::string(*derived_from == "p_value" ? "p-value" : "interval");
+  if (derived_from) out += ", " + derived_effect_phrase(*derived_from);
   return out;
 }
 

@@ -27,8 +27,12 @@ std::string model_feature_label(const std::string& explained);
 std::string pattern_sentence(const std::string& feature, size_t tests, double lift, double ci_low,
                              double ci_high, double i2);
 
+// Where a derived effect came from (ArmFacts::derived_from), as a clause: "effect derived from
+// the reported interval", "... p-value", "effect computed from the arms' counts", ...
+std::string derived_effect_phrase(const std::string& derived_from);
+
 // "<name>: +12% (95% CI +8% to +16%, p 0.003) on conversion, significant|not significant
-// [, derived from the reported interval]"; "<name>: no result on <metric>" without a lift.
+// [, <derived_effect_phrase>]"; "<name>: no result on <metric>" without a lift.
 std::string test_result_sentence(const std::string& name, const std::string& metric, double lift,
                                  double ci_low, double ci_high, double p_value,
                                  const std::optional<std::string>& derived_from);

@@ -155,6 +155,41 @@ TEST_F(InsightHttpTest, SimilarTestsExplainTheirMatch) {
   EXPECT_TRUE(first["signals"]["text"].is_number());
 }
 
+// A team that enters each arm's counts, with no lift and no baseline counts on the Result,
+// still gets the test's effect: the treatment against the arm marked as the control.
+TEST_F(InsightHttpTest, ArmsEnteredAsCountsAloneHaveTheirEffectAgainstTheControl) {
+  WriteRequest r;
+  r.nodes.push_back({"Experiment",
+                     "E9",
+                     {{"name", "Summer subject line with the price"},
+                      {"status", "concluded"},
+                      {"started_at", "2024-06-01"}}});
+  r.edges.push_back({"RUNS_ON", ref("Experiment", "E9"), ref("Channel", "email"), json::object()});
+  r.edges.push_back(
+      {"MEASURES", ref("Experiment", "E9"), ref("Metric", "ctr"), {{"role", "primary"}}});
+  r.nodes.push_back({"Asset", "s-price", {{"kind", "headline"}, {"text", "Summer sale: $5 off"}}});
+  r.nodes.push_back({"Asset", "s-plain", {{"kind", "headline"}, {"text", "Summer sale"}}});
+  add_measured_arm(r, "E9", "E9-control", "s-plain", {{"users", 2000}, {"conversions", 100}});
+  add_measured_arm(r, "E9", "E9-price", "s-price", {{"users", 2000}, {"conversions", 125}});
+  for (auto& node : r.nodes) {
+    if (node.type == "Variant") node.properties["is_control"] = node.key == "E9-control";
+  }
+  ASSERT_TRUE(graph_->write(r).ok());
+
+  auto response = post("/v1/recommendations/similar-tests",
+                       {{"hypothesis", "summer subject line with the price"}, {"k", 1}});
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200) << response->body;
+  const json first = json::parse(response->body)["recommendations"].at(0);
+  EXPECT_EQ(first["experiment"]["key"], "E9");
+  EXPECT_EQ(first["result"]["variant"], "E9-price");
+  EXPECT_NEAR(first["result"]["lift"].get<double>(), 0.25, 1e-9);
+  EXPECT_EQ(first["result"]["derived_from"], "control_counts");
+  EXPECT_NE(first["summary"].get<std::string>().find("computed from the arms' counts"),
+            std::string::npos)
+      << first["summary"];
+}
+
 TEST_F(InsightHttpTest, ForecastGivesANumberOnlyWithEvidence) {
   auto response = post("/v1/forecast", {{"hypothesis", "spring headlines"},
                                         {"channel", "email"},
