@@ -84,8 +84,18 @@ Forecast forecast(const ExperimentCatalog& catalog, const std::vector<Recommenda
         weight = std::max(weight, match.similarity);
       }
     }
+    // Of each past test, only the arm(s) most like the candidate: the arms of one test differ in
+    // a word or two, so its rival arm also passes the similarity bar, and pooling both would
+    // mix the candidate's effect with its opposite.
+    std::map<size_t, double> closest;
+    for (const auto& [key, weight] : arms) {
+      double& best = closest[key.first];
+      best = std::max(best, weight);
+    }
     std::vector<EvidenceArm> evidence;
-    for (const auto& [key, weight] : arms) evidence.push_back({key.first, key.second, weight});
+    for (const auto& [key, weight] : arms) {
+      if (weight == closest[key.first]) evidence.push_back({key.first, key.second, weight});
+    }
     Estimate own = pool(catalog, std::move(evidence), options);
     const double tau_sq = own.tau2;
     if (own.sufficient) {

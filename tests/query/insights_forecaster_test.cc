@@ -90,6 +90,25 @@ TEST(ForecasterTest, WithoutAPriorTheCandidateIsNotShrunk) {
   EXPECT_EQ(f.candidates[0].estimate.shrinkage, 1.0);
 }
 
+// Three past tests each pitted "known" (+0.1) against a rival one word away (-0.1) that also
+// passes the similarity bar: only the closer arm of each test is evidence for the candidate.
+TEST(ForecasterTest, OfEachPastTestOnlyTheArmClosestToTheCandidateCounts) {
+  ExperimentCatalog c;
+  const size_t known = c.add_asset({"known", "headline", "Amazing story about dogs", {}});
+  const size_t rival = c.add_asset({"rival", "headline", "Ancient story about dogs", {}});
+  for (int i = 0; i < 3; ++i) {
+    c.experiments.push_back(experiment(std::string("T") + std::to_string(i), "2014-02-01",
+                                       {arm("a", 10, 1, {known}, false, 0.1, 0.05),
+                                        arm("b", 10, 1, {rival}, false, -0.1, 0.05)}));
+  }
+  c.finish();
+  const Forecast f = forecast(c, {}, {"amazing"}, {{{known, 1.0}, {rival, 0.77}}}, {});
+  const Estimate& e = f.candidates[0].estimate;
+  ASSERT_TRUE(e.sufficient);
+  EXPECT_EQ(e.evidence.size(), 3u);
+  EXPECT_NEAR(e.lift, std::expm1(0.1), 1e-9);  // pooled with the rivals it was 0
+}
+
 // C0 measured churn (lower is better) and fell by the same log-ratio as C1 and C2 rose in
 // clicks: the three agree that the headline helps, and pooled in one direction they say so.
 TEST(ForecasterTest, PastLiftsArePooledInTheDraftMetricsDirection) {
