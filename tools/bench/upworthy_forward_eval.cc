@@ -20,9 +20,11 @@
 // forecast with the server's default model. Usage:
 //   bench_upworthy_forward_eval [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE]
 //     [--validation-days N] [--folds N] [--retrain-days N | --retrain-after N] [--threads N]
-//     [--with-trees] [--word-vectors FILE] [--only NAME,NAME] [--select-only | --latency-only]
+//     [--with-trees] [--word-vectors FILE] [--only NAME,NAME]
+//     [--select-only | --latency-only | --untrained-only]
 // (paths relative to the repository root by default). --select-only runs the model selection
-// alone (it reads no test from --from on); --latency-only times the forecast route alone.
+// alone (it reads no test from --from on); --latency-only times the forecast route alone;
+// --untrained-only scores the meta-analytic forecast and the patterns alone (nothing learned).
 #include <time.h>
 #include <unistd.h>
 
@@ -921,11 +923,12 @@ int main(int argc, char** argv) {
   std::string ontology_path = "ontology/marketing.json";
   EvalOptions o;
   bool latency_only = false;
+  bool untrained_only = false;
   std::string word_vectors;
   const char* usage =
       "usage: %s [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE] [--validation-days N] "
       "[--folds N] [--retrain-days N | --retrain-after N] [--threads N] [--with-trees] "
-      "[--word-vectors FILE] [--only A,B] [--select-only | --latency-only]\n";
+      "[--word-vectors FILE] [--only A,B] [--select-only | --latency-only | --untrained-only]\n";
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--with-trees") {
@@ -938,6 +941,10 @@ int main(int argc, char** argv) {
     }
     if (flag == "--latency-only") {
       latency_only = true;
+      continue;
+    }
+    if (flag == "--untrained-only") {
+      untrained_only = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -1035,6 +1042,8 @@ int main(int argc, char** argv) {
       evaluate_models(c, o);
     } else if (latency_only) {
       time_service_forecasts(**graph, index->get(), c, from);
+    } else if (untrained_only) {
+      if (evaluate_old_forecasts(c, from) == 0) exit_code = 1;
     } else {
       const size_t eligible = evaluate_old_forecasts(c, from);
       evaluate_models(c, o);
