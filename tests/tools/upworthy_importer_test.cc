@@ -95,6 +95,33 @@ TEST(UpworthyImporterTest, TheArchivesOwnProblemColumnDecidesTheFlag) {
   EXPECT_NE(t2["evidence"].get<std::string>().find("mark this test"), std::string::npos);
 }
 
+// A file without test_week: the week is computed from created_at the way the archive's is (%U,
+// weeks from Sunday), so the tests start on the same days as with the column.
+TEST(UpworthyImporterTest, WithoutTestWeekTheWeekComesFromCreatedAt) {
+  const std::string file =
+      "created_at,clickability_test_id,headline,eyecatcher_id,impressions,clicks\n"
+      "2014-01-06 10:00:00,t1,Headline A,img1,2000,40\n"
+      "2014-01-07 11:00:00,t1,Headline B,img1,2000,30\n"
+      "2014-07-28 10:00:00.135,t2,Headline C,img2,1000,30\n"
+      "2014-08-02 10:00:00,t2,Headline D,img2,1000,10\n";
+  Result<Collected> out = collect_text(import_upworthy, file);
+  ASSERT_TRUE(out.ok()) << out.status().to_string();
+  const nlohmann::json& t1 = out->node("Experiment/upworthy-t1");
+  EXPECT_EQ(t1["started_at"], "2014-01-05");  // Monday 6 January is in week 01, from Sunday 5
+  EXPECT_EQ(t1["flags"], nlohmann::json::array({"randomisation_issue"}));
+  const nlohmann::json& t2 = out->node("Experiment/upworthy-t2");
+  EXPECT_EQ(t2["started_at"], "2014-07-27");
+  EXPECT_EQ(t2["ended_at"], "2014-08-02");  // Saturday 2 August closes week 30
+  Result<Collected> neither =
+      collect_text(import_upworthy, "clickability_test_id,headline,eyecatcher_id,impressions,clicks\n");
+  ASSERT_FALSE(neither.ok());
+  EXPECT_NE(neither.status().message().find("'test_week'"), std::string::npos);
+  EXPECT_EQ(import_internal::sunday_week_of("2015-01-03"), 201500);  // before the first Sunday
+  EXPECT_EQ(import_internal::sunday_week_of("2015-01-04"), 201501);
+  EXPECT_EQ(import_internal::sunday_week_of("2014-02-31"), std::nullopt);
+  EXPECT_EQ(import_internal::sunday_week_of("14-01-01"), std::nullopt);
+}
+
 TEST(UpworthyImporterTest, VariantsAreOrderedByContentAndShareAssets) {
   Result<Collected> out = collect_text(import_upworthy, kFixture);
   ASSERT_TRUE(out.ok());

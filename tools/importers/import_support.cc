@@ -95,6 +95,22 @@ std::optional<std::string> sunday_week_start(int year, int week) {
   return date_from_days(start);
 }
 
+std::optional<int64_t> sunday_week_of(std::string_view text) {
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  std::optional<int64_t> year = parse_int(text.substr(0, 4));
+  std::optional<int64_t> month = parse_int(text.substr(5, 2));
+  std::optional<int64_t> day = parse_int(text.substr(8, 2));
+  if (!year || !month || !day || *month < 1 || *month > 12 || *day < 1 || *day > 31) {
+    return std::nullopt;
+  }
+  const int y = static_cast<int>(*year);
+  const int64_t days = days_from_civil(y, static_cast<int>(*month), static_cast<int>(*day));
+  if (date_from_days(days) != text.substr(0, 10)) return std::nullopt;  // 31 February
+  const int64_t day_of_year = days - days_from_civil(y, 1, 1);
+  const int64_t weekday = ((days + 4) % 7 + 7) % 7;  // 0 = Sunday (1970-01-01 was a Thursday)
+  return *year * 100 + (day_of_year + 7 - weekday) / 7;
+}
+
 double round_sig(double x) {
   if (!std::isfinite(x) || x == 0) return x;
   char buffer[32];

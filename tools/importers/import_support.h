@@ -35,6 +35,9 @@ std::string format_date(int year, int month, int day);
 // days before the year's first Sunday are week 0 (whose first day is taken to be 1 January).
 // nullopt when week is outside 0..53 or names a day past the end of the year.
 std::optional<std::string> sunday_week_start(int year, int week);
+// The %Y%U week (YYYYWW, weeks start on Sunday, week 0 before the year's first Sunday) of a
+// text that starts with a YYYY-MM-DD date ("2014-06-03 10:00:00"); nullopt when it does not.
+std::optional<int64_t> sunday_week_of(std::string_view text);
 // Days since 1970-01-01 of a civil date, and back.
 int64_t days_from_civil(int year, int month, int day);
 std::string date_from_days(int64_t days);

@@ -8,7 +8,8 @@
 //   other arms are disjoint from the package, so the two-sample test is valid.
 // - test_week matches strftime's %Y%U of the test's creation time (weeks starting on Sunday) for
 //   97.5% of packages, against 5.5% for ISO weeks, so started_at is the Sunday that starts the
-//   earliest test_week of the test.
+//   earliest test_week of the test. A file without test_week has it computed the same way from
+//   its created_at column.
 // - The archive's authors found randomisation problems in tests between 2013-06-25 and
 //   2014-01-10; a test whose weeks overlap that window keeps its data and gets a flag. Releases
 //   with their per-test `problem` column (0/1) are flagged by it instead.
@@ -98,6 +99,8 @@ std::optional<std::string> week_start(int test_week) {
 // The columns a release may or may not have.
 struct OptionalColumns {
   std::optional<size_t> lede, excerpt, winner, first_place, problem;
+  // The week column, or the creation time it was computed from (a file without test_week).
+  std::optional<size_t> test_week, created_at;
 };
 
 bool true_text(const std::string& text) { return text == "true" || text == "1" || text == "TRUE"; }
@@ -112,22 +115,24 @@ Result<Package> parse_row(const CsvRow& row, const std::vector<size_t>& columns,
     return Status::invalid_argument("clickability_test_id '" + p.test_id +
                                     "' cannot be part of a key");
   }
-  std::optional<int64_t> week = support::parse_int(f[columns[1]]);
+  std::optional<int64_t> week = optional.test_week
+                                     ? support::parse_int(f[*optional.test_week])
+                                     : support::sunday_week_of(f[*optional.created_at]);
   if (week && week_start(static_cast<int>(*week))) p.test_week = static_cast<int>(*week);
-  p.headline = f[columns[2]];
-  p.eyecatcher_id = f[columns[3]];
+  p.headline = f[columns[1]];
+  p.eyecatcher_id = f[columns[2]];
   if (!p.eyecatcher_id.empty() &&
       !validate_external_key("upworthy-image-" + p.eyecatcher_id).ok()) {
     return Status::invalid_argument("eyecatcher_id '" + p.eyecatcher_id +
                                     "' cannot be part of a key");
   }
-  std::optional<int64_t> impressions = support::parse_int(f[columns[4]]);
-  std::optional<int64_t> clicks = support::parse_int(f[columns[5]]);
+  std::optional<int64_t> impressions = support::parse_int(f[columns[3]]);
+  std::optional<int64_t> clicks = support::parse_int(f[columns[4]]);
   if (!impressions || *impressions <= 0) {
-    return Status::invalid_argument("impressions '" + f[columns[4]] + "' is not a positive count");
+    return Status::invalid_argument("impressions '" + f[columns[3]] + "' is not a positive count");
   }
   if (!clicks || *clicks < 0 || *clicks > *impressions) {
-    return Status::invalid_argument("clicks '" + f[columns[5]] +
+    return Status::invalid_argument("clicks '" + f[columns[4]] +
                                     "' is not a count between 0 and impressions");
   }
   p.impressions = *impressions;
@@ -363,11 +368,15 @@ Result<ImportStats> import_upworthy(std::istream& csv, const ItemSink& sink) {
   Result<CsvReader> reader = CsvReader::open(csv);
   if (!reader.ok()) return reader.status();
   Result<std::vector<size_t>> columns = reader->require_columns(
-      {"clickability_test_id", "test_week", "headline", "eyecatcher_id", "impressions", "clicks"});
+      {"clickability_test_id", "headline", "eyecatcher_id", "impressions", "clicks"});
   if (!columns.ok()) return columns.status();
-  const OptionalColumns optional{reader->column("lede"), reader->column("excerpt"),
-                                 reader->column("winner"), reader->column("first_place"),
-                                 reader->column("problem")};
+  const OptionalColumns optional{reader->column("lede"),        reader->column("excerpt"),
+                                 reader->column("winner"),      reader->column("first_place"),
+                                 reader->column("problem"),     reader->column("test_week"),
+                                 reader->column("created_at")};
+  if (!optional.test_week && !optional.created_at) {
+    return Status::invalid_argument("csv: missing column 'test_week' (or 'created_at' to compute it)");
+  }
 
   ImportStats stats;
   // Rows of a test may be anywhere in the file: group them all before emitting (15k rows).
