@@ -14,6 +14,8 @@ const searchTypes = ['Experiment', 'Hypothesis', 'Learning', 'Asset'];
 const outcomes = ['won', 'lost', 'inconclusive'];
 const debounceMs = 50;
 const resultCount = 10;
+// As the style sheet's narrow layout (style.css, max-width: 720px).
+const narrowScreen = window.matchMedia('(max-width: 720px)');
 
 // The server leaves out hits below its relevance floor; say how close the closest one came.
 function nothingFound(answer, text) {
@@ -151,6 +153,10 @@ export async function searchPage(root, params) {
   const since = h('input', { type: 'date', name: 'since' });
   const filters = h('div', { class: 'filters' }, typeSelect.element, outcomeSelect.element,
     field('Started since', since));
+  // Six filters take a phone's whole first screen: there they start folded (the summary says
+  // how many are set), so the first results show without scrolling.
+  const filterSummary = h('summary', {}, 'Filters');
+  const filterPanel = h('details', { class: 'filter-panel', open: !narrowScreen.matches }, filterSummary, filters);
   const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
   const results = h('ol', { class: 'cards', 'aria-label': 'Search results' });
   const errors = h('div');
@@ -160,7 +166,7 @@ export async function searchPage(root, params) {
       h('h1', {}, 'Have we tested something like this?'),
       h('form', { role: 'search', onsubmit: (event) => { event.preventDefault(); run(); } },
         field('Search hypotheses, learnings, experiments and headlines', input),
-        filters)),
+        filterPanel)),
     errors, status, results);
   input.focus();
   performance.mark('search-ready');
@@ -195,6 +201,8 @@ export async function searchPage(root, params) {
     }
     if (since.value) filter.since = since.value;
     if (Object.keys(filter).length) request.filter = filter;
+    const set = Object.keys(filter).length + (request.types ? 1 : 0);
+    filterSummary.textContent = set ? `Filters · ${set} set` : 'Filters';
     history.replaceState(null, '', text ? `#/?q=${encodeURIComponent(text)}` : '#/');
     fill(errors);
     if (!text) {
