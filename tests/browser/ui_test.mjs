@@ -53,6 +53,17 @@ function checkBars(t, bars) {
   for (const [what, value, bar] of bars) assert.ok(value < bar, `${what}: median ${value} ms, bar ${bar} ms`);
 }
 
+// 'YYYY-MM' months from `first` to `last`, both included.
+function monthsFrom(first, last) {
+  const months = [];
+  for (let [year, month] = first.split('-').map(Number); `${year}-${String(month).padStart(2, '0')}` <= last;) {
+    months.push(`${year}-${String(month).padStart(2, '0')}`);
+    month += 1;
+    if (month === 13) { month = 1; year += 1; }
+  }
+  return months;
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -337,7 +348,9 @@ test('the program page charts learning velocity, filtered by team and dates', as
   // demo's hypotheses carry approved_on, so the concluded demo experiments are timed).
   assert.ok(all.decisions_timed >= 5, `decisions timed: ${all.decisions_timed}`);
   assert.equal(await page.locator('.month-chart canvas').count(), 3);
-  assert.equal(await page.locator('figure.month-figure').first().locator('tbody tr').count(), all.months.length);
+  // Every month from the first to the last with activity, quiet ones included.
+  assert.equal(await page.locator('figure.month-figure').first().locator('tbody tr').count(),
+    monthsFrom(all.months[0].month, all.months[all.months.length - 1].month).length);
   const daysFigure = await figuresList.locator('li', { hasText: 'median days from approval to decision' }).locator('.value').innerText();
   assert.equal(daysFigure, `${Math.round(all.median_days_approval_to_decision * 10) / 10} d`);
   assert.equal(await page.getByText(/nothing to chart/).count(), 0);
@@ -355,14 +368,56 @@ test('the program page charts learning velocity, filtered by team and dates', as
   await page.getByLabel('From', { exact: true }).fill('2024-02-01');
   await page.getByLabel('To', { exact: true }).fill('2024-03-31');
   const range = await api(server.url, 'GET', '/v1/stats/program?team=crm&from=2024-02-01&to=2024-03-31');
+  // The axis covers the chosen range, months without activity included.
   await page.waitForFunction((months) => {
     const rows = document.querySelectorAll('figure.month-figure:first-of-type tbody tr');
     return rows.length === months.length && [...rows].every((row, i) => row.querySelector('th').textContent === months[i]);
-  }, range.months.map((m) => m.month));
+  }, ['2024-02', '2024-03']);
+  assert.ok(range.months.every((m) => ['2024-02', '2024-03'].includes(m.month)));
   assert.equal(await concludedFigure(), String(range.concluded));
   // From after to: the server's refusal, readably.
   await page.getByLabel('From', { exact: true }).fill('2024-05-01');
   await page.getByRole('alert').filter({ hasText: 'from must not be after to' }).waitFor();
+  await page.context().close();
+});
+
+// A team whose experiments started in January and April: February and March had none.
+const quietTeam = {
+  nodes: [
+    { type: 'Team', key: 'quiet-months', properties: { name: 'Quiet months' } },
+    { type: 'Experiment', key: 'EXP-QUIET-1', properties: { name: 'January test', status: 'running', started_at: '2023-01-10' } },
+    { type: 'Experiment', key: 'EXP-QUIET-2', properties: { name: 'April test', status: 'concluded', decision: 'ship', started_at: '2023-04-03', decided_on: '2023-04-24' } },
+  ],
+  edges: [
+    { type: 'OWNED_BY', from: 'Experiment/EXP-QUIET-1', to: 'Team/quiet-months' },
+    { type: 'OWNED_BY', from: 'Experiment/EXP-QUIET-2', to: 'Team/quiet-months' },
+  ],
+};
+
+test('the program charts have every month on their axis, a month without tests at zero', async () => {
+  await api(server.url, 'POST', '/v1/batch', quietTeam);
+  const answer = await api(server.url, 'GET', '/v1/stats/program?team=quiet-months');
+  assert.deepEqual(answer.months.map((m) => m.month), ['2023-01', '2023-04'], 'the server lists active months only');
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/program?team=quiet-months`);
+  await page.locator('.month-chart canvas').first().waitFor();
+  const drawn = await page.evaluate(() => [...document.querySelectorAll('figure.month-figure')].map((figure) => ({
+    labels: figure.chart.data.labels,
+    data: figure.chart.data.datasets.map((d) => d.data),
+    rows: [...figure.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((cell) => cell.textContent)),
+  })));
+  const months = ['2023-01', '2023-02', '2023-03', '2023-04'];
+  assert.deepEqual(drawn[0].labels, months);
+  assert.deepEqual(drawn[0].data, [[1, 0, 0, 1], [0, 0, 0, 1]], 'started and concluded per month');
+  assert.deepEqual(drawn[0].rows.map((row) => row[1]), ['1', '0', '0', '1']);
+  // Rates have no value in a month where nothing concluded: a gap, not a 0%.
+  assert.deepEqual(drawn[1].labels, months);
+  assert.deepEqual(drawn[1].data[0], [null, null, null, 1], 'win rate');
+  assert.deepEqual(drawn[1].rows.map((row) => row[1]), ['—', '—', '—', '100%']);
+  // A chosen range is the axis, from its first month (up to now).
+  await page.getByLabel('From', { exact: true }).fill('2022-11-15');
+  await page.waitForFunction(() => document.querySelector('figure.month-figure')?.chart.data.labels[0] === '2022-11');
+  assert.equal(await page.evaluate(() => document.querySelector('figure.month-figure').chart.data.labels.length), 6);
   await page.context().close();
 });
 
@@ -516,6 +571,39 @@ test('every page fits a phone-sized screen without sideways scrolling', async ()
     assert.ok(fit.page <= fit.width, `${path}: the page is ${fit.page} px wide on a ${fit.width} px screen`);
     assert.ok(fit.header <= fit.width, `${path}: the header runs to ${fit.header} px`);
   }
+  await context.close();
+});
+
+// On a phone (390 x 844 CSS pixels, an iPhone 12 to 15) the six search filters stacked one a row
+// and pushed the first result below the fold.
+test('on a phone the search filters fold away and the first result shows without scrolling', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await context.addInitScript((value) => sessionStorage.setItem('expgraph.key', value), adminKey);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => { throw error; });
+  await page.goto(`${server.url}/#/?q=${encodeURIComponent(searchPhrase)}`);
+  const first = page.locator('ol.cards > li').first();
+  await first.locator('h3').filter({ hasText: expectedFirst }).waitFor({ timeout: 5000 });
+  await page.locator('select[name=channel]').waitFor({ state: 'attached' });
+  // The title, the chips and the lift of the first result are on the first screen.
+  const seen = await page.evaluate(() => {
+    const card = document.querySelector('ol.cards > li');
+    return { bottom: card.querySelector('.result-row').getBoundingClientRect().bottom, height: window.innerHeight, scrolled: window.scrollY };
+  });
+  assert.equal(seen.scrolled, 0);
+  assert.ok(seen.bottom <= seen.height, `the first result's lift ends at ${Math.round(seen.bottom)} px on a ${seen.height} px screen`);
+  await shot(page, 'search-phone');
+  // The six filters are one tap away, and the fold says how many are set.
+  const summary = page.locator('details.filter-panel > summary');
+  assert.equal(await summary.innerText(), 'Filters');
+  assert.equal(await page.getByLabel('Channel').isVisible(), false);
+  await summary.click();
+  for (const label of ['Type', 'Channel', 'Segment (and its subsegments)', 'Metric', 'Outcome', 'Started since']) {
+    assert.ok(await page.getByLabel(label, { exact: true }).isVisible(), `${label} is shown`);
+  }
+  await page.getByLabel('Outcome').selectOption('won');
+  await page.waitForFunction(() => document.querySelector('details.filter-panel > summary').textContent === 'Filters · 1 set');
+  await checkAccessibility(page, 'the search page on a phone');
   await context.close();
 });
 
