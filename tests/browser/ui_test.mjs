@@ -288,6 +288,26 @@ test('the plan form shows similar tests, patterns and a forecast per candidate',
   await page.context().close();
 });
 
+// The demo has one SMS test: too few for patterns of their own, so the server mines a broader
+// context and says so; the plan page captioned them "of this context" all the same.
+test('the plan page says when its patterns come from a broader context than the draft’s', async () => {
+  const answer = await api(server.url, 'GET', '/v1/patterns?limit=8&channel=sms');
+  assert.ok(answer.fallback && answer.message && answer.patterns.length, 'the SMS context falls back');
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/plan`);
+  await page.getByLabel('Hypothesis').fill('A personalised offer wins back lapsed buyers');
+  await page.locator('select[name=channel] option[value=sms]').waitFor({ state: 'attached' });
+  await page.getByLabel('Channel').selectOption('sms');
+  for (const text of await page.getByLabel(/^Text/).all()) await text.fill('');
+  await page.getByRole('button', { name: 'Show similar tests and forecast' }).click();
+  const section = page.locator('section[aria-label="Patterns that apply"]');
+  await section.locator('table').waitFor();
+  assert.equal(await section.getByRole('status').innerText(), answer.message);
+  assert.equal(await section.locator('caption').innerText(), 'Patterns in concluded tests of a broader context than this draft’s');
+  assert.equal(await section.locator('tbody tr').count(), answer.patterns.length);
+  await page.context().close();
+});
+
 test('the patterns page draws mined patterns as a forest plot and opens the tests behind one', async () => {
   const page = await signedInPage();
   await page.goto(`${server.url}/#/patterns`);
