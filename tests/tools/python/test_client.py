@@ -232,6 +232,11 @@ class ClientTest(LiveServerTest):
         with self.assertRaises(expgraph.BadRequest) as reversed_range:
             self.reader.program_stats(from_="2024-05-01", to="2024-03-31")
         self.assertIn("from must not be after to", reversed_range.exception.message)
+        # A team naming no Team is refused with the closest keys (it answered zero experiments).
+        with self.assertRaises(expgraph.Unprocessable) as unknown:
+            self.reader.program_stats(team="crmm")
+        self.assertEqual(unknown.exception.code, "unknown_context_key")
+        self.assertEqual(unknown.exception.details, ["crm"])
 
     def test_import_reads_a_path_given_as_a_str(self):
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:

@@ -193,7 +193,8 @@ class Client:
                       team: Optional[str] = None, **filters: Any) -> Dict[str, Any]:
         """Program metrics (GET /v1/stats/program) from ``from_`` to ``to`` (YYYY-MM-DD) of
         ``team``'s experiments. ``from`` is a Python keyword: the argument is ``from_``
-        (``**{"from": ...}`` works too)."""
+        (``**{"from": ...}`` works too). ``months`` has a row only for months with activity.
+        A team key naming no Team raises ``Unprocessable`` (``unknown_context_key``)."""
         params = _without_none({"from": from_, "to": to, "team": team, **filters})
         return self._json("GET", "/v1/stats/program", params=params)
 
