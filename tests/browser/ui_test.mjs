@@ -281,10 +281,33 @@ test('the plan form shows similar tests, patterns and a forecast per candidate',
   const learningKey = await learning.getAttribute('value');
   await learning.check();
   await page.getByRole('button', { name: 'Save as hypothesis' }).click();
-  const saved = await page.getByText(/Saved as Hypothesis HYP-\d+/).textContent();
-  const key = saved.match(/HYP-\d+/)[0];
+  const saved = await page.getByText(/Saved as Hypothesis HYP-[\d-]+/).textContent();
+  const key = saved.match(/HYP-[\d-]+\d/)[0];
   const edges = await api(server.url, 'GET', `/v1/nodes/Hypothesis/${key}/edges?direction=out&type=INSPIRED_BY`);
   assert.deepEqual(edges.edges.map((e) => e.to), [`Learning/${learningKey}`]);
+  await page.context().close();
+});
+
+// Two drafts saved in the same second got the same key, HYP-<time to the second>, and the
+// second save overwrote the first hypothesis (a batch with an existing key updates it).
+test('two drafts saved in the same second are two hypotheses', async () => {
+  const page = await signedInPage();
+  await page.clock.setFixedTime(new Date('2026-03-02T10:20:30Z'));
+  const keys = [];
+  for (const statement of ['Free returns raise first orders', 'Free returns lower the return rate']) {
+    await page.goto(`${server.url}/#/plan`);
+    await page.reload();  // a fresh form the second time too
+    await page.getByLabel('Hypothesis').fill(statement);
+    await page.getByRole('button', { name: 'Show similar tests and forecast' }).click();
+    await page.getByRole('button', { name: 'Save as hypothesis' }).click();
+    const saved = await page.getByText(/Saved as Hypothesis HYP-[\d-]+/).textContent();
+    keys.push(saved.match(/HYP-[\d-]+\d/)[0]);
+  }
+  assert.notEqual(keys[0], keys[1]);
+  for (const [i, statement] of ['Free returns raise first orders', 'Free returns lower the return rate'].entries()) {
+    const node = await api(server.url, 'GET', `/v1/nodes/Hypothesis/${keys[i]}`);
+    assert.equal(node.properties.statement, statement);
+  }
   await page.context().close();
 });
 

@@ -189,7 +189,11 @@ function saveForm(draft, chosen) {
   const form = h('form', { 'aria-label': 'Save as hypothesis' }, field('Short title', name), button, message);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const key = `HYP-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+    // The time to the second and six random digits: a batch with an existing key updates that
+    // node, so two planners saving in the same second must not get the same key.
+    const stamp = new Date().toISOString().replace(/\D/g, '');
+    const random = String(crypto.getRandomValues(new Uint32Array(1))[0] % 1000000).padStart(6, '0');
+    const key = `HYP-${stamp.slice(0, 8)}-${stamp.slice(8, 14)}-${random}`;
     const properties = { statement: draft.hypothesis, status: 'draft', created_on: new Date().toISOString().slice(0, 10) };
     if (name.value.trim()) properties.name = name.value.trim();
     const batch = {
