@@ -36,6 +36,7 @@ let browser;
 let upworthyLoaded = false;
 let readerKey;
 let modelTrained;
+let stopping = false;
 const figures = {};
 
 // A latency bar means something on an otherwise idle machine (as CI's is while this test runs:
@@ -100,8 +101,9 @@ before(async () => {
   readerKey = (await api(server.url, 'POST', '/v1/admin/keys', { name: 'browser-reader', role: 'reader' })).key;
   // The forecast model trains in the background once the data is in (asking for it starts the
   // training when due); the plan test waits for it while the tests before it run.
+  // It stops with the server: a run of some tests only (--test-name-pattern) may end first.
   modelTrained = (async () => {
-    for (let i = 0; i < 150; i += 1) {
+    for (let i = 0; i < 150 && !stopping; i += 1) {
       const answer = await api(server.url, 'GET', '/v1/models/forecast');
       if (answer.model && answer.model.trained_at) return true;
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -115,6 +117,8 @@ before(async () => {
 });
 
 after(async () => {
+  stopping = true;
+  if (modelTrained) await modelTrained.catch(() => false);
   if (browser) await browser.close();
   if (server) await server.stop();
   console.log('figures:', JSON.stringify(figures, null, 1));
