@@ -225,6 +225,27 @@ test('filters narrow the search (channel)', async () => {
   await page.context().close();
 });
 
+// The patterns and program pages kept their filters in the address; the search page kept only
+// the text, so a shared link to a filtered search showed unfiltered results.
+test('a search address keeps its filters', async () => {
+  const page = await signedInPage();
+  const phrase = 'personalised offer for lapsed buyers';
+  await page.goto(`${server.url}/#/?q=${encodeURIComponent(phrase)}&channel=sms&outcome=won`);
+  await page.locator('ol.cards > li').first().waitFor();
+  assert.equal(await page.getByLabel('Channel').inputValue(), 'sms');
+  assert.equal(await page.getByLabel('Outcome').inputValue(), 'won');
+  const channels = await page.locator('ol.cards .chip').filter({ hasText: /^channel / }).allTextContents();
+  assert.ok(channels.length > 0);
+  assert.deepEqual([...new Set(channels)], ['channel sms']);
+  assert.equal(await page.locator('details.filter-panel > summary').innerText(), 'Filters · 2 set');
+  // A filter changed on the page goes into the address.
+  await page.getByLabel('Outcome').selectOption('');
+  await page.getByLabel('Type').selectOption('Learning');
+  await page.waitForFunction(() => location.hash.includes('type=Learning') && !location.hash.includes('outcome='));
+  assert.equal(new URL(page.url()).hash, `#/?q=${encodeURIComponent(phrase).replace(/%20/g, '+')}&type=Learning&channel=sms`);
+  await page.context().close();
+});
+
 test('an experiment page shows its forest plot, variants, learnings and graph', async () => {
   const page = await signedInPage();
   await page.goto(`${server.url}/#/?q=${encodeURIComponent(searchPhrase)}`);

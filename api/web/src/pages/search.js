@@ -1,6 +1,7 @@
 // Search (the home page): "Have we tested something like this?" Searches as you type (debounced)
 // over hypotheses, learnings, experiments and assets (POST /v1/search), filtered by node type,
-// channel, segment (subsegments included, server side), metric, outcome and start date. One card
+// channel, segment (subsegments included, server side), metric, outcome and start date, which the
+// address keeps beside the text (#/?q=...&channel=sms&outcome=won). One card
 // per experiment: its result as a lift bar around zero, the arm it is for, its learnings and why it
 // matched. Marks `search-input` and `search-rendered` (performance marks) for the browser tests.
 import { get, nodePath, post } from '../api.js';
@@ -172,8 +173,14 @@ export async function searchPage(root, params) {
   performance.mark('search-ready');
 
   const selects = { type: typeSelect.control, outcome: outcomeSelect.control };
+  // The filters are kept in the address beside the text (#/?q=...&channel=sms), as on the
+  // patterns and program pages, so a shared link shows the same results.
+  typeSelect.control.value = params.get('type') || '';
+  outcomeSelect.control.value = params.get('outcome') || '';
+  since.value = params.get('since') || '';
+  const contextFilters = ['channel', 'segment', 'metric'];
   // Channel, segment and metric come from the graph.
-  Promise.all(['Channel', 'Segment', 'Metric'].map(nodeOptions))
+  const contextLoaded = Promise.all(['Channel', 'Segment', 'Metric'].map(nodeOptions))
     .then(([channels, segments, metrics]) => {
       // Inserted after the type, last first, so they read channel, segment, metric.
       for (const [name, label, options, any] of [
@@ -181,6 +188,7 @@ export async function searchPage(root, params) {
         ['segment', 'Segment (and its subsegments)', segments, 'Any segment'],
         ['channel', 'Channel', channels, 'Any channel']]) {
         const built = select(name, label, options, any);
+        built.control.value = params.get(name) || '';
         selects[name] = built.control;
         built.control.addEventListener('change', () => run());
         filters.insertBefore(built.element, filters.children[1]);
@@ -203,7 +211,11 @@ export async function searchPage(root, params) {
     if (Object.keys(filter).length) request.filter = filter;
     const set = Object.keys(filter).length + (request.types ? 1 : 0);
     filterSummary.textContent = set ? `Filters · ${set} set` : 'Filters';
-    history.replaceState(null, '', text ? `#/?q=${encodeURIComponent(text)}` : '#/');
+    const address = new URLSearchParams();
+    if (text) address.set('q', text);
+    if (request.types) address.set('type', request.types[0]);
+    for (const [name, value] of Object.entries(filter)) address.set(name, value);
+    history.replaceState(null, '', address.toString() ? `#/?${address}` : '#/');
     fill(errors);
     if (!text) {
       fill(results);
@@ -240,6 +252,8 @@ export async function searchPage(root, params) {
   for (const control of [typeSelect.control, outcomeSelect.control, since]) {
     control.addEventListener('change', () => run());
   }
-  if (input.value) run();
-  else fill(status, 'Type what you want to test; results appear as you type.');
+  // An address with a channel, segment or metric waits for their choices, so that its first
+  // results are the filtered ones; otherwise the search starts at once.
+  if (contextFilters.some((name) => params.get(name))) await contextLoaded;
+  run();
 }
