@@ -718,3 +718,19 @@ test('the graph explorer expands a node and the console shows rows, plans and er
   await checkAccessibility(page, 'the explorer');
   await page.context().close();
 });
+
+// Last, so that its many segments are in no other test's menus: the filters offered the first
+// 200 nodes of a type only, so a program's 201st segment could not be chosen anywhere.
+test('the filters offer every segment, beyond the first page of nodes', async () => {
+  const segments = Array.from({ length: 620 }, (_, i) => ({
+    type: 'Segment', key: `zz-cohort-${String(i).padStart(3, '0')}`, properties: { name: `Cohort ${i}` } }));
+  await api(server.url, 'POST', '/v1/batch', { nodes: segments });
+  const all = await api(server.url, 'GET', '/v1/nodes/Segment?limit=10000');
+  const page = await signedInPage();
+  for (const path of ['/', '/plan', '/patterns']) {
+    await page.goto(`${server.url}/#${path}`);
+    await page.locator('select[name=segment] option[value="zz-cohort-619"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('select[name=segment] option').count(), all.nodes.length + 1, `${path}: every segment and "any"`);
+  }
+  await page.context().close();
+});
