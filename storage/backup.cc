@@ -4,6 +4,7 @@
 #include <ctime>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <system_error>
 
 namespace expgraph {
@@ -87,6 +88,35 @@ bool strictly_inside(const fs::path& path, const fs::path& root) {
   return *relative.begin() != "..";
 }
 
+// A backup is a directory holding a RocksDB CURRENT file (every checkpoint has one).
+bool is_backup(const fs::path& directory) {
+  std::error_code error;
+  return fs::is_regular_file(directory / "CURRENT", error);
+}
+
+// The nearest folder strictly between `root` and `candidate` that is a backup, if any: a backup
+// taken there would become part of that backup (copied in by a restore, counted in its size).
+std::optional<fs::path> enclosing_backup(const fs::path& candidate, const fs::path& root) {
+  for (fs::path folder = candidate.parent_path(); strictly_inside(folder, root);
+       folder = folder.parent_path()) {
+    if (is_backup(folder)) return folder;
+  }
+  return std::nullopt;
+}
+
+// A backup found under `directory` (itself included), if any. The walk stops at the first, and
+// does not enter backups: their own folders need no look.
+std::optional<fs::path> contained_backup(const fs::path& directory) {
+  if (is_backup(directory)) return directory;
+  std::error_code error;
+  for (auto it = fs::recursive_directory_iterator(directory, error);
+       !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+    if (!it->is_directory(error) || it->is_symlink(error)) continue;
+    if (is_backup(it->path())) return it->path();
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<std::string> resolve_backup_path(const std::string& root, const std::string& requested) {
@@ -115,7 +145,20 @@ Result<std::string> resolve_backup_path(const std::string& root, const std::stri
                                     canonical_root.string() +
                                     " (start expgraphd with --backup-dir to allow another one)");
   }
+  // Backups never nest: one inside another's folder would be copied by the other's restore,
+  // and deleting the outer one would delete it.
+  if (auto outer = enclosing_backup(candidate, canonical_root)) {
+    return Status::conflict("backup path " + candidate.string() + " is inside the backup " +
+                            outer->string() + "; backups may not nest, choose a path outside it");
+  }
   if (fs::exists(candidate, error)) {
+    if (fs::is_directory(candidate, error)) {
+      if (auto inner = contained_backup(candidate); inner && *inner != candidate) {
+        return Status::conflict("backup path " + candidate.string() +
+                                " already exists and holds the backup " + inner->string() +
+                                "; backups may not nest, choose a path outside it");
+      }
+    }
     return Status::conflict("backup path " + candidate.string() + " already exists");
   }
   // RocksDB builds a checkpoint in "<path>.tmp" and removes whatever is there first: an earlier

@@ -24,7 +24,8 @@ struct BackupInfo {
 // `root`, or absolute, but must stay strictly inside `root` (invalid_argument otherwise, e.g.
 // "../x" or a symlink leading out), must be a usable name (invalid_argument for a control
 // character such as NUL, over 1024 bytes, over 16 components or a component over 255 bytes)
-// and must not exist (conflict).
+// and must not exist (conflict). Backups never nest: a path inside an existing backup (a folder
+// with a RocksDB CURRENT file) is a conflict naming it, and so is an existing folder holding one.
 Result<std::string> resolve_backup_path(const std::string& root, const std::string& requested);
 
 // Checkpoints `store` into resolve_backup_path(root, requested), creating `root` if needed.

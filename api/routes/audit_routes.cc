@@ -30,7 +30,9 @@ nlohmann::json page_json(const std::vector<ChangeRecord>& changes, uint64_t next
 }
 
 Status history(GraphStore& graph, const httplib::Request& request, httplib::Response& response) {
-  NodeRef ref{request.matches[1].str(), request.matches[2].str()};
+  auto path_ref = path_node(request);
+  if (!path_ref.ok()) return path_ref.status();
+  const NodeRef& ref = *path_ref;
   auto limit = integer_parameter(request, "limit", kDefaultPageSize, 1, kMaxPageSize);
   if (!limit.ok()) return limit.status();
   auto cursor = cursor_parameter(request);

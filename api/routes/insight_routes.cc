@@ -7,7 +7,8 @@
 //   GET  /v1/models/forecast  the learned forecast model in use (cut-off, trained_at, figures)
 //   GET  /v1/stats/program?from=&to=&team=
 // Bodies are strict (unknown fields are 400); dates are YYYY-MM-DD. A channel, segment or
-// metric that names no node is 422 `unknown_context_key` with the closest keys in "details".
+// metric (and the program's team) that names no node is 422 `unknown_context_key` with the
+// closest keys in "details"; one that is no valid key at all (over 512 bytes, ...) is 400.
 #include <memory>
 #include <regex>
 
@@ -87,6 +88,12 @@ Status parse_draft(const json& body, DraftTest& draft) {
     auto value = optional_string(body, name);
     if (!value.ok()) return value.status();
     *target = std::move(value).value();
+  }
+  // The campaign may be one not written yet (only its key is compared), but it must be a key.
+  if (draft.campaign) {
+    if (Status valid = validate_external_key(*draft.campaign); !valid.ok()) {
+      return valid.prepend("\"campaign\"");
+    }
   }
   if (auto it = body.find("asset_kinds"); it != body.end() && !it->is_null()) {
     if (!it->is_array())
@@ -207,8 +214,8 @@ Status patterns(insights::InsightsService& service, const GraphStore& graph,
   return Status();
 }
 
-Status program_stats(insights::InsightsService& service, const httplib::Request& request,
-                     httplib::Response& response) {
+Status program_stats(insights::InsightsService& service, const GraphStore& graph,
+                     const httplib::Request& request, httplib::Response& response) {
   insights::ProgramFilter filter;
   for (auto [name, target] : {std::pair{"from", &filter.from}, std::pair{"to", &filter.to}}) {
     if (auto value = parameter(request, name)) {
@@ -220,6 +227,11 @@ Status program_stats(insights::InsightsService& service, const httplib::Request&
     return Status::invalid_argument("from must not be after to");
   }
   filter.team = parameter(request, "team");
+  // As the other context filters: a team that names no node would count nothing and look like
+  // a quiet team.
+  if (filter.team) {
+    EXPGRAPH_RETURN_IF_ERROR(insights::check_context_key(graph, "team", "Team", *filter.team));
+  }
   auto answer = service.program(filter);
   if (!answer.ok()) return answer.status();
   send_json(response, 200, *answer);
@@ -251,8 +263,8 @@ void add_insight_routes(Router& router, GraphStore& graph,
     return Status();
   });
   router.get("/v1/stats/program", "/v1/stats/program",
-             [service](const auto& request, auto& response) {
-               return program_stats(*service, request, response);
+             [service, &graph](const auto& request, auto& response) {
+               return program_stats(*service, graph, request, response);
              });
 }
 

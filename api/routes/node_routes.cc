@@ -11,14 +11,6 @@ namespace {
 constexpr int64_t kDefaultPageSize = 100;
 constexpr int64_t kMaxPageSize = 10000;
 
-// The node named by the path's (type, key) captures.
-Result<NodeRef> path_node(const httplib::Request& request) {
-  NodeRef ref{request.matches[1].str(), request.matches[2].str()};
-  Status status = validate_external_key(ref.key);
-  if (!status.ok()) return status;
-  return ref;
-}
-
 Status put_node(GraphStore& graph, const httplib::Request& request, httplib::Response& response) {
   auto ref = path_node(request);
   if (!ref.ok()) return ref.status();

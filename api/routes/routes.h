@@ -21,6 +21,11 @@ class WebhookDispatcher;
 inline constexpr const char* kTypePattern = "([A-Za-z_][A-Za-z0-9_]*)";
 inline constexpr const char* kKeyPattern = "([^/]+)";
 
+// The node of a route matched by "/v1/nodes/" kTypePattern "/" kKeyPattern ...: its key checked
+// as writes check it (400 invalid_argument otherwise), before the route looks up the type or the
+// node (api/routes/path_node.cc). Every route with a node in its path reads it through this.
+Result<NodeRef> path_node(const httplib::Request& request);
+
 // PUT/GET/DELETE /v1/nodes/{type}/{key}, GET /v1/nodes/{type}, GET .../edges
 void add_node_routes(Router& router, GraphStore& graph);
 // POST/DELETE /v1/edges

@@ -54,7 +54,9 @@ nlohmann::json edges_json(const GraphStore& graph, const std::vector<TraversedEd
 
 Status neighborhood(const GraphStore& graph, const httplib::Request& request,
                     httplib::Response& response) {
-  const NodeRef start_ref{request.matches[1].str(), request.matches[2].str()};
+  auto path_ref = path_node(request);
+  if (!path_ref.ok()) return path_ref.status();
+  const NodeRef& start_ref = *path_ref;
   auto start = node_id_of(graph, start_ref);
   if (!start.ok()) return start.status();
   auto hops = integer_parameter(request, "hops", 1, 1, kMaxHops);

@@ -62,6 +62,13 @@ std::vector<std::string> closest_keys(const std::string& wanted,
 
 Status check_context_key(const GraphStore& graph, std::string_view field, std::string_view type,
                          const std::string& key) {
+  // A key no node can have (over 512 bytes, a control character) is the 400 the node routes
+  // give it, not an "unknown" key with suggestions.
+  if (Status valid = validate_external_key(key); !valid.ok()) {
+    std::string context = "\"";
+    context.append(field).append("\"");
+    return valid.prepend(context);
+  }
   auto found = graph.find_node_id(NodeRef{std::string(type), key});
   if (!found.ok()) return found.status();
   if (*found) return Status();

@@ -36,6 +36,7 @@ let browser;
 let upworthyLoaded = false;
 let readerKey;
 let modelTrained;
+let stopping = false;
 const figures = {};
 
 // A latency bar means something on an otherwise idle machine (as CI's is while this test runs:
@@ -51,6 +52,17 @@ function checkBars(t, bars) {
     return;
   }
   for (const [what, value, bar] of bars) assert.ok(value < bar, `${what}: median ${value} ms, bar ${bar} ms`);
+}
+
+// 'YYYY-MM' months from `first` to `last`, both included.
+function monthsFrom(first, last) {
+  const months = [];
+  for (let [year, month] = first.split('-').map(Number); `${year}-${String(month).padStart(2, '0')}` <= last;) {
+    months.push(`${year}-${String(month).padStart(2, '0')}`);
+    month += 1;
+    if (month === 13) { month = 1; year += 1; }
+  }
+  return months;
 }
 
 const median = (values) => {
@@ -89,8 +101,9 @@ before(async () => {
   readerKey = (await api(server.url, 'POST', '/v1/admin/keys', { name: 'browser-reader', role: 'reader' })).key;
   // The forecast model trains in the background once the data is in (asking for it starts the
   // training when due); the plan test waits for it while the tests before it run.
+  // It stops with the server: a run of some tests only (--test-name-pattern) may end first.
   modelTrained = (async () => {
-    for (let i = 0; i < 150; i += 1) {
+    for (let i = 0; i < 150 && !stopping; i += 1) {
       const answer = await api(server.url, 'GET', '/v1/models/forecast');
       if (answer.model && answer.model.trained_at) return true;
       await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -104,6 +117,8 @@ before(async () => {
 });
 
 after(async () => {
+  stopping = true;
+  if (modelTrained) await modelTrained.catch(() => false);
   if (browser) await browser.close();
   if (server) await server.stop();
   console.log('figures:', JSON.stringify(figures, null, 1));
@@ -210,6 +225,27 @@ test('filters narrow the search (channel)', async () => {
   await page.context().close();
 });
 
+// The patterns and program pages kept their filters in the address; the search page kept only
+// the text, so a shared link to a filtered search showed unfiltered results.
+test('a search address keeps its filters', async () => {
+  const page = await signedInPage();
+  const phrase = 'personalised offer for lapsed buyers';
+  await page.goto(`${server.url}/#/?q=${encodeURIComponent(phrase)}&channel=sms&outcome=won`);
+  await page.locator('ol.cards > li').first().waitFor();
+  assert.equal(await page.getByLabel('Channel').inputValue(), 'sms');
+  assert.equal(await page.getByLabel('Outcome').inputValue(), 'won');
+  const channels = await page.locator('ol.cards .chip').filter({ hasText: /^channel / }).allTextContents();
+  assert.ok(channels.length > 0);
+  assert.deepEqual([...new Set(channels)], ['channel sms']);
+  assert.equal(await page.locator('details.filter-panel > summary').innerText(), 'Filters · 2 set');
+  // A filter changed on the page goes into the address.
+  await page.getByLabel('Outcome').selectOption('');
+  await page.getByLabel('Type').selectOption('Learning');
+  await page.waitForFunction(() => location.hash.includes('type=Learning') && !location.hash.includes('outcome='));
+  assert.equal(new URL(page.url()).hash, `#/?q=${encodeURIComponent(phrase).replace(/%20/g, '+')}&type=Learning&channel=sms`);
+  await page.context().close();
+});
+
 test('an experiment page shows its forest plot, variants, learnings and graph', async () => {
   const page = await signedInPage();
   await page.goto(`${server.url}/#/?q=${encodeURIComponent(searchPhrase)}`);
@@ -270,10 +306,53 @@ test('the plan form shows similar tests, patterns and a forecast per candidate',
   const learningKey = await learning.getAttribute('value');
   await learning.check();
   await page.getByRole('button', { name: 'Save as hypothesis' }).click();
-  const saved = await page.getByText(/Saved as Hypothesis HYP-\d+/).textContent();
-  const key = saved.match(/HYP-\d+/)[0];
+  const saved = await page.getByText(/Saved as Hypothesis HYP-[\d-]+/).textContent();
+  const key = saved.match(/HYP-[\d-]+\d/)[0];
   const edges = await api(server.url, 'GET', `/v1/nodes/Hypothesis/${key}/edges?direction=out&type=INSPIRED_BY`);
   assert.deepEqual(edges.edges.map((e) => e.to), [`Learning/${learningKey}`]);
+  await page.context().close();
+});
+
+// Two drafts saved in the same second got the same key, HYP-<time to the second>, and the
+// second save overwrote the first hypothesis (a batch with an existing key updates it).
+test('two drafts saved in the same second are two hypotheses', async () => {
+  const page = await signedInPage();
+  await page.clock.setFixedTime(new Date('2026-03-02T10:20:30Z'));
+  const keys = [];
+  for (const statement of ['Free returns raise first orders', 'Free returns lower the return rate']) {
+    await page.goto(`${server.url}/#/plan`);
+    await page.reload();  // a fresh form the second time too
+    await page.getByLabel('Hypothesis').fill(statement);
+    await page.getByRole('button', { name: 'Show similar tests and forecast' }).click();
+    await page.getByRole('button', { name: 'Save as hypothesis' }).click();
+    const saved = await page.getByText(/Saved as Hypothesis HYP-[\d-]+/).textContent();
+    keys.push(saved.match(/HYP-[\d-]+\d/)[0]);
+  }
+  assert.notEqual(keys[0], keys[1]);
+  for (const [i, statement] of ['Free returns raise first orders', 'Free returns lower the return rate'].entries()) {
+    const node = await api(server.url, 'GET', `/v1/nodes/Hypothesis/${keys[i]}`);
+    assert.equal(node.properties.statement, statement);
+  }
+  await page.context().close();
+});
+
+// The demo has one SMS test: too few for patterns of their own, so the server mines a broader
+// context and says so; the plan page captioned them "of this context" all the same.
+test('the plan page says when its patterns come from a broader context than the draft’s', async () => {
+  const answer = await api(server.url, 'GET', '/v1/patterns?limit=8&channel=sms');
+  assert.ok(answer.fallback && answer.message && answer.patterns.length, 'the SMS context falls back');
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/plan`);
+  await page.getByLabel('Hypothesis').fill('A personalised offer wins back lapsed buyers');
+  await page.locator('select[name=channel] option[value=sms]').waitFor({ state: 'attached' });
+  await page.getByLabel('Channel').selectOption('sms');
+  for (const text of await page.getByLabel(/^Text/).all()) await text.fill('');
+  await page.getByRole('button', { name: 'Show similar tests and forecast' }).click();
+  const section = page.locator('section[aria-label="Patterns that apply"]');
+  await section.locator('table').waitFor();
+  assert.equal(await section.getByRole('status').innerText(), answer.message);
+  assert.equal(await section.locator('caption').innerText(), 'Patterns in concluded tests of a broader context than this draft’s');
+  assert.equal(await section.locator('tbody tr').count(), answer.patterns.length);
   await page.context().close();
 });
 
@@ -337,7 +416,9 @@ test('the program page charts learning velocity, filtered by team and dates', as
   // demo's hypotheses carry approved_on, so the concluded demo experiments are timed).
   assert.ok(all.decisions_timed >= 5, `decisions timed: ${all.decisions_timed}`);
   assert.equal(await page.locator('.month-chart canvas').count(), 3);
-  assert.equal(await page.locator('figure.month-figure').first().locator('tbody tr').count(), all.months.length);
+  // Every month from the first to the last with activity, quiet ones included.
+  assert.equal(await page.locator('figure.month-figure').first().locator('tbody tr').count(),
+    monthsFrom(all.months[0].month, all.months[all.months.length - 1].month).length);
   const daysFigure = await figuresList.locator('li', { hasText: 'median days from approval to decision' }).locator('.value').innerText();
   assert.equal(daysFigure, `${Math.round(all.median_days_approval_to_decision * 10) / 10} d`);
   assert.equal(await page.getByText(/nothing to chart/).count(), 0);
@@ -355,14 +436,56 @@ test('the program page charts learning velocity, filtered by team and dates', as
   await page.getByLabel('From', { exact: true }).fill('2024-02-01');
   await page.getByLabel('To', { exact: true }).fill('2024-03-31');
   const range = await api(server.url, 'GET', '/v1/stats/program?team=crm&from=2024-02-01&to=2024-03-31');
+  // The axis covers the chosen range, months without activity included.
   await page.waitForFunction((months) => {
     const rows = document.querySelectorAll('figure.month-figure:first-of-type tbody tr');
     return rows.length === months.length && [...rows].every((row, i) => row.querySelector('th').textContent === months[i]);
-  }, range.months.map((m) => m.month));
+  }, ['2024-02', '2024-03']);
+  assert.ok(range.months.every((m) => ['2024-02', '2024-03'].includes(m.month)));
   assert.equal(await concludedFigure(), String(range.concluded));
   // From after to: the server's refusal, readably.
   await page.getByLabel('From', { exact: true }).fill('2024-05-01');
   await page.getByRole('alert').filter({ hasText: 'from must not be after to' }).waitFor();
+  await page.context().close();
+});
+
+// A team whose experiments started in January and April: February and March had none.
+const quietTeam = {
+  nodes: [
+    { type: 'Team', key: 'quiet-months', properties: { name: 'Quiet months' } },
+    { type: 'Experiment', key: 'EXP-QUIET-1', properties: { name: 'January test', status: 'running', started_at: '2023-01-10' } },
+    { type: 'Experiment', key: 'EXP-QUIET-2', properties: { name: 'April test', status: 'concluded', decision: 'ship', started_at: '2023-04-03', decided_on: '2023-04-24' } },
+  ],
+  edges: [
+    { type: 'OWNED_BY', from: 'Experiment/EXP-QUIET-1', to: 'Team/quiet-months' },
+    { type: 'OWNED_BY', from: 'Experiment/EXP-QUIET-2', to: 'Team/quiet-months' },
+  ],
+};
+
+test('the program charts have every month on their axis, a month without tests at zero', async () => {
+  await api(server.url, 'POST', '/v1/batch', quietTeam);
+  const answer = await api(server.url, 'GET', '/v1/stats/program?team=quiet-months');
+  assert.deepEqual(answer.months.map((m) => m.month), ['2023-01', '2023-04'], 'the server lists active months only');
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/program?team=quiet-months`);
+  await page.locator('.month-chart canvas').first().waitFor();
+  const drawn = await page.evaluate(() => [...document.querySelectorAll('figure.month-figure')].map((figure) => ({
+    labels: figure.chart.data.labels,
+    data: figure.chart.data.datasets.map((d) => d.data),
+    rows: [...figure.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((cell) => cell.textContent)),
+  })));
+  const months = ['2023-01', '2023-02', '2023-03', '2023-04'];
+  assert.deepEqual(drawn[0].labels, months);
+  assert.deepEqual(drawn[0].data, [[1, 0, 0, 1], [0, 0, 0, 1]], 'started and concluded per month');
+  assert.deepEqual(drawn[0].rows.map((row) => row[1]), ['1', '0', '0', '1']);
+  // Rates have no value in a month where nothing concluded: a gap, not a 0%.
+  assert.deepEqual(drawn[1].labels, months);
+  assert.deepEqual(drawn[1].data[0], [null, null, null, 1], 'win rate');
+  assert.deepEqual(drawn[1].rows.map((row) => row[1]), ['—', '—', '—', '100%']);
+  // A chosen range is the axis, from its first month (up to now).
+  await page.getByLabel('From', { exact: true }).fill('2022-11-15');
+  await page.waitForFunction(() => document.querySelector('figure.month-figure')?.chart.data.labels[0] === '2022-11');
+  assert.equal(await page.evaluate(() => document.querySelector('figure.month-figure').chart.data.labels.length), 6);
   await page.context().close();
 });
 
@@ -519,6 +642,39 @@ test('every page fits a phone-sized screen without sideways scrolling', async ()
   await context.close();
 });
 
+// On a phone (390 x 844 CSS pixels, an iPhone 12 to 15) the six search filters stacked one a row
+// and pushed the first result below the fold.
+test('on a phone the search filters fold away and the first result shows without scrolling', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await context.addInitScript((value) => sessionStorage.setItem('expgraph.key', value), adminKey);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => { throw error; });
+  await page.goto(`${server.url}/#/?q=${encodeURIComponent(searchPhrase)}`);
+  const first = page.locator('ol.cards > li').first();
+  await first.locator('h3').filter({ hasText: expectedFirst }).waitFor({ timeout: 5000 });
+  await page.locator('select[name=channel]').waitFor({ state: 'attached' });
+  // The title, the chips and the lift of the first result are on the first screen.
+  const seen = await page.evaluate(() => {
+    const card = document.querySelector('ol.cards > li');
+    return { bottom: card.querySelector('.result-row').getBoundingClientRect().bottom, height: window.innerHeight, scrolled: window.scrollY };
+  });
+  assert.equal(seen.scrolled, 0);
+  assert.ok(seen.bottom <= seen.height, `the first result's lift ends at ${Math.round(seen.bottom)} px on a ${seen.height} px screen`);
+  await shot(page, 'search-phone');
+  // The six filters are one tap away, and the fold says how many are set.
+  const summary = page.locator('details.filter-panel > summary');
+  assert.equal(await summary.innerText(), 'Filters');
+  assert.equal(await page.getByLabel('Channel').isVisible(), false);
+  await summary.click();
+  for (const label of ['Type', 'Channel', 'Segment (and its subsegments)', 'Metric', 'Outcome', 'Started since']) {
+    assert.ok(await page.getByLabel(label, { exact: true }).isVisible(), `${label} is shown`);
+  }
+  await page.getByLabel('Outcome').selectOption('won');
+  await page.waitForFunction(() => document.querySelector('details.filter-panel > summary').textContent === 'Filters · 1 set');
+  await checkAccessibility(page, 'the search page on a phone');
+  await context.close();
+});
+
 test('sign-in with a reader key: the UI hides what writes', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -560,5 +716,25 @@ test('the graph explorer expands a node and the console shows rows, plans and er
   await page.getByText('at line 2, column 15 (marked in the editor)').waitFor();
   await shot(page, 'explore');
   await checkAccessibility(page, 'the explorer');
+  await page.context().close();
+});
+
+// Last, so that its many segments are in no other test's menus: the filters offered the first
+// 200 nodes of a type only, so a program's 201st segment could not be chosen anywhere.
+test('the filters offer every segment, beyond the first page of nodes', async () => {
+  const segments = Array.from({ length: 620 }, (_, i) => ({
+    type: 'Segment', key: `zz-cohort-${String(i).padStart(3, '0')}`, properties: { name: `Cohort ${i}` } }));
+  await api(server.url, 'POST', '/v1/batch', { nodes: segments });
+  const all = await api(server.url, 'GET', '/v1/nodes/Segment?limit=10000');
+  const page = await signedInPage();
+  for (const path of ['/', '/plan', '/patterns']) {
+    await page.goto(`${server.url}/#${path}`);
+    await page.reload();  // a new document: no menu of the page before is still there
+    // Every segment and "any".
+    await page.waitForFunction((n) => {
+      const menus = document.querySelectorAll('select[name=segment]');
+      return menus.length === 1 && menus[0].options.length === n;
+    }, all.nodes.length + 1, { timeout: 10000 });
+  }
   await page.context().close();
 });

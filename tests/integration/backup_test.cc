@@ -201,6 +201,59 @@ TEST(BackupTest, ABackupNeverReplacesAnotherNamedAfterItsWorkingDirectory) {
   ASSERT_TRUE(plain.stop());
 }
 
+// The files of every regular file under `directory`, by relative path, with their sizes: what a
+// restore of a backup would copy.
+std::set<std::pair<std::string, uintmax_t>> file_listing(const std::string& directory) {
+  std::set<std::pair<std::string, uintmax_t>> files;
+  for (const auto& entry : fs::recursive_directory_iterator(directory)) {
+    if (entry.is_regular_file()) {
+      files.insert({fs::relative(entry.path(), directory).string(), entry.file_size()});
+    }
+  }
+  return files;
+}
+
+// Backups never nest: "nightly/inner" when "nightly" is a backup answered 201 and put a second
+// checkpoint inside the first (a restore of "nightly" copied it along). Both directions are 409
+// with the outer or inner backup named; the graph and the existing backups stay as they were.
+TEST(BackupTest, ABackupIsNeverTakenInsideAnotherOrAroundOne) {
+  ServerProcess server;
+  ASSERT_TRUE(server.start());
+  httplib::Client client = server.client();
+  write_graph(client, "n", 3);
+  const std::string root = server.data_dir() + "/backups";
+  ASSERT_EQ(call(client, "POST", "/v1/admin/backup", json{{"path", "nightly"}}).status, 201);
+  ASSERT_EQ(call(client, "POST", "/v1/admin/backup", json{{"path", "weekly/w1"}}).status, 201);
+  const auto nightly_files = file_listing(root + "/nightly");
+  const auto weekly_files = file_listing(root + "/weekly");
+  const Counts before = graph_counts(client);
+
+  for (const std::string& inside :
+       {std::string("nightly/inner"), std::string("nightly/deeper/inner"),
+        std::string("weekly/w1/x"), root + "/nightly/absolute"}) {
+    Reply reply = call(client, "POST", "/v1/admin/backup", json{{"path", inside}});
+    EXPECT_TRUE(is_error(reply, 409, "conflict")) << inside << ": " << reply.text;
+    EXPECT_NE(reply.body["error"]["message"].get<std::string>().find("is inside the backup"),
+              std::string::npos)
+        << reply.text;
+  }
+  // The reverse: a folder that holds a backup is not a backup's place either.
+  Reply around = call(client, "POST", "/v1/admin/backup", json{{"path", "weekly"}});
+  EXPECT_TRUE(is_error(around, 409, "conflict")) << around.text;
+  EXPECT_NE(around.body["error"]["message"].get<std::string>().find("holds the backup"),
+            std::string::npos)
+      << around.text;
+
+  EXPECT_EQ(file_listing(root + "/nightly"), nightly_files) << "the nightly backup changed";
+  EXPECT_EQ(file_listing(root + "/weekly"), weekly_files) << "the weekly folder changed";
+  EXPECT_FALSE(fs::exists(root + "/nightly/deeper"));
+  EXPECT_EQ(graph_counts(client), before);
+  // A sibling of a backup, or a new folder beside them, is still fine.
+  EXPECT_EQ(call(client, "POST", "/v1/admin/backup", json{{"path", "weekly/w2"}}).status, 201);
+  EXPECT_EQ(call(client, "POST", "/v1/admin/backup", json{{"path", "nightly-2"}}).status, 201);
+  ASSERT_TRUE(server.stop());
+}
+
 // Issue 16, item 8: a name no file system takes was a 500 (internal) instead of a 400.
 TEST(BackupTest, UnusablePathsAre400) {
   ServerProcess server;

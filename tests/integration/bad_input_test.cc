@@ -234,5 +234,70 @@ TEST_F(BadInputTest, FormEncodedJsonOverEightKilobytesSaysWhy) {
   EXPECT_NE(reply.text.find("application/json"), std::string::npos) << reply.text;
 }
 
+// A key no node can have (over 512 bytes, a control character) is the node routes' 400 on every
+// route that takes a key: the neighbourhood answered 404, the history of an unknown type 404,
+// the search, pattern and insight filters 422 unknown_context_key, the program's team and a
+// draft's campaign 200 as if nothing matched.
+TEST_F(BadInputTest, AKeyNoNodeCanHaveIs400OnEveryRouteThatTakesOne) {
+  const std::string long_key(600, 'k');
+  auto expect_key_error = [](const Reply& reply, const std::string& what, const char* reason) {
+    EXPECT_TRUE(is_error(reply, 400, "invalid_argument")) << what << ": " << reply.text;
+    if (reply.body.contains("error")) {
+      EXPECT_NE(reply.body["error"]["message"].get<std::string>().find(reason), std::string::npos)
+          << what << ": " << reply.text;
+    }
+  };
+  const char* too_long = "node key longer than 512 bytes";
+  for (const std::string type : {"Experiment", "NoSuchType"}) {
+    const std::string node = "/v1/nodes/" + type + "/" + long_key;
+    for (const std::string& path :
+         {node, node + "/edges", node + "/neighborhood",
+          node + "/neighborhood?hops=2&count_only=true", node + "/history"}) {
+      expect_key_error(get(path), "GET " + path.substr(0, 40), too_long);
+    }
+    expect_key_error(del(node), "DELETE " + type, too_long);
+    expect_key_error(put(node, {{"properties", {{"name", "x"}}}}), "PUT " + type, too_long);
+  }
+  // A control character (%01) is refused as the node routes refuse it, not looked up.
+  for (const char* path : {"/v1/nodes/Experiment/a%01b", "/v1/nodes/Experiment/a%01b/neighborhood",
+                           "/v1/nodes/Experiment/a%01b/history"}) {
+    expect_key_error(get(path), path, "control character");
+  }
+  expect_key_error(get("/v1/paths?from=Experiment/" + long_key + "&to=Experiment/base"), "paths",
+                   too_long);
+  expect_key_error(
+      post("/v1/edges",
+           {{"type", "PART_OF"}, {"from", "Experiment/" + long_key}, {"to", "Campaign/camp"}}),
+      "POST /v1/edges", too_long);
+  for (const char* field : {"channel", "segment", "metric"}) {
+    expect_key_error(post("/v1/search", {{"text", "offer"}, {"filter", {{field, long_key}}}}),
+                     std::string("search filter.") + field, too_long);
+    expect_key_error(get("/v1/patterns?" + std::string(field) + "=" + long_key),
+                     std::string("patterns ") + field, too_long);
+    expect_key_error(
+        post("/v1/recommendations/similar-tests", {{"hypothesis", "x"}, {field, long_key}}),
+        std::string("similar-tests ") + field, too_long);
+    expect_key_error(post("/v1/forecast", {{"hypothesis", "x"},
+                                           {field, long_key},
+                                           {"candidates", {{{"name", "a"}, {"text", "b"}}}}}),
+                     std::string("forecast ") + field, too_long);
+  }
+  expect_key_error(
+      post("/v1/recommendations/similar-tests", {{"hypothesis", "x"}, {"campaign", long_key}}),
+      "similar-tests campaign", too_long);
+  expect_key_error(get("/v1/stats/program?team=" + long_key), "program team", too_long);
+}
+
+// The program's team is a context filter like a channel: one naming no team was 200 with zero
+// experiments, as if the team were idle.
+TEST_F(BadInputTest, AProgramTeamNamingNoTeamIs422WithTheClosest) {
+  ASSERT_EQ(put("/v1/nodes/Team/growth", {{"properties", {{"name", "Growth"}}}}).status / 100, 2);
+  before_ = counts();
+  Reply reply = get("/v1/stats/program?team=grwth");
+  EXPECT_TRUE(is_error(reply, 422, "unknown_context_key")) << reply.text;
+  EXPECT_EQ(reply.body["error"]["details"], json::array({"growth"})) << reply.text;
+  EXPECT_EQ(get("/v1/stats/program?team=growth").status, 200);
+}
+
 }  // namespace
 }  // namespace expgraph::testing

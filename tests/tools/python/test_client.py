@@ -129,6 +129,23 @@ class ClientTest(LiveServerTest):
         with self.assertRaises(expgraph.BadRequest):
             self.reader.similar_tests()  # describes no draft test
 
+    def test_patterns_say_when_they_come_from_a_broader_context(self):
+        # The demo has one SMS test: too few for patterns of its own, so the server mines every
+        # channel's and says so. The client returned the bare list, passing them off as SMS
+        # patterns to a job that pools by channel.
+        sms = self.reader.patterns(channel="sms", min_tests=2)
+        self.assertTrue(sms)
+        self.assertEqual(sms.fallback, "any_channel")
+        self.assertIsNone(sms.context["channel"])
+        self.assertEqual(sms.answer["requested_context"]["channel"], "sms")
+        self.assertIn("every segment and channel", sms.message)
+        self.assertNotIn("patterns", sms.answer)
+        everything = self.reader.patterns(min_tests=1, limit=5)
+        self.assertEqual(len(everything), 5)
+        self.assertIsNone(everything.fallback)
+        self.assertIsNone(everything.message)
+        self.assertEqual(everything.answer["status"], "ok")
+
     def test_export_is_a_stream_of_import_records(self):
         stream = self.reader.export(types=["Channel"])
         self.assertIsInstance(stream, types.GeneratorType)
@@ -215,6 +232,11 @@ class ClientTest(LiveServerTest):
         with self.assertRaises(expgraph.BadRequest) as reversed_range:
             self.reader.program_stats(from_="2024-05-01", to="2024-03-31")
         self.assertIn("from must not be after to", reversed_range.exception.message)
+        # A team naming no Team is refused with the closest keys (it answered zero experiments).
+        with self.assertRaises(expgraph.Unprocessable) as unknown:
+            self.reader.program_stats(team="crmm")
+        self.assertEqual(unknown.exception.code, "unknown_context_key")
+        self.assertEqual(unknown.exception.details, ["crm"])
 
     def test_import_reads_a_path_given_as_a_str(self):
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:

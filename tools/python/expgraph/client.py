@@ -37,15 +37,19 @@ def _without_none(values: Mapping[str, Any]) -> Dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None}
 
 
-class Hits(list):
-    """The hits of a search or similar-tests answer, best first: a plain list, with the rest
-    of the answer beside it in ``answer`` (without the list itself), so that a job can tell
-    "nothing similar" apart from a failed search and see how close the closest text came:
-    ``nothing_similar`` and ``closest_similarity`` read it for both routes."""
+class ListAnswer(list):
+    """The list an answer is about (hits, patterns), as a plain list, with the rest of the
+    answer beside it in ``answer`` (without the list itself)."""
 
     def __init__(self, items: Iterable[Any], answer: Mapping[str, Any]):
         super().__init__(items)
         self.answer: Dict[str, Any] = dict(answer)
+
+
+class Hits(ListAnswer):
+    """The hits of a search or similar-tests answer, best first, so that a job can tell
+    "nothing similar" apart from a failed search and see how close the closest text came:
+    ``nothing_similar`` and ``closest_similarity`` read the answer for both routes."""
 
     @property
     def nothing_similar(self) -> bool:
@@ -60,8 +64,32 @@ class Hits(list):
         return self.answer.get("text_match", self.answer)
 
 
+class Patterns(ListAnswer):
+    """The mined patterns, strongest evidence first. When the context asked for has too few
+    tests the server mines a broader one: ``fallback`` then says which (``parent_segment``,
+    ``any_segment``, ``any_channel``; None when the patterns are of the context asked for),
+    ``context`` is the context they are of and ``message`` says so in words. A job that pools
+    by channel must read ``fallback``: without it, every channel's patterns look alike."""
+
+    @property
+    def fallback(self) -> Optional[str]:
+        return self.answer.get("fallback")
+
+    @property
+    def context(self) -> Dict[str, Any]:
+        return self.answer.get("context") or {}
+
+    @property
+    def message(self) -> Optional[str]:
+        return self.answer.get("message")
+
+
+def _list_answer(kind: type, answer: Mapping[str, Any], field: str) -> Any:
+    return kind(answer[field], {name: value for name, value in answer.items() if name != field})
+
+
 def _hits(answer: Mapping[str, Any], field: str) -> Hits:
-    return Hits(answer[field], {name: value for name, value in answer.items() if name != field})
+    return _list_answer(Hits, answer, field)
 
 
 class Client:
@@ -139,12 +167,15 @@ class Client:
         return _hits(self._json("POST", "/v1/recommendations/similar-tests", body=body),
                      "recommendations")
 
-    def patterns(self, **filters: Any) -> List[Dict[str, Any]]:
+    def patterns(self, **filters: Any) -> Patterns:
         """Features shared by concluded tests with their pooled lift (GET /v1/patterns).
 
-        Filters: channel, segment, metric, min_tests, limit.
+        Filters: channel, segment, metric, min_tests, limit, experiments. A list of patterns;
+        ``.fallback``, ``.context``, ``.message`` and ``.answer`` beside it say whether they
+        are of the context asked for or of a broader one (too few tests in it).
         """
-        return self._json("GET", "/v1/patterns", params=_without_none(filters))["patterns"]
+        answer = self._json("GET", "/v1/patterns", params=_without_none(filters))
+        return _list_answer(Patterns, answer, "patterns")
 
     def forecast(self, candidates: Iterable[Mapping[str, str]],
                  hypothesis: Optional[str] = None, **fields: Any) -> Dict[str, Any]:
@@ -162,7 +193,8 @@ class Client:
                       team: Optional[str] = None, **filters: Any) -> Dict[str, Any]:
         """Program metrics (GET /v1/stats/program) from ``from_`` to ``to`` (YYYY-MM-DD) of
         ``team``'s experiments. ``from`` is a Python keyword: the argument is ``from_``
-        (``**{"from": ...}`` works too)."""
+        (``**{"from": ...}`` works too). ``months`` has a row only for months with activity.
+        A team key naming no Team raises ``Unprocessable`` (``unknown_context_key``)."""
         params = _without_none({"from": from_, "to": to, "team": team, **filters})
         return self._json("GET", "/v1/stats/program", params=params)
 

@@ -51,17 +51,21 @@ function similarTests(answer, chosen) {
   }));
 }
 
+// When the draft's context has too few concluded tests the server mines a broader one
+// (`fallback`) and says which in `message`: the table must not pass them off as this context's.
 function patternList(answer) {
   const patterns = answer.patterns || [];
-  if (!patterns.length) return notice('No mined pattern applies to this channel, segment and metric.');
-  return h('table', {}, h('caption', {}, 'Patterns in concluded tests of this context'),
+  if (!patterns.length) return notice(answer.message || 'No mined pattern applies to this channel, segment and metric.');
+  return [answer.fallback && answer.message ? notice(answer.message) : null, h('table', {},
+    h('caption', {}, answer.fallback ? 'Patterns in concluded tests of a broader context than this draft’s' : 'Patterns in concluded tests of this context'),
     h('thead', {}, h('tr', {}, ['pattern', 'pooled lift', '95% interval', 'I²', 'tests'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, patterns.slice(0, 8).map((pattern) => h('tr', {},
       h('th', { scope: 'row' }, pattern.label || pattern.feature || pattern.key || '—'),
       h('td', {}, percent(pattern.lift ?? pattern.pooled_lift)),
       h('td', {}, interval(pattern.ci_low, pattern.ci_high)),
       h('td', {}, pattern.i2 !== undefined && pattern.i2 !== null ? `${Math.round(pattern.i2 * 100)}%` : '—'),
-      h('td', {}, String(pattern.tests ?? (pattern.experiments || []).length))))));
+      h('td', {}, String(pattern.tests ?? (pattern.experiments || []).length)))))),
+  ];
 }
 
 // What a closest past test's arm did: `won` is null when the arm has no measured rate.
@@ -185,7 +189,11 @@ function saveForm(draft, chosen) {
   const form = h('form', { 'aria-label': 'Save as hypothesis' }, field('Short title', name), button, message);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const key = `HYP-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+    // The time to the second and six random digits: a batch with an existing key updates that
+    // node, so two planners saving in the same second must not get the same key.
+    const stamp = new Date().toISOString().replace(/\D/g, '');
+    const random = String(crypto.getRandomValues(new Uint32Array(1))[0] % 1000000).padStart(6, '0');
+    const key = `HYP-${stamp.slice(0, 8)}-${stamp.slice(8, 14)}-${random}`;
     const properties = { statement: draft.hypothesis, status: 'draft', created_on: new Date().toISOString().slice(0, 10) };
     if (name.value.trim()) properties.name = name.value.trim();
     const batch = {

@@ -1,11 +1,13 @@
 // Program: learning velocity (GET /v1/stats/program) as figures and charts: experiments started
 // and concluded per month, the win rate and the share with a learning of the ones concluded in
 // each month, and the median days from hypothesis approval to decision; filtered by team (the
-// experiments OWNED_BY it) and date range. The filters are kept in the address.
+// experiments OWNED_BY it) and date range. The filters are kept in the address. The axis has
+// every month of the range, those without activity at zero (month_axis.js).
 import { get } from '../api.js';
 import { field, fill, h } from '../dom.js';
 import { probability } from '../format.js';
 import { errorBox, notice } from '../messages.js';
+import { continuousMonths } from '../month_axis.js';
 import { monthChart } from '../month_chart.js';
 import { nodeOptions, optionSelect } from '../node_options.js';
 
@@ -30,9 +32,10 @@ function summary(stats) {
     figure(String(stats.pattern_reuses), 'learnings reused (INSPIRED_BY)'));
 }
 
-function charts(stats) {
-  const months = stats.months.map((m) => m.month);
-  const pick = (name) => stats.months.map((m) => (m[name] === undefined ? null : m[name]));
+// `rows`: one per month of the axis, months without activity included (month_axis.js).
+function charts(stats, rows) {
+  const months = rows.map((m) => m.month);
+  const pick = (name) => rows.map((m) => (m[name] === undefined ? null : m[name]));
   const parts = [
     monthChart(months, [
       { label: 'started', values: pick('started'), colour: colours.started },
@@ -84,11 +87,12 @@ export async function programPage(root, params) {
     const unplaced = stats.unplaced && stats.unplaced.concluded
       ? h('p', { class: 'muted' }, `${stats.unplaced.concluded} concluded experiments have no decision or end date and are not counted (e.g. ${stats.unplaced.examples.join(', ')}).`)
       : null;
+    const rows = continuousMonths(stats.months, { from: from.value, to: to.value });
     fill(output, summary(stats), unplaced,
-      stats.months.length
+      rows.length
         ? h('section', { class: 'panel', 'aria-label': 'Learning velocity' }, h('h2', {}, 'Learning velocity'),
-          h('p', { class: 'muted' }, `${stats.months.length} months with activity, from ${stats.months[0].month} to ${stats.months[stats.months.length - 1].month} (months without any are left out).`),
-          charts(stats))
+          h('p', { class: 'muted' }, `${rows.length} months, from ${rows[0].month} to ${rows[rows.length - 1].month}, ${stats.months.length} of them with activity (a month without any counts zero; its rates have no value).`),
+          charts(stats, rows))
         : notice('No experiment started or concluded in this range.'));
   }
 

@@ -1,6 +1,7 @@
 // Search (the home page): "Have we tested something like this?" Searches as you type (debounced)
 // over hypotheses, learnings, experiments and assets (POST /v1/search), filtered by node type,
-// channel, segment (subsegments included, server side), metric, outcome and start date. One card
+// channel, segment (subsegments included, server side), metric, outcome and start date, which the
+// address keeps beside the text (#/?q=...&channel=sms&outcome=won). One card
 // per experiment: its result as a lift bar around zero, the arm it is for, its learnings and why it
 // matched. Marks `search-input` and `search-rendered` (performance marks) for the browser tests.
 import { get, nodePath, post } from '../api.js';
@@ -14,6 +15,8 @@ const searchTypes = ['Experiment', 'Hypothesis', 'Learning', 'Asset'];
 const outcomes = ['won', 'lost', 'inconclusive'];
 const debounceMs = 50;
 const resultCount = 10;
+// As the style sheet's narrow layout (style.css, max-width: 720px).
+const narrowScreen = window.matchMedia('(max-width: 720px)');
 
 // The server leaves out hits below its relevance floor; say how close the closest one came.
 function nothingFound(answer, text) {
@@ -151,6 +154,10 @@ export async function searchPage(root, params) {
   const since = h('input', { type: 'date', name: 'since' });
   const filters = h('div', { class: 'filters' }, typeSelect.element, outcomeSelect.element,
     field('Started since', since));
+  // Six filters take a phone's whole first screen: there they start folded (the summary says
+  // how many are set), so the first results show without scrolling.
+  const filterSummary = h('summary', {}, 'Filters');
+  const filterPanel = h('details', { class: 'filter-panel', open: !narrowScreen.matches }, filterSummary, filters);
   const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
   const results = h('ol', { class: 'cards', 'aria-label': 'Search results' });
   const errors = h('div');
@@ -160,14 +167,20 @@ export async function searchPage(root, params) {
       h('h1', {}, 'Have we tested something like this?'),
       h('form', { role: 'search', onsubmit: (event) => { event.preventDefault(); run(); } },
         field('Search hypotheses, learnings, experiments and headlines', input),
-        filters)),
+        filterPanel)),
     errors, status, results);
   input.focus();
   performance.mark('search-ready');
 
   const selects = { type: typeSelect.control, outcome: outcomeSelect.control };
+  // The filters are kept in the address beside the text (#/?q=...&channel=sms), as on the
+  // patterns and program pages, so a shared link shows the same results.
+  typeSelect.control.value = params.get('type') || '';
+  outcomeSelect.control.value = params.get('outcome') || '';
+  since.value = params.get('since') || '';
+  const contextFilters = ['channel', 'segment', 'metric'];
   // Channel, segment and metric come from the graph.
-  Promise.all(['Channel', 'Segment', 'Metric'].map(nodeOptions))
+  const contextLoaded = Promise.all(['Channel', 'Segment', 'Metric'].map(nodeOptions))
     .then(([channels, segments, metrics]) => {
       // Inserted after the type, last first, so they read channel, segment, metric.
       for (const [name, label, options, any] of [
@@ -175,6 +188,7 @@ export async function searchPage(root, params) {
         ['segment', 'Segment (and its subsegments)', segments, 'Any segment'],
         ['channel', 'Channel', channels, 'Any channel']]) {
         const built = select(name, label, options, any);
+        built.control.value = params.get(name) || '';
         selects[name] = built.control;
         built.control.addEventListener('change', () => run());
         filters.insertBefore(built.element, filters.children[1]);
@@ -195,7 +209,13 @@ export async function searchPage(root, params) {
     }
     if (since.value) filter.since = since.value;
     if (Object.keys(filter).length) request.filter = filter;
-    history.replaceState(null, '', text ? `#/?q=${encodeURIComponent(text)}` : '#/');
+    const set = Object.keys(filter).length + (request.types ? 1 : 0);
+    filterSummary.textContent = set ? `Filters · ${set} set` : 'Filters';
+    const address = new URLSearchParams();
+    if (text) address.set('q', text);
+    if (request.types) address.set('type', request.types[0]);
+    for (const [name, value] of Object.entries(filter)) address.set(name, value);
+    history.replaceState(null, '', address.toString() ? `#/?${address}` : '#/');
     fill(errors);
     if (!text) {
       fill(results);
@@ -232,6 +252,8 @@ export async function searchPage(root, params) {
   for (const control of [typeSelect.control, outcomeSelect.control, since]) {
     control.addEventListener('change', () => run());
   }
-  if (input.value) run();
-  else fill(status, 'Type what you want to test; results appear as you type.');
+  // An address with a channel, segment or metric waits for their choices, so that its first
+  // results are the filtered ones; otherwise the search starts at once.
+  if (contextFilters.some((name) => params.get(name))) await contextLoaded;
+  run();
 }
