@@ -120,7 +120,8 @@ json learned_candidate(const CandidatePrediction& p, const std::vector<std::stri
 // when a model answered (`learned`), its prediction with the 90% interval.
 CandidateFacts candidate_facts(const CandidateForecast& candidate,
                                const CandidatePrediction* learned, size_t rank, size_t count,
-                               bool has_evidence, const std::string& control) {
+                               bool has_evidence, const ForecastOptions& options) {
+  const std::string& control = options.control;
   CandidateFacts facts;
   facts.name = candidate.name;
   facts.rank = rank;
@@ -128,6 +129,8 @@ CandidateFacts candidate_facts(const CandidateForecast& candidate,
   facts.has_evidence = has_evidence;
   const Estimate& e = candidate.estimate;
   facts.past_tests = e.tests;
+  facts.min_tests = options.min_tests;
+  facts.model = learned != nullptr;
   if (e.sufficient) {
     facts.lift = e.lift;
     facts.ci_low = e.ci_low;
@@ -530,7 +533,7 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
     if (!learned.empty()) entry.update(learned_candidate(learned[i], names, i, options.control));
     entry["summary"] = candidate_sentence(
         candidate_facts(candidate, learned.empty() ? nullptr : &learned[i], rank[i],
-                        candidates.size(), evidenced[i], options.control));
+                        candidates.size(), evidenced[i], options));
     rendered.push_back(std::move(entry));
   }
   // The top candidate(s) among those with evidence (ties all named); none without evidence.

@@ -127,9 +127,15 @@ std::string candidate_sentence(const CandidateFacts& f) {
   std::string out =
       f.name + " (rank " + std::to_string(f.rank) + " of " + std::to_string(f.candidates) + "): ";
   if (!f.has_evidence) {
-    return out +
-           "no evidence (no past test used similar text and the model knows none of its "
-           "words), ranked after every candidate with evidence";
+    const std::string text =
+        f.past_tests == 0
+            ? std::string("no past test used similar text")
+            : std::to_string(f.past_tests) +
+                  (f.past_tests == 1 ? " past test used" : " past tests used") +
+                  " similar text, an estimate needs " + std::to_string(f.min_tests);
+    return out + "no evidence (" + text + "; " +
+           (f.model ? "the model knows none of its words" : "no trained model yet") +
+           "), ranked after every candidate with evidence";
   }
   std::vector<std::string> parts;
   if (f.p_best) {

@@ -46,6 +46,8 @@ struct CandidateFacts {
   // The meta-analytic estimate from past arms with similar text, when there is one.
   std::optional<double> lift, ci_low, ci_high;
   size_t past_tests = 0;
+  size_t min_tests = 0;  // the past tests an estimate of its own needs
+  bool model = false;    // a learned model answered (even when it knows none of the words)
   // The learned model's prediction, when a model answered.
   std::optional<double> p_best;
   std::optional<double> expected_lift, expected_low, expected_high;  // 90% interval
@@ -54,8 +56,8 @@ struct CandidateFacts {
 
 // "Countdown timer (rank 1 of 3): 62% chance to be best; expected +3.1% (90% interval -1.0% to
 // +7.2%) against the set mean; past arms with similar text: +4.0% (95% CI +1.0% to +7.0%) in 5
-// tests", or "... : no evidence (no past test used similar text and the model knows none of its
-// words), ranked after every candidate with evidence".
+// tests", or "... : no evidence (1 past test used similar text, an estimate needs 3; the model
+// knows none of its words), ranked after every candidate with evidence".
 std::string candidate_sentence(const CandidateFacts& facts);
 
 }  // namespace expgraph::insights

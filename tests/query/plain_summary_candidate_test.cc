@@ -37,9 +37,17 @@ TEST(CandidateSentenceTest, WithoutAModelOrEnoughPastArms) {
   EXPECT_EQ(candidate_sentence(facts),
             "Plain (rank 2 of 2): too few past arms with similar text for an estimate of its own "
             "(1 test)");
+  // Without evidence it says why: how many past tests fell short of how many, and whether a
+  // model answered.
   facts.has_evidence = false;
+  facts.min_tests = 3;
   EXPECT_EQ(candidate_sentence(facts),
-            "Plain (rank 2 of 2): no evidence (no past test used similar text and the model knows "
+            "Plain (rank 2 of 2): no evidence (1 past test used similar text, an estimate needs "
+            "3; no trained model yet), ranked after every candidate with evidence");
+  facts.past_tests = 0;
+  facts.model = true;
+  EXPECT_EQ(candidate_sentence(facts),
+            "Plain (rank 2 of 2): no evidence (no past test used similar text; the model knows "
             "none of its words), ranked after every candidate with evidence");
 }
 
