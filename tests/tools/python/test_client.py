@@ -314,5 +314,35 @@ class RetryTest(unittest.TestCase):
             server.stop()
 
 
+class ReadReplicaTest(unittest.TestCase):
+    """A write sent to a read replica raises ReadReplica naming the primary; reads answer."""
+
+    def test_a_write_to_a_replica_names_the_primary(self):
+        primary = LiveServer()
+        os.environ["EXPGRAPH_PRIMARY_KEY"] = ADMIN_KEY
+        try:
+            replica = LiveServer(load_demo=False, extra_args=("--replica-of", primary.url))
+        finally:
+            del os.environ["EXPGRAPH_PRIMARY_KEY"]
+        try:
+            client = Client(replica.url, api_key=ADMIN_KEY)
+            with self.assertRaises(expgraph.ReadReplica) as refused:
+                client.put_node("Segment", "students", {"name": "Students"})
+            self.assertEqual(refused.exception.status, 421)
+            self.assertEqual(refused.exception.code, "read_replica")
+            self.assertEqual(refused.exception.primary, primary.url)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    client.get_node("Experiment", "EXP-2041")
+                    break
+                except expgraph.NotFound:
+                    time.sleep(0.1)
+            self.assertEqual(client.get_node("Experiment", "EXP-2041")["key"], "EXP-2041")
+        finally:
+            replica.stop()
+            primary.stop()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -9,11 +9,11 @@ Standard library only; ``Client.query_df`` needs pandas. See tools/python/README
 
 from .client import Client
 from .errors import (BadRequest, Conflict, ConnectionFailed, ExpgraphError, NotFound,
-                     OntologyViolation, Overloaded, PermissionDenied, ServerError, Timeout,
-                     TooLarge, Unauthenticated, Unprocessable)
+                     OntologyViolation, Overloaded, PermissionDenied, ReadReplica, ServerError,
+                     Timeout, TooLarge, Unauthenticated, Unprocessable)
 
 __version__ = "0.1.0"
 
 __all__ = ["Client", "ExpgraphError", "ConnectionFailed", "Timeout", "BadRequest",
            "Unauthenticated", "PermissionDenied", "NotFound", "Conflict", "TooLarge", "Unprocessable",
-           "OntologyViolation", "Overloaded", "ServerError", "__version__"]
+           "OntologyViolation", "ReadReplica", "Overloaded", "ServerError", "__version__"]

@@ -72,6 +72,16 @@ class OntologyViolation(Unprocessable):
     """422 ``ontology_violation``: the write breaks the ontology; ``details`` lists how."""
 
 
+class ReadReplica(ExpgraphError):
+    """421 ``read_replica``: a write sent to a read replica. ``primary`` is the URL of the
+    primary to send it to (the ``Expgraph-Primary`` header), None when the server did not say."""
+
+    def __init__(self, status, code, message, details=None, retry_after=None,
+                 primary: Optional[str] = None):
+        super().__init__(status, code, message, details, retry_after)
+        self.primary = primary
+
+
 class Overloaded(ExpgraphError):
     """429: too many requests at once, or a query over its time limit (``query_timeout``)."""
 
@@ -81,7 +91,8 @@ class ServerError(ExpgraphError):
 
 
 _BY_STATUS = {400: BadRequest, 401: Unauthenticated, 403: PermissionDenied, 404: NotFound,
-              409: Conflict, 413: TooLarge, 422: Unprocessable, 429: Overloaded}
+              409: Conflict, 413: TooLarge, 421: ReadReplica, 422: Unprocessable,
+              429: Overloaded}
 
 
 def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) -> ExpgraphError:
@@ -99,6 +110,9 @@ def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) ->
             retry_after = float(headers["Retry-After"])
         except ValueError:
             pass
+    if status == 421:
+        primary = headers.get("Expgraph-Primary") or (details[0] if details else None)
+        return ReadReplica(status, code, message, details, retry_after, primary)
     if code == "ontology_violation":
         cls = OntologyViolation
     elif status >= 500:
