@@ -502,7 +502,7 @@ test('a 422 from a governance gate is shown as a readable message', async () => 
   assert.match(text, /The status was not changed/);
   assert.match(text, /HTTP 422/);
   assert.match(text, /result/i, 'the server’s reason (no result) is shown');
-  assert.match(text, /nothing was written/);
+  assert.match(text, /nothing was changed/);
   const node = await api(server.url, 'GET', '/v1/nodes/Experiment/EXP-2046');
   assert.equal(node.properties.status, 'running');
   await alert.screenshot({ path: join(screenshots, 'governance-422.png') });

@@ -8,7 +8,7 @@ const advice = {
   404: 'It is not there (any more).',
   409: 'Someone changed it at the same time; reload and try again.',
   413: 'That is too large for the server.',
-  422: 'The server’s rules refused this change; nothing was written.',
+  422: 'The server refused this request as it was given; nothing was changed.',
   429: 'The server is busy or the query took too long; try again, or narrow it.',
 };
 
