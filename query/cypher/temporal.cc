@@ -150,7 +150,7 @@ std::string year_text(int64_t year) {
   return text;
 }
 
-// ".25" for 250,000,000 ns; "" for none.
+// A duration's fraction of a second: ".25" for 250,000,000 ns; "" for none.
 std::string fraction_text(int32_t nanos) {
   if (nanos == 0) return "";
   char text[32];
@@ -160,11 +160,33 @@ std::string fraction_text(int32_t nanos) {
   return out;
 }
 
+// A time of day as openCypher's TCK (and Neo4j, after java.time) writes it: "12:31" when the
+// seconds and their fraction are zero, else "12:31:05", and a fraction in whole groups of three
+// digits: ".250", ".000250", ".000000250".
+std::string time_of_day_text(int64_t of_day, int32_t nanos) {
+  int hours = static_cast<int>(of_day / 3600);
+  int minutes = static_cast<int>(of_day / 60 % 60);
+  int seconds = static_cast<int>(of_day % 60);
+  char text[32];
+  if (seconds == 0 && nanos == 0) {
+    std::snprintf(text, sizeof(text), "%02d:%02d", hours, minutes);
+  } else if (nanos == 0) {
+    std::snprintf(text, sizeof(text), "%02d:%02d:%02d", hours, minutes, seconds);
+  } else if (nanos % 1000000 == 0) {
+    std::snprintf(text, sizeof(text), "%02d:%02d:%02d.%03d", hours, minutes, seconds,
+                  nanos / 1000000);
+  } else if (nanos % 1000 == 0) {
+    std::snprintf(text, sizeof(text), "%02d:%02d:%02d.%06d", hours, minutes, seconds, nanos / 1000);
+  } else {
+    std::snprintf(text, sizeof(text), "%02d:%02d:%02d.%09d", hours, minutes, seconds, nanos);
+  }
+  return text;
+}
+
 std::string wall_text(int64_t seconds, int32_t nanos) {
   int64_t days = floor_div(seconds, kSecondsPerDay);
   int64_t of_day = seconds - days * kSecondsPerDay;
-  return format_date(DateValue{days}) + "T" + two(of_day / 3600) + ":" + two(of_day / 60 % 60) +
-         ":" + two(of_day % 60) + fraction_text(nanos);
+  return format_date(DateValue{days}) + "T" + time_of_day_text(of_day, nanos);
 }
 
 bool year_in_range(int64_t days) {
@@ -334,14 +356,18 @@ Result<DateTimeValue> parse_datetime(std::string_view text) {
     int sign = in.accept('+') ? 1 : (in.accept('-') ? -1 : 0);
     auto hours = sign == 0 ? std::nullopt : in.digits(2);
     if (!hours) return invalid("UTC offset in date-time", text);
-    int64_t minutes = 0;
-    if (in.accept(':') || in.digits_ahead() == 2) {
-      auto m = in.digits(2);
-      if (!m) return invalid("UTC offset in date-time", text);
-      minutes = *m;
+    // Minutes, then seconds (+02:05:59, +020559), each with the colon or without it.
+    int64_t parts[2] = {0, 0};
+    for (int64_t& part : parts) {
+      if (!in.accept(':') && in.digits_ahead() < 2) break;
+      auto digits = in.digits(2);
+      if (!digits) return invalid("UTC offset in date-time", text);
+      part = *digits;
     }
-    if (*hours > 18 || minutes > 59) return invalid("UTC offset in date-time", text);
-    offset = static_cast<int32_t>(sign * (*hours * 3600 + minutes * 60));
+    if (*hours > 18 || parts[0] > 59 || parts[1] > 59) {
+      return invalid("UTC offset in date-time", text);
+    }
+    offset = static_cast<int32_t>(sign * (*hours * 3600 + parts[0] * 60 + parts[1]));
   }
   if (!in.done()) return invalid("date-time (expected YYYY-MM-DDTHH:MM:SS[Z|+HH:MM])", text);
   return DateTimeValue{local->seconds - offset, local->nanos, offset};
@@ -412,12 +438,22 @@ std::string format_local_datetime(const LocalDateTimeValue& dt) {
   return wall_text(dt.seconds, dt.nanos);
 }
 
+std::string format_utc_offset(int32_t offset_seconds) {
+  if (offset_seconds == 0) return "Z";
+  int32_t offset = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+  char text[32];
+  if (offset % 60 == 0) {
+    std::snprintf(text, sizeof(text), "%c%02d:%02d", offset_seconds < 0 ? '-' : '+', offset / 3600,
+                  offset / 60 % 60);
+  } else {
+    std::snprintf(text, sizeof(text), "%c%02d:%02d:%02d", offset_seconds < 0 ? '-' : '+',
+                  offset / 3600, offset / 60 % 60, offset % 60);
+  }
+  return text;
+}
+
 std::string format_datetime(const DateTimeValue& dt) {
-  std::string out = wall_text(dt.seconds + dt.offset_seconds, dt.nanos);
-  if (dt.offset_seconds == 0) return out + "Z";
-  int32_t offset = dt.offset_seconds < 0 ? -dt.offset_seconds : dt.offset_seconds;
-  return out + (dt.offset_seconds < 0 ? "-" : "+") + two(offset / 3600) + ":" +
-         two(offset / 60 % 60);
+  return wall_text(dt.seconds + dt.offset_seconds, dt.nanos) + format_utc_offset(dt.offset_seconds);
 }
 
 std::string format_duration(const DurationValue& duration) {

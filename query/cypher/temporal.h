@@ -70,15 +70,22 @@ int days_in_month(int64_t year, int month);
 Result<DateValue> parse_date(std::string_view text);
 // "2014-06-01T10:30", "2014-06-01T10:30:15.25", also with a space for the T.
 Result<LocalDateTimeValue> parse_local_datetime(std::string_view text);
-// A local date-time followed by "Z", "+01:00", "+0100" or "+01"; without an offset it is UTC.
+// A local date-time followed by "Z", "+01:00", "+0100", "+01" or, with seconds, "+01:00:30";
+// without an offset it is UTC.
 // Named zones ("[Europe/Paris]") are refused (not supported).
 Result<DateTimeValue> parse_datetime(std::string_view text);
 // "P1Y2M10DT2H30M15.5S", "P3W", "PT-1.5S": each number may be negative or have a fraction.
 Result<DurationValue> parse_duration(std::string_view text);
 
+// The text forms openCypher's TCK expects (Neo4j's, after java.time): a time leaves out zero
+// seconds ("2014-06-01T10:30") and writes a fraction in groups of three digits
+// ("10:30:15.250"); a year beyond 9999 or before 0 has a sign ("+10000-01-01", "-0001-01-01");
+// an offset is "Z", "+01:00" or, with seconds, "+01:00:30". A duration's fraction has no
+// trailing zeros ("PT15.5S").
 std::string format_date(const DateValue& date);                  // 2014-06-01
-std::string format_local_datetime(const LocalDateTimeValue& dt);  // 2014-06-01T10:30:15.25
+std::string format_local_datetime(const LocalDateTimeValue& dt);  // 2014-06-01T10:30:15.250
 std::string format_datetime(const DateTimeValue& dt);             // 2014-06-01T10:30Z, ...+01:00
+std::string format_utc_offset(int32_t offset_seconds);            // Z, +01:00, -02:05:07
 std::string format_duration(const DurationValue& duration);       // P1Y2M10DT2H30M15.5S
 
 // --- Arithmetic -----------------------------------------------------------------------------

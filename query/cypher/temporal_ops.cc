@@ -65,12 +65,6 @@ Status component_error(const Value& value, std::string_view key) {
                     std::string(key) + "'");
 }
 
-std::string offset_text(int32_t offset) {
-  if (offset == 0) return "Z";
-  std::string text = format_datetime(DateTimeValue{0, 0, offset});
-  return text.substr(text.size() - 6);  // "+01:00"
-}
-
 }  // namespace
 
 bool involves_temporal(const Value& a, const Value& b) { return is_temporal(a) || is_temporal(b); }
@@ -213,7 +207,7 @@ Result<Value> temporal_component(const Value& value, std::string_view key) {
   }
   if (value.is_datetime()) {
     const DateTimeValue& dt = value.as_datetime();
-    if (key == "timezone" || key == "offset") return Value::string(offset_text(dt.offset_seconds));
+    if (key == "timezone" || key == "offset") return Value::string(format_utc_offset(dt.offset_seconds));
     if (key == "offsetSeconds") return Value::integer(dt.offset_seconds);
     if (key == "epochSeconds") return Value::integer(dt.seconds);
     if (key == "epochMillis") return Value::integer(dt.seconds * 1000 + dt.nanos / 1000000);
