@@ -1,6 +1,7 @@
 #include "query/cypher/binder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "query/cypher/functions.h"
@@ -89,6 +90,18 @@ bool contains_pattern(const Expr& expr) {
 // A grouping key that an aggregating item may read inside its expression: a variable or a
 // property of one (`n`, `n.name`). openCypher rejects reusing a larger grouping expression
 // (`RETURN a.x + b.y, a.x + b.y + count(*)`) as ambiguous.
+// Whether the expression calls rand(), whose value differs at each call.
+bool contains_rand(const Expr& expr) {
+  if (expr.is<FunctionCallExpr>()) {
+    std::string name = expr.as<FunctionCallExpr>().name;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "rand") return true;
+  }
+  bool found = false;
+  for_each_child(expr, [&found](const Expr& child) { found = found || contains_rand(child); });
+  return found;
+}
+
 bool is_simple_grouping_key(const Expr& expr) {
   if (expr.is<VariableExpr>()) return true;
   return expr.is<PropertyExpr>() && is_simple_grouping_key(*expr.as<PropertyExpr>().object);
@@ -597,6 +610,16 @@ class Binder {
         if (aggregate) {
           EXPGRAPH_RETURN_IF_ERROR(
               check_aggregate_placement(expr, aggregates_allowed, inside_aggregate, where));
+          // openCypher (the TCK's NonConstantExpression): an aggregate's argument may not call
+          // rand(), as Neo4j refuses it; count(rand()) would count a fresh value per row.
+          for (const ExprPtr& arg : call.args) {
+            if (contains_rand(*arg)) {
+              return query_error("invalid_aggregation",
+                                 "an aggregate's argument may not call rand(): compute it in a "
+                                 "WITH first",
+                                 expr.position);
+            }
+          }
           size_t wanted = aggregate_argument_count(call.name);
           if (call.args.size() != wanted) {
             return query_error("invalid_arguments",
