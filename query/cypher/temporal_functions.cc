@@ -1,6 +1,8 @@
-// The temporal functions: the constructors date(), localdatetime(), datetime() and duration()
+// The temporal functions: the constructors date(), localdatetime(), datetime(), localtime(),
+// time() and duration()
 // (from nothing for now, from ISO-8601 strings, from maps and from other temporal values),
 // X.truncate(unit, value) and duration.between / inMonths / inDays / inSeconds.
+#include <cctype>
 #include <optional>
 #include <string>
 
@@ -208,7 +210,139 @@ Result<int32_t> offset_from(const Value& timezone) {
   return probe->offset_seconds;
 }
 
+constexpr int64_t kNanosPerSecond = 1000000000;
+constexpr int64_t kNanosPerDay = kSecondsPerDay * kNanosPerSecond;
+
+int64_t floor_mod(int64_t a, int64_t b) { return ((a % b) + b) % b; }
+
+// The time of day a map describes for localtime() and time(): a base temporal with a time under
+// `time` (its offset too, when it has one), then hour/minute/second/millisecond/microsecond/
+// nanosecond; then, for time(), `timezone`, which moves a base with an offset to the new offset
+// and gives one without an offset that offset.
+Result<TimeValue> time_from_map(std::string_view function, const Value::Map& map,
+                                bool with_timezone) {
+  int64_t base_nanos = 0;
+  int32_t offset = 0;
+  bool has_base = false;
+  bool base_has_offset = false;
+  if (auto it = map.find("time"); it != map.end() && !it->second.is_null()) {
+    const Value& base = it->second;
+    if (!(base.is_time_of_day() || base.is_local_datetime() || base.is_datetime())) {
+      return type_error(std::string(function) + "() expects a value with a time for 'time'");
+    }
+    WallClock clock = wall_clock(base);
+    base_nanos = floor_mod(clock.seconds, kSecondsPerDay) * kNanosPerSecond + clock.nanos;
+    has_base = true;
+    if (base.is_time()) offset = base.as_time().offset_seconds;
+    if (base.is_datetime()) offset = base.as_datetime().offset_seconds;
+    base_has_offset = base.is_time() || base.is_datetime();
+  } else if (!map.contains("hour")) {
+    return invalid_arguments(std::string(function) + "() needs at least 'hour' in its map");
+  }
+  const int64_t base_of_day = base_nanos / kNanosPerSecond;
+  auto hour = int_entry(function, map, "hour", base_of_day / 3600);
+  auto minute = int_entry(function, map, "minute", base_of_day / 60 % 60);
+  auto second = int_entry(function, map, "second", base_of_day % 60);
+  auto milli = int_entry(function, map, "millisecond", 0);
+  auto micro = int_entry(function, map, "microsecond", 0);
+  auto nano = int_entry(function, map, "nanosecond", 0);
+  for (const auto* part : {&hour, &minute, &second, &milli, &micro, &nano}) {
+    if (!part->ok()) return part->status();
+  }
+  if (*hour < 0 || *hour > 23 || *minute < 0 || *minute > 59 || *second < 0 || *second > 59 ||
+      *milli < 0 || *milli > 999 || *micro < 0 || *micro > 999999 || *nano < 0 ||
+      *nano > 999999999) {
+    return invalid_arguments(std::string(function) + "(): a time component is out of range");
+  }
+  bool explicit_sub_second = map.contains("millisecond") || map.contains("microsecond") ||
+                             map.contains("nanosecond");
+  int64_t sub_second = explicit_sub_second ? *milli * 1000000 + *micro * 1000 + *nano
+                                           : (has_base ? base_nanos % kNanosPerSecond : 0);
+  if (sub_second > 999999999) {
+    return invalid_arguments(std::string(function) +
+                             "(): sub-second components add up to more than a second");
+  }
+  int64_t nanos = (*hour * 3600 + *minute * 60 + *second) * kNanosPerSecond + sub_second;
+  if (with_timezone) {
+    if (auto it = map.find("timezone"); it != map.end() && !it->second.is_null()) {
+      auto zone = offset_from(it->second);
+      if (!zone.ok()) return zone.status();
+      if (base_has_offset) {
+        nanos = floor_mod(nanos + (static_cast<int64_t>(*zone) - offset) * kNanosPerSecond,
+                          kNanosPerDay);
+      }
+      offset = *zone;
+    }
+  }
+  return TimeValue{nanos, with_timezone ? offset : 0};
+}
+
+// The time of day of a value with a time, and its offset (0 for one without).
+TimeValue time_of(const Value& value) {
+  WallClock clock = wall_clock(value);
+  int32_t offset = value.is_time()       ? value.as_time().offset_seconds
+                   : value.is_datetime() ? value.as_datetime().offset_seconds
+                                         : 0;
+  return TimeValue{floor_mod(clock.seconds, kSecondsPerDay) * kNanosPerSecond + clock.nanos,
+                   offset};
+}
+
 // --- Constructors ------------------------------------------------------------------------------
+
+Result<Value> fn_local_time(Args args, const CallContext& context) {
+  if (args.empty()) {
+    WallClock now = now_utc(context);
+    return Value::local_time(
+        LocalTimeValue{floor_mod(now.seconds, kSecondsPerDay) * kNanosPerSecond + now.nanos});
+  }
+  const Value& arg = args[0];
+  if (arg.is_null()) return Value::null();
+  if (arg.is_string()) {
+    auto time = parsed(parse_local_time(arg.as_string()));
+    if (!time.ok()) return time.status();
+    return Value::local_time(*time);
+  }
+  if (arg.is_time_of_day() || arg.is_local_datetime() || arg.is_datetime()) {
+    return Value::local_time(LocalTimeValue{time_of(arg).nanos});
+  }
+  if (arg.is_map()) {
+    EXPGRAPH_RETURN_IF_ERROR(check_keys("localtime", arg.as_map(),
+                                        {"hour", "minute", "second", "millisecond", "microsecond",
+                                         "nanosecond", "time"}));
+    auto time = time_from_map("localtime", arg.as_map(), false);
+    if (!time.ok()) return time.status();
+    return Value::local_time(LocalTimeValue{time->nanos});
+  }
+  return argument_type_error("localtime", arg, "a STRING, MAP or temporal value with a time");
+}
+
+Result<Value> fn_time(Args args, const CallContext& context) {
+  if (args.empty()) {
+    WallClock now = now_utc(context);
+    return Value::time(
+        TimeValue{floor_mod(now.seconds, kSecondsPerDay) * kNanosPerSecond + now.nanos, 0});
+  }
+  const Value& arg = args[0];
+  if (arg.is_null()) return Value::null();
+  if (arg.is_string()) {
+    auto time = parsed(parse_time(arg.as_string()));
+    if (!time.ok()) return time.status();
+    return Value::time(*time);
+  }
+  // A local time or local date-time is read as UTC, as datetime() reads a local date-time.
+  if (arg.is_time_of_day() || arg.is_local_datetime() || arg.is_datetime()) {
+    return Value::time(time_of(arg));
+  }
+  if (arg.is_map()) {
+    EXPGRAPH_RETURN_IF_ERROR(check_keys("time", arg.as_map(),
+                                        {"hour", "minute", "second", "millisecond", "microsecond",
+                                         "nanosecond", "time", "timezone"}));
+    auto time = time_from_map("time", arg.as_map(), true);
+    if (!time.ok()) return time.status();
+    return Value::time(*time);
+  }
+  return argument_type_error("time", arg, "a STRING, MAP or temporal value with a time");
+}
 
 Result<Value> fn_date(Args args, const CallContext& context) {
   if (args.empty()) return Value::date(DateValue{now_utc(context).seconds / kSecondsPerDay});
@@ -386,12 +520,27 @@ Result<Value> fn_duration(Args args, const CallContext&) {
 
 // --- Truncation ----------------------------------------------------------------------------------
 
-enum class Target { kDate, kLocalDateTime, kDateTime };
+enum class Target { kDate, kLocalDateTime, kDateTime, kLocalTime, kTime };
 
 Result<Value> truncate(std::string_view function, Target target, Args args) {
   if (args[0].is_null() || args[1].is_null()) return Value::null();
   if (!args[0].is_string()) return argument_type_error(function, args[0], "a unit STRING");
-  if (!args[1].is_temporal_instant()) {
+  const bool to_time = target == Target::kLocalTime || target == Target::kTime;
+  if (to_time) {
+    if (!(args[1].is_time_of_day() || args[1].is_local_datetime() || args[1].is_datetime())) {
+      return argument_type_error(function, args[1],
+                                 "a LOCAL TIME, TIME, LOCAL DATETIME or DATETIME");
+    }
+    std::string unit = args[0].as_string();
+    for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::string_view calendar : {"millennium", "century", "decade", "year", "weekyear",
+                                      "quarter", "month", "week"}) {
+      if (unit == calendar) {
+        return invalid_arguments(std::string(function) + "(): a time of day cannot be truncated to '" +
+                                 args[0].as_string() + "'");
+      }
+    }
+  } else if (!args[1].is_temporal_instant()) {
     return argument_type_error(function, args[1], "a DATE, LOCAL DATETIME or DATETIME");
   }
   if (args.size() > 2 && !(args[2].is_map() && args[2].as_map().empty()) && !args[2].is_null()) {
@@ -411,6 +560,12 @@ Result<Value> truncate(std::string_view function, Target target, Args args) {
       int32_t offset = args[1].is_datetime() ? args[1].as_datetime().offset_seconds : 0;
       return Value::datetime(DateTimeValue{clock->seconds - offset, clock->nanos, offset});
     }
+    case Target::kLocalTime:
+    case Target::kTime: {
+      int64_t nanos = floor_mod(clock->seconds, kSecondsPerDay) * kNanosPerSecond + clock->nanos;
+      if (target == Target::kLocalTime) return Value::local_time(LocalTimeValue{nanos});
+      return Value::time(TimeValue{nanos, time_of(args[1]).offset_seconds});
+    }
   }
   return Value::null();
 }
@@ -424,6 +579,12 @@ Result<Value> fn_local_datetime_truncate(Args args, const CallContext&) {
 Result<Value> fn_datetime_truncate(Args args, const CallContext&) {
   return truncate("datetime.truncate", Target::kDateTime, args);
 }
+Result<Value> fn_local_time_truncate(Args args, const CallContext&) {
+  return truncate("localtime.truncate", Target::kLocalTime, args);
+}
+Result<Value> fn_time_truncate(Args args, const CallContext&) {
+  return truncate("time.truncate", Target::kTime, args);
+}
 
 // --- Differences ----------------------------------------------------------------------------------
 
@@ -432,15 +593,24 @@ using Difference = DurationValue (*)(const WallClock&, const WallClock&);
 Result<Value> difference(std::string_view function, Args args, Difference compute) {
   if (args[0].is_null() || args[1].is_null()) return Value::null();
   for (const Value& arg : args) {
-    if (!arg.is_temporal_instant()) {
-      return argument_type_error(function, arg, "a DATE, LOCAL DATETIME or DATETIME");
+    if (!arg.is_temporal_instant() && !arg.is_time_of_day()) {
+      return argument_type_error(function, arg,
+                                 "a DATE, LOCAL DATETIME, DATETIME, LOCAL TIME or TIME");
     }
   }
   WallClock from = wall_clock(args[0]);
   WallClock to = wall_clock(args[1]);
-  // Two date-times are compared as instants, both read in the first one's offset.
-  if (args[0].is_datetime() && args[1].is_datetime()) {
-    to.seconds = args[1].as_datetime().seconds + args[0].as_datetime().offset_seconds;
+  // Two values with offsets (date-times, times) are compared as instants, both read in the first
+  // one's offset.
+  auto has_offset = [](const Value& v) { return v.is_datetime() || v.is_time(); };
+  if (has_offset(args[0]) && has_offset(args[1])) {
+    to.seconds += time_of(args[0]).offset_seconds - time_of(args[1]).offset_seconds;
+  }
+  // With a time of day on either side only the times of day count (a date's is midnight), as the
+  // TCK's Temporal10 has it: duration.between(date('1984-10-11'), localtime('16:30')) is PT16H30M.
+  if (args[0].is_time_of_day() || args[1].is_time_of_day()) {
+    from = WallClock{floor_mod(from.seconds, kSecondsPerDay), from.nanos, true};
+    to = WallClock{floor_mod(to.seconds, kSecondsPerDay), to.nanos, true};
   }
   return Value::duration(compute(from, to));
 }
@@ -469,6 +639,10 @@ void add_temporal_functions(FunctionTable& table) {
       {"date.truncate", {2, 3, fn_date_truncate}},
       {"localdatetime.truncate", {2, 3, fn_local_datetime_truncate}},
       {"datetime.truncate", {2, 3, fn_datetime_truncate}},
+      {"localtime", {0, 1, fn_local_time}},
+      {"time", {0, 1, fn_time}},
+      {"localtime.truncate", {2, 3, fn_local_time_truncate}},
+      {"time.truncate", {2, 3, fn_time_truncate}},
       {"duration.between", {2, 2, fn_between}},
       {"duration.inmonths", {2, 2, fn_in_months}},
       {"duration.indays", {2, 2, fn_in_days}},
