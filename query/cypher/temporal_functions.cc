@@ -126,6 +126,42 @@ Result<std::optional<int64_t>> day_from_calendar_keys(std::string_view function,
   return std::optional<int64_t>(first + *number - 1);
 }
 
+// The nanoseconds of the second a constructor map gives over a base's `base_nanos` (0 to
+// 999,999,999). Given together, millisecond, microsecond and nanosecond add up
+// ({millisecond: 123, microsecond: 456, nanosecond: 789} is .123456789). Over a base, the
+// finest key given replaces the base's digits from its own precision down, and a value below
+// 1000 keeps the coarser digits: .645 with {nanosecond: 2} is .645000002, as the TCK's
+// truncations with a map have it.
+Result<int64_t> sub_second_from_map(std::string_view function, const Value::Map& map,
+                                    int64_t base_nanos) {
+  auto milli = int_entry(function, map, "millisecond", 0);
+  auto micro = int_entry(function, map, "microsecond", 0);
+  auto nano = int_entry(function, map, "nanosecond", 0);
+  for (const auto* part : {&milli, &micro, &nano}) {
+    if (!part->ok()) return part->status();
+  }
+  if (*milli < 0 || *milli > 999 || *micro < 0 || *micro > 999999 || *nano < 0 ||
+      *nano > 999999999) {
+    return invalid_arguments(std::string(function) + "(): a time component is out of range");
+  }
+  const bool has_milli = map.contains("millisecond");
+  const bool has_micro = map.contains("microsecond");
+  const bool has_nano = map.contains("nanosecond");
+  int64_t nanos = base_nanos;
+  if (has_milli) {
+    nanos = *milli * 1000000 + *micro * 1000 + *nano;
+  } else if (has_micro) {
+    nanos = (*micro < 1000 ? nanos - nanos % 1000000 : 0) + *micro * 1000 + *nano;
+  } else if (has_nano) {
+    nanos = (*nano < 1000 ? nanos - nanos % 1000 : 0) + *nano;
+  }
+  if (nanos > 999999999) {
+    return invalid_arguments(std::string(function) +
+                             "(): sub-second components add up to more than a second");
+  }
+  return nanos;
+}
+
 // The wall clock a map describes: a base temporal under `base_key` (date, datetime, ...),
 // year/month/day, or the calendar keys of day_from_calendar_keys, then
 // hour/minute/second/millisecond/microsecond/nanosecond.
@@ -180,25 +216,16 @@ Result<WallClock> clock_from_map(std::string_view function, const Value::Map& ma
     auto hour = int_entry(function, map, "hour", base_of_day / 3600);
     auto minute = int_entry(function, map, "minute", base_of_day / 60 % 60);
     auto second = int_entry(function, map, "second", base_of_day % 60);
-    auto milli = int_entry(function, map, "millisecond", 0);
-    auto micro = int_entry(function, map, "microsecond", 0);
-    auto nano = int_entry(function, map, "nanosecond", has_base ? base.nanos : 0);
-    for (const auto* part : {&hour, &minute, &second, &milli, &micro, &nano}) {
+    for (const auto* part : {&hour, &minute, &second}) {
       if (!part->ok()) return part->status();
     }
-    if (*hour < 0 || *hour > 23 || *minute < 0 || *minute > 59 || *second < 0 || *second > 59 ||
-        *milli < 0 || *milli > 999 || *micro < 0 || *micro > 999999 || *nano < 0 ||
-        *nano > 999999999) {
+    if (*hour < 0 || *hour > 23 || *minute < 0 || *minute > 59 || *second < 0 || *second > 59) {
       return invalid_arguments(std::string(function) + "(): a time component is out of range");
     }
     of_day = *hour * 3600 + *minute * 60 + *second;
-    bool explicit_sub_second = map.contains("millisecond") || map.contains("microsecond") ||
-                               map.contains("nanosecond");
-    nanos = explicit_sub_second ? *milli * 1000000 + *micro * 1000 + (map.contains("nanosecond") ? *nano : 0)
-                                : (has_base ? base.nanos : 0);
-    if (nanos > 999999999) {
-      return invalid_arguments(std::string(function) + "(): sub-second components add up to more than a second");
-    }
+    auto sub_second = sub_second_from_map(function, map, has_base ? base.nanos : 0);
+    if (!sub_second.ok()) return sub_second.status();
+    nanos = *sub_second;
   }
   return WallClock{days * kSecondsPerDay + of_day, static_cast<int32_t>(nanos), with_time};
 }
@@ -223,7 +250,6 @@ Result<TimeValue> time_from_map(std::string_view function, const Value::Map& map
                                 bool with_timezone) {
   int64_t base_nanos = 0;
   int32_t offset = 0;
-  bool has_base = false;
   bool base_has_offset = false;
   if (auto it = map.find("time"); it != map.end() && !it->second.is_null()) {
     const Value& base = it->second;
@@ -232,7 +258,6 @@ Result<TimeValue> time_from_map(std::string_view function, const Value::Map& map
     }
     WallClock clock = wall_clock(base);
     base_nanos = floor_mod(clock.seconds, kSecondsPerDay) * kNanosPerSecond + clock.nanos;
-    has_base = true;
     if (base.is_time()) offset = base.as_time().offset_seconds;
     if (base.is_datetime()) offset = base.as_datetime().offset_seconds;
     base_has_offset = base.is_time() || base.is_datetime();
@@ -243,26 +268,15 @@ Result<TimeValue> time_from_map(std::string_view function, const Value::Map& map
   auto hour = int_entry(function, map, "hour", base_of_day / 3600);
   auto minute = int_entry(function, map, "minute", base_of_day / 60 % 60);
   auto second = int_entry(function, map, "second", base_of_day % 60);
-  auto milli = int_entry(function, map, "millisecond", 0);
-  auto micro = int_entry(function, map, "microsecond", 0);
-  auto nano = int_entry(function, map, "nanosecond", 0);
-  for (const auto* part : {&hour, &minute, &second, &milli, &micro, &nano}) {
+  for (const auto* part : {&hour, &minute, &second}) {
     if (!part->ok()) return part->status();
   }
-  if (*hour < 0 || *hour > 23 || *minute < 0 || *minute > 59 || *second < 0 || *second > 59 ||
-      *milli < 0 || *milli > 999 || *micro < 0 || *micro > 999999 || *nano < 0 ||
-      *nano > 999999999) {
+  if (*hour < 0 || *hour > 23 || *minute < 0 || *minute > 59 || *second < 0 || *second > 59) {
     return invalid_arguments(std::string(function) + "(): a time component is out of range");
   }
-  bool explicit_sub_second = map.contains("millisecond") || map.contains("microsecond") ||
-                             map.contains("nanosecond");
-  int64_t sub_second = explicit_sub_second ? *milli * 1000000 + *micro * 1000 + *nano
-                                           : (has_base ? base_nanos % kNanosPerSecond : 0);
-  if (sub_second > 999999999) {
-    return invalid_arguments(std::string(function) +
-                             "(): sub-second components add up to more than a second");
-  }
-  int64_t nanos = (*hour * 3600 + *minute * 60 + *second) * kNanosPerSecond + sub_second;
+  auto sub_second = sub_second_from_map(function, map, base_nanos % kNanosPerSecond);
+  if (!sub_second.ok()) return sub_second.status();
+  int64_t nanos = (*hour * 3600 + *minute * 60 + *second) * kNanosPerSecond + *sub_second;
   if (with_timezone) {
     if (auto it = map.find("timezone"); it != map.end() && !it->second.is_null()) {
       auto zone = offset_from(it->second);
@@ -285,6 +299,21 @@ TimeValue time_of(const Value& value) {
                                          : 0;
   return TimeValue{floor_mod(clock.seconds, kSecondsPerDay) * kNanosPerSecond + clock.nanos,
                    offset};
+}
+
+// A date from the map's date keys ({date: x} or year, month, day, ...) joined with a time of day
+// from its time keys ({time: y} overridden by hour, minute, ...; for datetime() also timezone,
+// as time_from_map reads it): localdatetime({date: d, time: t}), datetime({year: 1984, month:
+// 10, day: 11, time: t, timezone: '+05:00'}). The offset is 0 without one.
+Result<DateTimeValue> date_and_time_from_map(std::string_view function, const Value::Map& map,
+                                             bool with_timezone) {
+  auto date = clock_from_map(function, map, "date", false);
+  if (!date.ok()) return date.status();
+  auto time = time_from_map(function, map, with_timezone);
+  if (!time.ok()) return time.status();
+  int64_t wall = date->seconds + time->nanos / kNanosPerSecond;
+  return DateTimeValue{wall - time->offset_seconds,
+                       static_cast<int32_t>(time->nanos % kNanosPerSecond), time->offset_seconds};
 }
 
 // --- Constructors ------------------------------------------------------------------------------
@@ -391,7 +420,12 @@ Result<Value> fn_local_datetime(Args args, const CallContext& context) {
                                         {"year", "month", "day", "quarter", "dayOfQuarter", "week",
                                          "dayOfWeek", "ordinalDay", "hour", "minute", "second",
                                          "millisecond", "microsecond", "nanosecond", "datetime",
-                                         "date"}));
+                                         "date", "time"}));
+    if (arg.as_map().contains("time")) {
+      auto joined = date_and_time_from_map("localdatetime", arg.as_map(), false);
+      if (!joined.ok()) return joined.status();
+      return Value::local_datetime(LocalDateTimeValue{joined->seconds, joined->nanos});
+    }
     const char* base = arg.as_map().contains("datetime") ? "datetime" : "date";
     auto clock = clock_from_map("localdatetime", arg.as_map(), base, true);
     if (!clock.ok()) return clock.status();
@@ -423,7 +457,12 @@ Result<Value> fn_datetime(Args args, const CallContext& context) {
                                       {"year", "month", "day", "quarter", "dayOfQuarter", "week",
                                        "dayOfWeek", "ordinalDay", "hour", "minute", "second",
                                        "millisecond", "microsecond", "nanosecond", "timezone",
-                                       "datetime", "date", "epochSeconds", "epochMillis"}));
+                                       "datetime", "date", "time", "epochSeconds", "epochMillis"}));
+  if (map.contains("time") && !map.contains("datetime")) {
+    auto joined = date_and_time_from_map("datetime", map, true);
+    if (!joined.ok()) return joined.status();
+    return Value::datetime(*joined);
+  }
   if (map.contains("epochSeconds") || map.contains("epochMillis")) {
     auto seconds = int_entry("datetime", map, "epochSeconds", 0);
     auto millis = int_entry("datetime", map, "epochMillis", 0);
@@ -522,7 +561,50 @@ Result<Value> fn_duration(Args args, const CallContext&) {
 
 enum class Target { kDate, kLocalDateTime, kDateTime, kLocalTime, kTime };
 
-Result<Value> truncate(std::string_view function, Target target, Args args) {
+Result<Value> truncate_only(std::string_view function, Target target, Args args);
+
+// X.truncate(unit, value[, map]): the value truncated to the unit, then the map's components
+// set as the constructor sets them over a base (date.truncate('month', d, {day: 5}) is
+// date({date: <truncated>, day: 5})).
+Result<Value> truncate(std::string_view function, Target target, Args args,
+                       const CallContext& context) {
+  auto truncated = truncate_only(function, target, args);
+  if (!truncated.ok() || args.size() < 3 || args[2].is_null() || truncated->is_null()) {
+    return truncated;
+  }
+  if (!args[2].is_map()) return argument_type_error(function, args[2], "a MAP of components");
+  if (args[2].as_map().empty()) return truncated;
+  Value::Map map = args[2].as_map();
+  const char* base = target == Target::kDate                                    ? "date"
+                     : target == Target::kLocalTime || target == Target::kTime ? "time"
+                                                                               : "datetime";
+  if (map.contains(base)) {
+    return invalid_arguments(std::string(function) + "(): the map may not set '" + base + "'");
+  }
+  // A timezone in the map gives the truncated time of day that offset (it keeps its wall time,
+  // as datetime() does over a base), where time({time: t, timezone}) would move t.
+  Value base_value = *truncated;
+  if (target == Target::kTime && map.contains("timezone")) {
+    base_value = Value::local_time(LocalTimeValue{truncated->as_time().nanos});
+  }
+  map.emplace(base, base_value);
+  const Value rebuilt[] = {Value::map(std::move(map))};
+  switch (target) {
+    case Target::kDate:
+      return fn_date(rebuilt, context);
+    case Target::kLocalDateTime:
+      return fn_local_datetime(rebuilt, context);
+    case Target::kDateTime:
+      return fn_datetime(rebuilt, context);
+    case Target::kLocalTime:
+      return fn_local_time(rebuilt, context);
+    case Target::kTime:
+      return fn_time(rebuilt, context);
+  }
+  return truncated;
+}
+
+Result<Value> truncate_only(std::string_view function, Target target, Args args) {
   if (args[0].is_null() || args[1].is_null()) return Value::null();
   if (!args[0].is_string()) return argument_type_error(function, args[0], "a unit STRING");
   const bool to_time = target == Target::kLocalTime || target == Target::kTime;
@@ -542,10 +624,6 @@ Result<Value> truncate(std::string_view function, Target target, Args args) {
     }
   } else if (!args[1].is_temporal_instant()) {
     return argument_type_error(function, args[1], "a DATE, LOCAL DATETIME or DATETIME");
-  }
-  if (args.size() > 2 && !(args[2].is_map() && args[2].as_map().empty()) && !args[2].is_null()) {
-    return invalid_arguments(std::string(function) +
-                             "(): adjusting components after truncation is not supported");
   }
   auto clock = truncate_wall_clock(wall_clock(args[1]), args[0].as_string(),
                                    target == Target::kDate);
@@ -570,20 +648,20 @@ Result<Value> truncate(std::string_view function, Target target, Args args) {
   return Value::null();
 }
 
-Result<Value> fn_date_truncate(Args args, const CallContext&) {
-  return truncate("date.truncate", Target::kDate, args);
+Result<Value> fn_date_truncate(Args args, const CallContext& context) {
+  return truncate("date.truncate", Target::kDate, args, context);
 }
-Result<Value> fn_local_datetime_truncate(Args args, const CallContext&) {
-  return truncate("localdatetime.truncate", Target::kLocalDateTime, args);
+Result<Value> fn_local_datetime_truncate(Args args, const CallContext& context) {
+  return truncate("localdatetime.truncate", Target::kLocalDateTime, args, context);
 }
-Result<Value> fn_datetime_truncate(Args args, const CallContext&) {
-  return truncate("datetime.truncate", Target::kDateTime, args);
+Result<Value> fn_datetime_truncate(Args args, const CallContext& context) {
+  return truncate("datetime.truncate", Target::kDateTime, args, context);
 }
-Result<Value> fn_local_time_truncate(Args args, const CallContext&) {
-  return truncate("localtime.truncate", Target::kLocalTime, args);
+Result<Value> fn_local_time_truncate(Args args, const CallContext& context) {
+  return truncate("localtime.truncate", Target::kLocalTime, args, context);
 }
-Result<Value> fn_time_truncate(Args args, const CallContext&) {
-  return truncate("time.truncate", Target::kTime, args);
+Result<Value> fn_time_truncate(Args args, const CallContext& context) {
+  return truncate("time.truncate", Target::kTime, args, context);
 }
 
 // --- Differences ----------------------------------------------------------------------------------
