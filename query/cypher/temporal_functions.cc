@@ -162,6 +162,26 @@ Result<int64_t> sub_second_from_map(std::string_view function, const Value::Map&
   return nanos;
 }
 
+// The time of day (nanoseconds since midnight) a map's hour, minute, second and sub-second keys
+// give over a base's time of day `base_nanos` (0 without a base): each key given replaces the
+// base's.
+Result<int64_t> time_of_day_from_map(std::string_view function, const Value::Map& map,
+                                     int64_t base_nanos) {
+  const int64_t base_of_day = base_nanos / 1000000000;
+  auto hour = int_entry(function, map, "hour", base_of_day / 3600);
+  auto minute = int_entry(function, map, "minute", base_of_day / 60 % 60);
+  auto second = int_entry(function, map, "second", base_of_day % 60);
+  for (const auto* part : {&hour, &minute, &second}) {
+    if (!part->ok()) return part->status();
+  }
+  if (*hour < 0 || *hour > 23 || *minute < 0 || *minute > 59 || *second < 0 || *second > 59) {
+    return invalid_arguments(std::string(function) + "(): a time component is out of range");
+  }
+  auto sub_second = sub_second_from_map(function, map, base_nanos % 1000000000);
+  if (!sub_second.ok()) return sub_second.status();
+  return (*hour * 3600 + *minute * 60 + *second) * 1000000000 + *sub_second;
+}
+
 // The wall clock a map describes: a base temporal under `base_key` (date, datetime, ...),
 // year/month/day, or the calendar keys of day_from_calendar_keys, then
 // hour/minute/second/millisecond/microsecond/nanosecond.
@@ -213,19 +233,11 @@ Result<WallClock> clock_from_map(std::string_view function, const Value::Map& ma
     int64_t base_of_day = has_base ? base.seconds - (base.seconds >= 0 ? base.seconds / kSecondsPerDay
                                                                        : (base.seconds - kSecondsPerDay + 1) / kSecondsPerDay) * kSecondsPerDay
                                    : 0;
-    auto hour = int_entry(function, map, "hour", base_of_day / 3600);
-    auto minute = int_entry(function, map, "minute", base_of_day / 60 % 60);
-    auto second = int_entry(function, map, "second", base_of_day % 60);
-    for (const auto* part : {&hour, &minute, &second}) {
-      if (!part->ok()) return part->status();
-    }
-    if (*hour < 0 || *hour > 23 || *minute < 0 || *minute > 59 || *second < 0 || *second > 59) {
-      return invalid_arguments(std::string(function) + "(): a time component is out of range");
-    }
-    of_day = *hour * 3600 + *minute * 60 + *second;
-    auto sub_second = sub_second_from_map(function, map, has_base ? base.nanos : 0);
-    if (!sub_second.ok()) return sub_second.status();
-    nanos = *sub_second;
+    auto time = time_of_day_from_map(function, map,
+                                     base_of_day * 1000000000 + (has_base ? base.nanos : 0));
+    if (!time.ok()) return time.status();
+    of_day = *time / 1000000000;
+    nanos = *time % 1000000000;
   }
   return WallClock{days * kSecondsPerDay + of_day, static_cast<int32_t>(nanos), with_time};
 }
@@ -264,19 +276,9 @@ Result<TimeValue> time_from_map(std::string_view function, const Value::Map& map
   } else if (!map.contains("hour")) {
     return invalid_arguments(std::string(function) + "() needs at least 'hour' in its map");
   }
-  const int64_t base_of_day = base_nanos / kNanosPerSecond;
-  auto hour = int_entry(function, map, "hour", base_of_day / 3600);
-  auto minute = int_entry(function, map, "minute", base_of_day / 60 % 60);
-  auto second = int_entry(function, map, "second", base_of_day % 60);
-  for (const auto* part : {&hour, &minute, &second}) {
-    if (!part->ok()) return part->status();
-  }
-  if (*hour < 0 || *hour > 23 || *minute < 0 || *minute > 59 || *second < 0 || *second > 59) {
-    return invalid_arguments(std::string(function) + "(): a time component is out of range");
-  }
-  auto sub_second = sub_second_from_map(function, map, base_nanos % kNanosPerSecond);
-  if (!sub_second.ok()) return sub_second.status();
-  int64_t nanos = (*hour * 3600 + *minute * 60 + *second) * kNanosPerSecond + *sub_second;
+  auto time = time_of_day_from_map(function, map, base_nanos);
+  if (!time.ok()) return time.status();
+  int64_t nanos = *time;
   if (with_timezone) {
     if (auto it = map.find("timezone"); it != map.end() && !it->second.is_null()) {
       auto zone = offset_from(it->second);
