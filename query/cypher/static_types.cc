@@ -46,8 +46,8 @@ bool never_one_of(StaticType type, std::initializer_list<StaticType> accepted) {
 
 Status mismatch(const Expr& at, std::string_view what, StaticType got, std::string_view wanted) {
   return query_error("type_error",
-                     std::string(what) + " needs " + std::string(wanted) + ", and '" +
-                         to_string(at) + "' is " + std::string(type_text(got)),
+                     std::string(what) + " needs " + std::string(wanted) + ", not " +
+                         std::string(type_text(got)) + " (" + to_string(at) + ")",
                      at.position);
 }
 
