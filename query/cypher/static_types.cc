@@ -219,8 +219,8 @@ Status check_static_types(const Expr& expr, const StaticTypes& variables) {
     case ExprKind::kQuantifier: {
       const auto& quantifier = expr.as<QuantifierExpr>();
       EXPGRAPH_RETURN_IF_ERROR(check_static_types(*quantifier.list, variables));
-      StaticTypes local = with_variable(variables, quantifier.variable,
-                                        element_type(*quantifier.list, variables));
+      StaticTypes local =
+          with_variable(variables, quantifier.variable, element_type(*quantifier.list, variables));
       if (quantifier.where) return check_static_types(*quantifier.where, local);
       return Status();
     }

@@ -365,7 +365,8 @@ std::optional<int32_t> read_offset(Reader& in) {
 Status refuse_named_zone(std::string_view text) {
   return Status::unprocessable("unsupported_construct",
                                "named time zones are not supported: write a UTC offset such "
-                               "as +01:00 ('" + std::string(text) + "')");
+                               "as +01:00 ('" +
+                                   std::string(text) + "')");
 }
 
 }  // namespace
@@ -478,7 +479,8 @@ std::string format_utc_offset(int32_t offset_seconds) {
 }
 
 std::string format_local_time(const LocalTimeValue& time) {
-  return time_of_day_text(time.nanos / kNanosPerSecond, static_cast<int32_t>(time.nanos % kNanosPerSecond));
+  return time_of_day_text(time.nanos / kNanosPerSecond,
+                          static_cast<int32_t>(time.nanos % kNanosPerSecond));
 }
 
 std::string format_time(const TimeValue& time) {
@@ -552,9 +554,9 @@ Result<DateTimeValue> add_duration(const DateTimeValue& dt, const DurationValue&
 
 LocalTimeValue add_duration(const LocalTimeValue& time, const DurationValue& duration) {
   constexpr __int128 kNanosPerDay = static_cast<__int128>(kSecondsPerDay) * kNanosPerSecond;
-  __int128 nanos = static_cast<__int128>(time.nanos) +
-                   (static_cast<__int128>(duration.seconds) * kNanosPerSecond + duration.nanos) %
-                       kNanosPerDay;
+  __int128 nanos =
+      static_cast<__int128>(time.nanos) +
+      (static_cast<__int128>(duration.seconds) * kNanosPerSecond + duration.nanos) % kNanosPerDay;
   nanos = ((nanos % kNanosPerDay) + kNanosPerDay) % kNanosPerDay;
   return LocalTimeValue{static_cast<int64_t>(nanos)};
 }

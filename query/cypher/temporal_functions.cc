@@ -233,8 +233,8 @@ Result<WallClock> clock_from_map(std::string_view function, const Value::Map& ma
     int64_t base_of_day = has_base ? base.seconds - (base.seconds >= 0 ? base.seconds / kSecondsPerDay
                                                                        : (base.seconds - kSecondsPerDay + 1) / kSecondsPerDay) * kSecondsPerDay
                                    : 0;
-    auto time = time_of_day_from_map(function, map,
-                                     base_of_day * 1000000000 + (has_base ? base.nanos : 0));
+    auto time =
+        time_of_day_from_map(function, map, base_of_day * 1000000000 + (has_base ? base.nanos : 0));
     if (!time.ok()) return time.status();
     of_day = *time / 1000000000;
     nanos = *time % 1000000000;
@@ -337,9 +337,9 @@ Result<Value> fn_local_time(Args args, const CallContext& context) {
     return Value::local_time(LocalTimeValue{time_of(arg).nanos});
   }
   if (arg.is_map()) {
-    EXPGRAPH_RETURN_IF_ERROR(check_keys("localtime", arg.as_map(),
-                                        {"hour", "minute", "second", "millisecond", "microsecond",
-                                         "nanosecond", "time"}));
+    EXPGRAPH_RETURN_IF_ERROR(check_keys(
+        "localtime", arg.as_map(),
+        {"hour", "minute", "second", "millisecond", "microsecond", "nanosecond", "time"}));
     auto time = time_from_map("localtime", arg.as_map(), false);
     if (!time.ok()) return time.status();
     return Value::local_time(LocalTimeValue{time->nanos});
@@ -418,11 +418,11 @@ Result<Value> fn_local_datetime(Args args, const CallContext& context) {
     return Value::local_datetime(LocalDateTimeValue{clock.seconds, clock.nanos});
   }
   if (arg.is_map()) {
-    EXPGRAPH_RETURN_IF_ERROR(check_keys("localdatetime", arg.as_map(),
-                                        {"year", "month", "day", "quarter", "dayOfQuarter", "week",
-                                         "dayOfWeek", "ordinalDay", "hour", "minute", "second",
-                                         "millisecond", "microsecond", "nanosecond", "datetime",
-                                         "date", "time"}));
+    EXPGRAPH_RETURN_IF_ERROR(
+        check_keys("localdatetime", arg.as_map(),
+                   {"year", "month", "day", "quarter", "dayOfQuarter", "week", "dayOfWeek",
+                    "ordinalDay", "hour", "minute", "second", "millisecond", "microsecond",
+                    "nanosecond", "datetime", "date", "time"}));
     if (arg.as_map().contains("time")) {
       auto joined = date_and_time_from_map("localdatetime", arg.as_map(), false);
       if (!joined.ok()) return joined.status();
@@ -455,11 +455,11 @@ Result<Value> fn_datetime(Args args, const CallContext& context) {
   }
   if (!arg.is_map()) return argument_type_error("datetime", arg, "a STRING, MAP or temporal value");
   const Value::Map& map = arg.as_map();
-  EXPGRAPH_RETURN_IF_ERROR(check_keys("datetime", map,
-                                      {"year", "month", "day", "quarter", "dayOfQuarter", "week",
-                                       "dayOfWeek", "ordinalDay", "hour", "minute", "second",
-                                       "millisecond", "microsecond", "nanosecond", "timezone",
-                                       "datetime", "date", "time", "epochSeconds", "epochMillis"}));
+  EXPGRAPH_RETURN_IF_ERROR(check_keys(
+      "datetime", map,
+      {"year",       "month",    "day",    "quarter", "dayOfQuarter", "week",        "dayOfWeek",
+       "ordinalDay", "hour",     "minute", "second",  "millisecond",  "microsecond", "nanosecond",
+       "timezone",   "datetime", "date",   "time",    "epochSeconds", "epochMillis"}));
   if (map.contains("time") && !map.contains("datetime")) {
     auto joined = date_and_time_from_map("datetime", map, true);
     if (!joined.ok()) return joined.status();
@@ -577,7 +577,7 @@ Result<Value> truncate(std::string_view function, Target target, Args args,
   if (!args[2].is_map()) return argument_type_error(function, args[2], "a MAP of components");
   if (args[2].as_map().empty()) return truncated;
   Value::Map map = args[2].as_map();
-  const char* base = target == Target::kDate                                    ? "date"
+  const char* base = target == Target::kDate                                   ? "date"
                      : target == Target::kLocalTime || target == Target::kTime ? "time"
                                                                                : "datetime";
   if (map.contains(base)) {
@@ -617,10 +617,11 @@ Result<Value> truncate_only(std::string_view function, Target target, Args args)
     }
     std::string unit = args[0].as_string();
     for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (std::string_view calendar : {"millennium", "century", "decade", "year", "weekyear",
-                                      "quarter", "month", "week"}) {
+    for (std::string_view calendar :
+         {"millennium", "century", "decade", "year", "weekyear", "quarter", "month", "week"}) {
       if (unit == calendar) {
-        return invalid_arguments(std::string(function) + "(): a time of day cannot be truncated to '" +
+        return invalid_arguments(std::string(function) +
+                                 "(): a time of day cannot be truncated to '" +
                                  args[0].as_string() + "'");
       }
     }

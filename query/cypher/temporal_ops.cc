@@ -125,7 +125,8 @@ size_t temporal_hash(const Value& value) {
 namespace {
 
 Result<Value> shift(const Value& instant, const DurationValue& duration) {
-  if (instant.is_local_time()) return Value::local_time(add_duration(instant.as_local_time(), duration));
+  if (instant.is_local_time())
+    return Value::local_time(add_duration(instant.as_local_time(), duration));
   if (instant.is_time()) return Value::time(add_duration(instant.as_time(), duration));
   if (instant.is_date()) {
     auto moved = add_duration(instant.as_date(), duration);
@@ -229,20 +230,22 @@ Result<Value> temporal_component(const Value& value, std::string_view key) {
   }
   if (value.is_time()) {
     const TimeValue& time = value.as_time();
-    if (key == "timezone" || key == "offset") return Value::string(format_utc_offset(time.offset_seconds));
+    if (key == "timezone" || key == "offset")
+      return Value::string(format_utc_offset(time.offset_seconds));
     if (key == "offsetSeconds") return Value::integer(time.offset_seconds);
   }
   if (value.is_time_of_day()) {
     // A time of day has no date: only the time components.
-    static constexpr std::string_view kTimeKeys[] = {"hour", "minute", "second", "millisecond",
-                                                     "microsecond", "nanosecond"};
+    static constexpr std::string_view kTimeKeys[] = {"hour",        "minute",      "second",
+                                                     "millisecond", "microsecond", "nanosecond"};
     bool known = false;
     for (std::string_view name : kTimeKeys) known = known || key == name;
     if (!known) return component_error(value, key);
   }
   if (value.is_datetime()) {
     const DateTimeValue& dt = value.as_datetime();
-    if (key == "timezone" || key == "offset") return Value::string(format_utc_offset(dt.offset_seconds));
+    if (key == "timezone" || key == "offset")
+      return Value::string(format_utc_offset(dt.offset_seconds));
     if (key == "offsetSeconds") return Value::integer(dt.offset_seconds);
     if (key == "epochSeconds") return Value::integer(dt.seconds);
     if (key == "epochMillis") return Value::integer(dt.seconds * 1000 + dt.nanos / 1000000);

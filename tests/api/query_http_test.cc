@@ -213,7 +213,8 @@ TEST_F(QueryHttpTest, SureTypeErrorsAre422BeforeTheQueryRuns) {
   EXPECT_EQ(response->status, 422) << response->body;
   EXPECT_EQ(error_code(response), "type_error");
   auto body = nlohmann::json::parse(response->body);
-  EXPECT_EQ(body["error"]["details"], nlohmann::json::array({"line:1 column:63"})) << response->body;
+  EXPECT_EQ(body["error"]["details"], nlohmann::json::array({"line:1 column:63"}))
+      << response->body;
 }
 
 TEST_F(QueryHttpTest, TimeoutIs429AndTheServerKeepsServing) {
