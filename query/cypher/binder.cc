@@ -1,9 +1,11 @@
 #include "query/cypher/binder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "query/cypher/functions.h"
+#include "query/cypher/static_types.h"
 
 namespace expgraph::cypher {
 
@@ -88,6 +90,18 @@ bool contains_pattern(const Expr& expr) {
 // A grouping key that an aggregating item may read inside its expression: a variable or a
 // property of one (`n`, `n.name`). openCypher rejects reusing a larger grouping expression
 // (`RETURN a.x + b.y, a.x + b.y + count(*)`) as ambiguous.
+// Whether the expression calls rand(), whose value differs at each call.
+bool contains_rand(const Expr& expr) {
+  if (expr.is<FunctionCallExpr>()) {
+    std::string name = expr.as<FunctionCallExpr>().name;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "rand") return true;
+  }
+  bool found = false;
+  for_each_child(expr, [&found](const Expr& child) { found = found || contains_rand(child); });
+  return found;
+}
+
 bool is_simple_grouping_key(const Expr& expr) {
   if (expr.is<VariableExpr>()) return true;
   return expr.is<PropertyExpr>() && is_simple_grouping_key(*expr.as<PropertyExpr>().object);
@@ -137,12 +151,14 @@ class Binder {
         case ClauseKind::kUnwind: {
           const auto& unwind = clause.as<UnwindClause>();
           EXPGRAPH_RETURN_IF_ERROR(check_expr(*unwind.list, scope_, false, "UNWIND"));
+          EXPGRAPH_RETURN_IF_ERROR(check_static_types(*unwind.list, static_types_of(scope_)));
           if (scope_.contains(unwind.variable)) {
             return query_error("variable_already_bound",
                                "variable '" + unwind.variable + "' is already bound",
                                clause.position);
           }
           scope_[unwind.variable] = VarKind::kValue;
+          value_types_.erase(unwind.variable);
           break;
         }
         case ClauseKind::kWith: {
@@ -156,6 +172,7 @@ class Binder {
             ExprPtr where = where_reading_columns(with.projection, *with.where);
             EXPGRAPH_RETURN_IF_ERROR(check_expr(where ? *where : *with.where,
                                                 visible_after_projection_, false, "WHERE"));
+            EXPGRAPH_RETURN_IF_ERROR(check_predicate_types(*with.where, visible_types_));
             EXPGRAPH_RETURN_IF_ERROR(check_patterns_read_projection(*with.where));
           }
           break;
@@ -298,13 +315,18 @@ class Binder {
         EXPGRAPH_RETURN_IF_ERROR(check_pattern_properties(rel.properties.get(), inner));
       }
     }
-    if (match.where) EXPGRAPH_RETURN_IF_ERROR(check_expr(*match.where, inner, false, "WHERE"));
+    if (match.where) {
+      EXPGRAPH_RETURN_IF_ERROR(check_expr(*match.where, inner, false, "WHERE"));
+      EXPGRAPH_RETURN_IF_ERROR(check_predicate_types(*match.where, static_types_of(inner)));
+    }
     scope_ = std::move(inner);
     return Status();
   }
 
   Status bind_projection(const Projection& projection, SourcePosition position, bool is_with) {
     Scope next;
+    StaticTypes before = static_types_of(scope_);
+    StaticTypes next_types;
     bool aggregating = false;
     std::vector<std::string> names;
     if (projection.star) {
@@ -312,6 +334,7 @@ class Binder {
         next[name] = kind;
         names.push_back(name);
       }
+      next_types = before;
       if (names.empty()) {
         return query_error("unsupported_construct",
                            "RETURN * / WITH * needs at least one variable in scope", position);
@@ -319,6 +342,7 @@ class Binder {
     }
     for (const ProjectionItem& item : projection.items) {
       EXPGRAPH_RETURN_IF_ERROR(check_expr(*item.expr, scope_, true, "a projection"));
+      EXPGRAPH_RETURN_IF_ERROR(check_static_types(*item.expr, before));
       if (contains_aggregate(*item.expr)) aggregating = true;
       bool is_variable = item.expr->is<VariableExpr>();
       if (is_with && !item.has_alias && !is_variable) {
@@ -339,6 +363,12 @@ class Binder {
         if (it != scope_.end()) kind = it->second;
       }
       next[item.name] = kind;
+      StaticType type = static_type(*item.expr, before);
+      if (type == StaticType::kUnknown) {
+        next_types.erase(item.name);
+      } else {
+        next_types[item.name] = type;
+      }
     }
     if (aggregating) {
       std::set<std::string> grouping_keys;
@@ -360,8 +390,13 @@ class Binder {
     // like a projected item reads that column, so `RETURN a.name, count(*) ORDER BY
     // a.name + 'C'` works; after an aggregation, new aggregates may appear in the keys.
     Scope order_scope = next;
+    StaticTypes order_types = next_types;
     if (!aggregating && !projection.distinct) {
-      for (const auto& [name, kind] : scope_) order_scope.emplace(name, kind);
+      for (const auto& [name, kind] : scope_) {
+        if (order_scope.emplace(name, kind).second && before.contains(name)) {
+          order_types[name] = before.at(name);
+        }
+      }
     }
     std::vector<const Expr*> item_exprs;
     for (const ProjectionItem& item : projection.items) item_exprs.push_back(item.expr.get());
@@ -385,16 +420,57 @@ class Binder {
         EXPGRAPH_RETURN_IF_ERROR(check_sort_key_after_aggregation(*key, order_scope));
       } else {
         EXPGRAPH_RETURN_IF_ERROR(check_expr(*key, order_scope, false, "ORDER BY"));
+        EXPGRAPH_RETURN_IF_ERROR(check_static_types(*item.expr, order_types));
       }
     }
     visible_after_projection_ = order_scope;
+    visible_types_ = std::move(order_types);
     for (const Expr* count : {projection.skip.get(), projection.limit.get()}) {
       if (count != nullptr) {
         EXPGRAPH_RETURN_IF_ERROR(check_expr(*count, Scope(), false, "SKIP / LIMIT"));
       }
     }
     scope_ = std::move(next);
+    value_types_.clear();
+    for (const auto& [name, type] : next_types) {
+      VarKind kind = scope_.at(name);
+      if (kind == VarKind::kValue || kind == VarKind::kPlainValue) value_types_[name] = type;
+    }
     return Status();
+  }
+
+  // The sure types of the variables in `scope`: graph variables by their kind, values by what a
+  // WITH bound them to (value_types_).
+  StaticTypes static_types_of(const Scope& scope) const {
+    StaticTypes types;
+    for (const auto& [name, kind] : scope) {
+      switch (kind) {
+        case VarKind::kNode:
+          types[name] = StaticType::kNode;
+          break;
+        case VarKind::kRelationship:
+          types[name] = StaticType::kRelationship;
+          break;
+        case VarKind::kRelationshipList:
+          types[name] = StaticType::kList;
+          break;
+        case VarKind::kPath:
+          types[name] = StaticType::kPath;
+          break;
+        case VarKind::kValue:
+        case VarKind::kPlainValue:
+          if (auto it = value_types_.find(name); it != value_types_.end()) {
+            types[name] = it->second;
+          }
+          break;
+      }
+    }
+    return types;
+  }
+
+  static Status check_predicate_types(const Expr& where, const StaticTypes& types) {
+    EXPGRAPH_RETURN_IF_ERROR(check_static_types(where, types));
+    return check_static_predicate(where, types);
   }
 
   // The planner carries earlier variables that a WITH's WHERE reads as hidden columns under
@@ -534,6 +610,16 @@ class Binder {
         if (aggregate) {
           EXPGRAPH_RETURN_IF_ERROR(
               check_aggregate_placement(expr, aggregates_allowed, inside_aggregate, where));
+          // openCypher (the TCK's NonConstantExpression): an aggregate's argument may not call
+          // rand(), as Neo4j refuses it; count(rand()) would count a fresh value per row.
+          for (const ExprPtr& arg : call.args) {
+            if (contains_rand(*arg)) {
+              return query_error("invalid_aggregation",
+                                 "an aggregate's argument may not call rand(): compute it in a "
+                                 "WITH first",
+                                 expr.position);
+            }
+          }
           size_t wanted = aggregate_argument_count(call.name);
           if (call.args.size() != wanted) {
             return query_error("invalid_arguments",
@@ -726,8 +812,11 @@ class Binder {
   Scope scope_;
   // The variables the current MATCH declared (rather than found bound by an earlier clause).
   std::set<std::string> declared_here_;
-  // What the WHERE of a WITH sees: the ORDER BY scope of its projection.
+  // What the WHERE of a WITH sees: the ORDER BY scope of its projection, and its sure types.
   Scope visible_after_projection_;
+  StaticTypes visible_types_;
+  // The sure types of value variables in scope_ (`WITH 123 AS x`: x is an INTEGER).
+  StaticTypes value_types_;
 };
 
 void collect_in(const Expr& expr, std::set<std::string>& out) {

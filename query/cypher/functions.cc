@@ -202,6 +202,8 @@ Result<Value> fn_to_string(Args args, const CallContext&) {
     case Value::Type::kLocalDateTime:
     case Value::Type::kDateTime:
     case Value::Type::kDuration:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
       return Value::string(temporal_text(arg));
     default:
       return argument_type_error("toString", arg,

@@ -19,18 +19,30 @@ Result<double> number_argument(std::string_view function, const Value& arg) {
   return arg.as_number();
 }
 
-// round(x), round(x, digits), round(x, digits, mode) as Neo4j and openCypher write them:
-// halves go away from zero unless a mode says otherwise.
+// The nearest integer, a tie going towards positive infinity (round(-2.5) is -2.0), as Neo4j 5's
+// round(x) (java.lang.Math.round). x - floor(x) is exact for every double.
+double round_half_towards_positive_infinity(double x) {
+  if (!std::isfinite(x)) return x;
+  double floor = std::floor(x);
+  return x - floor >= 0.5 ? floor + 1 : floor;
+}
+
+// round(x), round(x, digits), round(x, digits, mode) as Neo4j 5 specifies them (openCypher's TCK
+// has no rounding scenario): without a mode, ties go away from zero, except at 0 digits, where
+// they go towards positive infinity like round(x); with a mode, the mode decides.
 Result<Value> fn_round(Args args, const CallContext&) {
   for (const Value& arg : args) {
     if (arg.is_null()) return Value::null();
   }
   auto x = number_argument("round", args[0]);
   if (!x.ok()) return x.status();
-  if (args.size() == 1) return Value::floating(std::round(*x));
+  if (args.size() == 1) return Value::floating(round_half_towards_positive_infinity(*x));
   if (!args[1].is_int()) return argument_type_error("round", args[1], "an INTEGER precision");
   int64_t digits = args[1].as_int();
   if (digits < -15 || digits > 15) return type_error("round() precision must be between -15 and 15");
+  if (args.size() == 2 && digits == 0) {
+    return Value::floating(round_half_towards_positive_infinity(*x));
+  }
   std::string mode = "HALF_UP";
   if (args.size() > 2) {
     if (!args[2].is_string()) return argument_type_error("round", args[2], "a STRING mode");

@@ -132,6 +132,14 @@ class Lexer {
       if (!is_hex_digit(peek()))
         return syntax_error_at(token.position, "invalid hexadecimal literal");
       while (is_hex_digit(peek())) advance();
+    } else if (peek() == '0' && peek(1) == 'o') {
+      // openCypher's octal literal: 0o17.
+      advance();
+      advance();
+      if (peek() < '0' || peek() > '7') {
+        return syntax_error_at(token.position, "invalid octal literal");
+      }
+      while (peek() >= '0' && peek() <= '7') advance();
     } else {
       while (is_digit(peek())) advance();
       // "1..3" is 1, .., 3 (a range), so a dot makes a float only when a digit follows it.

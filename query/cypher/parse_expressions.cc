@@ -556,6 +556,9 @@ std::optional<uint64_t> Parser::integer_magnitude(const Token& token) {
   if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
     text.remove_prefix(2);
     base = 16;
+  } else if (text.size() > 2 && text[0] == '0' && text[1] == 'o') {
+    text.remove_prefix(2);
+    base = 8;
   }
   uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);

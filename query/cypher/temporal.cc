@@ -150,7 +150,7 @@ std::string year_text(int64_t year) {
   return text;
 }
 
-// ".25" for 250,000,000 ns; "" for none.
+// A duration's fraction of a second: ".25" for 250,000,000 ns; "" for none.
 std::string fraction_text(int32_t nanos) {
   if (nanos == 0) return "";
   char text[32];
@@ -160,11 +160,33 @@ std::string fraction_text(int32_t nanos) {
   return out;
 }
 
+// A time of day as openCypher's TCK (and Neo4j, after java.time) writes it: "12:31" when the
+// seconds and their fraction are zero, else "12:31:05", and a fraction in whole groups of three
+// digits: ".250", ".000250", ".000000250".
+std::string time_of_day_text(int64_t of_day, int32_t nanos) {
+  int hours = static_cast<int>(of_day / 3600);
+  int minutes = static_cast<int>(of_day / 60 % 60);
+  int seconds = static_cast<int>(of_day % 60);
+  char text[32];
+  if (seconds == 0 && nanos == 0) {
+    std::snprintf(text, sizeof(text), "%02d:%02d", hours, minutes);
+  } else if (nanos == 0) {
+    std::snprintf(text, sizeof(text), "%02d:%02d:%02d", hours, minutes, seconds);
+  } else if (nanos % 1000000 == 0) {
+    std::snprintf(text, sizeof(text), "%02d:%02d:%02d.%03d", hours, minutes, seconds,
+                  nanos / 1000000);
+  } else if (nanos % 1000 == 0) {
+    std::snprintf(text, sizeof(text), "%02d:%02d:%02d.%06d", hours, minutes, seconds, nanos / 1000);
+  } else {
+    std::snprintf(text, sizeof(text), "%02d:%02d:%02d.%09d", hours, minutes, seconds, nanos);
+  }
+  return text;
+}
+
 std::string wall_text(int64_t seconds, int32_t nanos) {
   int64_t days = floor_div(seconds, kSecondsPerDay);
   int64_t of_day = seconds - days * kSecondsPerDay;
-  return format_date(DateValue{days}) + "T" + two(of_day / 3600) + ":" + two(of_day / 60 % 60) +
-         ":" + two(of_day % 60) + fraction_text(nanos);
+  return format_date(DateValue{days}) + "T" + time_of_day_text(of_day, nanos);
 }
 
 bool year_in_range(int64_t days) {
@@ -320,31 +342,61 @@ Result<LocalDateTimeValue> parse_local_datetime(std::string_view text) {
   return *dt;
 }
 
-Result<DateTimeValue> parse_datetime(std::string_view text) {
-  if (text.find('[') != std::string_view::npos) {
-    return Status::unprocessable("unsupported_construct",
-                                 "named time zones are not supported: write a UTC offset such "
-                                 "as +01:00 ('" + std::string(text) + "')");
+namespace {
+
+// "Z", "+01", "+01:00", "+0100", "+01:00:30", "+010030" (or nothing: UTC) up to the end of `in`.
+std::optional<int32_t> read_offset(Reader& in) {
+  if (in.accept('Z') || in.accept('z') || in.done()) return 0;
+  int sign = in.accept('+') ? 1 : (in.accept('-') ? -1 : 0);
+  auto hours = sign == 0 ? std::nullopt : in.digits(2);
+  if (!hours) return std::nullopt;
+  // Minutes, then seconds (+02:05:59, +020559), each with the colon or without it.
+  int64_t parts[2] = {0, 0};
+  for (int64_t& part : parts) {
+    if (!in.accept(':') && in.digits_ahead() < 2) break;
+    auto digits = in.digits(2);
+    if (!digits) return std::nullopt;
+    part = *digits;
   }
+  if (*hours > 18 || parts[0] > 59 || parts[1] > 59) return std::nullopt;
+  return static_cast<int32_t>(sign * (*hours * 3600 + parts[0] * 60 + parts[1]));
+}
+
+Status refuse_named_zone(std::string_view text) {
+  return Status::unprocessable("unsupported_construct",
+                               "named time zones are not supported: write a UTC offset such "
+                               "as +01:00 ('" +
+                                   std::string(text) + "')");
+}
+
+}  // namespace
+
+Result<DateTimeValue> parse_datetime(std::string_view text) {
+  if (text.find('[') != std::string_view::npos) return refuse_named_zone(text);
   Reader in(text);
   auto local = read_local_datetime(in);
   if (!local) return invalid("date-time (expected YYYY-MM-DDTHH:MM:SS[Z|+HH:MM])", text);
-  int32_t offset = 0;
-  if (!in.accept('Z') && !in.accept('z') && !in.done()) {
-    int sign = in.accept('+') ? 1 : (in.accept('-') ? -1 : 0);
-    auto hours = sign == 0 ? std::nullopt : in.digits(2);
-    if (!hours) return invalid("UTC offset in date-time", text);
-    int64_t minutes = 0;
-    if (in.accept(':') || in.digits_ahead() == 2) {
-      auto m = in.digits(2);
-      if (!m) return invalid("UTC offset in date-time", text);
-      minutes = *m;
-    }
-    if (*hours > 18 || minutes > 59) return invalid("UTC offset in date-time", text);
-    offset = static_cast<int32_t>(sign * (*hours * 3600 + minutes * 60));
-  }
+  auto offset = read_offset(in);
+  if (!offset) return invalid("UTC offset in date-time", text);
   if (!in.done()) return invalid("date-time (expected YYYY-MM-DDTHH:MM:SS[Z|+HH:MM])", text);
-  return DateTimeValue{local->seconds - offset, local->nanos, offset};
+  return DateTimeValue{local->seconds - *offset, local->nanos, *offset};
+}
+
+Result<LocalTimeValue> parse_local_time(std::string_view text) {
+  Reader in(text);
+  auto time = read_time(in);
+  if (!time || !in.done()) return invalid("local time (expected HH:MM:SS)", text);
+  return LocalTimeValue{time->first * kNanosPerSecond + time->second};
+}
+
+Result<TimeValue> parse_time(std::string_view text) {
+  if (text.find('[') != std::string_view::npos) return refuse_named_zone(text);
+  Reader in(text);
+  auto time = read_time(in);
+  if (!time) return invalid("time (expected HH:MM:SS[Z|+HH:MM])", text);
+  auto offset = read_offset(in);
+  if (!offset || !in.done()) return invalid("time (expected HH:MM:SS[Z|+HH:MM])", text);
+  return TimeValue{time->first * kNanosPerSecond + time->second, *offset};
 }
 
 Result<DurationValue> parse_duration(std::string_view text) {
@@ -412,12 +464,31 @@ std::string format_local_datetime(const LocalDateTimeValue& dt) {
   return wall_text(dt.seconds, dt.nanos);
 }
 
+std::string format_utc_offset(int32_t offset_seconds) {
+  if (offset_seconds == 0) return "Z";
+  int32_t offset = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+  char text[32];
+  if (offset % 60 == 0) {
+    std::snprintf(text, sizeof(text), "%c%02d:%02d", offset_seconds < 0 ? '-' : '+', offset / 3600,
+                  offset / 60 % 60);
+  } else {
+    std::snprintf(text, sizeof(text), "%c%02d:%02d:%02d", offset_seconds < 0 ? '-' : '+',
+                  offset / 3600, offset / 60 % 60, offset % 60);
+  }
+  return text;
+}
+
+std::string format_local_time(const LocalTimeValue& time) {
+  return time_of_day_text(time.nanos / kNanosPerSecond,
+                          static_cast<int32_t>(time.nanos % kNanosPerSecond));
+}
+
+std::string format_time(const TimeValue& time) {
+  return format_local_time(LocalTimeValue{time.nanos}) + format_utc_offset(time.offset_seconds);
+}
+
 std::string format_datetime(const DateTimeValue& dt) {
-  std::string out = wall_text(dt.seconds + dt.offset_seconds, dt.nanos);
-  if (dt.offset_seconds == 0) return out + "Z";
-  int32_t offset = dt.offset_seconds < 0 ? -dt.offset_seconds : dt.offset_seconds;
-  return out + (dt.offset_seconds < 0 ? "-" : "+") + two(offset / 3600) + ":" +
-         two(offset / 60 % 60);
+  return wall_text(dt.seconds + dt.offset_seconds, dt.nanos) + format_utc_offset(dt.offset_seconds);
 }
 
 std::string format_duration(const DurationValue& duration) {
@@ -479,6 +550,19 @@ Result<DateTimeValue> add_duration(const DateTimeValue& dt, const DurationValue&
   auto moved = add_to_clock(dt.seconds + dt.offset_seconds, dt.nanos, duration);
   if (!moved.ok()) return moved.status();
   return DateTimeValue{moved->first - dt.offset_seconds, moved->second, dt.offset_seconds};
+}
+
+LocalTimeValue add_duration(const LocalTimeValue& time, const DurationValue& duration) {
+  constexpr __int128 kNanosPerDay = static_cast<__int128>(kSecondsPerDay) * kNanosPerSecond;
+  __int128 nanos =
+      static_cast<__int128>(time.nanos) +
+      (static_cast<__int128>(duration.seconds) * kNanosPerSecond + duration.nanos) % kNanosPerDay;
+  nanos = ((nanos % kNanosPerDay) + kNanosPerDay) % kNanosPerDay;
+  return LocalTimeValue{static_cast<int64_t>(nanos)};
+}
+
+TimeValue add_duration(const TimeValue& time, const DurationValue& duration) {
+  return TimeValue{add_duration(LocalTimeValue{time.nanos}, duration).nanos, time.offset_seconds};
 }
 
 Result<DurationValue> add_durations(const DurationValue& a, const DurationValue& b) {

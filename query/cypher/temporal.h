@@ -38,6 +38,21 @@ struct DateTimeValue {
   friend bool operator==(const DateTimeValue&, const DateTimeValue&) = default;
 };
 
+// A time of day without a time zone: nanoseconds since midnight (0 to 86,399,999,999,999).
+struct LocalTimeValue {
+  int64_t nanos = 0;
+  friend bool operator==(const LocalTimeValue&, const LocalTimeValue&) = default;
+};
+
+// A time of day with the UTC offset it was written in: `nanos` since midnight on its own clock.
+// Two times are equal when they are the same time in the same offset; ordering is by the time in
+// UTC (nanos - offset).
+struct TimeValue {
+  int64_t nanos = 0;
+  int32_t offset_seconds = 0;
+  friend bool operator==(const TimeValue&, const TimeValue&) = default;
+};
+
 // An amount of time in three independent units, as openCypher keeps it: months (a year is 12),
 // days, and seconds with nanoseconds (0 to 999,999,999, so -0.5 s is -1 s + 500,000,000 ns).
 // A month has no fixed number of days nor a day of seconds (daylight saving), so the units are
@@ -70,15 +85,28 @@ int days_in_month(int64_t year, int month);
 Result<DateValue> parse_date(std::string_view text);
 // "2014-06-01T10:30", "2014-06-01T10:30:15.25", also with a space for the T.
 Result<LocalDateTimeValue> parse_local_datetime(std::string_view text);
-// A local date-time followed by "Z", "+01:00", "+0100" or "+01"; without an offset it is UTC.
+// A local date-time followed by "Z", "+01:00", "+0100", "+01" or, with seconds, "+01:00:30";
+// without an offset it is UTC.
 // Named zones ("[Europe/Paris]") are refused (not supported).
 Result<DateTimeValue> parse_datetime(std::string_view text);
+// "12:31", "12:31:14.645", "123114": a time of day.
+Result<LocalTimeValue> parse_local_time(std::string_view text);
+// A local time followed by an offset as in parse_datetime; without one it is UTC.
+Result<TimeValue> parse_time(std::string_view text);
 // "P1Y2M10DT2H30M15.5S", "P3W", "PT-1.5S": each number may be negative or have a fraction.
 Result<DurationValue> parse_duration(std::string_view text);
 
+// The text forms openCypher's TCK expects (Neo4j's, after java.time): a time leaves out zero
+// seconds ("2014-06-01T10:30") and writes a fraction in groups of three digits
+// ("10:30:15.250"); a year beyond 9999 or before 0 has a sign ("+10000-01-01", "-0001-01-01");
+// an offset is "Z", "+01:00" or, with seconds, "+01:00:30". A duration's fraction has no
+// trailing zeros ("PT15.5S").
 std::string format_date(const DateValue& date);                  // 2014-06-01
-std::string format_local_datetime(const LocalDateTimeValue& dt);  // 2014-06-01T10:30:15.25
+std::string format_local_datetime(const LocalDateTimeValue& dt);  // 2014-06-01T10:30:15.250
 std::string format_datetime(const DateTimeValue& dt);             // 2014-06-01T10:30Z, ...+01:00
+std::string format_utc_offset(int32_t offset_seconds);            // Z, +01:00, -02:05:07
+std::string format_local_time(const LocalTimeValue& time);        // 10:30, 10:30:15.250
+std::string format_time(const TimeValue& time);                   // 10:30Z, 10:30:15+01:00
 std::string format_duration(const DurationValue& duration);       // P1Y2M10DT2H30M15.5S
 
 // --- Arithmetic -----------------------------------------------------------------------------
@@ -89,6 +117,11 @@ Result<DateValue> add_duration(const DateValue& date, const DurationValue& durat
 Result<LocalDateTimeValue> add_duration(const LocalDateTimeValue& dt,
                                         const DurationValue& duration);
 Result<DateTimeValue> add_duration(const DateTimeValue& dt, const DurationValue& duration);
+
+// A time of day moves by the duration's time part only (months and days leave it as it is),
+// around the clock: 23:00 + PT2H is 01:00.
+LocalTimeValue add_duration(const LocalTimeValue& time, const DurationValue& duration);
+TimeValue add_duration(const TimeValue& time, const DurationValue& duration);
 
 Result<DurationValue> add_durations(const DurationValue& a, const DurationValue& b);
 Result<DurationValue> negate_duration(const DurationValue& duration);

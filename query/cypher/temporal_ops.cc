@@ -12,7 +12,12 @@ namespace {
 constexpr int64_t kSecondsPerDay = 86400;
 constexpr int64_t kNanosPerSecond = 1000000000;
 
-bool is_temporal(const Value& v) { return v.is_temporal_instant() || v.is_duration(); }
+bool is_temporal(const Value& v) {
+  return v.is_temporal_instant() || v.is_time_of_day() || v.is_duration();
+}
+
+// A value on a time line of its own type: an instant or a time of day (not a duration).
+bool is_point(const Value& v) { return v.is_temporal_instant() || v.is_time_of_day(); }
 
 // The string read as the temporal type of `like`, when it reads as one.
 std::optional<Value> coerce_string(const Value& like, const Value& text) {
@@ -27,14 +32,24 @@ std::optional<Value> coerce_string(const Value& like, const Value& text) {
   } else if (like.is_datetime()) {
     auto dt = parse_datetime(s);
     if (dt.ok()) return Value::datetime(*dt);
+  } else if (like.is_local_time()) {
+    auto time = parse_local_time(s);
+    if (time.ok()) return Value::local_time(*time);
+  } else if (like.is_time()) {
+    auto time = parse_time(s);
+    if (time.ok()) return Value::time(*time);
   }
   return std::nullopt;
 }
 
 // Nanoseconds on the value's time line: days for dates, the wall clock for local date-times,
-// the UTC instant for date-times.
+// the UTC instant for date-times, the time of day for local times and its UTC reading for times.
 __int128 time_line(const Value& v) {
   if (v.is_date()) return v.as_date().days;
+  if (v.is_local_time()) return v.as_local_time().nanos;
+  if (v.is_time()) {
+    return v.as_time().nanos - static_cast<__int128>(v.as_time().offset_seconds) * kNanosPerSecond;
+  }
   if (v.is_local_datetime()) {
     return static_cast<__int128>(v.as_local_datetime().seconds) * kNanosPerSecond +
            v.as_local_datetime().nanos;
@@ -45,11 +60,11 @@ __int128 time_line(const Value& v) {
 
 // Both sides as one temporal instant type, reading a string side as the other's type.
 std::optional<std::pair<Value, Value>> aligned(const Value& a, const Value& b) {
-  if (a.is_temporal_instant() && a.type() == b.type()) return std::pair{a, b};
-  if (a.is_temporal_instant()) {
+  if (is_point(a) && a.type() == b.type()) return std::pair{a, b};
+  if (is_point(a)) {
     if (auto other = coerce_string(a, b)) return std::pair{a, *other};
   }
-  if (b.is_temporal_instant()) {
+  if (is_point(b)) {
     if (auto other = coerce_string(b, a)) return std::pair{*other, b};
   }
   return std::nullopt;
@@ -63,12 +78,6 @@ int three(const T& x, const T& y) {
 Status component_error(const Value& value, std::string_view key) {
   return type_error(std::string(type_name(value.type())) + " has no component '" +
                     std::string(key) + "'");
-}
-
-std::string offset_text(int32_t offset) {
-  if (offset == 0) return "Z";
-  std::string text = format_datetime(DateTimeValue{0, 0, offset});
-  return text.substr(text.size() - 6);  // "+01:00"
 }
 
 }  // namespace
@@ -98,6 +107,7 @@ int temporal_order_compare(const Value& a, const Value& b) {
   }
   if (int c = three(time_line(a), time_line(b)); c != 0) return c;
   if (a.is_datetime()) return three(a.as_datetime().offset_seconds, b.as_datetime().offset_seconds);
+  if (a.is_time()) return three(a.as_time().offset_seconds, b.as_time().offset_seconds);
   return 0;
 }
 
@@ -115,6 +125,9 @@ size_t temporal_hash(const Value& value) {
 namespace {
 
 Result<Value> shift(const Value& instant, const DurationValue& duration) {
+  if (instant.is_local_time())
+    return Value::local_time(add_duration(instant.as_local_time(), duration));
+  if (instant.is_time()) return Value::time(add_duration(instant.as_time(), duration));
   if (instant.is_date()) {
     auto moved = add_duration(instant.as_date(), duration);
     if (!moved.ok()) return moved.status();
@@ -147,14 +160,14 @@ std::optional<Result<Value>> temporal_add(const Value& a, const Value& b) {
     if (!sum.ok()) return Result<Value>(sum.status());
     return Result<Value>(Value::duration(*sum));
   }
-  if (a.is_temporal_instant() && b.is_duration()) return shift(a, b.as_duration());
-  if (a.is_duration() && b.is_temporal_instant()) return shift(b, a.as_duration());
+  if (is_point(a) && b.is_duration()) return shift(a, b.as_duration());
+  if (a.is_duration() && is_point(b)) return shift(b, a.as_duration());
   return Result<Value>(operands_error("add", a, b));
 }
 
 std::optional<Result<Value>> temporal_subtract(const Value& a, const Value& b) {
   if (!involves_temporal(a, b)) return std::nullopt;
-  if (b.is_duration() && (a.is_duration() || a.is_temporal_instant())) {
+  if (b.is_duration() && (a.is_duration() || is_point(a))) {
     auto negated = negate_duration(b.as_duration());
     if (!negated.ok()) return Result<Value>(negated.status());
     if (a.is_duration()) {
@@ -164,7 +177,7 @@ std::optional<Result<Value>> temporal_subtract(const Value& a, const Value& b) {
     }
     return shift(a, *negated);
   }
-  if (a.is_temporal_instant() && b.is_temporal_instant()) {
+  if (is_point(a) && is_point(b)) {
     return Result<Value>(type_error(
         "cannot subtract " + std::string(type_name(b.type())) + " from " +
         std::string(type_name(a.type())) + ": use duration.between(a, b)"));
@@ -198,6 +211,10 @@ std::optional<Result<Value>> temporal_divide(const Value& a, const Value& b) {
 
 WallClock wall_clock(const Value& value) {
   if (value.is_date()) return WallClock{value.as_date().days * kSecondsPerDay, 0, false};
+  if (value.is_time_of_day()) {
+    int64_t nanos = value.is_local_time() ? value.as_local_time().nanos : value.as_time().nanos;
+    return WallClock{nanos / kNanosPerSecond, static_cast<int32_t>(nanos % kNanosPerSecond), true};
+  }
   if (value.is_local_datetime()) {
     return WallClock{value.as_local_datetime().seconds, value.as_local_datetime().nanos, true};
   }
@@ -211,9 +228,24 @@ Result<Value> temporal_component(const Value& value, std::string_view key) {
     if (!component) return component_error(value, key);
     return Value::integer(*component);
   }
+  if (value.is_time()) {
+    const TimeValue& time = value.as_time();
+    if (key == "timezone" || key == "offset")
+      return Value::string(format_utc_offset(time.offset_seconds));
+    if (key == "offsetSeconds") return Value::integer(time.offset_seconds);
+  }
+  if (value.is_time_of_day()) {
+    // A time of day has no date: only the time components.
+    static constexpr std::string_view kTimeKeys[] = {"hour",        "minute",      "second",
+                                                     "millisecond", "microsecond", "nanosecond"};
+    bool known = false;
+    for (std::string_view name : kTimeKeys) known = known || key == name;
+    if (!known) return component_error(value, key);
+  }
   if (value.is_datetime()) {
     const DateTimeValue& dt = value.as_datetime();
-    if (key == "timezone" || key == "offset") return Value::string(offset_text(dt.offset_seconds));
+    if (key == "timezone" || key == "offset")
+      return Value::string(format_utc_offset(dt.offset_seconds));
     if (key == "offsetSeconds") return Value::integer(dt.offset_seconds);
     if (key == "epochSeconds") return Value::integer(dt.seconds);
     if (key == "epochMillis") return Value::integer(dt.seconds * 1000 + dt.nanos / 1000000);

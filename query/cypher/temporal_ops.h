@@ -13,7 +13,8 @@
 
 namespace expgraph::cypher {
 
-// Whether a or b is a temporal value (date, local date-time, date-time, duration).
+// Whether a or b is a temporal value (date, local date-time, date-time, local time, time,
+// duration).
 bool involves_temporal(const Value& a, const Value& b);
 
 // `a <op> b` ordering when a temporal value is involved: values of one temporal type order by
@@ -41,7 +42,8 @@ std::optional<Result<Value>> temporal_divide(const Value& a, const Value& b);
 // naming the value's type for a component it does not have.
 Result<Value> temporal_component(const Value& value, std::string_view key);
 
-// The wall-clock reading of a date, local date-time or date-time (in its own offset).
+// The wall-clock reading of a date, local date-time or date-time (in its own offset); a local
+// time or time reads as that time on 1970-01-01.
 WallClock wall_clock(const Value& value);
 
 }  // namespace expgraph::cypher

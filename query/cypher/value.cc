@@ -117,6 +117,12 @@ void append_debug(std::string& out, const Value& value) {
     case Value::Type::kDuration:
       out += "duration('" + temporal_text(value) + "')";
       return;
+    case Value::Type::kLocalTime:
+      out += "localtime('" + temporal_text(value) + "')";
+      return;
+    case Value::Type::kTime:
+      out += "time('" + temporal_text(value) + "')";
+      return;
   }
 }
 
@@ -270,6 +276,10 @@ bool operator==(const Value& a, const Value& b) {
       return a.as_datetime() == b.as_datetime();
     case Value::Type::kDuration:
       return a.as_duration() == b.as_duration();
+    case Value::Type::kLocalTime:
+      return a.as_local_time() == b.as_local_time();
+    case Value::Type::kTime:
+      return a.as_time() == b.as_time();
   }
   return false;
 }
@@ -284,6 +294,10 @@ std::string temporal_text(const Value& value) {
       return format_datetime(value.as_datetime());
     case Value::Type::kDuration:
       return format_duration(value.as_duration());
+    case Value::Type::kLocalTime:
+      return format_local_time(value.as_local_time());
+    case Value::Type::kTime:
+      return format_time(value.as_time());
     default:
       return "";
   }
@@ -384,6 +398,10 @@ std::string_view type_name(Value::Type type) {
       return "DATETIME";
     case Value::Type::kDuration:
       return "DURATION";
+    case Value::Type::kLocalTime:
+      return "LOCAL TIME";
+    case Value::Type::kTime:
+      return "TIME";
   }
   return "UNKNOWN";
 }
@@ -441,6 +459,8 @@ nlohmann::json to_json(const Value& value, const EntityRenderer& render_entity) 
     case Value::Type::kLocalDateTime:
     case Value::Type::kDateTime:
     case Value::Type::kDuration:
+    case Value::Type::kLocalTime:
+    case Value::Type::kTime:
       return temporal_text(value);
     case Value::Type::kNode:
     case Value::Type::kRelationship:

@@ -1,5 +1,6 @@
 // Value: the runtime value of a Cypher expression (null, bool, integer, float, string, list, map,
-// node / relationship reference, path, date, local date-time, date-time, duration). Used by the parser for literals and by the executor for
+// node / relationship reference, path, date, local date-time, date-time, duration, local time,
+// time). Used by the parser for literals and by the executor for
 // every row. Immutable and cheap to copy: scalars are inline, strings/lists/maps/paths are
 // shared (a query copies its values often: a copied 100 MB string took 0.3 s).
 // Thread-safe to share between threads once built (no mutation after construction).
@@ -63,6 +64,8 @@ class Value {
     kLocalDateTime,
     kDateTime,
     kDuration,
+    kLocalTime,
+    kTime,
   };
   using List = std::vector<Value>;
   // Keys sorted: keys(), JSON output and map ordering are deterministic.
@@ -90,6 +93,8 @@ class Value {
   static Value local_datetime(LocalDateTimeValue dt) { return Value(Storage(dt)); }
   static Value datetime(DateTimeValue dt) { return Value(Storage(dt)); }
   static Value duration(DurationValue duration) { return Value(Storage(duration)); }
+  static Value local_time(LocalTimeValue time) { return Value(Storage(time)); }
+  static Value time(TimeValue time) { return Value(Storage(time)); }
 
   Type type() const { return static_cast<Type>(storage_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -107,6 +112,10 @@ class Value {
   bool is_local_datetime() const { return type() == Type::kLocalDateTime; }
   bool is_datetime() const { return type() == Type::kDateTime; }
   bool is_duration() const { return type() == Type::kDuration; }
+  bool is_local_time() const { return type() == Type::kLocalTime; }
+  bool is_time() const { return type() == Type::kTime; }
+  // A local time or a time: a time of day without a date.
+  bool is_time_of_day() const { return is_local_time() || is_time(); }
   // A date, local date-time or date-time (an instant on a calendar, unlike a duration).
   bool is_temporal_instant() const { return is_date() || is_local_datetime() || is_datetime(); }
 
@@ -130,6 +139,8 @@ class Value {
   }
   const DateTimeValue& as_datetime() const { return std::get<DateTimeValue>(storage_); }
   const DurationValue& as_duration() const { return std::get<DurationValue>(storage_); }
+  const LocalTimeValue& as_local_time() const { return std::get<LocalTimeValue>(storage_); }
+  const TimeValue& as_time() const { return std::get<TimeValue>(storage_); }
 
   // How many lists and maps nest in this value: 0 for a scalar, 1 for [1, 2], 2 for [[1]].
   // Read in constant time (each list and map records its own when it is built), so the
@@ -149,13 +160,14 @@ class Value {
       std::variant<std::monostate, bool, int64_t, double, std::shared_ptr<const std::string>,
                    std::shared_ptr<const List>, std::shared_ptr<const Map>, NodeRef,
                    RelationshipRef, std::shared_ptr<const PathValue>, DateValue,
-                   LocalDateTimeValue, DateTimeValue, DurationValue>;
+                   LocalDateTimeValue, DateTimeValue, DurationValue, LocalTimeValue, TimeValue>;
   explicit Value(Storage storage) : storage_(std::move(storage)) {}
   Storage storage_;
 };
 
 // "NULL", "BOOLEAN", "INTEGER", "FLOAT", "STRING", "LIST", "MAP", "NODE", "RELATIONSHIP", "PATH",
-// "DATE", "LOCAL DATETIME", "DATETIME", "DURATION": the names used in type-error messages.
+// "DATE", "LOCAL DATETIME", "DATETIME", "DURATION", "LOCAL TIME", "TIME": the names used in
+// type-error messages.
 std::string_view type_name(Value::Type type);
 
 // Cypher-style text of a float, as toString() gives it: 1.0, 0.5, 1.0E20, NaN, Infinity.

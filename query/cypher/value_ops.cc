@@ -110,19 +110,23 @@ int type_rank(const Value& v) {
       return 6;
     case Type::kDate:
       return 7;
-    case Type::kDuration:
+    case Type::kTime:
       return 8;
-    case Type::kString:
+    case Type::kLocalTime:
       return 9;
-    case Type::kBool:
+    case Type::kDuration:
       return 10;
+    case Type::kString:
+      return 11;
+    case Type::kBool:
+      return 12;
     case Type::kInt:
     case Type::kFloat:
-      return 11;
+      return 13;
     case Type::kNull:
-      return 12;
+      return 14;
   }
-  return 13;
+  return 15;
 }
 
 int order_nodes(const NodeRef& a, const NodeRef& b) {
@@ -360,6 +364,8 @@ int order_compare(const Value& a, const Value& b) {
     case Type::kLocalDateTime:
     case Type::kDateTime:
     case Type::kDuration:
+    case Type::kLocalTime:
+    case Type::kTime:
       return temporal_order_compare(a, b);
   }
   return 0;
@@ -421,6 +427,8 @@ size_t hash_value(const Value& value) {
     case Type::kLocalDateTime:
     case Type::kDateTime:
     case Type::kDuration:
+    case Type::kLocalTime:
+    case Type::kTime:
       hash_combine(seed, temporal_hash(value));
       break;
   }
@@ -582,7 +590,9 @@ Value contains(const Value& text, const Value& part) {
 
 Result<Value> map_property(const Value& map, std::string_view key) {
   if (map.is_null()) return Value::null();
-  if (map.is_temporal_instant() || map.is_duration()) return temporal_component(map, key);
+  if (map.is_temporal_instant() || map.is_duration() || map.is_time_of_day()) {
+    return temporal_component(map, key);
+  }
   if (!map.is_map()) {
     return type_error("cannot read property '" + std::string(key) + "' of " +
                       std::string(type_name(map.type())));

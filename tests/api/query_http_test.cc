@@ -204,6 +204,19 @@ TEST_F(QueryHttpTest, BinderErrorsAre422) {
   EXPECT_EQ(error_code(response), "read_only_query");
 }
 
+// An operand whose type is sure and wrong is refused before the query runs: 422 type_error with
+// the position of the operand, also under EXPLAIN, which does not run the query.
+TEST_F(QueryHttpTest, SureTypeErrorsAre422BeforeTheQueryRuns) {
+  auto response =
+      post({{"query", "EXPLAIN MATCH (e:Experiment) WHERE e.key = 'none' RETURN 1 IN 'foo'"}});
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 422) << response->body;
+  EXPECT_EQ(error_code(response), "type_error");
+  auto body = nlohmann::json::parse(response->body);
+  EXPECT_EQ(body["error"]["details"], nlohmann::json::array({"line:1 column:63"}))
+      << response->body;
+}
+
 TEST_F(QueryHttpTest, TimeoutIs429AndTheServerKeepsServing) {
   auto response = post(
       {{"query", "MATCH (a:Segment {key: 's0'})-[*]-(b) RETURN count(*)"}, {"timeout_ms", 100}});

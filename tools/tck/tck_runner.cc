@@ -6,7 +6,11 @@
 //    "edges": [{"type", "from": {"type", "key"}, "to": {...}, "properties"}],
 //    "query": "MATCH ...", "params": {...}}
 //   -> {"ok": true, "result": <QueryResult::to_json()>}
-//   |  {"ok": false, "stage": "ontology" | "write" | "query", "code": "...", "message": "..."}
+//   |  {"ok": false, "stage": "ontology" | "write" | "query", "code": "...", "message": "...",
+//      "compile": true | false}
+//
+// "compile" (for the query stage) says whether the query is refused before it runs: EXPLAIN of
+// the same text, which parses, binds and plans without executing, fails with the same code.
 //
 // Each request sees only its own nodes and edges: they are deleted after the query. The store is
 // reused while the ontology stays the same (opening one costs about half a second here, so the
@@ -106,9 +110,15 @@ json run(GraphStore& graph, const json& request) {
   if (!params.ok()) return failure("params", params.status());
   QueryLimits limits;
   limits.timeout_ms = request.value("timeout_ms", int64_t{10000});
-  auto result = cypher::run_query(graph, request.at("query").get<std::string>(),
-                                  params->as_map(), limits);
-  if (!result.ok()) return failure("query", result.status());
+  std::string query = request.at("query").get<std::string>();
+  auto result = cypher::run_query(graph, query, params->as_map(), limits);
+  if (!result.ok()) {
+    json reply = failure("query", result.status());
+    auto explained = cypher::run_query(graph, "EXPLAIN " + query, params->as_map(), limits);
+    reply["compile"] =
+        !explained.ok() && explained.status().error_code() == result.status().error_code();
+    return reply;
+  }
   return {{"ok", true}, {"result", result->to_json()}};
 }
 
