@@ -147,8 +147,11 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
   auto seconds =
       integer_parameter(request, "max_seconds", kDefaultStreamSeconds, 1, kMaxStreamSeconds);
   if (!seconds.ok()) return seconds.status();
-  // The replica's last epoch (storage/replication_history.h): its position counts this
-  // primary's writes only if the epoch is in this history and was not left before it.
+  auto cursor = graph.storage().read_updates(static_cast<uint64_t>(*since));
+  if (!cursor.ok()) return cursor.status();
+  // A replica past this primary's last write is told so first (replica_ahead). Otherwise its
+  // last epoch (storage/replication_history.h) says whether its position counts this primary's
+  // writes: only if the epoch is in this history and was not left before it.
   if (request.has_param("epoch")) {
     const std::string text = request.get_param_value("epoch");
     char* end = nullptr;
@@ -159,10 +162,9 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
     }
     auto history = read_replication_history(graph.storage());
     if (!history.ok()) return history.status();
-    EXPGRAPH_RETURN_IF_ERROR(check_replica_history(*history, epoch, static_cast<uint64_t>(*since)));
+    EXPGRAPH_RETURN_IF_ERROR(
+        check_replica_history(*history, epoch, static_cast<uint64_t>(*since)));
   }
-  auto cursor = graph.storage().read_updates(static_cast<uint64_t>(*since));
-  if (!cursor.ok()) return cursor.status();
   uint64_t first_latest = graph.storage().latest_sequence();
   // The first read answers 410 now, with a status, rather than cutting the stream later.
   auto first = (*cursor)->next(kMaxBatchGroupBytes);
