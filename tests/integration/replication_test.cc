@@ -231,6 +231,17 @@ TEST(ReplicationTest, ReplicaKilledUnderLoadResumesWithoutGapsOrRepeats) {
   load.finish();
   httplib::Client writer = primary.client();
   httplib::Client reader = replica->client();
+  // The replica lived a few hundred ms per round and catches up tens of thousands of writes
+  // now: wait on /readyz, which costs nothing, rather than on exports of the whole graph every
+  // 50 ms, which took the CPU the replica applies with (on a loaded 2-core machine it did not
+  // catch up within converges()'s 20 s, also on the code before the replica audit).
+  EXPECT_TRUE(eventually(
+      [&] {
+        Reply ready = call(reader, "GET", "/readyz");
+        return ready.status == 200 && ready.body["replication"].value("connected", false) &&
+               ready.body["replication"].value("lag_sequences", uint64_t{1}) == 0;
+      },
+      milliseconds(120000)));
   ASSERT_TRUE(converges(writer, reader))
       << call(reader, "GET", "/readyz").text << "\n"
       << replica->stderr_text().substr(replica->stderr_text().size() > 4000
