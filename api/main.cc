@@ -29,6 +29,7 @@
 #include "query/similarity/similarity_index.h"
 #include "storage/kv_store.h"
 #include "storage/replica_promotion.h"
+#include "storage/replication_history.h"
 
 namespace {
 
@@ -279,6 +280,17 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
   if (!graph.ok()) {
     std::fprintf(stderr, "expgraphd: %s\n", graph.status().message().c_str());
     return RoundEnd::kFailed;
+  }
+
+  if (!replica) {
+    // Each start of a primary begins an epoch of its history, before any write: a replica that
+    // applied writes this data no longer has (a restore, a lost tail) or another database's is
+    // told so instead of following from a position that counts other writes.
+    auto epoch = begin_history_epoch((*graph)->storage());
+    if (!epoch.ok()) {
+      std::fprintf(stderr, "expgraphd: %s\n", epoch.status().message().c_str());
+      return RoundEnd::kFailed;
+    }
   }
 
   // Registered before serving, so that every write reaches the vectors in its own batch.

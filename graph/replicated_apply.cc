@@ -99,25 +99,29 @@ Result<GraphStore::ReplicatedApply> GraphStore::apply_replicated(const Replicate
 
   EXPGRAPH_RETURN_IF_ERROR(store_->apply_replicated(batch));
 
-  // The same order as the primary's write plan: nodes created, edges, then nodes deleted (which
-  // takes their remaining edges).
+  // As the primary's write plan does: the mirror takes the batch in one step (nodes created,
+  // edges, then nodes deleted, which takes their remaining edges), and only then does the key
+  // index learn the new nodes, so that a reader never sees a node with some of its batch's edges.
+  // The edges are filtered here, under write_mutex_ (no other writer), against the mirror as it
+  // stands: a put on an existing edge changes its properties, not the topology.
+  TopologyMirror::Changes shape;
   for (const KeyChange& added : keys_added) {
-    if (!mirror_.has_node(added.id)) mirror_.add_node(added.id, added.type);
-    key_index_.insert(added.type, added.key, added.id);
+    if (!mirror_.has_node(added.id)) shape.nodes_added.emplace_back(added.id, added.type);
   }
   for (const keys::AdjacencyKey& edge : edges_put) {
-    // A put on an existing edge changes its properties, not the topology.
     if (!mirror_.has_edge(edge.first, edge.edge_type, edge.second)) {
-      mirror_.add_edge(edge.first, edge.edge_type, edge.second);
+      shape.edges_added.push_back({edge.first, edge.edge_type, edge.second});
     }
   }
   for (const keys::AdjacencyKey& edge : edges_removed) {
     if (mirror_.has_edge(edge.first, edge.edge_type, edge.second)) {
-      mirror_.remove_edge(edge.first, edge.edge_type, edge.second);
+      shape.edges_removed.push_back({edge.first, edge.edge_type, edge.second});
     }
   }
+  for (const KeyChange& removed : keys_removed) shape.nodes_removed.push_back(removed.id);
+  mirror_.apply(shape);
+  for (const KeyChange& added : keys_added) key_index_.insert(added.type, added.key, added.id);
   for (const KeyChange& removed : keys_removed) {
-    mirror_.remove_node(removed.id);
     key_index_.erase(removed.type, removed.key, removed.id);
   }
   if (next_node_id) next_node_id_ = *next_node_id;

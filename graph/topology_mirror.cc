@@ -6,8 +6,20 @@ namespace expgraph {
 
 TopologyMirror::TopologyMirror() = default;
 
+void TopologyMirror::apply(const Changes& changes) {
+  std::unique_lock lock(mutex_);
+  for (const auto& [id, type] : changes.nodes_added) add_node_locked(id, type);
+  for (const Edge& edge : changes.edges_added) add_edge_locked(edge.from, edge.type, edge.to);
+  for (const Edge& edge : changes.edges_removed) remove_edge_locked(edge.from, edge.type, edge.to);
+  for (NodeId id : changes.nodes_removed) remove_node_locked(id);
+}
+
 void TopologyMirror::add_node(NodeId id, SymbolId type) {
   std::unique_lock lock(mutex_);
+  add_node_locked(id, type);
+}
+
+void TopologyMirror::add_node_locked(NodeId id, SymbolId type) {
   while (boost::num_vertices(graph_) <= id) boost::add_vertex(graph_);
   SymbolId& current = graph_[id].type;
   if (current == 0) {
@@ -21,6 +33,10 @@ void TopologyMirror::add_node(NodeId id, SymbolId type) {
 
 void TopologyMirror::remove_node(NodeId id) {
   std::unique_lock lock(mutex_);
+  remove_node_locked(id);
+}
+
+void TopologyMirror::remove_node_locked(NodeId id) {
   if (!alive(id)) return;
   uncount_edges_of(id);
   boost::clear_vertex(id, graph_);
@@ -41,6 +57,10 @@ void TopologyMirror::uncount_edges_of(NodeId id) {
 
 void TopologyMirror::add_edge(NodeId from, SymbolId edge_type, NodeId to) {
   std::unique_lock lock(mutex_);
+  add_edge_locked(from, edge_type, to);
+}
+
+void TopologyMirror::add_edge_locked(NodeId from, SymbolId edge_type, NodeId to) {
   if (!alive(from) || !alive(to)) return;
   boost::add_edge(from, to, EdgeData{edge_type}, graph_);
   ++edges_by_type_[edge_type];
@@ -48,6 +68,10 @@ void TopologyMirror::add_edge(NodeId from, SymbolId edge_type, NodeId to) {
 
 void TopologyMirror::remove_edge(NodeId from, SymbolId edge_type, NodeId to) {
   std::unique_lock lock(mutex_);
+  remove_edge_locked(from, edge_type, to);
+}
+
+void TopologyMirror::remove_edge_locked(NodeId from, SymbolId edge_type, NodeId to) {
   if (!alive(from) || !alive(to)) return;
   // remove_edge(u, v) would drop parallel edges of every type; only this type goes.
   // Counted first: Boost may call the removal predicate more than once per edge.

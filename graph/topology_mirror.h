@@ -8,6 +8,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <boost/graph/adjacency_list.hpp>
@@ -36,8 +37,25 @@ class TopologyMirror {
     bool outgoing = true;
   };
 
+  // One write's changes to the shape, applied by apply() under one exclusive lock, so that a
+  // reader sees all of them or none (a node with every edge written with it, never some).
+  struct Edge {
+    NodeId from = 0;
+    SymbolId type = 0;
+    NodeId to = 0;
+  };
+  struct Changes {
+    std::vector<std::pair<NodeId, SymbolId>> nodes_added;  // (id, type)
+    std::vector<Edge> edges_added;
+    std::vector<Edge> edges_removed;
+    std::vector<NodeId> nodes_removed;  // with the edges they still have
+  };
+
   TopologyMirror();
 
+  // Applies `changes` in the order nodes added, edges added, edges removed, nodes removed, as
+  // one step for readers.
+  void apply(const Changes& changes);
   void add_node(NodeId id, SymbolId type);
   // Removes a node and every edge incident to it.
   void remove_node(NodeId id);
@@ -78,6 +96,11 @@ class TopologyMirror {
 
  private:
   bool alive(NodeId id) const { return id < boost::num_vertices(graph_) && graph_[id].type != 0; }
+  // The changes, with `mutex_` held exclusively by the caller.
+  void add_node_locked(NodeId id, SymbolId type);
+  void remove_node_locked(NodeId id);
+  void add_edge_locked(NodeId from, SymbolId edge_type, NodeId to);
+  void remove_edge_locked(NodeId from, SymbolId edge_type, NodeId to);
   // Takes the edges incident to `id` off the per-type edge counts (before clear_vertex).
   void uncount_edges_of(NodeId id);
 

@@ -173,22 +173,25 @@ std::vector<NodeChange> GraphStore::WritePlan::node_changes() const {
 }
 
 void GraphStore::WritePlan::apply_to_mirror() {
-  TopologyMirror& mirror = store_.mirror_;
+  // The mirror takes the whole request in one step, and the key index learns the new nodes only
+  // after it: a reader that finds a node by its key, or by walking the mirror, sees every edge
+  // the request wrote with it, never some of them.
+  TopologyMirror::Changes changes;
   for (const PlannedNode* node : touched_) {
-    if (node->after && !node->before) {
-      mirror.add_node(node->id, node->type_id);
-      store_.key_index_.insert(node->type_id, node->ref->key, node->id);
-    }
+    if (node->after && !node->before) changes.nodes_added.emplace_back(node->id, node->type_id);
+    if (!node->after && node->before) changes.nodes_removed.push_back(node->id);
   }
   for (const auto& [identity, edge] : edges_) {
-    if (edge.after && !edge.before) mirror.add_edge(identity.from, identity.type, identity.to);
-    if (!edge.after && edge.before) {
-      mirror.remove_edge(identity.from, identity.type, identity.to);
-    }
+    TopologyMirror::Edge shape{identity.from, identity.type, identity.to};
+    if (edge.after && !edge.before) changes.edges_added.push_back(shape);
+    if (!edge.after && edge.before) changes.edges_removed.push_back(shape);
   }
+  store_.mirror_.apply(changes);
   for (const PlannedNode* node : touched_) {
+    if (node->after && !node->before) {
+      store_.key_index_.insert(node->type_id, node->ref->key, node->id);
+    }
     if (!node->after && node->before) {
-      mirror.remove_node(node->id);
       store_.key_index_.erase(node->type_id, node->ref->key, node->id);
     }
   }

@@ -7,6 +7,7 @@
 #include "storage/key_codec.h"
 #include "storage/kv_store.h"
 #include "storage/replica_promotion.h"
+#include "storage/replication_history.h"
 
 namespace expgraph {
 
@@ -215,6 +216,8 @@ Result<uint64_t> promote_replica_data(KvStore& store) {
   }
   KvWriteBatch batch;
   batch.erase(Column::kMeta, kAppliedSequenceKey);
+  // Its sequences are its own, not the old primary's: the next start begins a new history.
+  forget_replication_history(batch);
   EXPGRAPH_RETURN_IF_ERROR(store.write(batch));
   EXPGRAPH_RETURN_IF_ERROR(store.flush());  // durable before the operator acts on it
   return **applied;

@@ -9,6 +9,7 @@
 
 #include "api/replication/replica_bootstrap.h"
 #include "api/replication/stream_format.h"
+#include "storage/replication_history.h"
 
 namespace expgraph::replication {
 
@@ -146,6 +147,16 @@ Status ReplicaFollower::follow_once() {
   }
   std::string path =
       "/v1/replication/updates?since=" + std::to_string(status_.applied_sequence());
+  // The last epoch this replica's data holds: the primary checks that the position counts its
+  // own writes (a restored, rewound or foreign primary answers 409, history_diverged).
+  auto history = read_replication_history(graph_.storage());
+  if (!history.ok()) return history.status();
+  if (!history->empty()) {
+    char epoch[17];
+    std::snprintf(epoch, sizeof epoch, "%016llx",
+                  static_cast<unsigned long long>(history->back().id));
+    path += std::string("&epoch=") + epoch;
+  }
   int status_code = 0;
   std::string error_body;
   Status stream_error;
@@ -186,14 +197,21 @@ Status ReplicaFollower::follow_once() {
     return Status();
   }
   if (status_code == 409) {
-    // The primary has fewer writes than this replica applied: it lost some (a power loss
-    // without --sync-writes) or was restored from an older backup, or it is another database.
-    // This copy holds writes the primary does not have, which a fresh checkpoint would drop.
+    // The primary has fewer writes than this replica applied (replica_ahead), or its writes
+    // from some sequence on are not the ones this replica applied (history_diverged): it lost
+    // some (a power loss without --sync-writes), was restored from an older backup, or it is
+    // another database. This copy holds writes the primary does not have, which a fresh
+    // checkpoint would drop.
     uint64_t applied = status_.applied_sequence();
+    const bool diverged = error_body.find("history_diverged") != std::string::npos;
+    const std::string what =
+        diverged ? "the primary's history is not this replica's (applied through sequence " +
+                       std::to_string(applied) + ")"
+                 : "the primary is behind this replica (applied through sequence " +
+                       std::to_string(applied) + ")";
     if (options_.rebootstrap_on_conflict) {
-      std::string why = "the primary is behind this replica (applied through sequence " +
-                        std::to_string(applied) +
-                        "): --replica-rebootstrap-on-conflict: fetching a fresh checkpoint; "
+      std::string why = what +
+                        ": --replica-rebootstrap-on-conflict: fetching a fresh checkpoint; "
                         "the current data will be kept aside as " +
                         options_.data_dir + ".conflict-*, not deleted";
       std::fprintf(stderr,
@@ -205,8 +223,9 @@ Status ReplicaFollower::follow_once() {
       return Status();
     }
     status_.set_needs_restart(
-        "the primary is behind this replica (applied through sequence " + std::to_string(applied) +
-        "): it lost writes or is another database. Stopped following; this replica keeps its "
+        what +
+        ": it lost writes, was restored from an older backup or is another database. Stopped "
+        "following; this replica keeps its "
         "data, which holds writes the primary lacks. Promote it, or restart it with "
         "--replica-rebootstrap-on-conflict (or on an empty --data) to copy the primary again. " +
         error_body);

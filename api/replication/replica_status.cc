@@ -21,8 +21,13 @@ uint64_t ReplicaStatus::lag_sequences() const {
 }
 
 int64_t ReplicaStatus::lag_ms() const {
-  if (connected_.load() && lag_sequences() == 0) return 0;
-  return now_ms() - caught_up_at_ms_.load();
+  // caught_up_at_ms_ is renewed by every heartbeat that finds the replica caught up (one a
+  // second from a live primary): a primary that went silent on an open connection (stopped,
+  // hung, a stalled network path) shows as lag once a heartbeat is overdue, not only when the
+  // read timeout ends the connection seconds later.
+  int64_t since_caught_up = now_ms() - caught_up_at_ms_.load();
+  if (connected_.load() && lag_sequences() == 0 && since_caught_up <= kHeartbeatGraceMs) return 0;
+  return since_caught_up;
 }
 
 bool ReplicaStatus::ready() const {

@@ -24,10 +24,14 @@ class ReplicaStatus {
   // Sequence numbers (RocksDB operations) the primary has committed and this replica has not
   // applied, as far as it knows.
   uint64_t lag_sequences() const;
-  // How stale the replica may be: 0 while it is caught up with what the primary last said,
-  // otherwise the time since it last was (it then shows the primary's state of at least that
-  // moment). Grows while the primary cannot be reached.
+  // How stale the replica may be: 0 while it is caught up with what the primary said within
+  // the last kHeartbeatGraceMs, otherwise the time since it last was caught up with what the
+  // primary said (it then shows the primary's state of at least that moment). Grows while the
+  // primary cannot be reached or stays silent on an open connection.
   int64_t lag_ms() const;
+  // The primary sends a heartbeat every second; this long without one that finds the replica
+  // caught up counts as lag.
+  static constexpr int64_t kHeartbeatGraceMs = 2000;
   bool connected() const { return connected_.load(); }
   uint64_t applied_batches() const { return applied_batches_.load(); }
   // Ready: caught up within max_lag_ms, not bootstrapping again, not stopped (needs_restart).

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -20,6 +21,7 @@
 #include "api/replication/stream_format.h"
 #include "api/replication/write_redirect.h"
 #include "api/routes/routes.h"
+#include "storage/replication_history.h"
 
 namespace expgraph::api {
 
@@ -147,6 +149,22 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
   if (!seconds.ok()) return seconds.status();
   auto cursor = graph.storage().read_updates(static_cast<uint64_t>(*since));
   if (!cursor.ok()) return cursor.status();
+  // A replica past this primary's last write is told so first (replica_ahead). Otherwise its
+  // last epoch (storage/replication_history.h) says whether its position counts this primary's
+  // writes: only if the epoch is in this history and was not left before it.
+  if (request.has_param("epoch")) {
+    const std::string text = request.get_param_value("epoch");
+    char* end = nullptr;
+    uint64_t epoch = text.empty() || text.size() > 16 ? 0 : std::strtoull(text.c_str(), &end, 16);
+    if (epoch == 0 || end == nullptr || *end != '\0') {
+      return Status::invalid_argument("epoch must be the replica's last epoch id (hex), got \"" +
+                                      text.substr(0, 40) + "\"");
+    }
+    auto history = read_replication_history(graph.storage());
+    if (!history.ok()) return history.status();
+    EXPGRAPH_RETURN_IF_ERROR(
+        check_replica_history(*history, epoch, static_cast<uint64_t>(*since)));
+  }
   uint64_t first_latest = graph.storage().latest_sequence();
   // The first read answers 410 now, with a status, rather than cutting the stream later.
   auto first = (*cursor)->next(kMaxBatchGroupBytes);
