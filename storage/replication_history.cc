@@ -1,5 +1,6 @@
 #include "storage/replication_history.h"
 
+#include <cstdio>
 #include <random>
 #include <string>
 
@@ -18,9 +19,8 @@ Status diverged(std::string message) {
 }
 
 std::string hex(uint64_t value) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string text(16, '0');
-  for (int i = 15; i >= 0; --i, value >>= 4) text[static_cast<size_t>(i)] = kDigits[value & 0xf];
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
   return text;
 }
 
@@ -77,15 +77,15 @@ Status check_replica_history(const std::vector<HistoryEpoch>& history, uint64_t 
     if (i + 1 < history.size() && history[i + 1].first_sequence <= applied) {
       return diverged("the replica applied writes through sequence " + std::to_string(applied) +
                       " of epoch " + hex(epoch) +
-                      ", but this primary's history left that epoch at " + "sequence " +
+                      ", but this primary's history left that epoch at sequence " +
                       std::to_string(history[i + 1].first_sequence - 1) +
-                      " (restored from an older backup, or it lost writes): the replica holds " +
+                      " (restored from an older backup, or it lost writes): the replica holds "
                       "writes this primary does not have");
     }
     return Status();
   }
   return diverged("the replica's epoch " + hex(epoch) +
-                  " is not in this primary's history: it follows another database (or one " +
+                  " is not in this primary's history: it follows another database (or one "
                   "restored from a backup older than that epoch, or a promoted replica)");
 }
 
