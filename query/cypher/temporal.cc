@@ -19,13 +19,6 @@ Status invalid(std::string_view what, std::string_view text) {
   return Status::invalid_argument("invalid " + std::string(what) + " '" + std::string(text) + "'");
 }
 
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
-
 // A left-to-right reader over ISO-8601 text.
 class Reader {
  public:
@@ -292,6 +285,13 @@ SplitDuration split_fractions(long double months, long double days, long double 
 }  // namespace
 
 // --- Calendar (the days-from-civil algorithms of H. Hinnant, public domain) -----------------
+
+int64_t floor_div(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
 
 int64_t days_from_civil(const CivilDate& date) {
   int64_t y = date.year - (date.month <= 2 ? 1 : 0);
@@ -645,6 +645,14 @@ Result<WallClock> truncate_wall_clock(const WallClock& clock, std::string_view u
     int64_t monday = days - floor_mod(days + 3, 7);
     return WallClock{monday * kSecondsPerDay, 0, clock.has_time};
   }
+  if (name == "weekyear") {
+    // The Monday of ISO week 1 of the date's week-based year (the year of its week's
+    // Thursday): the week that holds January 4th.
+    int64_t thursday = days - floor_mod(days + 3, 7) + 3;
+    int64_t january_4 = days_from_civil({civil_from_days(thursday).year, 1, 4});
+    return WallClock{(january_4 - floor_mod(january_4 + 3, 7)) * kSecondsPerDay, 0,
+                     clock.has_time};
+  }
   if (name == "day") return WallClock{days * kSecondsPerDay, 0, clock.has_time};
   if (!date_only) {
     int64_t base = days * kSecondsPerDay;
@@ -656,7 +664,7 @@ Result<WallClock> truncate_wall_clock(const WallClock& clock, std::string_view u
   }
   return Status::invalid_argument(
       "cannot truncate to '" + std::string(unit) + "': the units are millennium, century, "
-      "decade, year, quarter, month, week, day" +
+      "decade, year, weekYear, quarter, month, week, day" +
       (date_only ? std::string(" for a date") : ", hour, minute, second, millisecond, microsecond"));
 }
 

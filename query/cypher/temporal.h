@@ -73,6 +73,11 @@ struct CivilDate {
   int day = 1;    // 1..31
 };
 
+// Division and remainder rounded towards negative infinity, so that an instant before 1970
+// falls on the right day: floor_div(-1, 86400) is -1, floor_mod(-1, 86400) is 86399.
+int64_t floor_div(int64_t a, int64_t b);
+int64_t floor_mod(int64_t a, int64_t b);
+
 int64_t days_from_civil(const CivilDate& date);
 CivilDate civil_from_days(int64_t days);
 bool is_valid_civil(int64_t year, int month, int day);

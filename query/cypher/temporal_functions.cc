@@ -88,6 +88,9 @@ Result<std::optional<int64_t>> day_from_calendar_keys(std::string_view function,
   }
   auto year = int_entry(function, map, "year", 0);
   if (!year.ok()) return year.status();
+  if (!is_valid_civil(*year, 1, 1)) {
+    return invalid_arguments(name + "(): no year " + std::to_string(*year));
+  }
   // [first, end): the days the unit spans, then the day's number within it (from 1).
   int64_t first = 0, end = 0;
   Result<int64_t> number = int64_t{0};
@@ -196,8 +199,7 @@ Result<WallClock> clock_from_map(std::string_view function, const Value::Map& ma
                         std::string(base_key) + "'");
     }
     base = wall_clock(it->second);
-    civil = civil_from_days(base.seconds >= 0 ? base.seconds / kSecondsPerDay
-                                              : (base.seconds - kSecondsPerDay + 1) / kSecondsPerDay);
+    civil = civil_from_days(floor_div(base.seconds, kSecondsPerDay));
     // {date: x} selects x's date only: the time comes from the map's keys (or is midnight),
     // as openCypher's TCK (Temporal3) has it; {datetime: x} takes x's time too.
     if (base_key == "date") base = WallClock{days_from_civil(civil) * kSecondsPerDay, 0, with_time};
@@ -230,9 +232,7 @@ Result<WallClock> clock_from_map(std::string_view function, const Value::Map& ma
   int64_t of_day = 0;
   int64_t nanos = 0;
   if (with_time) {
-    int64_t base_of_day = has_base ? base.seconds - (base.seconds >= 0 ? base.seconds / kSecondsPerDay
-                                                                       : (base.seconds - kSecondsPerDay + 1) / kSecondsPerDay) * kSecondsPerDay
-                                   : 0;
+    int64_t base_of_day = has_base ? floor_mod(base.seconds, kSecondsPerDay) : 0;
     auto time =
         time_of_day_from_map(function, map, base_of_day * 1000000000 + (has_base ? base.nanos : 0));
     if (!time.ok()) return time.status();
@@ -251,8 +251,6 @@ Result<int32_t> offset_from(const Value& timezone) {
 
 constexpr int64_t kNanosPerSecond = 1000000000;
 constexpr int64_t kNanosPerDay = kSecondsPerDay * kNanosPerSecond;
-
-int64_t floor_mod(int64_t a, int64_t b) { return ((a % b) + b) % b; }
 
 // The time of day a map describes for localtime() and time(): a base temporal with a time under
 // `time` (its offset too, when it has one), then hour/minute/second/millisecond/microsecond/
@@ -316,6 +314,11 @@ Result<DateTimeValue> date_and_time_from_map(std::string_view function, const Va
   int64_t wall = date->seconds + time->nanos / kNanosPerSecond;
   return DateTimeValue{wall - time->offset_seconds,
                        static_cast<int32_t>(time->nanos % kNanosPerSecond), time->offset_seconds};
+}
+
+Status epoch_out_of_range() {
+  return Status::unprocessable("integer_overflow",
+                               "datetime(): epochSeconds/epochMillis is out of range");
 }
 
 // --- Constructors ------------------------------------------------------------------------------
@@ -386,9 +389,7 @@ Result<Value> fn_date(Args args, const CallContext& context) {
   }
   if (arg.is_temporal_instant()) {
     WallClock clock = wall_clock(arg);
-    int64_t days = clock.seconds >= 0 ? clock.seconds / kSecondsPerDay
-                                      : (clock.seconds - kSecondsPerDay + 1) / kSecondsPerDay;
-    return Value::date(DateValue{days});
+    return Value::date(DateValue{floor_div(clock.seconds, kSecondsPerDay)});
   }
   if (arg.is_map()) {
     EXPGRAPH_RETURN_IF_ERROR(check_keys("date", arg.as_map(),
@@ -472,8 +473,19 @@ Result<Value> fn_datetime(Args args, const CallContext& context) {
     for (const auto* part : {&seconds, &millis, &nanos}) {
       if (!part->ok()) return part->status();
     }
-    DurationValue total = make_duration(0, 0, *seconds + *millis / 1000,
-                                        (*millis % 1000) * 1000000 + *nanos);
+    // Bounded before adding up (the keys may be any INTEGER), then held to the years every
+    // temporal value keeps to (999,999 either side of year 0), as arithmetic on them is.
+    constexpr __int128 kLimit =
+        static_cast<__int128>(1000000) * 366 * kSecondsPerDay * kNanosPerSecond;
+    const __int128 total_nanos = static_cast<__int128>(*seconds) * kNanosPerSecond +
+                                 static_cast<__int128>(*millis) * 1000000 + *nanos;
+    if (total_nanos > kLimit || total_nanos < -kLimit) return epoch_out_of_range();
+    DurationValue total =
+        make_duration(0, 0, static_cast<int64_t>(total_nanos / kNanosPerSecond),
+                      static_cast<int64_t>(total_nanos % kNanosPerSecond));
+    if (!is_valid_civil(civil_from_days(floor_div(total.seconds, kSecondsPerDay)).year, 1, 1)) {
+      return epoch_out_of_range();
+    }
     return Value::datetime(DateTimeValue{total.seconds, total.nanos, 0});
   }
   int32_t offset = 0;

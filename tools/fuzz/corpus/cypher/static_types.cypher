@@ -1,0 +1,1 @@
+RETURN [x IN [1, 'a', null] WHERE x IS NOT NULL | size(toString(x))], round(-2.5), round(2.345, 2, 'HALF_EVEN'), NOT (1 IN [1]), reduce(s = 0, x IN range(1, 5) | s + x)

@@ -1,0 +1,1 @@
+RETURN date({year: 2014, week: 53, dayOfWeek: 7}), datetime({year: 1984, quarter: 4, dayOfQuarter: 92, hour: 23, timezone: '-13:59'}), localtime.truncate('millisecond', time('23:59:59.999999999+14:00')), date.truncate('weekYear', date('-0001-01-01')), duration.between(date('-999999-01-01'), datetime('+999999-12-31T23:59:59Z'))
