@@ -54,6 +54,10 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     auto limit = parse_integer("--max-concurrent-requests", value, 1, 100000);
     if (!limit.ok()) return limit.status();
     config.server.max_concurrent_requests = static_cast<int>(*limit);
+  } else if (name == "max-replication-streams") {
+    auto limit = parse_integer("--max-replication-streams", value, 1, 1024);
+    if (!limit.ok()) return limit.status();
+    config.server.max_replication_streams = static_cast<int>(*limit);
   } else if (name == "backup-dir") {
     config.server.backup_dir = value;
   } else if (name == "web-dir") {
@@ -145,6 +149,7 @@ bool is_known_flag(const std::string& name) {
                             "config",
                             "auth",
                             "max-concurrent-requests",
+                            "max-replication-streams",
                             "backup-dir",
                             "web-dir",
                             "tls-cert",
@@ -186,7 +191,8 @@ std::string daemon_usage() {
          "                 [--read-timeout SECONDS] [--sync-writes] [--quiet]\n"
          "                 [--embedder hashing|glove|client] [--embedding-dimension N]\n"
          "                 [--word-vectors FILE] [--auth on|off]\n"
-         "                 [--max-concurrent-requests N] [--backup-dir DIR]\n"
+         "                 [--max-concurrent-requests N] [--max-replication-streams N]\n"
+         "                 [--backup-dir DIR]\n"
          "                 [--tls-cert FILE --tls-key FILE] [--web-dir DIR] [--config FILE]\n"
          "                 [--replica-of URL] [--replica-max-lag-ms N]\n"
          "                 [--replica-rebootstrap-on-conflict] [--promote]\n"
@@ -210,6 +216,9 @@ std::string daemon_usage() {
          "                      made by tools/fetch-word-vectors)\n"
          "  --max-concurrent-requests N  /v1 requests handled at once, 429 beyond (default 48;\n"
          "                      keep it below --threads so health checks still get a worker)\n"
+         "  --max-replication-streams N  replicas' update streams and checkpoint downloads\n"
+         "                      served at once, each holding a worker while it lasts; 503\n"
+         "                      beyond (default: --threads / 8, at least 1)\n"
          "  --backup-dir DIR    where POST /v1/admin/backup writes (default DATA/backups)\n"
          "  --tls-cert FILE     serve HTTPS with this PEM certificate (needs --tls-key)\n"
          "  --tls-key FILE      the PEM private key of --tls-cert (unencrypted)\n"

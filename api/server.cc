@@ -1,5 +1,6 @@
 #include "api/server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -41,7 +42,10 @@ ApiServer::ApiServer(GraphStore& graph, ServerOptions options,
       similarity_(similarity),
       keys_(keys),
       options_(std::move(options)),
-      concurrency_(static_cast<size_t>(options_.max_concurrent_requests)) {
+      concurrency_(static_cast<size_t>(options_.max_concurrent_requests)),
+      replication_streams_(static_cast<size_t>(options_.max_replication_streams > 0
+                                                   ? options_.max_replication_streams
+                                                   : std::max(1, options_.threads / 8))) {
   configure();
 }
 
@@ -160,6 +164,12 @@ void ApiServer::configure() {
       "Node types whose table did not fit in --column-cache-mb (their scans read storage).",
       [this] { return static_cast<double>(graph_.columns().refused_types()); });
 
+  metrics_.add_gauge(
+      "expgraph_replication_streams",
+      "Replication streams (update streams and checkpoint downloads) being served, each holding a "
+      "worker; at most --max-replication-streams.",
+      [this] { return static_cast<double>(replication_streams_.in_flight()); });
+
   if (const replication::ReplicaStatus* replica = options_.replica) {
     metrics_.add_gauge("expgraph_replica_applied_sequence",
                        "The primary's sequence this replica has applied through.",
@@ -198,7 +208,7 @@ void ApiServer::configure() {
   add_insight_routes(router, graph_, similarity_);
   add_audit_routes(router, graph_);
   add_change_routes(router, graph_, stopping_);
-  add_replication_routes(router, graph_, stopping_, options_.replica);
+  add_replication_routes(router, graph_, stopping_, replication_streams_, options_.replica);
   if (keys_ != nullptr) add_admin_routes(router, *keys_);
   auto webhooks = WebhookDispatcher::open(graph_);
   if (webhooks.ok()) {

@@ -45,6 +45,10 @@ struct ServerOptions {
   // /v1 requests handled at once; the rest get 429 at once (workers left over still answer
   // health checks and 429s). Only effective below `threads`.
   int max_concurrent_requests = 48;
+  // Replication streams (a replica's update stream or checkpoint download) served at once, each
+  // holding a worker until it ends; 503 with Retry-After beyond. 0: an eighth of `threads`, at
+  // least 1. Keep `max_concurrent_requests` plus this below `threads`.
+  int max_replication_streams = 0;
   bool log_requests = true;
   // Require an API key (api/auth/access_control.h) on every route but the health probes.
   bool auth = true;
@@ -94,6 +98,7 @@ class ApiServer {
   ServerOptions options_;
   Metrics metrics_;
   ConcurrencyLimit concurrency_;
+  ConcurrencyLimit replication_streams_;
   HttpServer server_;
   int port_ = 0;
   std::string web_ui_missing_;

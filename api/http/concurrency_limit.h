@@ -1,10 +1,13 @@
-// ConcurrencyLimit: caps the API requests being handled at once (--max-concurrent-requests);
-// the Router asks it for a slot before each /v1 handler and answers 429 when none is free, so a
-// pile of heavy queries cannot take every worker and all the memory. Thread-safe (one atomic).
+// ConcurrencyLimit: caps how many of something hold a worker at once. The Router asks one for a
+// slot before each /v1 handler and answers 429 when none is free (--max-concurrent-requests), so
+// a pile of heavy queries cannot take every worker and all the memory; the replication routes
+// hold one of their own for as long as a stream lasts (--max-replication-streams), so that
+// replicas cannot take them either. Thread-safe (one atomic).
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <utility>
 
 namespace expgraph::api {
 
@@ -16,8 +19,11 @@ class ConcurrencyLimit {
   class Slot {
    public:
     explicit Slot(ConcurrencyLimit* owner) : owner_(owner) {}
+    // Movable, so that a streamed response can keep the slot until its last byte.
+    Slot(Slot&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)) {}
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
+    Slot& operator=(Slot&&) = delete;
     ~Slot() {
       if (owner_ != nullptr) owner_->in_flight_.fetch_sub(1, std::memory_order_relaxed);
     }

@@ -7,6 +7,11 @@
 //                                           longer reaches back to SEQ (bootstrap again).
 // Both need the admin role: the data includes the API keys' hashes. A replica answers 421 with
 // its primary's address: sequences are the primary's, so replicas do not chain.
+// Each stream holds a worker until it ends, and a replica that stops reading (a stopped
+// process, a stuck network) cannot be told from a caught-up one until its TCP buffers are full:
+// an idle stream sends a heartbeat of a few bytes a second, which the peer's kernel takes
+// whether its process reads or not. So streams are capped (--max-replication-streams, below the
+// workers that reads need): beyond the cap, 503 with Retry-After, which followers retry.
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,10 +42,29 @@ constexpr auto kHeartbeatInterval = std::chrono::seconds(1);
 // How often a caught-up stream looks for new writes: a read of an atomic counter, so cheap, and
 // short against the lag it adds.
 constexpr auto kPollInterval = std::chrono::milliseconds(2);
+// What a replica refused a stream waits before asking again: long enough not to spin, short
+// against the lag --replica-max-lag-ms allows.
+constexpr int kRetryAfterSeconds = 2;
+
+// A stream slot, or an empty one with `response` set to the 503 that refuses the stream.
+ConcurrencyLimit::Slot take_stream_slot(ConcurrencyLimit& streams, httplib::Response& response) {
+  ConcurrencyLimit::Slot slot = streams.try_acquire();
+  if (!slot.acquired()) {
+    send_error(response, Status::overloaded("all " + std::to_string(streams.limit()) +
+                                            " replication streams of this primary are in use "
+                                            "(--max-replication-streams); retry shortly"));
+    response.status = 503;
+    response.set_header("Retry-After", std::to_string(kRetryAfterSeconds));
+  }
+  return slot;
+}
 
 // A checkpoint being streamed: its files, read one after another, and the directory removed
-// when the stream ends (also when the client goes away).
+// when the stream ends (also when the client goes away), with the stream slot it holds.
 struct CheckpointStream {
+  explicit CheckpointStream(ConcurrencyLimit::Slot held) : slot(std::move(held)) {}
+
+  ConcurrencyLimit::Slot slot;
   fs::path directory;
   std::vector<std::pair<std::string, uint64_t>> files;
   uint64_t sequence = 0;
@@ -86,9 +110,10 @@ struct CheckpointStream {
   }
 };
 
-Result<std::shared_ptr<CheckpointStream>> make_checkpoint(GraphStore& graph) {
+Result<std::shared_ptr<CheckpointStream>> make_checkpoint(GraphStore& graph,
+                                                          ConcurrencyLimit::Slot slot) {
   static std::atomic<uint64_t> counter{0};
-  auto stream = std::make_shared<CheckpointStream>();
+  auto stream = std::make_shared<CheckpointStream>(std::move(slot));
   fs::path root = fs::path(graph.storage().path()) / "replication-checkpoints";
   std::error_code error;
   fs::create_directories(root, error);
@@ -110,8 +135,10 @@ Result<std::shared_ptr<CheckpointStream>> make_checkpoint(GraphStore& graph) {
   return stream;
 }
 
-Status checkpoint(GraphStore& graph, httplib::Response& response) {
-  auto stream = make_checkpoint(graph);
+Status checkpoint(GraphStore& graph, ConcurrencyLimit& streams, httplib::Response& response) {
+  ConcurrencyLimit::Slot slot = take_stream_slot(streams, response);
+  if (!slot.acquired()) return Status();
+  auto stream = make_checkpoint(graph, std::move(slot));
   if (!stream.ok()) return stream.status();
   std::shared_ptr<CheckpointStream> state = std::move(stream).value();
   response.set_header("Expgraph-Checkpoint-Sequence", std::to_string(state->sequence));
@@ -126,8 +153,8 @@ Status checkpoint(GraphStore& graph, httplib::Response& response) {
   return Status();
 }
 
-// One replica's stream: the WAL cursor, when to end, and the batches read before the stream
-// started with the last sequence read before them.
+// One replica's stream: the WAL cursor, when to end, the batches read before the stream
+// started with the last sequence read before them, and the stream slot it holds.
 struct UpdateStream {
   GraphStore& graph;
   const std::atomic<bool>& stopping;
@@ -135,9 +162,10 @@ struct UpdateStream {
   std::chrono::steady_clock::time_point end;
   std::vector<ReplicatedBatch> pending;
   uint64_t pending_latest = 0;
+  ConcurrencyLimit::Slot slot;
 };
 
-Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
+Status updates(GraphStore& graph, const std::atomic<bool>& stopping, ConcurrencyLimit& streams,
                const httplib::Request& request, httplib::Response& response) {
   if (!request.has_param("since")) {
     return Status::invalid_argument("since (the last sequence the replica applied) is required");
@@ -165,6 +193,9 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
     EXPGRAPH_RETURN_IF_ERROR(
         check_replica_history(*history, epoch, static_cast<uint64_t>(*since)));
   }
+  // Taken once the request is known to be good: a refused or malformed one answers at once.
+  ConcurrencyLimit::Slot slot = take_stream_slot(streams, response);
+  if (!slot.acquired()) return Status();
   uint64_t first_latest = graph.storage().latest_sequence();
   // The first read answers 410 now, with a status, rather than cutting the stream later.
   auto first = (*cursor)->next(kMaxBatchGroupBytes);
@@ -176,10 +207,10 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
     }
     return first.status();
   }
-  auto stream = std::make_shared<UpdateStream>(UpdateStream{
-      graph, stopping, std::move(cursor).value(),
-      std::chrono::steady_clock::now() + std::chrono::seconds(*seconds), std::move(first).value(),
-      first_latest});
+  auto stream = std::make_shared<UpdateStream>(
+      UpdateStream{graph, stopping, std::move(cursor).value(),
+                   std::chrono::steady_clock::now() + std::chrono::seconds(*seconds),
+                   std::move(first).value(), first_latest, std::move(slot)});
   response.set_header("Expgraph-Latest-Sequence", std::to_string(first_latest));
   response.set_chunked_content_provider(
       "application/octet-stream", [stream](size_t, httplib::DataSink& sink) {
@@ -220,18 +251,19 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping,
 }  // namespace
 
 void add_replication_routes(Router& router, GraphStore& graph, const std::atomic<bool>& stopping,
-                            const replication::ReplicaStatus* replica) {
-  router.get_streamed("/v1/replication/checkpoint", "/v1/replication/checkpoint",
-                      [&graph, replica](const httplib::Request&, httplib::Response& response) {
-                        if (replica != nullptr) return replication::misdirected(*replica, response);
-                        return checkpoint(graph, response);
-                      });
+                            ConcurrencyLimit& streams, const replication::ReplicaStatus* replica) {
   router.get_streamed(
-      "/v1/replication/updates", "/v1/replication/updates",
-      [&graph, &stopping, replica](const httplib::Request& request, httplib::Response& response) {
+      "/v1/replication/checkpoint", "/v1/replication/checkpoint",
+      [&graph, &streams, replica](const httplib::Request&, httplib::Response& response) {
         if (replica != nullptr) return replication::misdirected(*replica, response);
-        return updates(graph, stopping, request, response);
+        return checkpoint(graph, streams, response);
       });
+  router.get_streamed("/v1/replication/updates", "/v1/replication/updates",
+                      [&graph, &stopping, &streams, replica](const httplib::Request& request,
+                                                             httplib::Response& response) {
+                        if (replica != nullptr) return replication::misdirected(*replica, response);
+                        return updates(graph, stopping, streams, request, response);
+                      });
 }
 
 }  // namespace expgraph::api

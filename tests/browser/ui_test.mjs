@@ -449,6 +449,32 @@ test('the program page charts learning velocity, filtered by team and dates', as
   await page.context().close();
 });
 
+// An address naming a team that does not exist (a typo, a stale link) showed every team's
+// figures under "Every team", without a word. Now the server's 422 is shown, with the closest
+// teams as suggestions to pick from.
+test('the program page says a team in the address is unknown and suggests the closest', async () => {
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/program?team=crn`);
+  const alert = page.getByRole('alert').filter({ hasText: 'There is no team “crn”' });
+  await alert.waitFor();
+  assert.equal(await page.getByRole('list', { name: 'Program figures' }).count(), 0, 'no figures of every team');
+  assert.equal(await page.getByLabel('Team').inputValue(), 'crn');
+  assert.match(page.url(), /#\/program\?team=crn$/);
+  await checkAccessibility(page, 'the program page with an unknown team');
+  await alert.getByRole('button', { name: 'CRM & Lifecycle' }).click();
+  const crm = await api(server.url, 'GET', '/v1/stats/program?team=crm');
+  const figuresList = page.getByRole('list', { name: 'Program figures' });
+  await figuresList.waitFor();
+  assert.equal(await figuresList.locator('li', { hasText: 'experiments concluded' }).locator('.value').innerText(), String(crm.concluded));
+  assert.match(page.url(), /#\/program\?team=crm$/);
+  // A name nothing is close to: said so, with nothing to pick.
+  await page.goto(`${server.url}/#/program?team=zzzzzzzz`);
+  await page.getByRole('alert').filter({ hasText: 'no Team key is close to it' }).waitFor();
+  assert.equal(await page.getByRole('alert').getByRole('button').count(), 0);
+  assert.equal(await page.getByRole('list', { name: 'Program figures' }).count(), 0);
+  await page.context().close();
+});
+
 // A team whose experiments started in January and April: February and March had none.
 const quietTeam = {
   nodes: [

@@ -25,6 +25,24 @@ export function errorBox(error, what = 'That did not work') {
   );
 }
 
+// A filter naming a key that does not exist (422 unknown_context_key: a stale link, a typo in
+// the address) said as such, with the closest keys the server found (its details) as buttons
+// that choose one: `pick(key)`, `label(key)` the text shown for a key.
+export function unknownKeyBox(error, what, pick, label = (key) => key) {
+  const closest = (error && error.details) || [];
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('p', {}, h('strong', {}, `${what}: `), error.message),
+    closest.length
+      ? h('p', { class: 'suggestions' }, 'Did you mean ',
+        closest.map((key, i) => [i ? ', ' : '',
+          h('button', { type: 'button', class: 'link', onclick: () => pick(key) }, label(key))]), '?')
+      : null,
+    h('p', { class: 'code' }, `HTTP ${error.status} · ${error.code}`),
+  );
+}
+
 export function notice(text) {
   return h('p', { class: 'notice', role: 'status' }, text);
 }

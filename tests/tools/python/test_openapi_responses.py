@@ -177,6 +177,8 @@ class OpenApiResponsesTest(LiveServerTest):
         ask("admin", "DELETE", "/v1/admin/webhooks/{id}", hook_path, expect=200)
         ask("writer", "GET", "/v1/admin/keys", "/v1/admin/keys", expect=403)
         ask("admin", "GET", "/v1/audit", "/v1/audit?limit=5", expect=200)
+        # Edge changes too: their subject is {edge, from, to}, a node's is {node}.
+        ask("admin", "GET", "/v1/audit", "/v1/audit?type=TESTS&limit=5", expect=200)
         ask("admin", "POST", "/v1/admin/backup", "/v1/admin/backup",
             {"path": "contract-backup"}, expect=201)
 
@@ -237,6 +239,13 @@ class OpenApiResponsesTest(LiveServerTest):
         learned = next(a for a in answers if a["path"] == "/v1/forecast" and a["status"] == 200
                        and a["body"]["method"] == "learned_model")
         learned["body"]["candidates"][0]["contributions"]["up"][0]["value"] = "high"
+        # The ontology's types and the change subjects are described field by field (they
+        # were bare objects, which took anything).
+        ontology = next(a for a in answers if a["path"] == "/v1/ontology" and a["status"] == 200)
+        ontology["body"]["node_types"][0]["properties"][0]["type"] = "integer"
+        del ontology["body"]["edge_types"][0]["cardinality"]["per_target"]
+        audit = next(a for a in answers if a["path"] == "/v1/audit" and a["status"] == 200)
+        audit["body"]["changes"][0]["subject"] = {"node": "Experiment/EXP-2041", "edge": "TESTS"}
         answers.append({"method": "get", "path": "/v1/ontology", "status": 418, "body": {}})
         answers.append({"method": "get", "path": "/v1/nowhere", "status": 200, "body": {}})
         checked = check(self.document, answers)
@@ -245,7 +254,28 @@ class OpenApiResponsesTest(LiveServerTest):
         self.assertIn("POST /v1/forecast 200: data/candidates/0/contributions/up/0/value must be "
                       "number", checked.stderr)
         self.assertIn("GET /v1/ontology 418: status not documented", checked.stderr)
+        self.assertIn("data/node_types/0/properties/0/type must be equal to one of the allowed "
+                      "values", checked.stderr)
+        self.assertIn("data/edge_types/0/cardinality must have required property 'per_target'",
+                      checked.stderr)
+        self.assertIn("data/changes/0/subject must match exactly one schema in oneOf",
+                      checked.stderr)
         self.assertIn("GET /v1/nowhere 200: no such operation", checked.stderr)
+
+    def test_the_described_shapes_were_answered(self):
+        # The answers checked against the ontology and change-subject schemas hold every
+        # variant those schemas describe: a lifecycle, an enum's values, node and edge subjects.
+        ontology = next(a["body"] for a in self.answers
+                        if a["path"] == "/v1/ontology" and a["status"] == 200)
+        self.assertTrue(any("lifecycle" in t for t in ontology["node_types"]))
+        self.assertTrue(any("values" in p for t in ontology["node_types"]
+                            for p in t["properties"]))
+        self.assertTrue(any(t["properties"] for t in ontology["edge_types"]))
+        subjects = [change["subject"] for a in self.answers if a["status"] == 200
+                    and a["path"] in ("/v1/audit", "/v1/nodes/{type}/{key}/history")
+                    for change in a["body"].get("changes", a["body"].get("versions", []))]
+        self.assertTrue(any("node" in s for s in subjects), subjects[:3])
+        self.assertTrue(any("edge" in s for s in subjects), subjects[:3])
 
     def test_most_operations_are_asked(self):
         asked = {(a["method"], a["path"]) for a in self.answers}

@@ -3,10 +3,13 @@
 // each month, and the median days from hypothesis approval to decision; filtered by team (the
 // experiments OWNED_BY it) and date range. The filters are kept in the address. The axis has
 // every month of the range, those without activity at zero (month_axis.js).
+// A team the address names that does not exist is asked for all the same: the server's 422
+// (with the closest team keys) is shown with those keys as suggestions, never every team's
+// figures under a menu that fell back to "Every team".
 import { get } from '../api.js';
 import { field, fill, h } from '../dom.js';
 import { probability } from '../format.js';
-import { errorBox, notice } from '../messages.js';
+import { errorBox, notice, unknownKeyBox } from '../messages.js';
 import { continuousMonths } from '../month_axis.js';
 import { monthChart } from '../month_chart.js';
 import { nodeOptions, optionSelect } from '../node_options.js';
@@ -80,7 +83,15 @@ export async function programPage(root, params) {
     try {
       stats = await get(`/v1/stats/program${query.toString() ? `?${query}` : ''}`);
     } catch (error) {
-      if (asked === current) fill(output, errorBox(error, 'Could not load the program figures'));
+      if (asked !== current) return;
+      if (error.code === 'unknown_context_key' && query.has('team')) {
+        fill(output, unknownKeyBox(error, `There is no team “${query.get('team')}”`, (key) => {
+          team.value = key;
+          load();
+        }, (key) => teamNames.get(key) || key));
+      } else {
+        fill(output, errorBox(error, 'Could not load the program figures'));
+      }
       return;
     }
     if (asked !== current) return;  // a newer filter is on its way
@@ -100,8 +111,13 @@ export async function programPage(root, params) {
     output.appendChild(errorBox(error, 'Could not load the teams'));
     return [];
   });
+  const teamNames = new Map(teams);
   for (const [value, text] of teams) team.appendChild(h('option', { value }, text));
-  team.value = params.get('team') || '';
+  // A select cannot hold a value it has no option for: keep the address's team as one, so that
+  // it is what load() asks for (the menu lists at most 5000 teams: the server decides).
+  const wanted = params.get('team') || '';
+  if (wanted && !teamNames.has(wanted)) team.appendChild(h('option', { value: wanted }, wanted));
+  team.value = wanted;
   for (const control of [team, from, to]) control.addEventListener('change', () => load());
   form.addEventListener('submit', (event) => { event.preventDefault(); load(); });
   await load();
