@@ -246,6 +246,35 @@ test('a search address keeps its filters', async () => {
   await page.context().close();
 });
 
+// An address naming a channel, segment or metric that does not exist (a typo, a stale link)
+// showed the results of every channel under "Any channel", without a word, and the key left the
+// address. Now the server's 422 is shown, with the closest keys as suggestions to pick from.
+test('the search page says a channel in the address is unknown and suggests the closest', async () => {
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/search?q=${encodeURIComponent(searchPhrase)}&channel=emial`);
+  const alert = page.getByRole('alert').filter({ hasText: 'There is no channel “emial”' });
+  await alert.waitFor();
+  assert.equal(await page.locator('ol.cards > li').count(), 0, 'no results of every channel');
+  assert.equal(await page.getByLabel('Channel').inputValue(), 'emial');
+  assert.match(page.url(), /&channel=emial$/);
+  assert.equal(await page.locator('details.filter-panel > summary').innerText(), 'Filters · 1 set');
+  await checkAccessibility(page, 'the search page with an unknown channel');
+  await alert.getByRole('button', { name: 'Email', exact: true }).click();
+  await page.locator('ol.cards > li').first().locator('h3').filter({ hasText: expectedFirst }).waitFor();
+  const channels = await page.locator('ol.cards .chip').filter({ hasText: /^channel / }).allTextContents();
+  assert.deepEqual([...new Set(channels)], ['channel email']);
+  assert.equal(await page.getByRole('alert').count(), 0);
+  assert.match(page.url(), /&channel=email$/);
+  // A metric nothing is close to: said so, with nothing to pick.
+  await page.goto(`${server.url}/#/?q=${encodeURIComponent(searchPhrase)}&metric=zzzzzzzz`);
+  await page.getByRole('alert').filter({ hasText: 'There is no metric “zzzzzzzz”' })
+    .filter({ hasText: 'no Metric key is close to it' }).waitFor();
+  assert.equal(await page.getByRole('alert').getByRole('button').count(), 0);
+  assert.equal(await page.locator('ol.cards > li').count(), 0);
+  assert.equal(await page.getByLabel('Metric').inputValue(), 'zzzzzzzz');
+  await page.context().close();
+});
+
 test('an experiment page shows its forest plot, variants, learnings and graph', async () => {
   const page = await signedInPage();
   await page.goto(`${server.url}/#/?q=${encodeURIComponent(searchPhrase)}`);
@@ -400,6 +429,42 @@ test('the patterns page draws mined patterns as a forest plot and opens the test
   assert.equal(await link.getAttribute('href'), `#/experiment/${encodeURIComponent(pattern.experiments[0].key)}`);
   await link.click();
   await page.getByRole('heading', { name: 'Results' }).waitFor();
+  await page.context().close();
+});
+
+// As on the search page: an address naming an unknown channel, segment or metric showed the
+// patterns of every context under "Any channel" without a word. The server answers for the
+// first unknown key it finds (channel, then segment, then metric): each is said in turn.
+test('the patterns page says a channel or segment in the address is unknown and suggests the closest', async () => {
+  const page = await signedInPage();
+  await page.goto(`${server.url}/#/patterns?channel=emial&segment=smbb`);
+  const channelAlert = page.getByRole('alert').filter({ hasText: 'There is no channel “emial”' });
+  await channelAlert.waitFor();
+  assert.equal(await page.locator('.forest-plot').count(), 0, 'no patterns of every context');
+  assert.equal(await page.getByLabel('Channel').inputValue(), 'emial');
+  assert.equal(await page.getByLabel('Segment').inputValue(), 'smbb');
+  assert.match(page.url(), /#\/patterns\?channel=emial&segment=smbb$/);
+  await checkAccessibility(page, 'the patterns page with an unknown channel');
+  await channelAlert.getByRole('button', { name: 'Email', exact: true }).click();
+  const segmentAlert = page.getByRole('alert').filter({ hasText: 'There is no segment “smbb”' });
+  await segmentAlert.waitFor();
+  assert.deepEqual(await segmentAlert.getByRole('button').allInnerTexts(), ['Small business', 'New small business']);
+  assert.equal(await page.locator('.forest-plot').count(), 0);
+  assert.match(page.url(), /#\/patterns\?channel=email&segment=smbb$/);
+  await segmentAlert.getByRole('button', { name: 'Small business', exact: true }).click();
+  const rows = page.locator('.forest-plot tbody tr');
+  await rows.first().waitFor();
+  const mined = await api(server.url, 'GET', '/v1/patterns?limit=20&experiments=20&min_tests=3&channel=email&segment=smb');
+  assert.equal(await rows.count(), mined.patterns.length);
+  assert.equal(await rows.first().locator('th').innerText(), mined.patterns[0].label);
+  assert.equal(await page.getByRole('alert').count(), 0);
+  assert.match(page.url(), /#\/patterns\?channel=email&segment=smb$/);
+  // A metric nothing is close to: said so, with nothing to pick.
+  await page.goto(`${server.url}/#/patterns?metric=zzzzzzzz`);
+  await page.getByRole('alert').filter({ hasText: 'There is no metric “zzzzzzzz”' })
+    .filter({ hasText: 'no Metric key is close to it' }).waitFor();
+  assert.equal(await page.getByRole('alert').getByRole('button').count(), 0);
+  assert.equal(await page.locator('.forest-plot').count(), 0);
   await page.context().close();
 });
 

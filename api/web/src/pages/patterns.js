@@ -3,11 +3,14 @@
 // filtered by channel, segment and metric. A pattern opens the tests behind it (the most precise
 // ones the answer lists) as a forest plot of their own, each linking to its experiment page.
 // The filters and the open pattern are kept in the address (#/patterns?channel=...&open=...).
+// A channel, segment or metric the address names that does not exist is asked for all the same:
+// the server's 422 (with the closest keys) is shown with those keys as suggestions, never the
+// patterns of every context under a menu that fell back to "Any channel".
 import { cypher, get } from '../api.js';
 import { field, fill, h } from '../dom.js';
 import { forestPlot } from '../forest_plot.js';
 import { interval } from '../format.js';
-import { errorBox, notice } from '../messages.js';
+import { errorBox, notice, unknownKeyBox, unknownKeyField } from '../messages.js';
 import { nodeOptions, optionSelect } from '../node_options.js';
 
 const patternCount = 20;
@@ -110,6 +113,8 @@ export async function patternsPage(root, params) {
     h('p', { class: 'lead' }, 'Features shared by concluded tests and how they did, pooled across the tests (random effects): the lift, its 95% interval, how much the tests disagree (I²) and how many there are. Open a pattern to see the tests behind it.'),
     form, output, tests));
 
+  // Each filter's choices, key -> name, for the suggestions' labels.
+  const choiceNames = {};
   let current = null;
   async function load(openFeature) {
     const query = new URLSearchParams({ limit: String(patternCount), experiments: String(testCount) });
@@ -127,7 +132,16 @@ export async function patternsPage(root, params) {
     try {
       answer = await get(`/v1/patterns?${query}`);
     } catch (error) {
-      if (asked === current) fill(output, errorBox(error, 'Could not load the patterns'));
+      if (asked !== current) return;
+      const unknown = unknownKeyField(error, filterNames);
+      if (unknown && query.has(unknown)) {
+        fill(output, unknownKeyBox(error, `There is no ${unknown} “${query.get(unknown)}”`, (key) => {
+          controls[unknown].value = key;
+          load(openFeature);
+        }, (key) => choiceNames[unknown].get(key) || key));
+      } else {
+        fill(output, errorBox(error, 'Could not load the patterns'));
+      }
       return;
     }
     if (asked !== current) return;  // a newer filter is on its way
@@ -164,8 +178,13 @@ export async function patternsPage(root, params) {
     return [[], [], []];
   });
   filterNames.forEach((name, i) => {
+    choiceNames[name] = new Map(choices[i]);
     for (const [value, text] of choices[i]) controls[name].appendChild(h('option', { value }, text));
-    controls[name].value = params.get(name) || '';
+    // A select cannot hold a value it has no option for: keep the address's key as one, so that
+    // it is what load() asks for (the menu lists at most 5000 keys: the server decides).
+    const wanted = params.get(name) || '';
+    if (wanted && !choiceNames[name].has(wanted)) controls[name].appendChild(h('option', { value: wanted }, wanted));
+    controls[name].value = wanted;
     controls[name].addEventListener('change', () => load());
   });
   minTests.addEventListener('change', () => load());

@@ -9,7 +9,7 @@
 import { get } from '../api.js';
 import { field, fill, h } from '../dom.js';
 import { probability } from '../format.js';
-import { errorBox, notice, unknownKeyBox } from '../messages.js';
+import { errorBox, notice, unknownKeyBox, unknownKeyField } from '../messages.js';
 import { continuousMonths } from '../month_axis.js';
 import { monthChart } from '../month_chart.js';
 import { nodeOptions, optionSelect } from '../node_options.js';
@@ -84,7 +84,7 @@ export async function programPage(root, params) {
       stats = await get(`/v1/stats/program${query.toString() ? `?${query}` : ''}`);
     } catch (error) {
       if (asked !== current) return;
-      if (error.code === 'unknown_context_key' && query.has('team')) {
+      if (unknownKeyField(error, ['team']) && query.has('team')) {
         fill(output, unknownKeyBox(error, `There is no team “${query.get('team')}”`, (key) => {
           team.value = key;
           load();

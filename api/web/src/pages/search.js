@@ -4,11 +4,14 @@
 // address keeps beside the text (#/?q=...&channel=sms&outcome=won). One card
 // per experiment: its result as a lift bar around zero, the arm it is for, its learnings and why it
 // matched. Marks `search-input` and `search-rendered` (performance marks) for the browser tests.
+// A channel, segment or metric the address names that does not exist is kept in its menu and
+// asked for all the same: the server's 422 (with the closest keys) is shown with those keys as
+// suggestions, never the results of every channel under a menu that fell back to "Any channel".
 import { get, nodePath, post } from '../api.js';
 import { debounce, field, fill, h } from '../dom.js';
 import { pValue } from '../format.js';
 import { liftBar } from '../lift_bar.js';
-import { errorBox, notice } from '../messages.js';
+import { errorBox, notice, unknownKeyBox, unknownKeyField } from '../messages.js';
 import { nodeOptions } from '../node_options.js';
 
 const searchTypes = ['Experiment', 'Hypothesis', 'Learning', 'Asset'];
@@ -179,6 +182,8 @@ export async function searchPage(root, params) {
   outcomeSelect.control.value = params.get('outcome') || '';
   since.value = params.get('since') || '';
   const contextFilters = ['channel', 'segment', 'metric'];
+  // Each context filter's choices, key -> name, for the suggestions' labels.
+  const contextNames = {};
   // Channel, segment and metric come from the graph.
   const contextLoaded = Promise.all(['Channel', 'Segment', 'Metric'].map(nodeOptions))
     .then(([channels, segments, metrics]) => {
@@ -188,7 +193,12 @@ export async function searchPage(root, params) {
         ['segment', 'Segment (and its subsegments)', segments, 'Any segment'],
         ['channel', 'Channel', channels, 'Any channel']]) {
         const built = select(name, label, options, any);
-        built.control.value = params.get(name) || '';
+        contextNames[name] = new Map(options);
+        // A select cannot hold a value it has no option for: keep the address's key as one, so
+        // that it is what run() asks for (the menu lists at most 5000 keys: the server decides).
+        const wanted = params.get(name) || '';
+        if (wanted && !contextNames[name].has(wanted)) built.control.appendChild(h('option', { value: wanted }, wanted));
+        built.control.value = wanted;
         selects[name] = built.control;
         built.control.addEventListener('change', () => run());
         filters.insertBefore(built.element, filters.children[1]);
@@ -241,7 +251,19 @@ export async function searchPage(root, params) {
       fill(results, hits.map((hit) => card(hit, text, extra)));
     } catch (error) {
       if (error.name === 'AbortError') return;
-      if (mine === sequence) fill(errors, errorBox(error, 'Search failed'));
+      if (mine !== sequence) return;
+      const unknown = unknownKeyField(error, contextFilters);
+      if (unknown && filter[unknown]) {
+        // No results rather than the last ones, which were not for this filter.
+        fill(results);
+        fill(status);
+        fill(errors, unknownKeyBox(error, `There is no ${unknown} “${filter[unknown]}”`, (key) => {
+          selects[unknown].value = key;
+          run();
+        }, (key) => contextNames[unknown].get(key) || key));
+      } else {
+        fill(errors, errorBox(error, 'Search failed'));
+      }
     }
   }
   const typed = debounce(run, debounceMs);
