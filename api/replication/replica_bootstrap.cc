@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 #include <vector>
 
 #include "api/replication/stream_format.h"
@@ -52,6 +54,12 @@ Status download_checkpoint(const std::string& primary_url, const std::string& ap
   if (!result) {
     return Status::internal("cannot fetch the checkpoint from " + primary_url + ": " +
                             httplib::to_string(result.error()));
+  }
+  if (status_code == 503) {
+    // All the primary's replication streams are in use (--max-replication-streams): a
+    // transient refusal, told apart so that the first bootstrap waits instead of failing.
+    return Status::overloaded("the primary " + primary_url +
+                              " answered 503 to the checkpoint request: " + error_body);
   }
   if (status_code != 200) {
     return Status::internal("the primary " + primary_url + " answered " +
@@ -155,6 +163,31 @@ Status move_checkpoint_beside_entries(const fs::path& staging, const fs::path& d
   return Status();
 }
 
+// The first bootstrap's download into `staging`. A primary whose replication streams are all in
+// use answers 503 at once; the replica asks again every kBusyRetry for up to kBusyPatience (a
+// stream ends within its max_seconds, 300 by default, or when its reader goes away), saying so
+// on stderr, rather than failing its start over a refusal that passes. Any other failure ends
+// the start at once, as before: an unreachable primary or a wrong key is a configuration error.
+Status first_download(const std::string& primary_url, const std::string& api_key,
+                      const fs::path& staging, uint64_t& bytes) {
+  constexpr auto kBusyRetry = std::chrono::seconds(2);
+  constexpr auto kBusyPatience = std::chrono::minutes(5);
+  const auto give_up = std::chrono::steady_clock::now() + kBusyPatience;
+  for (;;) {
+    EXPGRAPH_RETURN_IF_ERROR(recreate_directory(staging));  // a bootstrap killed half-way
+    Status downloaded = download_checkpoint(primary_url, api_key, staging, bytes);
+    if (downloaded.code() != StatusCode::kOverloaded ||
+        std::chrono::steady_clock::now() + kBusyRetry > give_up) {
+      return downloaded;
+    }
+    std::fprintf(stderr,
+                 "expgraphd: every replication stream of %s is in use "
+                 "(--max-replication-streams there); asking again in %lld s\n",
+                 primary_url.c_str(), static_cast<long long>(kBusyRetry.count()));
+    std::this_thread::sleep_for(kBusyRetry);
+  }
+}
+
 }  // namespace
 
 Result<FreshCopy> download_fresh_copy(const std::string& primary_url, const std::string& data_dir,
@@ -200,9 +233,8 @@ Result<ReplicaStart> prepare_replica(const std::string& primary_url, const std::
   if (!*has_database) {
     fs::path staging = data;
     staging += ".bootstrap";
-    EXPGRAPH_RETURN_IF_ERROR(recreate_directory(staging));  // a bootstrap killed half-way
-    EXPGRAPH_RETURN_IF_ERROR(
-        download_checkpoint(primary_url, api_key, staging, start.checkpoint_bytes));
+    EXPGRAPH_RETURN_IF_ERROR(first_download(primary_url, api_key, staging,
+                                            start.checkpoint_bytes));
     auto applied = mark_applied(staging);
     if (!applied.ok()) return applied.status();
     auto empty = empty_or_absent(data);

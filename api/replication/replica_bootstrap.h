@@ -26,9 +26,10 @@ struct ReplicaStart {
 };
 
 // `api_key` (may be empty) is sent as the Bearer key; the checkpoint needs the admin role.
-// Errors: the primary unreachable or refusing (its status and message), a data directory that
-// holds something else than a replica's database (conflict: empty it, or start without
-// --replica-of to open it as a primary).
+// A primary whose replication streams are all in use (503) is asked again every 2 s for up to
+// 5 minutes. Errors: the primary unreachable or refusing (its status and message), a data
+// directory that holds something else than a replica's database (conflict: empty it, or start
+// without --replica-of to open it as a primary).
 Result<ReplicaStart> prepare_replica(const std::string& primary_url, const std::string& data_dir,
                                      const std::string& api_key);
 

@@ -16,7 +16,9 @@ namespace expgraph::testing {
 // A client socket connected to the server, closed on destruction.
 class RawConnection {
  public:
-  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+  // Close-on-exec: a server the test starts later must not inherit the socket and keep the
+  // connection open after the test closes it.
+  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port));

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "integration/http_client.h"
@@ -115,6 +116,34 @@ TEST(ReplicationStreamLimitTest, AStoppedReplicaHoldsItsStreamButNotTheReads) {
   // Resumed, it reads what its stream held and goes on following.
   ASSERT_EQ(::kill(replica->pid(), SIGCONT), 0);
   ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/after", learning("after")).status, 201);
+  EXPECT_TRUE(converges(writer, reader));
+  EXPECT_TRUE(replica->stop());
+  EXPECT_TRUE(primary.stop());
+}
+
+TEST(ReplicationStreamLimitTest, AReplicaStartingWhileEveryStreamIsTakenWaitsForOne) {
+  ServerProcess primary({"--threads", "4", "--max-replication-streams", "1"});
+  ASSERT_TRUE(primary.start());
+  httplib::Client writer = primary.client();
+  ASSERT_EQ(call(writer, "PUT", "/v1/nodes/Learning/l1", learning("anchoring")).status, 201);
+
+  // The one slot is held by a stream nobody reads; it is let go 3 s into the replica's start
+  // (before, the replica's first bootstrap got 503 and the start failed at once).
+  auto held = unread_stream(primary);
+  ASSERT_EQ(held->read_response(2000).rfind("HTTP/1.1 200", 0), 0u);
+  std::thread release([&held] {
+    std::this_thread::sleep_for(milliseconds(3000));
+    held.reset();
+  });
+  auto started = steady_clock::now();
+  auto replica = start_replica(primary);
+  release.join();
+  const auto waited =
+      std::chrono::duration_cast<milliseconds>(steady_clock::now() - started).count();
+  ASSERT_TRUE(replica->running());
+  EXPECT_GE(waited, 2500) << "the replica cannot have bootstrapped while the slot was held";
+  EXPECT_NE(replica->stderr_text().find("is in use"), std::string::npos) << replica->stderr_text();
+  httplib::Client reader = replica->client();
   EXPECT_TRUE(converges(writer, reader));
   EXPECT_TRUE(replica->stop());
   EXPECT_TRUE(primary.stop());
