@@ -293,6 +293,16 @@ int64_t floor_div(int64_t a, int64_t b) {
 
 int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
 
+// 1970-01-01 was a Thursday: floor_mod(days + 3, 7) counts from Monday 0 to Sunday 6.
+int64_t iso_week_year(int64_t days) {
+  return civil_from_days(days - floor_mod(days + 3, 7) + 3).year;
+}
+
+int64_t first_iso_monday(int64_t year) {
+  const int64_t january_4 = days_from_civil({year, 1, 4});
+  return january_4 - floor_mod(january_4 + 3, 7);
+}
+
 int64_t days_from_civil(const CivilDate& date) {
   int64_t y = date.year - (date.month <= 2 ? 1 : 0);
   int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -646,12 +656,7 @@ Result<WallClock> truncate_wall_clock(const WallClock& clock, std::string_view u
     return WallClock{monday * kSecondsPerDay, 0, clock.has_time};
   }
   if (name == "weekyear") {
-    // The Monday of ISO week 1 of the date's week-based year (the year of its week's
-    // Thursday): the week that holds January 4th.
-    int64_t thursday = days - floor_mod(days + 3, 7) + 3;
-    int64_t january_4 = days_from_civil({civil_from_days(thursday).year, 1, 4});
-    return WallClock{(january_4 - floor_mod(january_4 + 3, 7)) * kSecondsPerDay, 0,
-                     clock.has_time};
+    return WallClock{first_iso_monday(iso_week_year(days)) * kSecondsPerDay, 0, clock.has_time};
   }
   if (name == "day") return WallClock{days * kSecondsPerDay, 0, clock.has_time};
   if (!date_only) {
@@ -684,11 +689,9 @@ std::optional<int64_t> clock_component(const WallClock& clock, std::string_view 
     return days - days_from_civil({civil.year, (civil.month - 1) / 3 * 3 + 1, 1}) + 1;
   }
   if (key == "week" || key == "weekyear") {
-    // ISO 8601: the week belongs to the year of its Thursday.
-    int64_t thursday = days + (4 - day_of_week);
-    int64_t week_year = civil_from_days(thursday).year;
+    int64_t week_year = iso_week_year(days);
     if (key == "weekyear") return week_year;
-    return (thursday - days_from_civil({week_year, 1, 1})) / 7 + 1;
+    return (days - first_iso_monday(week_year)) / 7 + 1;
   }
   if (!clock.has_time) return std::nullopt;
   if (key == "hour") return of_day / 3600;

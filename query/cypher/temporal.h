@@ -80,6 +80,11 @@ int64_t floor_mod(int64_t a, int64_t b);
 
 int64_t days_from_civil(const CivilDate& date);
 CivilDate civil_from_days(int64_t days);
+// ISO 8601 weeks run Monday to Sunday and belong to the year of their Thursday (the week-based
+// year); week 1 is the one that holds January 4th.
+int64_t iso_week_year(int64_t days);
+// The Monday (counted from 1970-01-01) of week 1 of week-based `year`.
+int64_t first_iso_monday(int64_t year);
 bool is_valid_civil(int64_t year, int month, int day);
 int days_in_month(int64_t year, int month);
 

@@ -61,15 +61,6 @@ Result<int64_t> int_entry(std::string_view function, const Value::Map& map, std:
   return it->second.as_int();
 }
 
-// Monday 1 to Sunday 7 of a day counted from 1970-01-01 (a Thursday).
-int64_t iso_weekday(int64_t days) { return ((days % 7 + 7 + 3) % 7) + 1; }
-
-// The Monday of ISO week 1 of `year`: the week that holds January 4th.
-int64_t first_iso_monday(int64_t year) {
-  const int64_t january_4 = days_from_civil({year, 1, 4});
-  return january_4 - (iso_weekday(january_4) - 1);
-}
-
 // The day (counted from 1970-01-01) that a map names by {year, quarter[, dayOfQuarter]},
 // {year, week[, dayOfWeek]} (an ISO week of the week-based year) or {year, ordinalDay}, as
 // openCypher's constructors take them; nullopt when the map uses none of these keys.
