@@ -82,12 +82,20 @@ class Status {
     details_.push_back(std::move(detail));
     return *this;
   }
+  // The request field the error is about, when it is about one ("channel", "filter.segment"),
+  // so that a client can point at it without parsing the message; empty otherwise.
+  const std::string& field() const { return field_; }
+  Status& set_field(std::string field) {
+    field_ = std::move(field);
+    return *this;
+  }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
   std::vector<std::string> details_;
   std::string reason_;
+  std::string field_;
 };
 
 // A value or the Status that explains why there is none.

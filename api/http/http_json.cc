@@ -26,9 +26,10 @@ void send_json(httplib::Response& response, int http_status, const nlohmann::jso
 void send_error(httplib::Response& response, const Status& status) {
   nlohmann::json details = nlohmann::json::array();
   for (const std::string& detail : status.details()) details.push_back(detail);
-  send_json(response, http_status(status.code()),
-            {{"error",
-              {{"code", status.error_code()}, {"message", status.message()}, {"details", details}}}});
+  nlohmann::json error = {
+      {"code", status.error_code()}, {"message", status.message()}, {"details", details}};
+  if (!status.field().empty()) error["field"] = status.field();
+  send_json(response, http_status(status.code()), {{"error", std::move(error)}});
 }
 
 Result<nlohmann::json> parse_json_object(const std::string& body) {

@@ -92,7 +92,7 @@ Status parse_draft(const json& body, DraftTest& draft) {
   // The campaign may be one not written yet (only its key is compared), but it must be a key.
   if (draft.campaign) {
     if (Status valid = validate_external_key(*draft.campaign); !valid.ok()) {
-      return valid.prepend("\"campaign\"");
+      return valid.prepend("\"campaign\"").set_field("campaign");
     }
   }
   if (auto it = body.find("asset_kinds"); it != body.end() && !it->is_null()) {

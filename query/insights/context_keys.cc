@@ -67,7 +67,7 @@ Status check_context_key(const GraphStore& graph, std::string_view field, std::s
   if (Status valid = validate_external_key(key); !valid.ok()) {
     std::string context = "\"";
     context.append(field).append("\"");
-    return valid.prepend(context);
+    return valid.prepend(context).set_field(std::string(field));
   }
   auto found = graph.find_node_id(NodeRef{std::string(type), key});
   if (!found.ok()) return found.status();
@@ -94,7 +94,8 @@ Status check_context_key(const GraphStore& graph, std::string_view field, std::s
     message.append("?");
   }
   return Status(StatusCode::kUnprocessable, std::move(message), std::move(closest),
-                "unknown_context_key");
+                "unknown_context_key")
+      .set_field(std::string(field));
 }
 
 Status check_context_keys(const GraphStore& graph, const std::optional<std::string>& channel,

@@ -18,7 +18,7 @@ namespace expgraph::insights {
 // OK when `key` is a node of `type`; 400 invalid_argument when it is no valid key at all (as
 // validate_external_key); else 422 `unknown_context_key`, whose message names the field and the
 // closest keys, and whose details list them (at most 5). `field` is the request's name for it
-// ("channel").
+// ("channel"); both errors carry it as their field (Status::field), which the error JSON says.
 Status check_context_key(const GraphStore& graph, std::string_view field, std::string_view type,
                          const std::string& key);
 

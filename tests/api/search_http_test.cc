@@ -118,6 +118,8 @@ TEST_F(SearchHttpTest, ReturnsHitsWithNodeAndContext) {
             std::string::npos)
       << response->body;
   EXPECT_EQ(body["error"]["details"], json::array({"email"}));
+  // The field is said as such, so that a client need not parse the message.
+  EXPECT_EQ(body["error"]["field"], "filter.channel") << response->body;
 }
 
 TEST_F(SearchHttpTest, NodeWrittenOverHttpIsSearchableAtOnce) {

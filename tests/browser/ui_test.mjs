@@ -272,6 +272,15 @@ test('the search page says a channel in the address is unknown and suggests the 
   assert.equal(await page.getByRole('alert').getByRole('button').count(), 0);
   assert.equal(await page.locator('ol.cards > li').count(), 0);
   assert.equal(await page.getByLabel('Metric').inputValue(), 'zzzzzzzz');
+  // An address with a filter and no text: an unknown key is said at once (it was said only once
+  // text was typed), with its suggestions; a known one asks nothing.
+  await page.goto(`${server.url}/#/?segment=smbb`);
+  await page.getByRole('alert').filter({ hasText: 'There is no segment “smbb”' }).waitFor();
+  assert.ok(await page.getByRole('alert').getByRole('button').count() > 0, 'closest segments offered');
+  assert.equal(await page.locator('ol.cards > li').count(), 0);
+  await page.goto(`${server.url}/#/?channel=email`);
+  await page.getByRole('status').filter({ hasText: 'Type what you want to test' }).waitFor();
+  assert.equal(await page.getByRole('alert').count(), 0);
   await page.context().close();
 });
 

@@ -240,11 +240,15 @@ TEST_F(BadInputTest, FormEncodedJsonOverEightKilobytesSaysWhy) {
 // draft's campaign 200 as if nothing matched.
 TEST_F(BadInputTest, AKeyNoNodeCanHaveIs400OnEveryRouteThatTakesOne) {
   const std::string long_key(600, 'k');
-  auto expect_key_error = [](const Reply& reply, const std::string& what, const char* reason) {
+  // `field`: the request field the error names in its "field" member (a context key's), or
+  // empty where the key is in the path and the error names none.
+  auto expect_key_error = [](const Reply& reply, const std::string& what, const char* reason,
+                             const std::string& field = "") {
     EXPECT_TRUE(is_error(reply, 400, "invalid_argument")) << what << ": " << reply.text;
     if (reply.body.contains("error")) {
       EXPECT_NE(reply.body["error"]["message"].get<std::string>().find(reason), std::string::npos)
           << what << ": " << reply.text;
+      EXPECT_EQ(reply.body["error"].value("field", ""), field) << what << ": " << reply.text;
     }
   };
   const char* too_long = "node key longer than 512 bytes";
@@ -271,21 +275,22 @@ TEST_F(BadInputTest, AKeyNoNodeCanHaveIs400OnEveryRouteThatTakesOne) {
       "POST /v1/edges", too_long);
   for (const char* field : {"channel", "segment", "metric"}) {
     expect_key_error(post("/v1/search", {{"text", "offer"}, {"filter", {{field, long_key}}}}),
-                     std::string("search filter.") + field, too_long);
+                     std::string("search filter.") + field, too_long,
+                     std::string("filter.") + field);
     expect_key_error(get("/v1/patterns?" + std::string(field) + "=" + long_key),
-                     std::string("patterns ") + field, too_long);
+                     std::string("patterns ") + field, too_long, field);
     expect_key_error(
         post("/v1/recommendations/similar-tests", {{"hypothesis", "x"}, {field, long_key}}),
-        std::string("similar-tests ") + field, too_long);
+        std::string("similar-tests ") + field, too_long, field);
     expect_key_error(post("/v1/forecast", {{"hypothesis", "x"},
                                            {field, long_key},
                                            {"candidates", {{{"name", "a"}, {"text", "b"}}}}}),
-                     std::string("forecast ") + field, too_long);
+                     std::string("forecast ") + field, too_long, field);
   }
   expect_key_error(
       post("/v1/recommendations/similar-tests", {{"hypothesis", "x"}, {"campaign", long_key}}),
-      "similar-tests campaign", too_long);
-  expect_key_error(get("/v1/stats/program?team=" + long_key), "program team", too_long);
+      "similar-tests campaign", too_long, "campaign");
+  expect_key_error(get("/v1/stats/program?team=" + long_key), "program team", too_long, "team");
 }
 
 // The program's team is a context filter like a channel: one naming no team was 200 with zero
@@ -296,6 +301,7 @@ TEST_F(BadInputTest, AProgramTeamNamingNoTeamIs422WithTheClosest) {
   Reply reply = get("/v1/stats/program?team=grwth");
   EXPECT_TRUE(is_error(reply, 422, "unknown_context_key")) << reply.text;
   EXPECT_EQ(reply.body["error"]["details"], json::array({"growth"})) << reply.text;
+  EXPECT_EQ(reply.body["error"]["field"], "team") << reply.text;
   EXPECT_EQ(get("/v1/stats/program?team=growth").status, 200);
 }
 

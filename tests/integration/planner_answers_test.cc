@@ -241,15 +241,18 @@ TEST_F(PlannerAnswersTest, ContextKeysAreChecked) {
   ASSERT_TRUE(is_error(channel, 422, "unknown_context_key")) << channel.text;
   ASSERT_FALSE(channel.body["error"]["details"].empty());
   EXPECT_EQ(channel.body["error"]["details"][0], "email");
+  EXPECT_EQ(channel.body["error"]["field"], "channel");
   EXPECT_NE(channel.body["error"]["message"].get<std::string>().find("email"), std::string::npos);
 
   Reply metric = get("/v1/patterns?metric=opens");
   EXPECT_TRUE(is_error(metric, 422, "unknown_context_key")) << metric.text;
+  EXPECT_EQ(metric.body["error"]["field"], "metric");
   Reply segment = post("/v1/forecast", {{"hypothesis", "urgency"},
                                         {"segment", "lapsed_buyers"},
                                         {"candidates", {{{"name", "a"}, {"text", "Hurry"}}}}});
   ASSERT_TRUE(is_error(segment, 422, "unknown_context_key")) << segment.text;
   EXPECT_EQ(segment.body["error"]["details"][0], "lapsed");
+  EXPECT_EQ(segment.body["error"]["field"], "segment");
 
   // A test matched on the metric shows its result on that metric, not its primary one.
   Reply similar =

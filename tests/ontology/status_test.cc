@@ -46,6 +46,16 @@ TEST(StatusTest, ReasonOverridesErrorCodeAndPrependAddsContext) {
   EXPECT_TRUE(Status::ok_status().ok());
 }
 
+TEST(StatusTest, FieldIsEmptyUnlessSetAndOutlivesPrepend) {
+  EXPECT_EQ(Status::invalid_argument("bad").field(), "");
+  Status status = Status::invalid_argument("node key longer than 512 bytes");
+  status.set_field("channel").prepend("\"channel\"");
+  EXPECT_EQ(status.field(), "channel");
+  EXPECT_EQ(status.message(), "\"channel\": node key longer than 512 bytes");
+  Status copy = status;
+  EXPECT_EQ(copy.field(), "channel");
+}
+
 TEST(StatusTest, ResultHoldsValueOrStatus) {
   Result<std::string> value = std::string("seven");
   ASSERT_TRUE(value.ok());

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     this.status = status;
     this.code = error.code || 'http_' + status;
     this.details = Array.isArray(error.details) ? error.details : [];
+    // The request field the error is about ("channel", "filter.segment"), when the server says.
+    this.field = typeof error.field === 'string' ? error.field : null;
   }
 }
 

@@ -44,13 +44,13 @@ export function unknownKeyBox(error, what, pick, label = (key) => key) {
 }
 
 // The filter of `names` a 422 unknown_context_key is about, or null. The server checks a
-// request's keys in turn and answers for the first unknown one, whose message starts with the
-// field's name in quotes ("channel": ..., or "filter.channel": ... for a search's filter;
-// query/insights/context_keys.h): the details alone do not say which filter they are for.
+// request's keys in turn and answers for the first unknown one, naming it in the error's
+// `field` ("channel", or "filter.channel" for a search's filter); the details alone do not say
+// which filter they are for.
 export function unknownKeyField(error, names) {
-  if (!error || error.code !== 'unknown_context_key') return null;
-  const match = /^"(?:filter\.)?([a-z_]+)"/.exec(error.message);
-  return match && names.includes(match[1]) ? match[1] : null;
+  if (!error || error.code !== 'unknown_context_key' || !error.field) return null;
+  const name = error.field.replace(/^filter\./, '');
+  return names.includes(name) ? name : null;
 }
 
 export function notice(text) {

@@ -237,6 +237,7 @@ class ClientTest(LiveServerTest):
             self.reader.program_stats(team="crmm")
         self.assertEqual(unknown.exception.code, "unknown_context_key")
         self.assertEqual(unknown.exception.details, ["crm"])
+        self.assertEqual(unknown.exception.field, "team")
 
     def test_import_reads_a_path_given_as_a_str(self):
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as file:

@@ -1,6 +1,7 @@
 """Typed errors of the expgraph client.
 
-Every error the server answers carries the body {"error": {"code", "message", "details"}};
+Every error the server answers carries the body {"error": {"code", "message", "details"}}
+(and "field" when the error is about one request field);
 the client raises the class that fits its HTTP status, with the server's machine-readable
 ``code`` (``"not_found"``, ``"ontology_violation"``, ``"read_only_query"``, ...) kept as it is.
 """
@@ -24,6 +25,9 @@ class ExpgraphError(Exception):
         self.details = list(details or [])
         # Seconds the server asked to wait before retrying (429), when it said so.
         self.retry_after = retry_after
+        # The request field the error is about ("channel", "filter.segment"), when the server
+        # said: an ``unknown_context_key``'s ``details`` are the closest keys for that field.
+        self.field: Optional[str] = None
 
 
 class ConnectionFailed(ExpgraphError):
@@ -98,11 +102,13 @@ _BY_STATUS = {400: BadRequest, 401: Unauthenticated, 403: PermissionDenied, 404:
 def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) -> ExpgraphError:
     """The typed error for an HTTP error answer (its body need not be the JSON envelope)."""
     code, message, details = f"http_{status}", body.decode("utf-8", "replace")[:500], []
+    field = None
     try:
         envelope = json.loads(body)["error"]
         code, message = envelope["code"], envelope["message"]
         details = envelope.get("details") or []
-    except (ValueError, KeyError, TypeError):
+        field = envelope.get("field")
+    except (ValueError, KeyError, TypeError, AttributeError):
         pass
     retry_after = None
     if headers.get("Retry-After"):
@@ -112,11 +118,14 @@ def error_from_response(status: int, body: bytes, headers: Mapping[str, str]) ->
             pass
     if status == 421:
         primary = headers.get("Expgraph-Primary") or (details[0] if details else None)
-        return ReadReplica(status, code, message, details, retry_after, primary)
-    if code == "ontology_violation":
-        cls = OntologyViolation
-    elif status >= 500:
-        cls = ServerError
+        error: ExpgraphError = ReadReplica(status, code, message, details, retry_after, primary)
     else:
-        cls = _BY_STATUS.get(status, ExpgraphError)
-    return cls(status, code, message, details, retry_after)
+        if code == "ontology_violation":
+            cls = OntologyViolation
+        elif status >= 500:
+            cls = ServerError
+        else:
+            cls = _BY_STATUS.get(status, ExpgraphError)
+        error = cls(status, code, message, details, retry_after)
+    error.field = field if isinstance(field, str) else None
+    return error

@@ -230,7 +230,13 @@ export async function searchPage(root, params) {
     if (!text) {
       fill(results);
       fill(status, 'Type what you want to test; results appear as you type.');
-      return;
+      // A key of the address that the menus do not list may name nothing (a stale link, a
+      // typo): the request is still sent, because the server checks the filter's keys before the
+      // text and answers an unknown one with the closest keys; any other answer to a search
+      // without text is left unsaid.
+      const unlisted = contextFilters.some((name) =>
+        filter[name] && contextNames[name] && !contextNames[name].has(filter[name]));
+      if (!unlisted) return;
     }
     sequence += 1;
     const mine = sequence;
@@ -238,7 +244,7 @@ export async function searchPage(root, params) {
     controller = new AbortController();
     try {
       const answer = await post('/v1/search', request, { signal: controller.signal });
-      if (mine !== sequence) return;
+      if (mine !== sequence || !text) return;
       const hits = groupHits(answer.hits).slice(0, resultCount);
       const empty = { learnings: new Map(), arms: new Map() };
       fill(results, hits.map((hit) => card(hit, text, empty)));
@@ -261,7 +267,7 @@ export async function searchPage(root, params) {
           selects[unknown].value = key;
           run();
         }, (key) => contextNames[unknown].get(key) || key));
-      } else {
+      } else if (text) {
         fill(errors, errorBox(error, 'Search failed'));
       }
     }
