@@ -170,10 +170,11 @@ bool ReplicaFollower::send_reply(httplib::Client& client, const httplib::Headers
   // keeps failing ends the stream at the primary's reply timeout, and the replica reconnects.
   if (!failure_logged) {
     failure_logged = true;
+    const std::string why =
+        answer ? "HTTP " + std::to_string(answer->status) + " " + answer->body.substr(0, 300)
+               : httplib::to_string(answer.error());
     std::fprintf(stderr, "expgraphd: replication: a reply on stream %s failed: %s\n",
-                 stream_id.c_str(),
-                 answer ? ("HTTP " + std::to_string(answer->status) + " " + answer->body).c_str()
-                        : httplib::to_string(answer.error()).c_str());
+                 stream_id.c_str(), why.c_str());
   }
   return true;
 }
