@@ -58,6 +58,19 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     auto limit = parse_integer("--max-replication-streams", value, 1, 1024);
     if (!limit.ok()) return limit.status();
     config.server.max_replication_streams = static_cast<int>(*limit);
+  } else if (name == "replication-reply-timeout") {
+    auto seconds = parse_integer("--replication-reply-timeout", value, 0, 3600);
+    if (!seconds.ok()) return seconds.status();
+    config.server.replication_reply_timeout_seconds = static_cast<int>(*seconds);
+  } else if (name == "replication-reply-interval") {
+    auto seconds = parse_integer("--replication-reply-interval", value, 1, 3600);
+    if (!seconds.ok()) return seconds.status();
+    config.replication_reply_interval_seconds = static_cast<int>(*seconds);
+  } else if (name == "replica-name") {
+    if (value.empty() || value.size() > 200) {
+      return Status::invalid_argument("--replica-name must be 1 to 200 bytes");
+    }
+    config.replica_name = value;
   } else if (name == "backup-dir") {
     config.server.backup_dir = value;
   } else if (name == "web-dir") {
@@ -150,6 +163,9 @@ bool is_known_flag(const std::string& name) {
                             "auth",
                             "max-concurrent-requests",
                             "max-replication-streams",
+                            "replication-reply-timeout",
+                            "replication-reply-interval",
+                            "replica-name",
                             "backup-dir",
                             "web-dir",
                             "tls-cert",
@@ -192,10 +208,12 @@ std::string daemon_usage() {
          "                 [--embedder hashing|glove|client] [--embedding-dimension N]\n"
          "                 [--word-vectors FILE] [--auth on|off]\n"
          "                 [--max-concurrent-requests N] [--max-replication-streams N]\n"
+         "                 [--replication-reply-timeout SECONDS]\n"
          "                 [--backup-dir DIR]\n"
          "                 [--tls-cert FILE --tls-key FILE] [--web-dir DIR] [--config FILE]\n"
          "                 [--replica-of URL] [--replica-max-lag-ms N]\n"
          "                 [--replica-rebootstrap-on-conflict] [--promote]\n"
+         "                 [--replication-reply-interval SECONDS] [--replica-name NAME]\n"
          "                 [--wal-ttl-seconds N] [--wal-size-limit-mb N]\n"
          "                 [--column-cache-mb N]\n"
          "  --data DIR          RocksDB directory (default ./data)\n"
@@ -219,6 +237,9 @@ std::string daemon_usage() {
          "  --max-replication-streams N  replicas' update streams and checkpoint downloads\n"
          "                      served at once, each holding a worker while it lasts; 503\n"
          "                      beyond (default: --threads / 8, at least 1)\n"
+         "  --replication-reply-timeout SECONDS  end a replica's update stream when the\n"
+         "                      replica sent no reply for this long, freeing its slot (default\n"
+         "                      30; 0: never; replicas of older versions are never ended)\n"
          "  --backup-dir DIR    where POST /v1/admin/backup writes (default DATA/backups)\n"
          "  --tls-cert FILE     serve HTTPS with this PEM certificate (needs --tls-key)\n"
          "  --tls-key FILE      the PEM private key of --tls-cert (unencrypted)\n"
@@ -232,6 +253,10 @@ std::string daemon_usage() {
          "                      writes answer 421 (EXPGRAPH_PRIMARY_KEY: an admin key of the\n"
          "                      primary; see docs/scale-out.md)\n"
          "  --replica-max-lag-ms N  a replica staler than this is not ready (default 30000)\n"
+         "  --replication-reply-interval SECONDS  how often a replica reports its applied\n"
+         "                      position to the primary (default 5; below the primary's\n"
+         "                      --replication-reply-timeout)\n"
+         "  --replica-name NAME how a replica names itself to the primary (default HOST:PORT)\n"
          "  --replica-rebootstrap-on-conflict  when the primary is behind this replica (409),\n"
          "                      set its data aside as DATA.conflict-* and bootstrap again\n"
          "                      (default: stop following, keep the data, not ready)\n"

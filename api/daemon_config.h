@@ -30,6 +30,11 @@ struct DaemonConfig {
   // replica's data aside (kept, not deleted) and bootstrap again from the primary; without it
   // the replica stops following and keeps its data (docs/scale-out.md, "Bootstrapping again").
   bool replica_rebootstrap_on_conflict = false;
+  // --replication-reply-interval N: how often (seconds) a replica reports its applied position
+  // to its primary on its stream (POST /v1/replication/replies).
+  int replication_reply_interval_seconds = 5;
+  // --replica-name NAME: how a replica names itself in its replies (default HOST:PORT).
+  std::string replica_name;
   // --promote: turn a stopped replica's --data into a primary's (it no longer opens as a
   // replica's) and exit; then start expgraphd on it without --replica-of.
   bool promote = false;

@@ -7,6 +7,7 @@
 // in flight finish on the old data), closes everything, swaps the directories and opens them
 // again exactly as at start.
 #include <malloc.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <csignal>
@@ -342,6 +343,15 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
     follow.data_dir = config.data_dir;
     follow.rebootstrap_on_conflict = config.replica_rebootstrap_on_conflict;
     follow.request_reopen = [&control] { control.reopen(); };
+    follow.reply_interval = std::chrono::seconds(config.replication_reply_interval_seconds);
+    follow.replica_name = config.replica_name;
+    if (follow.replica_name.empty()) {
+      // The host and the port it serves on, which the primary's view of the connection (an
+      // ephemeral port, maybe a proxy's address) does not show.
+      char host[256] = {};
+      if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "replica");
+      follow.replica_name = std::string(host) + ":" + std::to_string(config.server.port);
+    }
     follower = std::make_unique<replication::ReplicaFollower>(**graph, *replica_status, keys->get(),
                                                               std::move(follow));
     config.server.replica = replica_status.get();

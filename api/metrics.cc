@@ -33,6 +33,13 @@ void Metrics::add_gauge(std::string name, std::string help, std::function<double
   gauges_.push_back(Gauge{std::move(name), std::move(help), std::move(read)});
 }
 
+void Metrics::add_counter(std::string name, std::string labels, std::string help,
+                          std::function<double()> read) {
+  std::lock_guard lock(mutex_);
+  gauges_.push_back(
+      Gauge{std::move(name), std::move(help), std::move(read), "counter", std::move(labels)});
+}
+
 std::string Metrics::render() const {
   std::lock_guard lock(mutex_);
   std::ostringstream out;
@@ -66,10 +73,16 @@ std::string Metrics::render() const {
         << "expgraph_http_request_duration_seconds_count{route=\"" << route << "\"} "
         << std::max(count, cumulative) << "\n";
   }
+  const std::string* previous_name = nullptr;
   for (const Gauge& gauge : gauges_) {
-    out << "# HELP " << gauge.name << " " << gauge.help << "\n"
-        << "# TYPE " << gauge.name << " gauge\n"
-        << gauge.name << " " << gauge.read() << "\n";
+    if (previous_name == nullptr || *previous_name != gauge.name) {
+      out << "# HELP " << gauge.name << " " << gauge.help << "\n"
+          << "# TYPE " << gauge.name << " " << gauge.type << "\n";
+    }
+    previous_name = &gauge.name;
+    out << gauge.name;
+    if (!gauge.labels.empty()) out << "{" << gauge.labels << "}";
+    out << " " << gauge.read() << "\n";
   }
   return out.str();
 }

@@ -41,6 +41,11 @@ class Metrics {
   Route& route(const std::string& label);
   // A gauge read when /metrics is scraped (e.g. node and edge counts).
   void add_gauge(std::string name, std::string help, std::function<double()> read);
+  // A counter read when /metrics is scraped, one sample of `name` with `labels` (e.g.
+  // reason="reply_timeout"; empty: none). Samples of one name share its HELP and TYPE lines:
+  // add them one after another, with the same help.
+  void add_counter(std::string name, std::string labels, std::string help,
+                   std::function<double()> read);
   // The whole exposition in Prometheus text format 0.0.4.
   std::string render() const;
 
@@ -49,6 +54,8 @@ class Metrics {
     std::string name;
     std::string help;
     std::function<double()> read;
+    std::string type = "gauge";
+    std::string labels;  // "" or the text between the braces
   };
 
   mutable std::mutex mutex_;  // guards routes_ and gauges_

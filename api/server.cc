@@ -7,6 +7,7 @@
 #include "api/auth/access_control.h"
 #include "api/http/http_json.h"
 #include "api/replication/replica_status.h"
+#include "api/replication/update_streams.h"
 #include "api/replication/write_redirect.h"
 #include "api/routes/router.h"
 #include "api/routes/routes.h"
@@ -169,6 +170,16 @@ void ApiServer::configure() {
       "Replication streams (update streams and checkpoint downloads) being served, each holding a "
       "worker; at most --max-replication-streams.",
       [this] { return static_cast<double>(replication_streams_.in_flight()); });
+  update_streams_ = std::make_unique<replication::UpdateStreams>(
+      std::chrono::seconds(options_.replication_reply_timeout_seconds));
+  metrics_.add_gauge("expgraph_replication_update_streams",
+                     "Update streams being served (GET /v1/replication/replicas lists them).",
+                     [this] { return static_cast<double>(update_streams_->live()); });
+  metrics_.add_counter(
+      "expgraph_replication_streams_dropped_total", "reason=\"reply_timeout\"",
+      "Update streams this primary ended before their end: reply_timeout, the replica promised "
+      "replies and sent none for --replication-reply-timeout.",
+      [this] { return static_cast<double>(update_streams_->dropped_for_reply_timeout()); });
 
   if (const replication::ReplicaStatus* replica = options_.replica) {
     metrics_.add_gauge("expgraph_replica_applied_sequence",
@@ -208,7 +219,8 @@ void ApiServer::configure() {
   add_insight_routes(router, graph_, similarity_);
   add_audit_routes(router, graph_);
   add_change_routes(router, graph_, stopping_);
-  add_replication_routes(router, graph_, stopping_, replication_streams_, options_.replica);
+  add_replication_routes(router, graph_, stopping_, replication_streams_, *update_streams_,
+                         options_.replica);
   if (keys_ != nullptr) add_admin_routes(router, *keys_);
   auto webhooks = WebhookDispatcher::open(graph_);
   if (webhooks.ok()) {

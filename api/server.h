@@ -25,6 +25,7 @@ class SimilarityIndex;
 }
 namespace expgraph::replication {
 class ReplicaStatus;
+class UpdateStreams;
 }
 
 namespace expgraph::api {
@@ -49,6 +50,9 @@ struct ServerOptions {
   // holding a worker until it ends; 503 with Retry-After beyond. 0: an eighth of `threads`, at
   // least 1. Keep `max_concurrent_requests` plus this below `threads`.
   int max_replication_streams = 0;
+  // An update stream whose replica promised replies (a replica of this version) and sent none
+  // for this long is ended, freeing its slot and worker (docs/scale-out.md). 0: never.
+  int replication_reply_timeout_seconds = 30;
   bool log_requests = true;
   // Require an API key (api/auth/access_control.h) on every route but the health probes.
   bool auth = true;
@@ -99,6 +103,8 @@ class ApiServer {
   Metrics metrics_;
   ConcurrencyLimit concurrency_;
   ConcurrencyLimit replication_streams_;
+  // The update streams being served, with their replicas' replies (created in configure()).
+  std::unique_ptr<replication::UpdateStreams> update_streams_;
   HttpServer server_;
   int port_ = 0;
   std::string web_ui_missing_;

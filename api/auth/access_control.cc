@@ -89,6 +89,9 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       // Read replicas' bootstrap and update stream: all the data, API key hashes included.
       {"GET /v1/replication/checkpoint", Access::kAdmin},
       {"GET /v1/replication/updates", Access::kAdmin},
+      // A replica's replies on its stream, and the list of replicas (their addresses).
+      {"POST /v1/replication/replies", Access::kAdmin},
+      {"GET /v1/replication/replicas", Access::kAdmin},
   };
   return kTable;
 }

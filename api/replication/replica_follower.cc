@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "api/replication/replica_bootstrap.h"
 #include "api/replication/stream_format.h"
@@ -20,6 +21,24 @@ constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
 // The primary sends a heartbeat every second: this long without a byte means the connection
 // is gone even if no error reached us (a cut cable, a stopped process behind a proxy).
 constexpr int kReadTimeoutSeconds = 5;
+// The longest a primary's Retry-After makes the follower wait: a primary that asks for more
+// (or a proxy in front of it) must not keep the replica away for longer than its lag allows.
+constexpr auto kMaxRetryAfter = std::chrono::milliseconds(30000);
+// A reply waits this long for the primary: it is sent from the reading thread, which reads no
+// stream meanwhile.
+constexpr int kReplyTimeoutSeconds = 2;
+
+// The Retry-After of an answer, in delay-seconds (RFC 9110 section 10.2.3; an HTTP date is
+// not used by expgraph and is ignored): 0 when absent or malformed.
+std::chrono::milliseconds retry_after(const httplib::Response& response) {
+  if (!response.has_header("Retry-After")) return std::chrono::milliseconds(0);
+  const std::string text = response.get_header_value("Retry-After");
+  if (text.empty() || text.size() > 6 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::chrono::milliseconds(0);
+  }
+  return std::min<std::chrono::milliseconds>(std::chrono::seconds(std::stoi(text)), kMaxRetryAfter);
+}
 
 }  // namespace
 
@@ -66,11 +85,13 @@ void ReplicaFollower::run() {
     if (!ended.ok()) {
       status_.set_error(ended.message());
       std::fprintf(stderr, "expgraphd: replication: %s (retrying in %lld ms)\n",
-                   ended.message().c_str(), static_cast<long long>(backoff.count()));
+                   ended.message().c_str(),
+                   static_cast<long long>(std::max(backoff, retry_after_).count()));
     }
     // A stream that made progress restarts the backoff; a failing one backs off further.
     if (status_.applied_sequence() > applied_before || ended.ok()) backoff = kFirstBackoff;
-    if (!pause(backoff)) break;
+    // A primary that answered 503 said when to ask again (every stream slot is taken).
+    if (!pause(std::max(backoff, retry_after_))) break;
     if (!ended.ok()) backoff = std::min(backoff * 2, kMaxBackoff);
   }
 }
@@ -137,7 +158,29 @@ Status ReplicaFollower::apply(ReplicatedBatch&& batch) {
   return Status();
 }
 
+bool ReplicaFollower::send_reply(httplib::Client& client, const httplib::Headers& headers,
+                                 const std::string& stream_id, bool& failure_logged) {
+  nlohmann::json body{{"stream_id", stream_id}, {"applied_sequence", status_.applied_sequence()}};
+  if (!options_.replica_name.empty()) body["replica"] = options_.replica_name;
+  auto answer = client.Post("/v1/replication/replies", headers, body.dump(), "application/json");
+  if (answer && answer->status == 200) return true;
+  // The primary ended the stream (or restarted): the stream's end follows; reconnect now.
+  if (answer && answer->status == 404) return false;
+  // A primary that is busy or briefly unreachable is told at the next interval; a reply that
+  // keeps failing ends the stream at the primary's reply timeout, and the replica reconnects.
+  if (!failure_logged) {
+    failure_logged = true;
+    const std::string why =
+        answer ? "HTTP " + std::to_string(answer->status) + " " + answer->body.substr(0, 300)
+               : httplib::to_string(answer.error());
+    std::fprintf(stderr, "expgraphd: replication: a reply on stream %s failed: %s\n",
+                 stream_id.c_str(), why.c_str());
+  }
+  return true;
+}
+
 Status ReplicaFollower::follow_once() {
+  retry_after_ = std::chrono::milliseconds(0);
   httplib::Client client(status_.primary_url());
   client.set_connection_timeout(2, 0);
   client.set_read_timeout(kReadTimeoutSeconds, 0);
@@ -157,6 +200,17 @@ Status ReplicaFollower::follow_once() {
                   static_cast<unsigned long long>(history->back().id));
     path += std::string("&epoch=") + epoch;
   }
+  // The primary ends the stream of a replica that promised replies and sent none for its
+  // --replication-reply-timeout; one of an older version ignores the parameter.
+  path += "&reply_interval_ms=" + std::to_string(options_.reply_interval.count());
+  httplib::Client replies(status_.primary_url());
+  replies.set_connection_timeout(kReplyTimeoutSeconds, 0);
+  replies.set_read_timeout(kReplyTimeoutSeconds, 0);
+  replies.set_write_timeout(kReplyTimeoutSeconds, 0);
+  std::string stream_id;  // from the primary's Expgraph-Stream-Id (none: an older primary)
+  auto next_reply = std::chrono::steady_clock::now();
+  bool reply_failure_logged = false;
+  bool stream_unknown = false;
   int status_code = 0;
   std::string error_body;
   Status stream_error;
@@ -167,7 +221,9 @@ Status ReplicaFollower::follow_once() {
       path, headers,
       [&](const httplib::Response& response) {
         status_code = response.status;
+        retry_after_ = retry_after(response);
         if (status_code == 200) {
+          stream_id = response.get_header_value("Expgraph-Stream-Id");
           status_.set_connected(true);
           if (response.has_header("Expgraph-Latest-Sequence")) {
             status_.heard_primary(std::strtoull(
@@ -183,8 +239,23 @@ Status ReplicaFollower::follow_once() {
           return true;
         }
         stream_error = reader.feed(std::string_view(data, size));
-        return stream_error.ok() && next_ == Next::kFollow;
+        if (!stream_error.ok() || next_ != Next::kFollow) return false;
+        // Replies go from this thread, after what arrived is applied: they stop when reading
+        // stops, which is what the primary needs to know (the kernel acknowledges its bytes
+        // either way). The primary sends at least a heartbeat a second, so this runs as often.
+        if (!stream_id.empty() && std::chrono::steady_clock::now() >= next_reply) {
+          next_reply = std::chrono::steady_clock::now() + options_.reply_interval;
+          if (!send_reply(replies, headers, stream_id, reply_failure_logged)) {
+            stream_unknown = true;
+            return false;
+          }
+        }
+        return true;
       });
+  if (stream_unknown) {
+    return Status::internal("the primary no longer knows update stream " + stream_id +
+                            " (it ended it, e.g. after a reply came too late)");
+  }
   if (!stream_error.ok()) return stream_error;
   if (status_code == 410) {
     std::string why = "the primary no longer keeps the writes after sequence " +

@@ -1,17 +1,28 @@
 // The primary's side of read replicas (docs/scale-out.md):
 //   GET /v1/replication/checkpoint          a consistent copy of the database's files, streamed
-//                                           as a checkpoint archive (api/replication/stream_format.h)
+//                                           as a checkpoint archive
+//                                           (api/replication/stream_format.h)
 //   GET /v1/replication/updates?since=SEQ   the write batches committed after SEQ, as RocksDB's
 //                                           WAL gives them, streamed for up to max_seconds with a
 //                                           heartbeat every second; 410 when the kept WAL no
 //                                           longer reaches back to SEQ (bootstrap again).
-// Both need the admin role: the data includes the API keys' hashes. A replica answers 421 with
+//                                           With &reply_interval_ms=N the replica promises
+//                                           replies; the stream's id is in the
+//                                           Expgraph-Stream-Id header.
+//   POST /v1/replication/replies            a replica's reply on its stream: the position it
+//                                           has applied (api/replication/update_streams.h)
+//   GET /v1/replication/replicas            the live update streams, with each replica's
+//                                           applied position, lag and last reply
+// All need the admin role: the data includes the API keys' hashes. A replica answers 421 with
 // its primary's address: sequences are the primary's, so replicas do not chain.
 // Each stream holds a worker until it ends, and a replica that stops reading (a stopped
 // process, a stuck network) cannot be told from a caught-up one until its TCP buffers are full:
 // an idle stream sends a heartbeat of a few bytes a second, which the peer's kernel takes
 // whether its process reads or not. So streams are capped (--max-replication-streams, below the
 // workers that reads need): beyond the cap, 503 with Retry-After, which followers retry.
+// A replica that promised replies and sends none for --replication-reply-timeout has its stream
+// ended by the primary, which frees the slot at once (a stopped replica would otherwise keep it
+// until max_seconds on a quiet primary).
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +35,7 @@
 
 #include "api/http/http_json.h"
 #include "api/replication/stream_format.h"
+#include "api/replication/update_streams.h"
 #include "api/replication/write_redirect.h"
 #include "api/routes/routes.h"
 #include "storage/replication_history.h"
@@ -45,6 +57,9 @@ constexpr auto kPollInterval = std::chrono::milliseconds(2);
 // What a replica refused a stream waits before asking again: long enough not to spin, short
 // against the lag --replica-max-lag-ms allows.
 constexpr int kRetryAfterSeconds = 2;
+// The longest reply interval a replica may announce (an hour, as max_seconds).
+constexpr int64_t kMaxReplyIntervalMs = 3600 * 1000;
+constexpr size_t kMaxReplicaNameBytes = 200;
 
 // A stream slot, or an empty one with `response` set to the 503 that refuses the stream.
 ConcurrencyLimit::Slot take_stream_slot(ConcurrencyLimit& streams, httplib::Response& response) {
@@ -163,10 +178,14 @@ struct UpdateStream {
   std::vector<ReplicatedBatch> pending;
   uint64_t pending_latest = 0;
   ConcurrencyLimit::Slot slot;
+  // Listed in GET /v1/replication/replicas while the stream lasts; says when the replica's
+  // reply is overdue.
+  std::unique_ptr<replication::UpdateStreams::Registration> registration;
 };
 
 Status updates(GraphStore& graph, const std::atomic<bool>& stopping, ConcurrencyLimit& streams,
-               const httplib::Request& request, httplib::Response& response) {
+               replication::UpdateStreams& registry, const httplib::Request& request,
+               httplib::Response& response) {
   if (!request.has_param("since")) {
     return Status::invalid_argument("since (the last sequence the replica applied) is required");
   }
@@ -175,6 +194,10 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping, Concurrency
   auto seconds =
       integer_parameter(request, "max_seconds", kDefaultStreamSeconds, 1, kMaxStreamSeconds);
   if (!seconds.ok()) return seconds.status();
+  // A replica that replies says how often; an older one says nothing and is never ended for
+  // want of replies.
+  auto reply_interval = integer_parameter(request, "reply_interval_ms", 0, 1, kMaxReplyIntervalMs);
+  if (!reply_interval.ok()) return reply_interval.status();
   auto cursor = graph.storage().read_updates(static_cast<uint64_t>(*since));
   if (!cursor.ok()) return cursor.status();
   // A replica past this primary's last write is told so first (replica_ahead). Otherwise its
@@ -207,10 +230,15 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping, Concurrency
     }
     return first.status();
   }
-  auto stream = std::make_shared<UpdateStream>(
-      UpdateStream{graph, stopping, std::move(cursor).value(),
-                   std::chrono::steady_clock::now() + std::chrono::seconds(*seconds),
-                   std::move(first).value(), first_latest, std::move(slot)});
+  auto registration = registry.open(replication::UpdateStreams::Opening{
+      request.remote_addr + ":" + std::to_string(request.remote_port),
+      static_cast<uint64_t>(*since), *reply_interval > 0,
+      std::chrono::milliseconds(*reply_interval)});
+  response.set_header("Expgraph-Stream-Id", registration->id());
+  auto stream = std::make_shared<UpdateStream>(UpdateStream{
+      graph, stopping, std::move(cursor).value(),
+      std::chrono::steady_clock::now() + std::chrono::seconds(*seconds), std::move(first).value(),
+      first_latest, std::move(slot), std::move(registration)});
   response.set_header("Expgraph-Latest-Sequence", std::to_string(first_latest));
   response.set_chunked_content_provider(
       "application/octet-stream", [stream](size_t, httplib::DataSink& sink) {
@@ -221,10 +249,13 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping, Concurrency
         // group: the replica is caught up with it once the group is applied, even when writes
         // went on meanwhile (a later one would never be reached under a steady load).
         uint64_t latest = stream->pending_latest;
-        // Waits for new batches until the heartbeat is due.
+        // Waits for new batches until the heartbeat is due. A replica whose reply is overdue
+        // (stopped, hung) gets the end of the stream, and the worker and slot are free: the
+        // end goes into the socket's buffer, which heartbeats alone do not fill.
         while (batches.empty()) {
           if (stream->stopping.load(std::memory_order_relaxed) ||
-              std::chrono::steady_clock::now() >= stream->end) {
+              std::chrono::steady_clock::now() >= stream->end ||
+              stream->registration->reply_overdue()) {
             sink.done();
             return true;
           }
@@ -237,10 +268,18 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping, Concurrency
           }
           if (batches.empty()) std::this_thread::sleep_for(kPollInterval);
         }
+        if (stream->registration->reply_overdue()) {
+          sink.done();
+          return true;
+        }
         std::string frames;
         for (const ReplicatedBatch& batch : batches) replication::append_batch_frame(frames, batch);
         if (batches.empty()) latest = stream->graph.storage().latest_sequence();
         replication::append_heartbeat_frame(frames, latest);
+        // Recorded before the write: the replica may apply a batch and reply before the write
+        // returns here, and its reply is checked against what was sent.
+        stream->registration->sent(frames.size(), batches.size(),
+                                   batches.empty() ? 0 : batches.back().last_sequence());
         // Asking whether the stream is writable sends what was written (ConnectionStream
         // buffers a response until it is complete otherwise).
         return sink.write(frames.data(), frames.size()) && sink.is_writable();
@@ -248,10 +287,58 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping, Concurrency
   return Status();
 }
 
+// POST /v1/replication/replies {"stream_id", "applied_sequence", "replica"?}.
+Status reply(GraphStore& graph, replication::UpdateStreams& registry,
+             const httplib::Request& request, httplib::Response& response) {
+  constexpr std::string_view kWhat = "a replication reply";
+  auto body = take_json_body(request);
+  if (!body.ok()) return body.status();
+  EXPGRAPH_RETURN_IF_ERROR(
+      check_fields(*body, {"stream_id", "applied_sequence", "replica"}, kWhat));
+  auto id = string_field(*body, "stream_id", kWhat);
+  if (!id.ok()) return id.status();
+  auto applied = body->find("applied_sequence");
+  if (applied == body->end() || !applied->is_number_unsigned()) {
+    return Status::invalid_argument(
+        "a replication reply needs \"applied_sequence\": the last sequence the replica applied, "
+        "a non-negative integer");
+  }
+  std::string replica;
+  if (body->contains("replica")) {
+    auto name = string_field(*body, "replica", kWhat);
+    if (!name.ok()) return name.status();
+    if (name->size() > kMaxReplicaNameBytes) {
+      return Status::invalid_argument("\"replica\" is longer than " +
+                                      std::to_string(kMaxReplicaNameBytes) + " bytes");
+    }
+    replica = std::move(name).value();
+  }
+  auto stream =
+      registry.reply(*id, applied->get<uint64_t>(), replica, graph.storage().latest_sequence());
+  if (!stream.ok()) return stream.status();
+  send_json(response, 200, *stream);
+  return Status();
+}
+
+// GET /v1/replication/replicas
+Status replicas(GraphStore& graph, const ConcurrencyLimit& streams,
+                const replication::UpdateStreams& registry, httplib::Response& response) {
+  const uint64_t latest = graph.storage().latest_sequence();
+  send_json(response, 200,
+            nlohmann::json{{"primary_sequence", latest},
+                           {"reply_timeout_ms", registry.reply_timeout().count()},
+                           {"max_streams", streams.limit()},
+                           {"streams_in_use", streams.in_flight()},
+                           {"dropped_for_reply_timeout", registry.dropped_for_reply_timeout()},
+                           {"replicas", registry.list(latest)}});
+  return Status();
+}
+
 }  // namespace
 
 void add_replication_routes(Router& router, GraphStore& graph, const std::atomic<bool>& stopping,
-                            ConcurrencyLimit& streams, const replication::ReplicaStatus* replica) {
+                            ConcurrencyLimit& streams, replication::UpdateStreams& registry,
+                            const replication::ReplicaStatus* replica) {
   router.get_streamed(
       "/v1/replication/checkpoint", "/v1/replication/checkpoint",
       [&graph, &streams, replica](const httplib::Request&, httplib::Response& response) {
@@ -259,11 +346,23 @@ void add_replication_routes(Router& router, GraphStore& graph, const std::atomic
         return checkpoint(graph, streams, response);
       });
   router.get_streamed("/v1/replication/updates", "/v1/replication/updates",
-                      [&graph, &stopping, &streams, replica](const httplib::Request& request,
-                                                             httplib::Response& response) {
+                      [&graph, &stopping, &streams, &registry, replica](
+                          const httplib::Request& request, httplib::Response& response) {
                         if (replica != nullptr) return replication::misdirected(*replica, response);
-                        return updates(graph, stopping, streams, request, response);
+                        return updates(graph, stopping, streams, registry, request, response);
                       });
+  router.post(
+      "/v1/replication/replies", "/v1/replication/replies",
+      [&graph, &registry, replica](const httplib::Request& request, httplib::Response& response) {
+        if (replica != nullptr) return replication::misdirected(*replica, response);
+        return reply(graph, registry, request, response);
+      });
+  router.get(
+      "/v1/replication/replicas", "/v1/replication/replicas",
+      [&graph, &streams, &registry, replica](const httplib::Request&, httplib::Response& response) {
+        if (replica != nullptr) return replication::misdirected(*replica, response);
+        return replicas(graph, streams, registry, response);
+      });
 }
 
 }  // namespace expgraph::api

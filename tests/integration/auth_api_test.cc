@@ -162,6 +162,13 @@ TEST_F(AuthApiTest, EveryRouteNeedsItsRole) {
       {"GET /v1/replication/checkpoint", "GET", "/v1/replication/checkpoint", nullptr},
       {"GET /v1/replication/updates", "GET", "/v1/replication/updates?since=1000000000000",
        nullptr, 409},
+      // No stream is live: the reply names none (404 unknown_stream) once its key passes.
+      {"POST /v1/replication/replies",
+       "POST",
+       "/v1/replication/replies",
+       {{"stream_id", "0123456789abcdef"}, {"applied_sequence", 1}},
+       404},
+      {"GET /v1/replication/replicas", "GET", "/v1/replication/replicas", nullptr},
   };
 
   // The test covers the whole table, and the table names every route tested.

@@ -176,6 +176,13 @@ class OpenApiResponsesTest(LiveServerTest):
             expect=200)
         ask("admin", "DELETE", "/v1/admin/webhooks/{id}", hook_path, expect=200)
         ask("writer", "GET", "/v1/admin/keys", "/v1/admin/keys", expect=403)
+        # Replication's JSON routes (no replica follows this server: an empty list, and replies
+        # naming no live stream).
+        ask("admin", "GET", "/v1/replication/replicas", "/v1/replication/replicas", expect=200)
+        ask("admin", "POST", "/v1/replication/replies", "/v1/replication/replies",
+            {"stream_id": "0123456789abcdef", "applied_sequence": 1}, expect=404)
+        ask("admin", "POST", "/v1/replication/replies", "/v1/replication/replies",
+            {"stream_id": "0123456789abcdef"}, expect=400)
         ask("admin", "GET", "/v1/audit", "/v1/audit?limit=5", expect=200)
         # Edge changes too: their subject is {edge, from, to}, a node's is {node}.
         ask("admin", "GET", "/v1/audit", "/v1/audit?type=TESTS&limit=5", expect=200)
