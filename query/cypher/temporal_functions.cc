@@ -366,6 +366,18 @@ Status epoch_out_of_range() {
 
 // --- Constructors ------------------------------------------------------------------------------
 
+// X({timezone: z}) alone: the statement's clock read in z, as a date-time (each constructor takes
+// the parts it keeps: date({timezone: 'Asia/Tokyo'}) is today in Tokyo). nullopt for another map.
+Result<std::optional<DateTimeValue>> now_in_zone(const Value::Map& map,
+                                                 const CallContext& context) {
+  if (map.size() != 1 || !map.contains("timezone")) return std::optional<DateTimeValue>();
+  auto zone = zone_from(map.begin()->second);
+  if (!zone.ok()) return zone.status();
+  WallClock now = now_utc(context);
+  return std::optional<DateTimeValue>(
+      datetime_at_instant(now.seconds, now.nanos, zone->zone, zone->offset));
+}
+
 Result<Value> fn_local_time(Args args, const CallContext& context) {
   if (args.empty()) {
     WallClock now = now_utc(context);
@@ -383,6 +395,9 @@ Result<Value> fn_local_time(Args args, const CallContext& context) {
     return Value::local_time(LocalTimeValue{time_of(arg).nanos});
   }
   if (arg.is_map()) {
+    auto now = now_in_zone(arg.as_map(), context);
+    if (!now.ok()) return now.status();
+    if (*now) return Value::local_time(LocalTimeValue{time_of(Value::datetime(**now)).nanos});
     EXPGRAPH_RETURN_IF_ERROR(check_keys(
         "localtime", arg.as_map(),
         {"hour", "minute", "second", "millisecond", "microsecond", "nanosecond", "time"}));
@@ -417,14 +432,9 @@ Result<Value> fn_time(Args args, const CallContext& context) {
                                         {"hour", "minute", "second", "millisecond", "microsecond",
                                          "nanosecond", "time", "timezone"}));
     const Value::Map& map = arg.as_map();
-    if (map.size() == 1 && map.contains("timezone")) {
-      // time({timezone: z}): now, in z.
-      auto zone = zone_from(map.begin()->second);
-      if (!zone.ok()) return zone.status();
-      WallClock now = now_utc(context);
-      DateTimeValue at = datetime_at_instant(now.seconds, now.nanos, zone->zone, zone->offset);
-      return Value::time(time_of(Value::datetime(at)));
-    }
+    auto now = now_in_zone(map, context);
+    if (!now.ok()) return now.status();
+    if (*now) return Value::time(time_of(Value::datetime(**now)));
     auto time = time_from_map("time", map, true, std::nullopt, now_seconds);
     if (!time.ok()) return time.status();
     return Value::time(TimeValue{time->nanos, time->offset});
@@ -446,6 +456,12 @@ Result<Value> fn_date(Args args, const CallContext& context) {
     return Value::date(DateValue{floor_div(clock.seconds, kSecondsPerDay)});
   }
   if (arg.is_map()) {
+    auto now = now_in_zone(arg.as_map(), context);
+    if (!now.ok()) return now.status();
+    if (*now) {
+      const WallClock clock = wall_clock(Value::datetime(**now));
+      return Value::date(DateValue{floor_div(clock.seconds, kSecondsPerDay)});
+    }
     EXPGRAPH_RETURN_IF_ERROR(check_keys("date", arg.as_map(),
                                         {"year", "month", "day", "quarter", "dayOfQuarter", "week",
                                          "dayOfWeek", "ordinalDay", "date"}));
@@ -473,6 +489,12 @@ Result<Value> fn_local_datetime(Args args, const CallContext& context) {
     return Value::local_datetime(LocalDateTimeValue{clock.seconds, clock.nanos});
   }
   if (arg.is_map()) {
+    auto now = now_in_zone(arg.as_map(), context);
+    if (!now.ok()) return now.status();
+    if (*now) {
+      const WallClock clock = wall_clock(Value::datetime(**now));
+      return Value::local_datetime(LocalDateTimeValue{clock.seconds, clock.nanos});
+    }
     EXPGRAPH_RETURN_IF_ERROR(
         check_keys("localdatetime", arg.as_map(),
                    {"year", "month", "day", "quarter", "dayOfQuarter", "week", "dayOfWeek",
@@ -548,13 +570,9 @@ Result<Value> fn_datetime(Args args, const CallContext& context) {
     }
     return Value::datetime(datetime_at_instant(total.seconds, total.nanos, zone.zone, zone.offset));
   }
-  if (map.size() == 1 && map.contains("timezone")) {
-    // datetime({timezone: z}): now, in z.
-    auto zone = zone_from(map.begin()->second);
-    if (!zone.ok()) return zone.status();
-    WallClock now = now_utc(context);
-    return Value::datetime(datetime_at_instant(now.seconds, now.nanos, zone->zone, zone->offset));
-  }
+  auto now = now_in_zone(map, context);
+  if (!now.ok()) return now.status();
+  if (*now) return Value::datetime(**now);
   const char* base = map.contains("datetime") ? "datetime" : "date";
   // Only a date-time selected whole brings its zone; {date: x} takes x's date alone. With a
   // timezone, such a base is first moved to that zone keeping its instant (as Neo4j does:
