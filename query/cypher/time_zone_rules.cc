@@ -266,6 +266,9 @@ Result<TimeZoneRules> TimeZoneRules::from_tzif(std::string_view bytes) {
   return rules;
 }
 
+// A year's two changes, in the order they are written. Callers sort the years' changes with
+// stable_sort: with daylight saving all year ("EST5EDT,0/0,J365/25") a year's end and the next
+// year's start fall on one instant, and the start, generated later, must win.
 void TimeZoneRules::footer_transitions(int64_t year, std::vector<Transition>& out) const {
   const PosixZoneRule& rule = *footer_;
   if (!rule.has_dst) return;
@@ -283,7 +286,7 @@ int32_t TimeZoneRules::footer_offset_at(int64_t utc_seconds) const {
   const int64_t year = civil_from_days(floor_div(utc_seconds, kSecondsPerDay)).year;
   std::vector<Transition> near;
   for (int64_t y = year - 1; y <= year + 1; ++y) footer_transitions(y, near);
-  std::sort(near.begin(), near.end(), [](auto& a, auto& b) { return a.at < b.at; });
+  std::stable_sort(near.begin(), near.end(), [](auto& a, auto& b) { return a.at < b.at; });
   int32_t offset = footer_->std_offset;
   for (const Transition& t : near) {
     if (t.at > utc_seconds) break;
@@ -316,7 +319,7 @@ int32_t TimeZoneRules::transitions_between(int64_t from, int64_t to,
       const int64_t first_year = civil_from_days(floor_div(begin, kSecondsPerDay)).year - 1;
       const int64_t last_year = civil_from_days(floor_div(to, kSecondsPerDay)).year + 1;
       for (int64_t y = first_year; y <= last_year; ++y) footer_transitions(y, yearly);
-      std::sort(yearly.begin(), yearly.end(), [](auto& a, auto& b) { return a.at < b.at; });
+      std::stable_sort(yearly.begin(), yearly.end(), [](auto& a, auto& b) { return a.at < b.at; });
       for (const Transition& t : yearly) {
         if (t.at > begin && t.at > from && t.at < to) out.push_back(t);
       }
