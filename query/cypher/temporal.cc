@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "query/cypher/time_zone_db.h"
+
 namespace expgraph::cypher {
 
 namespace {
@@ -374,22 +376,76 @@ std::optional<int32_t> read_offset(Reader& in) {
 
 Status refuse_named_zone(std::string_view text) {
   return Status::unprocessable("unsupported_construct",
-                               "named time zones are not supported: write a UTC offset such "
+                               "named time zones are not supported here: write a UTC offset such "
                                "as +01:00 ('" +
                                    std::string(text) + "')");
 }
 
+// Splits "...[Zone/Name]" into the text before the bracket and the zone name; nullopt when the
+// text has a '[' that does not close the text.
+struct ZoneSuffix {
+  std::string_view head;
+  std::string_view zone;  // empty without a bracket
+};
+std::optional<ZoneSuffix> split_zone_suffix(std::string_view text) {
+  const size_t open = text.find('[');
+  if (open == std::string_view::npos) return ZoneSuffix{text, {}};
+  if (text.back() != ']' || open + 2 > text.size() - 1) return std::nullopt;
+  return ZoneSuffix{text.substr(0, open), text.substr(open + 1, text.size() - open - 2)};
+}
+
 }  // namespace
 
-Result<DateTimeValue> parse_datetime(std::string_view text) {
-  if (text.find('[') != std::string_view::npos) return refuse_named_zone(text);
-  Reader in(text);
+Result<DateTimeValue> parse_datetime(std::string_view text, bool named_zones) {
+  auto parts = split_zone_suffix(text);
+  if (!parts) {
+    return invalid("date-time (expected YYYY-MM-DDTHH:MM:SS[Z|+HH:MM][[Zone/Name]])", text);
+  }
+  if (!parts->zone.empty() && !named_zones) return refuse_named_zone(text);
+  Reader in(parts->head);
   auto local = read_local_datetime(in);
   if (!local) return invalid("date-time (expected YYYY-MM-DDTHH:MM:SS[Z|+HH:MM])", text);
+  const bool offset_written = !in.done();
   auto offset = read_offset(in);
   if (!offset) return invalid("UTC offset in date-time", text);
   if (!in.done()) return invalid("date-time (expected YYYY-MM-DDTHH:MM:SS[Z|+HH:MM])", text);
-  return DateTimeValue{local->seconds - *offset, local->nanos, *offset};
+  if (parts->zone.empty()) return DateTimeValue{local->seconds - *offset, local->nanos, *offset};
+  auto zone = TimeZoneDb::instance().find(parts->zone);
+  if (!zone.ok()) return zone.status();
+  if (offset_written) {
+    // The offset must be one the zone has at that reading (either one in an overlap).
+    const TimeZoneRules& rules = TimeZoneDb::instance().rules(*zone);
+    if (rules.offset_at(local->seconds - *offset) != *offset) {
+      return Status::invalid_argument("the offset " + format_utc_offset(*offset) + " is not " +
+                                      std::string(parts->zone) + "'s at that time ('" +
+                                      std::string(text) + "')");
+    }
+    return datetime_at_instant(local->seconds - *offset, local->nanos, *zone, 0);
+  }
+  return datetime_at_wall(local->seconds, local->nanos, *zone, 0);
+}
+
+DateTimeValue datetime_at_instant(int64_t seconds, int32_t nanos, uint16_t zone,
+                                  int32_t fixed_offset) {
+  const int32_t offset =
+      zone == kNoTimeZone ? fixed_offset : TimeZoneDb::instance().rules(zone).offset_at(seconds);
+  return DateTimeValue{seconds, nanos, offset, zone};
+}
+
+DateTimeValue datetime_at_wall(int64_t wall_seconds, int32_t nanos, uint16_t zone,
+                               int32_t fixed_offset, std::optional<int32_t> preferred) {
+  if (zone == kNoTimeZone) {
+    return DateTimeValue{wall_seconds - fixed_offset, nanos, fixed_offset, kNoTimeZone};
+  }
+  const TimeZoneRules& rules = TimeZoneDb::instance().rules(zone);
+  const int64_t instant = wall_seconds - rules.offset_for_local(wall_seconds, preferred);
+  // In a gap the instant's own offset is the later one: the reading shows moved forward.
+  return DateTimeValue{instant, nanos, rules.offset_at(instant), zone};
+}
+
+std::string datetime_zone_text(const DateTimeValue& dt) {
+  if (dt.zone == kNoTimeZone) return format_utc_offset(dt.offset_seconds);
+  return TimeZoneDb::instance().name(dt.zone);
 }
 
 Result<LocalTimeValue> parse_local_time(std::string_view text) {
@@ -399,14 +455,27 @@ Result<LocalTimeValue> parse_local_time(std::string_view text) {
   return LocalTimeValue{time->first * kNanosPerSecond + time->second};
 }
 
-Result<TimeValue> parse_time(std::string_view text) {
-  if (text.find('[') != std::string_view::npos) return refuse_named_zone(text);
-  Reader in(text);
+Result<TimeValue> parse_time(std::string_view text, std::optional<int64_t> zone_instant) {
+  auto parts = split_zone_suffix(text);
+  if (!parts) return invalid("time (expected HH:MM:SS[Z|+HH:MM])", text);
+  if (!parts->zone.empty() && !zone_instant) return refuse_named_zone(text);
+  Reader in(parts->head);
   auto time = read_time(in);
   if (!time) return invalid("time (expected HH:MM:SS[Z|+HH:MM])", text);
+  const bool offset_written = !in.done();
   auto offset = read_offset(in);
   if (!offset || !in.done()) return invalid("time (expected HH:MM:SS[Z|+HH:MM])", text);
-  return TimeValue{time->first * kNanosPerSecond + time->second, *offset};
+  const int64_t nanos = time->first * kNanosPerSecond + time->second;
+  if (parts->zone.empty()) return TimeValue{nanos, *offset};
+  auto zone = TimeZoneDb::instance().find(parts->zone);
+  if (!zone.ok()) return zone.status();
+  const int32_t zone_offset = TimeZoneDb::instance().rules(*zone).offset_at(*zone_instant);
+  if (offset_written && *offset != zone_offset) {
+    return Status::invalid_argument("the offset " + format_utc_offset(*offset) + " is not " +
+                                    std::string(parts->zone) + "'s now ('" + std::string(text) +
+                                    "')");
+  }
+  return TimeValue{nanos, zone_offset};
 }
 
 Result<DurationValue> parse_duration(std::string_view text) {
@@ -498,7 +567,10 @@ std::string format_time(const TimeValue& time) {
 }
 
 std::string format_datetime(const DateTimeValue& dt) {
-  return wall_text(dt.seconds + dt.offset_seconds, dt.nanos) + format_utc_offset(dt.offset_seconds);
+  std::string text =
+      wall_text(dt.seconds + dt.offset_seconds, dt.nanos) + format_utc_offset(dt.offset_seconds);
+  if (dt.zone != kNoTimeZone) text += "[" + TimeZoneDb::instance().name(dt.zone) + "]";
+  return text;
 }
 
 std::string format_duration(const DurationValue& duration) {
@@ -556,10 +628,23 @@ Result<LocalDateTimeValue> add_duration(const LocalDateTimeValue& dt,
 }
 
 Result<DateTimeValue> add_duration(const DateTimeValue& dt, const DurationValue& duration) {
-  // Months and days move the wall clock of the value's own offset.
-  auto moved = add_to_clock(dt.seconds + dt.offset_seconds, dt.nanos, duration);
-  if (!moved.ok()) return moved.status();
-  return DateTimeValue{moved->first - dt.offset_seconds, moved->second, dt.offset_seconds};
+  if (dt.zone == kNoTimeZone) {
+    // Months and days move the wall clock of the value's own offset.
+    auto moved = add_to_clock(dt.seconds + dt.offset_seconds, dt.nanos, duration);
+    if (!moved.ok()) return moved.status();
+    return DateTimeValue{moved->first - dt.offset_seconds, moved->second, dt.offset_seconds};
+  }
+  // Months and days on the zone's wall clock, resolved again in the zone (a day is 23 or 25
+  // hours across a change); then the time part on the instant (PT24H is always 24 hours).
+  auto by_date = add_to_clock(dt.seconds + dt.offset_seconds, dt.nanos,
+                              DurationValue{duration.months, duration.days, 0, 0});
+  if (!by_date.ok()) return by_date.status();
+  DateTimeValue moved = datetime_at_wall(by_date->first, by_date->second, dt.zone, 0,
+                                         dt.offset_seconds);
+  auto by_time = add_to_clock(moved.seconds, moved.nanos,
+                              DurationValue{0, 0, duration.seconds, duration.nanos});
+  if (!by_time.ok()) return by_time.status();
+  return datetime_at_instant(by_time->first, by_time->second, dt.zone, 0);
 }
 
 LocalTimeValue add_duration(const LocalTimeValue& time, const DurationValue& duration) {

@@ -29,14 +29,18 @@ struct LocalDateTimeValue {
   friend bool operator==(const LocalDateTimeValue&, const LocalDateTimeValue&) = default;
 };
 
-// An instant with the UTC offset it was written in: `seconds` since the epoch in UTC. Two
-// date-times are equal when they are the same instant in the same offset; ordering is by instant.
+// An instant with the UTC offset it is shown in: `seconds` since the epoch in UTC. With a named
+// zone (`zone` not 0, an id of TimeZoneDb::instance()), the offset is always the zone's offset
+// at that instant. The id keeps the value at 24 bytes (a name would be a string per value).
+// Query equality and ordering are temporal_ops.h's; this == is structural.
 struct DateTimeValue {
   int64_t seconds = 0;
   int32_t nanos = 0;
   int32_t offset_seconds = 0;
+  uint16_t zone = 0;  // TimeZoneId; 0: a fixed offset
   friend bool operator==(const DateTimeValue&, const DateTimeValue&) = default;
 };
+static_assert(sizeof(DateTimeValue) <= 24, "a date-time stays a few words: the zone is an id");
 
 // A time of day without a time zone: nanoseconds since midnight (0 to 86,399,999,999,999).
 struct LocalTimeValue {
@@ -96,13 +100,34 @@ Result<DateValue> parse_date(std::string_view text);
 // "2014-06-01T10:30", "2014-06-01T10:30:15.25", also with a space for the T.
 Result<LocalDateTimeValue> parse_local_datetime(std::string_view text);
 // A local date-time followed by "Z", "+01:00", "+0100", "+01" or, with seconds, "+01:00:30";
-// without an offset it is UTC.
-// Named zones ("[Europe/Paris]") are refused (not supported).
-Result<DateTimeValue> parse_datetime(std::string_view text);
+// without an offset it is UTC. Then, when `named_zones`, optionally a zone name in brackets
+// ("[Europe/Paris]"): the reading is in that zone (its offset at that wall time, gaps and
+// overlaps resolved as TimeZoneRules::offset_for_local does), and an offset given with it must
+// be one the zone has then. An unknown zone is invalid_argument; with `named_zones` false a
+// bracket is unprocessable unsupported_construct (ontology datetime properties stay offsets).
+Result<DateTimeValue> parse_datetime(std::string_view text, bool named_zones = false);
 // "12:31", "12:31:14.645", "123114": a time of day.
 Result<LocalTimeValue> parse_local_time(std::string_view text);
-// A local time followed by an offset as in parse_datetime; without one it is UTC.
-Result<TimeValue> parse_time(std::string_view text);
+// A local time followed by an offset as in parse_datetime; without one it is UTC. A named zone
+// ("12:00[Europe/Paris]", "12:00+01:00[Europe/Paris]") is read with the zone's offset at
+// `zone_instant` (UTC seconds: the statement's clock), as a time keeps an offset only.
+Result<TimeValue> parse_time(std::string_view text,
+                             std::optional<int64_t> zone_instant = std::nullopt);
+
+// --- Named zones (time_zone_db.h) -----------------------------------------------------------
+
+// A date-time at instant (`seconds`, `nanos`) in zone `zone` (an id of TimeZoneDb::instance(),
+// or 0 with `fixed_offset`): the offset is the zone's at that instant.
+DateTimeValue datetime_at_instant(int64_t seconds, int32_t nanos, uint16_t zone,
+                                  int32_t fixed_offset);
+// A date-time from a wall-clock reading (seconds since 1970-01-01T00:00 on the zone's clock) in
+// `zone` (or at `fixed_offset` when zone is 0): gaps move the reading forward, overlaps take
+// `preferred` when the zone has it then, else the earlier offset.
+DateTimeValue datetime_at_wall(int64_t wall_seconds, int32_t nanos, uint16_t zone,
+                               int32_t fixed_offset,
+                               std::optional<int32_t> preferred = std::nullopt);
+// The zone's name ("Europe/Stockholm") of a date-time with a named zone, else its offset text.
+std::string datetime_zone_text(const DateTimeValue& dt);
 // "P1Y2M10DT2H30M15.5S", "P3W", "PT-1.5S": each number may be negative or have a fraction.
 Result<DurationValue> parse_duration(std::string_view text);
 
@@ -113,6 +138,7 @@ Result<DurationValue> parse_duration(std::string_view text);
 // trailing zeros ("PT15.5S").
 std::string format_date(const DateValue& date);                  // 2014-06-01
 std::string format_local_datetime(const LocalDateTimeValue& dt);  // 2014-06-01T10:30:15.250
+// ...+01:00[Europe/London] with a named zone
 std::string format_datetime(const DateTimeValue& dt);             // 2014-06-01T10:30Z, ...+01:00
 std::string format_utc_offset(int32_t offset_seconds);            // Z, +01:00, -02:05:07
 std::string format_local_time(const LocalTimeValue& time);        // 10:30, 10:30:15.250
@@ -122,7 +148,11 @@ std::string format_duration(const DurationValue& duration);       // P1Y2M10DT2H
 // --- Arithmetic -----------------------------------------------------------------------------
 
 // Adds months (the day kept, or the month's last day), then days, then seconds. A date takes the
-// whole days of the seconds part only. integer_overflow when the result is out of range.
+// whole days of the seconds part only. integer_overflow when the result is out of range. A
+// date-time with a named zone adds months and days to its wall clock (keeping its offset through
+// an overlap, moving forward through a gap) and seconds to its instant, as java.time's
+// ZonedDateTime does: 2017-03-25T12:00+01:00[Europe/Stockholm] + P1D is 2017-03-26T12:00+02:00,
+// + PT24H is 2017-03-26T13:00+02:00.
 Result<DateValue> add_duration(const DateValue& date, const DurationValue& duration);
 Result<LocalDateTimeValue> add_duration(const LocalDateTimeValue& dt,
                                         const DurationValue& duration);

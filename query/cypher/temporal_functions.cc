@@ -8,6 +8,7 @@
 
 #include "query/cypher/function_registry.h"
 #include "query/cypher/temporal_ops.h"
+#include "query/cypher/time_zone_db.h"
 #include "query/cypher/value_ops.h"
 
 namespace expgraph::cypher {
@@ -233,24 +234,53 @@ Result<WallClock> clock_from_map(std::string_view function, const Value::Map& ma
   return WallClock{days * kSecondsPerDay + of_day, static_cast<int32_t>(nanos), with_time};
 }
 
-Result<int32_t> offset_from(const Value& timezone) {
-  if (!timezone.is_string()) return type_error("timezone must be a STRING such as '+01:00'");
-  auto probe = parse_datetime("1970-01-01T00:00" + timezone.as_string());
-  if (!probe.ok()) return invalid_arguments("invalid timezone '" + timezone.as_string() + "'");
-  return probe->offset_seconds;
+// A `timezone` given to a constructor: a UTC offset ('+01:00', 'Z') or a named zone
+// ('Europe/Stockholm').
+struct ZoneSpec {
+  int32_t offset = 0;  // a fixed offset, when zone is kNoTimeZone
+  TimeZoneId zone = kNoTimeZone;
+};
+
+Result<ZoneSpec> zone_from(const Value& timezone) {
+  if (!timezone.is_string()) {
+    return type_error("timezone must be a STRING such as '+01:00' or 'Europe/Stockholm'");
+  }
+  const std::string& text = timezone.as_string();
+  if (text.empty() || text[0] == '+' || text[0] == '-' || text == "Z" || text == "z") {
+    auto probe = parse_datetime("1970-01-01T00:00" + text);
+    if (!probe.ok()) return invalid_arguments("invalid timezone '" + text + "'");
+    return ZoneSpec{probe->offset_seconds, kNoTimeZone};
+  }
+  auto zone = TimeZoneDb::instance().find(text);
+  if (!zone.ok()) return invalid_arguments(zone.status().message());
+  return ZoneSpec{0, *zone};
 }
+
+// The zone of a date-time (its named zone, or its offset).
+ZoneSpec zone_of(const DateTimeValue& dt) { return ZoneSpec{dt.offset_seconds, dt.zone}; }
 
 constexpr int64_t kNanosPerSecond = 1000000000;
 constexpr int64_t kNanosPerDay = kSecondsPerDay * kNanosPerSecond;
 
-// The time of day a map describes for localtime() and time(): a base temporal with a time under
-// `time` (its offset too, when it has one), then hour/minute/second/millisecond/microsecond/
-// nanosecond; then, for time(), `timezone`, which moves a base with an offset to the new offset
-// and gives one without an offset that offset.
-Result<TimeValue> time_from_map(std::string_view function, const Value::Map& map,
-                                bool with_timezone) {
-  int64_t base_nanos = 0;
+// A time of day with the offset (and, for datetime(), the named zone) it is read in.
+struct ZonedTimeOfDay {
+  int64_t nanos = 0;
   int32_t offset = 0;
+  TimeZoneId zone = kNoTimeZone;
+};
+
+// The time of day a map describes for localtime(), time() and datetime({..., time: t}): a base
+// temporal with a time under `time` (its offset or zone too, when it has one), then
+// hour/minute/second/millisecond/microsecond/nanosecond; then, with `with_timezone`, `timezone`,
+// which moves a base with an offset to the new zone (around the clock) and gives one without an
+// offset that zone. A named zone's offset is the one it has at that time on `day` (days since
+// 1970-01-01) when the time is for a date-time, else at `zone_instant` (the statement's clock,
+// UTC seconds): a time keeps an offset only.
+Result<ZonedTimeOfDay> time_from_map(std::string_view function, const Value::Map& map,
+                                     bool with_timezone, std::optional<int64_t> day,
+                                     int64_t zone_instant) {
+  int64_t base_nanos = 0;
+  ZoneSpec source;
   bool base_has_offset = false;
   if (auto it = map.find("time"); it != map.end() && !it->second.is_null()) {
     const Value& base = it->second;
@@ -259,8 +289,8 @@ Result<TimeValue> time_from_map(std::string_view function, const Value::Map& map
     }
     WallClock clock = wall_clock(base);
     base_nanos = floor_mod(clock.seconds, kSecondsPerDay) * kNanosPerSecond + clock.nanos;
-    if (base.is_time()) offset = base.as_time().offset_seconds;
-    if (base.is_datetime()) offset = base.as_datetime().offset_seconds;
+    if (base.is_time()) source.offset = base.as_time().offset_seconds;
+    if (base.is_datetime()) source = zone_of(base.as_datetime());
     base_has_offset = base.is_time() || base.is_datetime();
   } else if (!map.contains("hour")) {
     return invalid_arguments(std::string(function) + "() needs at least 'hour' in its map");
@@ -268,18 +298,39 @@ Result<TimeValue> time_from_map(std::string_view function, const Value::Map& map
   auto time = time_of_day_from_map(function, map, base_nanos);
   if (!time.ok()) return time.status();
   int64_t nanos = *time;
-  if (with_timezone) {
-    if (auto it = map.find("timezone"); it != map.end() && !it->second.is_null()) {
-      auto zone = offset_from(it->second);
-      if (!zone.ok()) return zone.status();
-      if (base_has_offset) {
-        nanos = floor_mod(nanos + (static_cast<int64_t>(*zone) - offset) * kNanosPerSecond,
-                          kNanosPerDay);
+  // A zone's offset for this time of day, read on `day` or at the statement's instant.
+  auto offset_in = [&](const ZoneSpec& zone, int64_t nanos_of_day) {
+    if (zone.zone == kNoTimeZone) return zone.offset;
+    const TimeZoneRules& rules = TimeZoneDb::instance().rules(zone.zone);
+    if (!day) return rules.offset_at(zone_instant);
+    return rules.offset_for_local(*day * kSecondsPerDay + nanos_of_day / kNanosPerSecond);
+  };
+  // A base's own offset, unless its zone is read again on another day.
+  ZonedTimeOfDay out{nanos, source.offset, source.zone};
+  if (day && source.zone != kNoTimeZone) out.offset = offset_in(source, nanos);
+  if (!with_timezone) return ZonedTimeOfDay{nanos, 0, kNoTimeZone};
+  if (auto it = map.find("timezone"); it != map.end() && !it->second.is_null()) {
+    auto target = zone_from(it->second);
+    if (!target.ok()) return target.status();
+    int32_t target_offset = 0;
+    if (base_has_offset) {
+      // The same instant in the new zone; the time of day goes around the clock.
+      target_offset = target->offset;
+      if (target->zone != kNoTimeZone) {
+        const TimeZoneRules& rules = TimeZoneDb::instance().rules(target->zone);
+        target_offset = day ? rules.offset_at(*day * kSecondsPerDay + nanos / kNanosPerSecond -
+                                              out.offset)
+                            : rules.offset_at(zone_instant);
       }
-      offset = *zone;
+      nanos = floor_mod(nanos + (static_cast<int64_t>(target_offset) - out.offset) *
+                                    kNanosPerSecond,
+                        kNanosPerDay);
+    } else {
+      target_offset = offset_in(*target, nanos);
     }
+    out = ZonedTimeOfDay{nanos, target_offset, target->zone};
   }
-  return TimeValue{nanos, with_timezone ? offset : 0};
+  return out;
 }
 
 // The time of day of a value with a time, and its offset (0 for one without).
@@ -297,14 +348,15 @@ TimeValue time_of(const Value& value) {
 // as time_from_map reads it): localdatetime({date: d, time: t}), datetime({year: 1984, month:
 // 10, day: 11, time: t, timezone: '+05:00'}). The offset is 0 without one.
 Result<DateTimeValue> date_and_time_from_map(std::string_view function, const Value::Map& map,
-                                             bool with_timezone) {
+                                             bool with_timezone, int64_t zone_instant) {
   auto date = clock_from_map(function, map, "date", false);
   if (!date.ok()) return date.status();
-  auto time = time_from_map(function, map, with_timezone);
+  auto time = time_from_map(function, map, with_timezone,
+                            floor_div(date->seconds, kSecondsPerDay), zone_instant);
   if (!time.ok()) return time.status();
   int64_t wall = date->seconds + time->nanos / kNanosPerSecond;
-  return DateTimeValue{wall - time->offset_seconds,
-                       static_cast<int32_t>(time->nanos % kNanosPerSecond), time->offset_seconds};
+  return datetime_at_wall(wall, static_cast<int32_t>(time->nanos % kNanosPerSecond), time->zone,
+                          time->offset, time->offset);
 }
 
 Status epoch_out_of_range() {
@@ -313,6 +365,18 @@ Status epoch_out_of_range() {
 }
 
 // --- Constructors ------------------------------------------------------------------------------
+
+// X({timezone: z}) alone: the statement's clock read in z, as a date-time (each constructor takes
+// the parts it keeps: date({timezone: 'Asia/Tokyo'}) is today in Tokyo). nullopt for another map.
+Result<std::optional<DateTimeValue>> now_in_zone(const Value::Map& map,
+                                                 const CallContext& context) {
+  if (map.size() != 1 || !map.contains("timezone")) return std::optional<DateTimeValue>();
+  auto zone = zone_from(map.begin()->second);
+  if (!zone.ok()) return zone.status();
+  WallClock now = now_utc(context);
+  return std::optional<DateTimeValue>(
+      datetime_at_instant(now.seconds, now.nanos, zone->zone, zone->offset));
+}
 
 Result<Value> fn_local_time(Args args, const CallContext& context) {
   if (args.empty()) {
@@ -331,10 +395,13 @@ Result<Value> fn_local_time(Args args, const CallContext& context) {
     return Value::local_time(LocalTimeValue{time_of(arg).nanos});
   }
   if (arg.is_map()) {
+    auto now = now_in_zone(arg.as_map(), context);
+    if (!now.ok()) return now.status();
+    if (*now) return Value::local_time(LocalTimeValue{time_of(Value::datetime(**now)).nanos});
     EXPGRAPH_RETURN_IF_ERROR(check_keys(
         "localtime", arg.as_map(),
         {"hour", "minute", "second", "millisecond", "microsecond", "nanosecond", "time"}));
-    auto time = time_from_map("localtime", arg.as_map(), false);
+    auto time = time_from_map("localtime", arg.as_map(), false, std::nullopt, 0);
     if (!time.ok()) return time.status();
     return Value::local_time(LocalTimeValue{time->nanos});
   }
@@ -349,8 +416,10 @@ Result<Value> fn_time(Args args, const CallContext& context) {
   }
   const Value& arg = args[0];
   if (arg.is_null()) return Value::null();
+  const int64_t now_seconds = now_utc(context).seconds;
   if (arg.is_string()) {
-    auto time = parsed(parse_time(arg.as_string()));
+    // A named zone ("12:00[Europe/Paris]") gives its offset now: a time keeps no zone.
+    auto time = parsed(parse_time(arg.as_string(), now_seconds));
     if (!time.ok()) return time.status();
     return Value::time(*time);
   }
@@ -362,9 +431,13 @@ Result<Value> fn_time(Args args, const CallContext& context) {
     EXPGRAPH_RETURN_IF_ERROR(check_keys("time", arg.as_map(),
                                         {"hour", "minute", "second", "millisecond", "microsecond",
                                          "nanosecond", "time", "timezone"}));
-    auto time = time_from_map("time", arg.as_map(), true);
+    const Value::Map& map = arg.as_map();
+    auto now = now_in_zone(map, context);
+    if (!now.ok()) return now.status();
+    if (*now) return Value::time(time_of(Value::datetime(**now)));
+    auto time = time_from_map("time", map, true, std::nullopt, now_seconds);
     if (!time.ok()) return time.status();
-    return Value::time(*time);
+    return Value::time(TimeValue{time->nanos, time->offset});
   }
   return argument_type_error("time", arg, "a STRING, MAP or temporal value with a time");
 }
@@ -383,6 +456,12 @@ Result<Value> fn_date(Args args, const CallContext& context) {
     return Value::date(DateValue{floor_div(clock.seconds, kSecondsPerDay)});
   }
   if (arg.is_map()) {
+    auto now = now_in_zone(arg.as_map(), context);
+    if (!now.ok()) return now.status();
+    if (*now) {
+      const WallClock clock = wall_clock(Value::datetime(**now));
+      return Value::date(DateValue{floor_div(clock.seconds, kSecondsPerDay)});
+    }
     EXPGRAPH_RETURN_IF_ERROR(check_keys("date", arg.as_map(),
                                         {"year", "month", "day", "quarter", "dayOfQuarter", "week",
                                          "dayOfWeek", "ordinalDay", "date"}));
@@ -410,13 +489,19 @@ Result<Value> fn_local_datetime(Args args, const CallContext& context) {
     return Value::local_datetime(LocalDateTimeValue{clock.seconds, clock.nanos});
   }
   if (arg.is_map()) {
+    auto now = now_in_zone(arg.as_map(), context);
+    if (!now.ok()) return now.status();
+    if (*now) {
+      const WallClock clock = wall_clock(Value::datetime(**now));
+      return Value::local_datetime(LocalDateTimeValue{clock.seconds, clock.nanos});
+    }
     EXPGRAPH_RETURN_IF_ERROR(
         check_keys("localdatetime", arg.as_map(),
                    {"year", "month", "day", "quarter", "dayOfQuarter", "week", "dayOfWeek",
                     "ordinalDay", "hour", "minute", "second", "millisecond", "microsecond",
                     "nanosecond", "datetime", "date", "time"}));
     if (arg.as_map().contains("time")) {
-      auto joined = date_and_time_from_map("localdatetime", arg.as_map(), false);
+      auto joined = date_and_time_from_map("localdatetime", arg.as_map(), false, 0);
       if (!joined.ok()) return joined.status();
       return Value::local_datetime(LocalDateTimeValue{joined->seconds, joined->nanos});
     }
@@ -436,7 +521,7 @@ Result<Value> fn_datetime(Args args, const CallContext& context) {
   const Value& arg = args[0];
   if (arg.is_null()) return Value::null();
   if (arg.is_string()) {
-    auto dt = parsed(parse_datetime(arg.as_string()));
+    auto dt = parsed(parse_datetime(arg.as_string(), /*named_zones=*/true));
     if (!dt.ok()) return dt.status();
     return Value::datetime(*dt);
   }
@@ -453,7 +538,7 @@ Result<Value> fn_datetime(Args args, const CallContext& context) {
        "ordinalDay", "hour",     "minute", "second",  "millisecond",  "microsecond", "nanosecond",
        "timezone",   "datetime", "date",   "time",    "epochSeconds", "epochMillis"}));
   if (map.contains("time") && !map.contains("datetime")) {
-    auto joined = date_and_time_from_map("datetime", map, true);
+    auto joined = date_and_time_from_map("datetime", map, true, now_utc(context).seconds);
     if (!joined.ok()) return joined.status();
     return Value::datetime(*joined);
   }
@@ -477,22 +562,50 @@ Result<Value> fn_datetime(Args args, const CallContext& context) {
     if (!is_valid_civil(civil_from_days(floor_div(total.seconds, kSecondsPerDay)).year, 1, 1)) {
       return epoch_out_of_range();
     }
-    return Value::datetime(DateTimeValue{total.seconds, total.nanos, 0});
+    ZoneSpec zone;
+    if (auto it = map.find("timezone"); it != map.end() && !it->second.is_null()) {
+      auto given = zone_from(it->second);
+      if (!given.ok()) return given.status();
+      zone = *given;
+    }
+    return Value::datetime(datetime_at_instant(total.seconds, total.nanos, zone.zone, zone.offset));
   }
-  int32_t offset = 0;
+  auto now = now_in_zone(map, context);
+  if (!now.ok()) return now.status();
+  if (*now) return Value::datetime(**now);
   const char* base = map.contains("datetime") ? "datetime" : "date";
-  // Only a date-time selected whole brings its offset; {date: x} takes x's date alone.
-  if (auto it = map.find("datetime"); it != map.end() && it->second.is_datetime()) {
-    offset = it->second.as_datetime().offset_seconds;
+  // Only a date-time selected whole brings its zone; {date: x} takes x's date alone. With a
+  // timezone, such a base is first moved to that zone keeping its instant (as Neo4j does:
+  // {datetime: 12:00+01:00, timezone: '+05:00'} is 16:00+05:00), then the keys set the wall clock.
+  ZoneSpec zone;
+  std::optional<int32_t> preferred;
+  const Value::Map* source = &map;
+  Value::Map moved;
+  const auto base_it = map.find("datetime");
+  const bool zoned_base = base_it != map.end() && base_it->second.is_datetime();
+  if (zoned_base) {
+    zone = zone_of(base_it->second.as_datetime());
+    preferred = zone.offset;
   }
   if (auto it = map.find("timezone"); it != map.end() && !it->second.is_null()) {
-    auto parsed_offset = offset_from(it->second);
-    if (!parsed_offset.ok()) return parsed_offset.status();
-    offset = *parsed_offset;
+    auto target = zone_from(it->second);
+    if (!target.ok()) return target.status();
+    zone = *target;
+    if (zoned_base) {
+      const DateTimeValue& dt = base_it->second.as_datetime();
+      DateTimeValue there = datetime_at_instant(dt.seconds, dt.nanos, zone.zone, zone.offset);
+      moved = map;
+      moved["datetime"] = Value::datetime(there);
+      source = &moved;
+      preferred = there.offset_seconds;
+    } else {
+      preferred.reset();
+    }
   }
-  auto clock = clock_from_map("datetime", map, base, true);
+  auto clock = clock_from_map("datetime", *source, base, true);
   if (!clock.ok()) return clock.status();
-  return Value::datetime(DateTimeValue{clock->seconds - offset, clock->nanos, offset});
+  return Value::datetime(
+      datetime_at_wall(clock->seconds, clock->nanos, zone.zone, zone.offset, preferred));
 }
 
 Result<Value> fn_duration(Args args, const CallContext&) {
@@ -592,6 +705,11 @@ Result<Value> truncate(std::string_view function, Target target, Args args,
   if (target == Target::kTime && map.contains("timezone")) {
     base_value = Value::local_time(LocalTimeValue{truncated->as_time().nanos});
   }
+  if (target == Target::kDateTime && map.contains("timezone")) {
+    // datetime() over a date-time base would keep its instant; truncation keeps the wall clock.
+    const WallClock clock = wall_clock(*truncated);
+    base_value = Value::local_datetime(LocalDateTimeValue{clock.seconds, clock.nanos});
+  }
   map.emplace(base, base_value);
   const Value rebuilt[] = {Value::map(std::move(map))};
   switch (target) {
@@ -641,8 +759,15 @@ Result<Value> truncate_only(std::string_view function, Target target, Args args)
     case Target::kLocalDateTime:
       return Value::local_datetime(LocalDateTimeValue{clock->seconds, clock->nanos});
     case Target::kDateTime: {
-      int32_t offset = args[1].is_datetime() ? args[1].as_datetime().offset_seconds : 0;
-      return Value::datetime(DateTimeValue{clock->seconds - offset, clock->nanos, offset});
+      if (!args[1].is_datetime()) {
+        return Value::datetime(DateTimeValue{clock->seconds, clock->nanos, 0});
+      }
+      // In a named zone the truncated reading takes the zone's offset then (midnight may fall
+      // in a gap and move forward, as java.time's truncatedTo does).
+      const DateTimeValue& dt = args[1].as_datetime();
+      return Value::datetime(
+          datetime_at_wall(clock->seconds, clock->nanos, dt.zone, dt.offset_seconds,
+                           dt.offset_seconds));
     }
     case Target::kLocalTime:
     case Target::kTime: {
@@ -674,12 +799,71 @@ Result<Value> fn_time_truncate(Args args, const CallContext& context) {
 
 using Difference = DurationValue (*)(const WallClock&, const WallClock&);
 
+bool has_named_zone(const Value& v) {
+  return v.is_datetime() && v.as_datetime().zone != kNoTimeZone;
+}
+
+// A local value (date, local date-time, local time) beside a date-time with a named zone, read
+// as a reading of that zone's clock (a local time on the date-time's date), as Neo4j does: from
+// datetime('2017-10-29T00:00+02:00[Europe/Stockholm]') to localtime('04:00') is PT5H, the clock
+// having been set back an hour between.
+Value in_zone_of(const Value& local, const DateTimeValue& zoned) {
+  WallClock clock = wall_clock(local);
+  if (local.is_time_of_day()) {
+    const int64_t day = floor_div(zoned.seconds + zoned.offset_seconds, kSecondsPerDay);
+    clock.seconds += day * kSecondsPerDay;
+  }
+  return Value::datetime(datetime_at_wall(clock.seconds, clock.nanos, zoned.zone, 0));
+}
+
+// The difference of two date-times when one has a named zone, as java.time's until() takes it:
+// months and days counted on the first one's zone clock (the second read on that clock), each
+// added to the first in its zone, and the rest as the time between the instants. A day across a
+// daylight-saving change is one day, not 23 or 25 hours.
+Result<DurationValue> zoned_difference(const DateTimeValue& a, const DateTimeValue& b,
+                                       Difference compute) {
+  const TimeZoneRules* rules =
+      a.zone == kNoTimeZone ? nullptr : &TimeZoneDb::instance().rules(a.zone);
+  auto on_a_clock = [&](const DateTimeValue& x) {
+    const int32_t offset = rules ? rules->offset_at(x.seconds) : a.offset_seconds;
+    return WallClock{x.seconds + offset, x.nanos, true};
+  };
+  auto instant = [](const DateTimeValue& x) { return WallClock{x.seconds, x.nanos, true}; };
+  const WallClock to = on_a_clock(b);
+  if (compute == duration_in_seconds) return duration_in_seconds(instant(a), instant(b));
+  if (compute == duration_in_months) return duration_in_months(on_a_clock(a), to);
+  if (compute == duration_in_days) return duration_in_days(on_a_clock(a), to);
+  const int64_t months = duration_in_months(on_a_clock(a), to).months;
+  auto middle = add_duration(a, DurationValue{months, 0, 0, 0});
+  if (!middle.ok()) return middle.status();
+  const int64_t days = duration_in_days(on_a_clock(*middle), to).days;
+  auto last = add_duration(*middle, DurationValue{0, days, 0, 0});
+  if (!last.ok()) return last.status();
+  DurationValue rest = duration_in_seconds(instant(*last), instant(b));
+  return make_duration(months, days, rest.seconds, rest.nanos);
+}
+
 Result<Value> difference(std::string_view function, Args args, Difference compute) {
   if (args[0].is_null() || args[1].is_null()) return Value::null();
   for (const Value& arg : args) {
     if (!arg.is_temporal_instant() && !arg.is_time_of_day()) {
       return argument_type_error(function, arg,
                                  "a DATE, LOCAL DATETIME, DATETIME, LOCAL TIME or TIME");
+    }
+  }
+  if (has_named_zone(args[0]) || has_named_zone(args[1])) {
+    const Value& zoned = has_named_zone(args[0]) ? args[0] : args[1];
+    auto as_datetime = [&](const Value& v) -> std::optional<DateTimeValue> {
+      if (v.is_datetime()) return v.as_datetime();
+      if (v.is_time()) return std::nullopt;  // a time with an offset has no date to read it on
+      return in_zone_of(v, zoned.as_datetime()).as_datetime();
+    };
+    auto a = as_datetime(args[0]);
+    auto b = as_datetime(args[1]);
+    if (a && b) {
+      auto duration = zoned_difference(*a, *b, compute);
+      if (!duration.ok()) return duration.status();
+      return Value::duration(*duration);
     }
   }
   WallClock from = wall_clock(args[0]);

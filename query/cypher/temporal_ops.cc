@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "query/cypher/time_zone_db.h"
 #include "query/cypher/value_ops.h"
 
 namespace expgraph::cypher {
@@ -106,7 +107,16 @@ int temporal_order_compare(const Value& a, const Value& b) {
     return three(x.nanos, y.nanos);
   }
   if (int c = three(time_line(a), time_line(b)); c != 0) return c;
-  if (a.is_datetime()) return three(a.as_datetime().offset_seconds, b.as_datetime().offset_seconds);
+  if (a.is_datetime()) {
+    // The same instant: by offset, then a fixed offset before a named zone, then by zone name
+    // (not by id, which depends on the order zones were first used in).
+    const DateTimeValue& x = a.as_datetime();
+    const DateTimeValue& y = b.as_datetime();
+    if (int c = three(x.offset_seconds, y.offset_seconds); c != 0) return c;
+    if (x.zone == y.zone) return 0;
+    if (x.zone == kNoTimeZone || y.zone == kNoTimeZone) return x.zone == kNoTimeZone ? -1 : 1;
+    return three(TimeZoneDb::instance().name(x.zone), TimeZoneDb::instance().name(y.zone));
+  }
   if (a.is_time()) return three(a.as_time().offset_seconds, b.as_time().offset_seconds);
   return 0;
 }
@@ -232,6 +242,7 @@ Result<Value> temporal_component(const Value& value, std::string_view key) {
     const TimeValue& time = value.as_time();
     if (key == "timezone" || key == "offset")
       return Value::string(format_utc_offset(time.offset_seconds));
+    if (key == "offsetMinutes") return Value::integer(time.offset_seconds / 60);
     if (key == "offsetSeconds") return Value::integer(time.offset_seconds);
   }
   if (value.is_time_of_day()) {
@@ -244,8 +255,10 @@ Result<Value> temporal_component(const Value& value, std::string_view key) {
   }
   if (value.is_datetime()) {
     const DateTimeValue& dt = value.as_datetime();
-    if (key == "timezone" || key == "offset")
-      return Value::string(format_utc_offset(dt.offset_seconds));
+    // A named zone's offset is the one it has at this instant (kept in the value).
+    if (key == "timezone") return Value::string(datetime_zone_text(dt));
+    if (key == "offset") return Value::string(format_utc_offset(dt.offset_seconds));
+    if (key == "offsetMinutes") return Value::integer(dt.offset_seconds / 60);
     if (key == "offsetSeconds") return Value::integer(dt.offset_seconds);
     if (key == "epochSeconds") return Value::integer(dt.seconds);
     if (key == "epochMillis") return Value::integer(dt.seconds * 1000 + dt.nanos / 1000000);
