@@ -364,21 +364,25 @@ struct ReadProbe {
     thread = std::thread([this, &replica, path] {
       httplib::Client client = replica.client();
       client.set_connection_timeout(0, 200000);
-      std::optional<steady_clock::time_point> refusing_since;
+      // When the current run of refused connections began; a bool beside it rather than a
+      // std::optional, which GCC 12 at -O1 takes for maybe-uninitialized.
+      bool refusing = false;
+      steady_clock::time_point refusing_since{};
       for (int i = 0; !stop; ++i) {
         auto response = i % 4 == 3 ? client.Get("/readyz") : client.Get(path);
         if (!response) {
-          if (!refusing_since) refusing_since = steady_clock::now();
+          if (!refusing) refusing_since = steady_clock::now();
+          refusing = true;
           ++refused;
           std::this_thread::sleep_for(milliseconds(5));
           continue;
         }
-        if (refusing_since) {
+        if (refusing) {
           int64_t ms =
-              std::chrono::duration_cast<milliseconds>(steady_clock::now() - *refusing_since)
+              std::chrono::duration_cast<milliseconds>(steady_clock::now() - refusing_since)
                   .count();
           longest_refusal_ms = std::max<int64_t>(longest_refusal_ms.load(), ms);
-          refusing_since.reset();
+          refusing = false;
         }
         if (i % 4 == 3) {
           if (response->status == 503 &&
