@@ -92,7 +92,7 @@ bool UpdateStreams::Registration::reply_overdue() {
   stream.dropped = true;
   ++owner_.dropped_;
   const std::string progress =
-      stream.replied
+      stream.reply_count > 0
           ? "its last reply had applied through sequence " + std::to_string(stream.applied_sequence)
           : "it never replied (it asked from sequence " + std::to_string(stream.since) + ")";
   std::fprintf(stderr,
@@ -125,7 +125,6 @@ Result<nlohmann::json> UpdateStreams::reply(const std::string& id, uint64_t appl
         " and has sent through " + std::to_string(stream.sent_sequence));
   }
   const auto now = Clock::now();
-  stream.replied = true;
   stream.applied_sequence = applied_sequence;
   stream.last_reply = now;
   ++stream.reply_count;
@@ -153,9 +152,10 @@ nlohmann::json UpdateStreams::describe(const Stream& stream, uint64_t primary_se
       {"reply_timeout_ms", stream.timeout.count()},
   };
   // What the replica is known to hold: its last reply, or the position it asked for.
-  const uint64_t applied = stream.replied ? stream.applied_sequence : stream.since;
-  out["applied_sequence"] = stream.replied ? nlohmann::json(applied) : nlohmann::json(nullptr);
-  out["last_reply_age_ms"] = stream.replied
+  const bool replied = stream.reply_count > 0;
+  const uint64_t applied = replied ? stream.applied_sequence : stream.since;
+  out["applied_sequence"] = replied ? nlohmann::json(applied) : nlohmann::json(nullptr);
+  out["last_reply_age_ms"] = replied
                                  ? nlohmann::json(milliseconds_between(stream.last_reply, now))
                                  : nlohmann::json(nullptr);
   out["lag_sequences"] = primary_sequence > applied ? primary_sequence - applied : 0;

@@ -100,9 +100,8 @@ class UpdateStreams {
     uint64_t bytes_sent = 0;
     uint64_t batches_sent = 0;
     uint64_t sent_sequence = 0;  // the last sequence of the batches sent (since, before any)
-    bool replied = false;
     uint64_t applied_sequence = 0;  // as last reported
-    uint64_t reply_count = 0;
+    uint64_t reply_count = 0;  // 0: no reply yet (applied_sequence is then not known)
     Clock::time_point last_reply;  // the stream's start before the first reply
     bool dropped = false;
     // Batch groups sent and not yet reported applied: their last sequence and when they were

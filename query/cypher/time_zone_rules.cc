@@ -266,29 +266,32 @@ Result<TimeZoneRules> TimeZoneRules::from_tzif(std::string_view bytes) {
   return rules;
 }
 
-// A year's two changes, in the order they are written. Callers sort the years' changes with
-// stable_sort: with daylight saving all year ("EST5EDT,0/0,J365/25") a year's end and the next
-// year's start fall on one instant, and the start, generated later, must win.
-void TimeZoneRules::footer_transitions(int64_t year, std::vector<Transition>& out) const {
+std::vector<TimeZoneRules::Transition> TimeZoneRules::footer_changes(int64_t first_year,
+                                                                     int64_t last_year) const {
   const PosixZoneRule& rule = *footer_;
-  if (!rule.has_dst) return;
-  // The start is written in standard time, the end in daylight time.
-  const int64_t start = rule_day(rule.dst_start, year) * kSecondsPerDay +
-                        rule.dst_start.time_seconds - rule.std_offset;
-  const int64_t end =
-      rule_day(rule.dst_end, year) * kSecondsPerDay + rule.dst_end.time_seconds - rule.dst_offset;
-  out.push_back({start, rule.dst_offset});
-  out.push_back({end, rule.std_offset});
+  std::vector<Transition> changes;
+  if (!rule.has_dst) return changes;
+  for (int64_t year = first_year; year <= last_year; ++year) {
+    // The start is written in standard time, the end in daylight time.
+    const int64_t start = rule_day(rule.dst_start, year) * kSecondsPerDay +
+                          rule.dst_start.time_seconds - rule.std_offset;
+    const int64_t end = rule_day(rule.dst_end, year) * kSecondsPerDay +
+                        rule.dst_end.time_seconds - rule.dst_offset;
+    changes.push_back({start, rule.dst_offset});
+    changes.push_back({end, rule.std_offset});
+  }
+  // Stable: with daylight saving all year ("EST5EDT,0/0,J365/25") a year's end and the next
+  // year's start fall on one instant, and the start, generated later, must win.
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const Transition& a, const Transition& b) { return a.at < b.at; });
+  return changes;
 }
 
 int32_t TimeZoneRules::footer_offset_at(int64_t utc_seconds) const {
   if (!footer_->has_dst) return footer_->std_offset;
   const int64_t year = civil_from_days(floor_div(utc_seconds, kSecondsPerDay)).year;
-  std::vector<Transition> near;
-  for (int64_t y = year - 1; y <= year + 1; ++y) footer_transitions(y, near);
-  std::stable_sort(near.begin(), near.end(), [](auto& a, auto& b) { return a.at < b.at; });
   int32_t offset = footer_->std_offset;
-  for (const Transition& t : near) {
+  for (const Transition& t : footer_changes(year - 1, year + 1)) {
     if (t.at > utc_seconds) break;
     offset = t.offset_after;
   }
@@ -315,12 +318,9 @@ int32_t TimeZoneRules::transitions_between(int64_t from, int64_t to,
     const int64_t listed_until = transitions_.empty() ? INT64_MIN : transitions_.back().at;
     if (to > listed_until) {
       const int64_t begin = std::max(from, listed_until);
-      std::vector<Transition> yearly;
       const int64_t first_year = civil_from_days(floor_div(begin, kSecondsPerDay)).year - 1;
       const int64_t last_year = civil_from_days(floor_div(to, kSecondsPerDay)).year + 1;
-      for (int64_t y = first_year; y <= last_year; ++y) footer_transitions(y, yearly);
-      std::stable_sort(yearly.begin(), yearly.end(), [](auto& a, auto& b) { return a.at < b.at; });
-      for (const Transition& t : yearly) {
+      for (const Transition& t : footer_changes(first_year, last_year)) {
         if (t.at > begin && t.at > from && t.at < to) out.push_back(t);
       }
     }
@@ -334,7 +334,8 @@ int32_t TimeZoneRules::offset_for_local(int64_t local_seconds,
   const int64_t from = local_seconds - 2 * kSecondsPerDay;
   const int64_t to = local_seconds + 2 * kSecondsPerDay;
   std::vector<Transition> changes;
-  int32_t offset = transitions_between(from, to, changes);
+  const int32_t offset_at_from = transitions_between(from, to, changes);
+  int32_t offset = offset_at_from;
   // The periods [start, end) of one offset each; the reading is valid in a period when the
   // instant it means under that offset lies inside it.
   std::vector<int32_t> valid;
@@ -360,7 +361,7 @@ int32_t TimeZoneRules::offset_for_local(int64_t local_seconds,
     return valid.front();
   }
   // A gap: the offset before it, which reads the wall clock forward by the gap's length.
-  int32_t before = transitions_between(from, to, changes);
+  int32_t before = offset_at_from;
   for (const Transition& change : changes) {
     if (change.offset_after > before && local_seconds >= change.at + before &&
         local_seconds < change.at + change.offset_after) {

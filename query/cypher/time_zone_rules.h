@@ -69,7 +69,8 @@ class TimeZoneRules {
   // `from`, whether they come from the file's list or from the footer's rule.
   int32_t transitions_between(int64_t from, int64_t to, std::vector<Transition>& out) const;
   int32_t footer_offset_at(int64_t utc_seconds) const;
-  void footer_transitions(int64_t year, std::vector<Transition>& out) const;
+  // The footer rule's changes in the years first_year to last_year, in time order.
+  std::vector<Transition> footer_changes(int64_t first_year, int64_t last_year) const;
 
   int32_t initial_offset_ = 0;           // before the first transition
   std::vector<Transition> transitions_;  // ascending
