@@ -61,6 +61,8 @@ void print_in_where(std::string& out, const std::string& variable, const Expr& l
   }
 }
 void print_pattern_part(std::string& out, const PatternPart& pattern);
+// The clauses of an EXISTS { } or COUNT { } chain, from `clause` on, and its RETURN.
+void print_subquery_clauses(std::string& out, const PatternExpr& clause);
 
 std::string_view quantifier_name(Quantifier quantifier) {
   switch (quantifier) {
@@ -219,7 +221,12 @@ void print(std::string& out, const Expr& expr) {
                  },
                  [&](const PatternExpr& e) {
                    bool subquery = e.mode == PatternMode::kExists || e.mode == PatternMode::kCount;
-                   if (subquery) out += e.mode == PatternMode::kExists ? "EXISTS { MATCH " : "COUNT { MATCH ";
+                   if (subquery) {
+                     out += e.mode == PatternMode::kExists ? "EXISTS { " : "COUNT { ";
+                     print_subquery_clauses(out, e);
+                     out += " }";
+                     return;
+                   }
                    if (e.mode == PatternMode::kComprehension) out += '[';
                    for (size_t i = 0; i < e.patterns.size(); ++i) {
                      if (i > 0) out += ", ";
@@ -234,7 +241,6 @@ void print(std::string& out, const Expr& expr) {
                      print(out, *e.projection);
                    }
                    if (e.mode == PatternMode::kComprehension) out += ']';
-                   if (subquery) out += " }";
                  },
              },
              expr.node);
@@ -401,6 +407,10 @@ ExprPtr clone(const Expr& expr) {
                        copy.where = clone_or_null(e.where);
                        copy.projection = clone_or_null(e.projection);
                        copy.outer_variables = e.outer_variables;
+                       copy.optional = e.optional;
+                       copy.next = clone_or_null(e.next);
+                       copy.has_return = e.has_return;
+                       for (const ExprPtr& item : e.returns) copy.returns.push_back(clone(*item));
                        return copy;
                      },
                  },
@@ -577,6 +587,8 @@ void for_each_child(const Expr& expr, const std::function<void(const Expr&)>& vi
                    }
                    maybe(e.where);
                    maybe(e.projection);
+                   maybe(e.next);
+                   for (const ExprPtr& item : e.returns) visit(*item);
                  },
              },
              expr.node);
@@ -676,6 +688,30 @@ void print_pattern_part(std::string& out, const PatternPart& pattern) {
       print_relationship(out, pattern.relationships[i - 1]);
     }
     print_node(out, pattern.nodes[i]);
+  }
+}
+
+void print_subquery_clauses(std::string& out, const PatternExpr& clause) {
+  out += clause.optional ? "OPTIONAL MATCH " : "MATCH ";
+  for (size_t i = 0; i < clause.patterns.size(); ++i) {
+    if (i > 0) out += ", ";
+    print_pattern_part(out, clause.patterns[i]);
+  }
+  if (clause.where) {
+    out += " WHERE ";
+    print(out, *clause.where);
+  }
+  if (clause.next) {
+    out += ' ';
+    print_subquery_clauses(out, clause.next->as<PatternExpr>());
+  }
+  if (clause.has_return) {
+    out += " RETURN ";
+    if (clause.returns.empty()) out += '*';
+    for (size_t i = 0; i < clause.returns.size(); ++i) {
+      if (i > 0) out += ", ";
+      print(out, *clause.returns[i]);
+    }
   }
 }
 

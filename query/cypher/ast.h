@@ -212,8 +212,8 @@ struct ReduceExpr {
 // What a pattern inside an expression evaluates to.
 enum class PatternMode {
   kPredicate,      // (a)-->(b) in WHERE: true when it matches (null when an endpoint is null)
-  kExists,         // EXISTS { [MATCH] pattern [WHERE ...] }: true when it matches
-  kCount,          // COUNT { [MATCH] pattern [WHERE ...] }: the number of matches
+  kExists,         // EXISTS { [MATCH] pattern [WHERE ...] ... }: true when it gives a row
+  kCount,          // COUNT { [MATCH] pattern [WHERE ...] ... }: the number of its rows
   kComprehension,  // [p = (a)-->(b) WHERE ... | projection]: a list, one item per match
 };
 
@@ -227,6 +227,18 @@ struct PatternExpr {
   // The pattern's variables that are bound outside it, in pattern order. Resolved by the binder
   // (bind_query), the one writer, since only it knows the enclosing scope.
   mutable std::vector<std::string> outer_variables;
+
+  // EXISTS { } and COUNT { } only. A subquery of several MATCH clauses is a chain: each clause
+  // is a PatternExpr of the subquery's mode, and `next` (a PatternExpr; null for the last
+  // clause) runs once per match of this one and sees its variables, as consecutive MATCH
+  // clauses of a query do. Each clause keeps its own relationship uniqueness.
+  bool optional = false;  // OPTIONAL MATCH: when nothing matches, one row with its variables null
+  ExprPtr next;
+  // The closing RETURN of the last clause: its items are evaluated on each row (so their errors
+  // show), but EXISTS and COUNT only look at how many rows there are; aliases are dropped.
+  // `returns` empty with `has_return` is RETURN *.
+  bool has_return = false;
+  std::vector<ExprPtr> returns;
 };
 
 enum class ExprKind {

@@ -475,10 +475,12 @@ class Binder {
 
   // The planner carries earlier variables that a WITH's WHERE reads as hidden columns under
   // other names; a pattern inside it reads its variables by name, so they must be projected.
-  Status check_patterns_read_projection(const Expr& expr) {
+  // `inner` holds the names that enclosing comprehensions and patterns (a subquery's earlier
+  // clauses among them) declare: a pattern reading one of those reads no column.
+  Status check_patterns_read_projection(const Expr& expr, const std::set<std::string>& inner = {}) {
     if (expr.is<PatternExpr>()) {
       for (const std::string& name : expr.as<PatternExpr>().outer_variables) {
-        if (!scope_.contains(name)) {
+        if (!scope_.contains(name) && !inner.contains(name)) {
           return query_error("unsupported_construct",
                              "a pattern in the WHERE of a WITH reads '" + name +
                                  "', which the WITH does not project: project it (WITH " + name +
@@ -487,9 +489,11 @@ class Binder {
         }
       }
     }
+    std::set<std::string> names = inner;
+    for (const std::string& name : local_names(expr)) names.insert(name);
     Status status;
     for_each_child(expr, [&](const Expr& child) {
-      if (status.ok()) status = check_patterns_read_projection(child);
+      if (status.ok()) status = check_patterns_read_projection(child, names);
     });
     return status;
   }
@@ -776,6 +780,13 @@ class Binder {
     if (pattern.projection) {
       EXPGRAPH_RETURN_IF_ERROR(
           check_expr(*pattern.projection, local, false, where, inside_aggregate));
+    }
+    // A subquery's next clause sees this one's variables, as a MATCH sees the one before it.
+    if (pattern.next) {
+      EXPGRAPH_RETURN_IF_ERROR(check_expr(*pattern.next, local, false, where, inside_aggregate));
+    }
+    for (const ExprPtr& item : pattern.returns) {
+      EXPGRAPH_RETURN_IF_ERROR(check_expr(*item, local, false, "RETURN", inside_aggregate));
     }
     pattern.outer_variables = std::move(outer);
     return Status();

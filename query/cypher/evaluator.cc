@@ -1,10 +1,13 @@
 #include "query/cypher/evaluator.h"
 
+#include <limits>
+
 #include "ontology/json_text.h"
 #include "query/cypher/binder.h"
 #include "query/cypher/expression_ops.h"
 #include "query/cypher/functions.h"
 #include "query/cypher/pattern_matcher.h"
+#include "query/cypher/subquery.h"
 #include "query/cypher/value_ops.h"
 
 namespace expgraph::cypher {
@@ -363,12 +366,20 @@ Result<Value> Evaluator::eval_reduce(const Expr& expr, const Scope& scope) {
 
 Result<Value> Evaluator::eval_pattern(const Expr& expr, const Scope& scope) {
   const auto& pattern = expr.as<PatternExpr>();
+  if (pattern.mode == PatternMode::kExists || pattern.mode == PatternMode::kCount) {
+    const bool exists = pattern.mode == PatternMode::kExists;
+    // EXISTS needs one row; COUNT all of them.
+    auto rows = count_subquery_rows(*this, pattern, scope,
+                                    exists ? 1 : std::numeric_limits<int64_t>::max());
+    if (!rows.ok()) return at_position(rows.status(), expr.position);
+    return exists ? Value::boolean(*rows > 0) : Value::integer(*rows);
+  }
   PatternMatcher matcher(*this, pattern, scope);
   int64_t matches = 0;
   Value::List items;
   auto on_match = [&](const Scope& match) -> Result<bool> {
     ++matches;
-    if (pattern.mode != PatternMode::kComprehension) return pattern.mode == PatternMode::kCount;
+    if (pattern.mode != PatternMode::kComprehension) return false;
     auto value = evaluate(*pattern.projection, match);
     if (!value.ok()) return value.status();
     EXPGRAPH_RETURN_IF_ERROR(budget_.build(value_bytes(*value)));
@@ -382,9 +393,8 @@ Result<Value> Evaluator::eval_pattern(const Expr& expr, const Scope& scope) {
     case PatternMode::kPredicate:
       return null_endpoint ? Value::null() : Value::boolean(matches > 0);
     case PatternMode::kExists:
-      return Value::boolean(matches > 0);
     case PatternMode::kCount:
-      return Value::integer(matches);
+      break;  // answered above
     case PatternMode::kComprehension:
       return null_endpoint ? Value::null() : Value::list(std::move(items));
   }

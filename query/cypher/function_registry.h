@@ -1,6 +1,7 @@
 // Private to the scalar functions (functions.cc, functions_math.cc, functions_conversion.cc,
-// temporal_functions.cc): the shape of a function and of the table functions.cc looks names
-// up in. Each file adds its functions to the table once, at first use. Callers use functions.h.
+// temporal_functions.cc, temporal_clock_functions.cc): the shape of a function and of the table
+// functions.cc looks names up in. Each file adds its functions to the table once, at first use.
+// Callers use functions.h.
 #pragma once
 
 #include <cstddef>
@@ -42,5 +43,7 @@ Status argument_type_error(std::string_view function, const Value& arg, std::str
 void add_math_functions(FunctionTable& table);        // functions_math.cc
 void add_conversion_functions(FunctionTable& table);  // functions_conversion.cc
 void add_temporal_functions(FunctionTable& table);    // temporal_functions.cc
+// date.statement(), datetime.transaction(zone), localtime.realtime(), ...
+void add_temporal_clock_functions(FunctionTable& table);  // temporal_clock_functions.cc
 
 }  // namespace expgraph::cypher

@@ -609,6 +609,7 @@ const FunctionTable& function_table() {
   add_math_functions(table);
   add_conversion_functions(table);
   add_temporal_functions(table);
+  add_temporal_clock_functions(table);
   return table;
   }();
   return table;

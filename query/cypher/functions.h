@@ -51,12 +51,14 @@ Status check_scalar_call(std::string_view name, size_t arg_count);
 //   rand timestamp toStringOrNull toIntegerOrNull toFloatOrNull toBooleanOrNull
 //   toStringList toIntegerList toFloatList toBooleanList char_length character_length
 //   btrim and the temporal functions of temporal_functions.cc (date, datetime, duration, ...)
+//   and temporal_clock_functions.cc (date.statement, datetime.transaction, time.realtime, ...)
 // String functions count Unicode code points; toLower/toUpper map each letter to its other
 // case by Unicode's simple one-to-one mapping (unicode_case.h).
 // `statement_nanos` is the statement's clock (statement_clock_now() when the statement began):
-// date(), localdatetime(), datetime() and timestamp() without arguments read it, so every call
-// in one statement gives the same instant, as openCypher specifies; without it they read the
-// system clock at each call.
+// date(), localdatetime(), datetime(), timestamp() and the X.statement() and X.transaction()
+// forms read it, so every call in one statement gives the same instant, as openCypher specifies;
+// without it they read the system clock at each call. X.realtime() always reads the system
+// clock.
 Result<Value> call_function(std::string_view name, std::span<const Value> args, QueryBudget& budget,
                             const PropertyLoader* loader = nullptr,
                             std::optional<int64_t> statement_nanos = std::nullopt);

@@ -9,8 +9,6 @@ namespace expgraph::cypher {
 
 namespace {
 
-constexpr int64_t kSecondsPerDay = 86400;
-constexpr int64_t kNanosPerSecond = 1000000000;
 // Years outside this range are refused, which keeps every computation in seconds or nanoseconds
 // (as 128-bit integers) far from overflow.
 constexpr int64_t kMaxYear = 999999;
@@ -648,7 +646,6 @@ Result<DateTimeValue> add_duration(const DateTimeValue& dt, const DurationValue&
 }
 
 LocalTimeValue add_duration(const LocalTimeValue& time, const DurationValue& duration) {
-  constexpr __int128 kNanosPerDay = static_cast<__int128>(kSecondsPerDay) * kNanosPerSecond;
   __int128 nanos =
       static_cast<__int128>(time.nanos) +
       (static_cast<__int128>(duration.seconds) * kNanosPerSecond + duration.nanos) % kNanosPerDay;

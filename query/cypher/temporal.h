@@ -69,6 +69,15 @@ struct DurationValue {
   friend bool operator==(const DurationValue&, const DurationValue&) = default;
 };
 
+// --- Units ----------------------------------------------------------------------------------
+// The fixed ratios the temporal sources share, defined once so they cannot drift apart. A day
+// is 86,400 seconds on a wall clock or in a duration's seconds; daylight saving is the zone
+// rules' business (time_zone_rules.h), not these constants'.
+
+inline constexpr int64_t kSecondsPerDay = 86400;
+inline constexpr int64_t kNanosPerSecond = 1000000000;
+inline constexpr int64_t kNanosPerDay = kSecondsPerDay * kNanosPerSecond;
+
 // --- Calendar -------------------------------------------------------------------------------
 
 struct CivilDate {

@@ -15,8 +15,6 @@ namespace expgraph::cypher {
 
 namespace {
 
-constexpr int64_t kSecondsPerDay = 86400;
-
 Status invalid_arguments(std::string message) {
   return Status::unprocessable("invalid_arguments", std::move(message));
 }
@@ -31,7 +29,7 @@ Result<T> parsed(Result<T> result) {
 // The statement's clock: one instant for every call of the statement.
 WallClock now_utc(const CallContext& context) {
   const int64_t nanos = context.statement_nanos;
-  return WallClock{nanos / 1000000000, static_cast<int32_t>(nanos % 1000000000), true};
+  return WallClock{nanos / kNanosPerSecond, static_cast<int32_t>(nanos % kNanosPerSecond), true};
 }
 
 // The map's keys, each known; `allowed` lists them for the error message.
@@ -162,7 +160,7 @@ Result<int64_t> sub_second_from_map(std::string_view function, const Value::Map&
 // base's.
 Result<int64_t> time_of_day_from_map(std::string_view function, const Value::Map& map,
                                      int64_t base_nanos) {
-  const int64_t base_of_day = base_nanos / 1000000000;
+  const int64_t base_of_day = base_nanos / kNanosPerSecond;
   auto hour = int_entry(function, map, "hour", base_of_day / 3600);
   auto minute = int_entry(function, map, "minute", base_of_day / 60 % 60);
   auto second = int_entry(function, map, "second", base_of_day % 60);
@@ -172,9 +170,9 @@ Result<int64_t> time_of_day_from_map(std::string_view function, const Value::Map
   if (*hour < 0 || *hour > 23 || *minute < 0 || *minute > 59 || *second < 0 || *second > 59) {
     return invalid_arguments(std::string(function) + "(): a time component is out of range");
   }
-  auto sub_second = sub_second_from_map(function, map, base_nanos % 1000000000);
+  auto sub_second = sub_second_from_map(function, map, base_nanos % kNanosPerSecond);
   if (!sub_second.ok()) return sub_second.status();
-  return (*hour * 3600 + *minute * 60 + *second) * 1000000000 + *sub_second;
+  return (*hour * 3600 + *minute * 60 + *second) * kNanosPerSecond + *sub_second;
 }
 
 // The wall clock a map describes: a base temporal under `base_key` (date, datetime, ...),
@@ -225,11 +223,11 @@ Result<WallClock> clock_from_map(std::string_view function, const Value::Map& ma
   int64_t nanos = 0;
   if (with_time) {
     int64_t base_of_day = has_base ? floor_mod(base.seconds, kSecondsPerDay) : 0;
-    auto time =
-        time_of_day_from_map(function, map, base_of_day * 1000000000 + (has_base ? base.nanos : 0));
+    auto time = time_of_day_from_map(function, map,
+                                     base_of_day * kNanosPerSecond + (has_base ? base.nanos : 0));
     if (!time.ok()) return time.status();
-    of_day = *time / 1000000000;
-    nanos = *time % 1000000000;
+    of_day = *time / kNanosPerSecond;
+    nanos = *time % kNanosPerSecond;
   }
   return WallClock{days * kSecondsPerDay + of_day, static_cast<int32_t>(nanos), with_time};
 }
@@ -258,9 +256,6 @@ Result<ZoneSpec> zone_from(const Value& timezone) {
 
 // The zone of a date-time (its named zone, or its offset).
 ZoneSpec zone_of(const DateTimeValue& dt) { return ZoneSpec{dt.offset_seconds, dt.zone}; }
-
-constexpr int64_t kNanosPerSecond = 1000000000;
-constexpr int64_t kNanosPerDay = kSecondsPerDay * kNanosPerSecond;
 
 // A time of day with the offset (and, for datetime(), the named zone) it is read in.
 struct ZonedTimeOfDay {
@@ -657,7 +652,8 @@ Result<Value> fn_duration(Args args, const CallContext&) {
       }
       if (unit.seconds > 0 && unit.seconds < 1) {
         int64_t per_second = static_cast<int64_t>(1 / unit.seconds + 0.5);
-        part = make_duration(0, 0, n / per_second, (n % per_second) * (1000000000 / per_second));
+        part =
+            make_duration(0, 0, n / per_second, (n % per_second) * (kNanosPerSecond / per_second));
       }
     } else {
       auto scaled = scale_duration(

@@ -10,9 +10,6 @@ namespace expgraph::cypher {
 
 namespace {
 
-constexpr int64_t kSecondsPerDay = 86400;
-constexpr int64_t kNanosPerSecond = 1000000000;
-
 bool is_temporal(const Value& v) {
   return v.is_temporal_instant() || v.is_time_of_day() || v.is_duration();
 }

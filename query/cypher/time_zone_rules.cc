@@ -9,7 +9,6 @@ namespace expgraph::cypher {
 
 namespace {
 
-constexpr int64_t kSecondsPerDay = 86400;
 // A TZif offset is at most 25 hours either way (RFC 8536 allows -89999 to 93599 seconds).
 constexpr int32_t kMaxOffset = 26 * 3600;
 

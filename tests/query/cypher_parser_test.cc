@@ -368,12 +368,42 @@ TEST(CypherParser, AstHelpers) {
   EXPECT_EQ(copy->position, projection.items[2].expr->position);
 }
 
+TEST(CypherParser, SubqueriesChainMatchClausesAndMayEndWithReturn) {
+  // The short form and a single MATCH print alike.
+  EXPECT_EQ(where("EXISTS { (n)-->(m) WHERE m.x > 1 }"),
+            "EXISTS { MATCH (n)-[]->(m) WHERE (m.x > 1) }");
+  EXPECT_EQ(where("exists { match (n)-->(m) where m.x > 1 }"),
+            "EXISTS { MATCH (n)-[]->(m) WHERE (m.x > 1) }");
+  // Several clauses, each with its WHERE, OPTIONAL MATCH first or later, and a RETURN whose
+  // aliases are dropped (only the rows count).
+  EXPECT_EQ(where("EXISTS { MATCH (n)-->(m) WHERE m.x > 1 MATCH (m)-->(k), (k)-->(j) "
+                  "OPTIONAL MATCH (j)-->(i) WHERE i.y = 2 RETURN k, 1 AS one }"),
+            "EXISTS { MATCH (n)-[]->(m) WHERE (m.x > 1) MATCH (m)-[]->(k), (k)-[]->(j) "
+            "OPTIONAL MATCH (j)-[]->(i) WHERE (i.y = 2) RETURN k, 1 }");
+  EXPECT_EQ(expr("COUNT { OPTIONAL MATCH (a)-->(b) RETURN * }"),
+            "COUNT { OPTIONAL MATCH (a)-[]->(b) RETURN * }");
+  // A subquery nested in a clause's WHERE.
+  EXPECT_EQ(where("EXISTS { MATCH (m) WHERE EXISTS { MATCH (n)-->(m) RETURN true } RETURN true }"),
+            "EXISTS { MATCH (m) WHERE EXISTS { MATCH (n)-[]->(m) RETURN true } RETURN true }");
+  // The short form takes no further clause.
+  Status short_form = failure("MATCH (n) WHERE EXISTS { (n)-->(m) MATCH (m)-->() } RETURN n");
+  EXPECT_EQ(short_form.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(short_form.message().find("expected '}'"), std::string::npos) << short_form.message();
+  // Write clauses inside are refused as everywhere else.
+  Status write = failure("MATCH (n) WHERE EXISTS { MATCH (n)-->(m) SET m.x = 1 } RETURN n");
+  EXPECT_EQ(write.error_code(), "read_only_query");
+  EXPECT_EQ(write.message(),
+            "SET is a write clause; expgraph queries are read-only (line 1, column 42)");
+}
+
 TEST(CypherParser, PrintedQueriesParseBackToTheSameTree) {
   const char* queries[] = {
       "MATCH (a:Experiment {name: 'x'})-[r:TESTS|RUNS_ON*1..3]->(b) WHERE a.x IN [1, 2] "
       "RETURN DISTINCT a.name AS name ORDER BY name DESC SKIP 1 LIMIT 2",
       "UNWIND $xs AS x WITH x, count(*) AS c WHERE c > 1 RETURN x, c",
       "OPTIONAL MATCH p = (`a b`)<-[:T]-() RETURN p",
+      "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) OPTIONAL MATCH (m)-->(k) WHERE k.x > 1 RETURN k } "
+      "RETURN COUNT { MATCH (n)--(a) MATCH (a)--(b) RETURN * } AS c",
   };
   for (const char* text : queries) {
     std::string once = parsed(text);
@@ -483,9 +513,26 @@ TEST(CypherParser, UnsupportedConstructsAreNamed) {
       {"MATCH (n) WHERE n.name =~ 'a.*' RETURN n", "regular expression match =~ is not supported"},
       {"MATCH p = shortestPath((a)-[*]-(b)) RETURN p", "shortestPath is not supported"},
       {"PROFILE MATCH (n) RETURN n", "PROFILE is not supported"},
-      {"RETURN filter(x IN [1] WHERE x > 0)", "the list function filter(... IN ...) is not supported"},
-      {"MATCH (n) WHERE EXISTS { MATCH (n)-->() RETURN n } RETURN n",
-       "a subquery with more than one MATCH ... WHERE in { } is not supported"},
+      {"RETURN filter(x IN [1] WHERE x > 0)",
+       "the list function filter(... IN ...) is not supported"},
+      {"MATCH (n) WHERE EXISTS { MATCH (n)-->(m) WITH m RETURN m } RETURN n",
+       "WITH inside EXISTS { } is not supported; a subquery holds MATCH and OPTIONAL MATCH "
+       "clauses, each with its WHERE, and may end with RETURN (line 1, column 42)"},
+      {"RETURN COUNT { MATCH (n) UNWIND [1] AS x RETURN x }",
+       "UNWIND inside COUNT { } is not supported"},
+      {"MATCH (n) WHERE EXISTS { MATCH (n)-->(m) RETURN count(m) } RETURN n",
+       "an aggregate in the RETURN of EXISTS { } is not supported; aggregate over the subquery's "
+       "rows with COUNT { } or outside it (line 1, column 49)"},
+      {"RETURN COUNT { MATCH (n) RETURN DISTINCT n }",
+       "RETURN DISTINCT in COUNT { } is not supported; its RETURN may only list expressions "
+       "without aggregates or be * (line 1, column 33)"},
+      {"RETURN COUNT { MATCH (n) RETURN n ORDER BY n.x }",
+       "ORDER BY in COUNT { } is not supported"},
+      {"RETURN EXISTS { MATCH (n) RETURN n SKIP 1 }", "SKIP in EXISTS { } is not supported"},
+      {"RETURN EXISTS { MATCH (n) RETURN n LIMIT 1 }", "LIMIT in EXISTS { } is not supported"},
+      {"RETURN EXISTS { MATCH (n) RETURN n MATCH (m) }",
+       "MATCH after the RETURN of EXISTS { } is not supported; RETURN ends the subquery"},
+      {"RETURN EXISTS { MATCH (n) CALL db.labels() }", "CALL is not supported"},
       {"MATCH (a:Experiment) USING INDEX a:Experiment(status) WHERE a.status = 'x' RETURN a",
        "a USING hint (USING INDEX, SCAN or JOIN) is not supported (line 1, column 22)"},
       {"USING PERIODIC COMMIT LOAD CSV FROM 'f' AS row RETURN row",
@@ -593,6 +640,8 @@ TEST(CypherParser, TruncationsAndMutationsNeverCrash) {
       "ELSE coalesce(a.y, 0x1F, .5e3) END AS v // comment\n",
       "MATCH (n) WHERE n.a IS NOT NULL XOR n:Label AND n.b[-1] <> {k: [1, {m: `q`}]} /* c */ "
       "RETURN toInteger(n.c) + size($xs), n.`odd name`;",
+      "MATCH (n) WHERE EXISTS { MATCH (n)-[r]->(m) WHERE m.x > 1 OPTIONAL MATCH (m)-->(k) "
+      "RETURN k } AND COUNT { (n)--() } > 2 RETURN n",
   };
   const std::string alphabet = "()[]{}<>-=:,.|*$'\"`\\/ \n09aZ_\xC3\xA9\xFF";
   std::mt19937 rng(20240611);
