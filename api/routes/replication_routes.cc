@@ -240,11 +240,12 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping, Concurrency
       request.remote_addr + ":" + std::to_string(request.remote_port),
       static_cast<uint64_t>(*since), *reply_interval > 0,
       std::chrono::milliseconds(*reply_interval)});
-  response.set_header("Expgraph-Stream-Id", registration->id());
+  if (!registration.ok()) return registration.status();
+  response.set_header("Expgraph-Stream-Id", (*registration)->id());
   auto stream = std::make_shared<UpdateStream>(UpdateStream{
       graph, stopping, std::move(cursor).value(),
       std::chrono::steady_clock::now() + std::chrono::seconds(*seconds), std::move(first).value(),
-      first_latest, std::move(slot), std::move(registration)});
+      first_latest, std::move(slot), std::move(registration).value()});
   response.set_header("Expgraph-Latest-Sequence", std::to_string(first_latest));
   response.set_chunked_content_provider(
       "application/octet-stream", [stream](size_t, httplib::DataSink& sink) {
