@@ -3,10 +3,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "api/util/hex.h"
 #include "graph/records.h"
 
 namespace expgraph::api {
@@ -18,17 +18,6 @@ constexpr std::string_view kKeyPrefix = "auth/key/";
 constexpr size_t kMinimumKeyLength = 16;
 constexpr size_t kMaximumNameLength = 64;
 constexpr const char* kAdminName = "admin";
-
-std::string to_hex(const unsigned char* bytes, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out.push_back(kDigits[bytes[i] >> 4]);
-    out.push_back(kDigits[bytes[i] & 0xf]);
-  }
-  return out;
-}
 
 Status validate_name(const std::string& name) {
   if (name.empty() || name.size() > kMaximumNameLength) {
@@ -70,16 +59,13 @@ std::string sha256_hex(std::string_view text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
-  return to_hex(digest, size);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
 Result<std::string> generate_api_key() {
-  unsigned char bytes[32];
-  std::ifstream random("/dev/urandom", std::ios::binary);
-  if (!random.read(reinterpret_cast<char*>(bytes), sizeof(bytes))) {
-    return Status::internal("cannot read /dev/urandom to generate an API key");
-  }
-  return "egk_" + to_hex(bytes, sizeof(bytes));
+  auto random = random_hex(32);
+  if (!random.ok()) return Status(random.status()).prepend("generating an API key");
+  return "egk_" + *random;
 }
 
 Result<std::unique_ptr<ApiKeyStore>> ApiKeyStore::open(KvStore& store) {

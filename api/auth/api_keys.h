@@ -39,7 +39,8 @@ struct ApiKeyInfo {
 
 // The SHA-256 digest of `text` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view text);
-// A new random key: "egk_" and 64 hex digits (32 bytes from /dev/urandom).
+// A new random key: "egk_" and 64 hex digits (32 bytes from the OS's random source,
+// api/util/hex.h); internal when that source fails.
 Result<std::string> generate_api_key();
 
 class ApiKeyStore {

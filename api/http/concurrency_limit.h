@@ -1,8 +1,9 @@
 // ConcurrencyLimit: caps how many of something hold a worker at once. The Router asks one for a
-// slot before each /v1 handler and answers 429 when none is free (--max-concurrent-requests), so
-// a pile of heavy queries cannot take every worker and all the memory; the replication routes
-// hold one of their own for as long as a stream lasts (--max-replication-streams), so that
-// replicas cannot take them either. Thread-safe (one atomic).
+// slot before each /v1 handler (but those registered exempt, api/routes/router.h) and answers
+// 429 when none is free (--max-concurrent-requests), so a pile of heavy queries cannot take every
+// worker and all the memory; the replication routes hold one of their own for as long as a
+// stream lasts (--max-replication-streams), so that replicas cannot take them either.
+// Thread-safe (one atomic).
 #pragma once
 
 #include <atomic>

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/replication/retry_after.h"
 #include "api/replication/stream_format.h"
 #include "graph/graph_store.h"
 #include "storage/kv_store.h"
@@ -20,8 +21,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// What a download_checkpoint call learnt besides its status.
+struct CheckpointDownload {
+  uint64_t bytes = 0;  // the archive's size, once complete
+  // The wait the primary's answer asked for (its Retry-After, capped; 0 when none): a 503 for
+  // want of a stream slot carries one.
+  std::chrono::milliseconds retry_after{0};
+};
+
 Status download_checkpoint(const std::string& primary_url, const std::string& api_key,
-                           const fs::path& directory, uint64_t& bytes,
+                           const fs::path& directory, CheckpointDownload& download,
                            const std::atomic<bool>* cancel = nullptr) {
   httplib::Client client(primary_url);
   client.set_connection_timeout(5, 0);
@@ -36,6 +45,7 @@ Status download_checkpoint(const std::string& primary_url, const std::string& ap
       "/v1/replication/checkpoint", headers,
       [&](const httplib::Response& response) {
         status_code = response.status;
+        download.retry_after = retry_after(response);
         return true;
       },
       [&](const char* data, size_t size) {
@@ -67,7 +77,7 @@ Status download_checkpoint(const std::string& primary_url, const std::string& ap
                             error_body);
   }
   if (!writer.complete()) return Status::internal("the checkpoint archive ended early");
-  bytes = writer.bytes_written();
+  download.bytes = writer.bytes_written();
   return Status();
 }
 
@@ -164,27 +174,33 @@ Status move_checkpoint_beside_entries(const fs::path& staging, const fs::path& d
 }
 
 // The first bootstrap's download into `staging`. A primary whose replication streams are all in
-// use answers 503 at once; the replica asks again every kBusyRetry for up to kBusyPatience (a
-// stream ends within its max_seconds, 300 by default, or when its reader goes away), saying so
-// on stderr, rather than failing its start over a refusal that passes. Any other failure ends
-// the start at once, as before: an unreachable primary or a wrong key is a configuration error.
+// use answers 503 at once; the replica asks again after the wait its Retry-After names
+// (kBusyRetry when it names none) for up to kBusyPatience (a stream ends within its
+// max_seconds, 300 by default, or when its reader goes away), saying so on stderr, rather than
+// failing its start over a refusal that passes. Any other failure ends the start at once, as
+// before: an unreachable primary or a wrong key is a configuration error.
 Status first_download(const std::string& primary_url, const std::string& api_key,
                       const fs::path& staging, uint64_t& bytes) {
-  constexpr auto kBusyRetry = std::chrono::seconds(2);
+  constexpr auto kBusyRetry = std::chrono::milliseconds(2000);
   constexpr auto kBusyPatience = std::chrono::minutes(5);
   const auto give_up = std::chrono::steady_clock::now() + kBusyPatience;
   for (;;) {
     EXPGRAPH_RETURN_IF_ERROR(recreate_directory(staging));  // a bootstrap killed half-way
-    Status downloaded = download_checkpoint(primary_url, api_key, staging, bytes);
+    CheckpointDownload download;
+    Status downloaded = download_checkpoint(primary_url, api_key, staging, download);
+    bytes = download.bytes;
+    const std::chrono::milliseconds wait =
+        download.retry_after.count() > 0 ? download.retry_after : kBusyRetry;
     if (downloaded.code() != StatusCode::kOverloaded ||
-        std::chrono::steady_clock::now() + kBusyRetry > give_up) {
+        std::chrono::steady_clock::now() + wait > give_up) {
       return downloaded;
     }
     std::fprintf(stderr,
                  "expgraphd: every replication stream of %s is in use "
                  "(--max-replication-streams there); asking again in %lld s\n",
-                 primary_url.c_str(), static_cast<long long>(kBusyRetry.count()));
-    std::this_thread::sleep_for(kBusyRetry);
+                 primary_url.c_str(),
+                 static_cast<long long>(std::chrono::ceil<std::chrono::seconds>(wait).count()));
+    std::this_thread::sleep_for(wait);
   }
 }
 
@@ -192,14 +208,19 @@ Status first_download(const std::string& primary_url, const std::string& api_key
 
 Result<FreshCopy> download_fresh_copy(const std::string& primary_url, const std::string& data_dir,
                                       const std::string& api_key, bool replaces_conflicting_data,
-                                      const std::atomic<bool>& cancel) {
+                                      const std::atomic<bool>& cancel,
+                                      std::chrono::milliseconds& asked_wait) {
+  asked_wait = std::chrono::milliseconds(0);
   auto located = ReplicaDirectories::of(data_dir);
   if (!located.ok()) return located.status();
   const ReplicaDirectories& directories = *located;
   EXPGRAPH_RETURN_IF_ERROR(recreate_directory(directories.downloading));
   FreshCopy copy;
-  Status downloaded = download_checkpoint(primary_url, api_key, directories.downloading,
-                                          copy.checkpoint_bytes, &cancel);
+  CheckpointDownload download;
+  Status downloaded =
+      download_checkpoint(primary_url, api_key, directories.downloading, download, &cancel);
+  asked_wait = download.retry_after;
+  copy.checkpoint_bytes = download.bytes;
   Result<uint64_t> applied =
       downloaded.ok() ? mark_applied(directories.downloading) : Result<uint64_t>(downloaded);
   if (!applied.ok()) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -26,10 +27,11 @@ struct ReplicaStart {
 };
 
 // `api_key` (may be empty) is sent as the Bearer key; the checkpoint needs the admin role.
-// A primary whose replication streams are all in use (503) is asked again every 2 s for up to
-// 5 minutes. Errors: the primary unreachable or refusing (its status and message), a data
-// directory that holds something else than a replica's database (conflict: empty it, or start
-// without --replica-of to open it as a primary).
+// A primary whose replication streams are all in use (503) is asked again after the wait its
+// Retry-After names (at most 30 s; 2 s when it names none) for up to 5 minutes. Errors: the
+// primary unreachable or refusing (its status and message), a data directory that holds
+// something else than a replica's database (conflict: empty it, or start without --replica-of
+// to open it as a primary).
 Result<ReplicaStart> prepare_replica(const std::string& primary_url, const std::string& data_dir,
                                      const std::string& api_key);
 
@@ -41,9 +43,12 @@ struct FreshCopy {
 // Downloads the primary's checkpoint into DIR.rebootstrap while DIR stays open and served,
 // records its applied sequence, and renames it to DIR.next (DIR.next-after-conflict when
 // `replaces_conflicting_data`), where finish_swap finds it. A failure leaves DIR as it was;
-// setting `cancel` ends the download early (an error).
+// setting `cancel` ends the download early (an error). `asked_wait` is set to the wait the
+// primary's answer asked for (its Retry-After, at most 30 s; 0 when none): a primary whose
+// replication streams are all in use answers 503 (overloaded) with one.
 Result<FreshCopy> download_fresh_copy(const std::string& primary_url, const std::string& data_dir,
                                       const std::string& api_key, bool replaces_conflicting_data,
-                                      const std::atomic<bool>& cancel);
+                                      const std::atomic<bool>& cancel,
+                                      std::chrono::milliseconds& asked_wait);
 
 }  // namespace expgraph::replication

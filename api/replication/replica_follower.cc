@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/replication/replica_bootstrap.h"
+#include "api/replication/retry_after.h"
 #include "api/replication/stream_format.h"
 #include "storage/replication_history.h"
 
@@ -21,24 +22,9 @@ constexpr auto kMaxBackoff = std::chrono::milliseconds(5000);
 // The primary sends a heartbeat every second: this long without a byte means the connection
 // is gone even if no error reached us (a cut cable, a stopped process behind a proxy).
 constexpr int kReadTimeoutSeconds = 5;
-// The longest a primary's Retry-After makes the follower wait: a primary that asks for more
-// (or a proxy in front of it) must not keep the replica away for longer than its lag allows.
-constexpr auto kMaxRetryAfter = std::chrono::milliseconds(30000);
 // A reply waits this long for the primary: it is sent from the reading thread, which reads no
 // stream meanwhile.
 constexpr int kReplyTimeoutSeconds = 2;
-
-// The Retry-After of an answer, in delay-seconds (RFC 9110 section 10.2.3; an HTTP date is
-// not used by expgraph and is ignored): 0 when absent or malformed.
-std::chrono::milliseconds retry_after(const httplib::Response& response) {
-  if (!response.has_header("Retry-After")) return std::chrono::milliseconds(0);
-  const std::string text = response.get_header_value("Retry-After");
-  if (text.empty() || text.size() > 6 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
-    return std::chrono::milliseconds(0);
-  }
-  return std::min<std::chrono::milliseconds>(std::chrono::seconds(std::stoi(text)), kMaxRetryAfter);
-}
 
 }  // namespace
 
@@ -107,8 +93,9 @@ bool ReplicaFollower::bootstrap_again() {
   auto backoff = kFirstBackoff;
   while (!stopping_.load()) {
     auto started = std::chrono::steady_clock::now();
+    std::chrono::milliseconds asked{0};
     auto copy = download_fresh_copy(status_.primary_url(), options_.data_dir, options_.api_key,
-                                    discarding, stopping_);
+                                    discarding, stopping_, asked);
     if (copy.ok()) {
       status_.bootstrapped();
       std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
@@ -121,12 +108,15 @@ bool ReplicaFollower::bootstrap_again() {
       return true;
     }
     if (stopping_.load()) return false;
+    // A primary whose stream slots are all taken (503) said when to ask again, as it does to
+    // the stream requests in run().
+    const std::chrono::milliseconds wait = std::max(backoff, asked);
     status_.set_error("fetching a fresh checkpoint: " + copy.status().message());
     std::fprintf(stderr,
                  "expgraphd: replication: fetching a fresh checkpoint: %s (retrying in "
                  "%lld ms)\n",
-                 copy.status().message().c_str(), static_cast<long long>(backoff.count()));
-    if (!pause(backoff)) return false;
+                 copy.status().message().c_str(), static_cast<long long>(wait.count()));
+    if (!pause(wait)) return false;
     backoff = std::min(backoff * 2, kMaxBackoff);
   }
   return false;

@@ -3,7 +3,7 @@
 // GraphStore::apply_replicated, which commits it with the applied sequence, so that a replica
 // killed at any instant resumes after the last batch it applied, never applying one twice. A
 // lost connection or an unreachable primary is retried with backoff (100 ms doubling to 5 s;
-// after a 503 at least the primary's Retry-After, at most 30 s).
+// after a 503 at least the primary's Retry-After, at most 30 s, api/replication/retry_after.h).
 // While it follows, the same thread reports its applied position to the primary every
 // reply_interval (POST /v1/replication/replies, naming the stream by its Expgraph-Stream-Id):
 // a replica that stops reading stops replying, and the primary ends its stream
@@ -67,7 +67,8 @@ class ReplicaFollower {
   // primary no longer knows the stream (it ended it: reconnect).
   bool send_reply(httplib::Client& client, const httplib::Headers& headers,
                   const std::string& stream_id, bool& failure_logged);
-  // Downloads a fresh copy, retrying with backoff; true once it waits at DIR.next.
+  // Downloads a fresh copy, retrying with backoff (at least a 503's Retry-After); true once it
+  // waits at DIR.next.
   bool bootstrap_again();
   // Sleeps for `delay` unless stop() comes first; false when stopping.
   bool pause(std::chrono::milliseconds delay);

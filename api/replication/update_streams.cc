@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <random>
 #include <vector>
 
+#include "api/util/hex.h"
 #include "graph/records.h"
 
 namespace expgraph::replication {
@@ -21,14 +21,9 @@ int64_t milliseconds_between(UpdateStreams::Clock::time_point from,
   return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
 }
 
-// 64 random bits as 16 hex digits: not guessable from another stream's id, so a reply names
-// the stream it was given.
-std::string random_id() {
-  static thread_local std::mt19937_64 generator{std::random_device{}()};
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(generator()));
-  return text;
-}
+// 64 random bits as 16 hex digits, from the OS's random source: not guessable from another
+// stream's id (mt19937_64's output reveals its state), so a reply names the stream it was given.
+constexpr size_t kStreamIdBytes = 8;
 
 }  // namespace
 
@@ -37,7 +32,7 @@ UpdateStreams::UpdateStreams(std::chrono::milliseconds reply_timeout)
 
 UpdateStreams::Registration::~Registration() { owner_.close(id_); }
 
-std::unique_ptr<UpdateStreams::Registration> UpdateStreams::open(Opening opening) {
+Result<std::unique_ptr<UpdateStreams::Registration>> UpdateStreams::open(Opening opening) {
   auto stream = std::make_unique<Stream>();
   stream->peer = std::move(opening.peer);
   stream->started_at_ms = now_epoch_ms();
@@ -49,13 +44,18 @@ std::unique_ptr<UpdateStreams::Registration> UpdateStreams::open(Opening opening
   if (opening.replies && reply_timeout_.count() > 0) {
     stream->timeout = std::max(reply_timeout_, 2 * opening.reply_interval);
   }
-  std::lock_guard lock(mutex_);
-  std::string id = random_id();
-  while (streams_.contains(id)) id = random_id();
-  stream->id = id;
-  stream->order = opened_++;
-  streams_.emplace(id, std::move(stream));
-  return std::make_unique<Registration>(*this, id);
+  // Drawn outside the lock (a system call); a clash with a live stream's id, one in 2^64 per
+  // stream, draws again.
+  for (;;) {
+    auto id = api::random_hex(kStreamIdBytes);
+    if (!id.ok()) return Status(id.status()).prepend("naming an update stream");
+    std::lock_guard lock(mutex_);
+    if (streams_.contains(*id)) continue;
+    stream->id = *id;
+    stream->order = opened_++;
+    streams_.emplace(*id, std::move(stream));
+    return std::make_unique<Registration>(*this, std::move(id).value());
+  }
 }
 
 void UpdateStreams::close(const std::string& id) {

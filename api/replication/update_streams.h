@@ -61,8 +61,9 @@ class UpdateStreams {
     const std::string id_;
   };
 
-  // Registers a new stream with a fresh random id.
-  std::unique_ptr<Registration> open(Opening opening);
+  // Registers a new stream with a fresh random id (api/util/hex.h); internal, and nothing
+  // registered, when the OS's random source fails.
+  Result<std::unique_ptr<Registration>> open(Opening opening);
 
   // A replica's reply on stream `id`: it has applied through `applied_sequence`. `replica` (may
   // be empty) names it. not_found for a stream that is not live (never was, or ended: the

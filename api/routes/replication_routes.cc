@@ -23,6 +23,12 @@
 // A replica that promised replies and sends none for --replication-reply-timeout has its stream
 // ended by the primary, which frees the slot at once (a stopped replica would otherwise keep it
 // until max_seconds on a quiet primary).
+// None of these three counts against --max-concurrent-requests (Concurrency::kExempt): a
+// saturated primary answered a replica's replies 429, the replies stopped arriving, and the
+// primary cut the healthy stream after --replication-reply-timeout; and the checkpoint and
+// update streams have their own cap, whose 503 replicas wait out, where a 429 failed a replica's
+// first bootstrap. A reply is one small body checked against the registry. GET
+// /v1/replication/replicas is an ordinary admin read and stays limited.
 #include <unistd.h>
 
 #include <algorithm>
@@ -234,11 +240,12 @@ Status updates(GraphStore& graph, const std::atomic<bool>& stopping, Concurrency
       request.remote_addr + ":" + std::to_string(request.remote_port),
       static_cast<uint64_t>(*since), *reply_interval > 0,
       std::chrono::milliseconds(*reply_interval)});
-  response.set_header("Expgraph-Stream-Id", registration->id());
+  if (!registration.ok()) return registration.status();
+  response.set_header("Expgraph-Stream-Id", (*registration)->id());
   auto stream = std::make_shared<UpdateStream>(UpdateStream{
       graph, stopping, std::move(cursor).value(),
       std::chrono::steady_clock::now() + std::chrono::seconds(*seconds), std::move(first).value(),
-      first_latest, std::move(slot), std::move(registration)});
+      first_latest, std::move(slot), std::move(registration).value()});
   response.set_header("Expgraph-Latest-Sequence", std::to_string(first_latest));
   response.set_chunked_content_provider(
       "application/octet-stream", [stream](size_t, httplib::DataSink& sink) {
@@ -344,19 +351,23 @@ void add_replication_routes(Router& router, GraphStore& graph, const std::atomic
       [&graph, &streams, replica](const httplib::Request&, httplib::Response& response) {
         if (replica != nullptr) return replication::misdirected(*replica, response);
         return checkpoint(graph, streams, response);
-      });
-  router.get_streamed("/v1/replication/updates", "/v1/replication/updates",
-                      [&graph, &stopping, &streams, &registry, replica](
-                          const httplib::Request& request, httplib::Response& response) {
-                        if (replica != nullptr) return replication::misdirected(*replica, response);
-                        return updates(graph, stopping, streams, registry, request, response);
-                      });
+      },
+      Concurrency::kExempt);
+  router.get_streamed(
+      "/v1/replication/updates", "/v1/replication/updates",
+      [&graph, &stopping, &streams, &registry, replica](const httplib::Request& request,
+                                                        httplib::Response& response) {
+        if (replica != nullptr) return replication::misdirected(*replica, response);
+        return updates(graph, stopping, streams, registry, request, response);
+      },
+      Concurrency::kExempt);
   router.post(
       "/v1/replication/replies", "/v1/replication/replies",
       [&graph, &registry, replica](const httplib::Request& request, httplib::Response& response) {
         if (replica != nullptr) return replication::misdirected(*replica, response);
         return reply(graph, registry, request, response);
-      });
+      },
+      Concurrency::kExempt);
   router.get(
       "/v1/replication/replicas", "/v1/replication/replicas",
       [&graph, &streams, &registry, replica](const httplib::Request&, httplib::Response& response) {

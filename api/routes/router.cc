@@ -8,15 +8,17 @@
 
 namespace expgraph::api {
 
-void Router::get(const std::string& pattern, std::string label, Handler handler) {
-  add_get(pattern, std::move(label), std::move(handler), /*streamed=*/false);
+void Router::get(const std::string& pattern, std::string label, Handler handler,
+                 Concurrency concurrency) {
+  add_get(pattern, std::move(label), std::move(handler), /*streamed=*/false, concurrency);
 }
-void Router::get_streamed(const std::string& pattern, std::string label, Handler handler) {
-  add_get(pattern, std::move(label), std::move(handler), /*streamed=*/true);
+void Router::get_streamed(const std::string& pattern, std::string label, Handler handler,
+                          Concurrency concurrency) {
+  add_get(pattern, std::move(label), std::move(handler), /*streamed=*/true, concurrency);
 }
-void Router::add_get(const std::string& pattern, std::string label, Handler handler,
-                     bool streamed) {
-  httplib::Server::Handler wrapped = wrap("GET " + label, std::move(handler));
+void Router::add_get(const std::string& pattern, std::string label, Handler handler, bool streamed,
+                     Concurrency concurrency) {
+  httplib::Server::Handler wrapped = wrap("GET " + label, std::move(handler), concurrency);
   // HttpServer serves plain GETs itself; every GET route is registered there too, in the same
   // order, so that both paths pick the same route for a path.
   if (auto* plain = dynamic_cast<HttpServer*>(&server_)) {
@@ -24,22 +26,27 @@ void Router::add_get(const std::string& pattern, std::string label, Handler hand
   }
   server_.Get(pattern, std::move(wrapped));
 }
-void Router::put(const std::string& pattern, std::string label, Handler handler) {
-  server_.Put(pattern, wrap("PUT " + label, std::move(handler)));
+void Router::put(const std::string& pattern, std::string label, Handler handler,
+                 Concurrency concurrency) {
+  server_.Put(pattern, wrap("PUT " + label, std::move(handler), concurrency));
 }
-void Router::post(const std::string& pattern, std::string label, Handler handler) {
-  server_.Post(pattern, wrap("POST " + label, std::move(handler)));
+void Router::post(const std::string& pattern, std::string label, Handler handler,
+                  Concurrency concurrency) {
+  server_.Post(pattern, wrap("POST " + label, std::move(handler), concurrency));
 }
-void Router::del(const std::string& pattern, std::string label, Handler handler) {
-  server_.Delete(pattern, wrap("DELETE " + label, std::move(handler)));
+void Router::del(const std::string& pattern, std::string label, Handler handler,
+                 Concurrency concurrency) {
+  server_.Delete(pattern, wrap("DELETE " + label, std::move(handler), concurrency));
 }
 
-httplib::Server::Handler Router::wrap(std::string label, Handler handler) {
+httplib::Server::Handler Router::wrap(std::string label, Handler handler, Concurrency concurrency) {
   size_t space = label.find(' ');
   routes_.push_back(RouteInfo{label.substr(0, space), label.substr(space + 1)});
   // The Router is a setup helper that may go away; handlers keep only the Metrics.
   Access access = required_access(label);
-  ConcurrencyLimit* limit = label.find(" /v1/") != std::string::npos ? limit_ : nullptr;
+  ConcurrencyLimit* limit =
+      label.find(" /v1/") != std::string::npos && concurrency == Concurrency::kLimited ? limit_
+                                                                                       : nullptr;
   return
       [&metrics = metrics_.route(label), keys = keys_, access, limit, handler = std::move(handler)](
           const httplib::Request& request, httplib::Response& response) {

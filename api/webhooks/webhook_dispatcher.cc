@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 
+#include "api/util/hex.h"
 #include "api/webhooks/webhook_events.h"
 #include "api/webhooks/webhook_signature.h"
 #include "graph/change_log.h"
@@ -31,16 +31,11 @@ constexpr auto kStopGrace = std::chrono::seconds(2);
 // The longest wait between two attempts, whatever the backoff says.
 constexpr int64_t kMaxBackoffMs = 10 * 60 * 1000;
 
+// "wh_" and 16 hex digits (8 random bytes).
 Result<std::string> random_id() {
-  unsigned char bytes[8];
-  std::ifstream random("/dev/urandom", std::ios::binary);
-  if (!random.read(reinterpret_cast<char*>(bytes), sizeof(bytes))) {
-    return Status::internal("cannot read /dev/urandom to name a webhook");
-  }
-  char text[20];
-  std::snprintf(text, sizeof(text), "wh_%02x%02x%02x%02x%02x%02x%02x%02x", bytes[0], bytes[1],
-                bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]);
-  return std::string(text);
+  auto random = random_hex(8);
+  if (!random.ok()) return Status(random.status()).prepend("naming a webhook");
+  return "wh_" + *random;
 }
 
 int64_t backoff_ms(const Webhook& hook, int attempts_made) {

@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "api/util/hex.h"
+
 namespace expgraph::api {
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
@@ -10,14 +12,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   unsigned int size = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &size);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(size * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(kDigits[digest[i] >> 4]);
-    hex.push_back(kDigits[digest[i] & 0xf]);
-  }
-  return hex;
+  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
 std::string webhook_signature(std::string_view secret, int64_t unix_seconds,

@@ -5,7 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace expgraph::replication {
 namespace {
@@ -16,10 +20,19 @@ UpdateStreams::Opening replying_stream(uint64_t since, milliseconds interval = m
   return UpdateStreams::Opening{"127.0.0.1:50000", since, true, interval};
 }
 
+// Opens a stream, failing the test when that fails (only the OS's random source can make it).
+std::unique_ptr<UpdateStreams::Registration> opened(UpdateStreams& streams,
+                                                    UpdateStreams::Opening opening) {
+  auto registration = streams.open(std::move(opening));
+  EXPECT_TRUE(registration.ok()) << registration.status().to_string();
+  return registration.ok() ? std::move(registration).value() : nullptr;
+}
+
 TEST(UpdateStreamsTest, AStreamIsListedWhileItsRegistrationLives) {
   UpdateStreams streams(milliseconds(1000));
-  auto first = streams.open(replying_stream(5));
-  auto second = streams.open(UpdateStreams::Opening{"127.0.0.1:50001", 7, false, milliseconds(0)});
+  auto first = opened(streams, replying_stream(5));
+  auto second =
+      opened(streams, UpdateStreams::Opening{"127.0.0.1:50001", 7, false, milliseconds(0)});
   EXPECT_EQ(first->id().size(), 16u);
   EXPECT_NE(first->id(), second->id());
   nlohmann::json listed = streams.list(9);
@@ -37,9 +50,25 @@ TEST(UpdateStreamsTest, AStreamIsListedWhileItsRegistrationLives) {
   EXPECT_EQ(streams.live(), 1u);
 }
 
+TEST(UpdateStreamsTest, StreamIdsAre16RandomHexDigitsAndNeverRepeat) {
+  UpdateStreams streams(milliseconds(1000));
+  std::vector<std::unique_ptr<UpdateStreams::Registration>> open;
+  std::set<std::string> ids;
+  for (int i = 0; i < 1000; ++i) {
+    open.push_back(opened(streams, replying_stream(0)));
+    ASSERT_NE(open.back(), nullptr);
+    const std::string& id = open.back()->id();
+    ASSERT_EQ(id.size(), 16u) << id;
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 1000u);
+  EXPECT_EQ(streams.live(), 1000u);
+}
+
 TEST(UpdateStreamsTest, ARepliesPositionMustBeOneTheStreamCanHaveGiven) {
   UpdateStreams streams(milliseconds(1000));
-  auto stream = streams.open(replying_stream(10));
+  auto stream = opened(streams, replying_stream(10));
   stream->sent(100, 2, 20);
   EXPECT_EQ(streams.reply(stream->id(), 9, "r", 20).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(streams.reply(stream->id(), 21, "r", 20).status().code(), StatusCode::kInvalidArgument);
@@ -58,10 +87,10 @@ TEST(UpdateStreamsTest, ARepliesPositionMustBeOneTheStreamCanHaveGiven) {
 
 TEST(UpdateStreamsTest, AStreamWithoutRepliesIsEndedOnceItsTimeoutPasses) {
   UpdateStreams streams(milliseconds(50));
-  auto silent = streams.open(replying_stream(0));
-  auto replying = streams.open(replying_stream(0));
+  auto silent = opened(streams, replying_stream(0));
+  auto replying = opened(streams, replying_stream(0));
   auto older_replica =
-      streams.open(UpdateStreams::Opening{"127.0.0.1:1", 0, false, milliseconds(0)});
+      opened(streams, UpdateStreams::Opening{"127.0.0.1:1", 0, false, milliseconds(0)});
   EXPECT_FALSE(silent->reply_overdue());
   for (int i = 0; i < 8; ++i) {
     std::this_thread::sleep_for(milliseconds(15));
@@ -79,17 +108,17 @@ TEST(UpdateStreamsTest, AStreamWithoutRepliesIsEndedOnceItsTimeoutPasses) {
 
 TEST(UpdateStreamsTest, ALongReplyIntervalGetsTwiceItsIntervalAsTimeout) {
   UpdateStreams streams(milliseconds(1000));
-  auto stream = streams.open(replying_stream(0, milliseconds(800)));
+  auto stream = opened(streams, replying_stream(0, milliseconds(800)));
   EXPECT_EQ(streams.list(0)[0]["reply_timeout_ms"], 1600);
   UpdateStreams off(milliseconds(0));
-  auto never = off.open(replying_stream(0));
+  auto never = opened(off, replying_stream(0));
   EXPECT_EQ(off.list(0)[0]["reply_timeout_ms"], 0);
   EXPECT_FALSE(never->reply_overdue());
 }
 
 TEST(UpdateStreamsTest, LagInTimeIsTheAgeOfTheOldestBatchNotReportedApplied) {
   UpdateStreams streams(milliseconds(10000));
-  auto stream = streams.open(replying_stream(0));
+  auto stream = opened(streams, replying_stream(0));
   EXPECT_EQ(streams.list(0)[0]["lag_ms"], 0);
   stream->sent(10, 1, 3);
   std::this_thread::sleep_for(milliseconds(30));

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -254,6 +255,90 @@ TEST(ReplicationReplyTest, BadRepliesAreRefusedAndChangeNothing) {
   EXPECT_EQ(accepted.body["applied_sequence"], sent);
   EXPECT_EQ(accepted.body["reply_count"], 1);
   EXPECT_EQ(replicas_of(admin)["replicas"][0]["replica"], "by-hand");
+  EXPECT_TRUE(primary.stop());
+}
+
+// --max-concurrent-requests 1, its one slot held by a slow query: a replica's reply, its update
+// stream and its checkpoint still get through (they are exempt), keys are still checked, and
+// other /v1 requests still get 429. Before, the reply got 429 here, so a replica's replies
+// stopped for as long as the primary was saturated and its healthy stream was cut after
+// --replication-reply-timeout.
+TEST(ReplicationReplyTest, RepliesAndStreamsGetThroughAPrimaryAtItsConcurrencyLimit) {
+  constexpr const char* kAdminKey = "replication-saturated-admin-key-01";
+  setenv("EXPGRAPH_ADMIN_KEY", kAdminKey, 1);
+  ServerProcess primary({"--auth", "on", "--threads", "8", "--max-concurrent-requests", "1",
+                         "--max-replication-streams", "2"});
+  ::testing::AssertionResult started = primary.start();
+  unsetenv("EXPGRAPH_ADMIN_KEY");
+  ASSERT_TRUE(started);
+  httplib::Client admin = primary.client();
+  admin.set_bearer_token_auth(kAdminKey);
+  json nodes = json::array();
+  for (int i = 0; i < 60; ++i) {
+    nodes.push_back({{"type", "Channel"},
+                     {"key", "c" + std::to_string(i)},
+                     {"properties", {{"name", "channel " + std::to_string(i)}}}});
+  }
+  ASSERT_EQ(call(admin, "POST", "/v1/batch", json{{"nodes", nodes}}).status, 200);
+
+  // 60^5 = 778M rows to count: holds the one slot until its 8 s time limit.
+  const json slow = {{"query",
+                      "MATCH (a:Channel), (b:Channel), (c:Channel), (d:Channel), (e:Channel) "
+                      "RETURN count(*)"},
+                     {"timeout_ms", 8000}};
+  std::atomic<bool> finished{false};
+  // Joined on every way out of the test, a failed ASSERT's included.
+  std::jthread holder([&] {
+    httplib::Client own = primary.client();
+    own.set_bearer_token_auth(kAdminKey);
+    own.set_read_timeout(30, 0);
+    // The polls below hold the slot for a moment too: a query refused for that asks again.
+    Reply answer;
+    do {
+      answer = call(own, "POST", "/v1/query", slow);
+    } while (answer.status == 429 && answer.body["error"]["code"] == "overloaded");
+    finished = true;
+  });
+  ASSERT_TRUE(eventually(
+      [&] { return call(admin, "GET", "/v1/nodes/Channel/c1").status == 429 || finished; },
+      milliseconds(5000)));
+  ASSERT_FALSE(finished) << "the slow query ended before the limit was reached";
+
+  // The update stream is served, not refused with 429.
+  RawConnection stream(primary.port());
+  ASSERT_TRUE(stream.send_text(std::string("GET /v1/replication/updates?since=0&reply_interval_ms="
+                                           "1000 HTTP/1.1\r\nHost: primary\r\nAuthorization: "
+                                           "Bearer ") +
+                               kAdminKey + "\r\n\r\n"));
+  const std::string head = stream.read_response(2000);
+  ASSERT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head.substr(0, 300);
+  const size_t at = head.find("Expgraph-Stream-Id: ");
+  ASSERT_NE(at, std::string::npos) << head;
+  const std::string id = head.substr(at + 20, 16);
+
+  // Its reply is accepted and counted.
+  const std::string body = json{{"stream_id", id}, {"applied_sequence", 0}}.dump();
+  Reply accepted = call(admin, "POST", "/v1/replication/replies", body);
+  ASSERT_EQ(accepted.status, 200) << accepted.text;
+  EXPECT_EQ(accepted.body["stream_id"], id);
+  EXPECT_EQ(accepted.body["reply_count"], 1);
+  // The exemption is from the limit, not from the keys.
+  httplib::Client anonymous = primary.client();
+  EXPECT_TRUE(
+      is_error(call(anonymous, "POST", "/v1/replication/replies", body), 401, "unauthenticated"));
+  // A replica bootstrapping now gets its checkpoint.
+  EXPECT_EQ(call(admin, "GET", "/v1/replication/checkpoint").status, 200);
+
+  // All the while the limit held for everything else: the slot was still taken.
+  Reply refused = call(admin, "GET", "/v1/nodes/Channel/c2");
+  const bool still_saturated = !finished;
+  EXPECT_TRUE(still_saturated) << "the slow query ended before the checks were done";
+  if (still_saturated) {
+    EXPECT_TRUE(is_error(refused, 429, "overloaded")) << refused.text;
+    EXPECT_TRUE(is_error(call(admin, "GET", "/v1/replication/replicas"), 429, "overloaded"));
+  }
+  holder.join();
+  EXPECT_EQ(call(admin, "GET", "/v1/replication/replicas").body["replicas"][0]["reply_count"], 1);
   EXPECT_TRUE(primary.stop());
 }
 

@@ -1,0 +1,88 @@
+// A replica's bootstrap against a busy primary (api/replication/replica_bootstrap.h): a 503
+// for want of a replication stream slot says, in its Retry-After, how long to wait; the first
+// bootstrap waits that long, and a download of a fresh copy reports it to its caller.
+#include "api/replication/replica_bootstrap.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+
+#include "test_support/temp_dir.h"
+#include "tests/api/fake_primary.h"
+
+namespace expgraph::replication {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::FakePrimary;
+using testing::TempDir;
+
+constexpr const char* kCheckpoint = "/v1/replication/checkpoint";
+
+FakePrimary::Answer busy(const std::string& retry_after) {
+  return {503, retry_after,
+          FakePrimary::error_body("overloaded", "all 1 replication streams are in use")};
+}
+const FakePrimary::Answer kRefused{403, "",
+                                   FakePrimary::error_body("permission_denied", "no admin key")};
+
+int64_t milliseconds_between(FakePrimary::Clock::time_point from,
+                             FakePrimary::Clock::time_point to) {
+  return std::chrono::duration_cast<milliseconds>(to - from).count();
+}
+
+TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTheRetryAfterABusyPrimaryNames) {
+  FakePrimary primary;
+  primary.script(kCheckpoint, {busy("3"), kRefused});
+  ASSERT_TRUE(primary.start());
+  TempDir directory;
+  Result<ReplicaStart> start = prepare_replica(primary.url(), directory.sub("data"), "");
+  ASSERT_FALSE(start.ok());
+  EXPECT_NE(start.status().message().find("answered 403"), std::string::npos)
+      << start.status().to_string();
+  const auto requests = primary.requests(kCheckpoint);
+  ASSERT_EQ(requests.size(), 2u);
+  // Before, it asked again after 2 s whatever the primary said.
+  EXPECT_GE(milliseconds_between(requests[0], requests[1]), 2900);
+}
+
+TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTwoSecondsWhenTheBusyPrimaryNamesNoWait) {
+  FakePrimary primary;
+  primary.script(kCheckpoint, {busy(""), kRefused});
+  ASSERT_TRUE(primary.start());
+  TempDir directory;
+  EXPECT_FALSE(prepare_replica(primary.url(), directory.sub("data"), "").ok());
+  const auto requests = primary.requests(kCheckpoint);
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_GE(milliseconds_between(requests[0], requests[1]), 1900);
+}
+
+TEST(ReplicaBootstrapTest, AFreshCopysDownloadReportsTheWaitTheBusyPrimaryAskedFor) {
+  FakePrimary primary;
+  primary.script(kCheckpoint, {busy("7"), busy("120"), busy(""), busy("soon"), kRefused});
+  ASSERT_TRUE(primary.start());
+  TempDir directory;
+  const std::string data = directory.sub("data");
+  std::atomic<bool> cancel{false};
+  // 7 s as asked; 120 s capped at 30; none named and unreadable: 0, the caller's own backoff.
+  for (milliseconds expected :
+       {milliseconds(7000), milliseconds(30000), milliseconds(0), milliseconds(0)}) {
+    milliseconds asked(-1);
+    Result<FreshCopy> copy = download_fresh_copy(primary.url(), data, "", false, cancel, asked);
+    EXPECT_EQ(copy.status().code(), StatusCode::kOverloaded) << copy.status().to_string();
+    EXPECT_EQ(asked, expected);
+  }
+  // A refusal of another kind names no wait either.
+  milliseconds asked(-1);
+  EXPECT_EQ(download_fresh_copy(primary.url(), data, "", false, cancel, asked).status().code(),
+            StatusCode::kInternal);
+  EXPECT_EQ(asked, milliseconds(0));
+  // Nothing is left beside the data by the failed downloads.
+  EXPECT_FALSE(std::filesystem::exists(data + ".rebootstrap"));
+  EXPECT_FALSE(std::filesystem::exists(data + ".next"));
+}
+
+}  // namespace
+}  // namespace expgraph::replication
