@@ -17,6 +17,10 @@
 
 namespace expgraph::testing {
 
+// The paths a replica asks its primary for, to script.
+inline constexpr const char* kCheckpointPath = "/v1/replication/checkpoint";
+inline constexpr const char* kUpdatesPath = "/v1/replication/updates";
+
 class FakePrimary {
  public:
   struct Answer {

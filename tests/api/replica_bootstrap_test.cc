@@ -19,7 +19,7 @@ using std::chrono::milliseconds;
 using testing::FakePrimary;
 using testing::TempDir;
 
-constexpr const char* kCheckpoint = "/v1/replication/checkpoint";
+using testing::kCheckpointPath;
 
 FakePrimary::Answer busy(const std::string& retry_after) {
   return {503, retry_after,
@@ -35,14 +35,14 @@ int64_t milliseconds_between(FakePrimary::Clock::time_point from,
 
 TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTheRetryAfterABusyPrimaryNames) {
   FakePrimary primary;
-  primary.script(kCheckpoint, {busy("3"), kRefused});
+  primary.script(kCheckpointPath, {busy("3"), kRefused});
   ASSERT_TRUE(primary.start());
   TempDir directory;
   Result<ReplicaStart> start = prepare_replica(primary.url(), directory.sub("data"), "");
   ASSERT_FALSE(start.ok());
   EXPECT_NE(start.status().message().find("answered 403"), std::string::npos)
       << start.status().to_string();
-  const auto requests = primary.requests(kCheckpoint);
+  const auto requests = primary.requests(kCheckpointPath);
   ASSERT_EQ(requests.size(), 2u);
   // Before, it asked again after 2 s whatever the primary said.
   EXPECT_GE(milliseconds_between(requests[0], requests[1]), 2900);
@@ -50,18 +50,18 @@ TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTheRetryAfterABusyPrimaryNames)
 
 TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTwoSecondsWhenTheBusyPrimaryNamesNoWait) {
   FakePrimary primary;
-  primary.script(kCheckpoint, {busy(""), kRefused});
+  primary.script(kCheckpointPath, {busy(""), kRefused});
   ASSERT_TRUE(primary.start());
   TempDir directory;
   EXPECT_FALSE(prepare_replica(primary.url(), directory.sub("data"), "").ok());
-  const auto requests = primary.requests(kCheckpoint);
+  const auto requests = primary.requests(kCheckpointPath);
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_GE(milliseconds_between(requests[0], requests[1]), 1900);
 }
 
 TEST(ReplicaBootstrapTest, AFreshCopysDownloadReportsTheWaitTheBusyPrimaryAskedFor) {
   FakePrimary primary;
-  primary.script(kCheckpoint, {busy("7"), busy("120"), busy(""), busy("soon"), kRefused});
+  primary.script(kCheckpointPath, {busy("7"), busy("120"), busy(""), busy("soon"), kRefused});
   ASSERT_TRUE(primary.start());
   TempDir directory;
   const std::string data = directory.sub("data");

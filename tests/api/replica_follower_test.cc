@@ -20,15 +20,15 @@ using std::chrono::milliseconds;
 using testing::FakePrimary;
 using testing::TempDir;
 
-constexpr const char* kCheckpoint = "/v1/replication/checkpoint";
-constexpr const char* kUpdates = "/v1/replication/updates";
+using testing::kCheckpointPath;
+using testing::kUpdatesPath;
 
 TEST(ReplicaFollowerTest, BootstrappingAgainWaitsTheRetryAfterABusyPrimaryNames) {
   FakePrimary primary;
-  primary.script(kUpdates,
+  primary.script(kUpdatesPath,
                  {{410, "", FakePrimary::error_body("updates_gone", "the WAL no longer reaches")}});
   primary.script(
-      kCheckpoint,
+      kCheckpointPath,
       {{503, "2", FakePrimary::error_body("overloaded", "all 1 replication streams are in use")}});
   ASSERT_TRUE(primary.start());
   TempDir directory;
@@ -42,15 +42,15 @@ TEST(ReplicaFollowerTest, BootstrappingAgainWaitsTheRetryAfterABusyPrimaryNames)
   ReplicaFollower follower(**graph, status, nullptr, options);
   follower.start();
   const auto deadline = FakePrimary::Clock::now() + std::chrono::seconds(15);
-  while (primary.requests(kCheckpoint).size() < 2 && FakePrimary::Clock::now() < deadline) {
+  while (primary.requests(kCheckpointPath).size() < 2 && FakePrimary::Clock::now() < deadline) {
     std::this_thread::sleep_for(milliseconds(20));
   }
   follower.stop();
 
-  EXPECT_EQ(primary.requests(kUpdates).size(), 1u);
+  EXPECT_EQ(primary.requests(kUpdatesPath).size(), 1u);
   EXPECT_TRUE(status.rebootstrapping());
   EXPECT_FALSE(reopen_requested);
-  const auto requests = primary.requests(kCheckpoint);
+  const auto requests = primary.requests(kCheckpointPath);
   ASSERT_GE(requests.size(), 2u);
   // Before, the second request came after the follower's first backoff, 100 ms.
   EXPECT_GE(std::chrono::duration_cast<milliseconds>(requests[1] - requests[0]).count(), 1900);

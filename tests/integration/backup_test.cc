@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "integration/cli_runner.h"
 #include "integration/http_client.h"
 #include "tests/integration/raw_connection.h"
 
@@ -37,12 +38,6 @@ std::set<std::string> export_lines(httplib::Client& client) {
     if (!line.empty()) lines.insert(line);
   }
   return lines;
-}
-
-int run_cli(const std::string& arguments) {
-  std::string command = std::string(EXPGRAPH_CLI_BINARY) + " " + arguments + " >/dev/null 2>&1";
-  int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // A small graph: hypotheses, experiments testing them, learnings.
@@ -94,7 +89,7 @@ TEST(BackupTest, BackupWhileServingRestoresTheSameGraph) {
 
   // Quiescent: a backup taken through the CLI must reproduce the graph exactly.
   std::string url = "--url http://127.0.0.1:" + std::to_string(source.port());
-  ASSERT_EQ(run_cli(url + " backup --output quiet"), 0);
+  ASSERT_EQ(run_cli(url + " backup --output quiet").exit_code, 0);
   std::string quiet = source.data_dir() + "/backups/quiet";
   ASSERT_TRUE(fs::exists(quiet + "/CURRENT"));
 
@@ -102,18 +97,19 @@ TEST(BackupTest, BackupWhileServingRestoresTheSameGraph) {
   std::string scratch = source.data_dir() + "/../restore-";
   fs::create_directories(scratch + "busy");
   std::ofstream(scratch + "busy/file") << "x";
-  EXPECT_EQ(run_cli("restore " + quiet + " --data " + scratch + "busy"), 1);
+  EXPECT_EQ(run_cli("restore " + quiet + " --data " + scratch + "busy").exit_code, 1);
   EXPECT_TRUE(fs::exists(scratch + "busy/file"));
-  EXPECT_EQ(run_cli("restore " + scratch + "busy --data " + scratch + "other"), 1);
-  EXPECT_EQ(run_cli("restore " + quiet), 2);
-  EXPECT_EQ(run_cli("restore --help"), 0);
-  EXPECT_EQ(run_cli(url + " backup --help"), 0);
-  EXPECT_EQ(run_cli(url + " backup --frobnicate"), 2);
+  EXPECT_EQ(run_cli("restore " + scratch + "busy --data " + scratch + "other").exit_code, 1);
+  EXPECT_EQ(run_cli("restore " + quiet).exit_code, 2);
+  EXPECT_EQ(run_cli("restore --help").exit_code, 0);
+  EXPECT_EQ(run_cli(url + " backup --help").exit_code, 0);
+  EXPECT_EQ(run_cli(url + " backup --frobnicate").exit_code, 2);
 
-  ASSERT_EQ(run_cli("restore " + quiet + " --data " + scratch + "quiet"), 0);
-  ASSERT_EQ(run_cli("restore " + during.body["path"].get<std::string>() + " --data " + scratch +
-                    "during"),
-            0);
+  ASSERT_EQ(run_cli("restore " + quiet + " --data " + scratch + "quiet").exit_code, 0);
+  ASSERT_EQ(
+      run_cli("restore " + during.body["path"].get<std::string>() + " --data " + scratch + "during")
+          .exit_code,
+      0);
 
   std::set<std::string> original = export_lines(client);
   {

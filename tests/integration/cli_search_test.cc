@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "integration/cli_runner.h"
 #include "integration/http_client.h"
 
 // GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& in these tests.
@@ -13,24 +14,6 @@ namespace expgraph::testing {
 namespace {
 
 using nlohmann::json;
-
-struct CliOutcome {
-  int exit_code = -1;
-  std::string output;  // stdout only
-};
-
-CliOutcome run_cli(const std::string& arguments) {
-  std::string command = std::string(EXPGRAPH_CLI_BINARY) + " " + arguments + " 2>/dev/null";
-  CliOutcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return outcome;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;)
-    outcome.output.append(buffer, n);
-  int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
 
 class CliSearchTest : public ApiTest {};
 
@@ -49,15 +32,17 @@ TEST_F(CliSearchTest, FindsLearningsAndReportsErrors) {
   ASSERT_EQ(post("/v1/batch", batch).status, 200);
   std::string url = "--url http://127.0.0.1:" + std::to_string(server().port());
 
-  CliOutcome found = run_cli(url + " search 'shorter signup forms' --json --k 5 --mode lexical");
+  CliRun found = run_cli(url + " search 'shorter signup forms' --json --k 5 --mode lexical", "",
+                         CliCapture::kStdoutOnly);
   ASSERT_EQ(found.exit_code, 0);
   json result = json::parse(found.output, nullptr, false);
   ASSERT_TRUE(result.is_object()) << found.output;
   ASSERT_GE(result["hits"].size(), 2u);
   EXPECT_EQ(result["mode"], "lexical");
 
-  CliOutcome typed =
-      run_cli(url + " search 'shorter signup forms' --types Learning --mode lexical --json");
+  CliRun typed =
+      run_cli(url + " search 'shorter signup forms' --types Learning --mode lexical --json", "",
+              CliCapture::kStdoutOnly);
   ASSERT_EQ(typed.exit_code, 0);
   json learnings = json::parse(typed.output, nullptr, false);
   ASSERT_FALSE(learnings["hits"].empty()) << typed.output;

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "integration/cli_runner.h"
 #include "integration/http_client.h"
 
 namespace expgraph::testing {
@@ -15,16 +16,6 @@ using nlohmann::json;
 
 const std::string kFixture =
     std::string(EXPGRAPH_SOURCE_DIR) + "/tests/tools/fixtures/growthbook/program.json";
-
-int run_cli(const std::string& arguments, std::string* output) {
-  std::string command = std::string(EXPGRAPH_CLI_BINARY) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return -1;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) output->append(buffer, n);
-  int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 Reply import_growthbook(httplib::Client& client, const std::string& body) {
   auto result = client.Post("/v1/import?format=growthbook", body, "application/json");
@@ -55,7 +46,8 @@ TEST(GrowthbookImportTest, OverHttpTheFixtureImportsOnceAndAgainChangesNothing) 
   Counts after_first = graph_counts(client);
   EXPECT_EQ(after_first.nodes, 36);
 
-  Reply result = call(client, "GET", "/v1/nodes/Result/gb-exp-19g61olt0pqd4-met-purchase-var-lsc0a2");
+  Reply result =
+      call(client, "GET", "/v1/nodes/Result/gb-exp-19g61olt0pqd4-met-purchase-var-lsc0a2");
   ASSERT_EQ(result.status, 200) << result.text;
   EXPECT_DOUBLE_EQ(result.body["properties"]["lift"].get<double>(), 0.094527);
   EXPECT_DOUBLE_EQ(result.body["properties"]["ci_low"].get<double>(), 0.0123);
@@ -88,16 +80,18 @@ TEST(GrowthbookImportTest, TheCliImportsTheFileAndAgainChangesNothing) {
   ServerProcess server;
   ASSERT_TRUE(server.start());
   const std::string url = "--url http://127.0.0.1:" + std::to_string(server.port());
-  std::string output;
-  ASSERT_EQ(run_cli(url + " import --format growthbook " + kFixture, &output), 0) << output;
-  EXPECT_NE(output.find("nodes: 36 created, 0 updated, 0 unchanged"), std::string::npos) << output;
-  EXPECT_NE(output.find("experiment exp_19g61olt0vv77: skipped, no name"), std::string::npos)
-      << output;
+  CliRun first = run_cli(url + " import --format growthbook " + kFixture);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("nodes: 36 created, 0 updated, 0 unchanged"), std::string::npos)
+      << first.output;
+  EXPECT_NE(first.output.find("experiment exp_19g61olt0vv77: skipped, no name"), std::string::npos)
+      << first.output;
   httplib::Client client = server.client();
   EXPECT_EQ(graph_counts(client).nodes, 36);
-  output.clear();
-  ASSERT_EQ(run_cli(url + " import --format growthbook " + kFixture, &output), 0) << output;
-  EXPECT_NE(output.find("nodes: 0 created, 0 updated, 36 unchanged"), std::string::npos) << output;
+  CliRun again = run_cli(url + " import --format growthbook " + kFixture);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("nodes: 0 created, 0 updated, 36 unchanged"), std::string::npos)
+      << again.output;
 }
 
 TEST(GrowthbookImportTest, ABodyThatIsNotGrowthbookIs400AndWritesNothing) {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "integration/cli_runner.h"
 #include "integration/http_client.h"
 
 namespace expgraph::testing {
@@ -30,14 +31,19 @@ class ImportApiTest : public ApiTest {
 // Lines 1-3 are good, 4 is not JSON, 5 names an unknown type, 6 is an edge to a missing node,
 // 7 is a good edge.
 const char* kMixedLines =
-    "{\"node\": {\"type\": \"Channel\", \"key\": \"imp-email\", \"properties\": {\"name\": \"E-mail\"}}}\n"
-    "{\"node\": {\"type\": \"Experiment\", \"key\": \"imp-1\", \"properties\": {\"name\": \"One\"}}}\n"
+    "{\"node\": {\"type\": \"Channel\", \"key\": \"imp-email\", \"properties\": {\"name\": "
+    "\"E-mail\"}}}\n"
+    "{\"node\": {\"type\": \"Experiment\", \"key\": \"imp-1\", \"properties\": {\"name\": "
+    "\"One\"}}}\n"
     "\n"
-    "{\"node\": {\"type\": \"Segment\", \"key\": \"imp-smb\", \"properties\": {\"name\": \"SMB\"}}}\n"
+    "{\"node\": {\"type\": \"Segment\", \"key\": \"imp-smb\", \"properties\": {\"name\": "
+    "\"SMB\"}}}\n"
     "{not json\n"
     "{\"node\": {\"type\": \"Nope\", \"key\": \"x\"}}\n"
-    "{\"edge\": {\"type\": \"RUNS_ON\", \"from\": \"Experiment/imp-1\", \"to\": \"Channel/missing\"}}\n"
-    "{\"edge\": {\"type\": \"RUNS_ON\", \"from\": \"Experiment/imp-1\", \"to\": \"Channel/imp-email\"}}\n";
+    "{\"edge\": {\"type\": \"RUNS_ON\", \"from\": \"Experiment/imp-1\", \"to\": "
+    "\"Channel/missing\"}}\n"
+    "{\"edge\": {\"type\": \"RUNS_ON\", \"from\": \"Experiment/imp-1\", \"to\": "
+    "\"Channel/imp-email\"}}\n";
 
 TEST_F(ImportApiTest, ReportsEachBadLineAndWritesTheRest) {
   Counts before = counts();
@@ -169,13 +175,6 @@ TEST_F(ImportApiTest, BadParametersAre400) {
   EXPECT_TRUE(is_error(import("/v1/import?batch_size=0", ""), 400, "invalid_argument"));
 }
 
-// Runs the CLI and returns its exit code.
-int run_cli(const std::string& arguments) {
-  std::string command = std::string(EXPGRAPH_CLI_BINARY) + " " + arguments + " >/dev/null 2>&1";
-  int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 TEST_F(ImportApiTest, CliExitCodes) {
   std::string url = "--url http://127.0.0.1:" + std::to_string(server().port());
   std::string good = server().data_dir() + "/../cli-good.jsonl";
@@ -183,15 +182,15 @@ TEST_F(ImportApiTest, CliExitCodes) {
   std::ofstream(good) << "{\"node\": {\"type\": \"Channel\", \"key\": \"cli-1\", \"properties\": "
                          "{\"name\": \"CLI\"}}}\n";
   std::ofstream(bad) << "{\"node\": {\"type\": \"Nope\", \"key\": \"x\"}}\n";
-  EXPECT_EQ(run_cli(url + " import " + good), 0);
+  EXPECT_EQ(run_cli(url + " import " + good).exit_code, 0);
   EXPECT_EQ(get("/v1/nodes/Channel/cli-1").status, 200);
-  EXPECT_EQ(run_cli(url + " import " + bad), 1);      // the server rejected a line
-  EXPECT_EQ(run_cli(url + " import"), 2);             // no file
-  EXPECT_EQ(run_cli(url + " import --format nope " + good), 2);
-  EXPECT_EQ(run_cli(url + " get Channel/cli-1"), 0);
-  EXPECT_EQ(run_cli(url + " get Channel/absent"), 1);
-  EXPECT_EQ(run_cli(url + " frobnicate"), 2);
-  EXPECT_EQ(run_cli(url + " import --help"), 0);
+  EXPECT_EQ(run_cli(url + " import " + bad).exit_code, 1);  // the server rejected a line
+  EXPECT_EQ(run_cli(url + " import").exit_code, 2);         // no file
+  EXPECT_EQ(run_cli(url + " import --format nope " + good).exit_code, 2);
+  EXPECT_EQ(run_cli(url + " get Channel/cli-1").exit_code, 0);
+  EXPECT_EQ(run_cli(url + " get Channel/absent").exit_code, 1);
+  EXPECT_EQ(run_cli(url + " frobnicate").exit_code, 2);
+  EXPECT_EQ(run_cli(url + " import --help").exit_code, 0);
   std::remove(good.c_str());
   std::remove(bad.c_str());
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "integration/cli_runner.h"
 #include "integration/http_client.h"
 
 // GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&& in these tests.
@@ -132,34 +133,21 @@ TEST_F(ImportChangesTest, TheListOfChangesIsBounded) {
   EXPECT_LT(reply.text.size(), 32000u);  // 100 changes of about 270 bytes: values cut
 }
 
-// Runs the CLI; its stdout and stderr.
-std::string run_cli(const std::string& arguments, int& exit_code) {
-  std::string command = std::string(EXPGRAPH_CLI_BINARY) + " " + arguments + " 2>&1";
-  std::string output;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return output;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) output.append(buffer, n);
-  const int status = pclose(pipe);
-  exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return output;
-}
-
 TEST_F(ImportChangesTest, CliListsChangesAndKeepsWithNoOverwrite) {
   const std::string url = "--url http://127.0.0.1:" + std::to_string(server().port());
   const std::string file = server().data_dir() + "/../cli-changes.jsonl";
   ASSERT_EQ(import("", channel_line("cli-chg", {{"name", "Before"}})).status, 200);
   std::ofstream(file) << channel_line("cli-chg", {{"name", "After"}});
-  int exit_code = -1;
-  std::string output = run_cli(url + " import --no-overwrite " + file, exit_code);
-  EXPECT_EQ(exit_code, 0) << output;
-  EXPECT_NE(output.find("kept as they were (--no-overwrite): 1"), std::string::npos) << output;
+  CliRun kept = run_cli(url + " import --no-overwrite " + file);
+  EXPECT_EQ(kept.exit_code, 0) << kept.output;
+  EXPECT_NE(kept.output.find("kept as they were (--no-overwrite): 1"), std::string::npos)
+      << kept.output;
   EXPECT_EQ(get("/v1/nodes/Channel/cli-chg").body["properties"]["name"], "Before");
 
-  output = run_cli(url + " import " + file, exit_code);
-  EXPECT_EQ(exit_code, 0) << output;
-  EXPECT_NE(output.find("Channel/cli-chg: name \"Before\" -> \"After\""), std::string::npos)
-      << output;
+  CliRun changed = run_cli(url + " import " + file);
+  EXPECT_EQ(changed.exit_code, 0) << changed.output;
+  EXPECT_NE(changed.output.find("Channel/cli-chg: name \"Before\" -> \"After\""), std::string::npos)
+      << changed.output;
   EXPECT_EQ(get("/v1/nodes/Channel/cli-chg").body["properties"]["name"], "After");
   std::remove(file.c_str());
 }

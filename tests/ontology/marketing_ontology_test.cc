@@ -1,5 +1,7 @@
 // The shipped default ontology (ontology/marketing.json): it loads, and it has the types,
 // properties, lifecycles and edges that clients, importers and DESIGN.md rely on.
+#include "test_support/marketing_ontology.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,30 +12,19 @@
 namespace expgraph {
 namespace {
 
-const Ontology& marketing() {
-  static const Ontology ontology = [] {
-    Result<Ontology> loaded = Ontology::load_file(EXPGRAPH_SOURCE_DIR "/ontology/marketing.json");
-    if (!loaded.ok()) {
-      ADD_FAILURE() << loaded.status().to_string();
-      for (const std::string& detail : loaded.status().details()) ADD_FAILURE() << detail;
-      return Ontology();
-    }
-    return std::move(loaded).value();
-  }();
-  return ontology;
-}
+using testing::marketing_ontology;
 
 TEST(MarketingOntologyTest, Loads) {
-  EXPECT_EQ(marketing().name(), "marketing");
-  EXPECT_GE(marketing().version(), 1);
+  EXPECT_EQ(marketing_ontology().name(), "marketing");
+  EXPECT_GE(marketing_ontology().version(), 1);
 }
 
 TEST(MarketingOntologyTest, HasTheDesignNodeTypes) {
   for (const char* name : {"Hypothesis", "Experiment", "Campaign", "Variant", "Asset", "Channel",
                            "Segment", "Metric", "Result", "Learning", "Team", "DataSource"}) {
-    EXPECT_NE(marketing().node_type(name), nullptr) << name;
+    EXPECT_NE(marketing_ontology().node_type(name), nullptr) << name;
   }
-  EXPECT_EQ(marketing().node_type("Experimnt"), nullptr);
+  EXPECT_EQ(marketing_ontology().node_type("Experimnt"), nullptr);
 }
 
 struct EdgeCase {
@@ -69,7 +60,7 @@ TEST(MarketingOntologyTest, HasTheDesignEdgeTypesWithTheirCardinalities) {
       {"OWNED_BY", "Experiment", "Team", kOne, kMany},
   };
   for (const EdgeCase& expected : kEdges) {
-    const EdgeType* edge = marketing().edge_type(expected.name);
+    const EdgeType* edge = marketing_ontology().edge_type(expected.name);
     ASSERT_NE(edge, nullptr) << expected.name;
     EXPECT_TRUE(edge->allows_source(expected.source)) << expected.name;
     EXPECT_TRUE(edge->allows_target(expected.target)) << expected.name;
@@ -79,13 +70,13 @@ TEST(MarketingOntologyTest, HasTheDesignEdgeTypesWithTheirCardinalities) {
 }
 
 TEST(MarketingOntologyTest, EndpointsAreChecked) {
-  const EdgeType* tests = marketing().edge_type("TESTS");
+  const EdgeType* tests = marketing_ontology().edge_type("TESTS");
   ASSERT_NE(tests, nullptr);
   EXPECT_FALSE(tests->allows_source("Hypothesis"));
   EXPECT_FALSE(tests->allows_target("Experiment"));
-  const EdgeType* owned_by = marketing().edge_type("OWNED_BY");
+  const EdgeType* owned_by = marketing_ontology().edge_type("OWNED_BY");
   ASSERT_NE(owned_by, nullptr);
-  for (const NodeType& type : marketing().node_types()) {
+  for (const NodeType& type : marketing_ontology().node_types()) {
     EXPECT_TRUE(owned_by->allows_source(type.name)) << type.name;
   }
   EXPECT_TRUE(owned_by->allows_target("Team"));
@@ -94,7 +85,7 @@ TEST(MarketingOntologyTest, EndpointsAreChecked) {
 
 // The property each type is named or described by, and whether it must be present.
 TEST(MarketingOntologyTest, EveryTypeHasItsIdentifyingProperty) {
-  for (const NodeType& type : marketing().node_types()) {
+  for (const NodeType& type : marketing_ontology().node_types()) {
     const PropertyDef* name = type.property("name");
     ASSERT_NE(name, nullptr) << type.name;
     EXPECT_EQ(name->type, PropertyType::kString) << type.name;
@@ -102,16 +93,16 @@ TEST(MarketingOntologyTest, EveryTypeHasItsIdentifyingProperty) {
         type.name == "Learning" || type.name == "Hypothesis" || type.name == "Asset";
     EXPECT_EQ(name->required, !named_by_text) << type.name;
   }
-  const NodeType* learning = marketing().node_type("Learning");
+  const NodeType* learning = marketing_ontology().node_type("Learning");
   ASSERT_NE(learning, nullptr);
   ASSERT_NE(learning->property("text"), nullptr);
   EXPECT_TRUE(learning->property("text")->required);
   EXPECT_EQ(learning->property("text")->type, PropertyType::kText);
-  const NodeType* hypothesis = marketing().node_type("Hypothesis");
+  const NodeType* hypothesis = marketing_ontology().node_type("Hypothesis");
   ASSERT_NE(hypothesis, nullptr);
   ASSERT_NE(hypothesis->property("statement"), nullptr);
   EXPECT_TRUE(hypothesis->property("statement")->required);
-  const NodeType* asset = marketing().node_type("Asset");
+  const NodeType* asset = marketing_ontology().node_type("Asset");
   ASSERT_NE(asset, nullptr);
   EXPECT_NE(asset->property("text"), nullptr);
   EXPECT_NE(asset->property("uri"), nullptr);
@@ -159,37 +150,37 @@ TEST(MarketingOntologyTest, PropertiesClientsRelyOn) {
       {"DataSource", "uri", PropertyType::kString},
   };
   for (const PropertyCase& expected : kProperties) {
-    const NodeType* type = marketing().node_type(expected.node_type);
+    const NodeType* type = marketing_ontology().node_type(expected.node_type);
     ASSERT_NE(type, nullptr) << expected.node_type;
     const PropertyDef* def = type->property(expected.property);
     ASSERT_NE(def, nullptr) << expected.node_type << "." << expected.property;
     EXPECT_EQ(def->type, expected.type) << expected.node_type << "." << expected.property;
   }
-  const NodeType* experiment = marketing().node_type("Experiment");
+  const NodeType* experiment = marketing_ontology().node_type("Experiment");
   ASSERT_NE(experiment, nullptr);
   EXPECT_EQ(experiment->property("kind")->enum_values,
             (std::vector<std::string>{"ab", "multivariate", "bandit", "holdout"}));
   EXPECT_EQ(experiment->property("decision")->enum_values,
             (std::vector<std::string>{"ship", "iterate", "abandon"}));
-  EXPECT_EQ(marketing().node_type("Metric")->property("direction")->enum_values,
+  EXPECT_EQ(marketing_ontology().node_type("Metric")->property("direction")->enum_values,
             (std::vector<std::string>{"increase", "decrease"}));
-  EXPECT_EQ(marketing().node_type("Learning")->property("outcome")->enum_values,
+  EXPECT_EQ(marketing_ontology().node_type("Learning")->property("outcome")->enum_values,
             (std::vector<std::string>{"won", "lost", "inconclusive"}));
 }
 
 TEST(MarketingOntologyTest, IndexedProperties) {
   for (const char* type : {"Experiment", "Hypothesis"}) {
-    EXPECT_TRUE(marketing().node_type(type)->property("status")->indexed) << type;
+    EXPECT_TRUE(marketing_ontology().node_type(type)->property("status")->indexed) << type;
   }
   for (const char* type : {"Channel", "Segment", "Metric", "Team"}) {
-    EXPECT_TRUE(marketing().node_type(type)->property("name")->indexed) << type;
+    EXPECT_TRUE(marketing_ontology().node_type(type)->property("name")->indexed) << type;
   }
-  EXPECT_TRUE(marketing().node_type("Learning")->property("outcome")->indexed);
+  EXPECT_TRUE(marketing_ontology().node_type("Learning")->property("outcome")->indexed);
 }
 
 TEST(MarketingOntologyTest, TextProperties) {
   auto text_properties = [](const char* type) {
-    return marketing().node_type(type)->text_properties;
+    return marketing_ontology().node_type(type)->text_properties;
   };
   EXPECT_EQ(text_properties("Learning"), (std::vector<std::string>{"text"}));
   EXPECT_EQ(text_properties("Hypothesis"), (std::vector<std::string>{"statement", "rationale"}));
@@ -198,7 +189,7 @@ TEST(MarketingOntologyTest, TextProperties) {
 }
 
 TEST(MarketingOntologyTest, Lifecycles) {
-  const NodeType* experiment = marketing().node_type("Experiment");
+  const NodeType* experiment = marketing_ontology().node_type("Experiment");
   ASSERT_TRUE(experiment->lifecycle.has_value());
   EXPECT_EQ(experiment->lifecycle->property, "status");
   const auto& transitions = experiment->lifecycle->transitions;
@@ -207,7 +198,7 @@ TEST(MarketingOntologyTest, Lifecycles) {
   EXPECT_TRUE(transitions.at("running").count("stopped"));
   EXPECT_EQ(transitions.count("concluded"), 0u);
 
-  const NodeType* hypothesis = marketing().node_type("Hypothesis");
+  const NodeType* hypothesis = marketing_ontology().node_type("Hypothesis");
   ASSERT_TRUE(hypothesis->lifecycle.has_value());
   const auto& steps = hypothesis->lifecycle->transitions;
   EXPECT_TRUE(steps.at("draft").count("approved"));
@@ -219,12 +210,12 @@ TEST(MarketingOntologyTest, Lifecycles) {
 }
 
 TEST(MarketingOntologyTest, ToJsonRoundTrips) {
-  nlohmann::json document = marketing().to_json();
+  nlohmann::json document = marketing_ontology().to_json();
   Result<Ontology> again = Ontology::from_json(document);
   ASSERT_TRUE(again.ok()) << again.status().to_string();
   EXPECT_EQ(again->to_json(), document);
-  EXPECT_EQ(again->node_types().size(), marketing().node_types().size());
-  EXPECT_EQ(again->edge_types().size(), marketing().edge_types().size());
+  EXPECT_EQ(again->node_types().size(), marketing_ontology().node_types().size());
+  EXPECT_EQ(again->edge_types().size(), marketing_ontology().edge_types().size());
 }
 
 }  // namespace

@@ -6,26 +6,17 @@
 #include <vector>
 
 #include "ontology/ontology.h"
+#include "test_support/marketing_ontology.h"
 
 namespace expgraph {
 namespace {
 
 using json = nlohmann::json;
 
-const Ontology& marketing() {
-  static const Ontology ontology = [] {
-    Result<Ontology> loaded = Ontology::load_file(EXPGRAPH_SOURCE_DIR "/ontology/marketing.json");
-    if (!loaded.ok()) {
-      ADD_FAILURE() << loaded.status().to_string();
-      return Ontology();
-    }
-    return std::move(loaded).value();
-  }();
-  return ontology;
-}
+using testing::marketing_ontology;
 
 const NodeType& type(const char* name) {
-  const NodeType* node_type = marketing().node_type(name);
+  const NodeType* node_type = marketing_ontology().node_type(name);
   if (node_type == nullptr) {
     ADD_FAILURE() << "no node type " << name;
     static const NodeType kEmpty;
@@ -35,7 +26,7 @@ const NodeType& type(const char* name) {
 }
 
 Status validate(const char* type_name, const json& properties, const json* previous = nullptr) {
-  return marketing().validate_node(type(type_name), properties, previous);
+  return marketing_ontology().validate_node(type(type_name), properties, previous);
 }
 
 std::string all_details(const Status& status) {
@@ -227,14 +218,14 @@ TEST(NodeValidationTest, InvalidStateIsReportedOnceAsAValueError) {
 }
 
 TEST(EdgeValidationTest, EdgeProperties) {
-  const EdgeType* measures = marketing().edge_type("MEASURES");
+  const EdgeType* measures = marketing_ontology().edge_type("MEASURES");
   ASSERT_NE(measures, nullptr);
-  EXPECT_TRUE(marketing().validate_edge_properties(*measures, {{"role", "primary"}}).ok());
-  EXPECT_TRUE(marketing().validate_edge_properties(*measures, json::object()).ok());
-  EXPECT_TRUE(marketing().validate_edge_properties(*measures, nullptr).ok());
+  EXPECT_TRUE(marketing_ontology().validate_edge_properties(*measures, {{"role", "primary"}}).ok());
+  EXPECT_TRUE(marketing_ontology().validate_edge_properties(*measures, json::object()).ok());
+  EXPECT_TRUE(marketing_ontology().validate_edge_properties(*measures, nullptr).ok());
 
   Status status =
-      marketing().validate_edge_properties(*measures, {{"role", "main"}, {"weight", 1}});
+      marketing_ontology().validate_edge_properties(*measures, {{"role", "main"}, {"weight", 1}});
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.code(), StatusCode::kOntologyViolation);
   std::string details = all_details(status);
@@ -245,14 +236,14 @@ TEST(EdgeValidationTest, EdgeProperties) {
             std::string::npos)
       << details;
 
-  const EdgeType* tests = marketing().edge_type("TESTS");
+  const EdgeType* tests = marketing_ontology().edge_type("TESTS");
   ASSERT_NE(tests, nullptr);
-  status = marketing().validate_edge_properties(*tests, {{"note", "x"}});
+  status = marketing_ontology().validate_edge_properties(*tests, {{"note", "x"}});
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("unknown property \"note\" for TESTS (known: none)"),
             std::string::npos)
       << status.message();
-  EXPECT_EQ(marketing().validate_edge_properties(*tests, json::array()).code(),
+  EXPECT_EQ(marketing_ontology().validate_edge_properties(*tests, json::array()).code(),
             StatusCode::kInvalidArgument);
 }
 

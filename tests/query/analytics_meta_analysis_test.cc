@@ -16,7 +16,7 @@
 namespace expgraph::analytics {
 namespace {
 
-constexpr double kTolerance = 1e-12;
+constexpr double kMetaTolerance = 1e-12;
 
 // Three studies worked by hand: effects .1, .3, .5 with standard errors .1, .1, .2.
 const std::vector<Study> kHandStudies = {{0.1, 0.1}, {0.3, 0.1}, {0.5, 0.2}};
@@ -33,26 +33,26 @@ TEST(MetaAnalysisTest, HandComputedThreeStudies) {
   ASSERT_TRUE(result.ok()) << result.status().to_string();
   const MetaAnalysis& m = *result;
   EXPECT_EQ(m.k, 3);
-  EXPECT_NEAR(m.fixed_effect, 7.0 / 30, kTolerance);
-  EXPECT_NEAR(m.fixed_effect_se, 1.0 / 15, kTolerance);
-  EXPECT_NEAR(m.q, 4, kTolerance);
+  EXPECT_NEAR(m.fixed_effect, 7.0 / 30, kMetaTolerance);
+  EXPECT_NEAR(m.fixed_effect_se, 1.0 / 15, kMetaTolerance);
+  EXPECT_NEAR(m.q, 4, kMetaTolerance);
   EXPECT_EQ(m.q_df, 2);
-  EXPECT_NEAR(m.q_p_value, std::exp(-2.0), kTolerance);
-  EXPECT_NEAR(m.tau2, 0.015, kTolerance);
-  EXPECT_NEAR(m.i2, 0.5, kTolerance);
-  EXPECT_NEAR(m.pooled, 23.0 / 90, kTolerance);
-  EXPECT_NEAR(m.pooled_se, std::sqrt(11.0 / 1080), kTolerance);
-  EXPECT_NEAR(m.ci_low, 0.057752700495188075, kTolerance);
-  EXPECT_NEAR(m.ci_high, 0.45335841061592297, kTolerance);
+  EXPECT_NEAR(m.q_p_value, std::exp(-2.0), kMetaTolerance);
+  EXPECT_NEAR(m.tau2, 0.015, kMetaTolerance);
+  EXPECT_NEAR(m.i2, 0.5, kMetaTolerance);
+  EXPECT_NEAR(m.pooled, 23.0 / 90, kMetaTolerance);
+  EXPECT_NEAR(m.pooled_se, std::sqrt(11.0 / 1080), kMetaTolerance);
+  EXPECT_NEAR(m.ci_low, 0.057752700495188075, kMetaTolerance);
+  EXPECT_NEAR(m.ci_high, 0.45335841061592297, kMetaTolerance);
   EXPECT_NEAR(m.prediction_low, -1.7608989271508526, 1e-9);
   EXPECT_NEAR(m.prediction_high, 2.2720100382619637, 1e-9);
   EXPECT_FALSE(m.insufficient_evidence);
   ASSERT_EQ(m.shrunken.size(), 3u);
-  EXPECT_NEAR(m.shrunken[0], 0.16222222222222224, kTolerance);
-  EXPECT_NEAR(m.shrunken[1], 0.2822222222222222, kTolerance);
-  EXPECT_NEAR(m.shrunken[2], 0.3222222222222222, kTolerance);
-  EXPECT_NEAR(m.shrunken_se[0], 0.08734775114237132, kTolerance);
-  EXPECT_NEAR(m.shrunken_se[2], 0.12765694770084507, kTolerance);
+  EXPECT_NEAR(m.shrunken[0], 0.16222222222222224, kMetaTolerance);
+  EXPECT_NEAR(m.shrunken[1], 0.2822222222222222, kMetaTolerance);
+  EXPECT_NEAR(m.shrunken[2], 0.3222222222222222, kMetaTolerance);
+  EXPECT_NEAR(m.shrunken_se[0], 0.08734775114237132, kMetaTolerance);
+  EXPECT_NEAR(m.shrunken_se[2], 0.12765694770084507, kMetaTolerance);
 }
 
 TEST(MetaAnalysisTest, WeightMultipliersOnlyMoveThePooledEstimate) {
@@ -62,26 +62,26 @@ TEST(MetaAnalysisTest, WeightMultipliersOnlyMoveThePooledEstimate) {
   studies[2].weight = 0;
   Result<MetaAnalysis> dropped = random_effects_meta_analysis(studies);
   ASSERT_TRUE(dropped.ok());
-  EXPECT_NEAR(dropped->tau2, 0.015, kTolerance);
-  EXPECT_NEAR(dropped->q, 4, kTolerance);
-  EXPECT_NEAR(dropped->pooled, 0.2, kTolerance);
-  EXPECT_NEAR(dropped->pooled_se, std::sqrt(80.0) / 80, kTolerance);
+  EXPECT_NEAR(dropped->tau2, 0.015, kMetaTolerance);
+  EXPECT_NEAR(dropped->q, 4, kMetaTolerance);
+  EXPECT_NEAR(dropped->pooled, 0.2, kMetaTolerance);
+  EXPECT_NEAR(dropped->pooled_se, std::sqrt(80.0) / 80, kMetaTolerance);
 
   // Multipliers 1, 2, 4 (Python reference).
   studies[1].weight = 2;
   studies[2].weight = 4;
   Result<MetaAnalysis> weighted = random_effects_meta_analysis(studies);
   ASSERT_TRUE(weighted.ok());
-  EXPECT_NEAR(weighted->pooled, 0.3339622641509434, kTolerance);
-  EXPECT_NEAR(weighted->pooled_se, 0.11496280761277303, kTolerance);
-  EXPECT_NEAR(weighted->shrunken[2], 0.3792452830188679, kTolerance);
+  EXPECT_NEAR(weighted->pooled, 0.3339622641509434, kMetaTolerance);
+  EXPECT_NEAR(weighted->pooled_se, 0.11496280761277303, kMetaTolerance);
+  EXPECT_NEAR(weighted->shrunken[2], 0.3792452830188679, kMetaTolerance);
 
   // Scaling every multiplier changes nothing.
   for (Study& study : studies) study.weight = 3;
   Result<MetaAnalysis> scaled = random_effects_meta_analysis(studies);
   ASSERT_TRUE(scaled.ok());
-  EXPECT_NEAR(scaled->pooled, 23.0 / 90, kTolerance);
-  EXPECT_NEAR(scaled->pooled_se, std::sqrt(11.0 / 1080), kTolerance);
+  EXPECT_NEAR(scaled->pooled, 23.0 / 90, kMetaTolerance);
+  EXPECT_NEAR(scaled->pooled_se, std::sqrt(11.0 / 1080), kMetaTolerance);
 }
 
 TEST(MetaAnalysisTest, BcgVaccineTrials) {
@@ -133,12 +133,12 @@ TEST(MetaAnalysisTest, IdenticalStudiesHaveNoHeterogeneity) {
   EXPECT_NEAR(result->q, 0, 1e-20);  // the fixed effect is .2 up to rounding
   EXPECT_EQ(result->tau2, 0);
   EXPECT_EQ(result->i2, 0);
-  EXPECT_NEAR(result->q_p_value, 1, kTolerance);
-  EXPECT_NEAR(result->pooled, 0.2, kTolerance);
-  EXPECT_NEAR(result->pooled_se, 0.05, kTolerance);  // 0.1 / sqrt(4)
+  EXPECT_NEAR(result->q_p_value, 1, kMetaTolerance);
+  EXPECT_NEAR(result->pooled, 0.2, kMetaTolerance);
+  EXPECT_NEAR(result->pooled_se, 0.05, kMetaTolerance);  // 0.1 / sqrt(4)
   // tau2 = 0: the prediction interval is only wider than the CI by t_2 over z.
   EXPECT_NEAR(result->prediction_high - 0.2, 4.302652729749462 * 0.05, 1e-10);
-  EXPECT_NEAR(result->shrunken[3], 0.2, kTolerance);
+  EXPECT_NEAR(result->shrunken[3], 0.2, kMetaTolerance);
 }
 
 TEST(MetaAnalysisTest, OneStudyIsReturnedAndFlagged) {
@@ -152,11 +152,11 @@ TEST(MetaAnalysisTest, OneStudyIsReturnedAndFlagged) {
   EXPECT_EQ(m.tau2, 0);
   EXPECT_EQ(m.i2, 0);
   EXPECT_EQ(m.q_p_value, 1);
-  EXPECT_NEAR(m.pooled, 0.2, kTolerance);
-  EXPECT_NEAR(m.pooled_se, 0.1, kTolerance);
-  EXPECT_NEAR(m.ci_low, 0.004003601545994634, kTolerance);
-  EXPECT_NEAR(m.prediction_low, m.ci_low, kTolerance);  // normal quantile, tau2 = 0
-  EXPECT_NEAR(m.shrunken[0], 0.2, kTolerance);
+  EXPECT_NEAR(m.pooled, 0.2, kMetaTolerance);
+  EXPECT_NEAR(m.pooled_se, 0.1, kMetaTolerance);
+  EXPECT_NEAR(m.ci_low, 0.004003601545994634, kMetaTolerance);
+  EXPECT_NEAR(m.prediction_low, m.ci_low, kMetaTolerance);  // normal quantile, tau2 = 0
+  EXPECT_NEAR(m.shrunken[0], 0.2, kMetaTolerance);
 }
 
 TEST(MetaAnalysisTest, TwoStudiesUseTheNormalPredictionInterval) {
@@ -166,10 +166,10 @@ TEST(MetaAnalysisTest, TwoStudiesUseTheNormalPredictionInterval) {
   Result<MetaAnalysis> result = random_effects_meta_analysis(studies);
   ASSERT_TRUE(result.ok());
   EXPECT_TRUE(result->insufficient_evidence);
-  EXPECT_NEAR(result->tau2, 0.01, kTolerance);
-  EXPECT_NEAR(result->pooled_se, 0.1, kTolerance);
-  EXPECT_NEAR(result->prediction_low, -0.07718076486993541, kTolerance);
-  EXPECT_NEAR(result->shrunken[0], 0.15, kTolerance);
+  EXPECT_NEAR(result->tau2, 0.01, kMetaTolerance);
+  EXPECT_NEAR(result->pooled_se, 0.1, kMetaTolerance);
+  EXPECT_NEAR(result->prediction_low, -0.07718076486993541, kMetaTolerance);
+  EXPECT_NEAR(result->shrunken[0], 0.15, kMetaTolerance);
 }
 
 TEST(MetaAnalysisTest, HugeHeterogeneity) {
@@ -182,12 +182,12 @@ TEST(MetaAnalysisTest, HugeHeterogeneity) {
   ASSERT_TRUE(result.ok());
   const MetaAnalysis& m = *result;
   EXPECT_NEAR(m.q, 20000, 1e-8);
-  EXPECT_NEAR(m.tau2, 0.9999, kTolerance);
-  EXPECT_NEAR(m.i2, 0.9999, kTolerance);
-  EXPECT_NEAR(m.pooled, 0, kTolerance);
-  EXPECT_NEAR(m.pooled_se, 0.5773502691896257, kTolerance);
+  EXPECT_NEAR(m.tau2, 0.9999, kMetaTolerance);
+  EXPECT_NEAR(m.i2, 0.9999, kMetaTolerance);
+  EXPECT_NEAR(m.pooled, 0, kMetaTolerance);
+  EXPECT_NEAR(m.pooled_se, 0.5773502691896257, kMetaTolerance);
   EXPECT_NEAR(m.prediction_high, 14.671311244494525, 1e-8);
-  EXPECT_NEAR(m.shrunken[0], -0.9999, kTolerance);
+  EXPECT_NEAR(m.shrunken[0], -0.9999, kMetaTolerance);
   EXPECT_LT(m.q_p_value, 1e-300);
 }
 

@@ -18,7 +18,7 @@
 namespace expgraph::analytics {
 namespace {
 
-constexpr double kTolerance = 1e-12;
+constexpr double kStatsTolerance = 1e-12;
 
 TEST(CompareProportionsTest, SignificantLift) {
   // By hand: pc = .05, pt = .06; vc = .05*.95/1e4 = 4.75e-6, vt = .06*.94/1e4 = 5.64e-6;
@@ -30,17 +30,17 @@ TEST(CompareProportionsTest, SignificantLift) {
   const Comparison& c = *result;
   EXPECT_DOUBLE_EQ(c.control_value, 0.05);
   EXPECT_DOUBLE_EQ(c.treatment_value, 0.06);
-  EXPECT_NEAR(c.difference, 0.01, kTolerance);
-  EXPECT_NEAR(c.lift, 0.2, kTolerance);
-  EXPECT_NEAR(c.ci_low, 0.0615205342554172, kTolerance);
-  EXPECT_NEAR(c.ci_high, 0.3384794657445827, kTolerance);
-  EXPECT_NEAR(c.z, 3.102360242788487, kTolerance);
-  EXPECT_NEAR(c.p_value, 0.0019198417468164752, kTolerance);
+  EXPECT_NEAR(c.difference, 0.01, kStatsTolerance);
+  EXPECT_NEAR(c.lift, 0.2, kStatsTolerance);
+  EXPECT_NEAR(c.ci_low, 0.0615205342554172, kStatsTolerance);
+  EXPECT_NEAR(c.ci_high, 0.3384794657445827, kStatsTolerance);
+  EXPECT_NEAR(c.z, 3.102360242788487, kStatsTolerance);
+  EXPECT_NEAR(c.p_value, 0.0019198417468164752, kStatsTolerance);
   EXPECT_TRUE(c.significant);
-  EXPECT_NEAR(c.mde, 0.17270131149046472, kTolerance);
+  EXPECT_NEAR(c.mde, 0.17270131149046472, kStatsTolerance);
   EXPECT_FALSE(c.underpowered);
-  EXPECT_NEAR(c.log_lift, 0.1823215567939546, kTolerance);
-  EXPECT_NEAR(c.log_lift_se, 0.058878405775518984, kTolerance);
+  EXPECT_NEAR(c.log_lift, 0.1823215567939546, kStatsTolerance);
+  EXPECT_NEAR(c.log_lift_se, 0.058878405775518984, kStatsTolerance);
   EXPECT_TRUE(c.lift_defined);
   EXPECT_TRUE(c.log_lift_defined);
   EXPECT_FALSE(c.continuity_corrected);
@@ -49,25 +49,25 @@ TEST(CompareProportionsTest, SignificantLift) {
 TEST(CompareProportionsTest, AlphaAndPowerChangeIntervalAndMde) {
   Result<Comparison> result = compare_proportions({10000, 500}, {10000, 600}, 0.1, 0.9);
   ASSERT_TRUE(result.ok());
-  EXPECT_NEAR(result->ci_low, 0.08378436885322052, kTolerance);
-  EXPECT_NEAR(result->ci_high, 0.3162156311467794, kTolerance);
-  EXPECT_NEAR(result->mde, 0.1803957314698391, kTolerance);
-  EXPECT_NEAR(result->p_value, 0.0019198417468164752, kTolerance);  // the test does not change
+  EXPECT_NEAR(result->ci_low, 0.08378436885322052, kStatsTolerance);
+  EXPECT_NEAR(result->ci_high, 0.3162156311467794, kStatsTolerance);
+  EXPECT_NEAR(result->mde, 0.1803957314698391, kStatsTolerance);
+  EXPECT_NEAR(result->p_value, 0.0019198417468164752, kStatsTolerance);  // the test does not change
 }
 
 TEST(CompareProportionsTest, SmallTestIsUnderpowered) {
   Result<Comparison> result = compare_proportions({1000, 50}, {1000, 55});
   ASSERT_TRUE(result.ok());
   const Comparison& c = *result;
-  EXPECT_NEAR(c.lift, 0.1, kTolerance);
-  EXPECT_NEAR(c.ci_low, -0.31009641204232546, kTolerance);
-  EXPECT_NEAR(c.ci_high, 0.5100964120423253, kTolerance);
-  EXPECT_NEAR(c.p_value, 0.6161475568985293, kTolerance);
+  EXPECT_NEAR(c.lift, 0.1, kStatsTolerance);
+  EXPECT_NEAR(c.ci_low, -0.31009641204232546, kStatsTolerance);
+  EXPECT_NEAR(c.ci_high, 0.5100964120423253, kStatsTolerance);
+  EXPECT_NEAR(c.p_value, 0.6161475568985293, kStatsTolerance);
   EXPECT_FALSE(c.significant);
-  EXPECT_NEAR(c.mde, 0.5461294992080773, kTolerance);
+  EXPECT_NEAR(c.mde, 0.5461294992080773, kStatsTolerance);
   EXPECT_TRUE(c.underpowered);
-  EXPECT_NEAR(c.log_lift, 0.09531017980432474, kTolerance);
-  EXPECT_NEAR(c.log_lift_se, 0.19021518914592014, kTolerance);
+  EXPECT_NEAR(c.log_lift, 0.09531017980432474, kStatsTolerance);
+  EXPECT_NEAR(c.log_lift_se, 0.19021518914592014, kStatsTolerance);
 }
 
 TEST(CompareProportionsTest, ZeroConversionsInTreatmentUseContinuityCorrection) {
@@ -80,13 +80,13 @@ TEST(CompareProportionsTest, ZeroConversionsInTreatmentUseContinuityCorrection) 
   EXPECT_TRUE(c.lift_defined);
   EXPECT_TRUE(c.log_lift_defined);
   EXPECT_DOUBLE_EQ(c.lift, -1);
-  EXPECT_NEAR(c.z, -4.5175395145262565, kTolerance);
-  EXPECT_NEAR(c.p_value, 6.2562355673811965e-06, kTolerance);
-  EXPECT_NEAR(c.ci_low, -1.0440009334777856, kTolerance);
-  EXPECT_NEAR(c.ci_high, -0.9072185787173364, kTolerance);
-  EXPECT_NEAR(c.log_lift, -3.713572066704308, kTolerance);
-  EXPECT_NEAR(c.log_lift_se, 1.4306580604067751, kTolerance);
-  EXPECT_NEAR(c.mde, 0.8770348989442839, kTolerance);
+  EXPECT_NEAR(c.z, -4.5175395145262565, kStatsTolerance);
+  EXPECT_NEAR(c.p_value, 6.2562355673811965e-06, kStatsTolerance);
+  EXPECT_NEAR(c.ci_low, -1.0440009334777856, kStatsTolerance);
+  EXPECT_NEAR(c.ci_high, -0.9072185787173364, kStatsTolerance);
+  EXPECT_NEAR(c.log_lift, -3.713572066704308, kStatsTolerance);
+  EXPECT_NEAR(c.log_lift_se, 1.4306580604067751, kStatsTolerance);
+  EXPECT_NEAR(c.mde, 0.8770348989442839, kStatsTolerance);
   EXPECT_FALSE(c.underpowered);  // a lift of -100% is larger than the mde
 }
 
@@ -105,8 +105,8 @@ TEST(CompareProportionsTest, ZeroControlRateFlagsUndefinedLift) {
   EXPECT_TRUE(std::isnan(c.mde));
   EXPECT_TRUE(std::isnan(c.log_lift));
   EXPECT_TRUE(c.underpowered);
-  EXPECT_NEAR(c.z, 2.2416791983111017, kTolerance);
-  EXPECT_NEAR(c.p_value, 0.02498211324336852, kTolerance);
+  EXPECT_NEAR(c.z, 2.2416791983111017, kStatsTolerance);
+  EXPECT_NEAR(c.p_value, 0.02498211324336852, kStatsTolerance);
   EXPECT_TRUE(c.significant);
 }
 
@@ -124,7 +124,7 @@ TEST(CompareProportionsTest, IdenticalArmsHaveNoLift) {
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->lift, 0);
   EXPECT_EQ(result->p_value, 1);
-  EXPECT_NEAR(result->ci_low, -result->ci_high, kTolerance);
+  EXPECT_NEAR(result->ci_low, -result->ci_high, kStatsTolerance);
 }
 
 TEST(CompareProportionsTest, RejectsInvalidCounts) {
@@ -148,7 +148,7 @@ TEST(CompareMeansTest, WelchLiftOfMeans) {
   const Comparison& c = *result;
   EXPECT_DOUBLE_EQ(c.control_value, 5);
   EXPECT_DOUBLE_EQ(c.treatment_value, 5.4);
-  EXPECT_NEAR(c.lift, 0.08, kTolerance);
+  EXPECT_NEAR(c.lift, 0.08, kStatsTolerance);
   EXPECT_NEAR(c.ci_low, 0.0410485901162595, 1e-10);
   EXPECT_NEAR(c.ci_high, 0.11895140988374064, 1e-10);
   EXPECT_NEAR(c.z, 4.168400845751253, 1e-9);
@@ -156,7 +156,7 @@ TEST(CompareMeansTest, WelchLiftOfMeans) {
   EXPECT_TRUE(c.significant);
   EXPECT_NEAR(c.mde, 0.047982684954148466, 1e-10);
   EXPECT_FALSE(c.underpowered);
-  EXPECT_NEAR(c.log_lift, 0.0769610411361284, kTolerance);
+  EXPECT_NEAR(c.log_lift, 0.0769610411361284, kStatsTolerance);
   EXPECT_NEAR(c.log_lift_se, 0.018401419897104088, 1e-10);
   EXPECT_FALSE(c.continuity_corrected);
 }
@@ -166,7 +166,7 @@ TEST(CompareMeansTest, NonPositiveMeansLeaveLogLiftUndefined) {
   Result<Comparison> negative = compare_means({2, -2, 4}, {2, 2, 4});
   ASSERT_TRUE(negative.ok()) << negative.status().to_string();
   EXPECT_TRUE(negative->lift_defined);
-  EXPECT_NEAR(negative->lift, -2, kTolerance);  // 1 / -1 - 1: the sign follows the ratio
+  EXPECT_NEAR(negative->lift, -2, kStatsTolerance);  // 1 / -1 - 1: the sign follows the ratio
   EXPECT_FALSE(negative->log_lift_defined);
   EXPECT_TRUE(std::isnan(negative->log_lift));
 
@@ -182,7 +182,7 @@ TEST(CompareMeansTest, ConstantValuesAreCertain) {
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->z, INFINITY);
   EXPECT_EQ(result->p_value, 0);
-  EXPECT_NEAR(result->lift, 0.5, kTolerance);
+  EXPECT_NEAR(result->lift, 0.5, kStatsTolerance);
   EXPECT_EQ(result->ci_low, result->ci_high);
 }
 

@@ -6,19 +6,12 @@
 #include <memory>
 
 #include "query/similarity/hashing_embedder.h"
+#include "test_support/cosine.h"
 
 namespace expgraph::similarity {
 namespace {
 
-double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-  double dot = 0, na = 0, nb = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    dot += static_cast<double>(a[i]) * b[i];
-    na += static_cast<double>(a[i]) * a[i];
-    nb += static_cast<double>(b[i]) * b[i];
-  }
-  return (na == 0 || nb == 0) ? 0.0 : dot / std::sqrt(na * nb);
-}
+using testing::cosine;
 
 HashingEmbedder make(HashingEmbedderOptions options = {}) {
   Result<HashingEmbedder> embedder = HashingEmbedder::create(std::move(options));

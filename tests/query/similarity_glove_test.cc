@@ -14,6 +14,7 @@
 #include "query/similarity/similarity_index.h"
 #include "query/similarity/word_vectors.h"
 #include "similarity_index_fixture.h"
+#include "test_support/cosine.h"
 
 namespace expgraph::similarity {
 namespace {
@@ -53,15 +54,7 @@ std::vector<float> embed(const GloveEmbedder& embedder, std::string_view text) {
   return vector.ok() ? *vector : std::vector<float>();
 }
 
-double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-  double dot = 0, na = 0, nb = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / std::sqrt(na * nb);
-}
+using testing::cosine;
 
 void expect_near(const std::vector<float>& actual, const std::vector<double>& expected) {
   ASSERT_EQ(actual.size(), expected.size());

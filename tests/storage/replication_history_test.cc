@@ -12,7 +12,7 @@
 namespace expgraph {
 namespace {
 
-std::unique_ptr<KvStore> open_store(const std::string& path) {
+std::unique_ptr<KvStore> open_history_store(const std::string& path) {
   auto store = KvStore::open(path);
   EXPECT_TRUE(store.ok()) << store.status().to_string();
   return store.ok() ? std::move(store).value() : nullptr;
@@ -26,7 +26,7 @@ void put(KvStore& store, const std::string& key) {
 
 TEST(ReplicationHistoryTest, EachStartAddsAnEpochFromTheNextSequence) {
   testing::TempDir dir;
-  auto store = open_store(dir.path());
+  auto store = open_history_store(dir.path());
   ASSERT_TRUE(read_replication_history(*store)->empty());
   put(*store, "a");
   auto first = begin_history_epoch(*store);
@@ -58,7 +58,7 @@ TEST(ReplicationHistoryTest, TheCheckFollowsTheLineage) {
 
 TEST(ReplicationHistoryTest, PromotionAndAReplicasDataStartANewList) {
   testing::TempDir dir;
-  auto store = open_store(dir.path());
+  auto store = open_history_store(dir.path());
   ASSERT_TRUE(begin_history_epoch(*store).ok());
   ASSERT_TRUE(store->set_applied_sequence(7).ok());  // as a replica's data holds
   // Opened as a primary's without --promote: its own sequences, a list of its own.

@@ -10,7 +10,7 @@ namespace {
 using testing_support::collect_text;
 using testing_support::Collected;
 
-constexpr char kFixture[] =
+constexpr char kFbAdsCsv[] =
     "ad_id,xyz_campaign_id,fb_campaign_id,age,gender,interest,Impressions,Clicks,Spent,"
     "Total_Conversion,Approved_Conversion\n"
     "708746,916,103916,30-34,M,15,7350,1,1.429999948,2,1\n"
@@ -20,7 +20,7 @@ constexpr char kFixture[] =
     "708801,936,103951,45-49,F,16,500,3,2.5,1,1\n";
 
 TEST(FbAdsImporterTest, Counts) {
-  Result<Collected> out = collect_text(import_fb_ads, kFixture);
+  Result<Collected> out = collect_text(import_fb_ads, kFbAdsCsv);
   ASSERT_TRUE(out.ok()) << out.status().to_string();
   EXPECT_EQ(out->stats.rows_read, 5u);
   EXPECT_EQ(out->stats.rows_skipped, 1u);
@@ -39,7 +39,7 @@ TEST(FbAdsImporterTest, Counts) {
 }
 
 TEST(FbAdsImporterTest, StructureAndRates) {
-  Result<Collected> out = collect_text(import_fb_ads, kFixture);
+  Result<Collected> out = collect_text(import_fb_ads, kFbAdsCsv);
   ASSERT_TRUE(out.ok());
   EXPECT_TRUE(
       out->has_edge("PART_OF", "Experiment/fbads-adset-103916", "Campaign/fbads-campaign-916"));
@@ -74,7 +74,7 @@ TEST(FbAdsImporterTest, StructureAndRates) {
 }
 
 TEST(FbAdsImporterTest, AdSetInTwoCampaignsIsSkipped) {
-  const std::string csv = std::string(kFixture) + "708900,936,103916,30-34,M,15,100,1,1,0,0\n";
+  const std::string csv = std::string(kFbAdsCsv) + "708900,936,103916,30-34,M,15,100,1,1,0,0\n";
   Result<Collected> out = collect_text(import_fb_ads, csv);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->stats.rows_skipped, 2u);

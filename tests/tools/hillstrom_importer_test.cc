@@ -14,7 +14,7 @@ using testing_support::Collected;
 // Per arm: 4 customers. No E-Mail: 1 visit, 1 conversion ($20). Mens: 2 visits, 1 conversion
 // ($50). Womens: 3 visits, 1 conversion ($100). In each arm the first two customers spent
 // $0-$100 last year and bought men's merchandise only; the fourth lives in a Rural zip code.
-constexpr char kFixture[] =
+constexpr char kHillstromCsv[] =
     "recency,history_segment,history,mens,womens,zip_code,newbie,channel,segment,visit,"
     "conversion,spend\n"
     "1,1) $0 - $100,10,1,0,Urban,1,Web,No E-Mail,1,1,20\n"
@@ -33,7 +33,7 @@ constexpr char kFixture[] =
     "6,1) $0 - $100,10,1,0,Urban,1,Web,No E-Mail,0,0,abc\n";
 
 TEST(HillstromImporterTest, CountsAndSkippedRows) {
-  Result<Collected> out = collect_text(import_hillstrom, kFixture);
+  Result<Collected> out = collect_text(import_hillstrom, kHillstromCsv);
   ASSERT_TRUE(out.ok()) << out.status().to_string();
   EXPECT_EQ(out->stats.rows_read, 14u);
   EXPECT_EQ(out->stats.rows_skipped, 2u);
@@ -57,7 +57,7 @@ TEST(HillstromImporterTest, CountsAndSkippedRows) {
 }
 
 TEST(HillstromImporterTest, ExperimentVariantsAndSegments) {
-  Result<Collected> out = collect_text(import_hillstrom, kFixture);
+  Result<Collected> out = collect_text(import_hillstrom, kHillstromCsv);
   ASSERT_TRUE(out.ok());
   const nlohmann::json& experiment = out->node("Experiment/hillstrom-2008");
   EXPECT_EQ(experiment["kind"], "ab");
@@ -82,7 +82,7 @@ TEST(HillstromImporterTest, ExperimentVariantsAndSegments) {
 }
 
 TEST(HillstromImporterTest, BinaryResultsAgainstControl) {
-  Result<Collected> out = collect_text(import_hillstrom, kFixture);
+  Result<Collected> out = collect_text(import_hillstrom, kHillstromCsv);
   ASSERT_TRUE(out.ok());
   // Mens visits 2/4 vs control 1/4. Python: lift 1.0, CI [-2.91993, 4.91993], p 0.449692.
   const nlohmann::json& mens = out->node("Result/hillstrom-2008-mens_email-visit-all");
@@ -118,7 +118,7 @@ TEST(HillstromImporterTest, BinaryResultsAgainstControl) {
 }
 
 TEST(HillstromImporterTest, SpendResultsUseMeans) {
-  Result<Collected> out = collect_text(import_hillstrom, kFixture);
+  Result<Collected> out = collect_text(import_hillstrom, kHillstromCsv);
   ASSERT_TRUE(out.ok());
   // Mens spend [50,0,0,0] vs control [20,0,0,0]: means 12.5 vs 5, lift 1.5. Python (sample
   // variances, delta method): CI [-5.42952, 8.42952], p 0.577469.
@@ -142,7 +142,7 @@ TEST(HillstromImporterTest, SpendResultsUseMeans) {
 }
 
 TEST(HillstromImporterTest, LearningsStateOnlyWhatTheDataShows) {
-  Result<Collected> out = collect_text(import_hillstrom, kFixture);
+  Result<Collected> out = collect_text(import_hillstrom, kHillstromCsv);
   ASSERT_TRUE(out.ok());
   const nlohmann::json& visit = out->node("Learning/hillstrom-2008-all-visit");
   EXPECT_EQ(visit["outcome"], "inconclusive");

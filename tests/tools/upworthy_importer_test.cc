@@ -14,7 +14,7 @@ using testing_support::Collected;
 
 // Test t1 (week 201401, three packages) and t2 (week 201430, two packages), interleaved; two
 // invalid rows. Headline A appears in both tests, image img1 too.
-constexpr char kFixture[] =
+constexpr char kUpworthyCsv[] =
     "clickability_test_id,test_week,headline,lede,excerpt,eyecatcher_id,impressions,clicks,"
     "significance,winner,first_place\n"
     "t2,201430,\"Headline B, with comma\",,,img1,1000,30,0,false,false\n"
@@ -30,7 +30,7 @@ std::string headline_ref(const std::string& text) {
 }
 
 TEST(UpworthyImporterTest, CountsAndSkippedRows) {
-  Result<Collected> out = collect_text(import_upworthy, kFixture);
+  Result<Collected> out = collect_text(import_upworthy, kUpworthyCsv);
   ASSERT_TRUE(out.ok()) << out.status().to_string();
   EXPECT_EQ(out->stats.rows_read, 7u);
   EXPECT_EQ(out->stats.rows_skipped, 2u);
@@ -51,7 +51,7 @@ TEST(UpworthyImporterTest, CountsAndSkippedRows) {
 }
 
 TEST(UpworthyImporterTest, ExperimentsDatesAndFlags) {
-  Result<Collected> out = collect_text(import_upworthy, kFixture);
+  Result<Collected> out = collect_text(import_upworthy, kUpworthyCsv);
   ASSERT_TRUE(out.ok());
   const nlohmann::json& t1 = out->node("Experiment/upworthy-t1");
   EXPECT_EQ(t1["kind"], "multivariate");
@@ -112,8 +112,8 @@ TEST(UpworthyImporterTest, WithoutTestWeekTheWeekComesFromCreatedAt) {
   const nlohmann::json& t2 = out->node("Experiment/upworthy-t2");
   EXPECT_EQ(t2["started_at"], "2014-07-27");
   EXPECT_EQ(t2["ended_at"], "2014-08-02");  // Saturday 2 August closes week 30
-  Result<Collected> neither =
-      collect_text(import_upworthy, "clickability_test_id,headline,eyecatcher_id,impressions,clicks\n");
+  Result<Collected> neither = collect_text(
+      import_upworthy, "clickability_test_id,headline,eyecatcher_id,impressions,clicks\n");
   ASSERT_FALSE(neither.ok());
   EXPECT_NE(neither.status().message().find("'test_week'"), std::string::npos);
   EXPECT_EQ(import_internal::sunday_week_of("2015-01-03"), 201500);  // before the first Sunday
@@ -123,7 +123,7 @@ TEST(UpworthyImporterTest, WithoutTestWeekTheWeekComesFromCreatedAt) {
 }
 
 TEST(UpworthyImporterTest, VariantsAreOrderedByContentAndShareAssets) {
-  Result<Collected> out = collect_text(import_upworthy, kFixture);
+  Result<Collected> out = collect_text(import_upworthy, kUpworthyCsv);
   ASSERT_TRUE(out.ok());
   // t1's packages sorted by headline: A, C, D.
   const nlohmann::json& p0 = out->node("Variant/upworthy-t1-p0");
@@ -147,7 +147,7 @@ TEST(UpworthyImporterTest, VariantsAreOrderedByContentAndShareAssets) {
 }
 
 TEST(UpworthyImporterTest, ResultsAgainstTheOtherArmsPooled) {
-  Result<Collected> out = collect_text(import_upworthy, kFixture);
+  Result<Collected> out = collect_text(import_upworthy, kUpworthyCsv);
   ASSERT_TRUE(out.ok());
   // t1 package A: 40/2000 vs (20+30)/(2000+2000). Python: rate 0.02, baseline 0.0125, lift 0.6,
   // delta-method CI [-0.0596669, 1.259667], p 0.0366797.
@@ -174,7 +174,7 @@ TEST(UpworthyImporterTest, ResultsAgainstTheOtherArmsPooled) {
 }
 
 TEST(UpworthyImporterTest, LearningsUseABonferroniThreshold) {
-  Result<Collected> out = collect_text(import_upworthy, kFixture);
+  Result<Collected> out = collect_text(import_upworthy, kUpworthyCsv);
   ASSERT_TRUE(out.ok());
   // t1: best package A has p 0.0367 > 0.05 / 3: inconclusive, and flagged so low confidence.
   const nlohmann::json& t1 = out->node("Learning/upworthy-t1-best-package");
@@ -223,7 +223,7 @@ TEST(UpworthyImporterTest, MissingColumnIsAnError) {
 }
 
 TEST(UpworthyImporterTest, SinkErrorStopsTheConversion) {
-  std::istringstream in(kFixture);
+  std::istringstream in(kUpworthyCsv);
   size_t calls = 0;
   Result<ImportStats> stats = import_upworthy(in, [&calls](const ImportItem&) {
     return ++calls == 3 ? Status::conflict("stop") : Status::ok_status();
