@@ -65,11 +65,14 @@ Status download_checkpoint(const std::string& primary_url, const std::string& ap
     return Status::internal("cannot fetch the checkpoint from " + primary_url + ": " +
                             httplib::to_string(result.error()));
   }
-  if (status_code == 503) {
-    // All the primary's replication streams are in use (--max-replication-streams): a
-    // transient refusal, told apart so that the first bootstrap waits instead of failing.
-    return Status::overloaded("the primary " + primary_url +
-                              " answered 503 to the checkpoint request: " + error_body);
+  if (status_code == 503 || status_code == 429) {
+    // A transient refusal, told apart so that the first bootstrap waits instead of failing:
+    // 503 when all the primary's replication streams are in use (--max-replication-streams),
+    // 429 from a proxy's rate limit in front of it (or an older primary, whose checkpoint
+    // route counted against --max-concurrent-requests).
+    return Status::overloaded("the primary " + primary_url + " answered " +
+                              std::to_string(status_code) +
+                              " to the checkpoint request: " + error_body);
   }
   if (status_code != 200) {
     return Status::internal("the primary " + primary_url + " answered " +
@@ -174,11 +177,12 @@ Status move_checkpoint_beside_entries(const fs::path& staging, const fs::path& d
 }
 
 // The first bootstrap's download into `staging`. A primary whose replication streams are all in
-// use answers 503 at once; the replica asks again after the wait its Retry-After names
-// (kBusyRetry when it names none) for up to kBusyPatience (a stream ends within its
-// max_seconds, 300 by default, or when its reader goes away), saying so on stderr, rather than
-// failing its start over a refusal that passes. Any other failure ends the start at once, as
-// before: an unreachable primary or a wrong key is a configuration error.
+// use answers 503 at once (a rate-limiting proxy in front of it, 429); the replica asks again
+// after the wait its Retry-After names (kBusyRetry when it names none) for up to kBusyPatience
+// (a stream ends within its max_seconds, 300 by default, or when its reader goes away), saying
+// so on stderr, rather than failing its start over a refusal that passes. Any other failure
+// ends the start at once, as before: an unreachable primary or a wrong key is a configuration
+// error.
 Status first_download(const std::string& primary_url, const std::string& api_key,
                       const fs::path& staging, uint64_t& bytes) {
   constexpr auto kBusyRetry = std::chrono::milliseconds(2000);
@@ -196,8 +200,8 @@ Status first_download(const std::string& primary_url, const std::string& api_key
       return downloaded;
     }
     std::fprintf(stderr,
-                 "expgraphd: every replication stream of %s is in use "
-                 "(--max-replication-streams there); asking again in %lld s\n",
+                 "expgraphd: %s is busy (every replication stream in use, or rate-limited); "
+                 "asking again in %lld s\n",
                  primary_url.c_str(),
                  static_cast<long long>(std::chrono::ceil<std::chrono::seconds>(wait).count()));
     std::this_thread::sleep_for(wait);

@@ -81,6 +81,11 @@ class FakePrimary {
   static std::string error_body(const std::string& code, const std::string& message) {
     return R"({"error":{"code":")" + code + R"(","message":")" + message + R"(","details":[]}})";
   }
+  // A primary whose replication streams are all in use: 503 asking to retry after `retry_after`
+  // (no header when empty).
+  static Answer busy(const std::string& retry_after) {
+    return {503, retry_after, error_body("overloaded", "all 1 replication streams are in use")};
+  }
 
  private:
   httplib::Server server_;

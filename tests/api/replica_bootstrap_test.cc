@@ -1,6 +1,7 @@
 // A replica's bootstrap against a busy primary (api/replication/replica_bootstrap.h): a 503
-// for want of a replication stream slot says, in its Retry-After, how long to wait; the first
-// bootstrap waits that long, and a download of a fresh copy reports it to its caller.
+// for want of a replication stream slot (or a rate-limiting proxy's 429) says, in its
+// Retry-After, how long to wait; the first bootstrap waits that long, and a download of a fresh
+// copy reports it to its caller.
 #include "api/replication/replica_bootstrap.h"
 
 #include <gtest/gtest.h>
@@ -17,14 +18,9 @@ namespace {
 
 using std::chrono::milliseconds;
 using testing::FakePrimary;
+using testing::kCheckpointPath;
 using testing::TempDir;
 
-using testing::kCheckpointPath;
-
-FakePrimary::Answer busy(const std::string& retry_after) {
-  return {503, retry_after,
-          FakePrimary::error_body("overloaded", "all 1 replication streams are in use")};
-}
 const FakePrimary::Answer kRefused{403, "",
                                    FakePrimary::error_body("permission_denied", "no admin key")};
 
@@ -35,7 +31,7 @@ int64_t milliseconds_between(FakePrimary::Clock::time_point from,
 
 TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTheRetryAfterABusyPrimaryNames) {
   FakePrimary primary;
-  primary.script(kCheckpointPath, {busy("3"), kRefused});
+  primary.script(kCheckpointPath, {FakePrimary::busy("3"), kRefused});
   ASSERT_TRUE(primary.start());
   TempDir directory;
   Result<ReplicaStart> start = prepare_replica(primary.url(), directory.sub("data"), "");
@@ -48,9 +44,26 @@ TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTheRetryAfterABusyPrimaryNames)
   EXPECT_GE(milliseconds_between(requests[0], requests[1]), 2900);
 }
 
+TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsOutA429AsItDoesA503) {
+  FakePrimary primary;
+  FakePrimary::Answer rate_limited{429, "1",
+                                   FakePrimary::error_body("overloaded", "too many requests")};
+  primary.script(kCheckpointPath, {rate_limited, kRefused});
+  ASSERT_TRUE(primary.start());
+  TempDir directory;
+  Result<ReplicaStart> start = prepare_replica(primary.url(), directory.sub("data"), "");
+  ASSERT_FALSE(start.ok());
+  // Before, the 429 ended the start at once: one request, and its status in the error.
+  EXPECT_NE(start.status().message().find("answered 403"), std::string::npos)
+      << start.status().to_string();
+  const auto requests = primary.requests(kCheckpointPath);
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_GE(milliseconds_between(requests[0], requests[1]), 900);
+}
+
 TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTwoSecondsWhenTheBusyPrimaryNamesNoWait) {
   FakePrimary primary;
-  primary.script(kCheckpointPath, {busy(""), kRefused});
+  primary.script(kCheckpointPath, {FakePrimary::busy(""), kRefused});
   ASSERT_TRUE(primary.start());
   TempDir directory;
   EXPECT_FALSE(prepare_replica(primary.url(), directory.sub("data"), "").ok());
@@ -61,7 +74,8 @@ TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTwoSecondsWhenTheBusyPrimaryNam
 
 TEST(ReplicaBootstrapTest, AFreshCopysDownloadReportsTheWaitTheBusyPrimaryAskedFor) {
   FakePrimary primary;
-  primary.script(kCheckpointPath, {busy("7"), busy("120"), busy(""), busy("soon"), kRefused});
+  primary.script(kCheckpointPath, {FakePrimary::busy("7"), FakePrimary::busy("120"),
+                                   FakePrimary::busy(""), FakePrimary::busy("soon"), kRefused});
   ASSERT_TRUE(primary.start());
   TempDir directory;
   const std::string data = directory.sub("data");

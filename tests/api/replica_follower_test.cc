@@ -18,18 +18,15 @@ namespace {
 
 using std::chrono::milliseconds;
 using testing::FakePrimary;
-using testing::TempDir;
-
 using testing::kCheckpointPath;
 using testing::kUpdatesPath;
+using testing::TempDir;
 
 TEST(ReplicaFollowerTest, BootstrappingAgainWaitsTheRetryAfterABusyPrimaryNames) {
   FakePrimary primary;
   primary.script(kUpdatesPath,
                  {{410, "", FakePrimary::error_body("updates_gone", "the WAL no longer reaches")}});
-  primary.script(
-      kCheckpointPath,
-      {{503, "2", FakePrimary::error_body("overloaded", "all 1 replication streams are in use")}});
+  primary.script(kCheckpointPath, {FakePrimary::busy("2")});
   ASSERT_TRUE(primary.start());
   TempDir directory;
   auto graph = testing::open_marketing_graph(directory.sub("data"));

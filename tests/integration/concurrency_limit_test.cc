@@ -39,7 +39,12 @@ TEST(ConcurrencyLimitTest, RequestsBeyondTheLimitGet429) {
     holders.emplace_back([&] {
       httplib::Client own = server.client();
       own.set_read_timeout(20, 0);
-      call(own, "POST", "/v1/query", slow);
+      // The poll below holds a slot for a moment: a holder arriving then is refused, and asks
+      // again (a refusal is immediate, so the retries cost nothing).
+      for (int attempt = 0; attempt < 100; ++attempt) {
+        if (call(own, "POST", "/v1/query", slow).status != 429) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
       ++finished;
     });
   }

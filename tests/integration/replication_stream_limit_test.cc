@@ -142,7 +142,9 @@ TEST(ReplicationStreamLimitTest, AReplicaStartingWhileEveryStreamIsTakenWaitsFor
       std::chrono::duration_cast<milliseconds>(steady_clock::now() - started).count();
   ASSERT_TRUE(replica->running());
   EXPECT_GE(waited, 2500) << "the replica cannot have bootstrapped while the slot was held";
-  EXPECT_NE(replica->stderr_text().find("is in use"), std::string::npos) << replica->stderr_text();
+  EXPECT_NE(replica->stderr_text().find("is busy (every replication stream in use"),
+            std::string::npos)
+      << replica->stderr_text();
   httplib::Client reader = replica->client();
   EXPECT_TRUE(converges(writer, reader));
   EXPECT_TRUE(replica->stop());
