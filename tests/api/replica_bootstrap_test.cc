@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <vector>
 
 #include "test_support/temp_dir.h"
 #include "tests/api/fake_primary.h"
@@ -29,47 +30,51 @@ int64_t milliseconds_between(FakePrimary::Clock::time_point from,
   return std::chrono::duration_cast<milliseconds>(to - from).count();
 }
 
-TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTheRetryAfterABusyPrimaryNames) {
+// A first bootstrap against a primary that answers the checkpoint request `first`, then 403:
+// how the start ended, and when each checkpoint request came.
+struct FirstBootstrap {
+  Status status;
+  std::vector<FakePrimary::Clock::time_point> requests;
+};
+
+FirstBootstrap first_bootstrap_after(const FakePrimary::Answer& first) {
   FakePrimary primary;
-  primary.script(kCheckpointPath, {FakePrimary::busy("3"), kRefused});
-  ASSERT_TRUE(primary.start());
+  primary.script(kCheckpointPath, {first, kRefused});
+  FirstBootstrap run;
+  if (!primary.start()) {
+    ADD_FAILURE() << "the fake primary did not start";
+    return run;
+  }
   TempDir directory;
-  Result<ReplicaStart> start = prepare_replica(primary.url(), directory.sub("data"), "");
-  ASSERT_FALSE(start.ok());
-  EXPECT_NE(start.status().message().find("answered 403"), std::string::npos)
-      << start.status().to_string();
-  const auto requests = primary.requests(kCheckpointPath);
-  ASSERT_EQ(requests.size(), 2u);
+  run.status = prepare_replica(primary.url(), directory.sub("data"), "").status();
+  run.requests = primary.requests(kCheckpointPath);
+  return run;
+}
+
+TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTheRetryAfterABusyPrimaryNames) {
+  const FirstBootstrap run = first_bootstrap_after(FakePrimary::busy("3"));
+  ASSERT_FALSE(run.status.ok());
+  EXPECT_NE(run.status.message().find("answered 403"), std::string::npos) << run.status.to_string();
+  ASSERT_EQ(run.requests.size(), 2u);
   // Before, it asked again after 2 s whatever the primary said.
-  EXPECT_GE(milliseconds_between(requests[0], requests[1]), 2900);
+  EXPECT_GE(milliseconds_between(run.requests[0], run.requests[1]), 2900);
 }
 
 TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsOutA429AsItDoesA503) {
-  FakePrimary primary;
-  FakePrimary::Answer rate_limited{429, "1",
-                                   FakePrimary::error_body("overloaded", "too many requests")};
-  primary.script(kCheckpointPath, {rate_limited, kRefused});
-  ASSERT_TRUE(primary.start());
-  TempDir directory;
-  Result<ReplicaStart> start = prepare_replica(primary.url(), directory.sub("data"), "");
-  ASSERT_FALSE(start.ok());
+  const FirstBootstrap run =
+      first_bootstrap_after({429, "1", FakePrimary::error_body("overloaded", "too many requests")});
+  ASSERT_FALSE(run.status.ok());
   // Before, the 429 ended the start at once: one request, and its status in the error.
-  EXPECT_NE(start.status().message().find("answered 403"), std::string::npos)
-      << start.status().to_string();
-  const auto requests = primary.requests(kCheckpointPath);
-  ASSERT_EQ(requests.size(), 2u);
-  EXPECT_GE(milliseconds_between(requests[0], requests[1]), 900);
+  EXPECT_NE(run.status.message().find("answered 403"), std::string::npos) << run.status.to_string();
+  ASSERT_EQ(run.requests.size(), 2u);
+  EXPECT_GE(milliseconds_between(run.requests[0], run.requests[1]), 900);
 }
 
 TEST(ReplicaBootstrapTest, TheFirstBootstrapWaitsTwoSecondsWhenTheBusyPrimaryNamesNoWait) {
-  FakePrimary primary;
-  primary.script(kCheckpointPath, {FakePrimary::busy(""), kRefused});
-  ASSERT_TRUE(primary.start());
-  TempDir directory;
-  EXPECT_FALSE(prepare_replica(primary.url(), directory.sub("data"), "").ok());
-  const auto requests = primary.requests(kCheckpointPath);
-  ASSERT_EQ(requests.size(), 2u);
-  EXPECT_GE(milliseconds_between(requests[0], requests[1]), 1900);
+  const FirstBootstrap run = first_bootstrap_after(FakePrimary::busy(""));
+  EXPECT_FALSE(run.status.ok());
+  ASSERT_EQ(run.requests.size(), 2u);
+  EXPECT_GE(milliseconds_between(run.requests[0], run.requests[1]), 1900);
 }
 
 TEST(ReplicaBootstrapTest, AFreshCopysDownloadReportsTheWaitTheBusyPrimaryAskedFor) {

@@ -42,6 +42,22 @@ json replicas_of(httplib::Client& primary) {
   return reply.body;
 }
 
+// The request of an update stream that promises a reply every second, as a replica sends it
+// with `admin_key`, for the tests that open one by hand.
+std::string replying_stream_request(const std::string& admin_key) {
+  return std::string(
+             "GET /v1/replication/updates?since=0&reply_interval_ms=1000 HTTP/1.1\r\n"
+             "Host: primary\r\nAuthorization: Bearer ") +
+         admin_key + "\r\n\r\n";
+}
+
+// The stream id an update stream's answer head names (Expgraph-Stream-Id), "" without one.
+std::string stream_id_in(const std::string& head) {
+  const std::string name = "Expgraph-Stream-Id: ";
+  const size_t at = head.find(name);
+  return at == std::string::npos ? "" : head.substr(at + name.size(), 16);
+}
+
 int64_t elapsed_ms(steady_clock::time_point since) {
   return std::chrono::duration_cast<milliseconds>(steady_clock::now() - since).count();
 }
@@ -195,15 +211,11 @@ TEST(ReplicationReplyTest, BadRepliesAreRefusedAndChangeNothing) {
 
   // A stream that promises replies, opened by hand: its id is in the answer's head.
   RawConnection stream(primary.port());
-  ASSERT_TRUE(stream.send_text(std::string("GET /v1/replication/updates?since=0&reply_interval_ms="
-                                           "1000 HTTP/1.1\r\nHost: primary\r\nAuthorization: "
-                                           "Bearer ") +
-                               kAdminKey + "\r\n\r\n"));
+  ASSERT_TRUE(stream.send_text(replying_stream_request(kAdminKey)));
   const std::string head = stream.read_response(1000);
   ASSERT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head;
-  const size_t at = head.find("Expgraph-Stream-Id: ");
-  ASSERT_NE(at, std::string::npos) << head;
-  const std::string id = head.substr(at + 20, 16);
+  const std::string id = stream_id_in(head);
+  ASSERT_FALSE(id.empty()) << head;
   const json before = replicas_of(admin);
   ASSERT_EQ(before["replicas"].size(), 1u) << before.dump();
   EXPECT_EQ(before["replicas"][0]["stream_id"], id);
@@ -306,15 +318,11 @@ TEST(ReplicationReplyTest, RepliesAndStreamsGetThroughAPrimaryAtItsConcurrencyLi
 
   // The update stream is served, not refused with 429.
   RawConnection stream(primary.port());
-  ASSERT_TRUE(stream.send_text(std::string("GET /v1/replication/updates?since=0&reply_interval_ms="
-                                           "1000 HTTP/1.1\r\nHost: primary\r\nAuthorization: "
-                                           "Bearer ") +
-                               kAdminKey + "\r\n\r\n"));
+  ASSERT_TRUE(stream.send_text(replying_stream_request(kAdminKey)));
   const std::string head = stream.read_response(2000);
   ASSERT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head.substr(0, 300);
-  const size_t at = head.find("Expgraph-Stream-Id: ");
-  ASSERT_NE(at, std::string::npos) << head;
-  const std::string id = head.substr(at + 20, 16);
+  const std::string id = stream_id_in(head);
+  ASSERT_FALSE(id.empty()) << head;
 
   // Its reply is accepted and counted.
   const std::string body = json{{"stream_id", id}, {"applied_sequence", 0}}.dump();
