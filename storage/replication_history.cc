@@ -1,6 +1,7 @@
 #include "storage/replication_history.h"
 
 #include <cstdio>
+#include <exception>
 #include <random>
 #include <string>
 
@@ -48,9 +49,16 @@ Result<HistoryEpoch> begin_history_epoch(KvStore& store) {
   auto applied = store.applied_sequence();
   if (!applied.ok()) return applied.status();
   if (applied->has_value()) history->clear();
-  std::random_device random;
+  // Epoch ids need only differ between the epochs of a history (they are not secrets), so the
+  // standard random device is enough; it throws when the OS source fails, which must reach the
+  // start as an error, not as an uncaught exception.
   HistoryEpoch epoch;
-  while (epoch.id == 0) epoch.id = (uint64_t{random()} << 32) ^ random();
+  try {
+    std::random_device random;
+    while (epoch.id == 0) epoch.id = (uint64_t{random()} << 32) ^ random();
+  } catch (const std::exception& error) {
+    return Status::internal(std::string("cannot draw a replication epoch id: ") + error.what());
+  }
   // The batch below takes the next sequence: the epoch's writes start with it.
   epoch.first_sequence = store.latest_sequence() + 1;
   history->push_back(epoch);
