@@ -6,6 +6,7 @@
 
 #include "api/auth/access_control.h"
 #include "api/http/http_json.h"
+#include "api/replication/checkpoint_downloads.h"
 #include "api/replication/replica_status.h"
 #include "api/replication/update_streams.h"
 #include "api/replication/write_redirect.h"
@@ -180,6 +181,7 @@ void ApiServer::configure() {
       "Update streams this primary ended before their end: reply_timeout, the replica promised "
       "replies and sent none for --replication-reply-timeout.",
       [this] { return static_cast<double>(update_streams_->dropped_for_reply_timeout()); });
+  checkpoint_downloads_ = std::make_unique<replication::CheckpointDownloads>();
 
   if (const replication::ReplicaStatus* replica = options_.replica) {
     metrics_.add_gauge("expgraph_replica_applied_sequence",
@@ -220,7 +222,7 @@ void ApiServer::configure() {
   add_audit_routes(router, graph_);
   add_change_routes(router, graph_, stopping_);
   add_replication_routes(router, graph_, stopping_, replication_streams_, *update_streams_,
-                         options_.replica);
+                         *checkpoint_downloads_, options_.replica);
   if (keys_ != nullptr) add_admin_routes(router, *keys_);
   auto webhooks = WebhookDispatcher::open(graph_);
   if (webhooks.ok()) {

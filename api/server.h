@@ -24,6 +24,7 @@ namespace expgraph::similarity {
 class SimilarityIndex;
 }
 namespace expgraph::replication {
+class CheckpointDownloads;
 class ReplicaStatus;
 class UpdateStreams;
 }
@@ -105,6 +106,8 @@ class ApiServer {
   ConcurrencyLimit replication_streams_;
   // The update streams being served, with their replicas' replies (created in configure()).
   std::unique_ptr<replication::UpdateStreams> update_streams_;
+  // The checkpoint downloads being served (created in configure()).
+  std::unique_ptr<replication::CheckpointDownloads> checkpoint_downloads_;
   HttpServer server_;
   int port_ = 0;
   std::string web_ui_missing_;

@@ -12,7 +12,9 @@
 //   POST /v1/replication/replies            a replica's reply on its stream: the position it
 //                                           has applied (api/replication/update_streams.h)
 //   GET /v1/replication/replicas            the live update streams, with each replica's
-//                                           applied position, lag and last reply
+//                                           applied position, lag and last reply, and the
+//                                           checkpoint downloads in progress
+//                                           (api/replication/checkpoint_downloads.h)
 // All need the admin role: the data includes the API keys' hashes. A replica answers 421 with
 // its primary's address: sequences are the primary's, so replicas do not chain.
 // Each stream holds a worker until it ends, and a replica that stops reading (a stopped
@@ -40,6 +42,7 @@
 #include <thread>
 
 #include "api/http/http_json.h"
+#include "api/replication/checkpoint_downloads.h"
 #include "api/replication/stream_format.h"
 #include "api/replication/update_streams.h"
 #include "api/replication/write_redirect.h"
@@ -81,7 +84,8 @@ ConcurrencyLimit::Slot take_stream_slot(ConcurrencyLimit& streams, httplib::Resp
 }
 
 // A checkpoint being streamed: its files, read one after another, and the directory removed
-// when the stream ends (also when the client goes away), with the stream slot it holds.
+// when the stream ends (also when the client goes away), with the stream slot it holds and its
+// registration, which lists it in GET /v1/replication/replicas for as long.
 struct CheckpointStream {
   explicit CheckpointStream(ConcurrencyLimit::Slot held) : slot(std::move(held)) {}
 
@@ -93,6 +97,8 @@ struct CheckpointStream {
   std::ifstream current;
   bool header_sent = false;
   bool ended = false;
+  uint64_t file_bytes_filled = 0;  // of the files' contents, put in chunks so far
+  std::unique_ptr<replication::CheckpointDownloads::Registration> registration;
 
   ~CheckpointStream() {
     std::error_code ignored;
@@ -119,6 +125,7 @@ struct CheckpointStream {
       out.resize(start + kChunkBytes);
       current.read(out.data() + start, static_cast<std::streamsize>(kChunkBytes));
       out.resize(start + static_cast<size_t>(current.gcount()));
+      file_bytes_filled += static_cast<uint64_t>(current.gcount());
       if (current.eof()) {
         current.close();
         header_sent = false;
@@ -131,8 +138,9 @@ struct CheckpointStream {
   }
 };
 
-Result<std::shared_ptr<CheckpointStream>> make_checkpoint(GraphStore& graph,
-                                                          ConcurrencyLimit::Slot slot) {
+Result<std::shared_ptr<CheckpointStream>> make_checkpoint(
+    GraphStore& graph, ConcurrencyLimit::Slot slot, replication::CheckpointDownloads& downloads,
+    const httplib::Request& request) {
   static std::atomic<uint64_t> counter{0};
   auto stream = std::make_shared<CheckpointStream>(std::move(slot));
   fs::path root = fs::path(graph.storage().path()) / "replication-checkpoints";
@@ -153,13 +161,22 @@ Result<std::shared_ptr<CheckpointStream>> make_checkpoint(GraphStore& graph,
     return (a.first == "CURRENT") < (b.first == "CURRENT") ||
            ((a.first == "CURRENT") == (b.first == "CURRENT") && a.first < b.first);
   });
+  uint64_t total_bytes = 0;
+  for (const auto& [name, size] : stream->files) total_bytes += size;
+  auto registration = downloads.open(replication::CheckpointDownloads::Opening{
+      request.remote_addr + ":" + std::to_string(request.remote_port), stream->sequence,
+      stream->files.size(), total_bytes});
+  if (!registration.ok()) return registration.status();
+  stream->registration = std::move(registration).value();
   return stream;
 }
 
-Status checkpoint(GraphStore& graph, ConcurrencyLimit& streams, httplib::Response& response) {
+Status checkpoint(GraphStore& graph, ConcurrencyLimit& streams,
+                  replication::CheckpointDownloads& downloads, const httplib::Request& request,
+                  httplib::Response& response) {
   ConcurrencyLimit::Slot slot = take_stream_slot(streams, response);
   if (!slot.acquired()) return Status();
-  auto stream = make_checkpoint(graph, std::move(slot));
+  auto stream = make_checkpoint(graph, std::move(slot), downloads, request);
   if (!stream.ok()) return stream.status();
   std::shared_ptr<CheckpointStream> state = std::move(stream).value();
   response.set_header("Expgraph-Checkpoint-Sequence", std::to_string(state->sequence));
@@ -168,6 +185,8 @@ Status checkpoint(GraphStore& graph, ConcurrencyLimit& streams, httplib::Respons
         std::string chunk;
         if (!state->fill(chunk).ok()) return false;  // the client sees a truncated archive
         if (!chunk.empty() && !sink.write(chunk.data(), chunk.size())) return false;
+        // After the write: a client that stops reading shows what it was given before.
+        state->registration->progress(state->file_bytes_filled, state->next_file);
         if (state->ended && state->next_file == state->files.size()) sink.done();
         return true;
       });
@@ -329,7 +348,8 @@ Status reply(GraphStore& graph, replication::UpdateStreams& registry,
 
 // GET /v1/replication/replicas
 Status replicas(GraphStore& graph, const ConcurrencyLimit& streams,
-                const replication::UpdateStreams& registry, httplib::Response& response) {
+                const replication::UpdateStreams& registry,
+                const replication::CheckpointDownloads& downloads, httplib::Response& response) {
   const uint64_t latest = graph.storage().latest_sequence();
   send_json(response, 200,
             nlohmann::json{{"primary_sequence", latest},
@@ -337,7 +357,8 @@ Status replicas(GraphStore& graph, const ConcurrencyLimit& streams,
                            {"max_streams", streams.limit()},
                            {"streams_in_use", streams.in_flight()},
                            {"dropped_for_reply_timeout", registry.dropped_for_reply_timeout()},
-                           {"replicas", registry.list(latest)}});
+                           {"replicas", registry.list(latest)},
+                           {"checkpoint_downloads", downloads.list()}});
   return Status();
 }
 
@@ -345,12 +366,14 @@ Status replicas(GraphStore& graph, const ConcurrencyLimit& streams,
 
 void add_replication_routes(Router& router, GraphStore& graph, const std::atomic<bool>& stopping,
                             ConcurrencyLimit& streams, replication::UpdateStreams& registry,
+                            replication::CheckpointDownloads& downloads,
                             const replication::ReplicaStatus* replica) {
   router.get_streamed(
       "/v1/replication/checkpoint", "/v1/replication/checkpoint",
-      [&graph, &streams, replica](const httplib::Request&, httplib::Response& response) {
+      [&graph, &streams, &downloads, replica](const httplib::Request& request,
+                                              httplib::Response& response) {
         if (replica != nullptr) return replication::misdirected(*replica, response);
-        return checkpoint(graph, streams, response);
+        return checkpoint(graph, streams, downloads, request, response);
       },
       Concurrency::kExempt);
   router.get_streamed(
@@ -368,12 +391,12 @@ void add_replication_routes(Router& router, GraphStore& graph, const std::atomic
         return reply(graph, registry, request, response);
       },
       Concurrency::kExempt);
-  router.get(
-      "/v1/replication/replicas", "/v1/replication/replicas",
-      [&graph, &streams, &registry, replica](const httplib::Request&, httplib::Response& response) {
-        if (replica != nullptr) return replication::misdirected(*replica, response);
-        return replicas(graph, streams, registry, response);
-      });
+  router.get("/v1/replication/replicas", "/v1/replication/replicas",
+             [&graph, &streams, &registry, &downloads, replica](const httplib::Request&,
+                                                                httplib::Response& response) {
+               if (replica != nullptr) return replication::misdirected(*replica, response);
+               return replicas(graph, streams, registry, downloads, response);
+             });
 }
 
 }  // namespace expgraph::api

@@ -10,6 +10,7 @@
 #include "query/similarity/similarity_index.h"
 
 namespace expgraph::replication {
+class CheckpointDownloads;
 class ReplicaStatus;
 class UpdateStreams;
 }
@@ -65,12 +66,14 @@ void add_backup_routes(Router& router, GraphStore& graph, const std::string& bac
 void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics,
                        const replication::ReplicaStatus* replica = nullptr);
 // GET /v1/replication/checkpoint and /v1/replication/updates (the primary's side of read
-// replicas); each stream holds a slot of `streams` until it ends (503 when none is free), and
-// each update stream is listed in `registry` (ended when its replica's reply is overdue);
-// POST /v1/replication/replies (a replica's progress) and GET /v1/replication/replicas (the
-// live streams); on a replica (`replica` not null) all answer 421 with the primary's address
+// replicas); each stream holds a slot of `streams` until it ends (503 when none is free), each
+// update stream is listed in `registry` (ended when its replica's reply is overdue) and each
+// checkpoint download in `downloads`; POST /v1/replication/replies (a replica's progress) and
+// GET /v1/replication/replicas (the live streams and downloads); on a replica (`replica` not
+// null) all answer 421 with the primary's address
 void add_replication_routes(Router& router, GraphStore& graph, const std::atomic<bool>& stopping,
                             ConcurrencyLimit& streams, replication::UpdateStreams& registry,
+                            replication::CheckpointDownloads& downloads,
                             const replication::ReplicaStatus* replica);
 // GET /v1/openapi.json (the OpenAPI description), GET /v1/docs (the API page) and its script
 void add_openapi_routes(Router& router);

@@ -1,7 +1,8 @@
 // Hex text: bytes as lowercase hex digits, and random identifiers made of them. One place for
 // both, used by the API keys (api/auth/api_keys.cc: the keys and their SHA-256 digests), webhooks
-// (their ids, and their HMAC signatures) and the replication streams' ids
-// (api/replication/update_streams.cc). Thread-safe (no shared state).
+// (their ids, and their HMAC signatures) and the replication streams' and checkpoint downloads'
+// ids (api/replication/update_streams.cc, checkpoint_downloads.cc). Thread-safe (no shared
+// state).
 #pragma once
 
 #include <cstddef>
