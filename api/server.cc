@@ -182,6 +182,10 @@ void ApiServer::configure() {
       "replies and sent none for --replication-reply-timeout.",
       [this] { return static_cast<double>(update_streams_->dropped_for_reply_timeout()); });
   checkpoint_downloads_ = std::make_unique<replication::CheckpointDownloads>();
+  metrics_.add_gauge(
+      "expgraph_replication_checkpoint_downloads",
+      "Checkpoint downloads being served (GET /v1/replication/replicas lists them).",
+      [this] { return static_cast<double>(checkpoint_downloads_->live()); });
 
   if (const replication::ReplicaStatus* replica = options_.replica) {
     metrics_.add_gauge("expgraph_replica_applied_sequence",

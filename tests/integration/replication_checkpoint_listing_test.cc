@@ -113,6 +113,9 @@ TEST(ReplicationCheckpointListingTest, ADownloadIsListedWhileItLastsAndLeavesWit
   // The slot it holds is the one in use; no update stream is listed.
   EXPECT_EQ(listing["streams_in_use"], 1) << listing.dump();
   EXPECT_EQ(listing["replicas"], json::array()) << listing.dump();
+  const std::string metrics = call(client, "GET", "/metrics").text;
+  EXPECT_NE(metrics.find("\nexpgraph_replication_checkpoint_downloads 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("\nexpgraph_replication_update_streams 0\n"), std::string::npos);
 
   // The client goes away: the primary's next write fails, and the download and its slot go.
   download.reset();
