@@ -1,0 +1,1 @@
+MATCH (n) WITH n, [x IN range(0, 5) WHERE x % 2 = 0 | x * size(n.key)] AS evens, [(n)-->(m) WHERE m.key <> n.key | m.key] AS out RETURN n.key, evens, out, all(v IN evens WHERE v >= 0), reduce(s = 0, v IN evens | s + v), [p = (n)--() | length(p)] ORDER BY n.key

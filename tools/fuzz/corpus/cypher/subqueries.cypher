@@ -1,0 +1,1 @@
+MATCH (h:Hypothesis) WHERE EXISTS { MATCH (h)<-[:TESTS]-(e:Experiment) OPTIONAL MATCH (e)-[:MEASURES]->(m) WHERE m.name IS NULL OR m.name STARTS WITH "C" RETURN e } AND COUNT { MATCH (h)--(x) RETURN x } >= 0 RETURN h.key, COUNT { (h)--() } AS degree

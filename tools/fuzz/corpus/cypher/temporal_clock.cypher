@@ -1,0 +1,1 @@
+RETURN date("2026-12-07") + duration({days: 3}), datetime.statement() > datetime("2020-01-01T00:00Z"), duration.between(date("2024-02-29"), localdatetime("2025-03-01T12:00")), date.truncate("month", date("2026-12-07")), time({hour: 25})
