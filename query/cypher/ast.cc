@@ -61,8 +61,6 @@ void print_in_where(std::string& out, const std::string& variable, const Expr& l
   }
 }
 void print_pattern_part(std::string& out, const PatternPart& pattern);
-// The clauses of an EXISTS { } or COUNT { } chain, from `clause` on, and its RETURN.
-void print_subquery_clauses(std::string& out, const PatternExpr& clause);
 
 std::string_view quantifier_name(Quantifier quantifier) {
   switch (quantifier) {
@@ -222,8 +220,11 @@ void print(std::string& out, const Expr& expr) {
                  [&](const PatternExpr& e) {
                    bool subquery = e.mode == PatternMode::kExists || e.mode == PatternMode::kCount;
                    if (subquery) {
-                     out += e.mode == PatternMode::kExists ? "EXISTS { " : "COUNT { ";
-                     print_subquery_clauses(out, e);
+                     out += e.mode == PatternMode::kExists ? "EXISTS {" : "COUNT {";
+                     for (const Clause& clause : e.body) {
+                       out += ' ';
+                       out += to_string(clause);
+                     }
                      out += " }";
                      return;
                    }
@@ -406,11 +407,8 @@ ExprPtr clone(const Expr& expr) {
                        for (const PatternPart& part : e.patterns) copy.patterns.push_back(clone(part));
                        copy.where = clone_or_null(e.where);
                        copy.projection = clone_or_null(e.projection);
+                       for (const Clause& clause : e.body) copy.body.push_back(clone(clause));
                        copy.outer_variables = e.outer_variables;
-                       copy.optional = e.optional;
-                       copy.next = clone_or_null(e.next);
-                       copy.has_return = e.has_return;
-                       for (const ExprPtr& item : e.returns) copy.returns.push_back(clone(*item));
                        return copy;
                      },
                  },
@@ -587,8 +585,8 @@ void for_each_child(const Expr& expr, const std::function<void(const Expr&)>& vi
                    }
                    maybe(e.where);
                    maybe(e.projection);
-                   maybe(e.next);
-                   for (const ExprPtr& item : e.returns) visit(*item);
+                   // A subquery's clauses are a query of their own, not parts of this expression:
+                   // their aggregates and variables are not the enclosing clause's.
                  },
              },
              expr.node);
@@ -691,30 +689,6 @@ void print_pattern_part(std::string& out, const PatternPart& pattern) {
   }
 }
 
-void print_subquery_clauses(std::string& out, const PatternExpr& clause) {
-  out += clause.optional ? "OPTIONAL MATCH " : "MATCH ";
-  for (size_t i = 0; i < clause.patterns.size(); ++i) {
-    if (i > 0) out += ", ";
-    print_pattern_part(out, clause.patterns[i]);
-  }
-  if (clause.where) {
-    out += " WHERE ";
-    print(out, *clause.where);
-  }
-  if (clause.next) {
-    out += ' ';
-    print_subquery_clauses(out, clause.next->as<PatternExpr>());
-  }
-  if (clause.has_return) {
-    out += " RETURN ";
-    if (clause.returns.empty()) out += '*';
-    for (size_t i = 0; i < clause.returns.size(); ++i) {
-      if (i > 0) out += ", ";
-      print(out, *clause.returns[i]);
-    }
-  }
-}
-
 }  // namespace
 
 std::string to_string(const Clause& clause) {
@@ -744,6 +718,48 @@ std::string to_string(const Clause& clause) {
              },
              clause.node);
   return out;
+}
+
+namespace {
+
+Projection clone(const Projection& projection) {
+  Projection copy;
+  copy.distinct = projection.distinct;
+  copy.star = projection.star;
+  for (const ProjectionItem& item : projection.items) {
+    copy.items.push_back(
+        ProjectionItem{item.position, clone(*item.expr), item.name, item.has_alias});
+  }
+  for (const SortItem& item : projection.order_by) {
+    copy.order_by.push_back(SortItem{clone(*item.expr), item.descending});
+  }
+  copy.skip = clone_or_null(projection.skip);
+  copy.limit = clone_or_null(projection.limit);
+  return copy;
+}
+
+}  // namespace
+
+Clause clone(const Clause& clause) {
+  Clause::Node node = std::visit(
+      Overloaded{
+          [](const MatchClause& c) -> Clause::Node {
+            MatchClause copy;
+            copy.optional = c.optional;
+            for (const PatternPart& part : c.patterns) copy.patterns.push_back(clone(part));
+            copy.where = clone_or_null(c.where);
+            return copy;
+          },
+          [](const UnwindClause& c) -> Clause::Node {
+            return UnwindClause{clone(*c.list), c.variable};
+          },
+          [](const WithClause& c) -> Clause::Node {
+            return WithClause{clone(c.projection), clone_or_null(c.where)};
+          },
+          [](const ReturnClause& c) -> Clause::Node { return ReturnClause{clone(c.projection)}; },
+      },
+      clause.node);
+  return Clause{{clause.position, std::move(node)}};
 }
 
 std::string to_string(const Query& query) {

@@ -212,33 +212,33 @@ struct ReduceExpr {
 // What a pattern inside an expression evaluates to.
 enum class PatternMode {
   kPredicate,      // (a)-->(b) in WHERE: true when it matches (null when an endpoint is null)
-  kExists,         // EXISTS { [MATCH] pattern [WHERE ...] ... }: true when it gives a row
-  kCount,          // COUNT { [MATCH] pattern [WHERE ...] ... }: the number of its rows
+  kExists,         // EXISTS { ... }: true when its clauses give a row
+  kCount,          // COUNT { ... }: the number of rows its clauses give
   kComprehension,  // [p = (a)-->(b) WHERE ... | projection]: a list, one item per match
 };
 
-// A pattern evaluated once per row against the graph. Variables of the pattern that the
-// enclosing scope binds are read from the row; the others are local to the expression.
+struct Clause;
+
+// A pattern evaluated once per row against the graph (a predicate or a comprehension), or an
+// EXISTS { } / COUNT { } subquery. Variables that the enclosing scope binds are read from the
+// row; the others are local to the expression.
 struct PatternExpr {
   PatternMode mode = PatternMode::kPredicate;
+  // kPredicate and kComprehension: the patterns, their WHERE and (kComprehension) projection.
   std::vector<PatternPart> patterns;
   ExprPtr where;       // may be null
   ExprPtr projection;  // kComprehension only
-  // The pattern's variables that are bound outside it, in pattern order. Resolved by the binder
-  // (bind_query), the one writer, since only it knows the enclosing scope.
+  // kExists and kCount: the subquery's clauses (MATCH, OPTIONAL MATCH, UNWIND, WITH, and a
+  // closing RETURN or none), run as the clauses of a query are, starting from the outer row.
+  // The short form `EXISTS { (a)-->(b) WHERE ... }` and `exists((a)-->(b))` are one MATCH.
+  std::vector<Clause> body;
+  // The names bound outside the expression that it reads: for a pattern, its variables bound
+  // outside, in pattern order; for a subquery, every outer variable its clauses read (they are
+  // copied into its first row). Resolved by the binder (bind_query), the one writer, since only
+  // it knows the enclosing scope.
   mutable std::vector<std::string> outer_variables;
 
-  // EXISTS { } and COUNT { } only. A subquery of several MATCH clauses is a chain: each clause
-  // is a PatternExpr of the subquery's mode, and `next` (a PatternExpr; null for the last
-  // clause) runs once per match of this one and sees its variables, as consecutive MATCH
-  // clauses of a query do. Each clause keeps its own relationship uniqueness.
-  bool optional = false;  // OPTIONAL MATCH: when nothing matches, one row with its variables null
-  ExprPtr next;
-  // The closing RETURN of the last clause: its items are evaluated on each row (so their errors
-  // show), but EXISTS and COUNT only look at how many rows there are; aliases are dropped.
-  // `returns` empty with `has_return` is RETURN *.
-  bool has_return = false;
-  std::vector<ExprPtr> returns;
+  bool is_subquery() const { return mode == PatternMode::kExists || mode == PatternMode::kCount; }
 };
 
 enum class ExprKind {
@@ -340,6 +340,9 @@ struct ReturnClause {
 enum class ClauseKind { kMatch, kUnwind, kWith, kReturn };
 
 struct Clause : TaggedNode<ClauseKind, MatchClause, UnwindClause, WithClause, ReturnClause> {};
+
+// A deep copy (a subquery's clauses are copied with the expression that holds them).
+Clause clone(const Clause& clause);
 
 // A whole query. The parser guarantees at least one clause and that the last clause, and only
 // the last, is a RETURN.

@@ -127,6 +127,14 @@ Status check_grouped(const Expr& expr, const std::set<std::string>& grouping_key
                            "of one, else the expression is ambiguous",
                        expr.position);
   }
+  if (expr.is<PatternExpr>() && expr.as<PatternExpr>().is_subquery()) {
+    // A subquery reads its outer variables from the group's row, as a variable would.
+    for (const std::string& name : expr.as<PatternExpr>().outer_variables) {
+      EXPGRAPH_RETURN_IF_ERROR(check_grouped(*make_expr(expr.position, VariableExpr{name}),
+                                             grouping_keys, locals, false));
+    }
+    return Status();
+  }
   std::set<std::string> inner = locals;
   for (const std::string& name : local_names(expr)) {
     if (!name.empty()) inner.insert(name);
@@ -142,8 +150,12 @@ class Binder {
  public:
   explicit Binder(const Ontology& ontology) : ontology_(ontology) {}
 
-  Status bind(const Query& query) {
-    for (const Clause& clause : query.clauses) {
+  Status bind(const Query& query) { return bind_clauses(query.clauses); }
+
+ private:
+  // The clauses of a query, or of a subquery whose binder starts from the enclosing scope.
+  Status bind_clauses(const std::vector<Clause>& clauses) {
+    for (const Clause& clause : clauses) {
       switch (clause.kind()) {
         case ClauseKind::kMatch:
           EXPGRAPH_RETURN_IF_ERROR(bind_match(clause.as<MatchClause>()));
@@ -174,6 +186,15 @@ class Binder {
                                                 visible_after_projection_, false, "WHERE"));
             EXPGRAPH_RETURN_IF_ERROR(check_predicate_types(*with.where, visible_types_));
             EXPGRAPH_RETURN_IF_ERROR(check_patterns_read_projection(*with.where));
+            // The planner rewrites the WHERE from the original again, so the patterns and
+            // subqueries in the original must know their outer variables too. They read the
+            // same names as in the rewritten copy just checked; the variables before the
+            // projection are added to the scope only for the parts that the rewriting replaces.
+            if (where) {
+              Scope both = visible_after_projection_;
+              both.insert(before_projection_.begin(), before_projection_.end());
+              EXPGRAPH_RETURN_IF_ERROR(check_expr(*with.where, both, false, "WHERE"));
+            }
           }
           break;
         }
@@ -186,7 +207,6 @@ class Binder {
     return Status();
   }
 
- private:
   // Declares a pattern variable of this MATCH. A name bound by an earlier clause is matched
   // again: a node or a relationship, or a value (from WITH, UNWIND or a function) that must be
   // one at run time. Within one MATCH a relationship or path variable may appear only once.
@@ -425,6 +445,7 @@ class Binder {
     }
     visible_after_projection_ = order_scope;
     visible_types_ = std::move(order_types);
+    before_projection_ = scope_;
     for (const Expr* count : {projection.skip.get(), projection.limit.get()}) {
       if (count != nullptr) {
         EXPGRAPH_RETURN_IF_ERROR(check_expr(*count, Scope(), false, "SKIP / LIMIT"));
@@ -694,6 +715,7 @@ class Binder {
   Status check_pattern(const Expr& expr, const Scope& scope, std::string_view where,
                        bool inside_aggregate) {
     const auto& pattern = expr.as<PatternExpr>();
+    if (pattern.is_subquery()) return check_subquery(pattern, scope);
     bool predicate = pattern.mode == PatternMode::kPredicate;
     if (predicate && where != "WHERE") {
       return query_error("unsupported_construct",
@@ -781,15 +803,92 @@ class Binder {
       EXPGRAPH_RETURN_IF_ERROR(
           check_expr(*pattern.projection, local, false, where, inside_aggregate));
     }
-    // A subquery's next clause sees this one's variables, as a MATCH sees the one before it.
-    if (pattern.next) {
-      EXPGRAPH_RETURN_IF_ERROR(check_expr(*pattern.next, local, false, where, inside_aggregate));
-    }
-    for (const ExprPtr& item : pattern.returns) {
-      EXPGRAPH_RETURN_IF_ERROR(check_expr(*item, local, false, "RETURN", inside_aggregate));
-    }
     pattern.outer_variables = std::move(outer);
     return Status();
+  }
+
+  // EXISTS { } or COUNT { }: its clauses are bound as a query's are, by a binder of their own
+  // that starts from the enclosing scope (openCypher: the outer variables are in scope), so
+  // aggregates and projections inside are the subquery's. Records the outer variables read.
+  Status check_subquery(const PatternExpr& subquery, const Scope& scope) {
+    Binder inner(ontology_);
+    inner.scope_ = scope;
+    EXPGRAPH_RETURN_IF_ERROR(inner.bind_clauses(subquery.body));
+    subquery.outer_variables = outer_reads(subquery.body, scope);
+    return Status();
+  }
+
+  // The names of `outer` that `clauses` read while they are visible: every name read before
+  // the first WITH that the clauses did not bind themselves (a WITH projects what it keeps, so
+  // after it only the projected names exist), in order of first reading.
+  static std::vector<std::string> outer_reads(const std::vector<Clause>& clauses,
+                                              const Scope& outer) {
+    std::set<std::string> visible;  // outer names still visible and not rebound
+    for (const auto& [name, kind] : outer) visible.insert(name);
+    std::vector<std::string> reads;
+    auto read = [&](const std::string& name) {
+      if (visible.contains(name) && std::find(reads.begin(), reads.end(), name) == reads.end()) {
+        reads.push_back(name);
+      }
+    };
+    auto read_expr = [&](const Expr* expr, const std::set<std::string>& shadowed = {}) {
+      if (expr == nullptr) return;
+      std::set<std::string> names;
+      collect_variables(*expr, names);
+      for (const std::string& name : names) {
+        if (!shadowed.contains(name)) read(name);
+      }
+    };
+    for (const Clause& clause : clauses) {
+      switch (clause.kind()) {
+        case ClauseKind::kMatch: {
+          const auto& match = clause.as<MatchClause>();
+          std::vector<std::string> names;
+          for (const PatternPart& part : match.patterns) {
+            names.push_back(part.path_variable);
+            for (const NodePattern& node : part.nodes) names.push_back(node.variable);
+            for (const RelationshipPattern& rel : part.relationships) names.push_back(rel.variable);
+          }
+          // A pattern variable bound outside is read (matched again); the others are new.
+          for (const std::string& name : names) read(name);
+          for (const std::string& name : names) visible.erase(name);
+          for (const PatternPart& part : match.patterns) {
+            for (const NodePattern& node : part.nodes) read_expr(node.properties.get());
+            for (const RelationshipPattern& rel : part.relationships) {
+              read_expr(rel.properties.get());
+            }
+          }
+          read_expr(match.where.get());
+          break;
+        }
+        case ClauseKind::kUnwind:
+          read_expr(clause.as<UnwindClause>().list.get());
+          visible.erase(clause.as<UnwindClause>().variable);
+          break;
+        case ClauseKind::kWith:
+        case ClauseKind::kReturn: {
+          const bool is_with = clause.is<WithClause>();
+          const Projection& projection =
+              is_with ? clause.as<WithClause>().projection : clause.as<ReturnClause>().projection;
+          if (projection.star) {
+            for (const std::string& name : std::set<std::string>(visible)) read(name);
+          }
+          std::set<std::string> aliases;
+          for (const ProjectionItem& item : projection.items) {
+            read_expr(item.expr.get());
+            aliases.insert(item.name);
+          }
+          // ORDER BY and the WHERE of a WITH read the projected names first.
+          for (const SortItem& item : projection.order_by) read_expr(item.expr.get(), aliases);
+          if (is_with) read_expr(clause.as<WithClause>().where.get(), aliases);
+          read_expr(projection.skip.get());
+          read_expr(projection.limit.get());
+          visible.clear();
+          break;
+        }
+      }
+    }
+    return reads;
   }
 
   Status check_aggregate_placement(const Expr& expr, bool allowed, bool inside_aggregate,
@@ -825,6 +924,7 @@ class Binder {
   std::set<std::string> declared_here_;
   // What the WHERE of a WITH sees: the ORDER BY scope of its projection, and its sure types.
   Scope visible_after_projection_;
+  Scope before_projection_;  // the variables before the last projection
   StaticTypes visible_types_;
   // The sure types of value variables in scope_ (`WITH 123 AS x`: x is an INTEGER).
   StaticTypes value_types_;
@@ -832,6 +932,12 @@ class Binder {
 
 void collect_in(const Expr& expr, std::set<std::string>& out) {
   if (expr.is<VariableExpr>()) out.insert(expr.as<VariableExpr>().name);
+  // A subquery reads what the binder recorded; its clauses are not parts of the expression.
+  if (expr.is<PatternExpr>() && expr.as<PatternExpr>().is_subquery()) {
+    const auto& outer = expr.as<PatternExpr>().outer_variables;
+    out.insert(outer.begin(), outer.end());
+    return;
+  }
   std::vector<std::string> locals = local_names(expr);
   if (locals.empty()) {
     for_each_child(expr, [&out](const Expr& child) { collect_in(child, out); });

@@ -1,6 +1,7 @@
 #include "query/cypher/evaluator.h"
 
 #include <limits>
+#include <utility>
 
 #include "ontology/json_text.h"
 #include "query/cypher/binder.h"
@@ -45,8 +46,26 @@ Result<bool> Evaluator::predicate(const Expr& expr, const Scope& scope) {
   return is_true(*value);
 }
 
+const Value* find_variable(const Scope& scope, const std::string& name) {
+  for (const Scope* s = &scope; s != nullptr; s = s->parent) {
+    int slot = s->schema->find(name);
+    if (slot >= 0 && slot < static_cast<int>(s->row->size())) return &(*s->row)[slot];
+  }
+  return nullptr;
+}
+
+const Evaluator::AggregateResults* Evaluator::enter_subquery() {
+  ++subquery_depth_;
+  return std::exchange(aggregates_, nullptr);
+}
+
+void Evaluator::leave_subquery(const AggregateResults* aggregates) {
+  --subquery_depth_;
+  aggregates_ = aggregates;
+}
+
 Result<Value> Evaluator::eval(const Expr& expr, const Scope& scope) {
-  budget_.start_expression();
+  if (subquery_depth_ == 0) budget_.start_expression();
   Result<Value> value = evaluate(expr, scope);
   // Each step (collect() over a collected list, a list of lists, ...) adds at most a level, so
   // holding every value to the limit keeps the recursion of copying, comparing, rendering and
@@ -79,10 +98,7 @@ Result<Value> Evaluator::evaluate(const Expr& expr, const Scope& scope) {
     }
     case ExprKind::kVariable: {
       const std::string& name = expr.as<VariableExpr>().name;
-      for (const Scope* s = &scope; s != nullptr; s = s->parent) {
-        int slot = s->schema->find(name);
-        if (slot >= 0 && slot < static_cast<int>(s->row->size())) return (*s->row)[slot];
-      }
+      if (const Value* value = find_variable(scope, name)) return *value;
       return query_error("unknown_variable", "variable '" + name + "' is not defined",
                          expr.position);
     }
@@ -369,8 +385,8 @@ Result<Value> Evaluator::eval_pattern(const Expr& expr, const Scope& scope) {
   if (pattern.mode == PatternMode::kExists || pattern.mode == PatternMode::kCount) {
     const bool exists = pattern.mode == PatternMode::kExists;
     // EXISTS needs one row; COUNT all of them.
-    auto rows = count_subquery_rows(*this, pattern, scope,
-                                    exists ? 1 : std::numeric_limits<int64_t>::max());
+    auto rows =
+        count_subquery_rows(*this, expr, scope, exists ? 1 : std::numeric_limits<int64_t>::max());
     if (!rows.ok()) return at_position(rows.status(), expr.position);
     return exists ? Value::boolean(*rows > 0) : Value::integer(*rows);
   }

@@ -5,6 +5,8 @@
 // Not thread-safe (it shares the query's GraphAccess and QueryBudget).
 #pragma once
 
+#include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -27,6 +29,9 @@ struct Scope {
   const Scope* parent = nullptr;
 };
 
+// The value of the variable `name` in the nearest scope of the chain that has it; null when none.
+const Value* find_variable(const Scope& scope, const std::string& name);
+
 class Evaluator {
  public:
   Evaluator(GraphAccess& graph, const Value::Map& params, QueryBudget& budget)
@@ -45,11 +50,23 @@ class Evaluator {
     return evaluate(expr, scope);
   }
 
-  void set_aggregates(const std::unordered_map<const Expr*, Value>* aggregates) {
-    aggregates_ = aggregates;
-  }
+  using AggregateResults = std::unordered_map<const Expr*, Value>;
+  void set_aggregates(const AggregateResults* aggregates) { aggregates_ = aggregates; }
   GraphAccess& graph() { return graph_; }
   QueryBudget& budget() { return budget_; }
+
+  // While an EXISTS { } or COUNT { } subquery runs (subquery.h), the evaluations of its clauses
+  // are parts of the expression that holds it: what they build counts with that expression (the
+  // budget is not reset at each, so a list built around subqueries stays charged), and that
+  // expression's aggregates are not theirs. enter_subquery() returns the aggregates that
+  // leave_subquery() restores.
+  const AggregateResults* enter_subquery();
+  void leave_subquery(const AggregateResults* aggregates);
+  // The plans of the subqueries this execution has run, by expression: subquery.h plans each
+  // once and runs it for every row.
+  std::unordered_map<const Expr*, std::unique_ptr<Plan>>& subquery_plans() {
+    return subquery_plans_;
+  }
 
  private:
   Result<Value> evaluate(const Expr& expr, const Scope& scope);
@@ -58,7 +75,8 @@ class Evaluator {
   Result<Value> eval_list_comprehension(const Expr& expr, const Scope& scope);
   Result<Value> eval_quantifier(const Expr& expr, const Scope& scope);
   Result<Value> eval_reduce(const Expr& expr, const Scope& scope);
-  // A pattern predicate, EXISTS { }, COUNT { } or pattern comprehension (pattern_matcher.h).
+  // A pattern predicate or pattern comprehension (pattern_matcher.h), or an EXISTS { } or
+  // COUNT { } subquery (subquery.h).
   Result<Value> eval_pattern(const Expr& expr, const Scope& scope);
 
   GraphAccess& graph_;
@@ -66,7 +84,9 @@ class Evaluator {
   QueryBudget& budget_;
   // The statement's clock, read once as the query starts: date(), datetime(), timestamp().
   const int64_t statement_nanos_;
-  const std::unordered_map<const Expr*, Value>* aggregates_ = nullptr;
+  const AggregateResults* aggregates_ = nullptr;
+  int subquery_depth_ = 0;  // subqueries running inside the current evaluation
+  std::unordered_map<const Expr*, std::unique_ptr<Plan>> subquery_plans_;
 };
 
 }  // namespace expgraph::cypher

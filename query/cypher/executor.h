@@ -7,6 +7,8 @@
 // (query_memory_limit). ORDER BY followed by LIMIT keeps only the rows it may return.
 // One execution per call; thread-safe as long as each call has its own GraphAccess. The operators
 // live in query/cypher/exec/, one per file; exec/pipeline_builder.h links them from the plan.
+// EXISTS { } and COUNT { } subqueries run their own plans through the same operators
+// (count_plan_rows, called by subquery.h).
 #pragma once
 
 #include <string>
@@ -32,5 +34,11 @@ struct ExecutionResult {
 // limits, deadline and memory).
 Result<ExecutionResult> execute_plan(const Plan& plan, GraphAccess& access,
                                      const Value::Map& params, QueryBudget& budget);
+
+// The number of rows `plan` (a subquery's, planner.h's plan_subquery) gives when its first row
+// is `start` (schemas[0]'s width), counting no further than `stop_at`: its operators stop
+// producing once that many rows are counted. Runs on `evaluator`, the enclosing query's, so the
+// parameters, the statement's clock and the budget are the query's.
+Result<int64_t> count_plan_rows(const Plan& plan, Evaluator& evaluator, Row start, int64_t stop_at);
 
 }  // namespace expgraph::cypher

@@ -373,44 +373,24 @@ ExprPtr Parser::parse_pattern_subquery(PatternMode mode) {
   const std::string braces = mode == PatternMode::kExists ? "EXISTS { }" : "COUNT { }";
   expect(TokenKind::kLeftBrace, "'{'");
   DepthGuard guard(*this);
-  // The short form: patterns and their WHERE, without MATCH.
-  if (!check_keyword("MATCH") && !check_keyword("OPTIONAL")) {
-    PatternExpr expr;
-    expr.mode = mode;
-    do {
-      expr.patterns.push_back(parse_pattern_part());
-    } while (accept(TokenKind::kComma));
-    if (accept_keyword("WHERE")) expr.where = parse_expression();
+  PatternExpr expr;
+  expr.mode = mode;
+  // The short form: patterns and their WHERE, without MATCH; it is that one MATCH.
+  if (check(TokenKind::kLeftParen) || (at_variable() && check(TokenKind::kEq, 1))) {
+    SourcePosition at = peek().position;
+    expr.body.push_back(Clause{{at, parse_match(false)}});
     expect(TokenKind::kRightBrace, "'}'");
     return make_expr(position, std::move(expr));
   }
-  // The full form: MATCH and OPTIONAL MATCH clauses, each with its WHERE, then a RETURN.
-  std::vector<std::pair<SourcePosition, PatternExpr>> clauses;
-  while (check_keyword("MATCH") || check_keyword("OPTIONAL")) {
-    SourcePosition at = peek().position;
-    PatternExpr clause;
-    clause.mode = mode;
-    clause.optional = accept_keyword("OPTIONAL");
-    expect_keyword("MATCH");
-    do {
-      clause.patterns.push_back(parse_pattern_part());
-    } while (accept(TokenKind::kComma));
-    if (accept_keyword("WHERE")) clause.where = parse_expression();
-    clauses.emplace_back(at, std::move(clause));
-  }
-  const std::string allowed =
-      "a subquery holds MATCH and OPTIONAL MATCH clauses, each with its WHERE, and may end with "
-      "RETURN";
-  for (std::string_view word : {"WITH", "UNWIND"}) {
-    if (check_keyword(word))
-      unsupported(peek().position, std::string(word) + " inside " + braces, allowed);
-  }
-  const bool has_return = accept_keyword("RETURN");
-  if (has_return) parse_subquery_return(braces, clauses.back().second);
+  // The full form: reading clauses as in a query, each run on the rows of the one before, and
+  // optionally a RETURN, which ends the subquery.
+  do {
+    expr.body.push_back(parse_clause());
+  } while (!check(TokenKind::kRightBrace) && !expr.body.back().is<ReturnClause>());
   if (!check(TokenKind::kRightBrace)) {
     reject_other_clause();
-    for (std::string_view word : {"WITH", "UNWIND", "MATCH", "OPTIONAL MATCH"}) {
-      if (has_return && check_keyword(word.substr(0, word.find(' ')))) {
+    for (std::string_view word : {"WITH", "UNWIND", "MATCH", "OPTIONAL MATCH", "RETURN"}) {
+      if (check_keyword(word.substr(0, word.find(' ')))) {
         unsupported(peek().position, std::string(word) + " after the RETURN of " + braces,
                     "RETURN ends the subquery");
       }
@@ -418,35 +398,7 @@ ExprPtr Parser::parse_pattern_subquery(PatternMode mode) {
     fail_expected("'}'");
   }
   advance();
-  // Each clause runs once per match of the one before it: link them from the last.
-  ExprPtr next;
-  for (size_t i = clauses.size(); i-- > 1;) {
-    clauses[i].second.next = std::move(next);
-    next = make_expr(clauses[i].first, std::move(clauses[i].second));
-  }
-  clauses[0].second.next = std::move(next);
-  return make_expr(position, std::move(clauses[0].second));
-}
-
-void Parser::parse_subquery_return(const std::string& braces, PatternExpr& last) {
-  // Only the number of rows matters to EXISTS and COUNT, so what would change it without being
-  // a MATCH (DISTINCT, aggregates, SKIP, LIMIT) is refused rather than silently ignored.
-  const std::string hint = "its RETURN may only list expressions without aggregates or be *";
-  if (check_keyword("DISTINCT")) unsupported(peek().position, "RETURN DISTINCT in " + braces, hint);
-  Projection projection = parse_projection(false);
-  if (!projection.order_by.empty()) {
-    unsupported(projection.order_by[0].expr->position, "ORDER BY in " + braces, hint);
-  }
-  if (projection.skip) unsupported(projection.skip->position, "SKIP in " + braces, hint);
-  if (projection.limit) unsupported(projection.limit->position, "LIMIT in " + braces, hint);
-  last.has_return = true;
-  for (ProjectionItem& item : projection.items) {
-    if (contains_aggregate(*item.expr)) {
-      unsupported(item.position, "an aggregate in the RETURN of " + braces,
-                  "aggregate over the subquery's rows with COUNT { } or outside it");
-    }
-    last.returns.push_back(std::move(item.expr));
-  }
+  return make_expr(position, std::move(expr));
 }
 
 ExprPtr Parser::parse_list_literal() {
@@ -575,10 +527,13 @@ ExprPtr Parser::parse_function_call(size_t name_tokens) {
   if (equals_ignore_case(call.name, "exists") && !call.distinct && call.args.size() == 1 &&
       call.args[0]->is<PatternExpr>() &&
       call.args[0]->as<PatternExpr>().mode == PatternMode::kPredicate) {
-    ExprPtr pattern = std::move(call.args[0]);
-    pattern->as<PatternExpr>().mode = PatternMode::kExists;
-    pattern->position = position;
-    return pattern;
+    auto& pattern = call.args[0]->as<PatternExpr>();
+    MatchClause match;
+    match.patterns = std::move(pattern.patterns);
+    PatternExpr subquery;
+    subquery.mode = PatternMode::kExists;
+    subquery.body.push_back(Clause{{call.args[0]->position, std::move(match)}});
+    return make_expr(position, std::move(subquery));
   }
   return make_expr(position, std::move(call));
 }

@@ -190,8 +190,6 @@ class Parser {
   ExprPtr parse_reduce(SourcePosition position);
   // EXISTS { ... } or COUNT { ... }, at the keyword.
   ExprPtr parse_pattern_subquery(PatternMode mode);
-  // The RETURN closing a subquery's last clause, after the keyword; `braces` names the subquery.
-  void parse_subquery_return(const std::string& braces, PatternExpr& last);
   // A pattern with at least one relationship at the current position, or nullopt (and the
   // position unchanged) when the text there is not one: `(a)-->(b)` versus `(a + 1)`.
   std::optional<PatternPart> try_parse_relationship_pattern();

@@ -9,20 +9,7 @@
 
 namespace expgraph::cypher {
 
-namespace {
-
-const Value* lookup(const Scope& scope, const std::string& name) {
-  for (const Scope* s = &scope; s != nullptr; s = s->parent) {
-    int slot = s->schema->find(name);
-    if (slot >= 0 && slot < static_cast<int>(s->row->size())) return &(*s->row)[slot];
-  }
-  return nullptr;
-}
-
-}  // namespace
-
-PatternMatcher::PatternMatcher(Evaluator& evaluator, const PatternExpr& pattern,
-                               const Scope& outer)
+PatternMatcher::PatternMatcher(Evaluator& evaluator, const PatternExpr& pattern, const Scope& outer)
     : evaluator_(evaluator), graph_(evaluator.graph()), pattern_(pattern), outer_(outer) {
   int anonymous = 0;
   auto slot_for = [&](const std::string& name) {
@@ -43,7 +30,7 @@ PatternMatcher::PatternMatcher(Evaluator& evaluator, const PatternExpr& pattern,
 
 Result<PatternMatcher::Outcome> PatternMatcher::run(const OnMatch& on_match) {
   for (const std::string& name : pattern_.outer_variables) {
-    const Value* value = lookup(outer_, name);
+    const Value* value = find_variable(outer_, name);
     if (value == nullptr) {
       return Status::internal("pattern variable '" + name + "' is not in scope");
     }

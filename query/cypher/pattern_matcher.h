@@ -1,10 +1,10 @@
 // PatternMatcher: finds the matches of a pattern written inside an expression (a pattern
-// predicate, one MATCH clause of EXISTS { } or COUNT { } as subquery.h runs them, a pattern
-// comprehension) for one row. The pattern's outer variables (PatternExpr::outer_variables,
+// predicate or a pattern comprehension) for one row; EXISTS { } and COUNT { } run as clauses
+// instead (subquery.h). The pattern's outer variables (PatternExpr::outer_variables,
 // resolved by the binder) are read from the row; its other variables are bound in a local scope
 // that each match hands to the caller. Relationships are unique within the pattern, var-length
 // relationships keep to their bounds, and every hop checks the query's deadline. Used by the
-// Evaluator and subquery.h; not thread-safe (one per evaluation).
+// Evaluator; not thread-safe (one per evaluation).
 #pragma once
 
 #include <functional>

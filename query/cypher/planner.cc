@@ -66,8 +66,11 @@ class Planner {
  public:
   explicit Planner(const GraphStore& graph) : graph_(graph) { plan_.schemas.emplace_back(); }
 
-  Result<Plan> plan(const Query& query) {
-    for (const Clause& clause : query.clauses) {
+  // The plan of `clauses`, whose first row holds `outer_variables` (a subquery's) in that order.
+  Result<Plan> plan(const std::vector<Clause>& clauses,
+                    const std::vector<std::string>& outer_variables = {}) {
+    for (const std::string& name : outer_variables) schema().slot_of(name);
+    for (const Clause& clause : clauses) {
       switch (clause.kind()) {
         case ClauseKind::kMatch: {
           const auto& match = clause.as<MatchClause>();
@@ -628,7 +631,11 @@ class Planner {
 }  // namespace
 
 Result<Plan> plan_query(const Query& query, const GraphStore& graph) {
-  return Planner(graph).plan(query);
+  return Planner(graph).plan(query.clauses);
+}
+
+Result<Plan> plan_subquery(const PatternExpr& subquery, const GraphStore& graph) {
+  return Planner(graph).plan(subquery.body, subquery.outer_variables);
 }
 
 }  // namespace expgraph::cypher

@@ -3,7 +3,8 @@
 // equality on an indexed property, then a label scan, then all nodes — and expands from there
 // over the topology mirror; every WHERE conjunct and inline property map becomes a filter
 // placed right after the step that binds its last variable. Used by the query engine after
-// bind_query(). Stateless; thread-safe.
+// bind_query(), and by subquery.h for the clauses of EXISTS { } and COUNT { }. Stateless;
+// thread-safe.
 #pragma once
 
 #include "graph/graph_store.h"
@@ -16,5 +17,11 @@ namespace expgraph::cypher {
 // Plans a query that bind_query() accepted. The plan points into `query`, which must
 // outlive it.
 Result<Plan> plan_query(const Query& query, const GraphStore& graph);
+
+// Plans the clauses of an EXISTS { } or COUNT { } subquery that bind_query() accepted, as a
+// query's: its first row (schemas[0]) holds the subquery's outer variables, in the order of
+// PatternExpr::outer_variables, and the outer variables it matches again as nodes are checked
+// to be nodes, as after a WITH. The plan points into `subquery`, which must outlive it.
+Result<Plan> plan_subquery(const PatternExpr& subquery, const GraphStore& graph);
 
 }  // namespace expgraph::cypher

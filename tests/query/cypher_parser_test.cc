@@ -368,18 +368,24 @@ TEST(CypherParser, AstHelpers) {
   EXPECT_EQ(copy->position, projection.items[2].expr->position);
 }
 
-TEST(CypherParser, SubqueriesChainMatchClausesAndMayEndWithReturn) {
+TEST(CypherParser, SubqueriesHoldReadingClausesAndMayEndWithReturn) {
   // The short form and a single MATCH print alike.
   EXPECT_EQ(where("EXISTS { (n)-->(m) WHERE m.x > 1 }"),
             "EXISTS { MATCH (n)-[]->(m) WHERE (m.x > 1) }");
   EXPECT_EQ(where("exists { match (n)-->(m) where m.x > 1 }"),
             "EXISTS { MATCH (n)-[]->(m) WHERE (m.x > 1) }");
-  // Several clauses, each with its WHERE, OPTIONAL MATCH first or later, and a RETURN whose
-  // aliases are dropped (only the rows count).
+  // Several clauses, each with its WHERE, OPTIONAL MATCH first or later, and a RETURN.
   EXPECT_EQ(where("EXISTS { MATCH (n)-->(m) WHERE m.x > 1 MATCH (m)-->(k), (k)-->(j) "
                   "OPTIONAL MATCH (j)-->(i) WHERE i.y = 2 RETURN k, 1 AS one }"),
             "EXISTS { MATCH (n)-[]->(m) WHERE (m.x > 1) MATCH (m)-[]->(k), (k)-[]->(j) "
-            "OPTIONAL MATCH (j)-[]->(i) WHERE (i.y = 2) RETURN k, 1 }");
+            "OPTIONAL MATCH (j)-[]->(i) WHERE (i.y = 2) RETURN k, 1 AS one }");
+  // WITH (aggregating, with its WHERE) and UNWIND, first or later; no RETURN needed.
+  EXPECT_EQ(where("EXISTS { MATCH (n)-->(m) WITH n, count(*) AS c WHERE c > 1 RETURN true }"),
+            "EXISTS { MATCH (n)-[]->(m) WITH n, count(*) AS c WHERE (c > 1) RETURN true }");
+  EXPECT_EQ(expr("COUNT { UNWIND n.xs AS x WITH DISTINCT x ORDER BY x LIMIT 3 }"),
+            "COUNT { UNWIND n.xs AS x WITH DISTINCT x ORDER BY x LIMIT 3 }");
+  // exists() on a pattern is the short form.
+  EXPECT_EQ(where("exists((n)-->(m))"), "EXISTS { MATCH (n)-[]->(m) }");
   EXPECT_EQ(expr("COUNT { OPTIONAL MATCH (a)-->(b) RETURN * }"),
             "COUNT { OPTIONAL MATCH (a)-[]->(b) RETURN * }");
   // A subquery nested in a clause's WHERE.
@@ -404,6 +410,8 @@ TEST(CypherParser, PrintedQueriesParseBackToTheSameTree) {
       "OPTIONAL MATCH p = (`a b`)<-[:T]-() RETURN p",
       "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) OPTIONAL MATCH (m)-->(k) WHERE k.x > 1 RETURN k } "
       "RETURN COUNT { MATCH (n)--(a) MATCH (a)--(b) RETURN * } AS c",
+      "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) WITH n, count(*) AS c WHERE c > 1 RETURN true } "
+      "RETURN COUNT { UNWIND n.xs AS x WITH x ORDER BY x SKIP 1 RETURN DISTINCT x AS y } AS c",
   };
   for (const char* text : queries) {
     std::string once = parsed(text);
@@ -515,24 +523,14 @@ TEST(CypherParser, UnsupportedConstructsAreNamed) {
       {"PROFILE MATCH (n) RETURN n", "PROFILE is not supported"},
       {"RETURN filter(x IN [1] WHERE x > 0)",
        "the list function filter(... IN ...) is not supported"},
-      {"MATCH (n) WHERE EXISTS { MATCH (n)-->(m) WITH m RETURN m } RETURN n",
-       "WITH inside EXISTS { } is not supported; a subquery holds MATCH and OPTIONAL MATCH "
-       "clauses, each with its WHERE, and may end with RETURN (line 1, column 42)"},
-      {"RETURN COUNT { MATCH (n) UNWIND [1] AS x RETURN x }",
-       "UNWIND inside COUNT { } is not supported"},
-      {"MATCH (n) WHERE EXISTS { MATCH (n)-->(m) RETURN count(m) } RETURN n",
-       "an aggregate in the RETURN of EXISTS { } is not supported; aggregate over the subquery's "
-       "rows with COUNT { } or outside it (line 1, column 49)"},
-      {"RETURN COUNT { MATCH (n) RETURN DISTINCT n }",
-       "RETURN DISTINCT in COUNT { } is not supported; its RETURN may only list expressions "
-       "without aggregates or be * (line 1, column 33)"},
-      {"RETURN COUNT { MATCH (n) RETURN n ORDER BY n.x }",
-       "ORDER BY in COUNT { } is not supported"},
-      {"RETURN EXISTS { MATCH (n) RETURN n SKIP 1 }", "SKIP in EXISTS { } is not supported"},
-      {"RETURN EXISTS { MATCH (n) RETURN n LIMIT 1 }", "LIMIT in EXISTS { } is not supported"},
       {"RETURN EXISTS { MATCH (n) RETURN n MATCH (m) }",
        "MATCH after the RETURN of EXISTS { } is not supported; RETURN ends the subquery"},
+      {"RETURN COUNT { MATCH (n) RETURN n WITH n }",
+       "WITH after the RETURN of COUNT { } is not supported; RETURN ends the subquery "
+       "(line 1, column 35)"},
       {"RETURN EXISTS { MATCH (n) CALL db.labels() }", "CALL is not supported"},
+      {"RETURN EXISTS { MATCH (n) RETURN n UNION RETURN 1 }", "UNION is not supported"},
+      {"RETURN COUNT { CALL { MATCH (n) RETURN n } }", "CALL is not supported"},
       {"MATCH (a:Experiment) USING INDEX a:Experiment(status) WHERE a.status = 'x' RETURN a",
        "a USING hint (USING INDEX, SCAN or JOIN) is not supported (line 1, column 22)"},
       {"USING PERIODIC COMMIT LOAD CSV FROM 'f' AS row RETURN row",

@@ -1,6 +1,8 @@
 // The shared state of one Cypher execution: the plan, the graph, the expression evaluator and
 // the query's budget, plus what the operators tell each other (a satisfied LIMIT, the default
-// depth reached). Created by execute_plan (executor.cc); every operator holds a reference.
+// depth reached). Created by execute_plan and count_plan_rows (executor.cc), one per run of a
+// plan (a subquery's runs have their own, borrowing the query's evaluator); every operator
+// holds a reference.
 #pragma once
 
 #include "ontology/status.h"
@@ -13,8 +15,8 @@ namespace expgraph::cypher::exec {
 
 // Shared state of one execution.
 struct Context {
-  Context(const Plan& plan, GraphAccess& access, const Value::Map& params, QueryBudget& budget)
-      : plan(plan), access(access), evaluator(access, params, budget), budget(budget) {}
+  Context(const Plan& plan, Evaluator& evaluator)
+      : plan(plan), access(evaluator.graph()), evaluator(evaluator), budget(evaluator.budget()) {}
 
   bool default_depth_reached = false;  // see ExecutionResult::warnings
 
@@ -25,7 +27,7 @@ struct Context {
 
   const Plan& plan;
   GraphAccess& access;
-  Evaluator evaluator;
+  Evaluator& evaluator;
   QueryBudget& budget;
   int stop_below = -1;
 };
