@@ -267,12 +267,6 @@ struct Expr : TaggedNode<ExprKind, LiteralExpr, ParameterExpr, VariableExpr, Pro
                          FunctionCallExpr, CountStarExpr, CaseExpr, ListComprehensionExpr,
                          QuantifierExpr, ReduceExpr, PatternExpr> {};
 
-// Builds an expression node at `position`.
-template <typename T>
-ExprPtr make_expr(SourcePosition position, T node) {
-  return std::make_unique<Expr>(Expr{{position, Expr::Node(std::move(node))}});
-}
-
 // A deep copy (the planner may need the same expression in two operators).
 ExprPtr clone(const Expr& expr);
 // The conjuncts of `expr` (A AND B AND C gives A, B, C; anything else gives itself), appended in
@@ -343,6 +337,14 @@ struct Clause : TaggedNode<ClauseKind, MatchClause, UnwindClause, WithClause, Re
 
 // A deep copy (a subquery's clauses are copied with the expression that holds them).
 Clause clone(const Clause& clause);
+
+// Builds an expression node at `position`. Declared after Clause: building an Expr destroys one,
+// and a PatternExpr's clauses must be a complete type by then (clang checks it where the
+// template is defined; GCC only where it is used).
+template <typename T>
+ExprPtr make_expr(SourcePosition position, T node) {
+  return std::make_unique<Expr>(Expr{{position, Expr::Node(std::move(node))}});
+}
 
 // A whole query. The parser guarantees at least one clause and that the last clause, and only
 // the last, is a RETURN.
