@@ -762,6 +762,34 @@ Clause clone(const Clause& clause) {
   return Clause{{clause.position, std::move(node)}};
 }
 
+void for_each_expression(const Clause& clause, const std::function<void(const Expr&)>& visit) {
+  auto maybe = [&](const ExprPtr& expr) {
+    if (expr) visit(*expr);
+  };
+  auto projection = [&](const Projection& p) {
+    for (const ProjectionItem& item : p.items) visit(*item.expr);
+    for (const SortItem& key : p.order_by) visit(*key.expr);
+    maybe(p.skip);
+    maybe(p.limit);
+  };
+  std::visit(Overloaded{
+                 [&](const MatchClause& c) {
+                   for (const PatternPart& part : c.patterns) {
+                     for (const NodePattern& node : part.nodes) maybe(node.properties);
+                     for (const RelationshipPattern& rel : part.relationships) maybe(rel.properties);
+                   }
+                   maybe(c.where);
+                 },
+                 [&](const UnwindClause& c) { visit(*c.list); },
+                 [&](const WithClause& c) {
+                   projection(c.projection);
+                   maybe(c.where);
+                 },
+                 [&](const ReturnClause& c) { projection(c.projection); },
+             },
+             clause.node);
+}
+
 std::string to_string(const Query& query) {
   std::string out = query.explain ? "EXPLAIN " : "";
   for (size_t i = 0; i < query.clauses.size(); ++i) {

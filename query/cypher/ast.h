@@ -337,6 +337,10 @@ struct Clause : TaggedNode<ClauseKind, MatchClause, UnwindClause, WithClause, Re
 
 // A deep copy (a subquery's clauses are copied with the expression that holds them).
 Clause clone(const Clause& clause);
+// Calls visit(e) for each expression written directly in `clause`, in source order: its
+// patterns' property maps, WHERE, UNWIND's list, the projection's items, ORDER BY keys, SKIP and
+// LIMIT (not their sub-expressions: for_each_child walks those).
+void for_each_expression(const Clause& clause, const std::function<void(const Expr&)>& visit);
 
 // Builds an expression node at `position`. Declared after Clause: building an Expr destroys one,
 // and a PatternExpr's clauses must be a complete type by then (clang checks it where the

@@ -9,6 +9,7 @@
 
 #include "query/cypher/binder.h"
 #include "query/cypher/executor.h"
+#include "query/cypher/explain.h"
 #include "query/cypher/parser.h"
 #include "query/cypher/planner.h"
 
@@ -32,7 +33,9 @@ Result<QueryResult> run(GraphStore& graph, std::string_view text, const Value::M
   result.columns = plan->columns;
   result.access = std::make_unique<GraphAccess>(graph);
   if (query->explain) {
-    result.plan = plan_to_json(*plan);
+    auto explained = explain_query(*query, *plan, graph);
+    if (!explained.ok()) return explained.status();
+    result.plan = std::move(explained).value();
   } else {
     auto executed = execute_plan(*plan, *result.access, params, budget);
     if (!executed.ok()) return executed.status();
