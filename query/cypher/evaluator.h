@@ -67,6 +67,11 @@ class Evaluator {
   std::unordered_map<const Expr*, std::unique_ptr<Plan>>& subquery_plans() {
     return subquery_plans_;
   }
+  // A variable-length pattern without an upper bound stopped at the default depth with edges
+  // left to follow, somewhere in this execution: in a MATCH, a pattern inside an expression or
+  // a subquery's clauses (they share the evaluator). The query's answer warns of it.
+  void note_default_depth_reached() { default_depth_reached_ = true; }
+  bool default_depth_reached() const { return default_depth_reached_; }
 
  private:
   Result<Value> evaluate(const Expr& expr, const Scope& scope);
@@ -87,6 +92,7 @@ class Evaluator {
   const AggregateResults* aggregates_ = nullptr;
   int subquery_depth_ = 0;  // subqueries running inside the current evaluation
   std::unordered_map<const Expr*, std::unique_ptr<Plan>> subquery_plans_;
+  bool default_depth_reached_ = false;
 };
 
 }  // namespace expgraph::cypher

@@ -37,7 +37,7 @@ Result<ExecutionResult> execute_plan(const Plan& plan, GraphAccess& access,
   ExecutionResult result;
   result.columns = plan.columns;
   result.rows = std::move(sink.rows);
-  if (context.default_depth_reached) {
+  if (evaluator.default_depth_reached()) {
     result.warnings.push_back(
         "a variable-length pattern without an upper bound stopped at the default depth of " +
         std::to_string(kDefaultMaxVarLengthHops) +

@@ -173,7 +173,14 @@ Result<bool> PatternMatcher::var_length(size_t part, const std::vector<Step>& st
     row_[rel_slot] = Value::null();
     if (!more.ok() || !*more) return more;
   }
-  if (depth >= max) return true;
+  if (depth >= max) {
+    // The user did not ask for this bound; the query's answer says when it may have cut paths.
+    if (!rel.length->max && !evaluator_.default_depth_reached() &&
+        !hops(node, rel, step.forward).empty()) {
+      evaluator_.note_default_depth_reached();
+    }
+    return true;
+  }
   for (const auto& hop : hops(node, rel, step.forward)) {
     EXPGRAPH_RETURN_IF_ERROR(evaluator_.budget().tick());
     RelationshipRef ref = relationship(node, hop);

@@ -172,6 +172,21 @@ TEST_F(QueryHttpTest, WarnsWhenTheDefaultVarLengthDepthCutsPathsShort) {
       count_from("MATCH (a:Segment {key: 'c9'})-[:SUBSEGMENT_OF*]->(b) RETURN count(*)");
   EXPECT_EQ(short_chain["rows"], json::array({json::array({5})}));
   EXPECT_FALSE(short_chain.contains("warnings")) << short_chain.dump();
+  // The same cut inside a subquery and inside a pattern comprehension warns too; a bounded one
+  // there does not.
+  for (const char* query :
+       {"MATCH (a:Segment {key: 'c0'}) RETURN COUNT { MATCH (a)-[:SUBSEGMENT_OF*]->(b) }",
+        "MATCH (a:Segment {key: 'c0'}) RETURN size([(a)-[:SUBSEGMENT_OF*]->(b) | b])"}) {
+    json inside = count_from(query);
+    EXPECT_EQ(inside["rows"], json::array({json::array({10})})) << query;
+    ASSERT_EQ(inside["warnings"].size(), 1u) << query << " " << inside.dump();
+    EXPECT_NE(inside["warnings"][0].get<std::string>().find("default depth of 10 hops"),
+              std::string::npos);
+  }
+  json bounded_inside = count_from(
+      "MATCH (a:Segment {key: 'c0'}) RETURN COUNT { MATCH (a)-[:SUBSEGMENT_OF*..14]->(b) }");
+  EXPECT_EQ(bounded_inside["rows"], json::array({json::array({14})}));
+  EXPECT_FALSE(bounded_inside.contains("warnings")) << bounded_inside.dump();
 }
 
 TEST_F(QueryHttpTest, RunTimeErrorsSayWhereTheyHappened) {

@@ -1,8 +1,8 @@
 // The shared state of one Cypher execution: the plan, the graph, the expression evaluator and
-// the query's budget, plus what the operators tell each other (a satisfied LIMIT, the default
-// depth reached). Created by execute_plan and count_plan_rows (executor.cc), one per run of a
-// plan (a subquery's runs have their own, borrowing the query's evaluator); every operator
-// holds a reference.
+// the query's budget, plus what the operators tell each other (a satisfied LIMIT; the default
+// depth reached is the evaluator's, so that subqueries report it too). Created by execute_plan
+// and count_plan_rows (executor.cc), one per run of a plan (a subquery's runs have their own,
+// borrowing the query's evaluator); every operator holds a reference.
 #pragma once
 
 #include "ontology/status.h"
@@ -17,8 +17,6 @@ namespace expgraph::cypher::exec {
 struct Context {
   Context(const Plan& plan, Evaluator& evaluator)
       : plan(plan), access(evaluator.graph()), evaluator(evaluator), budget(evaluator.budget()) {}
-
-  bool default_depth_reached = false;  // see ExecutionResult::warnings
 
   // Called in every loop: the deadline.
   Status tick() { return budget.tick(); }

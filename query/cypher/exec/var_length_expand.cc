@@ -37,8 +37,9 @@ Status VarLengthExpandOp::visit(Row& row, NodeId node) {
   }
   if (depth >= step_->max_hops) {
     // The user did not ask for this bound; say when it may have cut paths short.
-    if (step_->default_max_hops && !ctx_.default_depth_reached && !hops(node).empty()) {
-      ctx_.default_depth_reached = true;
+    if (step_->default_max_hops && !ctx_.evaluator.default_depth_reached() &&
+        !hops(node).empty()) {
+      ctx_.evaluator.note_default_depth_reached();
     }
     return Status();
   }
