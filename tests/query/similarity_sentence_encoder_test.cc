@@ -17,6 +17,8 @@
 
 #include "query/similarity/sentence_encoder_embedder.h"
 #include "query/similarity/sentence_encoder_model.h"
+#include "query/similarity/similarity_index.h"
+#include "similarity_index_fixture.h"
 #include "test_support/cosine.h"
 
 namespace expgraph::similarity {
@@ -283,6 +285,61 @@ TEST(SentenceEncoderRealModelTest, LongTextsAreClippedTo128Tokens) {
   ASSERT_GT(tokens.size(), 128u);
   ASSERT_TRUE(std::equal(tokens.begin(), tokens.begin() + 128, longer_tokens.begin()));
   EXPECT_EQ(use_embed(*embedder, text), use_embed(*embedder, longer));
+}
+
+// A SimilarityIndex over a temporary graph with the use embedder.
+class SentenceEncoderIndexTest : public SimilarityIndexFixture {
+ protected:
+  SentenceEncoderIndexTest() : SimilarityIndexFixture("expgraph_use_index") {}
+
+  void open_with_model(const std::string& path) {
+    SimilarityIndexOptions options;
+    options.embedder = EmbedderKind::kSentenceEncoder;
+    options.sentence_encoder_path = path;
+    open(options);
+  }
+};
+
+TEST_F(SentenceEncoderIndexTest, MissingModelFailsToOpen) {
+  auto graph = GraphStore::open(db_path(), ontology_);
+  ASSERT_TRUE(graph.ok());
+  SimilarityIndexOptions options;
+  options.embedder = EmbedderKind::kSentenceEncoder;
+  options.sentence_encoder_path = (directory_ / "missing.bin").string();
+  auto index = SimilarityIndex::open(**graph, options);
+  ASSERT_FALSE(index.ok());
+  EXPECT_EQ(index.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(parse_embedder_kind("use"), EmbedderKind::kSentenceEncoder);
+}
+
+TEST_F(SentenceEncoderIndexTest, RealModelRanksParaphrasesThatShareNoWordFirst) {
+  SKIP_WITHOUT_REAL_SENTENCE_ENCODER();
+  open_with_model(use_real_model_path());
+  EXPECT_EQ(index_->dimension(), 512);
+  WriteRequest request;
+  const std::pair<std::string, std::string> texts[] = {
+      {"discount", "A discount at checkout increased purchases"},
+      {"shipping", "Free shipping reduced abandoned carts"},
+      {"email", "Shorter onboarding emails lowered unsubscribes"},
+      {"button", "A red button made no difference to signups"},
+      {"video", "An autoplay video on the landing page hurt conversion"},
+  };
+  for (const auto& [key, text] : texts) {
+    request.nodes.push_back({"Learning", key, {{"text", text}, {"outcome", "won"}}});
+  }
+  write(request);
+  const std::pair<std::string, std::string> cases[] = {
+      {"coupon voucher", "discount"},
+      {"cheaper price", "discount"},
+      {"freight costs", "shipping"},
+      {"film clip", "video"},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_TRUE(keys(query(text, SearchMode::kLexical)).empty()) << text;
+    const std::vector<std::string> found = keys(query(text, SearchMode::kVector, 1));
+    ASSERT_EQ(found.size(), 1u) << text;
+    EXPECT_EQ(found[0], expected) << text;
+  }
 }
 
 }  // namespace
