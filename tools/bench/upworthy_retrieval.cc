@@ -615,8 +615,9 @@ int main(int argc, char** argv) {
   // The product's scale (similarity_scale.h), which the real searches below use.
   const SimilarityScale product;
   const double floor = flags.floor.value_or(kDefaultMinSimilarity);
-  std::printf("product: 1 word x%.1f, floor %.2f, glove cosine offset %.2f\n",
-              product.single_word_factor, floor, cosine_offset_for("glove-"));
+  std::printf("product: 1 word x%.1f, floor %.2f, glove cosine offset %.2f, use %.2f\n",
+              product.single_word_factor, floor, cosine_offset_for("glove-"),
+              cosine_offset_for("use-"));
 
   // Report on the second halves: the choice replayed (hybrid configurations), then the
   // product's floored search run for real (min_similarity = floor) in every mode.
