@@ -83,7 +83,8 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     auto kind = similarity::parse_embedder_kind(value);
     if (!kind) {
       return Status::invalid_argument(
-          "--embedder must be \"hashing\", \"glove\" or \"client\", got \"" + value + "\"");
+          "--embedder must be \"hashing\", \"glove\", \"use\" or \"client\", got \"" + value +
+          "\"");
     }
     config.similarity.embedder = *kind;
   } else if (name == "embedding-dimension") {
@@ -92,6 +93,8 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     config.similarity.dimension = static_cast<int>(*dimension);
   } else if (name == "word-vectors") {
     config.similarity.word_vectors_path = value;
+  } else if (name == "sentence-encoder") {
+    config.similarity.sentence_encoder_path = value;
   } else if (name == "sync-writes") {
     config.sync_writes = value == "true";
   } else if (name == "auth") {
@@ -156,6 +159,7 @@ bool is_known_flag(const std::string& name) {
                             "embedder",
                             "embedding-dimension",
                             "word-vectors",
+                            "sentence-encoder",
                             "sync-writes",
                             "quiet",
                             "help",
@@ -205,8 +209,8 @@ std::string daemon_usage() {
   return "usage: expgraphd [--data DIR] [--port N] [--bind ADDRESS] [--ontology FILE]\n"
          "                 [--threads N] [--max-body-bytes N] [--max-body-memory N]\n"
          "                 [--read-timeout SECONDS] [--sync-writes] [--quiet]\n"
-         "                 [--embedder hashing|glove|client] [--embedding-dimension N]\n"
-         "                 [--word-vectors FILE] [--auth on|off]\n"
+         "                 [--embedder hashing|glove|use|client] [--embedding-dimension N]\n"
+         "                 [--word-vectors FILE] [--sentence-encoder FILE] [--auth on|off]\n"
          "                 [--max-concurrent-requests N] [--max-replication-streams N]\n"
          "                 [--replication-reply-timeout SECONDS]\n"
          "                 [--backup-dir DIR]\n"
@@ -227,11 +231,15 @@ std::string daemon_usage() {
          "  --read-timeout SECONDS  a request's head and body must arrive within this time of\n"
          "                      its first byte, 408 beyond (default 60)\n"
          "  --embedder KIND     similarity search vectors: hashing (built in, default),\n"
-         "                      glove (pretrained word vectors, see --word-vectors) or\n"
+         "                      glove (pretrained word vectors, see --word-vectors),\n"
+         "                      use (a sentence encoder, see --sentence-encoder) or\n"
          "                      client (clients send each node's \"embedding\")\n"
          "  --embedding-dimension N  vector size (default 384; client: what clients send)\n"
          "  --word-vectors FILE the glove matrix (default ./data/word-vectors/glove-100d.bin,\n"
          "                      made by tools/fetch-word-vectors)\n"
+         "  --sentence-encoder FILE  the use model (default\n"
+         "                      ./data/sentence-encoder/use-lite.bin, made by\n"
+         "                      tools/fetch-sentence-encoder)\n"
          "  --max-concurrent-requests N  /v1 requests handled at once, 429 beyond (default 48;\n"
          "                      keep it below --threads so health checks still get a worker)\n"
          "  --max-replication-streams N  replicas' update streams and checkpoint downloads\n"

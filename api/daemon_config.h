@@ -20,7 +20,8 @@ struct DaemonConfig {
   ServerOptions server;
   // --web-dir DIR: the web UI's bundle; unset: the build's (main.cc); "": no UI.
   std::optional<std::string> web_dir;
-  // --embedder hashing|glove|client, --embedding-dimension N, --word-vectors FILE
+  // --embedder hashing|glove|use|client, --embedding-dimension N, --word-vectors FILE,
+  // --sentence-encoder FILE
   similarity::SimilarityIndexOptions similarity;
   // --replica-of URL: run as a read replica of the primary at URL (docs/scale-out.md).
   std::string replica_of;

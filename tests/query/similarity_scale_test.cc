@@ -54,6 +54,8 @@ TEST(SimilarityScale, TheCosineIsCalibratedByTheEmbeddersOffset) {
   EXPECT_EQ(cosine_offset_for("client-768"), 0.0);
   EXPECT_GE(cosine_offset_for("glove-v1-100-abc"), 0.0);
   EXPECT_LT(cosine_offset_for("glove-v1-100-abc"), 1.0);
+  EXPECT_GE(cosine_offset_for("use-lite-v1-512-abc"), 0.0);
+  EXPECT_LT(cosine_offset_for("use-lite-v1-512-abc"), 1.0);
 }
 
 TEST(SimilarityScale, Bm25MatchCountsTheQueryWordsEachDocumentShares) {

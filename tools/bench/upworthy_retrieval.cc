@@ -22,9 +22,11 @@
 // Usage, from the repository root (the defaults are relative to it):
 //   bench_upworthy_retrieval [--csv ../shared/data/upworthy/upworthy-packages-2013-2014.csv]
 //       [--word-vectors data/word-vectors/glove-100d.bin] [--ontology ontology/marketing.json]
+//       [--sentence-encoder data/sentence-encoder/use-lite.bin]
 //       [--queries 2000] [--seed 1] [--random-queries 1000] [--min-nothing 0.90]
 //       [--floor F] [--floor-only 1]
-// The glove rows are left out (with a notice) when the word-vector file is missing.
+// The glove rows are left out (with a notice) when the word-vector file is missing, the use rows
+// when the sentence encoder file is (tools/fetch-word-vectors, tools/fetch-sentence-encoder).
 #include <unistd.h>
 
 #include <algorithm>
@@ -59,6 +61,7 @@ struct Flags {
   // Relative to the repository root, where it is meant to be run from.
   std::string csv = "../shared/data/upworthy/upworthy-packages-2013-2014.csv";
   std::string word_vectors = "data/word-vectors/glove-100d.bin";
+  std::string sentence_encoder = "data/sentence-encoder/use-lite.bin";
   std::string ontology = "ontology/marketing.json";
   size_t queries = 2000;
   uint64_t seed = 1;
@@ -76,6 +79,8 @@ bool parse(int argc, char** argv, Flags& flags) {
       flags.csv = value;
     } else if (name == "--word-vectors") {
       flags.word_vectors = value;
+    } else if (name == "--sentence-encoder") {
+      flags.sentence_encoder = value;
     } else if (name == "--ontology") {
       flags.ontology = value;
     } else if (name == "--queries") {
@@ -192,7 +197,7 @@ int main(int argc, char** argv) {
   if (!parse(argc, argv, flags)) {
     std::fprintf(stderr,
                  "usage: bench_upworthy_retrieval [--csv FILE] [--word-vectors FILE] "
-                 "[--ontology FILE] [--queries N] [--seed N]\n");
+                 "[--sentence-encoder FILE] [--ontology FILE] [--queries N] [--seed N]\n");
     return 2;
   }
   std::ifstream file(flags.csv, std::ios::binary);
@@ -323,6 +328,13 @@ int main(int argc, char** argv) {
     std::printf("no word vectors at %s: glove rows left out (tools/fetch-word-vectors)\n",
                 flags.word_vectors.c_str());
   }
+  if (fs::exists(flags.sentence_encoder)) {
+    configs.push_back({"vector use", EmbedderKind::kSentenceEncoder, SearchMode::kVector});
+    configs.push_back({"hybrid use", EmbedderKind::kSentenceEncoder, SearchMode::kHybrid});
+  } else {
+    std::printf("no sentence encoder at %s: use rows left out (tools/fetch-sentence-encoder)\n",
+                flags.sentence_encoder.c_str());
+  }
 
   // A search as POST /v1/search runs it, timed into `score`; null on error (printed).
   const auto search = [](SimilarityIndex& index, const std::string& text, SearchMode mode, size_t k,
@@ -375,6 +387,7 @@ int main(int argc, char** argv) {
     SimilarityIndexOptions options;
     options.embedder = kind;
     options.word_vectors_path = flags.word_vectors;
+    options.sentence_encoder_path = flags.sentence_encoder;
     auto opened = SimilarityIndex::open(**graph, options);
     if (!opened.ok()) {
       std::fprintf(stderr, "%s\n", opened.status().to_string().c_str());
@@ -602,8 +615,9 @@ int main(int argc, char** argv) {
   // The product's scale (similarity_scale.h), which the real searches below use.
   const SimilarityScale product;
   const double floor = flags.floor.value_or(kDefaultMinSimilarity);
-  std::printf("product: 1 word x%.1f, floor %.2f, glove cosine offset %.2f\n",
-              product.single_word_factor, floor, cosine_offset_for("glove-"));
+  std::printf("product: 1 word x%.1f, floor %.2f, glove cosine offset %.2f, use %.2f\n",
+              product.single_word_factor, floor, cosine_offset_for("glove-"),
+              cosine_offset_for("use-"));
 
   // Report on the second halves: the choice replayed (hybrid configurations), then the
   // product's floored search run for real (min_similarity = floor) in every mode.

@@ -1,0 +1,349 @@
+#include "query/similarity/sentence_encoder_embedder.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "query/similarity/stable_hash.h"
+
+namespace expgraph::similarity {
+
+namespace {
+
+// Longest token sequence a model file may ask for: attention is quadratic in it.
+constexpr uint32_t kMaxTokensLimit = 4096;
+
+struct DenseView {
+  const float* kernel = nullptr;  // in x out, row-major
+  const float* bias = nullptr;    // out
+  int in = 0;
+  int out = 0;
+};
+
+struct NormView {
+  const float* scale = nullptr;
+  const float* bias = nullptr;
+  int width = 0;
+};
+
+struct LayerView {
+  int width = 0;  // of the layer's input
+  int heads = 0;
+  float query_scale = 0;
+  NormView attention_norm;
+  DenseView qkv;
+  DenseView attention_output;
+  bool has_residual_dense = false;
+  DenseView residual_dense;
+  NormView ffn_norm;
+  DenseView ffn_in;
+  DenseView ffn_out;
+};
+
+// y[n x out] = x[n x in] kernel + bias.
+void apply_dense(const float* x, int n, const DenseView& dense, float* y) {
+  for (int row = 0; row < n; ++row) {
+    std::copy(dense.bias, dense.bias + dense.out, y + static_cast<size_t>(row) * dense.out);
+  }
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, dense.out, dense.in, 1.0f, x, dense.in,
+              dense.kernel, dense.out, 1.0f, y, dense.out);
+}
+
+// Each row normalised to mean 0 and variance 1 (the biased variance, plus epsilon), then scaled.
+void apply_layer_norm(const float* x, int n, const NormView& norm, float epsilon, float* y) {
+  for (int row = 0; row < n; ++row) {
+    const float* in = x + static_cast<size_t>(row) * norm.width;
+    float* out = y + static_cast<size_t>(row) * norm.width;
+    double mean = 0;
+    for (int d = 0; d < norm.width; ++d) mean += in[d];
+    mean /= norm.width;
+    double variance = 0;
+    for (int d = 0; d < norm.width; ++d) variance += (in[d] - mean) * (in[d] - mean);
+    variance /= norm.width;
+    const double inverse = 1.0 / std::sqrt(variance + epsilon);
+    for (int d = 0; d < norm.width; ++d) {
+      out[d] = static_cast<float>(norm.scale[d] * ((in[d] - mean) * inverse) + norm.bias[d]);
+    }
+  }
+}
+
+// out[n x width] = the heads' softmax(scale q k^T) v side by side; qkv is [n x 3 width] with q,
+// k and v in that order, head h taking columns [h d, (h + 1) d) of each (d = width / heads).
+// One text has no padding, so the graph's padding bias (-1e9 on padded keys) adds nothing.
+void apply_attention(const float* qkv, int n, const LayerView& layer, float* out) {
+  const int width = layer.width;
+  const int head_width = width / layer.heads;
+  const int stride = 3 * width;
+  std::vector<float> weights(static_cast<size_t>(n) * n);
+  for (int head = 0; head < layer.heads; ++head) {
+    const float* q = qkv + head * head_width;
+    const float* k = qkv + width + head * head_width;
+    const float* v = qkv + 2 * width + head * head_width;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, head_width, layer.query_scale, q,
+                stride, k, stride, 0.0f, weights.data(), n);
+    for (int row = 0; row < n; ++row) {
+      float* logits = weights.data() + static_cast<size_t>(row) * n;
+      const float largest = *std::max_element(logits, logits + n);
+      double sum = 0;
+      for (int col = 0; col < n; ++col) {
+        logits[col] = std::exp(logits[col] - largest);
+        sum += logits[col];
+      }
+      const float inverse = static_cast<float>(1.0 / sum);
+      for (int col = 0; col < n; ++col) logits[col] *= inverse;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, head_width, n, 1.0f, weights.data(),
+                n, v, stride, 0.0f, out + head * head_width, width);
+  }
+}
+
+Status bad_model(const std::string& what) {
+  return Status::invalid_argument("sentence encoder file: " + what);
+}
+
+}  // namespace
+
+struct SentenceEncoderEmbedder::Weights {
+  SentenceEncoderModel model;
+  SentencePieceTokenizer tokenizer;
+  const float* embeddings = nullptr;  // rows x embedding_width
+  int embedding_width = 0;
+  const float* timing_inverse_scales = nullptr;  // embedding_width / 2
+  std::vector<LayerView> layers;
+  int model_width = 0;  // of every layer's output
+  DenseView tanh;
+
+  // Points the views at the model's tensors, checking every name and shape.
+  Status bind();
+};
+
+Status SentenceEncoderEmbedder::Weights::bind() {
+  auto find = [&](const std::string& name, std::vector<uint32_t> shape,
+                  const float*& out) -> Status {
+    auto it = model.tensors.find(name);
+    if (it == model.tensors.end()) return bad_model("no tensor \"" + name + "\"");
+    if (it->second.shape != shape) {
+      std::string expected;
+      for (uint32_t d : shape) {
+        if (!expected.empty()) expected += 'x';
+        expected += std::to_string(d);
+      }
+      return bad_model("tensor \"" + name + "\" is not " + expected);
+    }
+    out = it->second.values.data();
+    return Status::ok_status();
+  };
+  auto dims = [&](const std::string& name) -> const std::vector<uint32_t>* {
+    auto it = model.tensors.find(name);
+    return it == model.tensors.end() ? nullptr : &it->second.shape;
+  };
+  auto dense = [&](const std::string& name, int in, int out, bool conv, DenseView& view) {
+    view.in = in;
+    view.out = out;
+    const auto u_in = static_cast<uint32_t>(in);
+    const auto u_out = static_cast<uint32_t>(out);
+    Status status =
+        find(name + "/kernel",
+             conv ? std::vector<uint32_t>{1, 1, u_in, u_out} : std::vector<uint32_t>{u_in, u_out},
+             view.kernel);
+    if (!status.ok()) return status;
+    return find(name + "/bias", {u_out}, view.bias);
+  };
+  auto norm = [&](const std::string& name, int width, NormView& view) {
+    view.width = width;
+    Status status = find(name + "/scale", {static_cast<uint32_t>(width)}, view.scale);
+    if (!status.ok()) return status;
+    return find(name + "/bias", {static_cast<uint32_t>(width)}, view.bias);
+  };
+
+  if (model.max_tokens < 1 || model.max_tokens > kMaxTokensLimit) {
+    return bad_model("max_tokens " + std::to_string(model.max_tokens) + " outside 1..4096");
+  }
+  if (model.layers.empty()) return bad_model("no layer");
+  if (!(model.layer_norm_epsilon >= 0) || !(model.normalize_epsilon >= 0)) {
+    return bad_model("negative epsilon");
+  }
+  const std::vector<uint32_t>* embedding_shape = dims("embeddings");
+  if (embedding_shape == nullptr || embedding_shape->size() != 2 ||
+      (*embedding_shape)[0] < model.pieces.size() || (*embedding_shape)[1] < 2 ||
+      (*embedding_shape)[1] % 2 != 0 || (*embedding_shape)[1] > 65536) {
+    return bad_model("no tensor \"embeddings\" of one even-sized row per piece");
+  }
+  embedding_width = static_cast<int>((*embedding_shape)[1]);
+  embeddings = model.tensors.find("embeddings")->second.values.data();
+  EXPGRAPH_RETURN_IF_ERROR(find("timing_inverse_scales",
+                                {1, static_cast<uint32_t>(embedding_width / 2)},
+                                timing_inverse_scales));
+  const std::vector<uint32_t>* output_shape = dims("layer_0/attention_output/kernel");
+  if (output_shape == nullptr || output_shape->size() != 4 || (*output_shape)[3] < 1 ||
+      (*output_shape)[3] > 65536) {
+    return bad_model("no tensor \"layer_0/attention_output/kernel\" of rank 4");
+  }
+  model_width = static_cast<int>((*output_shape)[3]);
+  int width = embedding_width;
+  for (size_t i = 0; i < model.layers.size(); ++i) {
+    const std::string prefix = "layer_" + std::to_string(i) + "/";
+    LayerView layer;
+    layer.width = width;
+    layer.heads = static_cast<int>(model.layers[i].heads);
+    layer.query_scale = model.layers[i].query_scale;
+    if (layer.heads < 1 || width % layer.heads != 0) {
+      return bad_model(prefix + "qkv has " + std::to_string(layer.heads) + " heads for width " +
+                       std::to_string(width));
+    }
+    const std::vector<uint32_t>* ffn_shape = dims(prefix + "ffn_in/kernel");
+    if (ffn_shape == nullptr || ffn_shape->size() != 2 || (*ffn_shape)[1] < 1 ||
+        (*ffn_shape)[1] > 65536) {
+      return bad_model("no tensor \"" + prefix + "ffn_in/kernel\" of rank 2");
+    }
+    const int ffn_width = static_cast<int>((*ffn_shape)[1]);
+    EXPGRAPH_RETURN_IF_ERROR(norm(prefix + "attention_norm", width, layer.attention_norm));
+    EXPGRAPH_RETURN_IF_ERROR(dense(prefix + "qkv", width, 3 * width, true, layer.qkv));
+    EXPGRAPH_RETURN_IF_ERROR(
+        dense(prefix + "attention_output", width, model_width, true, layer.attention_output));
+    // The residual needs a projection where the width changes (layer 0: 256 -> 512).
+    layer.has_residual_dense = width != model_width;
+    if (layer.has_residual_dense) {
+      EXPGRAPH_RETURN_IF_ERROR(
+          dense(prefix + "residual_dense", width, model_width, false, layer.residual_dense));
+    }
+    EXPGRAPH_RETURN_IF_ERROR(norm(prefix + "ffn_norm", model_width, layer.ffn_norm));
+    EXPGRAPH_RETURN_IF_ERROR(dense(prefix + "ffn_in", model_width, ffn_width, false, layer.ffn_in));
+    EXPGRAPH_RETURN_IF_ERROR(
+        dense(prefix + "ffn_out", ffn_width, model_width, false, layer.ffn_out));
+    layers.push_back(layer);
+    width = model_width;
+  }
+  const std::vector<uint32_t>* tanh_shape = dims("tanh/kernel");
+  if (tanh_shape == nullptr || tanh_shape->size() != 2 || (*tanh_shape)[1] < 1 ||
+      (*tanh_shape)[1] > 65536) {
+    return bad_model("no tensor \"tanh/kernel\" of rank 2");
+  }
+  return dense("tanh", model_width, static_cast<int>((*tanh_shape)[1]), false, tanh);
+}
+
+SentenceEncoderEmbedder::SentenceEncoderEmbedder(std::unique_ptr<Weights> weights,
+                                                 uint64_t file_hash)
+    : weights_(std::move(weights)), file_hash_(file_hash) {}
+SentenceEncoderEmbedder::SentenceEncoderEmbedder(SentenceEncoderEmbedder&&) noexcept = default;
+SentenceEncoderEmbedder& SentenceEncoderEmbedder::operator=(SentenceEncoderEmbedder&&) noexcept =
+    default;
+SentenceEncoderEmbedder::~SentenceEncoderEmbedder() = default;
+
+Result<SentenceEncoderEmbedder> SentenceEncoderEmbedder::load(const std::string& path) {
+  auto bytes = read_sentence_encoder_file(path);
+  if (!bytes.ok()) return bytes.status();
+  auto embedder = from_bytes(*bytes);
+  if (!embedder.ok()) {
+    Status status = embedder.status();
+    return status.prepend(path);
+  }
+  return embedder;
+}
+
+Result<SentenceEncoderEmbedder> SentenceEncoderEmbedder::from_bytes(std::string_view bytes) {
+  auto model = decode_sentence_encoder_model(bytes);
+  if (!model.ok()) return model.status();
+  auto tokenizer =
+      SentencePieceTokenizer::create(model->pieces, model->scores, model->reserved_pieces);
+  if (!tokenizer.ok()) return bad_model(tokenizer.status().message());
+  auto weights =
+      std::unique_ptr<Weights>(new Weights{std::move(model).value(), std::move(tokenizer).value()});
+  // The views point into the tensors' buffers, which neither move nor change after this.
+  EXPGRAPH_RETURN_IF_ERROR(weights->bind());
+  return SentenceEncoderEmbedder(std::move(weights), stable_hash64(bytes));
+}
+
+std::string SentenceEncoderEmbedder::id() const {
+  char hash[17];
+  std::snprintf(hash, sizeof(hash), "%016llx", static_cast<unsigned long long>(file_hash_));
+  return "use-lite-v1-" + std::to_string(dimension()) + "-" + hash;
+}
+
+int SentenceEncoderEmbedder::dimension() const { return weights_->tanh.out; }
+
+uint32_t SentenceEncoderEmbedder::max_tokens() const { return weights_->model.max_tokens; }
+
+std::vector<int32_t> SentenceEncoderEmbedder::tokenize(std::string_view text) const {
+  return weights_->tokenizer.encode(text);
+}
+
+Result<std::vector<float>> SentenceEncoderEmbedder::embed(std::string_view text) const {
+  const Weights& w = *weights_;
+  std::vector<int32_t> tokens = w.tokenizer.encode(text);
+  std::vector<float> result(static_cast<size_t>(dimension()), 0.0f);
+  if (tokens.empty()) return result;
+  if (tokens.size() > w.model.max_tokens) tokens.resize(w.model.max_tokens);
+  const int n = static_cast<int>(tokens.size());
+  const auto rows = static_cast<size_t>(n);
+
+  // The input: twice the piece embedding plus the sinusoid timing signal, as the graph has it
+  // (embedding + (embedding + timing), in that order of float additions).
+  const int half = w.embedding_width / 2;
+  std::vector<float> x(rows * w.embedding_width);
+  for (int t = 0; t < n; ++t) {
+    const float* embedding = w.embeddings + static_cast<size_t>(tokens[t]) * w.embedding_width;
+    float* out = x.data() + static_cast<size_t>(t) * w.embedding_width;
+    for (int k = 0; k < half; ++k) {
+      const float angle = static_cast<float>(t) * w.timing_inverse_scales[k];
+      out[k] = embedding[k] + (embedding[k] + std::sin(angle));
+      out[half + k] = embedding[half + k] + (embedding[half + k] + std::cos(angle));
+    }
+  }
+
+  const size_t model_width = static_cast<size_t>(w.model_width);
+  std::vector<float> normed;
+  std::vector<float> qkv;
+  std::vector<float> attended;
+  std::vector<float> y(rows * model_width);
+  std::vector<float> residual;
+  std::vector<float> hidden;
+  std::vector<float> next(rows * model_width);
+  for (const LayerView& layer : w.layers) {
+    const size_t width = static_cast<size_t>(layer.width);
+    normed.resize(rows * width);
+    apply_layer_norm(x.data(), n, layer.attention_norm, w.model.layer_norm_epsilon, normed.data());
+    qkv.resize(rows * 3 * width);
+    apply_dense(normed.data(), n, layer.qkv, qkv.data());
+    attended.resize(rows * width);
+    apply_attention(qkv.data(), n, layer, attended.data());
+    apply_dense(attended.data(), n, layer.attention_output, y.data());
+    if (layer.has_residual_dense) {
+      residual.resize(rows * model_width);
+      apply_dense(x.data(), n, layer.residual_dense, residual.data());
+      for (size_t i = 0; i < y.size(); ++i) y[i] += residual[i];
+    } else {
+      for (size_t i = 0; i < y.size(); ++i) y[i] += x[i];
+    }
+    normed.resize(rows * model_width);
+    apply_layer_norm(y.data(), n, layer.ffn_norm, w.model.layer_norm_epsilon, normed.data());
+    hidden.resize(rows * static_cast<size_t>(layer.ffn_in.out));
+    apply_dense(normed.data(), n, layer.ffn_in, hidden.data());
+    for (float& value : hidden) value = std::max(value, 0.0f);
+    apply_dense(hidden.data(), n, layer.ffn_out, next.data());
+    for (size_t i = 0; i < next.size(); ++i) next[i] += y[i];
+    x.swap(next);
+    next.resize(rows * model_width);
+  }
+
+  // Mean over the tokens, the tanh layer, then the L2 normalisation with the graph's epsilon.
+  std::vector<float> pooled(model_width, 0.0f);
+  for (size_t d = 0; d < model_width; ++d) {
+    double sum = 0;
+    for (size_t t = 0; t < rows; ++t) sum += x[t * model_width + d];
+    pooled[d] = static_cast<float>(sum / n);
+  }
+  apply_dense(pooled.data(), 1, w.tanh, result.data());
+  double squares = 0;
+  for (float& value : result) {
+    value = std::tanh(value);
+    squares += static_cast<double>(value) * value;
+  }
+  const double inverse = 1.0 / std::sqrt(std::max(squares, double{w.model.normalize_epsilon}));
+  for (float& value : result) value = static_cast<float>(value * inverse);
+  return result;
+}
+
+}  // namespace expgraph::similarity

@@ -1,0 +1,155 @@
+// bench_embed_latency: how long one Embedder::embed() call takes, per embedder, on real text:
+// the distinct headlines of the Upworthy Research Archive (the first --texts of them, in file
+// order), each embedded once per round after one warm-up round, on one thread. Prints the
+// median, 90th percentile and mean per text and the mean number of tokens for the use embedder.
+// Usage, from the repository root (the defaults are relative to it):
+//   bench_embed_latency [--csv ../shared/data/upworthy/upworthy-packages-2013-2014.csv]
+//       [--texts 1000] [--rounds 3] [--word-vectors data/word-vectors/glove-100d.bin]
+//       [--sentence-encoder data/sentence-encoder/use-lite.bin]
+// An embedder whose file is missing is left out with a notice.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "query/similarity/glove_embedder.h"
+#include "query/similarity/hashing_embedder.h"
+#include "query/similarity/sentence_encoder_embedder.h"
+#include "tools/importers/csv_reader.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace expgraph;
+using namespace expgraph::similarity;
+
+struct Flags {
+  std::string csv = "../shared/data/upworthy/upworthy-packages-2013-2014.csv";
+  size_t texts = 1000;
+  size_t rounds = 3;
+  std::string word_vectors = "data/word-vectors/glove-100d.bin";
+  std::string sentence_encoder = "data/sentence-encoder/use-lite.bin";
+};
+
+bool parse(int argc, char** argv, Flags& flags) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string name = argv[i];
+    const std::string value = argv[i + 1];
+    if (name == "--csv") {
+      flags.csv = value;
+    } else if (name == "--texts") {
+      flags.texts = std::stoul(value);
+    } else if (name == "--rounds") {
+      flags.rounds = std::stoul(value);
+    } else if (name == "--word-vectors") {
+      flags.word_vectors = value;
+    } else if (name == "--sentence-encoder") {
+      flags.sentence_encoder = value;
+    } else {
+      return false;
+    }
+  }
+  return argc % 2 == 1 && flags.texts > 0 && flags.rounds > 0;
+}
+
+double percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags;
+  if (!parse(argc, argv, flags)) {
+    std::fprintf(stderr,
+                 "usage: bench_embed_latency [--csv FILE] [--texts N] [--rounds N] "
+                 "[--word-vectors FILE] [--sentence-encoder FILE]\n");
+    return 2;
+  }
+  std::ifstream file(flags.csv, std::ios::binary);
+  auto reader = CsvReader::open(file);
+  if (!file || !reader.ok()) {
+    std::fprintf(stderr, "cannot read %s\n", flags.csv.c_str());
+    return 1;
+  }
+  auto columns = reader->require_columns({"headline"});
+  if (!columns.ok()) {
+    std::fprintf(stderr, "%s: %s\n", flags.csv.c_str(), columns.status().to_string().c_str());
+    return 1;
+  }
+  std::vector<std::string> texts;
+  std::set<std::string> seen;
+  CsvRow row;
+  while (texts.size() < flags.texts) {
+    auto more = reader->next(&row);
+    if (!more.ok()) continue;
+    if (!*more) break;
+    const std::string& headline = row.fields[(*columns)[0]];
+    if (!headline.empty() && seen.insert(headline).second) texts.push_back(headline);
+  }
+
+  std::vector<std::pair<std::string, std::unique_ptr<Embedder>>> embedders;
+  auto hashing = HashingEmbedder::create({});
+  if (hashing.ok()) {
+    embedders.emplace_back("hashing",
+                           std::make_unique<HashingEmbedder>(std::move(hashing).value()));
+  }
+  if (fs::exists(flags.word_vectors)) {
+    auto glove = GloveEmbedder::load(flags.word_vectors);
+    if (!glove.ok()) {
+      std::fprintf(stderr, "%s\n", glove.status().to_string().c_str());
+      return 1;
+    }
+    embedders.emplace_back("glove", std::make_unique<GloveEmbedder>(std::move(glove).value()));
+  } else {
+    std::printf("no word vectors at %s: glove left out\n", flags.word_vectors.c_str());
+  }
+  double mean_tokens = 0;
+  if (fs::exists(flags.sentence_encoder)) {
+    auto use = SentenceEncoderEmbedder::load(flags.sentence_encoder);
+    if (!use.ok()) {
+      std::fprintf(stderr, "%s\n", use.status().to_string().c_str());
+      return 1;
+    }
+    for (const std::string& text : texts) {
+      mean_tokens += std::min<double>(use->tokenize(text).size(), use->max_tokens());
+    }
+    mean_tokens /= texts.size();
+    embedders.emplace_back("use",
+                           std::make_unique<SentenceEncoderEmbedder>(std::move(use).value()));
+  } else {
+    std::printf("no sentence encoder at %s: use left out\n", flags.sentence_encoder.c_str());
+  }
+
+  std::printf("%zu distinct headlines, %zu rounds after a warm-up; use: %.1f tokens on average\n",
+              texts.size(), flags.rounds, mean_tokens);
+  std::printf("%-8s %10s %10s %10s\n", "embedder", "median ms", "p90 ms", "mean ms");
+  for (const auto& [name, embedder] : embedders) {
+    std::vector<double> milliseconds;
+    for (size_t round = 0; round <= flags.rounds; ++round) {
+      for (const std::string& text : texts) {
+        const auto start = std::chrono::steady_clock::now();
+        auto vector = embedder->embed(text);
+        const double elapsed =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
+        if (!vector.ok()) {
+          std::fprintf(stderr, "%s\n", vector.status().to_string().c_str());
+          return 1;
+        }
+        if (round > 0) milliseconds.push_back(elapsed);
+      }
+    }
+    double sum = 0;
+    for (double value : milliseconds) sum += value;
+    std::printf("%-8s %10.3f %10.3f %10.3f\n", name.c_str(), percentile(milliseconds, 0.5),
+                percentile(milliseconds, 0.9), sum / milliseconds.size());
+  }
+  return 0;
+}
