@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "query/similarity/model_file.h"
 #include "query/similarity/stable_hash.h"
 #include "query/similarity/text_normalizer.h"
 
@@ -17,7 +18,7 @@ constexpr double kMinNorm = 1e-9;
 }  // namespace
 
 Result<GloveEmbedder> GloveEmbedder::load(const std::string& path, GloveEmbedderOptions options) {
-  auto bytes = read_word_vectors_file(path);
+  auto bytes = read_model_file(path, "word vectors", "tools/fetch-word-vectors");
   if (!bytes.ok()) return bytes.status();
   auto embedder = from_bytes(*bytes, options);
   if (!embedder.ok()) {

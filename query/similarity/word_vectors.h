@@ -36,7 +36,4 @@ Result<std::string> encode_word_vectors(const WordVectors& vectors);
 // bytes, a duplicate word or a non-finite value.
 Result<WordVectors> decode_word_vectors(std::string_view bytes);
 
-// The whole content of the file at `path`; not_found when it does not exist.
-Result<std::string> read_word_vectors_file(const std::string& path);
-
 }  // namespace expgraph::similarity
