@@ -93,6 +93,7 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     config.similarity.dimension = static_cast<int>(*dimension);
   } else if (name == "word-vectors") {
     config.similarity.word_vectors_path = value;
+    config.word_vectors_given = true;
   } else if (name == "sentence-encoder") {
     config.similarity.sentence_encoder_path = value;
   } else if (name == "sync-writes") {
@@ -236,7 +237,8 @@ std::string daemon_usage() {
          "                      client (clients send each node's \"embedding\")\n"
          "  --embedding-dimension N  vector size (default 384; client: what clients send)\n"
          "  --word-vectors FILE the glove matrix (default ./data/word-vectors/glove-100d.bin,\n"
-         "                      made by tools/fetch-word-vectors)\n"
+         "                      made by tools/fetch-word-vectors); the learned forecast reads\n"
+         "                      it whatever the embedder, when it is there\n"
          "  --sentence-encoder FILE  the use model (default\n"
          "                      ./data/sentence-encoder/use-lite.bin, made by\n"
          "                      tools/fetch-sentence-encoder)\n"

@@ -23,6 +23,9 @@ struct DaemonConfig {
   // --embedder hashing|glove|use|client, --embedding-dimension N, --word-vectors FILE,
   // --sentence-encoder FILE
   similarity::SimilarityIndexOptions similarity;
+  // Whether --word-vectors was given: then the file must load even when the search embedder
+  // is not glove, because the learned forecast reads it (main.cc).
+  bool word_vectors_given = false;
   // --replica-of URL: run as a read replica of the primary at URL (docs/scale-out.md).
   std::string replica_of;
   // --replica-max-lag-ms N: /readyz answers 503 while the replica is staler than this.

@@ -27,6 +27,7 @@
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
 #include "query/insights/result_stats_enricher.h"
+#include "query/similarity/glove_embedder.h"
 #include "query/similarity/similarity_index.h"
 #include "storage/kv_store.h"
 #include "storage/replica_promotion.h"
@@ -53,6 +54,29 @@ std::string default_web_dir() {
     }
   }
   return EXPGRAPH_BUILD_WEB_DIR;
+}
+
+// The learned forecast's word-vector features made it better on validation whatever index
+// searches (docs/insights.md), so it reads the glove matrix even when the search embedder is
+// another: the file at --word-vectors when it is there (it must load when --word-vectors was
+// given). Empty when the embedder is glove (the forecast shares the index's) or there is none.
+expgraph::Result<std::optional<expgraph::similarity::GloveEmbedder>> load_forecast_word_vectors(
+    const expgraph::api::DaemonConfig& config) {
+  using namespace expgraph;
+  using Vectors = std::optional<similarity::GloveEmbedder>;
+  const std::string& path = config.similarity.word_vectors_path;
+  if (config.similarity.embedder == similarity::EmbedderKind::kGlove) return Vectors();
+  std::error_code unreadable;
+  if (!config.word_vectors_given && !std::filesystem::exists(path, unreadable)) {
+    std::fprintf(stderr,
+                 "expgraphd: no word vectors at %s: the learned forecast trains without its "
+                 "word-vector features (tools/fetch-word-vectors fetches them)\n",
+                 path.c_str());
+    return Vectors();
+  }
+  auto loaded = similarity::GloveEmbedder::load(path);
+  if (!loaded.ok()) return Status(loaded.status()).prepend("the forecast's word vectors");
+  return Vectors(std::move(loaded).value());
 }
 
 // Libraries loaded with the binary may start threads before main() blocks the stop signals
@@ -302,6 +326,12 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
     return RoundEnd::kFailed;
   }
   (*graph)->add_observer(similarity->get());
+  auto forecast_vectors = load_forecast_word_vectors(config);
+  if (!forecast_vectors.ok()) {
+    std::fprintf(stderr, "expgraphd: %s\n", forecast_vectors.status().message().c_str());
+    return RoundEnd::kFailed;
+  }
+  config.server.forecast_embedder = forecast_vectors->has_value() ? &**forecast_vectors : nullptr;
   // Result statistics are derived from raw counts on every write path (PUT, batch, import).
   static const insights::ResultStatsEnricher result_stats;
   (*graph)->add_enricher(&result_stats);

@@ -21,6 +21,7 @@
 #include "graph/graph_store.h"
 
 namespace expgraph::similarity {
+class Embedder;
 class SimilarityIndex;
 }
 namespace expgraph::replication {
@@ -68,6 +69,10 @@ struct ServerOptions {
   // Set on a read replica (expgraphd --replica-of): writes answer 421 with the primary's
   // address, /readyz and /metrics report its progress. Must outlive the server.
   const replication::ReplicaStatus* replica = nullptr;
+  // The word vectors (a glove embedder) the learned forecast reads as features when the search
+  // index has another embedder; null: the index's own when it is glove, else none. Must outlive
+  // the server.
+  const similarity::Embedder* forecast_embedder = nullptr;
 };
 
 class ApiServer {

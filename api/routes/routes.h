@@ -48,7 +48,9 @@ void add_search_routes(Router& router, const GraphStore& graph,
                        similarity::SimilarityIndex* similarity);
 // POST /v1/recommendations/similar-tests, GET /v1/patterns, POST /v1/forecast,
 // GET /v1/stats/program; `similarity` may be null (text signals then use exact matches only)
-void add_insight_routes(Router& router, GraphStore& graph, similarity::SimilarityIndex* similarity);
+// `forecast_embedder`: the word vectors of the learned forecast's features (ServerOptions).
+void add_insight_routes(Router& router, GraphStore& graph, similarity::SimilarityIndex* similarity,
+                        const similarity::Embedder* forecast_embedder = nullptr);
 // GET /v1/nodes/{type}/{key}/history, GET /v1/audit (the change log, read-only)
 void add_audit_routes(Router& router, GraphStore& graph);
 // GET /v1/changes (the change feed, JSON Lines, long polling); a wait ends when `stopping` is

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "graph/graph_store.h"
+#include "query/similarity/glove_embedder.h"
 #include "query/similarity/similarity_index.h"
 #include "test_support/temp_dir.h"
 #include "tests/api/in_process_server.h"
@@ -92,7 +93,9 @@ class ForecastModelHttpTest : public ::testing::Test {
 
   expgraph::testing::TempDir dir_;
   std::unique_ptr<GraphStore> graph_;
-  std::unique_ptr<similarity::SimilarityIndex> index_;  // declared before the server it outlives
+  // Declared before the server they outlive.
+  std::unique_ptr<similarity::SimilarityIndex> index_;
+  std::unique_ptr<similarity::GloveEmbedder> forecast_vectors_;
   std::unique_ptr<expgraph::testing::InProcessServer> server_;
 };
 
@@ -147,6 +150,54 @@ TEST_F(ForecastModelHttpTest, WithTheGloveEmbedderTheModelIsRetrainedWithTheText
   const json body = json::parse(response->body);
   EXPECT_EQ(body["best_candidates"], json::array({"bold"}));
   EXPECT_GT(body["candidates"][1]["p_beats"]["plain"].get<double>(), 0.5);
+}
+
+// A search index with another embedder (here hashing; tools/run's server searches with use)
+// and the glove vectors given to the server for the forecast: search keeps its embedder and
+// the model is trained with the glove vectors. Skipped without tools/fetch-word-vectors.
+TEST_F(ForecastModelHttpTest, TheForecastReadsItsOwnWordVectorsBesideAnotherSearchEmbedder) {
+  const char* env = std::getenv("EXPGRAPH_WORD_VECTORS");
+  const std::string vectors = env != nullptr && *env != 0 ? env
+                                                          : std::string(EXPGRAPH_SOURCE_DIR) +
+                                                                "/data/word-vectors/glove-100d.bin";
+  if (!std::filesystem::exists(vectors)) GTEST_SKIP() << "no word vectors at " << vectors;
+  ASSERT_FALSE(wait_for_model().is_null());
+  server_.reset();
+  auto glove = similarity::GloveEmbedder::load(vectors);
+  ASSERT_TRUE(glove.ok()) << glove.status().to_string();
+  forecast_vectors_ = std::make_unique<similarity::GloveEmbedder>(std::move(glove).value());
+  auto index = similarity::SimilarityIndex::open(*graph_, {});
+  ASSERT_TRUE(index.ok()) << index.status().to_string();
+  index_ = std::move(index).value();
+  server_ = std::make_unique<expgraph::testing::InProcessServer>(*graph_, index_.get(),
+                                                                 forecast_vectors_.get());
+  ASSERT_TRUE(server_->started());
+  json model;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    model = wait_for_model();
+    if (!model.is_null() && model["features"]["embedding"].get<bool>()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(model["features"]["embedding"].get<bool>()) << model.dump(2);
+  EXPECT_EQ(model["features"]["embedder_id"], forecast_vectors_->id());
+  EXPECT_EQ(index_->embedder_id().rfind("hashing", 0), 0u);
+
+  httplib::Client client("127.0.0.1", server_->port());
+  auto search = client.Post("/v1/search", json{{"text", "Amazing story about dogs"}}.dump(),
+                            "application/json");
+  ASSERT_TRUE(search);
+  ASSERT_EQ(search->status, 200) << search->body;
+  EXPECT_FALSE(json::parse(search->body)["hits"].empty()) << search->body;
+  const json request = {{"hypothesis", "headline test"},
+                        {"metric", "ctr"},
+                        {"candidates",
+                         {{{"name", "plain"}, {"text", "Ancient story about trains"}},
+                          {{"name", "bold"}, {"text", "Amazing story about trains"}}}}};
+  auto response = post_forecast(request);
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200) << response->body;
+  EXPECT_EQ(json::parse(response->body)["best_candidates"], json::array({"bold"}));
 }
 
 TEST_F(ForecastModelHttpTest, TheForecastAnswersFromTheModel) {

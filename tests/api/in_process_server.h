@@ -28,10 +28,13 @@ inline Result<std::unique_ptr<GraphStore>> open_marketing_graph(const std::strin
 
 class InProcessServer {
  public:
-  // Serves `graph` (and `similarity`, when given, which must outlive the server) with two
-  // workers, no request log and no authentication; started() says whether it answers.
-  explicit InProcessServer(GraphStore& graph, similarity::SimilarityIndex* similarity = nullptr) {
+  // Serves `graph` (and `similarity` and the forecast's word vectors `forecast_embedder`, when
+  // given, which must outlive the server) with two workers, no request log and no
+  // authentication; started() says whether it answers.
+  explicit InProcessServer(GraphStore& graph, similarity::SimilarityIndex* similarity = nullptr,
+                           const similarity::Embedder* forecast_embedder = nullptr) {
     api::ServerOptions options;
+    options.forecast_embedder = forecast_embedder;
     options.port = 0;
     options.threads = 2;
     options.log_requests = false;

@@ -204,6 +204,22 @@ TEST(GloveStartTest, MissingWordVectorsStopTheStartWithHowToFetchThem) {
   EXPECT_NE(outcome.output.find("tools/fetch-word-vectors"), std::string::npos) << outcome.output;
 }
 
+// The learned forecast reads the word vectors whatever the search embedder: a file named by
+// --word-vectors must be there even with --embedder hashing.
+TEST(GloveStartTest, GivenWordVectorsMustLoadWhateverTheSearchEmbedder) {
+  const std::string data =
+      ::testing::TempDir() + "expgraph_forecast_vectors_" + std::to_string(getpid());
+  ProcessOutcome outcome =
+      run_server_to_exit({"--data", data, "--port", "0", "--embedder", "hashing", "--word-vectors",
+                          data + "/missing/glove-100d.bin"});
+  std::filesystem::remove_all(data);
+  EXPECT_NE(outcome.exit_code, 0) << outcome.output;
+  EXPECT_NE(outcome.exit_code, -1) << "it hung: " << outcome.output;
+  EXPECT_NE(outcome.output.find("the forecast's word vectors"), std::string::npos)
+      << outcome.output;
+  EXPECT_NE(outcome.output.find("tools/fetch-word-vectors"), std::string::npos) << outcome.output;
+}
+
 TEST(UseStartTest, MissingSentenceEncoderStopsTheStartWithHowToFetchIt) {
   const std::string data = ::testing::TempDir() + "expgraph_use_start_" + std::to_string(getpid());
   ProcessOutcome outcome =

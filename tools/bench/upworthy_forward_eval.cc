@@ -20,10 +20,12 @@
 // forecast with the server's default model. Usage:
 //   bench_upworthy_forward_eval [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE]
 //     [--validation-days N] [--folds N] [--retrain-days N | --retrain-after N] [--threads N]
-//     [--with-trees] [--word-vectors FILE] [--only NAME,NAME]
+//     [--with-trees] [--word-vectors FILE] [--sentence-encoder FILE] [--only NAME,NAME]
 //     [--select-only | --latency-only | --untrained-only]
 // (paths relative to the repository root by default). --select-only runs the model selection
-// alone (it reads no test from --from on); --latency-only times the forecast route alone;
+// alone (it reads no test from --from on); --latency-only times the forecast route alone
+// (with --sentence-encoder the route's search index embeds with use, as tools/run's server,
+// while the model reads the --word-vectors);
 // --untrained-only scores the meta-analytic forecast and the patterns alone (nothing learned).
 #include <time.h>
 #include <unistd.h>
@@ -728,10 +730,15 @@ double p90(std::vector<double> values) {
 // model trained on the whole archive. No as_of, so that every request uses the stored model.
 // Also timed alone: the hypothesis search the similar tests use (the SimilarityIndex, the one
 // part of the route outside query/insights).
+// `model_vectors`: the forecast's word vectors when the index has another embedder (the
+// server's --word-vectors beside --embedder use).
 void time_service_forecasts(GraphStore& graph, const similarity::SimilarityIndex* index,
-                            const ExperimentCatalog& c, const std::string& from) {
+                            const similarity::Embedder* model_vectors, const ExperimentCatalog& c,
+                            const std::string& from) {
   using Clock = std::chrono::steady_clock;
-  InsightsService service(graph, index);
+  KeeperOptions model_options;
+  model_options.embedder = model_vectors;
+  InsightsService service(graph, index, model_options);
   const auto t0 = Clock::now();
   if (!service.start().ok()) return;
   service.model_keeper().wait();
@@ -925,10 +932,12 @@ int main(int argc, char** argv) {
   bool latency_only = false;
   bool untrained_only = false;
   std::string word_vectors;
+  std::string sentence_encoder;
   const char* usage =
       "usage: %s [--csv PATH] [--from YYYY-MM-DD] [--ontology FILE] [--validation-days N] "
       "[--folds N] [--retrain-days N | --retrain-after N] [--threads N] [--with-trees] "
-      "[--word-vectors FILE] [--only A,B] [--select-only | --latency-only | --untrained-only]\n";
+      "[--word-vectors FILE] [--sentence-encoder FILE] [--only A,B] "
+      "[--select-only | --latency-only | --untrained-only]\n";
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--with-trees") {
@@ -968,6 +977,8 @@ int main(int argc, char** argv) {
       o.retraining = {0, static_cast<size_t>(std::max(1, std::atoi(value)))};
     } else if (flag == "--word-vectors") {
       word_vectors = value;
+    } else if (flag == "--sentence-encoder") {
+      sentence_encoder = value;
     } else if (flag == "--threads") {
       o.threads = std::atoi(value);
     } else if (flag == "--only") {
@@ -1016,15 +1027,25 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "open: %s\n", graph.status().to_string().c_str());
       return 1;
     }
-    // With --word-vectors the index uses the glove embedder, as tools/run's server does, so
-    // the latency below is the route's with the model's vector features.
+    // The index embeds as a server would: with use when --sentence-encoder names its model
+    // (tools/run's server; the model then reads --word-vectors on its own), else with glove
+    // when --word-vectors is given, so the latency below is the route's with the model's vector
+    // features.
     similarity::SimilarityIndexOptions index_options;
-    if (!word_vectors.empty()) {
+    const similarity::Embedder* model_vectors = nullptr;
+    if (!sentence_encoder.empty()) {
+      index_options.embedder = similarity::EmbedderKind::kSentenceEncoder;
+      index_options.sentence_encoder_path = sentence_encoder;
+      model_vectors = o.embedder;
+    } else if (!word_vectors.empty()) {
       index_options.embedder = similarity::EmbedderKind::kGlove;
       index_options.word_vectors_path = word_vectors;
     }
     auto index = similarity::SimilarityIndex::open(**graph, index_options);
-    if (!index.ok()) return 1;
+    if (!index.ok()) {
+      std::fprintf(stderr, "similarity index: %s\n", index.status().to_string().c_str());
+      return 1;
+    }
     (*graph)->add_observer(index->get());
     Status imported = import_archive(csv_path, **graph);
     if (!imported.ok()) {
@@ -1041,13 +1062,13 @@ int main(int argc, char** argv) {
     if (o.select_only) {
       evaluate_models(c, o);
     } else if (latency_only) {
-      time_service_forecasts(**graph, index->get(), c, from);
+      time_service_forecasts(**graph, index->get(), model_vectors, c, from);
     } else if (untrained_only) {
       if (evaluate_old_forecasts(c, from) == 0) exit_code = 1;
     } else {
       const size_t eligible = evaluate_old_forecasts(c, from);
       evaluate_models(c, o);
-      time_service_forecasts(**graph, index->get(), c, from);
+      time_service_forecasts(**graph, index->get(), model_vectors, c, from);
       if (eligible == 0) exit_code = 1;
     }
     std::printf("total time %.1f s\n", elapsed());
