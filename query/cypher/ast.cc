@@ -783,7 +783,7 @@ void for_each_expression(const Clause& clause, const std::function<void(const Ex
                  [&](const UnwindClause& c) { visit(*c.list); },
                  [&](const WithClause& c) {
                    projection(c.projection);
-                   maybe(c.where);
+                   maybe(c.where_over_columns ? c.where_over_columns : c.where);
                  },
                  [&](const ReturnClause& c) { projection(c.projection); },
              },

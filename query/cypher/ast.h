@@ -325,6 +325,10 @@ struct Projection {
 struct WithClause {
   Projection projection;
   ExprPtr where;  // filters after projection; null when absent
+  // When the WITH is DISTINCT or aggregates: where_reading_columns(projection, *where), the
+  // filter the planner runs. Made by the binder (bind_query), which checks this copy, so that
+  // the patterns and subqueries inside it carry their outer variables; null otherwise.
+  mutable ExprPtr where_over_columns;
 };
 
 struct ReturnClause {
@@ -338,8 +342,9 @@ struct Clause : TaggedNode<ClauseKind, MatchClause, UnwindClause, WithClause, Re
 // A deep copy (a subquery's clauses are copied with the expression that holds them).
 Clause clone(const Clause& clause);
 // Calls visit(e) for each expression written directly in `clause`, in source order: its
-// patterns' property maps, WHERE, UNWIND's list, the projection's items, ORDER BY keys, SKIP and
-// LIMIT (not their sub-expressions: for_each_child walks those).
+// patterns' property maps, WHERE (of a bound aggregating or DISTINCT WITH: the copy that runs,
+// where_over_columns), UNWIND's list, the projection's items, ORDER BY keys, SKIP and LIMIT (not
+// their sub-expressions: for_each_child walks those).
 void for_each_expression(const Clause& clause, const std::function<void(const Expr&)>& visit);
 
 // Builds an expression node at `position`. Declared after Clause: building an Expr destroys one,

@@ -180,21 +180,15 @@ class Binder {
           // projection aggregates or is DISTINCT.
           if (with.where) {
             // After DISTINCT or an aggregation, a part written like a grouping item reads its
-            // column, as in ORDER BY: `WITH DISTINCT a.name AS name WHERE a.name = 'B'`.
-            ExprPtr where = where_reading_columns(with.projection, *with.where);
-            EXPGRAPH_RETURN_IF_ERROR(check_expr(where ? *where : *with.where,
-                                                visible_after_projection_, false, "WHERE"));
+            // column, as in ORDER BY: `WITH DISTINCT a.name AS name WHERE a.name = 'B'`. The
+            // planner filters with this copy, so it is the one checked (and whose patterns
+            // learn their outer variables).
+            with.where_over_columns = where_reading_columns(with.projection, *with.where);
+            const Expr& filter = with.where_over_columns ? *with.where_over_columns : *with.where;
+            EXPGRAPH_RETURN_IF_ERROR(
+                check_expr(filter, visible_after_projection_, false, "WHERE"));
             EXPGRAPH_RETURN_IF_ERROR(check_predicate_types(*with.where, visible_types_));
             EXPGRAPH_RETURN_IF_ERROR(check_patterns_read_projection(*with.where));
-            // The planner rewrites the WHERE from the original again, so the patterns and
-            // subqueries in the original must know their outer variables too. They read the
-            // same names as in the rewritten copy just checked; the variables before the
-            // projection are added to the scope only for the parts that the rewriting replaces.
-            if (where) {
-              Scope both = visible_after_projection_;
-              both.insert(before_projection_.begin(), before_projection_.end());
-              EXPGRAPH_RETURN_IF_ERROR(check_expr(*with.where, both, false, "WHERE"));
-            }
           }
           break;
         }

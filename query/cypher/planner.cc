@@ -97,7 +97,9 @@ class Planner {
         }
         case ClauseKind::kWith: {
           const auto& with = clause.as<WithClause>();
-          plan_projection(with.projection, with.where.get());
+          // An aggregating or DISTINCT WITH filters with the binder's copy of its WHERE.
+          plan_projection(with.projection, with.where_over_columns ? with.where_over_columns.get()
+                                                                   : with.where.get());
           break;
         }
         case ClauseKind::kReturn:
@@ -536,10 +538,7 @@ class Planner {
     size_t visible_items = items.size();
     // The WHERE of a WITH may read variables from before the projection (binder): they are
     // carried as hidden columns, named so that no query can write them.
-    const Expr* filter = where;
-    if (where != nullptr && (aggregating || projection.distinct)) {
-      filter = own(where_reading_columns(projection, *where));
-    }
+    const Expr* filter = where;  // after DISTINCT or an aggregation it reads columns only
     if (where != nullptr && !aggregating && !projection.distinct) {
       std::set<std::string> read;
       collect_variables(*where, read);
