@@ -11,12 +11,15 @@
 //         tokens, FFN = dense 512 -> 1536, ReLU, dense 1536 -> 512
 //   v = L2-normalise(tanh(mean_t(x_t) W + b))
 // A text without tokens (the empty text) embeds as zeros, as the Embedder contract says (the JS
-// runner cannot embed it alone). Used by the similarity service (--embedder use).
-// Immutable, thread-safe: embed() only reads the weights.
+// runner cannot embed it alone). embed_batch() stacks the tokens of many texts so that each dense
+// layer is one matrix product for all of them (attention and pooling stay per text); embed() is
+// a batch of one. Used by the similarity service (--embedder use).
+// Immutable, thread-safe: embed() and embed_batch() only read the weights.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +47,9 @@ class SentenceEncoderEmbedder final : public Embedder {
   std::string id() const override;
   int dimension() const override;
   Result<std::vector<float>> embed(std::string_view text) const override;
+  // Never fails; equal to embed() of each text up to float rounding.
+  std::vector<Result<std::vector<float>>> embed_batch(
+      std::span<const std::string_view> texts) const override;
 
   // The token ids `text` is embedded from, before clipping to max_tokens().
   std::vector<int32_t> tokenize(std::string_view text) const;

@@ -127,14 +127,18 @@ Result<std::unique_ptr<SimilarityIndex>> SimilarityIndex::open(GraphStore& graph
   } else if (options.embedder == EmbedderKind::kGlove) {
     auto loaded = GloveEmbedder::load(options.word_vectors_path);
     if (!loaded.ok()) return loaded.status();
-    options.dimension = loaded->dimension();
     embedder = std::make_unique<GloveEmbedder>(std::move(loaded).value());
   } else if (options.embedder == EmbedderKind::kSentenceEncoder) {
     auto loaded = SentenceEncoderEmbedder::load(options.sentence_encoder_path);
     if (!loaded.ok()) return loaded.status();
-    options.dimension = loaded->dimension();
     embedder = std::make_unique<SentenceEncoderEmbedder>(std::move(loaded).value());
   }
+  return open_with_embedder(graph, std::move(embedder), std::move(options));
+}
+
+Result<std::unique_ptr<SimilarityIndex>> SimilarityIndex::open_with_embedder(
+    GraphStore& graph, std::unique_ptr<Embedder> embedder, SimilarityIndexOptions options) {
+  if (embedder) options.dimension = embedder->dimension();
   std::unique_ptr<SimilarityIndex> index(
       new SimilarityIndex(graph, std::move(options), std::move(embedder)));
   EXPGRAPH_RETURN_IF_ERROR(index->load());
@@ -179,20 +183,34 @@ Status SimilarityIndex::load() {
     do {
       auto page = graph_.list_nodes(type->name, {}, 1000, cursor);
       if (!page.ok()) return page.status();
-      for (const NodeRecord& record : page->nodes) {
-        std::string text = document_text(*type, record.properties);
-        if (text.empty()) continue;
+      // The page's texts; those without a current vector are embedded together, in one batch.
+      std::vector<std::string> texts(page->nodes.size());
+      std::vector<std::string_view> to_embed;
+      for (size_t i = 0; i < page->nodes.size(); ++i) {
+        const NodeRecord& record = page->nodes[i];
+        texts[i] = document_text(*type, record.properties);
+        if (texts[i].empty()) continue;
         is_document[record.id] = true;
         documents_[record.id] = type;
-        lexical_.upsert(record.id, text);
+        lexical_.upsert(record.id, texts[i]);
+        // A client vector cannot be recomputed here.
+        if (embedder_ && !current.contains(record.id)) to_embed.push_back(texts[i]);
+      }
+      std::vector<Result<std::vector<float>>> embedded;
+      if (!to_embed.empty()) embedded = embedder_->embed_batch(to_embed);
+      // The vectors in page order, as when each was embedded in turn.
+      size_t next_embedded = 0;
+      for (size_t i = 0; i < page->nodes.size(); ++i) {
+        const NodeRecord& record = page->nodes[i];
+        if (texts[i].empty()) continue;
         auto found = current.find(record.id);
         if (found != current.end()) {
           ids.push_back(record.id);
           flat.insert(flat.end(), found->second.begin(), found->second.end());
           continue;
         }
-        if (!embedder_) continue;  // a client vector cannot be recomputed here
-        auto vector = embedder_->embed(text);
+        if (!embedder_) continue;
+        Result<std::vector<float>>& vector = embedded[next_embedded++];
         if (!vector.ok()) return Status(vector.status()).prepend(record.ref().to_string());
         batch.put(Column::kVectors, keys::node_key(record.id),
                   encode_stored_vector(embedder_id_, *vector));
@@ -220,21 +238,19 @@ size_t SimilarityIndex::document_count() const {
   return documents_.size();
 }
 
-Result<SimilarityIndex::PendingUpdate> SimilarityIndex::plan_change(const NodeChange& change,
-                                                                    KvWriteBatch& batch) const {
+Result<SimilarityIndex::PendingUpdate> SimilarityIndex::plan_change(
+    const NodeChange& change) const {
   using VectorAction = PendingUpdate::VectorAction;
   PendingUpdate update;
   if (change.type == nullptr || change.type->text_properties.empty()) return update;  // id 0
   update.id = change.id;
   update.type = change.type;
-  const std::string key = keys::node_key(change.id);
   if (change.after == nullptr) {
-    batch.erase(Column::kVectors, key);
     update.vector_action = VectorAction::kErase;
     return update;
   }
-  const std::string label = change.after->ref().to_string();
   if (!embedder_ && change.embedding != nullptr) {
+    const std::string label = change.after->ref().to_string();
     const std::vector<float>& embedding = *change.embedding;
     if (static_cast<int>(embedding.size()) != options_.dimension) {
       return Status::ontology_violation(label + ": embedding has " +
@@ -249,7 +265,6 @@ Result<SimilarityIndex::PendingUpdate> SimilarityIndex::plan_change(const NodeCh
   }
   std::string text = document_text(*change.type, change.after->properties);
   if (text.empty()) {
-    batch.erase(Column::kVectors, key);
     update.vector_action = VectorAction::kErase;
     return update;
   }
@@ -262,35 +277,60 @@ Result<SimilarityIndex::PendingUpdate> SimilarityIndex::plan_change(const NodeCh
       std::shared_lock lock(documents_mutex_);
       if (documents_.contains(change.id)) return PendingUpdate{};  // nothing to redo
     }
-    auto vector = embedder_->embed(text);
-    if (!vector.ok()) return Status(vector.status()).prepend(label);
-    update.vector = std::move(vector).value();
+    update.embed_text = true;
   } else if (change.embedding != nullptr) {
     update.vector = *change.embedding;
   } else {
     // No new embedding: the stored one still describes the text if the text did not change;
     // otherwise it is dropped, and the node stays findable by lexical search only.
-    if (!same_text) {
-      batch.erase(Column::kVectors, key);
-      update.vector_action = VectorAction::kErase;
-    }
+    if (!same_text) update.vector_action = VectorAction::kErase;
     return update;
   }
-  batch.put(Column::kVectors, key, encode_stored_vector(embedder_id_, update.vector));
   update.vector_action = VectorAction::kPut;
   return update;
 }
 
 Status SimilarityIndex::prepare(const std::vector<NodeChange>& changes, KvWriteBatch& batch) {
+  using VectorAction = PendingUpdate::VectorAction;
   pending_.clear();
+  std::vector<PendingUpdate> updates;
+  std::vector<const NodeChange*> sources;  // the change of each update, for error messages
   for (const NodeChange& change : changes) {
-    auto update = plan_change(change, batch);
-    if (!update.ok()) {
-      pending_.clear();
-      return update.status();
-    }
-    if (update->id != 0) pending_.push_back(std::move(update).value());
+    auto update = plan_change(change);
+    if (!update.ok()) return update.status();
+    if (update->id == 0) continue;
+    updates.push_back(std::move(update).value());
+    sources.push_back(&change);
   }
+  // All the texts of the write batch are embedded in one call (the use embedder shares its
+  // matrix products among them); nothing is written unless every one succeeds.
+  std::vector<std::string_view> texts;
+  std::vector<size_t> embedded_updates;
+  for (size_t i = 0; i < updates.size(); ++i) {
+    if (!updates[i].embed_text) continue;
+    texts.push_back(*updates[i].text);
+    embedded_updates.push_back(i);
+  }
+  if (!texts.empty()) {
+    std::vector<Result<std::vector<float>>> vectors = embedder_->embed_batch(texts);
+    for (size_t j = 0; j < vectors.size(); ++j) {
+      const size_t i = embedded_updates[j];
+      if (!vectors[j].ok()) {
+        return Status(vectors[j].status()).prepend(sources[i]->after->ref().to_string());
+      }
+      updates[i].vector = std::move(vectors[j]).value();
+    }
+  }
+  // Every embedding succeeded: the vectors' operations, in the order of the changes.
+  for (const PendingUpdate& update : updates) {
+    const std::string key = keys::node_key(update.id);
+    if (update.vector_action == VectorAction::kPut) {
+      batch.put(Column::kVectors, key, encode_stored_vector(embedder_id_, update.vector));
+    } else if (update.vector_action == VectorAction::kErase) {
+      batch.erase(Column::kVectors, key);
+    }
+  }
+  pending_ = std::move(updates);
   return Status();
 }
 

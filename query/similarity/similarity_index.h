@@ -104,6 +104,11 @@ class SimilarityIndex final : public WriteObserver {
   // not_found when the word-vector file is missing.
   static Result<std::unique_ptr<SimilarityIndex>> open(GraphStore& graph,
                                                        SimilarityIndexOptions options = {});
+  // The same with an embedder the caller made (tests use one that fails) instead of the one
+  // `options.embedder` names; its dimension wins over `options.dimension`. A null embedder is
+  // the client embedder.
+  static Result<std::unique_ptr<SimilarityIndex>> open_with_embedder(
+      GraphStore& graph, std::unique_ptr<Embedder> embedder, SimilarityIndexOptions options = {});
   ~SimilarityIndex() override;
 
   // The k best documents for the request, best first. invalid_argument on an empty text, an
@@ -140,12 +145,16 @@ class SimilarityIndex final : public WriteObserver {
     VectorAction vector_action = VectorAction::kKeep;
     std::vector<float> vector;        // for kPut
     std::optional<std::string> text;  // nullopt: the node is no longer a document
+    // kPut of the embedding of `text`, which prepare() computes for all the updates at once.
+    bool embed_text = false;
   };
 
   SimilarityIndex(GraphStore& graph, SimilarityIndexOptions options,
                   std::unique_ptr<Embedder> embedder);
   Status load();
-  Result<PendingUpdate> plan_change(const NodeChange& change, KvWriteBatch& batch) const;
+  // What `change` does to the node's vector and document; the vector itself is left to
+  // prepare() when it has to be embedded (embed_text).
+  Result<PendingUpdate> plan_change(const NodeChange& change) const;
   // The components of each ranked id, in order. `query` is the query vector (empty: none).
   std::vector<SimilarityComponents> components_of(const std::vector<uint64_t>& ids,
                                                   const SearchRequest& request,

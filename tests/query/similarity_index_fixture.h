@@ -1,5 +1,6 @@
 // SimilarityIndexFixture: a SimilarityIndex over a real GraphStore (ontology/marketing.json) in a
-// fresh temporary directory, for the similarity index tests (hashing and glove embedders).
+// fresh temporary directory, for the similarity index tests (hashing, glove and use embedders,
+// or one a test made).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -37,12 +38,25 @@ class SimilarityIndexFixture : public ::testing::Test {
 
   // (Re)opens the graph in `directory_/db` and the index over it.
   void open(const SimilarityIndexOptions& options = {}) {
+    reopen_graph();
+    if (graph_ == nullptr) return;
+    attach(SimilarityIndex::open(*graph_, options));
+  }
+  // The same with an embedder the test made (SimilarityIndex::open_with_embedder).
+  void open_with_embedder(std::unique_ptr<Embedder> embedder,
+                          const SimilarityIndexOptions& options = {}) {
+    reopen_graph();
+    if (graph_ == nullptr) return;
+    attach(SimilarityIndex::open_with_embedder(*graph_, std::move(embedder), options));
+  }
+  void reopen_graph() {
     index_.reset();
     graph_.reset();
     auto graph = GraphStore::open(db_path(), ontology_);
     ASSERT_TRUE(graph.ok()) << graph.status().to_string();
     graph_ = std::move(graph).value();
-    auto index = SimilarityIndex::open(*graph_, options);
+  }
+  void attach(Result<std::unique_ptr<SimilarityIndex>> index) {
     ASSERT_TRUE(index.ok()) << index.status().to_string();
     index_ = std::move(index).value();
     graph_->add_observer(index_.get());

@@ -1,6 +1,7 @@
 // SimilarityIndex over a real GraphStore (temp directory, ontology/marketing.json): vectors
 // written with the node, ranking in the three modes, graph filters that still return k hits,
-// deletes and updates, restart, re-index on an embedder change and the client embedder's checks.
+// deletes and updates, restart, re-index on an embedder change, the client embedder's checks and
+// an embedder that fails on one text of a batch.
 #include "query/similarity/similarity_index.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 
 #include <filesystem>
 
+#include "query/similarity/hashing_embedder.h"
 #include "query/similarity/stored_vector.h"
 #include "similarity_index_fixture.h"
 
@@ -349,6 +351,71 @@ TEST_F(SimilarityIndexTest, ClientEmbedderChecksDimensionAndWritesNothingOnError
   EXPECT_EQ(keys(query("countdown", SearchMode::kLexical)), std::vector<std::string>{"L1"});
   open(client);  // client vectors survive a restart
   EXPECT_EQ(index_->vector_count(), 2u);
+}
+
+// The hashing embedder under another id, except that it cannot embed a text that says
+// "poison": one failure among many texts of a batch.
+class PoisonRefusingEmbedder final : public Embedder {
+ public:
+  std::string id() const override { return "poison-refusing-" + hashing_.id(); }
+  int dimension() const override { return hashing_.dimension(); }
+  Result<std::vector<float>> embed(std::string_view text) const override {
+    if (text.find("poison") != std::string_view::npos) {
+      return Status::invalid_argument("cannot embed poison");
+    }
+    return hashing_.embed(text);
+  }
+
+ private:
+  HashingEmbedder hashing_ = HashingEmbedder::create().value();
+};
+
+WriteRequest forty_learnings(int poisoned) {
+  WriteRequest request;
+  for (int i = 0; i < 40; ++i) {
+    std::string text = "Learning number " + std::to_string(i) + " about shipping thresholds";
+    if (i == poisoned) text += " and poison";
+    request.nodes.push_back({"Learning", "L" + std::to_string(i), {{"text", text}}});
+  }
+  return request;
+}
+
+size_t stored_vector_count(GraphStore& graph) {
+  size_t count = 0;
+  KvIterator it = graph.storage().scan(Column::kVectors, "");
+  for (; it.valid(); it.next()) ++count;
+  return count;
+}
+
+TEST_F(SimilarityIndexTest, AnEmbeddingFailureInTheBatchFailsTheWholeWrite) {
+  open_with_embedder(std::make_unique<PoisonRefusingEmbedder>());
+  auto written = graph_->write(forty_learnings(17));
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(written.status().message().rfind("Learning/L17", 0), 0u) << written.status().message();
+  EXPECT_NE(written.status().message().find("cannot embed poison"), std::string::npos);
+  EXPECT_EQ(graph_->node_count(), 0u);
+  EXPECT_EQ(index_->vector_count(), 0u);
+  EXPECT_EQ(index_->document_count(), 0u);
+  EXPECT_EQ(stored_vector_count(*graph_), 0u);
+
+  write(forty_learnings(-1));
+  EXPECT_EQ(index_->vector_count(), 40u);
+  EXPECT_EQ(stored_vector_count(*graph_), 40u);
+  EXPECT_EQ(keys(query("Learning number 23 about shipping thresholds", SearchMode::kVector, 1)),
+            std::vector<std::string>{"L23"});
+}
+
+TEST_F(SimilarityIndexTest, AnEmbeddingFailureAtOpenNamesTheNode) {
+  write(forty_learnings(29));  // the hashing embedder reads any text
+  reopen_graph();
+  ASSERT_NE(graph_, nullptr);
+  // Another embedder id: every vector is embedded again at open, in batches.
+  auto index =
+      SimilarityIndex::open_with_embedder(*graph_, std::make_unique<PoisonRefusingEmbedder>());
+  ASSERT_FALSE(index.ok());
+  EXPECT_EQ(index.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(index.status().message().rfind("Learning/L29", 0), 0u) << index.status().message();
 }
 
 }  // namespace

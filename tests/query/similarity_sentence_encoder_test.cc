@@ -1,8 +1,10 @@
 // The `use` embedder (Universal Sentence Encoder lite). Always run: the model file format, a
-// tiny synthetic model (unit vectors, zeros for the empty text), and truncated or corrupt files
-// failing with a clear error. With the real model (tools/fetch-sentence-encoder; tools/test
-// fetches it when npm is there): the tokens and embeddings of the reference sentences match
-// those of the JavaScript runner the file was converted with.
+// tiny synthetic model (unit vectors, zeros for the empty text, a batch equal to its texts one
+// at a time), and truncated or corrupt files failing with a clear error. With the real model
+// (tools/fetch-sentence-encoder; tools/test fetches it when npm is there): the tokens and
+// embeddings of the reference sentences match those of the JavaScript runner the file was
+// converted with, batches match single texts, and an index written in batches finds what one
+// written a text at a time finds.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,12 +14,14 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "query/similarity/sentence_encoder_embedder.h"
 #include "query/similarity/sentence_encoder_model.h"
 #include "query/similarity/similarity_index.h"
+#include "query/similarity/stored_vector.h"
 #include "similarity_index_fixture.h"
 #include "test_support/cosine.h"
 
@@ -86,6 +90,32 @@ double use_norm(const std::vector<float>& v) {
   return std::sqrt(sum);
 }
 
+// The largest difference of a coordinate between embed_batch(texts) and embed() of each text;
+// a text without tokens must give exact zeros both ways.
+double use_batch_difference(const SentenceEncoderEmbedder& embedder,
+                            const std::vector<std::string>& texts) {
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  std::vector<Result<std::vector<float>>> batch = embedder.embed_batch(views);
+  EXPECT_EQ(batch.size(), texts.size());
+  double largest = 0;
+  for (size_t i = 0; i < texts.size() && i < batch.size(); ++i) {
+    EXPECT_TRUE(batch[i].ok()) << batch[i].status().to_string();
+    const std::vector<float> single = use_embed(embedder, texts[i]);
+    if (!batch[i].ok() || batch[i]->size() != single.size()) {
+      ADD_FAILURE() << "text " << i << ": no vector of the right size";
+      continue;
+    }
+    if (embedder.tokenize(texts[i]).empty()) {
+      EXPECT_EQ(*batch[i], std::vector<float>(single.size(), 0.0f)) << "text " << i;
+      EXPECT_EQ(single, std::vector<float>(single.size(), 0.0f)) << "text " << i;
+    }
+    for (size_t d = 0; d < single.size(); ++d) {
+      largest = std::max(largest, std::abs(double{(*batch[i])[d]} - single[d]));
+    }
+  }
+  return largest;
+}
+
 TEST(SentenceEncoderModelTest, FileRoundTrips) {
   const SentenceEncoderModel model = use_tiny_model();
   auto decoded = decode_sentence_encoder_model(use_tiny_model_bytes(model));
@@ -114,6 +144,34 @@ TEST(SentenceEncoderEmbedderTest, TinyModelGivesUnitVectorsAndZerosForNoToken) {
   EXPECT_NE(use_embed(*embedder, "a b"), use_embed(*embedder, "b a"));  // positions matter
   // Tokens beyond max_tokens (8) are dropped: texts that differ only after them are equal.
   EXPECT_EQ(use_embed(*embedder, "a a a a a a a a c"), use_embed(*embedder, "a a a a a a a a b"));
+}
+
+TEST(SentenceEncoderEmbedderTest, TinyModelBatchEqualsOneTextAtATime) {
+  auto embedder = SentenceEncoderEmbedder::from_bytes(use_tiny_model_bytes());
+  ASSERT_TRUE(embedder.ok()) << embedder.status().to_string();
+  // Lengths from no token to clipped at max_tokens (8) side by side, and enough texts (1,500 of
+  // up to 8 tokens) that the batch is split into passes (of at most 1,024 token rows).
+  std::vector<std::string> texts = {"", "a", "a a a a a a a a a a a a c", "b", " ", "a b c"};
+  const char* words[] = {"a", "b", "c", "ab", "ba"};
+  for (size_t i = 0; i < 1500; ++i) {
+    std::string text;
+    for (size_t w = 0; w < (i * 7) % 13; ++w) text += std::string(words[(i + w) % 5]) + " ";
+    texts.push_back(text);
+  }
+  EXPECT_LT(use_batch_difference(*embedder, texts), 1e-5);
+  EXPECT_TRUE(embedder->embed_batch({}).empty());
+
+  // Texts longer than a pass: each is a pass of its own.
+  SentenceEncoderModel long_model = use_tiny_model();
+  long_model.max_tokens = 2000;
+  auto long_embedder = SentenceEncoderEmbedder::from_bytes(use_tiny_model_bytes(long_model));
+  ASSERT_TRUE(long_embedder.ok()) << long_embedder.status().to_string();
+  std::string long_text;
+  for (int i = 0; i < 1500; ++i) long_text += "a ";
+  ASSERT_GT(long_embedder->tokenize(long_text).size(), 1024u);
+  EXPECT_LT(
+      use_batch_difference(*long_embedder, {"a", long_text, "b c", long_text.substr(0, 2200), ""}),
+      1e-5);
 }
 
 TEST(SentenceEncoderEmbedderTest, IdFollowsTheFileBytes) {
@@ -287,6 +345,42 @@ TEST(SentenceEncoderRealModelTest, LongTextsAreClippedTo128Tokens) {
   EXPECT_EQ(use_embed(*embedder, text), use_embed(*embedder, longer));
 }
 
+TEST(SentenceEncoderRealModelTest, BatchEqualsOneTextAtATime) {
+  SKIP_WITHOUT_REAL_SENTENCE_ENCODER();
+  auto embedder = SentenceEncoderEmbedder::load(use_real_model_path());
+  ASSERT_TRUE(embedder.ok()) << embedder.status().to_string();
+  const nlohmann::json reference = use_reference();
+  // The reference sentences: 0 to 262 tokens (clipped at 128), the empty text among them.
+  std::vector<std::string> sentences;
+  for (const auto& sentence : reference["sentences"]) sentences.push_back(sentence["text"]);
+  EXPECT_LT(use_batch_difference(*embedder, sentences), 1e-5);
+  // Then 300 pairs of them, about 10,000 token rows: the batch is split into passes.
+  std::vector<std::string> pairs = sentences;
+  for (size_t i = 0; i < 300; ++i) {
+    pairs.push_back(sentences[i % sentences.size()] + " " + sentences[(i * 7) % sentences.size()]);
+  }
+  const double largest = use_batch_difference(*embedder, pairs);
+  EXPECT_LT(largest, 1e-5);
+  std::cout << std::setprecision(9) << "batch of " << pairs.size()
+            << " against one text at a time: largest difference of a coordinate " << largest
+            << "\n";
+}
+
+// The use embedder read one text at a time (the Embedder's default embed_batch), as the index
+// embedded before it embedded batches.
+class UseOneTextAtATime final : public Embedder {
+ public:
+  explicit UseOneTextAtATime(SentenceEncoderEmbedder embedder) : embedder_(std::move(embedder)) {}
+  std::string id() const override { return embedder_.id(); }
+  int dimension() const override { return embedder_.dimension(); }
+  Result<std::vector<float>> embed(std::string_view text) const override {
+    return embedder_.embed(text);
+  }
+
+ private:
+  SentenceEncoderEmbedder embedder_;
+};
+
 // A SimilarityIndex over a temporary graph with the use embedder.
 class SentenceEncoderIndexTest : public SimilarityIndexFixture {
  protected:
@@ -340,6 +434,100 @@ TEST_F(SentenceEncoderIndexTest, RealModelRanksParaphrasesThatShareNoWordFirst) 
     ASSERT_EQ(found.size(), 1u) << text;
     EXPECT_EQ(found[0], expected) << text;
   }
+}
+
+TEST_F(SentenceEncoderIndexTest, RealModelWriteBatchFindsWhatOneTextAtATimeFinds) {
+  SKIP_WITHOUT_REAL_SENTENCE_ENCODER();
+  const nlohmann::json reference = use_reference();
+  std::vector<std::string> sentences;
+  for (const auto& sentence : reference["sentences"]) sentences.push_back(sentence["text"]);
+  // 120 Learnings in one write: the reference sentences (the empty one is no document) and
+  // pairs of them, numbered so that no two texts are equal (equal vectors would tie in the
+  // ranking, in an order float rounding decides).
+  WriteRequest request;
+  const size_t n = sentences.size();
+  for (size_t i = 0; i < 120; ++i) {
+    std::string text = sentences[i % n];
+    if (i >= n) text += " " + sentences[(i % n + i / n) % n] + " " + std::to_string(i);
+    request.nodes.push_back({"Learning", "L" + std::to_string(i), {{"text", text}}});
+  }
+  std::vector<std::string> queries = {"coupon voucher", "free delivery", "a short film"};
+  for (size_t i = 0; i < sentences.size(); i += 3) queries.push_back(sentences[i]);
+
+  // What each index stores and finds: the vectors by node id and the top 5 of each query.
+  auto written_and_found = [&](std::map<NodeId, std::vector<float>>& vectors,
+                               std::vector<std::vector<std::string>>& found) {
+    write(request);
+    KvIterator it = graph_->storage().scan(Column::kVectors, "");
+    for (; it.valid(); it.next()) {
+      auto stored = decode_stored_vector(it.value());
+      ASSERT_TRUE(stored.ok());
+      vectors[keys::node_id_from_key(it.key())] = stored->values;
+    }
+    for (const std::string& text : queries) {
+      if (!text.empty()) found.push_back(keys(query(text, SearchMode::kVector, 5)));
+    }
+  };
+  std::map<NodeId, std::vector<float>> batched_vectors;
+  std::vector<std::vector<std::string>> batched_found;
+  open_with_model(use_real_model_path());
+  written_and_found(batched_vectors, batched_found);
+
+  index_.reset();
+  graph_.reset();
+  fs::remove_all(db_path());
+  auto one_at_a_time = SentenceEncoderEmbedder::load(use_real_model_path());
+  ASSERT_TRUE(one_at_a_time.ok()) << one_at_a_time.status().to_string();
+  open_with_embedder(std::make_unique<UseOneTextAtATime>(std::move(one_at_a_time).value()));
+  std::map<NodeId, std::vector<float>> single_vectors;
+  std::vector<std::vector<std::string>> single_found;
+  written_and_found(single_vectors, single_found);
+
+  EXPECT_EQ(batched_vectors.size(), 119u);  // every Learning but the empty text's
+  ASSERT_EQ(batched_vectors.size(), single_vectors.size());
+  for (const auto& [id, vector] : batched_vectors) {
+    const std::vector<float>& single = single_vectors[id];
+    ASSERT_EQ(vector.size(), single.size());
+    for (size_t d = 0; d < vector.size(); ++d) EXPECT_NEAR(vector[d], single[d], 1e-5);
+  }
+  EXPECT_EQ(batched_found, single_found);
+}
+
+TEST_F(SentenceEncoderIndexTest, RealModelReindexAtOpenStoresTheVectorsOfOneTextAtATime) {
+  SKIP_WITHOUT_REAL_SENTENCE_ENCODER();
+  open();  // hashing
+  const nlohmann::json reference = use_reference();
+  WriteRequest request;
+  std::map<std::string, std::string> texts;  // by key
+  size_t i = 0;
+  for (const auto& sentence : reference["sentences"]) {
+    const std::string key = "L" + std::to_string(i++);
+    texts[key] = sentence["text"];
+    request.nodes.push_back({"Learning", key, {{"text", texts[key]}}});
+  }
+  write(request);
+  open_with_model(use_real_model_path());  // another embedder: all embedded again, in batches
+  auto embedder = SentenceEncoderEmbedder::load(use_real_model_path());
+  ASSERT_TRUE(embedder.ok()) << embedder.status().to_string();
+  size_t compared = 0;
+  for (const auto& [key, text] : texts) {
+    auto node = graph_->get_node(NodeRef{"Learning", key});
+    ASSERT_TRUE(node.ok()) << node.status().to_string();
+    auto value = graph_->storage().get(Column::kVectors, keys::node_key(node->id));
+    ASSERT_TRUE(value.ok()) << value.status().to_string();
+    if (!value->has_value()) {
+      EXPECT_TRUE(text.empty()) << key;  // the empty text is no document
+      continue;
+    }
+    auto stored = decode_stored_vector(**value);
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(stored->embedder_id, embedder->id());
+    const std::vector<float> single = use_embed(*embedder, text);
+    ASSERT_EQ(stored->values.size(), single.size());
+    for (size_t d = 0; d < single.size(); ++d) EXPECT_NEAR(stored->values[d], single[d], 1e-5);
+    ++compared;
+  }
+  EXPECT_EQ(compared, texts.size() - 1);
 }
 
 }  // namespace

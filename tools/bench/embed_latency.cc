@@ -2,10 +2,15 @@
 // the distinct headlines of the Upworthy Research Archive (the first --texts of them, in file
 // order), each embedded once per round after one warm-up round, on one thread. Prints the
 // median, 90th percentile and mean per text and the mean number of tokens for the use embedder.
+// Then the throughput of Embedder::embed_batch() on the same texts, cut into consecutive
+// batches of each --batch-sizes: texts per second of each round (all the texts, after one
+// warm-up round), the median over the rounds.
 // Usage, from the repository root (the defaults are relative to it):
 //   bench_embed_latency [--csv ../shared/data/upworthy/upworthy-packages-2013-2014.csv]
 //       [--texts 1000] [--rounds 3] [--word-vectors data/word-vectors/glove-100d.bin]
-//       [--sentence-encoder data/sentence-encoder/use-lite.bin]
+//       [--sentence-encoder data/sentence-encoder/use-lite.bin] [--batch-sizes 1,8,32,128]
+// OpenBLAS (the use embedder's matrix products) picks its own thread count; set
+// OPENBLAS_NUM_THREADS to compare.
 // An embedder whose file is missing is left out with a notice.
 #include <algorithm>
 #include <chrono>
@@ -14,7 +19,9 @@
 #include <fstream>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "query/similarity/glove_embedder.h"
@@ -34,7 +41,23 @@ struct Flags {
   size_t rounds = 3;
   std::string word_vectors = "data/word-vectors/glove-100d.bin";
   std::string sentence_encoder = "data/sentence-encoder/use-lite.bin";
+  std::vector<size_t> batch_sizes = {1, 8, 32, 128};
 };
+
+// "1,8,32" -> {1, 8, 32}; false on anything but positive integers separated by commas.
+bool parse_sizes(const std::string& text, std::vector<size_t>& sizes) {
+  sizes.clear();
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos) return false;
+    sizes.push_back(std::stoul(item));
+    if (sizes.back() == 0) return false;
+    start = comma + 1;
+  }
+  return !sizes.empty();
+}
 
 bool parse(int argc, char** argv, Flags& flags) {
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -50,6 +73,8 @@ bool parse(int argc, char** argv, Flags& flags) {
       flags.word_vectors = value;
     } else if (name == "--sentence-encoder") {
       flags.sentence_encoder = value;
+    } else if (name == "--batch-sizes") {
+      if (!parse_sizes(value, flags.batch_sizes)) return false;
     } else {
       return false;
     }
@@ -69,7 +94,7 @@ int main(int argc, char** argv) {
   if (!parse(argc, argv, flags)) {
     std::fprintf(stderr,
                  "usage: bench_embed_latency [--csv FILE] [--texts N] [--rounds N] "
-                 "[--word-vectors FILE] [--sentence-encoder FILE]\n");
+                 "[--word-vectors FILE] [--sentence-encoder FILE] [--batch-sizes N,N,...]\n");
     return 2;
   }
   std::ifstream file(flags.csv, std::ios::binary);
@@ -150,6 +175,37 @@ int main(int argc, char** argv) {
     for (double value : milliseconds) sum += value;
     std::printf("%-8s %10.3f %10.3f %10.3f\n", name.c_str(), percentile(milliseconds, 0.5),
                 percentile(milliseconds, 0.9), sum / milliseconds.size());
+  }
+
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  std::printf("\nembed_batch: texts per second, median of %zu rounds after a warm-up\n",
+              flags.rounds);
+  std::printf("%-8s", "embedder");
+  for (size_t size : flags.batch_sizes)
+    std::printf(" %11s", ("batch " + std::to_string(size)).c_str());
+  std::printf("\n");
+  for (const auto& [name, embedder] : embedders) {
+    std::printf("%-8s", name.c_str());
+    for (size_t size : flags.batch_sizes) {
+      std::vector<double> per_second;
+      for (size_t round = 0; round <= flags.rounds; ++round) {
+        const auto start = std::chrono::steady_clock::now();
+        for (size_t first = 0; first < views.size(); first += size) {
+          const size_t count = std::min(size, views.size() - first);
+          for (const auto& vector : embedder->embed_batch(std::span(views).subspan(first, count))) {
+            if (!vector.ok()) {
+              std::fprintf(stderr, "%s\n", vector.status().to_string().c_str());
+              return 1;
+            }
+          }
+        }
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (round > 0) per_second.push_back(static_cast<double>(views.size()) / seconds);
+      }
+      std::printf(" %11.0f", percentile(per_second, 0.5));
+    }
+    std::printf("\n");
   }
   return 0;
 }
