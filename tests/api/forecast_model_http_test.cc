@@ -91,6 +91,35 @@ class ForecastModelHttpTest : public ::testing::Test {
     return nullptr;
   }
 
+  // The glove matrix tools/fetch-word-vectors made (or $EXPGRAPH_WORD_VECTORS); may not exist.
+  static std::string word_vectors_path() {
+    const char* env = std::getenv("EXPGRAPH_WORD_VECTORS");
+    return env != nullptr && *env != 0
+               ? env
+               : std::string(EXPGRAPH_SOURCE_DIR) + "/data/word-vectors/glove-100d.bin";
+  }
+
+  // The description of a model trained with the text vector (the last seen after 60 s).
+  json wait_for_model_with_vectors() {
+    json model;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      model = wait_for_model();
+      if (!model.is_null() && model["features"]["embedding"].get<bool>()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return model;
+  }
+
+  // A forecast of two train headlines, "bold" opening with the winning word.
+  httplib::Result post_train_headlines() {
+    return post_forecast({{"hypothesis", "headline test"},
+                          {"metric", "ctr"},
+                          {"candidates",
+                           {{{"name", "plain"}, {"text", "Ancient story about trains"}},
+                            {{"name", "bold"}, {"text", "Amazing story about trains"}}}}});
+  }
+
   expgraph::testing::TempDir dir_;
   std::unique_ptr<GraphStore> graph_;
   // Declared before the server they outlive.
@@ -114,10 +143,7 @@ TEST_F(ForecastModelHttpTest, TheModelIsTrainedInTheBackgroundAndDescribed) {
 // (by the first server, which had no similarity index) is retrained at start, described with
 // the embedder's id, and answers. Skipped when tools/fetch-word-vectors has not been run.
 TEST_F(ForecastModelHttpTest, WithTheGloveEmbedderTheModelIsRetrainedWithTheTextVector) {
-  const char* env = std::getenv("EXPGRAPH_WORD_VECTORS");
-  const std::string vectors = env != nullptr && *env != 0 ? env
-                                                          : std::string(EXPGRAPH_SOURCE_DIR) +
-                                                                "/data/word-vectors/glove-100d.bin";
+  const std::string vectors = word_vectors_path();
   if (!std::filesystem::exists(vectors)) GTEST_SKIP() << "no word vectors at " << vectors;
   ASSERT_FALSE(wait_for_model().is_null());
   EXPECT_FALSE(wait_for_model()["features"]["embedding"].get<bool>());
@@ -130,21 +156,10 @@ TEST_F(ForecastModelHttpTest, WithTheGloveEmbedderTheModelIsRetrainedWithTheText
   index_ = std::move(index).value();  // nothing is written from here: no observer needed
   server_ = std::make_unique<expgraph::testing::InProcessServer>(*graph_, index_.get());
   ASSERT_TRUE(server_->started());
-  json model;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    model = wait_for_model();
-    if (!model.is_null() && model["features"]["embedding"].get<bool>()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  json model = wait_for_model_with_vectors();
   ASSERT_TRUE(model["features"]["embedding"].get<bool>()) << model.dump(2);
   EXPECT_EQ(model["features"]["embedder_id"].get<std::string>().rfind("glove", 0), 0u);
-  const json request = {{"hypothesis", "headline test"},
-                        {"metric", "ctr"},
-                        {"candidates",
-                         {{{"name", "plain"}, {"text", "Ancient story about trains"}},
-                          {{"name", "bold"}, {"text", "Amazing story about trains"}}}}};
-  auto response = post_forecast(request);
+  auto response = post_train_headlines();
   ASSERT_TRUE(response);
   ASSERT_EQ(response->status, 200) << response->body;
   const json body = json::parse(response->body);
@@ -156,10 +171,7 @@ TEST_F(ForecastModelHttpTest, WithTheGloveEmbedderTheModelIsRetrainedWithTheText
 // and the glove vectors given to the server for the forecast: search keeps its embedder and
 // the model is trained with the glove vectors. Skipped without tools/fetch-word-vectors.
 TEST_F(ForecastModelHttpTest, TheForecastReadsItsOwnWordVectorsBesideAnotherSearchEmbedder) {
-  const char* env = std::getenv("EXPGRAPH_WORD_VECTORS");
-  const std::string vectors = env != nullptr && *env != 0 ? env
-                                                          : std::string(EXPGRAPH_SOURCE_DIR) +
-                                                                "/data/word-vectors/glove-100d.bin";
+  const std::string vectors = word_vectors_path();
   if (!std::filesystem::exists(vectors)) GTEST_SKIP() << "no word vectors at " << vectors;
   ASSERT_FALSE(wait_for_model().is_null());
   server_.reset();
@@ -172,13 +184,7 @@ TEST_F(ForecastModelHttpTest, TheForecastReadsItsOwnWordVectorsBesideAnotherSear
   server_ = std::make_unique<expgraph::testing::InProcessServer>(*graph_, index_.get(),
                                                                  forecast_vectors_.get());
   ASSERT_TRUE(server_->started());
-  json model;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    model = wait_for_model();
-    if (!model.is_null() && model["features"]["embedding"].get<bool>()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  json model = wait_for_model_with_vectors();
   ASSERT_TRUE(model["features"]["embedding"].get<bool>()) << model.dump(2);
   EXPECT_EQ(model["features"]["embedder_id"], forecast_vectors_->id());
   EXPECT_EQ(index_->embedder_id().rfind("hashing", 0), 0u);
@@ -189,12 +195,7 @@ TEST_F(ForecastModelHttpTest, TheForecastReadsItsOwnWordVectorsBesideAnotherSear
   ASSERT_TRUE(search);
   ASSERT_EQ(search->status, 200) << search->body;
   EXPECT_FALSE(json::parse(search->body)["hits"].empty()) << search->body;
-  const json request = {{"hypothesis", "headline test"},
-                        {"metric", "ctr"},
-                        {"candidates",
-                         {{{"name", "plain"}, {"text", "Ancient story about trains"}},
-                          {{"name", "bold"}, {"text", "Amazing story about trains"}}}}};
-  auto response = post_forecast(request);
+  auto response = post_train_headlines();
   ASSERT_TRUE(response);
   ASSERT_EQ(response->status, 200) << response->body;
   EXPECT_EQ(json::parse(response->body)["best_candidates"], json::array({"bold"}));
