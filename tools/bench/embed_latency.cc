@@ -16,7 +16,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <set>
 #include <span>
@@ -27,7 +26,7 @@
 #include "query/similarity/glove_embedder.h"
 #include "query/similarity/hashing_embedder.h"
 #include "query/similarity/sentence_encoder_embedder.h"
-#include "tools/importers/csv_reader.h"
+#include "tools/bench/upworthy_rows.h"
 
 namespace {
 
@@ -97,27 +96,15 @@ int main(int argc, char** argv) {
                  "[--word-vectors FILE] [--sentence-encoder FILE] [--batch-sizes N,N,...]\n");
     return 2;
   }
-  std::ifstream file(flags.csv, std::ios::binary);
-  auto reader = CsvReader::open(file);
-  if (!file || !reader.ok()) {
-    std::fprintf(stderr, "cannot read %s\n", flags.csv.c_str());
-    return 1;
-  }
-  auto columns = reader->require_columns({"headline"});
-  if (!columns.ok()) {
-    std::fprintf(stderr, "%s: %s\n", flags.csv.c_str(), columns.status().to_string().c_str());
-    return 1;
-  }
   std::vector<std::string> texts;
   std::set<std::string> seen;
-  CsvRow row;
-  while (texts.size() < flags.texts) {
-    auto more = reader->next(&row);
-    if (!more.ok()) continue;
-    if (!*more) break;
-    const std::string& headline = row.fields[(*columns)[0]];
-    if (!headline.empty() && seen.insert(headline).second) texts.push_back(headline);
-  }
+  const bool read = bench::for_each_upworthy_row(
+      flags.csv, {"headline"}, [&](const std::vector<std::string>& fields, const auto& at) {
+        const std::string& headline = fields[at[0]];
+        if (!headline.empty() && seen.insert(headline).second) texts.push_back(headline);
+        return texts.size() < flags.texts;
+      });
+  if (!read) return 1;
 
   std::vector<std::pair<std::string, std::unique_ptr<Embedder>>> embedders;
   auto hashing = HashingEmbedder::create({});

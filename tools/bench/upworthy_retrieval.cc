@@ -35,21 +35,19 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <random>
 #include <set>
 #include <sstream>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
 #include "query/similarity/similarity_index.h"
 #include "query/similarity/text_normalizer.h"
-#include "tools/importers/csv_reader.h"
+#include "tools/bench/upworthy_rows.h"
 
 namespace {
 
@@ -200,50 +198,39 @@ int main(int argc, char** argv) {
                  "[--sentence-encoder FILE] [--ontology FILE] [--queries N] [--seed N]\n");
     return 2;
   }
-  std::ifstream file(flags.csv, std::ios::binary);
-  auto reader = CsvReader::open(file);
-  if (!file || !reader.ok()) {
-    std::fprintf(stderr, "cannot read %s\n", flags.csv.c_str());
-    return 1;
-  }
-  auto columns = reader->require_columns(
-      {"clickability_test_id", "headline", "eyecatcher_id", "impressions", "clicks", "winner"});
-  if (!columns.ok()) {
-    std::fprintf(stderr, "%s: %s\n", flags.csv.c_str(), columns.status().to_string().c_str());
-    return 1;
-  }
-  const auto [test_column, headline_column, image_column, impressions_column, clicks_column,
-              winner_column] = std::make_tuple((*columns)[0], (*columns)[1], (*columns)[2],
-                                               (*columns)[3], (*columns)[4], (*columns)[5]);
-
   // Distinct headlines per test, in file order; each test's images and winning headline.
   std::vector<Document> documents;
   std::map<std::string, std::vector<size_t>> by_test;
   std::map<std::string, TestFacts> tests;
   std::set<std::pair<std::string, std::string>> seen;
-  CsvRow row;
-  while (true) {
-    auto more = reader->next(&row);
-    if (!more.ok()) continue;  // a malformed record: skipped, as the importer reports it
-    if (!*more) break;
-    const std::string& test = row.fields[test_column];
-    const std::string& headline = row.fields[headline_column];
-    if (test.empty() || headline.empty()) continue;
-    TestFacts& facts = tests[test];
-    if (!row.fields[image_column].empty()) facts.images.insert(row.fields[image_column]);
-    double impressions = std::atof(row.fields[impressions_column].c_str());
-    double ctr = impressions > 0 ? std::atof(row.fields[clicks_column].c_str()) / impressions : 0;
-    if (row.fields[winner_column] == "TRUE" && !facts.flagged) {
-      facts.flagged = true;
-      facts.winner = headline;
-    } else if (!facts.flagged && ctr > facts.best_ctr) {
-      facts.best_ctr = ctr;
-      facts.winner = headline;
-    }
-    if (!seen.insert({test, headline}).second) continue;
-    by_test[test].push_back(documents.size());
-    documents.push_back({"H" + std::to_string(documents.size()), test, headline});
-  }
+  const bool read = bench::for_each_upworthy_row(
+      flags.csv,
+      {"clickability_test_id", "headline", "eyecatcher_id", "impressions", "clicks", "winner"},
+      [&](const std::vector<std::string>& fields, const std::vector<size_t>& at) {
+        const std::string& test = fields[at[0]];
+        const std::string& headline = fields[at[1]];
+        const std::string& image = fields[at[2]];
+        if (test.empty() || headline.empty()) return true;
+        TestFacts& facts = tests[test];
+        if (!image.empty()) facts.images.insert(image);
+        double impressions = std::atof(fields[at[3]].c_str());
+        double ctr = impressions > 0 ? std::atof(fields[at[4]].c_str()) / impressions : 0;
+        if (fields[at[5]] == "TRUE" && !facts.flagged) {
+          facts.flagged = true;
+          facts.winner = headline;
+        } else if (!facts.flagged && ctr > facts.best_ctr) {
+          facts.best_ctr = ctr;
+          facts.winner = headline;
+        }
+        if (seen.insert({test, headline}).second) {
+          by_test[test].push_back(documents.size());
+          std::string id = "H";  // appended, not "H" + ...: GCC 12 warns falsely (-Wrestrict)
+          id += std::to_string(documents.size());
+          documents.push_back({std::move(id), test, headline});
+        }
+        return true;
+      });
+  if (!read) return 1;
   // Same story: tests that share an image with at least one other test.
   std::map<std::string, std::set<std::string>> tests_of_image;
   for (const auto& [test, facts] : tests) {
