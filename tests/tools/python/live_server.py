@@ -70,9 +70,17 @@ class LiveServer:
             while time.monotonic() < deadline and self.process.poll() is None:
                 try:
                     with urllib.request.urlopen(self.url + "/healthz", timeout=1):
-                        return
+                        pass
                 except OSError:
                     time.sleep(0.05)
+                    continue
+                # Another process may have taken the port between the probe and our bind (the
+                # tests run in parallel): the answer counts once our own server says it serves
+                # there and still runs.
+                if (f"on http://127.0.0.1:{self.port}\n" in self.server_log()
+                        and self.process.poll() is None):
+                    return
+                time.sleep(0.05)
             self.process.kill()
             self.process.wait()
         raise RuntimeError("expgraphd did not start: " + self.server_log())

@@ -293,7 +293,15 @@ class RetryTest(unittest.TestCase):
         try:
             holder = Client(server.url, api_key=ADMIN_KEY)
             head = holder.changes(0, limit=1)[1]
-            poll = threading.Thread(target=lambda: holder.changes(head + 1000, wait=5))
+            poll_errors = []
+
+            def long_poll():
+                try:
+                    holder.changes(head + 1000, wait=5)
+                except expgraph.ExpgraphError as error:
+                    poll_errors.append(error)
+
+            poll = threading.Thread(target=long_poll)
             poll.start()
             impatient = Client(server.url, api_key=ADMIN_KEY, retries=0)
             refused = None
@@ -303,7 +311,8 @@ class RetryTest(unittest.TestCase):
                     impatient.query("RETURN 1 AS one")
                 except expgraph.Overloaded as error:
                     refused = error
-            self.assertIsNotNone(refused, "the long poll did not take the only slot")
+            self.assertIsNotNone(refused,
+                                 f"the long poll did not take the only slot: {poll_errors}")
             self.assertEqual(refused.code, "overloaded")
             self.assertEqual(refused.retry_after, 1.0)
             started = time.monotonic()
