@@ -318,8 +318,14 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
     }
   }
 
-  // Registered before serving, so that every write reaches the vectors in its own batch.
-  auto similarity = similarity::SimilarityIndex::open(**graph, config.similarity);
+  // Registered before serving, so that every write reaches the vectors in its own batch. After
+  // an embedder change every text is embedded again before it serves; say how far it is.
+  similarity::SimilarityIndexOptions index_options = config.similarity;
+  index_options.on_reembedded = [](size_t reembedded) {
+    std::fprintf(stderr, "expgraphd: similarity index: %zu texts embedded again (the embedder "
+                 "changed, or they had no vector)\n", reembedded);
+  };
+  auto similarity = similarity::SimilarityIndex::open(**graph, index_options);
   if (!similarity.ok()) {
     std::fprintf(stderr, "expgraphd: similarity index: %s\n",
                  similarity.status().message().c_str());

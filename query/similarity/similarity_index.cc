@@ -177,6 +177,7 @@ Status SimilarityIndex::load() {
 
   std::vector<uint64_t> ids;
   std::vector<float> flat;
+  size_t reembedded = 0;
   std::unordered_map<NodeId, bool> is_document;
   for (const NodeType* type : text_types(graph_.ontology())) {
     std::string cursor;
@@ -197,7 +198,11 @@ Status SimilarityIndex::load() {
         if (embedder_ && !current.contains(record.id)) to_embed.push_back(texts[i]);
       }
       std::vector<Result<std::vector<float>>> embedded;
-      if (!to_embed.empty()) embedded = embedder_->embed_batch(to_embed);
+      if (!to_embed.empty()) {
+        embedded = embedder_->embed_batch(to_embed);
+        reembedded += to_embed.size();
+        if (options_.on_reembedded) options_.on_reembedded(reembedded);
+      }
       // The vectors in page order, as when each was embedded in turn.
       size_t next_embedded = 0;
       for (size_t i = 0; i < page->nodes.size(); ++i) {

@@ -9,6 +9,7 @@
 // are called by GraphStore under its write lock, so they never overlap one another.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -48,6 +49,10 @@ struct SimilarityIndexOptions {
   std::string sentence_encoder_path = "./data/sentence-encoder/use-lite.bin";
   VectorIndexOptions vector_index;
   Bm25Options bm25;
+  // Called at open after each page of texts re-embedded (vectors of another embedder, or
+  // none), with the number re-embedded so far: a re-index of many texts takes minutes with a
+  // slow embedder, and expgraphd says how far it is. Null: nothing is reported.
+  std::function<void(size_t reembedded)> on_reembedded;
 };
 
 enum class SearchMode { kVector, kLexical, kHybrid };

@@ -320,6 +320,21 @@ TEST_F(SimilarityIndexTest, AnotherEmbedderReindexesAtOpen) {
   EXPECT_EQ(keys(query("loyalty points", SearchMode::kVector, 1)), std::vector<std::string>{"L2"});
 }
 
+TEST_F(SimilarityIndexTest, AReindexAtOpenReportsHowManyTextsItEmbedded) {
+  learning("L1", "Countdown timers create urgency");
+  learning("L2", "Loyalty points bring customers back");
+  learning("L3", "Free shipping thresholds lift basket size");
+  std::vector<size_t> reported;
+  SimilarityIndexOptions smaller;
+  smaller.dimension = 128;
+  smaller.on_reembedded = [&reported](size_t count) { reported.push_back(count); };
+  open(smaller);
+  EXPECT_EQ(reported, std::vector<size_t>{3});  // one page
+  reported.clear();
+  open(smaller);  // the same embedder: nothing to embed, nothing reported
+  EXPECT_TRUE(reported.empty());
+}
+
 TEST_F(SimilarityIndexTest, ClientEmbedderChecksDimensionAndWritesNothingOnError) {
   SimilarityIndexOptions client;
   client.embedder = EmbedderKind::kClient;
