@@ -318,6 +318,14 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
     }
   }
 
+  // Before the index opens, which may re-embed for minutes: a bad --word-vectors stops the
+  // start at once.
+  auto forecast_vectors = load_forecast_word_vectors(config);
+  if (!forecast_vectors.ok()) {
+    std::fprintf(stderr, "expgraphd: %s\n", forecast_vectors.status().message().c_str());
+    return RoundEnd::kFailed;
+  }
+  config.server.forecast_embedder = forecast_vectors->has_value() ? &**forecast_vectors : nullptr;
   // Registered before serving, so that every write reaches the vectors in its own batch. After
   // an embedder change every text is embedded again before it serves; say how far it is.
   similarity::SimilarityIndexOptions index_options = config.similarity;
@@ -332,12 +340,6 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
     return RoundEnd::kFailed;
   }
   (*graph)->add_observer(similarity->get());
-  auto forecast_vectors = load_forecast_word_vectors(config);
-  if (!forecast_vectors.ok()) {
-    std::fprintf(stderr, "expgraphd: %s\n", forecast_vectors.status().message().c_str());
-    return RoundEnd::kFailed;
-  }
-  config.server.forecast_embedder = forecast_vectors->has_value() ? &**forecast_vectors : nullptr;
   // Result statistics are derived from raw counts on every write path (PUT, batch, import).
   static const insights::ResultStatsEnricher result_stats;
   (*graph)->add_enricher(&result_stats);
