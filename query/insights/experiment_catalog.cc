@@ -93,6 +93,7 @@ class CatalogLoader {
   Status add_experiment(const NodeRecord& record) {
     ExperimentFacts e;
     const json& p = record.properties;
+    e.node = record.id;
     e.key = record.key;
     e.name = text_of(p, "name");
     e.description = text_of(p, "description");
@@ -320,6 +321,12 @@ std::optional<size_t> ExperimentCatalog::experiment_of(const std::string& key) c
   return std::nullopt;
 }
 
+std::optional<size_t> ExperimentCatalog::experiment_at_node(NodeId node) const {
+  auto it = experiment_node_index.find(node);
+  if (it == experiment_node_index.end()) return std::nullopt;
+  return it->second;
+}
+
 std::vector<std::string> ExperimentCatalog::lineage(const std::string& segment) const {
   std::vector<std::string> out{segment};
   std::set<std::string> seen{segment};
@@ -342,9 +349,11 @@ size_t ExperimentCatalog::add_asset(AssetFacts asset) {
 void ExperimentCatalog::finish() {
   asset_uses.assign(assets.size(), {});
   experiment_index.clear();
+  experiment_node_index.clear();
   for (size_t e = 0; e < experiments.size(); ++e) {
     ExperimentFacts& experiment = experiments[e];
     experiment_index.emplace(experiment.key, e);
+    if (experiment.node != 0) experiment_node_index.emplace(experiment.node, e);
     for (size_t a = 0; a < experiment.arms.size(); ++a) {
       for (size_t asset : experiment.arms[a].assets) asset_uses[asset].emplace_back(e, a);
     }

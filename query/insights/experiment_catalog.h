@@ -58,6 +58,7 @@ struct LearningFacts {
 };
 
 struct ExperimentFacts {
+  NodeId node = 0;  // its node in the graph (0 for facts not read from one)
   std::string key;
   std::string name;
   std::string description;
@@ -101,12 +102,17 @@ struct ExperimentCatalog {
 
   // experiment key -> index in `experiments`, rebuilt by finish().
   std::unordered_map<std::string, size_t> experiment_index;
+  // experiment node id -> index in `experiments`, rebuilt by finish() (facts without a node
+  // are not in it).
+  std::unordered_map<NodeId, size_t> experiment_node_index;
 
   // The asset with this key, or nullptr.
   const AssetFacts* asset(const std::string& key) const;
   // The index of the experiment with this key (nullopt: none). Uses experiment_index when
   // finish() built it, else a scan.
   std::optional<size_t> experiment_of(const std::string& key) const;
+  // The index of the experiment of this node (nullopt: none, or finish() not called).
+  std::optional<size_t> experiment_at_node(NodeId node) const;
   // The segment and its ancestors (SUBSEGMENT_OF, transitively), cycles tolerated.
   std::vector<std::string> lineage(const std::string& segment) const;
   // Whether a lower value of `metric` is the better one (its direction is "decrease").
@@ -115,7 +121,7 @@ struct ExperimentCatalog {
   }
   // Adds an asset (or returns the existing index) and records nothing else.
   size_t add_asset(AssetFacts asset);
-  // Rebuilds asset_uses, experiment_index and each experiment's segment_lineage and
+  // Rebuilds asset_uses, experiment_index, experiment_node_index and each experiment's segment_lineage and
   // lower_is_better from the other fields.
   void finish();
 };

@@ -385,6 +385,12 @@ void SimilarityIndex::replicated(const std::vector<NodeChange>& changes,
   }
 }
 
+const NodeType* SimilarityIndex::document_type(NodeId id) const {
+  std::shared_lock lock(documents_mutex_);
+  auto it = documents_.find(id);
+  return it == documents_.end() ? nullptr : it->second;
+}
+
 Result<std::vector<uint64_t>> SimilarityIndex::allow_list(
     const SearchRequest& request, const std::vector<const NodeType*>& types) const {
   std::vector<std::pair<NodeId, const NodeType*>> candidates;
@@ -557,27 +563,33 @@ Result<SearchOutcome> SimilarityIndex::search_with_floor(const SearchRequest& re
       ++outcome.below_floor;
       continue;
     }
-    auto record = graph_.get_node(id);
-    if (!record.ok()) {
-      // Deleted between ranking and reading: skip it.
-      if (record.status().code() == StatusCode::kNotFound) continue;
-      return record.status();
-    }
-    const NodeType* type = ontology.node_type(record->type);
-    if (type == nullptr) continue;
-    NodeId experiment = 0;
-    auto matched = scope.matches(id, *type, experiment);
-    if (!matched.ok()) return matched.status();
-    auto context = scope.context(experiment);
-    if (!context.ok()) return context.status();
     SearchHit hit;
+    const NodeType* type = nullptr;
+    if (request.with_records) {
+      auto record = graph_.get_node(id);
+      if (!record.ok()) {
+        // Deleted between ranking and reading: skip it.
+        if (record.status().code() == StatusCode::kNotFound) continue;
+        return record.status();
+      }
+      hit.node = std::move(record).value();
+      type = ontology.node_type(hit.node.type);
+    } else {
+      type = document_type(id);  // null: deleted between ranking and now
+    }
+    if (type == nullptr) continue;
+    auto matched = scope.matches(id, *type, hit.experiment);
+    if (!matched.ok()) return matched.status();
+    if (request.with_records) {
+      auto context = scope.context(hit.experiment);
+      if (!context.ok()) return context.status();
+      hit.context = std::move(context).value();
+    }
     hit.similarity = similarity;
     hit.components = components[r];
     hit.score = raw_scores[r];
     if (auto it = bm25.find(id); it != bm25.end()) hit.bm25 = it->second;
     if (request.mode == SearchMode::kHybrid) hit.rrf = raw_scores[r];
-    hit.node = std::move(record).value();
-    hit.context = std::move(context).value();
     hits.push_back(std::move(hit));
   }
   return outcome;

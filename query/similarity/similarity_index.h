@@ -70,6 +70,10 @@ struct SearchRequest {
   // The relevance floor: hits whose similarity is below it are not returned. nullopt: no
   // floor (the route applies kDefaultMinSimilarity when the client names none).
   std::optional<double> min_similarity;
+  // False: each hit carries its scores and `experiment` only, neither its node record nor its
+  // context. For callers that only need which experiments are near (the forecast): reading a
+  // hit's context decodes the experiment, its channel, segment, metric and every result.
+  bool with_records = true;
 };
 
 struct SearchHit {
@@ -82,8 +86,10 @@ struct SearchHit {
   double score = 0.0;
   std::optional<double> bm25;  // raw BM25 when the lexical ranking saw this hit
   std::optional<double> rrf;   // the fused reciprocal rank (hybrid only)
-  NodeRecord node;
-  nlohmann::json context;  // see SearchScope::context
+  // The experiment the document belongs to (SearchScope::matches), 0 when none.
+  NodeId experiment = 0;
+  NodeRecord node;         // empty when the request was without records
+  nlohmann::json context;  // see SearchScope::context; null when without records
 
   // {similarity, score, components: {cosine, lexical, shared_words, query_words, bm25, rrf},
   // node: {type, key, properties}, context}; absent components are null.
@@ -164,6 +170,8 @@ class SimilarityIndex final : public WriteObserver {
   std::vector<SimilarityComponents> components_of(const std::vector<uint64_t>& ids,
                                                   const SearchRequest& request,
                                                   std::span<const float> query) const;
+  // The type of an indexed document; null when none has this id (deleted).
+  const NodeType* document_type(NodeId id) const;
   Result<std::vector<uint64_t>> allow_list(const SearchRequest& request,
                                            const std::vector<const NodeType*>& types) const;
 

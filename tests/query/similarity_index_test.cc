@@ -241,6 +241,40 @@ TEST_F(SimilarityIndexTest, FiltersReturnKHitsEvenWhenTheMatchesAreFarthest) {
   EXPECT_EQ(index_->search(request).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(SimilarityIndexTest, HitsWithoutRecordsRankAsFullHitsAndNameTheirExperiment) {
+  write_filter_fixture();
+  auto e9 = graph_->find_node_id({"Experiment", "E9"});
+  ASSERT_TRUE(e9.ok() && e9->has_value());
+  for (SearchMode mode : {SearchMode::kVector, SearchMode::kHybrid, SearchMode::kLexical}) {
+    SearchRequest request = query("a personal sender name for new customers", mode, 8);
+    request.min_similarity = 0.05;
+    auto full = index_->search_with_floor(request);
+    request.with_records = false;
+    auto light = index_->search_with_floor(request);
+    ASSERT_TRUE(full.ok() && light.ok());
+    ASSERT_EQ(light->hits.size(), full->hits.size()) << static_cast<int>(mode);
+    EXPECT_EQ(light->below_floor, full->below_floor);
+    size_t of_e9 = 0;
+    for (size_t i = 0; i < full->hits.size(); ++i) {
+      const SearchHit& f = full->hits[i];
+      const SearchHit& l = light->hits[i];
+      EXPECT_DOUBLE_EQ(l.similarity, f.similarity);
+      EXPECT_DOUBLE_EQ(l.score, f.score);
+      EXPECT_EQ(l.experiment, f.experiment);
+      // The full hit's context names the same experiment the light hit carries by id.
+      const bool in_e9 =
+          f.context["experiment"].is_object() && f.context["experiment"]["key"] == "E9";
+      EXPECT_EQ(l.experiment == **e9, in_e9) << f.node.key;
+      EXPECT_EQ(l.experiment == 0, f.context["experiment"].is_null()) << f.node.key;
+      of_e9 += in_e9 ? 1 : 0;
+      EXPECT_TRUE(l.node.key.empty());
+      EXPECT_TRUE(l.context.is_null());
+    }
+    // E9 and its three sender learnings are the documents that belong to an experiment.
+    EXPECT_GE(of_e9, mode == SearchMode::kLexical ? 1u : 3u) << static_cast<int>(mode);
+  }
+}
+
 TEST_F(SimilarityIndexTest, DeletedLearningIsNeverReturned) {
   learning("L1", "Countdown timers create urgency");
   learning("L2", "Countdown timers create urgency in e-mails");

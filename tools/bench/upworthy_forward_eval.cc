@@ -744,7 +744,8 @@ void time_service_forecasts(GraphStore& graph, const similarity::SimilarityIndex
   service.model_keeper().wait();
   std::printf("\nserver default model trained on the whole archive in %.1f s (background)\n",
               std::chrono::duration<double>(Clock::now() - t0).count());
-  std::vector<double> wall, cpu, search_cpu, small_search_cpu, vector_search_cpu;
+  std::vector<double> wall, cpu, search_cpu, small_search_cpu, vector_search_cpu, embed_cpu,
+      rank_cpu;
   for (const DatasetTest& t : eligible_tests(c, from, "", FeatureOptions{})) {
     const ExperimentFacts& e = c.experiments[t.experiment];
     DraftTest draft;
@@ -771,13 +772,24 @@ void time_service_forecasts(GraphStore& graph, const similarity::SimilarityIndex
       const double small_start = thread_cpu_ms();
       (void)index->search(request);
       small_search_cpu.push_back(thread_cpu_ms() - small_start);
-      // The path the route takes when the learned model answers: vector search with the floor.
+      // The path the route takes when the learned model answers: vector search with the floor,
+      // the hits without their records.
       request.mode = similarity::SearchMode::kVector;
       request.min_similarity = similarity::kDefaultMinSimilarity;
+      request.with_records = false;
       const double vector_start = thread_cpu_ms();
       (void)index->search_with_floor(request);
       vector_search_cpu.push_back(thread_cpu_ms() - vector_start);
+      if (index->embedder() != nullptr) {
+        const double embed_start = thread_cpu_ms();
+        (void)index->embedder()->embed(draft.hypothesis);
+        embed_cpu.push_back(thread_cpu_ms() - embed_start);
+      }
     }
+    // The prior's ranking of every past test (text scores aside, it scores them all).
+    const double rank_start = thread_cpu_ms();
+    (void)recommend_similar_tests(c, draft, {});
+    rank_cpu.push_back(thread_cpu_ms() - rank_start);
     if (!answer.ok() || wall.size() >= 200) break;
   }
   if (wall.empty()) return;
@@ -785,10 +797,14 @@ void time_service_forecasts(GraphStore& graph, const similarity::SimilarityIndex
       "InsightsService::forecast (a POST /v1/forecast without HTTP), %zu requests: CPU time "
       "median %.2f ms, p90 %.2f ms; wall time median %.2f ms, p90 %.2f ms; of it, the "
       "hypothesis search of the similar tests (SimilarityIndex, hybrid, k 200) alone: CPU "
-      "median %.2f ms (with k 30: %.2f ms; vector path with the floor, k 30, as the route "
-      "searches when the model answers: %.2f ms)\n",
+      "median %.2f ms (with k 30: %.2f ms; vector path with the floor, k 30, without the hits' "
+      "records, as the route searches when the model answers: %.2f ms)\n",
       wall.size(), median(cpu), p90(cpu), median(wall), p90(wall), median(search_cpu),
       median(small_search_cpu), median(vector_search_cpu));
+  std::printf(
+      "  parts, CPU medians: embedding the hypothesis %.2f ms; ranking every past test for the "
+      "prior's similar tests (recommend_similar_tests) %.2f ms\n",
+      median(embed_cpu), median(rank_cpu));
 }
 
 // The meta-analytic forecast and the best single pattern, walked forward from `from` with
