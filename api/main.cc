@@ -192,6 +192,17 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
 
+  // Once for every round (a replica opens its data again after a new checkpoint), and before
+  // the first round opens the index, which may re-embed for minutes: a bad --word-vectors stops
+  // the start at once.
+  auto forecast_vectors = load_forecast_word_vectors(*config);
+  if (!forecast_vectors.ok()) {
+    std::fprintf(stderr, "expgraphd: %s\n", forecast_vectors.status().message().c_str());
+    return 1;
+  }
+  config->server.forecast_embedder =
+      forecast_vectors->has_value() ? &**forecast_vectors : nullptr;
+
   // Block the stop signals in every thread; one thread waits for them with sigwait.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -318,14 +329,6 @@ RoundEnd serve_round(expgraph::api::DaemonConfig& config, ServingControl& contro
     }
   }
 
-  // Before the index opens, which may re-embed for minutes: a bad --word-vectors stops the
-  // start at once.
-  auto forecast_vectors = load_forecast_word_vectors(config);
-  if (!forecast_vectors.ok()) {
-    std::fprintf(stderr, "expgraphd: %s\n", forecast_vectors.status().message().c_str());
-    return RoundEnd::kFailed;
-  }
-  config.server.forecast_embedder = forecast_vectors->has_value() ? &**forecast_vectors : nullptr;
   // Registered before serving, so that every write reaches the vectors in its own batch. After
   // an embedder change every text is embedded again before it serves; say how far it is.
   similarity::SimilarityIndexOptions index_options = config.similarity;
