@@ -308,20 +308,20 @@ int main(int argc, char** argv) {
   std::vector<Config> configs = {{"lexical (BM25)", EmbedderKind::kHashing, SearchMode::kLexical},
                                  {"vector hashing", EmbedderKind::kHashing, SearchMode::kVector},
                                  {"hybrid hashing", EmbedderKind::kHashing, SearchMode::kHybrid}};
-  if (fs::exists(flags.word_vectors)) {
-    configs.push_back({"vector glove", EmbedderKind::kGlove, SearchMode::kVector});
-    configs.push_back({"hybrid glove", EmbedderKind::kGlove, SearchMode::kHybrid});
-  } else {
-    std::printf("no word vectors at %s: glove rows left out (tools/fetch-word-vectors)\n",
-                flags.word_vectors.c_str());
-  }
-  if (fs::exists(flags.sentence_encoder)) {
-    configs.push_back({"vector use", EmbedderKind::kSentenceEncoder, SearchMode::kVector});
-    configs.push_back({"hybrid use", EmbedderKind::kSentenceEncoder, SearchMode::kHybrid});
-  } else {
-    std::printf("no sentence encoder at %s: use rows left out (tools/fetch-sentence-encoder)\n",
-                flags.sentence_encoder.c_str());
-  }
+  // The vector and hybrid rows of an embedder whose model file may be missing.
+  const auto add_model_rows = [&](const char* name, EmbedderKind kind, const std::string& path,
+                                  const char* what, const char* fetch_tool) {
+    if (!fs::exists(path)) {
+      std::printf("no %s at %s: %s rows left out (%s)\n", what, path.c_str(), name, fetch_tool);
+      return;
+    }
+    configs.push_back({std::string("vector ") + name, kind, SearchMode::kVector});
+    configs.push_back({std::string("hybrid ") + name, kind, SearchMode::kHybrid});
+  };
+  add_model_rows("glove", EmbedderKind::kGlove, flags.word_vectors, "word vectors",
+                 "tools/fetch-word-vectors");
+  add_model_rows("use", EmbedderKind::kSentenceEncoder, flags.sentence_encoder,
+                 "sentence encoder", "tools/fetch-sentence-encoder");
 
   // A search as POST /v1/search runs it, timed into `score`; null on error (printed).
   const auto search = [](SimilarityIndex& index, const std::string& text, SearchMode mode, size_t k,
