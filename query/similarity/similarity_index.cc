@@ -107,7 +107,8 @@ SimilarityIndex::SimilarityIndex(GraphStore& graph, SimilarityIndexOptions optio
       embedder_id_(embedder_ ? embedder_->id() : "client-" + std::to_string(options_.dimension)),
       scale_{.cosine_offset = cosine_offset_for(embedder_id_)},
       vectors_(options_.dimension, options_.vector_index),
-      lexical_(options_.bm25) {}
+      lexical_(options_.bm25),
+      query_vectors_(options_.query_vector_cache) {}
 
 SimilarityIndex::~SimilarityIndex() = default;
 
@@ -385,6 +386,14 @@ void SimilarityIndex::replicated(const std::vector<NodeChange>& changes,
   }
 }
 
+Result<std::vector<float>> SimilarityIndex::embed_query(const std::string& text) const {
+  if (auto cached = query_vectors_.find(text)) return std::move(*cached);
+  auto embedded = embedder_->embed(text);
+  if (!embedded.ok()) return embedded.status();
+  query_vectors_.insert(text, *embedded);
+  return embedded;
+}
+
 const NodeType* SimilarityIndex::document_type(NodeId id) const {
   std::shared_lock lock(documents_mutex_);
   auto it = documents_.find(id);
@@ -499,7 +508,7 @@ Result<SearchOutcome> SimilarityIndex::search_with_floor(const SearchRequest& re
     } else if (request.text.empty()) {
       return Status::invalid_argument("\"text\" must not be empty");
     } else {
-      auto embedded = embedder_->embed(request.text);
+      auto embedded = embed_query(request.text);
       if (!embedded.ok()) return embedded.status();
       query = std::move(embedded).value();
     }

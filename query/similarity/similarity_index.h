@@ -22,6 +22,7 @@
 #include "graph/write_observer.h"
 #include "query/similarity/bm25_index.h"
 #include "query/similarity/embedder.h"
+#include "query/similarity/query_vector_cache.h"
 #include "query/similarity/search_scope.h"
 #include "query/similarity/similarity_scale.h"
 #include "query/similarity/vector_index.h"
@@ -53,6 +54,9 @@ struct SimilarityIndexOptions {
   // none), with the number re-embedded so far: a re-index of many texts takes minutes with a
   // slow embedder, and expgraphd says how far it is. Null: nothing is reported.
   std::function<void(size_t reembedded)> on_reembedded;
+  // How many searched texts keep their query vector (QueryVectorCache; 0: none). 256 vectors
+  // of the use embedder's 512 numbers take 512 KiB.
+  size_t query_vector_cache = 256;
 };
 
 enum class SearchMode { kVector, kLexical, kHybrid };
@@ -170,6 +174,8 @@ class SimilarityIndex final : public WriteObserver {
   std::vector<SimilarityComponents> components_of(const std::vector<uint64_t>& ids,
                                                   const SearchRequest& request,
                                                   std::span<const float> query) const;
+  // The embedder's vector of a searched text, from the cache when it was searched lately.
+  Result<std::vector<float>> embed_query(const std::string& text) const;
   // The type of an indexed document; null when none has this id (deleted).
   const NodeType* document_type(NodeId id) const;
   Result<std::vector<uint64_t>> allow_list(const SearchRequest& request,
@@ -182,6 +188,7 @@ class SimilarityIndex final : public WriteObserver {
   SimilarityScale scale_;  // with the embedder's cosine calibration
   VectorIndex vectors_;
   Bm25Index lexical_;
+  mutable QueryVectorCache query_vectors_;
 
   mutable std::shared_mutex documents_mutex_;              // guards documents_
   std::unordered_map<NodeId, const NodeType*> documents_;  // every node with indexed text

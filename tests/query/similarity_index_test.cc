@@ -419,6 +419,58 @@ class PoisonRefusingEmbedder final : public Embedder {
   HashingEmbedder hashing_ = HashingEmbedder::create().value();
 };
 
+// The hashing embedder that counts the texts it embedded (the count outlives the index).
+class CountingEmbedder final : public Embedder {
+ public:
+  explicit CountingEmbedder(std::shared_ptr<int> embedded) : embedded_(std::move(embedded)) {}
+  std::string id() const override { return hashing_.id(); }
+  int dimension() const override { return hashing_.dimension(); }
+  Result<std::vector<float>> embed(std::string_view text) const override {
+    ++*embedded_;
+    if (text.find("poison") != std::string_view::npos) {
+      return Status::invalid_argument("cannot embed poison");
+    }
+    return hashing_.embed(text);
+  }
+
+ private:
+  std::shared_ptr<int> embedded_;
+  HashingEmbedder hashing_ = HashingEmbedder::create().value();
+};
+
+TEST_F(SimilarityIndexTest, ASearchedTextIsEmbeddedOnceWhileItsVectorIsCached) {
+  auto embedded = std::make_shared<int>(0);
+  SimilarityIndexOptions options;
+  options.query_vector_cache = 2;
+  open_with_embedder(std::make_unique<CountingEmbedder>(embedded), options);
+  learning("L1", "Urgency countdown timers in the subject line increased open rate");
+  learning("L2", "Free shipping thresholds raise average order value");
+  const auto embeddings_for = [&](const std::string& text, SearchMode mode) {
+    const int before = *embedded;
+    auto hits = index_->search(query(text, mode, 2));
+    EXPECT_TRUE(hits.ok()) << hits.status().to_string();
+    return *embedded - before;
+  };
+  const std::vector<std::string> first = keys(query("free shipping", SearchMode::kVector, 2));
+  EXPECT_EQ(embeddings_for("free shipping", SearchMode::kVector), 0);
+  EXPECT_EQ(embeddings_for("free shipping", SearchMode::kHybrid), 0);  // any mode with a vector
+  EXPECT_EQ(keys(query("free shipping", SearchMode::kVector, 2)), first);
+  EXPECT_EQ(embeddings_for("countdown timers", SearchMode::kVector), 1);
+  EXPECT_EQ(embeddings_for("order value", SearchMode::kVector), 1);  // evicts "free shipping"
+  EXPECT_EQ(embeddings_for("free shipping", SearchMode::kVector), 1);  // evicts "countdown..."
+  EXPECT_EQ(embeddings_for("order value", SearchMode::kVector), 0);
+  // A lexical search embeds too (its hits report their cosine), through the same cache.
+  EXPECT_EQ(embeddings_for("countdown timers", SearchMode::kLexical), 1);
+  EXPECT_EQ(embeddings_for("countdown timers", SearchMode::kLexical), 0);
+  // A text that cannot be embedded is not cached: it fails, and is tried, each time.
+  for (int round = 0; round < 2; ++round) {
+    const int before = *embedded;
+    EXPECT_EQ(index_->search(query("poison", SearchMode::kVector)).status().code(),
+              StatusCode::kInvalidArgument);
+    EXPECT_EQ(*embedded - before, 1);
+  }
+}
+
 WriteRequest forty_learnings(int poisoned) {
   WriteRequest request;
   for (int i = 0; i < 40; ++i) {
