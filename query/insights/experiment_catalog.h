@@ -121,8 +121,8 @@ struct ExperimentCatalog {
   }
   // Adds an asset (or returns the existing index) and records nothing else.
   size_t add_asset(AssetFacts asset);
-  // Rebuilds asset_uses, experiment_index, experiment_node_index and each experiment's segment_lineage and
-  // lower_is_better from the other fields.
+  // Rebuilds asset_uses, experiment_index, experiment_node_index and each experiment's
+  // segment_lineage and lower_is_better from the other fields.
   void finish();
 };
 

@@ -11,7 +11,7 @@ std::optional<std::vector<float>> QueryVectorCache::find(std::string_view text) 
 }
 
 void QueryVectorCache::insert(std::string_view text, std::vector<float> vector) {
-  if (capacity_ == 0) return;
+  if (capacity_ == 0 || text.size() > kMaxTextBytes) return;
   std::lock_guard lock(mutex_);
   if (auto it = by_text_.find(text); it != by_text_.end()) {
     // Another request embedded the same text meanwhile: the vector is the same.
@@ -24,11 +24,6 @@ void QueryVectorCache::insert(std::string_view text, std::vector<float> vector) 
   }
   entries_.emplace_front(std::string(text), std::move(vector));
   by_text_.emplace(entries_.front().first, entries_.begin());
-}
-
-size_t QueryVectorCache::size() const {
-  std::lock_guard lock(mutex_);
-  return entries_.size();
 }
 
 }  // namespace expgraph::similarity

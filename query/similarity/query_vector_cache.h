@@ -3,7 +3,9 @@
 // forecast of one hypothesis at once, and a planner edits the candidates and asks again with
 // the same hypothesis; with the sentence encoder each embedding costs about 6 ms, most of a
 // forecast's time. An index's embedder is fixed for its lifetime and deterministic, so entries
-// never go stale. Least recently used entries make room for new ones.
+// never go stale. Least recently used entries make room for new ones. Texts longer than
+// kMaxTextBytes are not kept, so that the cache stays small (256 entries of the use embedder:
+// at most about 1.5 MiB) whatever the requests' bodies carry.
 //
 // Thread-safety: thread-safe (one mutex; lookups and inserts copy a vector of a few hundred
 // floats).
@@ -23,14 +25,16 @@ namespace expgraph::similarity {
 
 class QueryVectorCache {
  public:
+  static constexpr size_t kMaxTextBytes = 4096;
+
   // At most `capacity` texts (0: nothing is kept).
   explicit QueryVectorCache(size_t capacity) : capacity_(capacity) {}
 
   // The vector stored for `text`, which becomes the most recently used; nullopt when absent.
   std::optional<std::vector<float>> find(std::string_view text);
-  // Stores the vector of `text`, evicting the least recently used text when full.
+  // Stores the vector of `text` (unless it is longer than kMaxTextBytes), evicting the least
+  // recently used text when full.
   void insert(std::string_view text, std::vector<float> vector);
-  size_t size() const;
 
  private:
   using Entry = std::pair<std::string, std::vector<float>>;

@@ -462,6 +462,11 @@ TEST_F(SimilarityIndexTest, ASearchedTextIsEmbeddedOnceWhileItsVectorIsCached) {
   // A lexical search embeds too (its hits report their cosine), through the same cache.
   EXPECT_EQ(embeddings_for("countdown timers", SearchMode::kLexical), 1);
   EXPECT_EQ(embeddings_for("countdown timers", SearchMode::kLexical), 0);
+  // A text longer than the cache keeps is embedded each time.
+  const std::string long_text(QueryVectorCache::kMaxTextBytes + 1, 'a');
+  EXPECT_EQ(embeddings_for(long_text, SearchMode::kVector), 1);
+  EXPECT_EQ(embeddings_for(long_text, SearchMode::kVector), 1);
+  EXPECT_EQ(embeddings_for("order value", SearchMode::kVector), 0);  // still there
   // A text that cannot be embedded is not cached: it fails, and is tried, each time.
   for (int round = 0; round < 2; ++round) {
     const int before = *embedded;
