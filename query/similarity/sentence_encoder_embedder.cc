@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <span>
+#include <system_error>
+#include <thread>
 
 #include "query/similarity/model_file.h"
 #include "query/similarity/stable_hash.h"
@@ -18,9 +20,13 @@ namespace {
 constexpr uint32_t kMaxTokensLimit = 4096;
 // Most token rows embed_batch() stacks into one pass (unless one text alone has more). Past it
 // the matrices outgrow the cache: on the 2-core test machine, batches of 1,000 headlines ran at
-// 559 texts/s with 1,024 rows a pass, 546 with 512, 439 with 2,048 (bench_embed_latency). It
-// also bounds the memory of a large batch.
+// 559 texts/s with 1,024 rows a pass, 546 with 512, 439 with 2,048 (bench_embed_latency, with
+// OpenBLAS's own 2 threads then). It also bounds the memory of a large batch.
 constexpr size_t kMaxBatchRows = 1024;
+
+// Fewest token rows (about three headlines, some 10 ms of work) worth a thread of their own in
+// embed_batch().
+constexpr size_t kMinRowsPerThread = 64;
 
 struct DenseView {
   const float* kernel = nullptr;  // in x out, row-major
@@ -254,6 +260,12 @@ Result<SentenceEncoderEmbedder> SentenceEncoderEmbedder::load(const std::string&
 }
 
 Result<SentenceEncoderEmbedder> SentenceEncoderEmbedder::from_bytes(std::string_view bytes) {
+  // One OpenBLAS thread per caller, for the whole process (OpenBLAS has no per-call setting, and
+  // this embedder is its one user here): with its default of a thread per core, concurrent
+  // searches' embeddings competed for one pool, two callers at once embedding 159 texts/s
+  // against 327 with a thread each (bench_embed_latency, 2 cores). embed_batch() spreads a
+  // large batch over the cores itself.
+  openblas_set_num_threads(1);
   auto model = decode_sentence_encoder_model(bytes);
   if (!model.ok()) return model.status();
   auto tokenizer =
@@ -291,32 +303,59 @@ std::vector<Result<std::vector<float>>> SentenceEncoderEmbedder::embed_batch(
   // A text without tokens keeps these zeros; nothing here can fail.
   std::vector<Result<std::vector<float>>> vectors(texts.size(),
                                                   std::vector<float>(dimension, 0.0f));
-  std::vector<std::vector<int32_t>> chunk;
-  std::vector<size_t> chunk_texts;  // the index in `texts` of each text of the chunk
-  size_t chunk_rows = 0;
-  std::vector<float> embedded;
-  auto encode_chunk = [&] {
-    if (chunk.empty()) return;
-    embedded.resize(chunk.size() * dimension);
-    w.encode(chunk, embedded.data());
-    for (size_t i = 0; i < chunk.size(); ++i) {
-      const float* vector = embedded.data() + i * dimension;
-      vectors[chunk_texts[i]] = std::vector<float>(vector, vector + dimension);
-    }
-    chunk.clear();
-    chunk_texts.clear();
-    chunk_rows = 0;
-  };
+  std::vector<std::vector<int32_t>> tokens;  // of the texts that have tokens, clipped
+  std::vector<size_t> owners;                // the index in `texts` of each of them
+  size_t rows = 0;
   for (size_t i = 0; i < texts.size(); ++i) {
-    std::vector<int32_t> tokens = w.tokenizer.encode(texts[i]);
-    if (tokens.empty()) continue;
-    if (tokens.size() > w.model.max_tokens) tokens.resize(w.model.max_tokens);
-    if (chunk_rows + tokens.size() > kMaxBatchRows) encode_chunk();
-    chunk_rows += tokens.size();
-    chunk.push_back(std::move(tokens));
-    chunk_texts.push_back(i);
+    std::vector<int32_t> text_tokens = w.tokenizer.encode(texts[i]);
+    if (text_tokens.empty()) continue;
+    if (text_tokens.size() > w.model.max_tokens) text_tokens.resize(w.model.max_tokens);
+    rows += text_tokens.size();
+    tokens.push_back(std::move(text_tokens));
+    owners.push_back(i);
   }
-  encode_chunk();
+  // Texts [first, last) of `tokens`, in passes of at most kMaxBatchRows rows (at least one
+  // text a pass).
+  const auto encode_texts = [&](size_t first, size_t last) {
+    std::vector<float> embedded;
+    while (first < last) {
+      size_t end = first;
+      size_t pass_rows = 0;
+      while (end < last && (end == first || pass_rows + tokens[end].size() <= kMaxBatchRows)) {
+        pass_rows += tokens[end].size();
+        ++end;
+      }
+      const std::span<const std::vector<int32_t>> pass(tokens.data() + first, end - first);
+      embedded.resize(pass.size() * dimension);
+      w.encode(pass, embedded.data());
+      for (size_t t = 0; t < pass.size(); ++t) {
+        const float* vector = embedded.data() + t * dimension;
+        vectors[owners[first + t]] = std::vector<float>(vector, vector + dimension);
+      }
+      first = end;
+    }
+  };
+  // OpenBLAS runs one thread per caller (see from_bytes): a large batch is cut into
+  // consecutive parts of about equal rows, one per hardware thread, each its own caller.
+  const size_t hardware = std::max(1u, std::thread::hardware_concurrency());
+  const size_t parts = std::clamp<size_t>(rows / kMinRowsPerThread, 1, hardware);
+  std::vector<size_t> bounds{0};
+  size_t part_rows = 0;
+  for (size_t i = 0; i < tokens.size() && bounds.size() < parts; ++i) {
+    part_rows += tokens[i].size();
+    if (part_rows * parts >= rows * bounds.size()) bounds.push_back(i + 1);
+  }
+  if (bounds.back() != tokens.size()) bounds.push_back(tokens.size());
+  std::vector<std::thread> helpers;
+  for (size_t p = 1; p + 1 < bounds.size(); ++p) {
+    try {
+      helpers.emplace_back(encode_texts, bounds[p], bounds[p + 1]);
+    } catch (const std::system_error&) {
+      encode_texts(bounds[p], bounds[p + 1]);  // no thread to be had: this one does it
+    }
+  }
+  if (bounds.size() > 1) encode_texts(bounds[0], bounds[1]);
+  for (std::thread& helper : helpers) helper.join();
   return vectors;
 }
 

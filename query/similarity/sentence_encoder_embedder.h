@@ -12,8 +12,10 @@
 //   v = L2-normalise(tanh(mean_t(x_t) W + b))
 // A text without tokens (the empty text) embeds as zeros, as the Embedder contract says (the JS
 // runner cannot embed it alone). embed_batch() stacks the tokens of many texts so that each dense
-// layer is one matrix product for all of them (attention and pooling stay per text); embed() is
-// a batch of one. Used by the similarity service (--embedder use).
+// layer is one matrix product for all of them (attention and pooling stay per text), and
+// spreads a large batch over the cores, its parts on threads of their own; embed() is a batch
+// of one. Loading one sets OpenBLAS to one thread per caller, for the whole process (see
+// from_bytes). Used by the similarity service (--embedder use).
 // Immutable, thread-safe: embed() and embed_batch() only read the weights.
 #pragma once
 

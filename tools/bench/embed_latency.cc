@@ -4,15 +4,19 @@
 // median, 90th percentile and mean per text and the mean number of tokens for the use embedder.
 // Then the throughput of Embedder::embed_batch() on the same texts, cut into consecutive
 // batches of each --batch-sizes: texts per second of each round (all the texts, after one
-// warm-up round), the median over the rounds.
+// warm-up round), the median over the rounds. Last, embed() called from each --threads
+// threads at once, as concurrent search requests do (each thread its share of the texts, one
+// at a time): texts per second of each round, the median.
 // Usage, from the repository root (the defaults are relative to it):
 //   bench_embed_latency [--csv ../shared/data/upworthy/upworthy-packages-2013-2014.csv]
 //       [--texts 1000] [--rounds 3] [--word-vectors data/word-vectors/glove-100d.bin]
 //       [--sentence-encoder data/sentence-encoder/use-lite.bin] [--batch-sizes 1,8,32,128]
+//       [--threads 1,2,4]
 // OpenBLAS (the use embedder's matrix products) picks its own thread count; set
 // OPENBLAS_NUM_THREADS to compare.
 // An embedder whose file is missing is left out with a notice.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -21,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "query/similarity/glove_embedder.h"
@@ -41,6 +46,7 @@ struct Flags {
   std::string word_vectors = "data/word-vectors/glove-100d.bin";
   std::string sentence_encoder = "data/sentence-encoder/use-lite.bin";
   std::vector<size_t> batch_sizes = {1, 8, 32, 128};
+  std::vector<size_t> threads = {1, 2, 4};
 };
 
 // "1,8,32" -> {1, 8, 32}; false on anything but positive integers separated by commas.
@@ -74,6 +80,8 @@ bool parse(int argc, char** argv, Flags& flags) {
       flags.sentence_encoder = value;
     } else if (name == "--batch-sizes") {
       if (!parse_sizes(value, flags.batch_sizes)) return false;
+    } else if (name == "--threads") {
+      if (!parse_sizes(value, flags.threads)) return false;
     } else {
       return false;
     }
@@ -93,7 +101,8 @@ int main(int argc, char** argv) {
   if (!parse(argc, argv, flags)) {
     std::fprintf(stderr,
                  "usage: bench_embed_latency [--csv FILE] [--texts N] [--rounds N] "
-                 "[--word-vectors FILE] [--sentence-encoder FILE] [--batch-sizes N,N,...]\n");
+                 "[--word-vectors FILE] [--sentence-encoder FILE] [--batch-sizes N,N,...] "
+                 "[--threads N,N,...]\n");
     return 2;
   }
   std::vector<std::string> texts;
@@ -189,6 +198,41 @@ int main(int argc, char** argv) {
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (round > 0) per_second.push_back(static_cast<double>(views.size()) / seconds);
+      }
+      std::printf(" %11.0f", percentile(per_second, 0.5));
+    }
+    std::printf("\n");
+  }
+
+  std::printf("\nembed from several threads at once: texts per second, median of %zu rounds "
+              "after a warm-up\n", flags.rounds);
+  std::printf("%-8s", "embedder");
+  for (size_t count : flags.threads)
+    std::printf(" %11s", (std::to_string(count) + " threads").c_str());
+  std::printf("\n");
+  for (const auto& [name, embedder] : embedders) {
+    std::printf("%-8s", name.c_str());
+    for (size_t count : flags.threads) {
+      std::vector<double> per_second;
+      for (size_t round = 0; round <= flags.rounds; ++round) {
+        std::atomic<bool> failed = false;
+        const auto start = std::chrono::steady_clock::now();
+        std::vector<std::thread> workers;
+        for (size_t t = 0; t < count; ++t) {
+          workers.emplace_back([&, t] {
+            for (size_t i = t; i < texts.size(); i += count) {
+              if (!embedder->embed(texts[i]).ok()) failed = true;
+            }
+          });
+        }
+        for (std::thread& worker : workers) worker.join();
+        if (failed) {
+          std::fprintf(stderr, "%s: an embedding failed\n", name.c_str());
+          return 1;
+        }
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (round > 0) per_second.push_back(static_cast<double>(texts.size()) / seconds);
       }
       std::printf(" %11.0f", percentile(per_second, 0.5));
     }
