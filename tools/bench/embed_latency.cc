@@ -20,7 +20,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -92,6 +94,21 @@ bool parse(int argc, char** argv, Flags& flags) {
 double percentile(std::vector<double> values, double p) {
   std::sort(values.begin(), values.end());
   return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
+}
+
+// The median texts per second of `rounds` rounds of `embed_all` (after a warm-up round), which
+// embeds `texts` texts and returns false when one failed; nullopt on a failure.
+std::optional<double> median_rate(size_t rounds, size_t texts,
+                                  const std::function<bool()>& embed_all) {
+  std::vector<double> per_second;
+  for (size_t round = 0; round <= rounds; ++round) {
+    const auto start = std::chrono::steady_clock::now();
+    if (!embed_all()) return std::nullopt;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (round > 0) per_second.push_back(static_cast<double>(texts) / seconds);
+  }
+  return percentile(per_second, 0.5);
 }
 
 }  // namespace
@@ -183,23 +200,20 @@ int main(int argc, char** argv) {
   for (const auto& [name, embedder] : embedders) {
     std::printf("%-8s", name.c_str());
     for (size_t size : flags.batch_sizes) {
-      std::vector<double> per_second;
-      for (size_t round = 0; round <= flags.rounds; ++round) {
-        const auto start = std::chrono::steady_clock::now();
+      const auto rate = median_rate(flags.rounds, views.size(), [&] {
         for (size_t first = 0; first < views.size(); first += size) {
           const size_t count = std::min(size, views.size() - first);
           for (const auto& vector : embedder->embed_batch(std::span(views).subspan(first, count))) {
             if (!vector.ok()) {
               std::fprintf(stderr, "%s\n", vector.status().to_string().c_str());
-              return 1;
+              return false;
             }
           }
         }
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (round > 0) per_second.push_back(static_cast<double>(views.size()) / seconds);
-      }
-      std::printf(" %11.0f", percentile(per_second, 0.5));
+        return true;
+      });
+      if (!rate) return 1;
+      std::printf(" %11.0f", *rate);
     }
     std::printf("\n");
   }
@@ -213,10 +227,8 @@ int main(int argc, char** argv) {
   for (const auto& [name, embedder] : embedders) {
     std::printf("%-8s", name.c_str());
     for (size_t count : flags.threads) {
-      std::vector<double> per_second;
-      for (size_t round = 0; round <= flags.rounds; ++round) {
+      const auto rate = median_rate(flags.rounds, texts.size(), [&] {
         std::atomic<bool> failed = false;
-        const auto start = std::chrono::steady_clock::now();
         std::vector<std::thread> workers;
         for (size_t t = 0; t < count; ++t) {
           workers.emplace_back([&, t] {
@@ -226,15 +238,11 @@ int main(int argc, char** argv) {
           });
         }
         for (std::thread& worker : workers) worker.join();
-        if (failed) {
-          std::fprintf(stderr, "%s: an embedding failed\n", name.c_str());
-          return 1;
-        }
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (round > 0) per_second.push_back(static_cast<double>(texts.size()) / seconds);
-      }
-      std::printf(" %11.0f", percentile(per_second, 0.5));
+        if (failed) std::fprintf(stderr, "%s: an embedding failed\n", name.c_str());
+        return !failed;
+      });
+      if (!rate) return 1;
+      std::printf(" %11.0f", *rate);
     }
     std::printf("\n");
   }
