@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <span>
 #include <system_error>
 #include <thread>
@@ -346,16 +347,33 @@ std::vector<Result<std::vector<float>>> SentenceEncoderEmbedder::embed_batch(
     if (part_rows * parts >= rows * bounds.size()) bounds.push_back(i + 1);
   }
   if (bounds.back() != tokens.size()) bounds.push_back(tokens.size());
+  // A helper's exception (out of memory) is rethrown here, as it would be without helpers,
+  // rather than ending the process from another thread.
+  std::vector<std::exception_ptr> errors(bounds.size());
   std::vector<std::thread> helpers;
   for (size_t p = 1; p + 1 < bounds.size(); ++p) {
+    const auto part = [&, p] {
+      try {
+        encode_texts(bounds[p], bounds[p + 1]);
+      } catch (...) {
+        errors[p] = std::current_exception();
+      }
+    };
     try {
-      helpers.emplace_back(encode_texts, bounds[p], bounds[p + 1]);
+      helpers.emplace_back(part);
     } catch (const std::system_error&) {
-      encode_texts(bounds[p], bounds[p + 1]);  // no thread to be had: this one does it
+      part();  // no thread to be had: this one does it
     }
   }
-  if (bounds.size() > 1) encode_texts(bounds[0], bounds[1]);
+  try {
+    if (bounds.size() > 1) encode_texts(bounds[0], bounds[1]);
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
   for (std::thread& helper : helpers) helper.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
   return vectors;
 }
 
