@@ -25,7 +25,7 @@ constexpr uint32_t kMaxTokensLimit = 4096;
 // OpenBLAS's own 2 threads then). It also bounds the memory of a large batch.
 constexpr size_t kMaxBatchRows = 1024;
 
-// Fewest token rows (about three headlines, some 10 ms of work) worth a thread of their own in
+// Fewest token rows (about three headlines, some 15 ms of work) worth a thread of their own in
 // embed_batch().
 constexpr size_t kMinRowsPerThread = 64;
 
