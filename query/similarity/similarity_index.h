@@ -54,8 +54,8 @@ struct SimilarityIndexOptions {
   // none), with the number re-embedded so far: a re-index of many texts takes minutes with a
   // slow embedder, and expgraphd says how far it is. Null: nothing is reported.
   std::function<void(size_t reembedded)> on_reembedded;
-  // How many searched texts keep their query vector (QueryVectorCache; 0: none). 256 vectors
-  // of the use embedder's 512 numbers take 512 KiB.
+  // How many searched texts keep their query vector (QueryVectorCache; 0: none). 256 of the
+  // use embedder's, with their texts of at most 4 KiB, take at most about 1.5 MiB.
   size_t query_vector_cache = 256;
 };
 

@@ -56,7 +56,8 @@ def start_server(port, kind, extra, data):
             if connection.getresponse().status == 200:
                 return server
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     server.kill()
     sys.exit("expgraphd did not answer /healthz")
 
