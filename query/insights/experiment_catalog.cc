@@ -309,18 +309,6 @@ const AssetFacts* ExperimentCatalog::asset(const std::string& key) const {
   return it == asset_index.end() ? nullptr : &assets[it->second];
 }
 
-std::optional<size_t> ExperimentCatalog::experiment_of(const std::string& key) const {
-  if (!experiment_index.empty() || experiments.empty()) {
-    auto it = experiment_index.find(key);
-    if (it == experiment_index.end()) return std::nullopt;
-    return it->second;
-  }
-  for (size_t e = 0; e < experiments.size(); ++e) {
-    if (experiments[e].key == key) return e;
-  }
-  return std::nullopt;
-}
-
 std::optional<size_t> ExperimentCatalog::experiment_at_node(NodeId node) const {
   auto it = experiment_node_index.find(node);
   if (it == experiment_node_index.end()) return std::nullopt;
@@ -346,17 +334,36 @@ size_t ExperimentCatalog::add_asset(AssetFacts asset) {
   return it->second;
 }
 
+std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms) {
+  std::optional<size_t> best;
+  double best_z = -1;
+  for (size_t i = 0; i < arms.size(); ++i) {
+    const ArmFacts& arm = arms[i];
+    if (arm.is_control || !arm.has_effect()) continue;
+    const double z = std::fabs(arm.log_lift / arm.log_lift_se);
+    if (z > best_z) {
+      best_z = z;
+      best = i;
+    }
+  }
+  return best;
+}
+
 void ExperimentCatalog::finish() {
   asset_uses.assign(assets.size(), {});
-  experiment_index.clear();
   experiment_node_index.clear();
   for (size_t e = 0; e < experiments.size(); ++e) {
     ExperimentFacts& experiment = experiments[e];
-    experiment_index.emplace(experiment.key, e);
     if (experiment.node != 0) experiment_node_index.emplace(experiment.node, e);
+    std::set<std::string> kinds;
     for (size_t a = 0; a < experiment.arms.size(); ++a) {
-      for (size_t asset : experiment.arms[a].assets) asset_uses[asset].emplace_back(e, a);
+      for (size_t asset : experiment.arms[a].assets) {
+        asset_uses[asset].emplace_back(e, a);
+        kinds.insert(assets[asset].kind);
+      }
     }
+    experiment.asset_kinds.assign(kinds.begin(), kinds.end());
+    experiment.strongest = strongest_arm(experiment.arms);
     std::set<std::string> lineage_set;
     for (const std::string& segment : experiment.segments) {
       for (std::string& s : lineage(segment)) lineage_set.insert(std::move(s));

@@ -74,6 +74,9 @@ struct ExperimentFacts {
   // lower rate is the better one. Set by finish() from ExperimentCatalog::decreasing_metrics.
   bool lower_is_better = false;
   std::vector<ArmFacts> arms;  // their results are on primary_metric
+  // Set by finish(), so that ranking every past test per request reads no arm:
+  std::optional<size_t> strongest;       // strongest_arm(arms)
+  std::vector<std::string> asset_kinds;  // the kinds of the arms' assets, sorted, distinct
   // The same arms (same order) with their results on each other metric measured for all
   // users, so that advice about a metric shows the result on that metric.
   std::map<std::string, std::vector<ArmFacts>> arms_by_metric;
@@ -100,17 +103,12 @@ struct ExperimentCatalog {
   size_t inspired_by_edges = 0;
   uint64_t sequence = 0;  // the graph's last_sequence when loaded
 
-  // experiment key -> index in `experiments`, rebuilt by finish().
-  std::unordered_map<std::string, size_t> experiment_index;
   // experiment node id -> index in `experiments`, rebuilt by finish() (facts without a node
   // are not in it).
   std::unordered_map<NodeId, size_t> experiment_node_index;
 
   // The asset with this key, or nullptr.
   const AssetFacts* asset(const std::string& key) const;
-  // The index of the experiment with this key (nullopt: none). Uses experiment_index when
-  // finish() built it, else a scan.
-  std::optional<size_t> experiment_of(const std::string& key) const;
   // The index of the experiment of this node (nullopt: none, or finish() not called).
   std::optional<size_t> experiment_at_node(NodeId node) const;
   // The segment and its ancestors (SUBSEGMENT_OF, transitively), cycles tolerated.
@@ -121,10 +119,14 @@ struct ExperimentCatalog {
   }
   // Adds an asset (or returns the existing index) and records nothing else.
   size_t add_asset(AssetFacts asset);
-  // Rebuilds asset_uses, experiment_index, experiment_node_index and each experiment's
-  // segment_lineage and lower_is_better from the other fields.
+  // Rebuilds asset_uses, experiment_node_index and each experiment's segment_lineage,
+  // lower_is_better, strongest and asset_kinds from the other fields.
   void finish();
 };
+
+// The arm with the largest |log_lift / se| among the non-control arms with an effect (nullopt:
+// none).
+std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms);
 
 // Reads every Experiment and its neighbourhood. Errors: storage errors only.
 Result<ExperimentCatalog> load_catalog(const GraphStore& graph);

@@ -69,23 +69,6 @@ std::string add_days(const std::string& date, int days) {
   return day ? format_date(*day + std::chrono::days(days)) : "";
 }
 
-std::optional<size_t> strongest_arm(const ExperimentFacts& e) { return strongest_arm(e.arms); }
-
-std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms) {
-  std::optional<size_t> best;
-  double best_z = -1;
-  for (size_t i = 0; i < arms.size(); ++i) {
-    const ArmFacts& arm = arms[i];
-    if (arm.is_control || !arm.has_effect()) continue;
-    const double z = std::fabs(arm.log_lift / arm.log_lift_se);
-    if (z > best_z) {
-      best_z = z;
-      best = i;
-    }
-  }
-  return best;
-}
-
 std::vector<Recommendation> recommend_similar_tests(const ExperimentCatalog& catalog,
                                                     const DraftTest& draft,
                                                     const std::unordered_map<size_t, double>& text,
@@ -148,11 +131,7 @@ std::vector<Recommendation> recommend_similar_tests(const ExperimentCatalog& cat
     if (!draft.asset_kinds.empty()) {
       size_t shared = 0;
       for (const std::string& kind : draft.asset_kinds) {
-        bool used = false;
-        for (const ArmFacts& arm : e.arms) {
-          for (size_t a : arm.assets) used = used || catalog.assets[a].kind == kind;
-        }
-        shared += used ? 1 : 0;
+        shared += std::binary_search(e.asset_kinds.begin(), e.asset_kinds.end(), kind) ? 1 : 0;
       }
       if (shared > 0) {
         r.proximity += w.assets * static_cast<double>(shared) / draft.asset_kinds.size();
@@ -172,7 +151,7 @@ std::vector<Recommendation> recommend_similar_tests(const ExperimentCatalog& cat
         s.on_draft_metric = true;
       }
     }
-    r.best_arm = strongest_arm(*arms);
+    r.best_arm = arms == &e.arms ? e.strongest : strongest_arm(*arms);
     if (r.best_arm) {
       const ArmFacts& arm = (*arms)[*r.best_arm];
       // |z| of 4 or more counts as the strongest evidence; 1.96 gives about one half.

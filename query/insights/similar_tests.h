@@ -54,9 +54,4 @@ std::optional<int> days_between(const std::string& from, const std::string& to);
 // `date` (YYYY-MM-DD) moved by `days`; "" when it is not a date.
 std::string add_days(const std::string& date, int days);
 
-// The arm of an experiment with the largest |log_lift / se| among non-control arms (on its
-// primary metric, or among `arms`).
-std::optional<size_t> strongest_arm(const ExperimentFacts& experiment);
-std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms);
-
 }  // namespace expgraph::insights

@@ -103,14 +103,44 @@ TEST(SimilarTestsTest, KeepsTheBestKWithTiesByKeyAndTheirOwnSignals) {
   }
 }
 
-TEST(SimilarTestsTest, FindsAnExperimentByKey) {
+TEST(SimilarTestsTest, FindsAnExperimentByItsNode) {
   ExperimentCatalog c = context_catalog();
-  ASSERT_TRUE(c.experiment_of("nested").has_value());
-  EXPECT_EQ(c.experiments[*c.experiment_of("nested")].key, "nested");
-  EXPECT_FALSE(c.experiment_of("absent").has_value());
-  c.experiment_index.clear();  // a catalog finish() has not indexed: found by a scan
-  ASSERT_TRUE(c.experiment_of("future").has_value());
-  EXPECT_EQ(c.experiments[*c.experiment_of("future")].key, "future");
+  EXPECT_FALSE(c.experiment_at_node(7).has_value());  // facts not read from a graph have no node
+  c.experiments[2].node = 7;
+  EXPECT_FALSE(c.experiment_at_node(7).has_value());  // finish() has not indexed it yet
+  c.finish();
+  ASSERT_TRUE(c.experiment_at_node(7).has_value());
+  EXPECT_EQ(c.experiments[*c.experiment_at_node(7)].key, c.experiments[2].key);
+  EXPECT_FALSE(c.experiment_at_node(0).has_value());  // 0 is "no node", never indexed
+  EXPECT_FALSE(c.experiment_at_node(8).has_value());
+}
+
+TEST(SimilarTestsTest, FinishDerivesTheStrongestArmAndTheAssetKindsOfEachExperiment) {
+  ExperimentCatalog c;
+  const size_t image = c.add_asset({"img", "image", "", {}});
+  const size_t mail = c.add_asset({"mail", "email", "Spring sale", {}});
+  const size_t banner = c.add_asset({"banner", "image", "", {}});
+  // |z|: the control is skipped whatever its numbers, then 1, 3 and 2; one arm has no effect.
+  c.experiments.push_back(
+      experiment("e", "2024-01-01",
+                 {arm("control", 100, 10, {mail}, true, 0.9, 0.1),
+                  arm("weak", 100, 11, {image}, false, 0.1, 0.1),
+                  arm("strong", 100, 13, {banner, mail}, false, -0.3, 0.1),
+                  arm("none", 100, 12, {image}), arm("middle", 100, 12, {}, false, 0.2, 0.1)}));
+  c.experiments.push_back(experiment("empty", "2024-01-01", {arm("only", 100, 10)}));
+  c.finish();
+  EXPECT_EQ(c.experiments[0].strongest, std::optional<size_t>(2));
+  EXPECT_EQ(c.experiments[0].asset_kinds, (std::vector<std::string>{"email", "image"}));
+  EXPECT_FALSE(c.experiments[1].strongest.has_value());
+  EXPECT_TRUE(c.experiments[1].asset_kinds.empty());
+  // The ranking reports the same arm.
+  c.experiments[0].channels = {"email"};
+  DraftTest draft;
+  draft.channel = "email";
+  const auto hits = recommend_similar_tests(c, draft, {});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].best_arm, std::optional<size_t>(2));
+  EXPECT_NEAR(hits[0].outcome, 0.75, 1e-12);  // |z| 3 / 4
 }
 
 TEST(SimilarTestsTest, DaysBetweenDates) {
