@@ -54,6 +54,10 @@ Status apply(DaemonConfig& config, const std::string& name, const std::string& v
     auto limit = parse_integer("--max-concurrent-requests", value, 1, 100000);
     if (!limit.ok()) return limit.status();
     config.server.max_concurrent_requests = static_cast<int>(*limit);
+  } else if (name == "insights-max-lag-ms") {
+    auto ms = parse_integer("--insights-max-lag-ms", value, 0, 3'600'000);
+    if (!ms.ok()) return ms.status();
+    config.server.insights_max_lag_ms = static_cast<int>(*ms);
   } else if (name == "max-replication-streams") {
     auto limit = parse_integer("--max-replication-streams", value, 1, 1024);
     if (!limit.ok()) return limit.status();
@@ -167,6 +171,7 @@ bool is_known_flag(const std::string& name) {
                             "config",
                             "auth",
                             "max-concurrent-requests",
+                            "insights-max-lag-ms",
                             "max-replication-streams",
                             "replication-reply-timeout",
                             "replication-reply-interval",
@@ -212,7 +217,8 @@ std::string daemon_usage() {
          "                 [--read-timeout SECONDS] [--sync-writes] [--quiet]\n"
          "                 [--embedder hashing|glove|use|client] [--embedding-dimension N]\n"
          "                 [--word-vectors FILE] [--sentence-encoder FILE] [--auth on|off]\n"
-         "                 [--max-concurrent-requests N] [--max-replication-streams N]\n"
+         "                 [--max-concurrent-requests N] [--insights-max-lag-ms N]\n"
+         "                 [--max-replication-streams N]\n"
          "                 [--replication-reply-timeout SECONDS]\n"
          "                 [--backup-dir DIR]\n"
          "                 [--tls-cert FILE --tls-key FILE] [--web-dir DIR] [--config FILE]\n"
@@ -244,6 +250,10 @@ std::string daemon_usage() {
          "                      tools/fetch-sentence-encoder)\n"
          "  --max-concurrent-requests N  /v1 requests handled at once, 429 beyond (default 48;\n"
          "                      keep it below --threads so health checks still get a worker)\n"
+         "  --insights-max-lag-ms N  how far behind the graph's writes an insight answer\n"
+         "                      (similar tests, patterns, forecast, program stats) may be\n"
+         "                      while a newer snapshot loads in the background (default\n"
+         "                      5000; 0: every answer waits for one covering prior writes)\n"
          "  --max-replication-streams N  replicas' update streams and checkpoint downloads\n"
          "                      served at once, each holding a worker while it lasts; 503\n"
          "                      beyond (default: --threads / 8, at least 1)\n"

@@ -222,7 +222,8 @@ void ApiServer::configure() {
   add_export_routes(router, graph_);
   add_query_routes(router, graph_);
   add_search_routes(router, graph_, similarity_);
-  add_insight_routes(router, graph_, similarity_, options_.forecast_embedder);
+  add_insight_routes(router, graph_, similarity_, options_.forecast_embedder,
+                     std::chrono::milliseconds(options_.insights_max_lag_ms));
   add_audit_routes(router, graph_);
   add_change_routes(router, graph_, stopping_);
   add_replication_routes(router, graph_, stopping_, replication_streams_, *update_streams_,

@@ -73,6 +73,10 @@ struct ServerOptions {
   // index has another embedder; null: the index's own when it is glove, else none. Must outlive
   // the server.
   const similarity::Embedder* forecast_embedder = nullptr;
+  // How far behind the graph an insight answer may be while a newer catalog snapshot loads in
+  // the background (query/insights/catalog_snapshots.h). 0: every answer waits for a snapshot
+  // that covers every write made before its request.
+  int insights_max_lag_ms = 5000;
 };
 
 class ApiServer {

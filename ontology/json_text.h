@@ -16,6 +16,9 @@ namespace expgraph {
 // comparison and MessagePack coding recurse once per level, so a deeper value could overflow
 // a thread's stack; real data nests a handful of levels.
 inline constexpr int kMaxJsonDepth = 256;
+// A property value (of type json) nests at most this deep: an export line wraps it in its
+// properties, its node or edge and the line, and must stay under kMaxJsonDepth to import again.
+inline constexpr int kMaxPropertyDepth = 64;
 
 // What scan_json_brackets found in a text.
 struct JsonBrackets {

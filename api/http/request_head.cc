@@ -1,5 +1,6 @@
 #include "api/http/request_head.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace expgraph::api {
@@ -86,6 +87,16 @@ RequestHead::Parse RequestHead::parse(std::string_view input, size_t max_bytes, 
   method_ = target_ = version_ = {};
   fields_.clear();
   size_t end = input.find("\r\n\r\n");
+  // A line ended by a bare LF is refused as soon as it arrives: a head whose lines all end so
+  // would otherwise never look complete and wait for the read timeout.
+  const std::string_view head =
+      input.substr(0, std::min(end == std::string_view::npos ? input.size() : end + 4, max_bytes));
+  for (size_t i = head.find('\n'); i != std::string_view::npos; i = head.find('\n', i + 1)) {
+    if (i == 0 || head[i - 1] != '\r') {
+      error = bad_request("a line of the request head ends with a bare LF, not CRLF");
+      return Parse::kInvalid;
+    }
+  }
   if (end == std::string_view::npos || end + 4 > max_bytes) {
     if (input.size() < max_bytes) return Parse::kIncomplete;
     error = HttpError{431, "headers_too_large",

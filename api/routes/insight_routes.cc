@@ -241,10 +241,12 @@ Status program_stats(insights::InsightsService& service, const GraphStore& graph
 }  // namespace
 
 void add_insight_routes(Router& router, GraphStore& graph, similarity::SimilarityIndex* similarity,
-                        const similarity::Embedder* forecast_embedder) {
+                        const similarity::Embedder* forecast_embedder,
+                        std::chrono::milliseconds max_lag) {
   insights::KeeperOptions model_options;
   model_options.embedder = forecast_embedder;
-  auto service = std::make_shared<insights::InsightsService>(graph, similarity, model_options);
+  auto service =
+      std::make_shared<insights::InsightsService>(graph, similarity, model_options, max_lag);
   // A stored model is loaded; without one, training starts in the background. A storage error
   // here leaves the server answering with the meta-analytic forecast only.
   (void)service->start();

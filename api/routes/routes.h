@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 
 #include "api/auth/api_keys.h"
 #include "api/metrics.h"
@@ -48,9 +49,11 @@ void add_search_routes(Router& router, const GraphStore& graph,
                        similarity::SimilarityIndex* similarity);
 // POST /v1/recommendations/similar-tests, GET /v1/patterns, POST /v1/forecast,
 // GET /v1/stats/program; `similarity` may be null (text signals then use exact matches only)
-// `forecast_embedder`: the word vectors of the learned forecast's features (ServerOptions).
+// `forecast_embedder`: the word vectors of the learned forecast's features; `max_lag`: how far
+// behind the graph an answer may be while a newer snapshot loads (ServerOptions).
 void add_insight_routes(Router& router, GraphStore& graph, similarity::SimilarityIndex* similarity,
-                        const similarity::Embedder* forecast_embedder = nullptr);
+                        const similarity::Embedder* forecast_embedder = nullptr,
+                        std::chrono::milliseconds max_lag = std::chrono::milliseconds(0));
 // GET /v1/nodes/{type}/{key}/history, GET /v1/audit (the change log, read-only)
 void add_audit_routes(Router& router, GraphStore& graph);
 // GET /v1/changes (the change feed, JSON Lines, long polling); a wait ends when `stopping` is

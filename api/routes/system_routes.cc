@@ -20,10 +20,16 @@ void add_system_routes(Router& router, GraphStore& graph, Metrics& metrics,
                                       {"edges", graph.edge_count()}};
                int code = 200;
                if (replica != nullptr) {
+                 // The verdict first, the details after: needs_restart and rebootstrapping turn
+                 // off only when the data is opened again, so the details then show the flag
+                 // the reason names (read the other way round, a reason "stopped following"
+                 // could come with needs_restart false: a flaky replication test showed it).
+                 const bool ready = replica->ready();
+                 const std::string reason = replica->not_ready_reason();
                  body["replication"] = replica->to_json();
-                 if (!replica->ready()) {
+                 if (!ready) {
                    body["status"] = "not_ready";
-                   body["reason"] = replica->not_ready_reason();
+                   body["reason"] = reason;
                    code = 503;
                  }
                }

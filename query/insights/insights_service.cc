@@ -197,37 +197,33 @@ KeeperOptions with_index_embedder(KeeperOptions options,
 }  // namespace
 
 InsightsService::InsightsService(GraphStore& graph, const similarity::SimilarityIndex* similarity,
-                                 KeeperOptions model_options)
+                                 KeeperOptions model_options,
+                                 std::chrono::milliseconds max_snapshot_lag)
     : graph_(graph),
       similarity_(similarity),
-      keeper_(graph, with_index_embedder(std::move(model_options), similarity)) {}
+      keeper_(graph, with_index_embedder(std::move(model_options), similarity)),
+      // New results may be enough for a (first or fresh) model: the keeper decides and trains
+      // in the background, so a graph filled after start (tools/run imports its data sets over
+      // HTTP) gets a model without waiting for a forecast request to ask.
+      snapshots_(graph, {max_snapshot_lag,
+                         [this](const std::shared_ptr<const ExperimentCatalog>& catalog) {
+                           keeper_.refresh(catalog);
+                         },
+                         {}}) {}
 
 Status InsightsService::start() {
   EXPGRAPH_RETURN_IF_ERROR(keeper_.load());
   if (keeper_.current()) return Status();
-  return catalog().status();  // loading the first snapshot starts the first training
+  return snapshot().status();  // loading the first snapshot starts the first training
 }
 
 json InsightsService::forecast_model() {
-  (void)catalog();  // reloads a stale snapshot, which starts a retrain when one is due
+  (void)snapshot();  // reloads a stale snapshot, which starts a retrain when one is due
   const std::shared_ptr<const ForecastModel> model = keeper_.current();
   const std::string error = keeper_.last_error();
   return {{"model", model ? model_description(*model) : json(nullptr)},
           {"training", keeper_.training()},
           {"last_error", error.empty() ? json(nullptr) : json(error)}};
-}
-
-Result<std::shared_ptr<const ExperimentCatalog>> InsightsService::catalog() {
-  std::lock_guard lock(mutex_);
-  if (catalog_ && catalog_->sequence == graph_.last_sequence()) return catalog_;
-  auto loaded = load_catalog(graph_);
-  if (!loaded.ok()) return loaded.status();
-  catalog_ = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
-  // New results may be enough for a (first or fresh) model: the keeper decides and trains in
-  // the background, so a graph filled after start (tools/run imports its data sets over HTTP)
-  // gets a model without waiting for a forecast request to ask.
-  keeper_.refresh(catalog_);
-  return catalog_;
 }
 
 Result<TextScores> InsightsService::text_scores(const ExperimentCatalog& catalog,
@@ -259,20 +255,10 @@ Result<TextScores> InsightsService::text_scores(const ExperimentCatalog& catalog
   return out;
 }
 
-std::shared_ptr<const AssetTextIndex> InsightsService::asset_text(
-    const std::shared_ptr<const ExperimentCatalog>& catalog) {
-  std::lock_guard lock(mutex_);
-  if (asset_text_catalog_ != catalog) {
-    asset_text_ = std::make_shared<const AssetTextIndex>(*catalog);
-    asset_text_catalog_ = catalog;
-  }
-  return asset_text_;
-}
-
 Result<json> InsightsService::similar_tests(const DraftTest& draft) {
-  auto snapshot = catalog();
+  auto snapshot = this->snapshot();
   if (!snapshot.ok()) return snapshot.status();
-  const ExperimentCatalog& c = **snapshot;
+  const ExperimentCatalog& c = *snapshot->catalog;
   auto text = text_scores(c, draft);
   if (!text.ok()) return text.status();
   json out = json::array();
@@ -326,9 +312,9 @@ Result<json> InsightsService::similar_tests(const DraftTest& draft) {
 
 Result<json> InsightsService::patterns(const PatternFilter& filter, size_t limit,
                                        size_t experiments_limit) {
-  auto snapshot = catalog();
+  auto snapshot = this->snapshot();
   if (!snapshot.ok()) return snapshot.status();
-  const ExperimentCatalog& c = **snapshot;
+  const ExperimentCatalog& c = *snapshot->catalog;
   PatternAnswer mined = mine_patterns_nearest(c, filter);
   json out = json::array();
   for (const Pattern& p : mined.patterns) {
@@ -426,13 +412,14 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
     }
     control = static_cast<size_t>(it - names.begin());
   }
-  auto snapshot = catalog();
+  auto snapshot = this->snapshot();
   if (!snapshot.ok()) return snapshot.status();
-  const ExperimentCatalog& c = **snapshot;
+  const ExperimentCatalog& c = *snapshot->catalog;
   // The learned model: never waits for a training. A retrain due since the last snapshot starts
   // here if none ran; a past as_of gets the newest kept model cut off by then, or starts one.
-  keeper_.refresh(*snapshot);
-  const ForecastModelKeeper::AsOfModel chosen = keeper_.model_as_of(*snapshot, draft.as_of);
+  keeper_.refresh(snapshot->catalog);
+  const ForecastModelKeeper::AsOfModel chosen =
+      keeper_.model_as_of(snapshot->catalog, draft.as_of);
   // The prior's similar tests need the best text hits only (the draft's k of them are kept):
   // fewer hits than the similar-tests route asks for keep the route within its time budget.
   // When the model answers, the prior is only reported beside it, and the hypothesis search
@@ -447,10 +434,10 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
                   vector_path ? similarity::SearchMode::kVector : similarity::SearchMode::kHybrid);
   if (!text.ok()) return text.status();
   const std::vector<Recommendation> similar = recommend_similar_tests(c, draft, text->scores);
-  const std::shared_ptr<const AssetTextIndex> asset_index = asset_text(*snapshot);
+  const AssetTextIndex& asset_index = *snapshot->asset_text;
   std::vector<std::vector<AssetMatch>> matches;
   for (const CandidateVariant& candidate : candidates) {
-    matches.push_back(asset_index->matches(candidate.text, kTextHits));
+    matches.push_back(asset_index.matches(candidate.text, kTextHits));
   }
   const bool lower_is_better = draft.metric && c.lower_is_better(*draft.metric);
   ForecastOptions pooling = options;
@@ -557,9 +544,9 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
 }
 
 Result<json> InsightsService::program(const ProgramFilter& filter) {
-  auto snapshot = catalog();
+  auto snapshot = this->snapshot();
   if (!snapshot.ok()) return snapshot.status();
-  const ProgramMetrics m = program_metrics(**snapshot, filter);
+  const ProgramMetrics m = program_metrics(*snapshot->catalog, filter);
   auto optional = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
   auto share = [](size_t part, size_t whole) {
     return whole > 0 ? json(static_cast<double>(part) / whole) : json(nullptr);

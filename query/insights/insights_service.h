@@ -1,10 +1,11 @@
-// InsightsService: what the insight routes call. Keeps a catalog snapshot of the graph (reloaded
-// when the graph's change-log sequence moves), asks the SimilarityIndex for text similarity
+// InsightsService: what the insight routes call. Answers from a catalog snapshot of the graph
+// (CatalogSnapshots: reloaded in the background when the graph's change-log sequence moves; a
+// request may be answered from the previous one while it loads), asks the SimilarityIndex for text similarity
 // (exact text matching when there is none), keeps the learned forecast model (trained in the
 // background by a ForecastModelKeeper) and renders the answers as JSON. A forecast finds each
-// candidate's near-identical past assets in an AssetTextIndex built once per snapshot, not in
+// candidate's near-identical past assets in an AssetTextIndex built with each snapshot, not in
 // the SimilarityIndex (see asset_text_index.h).
-// Thread-safe: the snapshot is swapped under a mutex and shared read-only.
+// Thread-safe: snapshots are shared read-only.
 #pragma once
 
 #include <memory>
@@ -14,6 +15,7 @@
 
 #include "graph/graph_store.h"
 #include "query/insights/asset_text_index.h"
+#include "query/insights/catalog_snapshots.h"
 #include "query/insights/experiment_catalog.h"
 #include "query/insights/forecast_model_keeper.h"
 #include "query/insights/forecaster.h"
@@ -43,8 +45,11 @@ class InsightsService {
   // forecast model.
   // The forecast model uses the similarity index's embedder for its vector features when it
   // is the glove embedder and `model_options` names none (see docs/insights.md).
+  // `max_snapshot_lag`: CatalogSnapshotOptions::max_lag (0: every answer reflects every write
+  // made before its request).
   InsightsService(GraphStore& graph, const similarity::SimilarityIndex* similarity,
-                  KeeperOptions model_options = {});
+                  KeeperOptions model_options = {},
+                  std::chrono::milliseconds max_snapshot_lag = std::chrono::milliseconds(0));
 
   // Loads the stored forecast model, or starts training one in the background when there is
   // none. Errors: storage errors.
@@ -70,26 +75,21 @@ class InsightsService {
   nlohmann::json forecast_model();
   ForecastModelKeeper& model_keeper() { return keeper_; }
 
-  // The current snapshot (loads it when the graph changed since the last one, and then lets the
-  // model keeper start a background retrain if one is due).
-  Result<std::shared_ptr<const ExperimentCatalog>> catalog();
+  // The snapshot to answer from (CatalogSnapshots::current; each new one lets the model keeper
+  // start a background retrain if one is due).
+  Result<CatalogSnapshot> snapshot() { return snapshots_.current(); }
+  // Catalog loads started so far, for tests.
+  uint64_t catalog_loads() const { return snapshots_.loads_started(); }
 
  private:
   // `k`: the text hits asked of the SimilarityIndex (each costs node and context reads).
   Result<TextScores> text_scores(
       const ExperimentCatalog& catalog, const DraftTest& draft, size_t k = 200,
       similarity::SearchMode mode = similarity::SearchMode::kHybrid) const;
-  // The AssetTextIndex of `catalog` (built on first use for each snapshot).
-  std::shared_ptr<const AssetTextIndex> asset_text(
-      const std::shared_ptr<const ExperimentCatalog>& catalog);
-
   GraphStore& graph_;
   const similarity::SimilarityIndex* similarity_;
   ForecastModelKeeper keeper_;
-  std::mutex mutex_;  // guards catalog_, asset_text_, asset_text_catalog_
-  std::shared_ptr<const ExperimentCatalog> catalog_;
-  std::shared_ptr<const AssetTextIndex> asset_text_;
-  std::shared_ptr<const ExperimentCatalog> asset_text_catalog_;  // what asset_text_ indexes
+  CatalogSnapshots snapshots_;  // after keeper_: its loader refreshes the keeper
 };
 
 }  // namespace expgraph::insights

@@ -1,5 +1,5 @@
-// parse_daemon_args (api/daemon_config.h) for the property-column bound and the replication
-// replies' settings: the defaults, a value, 0 where it means off, and bad values refused with a
+// parse_daemon_args (api/daemon_config.h) for the property-column bound, the replication
+// replies' settings and the insights' snapshot lag: the defaults, a value, 0 where it means off, and bad values refused with a
 // clear message.
 #include <gtest/gtest.h>
 
@@ -47,6 +47,19 @@ TEST(DaemonConfig, ReplicationReplies) {
   EXPECT_FALSE(parse_daemon_args({"--replication-reply-timeout", "-1"}).ok());
   EXPECT_FALSE(parse_daemon_args({"--replication-reply-timeout", "soon"}).ok());
   EXPECT_FALSE(parse_daemon_args({"--replica-name", ""}).ok());
+}
+
+TEST(DaemonConfig, InsightsMaxLag) {
+  auto defaults = parse_daemon_args({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->server.insights_max_lag_ms, 5000);
+  auto strict = parse_daemon_args({"--insights-max-lag-ms", "0"});
+  ASSERT_TRUE(strict.ok()) << strict.status().to_string();
+  EXPECT_EQ(strict->server.insights_max_lag_ms, 0);  // every answer waits for prior writes
+  auto negative = parse_daemon_args({"--insights-max-lag-ms", "-1"});
+  ASSERT_FALSE(negative.ok());
+  EXPECT_NE(negative.status().message().find("--insights-max-lag-ms"), std::string::npos);
+  EXPECT_FALSE(parse_daemon_args({"--insights-max-lag-ms", "soon"}).ok());
 }
 
 }  // namespace

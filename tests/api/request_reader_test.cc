@@ -94,6 +94,9 @@ TEST(RequestHeadTest, RefusesMalformedHeads) {
   EXPECT_EQ(head_error("GET /healthz HTTP/1.1\r\nX-A : 1\r\n\r\n"), 400);  // space before :
   EXPECT_EQ(head_error("GET /healthz HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n"), 400);
   EXPECT_EQ(head_error("GET /healthz HTTP/1.1\r\nX-A: a\nb\r\n\r\n"), 400);  // bare LF
+  // Every line ended by a bare LF: refused at once, not left waiting for a CRLF CRLF.
+  EXPECT_EQ(head_error("GET /healthz HTTP/1.1\nHost: x\n\n"), 400);
+  EXPECT_EQ(head_error("GET /healthz HTTP/1.1\n"), 400);  // before the head is complete
   const char with_nul[] = "GET /a\0b HTTP/1.1\r\n\r\n";
   EXPECT_EQ(head_error(std::string(with_nul, sizeof(with_nul) - 1)), 400);
   EXPECT_EQ(head_error("GET /healthz HTTP/2.0\r\n\r\n"), 400);

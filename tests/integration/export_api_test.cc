@@ -48,6 +48,39 @@ TEST(ExportApiTest, ExportThenImportReproducesTheGraph) {
   EXPECT_EQ(sorted_lines(again->body), lines);
 }
 
+// A json property as deep as a write accepts (64 levels) survives export and import: the
+// export line's own levels keep it under the 256 levels an import line may nest. One level
+// more is refused at the write, not lost at the import.
+TEST(ExportApiTest, TheDeepestPropertyAWriteAcceptsExportsAndImportsAgain) {
+  ServerProcess source, target;
+  ASSERT_TRUE(source.start());
+  ASSERT_TRUE(target.start());
+  httplib::Client source_client = source.client();
+  httplib::Client target_client = target.client();
+  nlohmann::json config = 1;
+  for (int level = 0; level < 64; ++level) config = nlohmann::json::array({config});
+  nlohmann::json body = {{"properties", {{"name", "deep"}, {"config", config}}}};
+  ASSERT_EQ(call(source_client, "PUT", "/v1/nodes/Variant/deep", body.dump()).status, 201);
+  body["properties"]["config"] = nlohmann::json::array({config});
+  Reply refused = call(source_client, "PUT", "/v1/nodes/Variant/deeper", body.dump());
+  EXPECT_TRUE(is_error(refused, 422, "ontology_violation"));
+  EXPECT_NE(refused.body["error"]["message"].get<std::string>().find("deeper than 64 levels"),
+            std::string::npos)
+      << refused.body.dump();
+  EXPECT_EQ(call(source_client, "GET", "/v1/nodes/Variant/deeper").status, 404);
+
+  auto exported = source_client.Get("/v1/export?types=Variant");
+  ASSERT_TRUE(exported);
+  ASSERT_EQ(exported->status, 200);
+  auto imported = target_client.Post("/v1/import", exported->body, "application/x-ndjson");
+  ASSERT_TRUE(imported);
+  ASSERT_EQ(imported->status, 200) << imported->body;
+  EXPECT_EQ(nlohmann::json::parse(imported->body)["rejected"], 0) << imported->body;
+  Reply copy = call(target_client, "GET", "/v1/nodes/Variant/deep");
+  ASSERT_EQ(copy.status, 200);
+  EXPECT_EQ(copy.body["properties"]["config"], config);
+}
+
 TEST(ExportApiTest, TypesFilterAndBadParameters) {
   ServerProcess server;
   ASSERT_TRUE(server.start());

@@ -1,6 +1,6 @@
 // JSON nested deeper than kMaxJsonDepth in any request body or import line is answered 400
 // naming the limit, and the server stays up (100,000 levels used to crash it); the deepest
-// value accepted is stored and read back by Cypher.
+// property value accepted (kMaxPropertyDepth) is stored and read back by Cypher.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -81,18 +81,27 @@ TEST(JsonDepthTest, DeepBodiesAndImportLinesAre400AndTheServerStaysUp) {
   EXPECT_TRUE(server.stop());
 }
 
-// The body, its properties object and the value: the deepest value a PUT can carry is two
-// levels short of the limit, and Cypher reads it back (it used to fail every query on the type).
+// The deepest property value a PUT can carry (kMaxPropertyDepth, so that its export line stays
+// importable) is stored, and Cypher reads it back (it used to fail every query on the type); one
+// level more is an ontology violation naming the property's limit, and a body too deep for the
+// parser is still 400.
 TEST(JsonDepthTest, TheDeepestAcceptedValueIsQueryable) {
   ServerProcess server;
   ASSERT_TRUE(server.start());
   httplib::Client client = server.client();
-  int deepest = kMaxJsonDepth - 2;
+  int deepest = kMaxPropertyDepth;
   Reply stored = call(client, "PUT", "/v1/nodes/Segment/deep",
                       R"({"properties":)" + segment_properties(deepest) + "}");
   ASSERT_EQ(stored.status, 201) << stored.text;
+  Reply deeper = call(client, "PUT", "/v1/nodes/Segment/deeper",
+                      R"({"properties":)" + segment_properties(deepest + 1) + "}");
+  EXPECT_TRUE(is_error(deeper, 422, "ontology_violation")) << deeper.text;
+  EXPECT_NE(deeper.body["error"]["message"].get<std::string>().find(
+                "nests deeper than " + std::to_string(kMaxPropertyDepth) + " levels"),
+            std::string::npos);
   EXPECT_TRUE(names_the_limit(call(client, "PUT", "/v1/nodes/Segment/deeper",
-                                   R"({"properties":)" + segment_properties(deepest + 1) + "}")));
+                                   R"({"properties":)" + segment_properties(kMaxJsonDepth - 1) +
+                                       "}")));
 
   Reply names =
       call(client, "POST", "/v1/query", json{{"query", "MATCH (n:Segment) RETURN n.name"}});

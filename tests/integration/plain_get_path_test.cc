@@ -104,6 +104,16 @@ TEST_F(PlainGetPathTest, ConnectionCloseAndHttp10CloseTheConnection) {
   EXPECT_NE(kept.read_response(5000).find("Growth Marketing"), std::string::npos);
 }
 
+// A head whose lines all end with a bare LF never shows a CRLF CRLF: it is refused at once,
+// not left to the read timeout (60 s).
+TEST_F(PlainGetPathTest, AHeadWithBareLineFeedsIsRefusedAtOnce) {
+  RawConnection client(server_.port());
+  ASSERT_TRUE(client.send_text("GET /healthz HTTP/1.1\nHost: x\n\n"));
+  const std::string answer = client.read_response(5000);
+  EXPECT_NE(answer.find("400 Bad Request"), std::string::npos) << answer.substr(0, 200);
+  EXPECT_NE(answer.find("bare LF"), std::string::npos) << answer.substr(0, 400);
+}
+
 // Heads the plain path does not take are httplib's to judge, whatever it answers: the same
 // head with "Accept-Encoding: identity" added must get the same answer.
 TEST_F(PlainGetPathTest, UnusualHeadsGetHttplibsAnswer) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ontology/json_text.h"
 #include "ontology/ontology.h"
 
 namespace expgraph {
@@ -114,6 +115,17 @@ TEST(PropertyValidationTest, EveryTypeAcceptsGoodAndRejectsBadValues) {
           << describe(c) << ": " << status.message();
     }
   }
+}
+
+TEST(PropertyValidationTest, AJsonValueNestsAtMost64Levels) {
+  json value = 1;
+  for (int level = 0; level < kMaxPropertyDepth; ++level) value = json::array({value});
+  EXPECT_TRUE(validate_property_value(property_of("json"), value).ok());
+  value = json::object({{"deeper", value}});
+  Status status = validate_property_value(property_of("json"), value);
+  EXPECT_EQ(status.code(), StatusCode::kOntologyViolation);
+  EXPECT_EQ(status.message(),
+            "property \"field\": JSON nests deeper than 64 levels (the limit for a property value)");
 }
 
 TEST(PropertyValidationTest, NullMeansAbsent) {

@@ -15,10 +15,15 @@ percentile latency per client count. Every request fails the run unless it answe
             (a different text each time: the cache never answers), channel upworthy_web,
             metric ctr, no as_of (a plan for today, answered by the server's model).
 
+--writes-per-second N: a further client writes N times a second while the rounds run (PUT of
+one Segment node with a new description each time), as a graph that is being used changes:
+every write moves the graph's change-log sequence, which the insight routes check.
+
 Standard library only. Usage, from the repository root after tools/build:
   tools/bench/concurrent_requests.py search PORT use --sentence-encoder data/sentence-encoder/use-lite.bin
   tools/bench/concurrent_requests.py search PORT glove --word-vectors data/word-vectors/glove-100d.bin
   tools/bench/concurrent_requests.py forecast PORT use --sentence-encoder data/sentence-encoder/use-lite.bin
+  tools/bench/concurrent_requests.py --writes-per-second 10 forecast PORT use ...
 """
 import csv
 import http.client
@@ -115,6 +120,26 @@ def wait_for_model(port):
     sys.exit("no forecast model after 600 s")
 
 
+class Writer(threading.Thread):
+    """PUTs one Segment node `rate` times a second, with a new description each time."""
+
+    def __init__(self, port, rate):
+        super().__init__(daemon=True)
+        self.port, self.rate, self.writes, self.failure = port, rate, 0, None
+        self.stopping = threading.Event()
+
+    def run(self):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        while not self.stopping.wait(1 / self.rate):
+            body = json.dumps({"properties": {"name": "Bench writer",
+                                              "description": f"write {self.writes}"}})
+            status, answer = request(connection, "PUT", "/v1/nodes/Segment/bench-writer", body)
+            if status not in (200, 201):
+                self.failure = f"a write failed: HTTP {status}: {answer[:300]}"
+                return
+            self.writes += 1
+
+
 def round_of(port, path, bodies, clients):
     """Sends every body once, spread over `clients` threads; returns (seconds, latencies)."""
     latencies, failures = [], []
@@ -144,9 +169,14 @@ def round_of(port, path, bodies, clients):
 
 
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] not in ("search", "forecast"):
+    args = sys.argv[1:]
+    writes_per_second = 0.0
+    if args[:1] == ["--writes-per-second"] and len(args) > 1:
+        writes_per_second = float(args[1])
+        args = args[2:]
+    if len(args) < 3 or args[0] not in ("search", "forecast"):
         sys.exit(__doc__.split("Usage", 1)[1])
-    route, port, kind, extra = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+    route, port, kind, extra = args[0], int(args[1]), args[2], args[3:]
     per_round = 400 if route == "search" else 150
     path = "/v1/search" if route == "search" else "/v1/forecast"
     # One warm-up round, then one round per client count, each with texts never sent.
@@ -171,9 +201,13 @@ def main():
             model = wait_for_model(port)
             print(f"imported the archive and trained the model in {time.time() - started:.0f} s"
                   f" ({model.get('experiments')} experiments, {model.get('pairs')} pairs)")
+        writer = None
+        if writes_per_second > 0:
+            writer = Writer(port, writes_per_second)
+            writer.start()
         round_of(port, path, bodies[:per_round], 2)
         print(f"{kind}: POST {path}, {per_round} distinct requests a round, "
-              f"{os.cpu_count()} cores")
+              f"{os.cpu_count()} cores, {writes_per_second:g} writes a second beside")
         print(f"{'clients':>8} {'requests/s':>11} {'median ms':>10} {'p90 ms':>8}")
         for i, clients in enumerate(CLIENT_COUNTS, start=1):
             share = bodies[i * per_round:(i + 1) * per_round]
@@ -182,6 +216,12 @@ def main():
             print(f"{clients:>8} {len(share) / seconds:>11.1f} "
                   f"{1000 * statistics.median(latencies):>10.2f} "
                   f"{1000 * latencies[int(0.9 * len(latencies))]:>8.2f}")
+        if writer is not None:
+            writer.stopping.set()
+            writer.join()
+            if writer.failure:
+                sys.exit(writer.failure)
+            print(f"writes made: {writer.writes}")
     finally:
         if server is not None:
             server.terminate()

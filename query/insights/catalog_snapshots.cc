@@ -1,0 +1,102 @@
+#include "query/insights/catalog_snapshots.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace expgraph::insights {
+
+CatalogSnapshots::CatalogSnapshots(const GraphStore& graph, CatalogSnapshotOptions options)
+    : graph_(graph), options_(std::move(options)) {}
+
+CatalogSnapshots::~CatalogSnapshots() {
+  std::thread loader;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    loader = std::move(loader_);
+  }
+  published_.notify_all();  // ends the loader's pause between loads
+  if (loader.joinable()) loader.join();
+}
+
+uint64_t CatalogSnapshots::loads_started() const {
+  std::lock_guard lock(mutex_);
+  return started_loads_;
+}
+
+Result<CatalogSnapshot> CatalogSnapshots::current() {
+  std::unique_lock lock(mutex_);
+  const Clock::time_point arrived = Clock::now();
+  for (;;) {
+    const bool have = snapshot_.catalog != nullptr;
+    if (have && snapshot_.catalog->sequence == graph_.last_sequence()) return snapshot_;
+    // Stale (or none): whoever asks while the graph moves keeps the loader going.
+    demand_ = true;
+    // A load that started after this request arrived saw every write made before it.
+    if (have && snapshot_started_ >= arrived) return snapshot_;
+    if (failed_ && failed_started_ >= arrived) return failure_;
+    if (!loading_) {
+      start_load();
+    } else if (have && Clock::now() - snapshot_started_ <= options_.max_lag) {
+      return snapshot_;  // a newer one is on its way; this one is recent enough meanwhile
+    }
+    published_.wait(lock);
+  }
+}
+
+void CatalogSnapshots::start_load() {
+  // The previous loader has finished its work (loading_ is false): joining returns at once.
+  if (loader_.joinable()) loader_.join();
+  loading_ = true;
+  load_started_ = Clock::now();
+  ++started_loads_;
+  loader_ = std::thread([this] { load_loop(); });
+}
+
+void CatalogSnapshots::load_loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    const Clock::time_point started = load_started_;
+    lock.unlock();
+    CatalogSnapshot next;
+    auto loaded = load_catalog(graph_);
+    if (loaded.ok()) {
+      next.catalog = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
+      next.asset_text = std::make_shared<const AssetTextIndex>(*next.catalog);
+      if (options_.on_loaded) options_.on_loaded(next.catalog);
+      if (options_.before_publish) options_.before_publish();
+    }
+    lock.lock();
+    const bool ok = next.catalog != nullptr;
+    if (ok) {
+      snapshot_ = std::move(next);
+      snapshot_started_ = started;
+    } else {
+      failed_ = true;
+      failure_ = loaded.status();
+      failed_started_ = started;
+    }
+    published_.notify_all();
+    // Load again at once only while the graph moves and requests keep finding it stale.
+    const bool again = !stopping_ && ok && demand_ &&
+                       snapshot_.catalog->sequence != graph_.last_sequence();
+    demand_ = false;
+    if (again) {
+      // A pause as long as the load, so that loading back to back under a stream of writes
+      // takes at most half a core, when the lag allows it: a snapshot is then served until
+      // the next one is published, at most pause + 2 loads after its load began.
+      const auto took = Clock::now() - started;
+      const auto pause = std::max(Clock::duration::zero(),
+                                  std::min<Clock::duration>(took, options_.max_lag - 2 * took));
+      published_.wait_for(lock, pause, [this] { return stopping_; });
+    }
+    if (!again || stopping_) {
+      loading_ = false;
+      return;
+    }
+    load_started_ = Clock::now();
+    ++started_loads_;
+  }
+}
+
+}  // namespace expgraph::insights
