@@ -78,8 +78,8 @@ void CatalogSnapshots::load_loop() {
     }
     published_.notify_all();
     // Load again at once only while the graph moves and requests keep finding it stale.
-    const bool again = !stopping_ && ok && demand_ &&
-                       snapshot_.catalog->sequence != graph_.last_sequence();
+    const bool again =
+        !stopping_ && ok && demand_ && snapshot_.catalog->sequence != graph_.last_sequence();
     demand_ = false;
     if (again) {
       // A pause as long as the load, so that loading back to back under a stream of writes

@@ -69,7 +69,7 @@ class CatalogSnapshots {
 
   const GraphStore& graph_;
   const CatalogSnapshotOptions options_;
-  mutable std::mutex mutex_;  // guards everything below
+  mutable std::mutex mutex_;           // guards everything below
   std::condition_variable published_;  // a load ended (published or failed)
   CatalogSnapshot snapshot_;
   Clock::time_point snapshot_started_;  // when the load of snapshot_ started

@@ -418,8 +418,7 @@ Result<json> InsightsService::forecast(const DraftTest& draft,
   // The learned model: never waits for a training. A retrain due since the last snapshot starts
   // here if none ran; a past as_of gets the newest kept model cut off by then, or starts one.
   keeper_.refresh(snapshot->catalog);
-  const ForecastModelKeeper::AsOfModel chosen =
-      keeper_.model_as_of(snapshot->catalog, draft.as_of);
+  const ForecastModelKeeper::AsOfModel chosen = keeper_.model_as_of(snapshot->catalog, draft.as_of);
   // The prior's similar tests need the best text hits only (the draft's k of them are kept):
   // fewer hits than the similar-tests route asks for keep the route within its time budget.
   // When the model answers, the prior is only reported beside it, and the hypothesis search

@@ -1,6 +1,6 @@
 // parse_daemon_args (api/daemon_config.h) for the property-column bound, the replication
-// replies' settings and the insights' snapshot lag: the defaults, a value, 0 where it means off, and bad values refused with a
-// clear message.
+// replies' settings and the insights' snapshot lag: the defaults, a value, 0 where it means off,
+// and bad values refused with a clear message.
 #include <gtest/gtest.h>
 
 #include "api/daemon_config.h"

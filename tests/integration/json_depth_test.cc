@@ -99,9 +99,9 @@ TEST(JsonDepthTest, TheDeepestAcceptedValueIsQueryable) {
   EXPECT_NE(deeper.body["error"]["message"].get<std::string>().find(
                 "nests deeper than " + std::to_string(kMaxPropertyDepth) + " levels"),
             std::string::npos);
-  EXPECT_TRUE(names_the_limit(call(client, "PUT", "/v1/nodes/Segment/deeper",
-                                   R"({"properties":)" + segment_properties(kMaxJsonDepth - 1) +
-                                       "}")));
+  EXPECT_TRUE(
+      names_the_limit(call(client, "PUT", "/v1/nodes/Segment/deeper",
+                           R"({"properties":)" + segment_properties(kMaxJsonDepth - 1) + "}")));
 
   Reply names =
       call(client, "POST", "/v1/query", json{{"query", "MATCH (n:Segment) RETURN n.name"}});

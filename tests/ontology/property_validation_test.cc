@@ -124,8 +124,9 @@ TEST(PropertyValidationTest, AJsonValueNestsAtMost64Levels) {
   value = json::object({{"deeper", value}});
   Status status = validate_property_value(property_of("json"), value);
   EXPECT_EQ(status.code(), StatusCode::kOntologyViolation);
-  EXPECT_EQ(status.message(),
-            "property \"field\": JSON nests deeper than 64 levels (the limit for a property value)");
+  EXPECT_EQ(
+      status.message(),
+      "property \"field\": JSON nests deeper than 64 levels (the limit for a property value)");
 }
 
 TEST(PropertyValidationTest, NullMeansAbsent) {
