@@ -1,6 +1,8 @@
 #include "query/insights/catalog_snapshots.h"
 
 #include <algorithm>
+#include <exception>
+#include <string>
 #include <utility>
 
 namespace expgraph::insights {
@@ -59,12 +61,22 @@ void CatalogSnapshots::load_loop() {
     const Clock::time_point started = load_started_;
     lock.unlock();
     CatalogSnapshot next;
-    auto loaded = load_catalog(graph_);
-    if (loaded.ok()) {
-      next.catalog = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
-      next.asset_text = std::make_shared<const AssetTextIndex>(*next.catalog);
-      if (options_.on_loaded) options_.on_loaded(next.catalog);
-      if (options_.before_publish) options_.before_publish();
+    Status failure;
+    // An exception here (out of memory) would end the process from this thread: it fails the
+    // load instead, and the requests waiting for it get the error, as in their own thread.
+    try {
+      auto loaded = load_catalog(graph_);
+      if (loaded.ok()) {
+        next.catalog = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
+        next.asset_text = std::make_shared<const AssetTextIndex>(*next.catalog);
+        if (options_.on_loaded) options_.on_loaded(next.catalog);
+        if (options_.before_publish) options_.before_publish();
+      } else {
+        failure = loaded.status();
+      }
+    } catch (const std::exception& e) {
+      next = {};
+      failure = Status::internal(std::string("loading the experiment catalog: ") + e.what());
     }
     lock.lock();
     const bool ok = next.catalog != nullptr;
@@ -73,11 +85,11 @@ void CatalogSnapshots::load_loop() {
       snapshot_started_ = started;
     } else {
       failed_ = true;
-      failure_ = loaded.status();
+      failure_ = std::move(failure);
       failed_started_ = started;
     }
     published_.notify_all();
-    // Load again at once only while the graph moves and requests keep finding it stale.
+    // Load again (after a pause) only while the graph moves and requests keep finding it stale.
     const bool again =
         !stopping_ && ok && demand_ && snapshot_.catalog->sequence != graph_.last_sequence();
     demand_ = false;
