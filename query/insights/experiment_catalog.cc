@@ -130,11 +130,20 @@ class CatalogLoader {
       arm.name = text_of(v->properties, "name");
       arm.is_control = v->properties.value("is_control", false);
       for (NodeId asset : neighbors(variant, Direction::kOut, "USES_ASSET")) {
-        auto a = node(asset);
-        if (!a.ok()) return a.status();
-        arm.assets.push_back(catalog_.add_asset({a->key, text_of(a->properties, "kind"),
-                                                 text_of(a->properties, "text"),
-                                                 strings_of(a->properties, "tags")}));
+        // An asset is read once however many arms use it (an Upworthy test's packages mostly
+        // share one image).
+        auto [known, added] = asset_of_node_.try_emplace(asset, 0);
+        if (added) {
+          auto a = node(asset);
+          if (!a.ok()) {
+            asset_of_node_.erase(known);
+            return a.status();
+          }
+          known->second = catalog_.add_asset({a->key, text_of(a->properties, "kind"),
+                                              text_of(a->properties, "text"),
+                                              strings_of(a->properties, "tags")});
+        }
+        arm.assets.push_back(known->second);
       }
       arm_of_variant[variant] = e.arms.size();
       e.arms.push_back(std::move(arm));
@@ -279,6 +288,7 @@ class CatalogLoader {
   const GraphStore& graph_;
   std::map<std::string, std::optional<SymbolId>> edge_types_;
   std::unordered_map<NodeId, NodeRecord> cache_;
+  std::unordered_map<NodeId, size_t> asset_of_node_;  // asset node -> index in catalog_.assets
   ExperimentCatalog catalog_;
 };
 
