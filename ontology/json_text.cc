@@ -12,11 +12,12 @@ Status too_deep() {
                                   " levels (the limit)");
 }
 
-bool value_too_deep(const nlohmann::json& value, int depth) {
+// Whether `value`, itself at `depth` levels, holds arrays or objects deeper than `max_depth`.
+bool value_too_deep(const nlohmann::json& value, int depth, int max_depth) {
   if (!value.is_array() && !value.is_object()) return false;
-  if (depth >= kMaxJsonDepth) return true;
+  if (depth >= max_depth) return true;
   for (const nlohmann::json& item : value) {
-    if (value_too_deep(item, depth + 1)) return true;
+    if (value_too_deep(item, depth + 1, max_depth)) return true;
   }
   return false;
 }
@@ -63,8 +64,12 @@ Result<nlohmann::json> parse_json_text(std::string_view text) {
   return Status::invalid_argument("not valid JSON");
 }
 
+bool nests_deeper_than(const nlohmann::json& value, int max_depth) {
+  return value_too_deep(value, 0, max_depth);
+}
+
 Status check_json_depth(const nlohmann::json& value) {
-  return value_too_deep(value, 0) ? too_deep() : Status();
+  return nests_deeper_than(value, kMaxJsonDepth) ? too_deep() : Status();
 }
 
 }  // namespace expgraph

@@ -43,8 +43,12 @@ JsonBrackets scan_json_brackets(std::string_view text, int max_depth = kMaxJsonD
 // text before any value is built. Expects valid UTF-8 (callers check it to word the error).
 Result<nlohmann::json> parse_json_text(std::string_view text);
 
+// Whether `value` has more than `max_depth` levels of arrays and objects ([1] has one). Its
+// recursion stops at the limit.
+bool nests_deeper_than(const nlohmann::json& value, int max_depth);
+
 // invalid_argument naming the limit when `value` nests deeper than kMaxJsonDepth; for values
-// not parsed by parse_json_text. Its recursion stops at the limit.
+// not parsed by parse_json_text.
 Status check_json_depth(const nlohmann::json& value);
 
 }  // namespace expgraph

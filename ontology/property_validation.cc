@@ -197,14 +197,6 @@ Status check_is_map(std::string_view owner, const json& properties) {
   return depth;
 }
 
-// Levels of arrays and objects: 0 for a scalar, 1 for [1], 2 for [[1]].
-int json_depth(const json& value) {
-  if (!value.is_structured()) return 0;
-  int deepest = 0;
-  for (const json& item : value) deepest = std::max(deepest, json_depth(item));
-  return deepest + 1;
-}
-
 }  // namespace
 
 Status validate_property_value(const PropertyDef& def, const json& value) {
@@ -266,7 +258,7 @@ Status validate_property_value(const PropertyDef& def, const json& value) {
       // Bounded well below the 256 levels of a request body, so that whatever a route accepts
       // an export line (the value inside its node or edge, inside the line) carries and an
       // import takes back.
-      if (json_depth(value) > kMaxPropertyDepth) {
+      if (nests_deeper_than(value, kMaxPropertyDepth)) {
         return Status::ontology_violation(
             "property " + in_quotes(def.name) + ": JSON nests deeper than " +
             std::to_string(kMaxPropertyDepth) + " levels (the limit for a property value)");

@@ -135,10 +135,7 @@ class CatalogLoader {
         auto [known, added] = asset_of_node_.try_emplace(asset, 0);
         if (added) {
           auto a = node(asset);
-          if (!a.ok()) {
-            asset_of_node_.erase(known);
-            return a.status();
-          }
+          if (!a.ok()) return a.status();  // the whole load fails, this loader with it
           known->second = catalog_.add_asset({a->key, text_of(a->properties, "kind"),
                                               text_of(a->properties, "text"),
                                               strings_of(a->properties, "tags")});

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
@@ -78,8 +77,6 @@ class InsightsService {
   // The snapshot to answer from (CatalogSnapshots::current; each new one lets the model keeper
   // start a background retrain if one is due).
   Result<CatalogSnapshot> snapshot() { return snapshots_.current(); }
-  // Catalog loads started so far, for tests.
-  uint64_t catalog_loads() const { return snapshots_.loads_started(); }
 
  private:
   // `k`: the text hits asked of the SimilarityIndex (each costs node and context reads).
