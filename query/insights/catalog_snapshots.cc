@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "query/insights/catalog_loader.h"
+
 namespace expgraph::insights {
 
 CatalogSnapshots::CatalogSnapshots(const GraphStore& graph, CatalogSnapshotOptions options)
@@ -24,6 +26,11 @@ CatalogSnapshots::~CatalogSnapshots() {
 uint64_t CatalogSnapshots::loads_started() const {
   std::lock_guard lock(mutex_);
   return started_loads_;
+}
+
+uint64_t CatalogSnapshots::updates() const {
+  std::lock_guard lock(mutex_);
+  return updates_;
 }
 
 Result<CatalogSnapshot> CatalogSnapshots::current() {
@@ -55,20 +62,42 @@ void CatalogSnapshots::start_load() {
   loader_ = std::thread([this] { load_loop(); });
 }
 
+Result<CatalogSnapshot> CatalogSnapshots::load_next(const CatalogSnapshot& previous) {
+  CatalogSnapshot next;
+  if (previous.catalog) {
+    auto updated = update_catalog(graph_, *previous.catalog);
+    if (!updated.ok()) return updated.status();
+    if (*updated) {
+      next.catalog = std::make_shared<const ExperimentCatalog>(std::move((*updated)->catalog));
+      next.asset_text = (*updated)->assets_changed
+                            ? std::make_shared<const AssetTextIndex>(*next.catalog)
+                            : previous.asset_text;  // the same assets at the same indexes
+      std::lock_guard lock(mutex_);
+      ++updates_;
+      return next;
+    }
+  }
+  auto loaded = load_catalog(graph_);
+  if (!loaded.ok()) return loaded.status();
+  next.catalog = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
+  next.asset_text = std::make_shared<const AssetTextIndex>(*next.catalog);
+  return next;
+}
+
 void CatalogSnapshots::load_loop() {
   std::unique_lock lock(mutex_);
   for (;;) {
     const Clock::time_point started = load_started_;
+    CatalogSnapshot previous = snapshot_;
     lock.unlock();
     CatalogSnapshot next;
     Status failure;
     // An exception here (out of memory) would end the process from this thread: it fails the
     // load instead, and the requests waiting for it get the error, as in their own thread.
     try {
-      auto loaded = load_catalog(graph_);
+      auto loaded = load_next(previous);
       if (loaded.ok()) {
-        next.catalog = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
-        next.asset_text = std::make_shared<const AssetTextIndex>(*next.catalog);
+        next = std::move(loaded).value();
         if (options_.on_loaded) options_.on_loaded(next.catalog);
         if (options_.before_publish) options_.before_publish();
       } else {
@@ -89,6 +118,11 @@ void CatalogSnapshots::load_loop() {
       failed_started_ = started;
     }
     published_.notify_all();
+    // The replaced snapshot is freed here unless a request still reads it: outside the lock,
+    // so that requests do not wait for it (tens of milliseconds of frees on the archive).
+    lock.unlock();
+    previous = {};
+    lock.lock();
     // Load again (after a pause) only while the graph moves and requests keep finding it stale.
     const bool again =
         !stopping_ && ok && demand_ && snapshot_.catalog->sequence != graph_.last_sequence();

@@ -1,9 +1,11 @@
 // CatalogSnapshots: the ExperimentCatalog (and its AssetTextIndex) the insight routes read,
 // reloaded in a background thread when the graph's change-log sequence moves.
 //
-// A load reads every experiment's neighbourhood: about 1.5 s on the Upworthy archive (52,000
-// nodes). Loading in the request, as before, made every insight request after any write wait
-// that long, one after another under one lock. Now:
+// A load brings the last snapshot up to date from the change log (catalog_loader.h's
+// update_catalog: milliseconds after a few writes), or reads every experiment's neighbourhood
+// when it cannot (the first load, deletions, large imports: about 1.5 s on the Upworthy
+// archive, 52,000 nodes). Loading in the request, as before, made every insight request after
+// any write wait for a whole load, one after another under one lock. Now:
 // - a snapshot that covers the graph's last sequence is served at once;
 // - a stale one is served at once while a load is already under way, when that load started at
 //   most `max_lag` after the snapshot's own load (under a stream of writes, requests never wait
@@ -60,12 +62,16 @@ class CatalogSnapshots {
   Result<CatalogSnapshot> current();
   // Loads run so far (started), for tests and benchmarks.
   uint64_t loads_started() const;
+  // Of those finished, how many updated the last snapshot instead of reading the whole graph.
+  uint64_t updates() const;
 
  private:
   using Clock = std::chrono::steady_clock;
   // Starts a load in the background; mutex_ held, none running.
   void start_load();
   void load_loop();
+  // The snapshot after `previous` (none: the first), in the loading thread.
+  Result<CatalogSnapshot> load_next(const CatalogSnapshot& previous);
 
   const GraphStore& graph_;
   const CatalogSnapshotOptions options_;
@@ -79,6 +85,7 @@ class CatalogSnapshots {
   bool loading_ = false;
   Clock::time_point load_started_;  // of the load under way
   uint64_t started_loads_ = 0;
+  uint64_t updates_ = 0;
   // A request found the snapshot stale since the loader last decided whether to load again.
   bool demand_ = false;
   bool stopping_ = false;

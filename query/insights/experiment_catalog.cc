@@ -5,289 +5,13 @@
 #include <limits>
 #include <set>
 #include <unordered_map>
-
-#include "query/analytics/summary_effect.h"
-#include "query/insights/count_effects.h"
+#include <utility>
 
 namespace expgraph::insights {
 
 namespace {
 
-using nlohmann::json;
-
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::string text_of(const json& properties, const char* name) {
-  auto it = properties.find(name);
-  return it != properties.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-double number_of(const json& properties, const char* name) {
-  auto it = properties.find(name);
-  return it != properties.end() && it->is_number() ? it->get<double>() : kNaN;
-}
-
-std::vector<std::string> strings_of(const json& properties, const char* name) {
-  std::vector<std::string> out;
-  auto it = properties.find(name);
-  if (it == properties.end() || !it->is_array()) return out;
-  for (const json& item : *it) {
-    if (item.is_string()) out.push_back(item.get<std::string>());
-  }
-  return out;
-}
-
-// Reads the experiments' neighbourhoods through the topology mirror, node records from storage.
-class CatalogLoader {
- public:
-  explicit CatalogLoader(const GraphStore& graph) : graph_(graph) {
-    for (const char* name : {"RUNS_ON", "TARGETS", "MEASURES", "PART_OF", "OWNED_BY", "HAS_VARIANT",
-                             "USES_ASSET", "HAS_RESULT", "FOR_VARIANT", "ON_METRIC", "IN_SEGMENT",
-                             "YIELDED", "TESTS", "INSPIRED_BY", "SUBSEGMENT_OF"}) {
-      edge_types_[name] = graph.symbols().find(SymbolKind::kEdgeType, name);
-    }
-  }
-
-  Result<ExperimentCatalog> load() {
-    catalog_.sequence = graph_.last_sequence();
-    EXPGRAPH_RETURN_IF_ERROR(for_each_node(
-        "Experiment", [this](const NodeRecord& record) { return add_experiment(record); }));
-    EXPGRAPH_RETURN_IF_ERROR(load_segment_parents());
-    EXPGRAPH_RETURN_IF_ERROR(load_metric_directions());
-    catalog_.finish();
-    return std::move(catalog_);
-  }
-
- private:
-  std::vector<NodeId> neighbors(NodeId id, Direction direction, const char* edge) const {
-    std::vector<NodeId> out;
-    auto type = edge_types_.at(edge);
-    if (!type) return out;
-    for (const auto& n : graph_.topology().neighbors(id, direction, *type)) out.push_back(n.node);
-    return out;
-  }
-
-  Result<NodeRecord> node(NodeId id) {
-    auto found = cache_.find(id);
-    if (found != cache_.end()) return found->second;
-    auto record = graph_.get_node(id);
-    if (!record.ok()) return record.status();
-    // Only shared nodes (channels, segments, metrics, teams) are worth keeping.
-    if (record->type != "Asset" && record->type != "Variant" && record->type != "Result") {
-      cache_.emplace(id, *record);
-    }
-    return record;
-  }
-
-  Result<std::vector<std::string>> keys_of(NodeId id, Direction direction, const char* edge) {
-    std::vector<std::string> out;
-    for (NodeId other : neighbors(id, direction, edge)) {
-      auto record = node(other);
-      if (!record.ok()) return record.status();
-      out.push_back(record->key);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
-  Status add_experiment(const NodeRecord& record) {
-    ExperimentFacts e;
-    const json& p = record.properties;
-    e.node = record.id;
-    e.key = record.key;
-    e.name = text_of(p, "name");
-    e.description = text_of(p, "description");
-    e.status = text_of(p, "status");
-    e.decision = text_of(p, "decision");
-    e.started_at = text_of(p, "started_at");
-    e.ended_at = text_of(p, "ended_at");
-    e.decided_on = text_of(p, "decided_on");
-    e.tags = strings_of(p, "tags");
-    const NodeId id = record.id;
-    std::pair<const char*, std::vector<std::string>*> lists[] = {{"RUNS_ON", &e.channels},
-                                                                 {"TARGETS", &e.segments},
-                                                                 {"MEASURES", &e.metrics},
-                                                                 {"PART_OF", &e.campaigns},
-                                                                 {"OWNED_BY", &e.teams}};
-    for (auto& [edge, target] : lists) {
-      auto keys = keys_of(id, Direction::kOut, edge);
-      if (!keys.ok()) return keys.status();
-      *target = std::move(keys).value();
-    }
-    auto measures = graph_.edges_of(record.ref(), Direction::kOut, "MEASURES", 100);
-    if (!measures.ok()) return measures.status();
-    for (const EdgeRecord& edge : *measures) {
-      if (edge.properties.value("role", "") == "primary") e.primary_metric = edge.to.key;
-    }
-    if (e.primary_metric.empty() && !e.metrics.empty()) e.primary_metric = e.metrics.front();
-
-    std::unordered_map<NodeId, size_t> arm_of_variant;
-    for (NodeId variant : neighbors(id, Direction::kOut, "HAS_VARIANT")) {
-      auto v = node(variant);
-      if (!v.ok()) return v.status();
-      ArmFacts arm;
-      arm.key = v->key;
-      arm.name = text_of(v->properties, "name");
-      arm.is_control = v->properties.value("is_control", false);
-      for (NodeId asset : neighbors(variant, Direction::kOut, "USES_ASSET")) {
-        // An asset is read once however many arms use it (an Upworthy test's packages mostly
-        // share one image).
-        auto [known, added] = asset_of_node_.try_emplace(asset, 0);
-        if (added) {
-          auto a = node(asset);
-          if (!a.ok()) return a.status();  // the whole load fails, this loader with it
-          known->second = catalog_.add_asset({a->key, text_of(a->properties, "kind"),
-                                              text_of(a->properties, "text"),
-                                              strings_of(a->properties, "tags")});
-        }
-        arm.assets.push_back(known->second);
-      }
-      arm_of_variant[variant] = e.arms.size();
-      e.arms.push_back(std::move(arm));
-    }
-    EXPGRAPH_RETURN_IF_ERROR(add_results(id, e, arm_of_variant));
-    derive_effects_from_counts(e.arms);
-    for (auto& [metric, arms] : e.arms_by_metric) derive_effects_from_counts(arms);
-    const auto by_key = [](const ArmFacts& a, const ArmFacts& b) { return a.key < b.key; };
-    std::sort(e.arms.begin(), e.arms.end(), by_key);
-    for (auto& [metric, arms] : e.arms_by_metric) std::sort(arms.begin(), arms.end(), by_key);
-
-    for (NodeId learning : neighbors(id, Direction::kOut, "YIELDED")) {
-      auto l = node(learning);
-      if (!l.ok()) return l.status();
-      LearningFacts facts{l->key, text_of(l->properties, "text"), text_of(l->properties, "outcome"),
-                          neighbors(learning, Direction::kIn, "INSPIRED_BY").size()};
-      e.learnings.push_back(std::move(facts));
-    }
-    for (NodeId hypothesis : neighbors(id, Direction::kOut, "TESTS")) {
-      auto h = node(hypothesis);
-      if (!h.ok()) return h.status();
-      e.hypotheses.push_back(h->key);
-      if (!e.hypothesis_text.empty()) e.hypothesis_text += "\n";
-      e.hypothesis_text += text_of(h->properties, "statement");
-      const std::string approved = text_of(h->properties, "approved_on");
-      if (!approved.empty() && (e.hypothesis_approved.empty() || approved < e.hypothesis_approved))
-        e.hypothesis_approved = approved;
-    }
-    catalog_.experiments.push_back(std::move(e));
-    return Status();
-  }
-
-  Status add_results(NodeId experiment, ExperimentFacts& e,
-                     const std::unordered_map<NodeId, size_t>& arm_of_variant) {
-    for (NodeId result : neighbors(experiment, Direction::kOut, "HAS_RESULT")) {
-      // A result for a segment is the experiment's own only when that is a segment the
-      // experiment TARGETS (the demo's results name it); others are breakdowns.
-      auto result_segments = keys_of(result, Direction::kOut, "IN_SEGMENT");
-      if (!result_segments.ok()) return result_segments.status();
-      bool breakdown = false;
-      for (const std::string& segment : *result_segments) {
-        breakdown = breakdown ||
-                    std::find(e.segments.begin(), e.segments.end(), segment) == e.segments.end();
-      }
-      if (breakdown) continue;
-      auto metrics = keys_of(result, Direction::kOut, "ON_METRIC");
-      if (!metrics.ok()) return metrics.status();
-      auto variants = neighbors(result, Direction::kOut, "FOR_VARIANT");
-      if (variants.empty()) continue;
-      auto arm_index = arm_of_variant.find(variants.front());
-      if (arm_index == arm_of_variant.end()) continue;
-      std::vector<ArmFacts>* arms = &e.arms;
-      if (!e.primary_metric.empty() && (metrics->empty() || metrics->front() != e.primary_metric)) {
-        if (metrics->empty()) continue;
-        auto [slot, added] = e.arms_by_metric.try_emplace(metrics->front());
-        if (added) {
-          // Copies of the arms without their primary-metric results.
-          for (const ArmFacts& arm : e.arms) {
-            ArmFacts bare;
-            bare.key = arm.key;
-            bare.name = arm.name;
-            bare.is_control = arm.is_control;
-            bare.assets = arm.assets;
-            slot->second.push_back(std::move(bare));
-          }
-        }
-        arms = &slot->second;
-      }
-      auto r = graph_.get_node(result);
-      if (!r.ok()) return r.status();
-      read_result(*r, (*arms)[arm_index->second]);
-    }
-    return Status();
-  }
-
-  static void read_result(const NodeRecord& r, ArmFacts& arm) {
-    const json& p = r.properties;
-    arm.has_result = true;
-    arm.result_key = r.key;
-    if (p.contains("users") && p["users"].is_number_integer())
-      arm.users = p["users"].get<int64_t>();
-    if (p.contains("conversions") && p["conversions"].is_number_integer())
-      arm.conversions = p["conversions"].get<int64_t>();
-    if (p.contains("sum") && p["sum"].is_number()) arm.sum = p["sum"].get<double>();
-    if (p.contains("sum_sq") && p["sum_sq"].is_number()) arm.sum_sq = p["sum_sq"].get<double>();
-    arm.lift = number_of(p, "lift");
-    arm.ci_low = number_of(p, "ci_low");
-    arm.ci_high = number_of(p, "ci_high");
-    arm.p_value = number_of(p, "p_value");
-    arm.log_lift = number_of(p, "log_lift");
-    arm.log_lift_se = number_of(p, "log_lift_se");
-    // Results entered as summaries (lift, interval, p-value; no counts, or written before
-    // log_lift was stored): the effect derived from them, marked as derived. This is the one
-    // place Results are read, so similar tests, patterns and forecasts all see it.
-    if (!arm.has_effect()) {
-      const double level = number_of(p, "confidence_level");
-      if (auto effect = analytics::summary_effect(arm.lift, arm.ci_low, arm.ci_high, arm.p_value,
-                                                  std::isfinite(level) ? level : 0.95)) {
-        arm.log_lift = effect->log_lift;
-        arm.log_lift_se = effect->log_lift_se;
-        arm.derived = true;
-        arm.derived_from = analytics::summary_source_name(effect->source);
-      }
-    }
-  }
-
-  // Calls `visit` with every node of `type`, page by page.
-  template <typename Visit>
-  Status for_each_node(const char* type, Visit visit) {
-    std::string cursor;
-    do {
-      auto page = graph_.list_nodes(type, {}, 1000, cursor);
-      if (!page.ok()) return page.status();
-      for (const NodeRecord& record : page->nodes) EXPGRAPH_RETURN_IF_ERROR(visit(record));
-      cursor = page->next_cursor;
-    } while (!cursor.empty());
-    return Status();
-  }
-
-  Status load_metric_directions() {
-    return for_each_node("Metric", [this](const NodeRecord& metric) {
-      if (text_of(metric.properties, "direction") == "decrease") {
-        catalog_.decreasing_metrics.insert(metric.key);
-      }
-      return Status();
-    });
-  }
-
-  Status load_segment_parents() {
-    EXPGRAPH_RETURN_IF_ERROR(for_each_node("Segment", [this](const NodeRecord& segment) {
-      auto parents = keys_of(segment.id, Direction::kOut, "SUBSEGMENT_OF");
-      if (!parents.ok()) return parents.status();
-      if (!parents->empty()) catalog_.segment_parents[segment.key] = std::move(parents).value();
-      return Status();
-    }));
-    return for_each_node("Hypothesis", [this](const NodeRecord& hypothesis) {
-      catalog_.inspired_by_edges += neighbors(hypothesis.id, Direction::kOut, "INSPIRED_BY").size();
-      return Status();
-    });
-  }
-
-  const GraphStore& graph_;
-  std::map<std::string, std::optional<SymbolId>> edge_types_;
-  std::unordered_map<NodeId, NodeRecord> cache_;
-  std::unordered_map<NodeId, size_t> asset_of_node_;  // asset node -> index in catalog_.assets
-  ExperimentCatalog catalog_;
-};
 
 }  // namespace
 
@@ -311,14 +35,16 @@ std::optional<double> ArmFacts::rate() const {
   return std::nullopt;
 }
 
-const AssetFacts* ExperimentCatalog::asset(const std::string& key) const {
-  auto it = asset_index.find(key);
-  return it == asset_index.end() ? nullptr : &assets[it->second];
+std::span<const ExperimentCatalog::ArmRef> ExperimentCatalog::uses_of(size_t asset) const {
+  if (asset + 1 >= asset_use_starts_.size()) return {};
+  return std::span<const ArmRef>(asset_uses_.data() + asset_use_starts_[asset],
+                                 asset_use_starts_[asset + 1] - asset_use_starts_[asset]);
 }
 
 std::optional<size_t> ExperimentCatalog::experiment_at_node(NodeId node) const {
-  auto it = experiment_node_index.find(node);
-  if (it == experiment_node_index.end()) return std::nullopt;
+  auto it = std::lower_bound(experiment_nodes_.begin(), experiment_nodes_.end(),
+                             std::pair<NodeId, size_t>(node, 0));
+  if (it == experiment_nodes_.end() || it->first != node) return std::nullopt;
   return it->second;
 }
 
@@ -336,9 +62,8 @@ std::vector<std::string> ExperimentCatalog::lineage(const std::string& segment) 
 }
 
 size_t ExperimentCatalog::add_asset(AssetFacts asset) {
-  auto [it, inserted] = asset_index.try_emplace(asset.key, assets.size());
-  if (inserted) assets.push_back(std::move(asset));
-  return it->second;
+  assets.push_back(std::move(asset));
+  return assets.size() - 1;
 }
 
 std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms) {
@@ -357,31 +82,63 @@ std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms) {
 }
 
 void ExperimentCatalog::finish() {
-  asset_uses.assign(assets.size(), {});
-  experiment_node_index.clear();
-  for (size_t e = 0; e < experiments.size(); ++e) {
-    ExperimentFacts& experiment = experiments[e];
-    if (experiment.node != 0) experiment_node_index.emplace(experiment.node, e);
-    std::set<std::string> kinds;
+  // Everything is read through const views, and an experiment is written only where its
+  // derived fields change: a write would copy an experiment another catalog shares.
+  const auto& read_assets = std::as_const(assets);
+  const auto& read_experiments = std::as_const(experiments);
+  experiment_nodes_.clear();
+  // Arms per asset, counted first so that the uses fit in one array.
+  asset_use_starts_.assign(read_assets.size() + 1, 0);
+  for (const ExperimentFacts& experiment : read_experiments) {
+    for (const ArmFacts& arm : experiment.arms) {
+      for (size_t asset : arm.assets) ++asset_use_starts_[asset + 1];
+    }
+  }
+  for (size_t a = 0; a < read_assets.size(); ++a) asset_use_starts_[a + 1] += asset_use_starts_[a];
+  asset_uses_.resize(asset_use_starts_.back());
+  std::vector<size_t> filled(asset_use_starts_.begin(), asset_use_starts_.end() - 1);
+  // Most experiments share a few segments: each lineage is walked once.
+  std::unordered_map<std::string, std::vector<std::string>> lineages;
+  std::vector<const std::string*> kinds;
+  for (size_t e = 0; e < read_experiments.size(); ++e) {
+    const ExperimentFacts& experiment = read_experiments[e];
+    if (experiment.node != 0) experiment_nodes_.emplace_back(experiment.node, e);
+    kinds.clear();
     for (size_t a = 0; a < experiment.arms.size(); ++a) {
       for (size_t asset : experiment.arms[a].assets) {
-        asset_uses[asset].emplace_back(e, a);
-        kinds.insert(assets[asset].kind);
+        asset_uses_[filled[asset]++] = {e, a};
+        kinds.push_back(&read_assets[asset].kind);
       }
     }
-    experiment.asset_kinds.assign(kinds.begin(), kinds.end());
-    experiment.strongest = strongest_arm(experiment.arms);
-    std::set<std::string> lineage_set;
+    const auto by_value = [](const std::string* x, const std::string* y) { return *x < *y; };
+    const auto same_value = [](const std::string* x, const std::string* y) { return *x == *y; };
+    std::sort(kinds.begin(), kinds.end(), by_value);
+    kinds.erase(std::unique(kinds.begin(), kinds.end(), same_value), kinds.end());
+    const bool kinds_same = std::equal(
+        kinds.begin(), kinds.end(), experiment.asset_kinds.begin(), experiment.asset_kinds.end(),
+        [](const std::string* x, const std::string& y) { return *x == y; });
+    const std::optional<size_t> strongest = strongest_arm(experiment.arms);
+    std::vector<std::string> segment_lineage;
     for (const std::string& segment : experiment.segments) {
-      for (std::string& s : lineage(segment)) lineage_set.insert(std::move(s));
+      auto [known, added] = lineages.try_emplace(segment);
+      if (added) known->second = lineage(segment);
+      segment_lineage.insert(segment_lineage.end(), known->second.begin(), known->second.end());
     }
-    experiment.segment_lineage.assign(lineage_set.begin(), lineage_set.end());
-    experiment.lower_is_better = lower_is_better(experiment.primary_metric);
+    std::sort(segment_lineage.begin(), segment_lineage.end());
+    segment_lineage.erase(std::unique(segment_lineage.begin(), segment_lineage.end()),
+                          segment_lineage.end());
+    const bool lower = lower_is_better(experiment.primary_metric);
+    if (!kinds_same || strongest != experiment.strongest ||
+        segment_lineage != experiment.segment_lineage || lower != experiment.lower_is_better) {
+      ExperimentFacts& changed = experiments[e];
+      changed.asset_kinds.clear();
+      for (const std::string* kind : kinds) changed.asset_kinds.push_back(*kind);
+      changed.strongest = strongest;
+      changed.segment_lineage = std::move(segment_lineage);
+      changed.lower_is_better = lower;
+    }
   }
-}
-
-Result<ExperimentCatalog> load_catalog(const GraphStore& graph) {
-  return CatalogLoader(graph).load();
+  std::sort(experiment_nodes_.begin(), experiment_nodes_.end());
 }
 
 }  // namespace expgraph::insights

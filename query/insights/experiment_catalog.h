@@ -1,19 +1,20 @@
 // ExperimentCatalog: a read-only snapshot of every experiment with the graph context that
 // recommendations, patterns, forecasts and program metrics need (channels, segments with their
 // ancestors, metrics, campaigns, teams, arms with their assets and primary-metric results,
-// learnings, hypotheses). Loaded from a GraphStore in one pass; the insight algorithms are pure
-// functions over it, so tests and tools/bench can also build one by hand.
+// learnings, hypotheses). Loaded from a GraphStore by catalog_loader.h; the insight algorithms
+// are pure functions over it, so tests and tools/bench can also build one by hand.
 // Thread-safe once built (immutable).
 #pragma once
 
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "graph/graph_store.h"
+#include "query/insights/cow_vector.h"
 
 namespace expgraph::insights {
 
@@ -22,6 +23,7 @@ struct AssetFacts {
   std::string kind;  // Asset.kind, "" when absent
   std::string text;
   std::vector<std::string> tags;
+  NodeId node = 0;  // its node in the graph (0 for facts not read from one)
 };
 
 // One arm and its Result on the experiment's primary metric for its whole population (no
@@ -92,23 +94,19 @@ struct ExperimentFacts {
 };
 
 struct ExperimentCatalog {
-  std::vector<ExperimentFacts> experiments;  // in key order
-  std::vector<AssetFacts> assets;
-  std::map<std::string, size_t> asset_index;  // asset key -> index in `assets`
-  // asset index -> (experiment index, arm index) of every arm that used it.
-  std::vector<std::vector<std::pair<size_t, size_t>>> asset_uses;
+  // Copies of a catalog share the experiments and assets neither has changed (cow_vector.h):
+  // the catalog is replaced after every write, and most of it stays as it was.
+  CowVector<ExperimentFacts> experiments;  // in key order
+  CowVector<AssetFacts> assets;
   std::map<std::string, std::vector<std::string>> segment_parents;  // SUBSEGMENT_OF
   // Keys of the metrics whose direction is "decrease": lower is better.
   std::set<std::string> decreasing_metrics;
   size_t inspired_by_edges = 0;
   uint64_t sequence = 0;  // the graph's last_sequence when loaded
 
-  // experiment node id -> index in `experiments`, rebuilt by finish() (facts without a node
-  // are not in it).
-  std::unordered_map<NodeId, size_t> experiment_node_index;
-
-  // The asset with this key, or nullptr.
-  const AssetFacts* asset(const std::string& key) const;
+  using ArmRef = std::pair<size_t, size_t>;  // (experiment index, arm index)
+  // The arms that use the asset at this index (empty before finish()).
+  std::span<const ArmRef> uses_of(size_t asset) const;
   // The index of the experiment of this node (nullopt: none, or finish() not called).
   std::optional<size_t> experiment_at_node(NodeId node) const;
   // The segment and its ancestors (SUBSEGMENT_OF, transitively), cycles tolerated.
@@ -117,18 +115,22 @@ struct ExperimentCatalog {
   bool lower_is_better(const std::string& metric) const {
     return decreasing_metrics.count(metric) > 0;
   }
-  // Adds an asset (or returns the existing index) and records nothing else.
+  // Appends an asset and returns its index.
   size_t add_asset(AssetFacts asset);
-  // Rebuilds asset_uses, experiment_node_index and each experiment's segment_lineage,
-  // lower_is_better, strongest and asset_kinds from the other fields.
+  // Rebuilds the indexes below and each experiment's segment_lineage, lower_is_better,
+  // strongest and asset_kinds from the other fields.
   void finish();
+
+  // Built by finish(), each in a few flat arrays: it runs after every update of the catalog.
+  // uses_of(a) = asset_uses_[asset_use_starts_[a] .. asset_use_starts_[a + 1]).
+  std::vector<size_t> asset_use_starts_;
+  std::vector<ArmRef> asset_uses_;
+  // (experiment node, index in `experiments`), by node; facts without a node are not in it.
+  std::vector<std::pair<NodeId, size_t>> experiment_nodes_;
 };
 
 // The arm with the largest |log_lift / se| among the non-control arms with an effect (nullopt:
 // none).
 std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms);
-
-// Reads every Experiment and its neighbourhood. Errors: storage errors only.
-Result<ExperimentCatalog> load_catalog(const GraphStore& graph);
 
 }  // namespace expgraph::insights

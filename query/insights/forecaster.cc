@@ -74,10 +74,8 @@ Forecast forecast(const ExperimentCatalog& catalog, const std::vector<Recommenda
     // One study per past arm, with the best similarity among the candidate's matching assets.
     std::map<std::pair<size_t, size_t>, double> arms;
     for (const AssetMatch& match : matches[c]) {
-      if (match.similarity < options.min_similarity || match.asset >= catalog.asset_uses.size()) {
-        continue;
-      }
-      for (const auto& [experiment, arm] : catalog.asset_uses[match.asset]) {
+      if (match.similarity < options.min_similarity) continue;
+      for (const auto& [experiment, arm] : catalog.uses_of(match.asset)) {
         if (!usable(catalog, experiment, options)) continue;
         if (!catalog.experiments[experiment].arms[arm].has_effect()) continue;
         double& weight = arms[{experiment, arm}];

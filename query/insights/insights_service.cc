@@ -158,8 +158,7 @@ json closest_tests(const ExperimentCatalog& c, const std::vector<AssetMatch>& ma
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.similarity > b.similarity; });
   for (const AssetMatch& m : sorted) {
-    if (m.asset >= c.asset_uses.size()) continue;
-    for (const auto& [experiment, arm] : c.asset_uses[m.asset]) {
+    for (const auto& [experiment, arm] : c.uses_of(m.asset)) {
       const ExperimentFacts& e = c.experiments[experiment];
       if (out.size() >= kClosestTests) return out;
       if (!e.is_past() || (!as_of.empty() && e.started_at >= as_of)) continue;

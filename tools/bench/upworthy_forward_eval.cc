@@ -47,6 +47,7 @@
 #include "graph/graph_store.h"
 #include "ontology/ontology.h"
 #include "query/insights/asset_text_index.h"
+#include "query/insights/catalog_loader.h"
 #include "query/insights/experiment_catalog.h"
 #include "query/insights/forecaster.h"
 #include "query/insights/insights_service.h"
@@ -58,7 +59,7 @@
 #include "query/similarity/hashing_embedder.h"
 #include "query/similarity/similarity_index.h"
 #include "tools/bench/forecast_scoring.h"
-#include "tools/importers/importer.h"
+#include "tools/bench/upworthy_import.h"
 
 namespace {
 
@@ -127,37 +128,6 @@ std::string headline_of(const ExperimentCatalog& c, const ArmFacts& arm) {
     if (c.assets[a].kind == "headline") return c.assets[a].text;
   }
   return "";
-}
-
-Status import_archive(const std::string& csv_path, GraphStore& graph) {
-  std::ifstream csv(csv_path);
-  if (!csv) return Status::not_found("cannot read " + csv_path);
-  WriteRequest request;
-  size_t items = 0;
-  auto flush = [&]() -> Status {
-    if (request.nodes.empty() && request.edges.empty()) return Status();
-    auto written = graph.write(request);
-    request = WriteRequest();
-    items = 0;
-    return written.ok() ? Status() : written.status();
-  };
-  auto importer = find_importer("upworthy");
-  auto stats = (*importer)(csv, [&](const ImportItem& item) -> Status {
-    const nlohmann::json& b = item.body;
-    if (item.is_node) {
-      request.nodes.push_back({b["type"].get<std::string>(), b["key"].get<std::string>(),
-                               b.value("properties", nlohmann::json::object())});
-    } else {
-      auto from = parse_node_ref(b["from"].get<std::string>());
-      auto to = parse_node_ref(b["to"].get<std::string>());
-      if (!from.ok() || !to.ok()) return Status::internal("bad edge endpoint");
-      request.edges.push_back({b["type"].get<std::string>(), *from, *to,
-                               b.value("properties", nlohmann::json::object())});
-    }
-    return ++items >= 5000 ? flush() : Status();
-  });
-  if (!stats.ok()) return stats.status();
-  return flush();
 }
 
 // ---- the learned forecast ----
@@ -1072,7 +1042,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     (*graph)->add_observer(index->get());
-    Status imported = import_archive(csv_path, **graph);
+    Status imported = bench::import_upworthy(csv_path, **graph);
     if (!imported.ok()) {
       std::fprintf(stderr, "import: %s\n", imported.to_string().c_str());
       std::filesystem::remove_all(dir);

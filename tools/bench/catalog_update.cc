@@ -1,0 +1,183 @@
+// bench_catalog_update: what the insights' catalog costs after a write, on the Upworthy archive.
+// Imports the archive into a temporary GraphStore, loads the whole catalog a few times
+// (load_catalog: what every snapshot cost before updates), then for each kind of write, N
+// rounds of: the write, update_catalog from the previous catalog (what CatalogSnapshots does),
+// and freeing the replaced catalog. Medians and p90 of CPU time on the calling thread.
+// Usage: bench_catalog_update [--csv PATH] [--ontology PATH] [--rounds 30]
+// (from the repository root; the defaults name ../shared/data and ontology/marketing.json)
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "graph/graph_store.h"
+#include "ontology/ontology.h"
+#include "query/insights/catalog_loader.h"
+#include "tools/bench/upworthy_import.h"
+
+namespace {
+
+using namespace expgraph;
+using namespace expgraph::insights;
+
+double cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+double quantile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  return values[static_cast<size_t>(q * static_cast<double>(values.size() - 1) + 0.5)];
+}
+
+struct Round {
+  double update_ms = 0, free_ms = 0;
+  size_t changes = 0, read = 0;
+};
+
+// A write of one kind: `round` makes each write differ from the last.
+using Write = std::function<Status(GraphStore&, int round)>;
+
+Result<NodeRecord> first_node(const GraphStore& graph, const char* type) {
+  auto page = graph.list_nodes(type, {}, 1, "");
+  if (!page.ok()) return page.status();
+  if (page->nodes.empty()) return Status::not_found(std::string("no ") + type);
+  return page->nodes.front();
+}
+
+Status put(GraphStore& graph, const std::string& type, const std::string& key,
+           nlohmann::json properties) {
+  WriteRequest request;
+  request.nodes.push_back({type, key, std::move(properties)});
+  auto written = graph.write(request);
+  return written.ok() ? Status() : written.status();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string csv = "../shared/data/upworthy/upworthy-packages-2013-2014.csv";
+  std::string ontology_path = "ontology/marketing.json";
+  int rounds = 30;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--csv")) {
+      csv = argv[i + 1];
+    } else if (!std::strcmp(argv[i], "--ontology")) {
+      ontology_path = argv[i + 1];
+    } else if (!std::strcmp(argv[i], "--rounds")) {
+      rounds = std::max(1, std::atoi(argv[i + 1]));
+    } else {
+      std::fprintf(stderr,
+                   "usage: bench_catalog_update [--csv PATH] [--ontology PATH] "
+                   "[--rounds N]\n");
+      return 2;
+    }
+  }
+  auto ontology = Ontology::load_file(ontology_path);
+  if (!ontology.ok()) {
+    std::fprintf(stderr, "ontology: %s\n", ontology.status().to_string().c_str());
+    return 1;
+  }
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("catalog_update_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  int exit_code = 0;
+  {
+    auto graph = GraphStore::open(dir.string(), std::make_shared<Ontology>(std::move(*ontology)));
+    if (!graph.ok()) {
+      std::fprintf(stderr, "open: %s\n", graph.status().to_string().c_str());
+      return 1;
+    }
+    GraphStore& g = **graph;
+    if (Status imported = bench::import_upworthy(csv, g); !imported.ok()) {
+      std::fprintf(stderr, "import: %s\n", imported.to_string().c_str());
+      return 1;
+    }
+    auto result = first_node(g, "Result");
+    auto experiment = first_node(g, "Experiment");
+    if (!result.ok() || !experiment.ok()) {
+      std::fprintf(stderr, "the archive has no Result or Experiment\n");
+      return 1;
+    }
+
+    std::vector<double> whole;
+    std::shared_ptr<const ExperimentCatalog> current;
+    for (int i = 0; i < 5; ++i) {
+      const double start = cpu_ms();
+      auto loaded = load_catalog(g);
+      whole.push_back(cpu_ms() - start);
+      if (!loaded.ok()) {
+        std::fprintf(stderr, "load: %s\n", loaded.status().to_string().c_str());
+        return 1;
+      }
+      current = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
+    }
+    std::printf("archive: %zu nodes, %zu edges, %zu experiments, %zu assets; %u cores\n",
+                g.node_count(), g.edge_count(), current->experiments.size(), current->assets.size(),
+                std::thread::hardware_concurrency());
+    std::printf("whole load (load_catalog), 5 times: median %.1f ms CPU, min %.1f\n",
+                quantile(whole, 0.5), quantile(whole, 0));
+
+    const std::pair<const char*, Write> writes[] = {
+        {"a Segment's description",
+         [](GraphStore& graph, int round) {
+           return put(graph, "Segment", "bench-catalog-update",
+                      {{"name", "bench"}, {"description", "write " + std::to_string(round)}});
+         }},
+        {"a Result's conversions",
+         [&](GraphStore& graph, int round) {
+           nlohmann::json p = result->properties;
+           p["conversions"] = p.value("conversions", 0) + 1 + round % 2;
+           return put(graph, "Result", result->key, p);
+         }},
+        {"an Experiment's description",
+         [&](GraphStore& graph, int round) {
+           nlohmann::json p = experiment->properties;
+           p["description"] = "described again, write " + std::to_string(round);
+           return put(graph, "Experiment", experiment->key, p);
+         }},
+    };
+    std::printf("%-30s %8s %6s %22s %22s\n", "update after", "records", "read",
+                "update ms CPU (p90)", "freeing old ms (p90)");
+    for (const auto& [name, write] : writes) {
+      std::vector<double> update_ms, free_ms;
+      Round last;
+      for (int round = 0; round < rounds; ++round) {
+        if (Status written = write(g, round); !written.ok()) {
+          std::fprintf(stderr, "write: %s\n", written.to_string().c_str());
+          return 1;
+        }
+        const double start = cpu_ms();
+        auto updated = update_catalog(g, *current);
+        const double updated_at = cpu_ms();
+        if (!updated.ok() || !*updated) {
+          std::fprintf(
+              stderr, "update: %s\n",
+              updated.ok() ? "a whole load was asked for" : updated.status().to_string().c_str());
+          return 1;
+        }
+        last.changes = (*updated)->changes;
+        last.read = (*updated)->experiments_read;
+        auto next = std::make_shared<const ExperimentCatalog>(std::move((*updated)->catalog));
+        const double free_start = cpu_ms();
+        current = std::move(next);  // frees the replaced catalog: nothing else holds it
+        free_ms.push_back(cpu_ms() - free_start);
+        update_ms.push_back(updated_at - start);
+      }
+      std::printf("%-30s %8zu %6zu %12.2f (%6.2f) %13.2f (%6.2f)\n", name, last.changes, last.read,
+                  quantile(update_ms, 0.5), quantile(update_ms, 0.9), quantile(free_ms, 0.5),
+                  quantile(free_ms, 0.9));
+    }
+  }
+  std::filesystem::remove_all(dir);
+  return exit_code;
+}
