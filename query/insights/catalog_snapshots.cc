@@ -46,8 +46,12 @@ Result<CatalogSnapshot> CatalogSnapshots::current() {
     if (failed_ && failed_started_ >= arrived) return failure_;
     if (!loading_) {
       start_load();
-    } else if (have && Clock::now() - snapshot_started_ <= options_.max_lag) {
-      return snapshot_;  // a newer one is on its way; this one is recent enough meanwhile
+    } else if (have && reading_whole_ && load_started_ < arrived &&
+               Clock::now() - snapshot_started_ <= options_.max_lag) {
+      // A whole load (a second or more) began before this request, which would wait for it
+      // and the next: the snapshot in hand is recent enough meanwhile. An update (tens of
+      // milliseconds) is waited for, and so is a load this request started.
+      return snapshot_;
     }
     published_.wait(lock);
   }
@@ -59,6 +63,7 @@ void CatalogSnapshots::start_load() {
   loading_ = true;
   load_started_ = Clock::now();
   ++started_loads_;
+  reading_whole_ = snapshot_.catalog == nullptr;  // an update, until it turns out otherwise
   loader_ = std::thread([this] { load_loop(); });
 }
 
@@ -77,6 +82,11 @@ Result<CatalogSnapshot> CatalogSnapshots::load_next(const CatalogSnapshot& previ
       return next;
     }
   }
+  {
+    std::lock_guard lock(mutex_);
+    reading_whole_ = true;
+  }
+  published_.notify_all();  // requests that may now be answered from the snapshot in hand
   auto loaded = load_catalog(graph_);
   if (!loaded.ok()) return loaded.status();
   next.catalog = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
@@ -118,30 +128,33 @@ void CatalogSnapshots::load_loop() {
       failed_started_ = started;
     }
     published_.notify_all();
-    // The replaced snapshot is freed here unless a request still reads it: outside the lock,
-    // so that requests do not wait for it (tens of milliseconds of frees on the archive).
-    lock.unlock();
-    previous = {};
-    lock.lock();
     // Load again (after a pause) only while the graph moves and requests keep finding it stale.
+    // Decided with the publication, under one lock: a request in between would take this load
+    // for one still under way.
     const bool again =
         !stopping_ && ok && demand_ && snapshot_.catalog->sequence != graph_.last_sequence();
     demand_ = false;
-    if (again) {
-      // A pause as long as the load, so that loading back to back under a stream of writes
-      // takes at most half a core, when the lag allows it: a snapshot is then served until
-      // the next one is published, at most pause + 2 loads after its load began.
-      const auto took = Clock::now() - started;
-      const auto pause = std::max(Clock::duration::zero(),
-                                  std::min<Clock::duration>(took, options_.max_lag - 2 * took));
-      published_.wait_for(lock, pause, [this] { return stopping_; });
-    }
-    if (!again || stopping_) {
+    if (!again) loading_ = false;
+    // The replaced snapshot is freed here unless a request still reads it: outside the lock,
+    // so that requests do not wait for it.
+    lock.unlock();
+    previous = {};
+    if (!again) return;
+    lock.lock();
+    // A pause as long as the load, so that loading back to back under a stream of writes takes
+    // at most half a core, when the lag allows it: a snapshot is then served until the next
+    // one is published, at most pause + 2 loads after its load began.
+    const auto took = Clock::now() - started;
+    const auto pause = std::max(Clock::duration::zero(),
+                                std::min<Clock::duration>(took, options_.max_lag - 2 * took));
+    published_.wait_for(lock, pause, [this] { return stopping_; });
+    if (stopping_) {
       loading_ = false;
       return;
     }
     load_started_ = Clock::now();
     ++started_loads_;
+    reading_whole_ = false;  // an update, until it turns out otherwise
   }
 }
 

@@ -2,17 +2,17 @@
 // reloaded in a background thread when the graph's change-log sequence moves.
 //
 // A load brings the last snapshot up to date from the change log (catalog_loader.h's
-// update_catalog: milliseconds after a few writes), or reads every experiment's neighbourhood
-// when it cannot (the first load, deletions, large imports: about 1.5 s on the Upworthy
+// update_catalog: tens of milliseconds on the Upworthy archive), or reads every experiment's
+// neighbourhood when it cannot (the first load, deletions, large imports: about 1.1 s on the
 // archive, 52,000 nodes). Loading in the request, as before, made every insight request after
 // any write wait for a whole load, one after another under one lock. Now:
 // - a snapshot that covers the graph's last sequence is served at once;
-// - a stale one is served at once while a load is already under way, when that load started at
-//   most `max_lag` after the snapshot's own load (under a stream of writes, requests never wait
-//   while loads keep up);
-// - otherwise the request waits for a load that started after it arrived, so a client writing
-//   and then asking, with nobody else busy, reads its own writes; `max_lag` 0 makes every
-//   request wait so.
+// - a stale one is served at once while a whole load is under way, when that load started at
+//   most `max_lag` after the snapshot's own load (under deletions or an import, requests do not
+//   wait for whole loads one after another);
+// - otherwise the request waits for a load that started after it arrived: an update, or a whole
+//   load when none is under way. So a client that writes and then asks reads its own write
+//   unless a whole load was already running; `max_lag` 0 makes every request wait so.
 // While stale snapshots were served and writes continue, the loader loads again after a pause
 // as long as the last load (shorter when max_lag needs it), so that it takes at most half a
 // core.
@@ -84,6 +84,9 @@ class CatalogSnapshots {
   Status failure_;
   bool loading_ = false;
   Clock::time_point load_started_;  // of the load under way
+  // The load under way reads the whole graph (an update until update_catalog declines;
+  // between loads, whether the last one did).
+  bool reading_whole_ = true;
   uint64_t started_loads_ = 0;
   uint64_t updates_ = 0;
   // A request found the snapshot stale since the loader last decided whether to load again.
