@@ -81,7 +81,10 @@ class CatalogLoader {
     catalog_.sequence = target;
     EXPGRAPH_RETURN_IF_ERROR(read_touched(previous, touched));
     count_inspired_by();
-    catalog_.finish();
+    // Only the experiments read again need their derived fields, unless what the others'
+    // depend on changed: an asset's kind, a segment's parents.
+    const bool others_current = !assets_reread_ && touched.segments.empty();
+    catalog_.finish(others_current ? &touched.experiments : nullptr);
     return std::optional<CatalogUpdate>(
         CatalogUpdate{std::move(catalog_), **changes, touched.experiments.size(), assets_changed_});
   }
@@ -133,6 +136,7 @@ class CatalogLoader {
       if (!a.ok()) return a.status();
       catalog_.assets.replace(known->second, asset_facts(*a));
       assets_changed_ = true;
+      assets_reread_ = true;
     }
     for (const auto& [segment, id] : touched.segments) {
       auto parents = keys_of(id, Direction::kOut, "SUBSEGMENT_OF");
@@ -462,6 +466,7 @@ class CatalogLoader {
   std::unordered_map<NodeId, size_t> asset_of_node_;  // asset node -> index in catalog_.assets
   ExperimentCatalog catalog_;
   bool assets_changed_ = false;  // an asset was added to or read again into catalog_
+  bool assets_reread_ = false;   // an asset already in the catalog was read again
 };
 
 }  // namespace

@@ -81,7 +81,7 @@ std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms) {
   return best;
 }
 
-void ExperimentCatalog::finish() {
+void ExperimentCatalog::finish(const std::set<NodeId>* changed) {
   // Everything is read through const views, and an experiment is written only where its
   // derived fields change: a write would copy an experiment another catalog shares.
   const auto& read_assets = std::as_const(assets);
@@ -103,12 +103,13 @@ void ExperimentCatalog::finish() {
   for (size_t e = 0; e < read_experiments.size(); ++e) {
     const ExperimentFacts& experiment = read_experiments[e];
     if (experiment.node != 0) experiment_nodes_.emplace_back(experiment.node, e);
-    kinds.clear();
     for (size_t a = 0; a < experiment.arms.size(); ++a) {
-      for (size_t asset : experiment.arms[a].assets) {
-        asset_uses_[filled[asset]++] = {e, a};
-        kinds.push_back(&read_assets[asset].kind);
-      }
+      for (size_t asset : experiment.arms[a].assets) asset_uses_[filled[asset]++] = {e, a};
+    }
+    if (changed != nullptr && changed->count(experiment.node) == 0) continue;
+    kinds.clear();
+    for (const ArmFacts& arm : experiment.arms) {
+      for (size_t asset : arm.assets) kinds.push_back(&read_assets[asset].kind);
     }
     const auto by_value = [](const std::string* x, const std::string* y) { return *x < *y; };
     const auto same_value = [](const std::string* x, const std::string* y) { return *x == *y; };

@@ -118,8 +118,10 @@ struct ExperimentCatalog {
   // Appends an asset and returns its index.
   size_t add_asset(AssetFacts asset);
   // Rebuilds the indexes below and each experiment's segment_lineage, lower_is_better,
-  // strongest and asset_kinds from the other fields.
-  void finish();
+  // strongest and asset_kinds from the other fields; with `changed`, those of the experiments
+  // whose node is in it only (update_catalog: the others, their assets and the segment
+  // hierarchy are as they were when they were derived).
+  void finish(const std::set<NodeId>* changed = nullptr);
 
   // Built by finish(), each in a few flat arrays: it runs after every update of the catalog.
   // uses_of(a) = asset_uses_[asset_use_starts_[a] .. asset_use_starts_[a + 1]).
