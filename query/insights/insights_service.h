@@ -1,8 +1,9 @@
 // InsightsService: what the insight routes call. Answers from a catalog snapshot of the graph
-// (CatalogSnapshots: reloaded in the background when the graph's change-log sequence moves; a
-// request may be answered from the previous one while it loads), asks the SimilarityIndex for text
-// similarity (exact text matching when there is none), keeps the learned forecast model (trained in
-// the background by a ForecastModelKeeper) and renders the answers as JSON. A forecast finds each
+// (CatalogSnapshots: updated in the background from the change log when the graph's sequence
+// moves; a request may be answered from the previous one while a whole reload runs), asks the
+// SimilarityIndex for text similarity (exact text matching when there is none), keeps the
+// learned forecast model (trained in the background by a ForecastModelKeeper) and renders the
+// answers as JSON. A forecast finds each
 // candidate's near-identical past assets in an AssetTextIndex built with each snapshot, not in
 // the SimilarityIndex (see asset_text_index.h).
 // Thread-safe: snapshots are shared read-only.
