@@ -9,8 +9,9 @@
 //
 // Reads through const accessors never copy. Thread safety as for std::vector: concurrent const
 // reads are safe; a vector being changed must not be read elsewhere. Copies may be read and
-// changed independently in different threads (sharing is decided by the shared_ptr's count,
-// which only the changing thread's own unpublished vector can lower to one).
+// changed independently in different threads: an element is changed in place only when no other
+// vector holds it (its shared_ptr's count is one), and another thread can add a holder only by
+// copying a vector that already holds it.
 #pragma once
 
 #include <algorithm>
