@@ -49,7 +49,7 @@ Result<CatalogSnapshot> CatalogSnapshots::current() {
     } else if (have && reading_whole_ && load_started_ < arrived &&
                Clock::now() - snapshot_started_ <= options_.max_lag) {
       // A whole load (a second or more) began before this request, which would wait for it
-      // and the next: the snapshot in hand is recent enough meanwhile. An update (tens of
+      // and the next: the snapshot in hand is recent enough meanwhile. An update (a few
       // milliseconds) is waited for, and so is a load this request started.
       return snapshot_;
     }

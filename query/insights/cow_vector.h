@@ -32,10 +32,10 @@ class CowVector {
   using value_type = T;
   using size_type = std::size_t;
 
-  // Random access over the elements as const T&.
+  // Iteration over the elements as const T&: copies nothing.
   class const_iterator {
    public:
-    using iterator_category = std::random_access_iterator_tag;
+    using iterator_category = std::forward_iterator_tag;
     using value_type = T;
     using difference_type = std::ptrdiff_t;
     using pointer = const T*;
@@ -45,32 +45,12 @@ class CowVector {
     explicit const_iterator(typename Slots::const_iterator at) : at_(at) {}
     reference operator*() const { return **at_; }
     pointer operator->() const { return at_->get(); }
-    reference operator[](difference_type n) const { return *at_[n]; }
     const_iterator& operator++() {
       ++at_;
       return *this;
     }
     const_iterator operator++(int) { return const_iterator(at_++); }
-    const_iterator& operator--() {
-      --at_;
-      return *this;
-    }
-    const_iterator operator--(int) { return const_iterator(at_--); }
-    const_iterator& operator+=(difference_type n) {
-      at_ += n;
-      return *this;
-    }
-    const_iterator& operator-=(difference_type n) {
-      at_ -= n;
-      return *this;
-    }
-    friend const_iterator operator+(const_iterator i, difference_type n) { return i += n; }
-    friend const_iterator operator+(difference_type n, const_iterator i) { return i += n; }
-    friend const_iterator operator-(const_iterator i, difference_type n) { return i -= n; }
-    friend difference_type operator-(const const_iterator& a, const const_iterator& b) {
-      return a.at_ - b.at_;
-    }
-    friend auto operator<=>(const const_iterator&, const const_iterator&) = default;
+    friend bool operator==(const const_iterator&, const const_iterator&) = default;
 
    private:
     typename Slots::const_iterator at_;
@@ -113,22 +93,13 @@ class CowVector {
 
   size_type size() const { return slots_.size(); }
   bool empty() const { return slots_.empty(); }
-  void reserve(size_type n) { slots_.reserve(n); }
-  void clear() { slots_.clear(); }
 
   const T& operator[](size_type i) const { return *slots_[i]; }
   T& operator[](size_type i) { return own(i); }
   const T& front() const { return *slots_.front(); }
-  const T& back() const { return *slots_.back(); }
   T& front() { return own(0); }
-  T& back() { return own(size() - 1); }
 
   void push_back(T item) { slots_.push_back(std::make_shared<T>(std::move(item))); }
-  template <typename... Args>
-  T& emplace_back(Args&&... args) {
-    slots_.push_back(std::make_shared<T>(std::forward<Args>(args)...));
-    return *slots_.back();
-  }
   // Replaces element i without copying the old one first.
   void replace(size_type i, T item) { slots_[i] = std::make_shared<T>(std::move(item)); }
   // Orders the elements by `less` (on const T&), moving pointers only.
@@ -141,8 +112,6 @@ class CowVector {
 
   const_iterator begin() const { return const_iterator(slots_.cbegin()); }
   const_iterator end() const { return const_iterator(slots_.cend()); }
-  const_iterator cbegin() const { return begin(); }
-  const_iterator cend() const { return end(); }
   iterator begin() { return iterator(this, 0); }
   iterator end() { return iterator(this, size()); }
 

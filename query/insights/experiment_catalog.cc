@@ -99,7 +99,10 @@ void ExperimentCatalog::finish(const std::set<NodeId>* changed) {
   std::vector<size_t> filled(asset_use_starts_.begin(), asset_use_starts_.end() - 1);
   // Most experiments share a few segments: each lineage is walked once.
   std::unordered_map<std::string, std::vector<std::string>> lineages;
+  // The kinds of an experiment's assets, as pointers into `assets` until they are stored.
   std::vector<const std::string*> kinds;
+  const auto by_value = [](const std::string* x, const std::string* y) { return *x < *y; };
+  const auto same_value = [](const std::string* x, const std::string* y) { return *x == *y; };
   for (size_t e = 0; e < read_experiments.size(); ++e) {
     const ExperimentFacts& experiment = read_experiments[e];
     if (experiment.node != 0) experiment_nodes_.emplace_back(experiment.node, e);
@@ -111,8 +114,6 @@ void ExperimentCatalog::finish(const std::set<NodeId>* changed) {
     for (const ArmFacts& arm : experiment.arms) {
       for (size_t asset : arm.assets) kinds.push_back(&read_assets[asset].kind);
     }
-    const auto by_value = [](const std::string* x, const std::string* y) { return *x < *y; };
-    const auto same_value = [](const std::string* x, const std::string* y) { return *x == *y; };
     std::sort(kinds.begin(), kinds.end(), by_value);
     kinds.erase(std::unique(kinds.begin(), kinds.end(), same_value), kinds.end());
     const bool kinds_same = std::equal(
@@ -131,12 +132,12 @@ void ExperimentCatalog::finish(const std::set<NodeId>* changed) {
     const bool lower = lower_is_better(experiment.primary_metric);
     if (!kinds_same || strongest != experiment.strongest ||
         segment_lineage != experiment.segment_lineage || lower != experiment.lower_is_better) {
-      ExperimentFacts& changed = experiments[e];
-      changed.asset_kinds.clear();
-      for (const std::string* kind : kinds) changed.asset_kinds.push_back(*kind);
-      changed.strongest = strongest;
-      changed.segment_lineage = std::move(segment_lineage);
-      changed.lower_is_better = lower;
+      ExperimentFacts& facts = experiments[e];  // copied first when another catalog shares it
+      facts.asset_kinds.clear();
+      for (const std::string* kind : kinds) facts.asset_kinds.push_back(*kind);
+      facts.strongest = strongest;
+      facts.segment_lineage = std::move(segment_lineage);
+      facts.lower_is_better = lower;
     }
   }
   std::sort(experiment_nodes_.begin(), experiment_nodes_.end());

@@ -5,13 +5,11 @@
 // and freeing the replaced catalog. Medians and p90 of CPU time on the calling thread.
 // Usage: bench_catalog_update [--csv PATH] [--ontology PATH] [--rounds 30]
 // (from the repository root; the defaults name ../shared/data and ontology/marketing.json)
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,7 +17,6 @@
 #include <vector>
 
 #include "graph/graph_store.h"
-#include "ontology/ontology.h"
 #include "query/insights/catalog_loader.h"
 #include "tools/bench/upworthy_import.h"
 
@@ -38,11 +35,6 @@ double quantile(std::vector<double> values, double q) {
   std::sort(values.begin(), values.end());
   return values[static_cast<size_t>(q * static_cast<double>(values.size() - 1) + 0.5)];
 }
-
-struct Round {
-  double update_ms = 0, free_ms = 0;
-  size_t changes = 0, read = 0;
-};
 
 // A write of one kind: `round` makes each write differ from the last.
 using Write = std::function<Status(GraphStore&, int round)>;
@@ -82,26 +74,13 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto ontology = Ontology::load_file(ontology_path);
-  if (!ontology.ok()) {
-    std::fprintf(stderr, "ontology: %s\n", ontology.status().to_string().c_str());
+  auto scratch = bench::ScratchGraph::open(ontology_path, "catalog_update_");
+  if (!scratch) return 1;
+  GraphStore& g = scratch->graph();
+  if (Status imported = bench::import_upworthy(csv, g); !imported.ok()) {
+    std::fprintf(stderr, "import: %s\n", imported.to_string().c_str());
     return 1;
   }
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("catalog_update_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  int exit_code = 0;
-  {
-    auto graph = GraphStore::open(dir.string(), std::make_shared<Ontology>(std::move(*ontology)));
-    if (!graph.ok()) {
-      std::fprintf(stderr, "open: %s\n", graph.status().to_string().c_str());
-      return 1;
-    }
-    GraphStore& g = **graph;
-    if (Status imported = bench::import_upworthy(csv, g); !imported.ok()) {
-      std::fprintf(stderr, "import: %s\n", imported.to_string().c_str());
-      return 1;
-    }
     auto result = first_node(g, "Result");
     auto experiment = first_node(g, "Experiment");
     if (!result.ok() || !experiment.ok()) {
@@ -150,7 +129,7 @@ int main(int argc, char** argv) {
                 "update ms CPU (p90)", "freeing old ms (p90)");
     for (const auto& [name, write] : writes) {
       std::vector<double> update_ms, free_ms;
-      Round last;
+      size_t changes = 0, read = 0;  // of the last round
       for (int round = 0; round < rounds; ++round) {
         if (Status written = write(g, round); !written.ok()) {
           std::fprintf(stderr, "write: %s\n", written.to_string().c_str());
@@ -165,19 +144,17 @@ int main(int argc, char** argv) {
               updated.ok() ? "a whole load was asked for" : updated.status().to_string().c_str());
           return 1;
         }
-        last.changes = (*updated)->changes;
-        last.read = (*updated)->experiments_read;
+        changes = (*updated)->changes;
+        read = (*updated)->experiments_read;
         auto next = std::make_shared<const ExperimentCatalog>(std::move((*updated)->catalog));
         const double free_start = cpu_ms();
         current = std::move(next);  // frees the replaced catalog: nothing else holds it
         free_ms.push_back(cpu_ms() - free_start);
         update_ms.push_back(updated_at - start);
       }
-      std::printf("%-30s %8zu %6zu %12.2f (%6.2f) %13.2f (%6.2f)\n", name, last.changes, last.read,
+      std::printf("%-30s %8zu %6zu %12.2f (%6.2f) %13.2f (%6.2f)\n", name, changes, read,
                   quantile(update_ms, 0.5), quantile(update_ms, 0.9), quantile(free_ms, 0.5),
                   quantile(free_ms, 0.9));
     }
-  }
-  std::filesystem::remove_all(dir);
-  return exit_code;
+    return 0;
 }

@@ -86,15 +86,15 @@ def request(connection, method, path, body=None):
     return response.status, response.read()
 
 
-def start_server(port, kind, extra, data):
-    log = open(os.path.join(data, "server.log"), "w")
-    server = subprocess.Popen(
-        ["./build/api/expgraphd", "--data", os.path.join(data, "db"), "--port", str(port),
-         "--auth", "off", "--quiet", "--embedder", kind] + extra, stdout=log, stderr=log)
-    deadline = time.time() + 120
+def start_expgraphd(binary, port, db, args, log_path, seconds=120):
+    """Starts `binary` on `db` without auth and returns it once /healthz answers."""
+    log = open(log_path, "w")
+    server = subprocess.Popen([binary, "--data", db, "--port", str(port), "--auth", "off",
+                               "--quiet"] + args, stdout=log, stderr=log)
+    deadline = time.time() + seconds
     while time.time() < deadline:
         if server.poll() is not None:
-            sys.exit("expgraphd exited: see " + log.name)
+            sys.exit(f"{binary} exited: see {log_path}")
         try:
             status, _ = request(http.client.HTTPConnection("127.0.0.1", port, timeout=2), "GET",
                                 "/healthz")
@@ -104,12 +104,17 @@ def start_server(port, kind, extra, data):
             pass
         time.sleep(0.1)
     server.kill()
-    sys.exit("expgraphd did not answer /healthz")
+    sys.exit(f"{binary} did not answer /healthz")
 
 
-def wait_for_model(port):
+def start_server(port, kind, extra, data):
+    return start_expgraphd("./build/api/expgraphd", port, os.path.join(data, "db"),
+                           ["--embedder", kind] + extra, os.path.join(data, "server.log"))
+
+
+def wait_for_model(port, seconds=600):
     """Asking for the model brings the insights up to date, which starts its training."""
-    deadline = time.time() + 600
+    deadline = time.time() + seconds
     while time.time() < deadline:
         status, body = request(http.client.HTTPConnection("127.0.0.1", port, timeout=30), "GET",
                                "/v1/models/forecast")
@@ -117,7 +122,25 @@ def wait_for_model(port):
         if model and model.get("cutoff") is not None:
             return model
         time.sleep(1)
-    sys.exit("no forecast model after 600 s")
+    sys.exit(f"no forecast model after {seconds} s")
+
+
+def load_demo_graph(port):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    with open("tools/demo/demo-graph.json", "rb") as demo:
+        status, _ = request(connection, "POST", "/v1/batch", demo.read())
+    if status != 200:
+        sys.exit(f"loading the demo graph: HTTP {status}")
+
+
+def import_archive(port):
+    """Imports the Upworthy archive, waits for the forecast model and says how long it took."""
+    started = time.time()
+    subprocess.run(["./build/tools/expgraph", "--url", f"http://127.0.0.1:{port}", "import",
+                    "--format", "upworthy", UPWORTHY], check=True, stdout=subprocess.DEVNULL)
+    model = wait_for_model(port)
+    print(f"imported the archive and trained the model in {time.time() - started:.0f} s"
+          f" ({model.get('experiments')} experiments, {model.get('pairs')} pairs)")
 
 
 class Writer(threading.Thread):
@@ -188,19 +211,9 @@ def main():
     server = None
     try:
         server = start_server(port, kind, extra, data)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        with open("tools/demo/demo-graph.json", "rb") as demo:
-            status, _ = request(connection, "POST", "/v1/batch", demo.read())
-        if status != 200:
-            sys.exit(f"loading the demo graph: HTTP {status}")
+        load_demo_graph(port)
         if route == "forecast":
-            started = time.time()
-            subprocess.run(["./build/tools/expgraph", "--url", f"http://127.0.0.1:{port}",
-                            "import", "--format", "upworthy", UPWORTHY], check=True,
-                           stdout=subprocess.DEVNULL)
-            model = wait_for_model(port)
-            print(f"imported the archive and trained the model in {time.time() - started:.0f} s"
-                  f" ({model.get('experiments')} experiments, {model.get('pairs')} pairs)")
+            import_archive(port)
         writer = None
         if writes_per_second > 0:
             writer = Writer(port, writes_per_second)

@@ -28,7 +28,6 @@
 // while the model reads the --word-vectors);
 // --untrained-only scores the meta-analytic forecast and the patterns alone (nothing learned).
 #include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -36,8 +35,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -45,7 +42,6 @@
 #include <vector>
 
 #include "graph/graph_store.h"
-#include "ontology/ontology.h"
 #include "query/insights/asset_text_index.h"
 #include "query/insights/catalog_loader.h"
 #include "query/insights/experiment_catalog.h"
@@ -1007,21 +1003,11 @@ int main(int argc, char** argv) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
 
-  auto ontology = Ontology::load_file(ontology_path);
-  if (!ontology.ok()) {
-    std::fprintf(stderr, "ontology: %s\n", ontology.status().to_string().c_str());
-    return 1;
-  }
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    (std::string("upworthy_eval_") + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
   int exit_code = 0;
   {
-    auto graph = GraphStore::open(dir.string(), std::make_shared<Ontology>(std::move(*ontology)));
-    if (!graph.ok()) {
-      std::fprintf(stderr, "open: %s\n", graph.status().to_string().c_str());
-      return 1;
-    }
+    auto scratch = bench::ScratchGraph::open(ontology_path, "upworthy_eval_");
+    if (!scratch) return 1;
+    GraphStore& graph = scratch->graph();
     // The index embeds as a server would: with use when --sentence-encoder names its model
     // (tools/run's server; the model then reads --word-vectors on its own), else with glove
     // when --word-vectors is given, so the latency below is the route's with the model's vector
@@ -1036,38 +1022,36 @@ int main(int argc, char** argv) {
       index_options.embedder = similarity::EmbedderKind::kGlove;
       index_options.word_vectors_path = word_vectors;
     }
-    auto index = similarity::SimilarityIndex::open(**graph, index_options);
+    auto index = similarity::SimilarityIndex::open(graph, index_options);
     if (!index.ok()) {
       std::fprintf(stderr, "similarity index: %s\n", index.status().to_string().c_str());
       return 1;
     }
-    (*graph)->add_observer(index->get());
-    Status imported = bench::import_upworthy(csv_path, **graph);
+    graph.add_observer(index->get());
+    Status imported = bench::import_upworthy(csv_path, graph);
     if (!imported.ok()) {
       std::fprintf(stderr, "import: %s\n", imported.to_string().c_str());
-      std::filesystem::remove_all(dir);
       return 1;
     }
-    auto loaded = load_catalog(**graph);
+    auto loaded = load_catalog(graph);
     if (!loaded.ok()) return 1;
     const ExperimentCatalog& c = *loaded;
-    std::printf("imported %zu nodes, %zu edges, %zu experiments in %.1f s\n",
-                (*graph)->node_count(), (*graph)->edge_count(), c.experiments.size(), elapsed());
+    std::printf("imported %zu nodes, %zu edges, %zu experiments in %.1f s\n", graph.node_count(),
+                graph.edge_count(), c.experiments.size(), elapsed());
 
     if (o.select_only) {
       evaluate_models(c, o);
     } else if (latency_only) {
-      time_service_forecasts(**graph, index->get(), model_vectors, c, from);
+      time_service_forecasts(graph, index->get(), model_vectors, c, from);
     } else if (untrained_only) {
       if (evaluate_old_forecasts(c, from) == 0) exit_code = 1;
     } else {
       const size_t eligible = evaluate_old_forecasts(c, from);
       evaluate_models(c, o);
-      time_service_forecasts(**graph, index->get(), model_vectors, c, from);
+      time_service_forecasts(graph, index->get(), model_vectors, c, from);
       if (eligible == 0) exit_code = 1;
     }
     std::printf("total time %.1f s\n", elapsed());
   }
-  std::filesystem::remove_all(dir);
   return exit_code;
 }

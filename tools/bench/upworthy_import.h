@@ -8,9 +8,50 @@
 #include <string>
 
 #include "graph/graph_store.h"
+#include "ontology/ontology.h"
 #include "tools/importers/importer.h"
 
 namespace expgraph::bench {
+
+// A GraphStore over the ontology file at `ontology_path` in a fresh temporary directory
+// (<prefix><pid>), closed and removed when this goes. Objects observing the graph must go first.
+class ScratchGraph {
+ public:
+  // nullptr, after printing why, when the ontology or the store does not open.
+  static std::unique_ptr<ScratchGraph> open(const std::string& ontology_path,
+                                            const std::string& prefix) {
+    auto ontology = Ontology::load_file(ontology_path);
+    if (!ontology.ok()) {
+      std::fprintf(stderr, "ontology: %s\n", ontology.status().to_string().c_str());
+      return nullptr;
+    }
+    std::unique_ptr<ScratchGraph> scratch(new ScratchGraph(std::filesystem::temp_directory_path() /
+                                                           (prefix + std::to_string(::getpid()))));
+    std::filesystem::remove_all(scratch->dir_);
+    auto graph =
+        GraphStore::open(scratch->dir_.string(), std::make_shared<Ontology>(std::move(*ontology)));
+    if (!graph.ok()) {
+      std::fprintf(stderr, "open: %s\n", graph.status().to_string().c_str());
+      return nullptr;
+    }
+    scratch->graph_ = std::move(graph).value();
+    return scratch;
+  }
+  ~ScratchGraph() {
+    graph_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  ScratchGraph(const ScratchGraph&) = delete;
+  ScratchGraph& operator=(const ScratchGraph&) = delete;
+
+  GraphStore& graph() { return *graph_; }
+
+ private:
+  explicit ScratchGraph(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  std::filesystem::path dir_;
+  std::unique_ptr<GraphStore> graph_;
+};
 
 inline Status import_upworthy(const std::string& csv_path, GraphStore& graph) {
   std::ifstream csv(csv_path);

@@ -20,13 +20,13 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from concurrent_requests import UPWORTHY, forecast_bodies, request  # noqa: E402
+from concurrent_requests import (forecast_bodies, import_archive, load_demo_graph,  # noqa: E402
+                                 request, start_expgraphd, wait_for_model)
 
 WRITES = ("segment", "result", "experiment")
 logs = {}  # port -> the log of the server started on it
@@ -34,25 +34,10 @@ running = []  # servers started and not yet stopped
 
 
 def start(binary, port, db, args, log_path):
-    log = open(log_path, "w")
     logs[port] = log_path
-    server = subprocess.Popen([binary, "--data", db, "--port", str(port), "--auth", "off",
-                               "--quiet"] + args, stdout=log, stderr=log)
+    server = start_expgraphd(binary, port, db, args, log_path, seconds=300)
     running.append(server)
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"{binary} exited: see {log_path}")
-        try:
-            status, _ = request(http.client.HTTPConnection("127.0.0.1", port, timeout=2), "GET",
-                                "/healthz")
-            if status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.1)
-    server.kill()
-    sys.exit(f"{binary} did not answer /healthz")
+    return server
 
 
 def stop(server, port):
@@ -69,17 +54,6 @@ def call(connection, method, path, body=None):
     if status >= 300:
         sys.exit(f"{method} {path}: HTTP {status} {answer[:200]!r}")
     return json.loads(answer)
-
-
-def wait_for_model(port):
-    deadline = time.time() + 900
-    while time.time() < deadline:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-        model = call(connection, "GET", "/v1/models/forecast").get("model")
-        if model and model.get("cutoff") is not None:
-            return model
-        time.sleep(1)
-    sys.exit("no forecast model after 900 s")
 
 
 def write(connection, kind, round_number, targets):
@@ -117,17 +91,8 @@ def main(argv):
     try:
         seed_db = os.path.join(work, "seed")
         server = start(servers[0], port, seed_db, server_args, os.path.join(work, "seed.log"))
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-        with open("tools/demo/demo-graph.json", "rb") as demo:
-            status, _ = request(connection, "POST", "/v1/batch", demo.read())
-        if status != 200:
-            sys.exit(f"loading the demo graph: HTTP {status}")
-        started = time.time()
-        subprocess.run(["./build/tools/expgraph", "--url", f"http://127.0.0.1:{port}", "import",
-                        "--format", "upworthy", UPWORTHY], check=True, stdout=subprocess.DEVNULL)
-        model = wait_for_model(port)
-        print(f"imported the archive and trained the model in {time.time() - started:.0f} s "
-              f"({model.get('experiments')} experiments)")
+        load_demo_graph(port)
+        import_archive(port)
         stop(server, port)
 
         after, again = {}, {}
@@ -139,7 +104,7 @@ def main(argv):
                 db = os.path.join(work, f"db{index}")
                 server = start(binary, port, db, server_args,
                                os.path.join(work, f"server{index}.log"))
-                wait_for_model(port)
+                wait_for_model(port, seconds=900)
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
                 results = call(connection, "GET", "/v1/nodes/Result?limit=100")["nodes"]
                 targets = {
