@@ -212,8 +212,10 @@ void ApiServer::configure() {
                        [replica] { return static_cast<double>(replica->applied_batches()); });
   }
 
-  Router router(server_, metrics_, options_.auth ? keys_ : nullptr, &concurrency_);
+  const bool checks_keys = options_.auth && keys_ != nullptr;
+  Router router(server_, metrics_, checks_keys ? keys_ : nullptr, &concurrency_);
   add_system_routes(router, graph_, metrics_, options_.replica);
+  add_auth_routes(router, checks_keys);
   add_node_routes(router, graph_);
   add_edge_routes(router, graph_);
   add_batch_routes(router, graph_);

@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view kAnonymous = "anonymous";
 constexpr std::string_view kBearer = "Bearer";
 
-thread_local std::string request_actor(kAnonymous);
+thread_local Principal request_principal{std::string(kAnonymous), Role::kAdmin};
 
 // The request line's method and path, for error messages.
 std::string route_of(const httplib::Request& request) {
@@ -51,6 +51,8 @@ const std::vector<std::pair<std::string_view, Access>>& access_table() {
       {"GET /metrics", Access::kReader},
       {"GET /v1/ontology", Access::kReader},
       {"GET /v1/openapi.json", Access::kReader},
+      // The caller's own key name and role: any valid key may ask.
+      {"GET /v1/auth/me", Access::kReader},
       {"GET /v1/nodes/{type}", Access::kReader},
       {"GET /v1/nodes/{type}/{key}", Access::kReader},
       {"GET /v1/nodes/{type}/{key}/edges", Access::kReader},
@@ -163,12 +165,14 @@ void refuse_access(const Status& status, httplib::Response& response) {
   send_error(response, status);
 }
 
-const std::string& current_actor() { return request_actor; }
+const Principal& current_principal() { return request_principal; }
 
-ActorScope::ActorScope(std::string actor) : previous_(std::move(request_actor)) {
-  request_actor = std::move(actor);
+const std::string& current_actor() { return request_principal.name; }
+
+ActorScope::ActorScope(Principal principal) : previous_(std::move(request_principal)) {
+  request_principal = std::move(principal);
 }
 
-ActorScope::~ActorScope() { request_actor = std::move(previous_); }
+ActorScope::~ActorScope() { request_principal = std::move(previous_); }
 
 }  // namespace expgraph::api

@@ -41,20 +41,23 @@ Result<Principal> authorize(const httplib::Request& request, Access access,
 // Answers a failed authorize(): its JSON error, with `WWW-Authenticate: Bearer` on a 401.
 void refuse_access(const Status& status, httplib::Response& response);
 
-// The actor of the request this thread is serving ("anonymous" when authentication is off).
-// Set by Router around each handler; handlers serve one request on one thread.
+// The principal of the request this thread is serving (anonymous with the admin role when
+// authentication is off). Set by Router around each handler; handlers serve one request on one
+// thread.
+const Principal& current_principal();
+// Its name: the actor that write routes record in the change log.
 const std::string& current_actor();
 
-// Sets current_actor() for its lifetime.
+// Sets current_principal() for its lifetime.
 class ActorScope {
  public:
-  explicit ActorScope(std::string actor);
+  explicit ActorScope(Principal principal);
   ~ActorScope();
   ActorScope(const ActorScope&) = delete;
   ActorScope& operator=(const ActorScope&) = delete;
 
  private:
-  std::string previous_;
+  Principal previous_;
 };
 
 }  // namespace expgraph::api

@@ -54,7 +54,7 @@ httplib::Server::Handler Router::wrap(std::string label, Handler handler, Concur
         Result<Principal> principal = authorize(request, access, keys);
         Status status = principal.status();
         if (principal.ok()) {
-          ActorScope actor(principal->name);
+          ActorScope actor(*principal);
           ConcurrencyLimit::Slot slot =
               limit != nullptr ? limit->try_acquire() : ConcurrencyLimit::Slot(nullptr);
           try {

@@ -61,6 +61,9 @@ void add_audit_routes(Router& router, GraphStore& graph);
 void add_change_routes(Router& router, GraphStore& graph, const std::atomic<bool>& stopping);
 // POST/GET /v1/admin/keys, DELETE /v1/admin/keys/{name}
 void add_admin_routes(Router& router, ApiKeyStore& keys);
+// GET /v1/auth/me (the request's key name and role); `checks_keys`: whether the server
+// authenticates requests (false: every request is "anonymous" with the admin role)
+void add_auth_routes(Router& router, bool checks_keys);
 // POST/GET /v1/admin/webhooks, GET /v1/admin/webhooks/{id}/deliveries,
 // DELETE /v1/admin/webhooks/{id}
 void add_webhook_routes(Router& router, WebhookDispatcher& webhooks);

@@ -778,6 +778,9 @@ test('on a phone the search filters fold away and the first result shows without
 test('sign-in with a reader key: the UI hides what writes', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  // The page learns a key's role from GET /v1/auth/me alone, not by trying routes of each role.
+  const asked = [];
+  page.on('request', (request) => asked.push(`${request.method()} ${new URL(request.url()).pathname}`));
   await page.goto(`${server.url}/`);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await checkAccessibility(page, 'the sign-in page');
@@ -786,7 +789,10 @@ test('sign-in with a reader key: the UI hides what writes', async () => {
   await page.getByText('That key was not accepted').waitFor();
   await page.getByLabel('API key').fill(readerKey);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText('signed in · reader').waitFor();
+  await page.getByText('signed in as browser-reader · reader').waitFor();
+  assert.ok(asked.includes('GET /v1/auth/me'), `sign-in asked ${asked}`);
+  const probes = asked.filter((line) => line.includes('/v1/admin/') || line === 'POST /v1/batch');
+  assert.deepEqual(probes, [], 'no role probes while signing in');
   await page.goto(`${server.url}/#/experiment/EXP-2046`);
   await page.getByRole('heading', { level: 1 }).filter({ hasText: 'countdown' }).waitFor();
   await page.getByRole('heading', { name: 'Timeline' }).waitFor();

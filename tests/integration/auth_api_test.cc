@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "api/auth/access_control.h"
+#include "integration/cli_runner.h"
 #include "integration/http_client.h"
 #include "integration/web_fixture.h"
 #include "tests/integration/raw_connection.h"
@@ -108,6 +109,7 @@ TEST_F(AuthApiTest, EveryRouteNeedsItsRole) {
       {"GET /metrics", "GET", "/metrics", nullptr},
       {"GET /v1/ontology", "GET", "/v1/ontology", nullptr},
       {"GET /v1/openapi.json", "GET", "/v1/openapi.json", nullptr},
+      {"GET /v1/auth/me", "GET", "/v1/auth/me", nullptr},
       {"GET /v1/docs", "GET", "/v1/docs", nullptr},
       {"GET /v1/docs/redoc.standalone.js", "GET", "/v1/docs/redoc.standalone.js", nullptr},
       {"GET /v1/nodes/{type}", "GET", "/v1/nodes/Team", nullptr},
@@ -160,8 +162,8 @@ TEST_F(AuthApiTest, EveryRouteNeedsItsRole) {
       {"GET /v1/admin/webhooks/{id}/deliveries", "GET", webhook_path + "/deliveries", nullptr},
       {"DELETE /v1/admin/webhooks/{id}", "DELETE", webhook_path, nullptr},
       {"GET /v1/replication/checkpoint", "GET", "/v1/replication/checkpoint", nullptr},
-      {"GET /v1/replication/updates", "GET", "/v1/replication/updates?since=1000000000000",
-       nullptr, 409},
+      {"GET /v1/replication/updates", "GET", "/v1/replication/updates?since=1000000000000", nullptr,
+       409},
       // No stream is live: the reply names none (404 unknown_stream) once its key passes.
       {"POST /v1/replication/replies",
        "POST",
@@ -217,6 +219,31 @@ TEST_F(AuthApiTest, EveryRouteNeedsItsRole) {
       }
     }
   }
+}
+
+TEST_F(AuthApiTest, AKeyLearnsItsNameAndRole) {
+  const std::map<std::string, std::string> keys = {{"me-reader", create_key("me-reader", "reader")},
+                                                   {"me-writer", create_key("me-writer", "writer")},
+                                                   {"admin", kAdminKey}};
+  const std::map<std::string, std::string> roles = {
+      {"me-reader", "reader"}, {"me-writer", "writer"}, {"admin", "admin"}};
+  for (const auto& [name, key] : keys) {
+    httplib::Client client = keyed_client(*server_, key);
+    Reply me = call(client, "GET", "/v1/auth/me");
+    ASSERT_EQ(me.status, 200) << me.text;
+    EXPECT_EQ(me.body, (json{{"name", name}, {"role", roles.at(name)}, {"authentication", "on"}}));
+  }
+  // The CLI asks the same, with the key from the environment.
+  const std::string url = "--url http://127.0.0.1:" + std::to_string(server_->port());
+  CliRun cli = run_cli(url + " whoami", "EXPGRAPH_API_KEY=" + keys.at("me-writer") + " ");
+  EXPECT_EQ(cli.exit_code, 0) << cli.output;
+  EXPECT_EQ(cli.output, "name me-writer\nrole writer\nauthentication on\n");
+  httplib::Client admin = keyed_client(*server_, kAdminKey);
+  ASSERT_EQ(call(admin, "DELETE", "/v1/admin/keys/me-writer").status, 200);
+  httplib::Client revoked = keyed_client(*server_, keys.at("me-writer"));
+  EXPECT_TRUE(is_error(call(revoked, "GET", "/v1/auth/me"), 401, "unauthenticated"));
+  EXPECT_EQ(run_cli(url + " whoami", "EXPGRAPH_API_KEY=" + keys.at("me-writer") + " ").exit_code,
+            1);
 }
 
 TEST_F(AuthApiTest, UnauthenticatedAnswersCarryTheChallenge) {
@@ -373,6 +400,11 @@ TEST(AuthFirstStartTest, AuthOffAllowsEverythingAsAnonymous) {
   Reply history = call(client, "GET", "/v1/nodes/Team/T/history");
   ASSERT_EQ(history.status, 200) << history.text;
   EXPECT_EQ(history.body["versions"][0]["actor"], "anonymous");
+  // Who am I says so, with a key or without one.
+  const json anonymous = {{"name", "anonymous"}, {"role", "admin"}, {"authentication", "off"}};
+  EXPECT_EQ(call(client, "GET", "/v1/auth/me").body, anonymous);
+  httplib::Client keyed = keyed_client(server, "egk_any-key-at-all");
+  EXPECT_EQ(call(keyed, "GET", "/v1/auth/me").body, anonymous);
   EXPECT_TRUE(server.stop());
 }
 

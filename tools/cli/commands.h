@@ -16,6 +16,7 @@ int run_export(CliClient& client, const Arguments& args);
 int run_query(CliClient& client, const Arguments& args);
 int run_get(CliClient& client, const Arguments& args);
 int run_stats(CliClient& client, const Arguments& args);
+int run_whoami(CliClient& client, const Arguments& args);
 int run_search(CliClient& client, const Arguments& args);
 int run_backup(CliClient& client, const Arguments& args);
 // The planner's commands (planner_commands.cc).

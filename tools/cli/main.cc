@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "  query 'CYPHER'   run a read-only openCypher query\n"
     "  get Type/key     print one node\n"
     "  stats            node and edge counts\n"
+    "  whoami           the name and role of the API key in use\n"
     "  search \"TEXT\"    similarity search over hypotheses, learnings, experiments, assets\n"
     "  similar \"DRAFT\"  past tests like a draft hypothesis, with their results\n"
     "  patterns         features that tend to win or lose, pooled over past tests\n"
@@ -58,7 +59,8 @@ int main(int argc, char** argv) {
       {"import", run_import},     {"export", run_export},     {"query", run_query},
       {"get", run_get},           {"stats", run_stats},       {"search", run_search},
       {"backup", run_backup},     {"restore", run_restore},   {"similar", run_similar},
-      {"patterns", run_patterns}, {"forecast", run_forecast}, {"ontology", run_ontology}};
+      {"patterns", run_patterns}, {"forecast", run_forecast}, {"ontology", run_ontology},
+      {"whoami", run_whoami}};
   auto found = commands.find(command);
   if (found == commands.end()) {
     std::fprintf(stderr, "expgraph: unknown command \"%s\"\n%s", command.c_str(), kUsage);

@@ -169,4 +169,20 @@ int run_stats(CliClient& client, const Arguments& args) {
   return kExitOk;
 }
 
+int run_whoami(CliClient& client, const Arguments& args) {
+  if (!args.empty()) {
+    std::fputs(
+        "usage: expgraph whoami\n  Prints the name and role of the key in EXPGRAPH_API_KEY as the\n"
+        "  server sees it, and whether the server checks keys (authentication on or off).\n",
+        wants_help(args) ? stdout : stderr);
+    return wants_help(args) ? kExitOk : kExitUsage;
+  }
+  Reply reply = client.get("/v1/auth/me");
+  if (!reply.ok()) return CliClient::report_failure(reply);
+  nlohmann::json me = nlohmann::json::parse(reply.body, nullptr, false);
+  std::printf("name %s\nrole %s\nauthentication %s\n", me.value("name", "").c_str(),
+              me.value("role", "").c_str(), me.value("authentication", "").c_str());
+  return kExitOk;
+}
+
 }  // namespace expgraph::cli

@@ -63,59 +63,15 @@ export function roleAtLeast(role, needed) {
   return roles.indexOf(role) >= roles.indexOf(needed);
 }
 
-// The probe: a small read every role may do (the ontology would be tens of kilobytes).
-const probePath = '/v1/nodes/Channel?limit=1';
-
-// Whether the server answers without a key (--auth off).
-async function authIsOff() {
+// What the server lets `key` do, from GET /v1/auth/me: {auth: 'off'|'on', role:
+// 'reader'|'writer'|'admin', name}, or null when the key is refused (or missing while the
+// server needs one). With auth off the server takes any key, or none, as "anonymous" admin.
+export async function fetchSession(key) {
   try {
-    await get(probePath, { key: '' });
-    return true;
-  } catch (error) {
-    if (error.status !== 401) throw error;
-    return false;
-  }
-}
-
-const noAuth = { auth: 'off', role: 'admin' };
-
-// What the server lets `key` do: {auth: 'off'|'on', role: 'reader'|'writer'|'admin'}, or
-// null when the key is refused (or missing while the server needs one).
-// The API has no "who am I" route, so the role is found by asking for what each role may do:
-// the key list (admin), then a malformed batch, which a writer's key gets as 400 (the body is
-// read and refused: nothing is written) and a reader's key as 403 before the body is read.
-// `onKnown(session)`, when given, is told as soon as the key is known to be good (with the
-// least role it has), before the role probes.
-export async function probeSession(key, onKnown = () => {}) {
-  if (!key) {
-    if (!(await authIsOff())) return null;
-    onKnown(noAuth);
-    return noAuth;
-  }
-  try {
-    await get(probePath, { key });
+    const me = await get('/v1/auth/me', {key});
+    return {auth: me.authentication, role: me.role, name: me.name};
   } catch (error) {
     if (error.status === 401) return null;
     throw error;
   }
-  // A server with auth off takes any key too.
-  if (await authIsOff()) {
-    onKnown(noAuth);
-    return noAuth;
-  }
-  onKnown({ auth: 'on', role: 'reader' });
-  try {
-    await get('/v1/admin/keys', { key });
-    return { auth: 'on', role: 'admin' };
-  } catch (error) {
-    if (error.status !== 403) throw error;
-  }
-  try {
-    await post('/v1/batch', 'role probe: not JSON', { key });
-  } catch (error) {
-    if (error.status === 403) return { auth: 'on', role: 'reader' };
-    if (error.status === 400) return { auth: 'on', role: 'writer' };
-    throw error;
-  }
-  return { auth: 'on', role: 'writer' };
 }

@@ -2,13 +2,14 @@
 // then routes by the address's hash (#/, #/experiment/KEY, #/plan, #/patterns, #/program,
 // #/explore, #/signin).
 import './style.css';
-import { probeSession, storedKey, storeKey } from './api.js';
-import { fill, h } from './dom.js';
-import { errorBox } from './messages.js';
-import { planPage } from './pages/plan.js';
-import { searchPage } from './pages/search.js';
-import { signinPage } from './pages/signin.js';
-import { session } from './session.js';
+
+import {fetchSession, storedKey, storeKey} from './api.js';
+import {fill, h} from './dom.js';
+import {errorBox} from './messages.js';
+import {planPage} from './pages/plan.js';
+import {searchPage} from './pages/search.js';
+import {signinPage} from './pages/signin.js';
+import {session} from './session.js';
 
 const main = document.getElementById('main');
 const sessionBox = document.getElementById('session');
@@ -18,8 +19,18 @@ function showSession() {
     fill(sessionBox, h('span', { class: 'muted' }, 'no sign-in (auth off)'));
     return;
   }
-  fill(sessionBox, h('span', { class: 'role' }, `signed in · ${session.role}`), ' ',
-    h('button', { type: 'button', class: 'link', onclick: () => { storeKey(''); location.hash = '#/signin'; start(); } }, 'Sign out'));
+  fill(
+      sessionBox, h('span', {class: 'role'}, `signed in as ${session.name} · ${session.role}`), ' ',
+      h('button', {
+        type: 'button',
+        class: 'link',
+        onclick: () => {
+          storeKey('');
+          location.hash = '#/signin';
+          start();
+        }
+      },
+        'Sign out'));
 }
 
 function markCurrent(path) {
@@ -71,22 +82,10 @@ function signedIn(found) {
   else route();
 }
 
-function currentPath() {
-  return (location.hash.slice(1) || '/').split('?')[0];
-}
-
 async function start() {
   let found;
-  let routedEarly = false;
   try {
-    found = await probeSession(storedKey(), (early) => {
-      // The search page holds no write control: it is drawn as soon as the key is known to be
-      // good, without waiting for the role probes.
-      if (currentPath() !== '/') return;
-      Object.assign(session, early, { signedIn: true });
-      routedEarly = true;
-      route();
-    });
+    found = await fetchSession(storedKey());
   } catch (error) {
     fill(main, errorBox(error, 'Cannot reach the expgraph server'));
     return;
@@ -94,11 +93,11 @@ async function start() {
   if (found) {
     Object.assign(session, found, { signedIn: true });
   } else {
-    Object.assign(session, { auth: 'on', role: 'reader', signedIn: false });
+    Object.assign(session, {auth: 'on', role: 'reader', name: '', signedIn: false});
     storeKey('');
   }
   showSession();
-  if (!(routedEarly && found && currentPath() === '/')) route();
+  route();
 }
 
 // The search page rewrites its own address as you type with history.replaceState, which fires

@@ -76,6 +76,13 @@ class ClientTest(LiveServerTest):
         with self.assertRaises(expgraph.NotFound):
             self.reader.get_node("Segment", "py-denied")
 
+    def test_whoami_names_the_key_and_its_role(self):
+        self.assertEqual(self.reader.whoami(),
+                         {"name": "py-reader", "role": "reader", "authentication": "on"})
+        self.assertEqual(self.writer.whoami()["role"], "writer")
+        with self.assertRaises(expgraph.Unauthenticated):
+            Client(self.server.url, api_key="egk_not-a-key-at-all").whoami()
+
     def test_nodes_and_ontology_violations(self):
         written = self.writer.put_node("Segment", "py students 2024",
                                        {"name": "Students", "definition": "Verified students"})

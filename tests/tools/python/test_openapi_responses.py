@@ -80,6 +80,10 @@ class OpenApiResponsesTest(LiveServerTest):
         ask("reader", "GET", "/v1/ontology", "/v1/ontology", expect=200)
         ask("reader", "GET", "/v1/openapi.json", "/v1/openapi.json", expect=200)
         ask("none", "GET", "/v1/ontology", "/v1/ontology", expect=401)
+        for role in ("reader", "writer", "admin"):
+            me = ask(role, "GET", "/v1/auth/me", "/v1/auth/me", expect=200)
+            assert me["role"] == role and me["authentication"] == "on", me
+        ask("none", "GET", "/v1/auth/me", "/v1/auth/me", expect=401)
         ask("reader", "GET", node, exp, expect=200)
         ask("reader", "GET", node, "/v1/nodes/Experiment/NO-SUCH-TEST", expect=404)
         ask("reader", "GET", node, "/v1/nodes/Experiment/" + "k" * 2000, expect=400)

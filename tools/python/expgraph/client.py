@@ -306,6 +306,12 @@ class Client:
         """The server's OpenAPI 3.1 description (GET /v1/openapi.json)."""
         return self._json("GET", "/v1/openapi.json")
 
+    def whoami(self) -> Dict[str, Any]:
+        """The client's key as the server sees it (GET /v1/auth/me): ``{"name", "role",
+        "authentication"}``, role reader, writer or admin; authentication "off" when the server
+        checks no keys (every request is then "anonymous" with the admin role)."""
+        return self._json("GET", "/v1/auth/me")
+
     # --- plumbing ------------------------------------------------------------------------
 
     @staticmethod

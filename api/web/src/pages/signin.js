@@ -1,6 +1,6 @@
 // Sign in: with --auth on the page asks for an API key, checks it and finds its role; the key is
 // kept in this tab only (sessionStorage). With --auth off there is nothing to sign in to.
-import { probeSession, storeKey } from '../api.js';
+import {fetchSession, storeKey} from '../api.js';
 import { field, fill, h } from '../dom.js';
 import { errorBox } from '../messages.js';
 
@@ -18,7 +18,7 @@ export function signinPage(root, onSignedIn, reason) {
     event.preventDefault();
     fill(message);
     try {
-      const session = await probeSession(key.value.trim());
+      const session = await fetchSession(key.value.trim());
       if (!session) {
         fill(message, h('p', { class: 'error', role: 'alert' }, 'That key was not accepted (unknown or revoked).'));
         return;
