@@ -41,6 +41,13 @@ std::vector<std::string> strings_of(const json& properties, const char* name) {
   return out;
 }
 
+// Whether the arms of `a` and `b` use the same assets, arm by arm: then a catalog's index of
+// which arms use which asset stays right when one replaces the other.
+bool same_asset_uses(const ExperimentFacts& a, const ExperimentFacts& b) {
+  return std::equal(a.arms.begin(), a.arms.end(), b.arms.begin(), b.arms.end(),
+                    [](const ArmFacts& x, const ArmFacts& y) { return x.assets == y.assets; });
+}
+
 // Reads the experiments' neighbourhoods through the topology mirror, node records from storage.
 class CatalogLoader {
  public:
@@ -81,10 +88,16 @@ class CatalogLoader {
     catalog_.sequence = target;
     EXPGRAPH_RETURN_IF_ERROR(read_touched(previous, touched));
     count_inspired_by();
+    // The indexes hold positions of experiments and assets, and which arms use which assets:
+    // the previous catalog's stay right unless one of those moved.
+    const bool indexes_current = !positions_moved_ &&
+                                 catalog_.assets.size() == previous.assets.size() &&
+                                 catalog_.experiments.size() == previous.experiments.size();
+    if (!indexes_current) catalog_.build_indexes();
     // Only the experiments read again need their derived fields, unless what the others'
     // depend on changed: an asset's kind, a segment's parents.
     const bool others_current = !assets_reread_ && touched.segments.empty();
-    catalog_.finish(others_current ? &touched.experiments : nullptr);
+    catalog_.derive(others_current ? &touched.experiments : nullptr);
     return std::optional<CatalogUpdate>(
         CatalogUpdate{std::move(catalog_), **changes, touched.experiments.size(), assets_changed_});
   }
@@ -161,10 +174,12 @@ class CatalogLoader {
       auto e = read_experiment(*record);
       if (!e.ok()) return e.status();
       if (auto at = previous.experiment_at_node(id)) {
+        if (!same_asset_uses(previous.experiments[*at], *e)) positions_moved_ = true;
         catalog_.experiments.replace(*at, std::move(e).value());
       } else {
         catalog_.experiments.push_back(std::move(e).value());
         added = true;
+        positions_moved_ = true;
       }
     }
     if (added) {  // experiments stay in key order, as a whole load lists them
@@ -488,6 +503,9 @@ class CatalogLoader {
   std::vector<std::pair<NodeId, size_t>> previous_assets_;
   ExperimentCatalog catalog_;
   bool assets_changed_ = false;  // an asset was added to or read again into catalog_
+  // An experiment was added, or one read again has arms using other assets than before: the
+  // catalog's indexes must be built again.
+  bool positions_moved_ = false;
   bool assets_reread_ = false;   // an asset already in the catalog was read again
 };
 

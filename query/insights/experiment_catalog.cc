@@ -81,9 +81,14 @@ std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms) {
   return best;
 }
 
-void ExperimentCatalog::finish(const std::set<NodeId>* changed) {
-  // Everything is read through const views, and an experiment is written only where its
-  // derived fields change: a write would copy an experiment another catalog shares.
+void ExperimentCatalog::finish() {
+  build_indexes();
+  derive();
+}
+
+void ExperimentCatalog::build_indexes() {
+  // Read through const views: a non-const access would copy an experiment another catalog
+  // shares (cow_vector.h).
   const auto& read_assets = std::as_const(assets);
   const auto& read_experiments = std::as_const(experiments);
   experiment_nodes_.clear();
@@ -97,19 +102,29 @@ void ExperimentCatalog::finish(const std::set<NodeId>* changed) {
   for (size_t a = 0; a < read_assets.size(); ++a) asset_use_starts_[a + 1] += asset_use_starts_[a];
   asset_uses_.resize(asset_use_starts_.back());
   std::vector<size_t> filled(asset_use_starts_.begin(), asset_use_starts_.end() - 1);
-  // Most experiments share a few segments: each lineage is walked once.
-  std::unordered_map<std::string, std::vector<std::string>> lineages;
-  // The kinds of an experiment's assets, as pointers into `assets` until they are stored.
-  std::vector<const std::string*> kinds;
-  const auto by_value = [](const std::string* x, const std::string* y) { return *x < *y; };
-  const auto same_value = [](const std::string* x, const std::string* y) { return *x == *y; };
   for (size_t e = 0; e < read_experiments.size(); ++e) {
     const ExperimentFacts& experiment = read_experiments[e];
     if (experiment.node != 0) experiment_nodes_.emplace_back(experiment.node, e);
     for (size_t a = 0; a < experiment.arms.size(); ++a) {
       for (size_t asset : experiment.arms[a].assets) asset_uses_[filled[asset]++] = {e, a};
     }
-    if (changed != nullptr && changed->count(experiment.node) == 0) continue;
+  }
+  std::sort(experiment_nodes_.begin(), experiment_nodes_.end());
+}
+
+void ExperimentCatalog::derive(const std::set<NodeId>* changed) {
+  // Everything is read through const views, and an experiment is written only where its
+  // derived fields change: a write would copy an experiment another catalog shares.
+  const auto& read_assets = std::as_const(assets);
+  const auto& read_experiments = std::as_const(experiments);
+  // Most experiments share a few segments: each lineage is walked once.
+  std::unordered_map<std::string, std::vector<std::string>> lineages;
+  // The kinds of an experiment's assets, as pointers into `assets` until they are stored.
+  std::vector<const std::string*> kinds;
+  const auto by_value = [](const std::string* x, const std::string* y) { return *x < *y; };
+  const auto same_value = [](const std::string* x, const std::string* y) { return *x == *y; };
+  const auto derive_one = [&](size_t e) {
+    const ExperimentFacts& experiment = read_experiments[e];
     kinds.clear();
     for (const ArmFacts& arm : experiment.arms) {
       for (size_t asset : arm.assets) kinds.push_back(&read_assets[asset].kind);
@@ -139,8 +154,15 @@ void ExperimentCatalog::finish(const std::set<NodeId>* changed) {
       facts.segment_lineage = std::move(segment_lineage);
       facts.lower_is_better = lower;
     }
+  };
+  if (changed == nullptr) {
+    for (size_t e = 0; e < read_experiments.size(); ++e) derive_one(e);
+    return;
   }
-  std::sort(experiment_nodes_.begin(), experiment_nodes_.end());
+  // Through the index, not a walk over every experiment.
+  for (NodeId node : *changed) {
+    if (std::optional<size_t> e = experiment_at_node(node)) derive_one(*e);
+  }
 }
 
 }  // namespace expgraph::insights

@@ -73,10 +73,10 @@ struct ExperimentFacts {
   std::vector<std::string> segment_lineage;  // the segments and all their ancestors
   std::string primary_metric;
   // The primary metric's direction is "decrease" (churn, cost, unsubscribes): the arm with the
-  // lower rate is the better one. Set by finish() from ExperimentCatalog::decreasing_metrics.
+  // lower rate is the better one. Set by derive() from ExperimentCatalog::decreasing_metrics.
   bool lower_is_better = false;
   std::vector<ArmFacts> arms;  // their results are on primary_metric
-  // Set by finish(), so that ranking every past test per request reads no arm:
+  // Set by derive(), so that ranking every past test per request reads no arm:
   std::optional<size_t> strongest;       // strongest_arm(arms)
   std::vector<std::string> asset_kinds;  // the kinds of the arms' assets, sorted, distinct
   // The same arms (same order) with their results on each other metric measured for all
@@ -105,9 +105,9 @@ struct ExperimentCatalog {
   uint64_t sequence = 0;  // the graph's last_sequence when loaded
 
   using ArmRef = std::pair<size_t, size_t>;  // (experiment index, arm index)
-  // The arms that use the asset at this index (empty before finish()).
+  // The arms that use the asset at this index (empty before build_indexes()).
   std::span<const ArmRef> uses_of(size_t asset) const;
-  // The index of the experiment of this node (nullopt: none, or finish() not called).
+  // The index of the experiment of this node (nullopt: none, or build_indexes() not called).
   std::optional<size_t> experiment_at_node(NodeId node) const;
   // The segment and its ancestors (SUBSEGMENT_OF, transitively), cycles tolerated.
   std::vector<std::string> lineage(const std::string& segment) const;
@@ -117,13 +117,17 @@ struct ExperimentCatalog {
   }
   // Appends an asset and returns its index.
   size_t add_asset(AssetFacts asset);
-  // Rebuilds the indexes below and each experiment's segment_lineage, lower_is_better,
-  // strongest and asset_kinds from the other fields; with `changed`, those of the experiments
-  // whose node is in it only (update_catalog: the others, their assets and the segment
-  // hierarchy are as they were when they were derived).
-  void finish(const std::set<NodeId>* changed = nullptr);
+  // After a whole load: build_indexes() and derive() for every experiment.
+  void finish();
+  // Rebuilds the indexes below (uses_of, experiment_at_node) from `experiments` and `assets`.
+  void build_indexes();
+  // Sets each experiment's segment_lineage, lower_is_better, strongest and asset_kinds from
+  // its other fields; with `changed`, those of the experiments whose node is in it only
+  // (update_catalog: the others, their assets and the segment hierarchy are as they were when
+  // they were derived).
+  void derive(const std::set<NodeId>* changed = nullptr);
 
-  // Built by finish(), each in a few flat arrays: it runs after every update of the catalog.
+  // Built by build_indexes(), each in a few flat arrays.
   // uses_of(a) = asset_uses_[asset_use_starts_[a] .. asset_use_starts_[a + 1]).
   std::vector<size_t> asset_use_starts_;
   std::vector<ArmRef> asset_uses_;

@@ -5,6 +5,7 @@
 // after a deletion, a metric's direction changed, or more records than its limit.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <random>
@@ -77,7 +78,24 @@ json canonical_catalog(const ExperimentCatalog& c) {
          {"learnings", learnings},
          {"hypotheses", {e.hypotheses, e.hypothesis_text, e.hypothesis_approved}}});
   }
+  // The indexes, by key: the arms using each asset, and whether each experiment is found at
+  // its place by its node.
+  json uses = json::object();
+  for (size_t a = 0; a < c.assets.size(); ++a) {
+    std::vector<std::string> arms;
+    for (const auto& [e, arm] : c.uses_of(a)) {
+      arms.push_back(c.experiments[e].key + "/" + c.experiments[e].arms[arm].key);
+    }
+    std::sort(arms.begin(), arms.end());
+    if (!arms.empty()) uses[c.assets[a].key] = arms;
+  }
+  json found_by_node = json::array();
+  for (size_t e = 0; e < c.experiments.size(); ++e) {
+    found_by_node.push_back(c.experiment_at_node(c.experiments[e].node) == e);
+  }
   return {{"experiments", experiments},
+          {"uses", uses},
+          {"found_by_node", found_by_node},
           {"segment_parents", c.segment_parents},
           {"decreasing", c.decreasing_metrics},
           {"inspired_by", c.inspired_by_edges},
