@@ -98,6 +98,16 @@ class CatalogLoader {
     // depend on changed: an asset's kind, a segment's parents.
     const bool others_current = !assets_reread_ && touched.segments.empty();
     catalog_.derive(others_current ? &touched.experiments : nullptr);
+    // Only the experiments read again can have become trainable or stopped being so.
+    size_t trainable = previous.trainable_experiments;
+    for (NodeId id : touched.experiments) {
+      if (auto at = previous.experiment_at_node(id))
+        trainable -= previous.experiments[*at].trainable;
+      if (auto at = catalog_.experiment_at_node(id)) {
+        trainable += std::as_const(catalog_.experiments)[*at].trainable;
+      }
+    }
+    catalog_.trainable_experiments = trainable;
     return std::optional<CatalogUpdate>(
         CatalogUpdate{std::move(catalog_), **changes, touched.experiments.size(), assets_changed_});
   }

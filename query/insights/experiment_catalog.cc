@@ -13,6 +13,15 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+bool is_trainable(const ExperimentFacts& experiment) {
+  if (!experiment.is_past() || experiment.started_at.empty()) return false;
+  size_t measured = 0;
+  for (const ArmFacts& arm : experiment.arms) {
+    measured += arm.rate() && arm.users && *arm.users > 0 ? 1 : 0;
+  }
+  return measured >= 2;
+}
+
 }  // namespace
 
 ArmFacts::ArmFacts()
@@ -84,6 +93,10 @@ std::optional<size_t> strongest_arm(const std::vector<ArmFacts>& arms) {
 void ExperimentCatalog::finish() {
   build_indexes();
   derive();
+  trainable_experiments = 0;
+  for (const ExperimentFacts& experiment : std::as_const(experiments)) {
+    trainable_experiments += experiment.trainable ? 1 : 0;
+  }
 }
 
 void ExperimentCatalog::build_indexes() {
@@ -145,14 +158,17 @@ void ExperimentCatalog::derive(const std::set<NodeId>* changed) {
     segment_lineage.erase(std::unique(segment_lineage.begin(), segment_lineage.end()),
                           segment_lineage.end());
     const bool lower = lower_is_better(experiment.primary_metric);
+    const bool trainable = is_trainable(experiment);
     if (!kinds_same || strongest != experiment.strongest ||
-        segment_lineage != experiment.segment_lineage || lower != experiment.lower_is_better) {
+        segment_lineage != experiment.segment_lineage || lower != experiment.lower_is_better ||
+        trainable != experiment.trainable) {
       ExperimentFacts& facts = experiments[e];  // copied first when another catalog shares it
       facts.asset_kinds.clear();
       for (const std::string* kind : kinds) facts.asset_kinds.push_back(*kind);
       facts.strongest = strongest;
       facts.segment_lineage = std::move(segment_lineage);
       facts.lower_is_better = lower;
+      facts.trainable = trainable;
     }
   };
   if (changed == nullptr) {

@@ -79,6 +79,9 @@ struct ExperimentFacts {
   // Set by derive(), so that ranking every past test per request reads no arm:
   std::optional<size_t> strongest;       // strongest_arm(arms)
   std::vector<std::string> asset_kinds;  // the kinds of the arms' assets, sorted, distinct
+  // Past, dated, with two or more arms measured (a rate over users): a test a forecast model
+  // can learn from (ExperimentCatalog::trainable_experiments counts them).
+  bool trainable = false;
   // The same arms (same order) with their results on each other metric measured for all
   // users, so that advice about a metric shows the result on that metric.
   std::map<std::string, std::vector<ArmFacts>> arms_by_metric;
@@ -102,6 +105,9 @@ struct ExperimentCatalog {
   // Keys of the metrics whose direction is "decrease": lower is better.
   std::set<std::string> decreasing_metrics;
   size_t inspired_by_edges = 0;
+  // How many experiments are `trainable`: set by finish(), kept by update_catalog, so that the
+  // forecast model keeper's check after every write reads no experiment.
+  size_t trainable_experiments = 0;
   uint64_t sequence = 0;  // the graph's last_sequence when loaded
 
   using ArmRef = std::pair<size_t, size_t>;  // (experiment index, arm index)
@@ -117,11 +123,13 @@ struct ExperimentCatalog {
   }
   // Appends an asset and returns its index.
   size_t add_asset(AssetFacts asset);
-  // After a whole load: build_indexes() and derive() for every experiment.
+  // After a whole load: build_indexes(), derive() for every experiment, and the count of
+  // trainable experiments.
   void finish();
   // Rebuilds the indexes below (uses_of, experiment_at_node) from `experiments` and `assets`.
   void build_indexes();
-  // Sets each experiment's segment_lineage, lower_is_better, strongest and asset_kinds from
+  // Sets each experiment's segment_lineage, lower_is_better, strongest, asset_kinds and
+  // trainable from
   // its other fields; with `changed`, those of the experiments whose node is in it only
   // (update_catalog: the others, their assets and the segment hierarchy are as they were when
   // they were derived).

@@ -14,17 +14,6 @@ constexpr char kRankingName[] = "forecast_model/ranking";
 
 // Trainable tests: concluded, dated, with >= 2 measured arms (what collect_tests keeps), counted
 // without building features.
-size_t trainable_tests(const ExperimentCatalog& catalog) {
-  size_t count = 0;
-  for (const ExperimentFacts& e : catalog.experiments) {
-    if (!e.is_past() || e.started_at.empty()) continue;
-    size_t measured = 0;
-    for (const ArmFacts& a : e.arms) measured += a.rate() && a.users && *a.users > 0 ? 1 : 0;
-    count += measured >= 2 ? 1 : 0;
-  }
-  return count;
-}
-
 // The options with the embedder resolved into the feature options: the embedding features
 // are on only when asked for and an embedder is there, and then name it.
 KeeperOptions with_embedder(KeeperOptions options) {
@@ -83,12 +72,7 @@ bool ForecastModelKeeper::refresh(std::shared_ptr<const ExperimentCatalog> catal
   std::lock_guard trainer_lock(trainer_mutex_);
   if (training_.load()) return false;
   const std::shared_ptr<const ForecastModel> model = current();
-  if (counted_catalog_.owner_before(catalog) || catalog.owner_before(counted_catalog_) ||
-      counted_catalog_.expired()) {
-    counted_tests_ = trainable_tests(*catalog);
-    counted_catalog_ = catalog;
-  }
-  const size_t available = counted_tests_;
+  const size_t available = catalog->trainable_experiments;
   if (model && available < model->experiments + options_.retrain_after) return false;
   if (!model && !last_error().empty() && available < options_.settings.min_tests) return false;
   const std::string cutoff = cutoff_for(*catalog);

@@ -49,7 +49,8 @@ class ForecastModelKeeper {
   // The model in use; null before the first one is trained or loaded.
   std::shared_ptr<const ForecastModel> current() const;
   // Starts a background training on `catalog` when none is running and there is no model or
-  // `retrain_after` more trainable tests than the model has. True when one started.
+  // `retrain_after` more trainable tests (catalog->trainable_experiments) than the model has.
+  // True when one started.
   bool refresh(std::shared_ptr<const ExperimentCatalog> catalog);
   bool training() const { return training_.load(); }
   // Blocks until the running training (if any) has ended.
@@ -91,10 +92,6 @@ class ForecastModelKeeper {
   std::atomic<bool> training_{false};
   std::thread trainer_;       // started and joined by refresh() / wait() / the destructor only
   std::mutex trainer_mutex_;  // serialises refresh() and wait() around trainer_
-  // refresh()'s count of trainable tests for the last catalog it saw (under trainer_mutex_):
-  // every request refreshes, and a catalog snapshot serves many requests.
-  std::weak_ptr<const ExperimentCatalog> counted_catalog_;
-  size_t counted_tests_ = 0;
 };
 
 }  // namespace expgraph::insights

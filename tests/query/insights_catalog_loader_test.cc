@@ -74,6 +74,7 @@ json canonical_catalog(const ExperimentCatalog& c) {
          {"arms", catalog_arms_json(c, e.arms)},
          {"strongest", e.strongest ? json(*e.strongest) : json(nullptr)},
          {"asset_kinds", e.asset_kinds},
+         {"trainable", e.trainable},
          {"by_metric", by_metric},
          {"learnings", learnings},
          {"hypotheses", {e.hypotheses, e.hypothesis_text, e.hypothesis_approved}}});
@@ -93,13 +94,10 @@ json canonical_catalog(const ExperimentCatalog& c) {
   for (size_t e = 0; e < c.experiments.size(); ++e) {
     found_by_node.push_back(c.experiment_at_node(c.experiments[e].node) == e);
   }
-  return {{"experiments", experiments},
-          {"uses", uses},
-          {"found_by_node", found_by_node},
-          {"segment_parents", c.segment_parents},
-          {"decreasing", c.decreasing_metrics},
-          {"inspired_by", c.inspired_by_edges},
-          {"sequence", c.sequence}};
+  return {{"experiments", experiments},           {"uses", uses},
+          {"found_by_node", found_by_node},       {"segment_parents", c.segment_parents},
+          {"decreasing", c.decreasing_metrics},   {"inspired_by", c.inspired_by_edges},
+          {"trainable", c.trainable_experiments}, {"sequence", c.sequence}};
 }
 
 class CatalogLoaderTest : public ::testing::Test {
