@@ -2,7 +2,7 @@
 // reloaded in a background thread when the graph's change-log sequence moves.
 //
 // A load brings the last snapshot up to date from the change log (catalog_loader.h's
-// update_catalog: a few milliseconds on the Upworthy archive), or reads every experiment's
+// update_catalog: about a millisecond on the Upworthy archive), or reads every experiment's
 // neighbourhood when it cannot (the first load, deletions, large imports: about 1.1 s on the
 // archive, 52,000 nodes). Loading in the request, as before, made every insight request after
 // any write wait for a whole load, one after another under one lock. Now:
