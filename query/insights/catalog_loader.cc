@@ -96,7 +96,7 @@ class CatalogLoader {
     if (!indexes_current) catalog_.build_indexes();
     // Only the experiments read again need their derived fields, unless what the others'
     // depend on changed: an asset's kind, a segment's parents.
-    const bool others_current = !assets_reread_ && touched.segments.empty();
+    const bool others_current = !asset_kind_changed_ && touched.segments.empty();
     catalog_.derive(others_current ? &touched.experiments : nullptr);
     // Only the experiments read again can have become trainable or stopped being so.
     size_t trainable = previous.trainable_experiments;
@@ -108,8 +108,8 @@ class CatalogLoader {
       }
     }
     catalog_.trainable_experiments = trainable;
-    return std::optional<CatalogUpdate>(
-        CatalogUpdate{std::move(catalog_), **changes, touched.experiments.size(), assets_changed_});
+    return std::optional<CatalogUpdate>(CatalogUpdate{
+        std::move(catalog_), **changes, touched.experiments.size(), std::move(assets_read_)});
   }
 
  private:
@@ -164,9 +164,11 @@ class CatalogLoader {
       if (!known) continue;  // not used by any arm (yet)
       auto a = node(asset);
       if (!a.ok()) return a.status();
-      catalog_.assets.replace(*known, asset_facts(*a));
-      assets_changed_ = true;
-      assets_reread_ = true;
+      AssetFacts facts = asset_facts(*a);
+      // Experiments derive their asset kinds: those using this asset need them again.
+      if (facts.kind != std::as_const(catalog_.assets)[*known].kind) asset_kind_changed_ = true;
+      catalog_.assets.replace(*known, std::move(facts));
+      assets_read_.push_back(*known);
     }
     for (const auto& [segment, id] : touched.segments) {
       auto parents = keys_of(id, Direction::kOut, "SUBSEGMENT_OF");
@@ -281,7 +283,7 @@ class CatalogLoader {
             auto a = node(asset);
             if (!a.ok()) return a.status();  // the whole load fails, this loader with it
             known->second = catalog_.add_asset(asset_facts(*a));
-            assets_changed_ = true;
+            assets_read_.push_back(known->second);
           }
         }
         arm.assets.push_back(known->second);
@@ -512,11 +514,11 @@ class CatalogLoader {
   // In an update: (asset node, index) of the previous catalog's assets, by node.
   std::vector<std::pair<NodeId, size_t>> previous_assets_;
   ExperimentCatalog catalog_;
-  bool assets_changed_ = false;  // an asset was added to or read again into catalog_
+  std::vector<size_t> assets_read_;  // of catalog_'s assets, those added or read again
   // An experiment was added, or one read again has arms using other assets than before: the
   // catalog's indexes must be built again.
   bool positions_moved_ = false;
-  bool assets_reread_ = false;   // an asset already in the catalog was read again
+  bool asset_kind_changed_ = false;  // an asset already in the catalog has another kind now
 };
 
 }  // namespace

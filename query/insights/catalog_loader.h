@@ -26,7 +26,9 @@ struct CatalogUpdate {
   ExperimentCatalog catalog;
   size_t changes = 0;           // log records read
   size_t experiments_read = 0;  // experiments read again (new ones included)
-  bool assets_changed = false;  // an asset was added or read again: text indexes are stale
+  // The indexes of the assets added or read again (none: text indexes still hold); the other
+  // assets are those of the previous catalog, at the same indexes.
+  std::vector<size_t> assets_read;
 };
 
 struct CatalogUpdateLimits {

@@ -74,9 +74,11 @@ Result<CatalogSnapshot> CatalogSnapshots::load_next(const CatalogSnapshot& previ
     if (!updated.ok()) return updated.status();
     if (*updated) {
       next.catalog = std::make_shared<const ExperimentCatalog>(std::move((*updated)->catalog));
-      next.asset_text = (*updated)->assets_changed
-                            ? std::make_shared<const AssetTextIndex>(*next.catalog)
-                            : previous.asset_text;  // the same assets at the same indexes
+      const std::vector<size_t>& assets_read = (*updated)->assets_read;
+      next.asset_text = assets_read.empty()
+                            ? previous.asset_text  // the same assets at the same indexes
+                            : std::make_shared<const AssetTextIndex>(
+                                  *next.catalog, *previous.asset_text, assets_read);
       std::lock_guard lock(mutex_);
       ++updates_;
       return next;

@@ -1,6 +1,10 @@
 // AssetTextIndex: near-identical past texts rank first, shared common words count little, and
-// the result is bounded.
+// the result is bounded; an index brought up to date from the previous one answers exactly as
+// one built whole.
 #include <gtest/gtest.h>
+
+#include <memory>
+#include <random>
 
 #include "insights_fixture.h"
 #include "query/insights/asset_text_index.h"
@@ -49,6 +53,53 @@ TEST(AssetTextIndexTest, AnUnknownTextMatchesNothingAndKBoundsTheAnswer) {
   ASSERT_FALSE(found.empty());
   EXPECT_EQ(found[0].asset, 1u);
   EXPECT_NEAR(found[0].similarity, 1.0, 1e-9);
+}
+
+TEST(AssetTextIndexTest, AnIndexBroughtUpToDateAnswersAsOneBuiltWhole) {
+  std::mt19937 random(20261207);
+  auto pick = [&](size_t n) { return static_cast<size_t>(random() % n); };
+  const std::vector<std::string> common = {"spring", "tips", "dogs",  "cats", "why", "you", "7",
+                                           "sale",   "free", "watch", "this", "the", "new"};
+  size_t fresh = 0;  // words no earlier text had; some later vanish with their only asset
+  auto some_text = [&] {
+    std::string text;
+    for (size_t i = pick(7); i > 0; --i) text += common[pick(common.size())] + " ";
+    if (pick(3) == 0) text += "only" + std::to_string(fresh++);
+    return text;
+  };
+  std::vector<std::string> texts;
+  for (int i = 0; i < 20; ++i) texts.push_back(some_text());
+  ExperimentCatalog catalog = catalog_of(texts);
+  auto index = std::make_shared<const AssetTextIndex>(catalog);
+  for (int step = 0; step < 200; ++step) {
+    ExperimentCatalog next = catalog;
+    std::vector<size_t> changed;
+    for (size_t n = 1 + pick(3); n > 0; --n) {
+      if (pick(3) == 0) {
+        changed.push_back(
+            next.add_asset({"new" + std::to_string(step), "headline", some_text(), {}}));
+      } else {
+        const size_t at = pick(next.assets.size());
+        const std::string key = std::as_const(next.assets)[at].key;
+        next.assets.replace(at, {key, "headline", pick(5) == 0 ? "" : some_text(), {}});
+        changed.push_back(at);
+      }
+    }
+    auto updated = std::make_shared<const AssetTextIndex>(next, *index, changed);
+    const AssetTextIndex whole(next);
+    for (const std::string& query : {some_text(), some_text(), std::string("only0 dogs"),
+                                     "only" + std::to_string(fresh - 1) + " why you"}) {
+      const auto got = updated->matches(query, 50);
+      const auto want = whole.matches(query, 50);
+      ASSERT_EQ(got.size(), want.size()) << "step " << step << ": " << query;
+      for (size_t i = 0; i < got.size(); ++i) {
+        ASSERT_EQ(got[i].asset, want[i].asset) << "step " << step << ": " << query;
+        ASSERT_EQ(got[i].similarity, want[i].similarity) << "step " << step << ": " << query;
+      }
+    }
+    catalog = std::move(next);
+    index = std::move(updated);
+  }
 }
 
 }  // namespace

@@ -198,7 +198,7 @@ TEST_F(CatalogLoaderTest, AnUpdateReadsOnlyTheExperimentsAWriteTouched) {
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->changes, 1u);
   EXPECT_EQ(updated->experiments_read, 1u);
-  EXPECT_FALSE(updated->assets_changed);  // the text index of the previous catalog still holds
+  EXPECT_TRUE(updated->assets_read.empty());  // the text index of the previous catalog still holds
   EXPECT_EQ(canonical_catalog(updated->catalog), canonical_catalog(load()));
   const ExperimentFacts& e20 = std::as_const(updated->catalog.experiments)[2];
   ASSERT_EQ(e20.key, "e20");
@@ -218,7 +218,7 @@ TEST_F(CatalogLoaderTest, AnUpdateReadsOnlyTheExperimentsAWriteTouched) {
   auto after_asset = update(updated->catalog);
   ASSERT_TRUE(after_asset);
   EXPECT_EQ(after_asset->experiments_read, 0u);
-  EXPECT_TRUE(after_asset->assets_changed);
+  EXPECT_FALSE(after_asset->assets_read.empty());
   EXPECT_EQ(canonical_catalog(after_asset->catalog), canonical_catalog(load()));
 
   // Nothing written since: nothing read.
@@ -234,7 +234,7 @@ TEST_F(CatalogLoaderTest, ANewExperimentTakesItsPlaceInKeyOrder) {
   auto updated = update(before);
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->experiments_read, 1u);
-  EXPECT_TRUE(updated->assets_changed);
+  EXPECT_FALSE(updated->assets_read.empty());
   ASSERT_EQ(updated->catalog.experiments.size(), 9u);
   EXPECT_EQ(updated->catalog.experiments[2].key, "e15");
   EXPECT_EQ(updated->catalog.experiment_at_node(updated->catalog.experiments[2].node), 2u);

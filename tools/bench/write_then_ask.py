@@ -11,6 +11,8 @@ then at once POST /v1/forecast for an archive test, then the same forecast again
   segment     a Segment's description (nothing the insights read)
   result      an archive Result's conversions (one test's arms are read again)
   experiment  an archive Experiment's description (likewise)
+  test        a new test recorded in one batch: the experiment, two variants with a headline
+              each and their results (an experiment added, assets added: the text index too)
 Prints, per server and write, the median and range of the forecast right after the write and
 of the one after it. SERVER_ARGS go to every server (say --embedder glove --word-vectors F).
 Run from the repository root after tools/build.
@@ -28,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from concurrent_requests import (forecast_bodies, import_archive, load_demo_graph,  # noqa: E402
                                  request, start_expgraphd, wait_for_model)
 
-WRITES = ("segment", "result", "experiment")
+WRITES = ("segment", "result", "experiment", "test")
 logs = {}  # port -> the log of the server started on it
 running = []  # servers started and not yet stopped
 
@@ -56,11 +58,37 @@ def call(connection, method, path, body=None):
     return json.loads(answer)
 
 
+def recorded_test(key):
+    """A concluded two-arm test as a planner records one after the fact."""
+    nodes = [{"type": "Experiment", "key": key,
+              "properties": {"name": f"Recorded {key}", "status": "concluded",
+                             "started_at": "2014-09-01"}}]
+    edges = []
+    for v in range(2):
+        arm = f"{key}-v{v}"
+        nodes += [{"type": "Variant", "key": arm, "properties": {"name": f"Variant {v}"}},
+                  {"type": "Asset", "key": arm + "-headline",
+                   "properties": {"kind": "headline",
+                                  "text": f"What teachers of {key} learned, take {v}"}},
+                  {"type": "Result", "key": arm + "-ctr",
+                   "properties": {"name": f"ctr of {arm}", "users": 5000,
+                                  "conversions": 90 + v}}]
+        edges += [{"type": "HAS_VARIANT", "from": "Experiment/" + key, "to": "Variant/" + arm},
+                  {"type": "USES_ASSET", "from": "Variant/" + arm,
+                   "to": "Asset/" + arm + "-headline"},
+                  {"type": "HAS_RESULT", "from": "Experiment/" + key, "to": "Result/" + arm + "-ctr"},
+                  {"type": "FOR_VARIANT", "from": "Result/" + arm + "-ctr", "to": "Variant/" + arm}]
+    return {"nodes": nodes, "edges": edges}
+
+
 def write(connection, kind, round_number, targets):
     """One write of `kind`; `targets` holds the nodes read once (their properties)."""
     if kind == "segment":
         call(connection, "PUT", "/v1/nodes/Segment/bench-write-then-ask",
              {"properties": {"name": "bench", "description": f"write {round_number}"}})
+        return
+    if kind == "test":
+        call(connection, "POST", "/v1/batch", recorded_test(f"bench-recorded-{round_number}"))
         return
     node = targets[kind]
     properties = dict(node["properties"])
