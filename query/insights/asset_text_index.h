@@ -42,7 +42,8 @@ class AssetTextIndex {
  private:
   using WordId = uint32_t;
   // Word -> id, shared by the indexes of successive snapshots while no new word appears (then
-  // copied and extended): ids are only added, never reused.
+  // copied and extended): ids are only added, never reused, so words of changed texts stay (with
+  // idf 0) until a whole load builds a fresh vocabulary.
   using Vocabulary = std::unordered_map<std::string, WordId>;
   struct Posting {
     size_t asset = 0;
