@@ -23,8 +23,9 @@ AssetTextIndex::AssetTextIndex(const ExperimentCatalog& catalog)
     : assets_(catalog.assets.size()), vocabulary_(std::make_shared<const Vocabulary>()) {
   entry_starts_.reserve(assets_ + 1);
   entry_starts_.push_back(0);
+  std::shared_ptr<Vocabulary> growing;
   for (const AssetFacts& asset : catalog.assets) {
-    add_words(asset.text);
+    add_words(asset.text, growing);
     entry_starts_.push_back(entries_.size());
   }
   weigh();
@@ -41,6 +42,7 @@ AssetTextIndex::AssetTextIndex(const ExperimentCatalog& catalog, const AssetText
   entry_starts_.reserve(assets_ + 1);
   entry_starts_.push_back(0);
   const auto& assets = catalog.assets;
+  std::shared_ptr<Vocabulary> growing;
   for (size_t a = 0; a < assets_; ++a) {
     if (a < previous.assets_ && !read_again[a]) {
       entries_.insert(
@@ -48,14 +50,14 @@ AssetTextIndex::AssetTextIndex(const ExperimentCatalog& catalog, const AssetText
           previous.entries_.begin() + static_cast<std::ptrdiff_t>(previous.entry_starts_[a]),
           previous.entries_.begin() + static_cast<std::ptrdiff_t>(previous.entry_starts_[a + 1]));
     } else {
-      add_words(assets[a].text);
+      add_words(assets[a].text, growing);
     }
     entry_starts_.push_back(entries_.size());
   }
   weigh();
 }
 
-void AssetTextIndex::add_words(const std::string& text) {
+void AssetTextIndex::add_words(const std::string& text, std::shared_ptr<Vocabulary>& growing) {
   for (const auto& [word, count] : word_counts(text)) {
     auto known = vocabulary_->find(word);
     WordId id = 0;
@@ -63,19 +65,18 @@ void AssetTextIndex::add_words(const std::string& text) {
       id = known->second;
     } else {
       // The first new word copies the vocabulary, which older indexes go on sharing.
-      if (!growing_) {
-        growing_ = std::make_shared<Vocabulary>(*vocabulary_);
-        vocabulary_ = growing_;
+      if (!growing) {
+        growing = std::make_shared<Vocabulary>(*vocabulary_);
+        vocabulary_ = growing;
       }
-      id = static_cast<WordId>(growing_->size());
-      growing_->emplace(word, id);
+      id = static_cast<WordId>(growing->size());
+      growing->emplace(word, id);
     }
     entries_.emplace_back(id, count);
   }
 }
 
 void AssetTextIndex::weigh() {
-  growing_.reset();  // built: the vocabulary is only read from now on
   const size_t words = vocabulary_->size();
   std::vector<double> documents(words, 0.0);  // word -> assets that have it
   for (const auto& [word, count] : entries_) documents[word] += 1;

@@ -50,16 +50,15 @@ class AssetTextIndex {
     double weight = 0;  // the word's TF-IDF in the asset over the asset's vector norm
   };
   // Appends the words of `text` with their counts, in the words' order (the order the norms
-  // are summed in), to entries_; a new word gets the next id (in a copy of the vocabulary, made
-  // at the first one).
-  void add_words(const std::string& text);
+  // are summed in), to entries_; a new word gets the next id in `growing`, vocabulary_'s own
+  // copy, made at the first new word of the build.
+  void add_words(const std::string& text, std::shared_ptr<Vocabulary>& growing);
   // Document frequencies, idf, norms and postings from entries_.
   void weigh();
   double unseen_idf() const;
 
   size_t assets_ = 0;
   std::shared_ptr<const Vocabulary> vocabulary_;
-  std::shared_ptr<Vocabulary> growing_;  // vocabulary_'s own copy while building, if new words came
   // Asset a's words: entries_[entry_starts_[a] .. entry_starts_[a + 1]), (word, count).
   std::vector<size_t> entry_starts_;
   std::vector<std::pair<WordId, double>> entries_;

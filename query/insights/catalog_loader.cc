@@ -89,11 +89,9 @@ class CatalogLoader {
     EXPGRAPH_RETURN_IF_ERROR(read_touched(previous, touched));
     count_inspired_by();
     // The indexes hold positions of experiments and assets, and which arms use which assets:
-    // the previous catalog's stay right unless one of those moved.
-    const bool indexes_current = !positions_moved_ &&
-                                 catalog_.assets.size() == previous.assets.size() &&
-                                 catalog_.experiments.size() == previous.experiments.size();
-    if (!indexes_current) catalog_.build_indexes();
+    // the previous catalog's stay right unless one of those moved (an asset is only added for
+    // an arm that uses it, so an added asset moved an arm's assets too).
+    if (positions_moved_) catalog_.build_indexes();
     // Only the experiments read again need their derived fields, unless what the others'
     // depend on changed: an asset's kind, a segment's parents.
     const bool others_current = !asset_kind_changed_ && touched.segments.empty();
@@ -101,8 +99,9 @@ class CatalogLoader {
     // Only the experiments read again can have become trainable or stopped being so.
     size_t trainable = previous.trainable_experiments;
     for (NodeId id : touched.experiments) {
-      if (auto at = previous.experiment_at_node(id))
+      if (auto at = previous.experiment_at_node(id)) {
         trainable -= previous.experiments[*at].trainable;
+      }
       if (auto at = catalog_.experiment_at_node(id)) {
         trainable += std::as_const(catalog_.experiments)[*at].trainable;
       }

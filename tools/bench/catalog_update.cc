@@ -118,104 +118,104 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "import: %s\n", imported.to_string().c_str());
     return 1;
   }
-    auto result = first_node(g, "Result");
-    auto experiment = first_node(g, "Experiment");
-    auto asset = first_node(g, "Asset");
-    if (!result.ok() || !experiment.ok() || !asset.ok()) {
-      std::fprintf(stderr, "the archive has no Result, Experiment or Asset\n");
+  auto result = first_node(g, "Result");
+  auto experiment = first_node(g, "Experiment");
+  auto asset = first_node(g, "Asset");
+  if (!result.ok() || !experiment.ok() || !asset.ok()) {
+    std::fprintf(stderr, "the archive has no Result, Experiment or Asset\n");
+    return 1;
+  }
+
+  std::vector<double> whole;
+  std::shared_ptr<const ExperimentCatalog> current;
+  for (int i = 0; i < 5; ++i) {
+    const double start = cpu_ms();
+    auto loaded = load_catalog(g);
+    whole.push_back(cpu_ms() - start);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "load: %s\n", loaded.status().to_string().c_str());
       return 1;
     }
+    current = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
+  }
+  std::printf("archive: %zu nodes, %zu edges, %zu experiments, %zu assets; %u cores\n",
+              g.node_count(), g.edge_count(), current->experiments.size(), current->assets.size(),
+              std::thread::hardware_concurrency());
+  std::printf("whole load (load_catalog), 5 times: median %.1f ms CPU, min %.1f\n",
+              quantile(whole, 0.5), quantile(whole, 0));
+  // The assets' text index, built whole (after a whole load) a few times.
+  std::vector<double> whole_index;
+  std::shared_ptr<const AssetTextIndex> text_index;
+  for (int i = 0; i < 5; ++i) {
+    const double start = cpu_ms();
+    text_index = std::make_shared<const AssetTextIndex>(*current);
+    whole_index.push_back(cpu_ms() - start);
+  }
+  std::printf("assets' text index built whole, 5 times: median %.1f ms CPU, min %.1f\n",
+              quantile(whole_index, 0.5), quantile(whole_index, 0));
 
-    std::vector<double> whole;
-    std::shared_ptr<const ExperimentCatalog> current;
-    for (int i = 0; i < 5; ++i) {
-      const double start = cpu_ms();
-      auto loaded = load_catalog(g);
-      whole.push_back(cpu_ms() - start);
-      if (!loaded.ok()) {
-        std::fprintf(stderr, "load: %s\n", loaded.status().to_string().c_str());
+  const std::pair<const char*, Write> writes[] = {
+      {"a Segment's description",
+       [](GraphStore& graph, int round) {
+         return put(graph, "Segment", "bench-catalog-update",
+                    {{"name", "bench"}, {"description", "write " + std::to_string(round)}});
+       }},
+      {"a Result's conversions",
+       [&](GraphStore& graph, int round) {
+         nlohmann::json p = result->properties;
+         p["conversions"] = p.value("conversions", 0) + 1 + round % 2;
+         return put(graph, "Result", result->key, p);
+       }},
+      {"an Experiment's description",
+       [&](GraphStore& graph, int round) {
+         nlohmann::json p = experiment->properties;
+         p["description"] = "described again, write " + std::to_string(round);
+         return put(graph, "Experiment", experiment->key, p);
+       }},
+      {"an Asset's text",
+       [&](GraphStore& graph, int round) {
+         nlohmann::json p = asset->properties;
+         p["text"] = "A headline written again, round " + std::to_string(round);
+         return put(graph, "Asset", asset->key, p);
+       }},
+      {"a new test (2 arms)", record_test},
+  };
+  std::printf("%-30s %8s %6s %22s %22s %22s\n", "update after", "records", "read",
+              "update ms CPU (p90)", "text index ms (p90)", "freeing old ms (p90)");
+  for (const auto& [name, write] : writes) {
+    std::vector<double> update_ms, index_ms, free_ms;
+    size_t changes = 0, read = 0;  // of the last round
+    for (int round = 0; round < rounds; ++round) {
+      if (Status written = write(g, round); !written.ok()) {
+        std::fprintf(stderr, "write: %s\n", written.to_string().c_str());
         return 1;
       }
-      current = std::make_shared<const ExperimentCatalog>(std::move(loaded).value());
-    }
-    std::printf("archive: %zu nodes, %zu edges, %zu experiments, %zu assets; %u cores\n",
-                g.node_count(), g.edge_count(), current->experiments.size(), current->assets.size(),
-                std::thread::hardware_concurrency());
-    std::printf("whole load (load_catalog), 5 times: median %.1f ms CPU, min %.1f\n",
-                quantile(whole, 0.5), quantile(whole, 0));
-    // The assets' text index, built whole (after a whole load) a few times.
-    std::vector<double> whole_index;
-    std::shared_ptr<const AssetTextIndex> text_index;
-    for (int i = 0; i < 5; ++i) {
       const double start = cpu_ms();
-      text_index = std::make_shared<const AssetTextIndex>(*current);
-      whole_index.push_back(cpu_ms() - start);
-    }
-    std::printf("assets' text index built whole, 5 times: median %.1f ms CPU, min %.1f\n",
-                quantile(whole_index, 0.5), quantile(whole_index, 0));
-
-    const std::pair<const char*, Write> writes[] = {
-        {"a Segment's description",
-         [](GraphStore& graph, int round) {
-           return put(graph, "Segment", "bench-catalog-update",
-                      {{"name", "bench"}, {"description", "write " + std::to_string(round)}});
-         }},
-        {"a Result's conversions",
-         [&](GraphStore& graph, int round) {
-           nlohmann::json p = result->properties;
-           p["conversions"] = p.value("conversions", 0) + 1 + round % 2;
-           return put(graph, "Result", result->key, p);
-         }},
-        {"an Experiment's description",
-         [&](GraphStore& graph, int round) {
-           nlohmann::json p = experiment->properties;
-           p["description"] = "described again, write " + std::to_string(round);
-           return put(graph, "Experiment", experiment->key, p);
-         }},
-        {"an Asset's text",
-         [&](GraphStore& graph, int round) {
-           nlohmann::json p = asset->properties;
-           p["text"] = "A headline written again, round " + std::to_string(round);
-           return put(graph, "Asset", asset->key, p);
-         }},
-        {"a new test (2 arms)", record_test},
-    };
-    std::printf("%-30s %8s %6s %22s %22s %22s\n", "update after", "records", "read",
-                "update ms CPU (p90)", "text index ms (p90)", "freeing old ms (p90)");
-    for (const auto& [name, write] : writes) {
-      std::vector<double> update_ms, index_ms, free_ms;
-      size_t changes = 0, read = 0;  // of the last round
-      for (int round = 0; round < rounds; ++round) {
-        if (Status written = write(g, round); !written.ok()) {
-          std::fprintf(stderr, "write: %s\n", written.to_string().c_str());
-          return 1;
-        }
-        const double start = cpu_ms();
-        auto updated = update_catalog(g, *current);
-        const double updated_at = cpu_ms();
-        if (!updated.ok() || !*updated) {
-          std::fprintf(
-              stderr, "update: %s\n",
-              updated.ok() ? "a whole load was asked for" : updated.status().to_string().c_str());
-          return 1;
-        }
-        changes = (*updated)->changes;
-        read = (*updated)->experiments_read;
-        auto next = std::make_shared<const ExperimentCatalog>(std::move((*updated)->catalog));
-        const double index_start = cpu_ms();
-        if (!(*updated)->assets_read.empty()) {  // as CatalogSnapshots does; frees the old one
-          text_index =
-              std::make_shared<const AssetTextIndex>(*next, *text_index, (*updated)->assets_read);
-        }
-        index_ms.push_back(cpu_ms() - index_start);
-        const double free_start = cpu_ms();
-        current = std::move(next);  // frees the replaced catalog: nothing else holds it
-        free_ms.push_back(cpu_ms() - free_start);
-        update_ms.push_back(updated_at - start);
+      auto updated = update_catalog(g, *current);
+      const double updated_at = cpu_ms();
+      if (!updated.ok() || !*updated) {
+        std::fprintf(
+            stderr, "update: %s\n",
+            updated.ok() ? "a whole load was asked for" : updated.status().to_string().c_str());
+        return 1;
       }
-      std::printf("%-30s %8zu %6zu %12.2f (%6.2f) %13.2f (%6.2f) %13.2f (%6.2f)\n", name, changes,
-                  read, quantile(update_ms, 0.5), quantile(update_ms, 0.9), quantile(index_ms, 0.5),
-                  quantile(index_ms, 0.9), quantile(free_ms, 0.5), quantile(free_ms, 0.9));
+      changes = (*updated)->changes;
+      read = (*updated)->experiments_read;
+      auto next = std::make_shared<const ExperimentCatalog>(std::move((*updated)->catalog));
+      const double index_start = cpu_ms();
+      if (!(*updated)->assets_read.empty()) {  // as CatalogSnapshots does; frees the old one
+        text_index =
+            std::make_shared<const AssetTextIndex>(*next, *text_index, (*updated)->assets_read);
+      }
+      index_ms.push_back(cpu_ms() - index_start);
+      const double free_start = cpu_ms();
+      current = std::move(next);  // frees the replaced catalog: nothing else holds it
+      free_ms.push_back(cpu_ms() - free_start);
+      update_ms.push_back(updated_at - start);
     }
-    return 0;
+    std::printf("%-30s %8zu %6zu %12.2f (%6.2f) %13.2f (%6.2f) %13.2f (%6.2f)\n", name, changes,
+                read, quantile(update_ms, 0.5), quantile(update_ms, 0.9), quantile(index_ms, 0.5),
+                quantile(index_ms, 0.9), quantile(free_ms, 0.5), quantile(free_ms, 0.9));
+  }
+  return 0;
 }

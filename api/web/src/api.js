@@ -68,8 +68,8 @@ export function roleAtLeast(role, needed) {
 // server needs one). With auth off the server takes any key, or none, as "anonymous" admin.
 export async function fetchSession(key) {
   try {
-    const me = await get('/v1/auth/me', {key});
-    return {auth: me.authentication, role: me.role, name: me.name};
+    const me = await get('/v1/auth/me', { key });
+    return { auth: me.authentication, role: me.role, name: me.name };
   } catch (error) {
     if (error.status === 401) return null;
     throw error;

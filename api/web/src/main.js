@@ -2,14 +2,13 @@
 // then routes by the address's hash (#/, #/experiment/KEY, #/plan, #/patterns, #/program,
 // #/explore, #/signin).
 import './style.css';
-
-import {fetchSession, storedKey, storeKey} from './api.js';
-import {fill, h} from './dom.js';
-import {errorBox} from './messages.js';
-import {planPage} from './pages/plan.js';
-import {searchPage} from './pages/search.js';
-import {signinPage} from './pages/signin.js';
-import {session} from './session.js';
+import { fetchSession, storedKey, storeKey } from './api.js';
+import { fill, h } from './dom.js';
+import { errorBox } from './messages.js';
+import { planPage } from './pages/plan.js';
+import { searchPage } from './pages/search.js';
+import { signinPage } from './pages/signin.js';
+import { session } from './session.js';
 
 const main = document.getElementById('main');
 const sessionBox = document.getElementById('session');
@@ -19,18 +18,8 @@ function showSession() {
     fill(sessionBox, h('span', { class: 'muted' }, 'no sign-in (auth off)'));
     return;
   }
-  fill(
-      sessionBox, h('span', {class: 'role'}, `signed in as ${session.name} · ${session.role}`), ' ',
-      h('button', {
-        type: 'button',
-        class: 'link',
-        onclick: () => {
-          storeKey('');
-          location.hash = '#/signin';
-          start();
-        }
-      },
-        'Sign out'));
+  fill(sessionBox, h('span', { class: 'role' }, `signed in as ${session.name} · ${session.role}`), ' ',
+    h('button', { type: 'button', class: 'link', onclick: () => { storeKey(''); location.hash = '#/signin'; start(); } }, 'Sign out'));
 }
 
 function markCurrent(path) {
@@ -93,7 +82,7 @@ async function start() {
   if (found) {
     Object.assign(session, found, { signedIn: true });
   } else {
-    Object.assign(session, {auth: 'on', role: 'reader', name: '', signedIn: false});
+    Object.assign(session, { auth: 'on', role: 'reader', name: '', signedIn: false });
     storeKey('');
   }
   showSession();

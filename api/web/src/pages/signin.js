@@ -1,6 +1,6 @@
 // Sign in: with --auth on the page asks for an API key, checks it and finds its role; the key is
 // kept in this tab only (sessionStorage). With --auth off there is nothing to sign in to.
-import {fetchSession, storeKey} from '../api.js';
+import { fetchSession, storeKey } from '../api.js';
 import { field, fill, h } from '../dom.js';
 import { errorBox } from '../messages.js';
 
