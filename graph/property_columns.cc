@@ -110,9 +110,10 @@ class PropertyColumns::TableWriter {
   void finish() {
     for (auto& [index, chunk] : copied_) {
       if (chunk->keys.empty()) {
+        // Its charge is read before the reset frees it.
+        const size_t charge = kEmptyChunkBytes + chunk->columns.size() * sizeof(std::vector<Cell>);
         writable_block(index >> kBlockShift).chunks[index & (kBlockSize - 1)].reset();
-        table_.bytes_ -= std::min(table_.bytes_, kEmptyChunkBytes +
-                                                     chunk->columns.size() * sizeof(std::vector<Cell>));
+        table_.bytes_ -= std::min(table_.bytes_, charge);
         continue;
       }
       chunk->keys.shrink_to_fit();
