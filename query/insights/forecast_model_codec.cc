@@ -44,6 +44,7 @@ std::vector<std::pair<double, double>> widths_of(const json& widths) {
 json model_description(const ForecastModel& m) {
   return {{"cutoff", m.cutoff.empty() ? json(nullptr) : json(m.cutoff)},
           {"trained_at", m.trained_at},
+          {"training_seconds", m.training_seconds ? json(*m.training_seconds) : json(nullptr)},
           {"learner", learner_name(m.settings.learner.learner)},
           {"experiments", m.experiments},
           {"pairs", m.pairs},
@@ -73,6 +74,10 @@ Result<std::unique_ptr<ForecastModel>> decode_forecast_model(const std::string& 
     auto m = std::make_unique<ForecastModel>();
     m->cutoff = d.at("cutoff").is_null() ? "" : d.at("cutoff").get<std::string>();
     m->trained_at = d.at("trained_at").get<std::string>();
+    // Absent from models stored before it was recorded: they decode without it.
+    if (auto seconds = d.find("training_seconds"); seconds != d.end() && seconds->is_number()) {
+      m->training_seconds = seconds->get<double>();
+    }
     m->experiments = d.at("experiments").get<size_t>();
     m->pairs = d.at("pairs").get<size_t>();
     m->settings.features = d.at("features").get<FeatureOptions>();

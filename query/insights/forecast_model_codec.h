@@ -11,8 +11,8 @@
 
 namespace expgraph::insights {
 
-// {cutoff, trained_at, learner, experiments, pairs, features, learner_options, calibration,
-//  validation}
+// {cutoff, trained_at, training_seconds, learner, experiments, pairs, features, learner_options,
+//  calibration, validation}
 nlohmann::json model_description(const ForecastModel& model);
 
 // The model described by `description` with the library bytes `ranking`. Errors:

@@ -1,6 +1,7 @@
 #include "query/insights/learned_forecaster.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <map>
@@ -66,6 +67,7 @@ Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCata
                                                             const std::string& cutoff,
                                                             const ModelSettings& settings,
                                                             bool known_by_cutoff) {
+  const auto started = std::chrono::steady_clock::now();
   std::vector<DatasetTest> tests =
       collect_tests(catalog, "", cutoff, settings.features, known_by_cutoff ? cutoff : "");
   if (tests.size() < std::max<size_t>(settings.min_tests, 2)) {
@@ -97,6 +99,8 @@ Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCata
   if (!ranking.ok()) return ranking.status();
   model->cutoff = cutoff;
   model->trained_at = now_utc();
+  model->training_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   model->experiments = tests.size();
   model->pairs = pairs.size();
   model->settings = settings;

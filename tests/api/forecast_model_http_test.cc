@@ -135,6 +135,8 @@ TEST_F(ForecastModelHttpTest, TheModelIsTrainedInTheBackgroundAndDescribed) {
   EXPECT_EQ(model["pairs"], 30);
   EXPECT_EQ(model["cutoff"], "2024-03-29");
   EXPECT_TRUE(model["trained_at"].is_string());
+  ASSERT_TRUE(model["training_seconds"].is_number());
+  EXPECT_GT(model["training_seconds"].get<double>(), 0.0);
   EXPECT_TRUE(model["validation"].contains("pairwise_accuracy"));
   EXPECT_TRUE(model["calibration"]["half_widths"].contains("80"));
 }

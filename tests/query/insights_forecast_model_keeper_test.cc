@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "graph/graph_test_support.h"
@@ -35,6 +36,7 @@ class ForecastModelKeeperTest : public ::testing::Test {
 TEST_F(ForecastModelKeeperTest, ARestartLoadsTheStoredModelInsteadOfRetraining) {
   auto catalog = std::make_shared<const ExperimentCatalog>(synthetic_catalog());
   std::string trained_at;
+  std::optional<double> training_seconds;
   {
     ForecastModelKeeper keeper(*graph_);
     ASSERT_TRUE(keeper.load().ok());
@@ -43,6 +45,10 @@ TEST_F(ForecastModelKeeperTest, ARestartLoadsTheStoredModelInsteadOfRetraining) 
     keeper.wait();
     ASSERT_NE(keeper.current(), nullptr) << keeper.last_error();
     trained_at = keeper.current()->trained_at;
+    // How long the training took is recorded with the model (a positive number of seconds).
+    training_seconds = keeper.current()->training_seconds;
+    ASSERT_TRUE(training_seconds.has_value());
+    EXPECT_GT(*training_seconds, 0.0);
     EXPECT_EQ(keeper.current()->cutoff, ForecastModelKeeper::cutoff_for(*catalog));
     // Nothing new has concluded: no retrain.
     EXPECT_FALSE(keeper.refresh(catalog));
@@ -52,6 +58,7 @@ TEST_F(ForecastModelKeeperTest, ARestartLoadsTheStoredModelInsteadOfRetraining) 
   ASSERT_TRUE(keeper.load().ok());
   ASSERT_NE(keeper.current(), nullptr);
   EXPECT_EQ(keeper.current()->trained_at, trained_at);
+  EXPECT_EQ(keeper.current()->training_seconds, training_seconds);
   EXPECT_EQ(keeper.current()->experiments, 120u);
   EXPECT_FALSE(keeper.refresh(catalog));
   EXPECT_FALSE(keeper.training());
