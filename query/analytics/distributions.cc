@@ -15,12 +15,20 @@ constexpr double kEpsilon = 1e-15;
 constexpr double kTiny = 1e-300;
 constexpr int kMaxIterations = 500;
 
+// log |Gamma(a)|. std::lgamma stores the sign of Gamma in the global `signgam`, a data race
+// when requests compute it on several threads at once; lgamma_r (POSIX) returns the sign
+// through its argument instead.
+double log_gamma(double a) {
+  int sign = 0;
+  return lgamma_r(a, &sign);
+}
+
 // Regularized incomplete gamma: the lower P(a, x) or, with `upper`, Q(a, x) = 1 - P(a, x). Uses
 // the power series of P for x < a + 1 and the Legendre continued fraction of Q otherwise (each
 // converges fast there); the far tail is computed directly so it keeps its relative precision.
 double regularized_gamma(double a, double x, bool upper) {
   if (x <= 0) return upper ? 1 : 0;
-  const double log_front = -x + a * std::log(x) - std::lgamma(a);
+  const double log_front = -x + a * std::log(x) - log_gamma(a);
   if (x < a + 1) {
     double term = 1 / a;
     double sum = term;
@@ -89,7 +97,7 @@ double beta_continued_fraction(double a, double b, double x) {
 double regularized_beta(double x, double a, double b) {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) +
+  const double front = std::exp(log_gamma(a + b) - log_gamma(a) - log_gamma(b) +
                                 a * std::log(x) + b * std::log1p(-x));
   if (x < (a + 1) / (a + b + 2)) return front * beta_continued_fraction(a, b, x) / a;
   return 1 - front * beta_continued_fraction(b, a, 1 - x) / b;
