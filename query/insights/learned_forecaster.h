@@ -57,8 +57,9 @@ struct ValidationFigures {
 struct ForecastModel {
   std::string cutoff;      // trained on experiments started before this date ("" = all)
   std::string trained_at;  // UTC, RFC 3339
-  // Wall time of the training (both fits and the calibration), so that an operator sees what a
-  // retrain costs as the graph grows; nullopt for a model stored before it was recorded.
+  // Wall time of the whole training (reading the tests, both fits, the calibration), so that an
+  // operator sees what a retrain costs as the graph grows; nullopt for a model stored before it
+  // was recorded.
   std::optional<double> training_seconds;
   size_t experiments = 0, pairs = 0;
   ValidationFigures validation;
