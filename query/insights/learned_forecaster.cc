@@ -95,7 +95,8 @@ Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCata
   model->calibration = fit_calibration(scored);
   model->validation = validate(model->calibration, scored);
   const std::vector<DatasetPair> pairs = make_pairs(tests);
-  auto ranking = RankingModel::train(tests, pairs, settings.learner);
+  // The refit starts from the first fit's solution: the same optimum in fewer Newton steps.
+  auto ranking = RankingModel::train(tests, pairs, settings.learner, first->get());
   if (!ranking.ok()) return ranking.status();
   model->cutoff = cutoff;
   model->trained_at = now_utc();

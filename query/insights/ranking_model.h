@@ -51,11 +51,15 @@ class RankingModel {
  public:
   virtual ~RankingModel() = default;
 
-  // Trains on the pairs of `tests`. Errors: invalid_argument without pairs, internal from the
-  // library.
+  // Trains on the pairs of `tests`. With `start`, a model of the same learner trained here on
+  // similar data (say, the earlier tests of the same set), the pairwise logistic fit (alone or in
+  // the blend) starts from its solution (a warm start: the same optimum in fewer steps); the
+  // other learners and a loaded model ignore it. Errors: invalid_argument without pairs, internal
+  // from the library.
   static Result<std::unique_ptr<RankingModel>> train(const std::vector<DatasetTest>& tests,
                                                      const std::vector<DatasetPair>& pairs,
-                                                     const LearnerOptions& options);
+                                                     const LearnerOptions& options,
+                                                     const RankingModel* start = nullptr);
   // A model from save()'s bytes. Errors: invalid_argument when they are not one.
   static Result<std::unique_ptr<RankingModel>> load(const std::string& bytes);
 
