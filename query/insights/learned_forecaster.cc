@@ -98,6 +98,7 @@ Result<std::unique_ptr<ForecastModel>> train_forecast_model(const ExperimentCata
   // The refit starts from the first fit's solution: the same optimum in fewer Newton steps.
   auto ranking = RankingModel::train(tests, pairs, settings.learner, first->get());
   if (!ranking.ok()) return ranking.status();
+  (*ranking)->drop_warm_start();
   model->cutoff = cutoff;
   model->trained_at = now_utc();
   model->training_seconds =

@@ -360,6 +360,8 @@ class LinearModel final : public RankingModel {
 
   Learner learner() const override { return learner_; }
 
+  void drop_warm_start() override { Weights().swap(logistic_); }
+
   std::vector<double> scores(const std::vector<SparseVector>& arms) const override {
     std::vector<double> out;
     for (const Contributions& c : contributions(arms)) {

@@ -63,6 +63,9 @@ class RankingModel {
   // A model from save()'s bytes. Errors: invalid_argument when they are not one.
   static Result<std::unique_ptr<RankingModel>> load(const std::string& bytes);
 
+  // Frees what a later train() would start from (a served model is never refitted: its logistic
+  // solution, as large as its weights, would only hold memory).
+  virtual void drop_warm_start() {}
   virtual std::string save() const = 0;
   virtual Learner learner() const = 0;
   // One score per arm.

@@ -304,6 +304,11 @@ TEST(LearnedForecasterTest, AWarmStartedFitReachesTheFitFromZero) {
   auto cold = RankingModel::train(all, make_pairs(all), options, loaded->get());
   ASSERT_TRUE(cold.ok());
   EXPECT_EQ((*cold)->scores(arms), zero);
+  // Nor does a model that dropped its solution (as train_forecast_model's served model does).
+  (*first)->drop_warm_start();
+  auto dropped = RankingModel::train(all, make_pairs(all), options, first->get());
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ((*dropped)->scores(arms), zero);
 }
 
 TEST(LearnedForecasterTest, CentredRegressionLearnsTheWordAsALift) {
