@@ -47,7 +47,7 @@ std::map<uint32_t, double> weights_of(const model& trained, double sign) {
   return weights;
 }
 
-// The weights a liblinear solution starts from (`start`, by feature index): a warm start.
+// A linear model's weights by feature index.
 using Weights = std::map<uint32_t, double>;
 
 // Trains liblinear on the rows `x` points to (a row may be pointed to more than once: a repeated
@@ -77,8 +77,9 @@ Result<Weights> run_liblinear(std::vector<feature_node*>& x, std::vector<double>
   param.p = 0;
   std::vector<double> initial;
   if (start != nullptr && !start->empty() && solver == L2R_LR) {
-    // For -1/+1 labels liblinear's classifier puts +1 first, so w has the orientation of the
-    // weights below (their sign is checked again after training).
+    // For -1/+1 labels liblinear's classifier takes +1 as its first label, so its w has the
+    // orientation of these weights; were it the other, the start would only be a worse one (the
+    // sign of the solution is checked below either way).
     initial.assign(max_index, 0.0);
     for (const auto& [index, w] : *start) {
       if (index >= 1 && index <= max_index) initial[index - 1] = w;
